@@ -1,0 +1,5 @@
+"""`python -m ai_clearance`."""
+
+from .cli import main
+
+raise SystemExit(main())

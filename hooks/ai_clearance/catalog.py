@@ -1,0 +1,338 @@
+"""Load and validate the catalog of assistants and rules (the data lives in catalog.toml)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from typing import Any
+
+from .errors import ConfigError
+from .globs import GlobError, compile_globs
+from .model import SEVERITIES
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+_RULE_ID = re.compile(r"[A-Z][A-Z0-9]{1,9}[0-9]{3}\Z")
+_ASSISTANT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}\Z")
+_RULE_KEYS = frozenset({
+    "id", "assistants", "kind", "severity", "description", "remedy", "source", "confirmed",
+    "paths", "not_paths", "case_sensitive", "supersedes", "pattern", "scope", "keys",
+    "identities", "disclosures", "role",
+})
+_ASSISTANT_KEYS = frozenset({
+    "title", "emails", "logins", "named", "name_suffixes", "disclosure", "source", "confirmed",
+})
+# Longest text a rule's regex is run on; longer input is matched in pieces of this size, so
+# a pathological pattern costs bounded time per piece.
+MAX_MATCH_CHARS = 8192
+
+
+@dataclass(frozen=True)
+class Assistant:
+    """An assistant family and the exact identities its commits carry."""
+
+    id: str
+    title: str
+    emails: frozenset[str] = frozenset()
+    logins: frozenset[str] = frozenset()
+    named: frozenset[str] = frozenset()
+    name_suffixes: tuple[str, ...] = ()
+    disclosure: re.Pattern[str] | None = None
+    source: str = ""
+    confirmed: bool = True
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One trace: the matcher fields used depend on `target` (derived from `kind`)."""
+
+    id: str
+    assistants: tuple[str, ...]
+    kind: str
+    target: str
+    severity: str
+    description: str
+    remedy: str
+    source: str = ""
+    confirmed: bool = True
+    path_globs: tuple[str, ...] = ()
+    paths: re.Pattern[str] | None = None
+    not_paths: re.Pattern[str] | None = None
+    case_sensitive: bool = False
+    supersedes: frozenset[str] = frozenset()
+    pattern: re.Pattern[str] | None = None
+    scope: str = "any"
+    keys: frozenset[str] = frozenset()
+    identities: bool = False
+    disclosures: bool = False
+    role: str | None = None
+    origin: str = "catalog"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All assistants and rules, with indexes for the detectors."""
+
+    version: int
+    assistants: dict[str, Assistant]
+    rules: tuple[Rule, ...]
+    kinds: dict[str, str] = field(default_factory=dict)
+    remedies: dict[str, str] = field(default_factory=dict)
+    by_id: dict[str, Rule] = field(default_factory=dict)
+    email_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    login_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    named_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    name_suffixes: tuple[tuple[str, str], ...] = ()
+    by_target: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
+
+    def rules_for(self, target: str) -> tuple[Rule, ...]:
+        """The rules that look at `target` (paths, content, message, identity, branch)."""
+        return self.by_target.get(target, ())
+
+
+def _fail(where: str, message: str) -> ConfigError:
+    return ConfigError(f"{where}: {message}")
+
+
+def _str_list(value: Any, where: str, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _fail(where, f"'{key}' must be a list of strings")
+    return tuple(value)
+
+
+def _text(value: Any, where: str, key: str) -> str:
+    if not isinstance(value, str):
+        raise _fail(where, f"'{key}' must be a string")
+    return value
+
+
+def _flag(value: Any, where: str, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(where, f"'{key}' must be true or false")
+    return value
+
+
+def compile_pattern(source: str, where: str, flags: int = 0) -> re.Pattern[str]:
+    """Compile a rule's regex, refusing ones that cannot compile or can backtrack for ever."""
+    try:
+        pattern = re.compile(source, flags)
+    except re.error as exc:
+        raise _fail(where, f"pattern does not compile: {exc}") from None
+    if _NESTED_QUANTIFIER.search(source):
+        raise _fail(where, "pattern has a quantified group that is itself quantified "
+                           "(catastrophic backtracking); rewrite it without nesting")
+    return pattern
+
+
+# A group ending in + or * (possibly lazy) that is itself followed by a quantifier, or a
+# back-reference: the shapes that make Python's backtracking engine take exponential time.
+_NESTED_QUANTIFIER = re.compile(r"[+*}]\??\)[+*{]|\\[1-9]")
+
+
+def _assistant(aid: str, data: Any, where: str) -> Assistant:
+    where = f"{where} [assistants.{aid}]"
+    if not _ASSISTANT_ID.match(aid):
+        raise _fail(where, "assistant ids are lower-case letters, digits and '-'")
+    if not isinstance(data, dict):
+        raise _fail(where, "must be a table")
+    unknown = set(data) - _ASSISTANT_KEYS
+    if unknown:
+        raise _fail(where, f"unknown key '{sorted(unknown)[0]}'")
+    disclosure = data.get("disclosure")
+    return Assistant(
+        id=aid,
+        title=_text(data.get("title", aid), where, "title"),
+        emails=frozenset(e.casefold() for e in _str_list(data.get("emails", []), where, "emails")),
+        logins=frozenset(x.casefold() for x in _str_list(data.get("logins", []), where, "logins")),
+        named=frozenset(x.casefold() for x in _str_list(data.get("named", []), where, "named")),
+        name_suffixes=tuple(
+            x.casefold() for x in _str_list(data.get("name_suffixes", []), where, "name_suffixes")
+        ),
+        disclosure=None if disclosure is None else compile_pattern(
+            _text(disclosure, where, "disclosure"), where),
+        source=_text(data.get("source", ""), where, "source"),
+        confirmed=_flag(data.get("confirmed", True), where, "confirmed"),
+    )
+
+
+def parse_rule(
+    data: Any, where: str, kinds: dict[str, str], remedies: dict[str, str],
+    assistants: dict[str, Assistant], origin: str,
+) -> Rule:
+    """Validate one [[rules]] table and return it compiled."""
+    if not isinstance(data, dict):
+        raise _fail(where, "each [[rules]] entry must be a table")
+    rid = data.get("id")
+    if not isinstance(rid, str) or not _RULE_ID.match(rid):
+        raise _fail(where, f"rule id {rid!r} must look like AIC101 (letters then three digits)")
+    where = f"{where} rule {rid}"
+    unknown = set(data) - _RULE_KEYS
+    if unknown:
+        raise _fail(where, f"unknown key '{sorted(unknown)[0]}'")
+    for required in ("kind", "severity", "description"):
+        if required not in data:
+            raise _fail(where, f"missing '{required}'")
+    kind = _text(data["kind"], where, "kind")
+    if kind not in kinds:
+        raise _fail(where, f"kind must be one of {', '.join(sorted(kinds))}")
+    target = kinds[kind]
+    severity = _text(data["severity"], where, "severity")
+    if severity not in SEVERITIES:
+        raise _fail(where, f"severity must be one of {', '.join(SEVERITIES)}")
+    rule_assistants = _str_list(data.get("assistants", []), where, "assistants")
+    for aid in rule_assistants:
+        if aid not in assistants:
+            raise _fail(where, f"unknown assistant '{aid}'")
+    identities = _flag(data.get("identities", False), where, "identities")
+    disclosures = _flag(data.get("disclosures", False), where, "disclosures")
+    if not rule_assistants and not (identities or disclosures):
+        raise _fail(where, "'assistants' must name at least one assistant")
+    case_sensitive = _flag(data.get("case_sensitive", False), where, "case_sensitive")
+    globs = _str_list(data.get("paths", []), where, "paths")
+    not_globs = _str_list(data.get("not_paths", []), where, "not_paths")
+    try:
+        paths = compile_globs(globs, fold=not case_sensitive)
+        not_paths = compile_globs(not_globs, fold=False)
+    except GlobError as exc:
+        raise _fail(where, str(exc)) from None
+    pattern_source = data.get("pattern")
+    pattern = None
+    if pattern_source is not None:
+        flags = re.IGNORECASE if target == "content" else 0
+        pattern = compile_pattern(_text(pattern_source, where, "pattern"), where, flags)
+    keys = frozenset(k.casefold() for k in _str_list(data.get("keys", []), where, "keys"))
+    scope = _text(data.get("scope", "any"), where, "scope")
+    if scope not in ("any", "subject", "body"):
+        raise _fail(where, "scope must be any, subject or body")
+    role = data.get("role")
+    if target == "paths" and paths is None:
+        raise _fail(where, f"a '{kind}' rule needs 'paths'")
+    if target == "content" and (paths is None or pattern is None):
+        raise _fail(where, "a 'content' rule needs 'paths' and 'pattern'")
+    if kind == "trailer" and not keys:
+        raise _fail(where, "a 'trailer' rule needs 'keys'")
+    if target == "message" and pattern is None and not (identities or disclosures):
+        raise _fail(where, f"a '{kind}' rule needs 'pattern'")
+    if target == "branch" and pattern is None:
+        raise _fail(where, "a 'branch' rule needs 'pattern'")
+    if target == "identity" and role not in ("author", "committer"):
+        raise _fail(where, "an 'identity' rule needs role = author or committer")
+    return Rule(
+        id=rid,
+        assistants=rule_assistants,
+        kind=kind,
+        target=target,
+        severity=severity,
+        description=_text(data["description"], where, "description"),
+        remedy=_text(data.get("remedy", remedies.get(kind, "")), where, "remedy"),
+        source=_text(data.get("source", ""), where, "source"),
+        confirmed=_flag(data.get("confirmed", True), where, "confirmed"),
+        path_globs=globs,
+        paths=paths,
+        not_paths=not_paths,
+        case_sensitive=case_sensitive,
+        supersedes=frozenset(_str_list(data.get("supersedes", []), where, "supersedes")),
+        pattern=pattern,
+        scope=scope,
+        keys=keys,
+        identities=identities,
+        disclosures=disclosures,
+        role=role if isinstance(role, str) else None,
+        origin=origin,
+    )
+
+
+def build_catalog(data: dict[str, Any], where: str, base: Catalog | None = None) -> Catalog:
+    """Validate catalog-format data; with `base`, the data extends that catalog."""
+    if base is None:
+        version = data.get("version")
+        if version != 1:
+            raise _fail(where, f"unsupported catalog version {version!r}")
+        kinds = data.get("kinds")
+        remedies = data.get("remedies")
+        if not isinstance(kinds, dict) or not isinstance(remedies, dict):
+            raise _fail(where, "missing [kinds] or [remedies]")
+        assistants: dict[str, Assistant] = {}
+        rules: list[Rule] = []
+        origin = "catalog"
+    else:
+        version = base.version
+        kinds, remedies = base.kinds, base.remedies
+        assistants = dict(base.assistants)
+        rules = list(base.rules)
+        origin = where
+    raw_assistants = data.get("assistants", {})
+    if not isinstance(raw_assistants, dict):
+        raise _fail(where, "[assistants] must be a table")
+    for aid, entry in raw_assistants.items():
+        if aid in assistants:
+            raise _fail(where, f"assistant '{aid}' is already in the catalog")
+        assistants[aid] = _assistant(aid, entry, where)
+    raw_rules = data.get("rules", [])
+    if not isinstance(raw_rules, list):
+        raise _fail(where, "'rules' must be an array of tables ([[rules]])")
+    seen = {r.id for r in rules}
+    for entry in raw_rules:
+        rule = parse_rule(entry, where, kinds, remedies, assistants, origin)
+        if rule.id in seen:
+            raise _fail(where, f"rule id {rule.id} is already used")
+        seen.add(rule.id)
+        rules.append(rule)
+    for rule in rules:
+        for sid in rule.supersedes:
+            if sid not in seen:
+                raise _fail(where, f"rule {rule.id} supersedes unknown rule {sid}")
+    return _indexed(Catalog(
+        version=version, assistants=assistants, rules=tuple(rules),
+        kinds={str(k): str(v) for k, v in kinds.items()},
+        remedies={str(k): str(v) for k, v in remedies.items()},
+    ))
+
+
+def _indexed(catalog: Catalog) -> Catalog:
+    emails: dict[str, list[str]] = {}
+    logins: dict[str, list[str]] = {}
+    named: dict[str, list[str]] = {}
+    suffixes: list[tuple[str, str]] = []
+    for a in catalog.assistants.values():
+        for e in a.emails:
+            emails.setdefault(e, []).append(a.id)
+        for login in a.logins:
+            logins.setdefault(login, []).append(a.id)
+        for n in a.named:
+            named.setdefault(n, []).append(a.id)
+        suffixes.extend((s, a.id) for s in a.name_suffixes)
+    return replace(
+        catalog,
+        by_id={r.id: r for r in catalog.rules},
+        email_index={k: tuple(v) for k, v in emails.items()},
+        login_index={k: tuple(v) for k, v in logins.items()},
+        named_index={k: tuple(v) for k, v in named.items()},
+        name_suffixes=tuple(suffixes),
+        by_target={t: tuple(r for r in catalog.rules if r.target == t)
+                   for t in {r.target for r in catalog.rules}},
+    )
+
+
+def parse_toml(text: str, where: str) -> dict[str, Any]:
+    """Parse TOML, turning a syntax error into a one-line ConfigError naming the file."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _fail(where, f"invalid TOML: {exc}") from None
+
+
+_CACHE: list[Catalog] = []
+
+
+def load_catalog() -> Catalog:
+    """The catalog shipped with the package (parsed once per process)."""
+    if not _CACHE:
+        text = resources.files(__package__).joinpath("catalog.toml").read_text("utf-8")
+        _CACHE.append(build_catalog(parse_toml(text, "catalog.toml"), "catalog.toml"))
+    return _CACHE[0]

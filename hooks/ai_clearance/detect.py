@@ -1,0 +1,195 @@
+"""Detectors: pure functions from paths, messages, identities and branch names to findings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .catalog import MAX_MATCH_CHARS, Catalog, Rule
+from .messages import message_lines, split_identity, trailers
+from .model import Finding, Identity, PathChange
+from .normalize import normalize_path, normalize_text, printable
+
+_NOREPLY = re.compile(r"(?:\d+\+)?([^@]+)@users\.noreply\.github\.com\Z")
+
+
+@dataclass(frozen=True)
+class ContentCandidate:
+    """A changed path whose blob a content rule must read before it can decide."""
+
+    change: PathChange
+    rule: Rule
+
+
+class PathMatcher:
+    """Matches paths against every path and content rule, with one regex for the common miss."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.path_rules = catalog.rules_for("paths")
+        self.content_rules = catalog.rules_for("content")
+        folded = [r.paths.pattern for r in self.path_rules + self.content_rules
+                  if r.paths is not None and not r.case_sensitive]
+        exact = [r.paths.pattern for r in self.path_rules + self.content_rules
+                 if r.paths is not None and r.case_sensitive]
+        self._any_folded = re.compile("|".join(folded)) if folded else None
+        self._any_exact = re.compile("|".join(exact)) if exact else None
+
+    def _might_match(self, folded: str, exact: str) -> bool:
+        return bool(
+            (self._any_folded is not None and self._any_folded.match(folded))
+            or (self._any_exact is not None and self._any_exact.match(exact))
+        )
+
+    def match(self, change: PathChange) -> tuple[list[Finding], list[ContentCandidate]]:
+        """Findings for a changed path, and the content rules that need its blob."""
+        exact = normalize_path(change.path, fold=False)
+        folded = normalize_path(change.path)
+        if not self._might_match(folded, exact):
+            return [], []
+        hits = [r for r in self.path_rules if _path_hit(r, folded, exact)]
+        superseded = {sid for r in hits for sid in r.supersedes}
+        findings = [
+            Finding(rule=r.id, assistants=r.assistants, kind=r.kind, severity=r.severity,
+                    evidence=printable(change.path), path=change.path)
+            for r in hits if r.id not in superseded
+        ]
+        candidates = [ContentCandidate(change, r) for r in self.content_rules
+                      if _path_hit(r, folded, exact)]
+        return findings, candidates
+
+
+def _path_hit(rule: Rule, folded: str, exact: str) -> bool:
+    assert rule.paths is not None
+    subject = exact if rule.case_sensitive else folded
+    if not rule.paths.match(subject):
+        return False
+    return rule.not_paths is None or not rule.not_paths.match(exact)
+
+
+def first_content_matches(
+    rules: dict[str, Rule], lines: Iterable[bytes],
+) -> dict[str, tuple[int, str]]:
+    """For each content rule, the first line of a blob it matches: rule id -> (line, text).
+    Long lines are matched in pieces, so no line costs more than a bounded search."""
+    pending = dict(rules)
+    matched: dict[str, tuple[int, str]] = {}
+    for number, raw in enumerate(lines, start=1):
+        text = raw.decode("utf-8", "replace")
+        for rid, rule in list(pending.items()):
+            assert rule.pattern is not None
+            for start in range(0, max(len(text), 1), MAX_MATCH_CHARS):
+                if rule.pattern.search(text, start, start + MAX_MATCH_CHARS):
+                    matched[rid] = (number, printable(text.strip()))
+                    del pending[rid]
+                    break
+        if not pending:
+            break
+    return matched
+
+
+def assistants_for_identity(catalog: Catalog, name: str, email: str) -> tuple[str, ...]:
+    """Assistant ids whose exact identity this is: e-mail, GitHub login, name suffix."""
+    email_n = normalize_text(email).strip()
+    name_n = normalize_text(name).strip()
+    found: list[str] = []
+    found.extend(catalog.email_index.get(email_n, ()))
+    noreply = _NOREPLY.match(email_n)
+    if noreply:
+        found.extend(catalog.login_index.get(noreply.group(1), ()))
+    found.extend(catalog.named_index.get(f"{name_n} <{email_n}>", ()))
+    found.extend(aid for suffix, aid in catalog.name_suffixes if name_n.endswith(suffix))
+    return tuple(dict.fromkeys(found))
+
+
+def _assistants_for_disclosure(catalog: Catalog, value: str) -> tuple[str, ...]:
+    return tuple(
+        a.id for a in catalog.assistants.values()
+        if a.disclosure is not None and a.disclosure.search(value)
+    )
+
+
+def findings_for_message(
+    catalog: Catalog, message: str, ignored: frozenset[str] = frozenset(),
+    strip_comments: bool = False,
+) -> list[Finding]:
+    """Findings for a commit message: trailers naming assistants, footers, subject markers.
+
+    `ignored` holds normalized identities (`email` or `name <email>`) the policy ignores.
+    """
+    lines = message_lines(message, strip_comments=strip_comments)
+    findings: list[Finding] = []
+    rules = catalog.rules_for("message")
+    trailer_rules = [r for r in rules if r.kind == "trailer"]
+    for trailer in trailers(lines) if trailer_rules else ():
+        value = trailer.value[:MAX_MATCH_CHARS]
+        for rule in trailer_rules:
+            if trailer.key not in rule.keys:
+                continue
+            assistants: tuple[str, ...] = ()
+            identity = split_identity(value)
+            if rule.identities and identity is not None:
+                name, email = identity
+                if email in ignored or f"{name} <{email}>" in ignored:
+                    continue
+                assistants = assistants_for_identity(catalog, name, email)
+            elif rule.disclosures and identity is None:
+                assistants = _assistants_for_disclosure(catalog, value)
+            elif rule.pattern is not None and rule.pattern.search(value):
+                assistants = rule.assistants
+            if assistants:
+                findings.append(Finding(
+                    rule=rule.id, assistants=assistants, kind=rule.kind, severity=rule.severity,
+                    evidence=printable(trailer.line.raw), line=trailer.line.number,
+                ))
+    for rule in rules:
+        if rule.kind == "trailer":
+            continue
+        assert rule.pattern is not None
+        for line in lines:
+            if rule.scope == "subject" and not line.is_subject:
+                continue
+            if rule.scope == "body" and line.is_subject:
+                continue
+            if rule.pattern.search(line.text[:MAX_MATCH_CHARS]):
+                findings.append(Finding(
+                    rule=rule.id, assistants=rule.assistants, kind=rule.kind,
+                    severity=rule.severity, evidence=printable(line.raw), line=line.number,
+                ))
+    return findings
+
+
+def findings_for_identity(
+    catalog: Catalog, identity: Identity, role: str, ignored: frozenset[str] = frozenset(),
+) -> list[Finding]:
+    """Findings when the author or committer (`role`) is an assistant's identity."""
+    email = normalize_text(identity.email).strip()
+    if email in ignored or f"{normalize_text(identity.name).strip()} <{email}>" in ignored:
+        return []
+    findings = []
+    for rule in catalog.rules_for("identity"):
+        if rule.role != role:
+            continue
+        assistants = (assistants_for_identity(catalog, identity.name, identity.email)
+                      if rule.identities else ())
+        if assistants:
+            findings.append(Finding(
+                rule=rule.id, assistants=assistants, kind=rule.kind, severity=rule.severity,
+                evidence=f"{role} {printable(str(identity))}",
+            ))
+    return findings
+
+
+def findings_for_branch(catalog: Catalog, branch: str) -> list[Finding]:
+    """Findings for a branch name (refs/heads/ is stripped first)."""
+    short = branch.removeprefix("refs/heads/").removeprefix("refs/remotes/")
+    text = normalize_text(short).strip()
+    findings = []
+    for rule in catalog.rules_for("branch"):
+        assert rule.pattern is not None
+        if rule.pattern.search(text[:MAX_MATCH_CHARS]):
+            findings.append(Finding(
+                rule=rule.id, assistants=rule.assistants, kind=rule.kind,
+                severity=rule.severity, evidence=f"branch {printable(short)}",
+            ))
+    return findings

@@ -1,0 +1,33 @@
+"""Errors that end a run with a documented exit code and a one-line message."""
+
+from __future__ import annotations
+
+EXIT_PASS = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_GIT = 3
+EXIT_INTERNAL = 4
+
+
+class ClearanceError(Exception):
+    """Base class: `exit_code` is what the process returns."""
+
+    exit_code = EXIT_INTERNAL
+
+
+class UsageError(ClearanceError):
+    """Bad arguments or unreadable input given by the user."""
+
+    exit_code = EXIT_USAGE
+
+
+class ConfigError(ClearanceError):
+    """A policy, catalog or rule that cannot be used as written."""
+
+    exit_code = EXIT_USAGE
+
+
+class GitError(ClearanceError):
+    """git failed, or the history needed is not there (fail closed)."""
+
+    exit_code = EXIT_GIT

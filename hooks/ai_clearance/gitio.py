@@ -1,0 +1,323 @@
+"""The only module that runs git: one process per stream, `-z` output, read-only."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import tempfile
+from collections.abc import Iterator, Sequence
+from typing import IO
+from dataclasses import dataclass
+
+from .errors import GitError
+from .model import Commit, Identity, PathChange
+
+_ENV_OVERRIDES = {
+    # Never take locks or refresh the index: a check must not write to the repository.
+    "GIT_OPTIONAL_LOCKS": "0",
+    "GIT_TERMINAL_PROMPT": "0",
+    "LC_ALL": "C",
+}
+_CHUNK = 1 << 20
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(_ENV_OVERRIDES)
+    return env
+
+
+def _first_line(data: bytes) -> str:
+    for line in data.decode("utf-8", "replace").splitlines():
+        line = line.strip()
+        if line:
+            return line.removeprefix("fatal: ").removeprefix("error: ")
+    return "no message"
+
+
+def run_git(args: Sequence[str], cwd: str, stdin: bytes | None = None,
+            ok_codes: tuple[int, ...] = (0,)) -> bytes:
+    """Run git to completion and return its stdout; GitError on failure."""
+    try:
+        proc = subprocess.run(
+            ["git", *args], cwd=cwd, input=stdin, capture_output=True, env=_env(), check=False,
+        )
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc.strerror}") from None
+    if proc.returncode not in ok_codes:
+        raise GitError(f"git {args[0]} failed: {_first_line(proc.stderr)}")
+    return proc.stdout
+
+
+@dataclass(frozen=True)
+class Repo:
+    """Where a repository is, and what kind it is."""
+
+    git_dir: str
+    toplevel: str | None
+    bare: bool
+    shallow: bool
+    object_format: str
+
+    @property
+    def cwd(self) -> str:
+        return self.toplevel or self.git_dir
+
+
+def discover(path: str = ".") -> Repo:
+    """The repository containing `path`, or GitError."""
+    out = run_git(["rev-parse", "--absolute-git-dir", "--is-bare-repository",
+                   "--is-shallow-repository", "--show-object-format"], cwd=path)
+    fields = out.decode("utf-8", "surrogateescape").split("\n")
+    if len(fields) < 4:
+        raise GitError("git rev-parse gave unexpected output")
+    git_dir, bare, shallow, object_format = fields[:4]
+    toplevel = None
+    if bare != "true":
+        top = run_git(["rev-parse", "--show-toplevel"], cwd=path)
+        toplevel = top.decode("utf-8", "surrogateescape").rstrip("\n")
+    return Repo(git_dir=git_dir, toplevel=toplevel, bare=bare == "true",
+                shallow=shallow == "true", object_format=object_format)
+
+
+def resolve_commit(repo: Repo, rev: str) -> str | None:
+    """The commit id `rev` names, or None when it names no commit here."""
+    if rev.startswith("-"):
+        return None
+    out = run_git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
+                  cwd=repo.cwd, ok_codes=(0, 1, 128))
+    text = out.decode("ascii", "replace").strip()
+    return text or None
+
+
+def merge_base(repo: Repo, a: str, b: str) -> str | None:
+    """The best common ancestor of two commits, or None when they share no history."""
+    out = run_git(["merge-base", a, b], cwd=repo.cwd, ok_codes=(0, 1))
+    text = out.decode("ascii", "replace").strip()
+    return text or None
+
+
+def shallow_commits(repo: Repo) -> frozenset[str]:
+    """Commits whose parents this (shallow) clone does not have."""
+    if not repo.shallow:
+        return frozenset()
+    try:
+        with open(os.path.join(repo.git_dir, "shallow"), encoding="ascii") as handle:
+            return frozenset(line.strip() for line in handle if line.strip())
+    except OSError:
+        return frozenset()
+
+
+def current_branch(repo: Repo) -> str | None:
+    """The checked-out branch (refs/heads/...), or None when HEAD is detached."""
+    out = run_git(["symbolic-ref", "--quiet", "HEAD"], cwd=repo.cwd, ok_codes=(0, 1, 128))
+    text = out.decode("utf-8", "surrogateescape").strip()
+    return text or None
+
+
+def local_branches(repo: Repo) -> list[str]:
+    """Every local branch ref name."""
+    out = run_git(["for-each-ref", "--format=%(refname)", "refs/heads/"], cwd=repo.cwd)
+    return [line for line in out.decode("utf-8", "surrogateescape").split("\n") if line]
+
+
+def ident(repo: Repo, which: str) -> Identity | None:
+    """The identity git would record as author or committer (`which`) right now."""
+    var = "GIT_AUTHOR_IDENT" if which == "author" else "GIT_COMMITTER_IDENT"
+    out = run_git(["var", var], cwd=repo.cwd, ok_codes=(0, 128))
+    text = out.decode("utf-8", "replace").strip()
+    if "<" not in text:
+        return None
+    name, _, rest = text.partition("<")
+    return Identity(name.strip(), rest.partition(">")[0])
+
+
+def _parse_raw(data: bytes) -> tuple[PathChange, ...]:
+    """Parse `--raw -z` entries (plain and combined) into the paths that still exist after."""
+    changes = []
+    tokens = data.split(b"\0")
+    i = 0
+    while i < len(tokens):
+        meta = tokens[i].lstrip(b"\n")
+        if not meta.startswith(b":"):
+            i += 1
+            continue
+        path = tokens[i + 1] if i + 1 < len(tokens) else b""
+        i += 2
+        colons = len(meta) - len(meta.lstrip(b":"))
+        parts = meta[colons:].split(b" ")
+        # plain: old-mode new-mode old-sha new-sha status; combined: N+1 modes, N+1 shas.
+        modes, shas = parts[: colons + 1], parts[colons + 1: 2 * colons + 2]
+        new_mode, new_sha = modes[-1].decode("ascii"), shas[-1].decode("ascii")
+        if new_mode == "000000":
+            continue  # deleted: removing a trace is never a trace
+        changes.append(PathChange(path.decode("utf-8", "surrogateescape"), new_sha, new_mode))
+    return tuple(changes)
+
+
+def _identity(name: bytes, email: bytes) -> Identity:
+    return Identity(name.decode("utf-8", "replace"), email.decode("utf-8", "replace"))
+
+
+def _stream(repo: Repo, args: Sequence[str], what: str) -> Iterator[bytes]:
+    """Chunks of a git command's stdout as it runs; GitError if it fails."""
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(["git", *args], cwd=repo.cwd, stdout=subprocess.PIPE,
+                                    stderr=errors, env=_env())
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc.strerror}") from None
+        assert proc.stdout is not None
+        try:
+            while chunk := proc.stdout.read(_CHUNK):
+                yield chunk
+        finally:
+            proc.stdout.close()
+            code = proc.wait()
+        if code != 0:
+            errors.seek(0)
+            raise GitError(f"git {what} failed: {_first_line(errors.read(4096))}")
+
+
+def stream_commits(repo: Repo, revs: Sequence[str], no_walk: bool = False) -> Iterator[Commit]:
+    """Every commit `revs` selects, each with the paths it adds or changes, from one git log.
+
+    Merge commits carry their combined diff (`--cc`): only what the merge itself introduced,
+    such as a conflict resolution, not what its parents already brought.
+    """
+    nonce = secrets.token_hex(16).encode()
+    start, end = b"\x00S" + nonce, b"\x00E" + nonce
+    fmt = ("%x00S" + nonce.decode() + "%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%aN%x00%aE%x00%B"
+           "%x00E" + nonce.decode())
+    args = ["-c", "log.showSignature=false", "-c", "diff.noprefix=false", "log", "-z", "--raw",
+            "--no-renames", "--no-abbrev", "--cc", "--root", "--no-color", "--no-ext-diff",
+            "--no-textconv", "--encoding=UTF-8", f"--format={fmt}"]
+    if no_walk:
+        args.append("--no-walk")
+    args.extend(revs)
+    args.append("--")
+    buffer = b""
+    for chunk in _stream(repo, args, "log"):
+        buffer += chunk
+        records = buffer.split(start)
+        buffer = records.pop()  # may be incomplete until the stream ends
+        for record in records:
+            if record:
+                yield _parse_commit(record, end)
+    if buffer:
+        yield _parse_commit(buffer, end)
+
+
+def _parse_commit(record: bytes, end: bytes) -> Commit:
+    head, sep, raw = record.partition(end)
+    if not sep:
+        raise GitError("git log output was cut short")
+    fields = head.split(b"\0", 8)
+    if len(fields) != 9:
+        raise GitError("git log gave a record it cannot parse")
+    sha, parents, an, ae, cn, ce, man, mae, body = fields
+    return Commit(
+        sha=sha.decode("ascii"),
+        parents=tuple(p.decode("ascii") for p in parents.split()),
+        author=_identity(an, ae),
+        committer=_identity(cn, ce),
+        mailmap_author=_identity(man, mae),
+        message=body.decode("utf-8", "replace"),
+        changes=_parse_raw(raw),
+    )
+
+
+def staged_changes(repo: Repo) -> tuple[PathChange, ...]:
+    """Paths the index adds or changes compared with HEAD (or with nothing, before the first
+    commit)."""
+    has_head = resolve_commit(repo, "HEAD") is not None
+    args = ["diff-index", "--cached", "-z", "--raw", "--no-renames", "--no-abbrev"]
+    if has_head:
+        args.append("HEAD")
+    else:
+        empty = run_git(["hash-object", "-t", "tree", "--stdin"], cwd=repo.cwd, stdin=b"")
+        args.append(empty.decode("ascii").strip())
+    args.append("--")
+    return _parse_raw(run_git(args, cwd=repo.cwd))
+
+
+def tree_entries(repo: Repo, rev: str) -> Iterator[PathChange]:
+    """Every path in the tree of `rev`, streamed from one git ls-tree."""
+    args = ["ls-tree", "-r", "-z", "--full-tree", "--end-of-options", rev]
+    buffer = b""
+    for chunk in _stream(repo, args, "ls-tree"):
+        entries = (buffer + chunk).split(b"\0")
+        buffer = entries.pop()
+        yield from (_tree_entry(e) for e in entries if e)
+    if buffer:
+        yield _tree_entry(buffer)
+
+
+def _tree_entry(entry: bytes) -> PathChange:
+    meta, _, path = entry.partition(b"\t")
+    mode, _, rest = meta.partition(b" ")
+    _kind, _, sha = rest.partition(b" ")
+    return PathChange(path.decode("utf-8", "surrogateescape"), sha.decode("ascii"),
+                      mode.decode("ascii"))
+
+
+class _BlobReader:
+    """Lines of one blob on a `cat-file --batch` stream, read in chunks, never all at once."""
+
+    def __init__(self, stream: IO[bytes], size: int) -> None:
+        self._stream = stream
+        self._left = size
+
+    def lines(self) -> Iterator[bytes]:
+        pending = b""
+        while self._left > 0:
+            chunk = self._stream.read(min(_CHUNK, self._left))
+            if not chunk:
+                raise GitError("git cat-file output was cut short")
+            self._left -= len(chunk)
+            pieces = (pending + chunk).split(b"\n")
+            pending = pieces.pop()
+            if len(pending) > _CHUNK:
+                # A line longer than a chunk is matched in pieces rather than kept whole.
+                pieces.append(pending)
+                pending = b""
+            yield from pieces
+        if pending:
+            yield pending
+
+    def drain(self) -> None:
+        while self._left > 0:
+            chunk = self._stream.read(min(_CHUNK, self._left))
+            if not chunk:
+                raise GitError("git cat-file output was cut short")
+            self._left -= len(chunk)
+        self._stream.read(1)  # the newline cat-file writes after each object
+
+
+def read_blobs(repo: Repo, shas: Sequence[str]) -> Iterator[tuple[str, Iterator[bytes]]]:
+    """Each blob's lines through one `git cat-file --batch`; a blob the repository does not
+    have is a GitError (fail closed: the unreadable file may be the trace)."""
+    if not shas:
+        return
+    try:
+        proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=repo.cwd,
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, env=_env())
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc.strerror}") from None
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        for sha in shas:
+            proc.stdin.write(sha.encode("ascii") + b"\n")
+            proc.stdin.flush()
+            parts = proc.stdout.readline().split()
+            if len(parts) != 3 or not parts[2].isdigit():
+                raise GitError(f"cannot read object {sha}: the repository does not have it")
+            reader = _BlobReader(proc.stdout, int(parts[2]))
+            yield sha, reader.lines()
+            reader.drain()
+    finally:
+        proc.stdin.close()
+        proc.stdout.close()
+        proc.wait()

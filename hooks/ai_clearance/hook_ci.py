@@ -1,0 +1,29 @@
+"""manual stage hook for CI: the range pre-commit was given, else the whole history."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+
+from .errors import ClearanceError
+from .run import hook_request, run
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`pre-commit run --hook-stage manual ai-clearance-ci [--from-ref A --to-ref B]`."""
+    try:
+        request, _ = hook_request(argv, "ai-clearance-ci", "history")
+    except ClearanceError as exc:
+        sys.stderr.write(f"ai-clearance: error: {exc}\n")
+        return exc.exit_code
+    from_ref = os.environ.get("PRE_COMMIT_FROM_REF")
+    to_ref = os.environ.get("PRE_COMMIT_TO_REF")
+    if from_ref and to_ref:
+        request = replace(request, source="range", argument=f"{from_ref}..{to_ref}")
+    return run(request)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,80 @@
+"""The values that flow through a check: what was scanned, and what was found in it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SEVERITIES = ("off", "warn", "block", "leak")
+FAILING_SEVERITIES = frozenset({"block", "leak"})
+
+
+@dataclass(frozen=True)
+class PathChange:
+    """A path added or changed in a commit, the index or a tree; `blob` is its new object."""
+
+    path: str
+    blob: str
+    mode: str
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A git identity as written in the commit (free text unless the commit is signed)."""
+
+    name: str
+    email: str
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit of a range, with the paths it adds or changes (its combined diff if a merge)."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author: Identity
+    committer: Identity
+    mailmap_author: Identity
+    message: str
+    changes: tuple[PathChange, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One trace of an assistant: which rule matched, where, and on what evidence."""
+
+    rule: str
+    assistants: tuple[str, ...]
+    kind: str
+    severity: str
+    evidence: str
+    commit: str | None = None
+    author: Identity | None = None
+    path: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A finding after clearance: `status` is fail, warn, cleared or allowed."""
+
+    finding: Finding
+    status: str
+    cleared_by: str | None = None
+
+
+@dataclass
+class Coverage:
+    """What a check looked at, so that a pass can be told from a scan that saw nothing."""
+
+    source: str
+    range: str | None = None
+    commits_scanned: int = 0
+    paths_scanned: int = 0
+    messages_scanned: int = 0
+    branches: list[str] = field(default_factory=list)
+    shallow: bool = False
+    policy: str | None = None
+    blobs_read: int = 0

@@ -1,0 +1,85 @@
+"""Text normalization applied before any matching, so that disguise cannot hide a trace."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters that render as nothing (zero-width, joiners, bidi controls, soft hyphen, BOM).
+_INVISIBLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u180f"
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f"
+    "\u3164\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a\ufe0b\ufe0c"
+    "\ufe0d\ufe0e\ufe0f\ufeff\uffa0"
+)
+
+# Letters from other scripts that look like Latin ones (after NFKC and case folding).
+# A subset of Unicode's confusables.txt: the letters an attacker can type to spell
+# "co-authored-by", "claude" or an e-mail address without any Latin letter changing.
+_LOOKALIKES = {
+    # Cyrillic
+    "а": "a", "в": "b", "с": "c", "ԁ": "d", "е": "e", "ё": "e", "һ": "h", "і": "i", "ї": "i",
+    "ј": "j", "к": "k", "ӏ": "l", "м": "m", "н": "h", "о": "o", "р": "p", "ԛ": "q", "г": "r",
+    "ѕ": "s", "т": "t", "ц": "u", "υ": "u", "ѵ": "v", "ԝ": "w", "х": "x", "у": "y", "ү": "y",
+    "ь": "b", "ɡ": "g", "ԍ": "g",
+    # Greek
+    "α": "a", "β": "b", "ϲ": "c", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
+    "ρ": "p", "τ": "t", "χ": "x", "γ": "y", "ω": "w", "ϳ": "j",
+    # Armenian and others
+    "օ": "o", "ս": "u", "ց": "g", "հ": "h", "ո": "n", "ք": "q",
+    # Latin look-alikes (dotless i, long s, small capitals)
+    "ı": "i", "ſ": "s", "ȷ": "j", "ʀ": "r", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ɢ": "g", "ʜ": "h",
+    "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ꞯ": "q",
+    "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
+    # Dashes, colons and at signs that survive NFKC
+    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "⁃": "-", "˗": "-",
+    "꞉": ":", "∶": ":", "ː": ":", "׃": ":", "܃": ":", "܄": ":", "᠄": ":",
+}
+_TRANSLATE = {ord(ch): None for ch in _INVISIBLE}
+_TRANSLATE.update({ord(k): v for k, v in _LOOKALIKES.items()})
+
+_HSPACE = re.compile(r"[^\S\n]+")
+_NEEDS_SLOW_PATH = re.compile(r"[^\x20-\x7e\n]")
+
+
+def normalize_text(text: str) -> str:
+    """Return `text` case-folded, NFKC-composed, with invisible characters, combining marks,
+    look-alike letters, CRLF and odd whitespace reduced to plain forms."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _NEEDS_SLOW_PATH.search(text) is None:
+        return _HSPACE.sub(" ", text).casefold()
+    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    # Drop combining marks so that "c\u0301laude" still reads "claude".
+    decomposed = unicodedata.normalize("NFD", text)
+    text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    text = unicodedata.normalize("NFC", text).casefold().translate(_TRANSLATE)
+    return _HSPACE.sub(" ", text)
+
+
+def normalize_path(path: str, fold: bool = True) -> str:
+    """Return a path normalized like text (case-folded unless `fold` is false), keeping its
+    separators and spaces."""
+    if _NEEDS_SLOW_PATH.search(path) is None:
+        return path.casefold() if fold else path
+    text = unicodedata.normalize("NFKC", path).translate(_TRANSLATE)
+    decomposed = unicodedata.normalize("NFD", text)
+    text = unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    return text.casefold().translate(_TRANSLATE) if fold else text
+
+
+def printable(text: str, limit: int = 200) -> str:
+    """Return `text` safe to print on one terminal line: control characters escaped, cut."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch == "\\":
+            out.append("\\\\")
+        elif code < 0x20 or code == 0x7F or 0xD800 <= code <= 0xDFFF or ch in _INVISIBLE:
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+        if len(out) >= limit:
+            out.append("...")
+            break
+    return "".join(out)

@@ -1,0 +1,149 @@
+"""The repository's policy: which assistants are restricted, severities, excludes, own rules."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .catalog import Catalog, build_catalog, parse_toml
+from .errors import ConfigError
+from .globs import GlobError, compile_globs
+from .model import SEVERITIES
+from .normalize import normalize_text
+
+POLICY_FILE = ".ai-clearance.toml"
+PYPROJECT = "pyproject.toml"
+_KEYS = frozenset({
+    "restricted", "allowed", "severity", "exclude_paths", "ignore_identities", "rules",
+    "assistants",
+})
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A validated policy, with the catalog extended by the repository's own rules."""
+
+    catalog: Catalog
+    restricted: frozenset[str]
+    allowed: frozenset[str]
+    severity: dict[str, str] = field(default_factory=dict)
+    exclude_paths: re.Pattern[str] | None = None
+    ignored_identities: frozenset[str] = frozenset()
+    origin: str = "defaults"
+
+    def is_restricted(self, assistant: str) -> bool:
+        """Whether using `assistant` needs an approval."""
+        if assistant in self.allowed:
+            return False
+        return "*" in self.restricted or assistant in self.restricted
+
+
+def default_policy(catalog: Catalog) -> Policy:
+    """Everything restricted, nothing excluded: what a repository gets with no config."""
+    return Policy(catalog=catalog, restricted=frozenset({"*"}), allowed=frozenset())
+
+
+def _ids(value: Any, where: str, key: str, catalog: Catalog) -> frozenset[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: '{key}' must be a list of assistant ids")
+    for aid in value:
+        if aid != "*" and aid not in catalog.assistants:
+            raise ConfigError(f"{where}: '{key}' names unknown assistant '{aid}' "
+                              "(see `ai-clearance rules --assistants`)")
+    return frozenset(value)
+
+
+def build_policy(data: dict[str, Any], where: str, catalog: Catalog) -> Policy:
+    """Validate policy data read from `where`."""
+    unknown = set(data) - _KEYS
+    if unknown:
+        raise ConfigError(f"{where}: unknown key '{sorted(unknown)[0]}' "
+                          f"(known: {', '.join(sorted(_KEYS))})")
+    if "rules" in data or "assistants" in data:
+        catalog = build_catalog(
+            {"rules": data.get("rules", []), "assistants": data.get("assistants", {})},
+            where, base=catalog)
+    restricted = _ids(data.get("restricted", ["*"]), where, "restricted", catalog)
+    allowed = _ids(data.get("allowed", []), where, "allowed", catalog)
+    if "*" in allowed:
+        raise ConfigError(f"{where}: 'allowed' cannot be '*'; leave 'restricted' empty instead")
+    severity = data.get("severity", {})
+    if not isinstance(severity, dict):
+        raise ConfigError(f"{where}: 'severity' must be a table of rule id = severity")
+    for rid, level in severity.items():
+        if rid not in catalog.by_id:
+            raise ConfigError(f"{where}: 'severity' names unknown rule '{rid}'")
+        if level not in SEVERITIES:
+            raise ConfigError(f"{where}: severity of {rid} must be one of {', '.join(SEVERITIES)}")
+    excludes = data.get("exclude_paths", [])
+    if not isinstance(excludes, list) or not all(isinstance(v, str) for v in excludes):
+        raise ConfigError(f"{where}: 'exclude_paths' must be a list of globs")
+    try:
+        exclude_paths = compile_globs(excludes, fold=False)
+    except GlobError as exc:
+        raise ConfigError(f"{where}: exclude_paths: {exc}") from None
+    identities = data.get("ignore_identities", [])
+    if not isinstance(identities, list) or not all(
+            isinstance(v, str) and "@" in v for v in identities):
+        raise ConfigError(f"{where}: 'ignore_identities' must be a list of e-mail addresses "
+                          "or 'Name <email>' identities")
+    return Policy(
+        catalog=catalog,
+        restricted=restricted,
+        allowed=allowed,
+        severity={str(k): str(v) for k, v in severity.items()},
+        exclude_paths=exclude_paths,
+        ignored_identities=frozenset(normalize_text(v).strip() for v in identities),
+        origin=where,
+    )
+
+
+def policy_from_text(text: str, where: str, catalog: Catalog, pyproject: bool) -> Policy | None:
+    """Parse a policy file's text; for pyproject.toml, None when it has no policy table."""
+    data = parse_toml(text, where)
+    if pyproject:
+        tool = data.get("tool", {})
+        section = tool.get("ai-clearance") if isinstance(tool, dict) else None
+        if section is None:
+            return None
+        if not isinstance(section, dict):
+            raise ConfigError(f"{where}: [tool.ai-clearance] must be a table")
+        return build_policy(section, f"{where} [tool.ai-clearance]", catalog)
+    return build_policy(data, where, catalog)
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid UTF-8") from None
+
+
+def load_policy(catalog: Catalog, root: str | None, explicit: str | None = None) -> Policy:
+    """The policy for a work tree: `explicit` if given, else .ai-clearance.toml, else the
+    [tool.ai-clearance] table of pyproject.toml, else defaults."""
+    if explicit is not None:
+        return policy_from_text(_read(explicit), explicit, catalog, pyproject=False) or \
+            default_policy(catalog)
+    if root is None:
+        return default_policy(catalog)
+    own = os.path.join(root, POLICY_FILE)
+    pyproject = os.path.join(root, PYPROJECT)
+    from_pyproject = None
+    if os.path.isfile(pyproject):
+        from_pyproject = policy_from_text(_read(pyproject), PYPROJECT, catalog, pyproject=True)
+    if os.path.isfile(own):
+        if from_pyproject is not None:
+            raise ConfigError(f"{POLICY_FILE} and {PYPROJECT} [tool.ai-clearance] both define "
+                              "a policy; keep one")
+        policy = policy_from_text(_read(own), POLICY_FILE, catalog, pyproject=False)
+        assert policy is not None
+        return policy
+    return from_pyproject or default_policy(catalog)

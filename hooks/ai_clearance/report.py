@@ -1,0 +1,163 @@
+"""Reports of a check: text for people, JSON for machines (a stable, documented schema)."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from .catalog import Catalog
+from .model import Coverage, Decision, Finding
+from .normalize import printable
+
+JSON_SCHEMA_VERSION = 1
+_STATUS_ORDER = {"fail": 0, "warn": 1, "cleared": 2, "allowed": 3}
+
+
+def next_step(finding: Finding, source: str, head: str | None) -> str:
+    """The exact command (or edit) that removes this trace from what is being checked."""
+    path = shlex.quote(finding.path) if finding.path else ""
+    if finding.kind == "branch":
+        return "git branch -m NEW-NAME  (rename the branch)"
+    if source == "message":
+        if finding.kind == "identity":
+            return "commit under your own identity (check user.name, user.email and " \
+                   "GIT_AUTHOR_*/GIT_COMMITTER_* variables)"
+        return f"edit the message and remove line {finding.line}; the commit was not made"
+    if source in ("staged", "tree"):
+        return f"git rm --cached -- {path}"
+    at_head = finding.commit is not None and finding.commit == head
+    if finding.path:
+        if at_head:
+            return f"git rm --cached -- {path} && git commit --amend --no-edit"
+        return f"git rebase -i {(finding.commit or '')[:12]}^  (edit that commit: " \
+               f"git rm --cached -- {path})"
+    if finding.kind == "identity":
+        if at_head:
+            return "git commit --amend --reset-author --no-edit"
+        return f"git rebase -i {(finding.commit or '')[:12]}^  (edit: git commit --amend " \
+               "--reset-author --no-edit)"
+    if at_head:
+        return f"git commit --amend  (remove line {finding.line} of the message)"
+    return f"git rebase -i {(finding.commit or '')[:12]}^  (reword that commit, remove line " \
+           f"{finding.line})"
+
+
+def _where(finding: Finding) -> str:
+    if finding.path is not None:
+        suffix = f":{finding.line}" if finding.line else ""
+        return f"{printable(finding.path)}{suffix}"
+    if finding.line is not None:
+        return f"message line {finding.line}"
+    return ""
+
+
+def _group_key(decision: Decision) -> tuple[str, str]:
+    f = decision.finding
+    return (f.commit or "", str(f.author) if f.author else "")
+
+
+def render_text(decisions: Sequence[Decision], coverage: Coverage, verdict: str,
+                catalog: Catalog, head: str | None = None) -> str:
+    """A report grouped by commit and author, failing findings first, each with its fix."""
+    lines: list[str] = []
+    failing = [d for d in decisions if d.status == "fail"]
+    warnings = [d for d in decisions if d.status == "warn"]
+    passed = [d for d in decisions if d.status in ("cleared", "allowed")]
+    for title, group in (("Unapproved traces", failing), ("Warnings", warnings),
+                         ("Cleared or allowed", passed)):
+        if not group:
+            continue
+        lines.append(f"{title}:")
+        groups: dict[tuple[str, str], list[Decision]] = {}
+        for d in group:
+            groups.setdefault(_group_key(d), []).append(d)
+        for (commit, author), items in groups.items():
+            label = f"commit {commit[:12]}" if commit else _source_label(coverage.source)
+            who = f"  {printable(author)}" if author else ""
+            lines.append(f"  {label}{who}")
+            for d in items:
+                f = d.finding
+                rule = catalog.by_id.get(f.rule)
+                description = rule.description if rule else f.rule
+                lines.append(f"    {f.rule} [{f.severity}] {_assistants(f)}: {description}")
+                where = _where(f)
+                evidence = "" if f.path is not None and f.evidence == printable(f.path) \
+                    else f.evidence
+                lines.append("      " + ": ".join(x for x in (where, evidence) if x))
+                if d.status == "fail" or d.status == "warn":
+                    lines.append(f"      fix: {next_step(f, coverage.source, head)}")
+                if d.cleared_by:
+                    lines.append(f"      {d.status} by {printable(d.cleared_by)}")
+        lines.append("")
+    if failing:
+        lines.append("To keep a trace instead of removing it, a maintainer must approve the "
+                     "assistant for its author; `ai-clearance explain RULE` says more.")
+    counts = f"{len(failing)} unapproved, {len(warnings)} warnings, {len(passed)} cleared"
+    lines.append(f"ai-clearance: {verdict.upper()}: {counts}. {_coverage_line(coverage)}")
+    return "\n".join(lines) + "\n"
+
+
+def _assistants(finding: Finding) -> str:
+    names = finding.assistants
+    if len(names) <= 4:
+        return ", ".join(names)
+    return f"{', '.join(names[:3])} and {len(names) - 3} more"
+
+
+def _source_label(source: str) -> str:
+    return {"staged": "staged changes", "message": "commit message", "tree": "tree"}.get(
+        source, source)
+
+
+def _coverage_line(coverage: Coverage) -> str:
+    parts = [f"Checked {_source_label(coverage.source)}"]
+    if coverage.range:
+        parts.append(f"{coverage.range}")
+    if coverage.source in ("range", "history"):
+        parts.append(f"{coverage.commits_scanned} commits")
+    parts.append(f"{coverage.paths_scanned} paths")
+    if coverage.branches:
+        parts.append(f"branches {', '.join(printable(b) for b in coverage.branches[:5])}")
+    parts.append(f"policy: {coverage.policy or 'defaults'}")
+    return "; ".join(parts) + "."
+
+
+def _finding_json(decision: Decision, source: str, head: str | None) -> dict[str, Any]:
+    f = decision.finding
+    return {
+        "rule": f.rule,
+        "assistants": list(f.assistants),
+        "kind": f.kind,
+        "severity": f.severity,
+        "status": decision.status,
+        "commit": f.commit,
+        "author": str(f.author) if f.author else None,
+        "path": f.path,
+        "line": f.line,
+        "evidence": f.evidence,
+        "cleared_by": decision.cleared_by,
+        "next_step": next_step(f, source, head) if decision.status in ("fail", "warn") else None,
+    }
+
+
+def report_data(decisions: Sequence[Decision], coverage: Coverage, verdict: str,
+                head: str | None = None) -> dict[str, Any]:
+    """The JSON report as a dict (see README, "JSON report")."""
+    ordered = sorted(decisions, key=lambda d: _STATUS_ORDER[d.status])
+    return {
+        "schema": JSON_SCHEMA_VERSION,
+        "verdict": verdict,
+        "coverage": asdict(coverage),
+        "counts": {s: sum(1 for d in decisions if d.status == s) for s in _STATUS_ORDER},
+        "findings": [_finding_json(d, coverage.source, head) for d in ordered],
+    }
+
+
+def render_json(decisions: Sequence[Decision], coverage: Coverage, verdict: str,
+                head: str | None = None) -> str:
+    """The JSON report, one document, keys in a fixed order."""
+    # ASCII escapes keep paths with undecodable bytes (lone surrogates) valid JSON.
+    return json.dumps(report_data(decisions, coverage, verdict, head), indent=2) + "\n"

@@ -1,0 +1,132 @@
+"""One check, from request to exit code: shared by the CLI and every hook entry point."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+from . import gitio, scan
+from .catalog import load_catalog
+from .clearance import decide, verdict
+from .errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_PASS, ClearanceError, UsageError
+from .policy import load_policy
+from .report import render_json, render_text
+
+SOURCES = ("staged", "message", "range", "tree", "history")
+MAX_MESSAGE_BYTES = 64 << 20
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to check and how to report it."""
+
+    source: str
+    argument: str | None = None
+    all_refs: bool = False
+    output_format: str = "text"
+    config: str | None = None
+    branch: str | None = None
+    allow_empty: bool = False
+    cwd: str = "."
+    remote: str | None = None
+
+
+def _read_message(path: str) -> str:
+    try:
+        if path == "-":
+            raw = sys.stdin.buffer.read(MAX_MESSAGE_BYTES + 1)
+        else:
+            with open(path, "rb") as handle:
+                raw = handle.read(MAX_MESSAGE_BYTES + 1)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read message: {exc.strerror}") from None
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise UsageError(f"{path}: message larger than {MAX_MESSAGE_BYTES >> 20} MiB")
+    return raw.decode("utf-8", "replace")
+
+
+def check(request: Request, out: TextIO) -> int:
+    """Run the check and write its report to `out`; return the exit code (raises
+    ClearanceError for errors)."""
+    catalog = load_catalog()
+    repo: gitio.Repo | None
+    if request.source == "message":
+        try:
+            repo = gitio.discover(request.cwd)
+        except ClearanceError:
+            repo = None  # a message can be checked outside any repository
+    else:
+        repo = gitio.discover(request.cwd)
+    root = repo.toplevel if repo is not None else None
+    policy = load_policy(catalog, root, request.config)
+    catalog = policy.catalog
+    ignored = policy.ignored_identities
+    if request.source == "message":
+        assert request.argument is not None
+        result = scan.scan_message(repo, catalog, _read_message(request.argument), ignored)
+    else:
+        assert repo is not None
+        if request.source == "staged":
+            result = scan.scan_staged(repo, catalog, ignored)
+        elif request.source == "range":
+            assert request.argument is not None
+            result = scan.scan_range(repo, catalog, request.argument, ignored,
+                                     allow_empty=request.allow_empty)
+        elif request.source == "pushed":
+            assert request.argument is not None and request.remote is not None
+            result = scan.scan_pushed(repo, catalog, request.argument, request.remote, ignored)
+        elif request.source == "tree":
+            result = scan.scan_tree(repo, catalog, request.argument or "HEAD")
+        elif request.source == "history":
+            result = scan.scan_history(repo, catalog, request.all_refs, ignored)
+        else:
+            raise UsageError(f"unknown source {request.source}")
+    scan.with_branch(result, catalog, request.branch)
+    result.coverage.policy = policy.origin
+    decisions = decide(result.findings, policy)
+    outcome = verdict(decisions)
+    if request.output_format == "json":
+        out.write(render_json(decisions, result.coverage, outcome, result.head))
+    else:
+        out.write(render_text(decisions, result.coverage, outcome, catalog, result.head))
+    return EXIT_FINDINGS if outcome == "fail" else EXIT_PASS
+
+
+def run(request: Request, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """`check`, with every error turned into a one-line message and its exit code."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        return check(request, out)
+    except ClearanceError as exc:
+        err.write(f"ai-clearance: error: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err.write("ai-clearance: interrupted\n")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the user gets one line, never a traceback
+        err.write(f"ai-clearance: internal error ({type(exc).__name__}: {exc}); "
+                  "please report it\n")
+        return EXIT_INTERNAL
+
+
+def hook_request(argv: Sequence[str] | None, prog: str, source: str,
+                 takes_file: bool = False) -> tuple[Request, list[str]]:
+    """Parse the few options a hook accepts (`--config`, `--format`), plus its file argument."""
+    import argparse  # only the hook entry points need it
+
+    parser = argparse.ArgumentParser(prog=prog, description=f"ai-clearance {source} hook")
+    parser.add_argument("--config", default=os.environ.get("AI_CLEARANCE_CONFIG"))
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    if takes_file:
+        parser.add_argument("file")
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except SystemExit as exc:
+        raise UsageError(f"{prog}: bad arguments") from exc
+    argument = getattr(args, "file", None)
+    return Request(source=source, argument=argument, output_format=args.format,
+                   config=args.config), rest

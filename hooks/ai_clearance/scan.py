@@ -1,0 +1,243 @@
+"""Sources of a check: staged change, message, range, tree or history, turned into findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from . import gitio
+from .catalog import Catalog
+from .detect import (
+    ContentCandidate,
+    PathMatcher,
+    findings_for_branch,
+    first_content_matches,
+    findings_for_identity,
+    findings_for_message,
+)
+from .errors import GitError, UsageError
+from .model import Commit, Coverage, Finding, Identity, PathChange
+
+
+@dataclass
+class Scan:
+    """Findings of one source and what was covered to get them."""
+
+    findings: list[Finding]
+    coverage: Coverage
+    head: str | None = None
+
+
+@dataclass
+class _Pending:
+    """Content candidates waiting for their blob, keyed by blob id."""
+
+    by_blob: dict[str, list[tuple[ContentCandidate, str | None, Identity | None]]] = field(
+        default_factory=dict)
+
+    def add(self, candidates: list[ContentCandidate], commit: str | None,
+            author: Identity | None) -> None:
+        for candidate in candidates:
+            if candidate.change.mode == "160000":
+                continue  # a submodule's commit is not in this repository
+            self.by_blob.setdefault(candidate.change.blob, []).append((candidate, commit, author))
+
+
+def _content_findings(repo: gitio.Repo, pending: _Pending, coverage: Coverage) -> list[Finding]:
+    findings: list[Finding] = []
+    for sha, lines in gitio.read_blobs(repo, list(pending.by_blob)):
+        coverage.blobs_read += 1
+        entries = pending.by_blob[sha]
+        matched = first_content_matches({c.rule.id: c.rule for c, _, _ in entries}, lines)
+        for candidate, commit, author in entries:
+            hit = matched.get(candidate.rule.id)
+            if hit is None:
+                continue
+            rule = candidate.rule
+            findings.append(Finding(
+                rule=rule.id, assistants=rule.assistants, kind=rule.kind,
+                severity=rule.severity, evidence=hit[1], commit=commit, author=author,
+                path=candidate.change.path, line=hit[0],
+            ))
+    return findings
+
+
+def _path_findings(matcher: PathMatcher, changes: Iterable[PathChange], pending: _Pending,
+                   commit: str | None, author: Identity | None, coverage: Coverage,
+                   ) -> list[Finding]:
+    findings: list[Finding] = []
+    for change in changes:
+        coverage.paths_scanned += 1
+        hits, candidates = matcher.match(change)
+        findings.extend(replace(f, commit=commit, author=author) for f in hits)
+        if candidates:
+            pending.add(candidates, commit, author)
+    return findings
+
+
+def scan_staged(repo: gitio.Repo, catalog: Catalog, ignored: frozenset[str]) -> Scan:
+    """Paths and content the index would commit, and the branch being committed to."""
+    if repo.bare:
+        raise UsageError("--staged needs a work tree; this repository is bare")
+    coverage = Coverage(source="staged")
+    author = gitio.ident(repo, "author")
+    pending = _Pending()
+    findings = _path_findings(PathMatcher(catalog), gitio.staged_changes(repo), pending,
+                              None, author, coverage)
+    findings.extend(_content_findings(repo, pending, coverage))
+    branch = gitio.current_branch(repo)
+    if branch:
+        coverage.branches.append(branch)
+        findings.extend(replace(f, author=author) for f in findings_for_branch(catalog, branch))
+    return Scan(findings, coverage)
+
+
+def scan_message(repo: gitio.Repo | None, catalog: Catalog, message: str,
+                 ignored: frozenset[str]) -> Scan:
+    """A commit message about to be committed, with the identities git would record."""
+    coverage = Coverage(source="message", messages_scanned=1)
+    author = gitio.ident(repo, "author") if repo is not None else None
+    findings = [replace(f, author=author) for f in
+                findings_for_message(catalog, message, ignored, strip_comments=True)]
+    if repo is not None:
+        committer = gitio.ident(repo, "committer")
+        for role, who in (("author", author), ("committer", committer)):
+            if who is not None:
+                findings.extend(replace(f, author=author) for f in
+                                findings_for_identity(catalog, who, role, ignored))
+    return Scan(findings, coverage)
+
+
+def findings_for_commit(catalog: Catalog, matcher: PathMatcher, commit: Commit,
+                        pending: _Pending, coverage: Coverage, ignored: frozenset[str],
+                        ) -> list[Finding]:
+    """Everything one commit carries: paths, message, author and committer."""
+    coverage.commits_scanned += 1
+    coverage.messages_scanned += 1
+    findings = _path_findings(matcher, commit.changes, pending, commit.sha, commit.author,
+                              coverage)
+    for finding in findings_for_message(catalog, commit.message, ignored):
+        findings.append(replace(finding, commit=commit.sha, author=commit.author))
+    for role, who in (("author", commit.author), ("committer", commit.committer)):
+        for finding in findings_for_identity(catalog, who, role, ignored):
+            findings.append(replace(finding, commit=commit.sha, author=commit.author))
+    return findings
+
+
+def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage: Coverage,
+                  ignored: frozenset[str], no_walk: bool = False) -> list[Finding]:
+    matcher = PathMatcher(catalog)
+    pending = _Pending()
+    shallow = gitio.shallow_commits(repo)
+    findings: list[Finding] = []
+    cut: str | None = None
+    for commit in gitio.stream_commits(repo, revs, no_walk=no_walk):
+        if commit.sha in shallow and not no_walk:
+            cut = commit.sha
+        findings.extend(findings_for_commit(catalog, matcher, commit, pending, coverage, ignored))
+    if cut is not None:
+        raise GitError(f"the range reaches the edge of this shallow clone at {cut[:12]}; "
+                       "fetch the missing history (git fetch --unshallow, or fetch-depth: 0 "
+                       "in actions/checkout)")
+    findings.extend(_content_findings(repo, pending, coverage))
+    return findings
+
+
+def _require(repo: gitio.Repo, rev: str) -> str:
+    sha = gitio.resolve_commit(repo, rev)
+    if sha is None:
+        hint = " (this clone is shallow: fetch more history)" if repo.shallow else ""
+        raise GitError(f"cannot resolve '{rev}' to a commit{hint}")
+    return sha
+
+
+def scan_range(repo: gitio.Repo, catalog: Catalog, spec: str, ignored: frozenset[str],
+               allow_empty: bool = False) -> Scan:
+    """Commits of `A..B`, of `A...B` (those of B since its merge base with A), or one commit."""
+    coverage = Coverage(source="range", shallow=repo.shallow)
+    no_walk = False
+    if "..." in spec:
+        left, right = spec.split("...", 1)
+        a, b = _require(repo, left or "HEAD"), _require(repo, right or "HEAD")
+        base = gitio.merge_base(repo, a, b)
+        if base is None:
+            raise GitError(f"'{left}' and '{right}' share no history"
+                           + (" in this shallow clone" if repo.shallow else ""))
+        revs = [b, f"^{base}"]
+        coverage.range = f"{base}..{b}"
+    elif ".." in spec:
+        left, right = spec.split("..", 1)
+        a, b = _require(repo, left or "HEAD"), _require(repo, right or "HEAD")
+        revs = [b, f"^{a}"]
+        coverage.range = f"{a}..{b}"
+    else:
+        b = _require(repo, spec)
+        revs, no_walk = [b], True
+        coverage.range = b
+    findings = _scan_commits(repo, catalog, revs, coverage, ignored, no_walk=no_walk)
+    if coverage.commits_scanned == 0 and not allow_empty:
+        raise GitError(f"the range '{spec}' has no commits; nothing was checked "
+                       "(pass --allow-empty if that is expected)")
+    return Scan(findings, coverage, head=b)
+
+
+def scan_pushed(repo: gitio.Repo, catalog: Catalog, local_ref: str, remote: str,
+                ignored: frozenset[str]) -> Scan:
+    """Commits of `local_ref` that no ref of `remote` has: a new branch being pushed."""
+    coverage = Coverage(source="range", shallow=repo.shallow)
+    tip = _require(repo, local_ref)
+    coverage.range = f"{tip} --not --remotes={remote}"
+    findings = _scan_commits(repo, catalog, [tip, "--not", f"--remotes={remote}"], coverage,
+                             ignored)
+    if coverage.commits_scanned == 0:
+        raise GitError(f"nothing of '{local_ref}' is new to '{remote}', yet pre-commit asked "
+                       "for a check; refusing to pass blind")
+    return Scan(findings, coverage, head=tip)
+
+
+def scan_history(repo: gitio.Repo, catalog: Catalog, all_refs: bool,
+                 ignored: frozenset[str]) -> Scan:
+    """Every commit reachable from HEAD, or from every ref with `all_refs`."""
+    coverage = Coverage(source="history", shallow=repo.shallow)
+    if all_refs:
+        revs = ["--exclude=refs/stash", "--all"]
+        coverage.range = "--all"
+        coverage.branches.extend(gitio.local_branches(repo))
+    else:
+        head = gitio.resolve_commit(repo, "HEAD")
+        if head is None:
+            raise GitError("HEAD has no commits yet; there is no history to check")
+        revs = [head]
+        coverage.range = head
+        branch = gitio.current_branch(repo)
+        if branch:
+            coverage.branches.append(branch)
+    if repo.shallow:
+        raise GitError("this clone is shallow, so its history is incomplete; fetch it all "
+                       "(git fetch --unshallow, or fetch-depth: 0 in actions/checkout)")
+    findings = _scan_commits(repo, catalog, revs, coverage, ignored)
+    if coverage.commits_scanned == 0:
+        raise GitError("no commits found; there is no history to check")
+    for branch in coverage.branches:
+        findings.extend(findings_for_branch(catalog, branch))
+    return Scan(findings, coverage)
+
+
+def scan_tree(repo: gitio.Repo, catalog: Catalog, rev: str) -> Scan:
+    """Every path in the tree of `rev` (a commit or a tree)."""
+    coverage = Coverage(source="tree", range=rev)
+    if rev.startswith("-"):
+        raise UsageError(f"not a revision: {rev}")
+    pending = _Pending()
+    findings = _path_findings(PathMatcher(catalog), gitio.tree_entries(repo, rev), pending,
+                              None, None, coverage)
+    findings.extend(_content_findings(repo, pending, coverage))
+    return Scan(findings, coverage)
+
+
+def with_branch(scan: Scan, catalog: Catalog, branch: str | None) -> Scan:
+    """Add the findings of a branch name (the branch being pushed or checked) to a scan."""
+    if branch:
+        scan.coverage.branches.append(branch)
+        scan.findings.extend(findings_for_branch(catalog, branch))
+    return scan

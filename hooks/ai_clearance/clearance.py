@@ -26,20 +26,19 @@ def decide(
         severity = policy.severity.get(finding.rule, finding.severity)
         if severity == "off":
             continue
-        if severity != finding.severity:
-            finding = replace(finding, severity=severity)
-        allowed = [a for a in finding.assistants if not policy.is_restricted(a)]
+        judged = finding if severity == finding.severity else replace(finding, severity=severity)
+        allowed = [a for a in judged.assistants if not policy.is_restricted(a)]
         if allowed:
             # A trace shared by several assistants is fine if any one of them is allowed.
-            decisions.append(Decision(finding, "allowed", f"policy allows {allowed[0]}"))
+            decisions.append(Decision(judged, "allowed", f"policy allows {allowed[0]}"))
             continue
-        cleared_by = next((who for who in (c(finding) for c in clearers) if who), None)
+        cleared_by = next((who for who in (c(judged) for c in clearers) if who), None)
         if cleared_by is not None:
-            decisions.append(Decision(finding, "cleared", cleared_by))
+            decisions.append(Decision(judged, "cleared", cleared_by))
         elif severity in FAILING_SEVERITIES:
-            decisions.append(Decision(finding, "fail"))
+            decisions.append(Decision(judged, "fail"))
         else:
-            decisions.append(Decision(finding, "warn"))
+            decisions.append(Decision(judged, "warn"))
     return decisions
 
 

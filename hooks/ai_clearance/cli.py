@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import click
 
@@ -26,13 +28,13 @@ def cli() -> None:
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
-@click.option("--staged", "source", flag_value="staged", help="The change about to be committed.")
+@click.option("--staged", is_flag=True, help="The change about to be committed.")
 @click.option("--message", "message_file", metavar="FILE",
               help="A commit message file ('-' for stdin), as the commit-msg hook gets it.")
 @click.option("--range", "range_spec", metavar="A..B",
               help="Commits of A..B, of A...B (since the merge base), or one commit.")
 @click.option("--tree", "tree_rev", metavar="REV", help="Every path in the tree of REV.")
-@click.option("--history", "source", flag_value="history",
+@click.option("--history", is_flag=True,
               help="Every commit reachable from HEAD (with --all: from every ref).")
 @click.option("--all", "all_refs", is_flag=True, help="With --history: every ref, not HEAD.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
@@ -43,14 +45,14 @@ def cli() -> None:
 @click.option("--allow-empty", is_flag=True,
               help="With --range: an empty range passes instead of failing closed.")
 @click.option("-C", "directory", default=".", metavar="DIR", help="Run as if started in DIR.")
-def check(source: str | None, message_file: str | None, range_spec: str | None,
-          tree_rev: str | None, all_refs: bool, output_format: str, config: str | None,
+def check(staged: bool, message_file: str | None, range_spec: str | None,
+          tree_rev: str | None, history: bool, all_refs: bool, output_format: str, config: str | None,
           branch: str | None, allow_empty: bool, directory: str) -> None:
     """Check one source for traces of AI assistants."""
     chosen = [name for name, given in (
-        ("staged", source == "staged"), ("message", message_file is not None),
+        ("staged", staged), ("message", message_file is not None),
         ("range", range_spec is not None), ("tree", tree_rev is not None),
-        ("history", source == "history")) if given]
+        ("history", history)) if given]
     if len(chosen) != 1:
         raise click.UsageError("give exactly one of --staged, --message, --range, --tree, "
                                "--history")
@@ -78,7 +80,7 @@ def rules(output_format: str, assistants: bool) -> None:
             for row in rows:
                 click.echo(f"{row['id']:<16} {row['title']}")
         return
-    entries = [{"id": r.id, "kind": r.kind, "severity": r.severity,
+    entries: list[dict[str, Any]] = [{"id": r.id, "kind": r.kind, "severity": r.severity,
                 "assistants": list(r.assistants) or ["(by identity)"],
                 "description": r.description, "source": r.source, "confirmed": r.confirmed}
                for r in catalog.rules]
@@ -124,7 +126,8 @@ def explain(rule_id: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: click's own errors become one line and exit code 2."""
-    sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[attr-defined]
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="backslashreplace")
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="ai-clearance",
                  standalone_mode=False)

@@ -7,8 +7,8 @@ import secrets
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
-from typing import IO
 from dataclasses import dataclass
+from typing import IO
 
 from .errors import GitError
 from .model import Commit, Identity, PathChange
@@ -29,8 +29,8 @@ def _env() -> dict[str, str]:
 
 
 def _first_line(data: bytes) -> str:
-    for line in data.decode("utf-8", "replace").splitlines():
-        line = line.strip()
+    for raw in data.decode("utf-8", "replace").splitlines():
+        line = raw.strip()
         if line:
             return line.removeprefix("fatal: ").removeprefix("error: ")
     return "no message"

@@ -36,7 +36,7 @@ _LOOKALIKES = {
     "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "⁃": "-", "˗": "-",
     "꞉": ":", "∶": ":", "ː": ":", "׃": ":", "܃": ":", "܄": ":", "᠄": ":",
 }
-_TRANSLATE = {ord(ch): None for ch in _INVISIBLE}
+_TRANSLATE: dict[int, str | None] = {ord(ch): None for ch in _INVISIBLE}
 _TRANSLATE.update({ord(k): v for k, v in _LOOKALIKES.items()})
 
 _HSPACE = re.compile(r"[^\S\n]+")
@@ -64,7 +64,8 @@ def normalize_path(path: str, fold: bool = True) -> str:
         return path.casefold() if fold else path
     text = unicodedata.normalize("NFKC", path).translate(_TRANSLATE)
     decomposed = unicodedata.normalize("NFD", text)
-    text = unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    text = unicodedata.normalize("NFC", text)
     return text.casefold().translate(_TRANSLATE) if fold else text
 
 

@@ -87,7 +87,7 @@ def render_text(decisions: Sequence[Decision], coverage: Coverage, verdict: str,
                 evidence = "" if f.path is not None and f.evidence == printable(f.path) \
                     else f.evidence
                 lines.append("      " + ": ".join(x for x in (where, evidence) if x))
-                if d.status == "fail" or d.status == "warn":
+                if d.status in {"fail", "warn"}:
                     lines.append(f"      fix: {next_step(f, coverage.source, head)}")
                 if d.cleared_by:
                     lines.append(f"      {d.status} by {printable(d.cleared_by)}")

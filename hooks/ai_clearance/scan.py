@@ -11,9 +11,9 @@ from .detect import (
     ContentCandidate,
     PathMatcher,
     findings_for_branch,
-    first_content_matches,
     findings_for_identity,
     findings_for_message,
+    first_content_matches,
 )
 from .errors import GitError, UsageError
 from .model import Commit, Coverage, Finding, Identity, PathChange

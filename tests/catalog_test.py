@@ -1,0 +1,84 @@
+"""The shipped catalog: complete, valid, and every rule exercised by a detection case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ai_clearance.catalog import build_catalog, load_catalog, parse_toml, tomllib
+from ai_clearance.errors import ConfigError
+
+REQUIRED_ASSISTANTS = {
+    "claude", "codex", "copilot", "cursor", "gemini", "jules", "aider", "openhands", "devin",
+    "continue", "crush", "amp", "windsurf", "cline", "roo", "kilo", "amazon-q", "kiro", "junie",
+    "jetbrains-ai", "zed", "goose", "opencode", "augment", "tabnine", "qodo", "sweep", "trae",
+    "warp", "factory", "qwen", "replit", "specstory", "coderabbit",
+}
+CASES = tomllib.loads((Path(__file__).parent / "detect_cases.toml").read_text("utf-8"))
+
+
+def test_every_required_assistant_is_in_the_catalog() -> None:
+    assert REQUIRED_ASSISTANTS <= set(load_catalog().assistants)
+
+
+def test_every_rule_has_a_positive_case() -> None:
+    covered = {case["rule"] for table in CASES.values() for case in table if case["rule"]}
+    missing = {r.id for r in load_catalog().rules} - covered
+    assert not missing, f"rules without a detection case: {sorted(missing)}"
+
+
+def test_every_rule_names_its_source_and_remedy() -> None:
+    for rule in load_catalog().rules:
+        assert rule.source, rule.id
+        assert rule.remedy, rule.id
+        assert rule.description, rule.id
+
+
+def test_ids_are_unique_and_stable_format() -> None:
+    ids = [r.id for r in load_catalog().rules]
+    assert len(ids) == len(set(ids))
+    assert all(i.startswith("AIC") and len(i) == 6 for i in ids)
+
+
+def test_leaks_have_the_highest_severity_and_branches_warn() -> None:
+    for rule in load_catalog().rules:
+        if rule.kind == "leak":
+            assert rule.severity == "leak", rule.id
+        if rule.kind == "branch":
+            assert rule.severity == "warn", rule.id
+
+
+def test_shared_files_name_many_assistants() -> None:
+    catalog = load_catalog()
+    assert len(catalog.by_id["AIC103"].assistants) > 10  # AGENTS.md
+    assert len(catalog.by_id["AIC105"].assistants) > 5  # .mcp.json
+
+
+def _minimal(rule: str) -> dict[str, object]:
+    return parse_toml(
+        "version = 1\n[kinds]\ninstructions = 'paths'\ncontent = 'content'\n[remedies]\n"
+        "[assistants.x]\ntitle = 'X'\n" + rule, "test.toml")
+
+
+@pytest.mark.parametrize(("rule", "message"), [
+    ("[[rules]]\nid = 'AIC1'\nassistants=['x']\nkind='instructions'\nseverity='block'\n"
+     "description='d'\npaths=['a']\n", "must look like"),
+    ("[[rules]]\nid = 'AIC100'\nassistants=['y']\nkind='instructions'\nseverity='block'\n"
+     "description='d'\npaths=['a']\n", "unknown assistant"),
+    ("[[rules]]\nid = 'AIC100'\nassistants=['x']\nkind='instructions'\nseverity='fatal'\n"
+     "description='d'\npaths=['a']\n", "severity must be"),
+    ("[[rules]]\nid = 'AIC100'\nassistants=['x']\nkind='instructions'\nseverity='block'\n"
+     "description='d'\n", "needs 'paths'"),
+    ("[[rules]]\nid = 'AIC100'\nassistants=['x']\nkind='content'\nseverity='block'\n"
+     "description='d'\npaths=['a']\npattern='(unclosed'\n", "does not compile"),
+    ("[[rules]]\nid = 'AIC100'\nassistants=['x']\nkind='content'\nseverity='block'\n"
+     "description='d'\npaths=['a']\npattern='(a+)+$'\n", "catastrophic"),
+    ("[[rules]]\nid = 'AIC100'\nassistants=['x']\nkind='instructions'\nseverity='block'\n"
+     "description='d'\npaths=['a']\ncolour='red'\n", "unknown key"),
+    ("[[rules]]\nid = 'AIC100'\nassistants=['x']\nkind='instructions'\nseverity='block'\n"
+     "description='d'\npaths=['a/**b']\n", "whole path component"),
+])
+def test_bad_rules_are_refused_with_a_reason(rule: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        build_catalog(_minimal(rule), "test.toml")

@@ -1,0 +1,118 @@
+"""Shared fixtures: real git repositories in temporary folders, with a pinned identity."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+HUMAN = ("Jane Dev", "jane@example.com")
+
+
+def _bin(name: str) -> str:
+    """A console script installed next to the running Python (the package under test)."""
+    found = shutil.which(name, path=os.path.dirname(sys.executable))
+    return found or name
+
+
+AI_CLEARANCE = _bin("ai-clearance")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _git_identity(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Pin git's identity and isolate it from the user's configuration for the whole run."""
+    home = tmp_path_factory.mktemp("home")
+    saved = dict(os.environ)
+    for key in list(os.environ):
+        if key.startswith(("GIT_", "PRE_COMMIT")):
+            del os.environ[key]
+    os.environ.update({
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": HUMAN[0], "GIT_AUTHOR_EMAIL": HUMAN[1],
+        "GIT_COMMITTER_NAME": HUMAN[0], "GIT_COMMITTER_EMAIL": HUMAN[1],
+        "GIT_AUTHOR_DATE": "2026-01-01T00:00:00+00:00",
+        "GIT_COMMITTER_DATE": "2026-01-01T00:00:00+00:00",
+    })
+    (home / ".gitconfig").write_text(
+        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
+        "[protocol \"file\"]\n\tallow = always\n", encoding="utf-8")
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+def git(cwd: Path, *args: str, env: dict[str, str] | None = None,
+        check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run real git in `cwd`."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(["git", *args], cwd=cwd, env=full_env, text=True,
+                          capture_output=True, check=check)
+
+
+@dataclass
+class Repo:
+    """A temporary repository with helpers to write files and commit them."""
+
+    path: Path
+
+    def write(self, name: str, text: str = "x\n") -> Path:
+        target = self.path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        return target
+
+    def commit(self, message: str, *files: str, author: tuple[str, str] | None = None,
+               committer: tuple[str, str] | None = None, allow_empty: bool = False) -> str:
+        for name in files:
+            if not (self.path / name).exists():
+                self.write(name)
+        if files:
+            git(self.path, "add", "--", *files)
+        env: dict[str, str] = {}
+        if author:
+            env.update({"GIT_AUTHOR_NAME": author[0], "GIT_AUTHOR_EMAIL": author[1]})
+        if committer:
+            env.update({"GIT_COMMITTER_NAME": committer[0], "GIT_COMMITTER_EMAIL": committer[1]})
+        args = ["commit", "-q", "--no-verify", "--cleanup=verbatim", "-m", message]
+        if allow_empty or not files:
+            args.append("--allow-empty")
+        git(self.path, *args, env=env)
+        return self.head()
+
+    def head(self) -> str:
+        return git(self.path, "rev-parse", "HEAD").stdout.strip()
+
+    def git(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return git(self.path, *args, check=check)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    """An empty repository on branch main."""
+    path = tmp_path / "repo"
+    path.mkdir()
+    git(path, "init", "-q", "-b", "main")
+    return Repo(path)
+
+
+@pytest.fixture
+def clean_repo(repo: Repo) -> Repo:
+    """A repository with one ordinary commit."""
+    repo.commit("Initial commit", "README.md")
+    return repo
+
+
+def run_cli(*args: str, cwd: Path, stdin: str | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed `ai-clearance` console script."""
+    return subprocess.run([AI_CLEARANCE, *args], cwd=cwd, input=stdin, text=True,
+                          capture_output=True, env={**os.environ, **(env or {})}, check=False)

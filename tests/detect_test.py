@@ -1,0 +1,97 @@
+"""Table-driven detection cases (tests/detect_cases.toml), per assistant, traps included."""
+
+from __future__ import annotations
+
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ai_clearance.catalog import load_catalog, tomllib
+from ai_clearance.detect import (
+    PathMatcher,
+    findings_for_branch,
+    findings_for_identity,
+    findings_for_message,
+    first_content_matches,
+)
+from ai_clearance.model import Finding, Identity, PathChange
+
+CASES = tomllib.loads((Path(__file__).parent / "detect_cases.toml").read_text("utf-8"))
+
+
+def _case_id(case: dict[str, Any]) -> str:
+    subject = case.get("path") or case.get("name") or case.get("email") or case.get("text", "")
+    return f"{case['rule'] or 'none'}:{str(subject)[:40]!r}"
+
+
+def _check(case: dict[str, Any], findings: list[Finding]) -> None:
+    rules = {f.rule for f in findings}
+    if not case["rule"]:
+        assert findings == [], f"false positive: {findings}"
+        return
+    assert case["rule"] in rules, f"expected {case['rule']}, got {findings}"
+    hit = next(f for f in findings if f.rule == case["rule"])
+    assert case["assistant"] in hit.assistants
+    if "not_rule" in case:
+        assert case["not_rule"] not in rules
+
+
+@pytest.mark.parametrize("case", CASES["path"], ids=_case_id)
+def test_path(case: dict[str, Any]) -> None:
+    findings, _ = PathMatcher(load_catalog()).match(PathChange(case["path"], "0" * 40, "100644"))
+    _check(case, findings)
+
+
+@pytest.mark.parametrize("case", CASES["message"], ids=_case_id)
+def test_message(case: dict[str, Any]) -> None:
+    _check(case, findings_for_message(load_catalog(), case["text"]))
+
+
+@pytest.mark.parametrize("case", CASES["identity"], ids=_case_id)
+def test_identity(case: dict[str, Any]) -> None:
+    who = Identity(case["name"], case["email"])
+    _check(case, findings_for_identity(load_catalog(), who, case["role"]))
+
+
+@pytest.mark.parametrize("case", CASES["branch"], ids=_case_id)
+def test_branch(case: dict[str, Any]) -> None:
+    _check(case, findings_for_branch(load_catalog(), case["name"]))
+
+
+@pytest.mark.parametrize("case", CASES["content"], ids=_case_id)
+def test_content(case: dict[str, Any]) -> None:
+    catalog = load_catalog()
+    _, candidates = PathMatcher(catalog).match(PathChange(case["path"], "0" * 40, "100644"))
+    rules = {c.rule.id: c.rule for c in candidates}
+    matched = first_content_matches(rules, case["text"].encode().split(b"\n"))
+    findings = [Finding(rule=rid, assistants=rules[rid].assistants, kind="content",
+                        severity="block", evidence=text) for rid, (_, text) in matched.items()]
+    _check(case, findings)
+
+
+def test_ignored_identity_is_not_reported() -> None:
+    catalog = load_catalog()
+    message = "Fix\n\nCo-authored-by: Codex <noreply@openai.com>\n"
+    assert findings_for_message(catalog, message)
+    assert findings_for_message(catalog, message, frozenset({"noreply@openai.com"})) == []
+    who = Identity("Codex", "codex@openai.com")
+    assert findings_for_identity(catalog, who, "author", frozenset({"codex@openai.com"})) == []
+
+
+def test_message_file_comments_and_scissors_are_not_the_message() -> None:
+    catalog = load_catalog()
+    message = ("Fix\n# Co-Authored-By: Claude <noreply@anthropic.com>\n"
+               "# ------------------------ >8 ------------------------\n"
+               "+Co-Authored-By: Claude <noreply@anthropic.com>\n"
+               "Made-with: Cursor\n")
+    assert findings_for_message(catalog, message, strip_comments=True) == []
+    assert findings_for_message(catalog, message, strip_comments=False)
+
+
+def test_long_line_is_matched_in_bounded_pieces() -> None:
+    catalog = load_catalog()
+    rule = catalog.by_id["AIC301"]
+    line = b"x" * 100_000 + b"\n      - uses: anthropics/claude-code-action@v1"
+    assert "AIC301" in first_content_matches({"AIC301": rule}, line.split(b"\n"))

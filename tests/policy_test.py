@@ -1,0 +1,113 @@
+"""Policy: restricted and allowed assistants, severities, excludes, identities, own rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ai_clearance.catalog import load_catalog
+from ai_clearance.clearance import decide, verdict
+from ai_clearance.errors import ConfigError
+from ai_clearance.model import Finding
+from ai_clearance.policy import default_policy, load_policy, policy_from_text
+
+
+def _policy(text: str):  # type: ignore[no-untyped-def]
+    policy = policy_from_text(text, ".ai-clearance.toml", load_catalog(), pyproject=False)
+    assert policy is not None
+    return policy
+
+
+def _finding(rule: str, assistants: tuple[str, ...], severity: str = "block",
+             path: str | None = None) -> Finding:
+    return Finding(rule=rule, assistants=assistants, kind="instructions", severity=severity,
+                   evidence="e", path=path)
+
+
+def test_default_restricts_everything() -> None:
+    decisions = decide([_finding("AIC101", ("claude",))], default_policy(load_catalog()))
+    assert [d.status for d in decisions] == ["fail"]
+    assert verdict(decisions) == "fail"
+
+
+def test_allowed_assistant_passes_and_shared_file_needs_only_one() -> None:
+    policy = _policy('allowed = ["copilot"]\n')
+    decisions = decide([_finding("AIC107", ("copilot",)), _finding("AIC101", ("claude",)),
+                        _finding("AIC103", ("codex", "copilot"))], policy)
+    assert [d.status for d in decisions] == ["allowed", "fail", "allowed"]
+
+
+def test_only_listed_assistants_are_restricted() -> None:
+    policy = _policy('restricted = ["claude", "codex"]\n')
+    decisions = decide([_finding("AIC101", ("claude",)), _finding("AIC110", ("gemini",))],
+                       policy)
+    assert [d.status for d in decisions] == ["fail", "allowed"]
+
+
+def test_severity_override_and_off() -> None:
+    policy = _policy('[severity]\nAIC101 = "warn"\nAIC110 = "off"\n')
+    decisions = decide([_finding("AIC101", ("claude",)), _finding("AIC110", ("gemini",))],
+                       policy)
+    assert [(d.status, d.finding.severity) for d in decisions] == [("warn", "warn")]
+    assert verdict(decisions) == "pass"
+
+
+def test_excluded_paths() -> None:
+    policy = _policy('exclude_paths = ["tests/fixtures/**"]\n')
+    decisions = decide([_finding("AIC101", ("claude",), path="tests/fixtures/CLAUDE.md"),
+                        _finding("AIC101", ("claude",), path="CLAUDE.md")], policy)
+    assert [d.finding.path for d in decisions] == ["CLAUDE.md"]
+
+
+def test_own_rules_extend_the_catalog() -> None:
+    policy = _policy(
+        '[[rules]]\nid = "ORG001"\nassistants = ["claude"]\nkind = "instructions"\n'
+        'severity = "block"\ndescription = "Our prompt folder"\npaths = ["prompts/**"]\n')
+    assert "ORG001" in policy.catalog.by_id
+    assert "ORG001" not in load_catalog().by_id
+
+
+def test_clearer_seam() -> None:
+    policy = default_policy(load_catalog())
+    decisions = decide([_finding("AIC101", ("claude",))], policy,
+                       clearers=[lambda f: "approval A-1 (maintainer)"])
+    assert decisions[0].status == "cleared"
+    assert decisions[0].cleared_by == "approval A-1 (maintainer)"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("restricted = [\n", "invalid TOML"),
+    ("colour = 1\n", "unknown key 'colour'"),
+    ('allowed = ["chatgpt-desktop"]\n', "unknown assistant"),
+    ('allowed = ["*"]\n', "cannot be"),
+    ('[severity]\nAIC999 = "warn"\n', "unknown rule"),
+    ('[severity]\nAIC101 = "fatal"\n', "must be one of"),
+    ('exclude_paths = "tests"\n', "list of globs"),
+    ('ignore_identities = ["not an address"]\n', "e-mail"),
+    ('[[rules]]\nid = "AIC101"\nassistants=["claude"]\nkind="instructions"\n'
+     'severity="block"\ndescription="d"\npaths=["x"]\n', "already used"),
+    ('[[rules]]\nid = "ORG001"\nassistants=["claude"]\nkind="marker"\n'
+     'severity="block"\ndescription="d"\npattern="(x+)*y"\n', "catastrophic"),
+])
+def test_broken_policy_is_a_clear_error(text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as info:
+        _policy(text)
+    assert ".ai-clearance.toml" in str(info.value)
+    assert "\n" not in str(info.value).strip()
+
+
+def test_pyproject_table_and_conflict(tmp_path: Path) -> None:
+    catalog = load_catalog()
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n[tool.ai-clearance]\nallowed = ["copilot"]\n', "utf-8")
+    assert load_policy(catalog, str(tmp_path)).allowed == {"copilot"}
+    (tmp_path / ".ai-clearance.toml").write_text('allowed = ["cursor"]\n', "utf-8")
+    with pytest.raises(ConfigError, match="both define"):
+        load_policy(catalog, str(tmp_path))
+
+
+def test_pyproject_without_table_means_defaults(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n', "utf-8")
+    policy = load_policy(load_catalog(), str(tmp_path))
+    assert policy.origin == "defaults"

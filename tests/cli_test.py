@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import Repo, git, run_cli
 
 CLAUDE_TRAILER = "Co-Authored-By: Claude <noreply@anthropic.com>"

@@ -46,8 +46,8 @@ def cli() -> None:
               help="With --range: an empty range passes instead of failing closed.")
 @click.option("-C", "directory", default=".", metavar="DIR", help="Run as if started in DIR.")
 def check(staged: bool, message_file: str | None, range_spec: str | None,
-          tree_rev: str | None, history: bool, all_refs: bool, output_format: str, config: str | None,
-          branch: str | None, allow_empty: bool, directory: str) -> None:
+          tree_rev: str | None, history: bool, all_refs: bool, output_format: str,
+          config: str | None, branch: str | None, allow_empty: bool, directory: str) -> None:
     """Check one source for traces of AI assistants."""
     chosen = [name for name, given in (
         ("staged", staged), ("message", message_file is not None),

@@ -1,0 +1,138 @@
+"""The hooks through the real pre-commit: try-repo, and hooks installed in a repository."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, Repo, git
+
+PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
+AUTOFIX_SUBJECT = "Potential fix for code scanning alert no. 7: Incomplete URL sanitization"
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One PRE_COMMIT_HOME for the session, so pip builds the hook environment once."""
+    home = tmp_path_factory.mktemp("pre-commit-home")
+    os.environ["PRE_COMMIT_HOME"] = str(home)
+    yield home
+    os.environ.pop("PRE_COMMIT_HOME", None)
+
+
+@pytest.fixture(scope="session")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory, pre_commit_home: Path) -> tuple[Path, str]:
+    """This project as a committed repository (the work tree may be dirty): path and rev."""
+    snapshot = tmp_path_factory.mktemp("hook-repo") / "ai-clearance"
+    shutil.copytree(ROOT, snapshot, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis", "build"))
+    git(snapshot, "init", "-q", "-b", "main")
+    git(snapshot, "add", "-A")
+    git(snapshot, "commit", "-q", "--no-verify", "-m", "snapshot")
+    rev = git(snapshot, "rev-parse", "HEAD").stdout.strip()
+    return snapshot, rev
+
+
+def pre_commit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*PRE_COMMIT, *args], cwd=cwd, text=True, capture_output=True,
+                          check=False)
+
+
+def test_try_repo_files_hook(hook_repo: tuple[Path, str], clean_repo: Repo) -> None:
+    path, _ = hook_repo
+    clean_repo.write("src/main.py")
+    clean_repo.git("add", ".")
+    ok = pre_commit(clean_repo.path, "try-repo", str(path), "ai-clearance-files")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    clean_repo.write("CLAUDE.md")
+    clean_repo.git("add", ".")
+    bad = pre_commit(clean_repo.path, "try-repo", str(path), "ai-clearance-files")
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "AIC101" in bad.stdout and "git rm --cached -- CLAUDE.md" in bad.stdout
+
+
+def test_try_repo_message_hook(hook_repo: tuple[Path, str], clean_repo: Repo,
+                               tmp_path: Path) -> None:
+    path, _ = hook_repo
+    message = tmp_path / "COMMIT_EDITMSG"
+    message.write_text("Fix\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n", "utf-8")
+    bad = pre_commit(clean_repo.path, "try-repo", str(path), "ai-clearance-msg",
+                     "--hook-stage", "commit-msg", "--commit-msg-filename", str(message))
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "AIC401" in bad.stdout
+
+
+def _install(repo: Repo, hook_path: Path, rev: str) -> None:
+    repo.write(".pre-commit-config.yaml",
+               "default_install_hook_types: [pre-commit, commit-msg, pre-push]\n"
+               f"repos:\n- repo: {hook_path}\n  rev: {rev}\n  hooks:\n"
+               "  - id: ai-clearance-files\n  - id: ai-clearance-msg\n"
+               "  - id: ai-clearance-push\n")
+    installed = pre_commit(repo.path, "install")
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    for hook in ("pre-commit", "commit-msg", "pre-push"):
+        assert (repo.path / ".git" / "hooks" / hook).exists()
+
+
+def _commit(repo: Repo, message: str) -> subprocess.CompletedProcess[str]:
+    return repo.git("commit", "-m", message, check=False)
+
+
+def test_installed_hooks_at_commit_and_push(hook_repo: tuple[Path, str], repo: Repo,
+                                            tmp_path: Path) -> None:
+    path, rev = hook_repo
+    _install(repo, path, rev)
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    repo.git("remote", "add", "origin", str(remote))
+
+    # A clean commit passes every stage, and a first push (new branch from a root) too.
+    repo.write("README.md", "hello\n")
+    repo.git("add", "README.md", ".pre-commit-config.yaml")
+    clean = _commit(repo, "Initial commit")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    pushed = repo.git("push", "-q", "origin", "main", check=False)
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+
+    # Committing CLAUDE.md fails in the pre-commit stage; nothing is committed.
+    head = repo.head()
+    repo.write("CLAUDE.md", "# memory\n")
+    repo.git("add", "CLAUDE.md")
+    blocked = _commit(repo, "Add notes")
+    assert blocked.returncode != 0
+    assert "AIC101" in blocked.stdout + blocked.stderr
+    assert repo.head() == head
+    repo.git("rm", "-q", "--cached", "CLAUDE.md")
+    (repo.path / "CLAUDE.md").unlink()
+
+    # A co-author trailer fails in the commit-msg stage.
+    repo.write("src/a.py")
+    repo.git("add", "src/a.py")
+    trailer = _commit(repo, "Add a\n\nCo-Authored-By: Claude <noreply@anthropic.com>")
+    assert trailer.returncode != 0
+    assert "AIC401" in trailer.stdout + trailer.stderr
+    assert repo.head() == head
+
+    # An Autofix commit made with --no-verify is stopped at push time.
+    repo.git("commit", "-q", "--no-verify", "-m", AUTOFIX_SUBJECT)
+    rejected = repo.git("push", "origin", "main", check=False)
+    assert rejected.returncode != 0
+    assert "AIC417" in rejected.stdout + rejected.stderr
+    remote_head = git(remote, "rev-parse", "main").stdout.strip()
+    assert remote_head == head
+
+    # A new branch whose commits carry a trace is stopped too.
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.git("reset", "-q", "--hard", head)
+    repo.write("b.txt")
+    repo.git("add", "b.txt")
+    repo.git("commit", "-q", "--no-verify", "-m", "b\n\nMade-with: Cursor")
+    new_branch = repo.git("push", "origin", "feature", check=False)
+    assert new_branch.returncode != 0
+    assert "AIC412" in new_branch.stdout + new_branch.stderr

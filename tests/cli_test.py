@@ -347,3 +347,15 @@ def test_checks_leave_the_repository_unchanged(clean_repo: Repo) -> None:
                  ("--range", "HEAD~1..HEAD")):
         run_cli("check", *args, cwd=clean_repo.path)
     assert _tree_digest(clean_repo.path) == before
+
+
+def test_doctor_lists_missing_hooks(clean_repo: Repo) -> None:
+    result = run_cli("doctor", cwd=clean_repo.path)
+    assert result.returncode == 1
+    assert "pre-commit install --hook-type commit-msg" in result.stdout
+    assert "ok   policy: defaults" in result.stdout
+
+
+def test_doctor_outside_a_repository(tmp_path: Path) -> None:
+    result = run_cli("doctor", cwd=tmp_path)
+    assert result.returncode == 3 and "not a git repository" in result.stderr

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Repo, git
+from conftest import AI_CLEARANCE, ROOT, Repo, git
 
 PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
 AUTOFIX_SUBJECT = "Potential fix for code scanning alert no. 7: Incomplete URL sanitization"
@@ -78,6 +78,9 @@ def _install(repo: Repo, hook_path: Path, rev: str) -> None:
     assert installed.returncode == 0, installed.stdout + installed.stderr
     for hook in ("pre-commit", "commit-msg", "pre-push"):
         assert (repo.path / ".git" / "hooks" / hook).exists()
+    doctor = subprocess.run([AI_CLEARANCE, "doctor"], cwd=repo.path, text=True,
+                            capture_output=True, check=False)
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
 
 
 def _commit(repo: Repo, message: str) -> subprocess.CompletedProcess[str]:
@@ -136,3 +139,37 @@ def test_installed_hooks_at_commit_and_push(hook_repo: tuple[Path, str], repo: R
     new_branch = repo.git("push", "origin", "feature", check=False)
     assert new_branch.returncode != 0
     assert "AIC412" in new_branch.stdout + new_branch.stderr
+
+
+def test_first_push_of_a_branch_from_a_root_commit(hook_repo: tuple[Path, str], repo: Repo,
+                                                    tmp_path: Path) -> None:
+    """pre-commit sets no FROM/TO here; the hook checks what the remote does not have."""
+    path, rev = hook_repo
+    _install(repo, path, rev)
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    repo.git("remote", "add", "origin", str(remote))
+    repo.write("a.txt")
+    repo.git("add", "a.txt", ".pre-commit-config.yaml")
+    repo.git("commit", "-q", "--no-verify", "-m", "start")
+    repo.git("commit", "-q", "--no-verify", "--allow-empty", "-m",
+             "work\n\nCo-authored-by: Codex <noreply@openai.com>")
+    rejected = repo.git("push", "origin", "main", check=False)
+    assert rejected.returncode != 0
+    assert "AIC401" in rejected.stdout + rejected.stderr
+    assert git(remote, "rev-parse", "--verify", "-q", "main", check=False).returncode != 0
+
+
+def test_ci_hook_in_the_manual_stage(hook_repo: tuple[Path, str], clean_repo: Repo) -> None:
+    path, _ = hook_repo
+    base = clean_repo.head()
+    clean_repo.commit("x\n\nClaude-Session: https://claude.ai/code/session_0191Avbm6aA49svQ58",
+                      allow_empty=True)
+    ranged = pre_commit(clean_repo.path, "try-repo", str(path), "ai-clearance-ci",
+                        "--hook-stage", "manual", "--from-ref", base, "--to-ref", "HEAD")
+    assert ranged.returncode == 1, ranged.stdout + ranged.stderr
+    assert "AIC411" in ranged.stdout
+    empty = pre_commit(clean_repo.path, "try-repo", str(path), "ai-clearance-ci",
+                       "--hook-stage", "manual", "--from-ref", "HEAD", "--to-ref", "HEAD")
+    assert empty.returncode == 1  # an empty range fails closed, never passes blind
+    assert "no commits" in empty.stdout

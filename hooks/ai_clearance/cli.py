@@ -124,6 +124,18 @@ def explain(rule_id: str) -> None:
                "(see README, Approvals)")
 
 
+@cli.command()
+@click.option("-C", "directory", default=".", metavar="DIR", help="Run as if started in DIR.")
+def doctor(directory: str) -> None:
+    """Check that the hooks are installed and the policy loads; exit 1 on any problem."""
+    from .doctor import diagnose
+
+    checks = diagnose(directory)
+    for item in checks:
+        click.echo(f"{'ok  ' if item.ok else 'FIX '} {item.message}")
+    sys.exit(0 if all(item.ok for item in checks) else 1)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: click's own errors become one line and exit code 2."""
     if isinstance(sys.stdout, io.TextIOWrapper):

@@ -275,15 +275,22 @@ def test_usage_errors(clean_repo: Repo, args: tuple[str, ...]) -> None:
 
 def test_broken_config_is_exit_2_naming_the_file(clean_repo: Repo) -> None:
     clean_repo.write(".ai-clearance.toml", "allowed = [\n")
+    clean_repo.commit("policy", ".ai-clearance.toml")
     result = run_cli("check", "--history", cwd=clean_repo.path)
     assert result.returncode == 2
-    assert ".ai-clearance.toml" in result.stderr and "invalid TOML" in result.stderr
+    assert ".ai-clearance.toml at HEAD" in result.stderr and "invalid TOML" in result.stderr
+    explicit = run_cli("check", "--history", "--config", str(clean_repo.path / "missing.toml"),
+                       cwd=clean_repo.path)
+    assert explicit.returncode == 2 and "missing.toml" in explicit.stderr
 
 
 def test_policy_allows_an_assistant(clean_repo: Repo) -> None:
     clean_repo.commit("add", ".github/copilot-instructions.md")
     assert run_cli("check", "--tree", "HEAD", cwd=clean_repo.path).returncode == 1
     clean_repo.write(".ai-clearance.toml", 'allowed = ["copilot"]\n')
+    uncommitted = run_cli("check", "--tree", "HEAD", cwd=clean_repo.path)
+    assert uncommitted.returncode == 1  # policy comes from a commit, never the work tree
+    clean_repo.commit("policy", ".ai-clearance.toml")
     result = run_cli("check", "--tree", "HEAD", "--format", "json", cwd=clean_repo.path)
     assert result.returncode == 0
     (finding,) = _json(result)["findings"]

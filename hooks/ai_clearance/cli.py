@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import sys
@@ -10,9 +11,11 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, gitio
 from .catalog import load_catalog
-from .errors import EXIT_INTERNAL, EXIT_USAGE, ClearanceError
+from .errors import EXIT_INTERNAL, EXIT_USAGE, ClearanceError, UsageError
+from .policy import POLICY_FILE, PYPROJECT, policy_from_texts
+from .records import parse_user_time, utc_now
 from .run import Request, run
 
 EXIT_CODES_HELP = (
@@ -44,10 +47,18 @@ def cli() -> None:
 @click.option("--branch", metavar="NAME", help="Also check this branch name.")
 @click.option("--allow-empty", is_flag=True,
               help="With --range: an empty range passes instead of failing closed.")
+@click.option("--trust-ref", metavar="REF", envvar="AI_CLEARANCE_TRUST_REF",
+              help="Read policy, maintainers, approvals and revocations from REF (in CI: the "
+                   "protected base). Default: origin's default branch, else HEAD.")
+@click.option("--token", "tokens", multiple=True, metavar="TOKEN",
+              help="A maintainer's override token for this run (also AI_CLEARANCE_TOKEN).")
+@click.option("--pull-request", type=click.IntRange(min=1), metavar="N",
+              envvar="AI_CLEARANCE_PULL_REQUEST", help="The pull request being checked.")
 @click.option("-C", "directory", default=".", metavar="DIR", help="Run as if started in DIR.")
 def check(staged: bool, message_file: str | None, range_spec: str | None,
           tree_rev: str | None, history: bool, all_refs: bool, output_format: str,
-          config: str | None, branch: str | None, allow_empty: bool, directory: str) -> None:
+          config: str | None, branch: str | None, allow_empty: bool, trust_ref: str | None,
+          tokens: tuple[str, ...], pull_request: int | None, directory: str) -> None:
     """Check one source for traces of AI assistants."""
     chosen = [name for name, given in (
         ("staged", staged), ("message", message_file is not None),
@@ -61,7 +72,8 @@ def check(staged: bool, message_file: str | None, range_spec: str | None,
     argument = message_file or range_spec or tree_rev
     request = Request(source=chosen[0], argument=argument, all_refs=all_refs,
                       output_format=output_format, config=config, branch=branch,
-                      allow_empty=allow_empty, cwd=directory)
+                      allow_empty=allow_empty, cwd=directory, trust_ref=trust_ref,
+                      tokens=tokens, pull_request=pull_request)
     sys.exit(run(request))
 
 
@@ -122,6 +134,190 @@ def explain(rule_id: str) -> None:
     click.echo(f"  what to do: {rule.remedy}")
     click.echo("  to keep it: a maintainer approves the assistant for the author "
                "(see README, Approvals)")
+
+
+def _root(directory: str) -> str:
+    repo = gitio.discover(directory)
+    if repo.toplevel is None:
+        raise UsageError("maintainer commands need a work tree (this repository is bare)")
+    return repo.toplevel
+
+
+_KEY = click.option("--key", metavar="FILE", help="SSH private key, or a public key whose "
+                    "private half is in ssh-agent (default: git config user.signingkey).")
+_SIGNER = click.option("--signer", metavar="EMAIL", help="Your principal in "
+                       ".ai-clearance/maintainers (default: git config user.email).")
+
+
+@cli.command()
+@click.option("--author", "authors", multiple=True, metavar="EMAIL", help="Author e-mail.")
+@click.option("--github", "logins", multiple=True, metavar="LOGIN", help="GitHub login.")
+@click.option("--assistant", "assistants", multiple=True, required=True, metavar="ID",
+              help="Assistant id, or '*' for any.")
+@click.option("--path", "paths", multiple=True, metavar="GLOB",
+              help="Only these paths (needed to clear a leak).")
+@click.option("--valid-from", metavar="WHEN", help="Start (default: now).")
+@click.option("--expires", metavar="WHEN", help="End: 90d, 12h, 2027-01-31 (required unless "
+              "policy allows open-ended approvals and --no-expiry is given).")
+@click.option("--no-expiry", is_flag=True, help="An open-ended approval.")
+@click.option("--reason", required=True, help="Why (recorded and signed).")
+@_KEY
+@_SIGNER
+@click.option("-C", "directory", default=".", metavar="DIR")
+def approve(authors: tuple[str, ...], logins: tuple[str, ...], assistants: tuple[str, ...],
+            paths: tuple[str, ...], valid_from: str | None, expires: str | None,
+            no_expiry: bool, reason: str, key: str | None, signer: str | None,
+            directory: str) -> None:
+    """Sign an approval and record it under .ai-clearance/approvals/."""
+    from . import maintainer
+
+    if not authors and not logins:
+        raise click.UsageError("give --author or --github")
+    if (expires is None) == (not no_expiry):
+        raise click.UsageError("give --expires, or --no-expiry for an open-ended approval")
+    root = _root(directory)
+    now = utc_now()
+    start = parse_user_time(valid_from, now) if valid_from else now
+    until = parse_user_time(expires, now) if expires else None
+    path = maintainer.approve(
+        root, maintainer.resolve_signer(root, key, signer), now, authors=authors,
+        logins=logins, assistants=assistants, paths=paths, valid_from=start,
+        valid_until=until, reason=reason)
+    click.echo(f"recorded {path}; commit it to the protected branch to take effect")
+
+
+@cli.command()
+@click.argument("record_id")
+@click.option("--reason", required=True, help="Why (recorded and signed).")
+@_KEY
+@_SIGNER
+@click.option("-C", "directory", default=".", metavar="DIR")
+def revoke(record_id: str, reason: str, key: str | None, signer: str | None,
+           directory: str) -> None:
+    """Sign a revocation of an approval or token."""
+    from . import maintainer
+
+    root = _root(directory)
+    path = maintainer.revoke(root, maintainer.resolve_signer(root, key, signer), utc_now(),
+                             record_id, reason)
+    click.echo(f"recorded {path}; commit it to the protected branch to take effect")
+
+
+@cli.command()
+@click.option("--range", "range_spec", metavar="A..B", help="Clear the findings of A..B.")
+@click.option("--pull-request", type=click.IntRange(min=1), metavar="N",
+              help="Clear everything in pull request N.")
+@click.option("--expires", required=True, metavar="WHEN", help="End: 7d, 12h, 2027-01-31.")
+@click.option("--reason", required=True, help="Why (signed into the token).")
+@_KEY
+@_SIGNER
+@click.option("-C", "directory", default=".", metavar="DIR")
+def override(range_spec: str | None, pull_request: int | None, expires: str, reason: str,
+             key: str | None, signer: str | None, directory: str) -> None:
+    """Issue a one-line token that clears specific findings (survives rebase)."""
+    from . import maintainer
+
+    if range_spec is None and pull_request is None:
+        raise click.UsageError("give --range or --pull-request")
+    root = _root(directory)
+    now = utc_now()
+    click.echo(maintainer.override(
+        root, maintainer.resolve_signer(root, key, signer), now, range_spec=range_spec,
+        pull_request=pull_request, valid_until=parse_user_time(expires, now), reason=reason))
+
+
+@cli.group()
+def token() -> None:
+    """Record override tokens."""
+
+
+@token.command("add")
+@click.argument("token_text", metavar="TOKEN")
+@click.option("-C", "directory", default=".", metavar="DIR")
+def token_add(token_text: str, directory: str) -> None:
+    """Verify TOKEN against the maintainers file and record it under .ai-clearance/tokens/."""
+    from . import maintainer
+
+    root = _root(directory)
+    click.echo(f"recorded {maintainer.add_token(root, token_text, utc_now())}")
+
+
+@cli.group()
+def approvals() -> None:
+    """List, show and verify approvals, revocations and recorded tokens."""
+
+
+def _states(directory: str, ref: str | None) -> list[Any]:
+    from . import trust
+
+    repo = gitio.discover(directory)
+    if ref is not None:
+        files = trust.files_at(repo, ref)
+    elif repo.toplevel is not None:
+        files = trust.files_in_dir(repo.toplevel)
+    else:
+        files = trust.files_at(repo, "HEAD")
+    policy = policy_from_texts(load_catalog(), files.text(POLICY_FILE), files.text(PYPROJECT),
+                               files.label)
+    return trust.build_trust(files, utc_now(), policy.allow_open_ended_approvals).states
+
+
+_COLUMNS = ("id", "kind", "status", "authors", "assistants", "paths", "valid_from",
+            "valid_until", "issued_by", "reason", "file")
+
+
+@approvals.command("list")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "csv"]),
+              default="text")
+@click.option("--ref", metavar="REF", help="Read from REF instead of the work tree.")
+@click.option("-C", "directory", default=".", metavar="DIR")
+def approvals_list(output_format: str, ref: str | None, directory: str) -> None:
+    """Every approval, revocation and token with its status."""
+    from .maintainer import record_rows
+
+    rows = record_rows(_states(directory, ref))
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2))
+    elif output_format == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        for row in rows:
+            click.echo(f"{row['id']}  {row['status']:<13} {row.get('authors', ''):<30} "
+                       f"{row.get('assistants', ''):<16} until {row.get('valid_until')}  "
+                       f"by {row.get('issued_by')}")
+
+
+@approvals.command("show")
+@click.argument("record_id")
+@click.option("--ref", metavar="REF", help="Read from REF instead of the work tree.")
+@click.option("-C", "directory", default=".", metavar="DIR")
+def approvals_show(record_id: str, ref: str | None, directory: str) -> None:
+    """One record in full."""
+    from .maintainer import record_rows
+
+    rows = [r for r in record_rows(_states(directory, ref)) if r["id"] == record_id]
+    if not rows:
+        raise click.UsageError(f"no record {record_id!r}")
+    for column in _COLUMNS:
+        if column in rows[0]:
+            click.echo(f"{column + ':':<12} {rows[0][column]}")
+
+
+@approvals.command("verify")
+@click.option("--ref", metavar="REF", help="Read from REF instead of the work tree.")
+@click.option("-C", "directory", default=".", metavar="DIR")
+def approvals_verify(ref: str | None, directory: str) -> None:
+    """Verify every record; exit 1 if any signature fails."""
+    states = _states(directory, ref)
+    bad = [s for s in states if s.status == "bad-signature"]
+    for state in states:
+        click.echo(f"{state.status:<13} {state.kind:<10} {state.id}  {state.where}")
+    click.echo(f"{len(states)} records, {len(bad)} with a bad signature")
+    sys.exit(1 if bad else 0)
 
 
 @cli.command()

@@ -321,3 +321,60 @@ def read_blobs(repo: Repo, shas: Sequence[str]) -> Iterator[tuple[str, Iterator[
         proc.stdin.close()
         proc.stdout.close()
         proc.wait()
+
+
+def read_small_files(repo: Repo, rev: str, paths: Sequence[str],
+                     limit: int = 1 << 20) -> dict[str, tuple[str, bytes]]:
+    """Files under `paths` in the tree of `rev`: path -> (blob id, content). Used for the
+    policy and trust files, read from a commit rather than the work tree."""
+    out = run_git(["ls-tree", "-r", "-z", "--full-tree", "--end-of-options", rev, "--", *paths],
+                  cwd=repo.cwd)
+    entries = [_tree_entry(e) for e in out.split(b"\0") if e]
+    blobs = [e for e in entries if e.mode in ("100644", "100755")]
+    found: dict[str, tuple[str, bytes]] = {}
+    if not blobs:
+        return found
+    request = b"".join(e.blob.encode("ascii") + b"\n" for e in blobs)
+    proc = subprocess.run(["git", "cat-file", "--batch"], cwd=repo.cwd, input=request,
+                          capture_output=True, env=_env(), check=False)
+    data, pos = proc.stdout, 0
+    for entry in blobs:
+        end = data.find(b"\n", pos)
+        parts = data[pos:end].split()
+        if end < 0 or len(parts) != 3 or not parts[2].isdigit():
+            raise GitError(f"cannot read {entry.path} at {rev}")
+        size = int(parts[2])
+        if size > limit:
+            raise GitError(f"{entry.path} at {rev} is larger than {limit} bytes")
+        found[entry.path] = (entry.blob, data[end + 1:end + 1 + size])
+        pos = end + 1 + size + 1
+    return found
+
+
+def symbolic_target(repo: Repo, name: str) -> str | None:
+    """Where a symbolic ref points (e.g. refs/remotes/origin/HEAD), or None."""
+    out = run_git(["symbolic-ref", "--quiet", name], cwd=repo.cwd, ok_codes=(0, 1, 128))
+    text = out.decode("utf-8", "surrogateescape").strip()
+    return text or None
+
+
+def check_mailmap(repo: Repo, who: Identity) -> Identity:
+    """The identity after .mailmap."""
+    out = run_git(["check-mailmap", f"{who.name} <{who.email}>"], cwd=repo.cwd,
+                  ok_codes=(0, 128))
+    text = out.decode("utf-8", "replace").strip()
+    if "<" not in text:
+        return who
+    name, _, rest = text.partition("<")
+    return Identity(name.strip(), rest.partition(">")[0])
+
+
+def patch_id(repo: Repo, sha: str) -> str | None:
+    """`git patch-id --stable` of a commit's change: the same after a rebase or reword."""
+    diff = run_git(["diff-tree", "-p", "--root", "--no-color", "--no-ext-diff", "--no-textconv",
+                    "--no-renames", sha], cwd=repo.cwd)
+    if not diff.strip():
+        return None
+    out = run_git(["patch-id", "--stable"], cwd=repo.cwd, stdin=diff)
+    fields = out.split()
+    return fields[0].decode("ascii") if fields else None

@@ -54,6 +54,7 @@ class Finding:
     author: Identity | None = None
     path: str | None = None
     line: int | None = None
+    mailmap_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,3 +79,5 @@ class Coverage:
     shallow: bool = False
     policy: str | None = None
     blobs_read: int = 0
+    trust: dict[str, object] = field(default_factory=dict)
+    pending: list[str] = field(default_factory=list)

@@ -17,7 +17,7 @@ POLICY_FILE = ".ai-clearance.toml"
 PYPROJECT = "pyproject.toml"
 _KEYS = frozenset({
     "restricted", "allowed", "severity", "exclude_paths", "ignore_identities", "rules",
-    "assistants",
+    "assistants", "allow_open_ended_approvals",
 })
 
 
@@ -32,6 +32,7 @@ class Policy:
     exclude_paths: re.Pattern[str] | None = None
     ignored_identities: frozenset[str] = frozenset()
     origin: str = "defaults"
+    allow_open_ended_approvals: bool = False
 
     def is_restricted(self, assistant: str) -> bool:
         """Whether using `assistant` needs an approval."""
@@ -89,8 +90,12 @@ def build_policy(data: dict[str, Any], where: str, catalog: Catalog) -> Policy:
             isinstance(v, str) and "@" in v for v in identities):
         raise ConfigError(f"{where}: 'ignore_identities' must be a list of e-mail addresses "
                           "or 'Name <email>' identities")
+    open_ended = data.get("allow_open_ended_approvals", False)
+    if not isinstance(open_ended, bool):
+        raise ConfigError(f"{where}: 'allow_open_ended_approvals' must be true or false")
     return Policy(
         catalog=catalog,
+        allow_open_ended_approvals=open_ended,
         restricted=restricted,
         allowed=allowed,
         severity={str(k): str(v) for k, v in severity.items()},
@@ -126,6 +131,25 @@ def _read(path: str) -> str:
         raise ConfigError(f"{path}: not valid UTF-8") from None
 
 
+def policy_from_texts(catalog: Catalog, own: str | None, pyproject: str | None,
+                      label: str) -> Policy:
+    """The policy given the texts of .ai-clearance.toml and pyproject.toml (None: absent),
+    as read from `label` (a commit or the work tree)."""
+    suffix = "" if label == "work tree" else f" at {label}"
+    from_pyproject = None
+    if pyproject is not None:
+        from_pyproject = policy_from_text(pyproject, f"{PYPROJECT}{suffix}", catalog,
+                                          pyproject=True)
+    if own is not None:
+        if from_pyproject is not None:
+            raise ConfigError(f"{POLICY_FILE} and {PYPROJECT} [tool.ai-clearance] both define "
+                              f"a policy{suffix}; keep one")
+        policy = policy_from_text(own, f"{POLICY_FILE}{suffix}", catalog, pyproject=False)
+        assert policy is not None
+        return policy
+    return from_pyproject or default_policy(catalog)
+
+
 def load_policy(catalog: Catalog, root: str | None, explicit: str | None = None) -> Policy:
     """The policy for a work tree: `explicit` if given, else .ai-clearance.toml, else the
     [tool.ai-clearance] table of pyproject.toml, else defaults."""
@@ -136,14 +160,9 @@ def load_policy(catalog: Catalog, root: str | None, explicit: str | None = None)
         return default_policy(catalog)
     own = os.path.join(root, POLICY_FILE)
     pyproject = os.path.join(root, PYPROJECT)
-    from_pyproject = None
-    if os.path.isfile(pyproject):
-        from_pyproject = policy_from_text(_read(pyproject), PYPROJECT, catalog, pyproject=True)
-    if os.path.isfile(own):
-        if from_pyproject is not None:
-            raise ConfigError(f"{POLICY_FILE} and {PYPROJECT} [tool.ai-clearance] both define "
-                              "a policy; keep one")
-        policy = policy_from_text(_read(own), POLICY_FILE, catalog, pyproject=False)
-        assert policy is not None
-        return policy
-    return from_pyproject or default_policy(catalog)
+    return policy_from_texts(
+        catalog,
+        _read(own) if os.path.isfile(own) else None,
+        _read(pyproject) if os.path.isfile(pyproject) else None,
+        "work tree",
+    )

@@ -92,12 +92,52 @@ def render_text(decisions: Sequence[Decision], coverage: Coverage, verdict: str,
                 if d.cleared_by:
                     lines.append(f"      {d.status} by {printable(d.cleared_by)}")
         lines.append("")
-    if failing:
-        lines.append("To keep a trace instead of removing it, a maintainer must approve the "
-                     "assistant for its author; `ai-clearance explain RULE` says more.")
+    commands = approval_commands(failing)
+    if commands:
+        lines.append("To keep these traces instead, a maintainer signs an approval and commits "
+                     "it to the protected branch:")
+        lines.extend(f"  {command}" for command in commands)
+        lines.append("")
+    lines.extend(_trust_lines(coverage))
     counts = f"{len(failing)} unapproved, {len(warnings)} warnings, {len(passed)} cleared"
     lines.append(f"ai-clearance: {verdict.upper()}: {counts}. {_coverage_line(coverage)}")
     return "\n".join(lines) + "\n"
+
+
+def approval_commands(failing: Sequence[Decision]) -> list[str]:
+    """The exact `ai-clearance approve` commands that would clear these findings."""
+    wanted: dict[tuple[str, str], list[str]] = {}
+    for decision in failing:
+        f = decision.finding
+        email = f.mailmap_email or (f.author.email if f.author else None)
+        if not email or not f.assistants:
+            continue
+        paths = wanted.setdefault((email.casefold(), f.assistants[0]), [])
+        if f.severity == "leak" and f.path is not None and f.path not in paths:
+            paths.append(f.path)
+    commands = []
+    for (email, assistant), paths in wanted.items():
+        parts = ["ai-clearance", "approve", "--author", email, "--assistant", assistant]
+        for path in paths:
+            parts.extend(["--path", path])
+        parts.extend(["--expires", "90d", "--reason", f"approved use of {assistant}"])
+        commands.append(" ".join(shlex.quote(p) for p in parts))
+    return commands
+
+
+def _trust_lines(coverage: Coverage) -> list[str]:
+    trust = coverage.trust
+    lines = []
+    if trust:
+        lines.append(f"Trust: policy and {trust.get('signers', 0)} maintainer keys from "
+                     f"{trust.get('source')}; {trust.get('approvals_active', 0)} approvals and "
+                     f"{trust.get('tokens_active', 0)} tokens active.")
+        notes = trust.get("notes")
+        if isinstance(notes, list):
+            lines.extend(f"note: {printable(str(n))}" for n in notes[:20])
+    for path in coverage.pending:
+        lines.append(f"pending (takes effect after merge): {printable(path)}")
+    return lines
 
 
 def _assistants(finding: Finding) -> str:

@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from . import gitio, scan
-from .catalog import load_catalog
+from . import gitio, scan, trust
+from .catalog import Catalog, load_catalog
 from .clearance import decide, verdict
 from .errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_PASS, ClearanceError, UsageError
-from .policy import load_policy
+from .policy import POLICY_FILE, PYPROJECT, load_policy, policy_from_texts
+from .records import utc_now
 from .report import render_json, render_text
 
 SOURCES = ("staged", "message", "range", "tree", "history")
@@ -32,6 +33,9 @@ class Request:
     allow_empty: bool = False
     cwd: str = "."
     remote: str | None = None
+    trust_ref: str | None = None
+    tokens: tuple[str, ...] = ()
+    pull_request: int | None = None
 
 
 def _read_message(path: str) -> str:
@@ -48,6 +52,10 @@ def _read_message(path: str) -> str:
     return raw.decode("utf-8", "replace")
 
 
+def _env_tokens() -> list[tuple[str, str]]:
+    return [(t, "AI_CLEARANCE_TOKEN") for t in os.environ.get("AI_CLEARANCE_TOKEN", "").split()]
+
+
 def check(request: Request, out: TextIO) -> int:
     """Run the check and write its report to `out`; return the exit code (raises
     ClearanceError for errors)."""
@@ -60,8 +68,14 @@ def check(request: Request, out: TextIO) -> int:
             repo = None  # a message can be checked outside any repository
     else:
         repo = gitio.discover(request.cwd)
-    root = repo.toplevel if repo is not None else None
-    policy = load_policy(catalog, root, request.config)
+    ref = trust.trust_ref(repo, request.trust_ref) if repo is not None else None
+    files = trust.files_at(repo, ref) if repo is not None and ref is not None else \
+        trust.TrustFiles(label="no commits yet", commit=None, files={})
+    if request.config is not None:
+        policy = load_policy(catalog, None, request.config)
+    else:
+        policy = policy_from_texts(catalog, files.text(POLICY_FILE), files.text(PYPROJECT),
+                                   files.label)
     catalog = policy.catalog
     ignored = policy.ignored_identities
     if request.source == "message":
@@ -69,30 +83,43 @@ def check(request: Request, out: TextIO) -> int:
         result = scan.scan_message(repo, catalog, _read_message(request.argument), ignored)
     else:
         assert repo is not None
-        if request.source == "staged":
-            result = scan.scan_staged(repo, catalog, ignored)
-        elif request.source == "range":
-            assert request.argument is not None
-            result = scan.scan_range(repo, catalog, request.argument, ignored,
-                                     allow_empty=request.allow_empty)
-        elif request.source == "pushed":
-            assert request.argument is not None and request.remote is not None
-            result = scan.scan_pushed(repo, catalog, request.argument, request.remote, ignored)
-        elif request.source == "tree":
-            result = scan.scan_tree(repo, catalog, request.argument or "HEAD")
-        elif request.source == "history":
-            result = scan.scan_history(repo, catalog, request.all_refs, ignored)
-        else:
-            raise UsageError(f"unknown source {request.source}")
+        result = _scan_repo(repo, catalog, request, ignored)
     scan.with_branch(result, catalog, request.branch)
+    extra = [(t, "--token") for t in request.tokens] + _env_tokens() + result.tokens
+    verified = trust.build_trust(files, utc_now(), policy.allow_open_ended_approvals, extra)
+    context = trust.Context(
+        pull_request=request.pull_request,
+        patch_id_of=(lambda sha: gitio.patch_id(repo, sha)) if repo is not None else None,
+    )
     result.coverage.policy = policy.origin
-    decisions = decide(result.findings, policy)
+    result.coverage.trust = verified.summary()
+    if repo is not None and result.head and files.commit:
+        result.coverage.pending = trust.pending_changes(repo, result.head, files)
+    decisions = decide(result.findings, policy, trust.clearers(verified, context))
     outcome = verdict(decisions)
     if request.output_format == "json":
         out.write(render_json(decisions, result.coverage, outcome, result.head))
     else:
         out.write(render_text(decisions, result.coverage, outcome, catalog, result.head))
     return EXIT_FINDINGS if outcome == "fail" else EXIT_PASS
+
+
+def _scan_repo(repo: gitio.Repo, catalog: Catalog, request: Request,
+               ignored: frozenset[str]) -> scan.Scan:
+    if request.source == "staged":
+        return scan.scan_staged(repo, catalog, ignored)
+    if request.source == "range":
+        assert request.argument is not None
+        return scan.scan_range(repo, catalog, request.argument, ignored,
+                               allow_empty=request.allow_empty)
+    if request.source == "pushed":
+        assert request.argument is not None and request.remote is not None
+        return scan.scan_pushed(repo, catalog, request.argument, request.remote, ignored)
+    if request.source == "tree":
+        return scan.scan_tree(repo, catalog, request.argument or "HEAD")
+    if request.source == "history":
+        return scan.scan_history(repo, catalog, request.all_refs, ignored)
+    raise UsageError(f"unknown source {request.source}")
 
 
 def run(request: Request, out: TextIO | None = None, err: TextIO | None = None) -> int:

@@ -17,6 +17,7 @@ from .detect import (
 )
 from .errors import GitError, UsageError
 from .model import Commit, Coverage, Finding, Identity, PathChange
+from .trust import tokens_in_message
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Scan:
     findings: list[Finding]
     coverage: Coverage
     head: str | None = None
+    tokens: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -81,6 +83,7 @@ def scan_staged(repo: gitio.Repo, catalog: Catalog, ignored: frozenset[str]) -> 
         raise UsageError("--staged needs a work tree; this repository is bare")
     coverage = Coverage(source="staged")
     author = gitio.ident(repo, "author")
+    mailmap = gitio.check_mailmap(repo, author).email if author else None
     pending = _Pending()
     findings = _path_findings(PathMatcher(catalog), gitio.staged_changes(repo), pending,
                               None, author, coverage)
@@ -88,8 +91,8 @@ def scan_staged(repo: gitio.Repo, catalog: Catalog, ignored: frozenset[str]) -> 
     branch = gitio.current_branch(repo)
     if branch:
         coverage.branches.append(branch)
-        findings.extend(replace(f, author=author) for f in findings_for_branch(catalog, branch))
-    return Scan(findings, coverage)
+        findings.extend(findings_for_branch(catalog, branch))
+    return Scan([replace(f, author=author, mailmap_email=mailmap) for f in findings], coverage)
 
 
 def scan_message(repo: gitio.Repo | None, catalog: Catalog, message: str,
@@ -97,15 +100,16 @@ def scan_message(repo: gitio.Repo | None, catalog: Catalog, message: str,
     """A commit message about to be committed, with the identities git would record."""
     coverage = Coverage(source="message", messages_scanned=1)
     author = gitio.ident(repo, "author") if repo is not None else None
-    findings = [replace(f, author=author) for f in
-                findings_for_message(catalog, message, ignored, strip_comments=True)]
+    mailmap = gitio.check_mailmap(repo, author).email if repo and author else None
+    findings = findings_for_message(catalog, message, ignored, strip_comments=True)
     if repo is not None:
         committer = gitio.ident(repo, "committer")
         for role, who in (("author", author), ("committer", committer)):
             if who is not None:
-                findings.extend(replace(f, author=author) for f in
-                                findings_for_identity(catalog, who, role, ignored))
-    return Scan(findings, coverage)
+                findings.extend(findings_for_identity(catalog, who, role, ignored))
+    tokens = [(t, "commit message") for t in tokens_in_message(message)]
+    return Scan([replace(f, author=author, mailmap_email=mailmap) for f in findings], coverage,
+                tokens=tokens)
 
 
 def findings_for_commit(catalog: Catalog, matcher: PathMatcher, commit: Commit,
@@ -116,16 +120,16 @@ def findings_for_commit(catalog: Catalog, matcher: PathMatcher, commit: Commit,
     coverage.messages_scanned += 1
     findings = _path_findings(matcher, commit.changes, pending, commit.sha, commit.author,
                               coverage)
-    for finding in findings_for_message(catalog, commit.message, ignored):
-        findings.append(replace(finding, commit=commit.sha, author=commit.author))
+    findings.extend(findings_for_message(catalog, commit.message, ignored))
     for role, who in (("author", commit.author), ("committer", commit.committer)):
-        for finding in findings_for_identity(catalog, who, role, ignored):
-            findings.append(replace(finding, commit=commit.sha, author=commit.author))
-    return findings
+        findings.extend(findings_for_identity(catalog, who, role, ignored))
+    return [replace(f, commit=commit.sha, author=commit.author,
+                    mailmap_email=commit.mailmap_author.email) for f in findings]
 
 
 def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage: Coverage,
-                  ignored: frozenset[str], no_walk: bool = False) -> list[Finding]:
+                  ignored: frozenset[str], tokens: list[tuple[str, str]],
+                  no_walk: bool = False) -> list[Finding]:
     matcher = PathMatcher(catalog)
     pending = _Pending()
     shallow = gitio.shallow_commits(repo)
@@ -135,6 +139,9 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
         if commit.sha in shallow and not no_walk:
             cut = commit.sha
         findings.extend(findings_for_commit(catalog, matcher, commit, pending, coverage, ignored))
+        if "ai-clearance-token" in commit.message.casefold():
+            tokens.extend((t, f"commit {commit.sha[:12]}")
+                          for t in tokens_in_message(commit.message))
     if cut is not None:
         raise GitError(f"the range reaches the edge of this shallow clone at {cut[:12]}; "
                        "fetch the missing history (git fetch --unshallow, or fetch-depth: 0 "
@@ -174,11 +181,12 @@ def scan_range(repo: gitio.Repo, catalog: Catalog, spec: str, ignored: frozenset
         b = _require(repo, spec)
         revs, no_walk = [b], True
         coverage.range = b
-    findings = _scan_commits(repo, catalog, revs, coverage, ignored, no_walk=no_walk)
+    tokens: list[tuple[str, str]] = []
+    findings = _scan_commits(repo, catalog, revs, coverage, ignored, tokens, no_walk=no_walk)
     if coverage.commits_scanned == 0 and not allow_empty:
         raise GitError(f"the range '{spec}' has no commits; nothing was checked "
                        "(pass --allow-empty if that is expected)")
-    return Scan(findings, coverage, head=b)
+    return Scan(findings, coverage, head=b, tokens=tokens)
 
 
 def scan_pushed(repo: gitio.Repo, catalog: Catalog, local_ref: str, remote: str,
@@ -187,12 +195,13 @@ def scan_pushed(repo: gitio.Repo, catalog: Catalog, local_ref: str, remote: str,
     coverage = Coverage(source="range", shallow=repo.shallow)
     tip = _require(repo, local_ref)
     coverage.range = f"{tip} --not --remotes={remote}"
+    tokens: list[tuple[str, str]] = []
     findings = _scan_commits(repo, catalog, [tip, "--not", f"--remotes={remote}"], coverage,
-                             ignored)
+                             ignored, tokens)
     if coverage.commits_scanned == 0:
         raise GitError(f"nothing of '{local_ref}' is new to '{remote}', yet pre-commit asked "
                        "for a check; refusing to pass blind")
-    return Scan(findings, coverage, head=tip)
+    return Scan(findings, coverage, head=tip, tokens=tokens)
 
 
 def scan_history(repo: gitio.Repo, catalog: Catalog, all_refs: bool,
@@ -215,12 +224,13 @@ def scan_history(repo: gitio.Repo, catalog: Catalog, all_refs: bool,
     if repo.shallow:
         raise GitError("this clone is shallow, so its history is incomplete; fetch it all "
                        "(git fetch --unshallow, or fetch-depth: 0 in actions/checkout)")
-    findings = _scan_commits(repo, catalog, revs, coverage, ignored)
+    tokens: list[tuple[str, str]] = []
+    findings = _scan_commits(repo, catalog, revs, coverage, ignored, tokens)
     if coverage.commits_scanned == 0:
         raise GitError("no commits found; there is no history to check")
     for branch in coverage.branches:
         findings.extend(findings_for_branch(catalog, branch))
-    return Scan(findings, coverage)
+    return Scan(findings, coverage, tokens=tokens)
 
 
 def scan_tree(repo: gitio.Repo, catalog: Catalog, rev: str) -> Scan:

@@ -1,0 +1,247 @@
+"""Maintainer commands: sign and record approvals, revocations and tokens (atomic writes)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from . import gitio, scan, trust
+from .catalog import load_catalog
+from .errors import UsageError
+from .model import Finding
+from .records import (
+    APPROVAL_TYPE,
+    REVOCATION_TYPE,
+    TOKEN_TYPE,
+    approval_from_payload,
+    canonical,
+    decode_token,
+    encode_token,
+    format_time,
+    new_id,
+    record_file_bytes,
+    revocation_from_payload,
+    token_from_payload,
+)
+from .sshsig import Verifier, sign, validate_signers
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs (their principal in the maintainers file) and with which key."""
+
+    principal: str
+    key: str
+
+
+def resolve_signer(root: str, key: str | None, principal: str | None) -> Signer:
+    """The signing key and principal: given, else git's user.signingkey and user.email
+    (read with GitPython, as git itself would resolve them for this repository)."""
+    if key is None or principal is None:
+        import git  # GitPython, only for maintainer commands
+
+        reader = git.Repo(root, search_parent_directories=True).config_reader()
+        if key is None:
+            key = str(reader.get_value("user", "signingkey", default="")) or None
+        if principal is None:
+            principal = str(reader.get_value("user", "email", default="")) or None
+    if not key:
+        raise UsageError("no signing key: pass --key FILE or set git config user.signingkey")
+    if not principal:
+        raise UsageError("no signer principal: pass --signer EMAIL or set user.email")
+    if key.startswith("key::"):
+        # A literal public key, as git allows: its private half must be in ssh-agent.
+        handle, path = tempfile.mkstemp(prefix="ai-clearance-key-", suffix=".pub")
+        with os.fdopen(handle, "w", encoding="ascii") as out:
+            out.write(key[len("key::"):].strip() + "\n")
+        key = path
+    return Signer(principal=principal, key=os.path.expanduser(key))
+
+
+def write_atomic(root: str, relative: str, data: bytes) -> str:
+    """Write `root/relative` (under .ai-clearance/ only) through a temporary file and a
+    rename, so that a crash leaves the old file or the new one, never a torn one."""
+    normalized = os.path.normpath(relative).replace(os.sep, "/")
+    if not normalized.startswith(trust.TRUST_DIR + "/") or ".." in normalized.split("/"):
+        raise UsageError(f"refusing to write outside {trust.TRUST_DIR}/: {relative}")
+    target = os.path.join(root, normalized)
+    folder = os.path.dirname(target)
+    os.makedirs(folder, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+    directory = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+    return normalized
+
+
+def _signed(payload: dict[str, Any], signer: Signer) -> str:
+    return sign(canonical(payload), signer.key)
+
+
+def _check_signer_listed(root: str, signer: Signer, payload: dict[str, Any],
+                         signature: str, now: datetime) -> None:
+    """Refuse to record what the repository's maintainers file would not accept."""
+    path = os.path.join(root, trust.SIGNERS_FILE)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            signers = handle.read()
+    except OSError:
+        raise UsageError(f"{trust.SIGNERS_FILE} is missing: list the maintainers' keys there "
+                         "(git allowed_signers format) before signing") from None
+    validate_signers(signers, trust.SIGNERS_FILE)
+    verifier = Verifier(signers)
+    try:
+        if not verifier.verify(canonical(payload), signature, signer.principal, now):
+            raise UsageError(f"{signer.principal} with {signer.key} is not a maintainer for the "
+                             f"'ai-clearance' namespace in {trust.SIGNERS_FILE}")
+    finally:
+        verifier.close()
+
+
+def approve(root: str, signer: Signer, now: datetime, *, authors: Sequence[str],
+            logins: Sequence[str], assistants: Sequence[str], paths: Sequence[str],
+            valid_from: datetime, valid_until: datetime | None, reason: str) -> str:
+    """Sign an approval and record it as .ai-clearance/approvals/<id>.json."""
+    catalog = load_catalog()
+    for aid in assistants:
+        if aid != "*" and aid not in catalog.assistants:
+            raise UsageError(f"unknown assistant '{aid}' (see `ai-clearance rules --assistants`)")
+    if valid_until is not None and valid_until <= valid_from:
+        raise UsageError("the approval would expire before it starts")
+    payload: dict[str, Any] = {
+        "type": APPROVAL_TYPE, "version": 1, "id": new_id("apv", now),
+        "authors": sorted({a.strip().casefold() for a in authors}),
+        "github_logins": sorted({x.strip().casefold() for x in logins}),
+        "assistants": sorted(set(assistants)), "paths": list(paths),
+        "valid_from": format_time(valid_from),
+        "valid_until": format_time(valid_until) if valid_until else None,
+        "reason": reason, "issued_by": signer.principal, "issued_at": format_time(now),
+    }
+    approval_from_payload(payload, "new approval")  # the same validation a check applies
+    signature = _signed(payload, signer)
+    _check_signer_listed(root, signer, payload, signature, now)
+    return write_atomic(root, f"{trust.APPROVALS_DIR}/{payload['id']}.json",
+                        record_file_bytes("approval", payload, signature))
+
+
+def revoke(root: str, signer: Signer, now: datetime, target: str, reason: str) -> str:
+    """Sign a revocation of an approval or token id."""
+    payload: dict[str, Any] = {
+        "type": REVOCATION_TYPE, "version": 1, "id": new_id("rev", now), "revokes": target,
+        "reason": reason, "issued_by": signer.principal, "issued_at": format_time(now),
+    }
+    revocation_from_payload(payload, "new revocation")
+    signature = _signed(payload, signer)
+    _check_signer_listed(root, signer, payload, signature, now)
+    return write_atomic(root, f"{trust.REVOCATIONS_DIR}/{payload['id']}.json",
+                        record_file_bytes("revocation", payload, signature))
+
+
+def covers_for(findings: Sequence[Finding], repo: gitio.Repo) -> list[dict[str, Any]]:
+    """Rebase-proof keys for findings: rule + assistant + path for paths; the change's patch id
+    for what a commit's message or identity carries."""
+    covers: list[dict[str, Any]] = []
+    for finding in findings:
+        cover: dict[str, Any]
+        if finding.path is not None:
+            cover = {"rule": finding.rule, "assistant": finding.assistants[0],
+                     "path": finding.path}
+        else:
+            patch = gitio.patch_id(repo, finding.commit) if finding.commit else None
+            if patch is not None:
+                cover = {"patch_id": patch}
+            else:
+                cover = {"rule": finding.rule, "assistant": finding.assistants[0]}
+                email = finding.mailmap_email or (finding.author.email if finding.author
+                                                  else None)
+                if email:
+                    cover["author"] = email.casefold()
+        if cover not in covers:
+            covers.append(cover)
+    return covers
+
+
+def override(cwd: str, signer: Signer, now: datetime, *, range_spec: str | None,
+             pull_request: int | None, valid_until: datetime, reason: str) -> str:
+    """Issue a token clearing the findings of a range (or everything in a pull request)."""
+    covers: list[dict[str, Any]] = []
+    if pull_request is not None:
+        covers.append({"pull_request": pull_request})
+    if range_spec is not None:
+        repo = gitio.discover(cwd)
+        result = scan.scan_range(repo, load_catalog(), range_spec, frozenset())
+        covers.extend(covers_for(result.findings, repo))
+    if not covers:
+        raise UsageError("nothing to override: the range has no findings")
+    if valid_until <= now:
+        raise UsageError("the token would already be expired")
+    payload: dict[str, Any] = {
+        "type": TOKEN_TYPE, "version": 1, "id": new_id("tok", now), "covers": covers,
+        "valid_from": format_time(now), "valid_until": format_time(valid_until),
+        "reason": reason, "issued_by": signer.principal, "issued_at": format_time(now),
+    }
+    token_from_payload(payload, "new token")
+    return encode_token(payload, _signed(payload, signer))
+
+
+def add_token(root: str, text: str, now: datetime) -> str:
+    """Verify a pasted token against the maintainers file and record it under tokens/."""
+    signed = decode_token(text, "token")
+    token = token_from_payload(signed.payload, "token")
+    path = os.path.join(root, trust.SIGNERS_FILE)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            signers = handle.read()
+    except OSError:
+        raise UsageError(f"{trust.SIGNERS_FILE} is missing; cannot verify the token") from None
+    validate_signers(signers, trust.SIGNERS_FILE)
+    verifier = Verifier(signers)
+    try:
+        if not verifier.verify(canonical(signed.payload), signed.signature, token.issued_by, now):
+            raise UsageError(f"token {token.id}: the signature does not verify against "
+                             f"{trust.SIGNERS_FILE}")
+    finally:
+        verifier.close()
+    if now >= token.valid_until:
+        raise UsageError(f"token {token.id} has expired")
+    return write_atomic(root, f"{trust.TOKENS_DIR}/{token.id}.token",
+                        (text.strip() + "\n").encode("ascii"))
+
+
+def record_rows(states: Sequence[trust.RecordState]) -> list[dict[str, Any]]:
+    """Rows for `approvals list`: who, what, where, when, status."""
+    rows = []
+    for state in states:
+        record = state.record
+        row: dict[str, Any] = {"id": state.id, "kind": state.kind, "status": state.status,
+                               "file": state.where}
+        if record is not None:
+            payload = record.payload
+            row.update({
+                "authors": ";".join(payload.get("authors", [])
+                                    + [f"@{x}" for x in payload.get("github_logins", [])]),
+                "assistants": ";".join(payload.get("assistants", [])),
+                "paths": ";".join(payload.get("paths", [])),
+                "valid_from": payload.get("valid_from"),
+                "valid_until": payload.get("valid_until"),
+                "issued_by": payload.get("issued_by"),
+                "reason": payload.get("reason"),
+            })
+        rows.append(row)
+    return rows

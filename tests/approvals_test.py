@@ -437,3 +437,56 @@ def test_writes_touch_only_the_trust_folder(setup: Setup) -> None:
                     ).stdout.splitlines())
     added = after - before
     assert len(added) == 1 and next(iter(added)).startswith("?? .ai-clearance/approvals/apv-")
+
+
+# ------------------------------------------------------------------------ provable identity
+def test_require_signed_commits(setup: Setup, tmp_path: Path) -> None:
+    repo = setup.repo
+    dev_key = make_key(tmp_path, "dev")
+    other_key = make_key(tmp_path, "other")
+    repo.write(".ai-clearance.toml", "require_signed_commits = true\n")
+    repo.commit("policy", ".ai-clearance.toml")
+    setup.record("--author", DEV, "--assistant", "gemini", "--author-key",
+                 str(dev_key.with_suffix(".pub")), "--expires", "30d", "--reason", "r")
+    base = repo.head()
+
+    def commit_on_branch(branch: str, key: Path | None) -> None:
+        repo.git("checkout", "-q", "-b", branch, base)
+        repo.write("GEMINI.md", f"{branch}\n")
+        repo.git("add", "GEMINI.md")
+        args = ["commit", "-q", "--no-verify", "-m", branch]
+        if key is not None:
+            args = ["-c", "gpg.format=ssh", "-c", f"user.signingkey={key}", *args, "-S"]
+        repo.git(*args)
+        repo.git("checkout", "-q", "main")
+
+    commit_on_branch("unsigned", None)
+    commit_on_branch("signed", dev_key)
+    commit_on_branch("wrong-key", other_key)
+    unsigned = setup.check("--range", f"{base}..unsigned", "--format", "json")
+    assert unsigned.returncode == 1
+    assert "not provable" in " ".join(_json(unsigned)["coverage"]["trust"]["notes"])
+    assert setup.check("--range", f"{base}..signed").returncode == 0
+    assert setup.check("--range", f"{base}..wrong-key").returncode == 1
+
+
+def test_signing_through_ssh_agent(clean_repo: Repo, tmp_path: Path) -> None:
+    key = make_key(tmp_path, "agent-key")
+    clean_repo.write(".ai-clearance/maintainers", signer_line(MAINTAINER, key))
+    clean_repo.commit("maintainers", ".ai-clearance/maintainers")
+    agent = subprocess.run(["ssh-agent", "-s"], text=True, capture_output=True, check=True)
+    env = dict(line.split(";")[0].split("=", 1) for line in agent.stdout.splitlines()
+               if "=" in line.split(";")[0])
+    try:
+        subprocess.run(["ssh-add", "-q", str(key)], env={**env, "PATH": "/usr/bin:/bin"},
+                       check=True, capture_output=True)
+        public_only = tmp_path / "only.pub"
+        public_only.write_text(key.with_suffix(".pub").read_text("utf-8"), "utf-8")
+        key.unlink()  # the private key now exists only inside the agent
+        result = run_cli("approve", "--key", str(public_only), "--signer", MAINTAINER,
+                         "--author", DEV, "--assistant", "claude", "--expires", "1d",
+                         "--reason", "agent", cwd=clean_repo.path, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert run_cli("approvals", "verify", cwd=clean_repo.path).returncode == 0
+    finally:
+        subprocess.run(["ssh-agent", "-k"], env=env, capture_output=True, check=False)

@@ -136,6 +136,11 @@ def explain(rule_id: str) -> None:
                "(see README, Approvals)")
 
 
+def _read_public_key(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read().strip()
+
+
 def _root(directory: str) -> str:
     repo = gitio.discover(directory)
     if repo.toplevel is None:
@@ -160,14 +165,17 @@ _SIGNER = click.option("--signer", metavar="EMAIL", help="Your principal in "
 @click.option("--expires", metavar="WHEN", help="End: 90d, 12h, 2027-01-31 (required unless "
               "policy allows open-ended approvals and --no-expiry is given).")
 @click.option("--no-expiry", is_flag=True, help="An open-ended approval.")
+@click.option("--author-key", "author_keys", multiple=True, metavar="FILE.pub",
+              type=click.Path(exists=True, dir_okay=False),
+              help="The author's public signing key (for require_signed_commits).")
 @click.option("--reason", required=True, help="Why (recorded and signed).")
 @_KEY
 @_SIGNER
 @click.option("-C", "directory", default=".", metavar="DIR")
 def approve(authors: tuple[str, ...], logins: tuple[str, ...], assistants: tuple[str, ...],
             paths: tuple[str, ...], valid_from: str | None, expires: str | None,
-            no_expiry: bool, reason: str, key: str | None, signer: str | None,
-            directory: str) -> None:
+            no_expiry: bool, author_keys: tuple[str, ...], reason: str, key: str | None,
+            signer: str | None, directory: str) -> None:
     """Sign an approval and record it under .ai-clearance/approvals/."""
     from . import maintainer
 
@@ -182,7 +190,8 @@ def approve(authors: tuple[str, ...], logins: tuple[str, ...], assistants: tuple
     path = maintainer.approve(
         root, maintainer.resolve_signer(root, key, signer), now, authors=authors,
         logins=logins, assistants=assistants, paths=paths, valid_from=start,
-        valid_until=until, reason=reason)
+        valid_until=until, reason=reason,
+        author_keys=[_read_public_key(p) for p in author_keys])
     click.echo(f"recorded {path}; commit it to the protected branch to take effect")
 
 

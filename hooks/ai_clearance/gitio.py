@@ -378,3 +378,12 @@ def patch_id(repo: Repo, sha: str) -> str | None:
     out = run_git(["patch-id", "--stable"], cwd=repo.cwd, stdin=diff)
     fields = out.split()
     return fields[0].decode("ascii") if fields else None
+
+
+def commit_signature(repo: Repo, sha: str, allowed_signers: str) -> tuple[str, str]:
+    """git's verdict on a commit's signature (%G?, e.g. G for good) and the principal the
+    allowed_signers file maps the signing key to (%GS)."""
+    out = run_git(["-c", f"gpg.ssh.allowedSignersFile={allowed_signers}", "log", "-1",
+                   "--no-walk", "--format=%G?%x00%GS", sha, "--"], cwd=repo.cwd)
+    status, _, principal = out.decode("utf-8", "replace").strip().partition("\0")
+    return status, principal

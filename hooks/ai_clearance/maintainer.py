@@ -116,7 +116,8 @@ def _check_signer_listed(root: str, signer: Signer, payload: dict[str, Any],
 
 def approve(root: str, signer: Signer, now: datetime, *, authors: Sequence[str],
             logins: Sequence[str], assistants: Sequence[str], paths: Sequence[str],
-            valid_from: datetime, valid_until: datetime | None, reason: str) -> str:
+            valid_from: datetime, valid_until: datetime | None, reason: str,
+            author_keys: Sequence[str] = ()) -> str:
     """Sign an approval and record it as .ai-clearance/approvals/<id>.json."""
     catalog = load_catalog()
     for aid in assistants:
@@ -129,6 +130,7 @@ def approve(root: str, signer: Signer, now: datetime, *, authors: Sequence[str],
         "authors": sorted({a.strip().casefold() for a in authors}),
         "github_logins": sorted({x.strip().casefold() for x in logins}),
         "assistants": sorted(set(assistants)), "paths": list(paths),
+        "author_keys": [" ".join(k.split()[:2]) for k in author_keys],
         "valid_from": format_time(valid_from),
         "valid_until": format_time(valid_until) if valid_until else None,
         "reason": reason, "issued_by": signer.principal, "issued_at": format_time(now),

@@ -17,7 +17,7 @@ POLICY_FILE = ".ai-clearance.toml"
 PYPROJECT = "pyproject.toml"
 _KEYS = frozenset({
     "restricted", "allowed", "severity", "exclude_paths", "ignore_identities", "rules",
-    "assistants", "allow_open_ended_approvals",
+    "assistants", "allow_open_ended_approvals", "require_signed_commits",
 })
 
 
@@ -33,6 +33,7 @@ class Policy:
     ignored_identities: frozenset[str] = frozenset()
     origin: str = "defaults"
     allow_open_ended_approvals: bool = False
+    require_signed_commits: bool = False
 
     def is_restricted(self, assistant: str) -> bool:
         """Whether using `assistant` needs an approval."""
@@ -90,12 +91,15 @@ def build_policy(data: dict[str, Any], where: str, catalog: Catalog) -> Policy:
             isinstance(v, str) and "@" in v for v in identities):
         raise ConfigError(f"{where}: 'ignore_identities' must be a list of e-mail addresses "
                           "or 'Name <email>' identities")
-    open_ended = data.get("allow_open_ended_approvals", False)
-    if not isinstance(open_ended, bool):
-        raise ConfigError(f"{where}: 'allow_open_ended_approvals' must be true or false")
+    flags = {}
+    for key in ("allow_open_ended_approvals", "require_signed_commits"):
+        flags[key] = data.get(key, False)
+        if not isinstance(flags[key], bool):
+            raise ConfigError(f"{where}: '{key}' must be true or false")
     return Policy(
         catalog=catalog,
-        allow_open_ended_approvals=open_ended,
+        allow_open_ended_approvals=flags["allow_open_ended_approvals"],
+        require_signed_commits=flags["require_signed_commits"],
         restricted=restricted,
         allowed=allowed,
         severity={str(k): str(v) for k, v in severity.items()},

@@ -25,6 +25,9 @@ _EMAIL = re.compile(r"[^\s<>@]+@[^\s<>@]+\Z")
 _LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\Z")
 _PATCH_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
 _RULE = re.compile(r"[A-Z][A-Z0-9]{1,9}[0-9]{3}\Z")
+_PUBLIC_KEY = re.compile(r"(?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|"
+                         r"sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) "
+                         r"[A-Za-z0-9+/]+={0,2}\Z")
 
 
 def utc_now() -> datetime:
@@ -140,6 +143,7 @@ class Approval:
     issued_by: str
     issued_at: datetime
     payload: dict[str, Any]
+    author_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -181,6 +185,7 @@ class Token:
 
 
 _APPROVAL_KEYS = {"type", "version", "id", "authors", "github_logins", "assistants", "paths",
+                  "author_keys",
                   "valid_from", "valid_until", "reason", "issued_by", "issued_at"}
 _REVOCATION_KEYS = {"type", "version", "id", "revokes", "reason", "issued_by", "issued_at"}
 _TOKEN_KEYS = {"type", "version", "id", "covers", "valid_from", "valid_until", "reason",
@@ -213,6 +218,7 @@ def approval_from_payload(data: Any, where: str) -> Approval:
         assistants=_list(payload, "assistants", where, re.compile(r"\*\Z|[a-z0-9][a-z0-9-]*\Z"),
                          allow_empty=False),
         paths=_list(payload, "paths", where, None),
+        author_keys=_list(payload, "author_keys", where, _PUBLIC_KEY),
         valid_from=parse_time(_str(payload, "valid_from", where) or "", where),
         valid_until=None if until is None else parse_time(str(until), where),
         reason=_str(payload, "reason", where) or "",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
@@ -12,6 +14,7 @@ from . import gitio, scan, trust
 from .catalog import Catalog, load_catalog
 from .clearance import decide, verdict
 from .errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_PASS, ClearanceError, UsageError
+from .model import Finding
 from .policy import POLICY_FILE, PYPROJECT, load_policy, policy_from_texts
 from .records import utc_now
 from .report import render_json, render_text
@@ -92,16 +95,47 @@ def check(request: Request, out: TextIO) -> int:
         patch_id_of=(lambda sha: gitio.patch_id(repo, sha)) if repo is not None else None,
     )
     result.coverage.policy = policy.origin
-    result.coverage.trust = verified.summary()
     if repo is not None and result.head and files.commit:
         result.coverage.pending = trust.pending_changes(repo, result.head, files)
-    decisions = decide(result.findings, policy, trust.clearers(verified, context))
+    proof = None
+    signers_dir = None
+    if policy.require_signed_commits and repo is not None:
+        signers_dir = tempfile.mkdtemp(prefix="ai-clearance-")
+        signers_path = os.path.join(signers_dir, "commit-signers")
+        with open(signers_path, "w", encoding="utf-8") as handle:
+            handle.write(trust.commit_signers(files, verified.active_approvals))
+        proof = _commit_proof(repo, signers_path)
+    try:
+        decisions = decide(result.findings, policy, trust.clearers(verified, context, proof))
+    finally:
+        if signers_dir is not None:
+            shutil.rmtree(signers_dir, ignore_errors=True)
+    result.coverage.trust = verified.summary()  # after decide: it adds notes
     outcome = verdict(decisions)
     if request.output_format == "json":
         out.write(render_json(decisions, result.coverage, outcome, result.head))
     else:
         out.write(render_text(decisions, result.coverage, outcome, catalog, result.head))
     return EXIT_FINDINGS if outcome == "fail" else EXIT_PASS
+
+
+def _commit_proof(repo: gitio.Repo, signers_path: str) -> trust.Proof:
+    """Whether a finding's commit is signed by a key mapped to its (mailmapped) author."""
+    cache: dict[str, tuple[str, str]] = {}
+
+    def proof(finding: Finding) -> tuple[bool, str]:
+        assert finding.commit is not None
+        if finding.commit not in cache:
+            cache[finding.commit] = gitio.commit_signature(repo, finding.commit, signers_path)
+        status, principal = cache[finding.commit]
+        author = (finding.mailmap_email or (finding.author.email if finding.author else ""))
+        if status != "G":
+            return False, "the commit is not signed by a key mapped to its author"
+        if principal.casefold() != author.casefold():
+            return False, f"signed as {principal}, not as {author}"
+        return True, ""
+
+    return proof
 
 
 def _scan_repo(repo: gitio.Repo, catalog: Catalog, request: Request,

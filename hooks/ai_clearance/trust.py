@@ -278,14 +278,27 @@ def token_covers(token: Token, finding: Finding, context: Context) -> bool:
     return False
 
 
-def clearers(trust: Trust, context: Context) -> list[Callable[[Finding], str | None]]:
-    """The approval and token clearers for `decide`."""
+Proof = Callable[[Finding], "tuple[bool, str]"]
+
+
+def clearers(trust: Trust, context: Context, proof: Proof | None = None,
+             ) -> list[Callable[[Finding], str | None]]:
+    """The approval and token clearers for `decide`. With `proof`, an approval clears a
+    commit's finding only if the commit's signature proves its author."""
     approvals = trust.active_approvals
     tokens = trust.active_tokens
 
     def by_approval(finding: Finding) -> str | None:
         for approval in approvals:
             if approval_covers(approval, finding):
+                if proof is not None and finding.commit is not None:
+                    proven, why = proof(finding)
+                    if not proven:
+                        note = (f"approval {approval.id} not provable for commit "
+                                f"{finding.commit[:12]}: {why}")
+                        if note not in trust.notes:
+                            trust.notes.append(note)
+                        continue
                 until = format_time(approval.valid_until) if approval.valid_until else "no expiry"
                 return f"approval {approval.id} by {approval.issued_by} (until {until})"
         return None
@@ -298,6 +311,17 @@ def clearers(trust: Trust, context: Context) -> list[Callable[[Finding], str | N
         return None
 
     return [by_approval, by_token]
+
+
+def commit_signers(files: TrustFiles, approvals: Iterable[Approval]) -> str:
+    """An allowed_signers text for git commit signatures: the maintainers file plus each
+    approval's author keys, mapped to its authors."""
+    lines = [files.text(SIGNERS_FILE) or ""]
+    for approval in approvals:
+        for key in approval.author_keys:
+            for author in approval.authors:
+                lines.append(f'{author} namespaces="git" {key}')
+    return "\n".join(line.rstrip("\n") for line in lines if line) + "\n"
 
 
 def pending_changes(repo: gitio.Repo, tip: str, trusted: TrustFiles) -> list[str]:

@@ -308,7 +308,8 @@ def test_branch_name_only_warns(clean_repo: Repo) -> None:
 def test_json_schema_is_stable(clean_repo: Repo) -> None:
     clean_repo.commit(f"x\n\n{CLAUDE_TRAILER}\n", "CLAUDE.md")
     data = _json(run_cli("check", "--range", "HEAD", "--format", "json", cwd=clean_repo.path))
-    assert set(data) == {"schema", "verdict", "coverage", "counts", "findings"}
+    assert set(data) == {"schema", "verdict", "coverage", "counts", "findings",
+                         "approve_commands"}
     assert {"source", "range", "commits_scanned"} <= set(data["coverage"])
     for finding in data["findings"]:
         assert set(finding) == {"rule", "assistants", "kind", "severity", "status", "commit",

@@ -116,3 +116,15 @@ def run_cli(*args: str, cwd: Path, stdin: str | None = None,
     """Run the installed `ai-clearance` console script."""
     return subprocess.run([AI_CLEARANCE, *args], cwd=cwd, input=stdin, text=True,
                           capture_output=True, env={**os.environ, **(env or {})}, check=False)
+
+
+@pytest.fixture(scope="session")
+def project_snapshot(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """This project as a committed repository (the work tree may be dirty): path and rev."""
+    snapshot = tmp_path_factory.mktemp("project") / "ai-clearance"
+    shutil.copytree(ROOT, snapshot, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis", "build"))
+    git(snapshot, "init", "-q", "-b", "main")
+    git(snapshot, "add", "-A")
+    git(snapshot, "commit", "-q", "--no-verify", "-m", "snapshot")
+    return snapshot, git(snapshot, "rev-parse", "HEAD").stdout.strip()

@@ -13,6 +13,7 @@ from ai_clearance.detect import (
     findings_for_branch,
     findings_for_identity,
     findings_for_message,
+    findings_for_pr_text,
     first_content_matches,
 )
 from ai_clearance.model import Finding, Identity, PathChange
@@ -57,6 +58,11 @@ def test_identity(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", CASES["branch"], ids=_case_id)
 def test_branch(case: dict[str, Any]) -> None:
     _check(case, findings_for_branch(load_catalog(), case["name"]))
+
+
+@pytest.mark.parametrize("case", CASES["pr"], ids=_case_id)
+def test_pull_request_text(case: dict[str, Any]) -> None:
+    _check(case, findings_for_pr_text(load_catalog(), case["title"], case["body"]))
 
 
 @pytest.mark.parametrize("case", CASES["content"], ids=_case_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AI_CLEARANCE, ROOT, Repo, git
+from conftest import AI_CLEARANCE, Repo, git
 
 PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
 AUTOFIX_SUBJECT = "Potential fix for code scanning alert no. 7: Incomplete URL sanitization"
@@ -27,16 +26,9 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
-def hook_repo(tmp_path_factory: pytest.TempPathFactory, pre_commit_home: Path) -> tuple[Path, str]:
-    """This project as a committed repository (the work tree may be dirty): path and rev."""
-    snapshot = tmp_path_factory.mktemp("hook-repo") / "ai-clearance"
-    shutil.copytree(ROOT, snapshot, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis", "build"))
-    git(snapshot, "init", "-q", "-b", "main")
-    git(snapshot, "add", "-A")
-    git(snapshot, "commit", "-q", "--no-verify", "-m", "snapshot")
-    rev = git(snapshot, "rev-parse", "HEAD").stdout.strip()
-    return snapshot, rev
+def hook_repo(project_snapshot: tuple[Path, str], pre_commit_home: Path) -> tuple[Path, str]:
+    """This project as a committed repository: path and rev."""
+    return project_snapshot
 
 
 def pre_commit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -207,8 +207,8 @@ def parse_rule(
         pattern = compile_pattern(_text(pattern_source, where, "pattern"), where, flags)
     keys = frozenset(k.casefold() for k in _str_list(data.get("keys", []), where, "keys"))
     scope = _text(data.get("scope", "any"), where, "scope")
-    if scope not in ("any", "subject", "body"):
-        raise _fail(where, "scope must be any, subject or body")
+    if scope not in ("any", "subject", "body", "pr"):
+        raise _fail(where, "scope must be any, subject, body or pr")
     role = data.get("role")
     if target == "paths" and paths is None:
         raise _fail(where, f"a '{kind}' rule needs 'paths'")

@@ -40,8 +40,9 @@ def cli() -> None:
 @click.option("--history", is_flag=True,
               help="Every commit reachable from HEAD (with --all: from every ref).")
 @click.option("--all", "all_refs", is_flag=True, help="With --history: every ref, not HEAD.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              envvar="AI_CLEARANCE_FORMAT", show_default=True, help="Report format.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif"]),
+              default="text", envvar="AI_CLEARANCE_FORMAT", show_default=True,
+              help="Report format.")
 @click.option("--config", metavar="FILE", envvar="AI_CLEARANCE_CONFIG",
               help="Policy file instead of .ai-clearance.toml / pyproject.toml.")
 @click.option("--branch", metavar="NAME", help="Also check this branch name.")
@@ -54,11 +55,14 @@ def cli() -> None:
               help="A maintainer's override token for this run (also AI_CLEARANCE_TOKEN).")
 @click.option("--pull-request", type=click.IntRange(min=1), metavar="N",
               envvar="AI_CLEARANCE_PULL_REQUEST", help="The pull request being checked.")
+@click.option("--pr-text", metavar="FILE", help="A pull request's title (first line) and body "
+              "(the rest), checked for markers such as 'Generated with Claude Code'.")
 @click.option("-C", "directory", default=".", metavar="DIR", help="Run as if started in DIR.")
 def check(staged: bool, message_file: str | None, range_spec: str | None,
           tree_rev: str | None, history: bool, all_refs: bool, output_format: str,
           config: str | None, branch: str | None, allow_empty: bool, trust_ref: str | None,
-          tokens: tuple[str, ...], pull_request: int | None, directory: str) -> None:
+          tokens: tuple[str, ...], pull_request: int | None, pr_text: str | None,
+          directory: str) -> None:
     """Check one source for traces of AI assistants."""
     chosen = [name for name, given in (
         ("staged", staged), ("message", message_file is not None),
@@ -73,7 +77,7 @@ def check(staged: bool, message_file: str | None, range_spec: str | None,
     request = Request(source=chosen[0], argument=argument, all_refs=all_refs,
                       output_format=output_format, config=config, branch=branch,
                       allow_empty=allow_empty, cwd=directory, trust_ref=trust_ref,
-                      tokens=tokens, pull_request=pull_request)
+                      tokens=tokens, pull_request=pull_request, pr_text=pr_text)
     sys.exit(run(request))
 
 
@@ -327,6 +331,25 @@ def approvals_verify(ref: str | None, directory: str) -> None:
         click.echo(f"{state.status:<13} {state.kind:<10} {state.id}  {state.where}")
     click.echo(f"{len(states)} records, {len(bad)} with a bad signature")
     sys.exit(1 if bad else 0)
+
+
+@cli.command("pre-receive")
+def pre_receive_command() -> None:
+    """Server-side pre-receive hook: reads 'old new ref' lines on stdin."""
+    from .server import pre_receive
+
+    sys.exit(pre_receive())
+
+
+@cli.command("update")
+@click.argument("ref")
+@click.argument("old")
+@click.argument("new")
+def update_command(ref: str, old: str, new: str) -> None:
+    """Server-side update hook for one ref."""
+    from .server import update
+
+    sys.exit(update([ref, old, new]))
 
 
 @cli.command()

@@ -143,7 +143,7 @@ def findings_for_message(
                     evidence=printable(trailer.line.raw), line=trailer.line.number,
                 ))
     for rule in rules:
-        if rule.kind == "trailer":
+        if rule.kind == "trailer" or rule.scope == "pr":
             continue
         assert rule.pattern is not None
         for line in lines:
@@ -156,6 +156,27 @@ def findings_for_message(
                     rule=rule.id, assistants=rule.assistants, kind=rule.kind,
                     severity=rule.severity, evidence=printable(line.raw), line=line.number,
                 ))
+    return findings
+
+
+def findings_for_pr_text(catalog: Catalog, title: str, body: str) -> list[Finding]:
+    """Markers in a pull request's title and body (rules with scope "pr", and the commit
+    message markers, which PR bodies repeat)."""
+    findings: list[Finding] = []
+    text = f"{title}\n\n{body}"
+    lines = message_lines(text)
+    for rule in catalog.rules_for("message"):
+        if rule.kind != "marker" or rule.pattern is None or rule.scope == "subject":
+            continue
+        for line in lines:
+            if rule.pattern.search(line.text[:MAX_MATCH_CHARS]):
+                where = "pull request title" if line.is_subject else \
+                    f"pull request body line {line.number - 2}"
+                findings.append(Finding(
+                    rule=rule.id, assistants=rule.assistants, kind=rule.kind,
+                    severity=rule.severity, evidence=f"{where}: {printable(line.raw)}",
+                ))
+                break
     return findings
 
 

@@ -387,3 +387,33 @@ def commit_signature(repo: Repo, sha: str, allowed_signers: str) -> tuple[str, s
                    "--no-walk", "--format=%G?%x00%GS", sha, "--"], cwd=repo.cwd)
     status, _, principal = out.decode("utf-8", "replace").strip().partition("\0")
     return status, principal
+
+
+def fetch(repo: Repo, remote: str, refspecs: Sequence[str], depth: int | None) -> bool:
+    """Fetch objects the check needs (CI only: its job is to complete a shallow checkout).
+    Returns False when the remote refuses, so the caller can try another way."""
+    args = ["fetch", "--quiet", "--no-tags", "--no-recurse-submodules"]
+    if depth is not None:
+        args.append(f"--depth={depth}")
+    try:
+        run_git([*args, remote, *refspecs], cwd=repo.cwd)
+    except GitError:
+        return False
+    return True
+
+
+def unshallow(repo: Repo, remote: str) -> None:
+    """Fetch the whole history of a shallow clone."""
+    run_git(["fetch", "--quiet", "--no-tags", "--unshallow", remote], cwd=repo.cwd)
+
+
+def is_shallow(repo: Repo) -> bool:
+    """Whether the repository is shallow right now (it changes as CI deepens it)."""
+    out = run_git(["rev-parse", "--is-shallow-repository"], cwd=repo.cwd)
+    return out.strip() == b"true"
+
+
+def rev_list(repo: Repo, revs: Sequence[str]) -> list[str]:
+    """Commit ids `revs` select."""
+    out = run_git(["rev-list", *revs, "--"], cwd=repo.cwd)
+    return out.decode("ascii").split()

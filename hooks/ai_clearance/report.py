@@ -193,6 +193,7 @@ def report_data(decisions: Sequence[Decision], coverage: Coverage, verdict: str,
         "coverage": asdict(coverage),
         "counts": {s: sum(1 for d in decisions if d.status == s) for s in _STATUS_ORDER},
         "findings": [_finding_json(d, coverage.source, head) for d in ordered],
+        "approve_commands": approval_commands([d for d in decisions if d.status == "fail"]),
     }
 
 

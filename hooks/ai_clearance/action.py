@@ -224,6 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         extra = shlex.split(env.get("AIC_ARGS", ""))
+        if (env.get("AIC_FORMAT") or "text") not in ("text", "json", "sarif"):
+            raise UsageError("format must be text, json or sarif")
         name = env.get("GITHUB_EVENT_NAME", "")
         event_path = env.get("GITHUB_EVENT_PATH", "")
         try:
@@ -278,6 +280,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         handle.write(summary)
     for line in workflow_commands(data):
         print(line)
+    log_format = env.get("AIC_FORMAT") or "text"
+    if log_format == "json":
+        print(proc.stdout, end="")
+    elif log_format == "sarif":
+        print(sarif_text(data, catalog), end="")
+    else:
+        for finding in data["findings"]:
+            where = finding["path"] or (finding["commit"] or "")[:12]
+            print(f"{finding['status']:<8} {finding['rule']} {','.join(finding['assistants'])}"
+                  f" {where}: {finding['evidence']}")
     _append(env.get("GITHUB_STEP_SUMMARY"), summary)
     coverage = data["coverage"]
     trust = coverage.get("trust") or {}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from ai_clearance.catalog import build_catalog, load_catalog, parse_toml, tomllib
+from ai_clearance.catalog import build_catalog, load_catalog, parse_toml
 from ai_clearance.errors import ConfigError
 
 REQUIRED_ASSISTANTS = {
@@ -15,7 +16,7 @@ REQUIRED_ASSISTANTS = {
     "jetbrains-ai", "zed", "goose", "opencode", "augment", "tabnine", "qodo", "sweep", "trae",
     "warp", "factory", "qwen", "replit", "specstory", "coderabbit",
 }
-CASES = tomllib.loads((Path(__file__).parent / "detect_cases.toml").read_text("utf-8"))
+CASES = parse_toml((Path(__file__).parent / "detect_cases.toml").read_text("utf-8"), "cases")
 
 
 def test_every_required_assistant_is_in_the_catalog() -> None:
@@ -82,3 +83,28 @@ def _minimal(rule: str) -> dict[str, object]:
 def test_bad_rules_are_refused_with_a_reason(rule: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         build_catalog(_minimal(rule), "test.toml")
+
+
+def test_json_catalog_is_the_toml_catalog() -> None:
+    """catalog.json (what the hooks load) is generated from catalog.toml; regenerate it with
+    `python -m ai_clearance.catalog` after an edit."""
+    from ai_clearance.catalog import CATALOG_JSON, CATALOG_TOML
+
+    with open(CATALOG_TOML, encoding="utf-8") as handle:
+        toml_data = parse_toml(handle.read(), "catalog.toml")
+    with open(CATALOG_JSON, encoding="utf-8") as handle:
+        assert json.load(handle) == toml_data
+
+
+def test_every_shipped_pattern_compiles_and_is_safe() -> None:
+    """The shipped catalog compiles its regexes lazily; this compiles and checks them all."""
+    from ai_clearance.catalog import CATALOG_TOML
+
+    with open(CATALOG_TOML, encoding="utf-8") as handle:
+        catalog = build_catalog(parse_toml(handle.read(), "catalog.toml"), "catalog.toml")
+    assert len(catalog.rules) == len(load_catalog().rules)
+
+
+def test_every_path_rule_has_a_cheap_anchor() -> None:
+    """Rules without an anchor are evaluated for every path; the shipped ones all have one."""
+    assert [r.id for r in load_catalog().rules if r.paths is not None and r.anchors is None] == []

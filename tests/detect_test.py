@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from ai_clearance.catalog import load_catalog, tomllib
+from ai_clearance.catalog import load_catalog, parse_toml
 from ai_clearance.detect import (
     PathMatcher,
     findings_for_branch,
@@ -18,7 +18,7 @@ from ai_clearance.detect import (
 )
 from ai_clearance.model import Finding, Identity, PathChange
 
-CASES = tomllib.loads((Path(__file__).parent / "detect_cases.toml").read_text("utf-8"))
+CASES = parse_toml((Path(__file__).parent / "detect_cases.toml").read_text("utf-8"), "cases")
 
 
 def _case_id(case: dict[str, Any]) -> str:

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from typing import Any
 
 from .errors import ConfigError
-from .globs import GlobError, compile_globs
+from .globs import GlobError, compile_globs, glob_to_regex
 from .model import SEVERITIES
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+CATALOG_TOML = os.path.join(os.path.dirname(__file__), "catalog.toml")
+CATALOG_JSON = os.path.join(os.path.dirname(__file__), "catalog.json")
 
 _RULE_ID = re.compile(r"[A-Z][A-Z0-9]{1,9}[0-9]{3}\Z")
 _ASSISTANT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}\Z")
@@ -32,6 +32,49 @@ _ASSISTANT_KEYS = frozenset({
 MAX_MATCH_CHARS = 8192
 
 
+class Lazy:
+    """A regex compiled on first use: a hook pays only for the rules it runs."""
+
+    __slots__ = ("_compiled", "_factory", "source")
+
+    def __init__(self, source: str, factory: Callable[[], re.Pattern[str]]) -> None:
+        self.source = source
+        self._factory = factory
+        self._compiled: re.Pattern[str] | None = None
+
+    def get(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = self._factory()
+        return self._compiled
+
+    @property
+    def pattern(self) -> str:
+        return self.source
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.get().match(text, pos, endpos)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.get().search(text, pos, endpos)
+
+
+def glob_anchor(glob: str) -> tuple[str, str] | None:
+    """A cheap necessary condition for a glob, case-folded: ("name", c) when some path
+    component must equal c, ("prefix", p) or ("suffix", s) for the last wildcard component;
+    None when the glob has no such anchor."""
+    parts = [p for p in glob.casefold().split("/") if p != "**"]
+    for part in parts:
+        if part and not any(ch in part for ch in "*?["):
+            return ("name", part)
+    last = parts[-1] if parts else ""
+    if last.startswith("*") and not any(ch in last[1:] for ch in "*?["):
+        return ("suffix", last[1:])
+    head = re.match(r"[^*?\[]+", last)
+    if head:
+        return ("prefix", head.group(0))
+    return None
+
+
 @dataclass(frozen=True)
 class Assistant:
     """An assistant family and the exact identities its commits carry."""
@@ -42,7 +85,7 @@ class Assistant:
     logins: frozenset[str] = frozenset()
     named: frozenset[str] = frozenset()
     name_suffixes: tuple[str, ...] = ()
-    disclosure: re.Pattern[str] | None = None
+    disclosure: Lazy | None = None
     source: str = ""
     confirmed: bool = True
 
@@ -61,11 +104,12 @@ class Rule:
     source: str = ""
     confirmed: bool = True
     path_globs: tuple[str, ...] = ()
-    paths: re.Pattern[str] | None = None
-    not_paths: re.Pattern[str] | None = None
+    paths: Lazy | None = None
+    not_paths: Lazy | None = None
+    anchors: tuple[tuple[str, str], ...] | None = None
     case_sensitive: bool = False
     supersedes: frozenset[str] = frozenset()
-    pattern: re.Pattern[str] | None = None
+    pattern: Lazy | None = None
     scope: str = "any"
     keys: frozenset[str] = frozenset()
     identities: bool = False
@@ -129,12 +173,40 @@ def compile_pattern(source: str, where: str, flags: int = 0) -> re.Pattern[str]:
     return pattern
 
 
+def lazy_pattern(source: str, where: str, eager: bool, flags: int = 0) -> Lazy:
+    """A rule's regex; `eager` compiles (and checks) it now, as for a repository's own
+    rules, whose errors must surface at load time. The shipped catalog is checked by tests."""
+    lazy = Lazy(source, lambda: compile_pattern(source, where, flags))
+    if eager:
+        lazy.get()
+    return lazy
+
+
+def lazy_globs(globs: tuple[str, ...], fold: bool, where: str, eager: bool) -> Lazy | None:
+    """Globs as one lazily compiled pattern (None when there are none)."""
+    if not globs:
+        return None
+
+    def build() -> re.Pattern[str]:
+        try:
+            pattern = compile_globs(list(globs), fold=fold)
+        except GlobError as exc:
+            raise _fail(where, str(exc)) from None
+        assert pattern is not None
+        return pattern
+
+    lazy = Lazy(" | ".join(globs), build)
+    if eager:
+        lazy.get()
+    return lazy
+
+
 # A group ending in + or * (possibly lazy) that is itself followed by a quantifier, or a
 # back-reference: the shapes that make Python's backtracking engine take exponential time.
 _NESTED_QUANTIFIER = re.compile(r"[+*}]\??\)[+*{]|\\[1-9]")
 
 
-def _assistant(aid: str, data: Any, where: str) -> Assistant:
+def _assistant(aid: str, data: Any, where: str, eager: bool) -> Assistant:
     where = f"{where} [assistants.{aid}]"
     if not _ASSISTANT_ID.match(aid):
         raise _fail(where, "assistant ids are lower-case letters, digits and '-'")
@@ -153,8 +225,8 @@ def _assistant(aid: str, data: Any, where: str) -> Assistant:
         name_suffixes=tuple(
             x.casefold() for x in _str_list(data.get("name_suffixes", []), where, "name_suffixes")
         ),
-        disclosure=None if disclosure is None else compile_pattern(
-            _text(disclosure, where, "disclosure"), where),
+        disclosure=None if disclosure is None else lazy_pattern(
+            _text(disclosure, where, "disclosure"), where, eager),
         source=_text(data.get("source", ""), where, "source"),
         confirmed=_flag(data.get("confirmed", True), where, "confirmed"),
     )
@@ -162,7 +234,7 @@ def _assistant(aid: str, data: Any, where: str) -> Assistant:
 
 def parse_rule(
     data: Any, where: str, kinds: dict[str, str], remedies: dict[str, str],
-    assistants: dict[str, Assistant], origin: str,
+    assistants: dict[str, Assistant], origin: str, eager: bool = True,
 ) -> Rule:
     """Validate one [[rules]] table and return it compiled."""
     if not isinstance(data, dict):
@@ -195,16 +267,19 @@ def parse_rule(
     case_sensitive = _flag(data.get("case_sensitive", False), where, "case_sensitive")
     globs = _str_list(data.get("paths", []), where, "paths")
     not_globs = _str_list(data.get("not_paths", []), where, "not_paths")
-    try:
-        paths = compile_globs(globs, fold=not case_sensitive)
-        not_paths = compile_globs(not_globs, fold=False)
-    except GlobError as exc:
-        raise _fail(where, str(exc)) from None
+    for glob in (*globs, *not_globs):
+        try:
+            glob_to_regex(glob)
+        except GlobError as exc:
+            raise _fail(where, str(exc)) from None
+    paths = lazy_globs(globs, not case_sensitive, where, eager)
+    not_paths = lazy_globs(not_globs, False, where, eager)
+    anchors = tuple(glob_anchor(g) for g in globs)
     pattern_source = data.get("pattern")
     pattern = None
     if pattern_source is not None:
         flags = re.IGNORECASE if target == "content" else 0
-        pattern = compile_pattern(_text(pattern_source, where, "pattern"), where, flags)
+        pattern = lazy_pattern(_text(pattern_source, where, "pattern"), where, eager, flags)
     keys = frozenset(k.casefold() for k in _str_list(data.get("keys", []), where, "keys"))
     scope = _text(data.get("scope", "any"), where, "scope")
     if scope not in ("any", "subject", "body", "pr"):
@@ -235,6 +310,8 @@ def parse_rule(
         path_globs=globs,
         paths=paths,
         not_paths=not_paths,
+        anchors=None if any(a is None for a in anchors) else tuple(
+            a for a in anchors if a is not None),
         case_sensitive=case_sensitive,
         supersedes=frozenset(_str_list(data.get("supersedes", []), where, "supersedes")),
         pattern=pattern,
@@ -247,8 +324,10 @@ def parse_rule(
     )
 
 
-def build_catalog(data: dict[str, Any], where: str, base: Catalog | None = None) -> Catalog:
-    """Validate catalog-format data; with `base`, the data extends that catalog."""
+def build_catalog(data: dict[str, Any], where: str, base: Catalog | None = None,
+                  eager: bool = True) -> Catalog:
+    """Validate catalog-format data; with `base`, the data extends that catalog. `eager`
+    compiles every regex now (the shipped catalog defers that to first use)."""
     if base is None:
         version = data.get("version")
         if version != 1:
@@ -272,13 +351,13 @@ def build_catalog(data: dict[str, Any], where: str, base: Catalog | None = None)
     for aid, entry in raw_assistants.items():
         if aid in assistants:
             raise _fail(where, f"assistant '{aid}' is already in the catalog")
-        assistants[aid] = _assistant(aid, entry, where)
+        assistants[aid] = _assistant(aid, entry, where, eager)
     raw_rules = data.get("rules", [])
     if not isinstance(raw_rules, list):
         raise _fail(where, "'rules' must be an array of tables ([[rules]])")
     seen = {r.id for r in rules}
     for entry in raw_rules:
-        rule = parse_rule(entry, where, kinds, remedies, assistants, origin)
+        rule = parse_rule(entry, where, kinds, remedies, assistants, origin, eager)
         if rule.id in seen:
             raise _fail(where, f"rule id {rule.id} is already used")
         seen.add(rule.id)
@@ -321,6 +400,10 @@ def _indexed(catalog: Catalog) -> Catalog:
 
 def parse_toml(text: str, where: str) -> dict[str, Any]:
     """Parse TOML, turning a syntax error into a one-line ConfigError naming the file."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -331,8 +414,24 @@ _CACHE: list[Catalog] = []
 
 
 def load_catalog() -> Catalog:
-    """The catalog shipped with the package (parsed once per process)."""
+    """The catalog shipped with the package, parsed once per process from its fastest form:
+    catalog.json, generated from catalog.toml (`python -m ai_clearance.catalog`)."""
     if not _CACHE:
-        text = resources.files(__package__).joinpath("catalog.toml").read_text("utf-8")
-        _CACHE.append(build_catalog(parse_toml(text, "catalog.toml"), "catalog.toml"))
+        with open(CATALOG_JSON, encoding="utf-8") as handle:
+            data = json.load(handle)
+        _CACHE.append(build_catalog(data, "catalog.json", eager=False))
     return _CACHE[0]
+
+
+def write_json_catalog() -> None:
+    """Regenerate catalog.json from catalog.toml (run after editing the catalog)."""
+    with open(CATALOG_TOML, encoding="utf-8") as handle:
+        data = parse_toml(handle.read(), "catalog.toml")
+    build_catalog(data, "catalog.toml")  # validate, compiling every pattern
+    with open(CATALOG_JSON, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=1, ensure_ascii=False, sort_keys=True)
+        handle.write("\n")
+
+
+if __name__ == "__main__":
+    write_json_catalog()

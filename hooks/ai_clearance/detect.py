@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .catalog import MAX_MATCH_CHARS, Catalog, Rule
 from .messages import message_lines, split_identity, trailers
 from .model import Finding, Identity, PathChange
-from .normalize import normalize_path, normalize_text, printable
+from .normalize import ascii_skeleton, normalize_path, normalize_text, printable
 
 _NOREPLY = re.compile(r"(?:\d+\+)?([^@]+)@users\.noreply\.github\.com\Z")
 
@@ -23,40 +23,79 @@ class ContentCandidate:
 
 
 class PathMatcher:
-    """Matches paths against every path and content rule, with one regex for the common miss."""
+    """Matches paths against the path and content rules. Each rule's globs imply an anchor
+    (a path component, or a prefix or suffix of one); a path is tested against a rule's
+    regex only when it has that anchor, so the common miss costs a split and a set lookup."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.path_rules = catalog.rules_for("paths")
         self.content_rules = catalog.rules_for("content")
-        folded = [r.paths.pattern for r in self.path_rules + self.content_rules
-                  if r.paths is not None and not r.case_sensitive]
-        exact = [r.paths.pattern for r in self.path_rules + self.content_rules
-                 if r.paths is not None and r.case_sensitive]
-        self._any_folded = re.compile("|".join(folded)) if folded else None
-        self._any_exact = re.compile("|".join(exact)) if exact else None
+        self._by_name: dict[str, list[Rule]] = {}
+        self._by_prefix: dict[str, list[Rule]] = {}
+        self._by_suffix: dict[str, list[Rule]] = {}
+        self._always: list[Rule] = []
+        for rule in self.path_rules + self.content_rules:
+            if rule.anchors is None:
+                self._always.append(rule)
+                continue
+            for kind, text in set(rule.anchors):
+                table = {"name": self._by_name, "prefix": self._by_prefix,
+                         "suffix": self._by_suffix}[kind]
+                table.setdefault(text, []).append(rule)
+        self._names = frozenset(self._by_name)
+        # The ASCII skeleton prefilter is exact only for ASCII anchors (a policy may add others).
+        self.ascii_anchors = all(t.isascii() for t in (*self._by_name, *self._by_prefix,
+                                                       *self._by_suffix))
+        self._suffixes = tuple(self._by_suffix)
+        self._prefix_re = re.compile("(?:^|/)(?:" + "|".join(
+            re.escape(p) for p in self._by_prefix) + ")") if self._by_prefix else None
 
-    def _might_match(self, folded: str, exact: str) -> bool:
-        return bool(
-            (self._any_folded is not None and self._any_folded.match(folded))
-            or (self._any_exact is not None and self._any_exact.match(exact))
-        )
+    def candidates(self, folded: str) -> list[Rule]:
+        """Rules whose anchor the (normalized, folded) path has."""
+        components = folded.split("/")
+        found: list[Rule] = []
+        for name in self._names.intersection(components):
+            found.extend(self._by_name[name])
+        if self._prefix_re is not None and self._prefix_re.search(folded):
+            for component in components:
+                for prefix, rules in self._by_prefix.items():
+                    if component.startswith(prefix):
+                        found.extend(rules)
+        if self._suffixes and components[-1].endswith(self._suffixes):
+            for suffix, rules in self._by_suffix.items():
+                if components[-1].endswith(suffix):
+                    found.extend(rules)
+        if self._always:
+            found.extend(self._always)
+        return found
+
+    def might_match(self, path: str) -> bool:
+        """False when no rule can match `path` (checked on its cheap ASCII skeleton)."""
+        if not self.ascii_anchors:
+            return True
+        return bool(self.candidates(ascii_skeleton(path)))
 
     def match(self, change: PathChange) -> tuple[list[Finding], list[ContentCandidate]]:
         """Findings for a changed path, and the content rules that need its blob."""
-        exact = normalize_path(change.path, fold=False)
-        folded = normalize_path(change.path)
-        if not self._might_match(folded, exact):
+        if not self.might_match(change.path):
             return [], []
-        hits = [r for r in self.path_rules if _path_hit(r, folded, exact)]
+        folded = normalize_path(change.path)
+        candidates = self.candidates(folded)
+        if not candidates:
+            return [], []
+        exact = normalize_path(change.path, fold=False)
+        hits: list[Rule] = []
+        contents: list[Rule] = []
+        for rule in dict.fromkeys(candidates):
+            if _path_hit(rule, folded, exact):
+                (contents if rule.target == "content" else hits).append(rule)
         superseded = {sid for r in hits for sid in r.supersedes}
         findings = [
             Finding(rule=r.id, assistants=r.assistants, kind=r.kind, severity=r.severity,
                     evidence=printable(change.path), path=change.path)
             for r in hits if r.id not in superseded
         ]
-        candidates = [ContentCandidate(change, r) for r in self.content_rules
-                      if _path_hit(r, folded, exact)]
-        return findings, candidates
+        return findings, [ContentCandidate(change, r) for r in contents]
 
 
 def _path_hit(rule: Rule, folded: str, exact: str) -> bool:

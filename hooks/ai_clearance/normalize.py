@@ -38,35 +38,63 @@ _LOOKALIKES = {
 }
 _TRANSLATE: dict[int, str | None] = {ord(ch): None for ch in _INVISIBLE}
 _TRANSLATE.update({ord(k): v for k, v in _LOOKALIKES.items()})
+# str.translate with a dict is slow per character; most text has nothing to translate.
+_TRANSLATABLE = re.compile("[" + re.escape("".join(chr(c) for c in _TRANSLATE)) + "]")
+
+
+def _translated(text: str) -> str:
+    return text.translate(_TRANSLATE) if _TRANSLATABLE.search(text) else text
 
 _HSPACE = re.compile(r"[^\S\n]+")
-_NEEDS_SLOW_PATH = re.compile(r"[^\x20-\x7e\n]")
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _drop_marks(text: str) -> str:
+    """Decompose, drop combining marks ("c\u0301laude" reads "claude"), recompose."""
+    decomposed = unicodedata.normalize("NFD", text)
+    # Only non-ASCII characters can be marks: look at those alone, not every character.
+    stripped = _NON_ASCII.sub(lambda m: "" if unicodedata.combining(m.group()) else m.group(),
+                              decomposed)
+    return unicodedata.normalize("NFC", stripped)
+
+
+def _unicode_form(text: str) -> str:
+    return _drop_marks(_translated(unicodedata.normalize("NFKC", text)))
 
 
 def normalize_text(text: str) -> str:
     """Return `text` case-folded, NFKC-composed, with invisible characters, combining marks,
     look-alike letters, CRLF and odd whitespace reduced to plain forms."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _NEEDS_SLOW_PATH.search(text) is None:
-        return _HSPACE.sub(" ", text).casefold()
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
-    # Drop combining marks so that "c\u0301laude" still reads "claude".
-    decomposed = unicodedata.normalize("NFD", text)
-    text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    text = unicodedata.normalize("NFC", text).casefold().translate(_TRANSLATE)
+    if text.isascii():
+        odd_space = "  " in text or any(c in text for c in "\t\x0b\x0c\x1c\x1d\x1e\x1f")
+        return _HSPACE.sub(" ", text).casefold() if odd_space else text.casefold()
+    text = _translated(_unicode_form(text).casefold())
     return _HSPACE.sub(" ", text)
 
 
 def normalize_path(path: str, fold: bool = True) -> str:
     """Return a path normalized like text (case-folded unless `fold` is false), keeping its
     separators and spaces."""
-    if _NEEDS_SLOW_PATH.search(path) is None:
+    if path.isascii():
         return path.casefold() if fold else path
-    text = unicodedata.normalize("NFKC", path).translate(_TRANSLATE)
-    decomposed = unicodedata.normalize("NFD", text)
-    text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    text = unicodedata.normalize("NFC", text)
-    return text.casefold().translate(_TRANSLATE) if fold else text
+    text = _unicode_form(path)
+    return _translated(text.casefold()) if fold else text
+
+
+def ascii_skeleton(text: str) -> str:
+    """A cheap over-approximation of the normalized, folded form restricted to ASCII:
+    look-alikes mapped, compatibility forms and marks decomposed, everything else dropped.
+    An ASCII substring of `normalize_path(text)` is always a substring of this, so a miss
+    here is a miss there (used to skip paths no rule can match)."""
+    if text.isascii():
+        return text.casefold()
+    folded = text.casefold()
+    if _TRANSLATABLE.search(folded):
+        folded = folded.translate(_TRANSLATE)
+    return unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode("ascii")
 
 
 def printable(text: str, limit: int = 200) -> str:

@@ -258,8 +258,16 @@ def scan_tree(repo: gitio.Repo, catalog: Catalog, rev: str) -> Scan:
     if rev.startswith("-"):
         raise UsageError(f"not a revision: {rev}")
     pending = _Pending()
-    findings = _path_findings(PathMatcher(catalog), gitio.tree_entries(repo, rev), pending,
-                              None, None, coverage)
+    matcher = PathMatcher(catalog)
+    hits: list[PathChange] = []
+    for path, meta in gitio.tree_entries(repo, rev):
+        coverage.paths_scanned += 1
+        # Most paths have no anchor of any rule: test that before building anything.
+        if not matcher.might_match(path):
+            continue
+        hits.append(gitio.tree_change(path, meta))
+    coverage.paths_scanned -= len(hits)  # _path_findings counts them again
+    findings = _path_findings(matcher, hits, pending, None, None, coverage)
     findings.extend(_content_findings(repo, pending, coverage))
     return Scan(findings, coverage)
 

@@ -1,0 +1,242 @@
+"""Benchmark ai-clearance against raw git on synthetic repositories built with git fast-import.
+
+    python bench/run.py --quick      # about a minute: 20k commits, a 100k-path tree
+    python bench/run.py              # the targets: 200k commits, a 1M-path tree
+
+Each target runs against its baseline in alternating order; the table shows medians, the
+ratio of the medians and the peak memory (max RSS) of the ai-clearance process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+LOG_FORMAT = "--format=%x00S%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%aN%x00%aE%x00%B%x00E"
+TRACE_FILES = ["CLAUDE.md", ".cursor/rules/style.mdc", "AGENTS.md", ".aider.chat.history.md",
+               ".gemini/settings.json", ".github/copilot-instructions.md"]
+TRAILERS = ["Co-Authored-By: Claude <noreply@anthropic.com>",
+            "Co-authored-by: Codex <noreply@openai.com>", "Made-with: Cursor",
+            "Co-authored-by: aider (gpt-5) <aider@aider.chat>"]
+WORDS = ["core", "api", "util", "models", "views", "tests", "docs", "été", "naïve", "src",
+         "lib", "internal", "cmd", "pkg", "web", "données"]
+
+
+def _data(text: str) -> bytes:
+    raw = text.encode("utf-8")
+    return b"data %d\n%s\n" % (len(raw), raw)
+
+
+def _path(rng: random.Random, depth: int) -> str:
+    parts = [rng.choice(WORDS) + str(rng.randrange(50)) for _ in range(depth)]
+    return "/".join(parts) + f"/file{rng.randrange(10_000)}.{rng.choice(['py', 'md', 'go'])}"
+
+
+def history_stream(commits: int, seed: int = 7) -> Iterator[bytes]:
+    """fast-import commands for `commits` commits: edits, renames, merges, 1-5% traces."""
+    rng = random.Random(seed)
+    live: list[str] = []
+    stamp = 1_700_000_000
+    main_tip = 0
+    for i in range(commits):
+        mark = i + 1
+        stamp += 60
+        on_side = i % 50 in (47, 48)
+        message = f"Change {i}: update {rng.choice(WORDS)} handling\n\nDetails of change {i}.\n"
+        author = f"Dev {i % 97} <dev{i % 97}@example.com>"
+        lines = []
+        roll = rng.random()
+        if roll < 0.005:
+            lines.append(f"M 100644 inline {rng.choice(TRACE_FILES)}\n".encode() + _data(f"{i}"))
+        elif roll < 0.015:
+            message += "\n" + rng.choice(TRAILERS) + "\n"
+        elif roll < 0.02:
+            author = "Claude <noreply@anthropic.com>"
+        elif roll < 0.022:
+            lines.append(b"M 100644 inline .github/workflows/ai.yml\n" + _data(
+                f"jobs:\n  a:\n    steps:\n      - uses: anthropics/claude-code-action@v{i}\n"))
+        for _ in range(rng.randint(1, 3)):
+            if live and rng.random() < 0.05:
+                old = live.pop(rng.randrange(len(live)))
+                new = _path(rng, rng.randint(1, 8))
+                lines.append(f"D {old}\n".encode())
+                lines.append(f"M 100644 inline {new}\n".encode() + _data(f"renamed {i}"))
+                live.append(new)
+            elif live and rng.random() < 0.6:
+                lines.append(f"M 100644 inline {rng.choice(live)}\n".encode() + _data(f"{i}"))
+            else:
+                path = _path(rng, rng.randint(1, 8))
+                live.append(path)
+                lines.append(f"M 100644 inline {path}\n".encode() + _data(f"new {i}"))
+        ref = "refs/heads/side" if on_side else "refs/heads/main"
+        header = [f"commit {ref}\n".encode(), f"mark :{mark}\n".encode(),
+                  f"author {author} {stamp} +0000\n".encode(),
+                  f"committer {author} {stamp} +0000\n".encode(), _data(message)]
+        if on_side and i % 50 == 47:
+            header.append(f"from :{main_tip}\n".encode())
+        elif not on_side and i % 50 == 49 and main_tip:
+            header.append(f"from :{main_tip}\n".encode())
+            header.append(f"merge :{mark - 1}\n".encode())
+        elif not on_side and main_tip:
+            header.append(f"from :{main_tip}\n".encode())
+        if not on_side:
+            main_tip = mark
+        yield b"".join(header + lines) + b"\n"
+    yield b"reset refs/heads/main\nfrom :%d\n\n" % main_tip
+
+
+def tree_stream(paths: int, seed: int = 11) -> Iterator[bytes]:
+    """One commit whose tree holds `paths` files (a few of them traces)."""
+    rng = random.Random(seed)
+    yield b"blob\nmark :1\n" + _data("x")
+    yield (b"commit refs/heads/main\nmark :2\nauthor A <a@example.com> 1700000000 +0000\n"
+           b"committer A <a@example.com> 1700000000 +0000\n" + _data("big tree"))
+    seen: set[str] = set()
+    while len(seen) < paths:
+        path = _path(rng, rng.randint(1, 10))
+        if path in seen:
+            continue
+        seen.add(path)
+        yield f"M 100644 :1 {path}\n".encode()
+    for trace in TRACE_FILES:
+        yield f"M 100644 :1 deep/{trace}\n".encode()
+    yield b"\n"
+
+
+def build(path: Path, stream: Iterator[bytes]) -> None:
+    subprocess.run(["git", "init", "-q", "-b", "main", str(path)], check=True)
+    proc = subprocess.Popen(["git", "fast-import", "--quiet"], cwd=path, stdin=subprocess.PIPE)
+    assert proc.stdin is not None
+    for chunk in stream:
+        proc.stdin.write(chunk)
+    proc.stdin.close()
+    if proc.wait() != 0:
+        raise SystemExit("git fast-import failed")
+    subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=path, check=True)
+
+
+def timed(command: Sequence[str], cwd: Path, stdin: bytes | None = None) -> tuple[float, int]:
+    """Wall time and peak RSS (KiB) of one run, output to /dev/null."""
+    start = time.perf_counter()
+    with open(os.devnull, "wb") as null:
+        proc = subprocess.Popen(command, cwd=cwd, stdout=null, stderr=subprocess.PIPE,
+                                stdin=subprocess.PIPE if stdin is not None else None)
+        if stdin is not None:
+            assert proc.stdin is not None
+            proc.stdin.write(stdin)
+            proc.stdin.close()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        assert proc.stderr is not None
+        raise SystemExit(f"{command[0]} failed: {proc.stderr.read().decode()[:300]}")
+    return elapsed, usage.ru_maxrss
+
+
+@dataclass
+class Row:
+    name: str
+    ours: float
+    base: float
+    baseline: str
+    target: float
+    rss_mib: float
+
+    @property
+    def ratio(self) -> float:
+        return self.ours / self.base
+
+
+def compare(name: str, ours: Sequence[str], base: Sequence[str], cwd: Path, runs: int,
+            target: float, baseline: str) -> Row:
+    mine: list[float] = []
+    theirs: list[float] = []
+    peak = 0
+    for i in range(runs):
+        order = [(ours, mine), (base, theirs)]
+        for command, into in order if i % 2 == 0 else reversed(order):
+            elapsed, rss = timed(command, cwd)
+            into.append(elapsed)
+            if into is mine:
+                peak = max(peak, rss)
+    return Row(name, statistics.median(mine), statistics.median(theirs), baseline, target,
+               peak / 1024)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small repositories, few runs")
+    parser.add_argument("--keep", metavar="DIR", help="build (or reuse) repositories in DIR")
+    args = parser.parse_args(argv)
+    commits = 20_000 if args.quick else 200_000
+    paths = 100_000 if args.quick else 1_000_000
+    runs = 3 if args.quick else 5
+    hook_runs = 7 if args.quick else 15
+    root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="aic-bench-"))
+    root.mkdir(parents=True, exist_ok=True)
+    history, tree = root / f"history-{commits}", root / f"tree-{paths}"
+    for path, stream in ((history, history_stream(commits)), (tree, tree_stream(paths))):
+        if not (path / ".git").exists():
+            print(f"building {path.name} ...", file=sys.stderr)
+            build(path, stream)
+    aic = str(BIN / "ai-clearance")
+    git_log = ["git", "log", "-z", "--raw", "--no-renames", "--no-abbrev", "--cc", "--root",
+               LOG_FORMAT]
+    tip = subprocess.run(["git", "rev-parse", "main"], cwd=history, capture_output=True,
+                         text=True, check=True).stdout.strip()
+    start = subprocess.run(["git", "rev-list", "--max-count=1", f"--skip={commits // 2}",
+                            "main"], cwd=history, capture_output=True, text=True,
+                           check=True).stdout.strip()
+    rows = [
+        compare("check --history", [aic, "check", "--history", "--format", "json"],
+                [*git_log, "main"], history, runs, 1.3, "git log (same fields)"),
+        compare("check --range", [aic, "check", "--range", f"{start}..{tip}", "--format",
+                                  "json"],
+                [*git_log, f"{start}..{tip}"], history, runs, 1.3, "git log (same fields)"),
+        compare("check --tree", [aic, "check", "--tree", "HEAD", "--format", "json"],
+                ["git", "ls-tree", "-r", "-z", "HEAD"], tree, runs, 1.3, "git ls-tree -r -z"),
+    ]
+    hooks = root / "hooks"
+    if not (hooks / ".git").exists():
+        subprocess.run(["git", "init", "-q", "-b", "main", str(hooks)], check=True)
+        subprocess.run(["git", "-C", str(hooks), "commit", "-q", "--allow-empty", "-m", "init"],
+                       check=True)
+        for i in range(10_000):
+            target = hooks / "pkg" / f"m{i % 100}" / f"f{i}.py"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(f"x = {i}\n")
+        subprocess.run(["git", "-C", str(hooks), "add", "."], check=True)
+    message = hooks / "MSG"
+    message.write_text("Fix the parser\n\nSigned-off-by: Dev <dev@example.com>\n")
+    python = [sys.executable, "-c", "import click"]
+    rows.append(compare("ai-clearance-msg", [str(BIN / "ai-clearance-msg"), str(message)],
+                        python, hooks, hook_runs, 1.5, "python -c 'import click'"))
+    rows.append(compare("ai-clearance-files (10k staged)", [str(BIN / "ai-clearance-files")],
+                        python, hooks, hook_runs, 1.5, "python -c 'import click'"))
+    print(f"\n{commits} commits, {paths} paths in the tree; medians of {runs} runs "
+          f"({hook_runs} for hooks); peak RSS is the ai-clearance process\n")
+    print("| target | ai-clearance | baseline | baseline command | ratio | target | peak RSS |")
+    print("|---|---|---|---|---|---|---|")
+    for row in rows:
+        mark = "ok" if row.ratio <= row.target else "MISSED"
+        print(f"| {row.name} | {row.ours:.3f} s | {row.base:.3f} s | {row.baseline} | "
+              f"{row.ratio:.2f}x | <= {row.target}x {mark} | {row.rss_mib:.0f} MiB |")
+    if not args.keep:
+        shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

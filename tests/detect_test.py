@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ai_clearance.catalog import load_catalog, parse_toml
 from ai_clearance.detect import (
@@ -100,3 +102,47 @@ def test_long_line_is_matched_in_bounded_pieces() -> None:
     rule = catalog.by_id["AIC301"]
     line = b"x" * 100_000 + b"\n      - uses: anthropics/claude-code-action@v1"
     assert "AIC301" in first_content_matches({"AIC301": rule}, line.split(b"\n"))
+
+
+# ------------------------------------------------------------------------ the raw prefilter
+_SEGMENTS = ["src", "a", ".claude", "CLAUDE.md", "AGENTS.md", ".Cursor", "rules", "x.mdc",
+             ".aider.tags.cache.v4", "log.jsonl", ".github", "workflows", "ci.yml", "été",
+             "ＣＬＡＵＤＥ.md", "docs", "agents.md", ".clinerules-code", "codex_message", "t"]
+
+
+def _tree_bytes(paths: list[str]) -> bytes:
+    return b"".join(b"100644 blob " + b"0" * 40 + b"\t" + p.encode() + b"\0" for p in paths)
+
+
+def _raw_bytes(paths: list[str]) -> bytes:
+    meta = b":000000 100644 " + b"0" * 40 + b" " + b"1" * 40 + b" A"
+    return b"\0\n" + b"".join(meta + b"\0" + p.encode() + b"\0" for p in paths)
+
+
+def _flagged(paths: list[str], data: bytes) -> set[str]:
+    region_filter = PathMatcher(load_catalog()).region_filter()
+    assert region_filter is not None
+    flagged = set()
+    for start in region_filter.entry_starts(data):
+        entry = data[start:data.find(b"\0", start)]
+        flagged.add(entry.partition(b"\t")[2].decode() if b"\t" in entry else entry.decode())
+    return flagged
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_SEGMENTS), min_size=1, max_size=5).map("/".join),
+                min_size=1, max_size=12, unique=True))
+def test_region_filter_never_misses_a_path_a_rule_matches(paths: list[str]) -> None:
+    matcher = PathMatcher(load_catalog())
+    matching = {p for p in paths if any(matcher.match(PathChange(p, "0" * 40, "100644")))}
+    assert matching <= _flagged(paths, _tree_bytes(paths))
+    assert matching <= _flagged(paths, _raw_bytes(paths))
+
+
+def test_region_filter_on_every_path_case() -> None:
+    paths = [case["path"] for case in CASES["path"] + CASES["content"]]
+    matcher = PathMatcher(load_catalog())
+    matching = {p for p in paths if any(matcher.match(PathChange(p, "0" * 40, "100644")))}
+    assert len(matching) > 80
+    assert matching <= _flagged(paths, _tree_bytes(paths))
+    assert "src/claude_client.py" not in _flagged(paths, _tree_bytes(paths))

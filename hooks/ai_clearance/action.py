@@ -14,13 +14,13 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import gitio
 from .catalog import load_catalog
 from .errors import EXIT_USAGE, ClearanceError, GitError, UsageError
 from .report_ci import sarif_text, summary_markdown, workflow_commands
+from .values import field, replace, value
 
 _ZERO = re.compile(r"0{40}(?:0{24})?\Z")
 _SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
@@ -28,7 +28,7 @@ _DEPTHS = (50, 250, 1000, 5000, 20000, 100000)
 REMOTE = "origin"
 
 
-@dataclass
+@value(frozen=False)
 class Plan:
     """What to check for this event, and where trust comes from."""
 

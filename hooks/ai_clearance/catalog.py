@@ -7,12 +7,12 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import ConfigError
 from .globs import GlobError, compile_globs, glob_to_regex
 from .model import SEVERITIES
+from .values import field, replace, value
 
 CATALOG_TOML = os.path.join(os.path.dirname(__file__), "catalog.toml")
 CATALOG_JSON = os.path.join(os.path.dirname(__file__), "catalog.json")
@@ -75,7 +75,7 @@ def glob_anchor(glob: str) -> tuple[str, str] | None:
     return None
 
 
-@dataclass(frozen=True)
+@value
 class Assistant:
     """An assistant family and the exact identities its commits carry."""
 
@@ -90,7 +90,7 @@ class Assistant:
     confirmed: bool = True
 
 
-@dataclass(frozen=True)
+@value
 class Rule:
     """One trace: the matcher fields used depend on `target` (derived from `kind`)."""
 
@@ -118,7 +118,7 @@ class Rule:
     origin: str = "catalog"
 
 
-@dataclass(frozen=True)
+@value
 class Catalog:
     """All assistants and rules, with indexes for the detectors."""
 
@@ -267,7 +267,7 @@ def parse_rule(
     case_sensitive = _flag(data.get("case_sensitive", False), where, "case_sensitive")
     globs = _str_list(data.get("paths", []), where, "paths")
     not_globs = _str_list(data.get("not_paths", []), where, "not_paths")
-    for glob in (*globs, *not_globs):
+    for glob in (*globs, *not_globs) if eager else ():
         try:
             glob_to_regex(glob)
         except GlobError as exc:

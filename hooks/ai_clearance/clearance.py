@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 
 from .model import FAILING_SEVERITIES, Decision, Finding
 from .normalize import normalize_path
 from .policy import Policy
+from .values import replace
 
 # An approval source answers "who cleared this finding?" or None. The approvals module
 # provides the real ones; the decision function only needs this shape.

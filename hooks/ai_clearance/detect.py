@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from .catalog import MAX_MATCH_CHARS, Catalog, Rule
 from .messages import message_lines, split_identity, trailers
 from .model import Finding, Identity, PathChange
 from .normalize import ascii_skeleton, normalize_path, normalize_text, printable
+from .values import value
 
 _NOREPLY = re.compile(r"(?:\d+\+)?([^@]+)@users\.noreply\.github\.com\Z")
 
 
-@dataclass(frozen=True)
+@value
 class ContentCandidate:
     """A changed path whose blob a content rule must read before it can decide."""
 
@@ -69,6 +69,13 @@ class PathMatcher:
             found.extend(self._always)
         return found
 
+    def region_filter(self) -> RegionFilter | None:
+        """A filter for raw `-z` git output; None when it cannot be exact (a rule without an
+        anchor, or a non-ASCII anchor), and every entry must then be looked at."""
+        if not self.ascii_anchors or self._always:
+            return None
+        return RegionFilter(self._names, tuple(self._by_prefix), self._suffixes)
+
     def might_match(self, path: str) -> bool:
         """False when no rule can match `path` (checked on its cheap ASCII skeleton)."""
         if not self.ascii_anchors:
@@ -96,6 +103,58 @@ class PathMatcher:
             for r in hits if r.id not in superseded
         ]
         return findings, [ContentCandidate(change, r) for r in contents]
+
+
+_ESCAPED = [re.escape(bytes([i])) for i in range(256)]
+
+
+def _trie_regex(words: list[bytes]) -> bytes:
+    """A regex alternation of `words` factored as a trie, so that a position is rejected
+    after a few byte comparisons instead of one per word."""
+    if not words:
+        return b"(?!)"
+    if b"" in words:
+        rest = [w for w in words if w]
+        return b"(?:" + _trie_regex(rest) + b")?" if rest else b""
+    groups: dict[int, list[bytes]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word[1:])
+    branches = [_ESCAPED[first] + _trie_regex(tails) for first, tails in sorted(groups.items())]
+    return branches[0] if len(branches) == 1 else b"(?:" + b"|".join(branches) + b")"
+
+
+class RegionFilter:
+    """Finds, in raw `-z` output of git (NUL-separated paths, a tab before ls-tree paths),
+    the entries that could hold a path some rule matches: each needs a rule's anchor as a
+    whole component, or a non-ASCII byte. Everything else is skipped without being parsed."""
+
+    _SEPARATORS = bytes.maketrans(b"\x00\t", b"//")
+
+    def __init__(self, names: frozenset[str], prefixes: tuple[str, ...],
+                 suffixes: tuple[str, ...]) -> None:
+        lead = [n.encode() + b"/" for n in names] + [p.encode() for p in prefixes]
+        # Compiled lower-case: the region is lowered first (ASCII case folding, in C).
+        self._components = re.compile(b"/" + _trie_regex(sorted(set(lead))))
+        tails = sorted({s.encode()[::-1] for s in suffixes})
+        self._suffixes = re.compile(b"/" + _trie_regex(tails)) if tails else None
+        self._non_ascii = re.compile(rb"[\x80-\xff]+")
+
+    def entry_starts(self, region: bytes) -> list[int]:
+        """Offsets of the entries (after the previous NUL) that need a closer look."""
+        low = region.lower().translate(self._SEPARATORS)
+        hits = [m.start() for m in self._components.finditer(low)]
+        if self._suffixes is not None:
+            # Suffixes end a path: look for them reversed, right after the (reversed) NUL.
+            backwards = low[::-1]
+            # m.start() is the NUL that ends the path; the entry is the one before it.
+            hits.extend(len(low) - 2 - m.start() for m in self._suffixes.finditer(backwards))
+        if not region.isascii():
+            hits.extend(m.start() for m in self._non_ascii.finditer(region))
+        return sorted({region.rfind(b"\x00", 0, pos + 1) + 1 for pos in hits})
+
+    def any(self, region: bytes) -> bool:
+        """Whether any entry of `region` needs a closer look."""
+        return bool(self.entry_starts(region))
 
 
 def _path_hit(rule: Rule, folded: str, exact: str) -> bool:

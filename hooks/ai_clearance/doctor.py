@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from .catalog import load_catalog
 from .errors import ClearanceError, GitError
 from .policy import load_policy
+from .values import value
 
 HOOK_TYPES = ("pre-commit", "commit-msg", "pre-push")
 HOOK_IDS = ("ai-clearance-files", "ai-clearance-msg", "ai-clearance-push")
 
 
-@dataclass(frozen=True)
+@value
 class Check:
     """One line of the doctor's report: `ok` or a problem with its fix."""
 

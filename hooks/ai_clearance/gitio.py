@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import io
 import os
-import secrets
 import subprocess
-import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from .errors import GitError
 from .model import Commit, Identity, PathChange
+
+if TYPE_CHECKING:
+    from .detect import RegionFilter
+from .values import value
 
 _ENV_OVERRIDES = {
     # Never take locks or refresh the index: a check must not write to the repository.
@@ -51,7 +52,7 @@ def run_git(args: Sequence[str], cwd: str, stdin: bytes | None = None,
     return proc.stdout
 
 
-@dataclass(frozen=True)
+@value
 class Repo:
     """Where a repository is, and what kind it is."""
 
@@ -68,16 +69,17 @@ class Repo:
 
 def discover(path: str = ".") -> Repo:
     """The repository containing `path`, or GitError."""
-    out = run_git(["rev-parse", "--absolute-git-dir", "--is-bare-repository",
-                   "--is-shallow-repository", "--show-object-format"], cwd=path)
+    args = ["rev-parse", "--absolute-git-dir", "--is-bare-repository",
+            "--is-shallow-repository", "--show-object-format"]
+    try:
+        out = run_git([*args, "--show-toplevel"], cwd=path)
+    except GitError:
+        out = run_git(args, cwd=path)  # a bare repository has no top level
     fields = out.decode("utf-8", "surrogateescape").split("\n")
     if len(fields) < 4:
         raise GitError("git rev-parse gave unexpected output")
     git_dir, bare, shallow, object_format = fields[:4]
-    toplevel = None
-    if bare != "true":
-        top = run_git(["rev-parse", "--show-toplevel"], cwd=path)
-        toplevel = top.decode("utf-8", "surrogateescape").rstrip("\n")
+    toplevel = fields[4] if bare != "true" and len(fields) > 4 and fields[4] else None
     return Repo(git_dir=git_dir, toplevel=toplevel, bare=bare == "true",
                 shallow=shallow == "true", object_format=object_format)
 
@@ -134,8 +136,13 @@ def ident(repo: Repo, which: str) -> Identity | None:
     return Identity(name.strip(), rest.partition(">")[0])
 
 
-def _parse_raw(data: bytes) -> tuple[PathChange, ...]:
-    """Parse `--raw -z` entries (plain and combined) into the paths that still exist after."""
+def _parse_raw(data: bytes, prefilter: RegionFilter | None = None,
+               ) -> tuple[PathChange, ...]:
+    """Parse `--raw -z` entries (plain and combined) into the paths that still exist after.
+    With `prefilter`, output in which it finds nothing yields no entries (no path in it can
+    match a rule), without parsing it."""
+    if prefilter is not None and not prefilter.any(data):
+        return ()
     changes = []
     tokens = data.split(b"\0")
     i = 0
@@ -157,6 +164,19 @@ def _parse_raw(data: bytes) -> tuple[PathChange, ...]:
     return tuple(changes)
 
 
+def _count_raw(data: bytes) -> int:
+    """How many entries `--raw -z` output has (meta and path tokens alternate)."""
+    tokens = data.split(b"\0")
+    count, i = 0, 0
+    while i < len(tokens):
+        if tokens[i].lstrip(b"\n").startswith(b":"):
+            count += 1
+            i += 2
+        else:
+            i += 1
+    return count
+
+
 def _identity(name: bytes, email: bytes) -> Identity:
     return Identity(name.decode("utf-8", "replace"), email.decode("utf-8", "replace"))
 
@@ -173,6 +193,8 @@ def _widen_pipe(fd: int) -> None:
 
 def _stream(repo: Repo, args: Sequence[str], what: str) -> Iterator[bytes]:
     """Chunks of a git command's stdout as it runs; GitError if it fails."""
+    import tempfile  # stderr goes to a file: a full stderr pipe could stall git
+
     with tempfile.TemporaryFile() as errors:
         try:
             proc = subprocess.Popen(["git", *args], cwd=repo.cwd, stdout=subprocess.PIPE,
@@ -193,13 +215,14 @@ def _stream(repo: Repo, args: Sequence[str], what: str) -> Iterator[bytes]:
             raise GitError(f"git {what} failed: {_first_line(errors.read(4096))}")
 
 
-def stream_commits(repo: Repo, revs: Sequence[str], no_walk: bool = False) -> Iterator[Commit]:
+def stream_commits(repo: Repo, revs: Sequence[str], no_walk: bool = False,
+                   prefilter: RegionFilter | None = None) -> Iterator[Commit]:
     """Every commit `revs` selects, each with the paths it adds or changes, from one git log.
 
     Merge commits carry their combined diff (`--cc`): only what the merge itself introduced,
     such as a conflict resolution, not what its parents already brought.
     """
-    nonce = secrets.token_hex(16).encode()
+    nonce = os.urandom(16).hex().encode()  # unguessable, so no message can forge a boundary
     start, end = b"\x00S" + nonce, b"\x00E" + nonce
     fmt = ("%x00S" + nonce.decode() + "%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%aN%x00%aE%x00%B"
            "%x00E" + nonce.decode())
@@ -217,12 +240,12 @@ def stream_commits(repo: Repo, revs: Sequence[str], no_walk: bool = False) -> It
         buffer = records.pop()  # may be incomplete until the stream ends
         for record in records:
             if record:
-                yield _parse_commit(record, end)
+                yield _parse_commit(record, end, prefilter)
     if buffer:
-        yield _parse_commit(buffer, end)
+        yield _parse_commit(buffer, end, prefilter)
 
 
-def _parse_commit(record: bytes, end: bytes) -> Commit:
+def _parse_commit(record: bytes, end: bytes, prefilter: RegionFilter | None) -> Commit:
     head, sep, raw = record.partition(end)
     if not sep:
         raise GitError("git log output was cut short")
@@ -237,13 +260,15 @@ def _parse_commit(record: bytes, end: bytes) -> Commit:
         committer=_identity(cn, ce),
         mailmap_author=_identity(man, mae),
         message=body.decode("utf-8", "replace"),
-        changes=_parse_raw(raw),
+        changes=_parse_raw(raw, prefilter),
+        path_count=_count_raw(raw),
     )
 
 
-def staged_changes(repo: Repo) -> tuple[PathChange, ...]:
+def staged_changes(repo: Repo, prefilter: RegionFilter | None = None,
+                   ) -> tuple[tuple[PathChange, ...], int]:
     """Paths the index adds or changes compared with HEAD (or with nothing, before the first
-    commit)."""
+    commit), and how many paths the diff has in all."""
     has_head = resolve_commit(repo, "HEAD") is not None
     args = ["diff-index", "--cached", "-z", "--raw", "--no-renames", "--no-abbrev"]
     if has_head:
@@ -252,23 +277,43 @@ def staged_changes(repo: Repo) -> tuple[PathChange, ...]:
         empty = run_git(["hash-object", "-t", "tree", "--stdin"], cwd=repo.cwd, stdin=b"")
         args.append(empty.decode("ascii").strip())
     args.append("--")
-    return _parse_raw(run_git(args, cwd=repo.cwd))
+    raw = run_git(args, cwd=repo.cwd)
+    # diff-index output is exactly one meta and one path token per entry.
+    return _parse_raw(raw, prefilter), raw.count(b"\0") // 2
 
 
-def tree_entries(repo: Repo, rev: str) -> Iterator[tuple[str, bytes]]:
-    """Every path in the tree of `rev` with its raw `mode type id` header, streamed from one
-    git ls-tree (turn a hit into a PathChange with `tree_change`)."""
+def tree_entries(repo: Repo, rev: str, prefilter: RegionFilter | None,
+                 counter: list[int]) -> Iterator[tuple[str, bytes]]:
+    """Paths in the tree of `rev` with their raw `mode type id` header, streamed from one
+    git ls-tree (turn a hit into a PathChange with `tree_change`). With `prefilter`, only
+    entries it finds something in are yielded; `counter[0]` counts every entry."""
     args = ["ls-tree", "-r", "-z", "--full-tree", "--end-of-options", rev]
     buffer = b""
     for chunk in _stream(repo, args, "ls-tree"):
-        entries = (buffer + chunk).split(b"\0")
-        buffer = entries.pop()
-        for entry in entries:
-            meta, _, path = entry.partition(b"\t")
-            yield path.decode("utf-8", "surrogateescape"), meta
+        data = buffer + chunk
+        cut = data.rfind(b"\0") + 1
+        buffer = data[cut:]
+        yield from _tree_region(data[:cut], prefilter, counter)
     if buffer:
-        meta, _, path = buffer.partition(b"\t")
+        yield from _tree_region(buffer + b"\0", prefilter, counter)
+
+
+def _tree_region(region: bytes, prefilter: RegionFilter | None,
+                 counter: list[int]) -> Iterator[tuple[str, bytes]]:
+    counter[0] += region.count(b"\0")
+    # Only the entries the filter points at: most chunks have none at all.
+    starts = _entry_starts(region) if prefilter is None else prefilter.entry_starts(region)
+    for start in starts:
+        end = region.find(b"\0", start)
+        meta, _, path = region[start:end].partition(b"\t")
         yield path.decode("utf-8", "surrogateescape"), meta
+
+
+def _entry_starts(region: bytes) -> Iterator[int]:
+    start = 0
+    while start < len(region):
+        yield start
+        start = region.find(b"\0", start) + 1
 
 
 def tree_change(path: str, meta: bytes) -> PathChange:

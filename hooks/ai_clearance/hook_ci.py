@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 
 from .errors import ClearanceError
 from .run import hook_request, run
+from .values import replace
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -28,9 +27,10 @@ from .records import (
     token_from_payload,
 )
 from .sshsig import Verifier, sign, validate_signers
+from .values import value
 
 
-@dataclass(frozen=True)
+@value
 class Signer:
     """Who signs (their principal in the maintainers file) and with which key."""
 

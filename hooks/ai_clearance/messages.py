@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from .normalize import normalize_text
+from .values import value
 
 _SCISSORS = re.compile(r"^# -+ >8 -+$")
 _FENCE = re.compile(r"^ {0,3}(?:```|~~~)")
@@ -15,7 +15,7 @@ _EMAIL_IN_BRACKETS = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
 _BARE_EMAIL = re.compile(r"^([^<>\s]+@[^<>\s]+)$")
 
 
-@dataclass(frozen=True)
+@value
 class MessageLine:
     """A line that may carry a trace: its 1-based number, original text and normalized text."""
 
@@ -25,7 +25,7 @@ class MessageLine:
     is_subject: bool
 
 
-@dataclass(frozen=True)
+@value
 class Trailer:
     """A `Key: value` line, with the key normalized (lower case, dashes)."""
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .values import field, value
 
 SEVERITIES = ("off", "warn", "block", "leak")
 FAILING_SEVERITIES = frozenset({"block", "leak"})
 
 
-@dataclass(frozen=True)
+@value
 class PathChange:
     """A path added or changed in a commit, the index or a tree; `blob` is its new object."""
 
@@ -17,7 +17,7 @@ class PathChange:
     mode: str
 
 
-@dataclass(frozen=True)
+@value
 class Identity:
     """A git identity as written in the commit (free text unless the commit is signed)."""
 
@@ -28,7 +28,7 @@ class Identity:
         return f"{self.name} <{self.email}>"
 
 
-@dataclass(frozen=True)
+@value
 class Commit:
     """One commit of a range, with the paths it adds or changes (its combined diff if a merge)."""
 
@@ -39,9 +39,10 @@ class Commit:
     mailmap_author: Identity
     message: str
     changes: tuple[PathChange, ...]
+    path_count: int = 0
 
 
-@dataclass(frozen=True)
+@value
 class Finding:
     """One trace of an assistant: which rule matched, where, and on what evidence."""
 
@@ -57,7 +58,7 @@ class Finding:
     mailmap_email: str | None = None
 
 
-@dataclass(frozen=True)
+@value
 class Decision:
     """A finding after clearance: `status` is fail, warn, cleared or allowed."""
 
@@ -66,7 +67,7 @@ class Decision:
     cleared_by: str | None = None
 
 
-@dataclass
+@value(frozen=False)
 class Coverage:
     """What a check looked at, so that a pass can be told from a scan that saw nothing."""
 

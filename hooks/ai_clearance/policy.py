@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from .catalog import Catalog, build_catalog, parse_toml
@@ -12,6 +11,7 @@ from .errors import ConfigError
 from .globs import GlobError, compile_globs
 from .model import SEVERITIES
 from .normalize import normalize_text
+from .values import field, value
 
 POLICY_FILE = ".ai-clearance.toml"
 PYPROJECT = "pyproject.toml"
@@ -21,7 +21,7 @@ _KEYS = frozenset({
 })
 
 
-@dataclass(frozen=True)
+@value
 class Policy:
     """A validated policy, with the catalog extended by the repository's own rules."""
 

@@ -7,11 +7,11 @@ import binascii
 import json
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from .errors import ConfigError, UsageError
+from .values import value
 
 NAMESPACE = "ai-clearance"
 APPROVAL_TYPE = "ai-clearance/approval"
@@ -77,10 +77,10 @@ def canonical(payload: dict[str, Any]) -> bytes:
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: dict[str, Any] = {}
-    for key, value in pairs:
+    for key, item in pairs:
         if key in seen:
             raise ValueError(f"duplicate key {key!r}")
-        seen[key] = value
+        seen[key] = item
     return seen
 
 
@@ -128,7 +128,7 @@ def _check_keys(data: dict[str, Any], allowed: set[str], where: str) -> None:
         raise ConfigError(f"{where}: unknown field '{sorted(unknown)[0]}'")
 
 
-@dataclass(frozen=True)
+@value
 class Approval:
     """A standing approval: these authors may use these assistants, here, for this long."""
 
@@ -146,7 +146,7 @@ class Approval:
     author_keys: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@value
 class Revocation:
     """A signed statement that an approval or token no longer clears anything."""
 
@@ -158,7 +158,7 @@ class Revocation:
     payload: dict[str, Any]
 
 
-@dataclass(frozen=True)
+@value
 class Cover:
     """What one token entry clears: a finding key, a change's patch id, or a pull request."""
 
@@ -170,7 +170,7 @@ class Cover:
     pull_request: int | None = None
 
 
-@dataclass(frozen=True)
+@value
 class Token:
     """A maintainer's override: signed, expiring, scoped to findings that survive rebase."""
 
@@ -282,7 +282,7 @@ def token_from_payload(data: Any, where: str) -> Token:
 
 
 # ------------------------------------------------------------------------ files and tokens
-@dataclass(frozen=True)
+@value
 class SignedRecord:
     """A record as stored: its payload and the armored SSH signature over canonical(payload)."""
 

@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from . import gitio, scan, trust
+from . import gitio, scan, trustfiles
 from .catalog import Catalog, load_catalog
 from .clearance import decide, verdict
 from .errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_PASS, ClearanceError, UsageError
-from .model import Finding
-from .policy import POLICY_FILE, PYPROJECT, load_policy, policy_from_texts
-from .records import utc_now
+from .model import Decision, Finding
+from .policy import POLICY_FILE, PYPROJECT, Policy, load_policy, policy_from_texts
 from .report import render_json, render_text, report_data
+from .values import replace, value
 
 SOURCES = ("staged", "message", "range", "tree", "history")
 MAX_MESSAGE_BYTES = 64 << 20
 
 
-@dataclass(frozen=True)
+@value
 class Request:
     """What to check and how to report it."""
 
@@ -41,6 +38,7 @@ class Request:
     pull_request: int | None = None
     pr_text: str | None = None
     revs: tuple[str, ...] = ()
+    mailmap: bool = True
 
 
 def _read_message(path: str) -> str:
@@ -55,6 +53,12 @@ def _read_message(path: str) -> str:
     if len(raw) > MAX_MESSAGE_BYTES:
         raise UsageError(f"{path}: message larger than {MAX_MESSAGE_BYTES >> 20} MiB")
     return raw.decode("utf-8", "replace")
+
+
+def _has_trust_records(files: trustfiles.TrustFiles) -> bool:
+    """Whether approvals or tokens could apply (only they need .mailmap identities)."""
+    return bool(os.environ.get("AI_CLEARANCE_TOKEN")) or any(
+        p.startswith(trustfiles.TRUST_DIR + "/") for p in files.files)
 
 
 def _env_tokens() -> list[tuple[str, str]]:
@@ -73,9 +77,10 @@ def check(request: Request, out: TextIO) -> int:
             repo = None  # a message can be checked outside any repository
     else:
         repo = gitio.discover(request.cwd)
-    ref = trust.trust_ref(repo, request.trust_ref) if repo is not None else None
-    files = trust.files_at(repo, ref) if repo is not None and ref is not None else \
-        trust.TrustFiles(label="no commits yet", commit=None, files={})
+    ref = trustfiles.trust_ref(repo, request.trust_ref) if repo is not None else None
+    files = trustfiles.files_at(repo, ref, explicit=request.trust_ref is not None) \
+        if repo is not None and ref is not None else \
+        trustfiles.TrustFiles(label="no commits yet", commit=None, files={})
     if request.config is not None:
         policy = load_policy(catalog, None, request.config)
     else:
@@ -85,22 +90,55 @@ def check(request: Request, out: TextIO) -> int:
     ignored = policy.ignored_identities
     if request.source == "message":
         assert request.argument is not None
-        result = scan.scan_message(repo, catalog, _read_message(request.argument), ignored)
+        result = scan.scan_message(repo, catalog, _read_message(request.argument), ignored,
+                                   mailmap=_has_trust_records(files))
     else:
         assert repo is not None
-        result = _scan_repo(repo, catalog, request, ignored)
+        result = _scan_repo(repo, catalog, replace(request, mailmap=_has_trust_records(files)),
+                            ignored)
     scan.with_branch(result, catalog, request.branch)
     if request.pr_text is not None:
         scan.with_pr_text(result, catalog, _read_message(request.pr_text))
     extra = [(t, "--token") for t in request.tokens] + _env_tokens() + result.tokens
+    result.coverage.policy = policy.origin
+    if repo is not None and result.head and files.commit:
+        result.coverage.pending = trustfiles.pending_changes(repo, result.head, files)
+    if extra or any(p.startswith(trustfiles.TRUST_DIR + "/") for p in files.files):
+        decisions = _decide_with_trust(repo, files, policy, result, request, extra)
+    else:
+        # No signers, approvals or tokens anywhere: the hooks skip loading the crypto side.
+        decisions = decide(result.findings, policy)
+        result.coverage.trust = {"source": files.label, "commit": files.commit, "signers": 0,
+                                 "approvals_active": 0, "tokens_active": 0,
+                                 "records_refused": 0, "notes": []}
+    outcome = verdict(decisions)
+    if request.output_format == "json":
+        out.write(render_json(decisions, result.coverage, outcome, result.head))
+    elif request.output_format == "sarif":
+        from .report_ci import sarif_text
+
+        out.write(sarif_text(report_data(decisions, result.coverage, outcome, result.head),
+                             catalog))
+    else:
+        out.write(render_text(decisions, result.coverage, outcome, catalog, result.head))
+    return EXIT_FINDINGS if outcome == "fail" else EXIT_PASS
+
+
+def _decide_with_trust(repo: gitio.Repo | None, files: trustfiles.TrustFiles, policy: Policy,
+                       result: scan.Scan, request: Request,
+                       extra: list[tuple[str, str]]) -> list[Decision]:
+    """Verify approvals, revocations and tokens once, then decide with them."""
+    import shutil
+    import tempfile
+
+    from . import trust
+    from .records import utc_now
+
     verified = trust.build_trust(files, utc_now(), policy.allow_open_ended_approvals, extra)
     context = trust.Context(
         pull_request=request.pull_request,
         patch_id_of=(lambda sha: gitio.patch_id(repo, sha)) if repo is not None else None,
     )
-    result.coverage.policy = policy.origin
-    if repo is not None and result.head and files.commit:
-        result.coverage.pending = trust.pending_changes(repo, result.head, files)
     proof = None
     signers_dir = None
     if policy.require_signed_commits and repo is not None:
@@ -115,20 +153,11 @@ def check(request: Request, out: TextIO) -> int:
         if signers_dir is not None:
             shutil.rmtree(signers_dir, ignore_errors=True)
     result.coverage.trust = verified.summary()  # after decide: it adds notes
-    outcome = verdict(decisions)
-    if request.output_format == "json":
-        out.write(render_json(decisions, result.coverage, outcome, result.head))
-    elif request.output_format == "sarif":
-        from .report_ci import sarif_text
-
-        out.write(sarif_text(report_data(decisions, result.coverage, outcome, result.head),
-                             catalog))
-    else:
-        out.write(render_text(decisions, result.coverage, outcome, catalog, result.head))
-    return EXIT_FINDINGS if outcome == "fail" else EXIT_PASS
+    return decisions
 
 
-def _commit_proof(repo: gitio.Repo, signers_path: str) -> trust.Proof:
+def _commit_proof(repo: gitio.Repo,
+                  signers_path: str) -> Callable[[Finding], tuple[bool, str]]:
     """Whether a finding's commit is signed by a key mapped to its (mailmapped) author."""
     cache: dict[str, tuple[str, str]] = {}
 
@@ -150,7 +179,7 @@ def _commit_proof(repo: gitio.Repo, signers_path: str) -> trust.Proof:
 def _scan_repo(repo: gitio.Repo, catalog: Catalog, request: Request,
                ignored: frozenset[str]) -> scan.Scan:
     if request.source == "staged":
-        return scan.scan_staged(repo, catalog, ignored)
+        return scan.scan_staged(repo, catalog, ignored, mailmap=request.mailmap)
     if request.source == "range":
         assert request.argument is not None
         return scan.scan_range(repo, catalog, request.argument, ignored,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
 
 from . import gitio
 from .catalog import Catalog
@@ -18,10 +17,11 @@ from .detect import (
 )
 from .errors import GitError, UsageError
 from .model import Commit, Coverage, Finding, Identity, PathChange
-from .trust import tokens_in_message
+from .trustfiles import tokens_in_message
+from .values import field, replace, value
 
 
-@dataclass
+@value(frozen=False)
 class Scan:
     """Findings of one source and what was covered to get them."""
 
@@ -32,7 +32,7 @@ class Scan:
     head_author: tuple[Identity, str] | None = None
 
 
-@dataclass
+@value(frozen=False)
 class _Pending:
     """Content candidates waiting for their blob, keyed by blob id."""
 
@@ -71,7 +71,6 @@ def _path_findings(matcher: PathMatcher, changes: Iterable[PathChange], pending:
                    ) -> list[Finding]:
     findings: list[Finding] = []
     for change in changes:
-        coverage.paths_scanned += 1
         hits, candidates = matcher.match(change)
         findings.extend(replace(f, commit=commit, author=author) for f in hits)
         if candidates:
@@ -79,30 +78,32 @@ def _path_findings(matcher: PathMatcher, changes: Iterable[PathChange], pending:
     return findings
 
 
-def scan_staged(repo: gitio.Repo, catalog: Catalog, ignored: frozenset[str]) -> Scan:
+def scan_staged(repo: gitio.Repo, catalog: Catalog, ignored: frozenset[str],
+                mailmap: bool = True) -> Scan:
     """Paths and content the index would commit, and the branch being committed to."""
     if repo.bare:
         raise UsageError("--staged needs a work tree; this repository is bare")
     coverage = Coverage(source="staged")
     author = gitio.ident(repo, "author")
-    mailmap = gitio.check_mailmap(repo, author).email if author else None
+    mapped = gitio.check_mailmap(repo, author).email if author and mailmap else None
     pending = _Pending()
-    findings = _path_findings(PathMatcher(catalog), gitio.staged_changes(repo), pending,
-                              None, author, coverage)
+    matcher = PathMatcher(catalog)
+    changes, coverage.paths_scanned = gitio.staged_changes(repo, matcher.region_filter())
+    findings = _path_findings(matcher, changes, pending, None, author, coverage)
     findings.extend(_content_findings(repo, pending, coverage))
     branch = gitio.current_branch(repo)
     if branch:
         coverage.branches.append(branch)
         findings.extend(findings_for_branch(catalog, branch))
-    return Scan([replace(f, author=author, mailmap_email=mailmap) for f in findings], coverage)
+    return Scan([replace(f, author=author, mailmap_email=mapped) for f in findings], coverage)
 
 
 def scan_message(repo: gitio.Repo | None, catalog: Catalog, message: str,
-                 ignored: frozenset[str]) -> Scan:
+                 ignored: frozenset[str], mailmap: bool = True) -> Scan:
     """A commit message about to be committed, with the identities git would record."""
     coverage = Coverage(source="message", messages_scanned=1)
     author = gitio.ident(repo, "author") if repo is not None else None
-    mailmap = gitio.check_mailmap(repo, author).email if repo and author else None
+    mapped = gitio.check_mailmap(repo, author).email if repo and author and mailmap else None
     findings = findings_for_message(catalog, message, ignored, strip_comments=True)
     if repo is not None:
         committer = gitio.ident(repo, "committer")
@@ -110,7 +111,7 @@ def scan_message(repo: gitio.Repo | None, catalog: Catalog, message: str,
             if who is not None:
                 findings.extend(findings_for_identity(catalog, who, role, ignored))
     tokens = [(t, "commit message") for t in tokens_in_message(message)]
-    return Scan([replace(f, author=author, mailmap_email=mailmap) for f in findings], coverage,
+    return Scan([replace(f, author=author, mailmap_email=mapped) for f in findings], coverage,
                 tokens=tokens)
 
 
@@ -120,6 +121,7 @@ def findings_for_commit(catalog: Catalog, matcher: PathMatcher, commit: Commit,
     """Everything one commit carries: paths, message, author and committer."""
     coverage.commits_scanned += 1
     coverage.messages_scanned += 1
+    coverage.paths_scanned += commit.path_count
     findings = _path_findings(matcher, commit.changes, pending, commit.sha, commit.author,
                               coverage)
     findings.extend(findings_for_message(catalog, commit.message, ignored))
@@ -138,7 +140,8 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
     shallow = gitio.shallow_commits(repo)
     findings: list[Finding] = []
     cut: str | None = None
-    for commit in gitio.stream_commits(repo, revs, no_walk=no_walk):
+    for commit in gitio.stream_commits(repo, revs, no_walk=no_walk,
+                                       prefilter=matcher.region_filter()):
         if commit.sha in shallow and not no_walk:
             cut = commit.sha
         findings.extend(findings_for_commit(catalog, matcher, commit, pending, coverage, ignored))
@@ -260,13 +263,12 @@ def scan_tree(repo: gitio.Repo, catalog: Catalog, rev: str) -> Scan:
     pending = _Pending()
     matcher = PathMatcher(catalog)
     hits: list[PathChange] = []
-    for path, meta in gitio.tree_entries(repo, rev):
-        coverage.paths_scanned += 1
+    counter = [0]
+    for path, meta in gitio.tree_entries(repo, rev, matcher.region_filter(), counter):
         # Most paths have no anchor of any rule: test that before building anything.
-        if not matcher.might_match(path):
-            continue
-        hits.append(gitio.tree_change(path, meta))
-    coverage.paths_scanned -= len(hits)  # _path_findings counts them again
+        if matcher.might_match(path):
+            hits.append(gitio.tree_change(path, meta))
+    coverage.paths_scanned = counter[0]
     findings = _path_findings(matcher, hits, pending, None, None, coverage)
     findings.extend(_content_findings(repo, pending, coverage))
     return Scan(findings, coverage)

@@ -9,11 +9,11 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from .errors import ConfigError, UsageError
 from .records import NAMESPACE
+from .values import field, value
 
 KEY_TYPES = frozenset({
     "ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
@@ -101,7 +101,7 @@ def sign(payload: bytes, key: str) -> str:
     return proc.stdout.decode("ascii")
 
 
-@dataclass
+@value(frozen=False)
 class Verifier:
     """Verifies signatures against one allowed_signers text; each signature checked once."""
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 
-from . import gitio
-from .errors import ClearanceError, ConfigError, GitError, UsageError
+from .errors import ClearanceError, UsageError
 from .globs import compile_globs
 from .model import Finding
 from .records import (
@@ -25,85 +22,32 @@ from .records import (
     token_from_payload,
 )
 from .sshsig import Verifier, validate_signers
+from .trustfiles import (
+    APPROVALS_DIR,
+    EXPLICIT_TOKEN_SOURCES,
+    POLICY_PATHS,
+    REVOCATIONS_DIR,
+    SIGNERS_FILE,
+    TOKENS_DIR,
+    TRUST_DIR,
+    TrustFiles,
+    files_at,
+    files_in_dir,
+    pending_changes,
+    tokens_in_message,
+    trust_ref,
+)
+from .values import field, value
 
-TRUST_DIR = ".ai-clearance"
-SIGNERS_FILE = ".ai-clearance/maintainers"
-APPROVALS_DIR = ".ai-clearance/approvals"
-REVOCATIONS_DIR = ".ai-clearance/revocations"
-TOKENS_DIR = ".ai-clearance/tokens"
-POLICY_PATHS = (".ai-clearance.toml", "pyproject.toml")
-EXPLICIT_TOKEN_SOURCES = frozenset({"--token", "AI_CLEARANCE_TOKEN"})
-_TOKEN_TRAILER = re.compile(r"^ai-clearance-token[ \t]*:[ \t]*(\S+)[ \t]*$",
-                            re.IGNORECASE | re.MULTILINE)
+__all__ = [
+    "APPROVALS_DIR", "POLICY_PATHS", "REVOCATIONS_DIR", "SIGNERS_FILE", "TOKENS_DIR",
+    "TRUST_DIR", "Context", "Trust", "TrustFiles", "build_trust", "clearers",
+    "commit_signers", "files_at", "files_in_dir", "pending_changes", "tokens_in_message",
+    "trust_ref",
+]
 _NOREPLY = re.compile(r"(?:\d+\+)?([^@]+)@users\.noreply\.github\.com\Z")
 
-
-@dataclass(frozen=True)
-class TrustFiles:
-    """The policy and trust files of one trusted commit (or of a work tree)."""
-
-    label: str
-    commit: str | None
-    files: dict[str, tuple[str, bytes]]
-
-    def text(self, path: str) -> str | None:
-        entry = self.files.get(path)
-        if entry is None:
-            return None
-        try:
-            return entry[1].decode("utf-8")
-        except UnicodeDecodeError:
-            raise ConfigError(f"{path} ({self.label}): not valid UTF-8") from None
-
-    def under(self, directory: str) -> list[str]:
-        return sorted(p for p in self.files if p.startswith(directory + "/"))
-
-
-def trust_ref(repo: gitio.Repo, explicit: str | None) -> str | None:
-    """Which commit trust comes from: `explicit`, else the upstream default branch
-    (refs/remotes/origin/HEAD), else HEAD; None before the first commit."""
-    if explicit:
-        return explicit
-    upstream = gitio.symbolic_target(repo, "refs/remotes/origin/HEAD")
-    if upstream and gitio.resolve_commit(repo, upstream):
-        return upstream.removeprefix("refs/remotes/")
-    return "HEAD" if gitio.resolve_commit(repo, "HEAD") else None
-
-
-def files_at(repo: gitio.Repo, ref: str) -> TrustFiles:
-    """Policy and trust files as committed at `ref`."""
-    commit = gitio.resolve_commit(repo, ref)
-    if commit is None:
-        raise GitError(f"cannot resolve trust ref '{ref}' to a commit")
-    files = gitio.read_small_files(repo, commit, [*POLICY_PATHS, TRUST_DIR])
-    files = {p: v for p, v in files.items() if p in POLICY_PATHS or p.startswith(TRUST_DIR + "/")}
-    return TrustFiles(label=f"{ref} ({commit[:12]})", commit=commit, files=files)
-
-
-def files_in_dir(root: str) -> TrustFiles:
-    """Policy and trust files of a work tree (what a maintainer is editing)."""
-    files: dict[str, tuple[str, bytes]] = {}
-    for rel in POLICY_PATHS:
-        path = os.path.join(root, rel)
-        if os.path.isfile(path):
-            with open(path, "rb") as handle:
-                files[rel] = ("", handle.read())
-    base = os.path.join(root, TRUST_DIR)
-    for folder, _dirs, names in os.walk(base):
-        for name in names:
-            path = os.path.join(folder, name)
-            rel = os.path.relpath(path, root).replace(os.sep, "/")
-            with open(path, "rb") as handle:
-                files[rel] = ("", handle.read(1 << 20))
-    return TrustFiles(label="work tree", commit=None, files=files)
-
-
-def tokens_in_message(message: str) -> list[str]:
-    """Values of `AI-Clearance-Token:` trailers (tokens are case-sensitive: read raw)."""
-    return _TOKEN_TRAILER.findall(message.replace("\r\n", "\n"))
-
-
-@dataclass
+@value(frozen=False)
 class RecordState:
     """A record and what verification made of it."""
 
@@ -115,7 +59,7 @@ class RecordState:
     detail: str = ""
 
 
-@dataclass
+@value(frozen=False)
 class Trust:
     """Everything verified once per run, and the clearers built from it."""
 
@@ -240,7 +184,7 @@ def approval_covers(approval: Approval, finding: Finding) -> bool:
     return True
 
 
-@dataclass
+@value(frozen=False)
 class Context:
     """What a token may be scoped to beyond the finding itself."""
 
@@ -322,19 +266,3 @@ def commit_signers(files: TrustFiles, approvals: Iterable[Approval]) -> str:
             for author in approval.authors:
                 lines.append(f'{author} namespaces="git" {key}')
     return "\n".join(line.rstrip("\n") for line in lines if line) + "\n"
-
-
-def pending_changes(repo: gitio.Repo, tip: str, trusted: TrustFiles) -> list[str]:
-    """Trust or policy files the change under review adds or alters: they take effect only
-    after merge, never in the run that reviews them."""
-    try:
-        proposed = gitio.read_small_files(repo, tip, [*POLICY_PATHS, TRUST_DIR])
-    except GitError:
-        return []
-    changed = []
-    for path, (blob, _) in proposed.items():
-        if path not in POLICY_PATHS and not path.startswith(TRUST_DIR + "/"):
-            continue
-        if trusted.files.get(path, ("", b""))[0] != blob:
-            changed.append(path)
-    return sorted(changed)

@@ -22,6 +22,7 @@ _ENV_OVERRIDES = {
     "LC_ALL": "C",
 }
 _CHUNK = 1 << 20
+_BATCH = 1 << 18
 
 
 def _env() -> dict[str, str]:
@@ -204,9 +205,14 @@ def _stream(repo: Repo, args: Sequence[str], what: str) -> Iterator[bytes]:
         assert isinstance(proc.stdout, io.BufferedReader)
         _widen_pipe(proc.stdout.fileno())
         try:
-            # read1: take what git has written so far, so git keeps working while we parse.
-            while chunk := proc.stdout.read1(_CHUNK):
-                yield chunk
+            # read1: take what git has written so far, so git keeps working while we parse;
+            # but gather at least _BATCH bytes, as each batch has a fixed cost to filter.
+            while first := proc.stdout.read1(_CHUNK):
+                parts, size = [first], len(first)
+                while size < _BATCH and (more := proc.stdout.read1(_CHUNK)):
+                    parts.append(more)
+                    size += len(more)
+                yield b"".join(parts)
         finally:
             proc.stdout.close()
             code = proc.wait()

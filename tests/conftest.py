@@ -73,7 +73,7 @@ class Repo:
     def commit(self, message: str, *files: str, author: tuple[str, str] | None = None,
                committer: tuple[str, str] | None = None, allow_empty: bool = False) -> str:
         for name in files:
-            if not (self.path / name).exists():
+            if not os.path.lexists(self.path / name):
                 self.write(name)
         if files:
             git(self.path, "add", "--", *files)

@@ -293,8 +293,8 @@ def parse_rule(
         raise _fail(where, "a 'trailer' rule needs 'keys'")
     if target == "message" and pattern is None and not (identities or disclosures):
         raise _fail(where, f"a '{kind}' rule needs 'pattern'")
-    if target == "branch" and pattern is None:
-        raise _fail(where, "a 'branch' rule needs 'pattern'")
+    if target in ("branch", "ref") and pattern is None:
+        raise _fail(where, f"a '{kind}' rule needs 'pattern'")
     if target == "identity" and role not in ("author", "committer"):
         raise _fail(where, "an 'identity' rule needs role = author or committer")
     return Rule(

@@ -147,6 +147,10 @@ class RegionFilter:
             backwards = low[::-1]
             # m.start() is the NUL that ends the path; the entry is the one before it.
             hits.extend(len(low) - 2 - m.start() for m in self._suffixes.finditer(backwards))
+        link = region.find(b"120000 ")
+        while link >= 0:  # symlinks: where they point is checked too
+            hits.append(link)
+            link = region.find(b"120000 ", link + 1)
         if not region.isascii():
             # Entry by entry: a regex over every byte is slower than isascii() per entry.
             offset = 0
@@ -304,15 +308,26 @@ def findings_for_identity(
 
 
 def findings_for_branch(catalog: Catalog, branch: str) -> list[Finding]:
-    """Findings for a branch name (refs/heads/ is stripped first)."""
-    short = branch.removeprefix("refs/heads/").removeprefix("refs/remotes/")
-    text = normalize_text(short).strip()
+    """Findings for a ref or branch name: branch rules on the short name of a branch
+    (refs/heads/ stripped; a name without refs/ is a branch), ref rules on the full name."""
     findings = []
-    for rule in catalog.rules_for("branch"):
+    is_branch = branch.startswith("refs/heads/") or not branch.startswith("refs/")
+    if is_branch:
+        short = branch.removeprefix("refs/heads/")
+        text = normalize_text(short).strip()
+        for rule in catalog.rules_for("branch"):
+            assert rule.pattern is not None
+            if rule.pattern.search(text[:MAX_MATCH_CHARS]):
+                findings.append(Finding(
+                    rule=rule.id, assistants=rule.assistants, kind=rule.kind,
+                    severity=rule.severity, evidence=f"branch {printable(short)}",
+                ))
+    full = normalize_text(branch).strip()
+    for rule in catalog.rules_for("ref"):
         assert rule.pattern is not None
-        if rule.pattern.search(text[:MAX_MATCH_CHARS]):
+        if rule.pattern.search(full[:MAX_MATCH_CHARS]):
             findings.append(Finding(
                 rule=rule.id, assistants=rule.assistants, kind=rule.kind,
-                severity=rule.severity, evidence=f"branch {printable(short)}",
+                severity=rule.severity, evidence=f"ref {printable(branch)}",
             ))
     return findings

@@ -106,11 +106,16 @@ def shallow_commits(repo: Repo) -> frozenset[str]:
     """Commits whose parents this (shallow) clone does not have."""
     if not repo.shallow:
         return frozenset()
+    # --git-path: a linked worktree keeps the shallow list in the common directory.
+    out = run_git(["rev-parse", "--git-path", "shallow"], cwd=repo.cwd)
+    path = out.decode("utf-8", "surrogateescape").rstrip("\n")
     try:
-        with open(os.path.join(repo.git_dir, "shallow"), encoding="ascii") as handle:
+        with open(os.path.join(repo.cwd, path), encoding="ascii") as handle:
             return frozenset(line.strip() for line in handle if line.strip())
-    except OSError:
-        return frozenset()
+    except OSError as exc:
+        # Fail closed: without the list, a cut range would look complete.
+        raise GitError(f"shallow clone, but its shallow list is unreadable: {exc.strerror}"
+                       ) from None
 
 
 def current_branch(repo: Repo) -> str | None:
@@ -121,8 +126,9 @@ def current_branch(repo: Repo) -> str | None:
 
 
 def local_branches(repo: Repo) -> list[str]:
-    """Every local branch ref name."""
-    out = run_git(["for-each-ref", "--format=%(refname)", "refs/heads/"], cwd=repo.cwd)
+    """Every local branch ref name, and the notes refs (notes can carry AI attribution)."""
+    out = run_git(["for-each-ref", "--format=%(refname)", "refs/heads/", "refs/notes/"],
+                  cwd=repo.cwd)
     return [line for line in out.decode("utf-8", "surrogateescape").split("\n") if line]
 
 

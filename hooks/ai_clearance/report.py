@@ -21,6 +21,8 @@ def next_step(finding: Finding, source: str, head: str | None) -> str:
     path = shlex.quote(finding.path) if finding.path else ""
     if finding.kind == "branch":
         return "git branch -m NEW-NAME  (rename the branch)"
+    if finding.kind == "notes":
+        return "git push origin --delete refs/notes/ai; git update-ref -d refs/notes/ai"
     if source == "message":
         if finding.kind == "identity":
             return "commit under your own identity (check user.name, user.email and " \

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable
 
 from . import gitio
@@ -17,6 +18,7 @@ from .detect import (
 )
 from .errors import GitError, UsageError
 from .model import Commit, Coverage, Finding, Identity, PathChange
+from .normalize import printable
 from .trustfiles import tokens_in_message
 from .values import field, replace, value
 
@@ -34,24 +36,51 @@ class Scan:
 
 @value(frozen=False)
 class _Pending:
-    """Content candidates waiting for their blob, keyed by blob id."""
+    """Blobs to read after the stream: content candidates and symlinks, by blob id."""
 
     by_blob: dict[str, list[tuple[ContentCandidate, str | None, Identity | None]]] = field(
+        default_factory=dict)
+    links: dict[str, list[tuple[PathChange, str | None, Identity | None]]] = field(
         default_factory=dict)
 
     def add(self, candidates: list[ContentCandidate], commit: str | None,
             author: Identity | None) -> None:
         for candidate in candidates:
-            if candidate.change.mode == "160000":
-                continue  # a submodule's commit is not in this repository
+            if candidate.change.mode in ("160000", "120000"):
+                continue  # a submodule's commit is elsewhere; a symlink has no content
             self.by_blob.setdefault(candidate.change.blob, []).append((candidate, commit, author))
 
+    def add_link(self, change: PathChange, commit: str | None, author: Identity | None) -> None:
+        self.links.setdefault(change.blob, []).append((change, commit, author))
 
-def _content_findings(repo: gitio.Repo, pending: _Pending, coverage: Coverage) -> list[Finding]:
+
+def link_target_path(link: str, target: str) -> str:
+    """Where a symlink points, as a repository path (an absolute target keeps its path
+    without the leading slash: `/home/u/.claude/x` still names a .claude directory)."""
+    if target.startswith("/"):
+        return posixpath.normpath(target).lstrip("/")
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(link), target))
+    while joined.startswith("../"):
+        joined = joined[3:]  # outside the repository: keep the part that names something
+    return joined
+
+
+def _content_findings(repo: gitio.Repo, pending: _Pending, coverage: Coverage,
+                      matcher: PathMatcher | None = None) -> list[Finding]:
     findings: list[Finding] = []
-    for sha, lines in gitio.read_blobs(repo, list(pending.by_blob)):
+    shas = list(pending.by_blob) + [s for s in pending.links if s not in pending.by_blob]
+    for sha, lines in gitio.read_blobs(repo, shas):
         coverage.blobs_read += 1
-        entries = pending.by_blob[sha]
+        if sha in pending.links and matcher is not None:
+            target = b"\n".join(lines).decode("utf-8", "surrogateescape")[:4096]
+            for change, commit, author in pending.links[sha]:
+                pointed = PathChange(link_target_path(change.path, target), sha, "100644")
+                hits, _ = matcher.match(pointed)
+                findings.extend(replace(f, path=change.path, commit=commit, author=author,
+                                        evidence=f"symlink {printable(change.path)} -> "
+                                                 f"{printable(target)}") for f in hits)
+            continue
+        entries = pending.by_blob.get(sha, [])
         matched = first_content_matches({c.rule.id: c.rule for c, _, _ in entries}, lines)
         for candidate, commit, author in entries:
             hit = matched.get(candidate.rule.id)
@@ -71,6 +100,8 @@ def _path_findings(matcher: PathMatcher, changes: Iterable[PathChange], pending:
                    ) -> list[Finding]:
     findings: list[Finding] = []
     for change in changes:
+        if change.mode == "120000":
+            pending.add_link(change, commit, author)
         hits, candidates = matcher.match(change)
         findings.extend(replace(f, commit=commit, author=author) for f in hits)
         if candidates:
@@ -90,7 +121,7 @@ def scan_staged(repo: gitio.Repo, catalog: Catalog, ignored: frozenset[str],
     matcher = PathMatcher(catalog)
     changes, coverage.paths_scanned = gitio.staged_changes(repo, matcher.region_filter())
     findings = _path_findings(matcher, changes, pending, None, author, coverage)
-    findings.extend(_content_findings(repo, pending, coverage))
+    findings.extend(_content_findings(repo, pending, coverage, matcher))
     branch = gitio.current_branch(repo)
     if branch:
         coverage.branches.append(branch)
@@ -154,7 +185,7 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
         raise GitError(f"the range reaches the edge of this shallow clone at {cut[:12]}; "
                        "fetch the missing history (git fetch --unshallow, or fetch-depth: 0 "
                        "in actions/checkout)")
-    findings.extend(_content_findings(repo, pending, coverage))
+    findings.extend(_content_findings(repo, pending, coverage, matcher))
     return findings
 
 
@@ -266,11 +297,11 @@ def scan_tree(repo: gitio.Repo, catalog: Catalog, rev: str) -> Scan:
     counter = [0]
     for path, meta in gitio.tree_entries(repo, rev, matcher.region_filter(), counter):
         # Most paths have no anchor of any rule: test that before building anything.
-        if matcher.might_match(path):
+        if meta.startswith(b"120000") or matcher.might_match(path):
             hits.append(gitio.tree_change(path, meta))
     coverage.paths_scanned = counter[0]
     findings = _path_findings(matcher, hits, pending, None, None, coverage)
-    findings.extend(_content_findings(repo, pending, coverage))
+    findings.extend(_content_findings(repo, pending, coverage, matcher))
     return Scan(findings, coverage)
 
 

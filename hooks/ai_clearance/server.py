@@ -24,8 +24,7 @@ def request_for_update(repo: gitio.Repo, old: str, new: str, ref: str) -> Reques
     trust = candidate if gitio.resolve_commit(repo, candidate) is not None else None
     # Only what this push brings: commits no existing ref reaches (refs move after the hook).
     revs = (new, "--not", "--all")
-    branch = ref if ref.startswith("refs/heads/") else None
-    return Request(source="revs", revs=revs, trust_ref=trust, branch=branch, cwd=repo.cwd,
+    return Request(source="revs", revs=revs, trust_ref=trust, branch=ref, cwd=repo.cwd,
                    allow_empty=True, argument=f"{ref} {old[:12]}..{new[:12]}")
 
 

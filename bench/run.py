@@ -126,7 +126,53 @@ def build(path: Path, stream: Iterator[bytes]) -> None:
     proc.stdin.close()
     if proc.wait() != 0:
         raise SystemExit("git fast-import failed")
-    subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=path, check=True)
+    # No checkout: HEAD already names main, and the checks read commits, not files.
+
+
+def build_trust_commits(repo: Path, signers: int = 100, approvals: int = 300) -> tuple[str, str]:
+    """Two commits on top of `repo`'s main: one with `signers` maintainer keys and `approvals`
+    signed approval records, one without; returns (with, without)."""
+    from ai_clearance.records import canonical, format_time, record_file_bytes, utc_now
+    from ai_clearance.sshsig import sign
+
+    keys = Path(tempfile.mkdtemp(prefix="aic-keys-"))
+    lines = []
+    for i in range(signers):
+        key = keys / f"k{i}"
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)],
+                       check=True)
+        kind, blob = key.with_suffix(".pub").read_text().split()[:2]
+        lines.append(f'm{i}@example.com namespaces="ai-clearance" {kind} {blob}\n')
+    work = repo.parent / f"{repo.name}-trust"
+    if work.exists():
+        shutil.rmtree(work)
+    subprocess.run(["git", "clone", "-q", "--shared", str(repo), str(work)], check=True)
+    base = subprocess.run(["git", "rev-parse", "HEAD"], cwd=work, capture_output=True,
+                          text=True, check=True).stdout.strip()
+    folder = work / ".ai-clearance" / "approvals"
+    folder.mkdir(parents=True)
+    (work / ".ai-clearance" / "maintainers").write_text("".join(lines))
+    now = utc_now()
+    for i in range(approvals):
+        signer = i % signers
+        payload = {
+            "type": "ai-clearance/approval", "version": 1, "id": f"apv-20260101-{i:08x}",
+            "authors": [f"dev{i % 97}@example.com"], "github_logins": [],
+            "assistants": ["claude" if i % 2 else "cursor"], "paths": [],
+            "valid_from": "2026-01-01T00:00:00Z", "valid_until": "2999-01-01T00:00:00Z",
+            "reason": "bench", "issued_by": f"m{signer}@example.com",
+            "issued_at": format_time(now), "author_keys": [],
+        }
+        signature = sign(canonical(payload), str(keys / f"k{signer}"))
+        (folder / f"{payload['id']}.json").write_bytes(
+            record_file_bytes("approval", payload, signature))
+    subprocess.run(["git", "add", "-A"], cwd=work, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "trust"], cwd=work, check=True)
+    with_trust = subprocess.run(["git", "rev-parse", "HEAD"], cwd=work, capture_output=True,
+                                text=True, check=True).stdout.strip()
+    subprocess.run(["git", "fetch", "-q", str(work), with_trust], cwd=repo, check=True)
+    shutil.rmtree(keys, ignore_errors=True)
+    return with_trust, base
 
 
 def own_peak_rss(args: Sequence[str], cwd: Path) -> float:
@@ -230,6 +276,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         compare("check --tree", [aic, *tree_args], ["git", "ls-tree", "-r", "-z", "HEAD"],
                 tree, runs, 1.3, "git ls-tree -r -z", tree_args),
     ]
+    with_trust, without = build_trust_commits(history)
+    approvals_args = ["check", "--range", f"{start}..{tip}", "--format", "json"]
+    rows.append(compare("check --range, 300 approvals", [aic, *approvals_args, "--trust-ref",
+                                                         with_trust],
+                        [aic, *approvals_args, "--trust-ref", without], history, runs, 1.1,
+                        "the same check, no approvals"))
     hooks = root / "hooks"
     if not (hooks / ".git").exists():
         subprocess.run(["git", "init", "-q", "-b", "main", str(hooks)], check=True)

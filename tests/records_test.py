@@ -125,3 +125,68 @@ def test_good_signer_lines(tmp_path: Path) -> None:
     text = (f'a@b.c,d@e.f namespaces="ai-clearance",valid-after="20260101" {kind} {blob}\n'
             f"x@y.z {kind} {blob} comment here\n")
     assert validate_signers(text, "maintainers") == 2
+
+
+# ------------------------------------------------------------------------ native verification
+def _keygen(folder: Path, name: str, kind: str) -> tuple[Path, str]:
+    key = folder / name
+    args = ["ssh-keygen", "-q", "-t", kind, "-N", "", "-f", str(key)]
+    if kind == "rsa":
+        args[4:4] = ["-b", "2048"]
+    subprocess.run(args, check=True)
+    kind_name, blob = key.with_suffix(".pub").read_text("utf-8").split()[:2]
+    return key, f"{kind_name} {blob}"
+
+
+@pytest.mark.parametrize("kind", ["ed25519", "ecdsa", "rsa"])
+def test_native_verification_agrees_with_ssh_keygen(tmp_path: Path, kind: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from ai_clearance import sshsig_native
+
+    key, public = _keygen(tmp_path, "k", kind)
+    other, other_public = _keygen(tmp_path, "o", "ed25519")
+    payload = b'{"hello":"world"}'
+    good = sign(payload, str(key))
+    git_sig = subprocess.run(["ssh-keygen", "-Y", "sign", "-f", str(key), "-n", "git"],
+                             input=payload, capture_output=True, check=True).stdout.decode()
+    stranger = sign(payload, str(other))
+    lines = good.strip().splitlines()
+    flipped_body = lines[2][:5] + ("A" if lines[2][5] != "A" else "B") + lines[2][6:]
+    flipped = "\n".join([*lines[:2], flipped_body, *lines[3:]]) + "\n"
+    now = utc_now()
+    cases = [
+        (f'{PRINCIPAL} namespaces="ai-clearance" {public}\n', payload, good, PRINCIPAL),
+        (f"{PRINCIPAL} {public}\n", payload, good, PRINCIPAL),
+        (f"*@example.com {public}\n", payload, good, PRINCIPAL),
+        (f'{PRINCIPAL} namespaces="git" {public}\n', payload, good, PRINCIPAL),
+        (f'{PRINCIPAL} valid-before="20200101Z" {public}\n', payload, good, PRINCIPAL),
+        (f'{PRINCIPAL} valid-after="29990101Z" {public}\n', payload, good, PRINCIPAL),
+        (f"{PRINCIPAL} {public}\n", payload, good, "someone@example.com"),
+        (f"{PRINCIPAL} {public}\n", payload + b" ", good, PRINCIPAL),
+        (f"{PRINCIPAL} {public}\n", payload, git_sig, PRINCIPAL),
+        (f"{PRINCIPAL} {public}\n{PRINCIPAL} {other_public}\n", payload, stranger, PRINCIPAL),
+        (f"{PRINCIPAL} {public}\n", payload, stranger, PRINCIPAL),
+        (f"{PRINCIPAL} {public}\n", payload, flipped, PRINCIPAL),
+    ]
+    answers = []
+    for index, (signers, message, signature, principal) in enumerate(cases):
+        native = sshsig_native.verify(signers, message, signature, principal, "ai-clearance",
+                                      now)
+        if index < len(cases) - 1:
+            assert native is not None  # a corrupted blob may be left to ssh-keygen
+        verifier = Verifier(signers)
+        auto = verifier.verify(message, signature, principal, now)
+        verifier.close()
+        monkeypatch.setenv("AI_CLEARANCE_SSH_VERIFY", "ssh-keygen")
+        verifier = Verifier(signers)
+        try:
+            reference = verifier.verify(message, signature, principal, now)
+        finally:
+            verifier.close()
+            monkeypatch.delenv("AI_CLEARANCE_SSH_VERIFY")
+        assert auto == reference, (signers, principal)
+        answers.append(auto)
+    # Good three ways; then wrong namespace, expired, not yet valid, wrong principal, changed
+    # payload, git namespace, a second listed key (good), an unlisted key, a changed byte.
+    assert answers == [True, True, True, False, False, False, False, False, False, True,
+                       False, False]

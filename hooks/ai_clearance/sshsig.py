@@ -101,6 +101,22 @@ def sign(payload: bytes, key: str) -> str:
     return proc.stdout.decode("ascii")
 
 
+def _native_verify(signers: str, payload: bytes, signature: str, principal: str,
+                   at: datetime) -> bool | None:
+    """The in-process answer, or None to ask ssh-keygen (unsupported key, no cryptography
+    package, or AI_CLEARANCE_SSH_VERIFY=ssh-keygen)."""
+    if os.environ.get("AI_CLEARANCE_SSH_VERIFY") == "ssh-keygen":
+        return None
+    try:
+        from . import sshsig_native
+    except ImportError:  # pragma: no cover - cryptography is a dependency
+        return None
+    try:
+        return sshsig_native.verify(signers, payload, signature, principal, NAMESPACE, at)
+    except ImportError:  # pragma: no cover
+        return None
+
+
 @value(frozen=False)
 class Verifier:
     """Verifies signatures against one allowed_signers text; each signature checked once."""
@@ -124,7 +140,12 @@ class Verifier:
         if key in self._cache:
             return self._cache[key]
         ok = False
+        native = None
         if self.signers.strip() and principal and "\n" not in principal:
+            native = _native_verify(self.signers, payload, signature, principal, at)
+        if native is not None:
+            ok = native
+        elif self.signers.strip() and principal and "\n" not in principal:
             signers = self._signers_file()
             sig_path = os.path.join(os.path.dirname(signers), "sig")
             with open(sig_path, "w", encoding="ascii", errors="replace") as handle:

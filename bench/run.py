@@ -281,7 +281,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows.append(compare("check --range, 300 approvals", [aic, *approvals_args, "--trust-ref",
                                                          with_trust],
                         [aic, *approvals_args, "--trust-ref", without], history, runs, 1.1,
-                        "the same check, no approvals"))
+                        "the same check, no approvals",
+                        [*approvals_args, "--trust-ref", with_trust]))
     hooks = root / "hooks"
     if not (hooks / ".git").exists():
         subprocess.run(["git", "init", "-q", "-b", "main", str(hooks)], check=True)

@@ -204,3 +204,26 @@ def test_message_outside_and_empty_inputs(tmp_path: Path) -> None:
     empty.write_text("", "utf-8")
     assert run_cli("check", "--message", str(empty), cwd=tmp_path).returncode == 0
     _one_line_error(run_cli("check", "--staged", cwd=tmp_path), 3)
+
+
+def test_two_gigabyte_file_in_the_tree(tmp_path: Path) -> None:
+    """A 2 GiB blob (zeros, streamed into fast-import) is never read: no rule needs it."""
+    path = tmp_path / "big"
+    git(tmp_path, "init", "-q", "-b", "main", str(path))
+    size = 2 << 30
+    proc = subprocess.Popen(["git", "fast-import", "--quiet"], cwd=path, stdin=subprocess.PIPE)
+    assert proc.stdin is not None
+    proc.stdin.write(b"blob\nmark :1\ndata %d\n" % size)
+    zeros = b"\0" * (1 << 24)
+    for _ in range(size // len(zeros)):
+        proc.stdin.write(zeros)
+    proc.stdin.write(b"\ncommit refs/heads/main\nmark :2\n"
+                     b"author A <a@example.com> 1700000000 +0000\n"
+                     b"committer A <a@example.com> 1700000000 +0000\ndata 3\nbig\n"
+                     b"M 100644 :1 data/big.bin\nM 100644 inline CLAUDE.md\ndata 2\nx\n\n")
+    proc.stdin.close()
+    assert proc.wait() == 0
+    for args in (("--tree", "HEAD"), ("--history",)):
+        result = run_cli("check", *args, "--format", "json", cwd=path)
+        assert _failing(result) == {"AIC101"}
+        assert _json(result)["coverage"]["blobs_read"] == 0

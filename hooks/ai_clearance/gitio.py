@@ -6,14 +6,16 @@ import io
 import os
 import subprocess
 from collections.abc import Iterator, Sequence
-from typing import IO, TYPE_CHECKING
 
 from .errors import GitError
 from .model import Commit, Identity, PathChange
-
-if TYPE_CHECKING:
-    from .detect import RegionFilter
 from .values import value
+
+TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
+if TYPE_CHECKING:
+    from typing import IO
+
+    from .detect import RegionFilter
 
 _ENV_OVERRIDES = {
     # Never take locks or refresh the index: a check must not write to the repository.
@@ -281,15 +283,15 @@ def staged_changes(repo: Repo, prefilter: RegionFilter | None = None,
                    ) -> tuple[tuple[PathChange, ...], int]:
     """Paths the index adds or changes compared with HEAD (or with nothing, before the first
     commit), and how many paths the diff has in all."""
-    has_head = resolve_commit(repo, "HEAD") is not None
     args = ["diff-index", "--cached", "-z", "--raw", "--no-renames", "--no-abbrev"]
-    if has_head:
-        args.append("HEAD")
-    else:
+    try:
+        raw = run_git([*args, "HEAD", "--"], cwd=repo.cwd)
+    except GitError:
+        if resolve_commit(repo, "HEAD") is not None:
+            raise
+        # Before the first commit: everything staged is new, so compare with the empty tree.
         empty = run_git(["hash-object", "-t", "tree", "--stdin"], cwd=repo.cwd, stdin=b"")
-        args.append(empty.decode("ascii").strip())
-    args.append("--")
-    raw = run_git(args, cwd=repo.cwd)
+        raw = run_git([*args, empty.decode("ascii").strip(), "--"], cwd=repo.cwd)
     # diff-index output is exactly one meta and one path token per entry.
     return _parse_raw(raw, prefilter), raw.count(b"\0") // 2
 

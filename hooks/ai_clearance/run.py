@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TextIO
 
 from . import gitio, scan, trustfiles
 from .catalog import Catalog, load_catalog
@@ -15,6 +14,10 @@ from .model import Decision, Finding
 from .policy import POLICY_FILE, PYPROJECT, Policy, load_policy, policy_from_texts
 from .report import render_json, render_text, report_data
 from .values import replace, value
+
+TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
+if TYPE_CHECKING:
+    from typing import TextIO
 
 SOURCES = ("staged", "message", "range", "tree", "history")
 MAX_MESSAGE_BYTES = 64 << 20

@@ -115,17 +115,19 @@ def scan_staged(repo: gitio.Repo, catalog: Catalog, ignored: frozenset[str],
     if repo.bare:
         raise UsageError("--staged needs a work tree; this repository is bare")
     coverage = Coverage(source="staged")
-    author = gitio.ident(repo, "author")
-    mapped = gitio.check_mailmap(repo, author).email if author and mailmap else None
     pending = _Pending()
     matcher = PathMatcher(catalog)
     changes, coverage.paths_scanned = gitio.staged_changes(repo, matcher.region_filter())
-    findings = _path_findings(matcher, changes, pending, None, author, coverage)
+    findings = _path_findings(matcher, changes, pending, None, None, coverage)
     findings.extend(_content_findings(repo, pending, coverage, matcher))
     branch = gitio.current_branch(repo)
     if branch:
         coverage.branches.append(branch)
         findings.extend(findings_for_branch(catalog, branch))
+    if not findings:
+        return Scan([], coverage)  # who is committing matters only for a finding
+    author = gitio.ident(repo, "author")
+    mapped = gitio.check_mailmap(repo, author).email if author and mailmap else None
     return Scan([replace(f, author=author, mailmap_email=mapped) for f in findings], coverage)
 
 

@@ -146,7 +146,9 @@ def build_trust_commits(repo: Path, signers: int = 100, approvals: int = 300) ->
     work = repo.parent / f"{repo.name}-trust"
     if work.exists():
         shutil.rmtree(work)
-    subprocess.run(["git", "clone", "-q", "--shared", str(repo), str(work)], check=True)
+    subprocess.run(["git", "clone", "-q", "--shared", "--no-checkout", str(repo), str(work)],
+                   check=True)
+    subprocess.run(["git", "reset", "-q"], cwd=work, check=True)  # index only, no files
     base = subprocess.run(["git", "rev-parse", "HEAD"], cwd=work, capture_output=True,
                           text=True, check=True).stdout.strip()
     folder = work / ".ai-clearance" / "approvals"

@@ -60,7 +60,12 @@ def test_try_repo_message_hook(hook_repo: tuple[Path, str], clean_repo: Repo,
     assert "AIC401" in bad.stdout
 
 
-def _install(repo: Repo, hook_path: Path, rev: str) -> None:
+def _install(repo: Repo, hook_path: Path, rev: str, remote: Path | None = None) -> None:
+    """Install the three hook types from `hook_path` at `rev`; with `remote`, also add an empty
+    bare repository there as origin."""
+    if remote is not None:
+        git(remote.parent, "init", "-q", "--bare", str(remote))
+        repo.git("remote", "add", "origin", str(remote))
     repo.write(".pre-commit-config.yaml",
                "default_install_hook_types: [pre-commit, commit-msg, pre-push]\n"
                f"repos:\n- repo: {hook_path}\n  rev: {rev}\n  hooks:\n"
@@ -82,10 +87,8 @@ def _commit(repo: Repo, message: str) -> subprocess.CompletedProcess[str]:
 def test_installed_hooks_at_commit_and_push(hook_repo: tuple[Path, str], repo: Repo,
                                             tmp_path: Path) -> None:
     path, rev = hook_repo
-    _install(repo, path, rev)
     remote = tmp_path / "remote.git"
-    git(tmp_path, "init", "-q", "--bare", str(remote))
-    repo.git("remote", "add", "origin", str(remote))
+    _install(repo, path, rev, remote)
 
     # A clean commit passes every stage, and a first push (new branch from a root) too.
     repo.write("README.md", "hello\n")
@@ -137,10 +140,8 @@ def test_first_push_of_a_branch_from_a_root_commit(hook_repo: tuple[Path, str], 
                                                     tmp_path: Path) -> None:
     """pre-commit sets no FROM/TO here; the hook checks what the remote does not have."""
     path, rev = hook_repo
-    _install(repo, path, rev)
     remote = tmp_path / "remote.git"
-    git(tmp_path, "init", "-q", "--bare", str(remote))
-    repo.git("remote", "add", "origin", str(remote))
+    _install(repo, path, rev, remote)
     repo.write("a.txt")
     repo.git("add", "a.txt", ".pre-commit-config.yaml")
     repo.git("commit", "-q", "--no-verify", "-m", "start")

@@ -14,16 +14,22 @@ from approvals_test import MAINTAINER, make_key, signer_line
 from conftest import AI_CLEARANCE, ROOT, Repo, git
 
 
+def _bare_with_hook(tmp_path: Path, name: str, hook: str, command: str) -> tuple[Path, Repo]:
+    """A bare repository running `command` as its `hook`, and an empty clone of it."""
+    bare = tmp_path / f"{name}.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
+    script = bare / "hooks" / hook
+    script.write_text(f"#!/bin/sh\nexec {AI_CLEARANCE} {command}\n", "utf-8")
+    script.chmod(0o755)
+    clone = Repo(tmp_path / f"{name}-clone")
+    git(tmp_path, "clone", "-q", str(bare), str(clone.path))
+    return bare, clone
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> tuple[Path, Repo, Path]:
     """A bare repository with the pre-receive hook installed, a clone, and a maintainer key."""
-    bare = tmp_path / "server.git"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
-    hook = bare / "hooks" / "pre-receive"
-    hook.write_text(f"#!/bin/sh\nexec {AI_CLEARANCE} pre-receive\n", "utf-8")
-    hook.chmod(0o755)
-    clone = Repo(tmp_path / "clone")
-    git(tmp_path, "clone", "-q", str(bare), str(clone.path))
+    bare, clone = _bare_with_hook(tmp_path, "server", "pre-receive", "pre-receive")
     key = make_key(tmp_path, "maintainer")
     clone.write(".ai-clearance/maintainers", signer_line(MAINTAINER, key))
     clone.commit("Initial commit", ".ai-clearance/maintainers", "README.md")
@@ -85,13 +91,7 @@ def test_deletions_and_tags(server: tuple[Path, Repo, Path]) -> None:
 
 
 def test_update_hook(tmp_path: Path) -> None:
-    bare = tmp_path / "u.git"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
-    hook = bare / "hooks" / "update"
-    hook.write_text(f'#!/bin/sh\nexec {AI_CLEARANCE} update "$@"\n', "utf-8")
-    hook.chmod(0o755)
-    clone = Repo(tmp_path / "c")
-    git(tmp_path, "clone", "-q", str(bare), str(clone.path))
+    bare, clone = _bare_with_hook(tmp_path, "u", "update", 'update "$@"')
     clone.commit("ok", "a.txt")
     clone.git("checkout", "-q", "-b", "bad")
     clone.commit("bad", ".codex/config.toml")

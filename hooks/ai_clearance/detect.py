@@ -310,24 +310,15 @@ def findings_for_identity(
 def findings_for_branch(catalog: Catalog, branch: str) -> list[Finding]:
     """Findings for a ref or branch name: branch rules on the short name of a branch
     (refs/heads/ stripped; a name without refs/ is a branch), ref rules on the full name."""
-    findings = []
-    is_branch = branch.startswith("refs/heads/") or not branch.startswith("refs/")
-    if is_branch:
+    findings = _name_findings(catalog.rules_for("ref"), branch, "ref")
+    if branch.startswith("refs/heads/") or not branch.startswith("refs/"):
         short = branch.removeprefix("refs/heads/")
-        text = normalize_text(short).strip()
-        for rule in catalog.rules_for("branch"):
-            assert rule.pattern is not None
-            if rule.pattern.search(text[:MAX_MATCH_CHARS]):
-                findings.append(Finding(
-                    rule=rule.id, assistants=rule.assistants, kind=rule.kind,
-                    severity=rule.severity, evidence=f"branch {printable(short)}",
-                ))
-    full = normalize_text(branch).strip()
-    for rule in catalog.rules_for("ref"):
-        assert rule.pattern is not None
-        if rule.pattern.search(full[:MAX_MATCH_CHARS]):
-            findings.append(Finding(
-                rule=rule.id, assistants=rule.assistants, kind=rule.kind,
-                severity=rule.severity, evidence=f"ref {printable(branch)}",
-            ))
+        findings[:0] = _name_findings(catalog.rules_for("branch"), short, "branch")
     return findings
+
+
+def _name_findings(rules: tuple[Rule, ...], name: str, label: str) -> list[Finding]:
+    text = normalize_text(name).strip()[:MAX_MATCH_CHARS]
+    return [Finding(rule=r.id, assistants=r.assistants, kind=r.kind, severity=r.severity,
+                    evidence=f"{label} {printable(name)}")
+            for r in rules if r.pattern is not None and r.pattern.search(text)]

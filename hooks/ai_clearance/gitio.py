@@ -499,3 +499,12 @@ def rev_list(repo: Repo, revs: Sequence[str]) -> list[str]:
     """Commit ids `revs` select."""
     out = run_git(["rev-list", *revs, "--"], cwd=repo.cwd)
     return out.decode("ascii").split()
+
+
+def commit_author(repo: Repo, sha: str) -> tuple[Identity, str]:
+    """A commit's author as written, and its e-mail after .mailmap."""
+    out = run_git(["log", "-1", "--no-walk", "--format=%an%x00%ae%x00%aE", sha, "--"],
+                  cwd=repo.cwd)
+    fields = out.decode("utf-8", "replace").rstrip("\n").split("\0")
+    name, email, mapped = [*fields, "", ""][:3]
+    return Identity(name, email), mapped

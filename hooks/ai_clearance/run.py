@@ -19,7 +19,6 @@ TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every co
 if TYPE_CHECKING:
     from typing import TextIO
 
-SOURCES = ("staged", "message", "range", "tree", "history")
 MAX_MESSAGE_BYTES = 64 << 20
 
 
@@ -101,7 +100,9 @@ def check(request: Request, out: TextIO) -> int:
                             ignored)
     scan.with_branch(result, catalog, request.branch)
     if request.pr_text is not None:
-        scan.with_pr_text(result, catalog, _read_message(request.pr_text))
+        if repo is None:
+            raise UsageError("--pr-text needs a repository")
+        scan.with_pr_text(repo, result, catalog, _read_message(request.pr_text))
     extra = [(t, "--token") for t in request.tokens] + _env_tokens() + result.tokens
     result.coverage.policy = policy.origin
     if repo is not None and result.head and files.commit:

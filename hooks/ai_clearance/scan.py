@@ -31,7 +31,6 @@ class Scan:
     coverage: Coverage
     head: str | None = None
     tokens: list[tuple[str, str]] = field(default_factory=list)
-    head_author: tuple[Identity, str] | None = None
 
 
 @value(frozen=False)
@@ -166,8 +165,7 @@ def findings_for_commit(catalog: Catalog, matcher: PathMatcher, commit: Commit,
 
 def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage: Coverage,
                   ignored: frozenset[str], tokens: list[tuple[str, str]],
-                  no_walk: bool = False, authors: dict[str, tuple[Identity, str]] | None = None,
-                  ) -> list[Finding]:
+                  no_walk: bool = False) -> list[Finding]:
     matcher = PathMatcher(catalog)
     pending = _Pending()
     shallow = gitio.shallow_commits(repo)
@@ -178,8 +176,6 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
         if commit.sha in shallow and not no_walk:
             cut = commit.sha
         findings.extend(findings_for_commit(catalog, matcher, commit, pending, coverage, ignored))
-        if authors is not None and not authors:
-            authors[commit.sha] = (commit.author, commit.mailmap_author.email)  # the tip
         if "ai-clearance-token" in commit.message.casefold():
             tokens.extend((t, f"commit {commit.sha[:12]}")
                           for t in tokens_in_message(commit.message))
@@ -223,13 +219,11 @@ def scan_range(repo: gitio.Repo, catalog: Catalog, spec: str, ignored: frozenset
         revs, no_walk = [b], True
         coverage.range = b
     tokens: list[tuple[str, str]] = []
-    tip: dict[str, tuple[Identity, str]] = {}
-    findings = _scan_commits(repo, catalog, revs, coverage, ignored, tokens, no_walk=no_walk,
-                             authors=tip)
+    findings = _scan_commits(repo, catalog, revs, coverage, ignored, tokens, no_walk=no_walk)
     if coverage.commits_scanned == 0 and not allow_empty:
         raise GitError(f"the range '{spec}' has no commits; nothing was checked "
                        "(pass --allow-empty if that is expected)")
-    return Scan(findings, coverage, head=b, tokens=tokens, head_author=tip.get(b))
+    return Scan(findings, coverage, head=b, tokens=tokens)
 
 
 def scan_revs(repo: gitio.Repo, catalog: Catalog, revs: list[str], label: str,
@@ -307,11 +301,11 @@ def scan_tree(repo: gitio.Repo, catalog: Catalog, rev: str) -> Scan:
     return Scan(findings, coverage)
 
 
-def with_pr_text(scan: Scan, catalog: Catalog, text: str) -> Scan:
+def with_pr_text(repo: gitio.Repo, scan: Scan, catalog: Catalog, text: str) -> Scan:
     """Add the markers of a pull request's title (first line) and body (the rest), attributed
     to the author of the pull request's head commit."""
     title, _, body = text.partition("\n")
-    author, mailmap = scan.head_author if scan.head_author else (None, None)
+    author, mailmap = gitio.commit_author(repo, scan.head) if scan.head else (None, None)
     scan.findings.extend(replace(f, author=author, mailmap_email=mailmap)
                          for f in findings_for_pr_text(catalog, title, body))
     return scan

@@ -128,25 +128,23 @@ class RegionFilter:
     the entries that could hold a path some rule matches: each needs a rule's anchor as a
     whole component, or a non-ASCII byte. Everything else is skipped without being parsed."""
 
-    _SEPARATORS = bytes.maketrans(b"\x00\t", b"//")
-
     def __init__(self, names: frozenset[str], prefixes: tuple[str, ...],
                  suffixes: tuple[str, ...]) -> None:
         lead = [n.encode() + b"/" for n in names] + [p.encode() for p in prefixes]
         # Compiled lower-case: the region is lowered first (ASCII case folding, in C).
         self._components = re.compile(b"/" + _trie_regex(sorted(set(lead))))
-        tails = sorted({s.encode()[::-1] for s in suffixes})
-        self._suffixes = re.compile(b"/" + _trie_regex(tails)) if tails else None
+        # A suffix followed by a separator ends some component: a superset of "ends the last
+        # one", which is all a prefilter needs, found without reversing the region.
+        ends = sorted({s.encode() for s in suffixes})
+        self._suffixes = re.compile(_trie_regex(ends) + b"/") if ends else None
 
     def entry_starts(self, region: bytes) -> list[int]:
         """Offsets of the entries (after the previous NUL) that need a closer look."""
-        low = region.lower().translate(self._SEPARATORS)
+        # Two replaces, not translate(): replace is memchr-based, several times faster here.
+        low = region.lower().replace(b"\x00", b"/").replace(b"\t", b"/")
         hits = [m.start() for m in self._components.finditer(low)]
         if self._suffixes is not None:
-            # Suffixes end a path: look for them reversed, right after the (reversed) NUL.
-            backwards = low[::-1]
-            # m.start() is the NUL that ends the path; the entry is the one before it.
-            hits.extend(len(low) - 2 - m.start() for m in self._suffixes.finditer(backwards))
+            hits.extend(m.start() for m in self._suffixes.finditer(low))
         link = region.find(b"120000 ")
         while link >= 0:  # symlinks: where they point is checked too
             hits.append(link)

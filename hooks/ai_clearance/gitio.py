@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import subprocess
+import sys
 from collections.abc import Iterator, Sequence
 
 from .errors import GitError
@@ -279,21 +280,59 @@ def _parse_commit(record: bytes, end: bytes, prefilter: RegionFilter | None) -> 
     )
 
 
-def staged_changes(repo: Repo, prefilter: RegionFilter | None = None,
-                   ) -> tuple[tuple[PathChange, ...], int]:
-    """Paths the index adds or changes compared with HEAD (or with nothing, before the first
-    commit), and how many paths the diff has in all."""
+def staged_diff(repo: Repo) -> bytes:
+    """Raw `-z` diff of the index against HEAD (or against nothing, before the first commit)."""
     args = ["diff-index", "--cached", "-z", "--raw", "--no-renames", "--no-abbrev"]
     try:
-        raw = run_git([*args, "HEAD", "--"], cwd=repo.cwd)
+        return run_git([*args, "HEAD", "--"], cwd=repo.cwd)
     except GitError:
         if resolve_commit(repo, "HEAD") is not None:
             raise
         # Before the first commit: everything staged is new, so compare with the empty tree.
         empty = run_git(["hash-object", "-t", "tree", "--stdin"], cwd=repo.cwd, stdin=b"")
-        raw = run_git([*args, empty.decode("ascii").strip(), "--"], cwd=repo.cwd)
+        return run_git([*args, empty.decode("ascii").strip(), "--"], cwd=repo.cwd)
+
+
+def staged_changes(raw: bytes, prefilter: RegionFilter | None = None,
+                   ) -> tuple[tuple[PathChange, ...], int]:
+    """The paths a staged diff (`staged_diff`) adds or changes, and how many it has in all."""
     # diff-index output is exactly one meta and one path token per entry.
     return _parse_raw(raw, prefilter), raw.count(b"\0") // 2
+
+
+class StagedPrefetch:
+    """The staged diff and the current branch, read on a thread from the moment the
+    repository is known: git works on another core while this one loads the catalog, the
+    policy and the trust files (the pre-commit hook's critical path)."""
+
+    def __init__(self, repo: Repo) -> None:
+        import threading  # already loaded by subprocess; imported here to say who needs it
+
+        self._repo = repo
+        self._raw = b""
+        self._branch: str | None = None
+        self._error: BaseException | None = None
+        # The reader needs the GIL each time git fills the pipe: ask for it to be handed over
+        # often, or git stalls for the default 5 ms switch interval while this thread works.
+        self._interval = sys.getswitchinterval()
+        sys.setswitchinterval(0.0002)
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        try:
+            self._raw = staged_diff(self._repo)
+            self._branch = current_branch(self._repo)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller by result()
+            self._error = exc
+
+    def result(self) -> tuple[bytes, str | None]:
+        """The raw diff and the branch; the error git gave, if it failed."""
+        self._thread.join()
+        sys.setswitchinterval(self._interval)
+        if self._error is not None:
+            raise self._error
+        return self._raw, self._branch
 
 
 def tree_entries(repo: Repo, rev: str, prefilter: RegionFilter | None,

@@ -108,18 +108,25 @@ def _path_findings(matcher: PathMatcher, changes: Iterable[PathChange], pending:
     return findings
 
 
-def scan_staged(repo: gitio.Repo, catalog: Catalog, ignored: frozenset[str],
-                mailmap: bool = True) -> Scan:
-    """Paths and content the index would commit, and the branch being committed to."""
+def start_staged(repo: gitio.Repo) -> gitio.StagedPrefetch:
+    """Start reading what `scan_staged` needs from git, so that it overlaps other work."""
     if repo.bare:
         raise UsageError("--staged needs a work tree; this repository is bare")
+    return gitio.StagedPrefetch(repo)
+
+
+def scan_staged(repo: gitio.Repo, catalog: Catalog, ignored: frozenset[str],
+                mailmap: bool = True, started: gitio.StagedPrefetch | None = None) -> Scan:
+    """Paths and content the index would commit, and the branch being committed to."""
+    prefetch = started or start_staged(repo)
     coverage = Coverage(source="staged")
     pending = _Pending()
     matcher = PathMatcher(catalog)
-    changes, coverage.paths_scanned = gitio.staged_changes(repo, matcher.region_filter())
+    prefilter = matcher.region_filter()
+    raw, branch = prefetch.result()
+    changes, coverage.paths_scanned = gitio.staged_changes(raw, prefilter)
     findings = _path_findings(matcher, changes, pending, None, None, coverage)
     findings.extend(_content_findings(repo, pending, coverage, matcher))
-    branch = gitio.current_branch(repo)
     if branch:
         coverage.branches.append(branch)
         findings.extend(findings_for_branch(catalog, branch))

@@ -123,6 +123,30 @@ def test_key_types(clean_repo: Repo, tmp_path: Path, kind: str) -> None:
     assert _statuses(result) == ["cleared"]
 
 
+def test_each_author_is_cleared_by_their_own_approval_among_many(clean_repo: Repo,
+                                                                 tmp_path: Path) -> None:
+    """Approvals are looked up by the author and login they name: among several, each
+    finding is cleared by its author's approval (e-mail or GitHub noreply login) only."""
+    key = make_key(tmp_path, "m")
+    clean_repo.write(".ai-clearance/maintainers", signer_line(MAINTAINER, key))
+    clean_repo.commit("maintainers", ".ai-clearance/maintainers")
+    setup = Setup(clean_repo, key, clean_repo.head())
+    for who in ("a@example.com", "b@example.com", DEV):
+        setup.record("--author", who, "--assistant", "cursor", "--expires", "30d",
+                     "--reason", "r")
+    setup.record("--author", "c@example.com", "--github", "JaneDev", "--assistant", "claude",
+                 "--expires", "30d", "--reason", "r")
+    base = clean_repo.head()
+    clean_repo.commit(f"x\n\n{TRAILER}\n", allow_empty=True,
+                      author=("Jane", "123+janedev@users.noreply.github.com"))
+    clean_repo.commit(f"y\n\n{TRAILER}\n", allow_empty=True, author=("Jane", DEV))
+    clean_repo.commit("z", ".cursor/rules/style.mdc", author=("Jane", DEV))
+    data = _json(setup.check("--range", f"{base}..HEAD", "--format", "json"))
+    outcome = sorted((f["commit"] == clean_repo.head(), f["status"]) for f in data["findings"])
+    assert outcome == [(False, "cleared"), (False, "fail"), (True, "cleared")], outcome
+    assert data["coverage"]["trust"]["approvals_active"] == 4
+
+
 # ------------------------------------------------------------------------ refused records
 def _tamper(path: Path, edit: Any) -> None:
     data = json.loads(path.read_text("utf-8"))

@@ -190,3 +190,22 @@ def test_native_verification_agrees_with_ssh_keygen(tmp_path: Path, kind: str,
     # payload, git namespace, a second listed key (good), an unlisted key, a changed byte.
     assert answers == [True, True, True, False, False, False, False, False, False, True,
                        False, False]
+
+
+def test_native_verification_defers_only_for_lines_it_reaches(tmp_path: Path) -> None:
+    """The signers list is parsed once per run; a line only ssh-keygen understands (here a
+    cert-authority) still defers to it only when it comes before the matching key."""
+    from ai_clearance import sshsig_native
+
+    key, public = _keygen(tmp_path, "k", "ed25519")
+    _, other_public = _keygen(tmp_path, "o", "ed25519")
+    payload = b"{}"
+    good = sign(payload, str(key))
+    authority = f"*@example.com cert-authority {other_public}\n"
+    now = utc_now()
+    after = f"{PRINCIPAL} {public}\n{authority}"
+    before = f"{authority}{PRINCIPAL} {public}\n"
+    for _ in range(2):  # the second time from the parsed-once cache
+        assert sshsig_native.verify(after, payload, good, PRINCIPAL, "ai-clearance", now)
+        assert sshsig_native.verify(before, payload, good, PRINCIPAL, "ai-clearance",
+                                    now) is None

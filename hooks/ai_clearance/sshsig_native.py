@@ -12,10 +12,12 @@ from __future__ import annotations
 import base64
 import binascii
 import fnmatch
+import functools
 import hashlib
 from datetime import datetime, timezone
 
 from .sshsig import KEY_TYPES, _split_signer_line
+from .values import value
 
 _MAGIC = b"SSHSIG"
 _HASHES = {b"sha256": hashlib.sha256, b"sha512": hashlib.sha512}
@@ -146,6 +148,43 @@ def _stamp(text: str) -> datetime | None:
     return None
 
 
+@value
+class _Signer:
+    """One allowed_signers line: principal patterns, options, the public key blob."""
+
+    principals: str
+    options: str
+    key_blob: bytes
+
+
+@functools.lru_cache(maxsize=4)
+def _parse_signers(signers: str) -> tuple[_Signer | None, ...]:
+    """The lines of an allowed_signers text, parsed once per run (a run verifies hundreds
+    of records against the same list); None stands for a line only ssh-keygen can judge."""
+    entries: list[_Signer | None] = []
+    for raw in signers.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        fields = _split_signer_line(line)
+        if len(fields) < 3:
+            entries.append(None)
+            continue
+        options = "" if fields[1] in KEY_TYPES else fields[1]
+        key_fields = fields[2:] if options else fields[1:]
+        if "cert-authority" in options or len(key_fields) < 2 or \
+                key_fields[0] not in KEY_TYPES:
+            entries.append(None)
+            continue
+        try:
+            key_blob = base64.b64decode(key_fields[1], validate=True)
+        except (binascii.Error, ValueError):
+            entries.append(None)
+            continue
+        entries.append(_Signer(fields[0], options, key_blob))
+    return tuple(entries)
+
+
 def verify(signers: str, message: bytes, armored: str, principal: str, namespace: str,
            at: datetime) -> bool | None:
     """True or False as `ssh-keygen -Y verify` would answer; None to defer to ssh-keygen."""
@@ -156,27 +195,13 @@ def verify(signers: str, message: bytes, armored: str, principal: str, namespace
     if sig_namespace != namespace.encode() or hash_alg not in _HASHES:
         return False
     allowed = False
-    for raw in signers.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        fields = _split_signer_line(line)
-        if len(fields) < 3:
-            return None
-        options = "" if fields[1] in KEY_TYPES else fields[1]
-        if "cert-authority" in options:
-            return None
-        key_fields = fields[2:] if options else fields[1:]
-        if len(key_fields) < 2 or key_fields[0] not in KEY_TYPES:
-            return None
-        try:
-            key_blob = base64.b64decode(key_fields[1], validate=True)
-        except (binascii.Error, ValueError):
-            return None
-        if key_blob != public or not _patterns_match(fields[0], principal):
+    for entry in _parse_signers(signers):
+        if entry is None:
+            return None  # a line before any match that only ssh-keygen understands
+        if entry.key_blob != public or not _patterns_match(entry.principals, principal):
             continue
         window_ok = True
-        for option in options.split(",") if options else ():
+        for option in entry.options.split(",") if entry.options else ():
             name, _, value = option.partition("=")
             if name == "namespaces" and not _patterns_match(value.strip('"'), namespace):
                 window_ok = False

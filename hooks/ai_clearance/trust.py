@@ -229,11 +229,26 @@ def clearers(trust: Trust, context: Context, proof: Proof | None = None,
              ) -> list[Callable[[Finding], str | None]]:
     """The approval and token clearers for `decide`. With `proof`, an approval clears a
     commit's finding only if the commit's signature proves its author."""
-    approvals = trust.active_approvals
     tokens = trust.active_tokens
+    # Approvals by the authors and logins they name: a finding is checked against its own
+    # author's approvals, not against hundreds of others (a range can have thousands).
+    approvals = trust.active_approvals  # a property that filters: read it once
+    named: dict[str, list[int]] = {}
+    for index, approval in enumerate(approvals):
+        for key in {*approval.authors, *(f"@{login}" for login in approval.github_logins)}:
+            named.setdefault(key, []).append(index)
+
+    def candidates(finding: Finding) -> list[Approval]:
+        email = (finding.mailmap_email or (finding.author.email if finding.author else "")
+                 ).casefold()
+        login = _login_of(email)
+        found = set(named.get(email, ()))
+        if login:
+            found.update(named.get(f"@{login}", ()))
+        return [approvals[i] for i in sorted(found)]
 
     def by_approval(finding: Finding) -> str | None:
-        for approval in approvals:
+        for approval in candidates(finding):
             if approval_covers(approval, finding):
                 if proof is not None and finding.commit is not None:
                     proven, why = proof(finding)

@@ -134,33 +134,59 @@ class RegionFilter:
         # Compiled lower-case: the region is lowered first (ASCII case folding, in C).
         self._components = re.compile(b"/" + _trie_regex(sorted(set(lead))))
         # A suffix followed by a separator ends some component: a superset of "ends the last
-        # one", which is all a prefilter needs, found without reversing the region.
-        ends = sorted({s.encode() for s in suffixes})
-        self._suffixes = re.compile(_trie_regex(ends) + b"/") if ends else None
+        # one", which is all a prefilter needs. A few are found faster by bytes.find.
+        ends = sorted({s.encode() + b"/" for s in suffixes})
+        self._suffix_needles = ends if len(ends) <= 4 else []
+        self._suffixes = re.compile(_trie_regex(ends)) if len(ends) > 4 else None
 
     def entry_starts(self, region: bytes) -> list[int]:
         """Offsets of the entries (after the previous NUL) that need a closer look."""
         # Two replaces, not translate(): replace is memchr-based, several times faster here.
         low = region.lower().replace(b"\x00", b"/").replace(b"\t", b"/")
         hits = [m.start() for m in self._components.finditer(low)]
+        for needle in self._suffix_needles:
+            _find_all(low, needle, hits)
         if self._suffixes is not None:
             hits.extend(m.start() for m in self._suffixes.finditer(low))
-        link = region.find(b"120000 ")
-        while link >= 0:  # symlinks: where they point is checked too
-            hits.append(link)
-            link = region.find(b"120000 ", link + 1)
+        _find_all(region, b"120000 ", hits)  # symlinks: where they point is checked too
         if not region.isascii():
-            # Entry by entry: a regex over every byte is slower than isascii() per entry.
-            offset = 0
-            for entry in region.split(b"\x00"):
-                if not entry.isascii():
-                    hits.append(offset)
-                offset += len(entry) + 1
+            _non_ascii_positions(region, hits)
         return sorted({region.rfind(b"\x00", 0, pos + 1) + 1 for pos in hits})
 
     def any(self, region: bytes) -> bool:
         """Whether any entry of `region` needs a closer look."""
         return bool(self.entry_starts(region))
+
+
+def _find_all(data: bytes, needle: bytes, into: list[int]) -> None:
+    pos = data.find(needle)
+    while pos >= 0:
+        into.append(pos)
+        pos = data.find(needle, pos + 1)
+
+
+_ASCII_LEAF = 4096
+
+
+def _non_ascii_positions(region: bytes, into: list[int]) -> None:
+    """A position inside each NUL-separated entry of `region` that has a non-ASCII byte.
+    Halves are tested with isascii() (word-at-a-time in C), so ASCII stretches are skipped
+    whole and only small stretches are split into entries."""
+    pending = [(0, len(region))]
+    while pending:
+        lo, hi = pending.pop()
+        if region[lo:hi].isascii():
+            continue
+        if hi - lo > _ASCII_LEAF:
+            mid = (lo + hi) // 2
+            pending.append((mid, hi))
+            pending.append((lo, mid))
+            continue
+        offset = lo
+        for piece in region[lo:hi].split(b"\x00"):
+            if not piece.isascii():
+                into.append(offset)
+            offset += len(piece) + 1
 
 
 def _path_hit(rule: Rule, folded: str, exact: str) -> bool:
@@ -225,7 +251,7 @@ def findings_for_message(
     findings: list[Finding] = []
     rules = catalog.rules_for("message")
     trailer_rules = [r for r in rules if r.kind == "trailer"]
-    for trailer in trailers(lines) if trailer_rules else ():
+    for trailer in trailers(lines, subject_too=True) if trailer_rules else ():
         value = trailer.value[:MAX_MATCH_CHARS]
         for rule in trailer_rules:
             if trailer.key not in rule.keys:

@@ -79,11 +79,13 @@ def message_lines(message: str, strip_comments: bool = False) -> list[MessageLin
     return kept
 
 
-def trailers(lines: list[MessageLine]) -> list[Trailer]:
-    """Every `Key: value` line, wherever it stands: a trace does not hide by moving up."""
+def trailers(lines: list[MessageLine], subject_too: bool = False) -> list[Trailer]:
+    """Every `Key: value` line, wherever it stands: a trace does not hide by moving up.
+    git never reads the subject as a trailer; `subject_too` does, for detection: a message
+    that is nothing but `Co-authored-by: ...` still names its co-author."""
     found = []
     for line in lines:
-        if line.is_subject:
+        if line.is_subject and not subject_too:
             continue
         match = _TRAILER.match(line.text)
         if match:

@@ -39,16 +39,35 @@ def _data(text: str) -> bytes:
     return b"data %d\n%s\n" % (len(raw), raw)
 
 
-def _path(rng: random.Random, depth: int) -> str:
-    # About one path in ten has a non-ASCII component.
-    parts = [rng.choice(NON_ASCII_WORDS if rng.random() < 0.02 else WORDS) + str(rng.randrange(50))
-             for _ in range(depth)]
-    return "/".join(parts) + f"/file{rng.randrange(10_000)}.{rng.choice(['py', 'md', 'go'])}"
+class Layout:
+    """Where new files go: a directory tree grown with the files (about one new directory
+    per eight files, under a random existing one, at most `deepest` levels down), so trees
+    are narrow at the top, a few levels deep on average, and have several files per
+    directory, as real ones do. About one name in four hundred is non-ASCII."""
+
+    def __init__(self, rng: random.Random, deepest: int) -> None:
+        self.rng = rng
+        self.deepest = deepest
+        self.dirs: list[tuple[str, int]] = [(word, 1) for word in WORDS]
+
+    def _name(self) -> str:
+        rng = self.rng
+        words = NON_ASCII_WORDS if rng.random() < 0.0025 else WORDS
+        return rng.choice(words) + (str(rng.randrange(20)) if rng.random() < 0.5 else "")
+
+    def new_path(self) -> str:
+        rng = self.rng
+        parent, depth = rng.choice(self.dirs)
+        if rng.random() < 0.125 and depth < self.deepest:
+            parent, depth = f"{parent}/{self._name()}", depth + 1
+            self.dirs.append((parent, depth))
+        return f"{parent}/{self._name()}{rng.randrange(1000)}.{rng.choice(['py', 'md', 'go'])}"
 
 
 def history_stream(commits: int, seed: int = 7) -> Iterator[bytes]:
     """fast-import commands for `commits` commits: edits, renames, merges, 1-5% traces."""
     rng = random.Random(seed)
+    layout = Layout(rng, 8)
     live: list[str] = []
     stamp = 1_700_000_000
     main_tip = 0
@@ -72,14 +91,14 @@ def history_stream(commits: int, seed: int = 7) -> Iterator[bytes]:
         for _ in range(rng.randint(1, 3)):
             if live and rng.random() < 0.05:
                 old = live.pop(rng.randrange(len(live)))
-                new = _path(rng, rng.randint(1, 8))
+                new = layout.new_path()
                 lines.append(f"D {old}\n".encode())
                 lines.append(f"M 100644 inline {new}\n".encode() + _data(f"renamed {i}"))
                 live.append(new)
             elif live and rng.random() < 0.6:
                 lines.append(f"M 100644 inline {rng.choice(live)}\n".encode() + _data(f"{i}"))
             else:
-                path = _path(rng, rng.randint(1, 8))
+                path = layout.new_path()
                 live.append(path)
                 lines.append(f"M 100644 inline {path}\n".encode() + _data(f"new {i}"))
         ref = "refs/heads/side" if on_side else "refs/heads/main"
@@ -101,13 +120,13 @@ def history_stream(commits: int, seed: int = 7) -> Iterator[bytes]:
 
 def tree_stream(paths: int, seed: int = 11) -> Iterator[bytes]:
     """One commit whose tree holds `paths` files (a few of them traces)."""
-    rng = random.Random(seed)
+    layout = Layout(random.Random(seed), 10)
     yield b"blob\nmark :1\n" + _data("x")
     yield (b"commit refs/heads/main\nmark :2\nauthor A <a@example.com> 1700000000 +0000\n"
            b"committer A <a@example.com> 1700000000 +0000\n" + _data("big tree"))
     seen: set[str] = set()
     while len(seen) < paths:
-        path = _path(rng, rng.randint(1, 10))
+        path = layout.new_path()
         if path in seen:
             continue
         seen.add(path)
@@ -248,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     runs = 3 if args.quick else 5
     # The approvals row compares two runs of the same size: its 10% target is near this
     # machine's run-to-run noise, so it takes more runs for a steadier median.
-    approval_runs = 5 if args.quick else 9
+    approval_runs = 3 if args.quick else 9
     hook_runs = 7 if args.quick else 15
     root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="aic-bench-"))
     root.mkdir(parents=True, exist_ok=True)

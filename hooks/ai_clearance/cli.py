@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sys
@@ -15,7 +14,6 @@ from . import __version__, gitio
 from .catalog import load_catalog
 from .errors import EXIT_INTERNAL, EXIT_USAGE, ClearanceError, UsageError
 from .policy import POLICY_FILE, PYPROJECT, policy_from_texts
-from .records import parse_user_time, utc_now
 from .run import Request, run
 
 EXIT_CODES_HELP = (
@@ -182,6 +180,7 @@ def approve(authors: tuple[str, ...], logins: tuple[str, ...], assistants: tuple
             signer: str | None, directory: str) -> None:
     """Sign an approval and record it under .ai-clearance/approvals/."""
     from . import maintainer
+    from .records import parse_user_time, utc_now
 
     if not authors and not logins:
         raise click.UsageError("give --author or --github")
@@ -209,6 +208,7 @@ def revoke(record_id: str, reason: str, key: str | None, signer: str | None,
            directory: str) -> None:
     """Sign a revocation of an approval or token."""
     from . import maintainer
+    from .records import utc_now
 
     root = _root(directory)
     path = maintainer.revoke(root, maintainer.resolve_signer(root, key, signer), utc_now(),
@@ -229,6 +229,7 @@ def override(range_spec: str | None, pull_request: int | None, expires: str, rea
              key: str | None, signer: str | None, directory: str) -> None:
     """Issue a one-line token that clears specific findings (survives rebase)."""
     from . import maintainer
+    from .records import parse_user_time, utc_now
 
     if range_spec is None and pull_request is None:
         raise click.UsageError("give --range or --pull-request")
@@ -250,6 +251,7 @@ def token() -> None:
 def token_add(token_text: str, directory: str) -> None:
     """Verify TOKEN against the maintainers file and record it under .ai-clearance/tokens/."""
     from . import maintainer
+    from .records import utc_now
 
     root = _root(directory)
     click.echo(f"recorded {maintainer.add_token(root, token_text, utc_now())}")
@@ -262,6 +264,7 @@ def approvals() -> None:
 
 def _states(directory: str, ref: str | None) -> list[Any]:
     from . import trust
+    from .records import utc_now
 
     repo = gitio.discover(directory)
     if ref is not None:
@@ -292,6 +295,8 @@ def approvals_list(output_format: str, ref: str | None, directory: str) -> None:
     if output_format == "json":
         click.echo(json.dumps(rows, indent=2))
     elif output_format == "csv":
+        import csv  # only this listing needs it
+
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=_COLUMNS, extrasaction="ignore")
         writer.writeheader()

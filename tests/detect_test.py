@@ -146,3 +146,35 @@ def test_region_filter_on_every_path_case() -> None:
     assert len(matching) > 80
     assert matching <= _flagged(paths, _tree_bytes(paths))
     assert "src/claude_client.py" not in _flagged(paths, _tree_bytes(paths))
+
+
+_MESSAGE_TEXTS = [c["text"] for c in CASES.get("message", [])]
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(st.one_of(
+    st.sampled_from(_MESSAGE_TEXTS),
+    st.text(alphabet=st.characters(codec="ascii"), max_size=60),
+    # Trace pieces with folds, indents and spacing that the parser joins or strips.
+    st.sampled_from(["Co-authored-by: Claude", "  <noreply@anthropic.com>", "   generated",
+                     " with claude code", "Made-with:", "\tcursor", "co authored  by :x",
+                     "  🤖 Generated with [Claude Code]", "Fix for code scanning alert no. 7",
+                     "Note: see", "  Generated with Crush", "aider: x"])),
+    min_size=1, max_size=8))
+def test_marker_prefilter_and_identity_memo_change_no_result(parts: list[str]) -> None:
+    """The message screen, the one-search marker prefilter and the identity memo are
+    shortcuts: the findings are the ones rule-by-rule, uncached detection gives."""
+    from ai_clearance import detect
+
+    catalog = load_catalog()
+    message = "\n".join(parts)
+    fast = findings_for_message(catalog, message)
+    index = detect._index(catalog)
+    union, index.any_marker = index.any_marker, None
+    screen, index.screen = index.screen, None
+    try:
+        index.identities.clear()
+        slow = findings_for_message(catalog, message)
+    finally:
+        index.any_marker, index.screen = union, screen
+    assert fast == slow

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ai_clearance.messages import message_lines, split_identity, trailers
+from ai_clearance.normalize import normalize_text
 
 
 def test_subject_and_trailers() -> None:
@@ -32,3 +36,16 @@ def test_split_identity() -> None:
 def test_key_spelling_variants() -> None:
     (t,) = trailers(message_lines("S\n\nCo_Authored by : X <x@y.z>\n"))
     assert t.key == "co-authored-by"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec="ascii", exclude_characters="\n\r"),
+                        max_size=40), max_size=8))
+def test_ascii_messages_normalize_line_by_line(raw_lines: list[str]) -> None:
+    """An ASCII message is normalized in one call; each kept line is what normalizing its
+    own line gives (lines after a trailer may be folded into it, so check the others)."""
+    lines = message_lines("\n".join(raw_lines))
+    for line in lines:
+        raw = raw_lines[line.number - 1]
+        if line.raw == raw.strip():
+            assert line.text == normalize_text(raw).strip()

@@ -220,6 +220,18 @@ def first_content_matches(
 
 def assistants_for_identity(catalog: Catalog, name: str, email: str) -> tuple[str, ...]:
     """Assistant ids whose exact identity this is: e-mail, GitHub login, name suffix."""
+    memo = _index(catalog).identities
+    key = (name, email)
+    found = memo.get(key)
+    if found is None:
+        found = _assistants_for_identity(catalog, name, email)
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()  # memory stays flat on histories with millions of identities
+        memo[key] = found
+    return found
+
+
+def _assistants_for_identity(catalog: Catalog, name: str, email: str) -> tuple[str, ...]:
     email_n = normalize_text(email).strip()
     name_n = normalize_text(name).strip()
     found: list[str] = []
@@ -230,6 +242,95 @@ def assistants_for_identity(catalog: Catalog, name: str, email: str) -> tuple[st
     found.extend(catalog.named_index.get(f"{name_n} <{email_n}>", ()))
     found.extend(aid for suffix, aid in catalog.name_suffixes if name_n.endswith(suffix))
     return tuple(dict.fromkeys(found))
+
+
+_MEMO_LIMIT = 100_000
+
+
+class _CatalogIndex:
+    """What the message and identity detectors derive from one catalog, once: the marker
+    rules as one alternation (a line none of them can match costs one search, not one per
+    rule) and the identities already looked up (histories repeat a few hundred authors)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        rules = catalog.rules_for("message")
+        self.trailer_rules = [r for r in rules if r.kind == "trailer"]
+        self.marker_rules = [r for r in rules if r.kind != "trailer" and r.scope != "pr"]
+        self.any_marker: re.Pattern[str] | None = None
+        sources = [r.pattern.source for r in self.marker_rules if r.pattern is not None]
+        if sources:
+            try:
+                self.any_marker = re.compile("|".join(f"(?:{src})" for src in sources))
+            except re.error:  # e.g. a repository rule with a global inline flag
+                self.any_marker = None
+        self.screen = _message_screen(self.trailer_rules, sources)
+        self.identities: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.identity_findings: dict[tuple[str, str, str, frozenset[str]],
+                                     tuple[Finding, ...]] = {}
+
+
+# Pattern pieces whose meaning changes when a line is searched inside a whole message.
+_LINE_BOUND = re.compile(r"\\[AZz]|\(\?<?!")
+# A folded line joins the one above with a single space, as messages.message_lines does.
+_CONTINUATION = re.compile(r"[ \t]*\n[ \t]+")
+_INDENTED = re.compile(r"^[ \t]", re.MULTILINE)
+
+
+class _MessageScreen:
+    """Says, for an ASCII message, when no message rule can fire, from a few searches over
+    the whole text. Exact as a screen: it may say "look closer" for nothing, never "skip"
+    for a message with a finding (the marker rules run on every line, stripped, and on
+    folded trailer lines, which are one line joined with the next)."""
+
+    def __init__(self, trailer_keys: re.Pattern[str], markers: re.Pattern[str] | None,
+                 line_ends: bool) -> None:
+        self._keys = trailer_keys
+        self._markers = markers
+        self._line_ends = line_ends
+
+    def could_match(self, normalized: str) -> bool:
+        if self._keys.search(normalized):
+            return True
+        if self._markers is None:
+            return False
+        if not self._line_ends and not _INDENTED.search(normalized):
+            # No line to strip or fold: the message is its own view.
+            return self._markers.search(normalized) is not None
+        for text in (normalized, _CONTINUATION.sub(" ", normalized)):
+            view = "\n".join(line.strip() for line in text.split("\n"))
+            if self._markers.search(view):
+                return True
+        return False
+
+
+def _message_screen(trailer_rules: list[Rule], markers: list[str]) -> _MessageScreen | None:
+    """None when a screen could miss something (a pattern bound to the ends of a line)."""
+    if any(_LINE_BOUND.search(src) for src in markers):
+        return None
+    # A trailer key as the parser reads it: each '-' may be written as '-' or as a run of
+    # spaces and underscores; the key starts its line and ends at the colon.
+    keys = sorted({k for r in trailer_rules for k in r.keys})
+    spelled = "|".join("(?:-|[ _]+)".join(re.escape(p) for p in k.split("-")) for k in keys)
+    try:
+        key_screen = re.compile(rf"^[^\S\n]*(?:{spelled or '(?!)'})[ _]*:", re.MULTILINE)
+        marker_screen = re.compile("|".join(f"(?:{src})" for src in markers),
+                                   re.MULTILINE) if markers else None
+    except re.error:
+        return None
+    return _MessageScreen(key_screen, marker_screen, any("$" in src for src in markers))
+
+
+_INDEXES: dict[int, tuple[Catalog, _CatalogIndex]] = {}
+
+
+def _index(catalog: Catalog) -> _CatalogIndex:
+    entry = _INDEXES.get(id(catalog))
+    if entry is None or entry[0] is not catalog:
+        if len(_INDEXES) > 8:
+            _INDEXES.clear()
+        entry = (catalog, _CatalogIndex(catalog))
+        _INDEXES[id(catalog)] = entry
+    return entry[1]
 
 
 def _assistants_for_disclosure(catalog: Catalog, value: str) -> tuple[str, ...]:
@@ -247,10 +348,13 @@ def findings_for_message(
 
     `ignored` holds normalized identities (`email` or `name <email>`) the policy ignores.
     """
+    index = _index(catalog)
+    if index.screen is not None and not strip_comments and message.isascii() and \
+            not index.screen.could_match(normalize_text(message)):
+        return []
     lines = message_lines(message, strip_comments=strip_comments)
     findings: list[Finding] = []
-    rules = catalog.rules_for("message")
-    trailer_rules = [r for r in rules if r.kind == "trailer"]
+    trailer_rules = index.trailer_rules
     for trailer in trailers(lines, subject_too=True) if trailer_rules else ():
         value = trailer.value[:MAX_MATCH_CHARS]
         for rule in trailer_rules:
@@ -272,9 +376,10 @@ def findings_for_message(
                     rule=rule.id, assistants=assistants, kind=rule.kind, severity=rule.severity,
                     evidence=printable(trailer.line.raw), line=trailer.line.number,
                 ))
-    for rule in rules:
-        if rule.kind == "trailer" or rule.scope == "pr":
-            continue
+    if index.any_marker is not None:
+        # Only lines some marker rule matches: most lines of most messages match none.
+        lines = [ln for ln in lines if index.any_marker.search(ln.text[:MAX_MATCH_CHARS])]
+    for rule in index.marker_rules if lines else ():
         assert rule.pattern is not None
         for line in lines:
             if rule.scope == "subject" and not line.is_subject:
@@ -314,9 +419,22 @@ def findings_for_identity(
     catalog: Catalog, identity: Identity, role: str, ignored: frozenset[str] = frozenset(),
 ) -> list[Finding]:
     """Findings when the author or committer (`role`) is an assistant's identity."""
+    memo = _index(catalog).identity_findings
+    key = (role, identity.name, identity.email, ignored)
+    found = memo.get(key)
+    if found is None:
+        found = _findings_for_identity(catalog, identity, role, ignored)
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[key] = found
+    return list(found)
+
+
+def _findings_for_identity(catalog: Catalog, identity: Identity, role: str,
+                           ignored: frozenset[str]) -> tuple[Finding, ...]:
     email = normalize_text(identity.email).strip()
     if email in ignored or f"{normalize_text(identity.name).strip()} <{email}>" in ignored:
-        return []
+        return ()
     findings = []
     for rule in catalog.rules_for("identity"):
         if rule.role != role:
@@ -328,7 +446,7 @@ def findings_for_identity(
                 rule=rule.id, assistants=assistants, kind=rule.kind, severity=rule.severity,
                 evidence=f"{role} {printable(str(identity))}",
             ))
-    return findings
+    return tuple(findings)
 
 
 def findings_for_branch(catalog: Catalog, branch: str) -> list[Finding]:

@@ -40,7 +40,11 @@ def message_lines(message: str, strip_comments: bool = False) -> list[MessageLin
     `strip_comments` drops `#` lines and everything below a scissors line, as git does for a
     message file that is about to become a commit.
     """
-    raw_lines = message.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    message = message.replace("\r\n", "\n").replace("\r", "\n")
+    raw_lines = message.split("\n")
+    # ASCII normalization is line by line (folding, runs of spaces), so a whole ASCII
+    # message is normalized in one call; other text goes line by line.
+    texts = normalize_text(message).split("\n") if message.isascii() else None
     kept: list[MessageLine] = []
     in_fence = False
     subject_seen = False
@@ -51,7 +55,7 @@ def message_lines(message: str, strip_comments: bool = False) -> list[MessageLin
                 break
             if raw.startswith("#"):
                 continue
-        text = normalize_text(raw)
+        text = texts[index - 1] if texts is not None else normalize_text(raw)
         if _FENCE.match(text):
             in_fence = not in_fence
             previous_was_trailer = False

@@ -178,3 +178,18 @@ def test_marker_prefilter_and_identity_memo_change_no_result(parts: list[str]) -
     finally:
         index.any_marker, index.screen = union, screen
     assert fast == slow
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([*_SEGMENTS, "ＣＬＡＵＤＥ.md", "docs／.claude", "été",
+                                          "ｃｌａｕｄｅ", "文档", ".cursor"]),
+                         min_size=1, max_size=5).map("/".join), min_size=1, max_size=12))
+def test_folder_verdicts_never_hide_a_candidate(paths: list[str]) -> None:
+    """might_match keeps one verdict per folder: it still says yes to every path whose
+    whole skeleton has a rule's anchor (the same matcher sees all paths, as in a scan)."""
+    from ai_clearance.normalize import ascii_skeleton
+
+    matcher = PathMatcher(load_catalog())
+    for path in paths:
+        if matcher.candidates(ascii_skeleton(path)):
+            assert matcher.might_match(path), path

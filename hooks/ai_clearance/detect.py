@@ -43,6 +43,7 @@ class PathMatcher:
                          "suffix": self._by_suffix}[kind]
                 table.setdefault(text, []).append(rule)
         self._names = frozenset(self._by_name)
+        self._folders: dict[str, bool] = {}
         # The ASCII skeleton prefilter is exact only for ASCII anchors (a policy may add others).
         self.ascii_anchors = all(t.isascii() for t in (*self._by_name, *self._by_prefix,
                                                        *self._by_suffix))
@@ -77,10 +78,26 @@ class PathMatcher:
         return RegionFilter(self._names, tuple(self._by_prefix), self._suffixes)
 
     def might_match(self, path: str) -> bool:
-        """False when no rule can match `path` (checked on its cheap ASCII skeleton)."""
+        """False when no rule can match `path` (checked on its cheap ASCII skeleton).
+
+        The skeleton is made character by character, so a path's skeleton is its folder's
+        and its name's joined by '/': the folder's verdict is kept, as a tree or a history
+        has many files per non-ASCII folder. (A look-alike slash in a name only splits it
+        further, and the name is always checked whole.)"""
         if not self.ascii_anchors:
             return True
-        return bool(self.candidates(ascii_skeleton(path)))
+        folder, _, name = path.rpartition("/")
+        if self.candidates(ascii_skeleton(name)):
+            return True
+        if not folder:
+            return False
+        verdict = self._folders.get(folder)
+        if verdict is None:
+            verdict = bool(self.candidates(ascii_skeleton(folder)))
+            if len(self._folders) >= 50_000:
+                self._folders.clear()  # memory stays flat
+            self._folders[folder] = verdict
+        return verdict
 
     def match(self, change: PathChange) -> tuple[list[Finding], list[ContentCandidate]]:
         """Findings for a changed path, and the content rules that need its blob."""
@@ -106,6 +123,7 @@ class PathMatcher:
 
 
 _ESCAPED = [re.escape(bytes([i])) for i in range(256)]
+_FOLD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ\x00\t:", b"abcdefghijklmnopqrstuvwxyz///")
 
 
 def _trie_regex(words: list[bytes]) -> bytes:
@@ -131,6 +149,9 @@ class RegionFilter:
     def __init__(self, names: frozenset[str], prefixes: tuple[str, ...],
                  suffixes: tuple[str, ...]) -> None:
         lead = [n.encode() + b"/" for n in names] + [p.encode() for p in prefixes]
+        # A symlink's mode starts an ls-tree entry and the meta of a raw diff (after ':'): as
+        # one more word of the same search it costs nothing (where it points is checked too).
+        lead.append(b"120000 ")
         # Compiled lower-case: the region is lowered first (ASCII case folding, in C).
         self._components = re.compile(b"/" + _trie_regex(sorted(set(lead))))
         # A suffix followed by a separator ends some component: a superset of "ends the last
@@ -139,16 +160,19 @@ class RegionFilter:
         self._suffix_needles = ends if len(ends) <= 4 else []
         self._suffixes = re.compile(_trie_regex(ends)) if len(ends) > 4 else None
 
-    def entry_starts(self, region: bytes) -> list[int]:
-        """Offsets of the entries (after the previous NUL) that need a closer look."""
-        # Two replaces, not translate(): replace is memchr-based, several times faster here.
-        low = region.lower().replace(b"\x00", b"/").replace(b"\t", b"/")
+    def entry_starts(self, region: bytes, raw_diff: bool = True) -> list[int]:
+        """Offsets of the entries (after the previous NUL) that need a closer look, in
+        ls-tree output or (`raw_diff`) in `--raw` diff output."""
+        # One pass: ASCII lower case, and NUL, tab and ':' as separators. Extra separators
+        # only make extra candidates; a prefilter may have those.
+        low = region.translate(_FOLD)
         hits = [m.start() for m in self._components.finditer(low)]
         for needle in self._suffix_needles:
             _find_all(low, needle, hits)
         if self._suffixes is not None:
             hits.extend(m.start() for m in self._suffixes.finditer(low))
-        _find_all(region, b"120000 ", hits)  # symlinks: where they point is checked too
+        if raw_diff:  # the new mode of a raw diff entry follows a space
+            _find_all(region, b" 120000 ", hits)
         if not region.isascii():
             _non_ascii_positions(region, hits)
         return sorted({region.rfind(b"\x00", 0, pos + 1) + 1 for pos in hits})

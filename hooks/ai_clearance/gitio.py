@@ -355,7 +355,8 @@ def _tree_region(region: bytes, prefilter: RegionFilter | None,
                  counter: list[int]) -> Iterator[tuple[str, bytes]]:
     counter[0] += region.count(b"\0")
     # Only the entries the filter points at: most chunks have none at all.
-    starts = _entry_starts(region) if prefilter is None else prefilter.entry_starts(region)
+    starts = _entry_starts(region) if prefilter is None else \
+        prefilter.entry_starts(region, raw_diff=False)
     for start in starts:
         end = region.find(b"\0", start)
         meta, _, path = region[start:end].partition(b"\t")

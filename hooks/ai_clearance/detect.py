@@ -163,6 +163,11 @@ class RegionFilter:
     def entry_starts(self, region: bytes, raw_diff: bool = True) -> list[int]:
         """Offsets of the entries (after the previous NUL) that need a closer look, in
         ls-tree output or (`raw_diff`) in `--raw` diff output."""
+        hits = self.hit_positions(region, raw_diff)
+        return sorted({region.rfind(b"\x00", 0, pos + 1) + 1 for pos in hits})
+
+    def hit_positions(self, region: bytes, raw_diff: bool = True) -> list[int]:
+        """Positions inside the entries that need a closer look (unsorted, repeats)."""
         # One pass: ASCII lower case, and NUL, tab and ':' as separators. Extra separators
         # only make extra candidates; a prefilter may have those.
         low = region.translate(_FOLD)
@@ -175,7 +180,7 @@ class RegionFilter:
             _find_all(region, b" 120000 ", hits)
         if not region.isascii():
             _non_ascii_positions(region, hits)
-        return sorted({region.rfind(b"\x00", 0, pos + 1) + 1 for pos in hits})
+        return hits
 
     def any(self, region: bytes) -> bool:
         """Whether any entry of `region` needs a closer look."""

@@ -6,6 +6,7 @@ import io
 import os
 import subprocess
 import sys
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 
 from .errors import GitError
@@ -175,16 +176,9 @@ def _parse_raw(data: bytes, prefilter: RegionFilter | None = None,
 
 
 def _count_raw(data: bytes) -> int:
-    """How many entries `--raw -z` output has (meta and path tokens alternate)."""
-    tokens = data.split(b"\0")
-    count, i = 0, 0
-    while i < len(tokens):
-        if tokens[i].lstrip(b"\n").startswith(b":"):
-            count += 1
-            i += 2
-        else:
-            i += 1
-    return count
+    """How many entries `--raw -z` output has: each is a meta and a path token, both ended
+    by a NUL (neither can hold one), after the separator that follows the message."""
+    return data.lstrip(b"\0\n").count(b"\0") // 2
 
 
 def _identity(name: bytes, email: bytes) -> Identity:
@@ -250,17 +244,41 @@ def stream_commits(repo: Repo, revs: Sequence[str], no_walk: bool = False,
     args.append("--")
     buffer = b""
     for chunk in _stream(repo, args, "log"):
+        seen = max(len(buffer) - len(start), 0)  # no marker starts before this
         buffer += chunk
-        records = buffer.split(start)
-        buffer = records.pop()  # may be incomplete until the stream ends
-        for record in records:
-            if record:
-                yield _parse_commit(record, end, prefilter)
+        # Whole records go on; the last one may be incomplete until the stream ends.
+        cut = max(buffer.rfind(start, seen), 0)
+        if cut > 0:
+            region, buffer = buffer[:cut], buffer[cut:]
+            yield from _parse_records(region, start, end, prefilter)
     if buffer:
-        yield _parse_commit(buffer, end, prefilter)
+        yield from _parse_records(buffer, start, end, prefilter)
 
 
-def _parse_commit(record: bytes, end: bytes, prefilter: RegionFilter | None) -> Commit:
+def _parse_records(region: bytes, start: bytes, end: bytes,
+                   prefilter: RegionFilter | None) -> Iterator[Commit]:
+    """The commits of a run of whole records. The prefilter runs once over the run, not
+    once per commit: only the commits it points into have their paths parsed (it may point
+    into a message too, which costs a closer look, never a miss)."""
+    records = region.split(start)
+    flagged: set[int] | None = None
+    if prefilter is not None:
+        flagged = set()
+        hits = prefilter.hit_positions(region)
+        if hits:
+            offsets, pos = [], 0  # where each record starts in the region
+            for record in records:
+                offsets.append(pos)
+                pos += len(record) + len(start)
+            flagged = {bisect_right(offsets, hit) - 1 for hit in hits}
+    for index, record in enumerate(records):
+        if record:
+            look = flagged is None or index in flagged
+            yield _parse_commit(record, end, prefilter if look else None, paths=look)
+
+
+def _parse_commit(record: bytes, end: bytes, prefilter: RegionFilter | None,
+                  paths: bool = True) -> Commit:
     head, sep, raw = record.partition(end)
     if not sep:
         raise GitError("git log output was cut short")
@@ -275,7 +293,7 @@ def _parse_commit(record: bytes, end: bytes, prefilter: RegionFilter | None) -> 
         committer=_identity(cn, ce),
         mailmap_author=_identity(man, mae),
         message=body.decode("utf-8", "replace"),
-        changes=_parse_raw(raw, prefilter),
+        changes=_parse_raw(raw, prefilter) if paths else (),
         path_count=_count_raw(raw),
     )
 

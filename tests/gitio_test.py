@@ -1,0 +1,92 @@
+"""The commit stream: whole histories read in batches, the path prefilter run once per batch."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from ai_clearance import gitio
+from ai_clearance.catalog import load_catalog
+from ai_clearance.detect import PathMatcher
+from conftest import git
+
+# Paths that must reach the matcher, spread over the history (a symlink, non-ASCII names,
+# an upper-case spelling, a trace folder deep down).
+TRACES = {
+    37: "CLAUDE.md",
+    38: "docs/été/AGENTS.md",
+    420: "src/.Cursor/rules/style.mdc",
+    777: "a/b/c/d/e/f/.gemini/settings.json",
+    1200: "notes/naïve.txt",
+    1500: "link-to-settings",
+}
+
+
+def _history(path: Path, commits: int) -> None:
+    """A linear history with long messages, so that git's output spans many read batches."""
+    git(path.parent, "init", "-q", "-b", "main", str(path))
+    out: list[bytes] = []
+    for n in range(commits):
+        name = TRACES.get(n, f"src/mod{n % 50}/file{n}.py")
+        mode = "120000" if name == "link-to-settings" else "100644"
+        content = b".claude/settings.json" if mode == "120000" else f"{n}\n".encode()
+        message = (f"change {n}\n\n" + "details of the change. " * 40 + "\n").encode()
+        out.append(b"commit refs/heads/main\n")
+        out.append(b"author Jane Dev <jane@example.com> 1700000000 +0000\n")
+        out.append(b"committer Jane Dev <jane@example.com> 1700000000 +0000\n")
+        out.append(b"data %d\n%s\n" % (len(message), message))
+        out.append(b"M %s inline %s\ndata %d\n%s\n" % (mode.encode(), name.encode(),
+                                                       len(content), content))
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=path, input=b"".join(out),
+                   check=True)
+
+
+def test_batched_prefilter_keeps_every_commit_whose_paths_a_rule_may_match(
+        tmp_path: Path) -> None:
+    repo_path = tmp_path / "repo"
+    _history(repo_path, 2000)
+    repo = gitio.discover(str(repo_path))
+    matcher = PathMatcher(load_catalog())
+    with_filter = list(gitio.stream_commits(repo, ["main"], prefilter=matcher.region_filter()))
+    without = list(gitio.stream_commits(repo, ["main"]))
+    assert len(with_filter) == len(without) == 2000
+    assert [c.sha for c in with_filter] == [c.sha for c in without]
+    # Every path the unfiltered stream gives to the matcher with a hit or a candidate is
+    # also in the filtered stream, in the same commit.
+    needed = {(c.sha, ch.path) for c in without for ch in c.changes
+              if any(matcher.match(ch)) or ch.mode == "120000"}
+    kept = {(c.sha, ch.path) for c in with_filter for ch in c.changes}
+    assert needed <= kept
+    assert {path for _, path in needed} >= {"CLAUDE.md", "src/.Cursor/rules/style.mdc",
+                                            "a/b/c/d/e/f/.gemini/settings.json"}
+    assert ("docs/été/AGENTS.md" in {p for _, p in kept}
+            and "link-to-settings" in {p for _, p in kept})
+    # The prefilter is what makes this cheap: most commits keep no paths at all.
+    assert sum(1 for c in with_filter if c.changes) < 100
+    # Counts do not depend on the filter.
+    assert [c.path_count for c in with_filter] == [c.path_count for c in without] == [1] * 2000
+
+
+def test_path_count_counts_merges_and_empty_commits(tmp_path: Path) -> None:
+    repo_path = tmp_path / "repo"
+    git(tmp_path, "init", "-q", "-b", "main", str(repo_path))
+    (repo_path / "a.txt").write_text("a\n", encoding="utf-8")
+    git(repo_path, "add", "a.txt")
+    git(repo_path, "commit", "-q", "-m", "one")
+    git(repo_path, "commit", "-q", "--allow-empty", "-m", "empty")
+    git(repo_path, "checkout", "-q", "-b", "side")
+    (repo_path / "b.txt").write_text("b\n", encoding="utf-8")
+    (repo_path / ":odd\nname").write_text("c\n", encoding="utf-8")
+    git(repo_path, "add", "-A")
+    git(repo_path, "commit", "-q", "-m", "side")
+    git(repo_path, "checkout", "-q", "main")
+    (repo_path / "a.txt").write_text("a2\n", encoding="utf-8")
+    git(repo_path, "commit", "-q", "-am", "main")
+    git(repo_path, "merge", "-q", "--no-edit", "side")
+    repo = gitio.discover(str(repo_path))
+    counts = {c.message.split("\n")[0]: c.path_count for c in gitio.stream_commits(repo, ["main"])}
+    assert counts["one"] == 1
+    assert counts["empty"] == 0
+    assert counts["side"] == 2  # a path that starts with ':' and holds a newline counts once
+    assert counts["main"] == 1
+    assert counts[next(k for k in counts if k.startswith("Merge"))] == 0  # a clean merge

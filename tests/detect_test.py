@@ -107,7 +107,9 @@ def test_long_line_is_matched_in_bounded_pieces() -> None:
 # ------------------------------------------------------------------------ the raw prefilter
 _SEGMENTS = ["src", "a", ".claude", "CLAUDE.md", "AGENTS.md", ".Cursor", "rules", "x.mdc",
              ".aider.tags.cache.v4", "log.jsonl", ".github", "workflows", "ci.yml", "été",
-             "ＣＬＡＵＤＥ.md", "docs", "agents.md", ".clinerules-code", "codex_message", "t"]
+             "ＣＬＡＵＤＥ.md", "docs", "agents.md", ".clinerules-code", "codex_message", "t",
+             ".GITHUB", "Codex_Message", "X.JSONL", "Agents.MD", "notes.md", "a.b.json",
+             "qwen.md.bak", "x.claude", "_message", ".Aider.Tags.Cache.V9", "sweep.yaml"]
 
 
 def _tree_bytes(paths: list[str]) -> bytes:
@@ -137,6 +139,23 @@ def test_region_filter_never_misses_a_path_a_rule_matches(paths: list[str]) -> N
     matching = {p for p in paths if any(matcher.match(PathChange(p, "0" * 40, "100644")))}
     assert matching <= _flagged(paths, _tree_bytes(paths))
     assert matching <= _flagged(paths, _raw_bytes(paths))
+
+
+def test_region_filter_finds_symlinks_wherever_they_are() -> None:
+    """A symlink's target is checked too, so every symlink entry is a candidate, in ls-tree
+    output (mode first, after a NUL) and in raw diffs (the new mode after a space)."""
+    region_filter = PathMatcher(load_catalog()).region_filter()
+    assert region_filter is not None
+    sha = b"0" * 40
+    tree = (b"120000 blob " + sha + b"\tfirst\x00100644 blob " + sha + b"\tplain\0"
+            b"120000 blob " + sha + b"\tsrc/link\0")
+    starts = region_filter.entry_starts(tree, raw_diff=False)
+    assert [tree[s:tree.find(b"\0", s)].partition(b"\t")[2] for s in starts] == \
+        [b"first", b"src/link"]
+    raw = (b"\0\n:000000 120000 " + sha + b" " + sha + b" A\0link\0"
+           b":100644 100644 " + sha + b" " + sha + b" M\0plain\0")
+    assert region_filter.any(raw)
+    assert not region_filter.any(raw.replace(b"120000", b"100644"))
 
 
 def test_region_filter_on_every_path_case() -> None:

@@ -122,43 +122,98 @@ class PathMatcher:
         return findings, [ContentCandidate(change, r) for r in contents]
 
 
-_ESCAPED = [re.escape(bytes([i])) for i in range(256)]
-_FOLD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ\x00\t:", b"abcdefghijklmnopqrstuvwxyz///")
+# A path component starts after one of these (tab: ls-tree puts one before the path) and
+# ends before one of these.
+_LEADING = rb"[/\t\x00]"
+_TRAILING = rb"[/\x00]"
+# The bytes a search for an anchor starts from, by preference. The regex engine skips to
+# the next such byte in C and tries the anchor there; paths hold far fewer of these than of
+# '/' (about one per path, against one per component).
+_KEYS = b"._-"
+
+# A literal, then a lookbehind: (width, body); (0, b"") when there is nothing to look back at.
+_Entry = tuple[bytes, tuple[int, bytes]]
 
 
-def _trie_regex(words: list[bytes]) -> bytes:
-    """A regex alternation of `words` factored as a trie, so that a position is rejected
-    after a few byte comparisons instead of one per word."""
-    if not words:
-        return b"(?!)"
-    if b"" in words:
-        rest = [w for w in words if w]
-        return b"(?:" + _trie_regex(rest) + b")?" if rest else b""
-    groups: dict[int, list[bytes]] = {}
-    for word in words:
-        groups.setdefault(word[0], []).append(word[1:])
-    branches = [_ESCAPED[first] + _trie_regex(tails) for first, tails in sorted(groups.items())]
+def _trie_regex(entries: list[_Entry]) -> bytes:
+    """A regex for entries (`rest`, `leaf`): `rest` literally, '/' standing for the end of
+    a component, then the lookbehind `leaf`. Factored as a trie, so that a position is
+    rejected after a few byte comparisons instead of one per anchor."""
+    ends = {leaf for rest, leaf in entries if not rest}
+    if (0, b"") in ends:
+        return b""  # something ends here unconditionally: a match
+    # Lookbehinds of one width are one lookbehind (the regex engine needs a fixed width).
+    widths: dict[int, list[bytes]] = {}
+    for width, body in sorted(ends):
+        widths.setdefault(width, []).append(body)
+    branches = []
+    groups: dict[int, list[_Entry]] = {}
+    for rest, leaf in entries:
+        if rest:
+            groups.setdefault(rest[0], []).append((rest[1:], leaf))
+    for first, tails in sorted(groups.items()):
+        head = _TRAILING if first == ord("/") else re.escape(bytes([first]))
+        branches.append(head + _trie_regex(tails))
+    branches.extend(b"(?<=" + b"|".join(bodies) + b")" for bodies in widths.values())
     return branches[0] if len(branches) == 1 else b"(?:" + b"|".join(branches) + b")"
+
+
+def _lookbehind(word: bytes) -> tuple[int, bytes]:
+    """A lookbehind asserting that `word` ('/' for component boundaries) ends here."""
+    parts = [(_LEADING if i == 0 else _TRAILING) if byte == ord("/") else
+             re.escape(bytes([byte])) for i, byte in enumerate(word)]
+    return len(word), b"".join(parts)
+
+
+def _anchor_search(key: int, led: list[_Entry], others: list[_Entry]) -> re.Pattern[bytes]:
+    """One search for the anchors that share a key byte. `led`: anchors whose key starts a
+    component (".claude"), tried only after a one-byte look back; `others`: the rest, each
+    confirmed by a lookbehind once the part after the key has matched."""
+    branches = []
+    if led:
+        branches.append(b"(?<=" + _LEADING + re.escape(bytes([key])) + b")" + _trie_regex(led))
+    if others:
+        firsts = {rest[:1] for rest, _ in others}
+        if b"" in firsts:  # an anchor ends at the key: nothing to test ahead
+            branches.append(_trie_regex(others))
+        else:
+            # Most keys in paths start an extension no anchor has: one class test rejects them.
+            if b"/" in firsts:
+                firsts.add(b"\x00")
+            ahead = b"".join(re.escape(first) for first in sorted(firsts))
+            branches.append(b"(?=[" + ahead + b"])" + _trie_regex(others))
+    # Case folded by the engine (ASCII only, as a prefilter needs), inside the group: a key
+    # byte outside it stays a literal the engine can skip to.
+    head = re.escape(bytes([key]))
+    if bytes([key]).isalpha():
+        head = b"(?i:" + head + b")"
+    return re.compile(head + b"(?i:" + b"|".join(branches) + b")")
 
 
 class RegionFilter:
     """Finds, in raw `-z` output of git (NUL-separated paths, a tab before ls-tree paths),
     the entries that could hold a path some rule matches: each needs a rule's anchor as a
-    whole component, or a non-ASCII byte. Everything else is skipped without being parsed."""
+    whole component (or a prefix or suffix of one), a symlink's mode, or a non-ASCII byte.
+    Everything else is skipped without being parsed or copied."""
 
     def __init__(self, names: frozenset[str], prefixes: tuple[str, ...],
                  suffixes: tuple[str, ...]) -> None:
-        lead = [n.encode() + b"/" for n in names] + [p.encode() for p in prefixes]
-        # A symlink's mode starts an ls-tree entry and the meta of a raw diff (after ':'): as
-        # one more word of the same search it costs nothing (where it points is checked too).
-        lead.append(b"120000 ")
-        # Compiled lower-case: the region is lowered first (ASCII case folding, in C).
-        self._components = re.compile(b"/" + _trie_regex(sorted(set(lead))))
-        # A suffix followed by a separator ends some component: a superset of "ends the last
-        # one", which is all a prefilter needs. A few are found faster by bytes.find.
-        ends = sorted({s.encode() + b"/" for s in suffixes})
-        self._suffix_needles = ends if len(ends) <= 4 else []
-        self._suffixes = re.compile(_trie_regex(ends)) if len(ends) > 4 else None
+        words = ([b"/" + n.encode() + b"/" for n in names] + [b"/" + p.encode() for p in prefixes]
+                 + [s.encode() + b"/" for s in suffixes])
+        led: dict[int, list[_Entry]] = {}
+        others: dict[int, list[_Entry]] = {}
+        for word in sorted(set(words)):
+            first = 1 if word.startswith(b"/") else 0
+            at = next((i for i in range(first, len(word)) if word[i] in _KEYS), first)
+            rest = word[at + 1:]
+            if first and at == 1:
+                led.setdefault(word[at], []).append((rest, (0, b"")))
+            else:
+                # Nothing before the key (a suffix that starts with it): nothing to look at.
+                leaf = _lookbehind(word) if at else (0, b"")
+                others.setdefault(word[at], []).append((rest, leaf))
+        self._searches = [_anchor_search(key, led.get(key, []), others.get(key, []))
+                          for key in sorted({*led, *others})]
 
     def entry_starts(self, region: bytes, raw_diff: bool = True) -> list[int]:
         """Offsets of the entries (after the previous NUL) that need a closer look, in
@@ -168,23 +223,24 @@ class RegionFilter:
 
     def hit_positions(self, region: bytes, raw_diff: bool = True) -> list[int]:
         """Positions inside the entries that need a closer look (unsorted, repeats)."""
-        # One pass: ASCII lower case, and NUL, tab and ':' as separators. Extra separators
-        # only make extra candidates; a prefilter may have those.
-        low = region.translate(_FOLD)
-        hits = [m.start() for m in self._components.finditer(low)]
-        for needle in self._suffix_needles:
-            _find_all(low, needle, hits)
-        if self._suffixes is not None:
-            hits.extend(m.start() for m in self._suffixes.finditer(low))
-        if raw_diff:  # the new mode of a raw diff entry follows a space
+        hits: list[int] = []
+        for search in self._searches:
+            hits.extend(m.start() for m in search.finditer(region))
+        # A symlink: where it points is checked too. Its mode starts an ls-tree entry; in a
+        # raw diff the new mode follows a space. (A hit on the NUL before an entry is in it.)
+        if raw_diff:
             _find_all(region, b" 120000 ", hits)
+        else:
+            if region.startswith(b"120000 "):
+                hits.append(0)
+            _find_all(region, b"\x00120000 ", hits)
         if not region.isascii():
             _non_ascii_positions(region, hits)
         return hits
 
     def any(self, region: bytes) -> bool:
         """Whether any entry of `region` needs a closer look."""
-        return bool(self.entry_starts(region))
+        return bool(self.hit_positions(region))
 
 
 def _find_all(data: bytes, needle: bytes, into: list[int]) -> None:

@@ -1,6 +1,6 @@
 """Benchmark ai-clearance against raw git on synthetic repositories built with git fast-import.
 
-    python bench/run.py --quick      # about a minute: 20k commits, a 100k-path tree
+    python bench/run.py --quick      # under a minute: 20k commits, a 100k-path tree
     python bench/run.py              # the targets: 200k commits, a 1M-path tree
 
 Each target runs against its baseline in alternating order; the table shows medians, the

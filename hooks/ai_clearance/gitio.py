@@ -314,8 +314,7 @@ def staged_diff(repo: Repo) -> bytes:
 def staged_changes(raw: bytes, prefilter: RegionFilter | None = None,
                    ) -> tuple[tuple[PathChange, ...], int]:
     """The paths a staged diff (`staged_diff`) adds or changes, and how many it has in all."""
-    # diff-index output is exactly one meta and one path token per entry.
-    return _parse_raw(raw, prefilter), raw.count(b"\0") // 2
+    return _parse_raw(raw, prefilter), _count_raw(raw)
 
 
 class StagedPrefetch:

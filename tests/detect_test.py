@@ -109,7 +109,11 @@ _SEGMENTS = ["src", "a", ".claude", "CLAUDE.md", "AGENTS.md", ".Cursor", "rules"
              ".aider.tags.cache.v4", "log.jsonl", ".github", "workflows", "ci.yml", "été",
              "ＣＬＡＵＤＥ.md", "docs", "agents.md", ".clinerules-code", "codex_message", "t",
              ".GITHUB", "Codex_Message", "X.JSONL", "Agents.MD", "notes.md", "a.b.json",
-             "qwen.md.bak", "x.claude", "_message", ".Aider.Tags.Cache.V9", "sweep.yaml"]
+             "qwen.md.bak", "x.claude", "_message", ".Aider.Tags.Cache.V9", "sweep.yaml",
+             # Disguises: look-alike, full-width and marked letters, a full-width dot and
+             # slash, an invisible character; and non-ASCII names that are nothing.
+             "\u0421LAUDE.md", "ＡＧＥＮＴＳ．ｍｄ", "C\u0301laude.md", ".cl\u200baude",
+             "notes／.claude", "\u0435t\u00e9.md", "日本語", ".gith\u00fcb"]
 
 
 def _tree_bytes(paths: list[str]) -> bytes:

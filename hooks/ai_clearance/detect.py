@@ -193,8 +193,9 @@ def _anchor_search(key: int, led: list[_Entry], others: list[_Entry]) -> re.Patt
 class RegionFilter:
     """Finds, in raw `-z` output of git (NUL-separated paths, a tab before ls-tree paths),
     the entries that could hold a path some rule matches: each needs a rule's anchor as a
-    whole component (or a prefix or suffix of one), a symlink's mode, or a non-ASCII byte.
-    Everything else is skipped without being parsed or copied."""
+    whole component (or a prefix or suffix of one), in its bytes or, for an entry with
+    non-ASCII bytes, in its ASCII skeleton; or a symlink's mode. Everything else is skipped
+    without being parsed or copied."""
 
     def __init__(self, names: frozenset[str], prefixes: tuple[str, ...],
                  suffixes: tuple[str, ...]) -> None:
@@ -235,8 +236,27 @@ class RegionFilter:
                 hits.append(0)
             _find_all(region, b"\x00120000 ", hits)
         if not region.isascii():
-            _non_ascii_positions(region, hits)
+            self._disguised_hits(region, hits)
         return hits
+
+    def _disguised_hits(self, region: bytes, into: list[int]) -> None:
+        """Entries with non-ASCII bytes hold an anchor only in disguise (full-width or
+        look-alike letters, marks, invisible characters): their ASCII skeletons, joined
+        with the NULs kept, get the same searches. A skeleton keeps every ASCII character
+        of what normalization makes of a path, so it misses nothing a rule could match."""
+        positions: list[int] = []
+        _non_ascii_positions(region, positions)
+        starts = sorted({region.rfind(b"\0", 0, pos) + 1 for pos in positions})
+        entries = []
+        for start in starts:
+            end = region.find(b"\0", start)
+            entries.append(region[start:end if end >= 0 else len(region)])
+        text = b"\0".join(entries).decode("utf-8", "surrogateescape")
+        skeleton = b"\0" + ascii_skeleton(text).encode("ascii") + b"\0"
+        for search in self._searches:
+            for match in search.finditer(skeleton):
+                # Normalization never makes or removes a NUL: they still count the entries.
+                into.append(starts[skeleton.count(b"\0", 0, match.start()) - 1])
 
     def any(self, region: bytes) -> bool:
         """Whether any entry of `region` needs a closer look."""

@@ -10,6 +10,7 @@ ratio of the medians and the peak memory (max RSS) of the ai-clearance process.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import random
 import shutil
@@ -32,6 +33,17 @@ TRAILERS = ["Co-Authored-By: Claude <noreply@anthropic.com>",
 WORDS = ["core", "api", "util", "models", "views", "tests", "docs", "src", "lib", "internal",
          "cmd", "pkg", "web", "app", "server", "client"]
 NON_ASCII_WORDS = ["été", "naïve", "données", "größe", "文档"]
+# A reader of `git ls-tree -r -z HEAD` that does nothing with what it reads, in 1 MiB reads
+# through a 1 MiB pipe, as ai-clearance reads it.
+PIPE_READ = """
+import fcntl, os, subprocess
+proc = subprocess.Popen(["git", "ls-tree", "-r", "-z", "HEAD"], stdout=subprocess.PIPE)
+fd = proc.stdout.fileno()
+fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+while os.read(fd, 1 << 20):
+    pass
+raise SystemExit(proc.wait())
+"""
 
 
 def _data(text: str) -> bytes:
@@ -196,34 +208,32 @@ def build_trust_commits(repo: Path, signers: int = 100, approvals: int = 300) ->
     return with_trust, base
 
 
-def own_peak_rss(args: Sequence[str], cwd: Path) -> float:
-    """Peak RSS (MiB) of the ai-clearance process alone, not of the git it runs."""
-    code = ("import resource, sys\nfrom ai_clearance.cli import main\n"
+def own_peak_rss(module: str, args: Sequence[str], cwd: Path) -> float:
+    """Peak RSS (MiB) of one ai-clearance process alone (`module`'s main with `args`), not of
+    the git it runs. Taken from /proc (VmHWM) where there is one: a child's ru_maxrss starts
+    at its parent's RSS when it was forked, so it would report this script's size."""
+    code = (f"import resource, sys\nfrom {module} import main\n"
             "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-            "sys.stderr.write('RSS %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+            "try:\n    with open('/proc/self/status') as status:\n"
+            "        peak = int(status.read().split('VmHWM:')[1].split()[0])\n"
+            "except (OSError, IndexError):\n"
+            "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "sys.stderr.write('RSS %d\\n' % peak)")
     proc = subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True,
                           text=True, check=False)
     lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("RSS ")]
     return int(lines[-1].split()[1]) / 1024 if lines else float("nan")
 
 
-def timed(command: Sequence[str], cwd: Path, stdin: bytes | None = None) -> tuple[float, int]:
-    """Wall time and peak RSS (KiB, the process and the git it waited for) of one run."""
+def timed(command: Sequence[str], cwd: Path) -> float:
+    """Wall time of one run."""
     start = time.perf_counter()
-    with open(os.devnull, "wb") as null:
-        proc = subprocess.Popen(command, cwd=cwd, stdout=null, stderr=subprocess.PIPE,
-                                stdin=subprocess.PIPE if stdin is not None else None)
-        if stdin is not None:
-            assert proc.stdin is not None
-            proc.stdin.write(stdin)
-            proc.stdin.close()
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+    proc = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          check=False)
     elapsed = time.perf_counter() - start
     if proc.returncode not in (0, 1):
-        assert proc.stderr is not None
-        raise SystemExit(f"{command[0]} failed: {proc.stderr.read().decode()[:300]}")
-    return elapsed, usage.ru_maxrss
+        raise SystemExit(f"{command[0]} failed: {proc.stderr.decode()[:300]}")
+    return elapsed
 
 
 @dataclass
@@ -232,7 +242,7 @@ class Row:
     ours: float
     base: float
     baseline: str
-    target: float
+    target: float | None  # None: a reference row, no target
     rss_mib: float
 
     @property
@@ -241,18 +251,17 @@ class Row:
 
 
 def compare(name: str, ours: Sequence[str], base: Sequence[str], cwd: Path, runs: int,
-            target: float, baseline: str, cli_args: Sequence[str] | None = None) -> Row:
+            target: float | None, baseline: str,
+            measured: tuple[str, Sequence[str]] | None = None) -> Row:
+    """Medians of `runs` alternating runs of `ours` and `base`; `measured`: the module and
+    arguments of the ai-clearance process whose peak memory is reported."""
     mine: list[float] = []
     theirs: list[float] = []
-    peak = 0
     for i in range(runs):
         order = [(ours, mine), (base, theirs)]
         for command, into in order if i % 2 == 0 else reversed(order):
-            elapsed, rss = timed(command, cwd)
-            into.append(elapsed)
-            if into is mine:
-                peak = max(peak, rss)
-    rss_mib = own_peak_rss(cli_args, cwd) if cli_args is not None else peak / 1024
+            into.append(timed(command, cwd))
+    rss_mib = own_peak_rss(measured[0], measured[1], cwd) if measured else float("nan")
     return Row(name, statistics.median(mine), statistics.median(theirs), baseline, target,
                rss_mib)
 
@@ -294,11 +303,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     tree_args = ["check", "--tree", "HEAD", "--format", "json"]
     rows = [
         compare("check --history", [aic, *history_args], [*git_log, "main"], history, runs,
-                1.3, "git log (same fields)", history_args),
+                1.3, "git log (same fields)", ("ai_clearance.cli", history_args)),
         compare("check --range", [aic, *range_args], [*git_log, f"{start}..{tip}"], history,
-                runs, 1.3, "git log (same fields)", range_args),
+                runs, 1.3, "git log (same fields)", ("ai_clearance.cli", range_args)),
         compare("check --tree", [aic, *tree_args], ["git", "ls-tree", "-r", "-z", "HEAD"],
-                tree, runs, 1.3, "git ls-tree -r -z", tree_args),
+                tree, runs, 1.3, "git ls-tree -r -z", ("ai_clearance.cli", tree_args)),
+        # What moving git's listing through a pipe costs before any work is done on it:
+        # the baseline writes to /dev/null, every reader pays for the pipe.
+        compare("reading the listing, no work", [sys.executable, "-c", PIPE_READ],
+                ["git", "ls-tree", "-r", "-z", "HEAD"], tree, runs, None,
+                "git ls-tree -r -z"),
     ]
     with_trust, without = build_trust_commits(history)
     approvals_args = ["check", "--range", f"{start}..{tip}", "--format", "json"]
@@ -307,7 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         [aic, *approvals_args, "--trust-ref", without], history,
                         approval_runs, 1.1,
                         "the same check, no approvals",
-                        [*approvals_args, "--trust-ref", with_trust]))
+                        ("ai_clearance.cli", [*approvals_args, "--trust-ref", with_trust])))
     hooks = root / "hooks"
     if not (hooks / ".git").exists():
         subprocess.run(["git", "init", "-q", "-b", "main", str(hooks)], check=True)
@@ -322,18 +336,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     message.write_text("Fix the parser\n\nSigned-off-by: Dev <dev@example.com>\n")
     python = [sys.executable, "-c", "import click"]
     rows.append(compare("ai-clearance-msg", [str(BIN / "ai-clearance-msg"), str(message)],
-                        python, hooks, hook_runs, 1.5, "python -c 'import click'"))
+                        python, hooks, hook_runs, 1.5, "python -c 'import click'",
+                        ("ai_clearance.hook_msg", [str(message)])))
     rows.append(compare("ai-clearance-files (10k staged)", [str(BIN / "ai-clearance-files")],
-                        python, hooks, hook_runs, 1.5, "python -c 'import click'"))
+                        python, hooks, hook_runs, 1.5, "python -c 'import click'",
+                        ("ai_clearance.hook_files", [])))
     print(f"\n{commits} commits, {paths} paths in the tree; medians of {runs} runs "
           f"({approval_runs} for approvals, {hook_runs} for hooks); peak RSS: the "
-          f"ai-clearance process alone for checks, the whole hook process for hooks\n")
+          f"ai-clearance process alone, not the git processes it runs\n")
     print("| target | ai-clearance | baseline | baseline command | ratio | target | peak RSS |")
     print("|---|---|---|---|---|---|---|")
     for row in rows:
-        mark = "ok" if row.ratio <= row.target else "MISSED"
+        if row.target is None:
+            goal = "reference"
+        else:
+            goal = f"<= {row.target}x " + ("ok" if row.ratio <= row.target else "MISSED")
+        memory = "-" if math.isnan(row.rss_mib) else f"{row.rss_mib:.0f} MiB"
         print(f"| {row.name} | {row.ours:.3f} s | {row.base:.3f} s | {row.baseline} | "
-              f"{row.ratio:.2f}x | <= {row.target}x {mark} | {row.rss_mib:.0f} MiB |")
+              f"{row.ratio:.2f}x | {goal} | {memory} |")
     if not args.keep:
         shutil.rmtree(root, ignore_errors=True)
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shlex
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from .catalog import Catalog
 from .model import Coverage, Decision, Finding
@@ -13,7 +13,7 @@ from .values import asdict
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, TextIO
 
 JSON_SCHEMA_VERSION = 1
 _STATUS_ORDER = {"fail": 0, "warn": 1, "cleared": 2, "allowed": 3}
@@ -64,10 +64,16 @@ def _group_key(decision: Decision) -> tuple[str, str]:
     return (f.commit or "", str(f.author) if f.author else "")
 
 
-def render_text(decisions: Sequence[Decision], coverage: Coverage, verdict: str,
-                catalog: Catalog, head: str | None = None) -> str:
-    """A report grouped by commit and author, failing findings first, each with its fix."""
-    lines: list[str] = []
+def write_text(out: TextIO, decisions: Sequence[Decision], coverage: Coverage, verdict: str,
+               catalog: Catalog, head: str | None = None) -> None:
+    """Write a report grouped by commit and author, failing findings first, each with its
+    fix; line by line, so a long report is never held whole."""
+    for line in _text_lines(decisions, coverage, verdict, catalog, head):
+        out.write(line + "\n")
+
+
+def _text_lines(decisions: Sequence[Decision], coverage: Coverage, verdict: str,
+                catalog: Catalog, head: str | None) -> Iterator[str]:
     failing = [d for d in decisions if d.status == "fail"]
     warnings = [d for d in decisions if d.status == "warn"]
     passed = [d for d in decisions if d.status in ("cleared", "allowed")]
@@ -75,38 +81,37 @@ def render_text(decisions: Sequence[Decision], coverage: Coverage, verdict: str,
                          ("Cleared or allowed", passed)):
         if not group:
             continue
-        lines.append(f"{title}:")
+        yield f"{title}:"
         groups: dict[tuple[str, str], list[Decision]] = {}
         for d in group:
             groups.setdefault(_group_key(d), []).append(d)
         for (commit, author), items in groups.items():
             label = f"commit {commit[:12]}" if commit else _source_label(coverage.source)
             who = f"  {printable(author)}" if author else ""
-            lines.append(f"  {label}{who}")
+            yield f"  {label}{who}"
             for d in items:
                 f = d.finding
                 rule = catalog.by_id.get(f.rule)
                 description = rule.description if rule else f.rule
-                lines.append(f"    {f.rule} [{f.severity}] {_assistants(f)}: {description}")
+                yield f"    {f.rule} [{f.severity}] {_assistants(f)}: {description}"
                 where = _where(f)
                 evidence = "" if f.path is not None and f.evidence == printable(f.path) \
                     else f.evidence
-                lines.append("      " + ": ".join(x for x in (where, evidence) if x))
+                yield "      " + ": ".join(x for x in (where, evidence) if x)
                 if d.status in {"fail", "warn"}:
-                    lines.append(f"      fix: {next_step(f, coverage.source, head)}")
+                    yield f"      fix: {next_step(f, coverage.source, head)}"
                 if d.cleared_by:
-                    lines.append(f"      {d.status} by {printable(d.cleared_by)}")
-        lines.append("")
+                    yield f"      {d.status} by {printable(d.cleared_by)}"
+        yield ""
     commands = approval_commands(failing)
     if commands:
-        lines.append("To keep these traces instead, a maintainer signs an approval and commits "
-                     "it to the protected branch:")
-        lines.extend(f"  {command}" for command in commands)
-        lines.append("")
-    lines.extend(_trust_lines(coverage))
+        yield ("To keep these traces instead, a maintainer signs an approval and commits it "
+               "to the protected branch:")
+        yield from (f"  {command}" for command in commands)
+        yield ""
+    yield from _trust_lines(coverage)
     counts = f"{len(failing)} unapproved, {len(warnings)} warnings, {len(passed)} cleared"
-    lines.append(f"ai-clearance: {verdict.upper()}: {counts}. {_coverage_line(coverage)}")
-    return "\n".join(lines) + "\n"
+    yield f"ai-clearance: {verdict.upper()}: {counts}. {_coverage_line(coverage)}"
 
 
 def approval_commands(failing: Sequence[Decision]) -> list[str]:
@@ -202,8 +207,10 @@ def report_data(decisions: Sequence[Decision], coverage: Coverage, verdict: str,
     }
 
 
-def render_json(decisions: Sequence[Decision], coverage: Coverage, verdict: str,
-                head: str | None = None) -> str:
-    """The JSON report, one document, keys in a fixed order."""
+def write_json(out: TextIO, decisions: Sequence[Decision], coverage: Coverage, verdict: str,
+               head: str | None = None) -> None:
+    """Write the JSON report to `out`: one document, keys in a fixed order. Written piece by
+    piece as it is encoded: the whole text of a report with many findings is never held."""
     # ASCII escapes keep paths with undecodable bytes (lone surrogates) valid JSON.
-    return json.dumps(report_data(decisions, coverage, verdict, head), indent=2) + "\n"
+    json.dump(report_data(decisions, coverage, verdict, head), out, indent=2)
+    out.write("\n")

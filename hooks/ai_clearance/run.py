@@ -12,7 +12,7 @@ from .clearance import decide, verdict
 from .errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_PASS, ClearanceError, UsageError
 from .model import Decision, Finding
 from .policy import POLICY_FILE, PYPROJECT, Policy, load_policy, policy_from_texts
-from .report import render_json, render_text, report_data
+from .report import report_data, write_json, write_text
 from .values import replace, value
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
@@ -120,14 +120,14 @@ def check(request: Request, out: TextIO) -> int:
                                  "records_refused": 0, "notes": []}
     outcome = verdict(decisions)
     if request.output_format == "json":
-        out.write(render_json(decisions, result.coverage, outcome, result.head))
+        write_json(out, decisions, result.coverage, outcome, result.head)
     elif request.output_format == "sarif":
         from .report_ci import sarif_text
 
         out.write(sarif_text(report_data(decisions, result.coverage, outcome, result.head),
                              catalog))
     else:
-        out.write(render_text(decisions, result.coverage, outcome, catalog, result.head))
+        write_text(out, decisions, result.coverage, outcome, catalog, result.head)
     return EXIT_FINDINGS if outcome == "fail" else EXIT_PASS
 
 

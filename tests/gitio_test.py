@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from ai_clearance import gitio
 from ai_clearance.catalog import load_catalog
 from ai_clearance.detect import PathMatcher
@@ -90,3 +92,37 @@ def test_path_count_counts_merges_and_empty_commits(tmp_path: Path) -> None:
     assert counts["side"] == 2  # a path that starts with ':' and holds a newline counts once
     assert counts["main"] == 1
     assert counts[next(k for k in counts if k.startswith("Merge"))] == 0  # a clean merge
+
+
+def test_tree_listing_is_read_in_runs_of_whole_entries(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small buffers, so that a listing of a few hundred entries spans many runs and one
+    entry is longer than the whole buffer: the runs still end on entry boundaries and add
+    up to exactly what git printed."""
+    repo_path = tmp_path / "repo"
+    git(tmp_path, "init", "-q", "-b", "main", str(repo_path))
+    names = [f"src/m{n % 7}/file{n}.py" for n in range(300)]
+    names += ["deep/" + "/".join(["x" * 200] * 3) + "/CLAUDE.md", "docs/été.md"]
+    out = [b"commit refs/heads/main\n", b"committer Jane <j@example.com> 1700000000 +0000\n",
+           b"data 4\ntree\n"]
+    for n, name in enumerate(names):
+        out.append(b"M 100644 inline %s\ndata %d\n%d\n" % (name.encode(), len(str(n)) + 1, n))
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=repo_path, input=b"".join(out),
+                   check=True)
+    listing = subprocess.run(["git", "ls-tree", "-r", "-z", "--full-tree", "main"],
+                             cwd=repo_path, capture_output=True, check=True).stdout
+    monkeypatch.setattr(gitio, "_BATCH", 256)
+    monkeypatch.setattr(gitio, "_CHUNK", 256)
+    repo = gitio.discover(str(repo_path))
+    args = ["ls-tree", "-r", "-z", "--full-tree", "main"]
+    runs = list(gitio._entry_runs(repo, args, "ls-tree"))
+    assert len(runs) > 10
+    assert b"".join(runs) == listing
+    assert all(run.endswith(b"\0") for run in runs)
+    assert all(len(run) >= 256 for run in runs[:-1])
+    counter = [0]
+    paths = [path for path, _ in gitio.tree_entries(repo, "main", None, counter)]
+    assert paths == sorted(names) and counter[0] == len(names)
+    matcher = PathMatcher(load_catalog())
+    hits = [path for path, _ in gitio.tree_entries(repo, "main", matcher.region_filter(), [0])]
+    assert names[300] in hits and "docs/été.md" not in hits

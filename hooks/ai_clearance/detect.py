@@ -270,25 +270,20 @@ def _find_all(data: bytes, needle: bytes, into: list[int]) -> None:
         pos = data.find(needle, pos + 1)
 
 
-_ASCII_LEAF = 4096
+_ASCII_BLOCK = 4096
 
 
 def _non_ascii_positions(region: bytes, into: list[int]) -> None:
     """A position inside each NUL-separated entry of `region` that has a non-ASCII byte.
-    Halves are tested with isascii() (word-at-a-time in C), so ASCII stretches are skipped
-    whole and only small stretches are split into entries."""
-    pending = [(0, len(region))]
-    while pending:
-        lo, hi = pending.pop()
-        if region[lo:hi].isascii():
-            continue
-        if hi - lo > _ASCII_LEAF:
-            mid = (lo + hi) // 2
-            pending.append((mid, hi))
-            pending.append((lo, mid))
+    Blocks are tested with isascii() (word-at-a-time in C) and only the blocks that fail are
+    split into entries. (Halving the region instead copies it once per level: on the bench
+    tree, where 1.2% of paths are non-ASCII, that took 0.073 s against 0.053 s.)"""
+    for lo in range(0, len(region), _ASCII_BLOCK):
+        block = region[lo:lo + _ASCII_BLOCK]
+        if block.isascii():
             continue
         offset = lo
-        for piece in region[lo:hi].split(b"\x00"):
+        for piece in block.split(b"\x00"):
             if not piece.isascii():
                 into.append(offset)
             offset += len(piece) + 1

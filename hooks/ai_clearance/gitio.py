@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import subprocess
@@ -195,33 +196,69 @@ def _widen_pipe(fd: int) -> None:
         pass
 
 
-def _stream(repo: Repo, args: Sequence[str], what: str) -> Iterator[bytes]:
-    """Chunks of a git command's stdout as it runs; GitError if it fails."""
+@contextlib.contextmanager
+def _git_output(repo: Repo, args: Sequence[str], what: str) -> Iterator[io.FileIO]:
+    """The unbuffered stdout of a git command while it runs; GitError if it fails."""
     import tempfile  # stderr goes to a file: a full stderr pipe could stall git
 
     with tempfile.TemporaryFile() as errors:
         try:
             proc = subprocess.Popen(["git", *args], cwd=repo.cwd, stdout=subprocess.PIPE,
-                                    stderr=errors, env=_env())
+                                    stderr=errors, env=_env(), bufsize=0)
         except OSError as exc:
             raise GitError(f"cannot run git: {exc.strerror}") from None
-        assert isinstance(proc.stdout, io.BufferedReader)
+        assert isinstance(proc.stdout, io.FileIO)
         _widen_pipe(proc.stdout.fileno())
         try:
-            # read1: take what git has written so far, so git keeps working while we parse;
-            # but gather at least _BATCH bytes, as each batch has a fixed cost to filter.
-            while first := proc.stdout.read1(_CHUNK):
-                parts, size = [first], len(first)
-                while size < _BATCH and (more := proc.stdout.read1(_CHUNK)):
-                    parts.append(more)
-                    size += len(more)
-                yield b"".join(parts)
+            yield proc.stdout
         finally:
             proc.stdout.close()
             code = proc.wait()
         if code != 0:
             errors.seek(0)
             raise GitError(f"git {what} failed: {_first_line(errors.read(4096))}")
+
+
+def _stream(repo: Repo, args: Sequence[str], what: str) -> Iterator[bytes]:
+    """Chunks of a git command's stdout as it runs; GitError if it fails."""
+    with _git_output(repo, args, what) as stdout:
+        # One read takes what git has written so far, so git keeps working while we parse;
+        # but gather at least _BATCH bytes, as each batch has a fixed cost to filter.
+        while first := stdout.read(_CHUNK):
+            parts, size = [first], len(first)
+            while size < _BATCH and (more := stdout.read(_CHUNK)):
+                parts.append(more)
+                size += len(more)
+            yield b"".join(parts)
+
+
+def _entry_runs(repo: Repo, args: Sequence[str], what: str) -> Iterator[bytes]:
+    """Runs of whole NUL-terminated entries of a git command's `-z` output, at least _BATCH
+    bytes each but the last, as git writes them. The pipe is read into one buffer, so each
+    byte is copied once out of the pipe and once into its run, and nowhere else."""
+    buffer = bytearray(_CHUNK + _BATCH)
+    filled = 0
+    with _git_output(repo, args, what) as stdout:
+        while True:
+            with memoryview(buffer) as view:
+                got = stdout.readinto(view[filled:])
+            if not got:
+                break
+            filled += got
+            if filled < _BATCH:
+                continue
+            end = buffer.rfind(b"\0", 0, filled) + 1
+            if end == 0:  # one entry longer than the buffer: make room for the rest of it
+                if filled == len(buffer):
+                    buffer.extend(bytes(len(buffer)))
+                continue
+            with memoryview(buffer) as view:
+                run = bytes(view[:end])
+            buffer[:filled - end] = buffer[end:filled]
+            filled -= end
+            yield run
+    if filled:
+        yield bytes(buffer[:filled]) + (b"" if buffer[filled - 1] == 0 else b"\0")
 
 
 def stream_commits(repo: Repo, revs: Sequence[str], no_walk: bool = False,
@@ -358,14 +395,8 @@ def tree_entries(repo: Repo, rev: str, prefilter: RegionFilter | None,
     git ls-tree (turn a hit into a PathChange with `tree_change`). With `prefilter`, only
     entries it finds something in are yielded; `counter[0]` counts every entry."""
     args = ["ls-tree", "-r", "-z", "--full-tree", "--end-of-options", rev]
-    buffer = b""
-    for chunk in _stream(repo, args, "ls-tree"):
-        data = buffer + chunk
-        cut = data.rfind(b"\0") + 1
-        buffer = data[cut:]
-        yield from _tree_region(data[:cut], prefilter, counter)
-    if buffer:
-        yield from _tree_region(buffer + b"\0", prefilter, counter)
+    for run in _entry_runs(repo, args, "ls-tree"):
+        yield from _tree_region(run, prefilter, counter)
 
 
 def _tree_region(region: bytes, prefilter: RegionFilter | None,

@@ -115,7 +115,7 @@ def test_tree_listing_is_read_in_runs_of_whole_entries(
     monkeypatch.setattr(gitio, "_CHUNK", 256)
     repo = gitio.discover(str(repo_path))
     args = ["ls-tree", "-r", "-z", "--full-tree", "main"]
-    runs = list(gitio._entry_runs(repo, args, "ls-tree"))
+    runs = list(gitio._runs(repo, args, "ls-tree", b"\0", 1))
     assert len(runs) > 10
     assert b"".join(runs) == listing
     assert all(run.endswith(b"\0") for run in runs)
@@ -126,3 +126,20 @@ def test_tree_listing_is_read_in_runs_of_whole_entries(
     matcher = PathMatcher(load_catalog())
     hits = [path for path, _ in gitio.tree_entries(repo, "main", matcher.region_filter(), [0])]
     assert names[300] in hits and "docs/été.md" not in hits
+
+
+def test_commit_stream_survives_records_longer_than_the_buffer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every commit record (about 1 KB of message) is longer than a 512-byte buffer: the
+    stream gives the same commits, paths and counts as with the usual sizes."""
+    repo_path = tmp_path / "repo"
+    _history(repo_path, 60)
+    repo = gitio.discover(str(repo_path))
+    matcher = PathMatcher(load_catalog())
+    usual = list(gitio.stream_commits(repo, ["main"], prefilter=matcher.region_filter()))
+    monkeypatch.setattr(gitio, "_BATCH", 256)
+    monkeypatch.setattr(gitio, "_CHUNK", 256)
+    small = list(gitio.stream_commits(repo, ["main"], prefilter=matcher.region_filter()))
+    assert len(small) == 60
+    assert small == usual
+    assert any(change.path == "CLAUDE.md" for commit in small for change in commit.changes)

@@ -278,6 +278,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # machine's run-to-run noise, so it takes more runs for a steadier median.
     approval_runs = 3 if args.quick else 9
     hook_runs = 7 if args.quick else 15
+    # A tree run lasts under a second, so more of them cost little and steady the median.
+    tree_runs = 3 if args.quick else 11
     root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="aic-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     history, tree = root / f"history-{commits}", root / f"tree-{paths}"
@@ -301,17 +303,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     history_args = ["check", "--history", "--format", "json"]
     range_args = ["check", "--range", f"{start}..{tip}", "--format", "json"]
     tree_args = ["check", "--tree", "HEAD", "--format", "json"]
+    ls_tree = ["git", "ls-tree", "-r", "-z", "HEAD"]
     rows = [
         compare("check --history", [aic, *history_args], [*git_log, "main"], history, runs,
                 1.3, "git log (same fields)", ("ai_clearance.cli", history_args)),
         compare("check --range", [aic, *range_args], [*git_log, f"{start}..{tip}"], history,
                 runs, 1.3, "git log (same fields)", ("ai_clearance.cli", range_args)),
-        compare("check --tree", [aic, *tree_args], ["git", "ls-tree", "-r", "-z", "HEAD"],
-                tree, runs, 1.3, "git ls-tree -r -z", ("ai_clearance.cli", tree_args)),
+        compare("check --tree", [aic, *tree_args], ls_tree, tree, tree_runs, 1.3,
+                "git ls-tree -r -z", ("ai_clearance.cli", tree_args)),
         # What moving git's listing through a pipe costs before any work is done on it:
         # the baseline writes to /dev/null, every reader pays for the pipe.
-        compare("reading the listing, no work", [sys.executable, "-c", PIPE_READ],
-                ["git", "ls-tree", "-r", "-z", "HEAD"], tree, runs, None,
+        compare("reading the listing in Python, no work", [sys.executable, "-c", PIPE_READ],
+                ls_tree, tree, tree_runs, None, "git ls-tree -r -z"),
+        # The same with a reader written in C: what the pipe costs git itself.
+        compare("reading the listing in C (cat), no work",
+                ["sh", "-c", f"{' '.join(ls_tree)} | cat"], ls_tree, tree, tree_runs, None,
                 "git ls-tree -r -z"),
     ]
     with_trust, without = build_trust_commits(history)
@@ -342,8 +348,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         python, hooks, hook_runs, 1.5, "python -c 'import click'",
                         ("ai_clearance.hook_files", [])))
     print(f"\n{commits} commits, {paths} paths in the tree; medians of {runs} runs "
-          f"({approval_runs} for approvals, {hook_runs} for hooks); peak RSS: the "
-          f"ai-clearance process alone, not the git processes it runs\n")
+          f"({tree_runs} for the tree, {approval_runs} for approvals, {hook_runs} for hooks); "
+          "peak RSS: the ai-clearance process alone, not the git processes it runs\n")
     print("| target | ai-clearance | baseline | baseline command | ratio | target | peak RSS |")
     print("|---|---|---|---|---|---|---|")
     for row in rows:

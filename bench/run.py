@@ -77,9 +77,11 @@ class Layout:
 
 
 def history_stream(commits: int, seed: int = 7) -> Iterator[bytes]:
-    """fast-import commands for `commits` commits: edits, renames, merges, 1-5% traces."""
+    """fast-import commands for `commits` commits: edits, renames, merges, symlinks (0.1%),
+    1-5% traces."""
     rng = random.Random(seed)
     layout = Layout(rng, 8)
+    links = random.Random(seed + 1)  # its own, so the rest is as it was without symlinks
     live: list[str] = []
     stamp = 1_700_000_000
     main_tip = 0
@@ -100,6 +102,11 @@ def history_stream(commits: int, seed: int = 7) -> Iterator[bytes]:
         elif roll < 0.022:
             lines.append(b"M 100644 inline .github/workflows/ai.yml\n" + _data(
                 f"jobs:\n  a:\n    steps:\n      - uses: anthropics/claude-code-action@v{i}\n"))
+        elif roll < 0.023 and live:
+            # A symlink to a file elsewhere: the check reads where each new one points.
+            folder = links.choice(live).rpartition("/")[0]
+            lines.append(f"M 120000 inline {folder}/link{i}\n".encode()
+                         + _data(f"../{links.choice(live)}"))
         for _ in range(rng.randint(1, 3)):
             if live and rng.random() < 0.05:
                 old = live.pop(rng.randrange(len(live)))
@@ -131,8 +138,11 @@ def history_stream(commits: int, seed: int = 7) -> Iterator[bytes]:
 
 
 def tree_stream(paths: int, seed: int = 11) -> Iterator[bytes]:
-    """One commit whose tree holds `paths` files (a few of them traces)."""
+    """One commit whose tree holds `paths` entries (a few of them traces): mostly files, one
+    in a hundred executable, one in two thousand a symlink to a sibling (each is read, as a
+    symlink may point at an assistant's files), and a submodule."""
     layout = Layout(random.Random(seed), 10)
+    rng = random.Random(seed + 1)  # its own: the paths stay those of a tree of files alone
     yield b"blob\nmark :1\n" + _data("x")
     yield (b"commit refs/heads/main\nmark :2\nauthor A <a@example.com> 1700000000 +0000\n"
            b"committer A <a@example.com> 1700000000 +0000\n" + _data("big tree"))
@@ -142,9 +152,16 @@ def tree_stream(paths: int, seed: int = 11) -> Iterator[bytes]:
         if path in seen:
             continue
         seen.add(path)
-        yield f"M 100644 :1 {path}\n".encode()
+        roll = rng.random()
+        if roll < 0.0005:
+            target = f"../{rng.choice(WORDS)}/{rng.choice(WORDS)}{rng.randrange(1000)}.py"
+            yield f"M 120000 inline {path}\n".encode() + _data(target)
+        else:
+            yield f"M {'100755' if roll < 0.0105 else '100644'} :1 {path}\n".encode()
     for trace in TRACE_FILES:
         yield f"M 100644 :1 deep/{trace}\n".encode()
+    yield b"M 120000 inline deep/tools/agent.json\n" + _data("/home/dev/.claude/settings.json")
+    yield b"M 160000 " + b"5" * 40 + b" vendor/lib\n"
     yield b"\n"
 
 

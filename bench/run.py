@@ -321,6 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     range_args = ["check", "--range", f"{start}..{tip}", "--format", "json"]
     tree_args = ["check", "--tree", "HEAD", "--format", "json"]
     ls_tree = ["git", "ls-tree", "-r", "-z", "HEAD"]
+    ls_tree_cat = ["sh", "-c", f"{' '.join(ls_tree)} | cat"]
     rows = [
         compare("check --history", [aic, *history_args], [*git_log, "main"], history, runs,
                 1.3, "git log (same fields)", ("ai_clearance.cli", history_args)),
@@ -333,9 +334,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         compare("reading the listing in Python, no work", [sys.executable, "-c", PIPE_READ],
                 ls_tree, tree, tree_runs, None, "git ls-tree -r -z"),
         # The same with a reader written in C: what the pipe costs git itself.
-        compare("reading the listing in C (cat), no work",
-                ["sh", "-c", f"{' '.join(ls_tree)} | cat"], ls_tree, tree, tree_runs, None,
-                "git ls-tree -r -z"),
+        compare("reading the listing in C (cat), no work", ls_tree_cat, ls_tree, tree,
+                tree_runs, None, "git ls-tree -r -z"),
+        # The check against git printing the same listing to a reader rather than /dev/null.
+        compare("check --tree, baseline into a pipe", [aic, *tree_args], ls_tree_cat, tree,
+                tree_runs, None,
+                "git ls-tree -r -z, into cat"),
     ]
     with_trust, without = build_trust_commits(history)
     approvals_args = ["check", "--range", f"{start}..{tip}", "--format", "json"]

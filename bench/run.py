@@ -139,8 +139,8 @@ def history_stream(commits: int, seed: int = 7) -> Iterator[bytes]:
 
 def tree_stream(paths: int, seed: int = 11) -> Iterator[bytes]:
     """One commit whose tree holds `paths` entries (a few of them traces): mostly files, one
-    in a hundred executable, one in two thousand a symlink to a sibling (each is read, as a
-    symlink may point at an assistant's files), and a submodule."""
+    in a hundred executable, one in two thousand a symlink to a file elsewhere (each is read,
+    as a symlink may point at an assistant's files), and a submodule."""
     layout = Layout(random.Random(seed), 10)
     rng = random.Random(seed + 1)  # its own: the paths stay those of a tree of files alone
     yield b"blob\nmark :1\n" + _data("x")
@@ -338,8 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 tree_runs, None, "git ls-tree -r -z"),
         # The check against git printing the same listing to a reader rather than /dev/null.
         compare("check --tree, baseline into a pipe", [aic, *tree_args], ls_tree_cat, tree,
-                tree_runs, None,
-                "git ls-tree -r -z, into cat"),
+                tree_runs, None, "git ls-tree -r -z, into cat"),
     ]
     with_trust, without = build_trust_commits(history)
     approvals_args = ["check", "--range", f"{start}..{tip}", "--format", "json"]

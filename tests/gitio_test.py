@@ -10,6 +10,7 @@ import pytest
 from ai_clearance import gitio
 from ai_clearance.catalog import load_catalog
 from ai_clearance.detect import PathMatcher
+from ai_clearance.errors import GitError
 from conftest import git
 
 # Paths that must reach the matcher, spread over the history (a symlink, non-ASCII names,
@@ -143,3 +144,32 @@ def test_commit_stream_survives_records_longer_than_the_buffer(
     assert len(small) == 60
     assert small == usual
     assert any(change.path == "CLAUDE.md" for commit in small for change in commit.changes)
+
+
+def test_blobs_are_read_in_order_whatever_the_reader_leaves(tmp_path: Path) -> None:
+    """All questions go to git at once: answers still pair with their blobs when the
+    reader skips some blobs' lines, reads others in part, and stops before the end."""
+    repo_path = tmp_path / "repo"
+    git(tmp_path, "init", "-q", "-b", "main", str(repo_path))
+    contents = [(f"blob {n}\n" * (n % 5 + 1) + "x" * (n * 997 % 300_000)).encode()
+                for n in range(400)]
+    shas = []
+    for content in contents:
+        out = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo_path,
+                             input=content, capture_output=True, check=True).stdout
+        shas.append(out.strip())
+    repo = gitio.discover(str(repo_path))
+    seen = []
+    stream = gitio.read_blobs(repo, [sha.decode() for sha in shas])
+    for number, (sha, lines) in enumerate(stream):
+        assert sha == shas[number].decode()
+        if number % 3 == 0:
+            seen.append(next(lines))  # one line, the rest drained
+        elif number % 3 == 1:
+            assert b"\n".join(lines) == contents[number].rstrip(b"\n")
+        if number == 300:
+            break
+    stream.close()  # git, still answering, stops on the closed pipe
+    assert seen == [b"blob %d" % n for n in range(0, 301, 3)]
+    with pytest.raises(GitError, match="does not have it"):
+        list(gitio.read_blobs(repo, [shas[0].decode(), "0" * 40]))

@@ -463,6 +463,8 @@ def read_blobs(repo: Repo, shas: Sequence[str]) -> Iterator[tuple[str, Iterator[
     have is a GitError (fail closed: the unreadable file may be the trace)."""
     if not shas:
         return
+    import threading
+
     try:
         proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=repo.cwd,
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -470,10 +472,12 @@ def read_blobs(repo: Repo, shas: Sequence[str]) -> Iterator[tuple[str, Iterator[
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror}") from None
     assert proc.stdin is not None and proc.stdout is not None
+    # All the questions at once, from a thread: a round trip per blob cost more than
+    # reading it (0.04 s for 500 symlinks), and git may answer faster than we ask.
+    asking = threading.Thread(target=_ask, args=(proc.stdin, shas), daemon=True)
+    asking.start()
     try:
         for sha in shas:
-            proc.stdin.write(sha.encode("ascii") + b"\n")
-            proc.stdin.flush()
             parts = proc.stdout.readline().split()
             if len(parts) != 3 or not parts[2].isdigit():
                 raise GitError(f"cannot read object {sha}: the repository does not have it")
@@ -481,9 +485,17 @@ def read_blobs(repo: Repo, shas: Sequence[str]) -> Iterator[tuple[str, Iterator[
             yield sha, reader.lines()
             reader.drain()
     finally:
-        proc.stdin.close()
-        proc.stdout.close()
+        proc.stdout.close()  # a git still answering stops on the closed pipe
+        asking.join()
         proc.wait()
+
+
+def _ask(stdin: IO[bytes], shas: Sequence[str]) -> None:
+    try:
+        with stdin:
+            stdin.write("".join(f"{sha}\n" for sha in shas).encode("ascii"))
+    except (BrokenPipeError, ValueError):
+        pass  # the reader stopped first: git has gone
 
 
 def read_small_files(repo: Repo, rev: str, paths: Sequence[str],

@@ -153,16 +153,16 @@ def test_blobs_are_read_in_order_whatever_the_reader_leaves(tmp_path: Path) -> N
     git(tmp_path, "init", "-q", "-b", "main", str(repo_path))
     contents = [(f"blob {n}\n" * (n % 5 + 1) + "x" * (n * 997 % 300_000)).encode()
                 for n in range(400)]
-    shas = []
-    for content in contents:
-        out = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo_path,
-                             input=content, capture_output=True, check=True).stdout
-        shas.append(out.strip())
+    files = []
+    for number, content in enumerate(contents):
+        files.append(tmp_path / f"blob{number}")
+        files[-1].write_bytes(content)
+    shas = git(repo_path, "hash-object", "-w", "--", *map(str, files)).stdout.split()
     repo = gitio.discover(str(repo_path))
     seen = []
-    stream = gitio.read_blobs(repo, [sha.decode() for sha in shas])
+    stream = gitio.read_blobs(repo, shas)
     for number, (sha, lines) in enumerate(stream):
-        assert sha == shas[number].decode()
+        assert sha == shas[number]
         if number % 3 == 0:
             seen.append(next(lines))  # one line, the rest drained
         elif number % 3 == 1:
@@ -172,4 +172,4 @@ def test_blobs_are_read_in_order_whatever_the_reader_leaves(tmp_path: Path) -> N
     stream.close()  # git, still answering, stops on the closed pipe
     assert seen == [b"blob %d" % n for n in range(0, 301, 3)]
     with pytest.raises(GitError, match="does not have it"):
-        list(gitio.read_blobs(repo, [shas[0].decode(), "0" * 40]))
+        list(gitio.read_blobs(repo, [shas[0], "0" * 40]))

@@ -64,18 +64,20 @@ class Lazy:
 def glob_anchor(glob: str) -> tuple[str, str] | None:
     """A cheap necessary condition for a glob, case-folded: ("name", c) when some path
     component must equal c, ("prefix", p) or ("suffix", s) for the last wildcard component;
-    None when the glob has no such anchor."""
+    None when the glob has no such anchor. Of several, one with a '.' is taken: the scan of
+    git's output searches for anchors from their '.' (most have one), and an anchor without
+    one costs a pass of its own over every byte of the listing."""
     parts = [p for p in glob.casefold().split("/") if p != "**"]
-    for part in parts:
-        if part and not any(ch in part for ch in "*?["):
-            return ("name", part)
+    found: list[tuple[str, str]] = [
+        ("name", part) for part in parts if part and not any(ch in part for ch in "*?[")]
     last = parts[-1] if parts else ""
     if last.startswith("*") and not any(ch in last[1:] for ch in "*?["):
-        return ("suffix", last[1:])
-    head = re.match(r"[^*?\[]+", last)
-    if head:
-        return ("prefix", head.group(0))
-    return None
+        found.append(("suffix", last[1:]))
+    else:
+        head = re.match(r"[^*?\[]+", last)
+        if head:
+            found.append(("prefix", head.group(0)))
+    return next((a for a in found if "." in a[1]), found[0] if found else None)
 
 
 @value

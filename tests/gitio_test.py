@@ -116,7 +116,7 @@ def test_tree_listing_is_read_in_runs_of_whole_entries(
     monkeypatch.setattr(gitio, "_CHUNK", 256)
     repo = gitio.discover(str(repo_path))
     args = ["ls-tree", "-r", "-z", "--full-tree", "main"]
-    runs = list(gitio._runs(repo, args, "ls-tree", b"\0", 1))
+    runs = list(gitio._runs(gitio._git_output(repo, args, "ls-tree"), b"\0", 1))
     assert len(runs) > 10
     assert b"".join(runs) == listing
     assert all(run.endswith(b"\0") for run in runs)

@@ -1,5 +1,5 @@
 """`python -m ai_clearance`."""
 
-from .cli import main
+from .entry import main
 
 raise SystemExit(main())

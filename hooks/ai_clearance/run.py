@@ -10,6 +10,7 @@ from . import gitio, scan, trustfiles
 from .catalog import Catalog, load_catalog
 from .clearance import decide, verdict
 from .errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_PASS, ClearanceError, UsageError
+from .listing import started_tree_listing
 from .model import Decision, Finding
 from .policy import POLICY_FILE, PYPROJECT, Policy, load_policy, policy_from_texts
 from .report import report_data, write_json, write_text
@@ -200,7 +201,8 @@ def _scan_repo(repo: gitio.Repo, catalog: Catalog, request: Request,
         return scan.scan_revs(repo, catalog, list(request.revs), request.argument or "",
                               ignored, allow_empty=request.allow_empty)
     if request.source == "tree":
-        return scan.scan_tree(repo, catalog, request.argument or "HEAD")
+        rev = request.argument or "HEAD"
+        return scan.scan_tree(repo, catalog, rev, started_tree_listing(request.cwd, rev))
     if request.source == "history":
         return scan.scan_history(repo, catalog, request.all_refs, ignored)
     raise UsageError(f"unknown source {request.source}")

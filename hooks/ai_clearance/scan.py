@@ -17,6 +17,7 @@ from .detect import (
     first_content_matches,
 )
 from .errors import GitError, UsageError
+from .listing import TreeListing
 from .model import Commit, Coverage, Finding, Identity, PathChange
 from .normalize import printable
 from .trustfiles import tokens_in_message
@@ -289,21 +290,24 @@ def scan_history(repo: gitio.Repo, catalog: Catalog, all_refs: bool,
     return Scan(findings, coverage, tokens=tokens)
 
 
-def scan_tree(repo: gitio.Repo, catalog: Catalog, rev: str) -> Scan:
-    """Every path in the tree of `rev` (a commit or a tree)."""
+def scan_tree(repo: gitio.Repo, catalog: Catalog, rev: str,
+              started: TreeListing | None = None) -> Scan:
+    """Every path in the tree of `rev` (a commit or a tree), from the listing `started` for it
+    if there is one."""
     coverage = Coverage(source="tree", range=rev)
     if rev.startswith("-"):
         raise UsageError(f"not a revision: {rev}")
     pending = _Pending()
     matcher = PathMatcher(catalog)
-    hits: list[PathChange] = []
+    findings: list[Finding] = []
     counter = [0]
-    for path, meta in gitio.tree_entries(repo, rev, matcher.region_filter(), counter):
-        # Most paths have no anchor of any rule: test that before building anything.
+    for path, meta in gitio.tree_entries(repo, rev, matcher.region_filter(), counter, started):
+        # Most paths have no anchor of any rule: test that before building anything. The
+        # rest is matched here, while git is still listing, not after it.
         if meta.startswith(b"120000") or matcher.might_match(path):
-            hits.append(gitio.tree_change(path, meta))
+            findings.extend(_path_findings(matcher, [gitio.tree_change(path, meta)], pending,
+                                           None, None, coverage))
     coverage.paths_scanned = counter[0]
-    findings = _path_findings(matcher, hits, pending, None, None, coverage)
     findings.extend(_content_findings(repo, pending, coverage, matcher))
     return Scan(findings, coverage)
 

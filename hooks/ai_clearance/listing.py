@@ -1,0 +1,167 @@
+"""The environment every git that ai-clearance runs gets, and the one git a tree check starts
+before anything else: its listing. This module imports nothing heavier than `os`, so that the
+`ai-clearance` command can start that git in its first milliseconds (see entry.py)."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from .errors import GitError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from contextlib import AbstractContextManager
+
+_ENV_OVERRIDES = {
+    # Never take locks or refresh the index: a check must not write to the repository.
+    "GIT_OPTIONAL_LOCKS": "0",
+    "GIT_TERMINAL_PROMPT": "0",
+    "LC_ALL": "C",
+}
+LS_TREE = ("ls-tree", "-r", "-z", "--full-tree", "--end-of-options")
+# When the reader has caught up with git, it waits this long before it looks again.
+LET_GIT_AHEAD = 0.002
+# The listing file is freed behind the reader in steps of this size.
+_FREE_STEP = 4 << 20
+
+
+def git_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(_ENV_OVERRIDES)
+    return env
+
+
+def first_line(data: bytes) -> str:
+    """The first non-empty line of git's stderr, without its "fatal: " or "error: "."""
+    for raw in data.decode("utf-8", "replace").splitlines():
+        line = raw.strip()
+        if line:
+            return line.removeprefix("fatal: ").removeprefix("error: ")
+    return "no message"
+
+
+class TreeListing:
+    """`git ls-tree` of a tree check, started before the check's imports and policy load
+    (about 0.1 s), and written into a memory file rather than a pipe: git never waits for
+    the check, neither while Python starts nor on a full pipe later. The check follows git
+    through the file (they share its offset) and frees what it has read, so the file holds
+    only what git is ahead. Linux only (memfd); elsewhere the check lists the tree itself."""
+
+    def __init__(self, cwd: str, rev: str) -> None:
+        self.cwd = cwd
+        self.rev = rev
+        self._file = os.memfd_create("ai-clearance-ls-tree", os.MFD_CLOEXEC)
+        self._errors = os.memfd_create("ai-clearance-ls-tree-errors", os.MFD_CLOEXEC)
+        try:
+            # posix_spawn, not subprocess: importing subprocess would cost more than this.
+            self._pid = os.posix_spawnp(
+                "git", ["git", "-C", cwd, *LS_TREE, rev], git_env(),
+                file_actions=[(os.POSIX_SPAWN_DUP2, self._file, 1),
+                              (os.POSIX_SPAWN_DUP2, self._errors, 2)])
+        except OSError:
+            self._close()
+            raise
+        self._code: int | None = None
+        self._read = 0
+        self._freed = 0
+        self._ended = False
+
+    def readinto(self, view: memoryview) -> int:
+        """Read what git has written into `view`, like a pipe: wait while git writes."""
+        while True:
+            written = os.lseek(self._file, 0, os.SEEK_CUR)
+            if self._read < written:
+                got = os.preadv(self._file, [view[:written - self._read]], self._read)
+                self._read += got
+                if self._read - self._freed >= _FREE_STEP:
+                    self._free_read()
+                return got
+            if self._ended:
+                return 0
+            # Git's exit comes after its last write: one more look then finds everything.
+            self._ended = self._exit_code(wait=False) is not None
+            if not self._ended:
+                time.sleep(LET_GIT_AHEAD)
+
+    def _free_read(self) -> None:
+        import mmap
+
+        end = self._read & ~(mmap.ALLOCATIONGRANULARITY - 1)
+        with mmap.mmap(self._file, end - self._freed, offset=self._freed) as read:
+            read.madvise(mmap.MADV_REMOVE)
+        self._freed = end
+
+    def _exit_code(self, wait: bool) -> int | None:
+        if self._code is None:
+            pid, status = os.waitpid(self._pid, 0 if wait else os.WNOHANG)
+            if pid:
+                self._code = os.waitstatus_to_exitcode(status)
+        return self._code
+
+    def output(self) -> AbstractContextManager[TreeListing]:
+        """The listing while it is read; GitError if git fails."""
+        import contextlib
+
+        @contextlib.contextmanager
+        def reading() -> Iterator[TreeListing]:
+            try:
+                yield self
+            finally:
+                self._stop()
+                message = os.pread(self._errors, 4096, 0)
+                self._close()
+            if self._code != 0:
+                raise GitError(f"git ls-tree failed: {first_line(message)}")
+
+        return reading()
+
+    def cancel(self) -> None:
+        """Stop git and free the listing, when the check ended before it read it."""
+        if self._file >= 0:
+            self._stop()
+            self._close()
+
+    def _stop(self) -> None:
+        if self._exit_code(wait=False) is None:  # the reading stopped early: so does git
+            import signal
+
+            os.kill(self._pid, signal.SIGKILL)
+        self._exit_code(wait=True)
+
+    def _close(self) -> None:
+        os.close(self._file)
+        os.close(self._errors)
+        self._file = self._errors = -1
+
+
+_started: list[TreeListing] = []
+
+
+def start_tree_listing(cwd: str, rev: str) -> None:
+    """Start listing the tree of `rev` for a tree check run from `cwd`, which takes it with
+    `started_tree_listing`. Nothing is started where there is no memfd, and any error is
+    left for the check itself to meet and report."""
+    if not hasattr(os, "memfd_create") or not hasattr(os, "posix_spawnp"):
+        return
+    try:
+        listing = TreeListing(cwd, rev)
+    except OSError:
+        return  # the check lists the tree itself, and reports what fails
+    _started.append(listing)
+
+
+def started_tree_listing(cwd: str, rev: str) -> TreeListing | None:
+    """The listing started for a tree check of `rev` from `cwd`, if there is one."""
+    for listing in _started:
+        if (listing.cwd, listing.rev) == (cwd, rev):
+            _started.remove(listing)
+            return listing
+    return None
+
+
+def stop_tree_listings() -> None:
+    """Stop the listings no check took."""
+    while _started:
+        _started.pop().cancel()

@@ -36,6 +36,7 @@ def test_a_plain_tree_check_starts_its_listing(args: list[str],
     ["check", "--tree", "HEAD", "--history"],     # two sources: click refuses it
     ["check", "--tree", "HEAD", "--staged"],
     ["check", "--tree", "--help"],                # a value that is an option
+    ["check", "--tree="],                         # empty: click's own reading decides
     ["check", "--tree", "HEAD", "--help"],
     ["check", "--tree", "HEAD", "--bogus"],
     ["check", "--tree", "HEAD", "-Cdir"],

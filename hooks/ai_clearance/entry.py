@@ -36,7 +36,7 @@ def tree_check(args: Sequence[str]) -> tuple[str, str] | None:
             return None  # --help, a typo, `--`, -CDIR: not worth guessing at
         i += 1
     trees, directories = given.get("--tree", []), given.get("-C", ["."])
-    if len(trees) != 1 or len(directories) != 1 or trees[0].startswith("-") \
+    if len(trees) != 1 or len(directories) != 1 or trees[0][:1] in ("", "-") \
             or any(source in given for source in _OTHER_SOURCES):
         return None
     return directories[0], trees[0]

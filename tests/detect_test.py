@@ -113,7 +113,9 @@ _SEGMENTS = ["src", "a", ".claude", "CLAUDE.md", "AGENTS.md", ".Cursor", "rules"
              # Disguises: look-alike, full-width and marked letters, a full-width dot and
              # slash, an invisible character; and non-ASCII names that are nothing.
              "\u0421LAUDE.md", "ＡＧＥＮＴＳ．ｍｄ", "C\u0301laude.md", ".cl\u200baude",
-             "notes／.claude", "\u0435t\u00e9.md", "日本語", ".gith\u00fcb"]
+             "notes／.claude", "\u0435t\u00e9.md", "日本語", ".gith\u00fcb",
+             # A tab inside a name (the search skips an ls-tree entry's header up to a tab).
+             "a\tb", "x\tＬＯＧ．jsonl", "y\tlog.jsonl"]
 
 
 def _tree_bytes(paths: list[str]) -> bytes:
@@ -125,13 +127,13 @@ def _raw_bytes(paths: list[str]) -> bytes:
     return b"\0\n" + b"".join(meta + b"\0" + p.encode() + b"\0" for p in paths)
 
 
-def _flagged(paths: list[str], data: bytes) -> set[str]:
+def _flagged(paths: list[str], data: bytes, tree: bool) -> set[str]:
     region_filter = PathMatcher(load_catalog()).region_filter()
     assert region_filter is not None
     flagged = set()
-    for start in region_filter.entry_starts(data):
+    for start in region_filter.entry_starts(data, raw_diff=not tree):
         entry = data[start:data.find(b"\0", start)]
-        flagged.add(entry.partition(b"\t")[2].decode() if b"\t" in entry else entry.decode())
+        flagged.add(entry.partition(b"\t")[2].decode() if tree else entry.decode())
     return flagged
 
 
@@ -141,8 +143,16 @@ def _flagged(paths: list[str], data: bytes) -> set[str]:
 def test_region_filter_never_misses_a_path_a_rule_matches(paths: list[str]) -> None:
     matcher = PathMatcher(load_catalog())
     matching = {p for p in paths if any(matcher.match(PathChange(p, "0" * 40, "100644")))}
-    assert matching <= _flagged(paths, _tree_bytes(paths))
-    assert matching <= _flagged(paths, _raw_bytes(paths))
+    assert matching <= _flagged(paths, _tree_bytes(paths), tree=True)
+    assert matching <= _flagged(paths, _raw_bytes(paths), tree=False)
+
+
+def test_a_disguised_anchor_before_a_tab_is_found_in_both_formats() -> None:
+    """An ls-tree entry's header ends at its first tab and is skipped; in a raw diff the
+    whole entry is the path, and a tab in it hides nothing before it."""
+    paths = [".cl\u200baude/a\tb", "ＣＬＡＵＤＥ.md/x\ty"]
+    assert _flagged(paths, _tree_bytes(paths), tree=True) == set(paths)
+    assert _flagged(paths, _raw_bytes(paths), tree=False) == set(paths)
 
 
 def test_region_filter_finds_symlinks_wherever_they_are() -> None:
@@ -167,8 +177,8 @@ def test_region_filter_on_every_path_case() -> None:
     matcher = PathMatcher(load_catalog())
     matching = {p for p in paths if any(matcher.match(PathChange(p, "0" * 40, "100644")))}
     assert len(matching) > 80
-    assert matching <= _flagged(paths, _tree_bytes(paths))
-    assert "src/claude_client.py" not in _flagged(paths, _tree_bytes(paths))
+    assert matching <= _flagged(paths, _tree_bytes(paths), tree=True)
+    assert "src/claude_client.py" not in _flagged(paths, _tree_bytes(paths), tree=True)
 
 
 _MESSAGE_TEXTS = [c["text"] for c in CASES.get("message", [])]

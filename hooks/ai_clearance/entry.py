@@ -43,15 +43,12 @@ def tree_check(args: Sequence[str]) -> tuple[str, str] | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from . import listing  # os and time only: the git it starts need not wait for the rest
+
     args = list(sys.argv[1:] if argv is None else argv)
     tree = tree_check(args)
-    if tree is None:
-        from .cli import main as cli_main
-
-        return cli_main(args)
-    from . import listing
-
-    listing.start_tree_listing(*tree)
+    if tree is not None:
+        listing.start_tree_listing(*tree)
     try:
         from .cli import main as cli_main
 

@@ -299,14 +299,13 @@ def scan_tree(repo: gitio.Repo, catalog: Catalog, rev: str,
         raise UsageError(f"not a revision: {rev}")
     pending = _Pending()
     matcher = PathMatcher(catalog)
-    findings: list[Finding] = []
     counter = [0]
-    for path, meta in gitio.tree_entries(repo, rev, matcher.region_filter(), counter, started):
-        # Most paths have no anchor of any rule: test that before building anything. The
-        # rest is matched here, while git is still listing, not after it.
-        if meta.startswith(b"120000") or matcher.might_match(path):
-            findings.extend(_path_findings(matcher, [gitio.tree_change(path, meta)], pending,
-                                           None, None, coverage))
+    entries = gitio.tree_entries(repo, rev, matcher.region_filter(), counter, started)
+    # Most paths have no anchor of any rule: test that before building anything. The rest is
+    # matched as it comes, while git is still listing.
+    hits = (gitio.tree_change(path, meta) for path, meta in entries
+            if meta.startswith(b"120000") or matcher.might_match(path))
+    findings = _path_findings(matcher, hits, pending, None, None, coverage)
     coverage.paths_scanned = counter[0]
     findings.extend(_content_findings(repo, pending, coverage, matcher))
     return Scan(findings, coverage)

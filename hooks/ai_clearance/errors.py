@@ -31,3 +31,9 @@ class GitError(ClearanceError):
     """git failed, or the history needed is not there (fail closed)."""
 
     exit_code = EXIT_GIT
+
+
+class OutputError(ClearanceError):
+    """The report could not be written: its reader closed the pipe, or the disk is full."""
+
+    exit_code = EXIT_USAGE

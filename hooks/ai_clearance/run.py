@@ -9,7 +9,14 @@ from collections.abc import Callable, Sequence
 from . import gitio, scan, trustfiles
 from .catalog import Catalog, load_catalog
 from .clearance import decide, verdict
-from .errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_PASS, ClearanceError, UsageError
+from .errors import (
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    EXIT_PASS,
+    ClearanceError,
+    OutputError,
+    UsageError,
+)
 from .listing import started_tree_listing
 from .model import Decision, Finding
 from .policy import POLICY_FILE, PYPROJECT, Policy, load_policy, policy_from_texts
@@ -120,15 +127,20 @@ def check(request: Request, out: TextIO) -> int:
                                  "approvals_active": 0, "tokens_active": 0,
                                  "records_refused": 0, "notes": []}
     outcome = verdict(decisions)
-    if request.output_format == "json":
-        write_json(out, decisions, result.coverage, outcome, result.head)
-    elif request.output_format == "sarif":
-        from .report_ci import sarif_text
+    try:
+        if request.output_format == "json":
+            write_json(out, decisions, result.coverage, outcome, result.head)
+        elif request.output_format == "sarif":
+            from .report_ci import sarif_text
 
-        out.write(sarif_text(report_data(decisions, result.coverage, outcome, result.head),
-                             catalog))
-    else:
-        write_text(out, decisions, result.coverage, outcome, catalog, result.head)
+            out.write(sarif_text(report_data(decisions, result.coverage, outcome, result.head),
+                                 catalog))
+        else:
+            write_text(out, decisions, result.coverage, outcome, catalog, result.head)
+        out.flush()
+    except OSError as exc:
+        # Its reader went away (`| head`) or the disk is full: the verdict was not delivered.
+        raise OutputError(f"the report could not be written: {exc.strerror or exc}") from None
     return EXIT_FINDINGS if outcome == "fail" else EXIT_PASS
 
 
@@ -214,6 +226,11 @@ def run(request: Request, out: TextIO | None = None, err: TextIO | None = None) 
     err = err or sys.stderr
     try:
         return check(request, out)
+    except OutputError as exc:
+        err.write(f"ai-clearance: error: {exc}\n")
+        if out is sys.stdout:
+            _discard_stdout()
+        return exc.exit_code
     except ClearanceError as exc:
         err.write(f"ai-clearance: error: {exc}\n")
         return exc.exit_code
@@ -224,6 +241,17 @@ def run(request: Request, out: TextIO | None = None, err: TextIO | None = None) 
         err.write(f"ai-clearance: internal error ({type(exc).__name__}: {exc}); "
                   "please report it\n")
         return EXIT_INTERNAL
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so that what is still buffered for a reader that has gone
+    does not fail a second time when the process ends."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 HOOK_OPTIONS = ("--config", "--format")

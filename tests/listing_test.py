@@ -1,17 +1,20 @@
-"""The tree listing started before the check: git writes into a memory file, the check
-follows it and frees what it has read; git's failures and unread listings are handled."""
+"""The gits started before the check: the tree listing, which git writes into a memory file
+and the check follows, freeing what it has read; the pre-commit hook's diff and branch, which
+give what the ordinary reads give. git's failures and untaken reads are handled."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from ai_clearance import gitio, listing
 from ai_clearance.errors import GitError
-from conftest import git
+from conftest import Repo, git
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="Linux only (memfd)")
 
@@ -73,7 +76,7 @@ def test_listings_no_check_took_are_stopped(tmp_path: Path) -> None:
     assert listing.started_tree_listing(str(tmp_path / "repo"), "HEAD~1") is None
     assert listing.started_tree_listing("elsewhere", "main") is None
     pid = listing._started[0]._pid
-    listing.stop_tree_listings()
+    listing.stop_untaken()
     assert listing._started == []
     with pytest.raises(ChildProcessError):  # git has ended and was waited for
         os.waitpid(pid, os.WNOHANG)
@@ -89,3 +92,73 @@ def test_a_listing_read_in_part_stops_git(tmp_path: Path) -> None:
         raise RuntimeError("stopped reading")
     with pytest.raises(ChildProcessError):
         os.waitpid(started._pid, os.WNOHANG)
+
+
+def _staged_scan(repo: Path, started: bool, cwd: Path) -> tuple[bytes, str | None]:
+    found = gitio.discover(str(cwd))
+    if started:
+        listing.start_staged_reads(str(cwd))
+        reads = listing.started_staged_reads(str(cwd))
+        assert reads is not None and listing._staged == {}
+        return gitio.StagedPrefetch(found, reads).result()
+    return gitio.StagedPrefetch(found).result()
+
+
+def test_staged_reads_started_early_give_what_the_thread_reads(repo: Repo) -> None:
+    repo.commit("Initial commit", "README.md")
+    repo.write("src/naïve/CLAUDE.md")
+    repo.write("src/x.py")
+    repo.git("add", "src")
+    (repo.path / "src" / "link").symlink_to("../.claude/settings.json")
+    repo.git("add", "src/link")
+    # From a subfolder, where diff.relative would cut the paths of a plain diff-index.
+    repo.git("config", "diff.relative", "true")
+    early = _staged_scan(repo.path, True, repo.path / "src")
+    late = _staged_scan(repo.path, False, repo.path / "src")
+    assert early == late
+    raw, branch = early
+    assert branch == "refs/heads/main"
+    assert raw.split(b"\0")[1::2][:3] == [b"src/link", "src/naïve/CLAUDE.md".encode(),
+                                          b"src/x.py"]
+
+
+def test_staged_reads_before_the_first_commit_and_on_a_detached_head(repo: Repo) -> None:
+    repo.write("AGENTS.md")
+    repo.git("add", "AGENTS.md")
+    raw, branch = _staged_scan(repo.path, True, repo.path)
+    assert raw.endswith(b"\0AGENTS.md\0") and branch == "refs/heads/main"
+    repo.commit("First", "AGENTS.md")
+    repo.git("checkout", "-q", "--detach")
+    repo.write("GEMINI.md")
+    repo.git("add", "GEMINI.md")
+    assert _staged_scan(repo.path, True, repo.path) == (
+        _staged_scan(repo.path, False, repo.path)[0], None)
+
+
+def test_staged_reads_no_check_took_are_stopped(repo: Repo) -> None:
+    repo.commit("Initial commit", "README.md")
+    listing.start_staged_reads(str(repo.path))
+    assert listing.started_staged_reads("elsewhere") is None
+    pids = [early._pid for early in listing._staged[str(repo.path)]]
+    listing.stop_untaken()
+    assert listing._staged == {}
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_the_files_hook_reads_the_same_with_its_reads_started_early(repo: Repo) -> None:
+    repo.commit("Initial commit", "README.md")
+    repo.write(".cursor/rules/a.mdc")
+    repo.git("add", ".cursor")
+    hook = [sys.executable, "-c", "import sys; from ai_clearance.{} import main; "
+            "sys.exit(main(['--format', 'json']))"]
+    early = subprocess.run([hook[0], hook[1], hook[2].format("hook_files")], cwd=repo.path,
+                           capture_output=True, text=True, check=False)
+    late = subprocess.run(
+        [hook[0], hook[1], "import sys; from ai_clearance.run import hook_request, run; "
+         "sys.exit(run(hook_request(['--format', 'json'], 'x', 'staged')[0]))"],
+        cwd=repo.path, capture_output=True, text=True, check=False)
+    assert early.returncode == late.returncode == 1, early.stderr + late.stderr
+    assert early.stdout == late.stdout
+    assert [f["path"] for f in json.loads(early.stdout)["findings"]] == [".cursor/rules/a.mdc"]

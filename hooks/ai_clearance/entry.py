@@ -54,4 +54,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return cli_main(args)
     finally:
-        listing.stop_tree_listings()
+        listing.stop_untaken()

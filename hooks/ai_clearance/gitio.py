@@ -12,7 +12,16 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 
 from .errors import GitError
-from .listing import LET_GIT_AHEAD, LS_TREE, TreeListing, first_line, git_env
+from .listing import (
+    CURRENT_BRANCH,
+    LET_GIT_AHEAD,
+    LS_TREE,
+    STAGED_DIFF,
+    EarlyGit,
+    TreeListing,
+    first_line,
+    git_env,
+)
 from .model import Commit, Identity, PathChange
 from .values import value
 
@@ -114,7 +123,7 @@ def shallow_commits(repo: Repo) -> frozenset[str]:
 
 def current_branch(repo: Repo) -> str | None:
     """The checked-out branch (refs/heads/...), or None when HEAD is detached."""
-    out = run_git(["symbolic-ref", "--quiet", "HEAD"], cwd=repo.cwd, ok_codes=(0, 1, 128))
+    out = run_git(list(CURRENT_BRANCH), cwd=repo.cwd, ok_codes=(0, 1, 128))
     text = out.decode("utf-8", "surrogateescape").strip()
     return text or None
 
@@ -313,7 +322,7 @@ def _parse_commit(record: bytes, end: bytes, prefilter: RegionFilter | None,
 
 def staged_diff(repo: Repo) -> bytes:
     """Raw `-z` diff of the index against HEAD (or against nothing, before the first commit)."""
-    args = ["diff-index", "--cached", "-z", "--raw", "--no-renames", "--no-abbrev"]
+    args = list(STAGED_DIFF)
     try:
         return run_git([*args, "HEAD", "--"], cwd=repo.cwd)
     except GitError:
@@ -331,17 +340,21 @@ def staged_changes(raw: bytes, prefilter: RegionFilter | None = None,
 
 
 class StagedPrefetch:
-    """The staged diff and the current branch, read on a thread from the moment the
-    repository is known: git works on another core while this one loads the catalog, the
-    policy and the trust files (the pre-commit hook's critical path)."""
+    """The staged diff and the current branch, read while this process loads the catalog,
+    the policy and the trust files (the pre-commit hook's critical path): from the two gits
+    `started` before the imports (listing.start_staged_reads), or else on a thread from the
+    moment the repository is known."""
 
-    def __init__(self, repo: Repo) -> None:
-        import threading  # already loaded by subprocess; imported here to say who needs it
-
+    def __init__(self, repo: Repo, started: tuple[EarlyGit, EarlyGit] | None = None) -> None:
         self._repo = repo
+        self._started = started
         self._raw = b""
         self._branch: str | None = None
         self._error: BaseException | None = None
+        if started is not None:
+            return  # git is already at work
+        import threading  # already loaded by subprocess; imported here to say who needs it
+
         # The reader needs the GIL each time git fills the pipe: ask for it to be handed over
         # often, or git stalls for the default 5 ms switch interval while this thread works.
         self._interval = sys.getswitchinterval()
@@ -358,11 +371,25 @@ class StagedPrefetch:
 
     def result(self) -> tuple[bytes, str | None]:
         """The raw diff and the branch; the error git gave, if it failed."""
+        if self._started is not None:
+            return _started_result(self._repo, *self._started)
         self._thread.join()
         sys.setswitchinterval(self._interval)
         if self._error is not None:
             raise self._error
         return self._raw, self._branch
+
+
+def _started_result(repo: Repo, diff: EarlyGit, branch: EarlyGit) -> tuple[bytes, str | None]:
+    code, raw, _ = diff.result()
+    if code != 0:
+        # Before the first commit there is no HEAD to compare with; any other failure is
+        # met again, and reported, by the ordinary read.
+        raw = staged_diff(repo)
+    code, name, errors = branch.result()
+    if code not in (0, 1, 128):
+        raise GitError(f"git symbolic-ref failed: {first_line(errors)}")
+    return raw, name.decode("utf-8", "surrogateescape").strip() or None
 
 
 def tree_entries(repo: Repo, rev: str, prefilter: RegionFilter | None, counter: list[int],

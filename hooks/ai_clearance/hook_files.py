@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 
-from .errors import ClearanceError
-from .run import hook_request, run
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Check the change about to be committed."""
+    from . import listing  # os and time only: the gits it starts need not wait for the rest
+
+    listing.start_staged_reads(".")
     try:
-        request, _filenames = hook_request(argv, "ai-clearance-files", "staged")
-    except ClearanceError as exc:
-        sys.stderr.write(f"ai-clearance: error: {exc}\n")
-        return exc.exit_code
-    return run(request)
+        from .errors import ClearanceError
+        from .run import hook_request, run
+
+        try:
+            request, _filenames = hook_request(argv, "ai-clearance-files", "staged")
+        except ClearanceError as exc:
+            sys.stderr.write(f"ai-clearance: error: {exc}\n")
+            return exc.exit_code
+        return run(request)
+    finally:
+        listing.stop_untaken()
 
 
 if __name__ == "__main__":

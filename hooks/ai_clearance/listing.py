@@ -1,6 +1,7 @@
-"""The environment every git that ai-clearance runs gets, and the one git a tree check starts
-before anything else: its listing. This module imports nothing heavier than `os`, so that the
-`ai-clearance` command can start that git in its first milliseconds (see entry.py)."""
+"""The environment every git that ai-clearance runs gets, and the gits started before
+anything else: a tree check's listing, the pre-commit hook's diff and branch. This module
+imports nothing heavier than `os`, so that those gits start in the first milliseconds of
+the command (see entry.py and hook_files.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from .errors import GitError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
     from contextlib import AbstractContextManager
 
 _ENV_OVERRIDES = {
@@ -21,6 +22,10 @@ _ENV_OVERRIDES = {
     "LC_ALL": "C",
 }
 LS_TREE = ("ls-tree", "-r", "-z", "--full-tree", "--end-of-options")
+# The index against a tree, paths from the top level wherever it runs (diff.relative aside).
+STAGED_DIFF = ("diff-index", "--cached", "-z", "--raw", "--no-renames", "--no-abbrev",
+               "--no-relative")
+CURRENT_BRANCH = ("symbolic-ref", "--quiet", "HEAD")
 # When the reader has caught up with git, it waits this long before it looks again.
 LET_GIT_AHEAD = 0.002
 # The listing file is freed behind the reader in steps of this size.
@@ -42,28 +47,71 @@ def first_line(data: bytes) -> str:
     return "no message"
 
 
-class TreeListing:
-    """`git ls-tree` of a tree check, started before the check's imports and policy load
-    (about 0.1 s), and written into a memory file rather than a pipe: git never waits for
-    the check, neither while Python starts nor on a full pipe later. The check follows git
-    through the file (they share its offset) and frees what it has read, so the file holds
-    only what git is ahead. Linux only (memfd); elsewhere the check lists the tree itself."""
+class EarlyGit:
+    """A git command started before the imports, writing into memory files, not pipes: it
+    never waits for the process that started it. Linux only (memfd)."""
 
-    def __init__(self, cwd: str, rev: str) -> None:
+    def __init__(self, cwd: str, args: Sequence[str]) -> None:
         self.cwd = cwd
-        self.rev = rev
-        self._file = os.memfd_create("ai-clearance-ls-tree", os.MFD_CLOEXEC)
-        self._errors = os.memfd_create("ai-clearance-ls-tree-errors", os.MFD_CLOEXEC)
+        self._file = os.memfd_create("ai-clearance-git", os.MFD_CLOEXEC)
+        self._errors = os.memfd_create("ai-clearance-git-errors", os.MFD_CLOEXEC)
         try:
             # posix_spawn, not subprocess: importing subprocess would cost more than this.
             self._pid = os.posix_spawnp(
-                "git", ["git", "-C", cwd, *LS_TREE, rev], git_env(),
+                "git", ["git", "-C", cwd, *args], git_env(),
                 file_actions=[(os.POSIX_SPAWN_DUP2, self._file, 1),
                               (os.POSIX_SPAWN_DUP2, self._errors, 2)])
         except OSError:
             self._close()
             raise
         self._code: int | None = None
+
+    def result(self) -> tuple[int, bytes, bytes]:
+        """Wait for git: its exit code, its whole output and the start of its errors."""
+        code = self._exit_code(wait=True)
+        assert code is not None
+        try:
+            output = os.pread(self._file, os.fstat(self._file).st_size, 0)
+            errors = os.pread(self._errors, 4096, 0)
+        finally:
+            self._close()
+        return code, output, errors
+
+    def cancel(self) -> None:
+        """Stop git and free its output, when nothing took it."""
+        if self._file >= 0:
+            self._stop()
+            self._close()
+
+    def _exit_code(self, wait: bool) -> int | None:
+        if self._code is None:
+            pid, status = os.waitpid(self._pid, 0 if wait else os.WNOHANG)
+            if pid:
+                self._code = os.waitstatus_to_exitcode(status)
+        return self._code
+
+    def _stop(self) -> None:
+        if self._exit_code(wait=False) is None:  # the reading stopped early: so does git
+            import signal
+
+            os.kill(self._pid, signal.SIGKILL)
+        self._exit_code(wait=True)
+
+    def _close(self) -> None:
+        os.close(self._file)
+        os.close(self._errors)
+        self._file = self._errors = -1
+
+
+class TreeListing(EarlyGit):
+    """`git ls-tree` of a tree check, started before the check's imports and policy load
+    (about 0.1 s): git lists a large tree for about as long as a check takes. The check
+    follows git through the memory file (they share its offset) and frees what it has read,
+    so the file holds only what git is ahead."""
+
+    def __init__(self, cwd: str, rev: str) -> None:
+        super().__init__(cwd, [*LS_TREE, rev])
+        self.rev = rev
         self._read = 0
         self._freed = 0
         self._ended = False
@@ -93,13 +141,6 @@ class TreeListing:
             read.madvise(mmap.MADV_REMOVE)
         self._freed = end
 
-    def _exit_code(self, wait: bool) -> int | None:
-        if self._code is None:
-            pid, status = os.waitpid(self._pid, 0 if wait else os.WNOHANG)
-            if pid:
-                self._code = os.waitstatus_to_exitcode(status)
-        return self._code
-
     def output(self) -> AbstractContextManager[TreeListing]:
         """The listing while it is read; GitError if git fails."""
         import contextlib
@@ -117,33 +158,20 @@ class TreeListing:
 
         return reading()
 
-    def cancel(self) -> None:
-        """Stop git and free the listing, when the check ended before it read it."""
-        if self._file >= 0:
-            self._stop()
-            self._close()
-
-    def _stop(self) -> None:
-        if self._exit_code(wait=False) is None:  # the reading stopped early: so does git
-            import signal
-
-            os.kill(self._pid, signal.SIGKILL)
-        self._exit_code(wait=True)
-
-    def _close(self) -> None:
-        os.close(self._file)
-        os.close(self._errors)
-        self._file = self._errors = -1
-
 
 _started: list[TreeListing] = []
+_staged: dict[str, tuple[EarlyGit, EarlyGit]] = {}
+
+
+def _can_start() -> bool:
+    return hasattr(os, "memfd_create") and hasattr(os, "posix_spawnp")
 
 
 def start_tree_listing(cwd: str, rev: str) -> None:
     """Start listing the tree of `rev` for a tree check run from `cwd`, which takes it with
     `started_tree_listing`. Nothing is started where there is no memfd, and any error is
     left for the check itself to meet and report."""
-    if not hasattr(os, "memfd_create") or not hasattr(os, "posix_spawnp"):
+    if not _can_start():
         return
     try:
         listing = TreeListing(cwd, rev)
@@ -161,7 +189,33 @@ def started_tree_listing(cwd: str, rev: str) -> TreeListing | None:
     return None
 
 
-def stop_tree_listings() -> None:
-    """Stop the listings no check took."""
+def start_staged_reads(cwd: str) -> None:
+    """Start the two reads of a staged check run from `cwd` (the pre-commit hook), its diff
+    and its branch, side by side: git then works while Python imports and loads the catalog.
+    Taken with `started_staged_reads`; as for a tree listing, failures are the check's."""
+    if not _can_start():
+        return
+    try:
+        diff = EarlyGit(cwd, [*STAGED_DIFF, "HEAD", "--"])
+    except OSError:
+        return
+    try:
+        branch = EarlyGit(cwd, CURRENT_BRANCH)
+    except OSError:
+        diff.cancel()
+        return
+    _staged[cwd] = (diff, branch)
+
+
+def started_staged_reads(cwd: str) -> tuple[EarlyGit, EarlyGit] | None:
+    """The diff and branch reads started for a staged check from `cwd`, if there are."""
+    return _staged.pop(cwd, None)
+
+
+def stop_untaken() -> None:
+    """Stop the early gits no check took."""
     while _started:
         _started.pop().cancel()
+    while _staged:
+        for early in _staged.popitem()[1]:
+            early.cancel()

@@ -17,7 +17,7 @@ from .errors import (
     OutputError,
     UsageError,
 )
-from .listing import started_tree_listing
+from .listing import started_staged_reads, started_tree_listing
 from .model import Decision, Finding
 from .policy import POLICY_FILE, PYPROJECT, Policy, load_policy, policy_from_texts
 from .report import report_data, write_json, write_text
@@ -87,8 +87,8 @@ def check(request: Request, out: TextIO) -> int:
     else:
         repo = gitio.discover(request.cwd)
     # The pre-commit hook's git work runs while the catalog, policy and trust load.
-    staged = scan.start_staged(repo) if repo is not None and request.source == "staged" \
-        else None
+    staged = scan.start_staged(repo, started_staged_reads(request.cwd)) \
+        if repo is not None and request.source == "staged" else None
     catalog = load_catalog()
     ref = trustfiles.trust_ref(repo, request.trust_ref) if repo is not None else None
     files = trustfiles.files_at(repo, ref, explicit=request.trust_ref is not None) \

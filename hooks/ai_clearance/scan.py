@@ -17,7 +17,7 @@ from .detect import (
     first_content_matches,
 )
 from .errors import GitError, UsageError
-from .listing import TreeListing
+from .listing import EarlyGit, TreeListing
 from .model import Commit, Coverage, Finding, Identity, PathChange
 from .normalize import printable
 from .trustfiles import tokens_in_message
@@ -109,11 +109,13 @@ def _path_findings(matcher: PathMatcher, changes: Iterable[PathChange], pending:
     return findings
 
 
-def start_staged(repo: gitio.Repo) -> gitio.StagedPrefetch:
-    """Start reading what `scan_staged` needs from git, so that it overlaps other work."""
+def start_staged(repo: gitio.Repo, started: tuple[EarlyGit, EarlyGit] | None = None,
+                 ) -> gitio.StagedPrefetch:
+    """Start reading what `scan_staged` needs from git, so that it overlaps other work (or
+    take the reads `started` for it before the imports)."""
     if repo.bare:
         raise UsageError("--staged needs a work tree; this repository is bare")
-    return gitio.StagedPrefetch(repo)
+    return gitio.StagedPrefetch(repo, started)
 
 
 def scan_staged(repo: gitio.Repo, catalog: Catalog, ignored: frozenset[str],

@@ -226,3 +226,20 @@ def test_folder_verdicts_never_hide_a_candidate(paths: list[str]) -> None:
     for path in paths:
         if matcher.candidates(ascii_skeleton(path)):
             assert matcher.might_match(path), path
+
+
+def test_a_run_builds_each_region_filter_once_and_a_policy_rule_gets_its_own() -> None:
+    from ai_clearance.policy import policy_from_texts
+
+    catalog = load_catalog()
+    built_in = PathMatcher(catalog).region_filter()
+    assert built_in is not None and PathMatcher(catalog).region_filter() is built_in
+    own = policy_from_texts(catalog, '[[rules]]\nid = "ORG001"\nassistants = ["claude"]\n'
+                            'kind = "instructions"\nseverity = "block"\n'
+                            'description = "Prompts"\npaths = ["**/team.prompts"]\n',
+                            None, "work tree")
+    extended = PathMatcher(own.catalog).region_filter()
+    assert extended is not None and extended is not built_in
+    listing = b"100644 blob " + b"0" * 40 + b"\tdocs/team.prompts\x00"
+    assert built_in.entry_starts(listing, raw_diff=False) == []
+    assert extended.entry_starts(listing, raw_diff=False) == [0]

@@ -339,7 +339,49 @@ def staged_changes(raw: bytes, prefilter: RegionFilter | None = None,
     return _parse_raw(raw, prefilter), _count_raw(raw)
 
 
-class StagedPrefetch:
+_switching = {"users": 0, "interval": 0.005}
+
+
+class OnThread:
+    """Git reads on a thread, while this one works (they mostly wait on a git process).
+    The thread needs the GIL each time git answers: while any such thread runs, the
+    interpreter is asked to hand it over often, or the thread waits for the default 5 ms
+    switch interval each time while the main thread computes."""
+
+    def __init__(self) -> None:
+        import threading  # already loaded by subprocess; imported here to say who needs it
+
+        self._error: BaseException | None = None
+        if _switching["users"] == 0:
+            _switching["interval"] = sys.getswitchinterval()
+            sys.setswitchinterval(0.0002)
+        _switching["users"] += 1
+        self._joined = False
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller by _join()
+            self._error = exc
+
+    def _work(self) -> None:
+        raise NotImplementedError
+
+    def _join(self) -> None:
+        """Wait for the reads; raise the error they met, if any."""
+        self._thread.join()
+        if not self._joined:
+            self._joined = True
+            _switching["users"] -= 1
+            if _switching["users"] == 0:
+                sys.setswitchinterval(_switching["interval"])
+        if self._error is not None:
+            raise self._error
+
+
+class StagedPrefetch(OnThread):
     """The staged diff and the current branch, read while this process loads the catalog,
     the policy and the trust files (the pre-commit hook's critical path): from the two gits
     `started` before the imports (listing.start_staged_reads), or else on a thread from the
@@ -350,33 +392,18 @@ class StagedPrefetch:
         self._started = started
         self._raw = b""
         self._branch: str | None = None
-        self._error: BaseException | None = None
-        if started is not None:
-            return  # git is already at work
-        import threading  # already loaded by subprocess; imported here to say who needs it
+        if started is None:
+            super().__init__()
 
-        # The reader needs the GIL each time git fills the pipe: ask for it to be handed over
-        # often, or git stalls for the default 5 ms switch interval while this thread works.
-        self._interval = sys.getswitchinterval()
-        sys.setswitchinterval(0.0002)
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        try:
-            self._raw = staged_diff(self._repo)
-            self._branch = current_branch(self._repo)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller by result()
-            self._error = exc
+    def _work(self) -> None:
+        self._raw = staged_diff(self._repo)
+        self._branch = current_branch(self._repo)
 
     def result(self) -> tuple[bytes, str | None]:
         """The raw diff and the branch; the error git gave, if it failed."""
         if self._started is not None:
             return _started_result(self._repo, *self._started)
-        self._thread.join()
-        sys.setswitchinterval(self._interval)
-        if self._error is not None:
-            raise self._error
+        self._join()
         return self._raw, self._branch
 
 

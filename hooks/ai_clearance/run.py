@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from . import gitio, scan, trustfiles
 from .catalog import Catalog, load_catalog
 from .clearance import decide, verdict
+from .detect import PathMatcher
 from .errors import (
     EXIT_FINDINGS,
     EXIT_INTERNAL,
@@ -89,10 +90,13 @@ def check(request: Request, out: TextIO) -> int:
     # The pre-commit hook's git work runs while the catalog, policy and trust load.
     staged = scan.start_staged(repo, started_staged_reads(request.cwd)) \
         if repo is not None and request.source == "staged" else None
+    trusted = trustfiles.FilesPrefetch(repo, request.trust_ref) if repo is not None else None
     catalog = load_catalog()
-    ref = trustfiles.trust_ref(repo, request.trust_ref) if repo is not None else None
-    files = trustfiles.files_at(repo, ref, explicit=request.trust_ref is not None) \
-        if repo is not None and ref is not None else \
+    if request.source != "message":
+        # While git reads the trust files: the path filter of the built-in rules, kept for
+        # the scan (a policy that adds rules has a filter of its own built).
+        PathMatcher(catalog).region_filter()
+    files = trusted.result() if trusted is not None else \
         trustfiles.TrustFiles(label="no commits yet", commit=None, files={})
     if request.config is not None:
         policy = load_policy(catalog, None, request.config)

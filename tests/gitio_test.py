@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,34 @@ def test_blobs_are_read_in_order_whatever_the_reader_leaves(tmp_path: Path) -> N
     assert seen == [b"blob %d" % n for n in range(0, 301, 3)]
     with pytest.raises(GitError, match="does not have it"):
         list(gitio.read_blobs(repo, [shas[0], "0" * 40]))
+
+
+def test_run_git_gives_git_its_input_and_reports_its_failure(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    blob = gitio.run_git(["hash-object", "-w", "--stdin"], cwd=str(tmp_path),
+                         stdin=b"x" * 200_000).strip()
+    # More than a pipe holds, both ways: nothing waits on a full pipe.
+    answer = gitio.run_git(["cat-file", "--batch"], cwd=str(tmp_path), stdin=blob + b"\n")
+    assert answer == blob + b" blob 200000\n" + b"x" * 200_000 + b"\n"
+    with pytest.raises(GitError, match=r"^git cat-file failed: .*no-such-object"):
+        gitio.run_git(["cat-file", "-p", "no-such-object"], cwd=str(tmp_path))
+    assert gitio.run_git(["cat-file", "-e", "no-such-object"], cwd=str(tmp_path),
+                         ok_codes=(0, 128)) == b""
+
+
+def test_run_git_in_a_folder_that_is_not_there_is_a_git_error(tmp_path: Path) -> None:
+    with pytest.raises(GitError, match="cannot change to"):
+        gitio.run_git(["rev-parse", "--git-dir"], cwd=str(tmp_path / "gone"))
+
+
+def test_a_check_passes_no_stdin_of_its_own_to_git(tmp_path: Path) -> None:
+    # git inherits the process's standard input when run_git is given none, as it did with
+    # subprocess: the pre-receive hook reads its stdin before any git runs.
+    git(tmp_path, "init", "-q")
+    code = ("import sys\nfrom ai_clearance import gitio\n"
+            "sys.stdout.buffer.write(gitio.run_git(['hash-object', '--stdin'], cwd='.'))\n")
+    inherited = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, input=b"hello\n",
+                               capture_output=True, check=True).stdout
+    expected = subprocess.run(["git", "hash-object", "--stdin"], cwd=tmp_path,
+                              input=b"hello\n", capture_output=True, check=True).stdout
+    assert inherited == expected and len(inherited.strip()) == 40

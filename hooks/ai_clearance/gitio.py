@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import subprocess
 import sys
 import time
 from bisect import bisect_right
@@ -17,7 +16,7 @@ from .listing import (
     LET_GIT_AHEAD,
     LS_TREE,
     STAGED_DIFF,
-    EarlyGit,
+    SpawnedGit,
     TreeListing,
     first_line,
     git_env,
@@ -34,6 +33,7 @@ if TYPE_CHECKING:
     class _Readable(Protocol):
         def readinto(self, view: memoryview, /) -> int | None: ...
 
+_SPAWN = hasattr(os, "memfd_create") and hasattr(os, "posix_spawnp")
 _CHUNK = 1 << 20
 _BATCH = 1 << 18
 # With pacing, a read shorter than this means git writes slower than we parse: wait a little
@@ -46,14 +46,21 @@ def run_git(args: Sequence[str], cwd: str, stdin: bytes | None = None,
             ok_codes: tuple[int, ...] = (0,)) -> bytes:
     """Run git to completion and return its stdout; GitError on failure."""
     try:
-        proc = subprocess.run(
-            ["git", *args], cwd=cwd, input=stdin, capture_output=True, env=git_env(), check=False,
-        )
+        if _SPAWN:
+            # No subprocess in the hooks: its import (with locale, selectors and signal)
+            # cost more than the git calls a hook makes.
+            code, out, errors = SpawnedGit(cwd, args, stdin).result()
+        else:
+            import subprocess
+
+            proc = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True,
+                                  env=git_env(), check=False)
+            code, out, errors = proc.returncode, proc.stdout, proc.stderr
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror}") from None
-    if proc.returncode not in ok_codes:
-        raise GitError(f"git {args[0]} failed: {first_line(proc.stderr)}")
-    return proc.stdout
+    if code not in ok_codes:
+        raise GitError(f"git {args[0]} failed: {first_line(errors)}")
+    return out
 
 
 @value
@@ -197,6 +204,7 @@ def _widen_pipe(fd: int) -> None:
 @contextlib.contextmanager
 def _git_output(repo: Repo, args: Sequence[str], what: str) -> Iterator[io.FileIO]:
     """The unbuffered stdout of a git command while it runs; GitError if it fails."""
+    import subprocess
     import tempfile  # stderr goes to a file: a full stderr pipe could stall git
 
     with tempfile.TemporaryFile() as errors:
@@ -349,7 +357,7 @@ class OnThread:
     switch interval each time while the main thread computes."""
 
     def __init__(self) -> None:
-        import threading  # already loaded by subprocess; imported here to say who needs it
+        import threading
 
         self._error: BaseException | None = None
         if _switching["users"] == 0:
@@ -387,7 +395,7 @@ class StagedPrefetch(OnThread):
     `started` before the imports (listing.start_staged_reads), or else on a thread from the
     moment the repository is known."""
 
-    def __init__(self, repo: Repo, started: tuple[EarlyGit, EarlyGit] | None = None) -> None:
+    def __init__(self, repo: Repo, started: tuple[SpawnedGit, SpawnedGit] | None = None) -> None:
         self._repo = repo
         self._started = started
         self._raw = b""
@@ -407,7 +415,7 @@ class StagedPrefetch(OnThread):
         return self._raw, self._branch
 
 
-def _started_result(repo: Repo, diff: EarlyGit, branch: EarlyGit) -> tuple[bytes, str | None]:
+def _started_result(repo: Repo, diff: SpawnedGit, branch: SpawnedGit) -> tuple[bytes, str | None]:
     code, raw, _ = diff.result()
     if code != 0:
         # Before the first commit there is no HEAD to compare with; any other failure is
@@ -502,6 +510,7 @@ def read_blobs(repo: Repo, shas: Sequence[str]) -> Iterator[tuple[str, Iterator[
     have is a GitError (fail closed: the unreadable file may be the trace)."""
     if not shas:
         return
+    import subprocess
     import threading
 
     try:
@@ -549,9 +558,7 @@ def read_small_files(repo: Repo, rev: str, paths: Sequence[str],
     if not blobs:
         return found
     request = b"".join(e.blob.encode("ascii") + b"\n" for e in blobs)
-    proc = subprocess.run(["git", "cat-file", "--batch"], cwd=repo.cwd, input=request,
-                          capture_output=True, env=git_env(), check=False)
-    data, pos = proc.stdout, 0
+    data, pos = run_git(["cat-file", "--batch"], cwd=repo.cwd, stdin=request), 0
     for entry in blobs:
         end = data.find(b"\n", pos)
         parts = data[pos:end].split()

@@ -47,23 +47,36 @@ def first_line(data: bytes) -> str:
     return "no message"
 
 
-class EarlyGit:
-    """A git command started before the imports, writing into memory files, not pipes: it
-    never waits for the process that started it. Linux only (memfd)."""
+class SpawnedGit:
+    """A git command whose output goes into memory files, not pipes: it never waits for the
+    process that started it, nothing can deadlock on a full pipe, and starting it takes
+    neither subprocess nor a thread. Linux only (memfd). `stdin`: what git reads, if given;
+    else it inherits this process's standard input, as subprocess's children do."""
 
-    def __init__(self, cwd: str, args: Sequence[str]) -> None:
+    def __init__(self, cwd: str, args: Sequence[str], stdin: bytes | None = None) -> None:
         self.cwd = cwd
         self._file = os.memfd_create("ai-clearance-git", os.MFD_CLOEXEC)
         self._errors = os.memfd_create("ai-clearance-git-errors", os.MFD_CLOEXEC)
+        actions = [(os.POSIX_SPAWN_DUP2, self._file, 1), (os.POSIX_SPAWN_DUP2, self._errors, 2)]
+        given = -1
         try:
+            if stdin is not None:
+                given = os.memfd_create("ai-clearance-git-input", os.MFD_CLOEXEC)
+                with memoryview(stdin) as data:
+                    done = 0
+                    while done < len(data):
+                        done += os.write(given, data[done:])
+                os.lseek(given, 0, os.SEEK_SET)
+                actions.append((os.POSIX_SPAWN_DUP2, given, 0))
             # posix_spawn, not subprocess: importing subprocess would cost more than this.
-            self._pid = os.posix_spawnp(
-                "git", ["git", "-C", cwd, *args], git_env(),
-                file_actions=[(os.POSIX_SPAWN_DUP2, self._file, 1),
-                              (os.POSIX_SPAWN_DUP2, self._errors, 2)])
+            self._pid = os.posix_spawnp("git", ["git", "-C", cwd, *args], git_env(),
+                                        file_actions=actions)
         except OSError:
             self._close()
             raise
+        finally:
+            if given >= 0:
+                os.close(given)
         self._code: int | None = None
 
     def result(self) -> tuple[int, bytes, bytes]:
@@ -103,7 +116,7 @@ class EarlyGit:
         self._file = self._errors = -1
 
 
-class TreeListing(EarlyGit):
+class TreeListing(SpawnedGit):
     """`git ls-tree` of a tree check, started before the check's imports and policy load
     (about 0.1 s): git lists a large tree for about as long as a check takes. The check
     follows git through the memory file (they share its offset) and frees what it has read,
@@ -160,7 +173,7 @@ class TreeListing(EarlyGit):
 
 
 _started: list[TreeListing] = []
-_staged: dict[str, tuple[EarlyGit, EarlyGit]] = {}
+_staged: dict[str, tuple[SpawnedGit, SpawnedGit]] = {}
 
 
 def _can_start() -> bool:
@@ -196,18 +209,18 @@ def start_staged_reads(cwd: str) -> None:
     if not _can_start():
         return
     try:
-        diff = EarlyGit(cwd, [*STAGED_DIFF, "HEAD", "--"])
+        diff = SpawnedGit(cwd, [*STAGED_DIFF, "HEAD", "--"])
     except OSError:
         return
     try:
-        branch = EarlyGit(cwd, CURRENT_BRANCH)
+        branch = SpawnedGit(cwd, CURRENT_BRANCH)
     except OSError:
         diff.cancel()
         return
     _staged[cwd] = (diff, branch)
 
 
-def started_staged_reads(cwd: str) -> tuple[EarlyGit, EarlyGit] | None:
+def started_staged_reads(cwd: str) -> tuple[SpawnedGit, SpawnedGit] | None:
     """The diff and branch reads started for a staged check from `cwd`, if there are."""
     return _staged.pop(cwd, None)
 

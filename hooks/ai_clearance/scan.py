@@ -17,7 +17,7 @@ from .detect import (
     first_content_matches,
 )
 from .errors import GitError, UsageError
-from .listing import EarlyGit, TreeListing
+from .listing import SpawnedGit, TreeListing
 from .model import Commit, Coverage, Finding, Identity, PathChange
 from .normalize import printable
 from .trustfiles import tokens_in_message
@@ -109,7 +109,7 @@ def _path_findings(matcher: PathMatcher, changes: Iterable[PathChange], pending:
     return findings
 
 
-def start_staged(repo: gitio.Repo, started: tuple[EarlyGit, EarlyGit] | None = None,
+def start_staged(repo: gitio.Repo, started: tuple[SpawnedGit, SpawnedGit] | None = None,
                  ) -> gitio.StagedPrefetch:
     """Start reading what `scan_staged` needs from git, so that it overlaps other work (or
     take the reads `started` for it before the imports)."""

@@ -262,6 +262,17 @@ def timed(command: Sequence[str], cwd: Path) -> float:
     return elapsed
 
 
+def stolen_seconds() -> float:
+    """CPU time the hypervisor gave to other guests so far, all CPUs (Linux /proc/stat; 0
+    where there is none). A row's share of it says how noisy its runs were."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = stat.readline().split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 @dataclass
 class Row:
     name: str
@@ -270,6 +281,7 @@ class Row:
     baseline: str
     target: float | None  # None: a reference row, no target
     rss_mib: float
+    stolen: float = 0.0  # share of the CPUs' time taken by other guests during the runs
 
     @property
     def ratio(self) -> float:
@@ -283,13 +295,15 @@ def compare(name: str, ours: Sequence[str], base: Sequence[str], cwd: Path, runs
     arguments of the ai-clearance process whose peak memory is reported."""
     mine: list[float] = []
     theirs: list[float] = []
+    stolen, start = stolen_seconds(), time.perf_counter()
     for i in range(runs):
         order = [(ours, mine), (base, theirs)]
         for command, into in order if i % 2 == 0 else reversed(order):
             into.append(timed(command, cwd))
+    share = (stolen_seconds() - stolen) / ((time.perf_counter() - start) * (os.cpu_count() or 1))
     rss_mib = own_peak_rss(measured[0], measured[1], cwd) if measured else float("nan")
     return Row(name, statistics.median(mine), statistics.median(theirs), baseline, target,
-               rss_mib)
+               rss_mib, share)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -303,9 +317,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The approvals row compares two runs of the same size: its 10% target is near this
     # machine's run-to-run noise, so it takes more runs for a steadier median.
     approval_runs = 3 if args.quick else 9
-    hook_runs = 7 if args.quick else 15
-    # A tree run lasts under a second, so more of them cost little and steady the median.
-    tree_runs = 3 if args.quick else 11
+    # Hook and tree runs last a second or less, so more of them cost little and steady the
+    # medians; both run git beside Python, which a busy host slows more than git alone.
+    hook_runs = 7 if args.quick else 41
+    tree_runs = 3 if args.quick else 21
     root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="aic-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     history, tree = root / f"history-{commits}", root / f"tree-{paths}"
@@ -373,9 +388,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\n{commits} commits, {paths} paths in the tree; medians of {runs} runs "
           f"({tree_runs} for the tree, {approval_runs} for approvals, {hook_runs} for hooks); "
           "peak memory: the ai-clearance process alone (RSS, plus the tree listing's file), "
-          "not the git processes it runs\n")
-    print("| target | ai-clearance | baseline | baseline command | ratio | target | peak memory |")
-    print("|---|---|---|---|---|---|---|")
+          "not the git processes it runs; CPU stolen: the share of the CPUs' time the host "
+          "gave to other guests during the row\n")
+    print("| target | ai-clearance | baseline | baseline command | ratio | target | peak memory "
+          "| CPU stolen |")
+    print("|---|---|---|---|---|---|---|---|")
     for row in rows:
         if row.target is None:
             goal = "reference"
@@ -383,7 +400,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             goal = f"<= {row.target}x " + ("ok" if row.ratio <= row.target else "MISSED")
         memory = "-" if math.isnan(row.rss_mib) else f"{row.rss_mib:.0f} MiB"
         print(f"| {row.name} | {row.ours:.3f} s | {row.base:.3f} s | {row.baseline} | "
-              f"{row.ratio:.2f}x | {goal} | {memory} |")
+              f"{row.ratio:.2f}x | {goal} | {memory} | {row.stolen:.1%} |")
     if not args.keep:
         shutil.rmtree(root, ignore_errors=True)
     return 0

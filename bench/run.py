@@ -4,8 +4,9 @@
     python bench/run.py              # the targets: 200k commits, a 1M-path tree
 
 Each target runs against its baseline in alternating order; the table shows medians, the
-ratio of the medians and the peak memory of the ai-clearance process (max RSS, plus what a
-tree check's listing file holds at most).
+ratio of the medians, the peak memory of the ai-clearance process (max RSS, plus what a
+tree check's listing file holds at most) and the share of CPU time the host gave to other
+guests during the row.
 """
 
 from __future__ import annotations

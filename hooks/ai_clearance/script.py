@@ -1,6 +1,6 @@
 """The console scripts. Each runs its command, flushes what the command wrote and ends the
 process at once: the interpreter's own teardown of a finished run (freeing every object,
-module by module) took 6 to 8 ms of a 65 ms pre-commit hook, and 11 to 15 ms after a tree
+module by module) took 6 to 8 ms of a 65 ms pre-commit hook, and 11 to 16 ms after a tree
 check had read its listing. Nothing is left to it: files are closed by the code that opened
 them, git processes are waited for, threads have finished.
 

@@ -84,7 +84,14 @@ class SpawnedGit:
         code = self._exit_code(wait=True)
         assert code is not None
         try:
-            output = os.pread(self._file, os.fstat(self._file).st_size, 0)
+            size = os.fstat(self._file).st_size
+            chunks, done = [], 0
+            while done < size:  # one pread returns at most about 2 GiB
+                chunks.append(os.pread(self._file, size - done, done))
+                if not chunks[-1]:
+                    break
+                done += len(chunks[-1])
+            output = b"".join(chunks)  # one chunk: the same object, not a copy
             errors = os.pread(self._errors, 4096, 0)
         finally:
             self._close()

@@ -38,61 +38,23 @@ def leave(code: int) -> NoReturn:
     os._exit(code)
 
 
-def _run(main: Callable[[], int]) -> NoReturn:
-    leave(main())
+def _command(module: str, function: str = "main") -> Callable[[], NoReturn]:
+    """A console script: `function` of `module` (imported when it runs), then `leave`."""
+
+    def console() -> NoReturn:
+        loaded = __import__(f"ai_clearance.{module}", fromlist=[function])
+        leave(getattr(loaded, function)())
+
+    console.__qualname__ = console.__name__ = f"{module}_{function}"
+    return console
 
 
-def ai_clearance() -> NoReturn:
-    """`ai-clearance`."""
-    from .entry import main
-
-    _run(main)
-
-
-def files_hook() -> NoReturn:
-    """`ai-clearance-files`, the pre-commit stage hook."""
-    from .hook_files import main
-
-    _run(main)
-
-
-def msg_hook() -> NoReturn:
-    """`ai-clearance-msg`, the commit-msg stage hook."""
-    from .hook_msg import main
-
-    _run(main)
-
-
-def push_hook() -> NoReturn:
-    """`ai-clearance-push`, the pre-push stage hook."""
-    from .hook_push import main
-
-    _run(main)
-
-
-def ci_hook() -> NoReturn:
-    """`ai-clearance-ci`, the hook for pre-commit in CI."""
-    from .hook_ci import main
-
-    _run(main)
-
-
-def action() -> NoReturn:
-    """`ai-clearance-action`, the GitHub Action's step."""
-    from .action import entry
-
-    _run(entry)
-
-
-def pre_receive() -> NoReturn:
-    """`ai-clearance-pre-receive`, the server-side hook."""
-    from .server import pre_receive as main
-
-    _run(main)
-
-
-def update() -> NoReturn:
-    """`ai-clearance-update`, the server-side hook for one ref."""
-    from .server import update as main
-
-    _run(main)
+# The targets of [project.scripts] in pyproject.toml.
+ai_clearance = _command("entry")
+files_hook = _command("hook_files")
+msg_hook = _command("hook_msg")
+push_hook = _command("hook_push")
+ci_hook = _command("hook_ci")
+action = _command("action", "entry")
+pre_receive = _command("server", "pre_receive")
+update = _command("server", "update")

@@ -94,7 +94,7 @@ def test_a_listing_read_in_part_stops_git(tmp_path: Path) -> None:
         os.waitpid(started._pid, os.WNOHANG)
 
 
-def _staged_scan(repo: Path, started: bool, cwd: Path) -> tuple[bytes, str | None]:
+def _staged_scan(started: bool, cwd: Path) -> tuple[bytes, str | None]:
     found = gitio.discover(str(cwd))
     if started:
         listing.start_staged_reads(str(cwd))
@@ -113,8 +113,8 @@ def test_staged_reads_started_early_give_what_the_thread_reads(repo: Repo) -> No
     repo.git("add", "src/link")
     # From a subfolder, where diff.relative would cut the paths of a plain diff-index.
     repo.git("config", "diff.relative", "true")
-    early = _staged_scan(repo.path, True, repo.path / "src")
-    late = _staged_scan(repo.path, False, repo.path / "src")
+    early = _staged_scan(True, repo.path / "src")
+    late = _staged_scan(False, repo.path / "src")
     assert early == late
     raw, branch = early
     assert branch == "refs/heads/main"
@@ -125,14 +125,14 @@ def test_staged_reads_started_early_give_what_the_thread_reads(repo: Repo) -> No
 def test_staged_reads_before_the_first_commit_and_on_a_detached_head(repo: Repo) -> None:
     repo.write("AGENTS.md")
     repo.git("add", "AGENTS.md")
-    raw, branch = _staged_scan(repo.path, True, repo.path)
+    raw, branch = _staged_scan(True, repo.path)
     assert raw.endswith(b"\0AGENTS.md\0") and branch == "refs/heads/main"
     repo.commit("First", "AGENTS.md")
     repo.git("checkout", "-q", "--detach")
     repo.write("GEMINI.md")
     repo.git("add", "GEMINI.md")
-    assert _staged_scan(repo.path, True, repo.path) == (
-        _staged_scan(repo.path, False, repo.path)[0], None)
+    assert _staged_scan(True, repo.path) == (
+        _staged_scan(False, repo.path)[0], None)
 
 
 def test_staged_reads_no_check_took_are_stopped(repo: Repo) -> None:
@@ -151,14 +151,13 @@ def test_the_files_hook_reads_the_same_with_its_reads_started_early(repo: Repo) 
     repo.commit("Initial commit", "README.md")
     repo.write(".cursor/rules/a.mdc")
     repo.git("add", ".cursor")
-    hook = [sys.executable, "-c", "import sys; from ai_clearance.{} import main; "
-            "sys.exit(main(['--format', 'json']))"]
-    early = subprocess.run([hook[0], hook[1], hook[2].format("hook_files")], cwd=repo.path,
-                           capture_output=True, text=True, check=False)
-    late = subprocess.run(
-        [hook[0], hook[1], "import sys; from ai_clearance.run import hook_request, run; "
-         "sys.exit(run(hook_request(['--format', 'json'], 'x', 'staged')[0]))"],
-        cwd=repo.path, capture_output=True, text=True, check=False)
+    early_code = ("import sys; from ai_clearance.hook_files import main; "
+                  "sys.exit(main(['--format', 'json']))")
+    late_code = ("import sys; from ai_clearance.run import hook_request, run; "
+                 "sys.exit(run(hook_request(['--format', 'json'], 'x', 'staged')[0]))")
+    early, late = (subprocess.run([sys.executable, "-c", code], cwd=repo.path,
+                                  capture_output=True, text=True, check=False)
+                   for code in (early_code, late_code))
     assert early.returncode == late.returncode == 1, early.stderr + late.stderr
     assert early.stdout == late.stdout
     assert [f["path"] for f in json.loads(early.stdout)["findings"]] == [".cursor/rules/a.mdc"]

@@ -37,3 +37,9 @@ class OutputError(ClearanceError):
     """The report could not be written: its reader closed the pipe, or the disk is full."""
 
     exit_code = EXIT_USAGE
+
+    @classmethod
+    def of(cls, exc: OSError | ValueError) -> OutputError:
+        """The error for a write to the report's stream that failed with `exc`."""
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "closed"
+        return cls(f"the report could not be written: {reason}")

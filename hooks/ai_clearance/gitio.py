@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 
 from .errors import GitError
 from .listing import (
+    CAN_SPAWN,
     CURRENT_BRANCH,
     LET_GIT_AHEAD,
     LS_TREE,
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     class _Readable(Protocol):
         def readinto(self, view: memoryview, /) -> int | None: ...
 
-_SPAWN = hasattr(os, "memfd_create") and hasattr(os, "posix_spawnp")
 _CHUNK = 1 << 20
 _BATCH = 1 << 18
 # With pacing, a read shorter than this means git writes slower than we parse: wait a little
@@ -46,7 +46,7 @@ def run_git(args: Sequence[str], cwd: str, stdin: bytes | None = None,
             ok_codes: tuple[int, ...] = (0,)) -> bytes:
     """Run git to completion and return its stdout; GitError on failure."""
     try:
-        if _SPAWN:
+        if CAN_SPAWN:
             # No subprocess in the hooks: its import (with locale, selectors and signal)
             # cost more than the git calls a hook makes.
             code, out, errors = SpawnedGit(cwd, args, stdin).result()

@@ -26,6 +26,8 @@ LS_TREE = ("ls-tree", "-r", "-z", "--full-tree", "--end-of-options")
 STAGED_DIFF = ("diff-index", "--cached", "-z", "--raw", "--no-renames", "--no-abbrev",
                "--no-relative")
 CURRENT_BRANCH = ("symbolic-ref", "--quiet", "HEAD")
+# Whether gits can be started into memory files (SpawnedGit): Linux; elsewhere, subprocess.
+CAN_SPAWN = hasattr(os, "memfd_create") and hasattr(os, "posix_spawnp")
 # When the reader has caught up with git, it waits this long before it looks again.
 LET_GIT_AHEAD = 0.002
 # The listing file is freed behind the reader in steps of this size.
@@ -183,15 +185,11 @@ _started: list[TreeListing] = []
 _staged: dict[str, tuple[SpawnedGit, SpawnedGit]] = {}
 
 
-def _can_start() -> bool:
-    return hasattr(os, "memfd_create") and hasattr(os, "posix_spawnp")
-
-
 def start_tree_listing(cwd: str, rev: str) -> None:
     """Start listing the tree of `rev` for a tree check run from `cwd`, which takes it with
     `started_tree_listing`. Nothing is started where there is no memfd, and any error is
     left for the check itself to meet and report."""
-    if not _can_start():
+    if not CAN_SPAWN:
         return
     try:
         listing = TreeListing(cwd, rev)
@@ -213,7 +211,7 @@ def start_staged_reads(cwd: str) -> None:
     """Start the two reads of a staged check run from `cwd` (the pre-commit hook), its diff
     and its branch, side by side: git then works while Python imports and loads the catalog.
     Taken with `started_staged_reads`; as for a tree listing, failures are the check's."""
-    if not _can_start():
+    if not CAN_SPAWN:
         return
     try:
         diff = SpawnedGit(cwd, [*STAGED_DIFF, "HEAD", "--"])

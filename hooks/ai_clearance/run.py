@@ -144,7 +144,7 @@ def check(request: Request, out: TextIO) -> int:
         out.flush()
     except OSError as exc:
         # Its reader went away (`| head`) or the disk is full: the verdict was not delivered.
-        raise OutputError(f"the report could not be written: {exc.strerror or exc}") from None
+        raise OutputError.of(exc) from None
     return EXIT_FINDINGS if outcome == "fail" else EXIT_PASS
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .errors import EXIT_USAGE
+from .errors import OutputError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,11 +28,10 @@ def leave(code: int) -> NoReturn:
     try:
         sys.stdout.flush()
     except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "closed"
+        error = OutputError.of(exc)
         with contextlib.suppress(OSError, ValueError):
-            sys.stderr.write(f"ai-clearance: error: the report could not be written: "
-                             f"{reason}\n")
-        code = EXIT_USAGE
+            sys.stderr.write(f"ai-clearance: error: {error}\n")
+        code = error.exit_code
     with contextlib.suppress(OSError, ValueError):
         sys.stderr.flush()
     os._exit(code)
@@ -45,7 +44,6 @@ def _command(module: str, function: str = "main") -> Callable[[], NoReturn]:
         loaded = __import__(f"ai_clearance.{module}", fromlist=[function])
         leave(getattr(loaded, function)())
 
-    console.__qualname__ = console.__name__ = f"{module}_{function}"
     return console
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -49,6 +50,70 @@ def test_listing_gives_what_git_printed_and_frees_what_was_read(
     assert len(expected) > 10 * (1 << 14)
     # Only the part read since the last step is still held (blocks are 512 bytes).
     assert 0 <= allocated_at_end <= (1 << 14) + 4096
+
+
+def _listing_of(path: Path, rev: str = "main") -> tuple[listing.TreeListing, bytes]:
+    started = listing.TreeListing(str(path), rev)
+    got = bytearray()
+    with started.output() as stream, memoryview(bytearray(1 << 16)) as view:
+        while size := stream.readinto(view):
+            got += view[:size]
+    return started, bytes(got)
+
+
+def _path_with(tmp_path: Path, stdbuf: str | None, with_git: bool = True) -> str:
+    """A PATH that has git (or not) and, if given, a `stdbuf` script with that body."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    real_git = shutil.which("git")
+    assert real_git is not None
+    if with_git:
+        (tools / "git").symlink_to(real_git)
+    if stdbuf is not None:
+        (tools / "stdbuf").write_text(f"#!/bin/sh\n{stdbuf}\n", encoding="utf-8")
+        (tools / "stdbuf").chmod(0o755)
+    return str(tools)
+
+
+def test_the_listing_goes_through_stdbuf_with_a_large_buffer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _tree_repo(tmp_path / "repo", 2000)
+    real = shutil.which("stdbuf")
+    assert real is not None, "coreutils' stdbuf is part of this suite's test environment"
+    log = tmp_path / "stdbuf-args"
+    monkeypatch.setenv("PATH", _path_with(tmp_path, f'echo "$@" > {log}; exec {real} "$@"'))
+    started, got = _listing_of(tmp_path / "repo")
+    assert got == expected and started._via_stdbuf
+    assert log.read_text(encoding="utf-8").split()[:4] == ["-o1M", "git", "-C",
+                                                           str(tmp_path / "repo")]
+
+
+def test_without_stdbuf_git_lists_alone(tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _tree_repo(tmp_path / "repo", 300)
+    monkeypatch.setenv("PATH", _path_with(tmp_path, None))
+    started, got = _listing_of(tmp_path / "repo")
+    assert got == expected and not started._via_stdbuf
+
+
+def test_a_stdbuf_that_fails_is_left_out(tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _tree_repo(tmp_path / "repo", 300)
+    broken = "echo 'stdbuf: failed to find libstdbuf.so' >&2; exit 125"
+    monkeypatch.setenv("PATH", _path_with(tmp_path, broken))
+    started, got = _listing_of(tmp_path / "repo")
+    assert got == expected and not started._via_stdbuf
+    # git's own failure is reported, not stdbuf's.
+    with pytest.raises(GitError, match=r"^git ls-tree failed: Not a valid object name nope$"):
+        _listing_of(tmp_path / "repo", "nope")
+
+
+def test_no_git_at_all_is_a_git_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _tree_repo(tmp_path / "repo", 3)
+    no_git = "echo \"stdbuf: failed to run command 'git'\" >&2; exit 127"
+    monkeypatch.setenv("PATH", _path_with(tmp_path, no_git, with_git=False))
+    with pytest.raises(GitError, match=r"^git ls-tree failed: cannot run git: No such file"):
+        _listing_of(tmp_path / "repo")
 
 
 def test_tree_entries_read_a_started_listing(tmp_path: Path) -> None:

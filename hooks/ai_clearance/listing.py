@@ -32,6 +32,13 @@ CAN_SPAWN = hasattr(os, "memfd_create") and hasattr(os, "posix_spawnp")
 LET_GIT_AHEAD = 0.002
 # The listing file is freed behind the reader in steps of this size.
 _FREE_STEP = 4 << 20
+# A tree listing's git writes through coreutils' stdbuf, with a buffer of 1 MiB: glibc gives
+# a file's stream a buffer of its block size, 4 KiB on a memory file, and git's 27,000 writes
+# of 4 KiB for a tree of 1M paths cost it 0.05-0.09 s more than writing to /dev/null did.
+STDBUF = ("stdbuf", "-o1M")
+# stdbuf's own exit codes: it could not preload its library, or not start git. (git's are 0,
+# 1, 128 and 129.) A listing that ends so, having written nothing, starts again without it.
+STDBUF_FAILED = frozenset({125, 126, 127})
 
 
 def git_env() -> dict[str, str]:
@@ -55,11 +62,12 @@ class SpawnedGit:
     neither subprocess nor a thread. Linux only (memfd). `stdin`: what git reads, if given;
     else it inherits this process's standard input, as subprocess's children do."""
 
-    def __init__(self, cwd: str, args: Sequence[str], stdin: bytes | None = None) -> None:
+    def __init__(self, cwd: str, args: Sequence[str], stdin: bytes | None = None,
+                 buffered: bool = False) -> None:
         self.cwd = cwd
         self._file = os.memfd_create("ai-clearance-git", os.MFD_CLOEXEC)
         self._errors = os.memfd_create("ai-clearance-git-errors", os.MFD_CLOEXEC)
-        actions = [(os.POSIX_SPAWN_DUP2, self._file, 1), (os.POSIX_SPAWN_DUP2, self._errors, 2)]
+        self._via_stdbuf = False
         given = -1
         try:
             if stdin is not None:
@@ -69,10 +77,7 @@ class SpawnedGit:
                     while done < len(data):
                         done += os.write(given, data[done:])
                 os.lseek(given, 0, os.SEEK_SET)
-                actions.append((os.POSIX_SPAWN_DUP2, given, 0))
-            # posix_spawn, not subprocess: importing subprocess would cost more than this.
-            self._pid = os.posix_spawnp("git", ["git", "-C", cwd, *args], git_env(),
-                                        file_actions=actions)
+            self._pid = self._spawn(args, given, buffered)
         except OSError:
             self._close()
             raise
@@ -80,6 +85,23 @@ class SpawnedGit:
             if given >= 0:
                 os.close(given)
         self._code: int | None = None
+
+    def _spawn(self, args: Sequence[str], stdin: int, buffered: bool) -> int:
+        actions = [(os.POSIX_SPAWN_DUP2, self._file, 1), (os.POSIX_SPAWN_DUP2, self._errors, 2)]
+        if stdin >= 0:
+            actions.append((os.POSIX_SPAWN_DUP2, stdin, 0))
+        argv = ["git", "-C", self.cwd, *args]
+        # posix_spawn, not subprocess: importing subprocess would cost more than this.
+        if buffered:
+            try:
+                pid = os.posix_spawnp(STDBUF[0], [*STDBUF, *argv], git_env(),
+                                      file_actions=actions)
+            except FileNotFoundError:
+                pass  # no coreutils here: git buffers as it always does
+            else:
+                self._via_stdbuf = True
+                return pid
+        return os.posix_spawnp("git", argv, git_env(), file_actions=actions)
 
     def result(self) -> tuple[int, bytes, bytes]:
         """Wait for git: its exit code, its whole output and the start of its errors."""
@@ -132,7 +154,7 @@ class TreeListing(SpawnedGit):
     so the file holds only what git is ahead."""
 
     def __init__(self, cwd: str, rev: str) -> None:
-        super().__init__(cwd, [*LS_TREE, rev])
+        super().__init__(cwd, [*LS_TREE, rev], buffered=True)
         self.rev = rev
         self._read = 0
         self._freed = 0
@@ -152,8 +174,24 @@ class TreeListing(SpawnedGit):
                 return 0
             # Git's exit comes after its last write: one more look then finds everything.
             self._ended = self._exit_code(wait=False) is not None
-            if not self._ended:
+            if self._ended and self._via_stdbuf and self._code in STDBUF_FAILED \
+                    and written == 0:
+                self._start_unbuffered()
+            elif not self._ended:
                 time.sleep(LET_GIT_AHEAD)
+
+    def _start_unbuffered(self) -> None:
+        """List again with git alone, its errors file emptied of stdbuf's."""
+        os.ftruncate(self._errors, 0)
+        os.lseek(self._errors, 0, os.SEEK_SET)
+        self._via_stdbuf = self._ended = False
+        self._code = None
+        try:
+            self._pid = self._spawn([*LS_TREE, self.rev], -1, buffered=False)
+        except OSError as exc:
+            self._code = -1  # nothing to wait for
+            os.write(self._errors, f"cannot run git: {exc.strerror}".encode())
+            self._ended = True
 
     def _free_read(self) -> None:
         import mmap

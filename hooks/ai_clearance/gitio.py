@@ -27,6 +27,7 @@ from .values import value
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:
+    import threading
     from typing import IO, Protocol
 
     from .detect import RegionFilter
@@ -348,23 +349,29 @@ def staged_changes(raw: bytes, prefilter: RegionFilter | None = None,
 
 
 _switching = {"users": 0, "interval": 0.005}
+# Made by the first OnThread, before its thread starts (threading is imported only then).
+_switching_lock: list[threading.Lock] = []
 
 
 class OnThread:
     """Git reads on a thread, while this one works (they mostly wait on a git process).
     The thread needs the GIL each time git answers: while any such thread runs, the
     interpreter is asked to hand it over often, or the thread waits for the default 5 ms
-    switch interval each time while the main thread computes."""
+    switch interval each time while the main thread computes. The thread itself restores
+    the interval as it ends, so that it is restored even if nobody takes the result (the
+    main thread failed first)."""
 
     def __init__(self) -> None:
         import threading
 
         self._error: BaseException | None = None
-        if _switching["users"] == 0:
-            _switching["interval"] = sys.getswitchinterval()
-            sys.setswitchinterval(0.0002)
-        _switching["users"] += 1
-        self._joined = False
+        if not _switching_lock:
+            _switching_lock.append(threading.Lock())
+        with _switching_lock[0]:
+            if _switching["users"] == 0:
+                _switching["interval"] = sys.getswitchinterval()
+                sys.setswitchinterval(0.0002)
+            _switching["users"] += 1
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
@@ -373,6 +380,11 @@ class OnThread:
             self._work()
         except BaseException as exc:  # noqa: BLE001 - handed to the caller by _join()
             self._error = exc
+        finally:
+            with _switching_lock[0]:
+                _switching["users"] -= 1
+                if _switching["users"] == 0:
+                    sys.setswitchinterval(_switching["interval"])
 
     def _work(self) -> None:
         raise NotImplementedError
@@ -380,11 +392,6 @@ class OnThread:
     def _join(self) -> None:
         """Wait for the reads; raise the error they met, if any."""
         self._thread.join()
-        if not self._joined:
-            self._joined = True
-            _switching["users"] -= 1
-            if _switching["users"] == 0:
-                sys.setswitchinterval(_switching["interval"])
         if self._error is not None:
             raise self._error
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import io
 import os
@@ -27,7 +28,6 @@ from .values import value
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:
-    import threading
     from typing import IO, Protocol
 
     from .detect import RegionFilter
@@ -349,8 +349,9 @@ def staged_changes(raw: bytes, prefilter: RegionFilter | None = None,
 
 
 _switching = {"users": 0, "interval": 0.005}
-# Made by the first OnThread, before its thread starts (threading is imported only then).
-_switching_lock: list[threading.Lock] = []
+# The threads change the count as they end (_thread is built in: threading is loaded only
+# by the first OnThread).
+_SWITCHING_LOCK = _thread.allocate_lock()
 
 
 class OnThread:
@@ -365,9 +366,7 @@ class OnThread:
         import threading
 
         self._error: BaseException | None = None
-        if not _switching_lock:
-            _switching_lock.append(threading.Lock())
-        with _switching_lock[0]:
+        with _SWITCHING_LOCK:
             if _switching["users"] == 0:
                 _switching["interval"] = sys.getswitchinterval()
                 sys.setswitchinterval(0.0002)
@@ -381,7 +380,7 @@ class OnThread:
         except BaseException as exc:  # noqa: BLE001 - handed to the caller by _join()
             self._error = exc
         finally:
-            with _switching_lock[0]:
+            with _SWITCHING_LOCK:
                 _switching["users"] -= 1
                 if _switching["users"] == 0:
                     sys.setswitchinterval(_switching["interval"])

@@ -62,12 +62,10 @@ class SpawnedGit:
     neither subprocess nor a thread. Linux only (memfd). `stdin`: what git reads, if given;
     else it inherits this process's standard input, as subprocess's children do."""
 
-    def __init__(self, cwd: str, args: Sequence[str], stdin: bytes | None = None,
-                 buffered: bool = False) -> None:
+    def __init__(self, cwd: str, args: Sequence[str], stdin: bytes | None = None) -> None:
         self.cwd = cwd
         self._file = os.memfd_create("ai-clearance-git", os.MFD_CLOEXEC)
         self._errors = os.memfd_create("ai-clearance-git-errors", os.MFD_CLOEXEC)
-        self._via_stdbuf = False
         given = -1
         try:
             if stdin is not None:
@@ -77,7 +75,7 @@ class SpawnedGit:
                     while done < len(data):
                         done += os.write(given, data[done:])
                 os.lseek(given, 0, os.SEEK_SET)
-            self._pid = self._spawn(args, given, buffered)
+            self._pid = self._spawn(args, given)
         except OSError:
             self._close()
             raise
@@ -86,22 +84,15 @@ class SpawnedGit:
                 os.close(given)
         self._code: int | None = None
 
-    def _spawn(self, args: Sequence[str], stdin: int, buffered: bool) -> int:
+    def _spawn(self, args: Sequence[str], stdin: int, wrapper: Sequence[str] = ()) -> int:
+        """Start git with `args` (through the command `wrapper`, if given), its stdin the
+        file `stdin` if that is not -1."""
         actions = [(os.POSIX_SPAWN_DUP2, self._file, 1), (os.POSIX_SPAWN_DUP2, self._errors, 2)]
         if stdin >= 0:
             actions.append((os.POSIX_SPAWN_DUP2, stdin, 0))
-        argv = ["git", "-C", self.cwd, *args]
+        argv = [*wrapper, "git", "-C", self.cwd, *args]
         # posix_spawn, not subprocess: importing subprocess would cost more than this.
-        if buffered:
-            try:
-                pid = os.posix_spawnp(STDBUF[0], [*STDBUF, *argv], git_env(),
-                                      file_actions=actions)
-            except FileNotFoundError:
-                pass  # no coreutils here: git buffers as it always does
-            else:
-                self._via_stdbuf = True
-                return pid
-        return os.posix_spawnp("git", argv, git_env(), file_actions=actions)
+        return os.posix_spawnp(argv[0], argv, git_env(), file_actions=actions)
 
     def result(self) -> tuple[int, bytes, bytes]:
         """Wait for git: its exit code, its whole output and the start of its errors."""
@@ -154,8 +145,9 @@ class TreeListing(SpawnedGit):
     so the file holds only what git is ahead."""
 
     def __init__(self, cwd: str, rev: str) -> None:
-        super().__init__(cwd, [*LS_TREE, rev], buffered=True)
         self.rev = rev
+        self._via_stdbuf = True  # until stdbuf turns out to be missing or failing
+        super().__init__(cwd, [*LS_TREE, rev])
         self._read = 0
         self._freed = 0
         self._ended = False
@@ -180,6 +172,14 @@ class TreeListing(SpawnedGit):
             elif not self._ended:
                 time.sleep(LET_GIT_AHEAD)
 
+    def _spawn(self, args: Sequence[str], stdin: int, wrapper: Sequence[str] = ()) -> int:
+        if self._via_stdbuf:
+            try:
+                return super()._spawn(args, stdin, STDBUF)
+            except FileNotFoundError:
+                self._via_stdbuf = False  # no coreutils here: git buffers as it always does
+        return super()._spawn(args, stdin, wrapper)
+
     def _start_unbuffered(self) -> None:
         """List again with git alone, its errors file emptied of stdbuf's."""
         os.ftruncate(self._errors, 0)
@@ -187,7 +187,7 @@ class TreeListing(SpawnedGit):
         self._via_stdbuf = self._ended = False
         self._code = None
         try:
-            self._pid = self._spawn([*LS_TREE, self.rev], -1, buffered=False)
+            self._pid = self._spawn([*LS_TREE, self.rev], -1)
         except OSError as exc:
             self._code = -1  # nothing to wait for
             os.write(self._errors, f"cannot run git: {exc.strerror}".encode())

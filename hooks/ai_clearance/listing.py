@@ -20,6 +20,10 @@ _ENV_OVERRIDES = {
     "GIT_OPTIONAL_LOCKS": "0",
     "GIT_TERMINAL_PROMPT": "0",
     "LC_ALL": "C",
+    # What a commit holds is what the check judges: `refs/replace/*` and grafts could make
+    # git show another commit's parents or tree in its place.
+    "GIT_NO_REPLACE_OBJECTS": "1",
+    "GIT_GRAFT_FILE": os.devnull,
 }
 LS_TREE = ("ls-tree", "-r", "-z", "--full-tree", "--end-of-options")
 # The index against a tree, paths from the top level wherever it runs (diff.relative aside).

@@ -305,17 +305,25 @@ def test_approval_added_by_the_change_itself_is_pending(setup: Setup, tmp_path: 
     assert "pending (takes effect after merge): .ai-clearance.toml" in result.stdout
 
 
-def test_mailmap_applies(setup: Setup) -> None:
+def test_a_mailmap_cannot_borrow_an_approved_identity(setup: Setup) -> None:
+    """Attack: the change adds a .mailmap that maps the attacker onto an approved author."""
     repo = setup.repo
-    repo.git("checkout", "-q", "-b", "alias", setup.base)
-    repo.commit("x", "GEMINI.md", author=("Jane", "jane@old-laptop.local"))
-    repo.git("checkout", "-q", "main")
-    repo.write(".mailmap", f"Jane Dev <{DEV}> <jane@old-laptop.local>\n")
-    repo.commit("mailmap", ".mailmap")
     setup.record("--author", DEV, "--assistant", "gemini", "--expires", "30d", "--reason", "r")
-    repo.git("checkout", "-q", "alias")
-    repo.git("merge", "-q", "--no-edit", "main")
-    assert setup.check("--range", f"{setup.base}..alias", "--trust-ref", "main").returncode == 0
+    # Even a .mailmap on the trusted branch does not rewrite who wrote a commit.
+    repo.write(".mailmap", f"Jane Dev <{DEV}> <jane@old-laptop.local>\n")
+    repo.commit("mailmap on main", ".mailmap")
+    repo.git("checkout", "-q", "-b", "mallory", "main")
+    repo.write(".mailmap", f"Jane Dev <{DEV}> <mallory@evil.example>\n")
+    repo.commit("mailmap", ".mailmap", author=("Mallory", "mallory@evil.example"))
+    repo.commit("x", "GEMINI.md", author=("Mallory", "mallory@evil.example"))
+    repo.git("checkout", "-q", "-b", "alias", "main")
+    repo.commit("y", "GEMINI.md", author=("Jane", "jane@old-laptop.local"))
+    for branch, who in (("mallory", "mallory@evil.example"), ("alias", "jane@old-laptop.local")):
+        result = setup.check("--range", f"main..{branch}", "--trust-ref", "main",
+                             "--format", "json")
+        assert result.returncode == 1, result.stdout + result.stderr
+        failing = [f for f in _json(result)["findings"] if f["status"] == "fail"]
+        assert failing and all(who in f["author"] for f in failing)
 
 
 # ------------------------------------------------------------------------ tokens

@@ -272,7 +272,7 @@ def stream_commits(repo: Repo, revs: Sequence[str], no_walk: bool = False,
     """
     nonce = os.urandom(16).hex().encode()  # unguessable, so no message can forge a boundary
     start, end = b"\x00S" + nonce, b"\x00E" + nonce
-    fmt = ("%x00S" + nonce.decode() + "%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%aN%x00%aE%x00%B"
+    fmt = ("%x00S" + nonce.decode() + "%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%ct%x00%at%x00%B"
            "%x00E" + nonce.decode())
     args = ["-c", "log.showSignature=false", "-c", "diff.noprefix=false", "log", "-z", "--raw",
             "--no-renames", "--no-abbrev", "--cc", "--root", "--no-color", "--no-ext-diff",
@@ -316,17 +316,26 @@ def _parse_commit(record: bytes, end: bytes, prefilter: RegionFilter | None,
     fields = head.split(b"\0", 8)
     if len(fields) != 9:
         raise GitError("git log gave a record it cannot parse")
-    sha, parents, an, ae, cn, ce, man, mae, body = fields
+    sha, parents, an, ae, cn, ce, committed, authored, body = fields
     return Commit(
         sha=sha.decode("ascii"),
         parents=tuple(p.decode("ascii") for p in parents.split()),
         author=_identity(an, ae),
         committer=_identity(cn, ce),
-        mailmap_author=_identity(man, mae),
         message=body.decode("utf-8", "replace"),
         changes=_parse_raw(raw, prefilter) if paths else (),
         path_count=_count_raw(raw),
+        committed_at=_epoch(committed),
+        authored_at=_epoch(authored),
     )
+
+
+def _epoch(field: bytes) -> int:
+    """A `%ct`/`%at` date; 0 for a commit whose date git cannot parse."""
+    try:
+        return int(field)
+    except ValueError:
+        return 0
 
 
 def staged_diff(repo: Repo) -> bytes:
@@ -585,17 +594,6 @@ def symbolic_target(repo: Repo, name: str) -> str | None:
     return text or None
 
 
-def check_mailmap(repo: Repo, who: Identity) -> Identity:
-    """The identity after .mailmap."""
-    out = run_git(["check-mailmap", f"{who.name} <{who.email}>"], cwd=repo.cwd,
-                  ok_codes=(0, 128))
-    text = out.decode("utf-8", "replace").strip()
-    if "<" not in text:
-        return who
-    name, _, rest = text.partition("<")
-    return Identity(name.strip(), rest.partition(">")[0])
-
-
 def patch_id(repo: Repo, sha: str) -> str | None:
     """`git patch-id --stable` of a commit's change: the same after a rebase or reword."""
     diff = run_git(["diff-tree", "-p", "--root", "--no-color", "--no-ext-diff", "--no-textconv",
@@ -646,10 +644,10 @@ def rev_list(repo: Repo, revs: Sequence[str]) -> list[str]:
     return out.decode("ascii").split()
 
 
-def commit_author(repo: Repo, sha: str) -> tuple[Identity, str]:
-    """A commit's author as written, and its e-mail after .mailmap."""
-    out = run_git(["log", "-1", "--no-walk", "--format=%an%x00%ae%x00%aE", sha, "--"],
+def commit_author(repo: Repo, sha: str) -> Identity:
+    """A commit's author as its commit object holds it."""
+    out = run_git(["log", "-1", "--no-walk", "--no-mailmap", "--format=%an%x00%ae", sha, "--"],
                   cwd=repo.cwd)
     fields = out.decode("utf-8", "replace").rstrip("\n").split("\0")
-    name, email, mapped = [*fields, "", ""][:3]
-    return Identity(name, email), mapped
+    name, email = [*fields, ""][:2]
+    return Identity(name, email)

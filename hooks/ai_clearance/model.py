@@ -36,10 +36,11 @@ class Commit:
     parents: tuple[str, ...]
     author: Identity
     committer: Identity
-    mailmap_author: Identity
     message: str
     changes: tuple[PathChange, ...]
     path_count: int = 0
+    committed_at: int = 0  # committer date, seconds since the epoch
+    authored_at: int = 0
 
 
 @value
@@ -55,7 +56,15 @@ class Finding:
     author: Identity | None = None
     path: str | None = None
     line: int | None = None
-    mailmap_email: str | None = None
+    committed_at: int | None = None  # the commit's committer date (an audit judges by it)
+
+    @property
+    def author_email(self) -> str:
+        """The author's e-mail as the commit object holds it, case-folded; "" if none.
+
+        Never mapped through `.mailmap`: the change under review could add one that maps
+        its author onto an approved person."""
+        return self.author.email.casefold() if self.author else ""
 
 
 @value

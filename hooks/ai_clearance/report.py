@@ -119,10 +119,10 @@ def approval_commands(failing: Sequence[Decision]) -> list[str]:
     wanted: dict[tuple[str, str], list[str]] = {}
     for decision in failing:
         f = decision.finding
-        email = f.mailmap_email or (f.author.email if f.author else None)
+        email = f.author_email
         if not email or not f.assistants:
             continue
-        paths = wanted.setdefault((email.casefold(), f.assistants[0]), [])
+        paths = wanted.setdefault((email, f.assistants[0]), [])
         if f.severity == "leak" and f.path is not None and f.path not in paths:
             paths.append(f.path)
     commands = []

@@ -49,7 +49,6 @@ class Request:
     pull_request: int | None = None
     pr_text: str | None = None
     revs: tuple[str, ...] = ()
-    mailmap: bool = True
 
 
 def _read_message(path: str) -> str:
@@ -64,12 +63,6 @@ def _read_message(path: str) -> str:
     if len(raw) > MAX_MESSAGE_BYTES:
         raise UsageError(f"{path}: message larger than {MAX_MESSAGE_BYTES >> 20} MiB")
     return raw.decode("utf-8", "replace")
-
-
-def _has_trust_records(files: trustfiles.TrustFiles) -> bool:
-    """Whether approvals or tokens could apply (only they need .mailmap identities)."""
-    return bool(os.environ.get("AI_CLEARANCE_TOKEN")) or any(
-        p.startswith(trustfiles.TRUST_DIR + "/") for p in files.files)
 
 
 def _env_tokens() -> list[tuple[str, str]]:
@@ -107,12 +100,10 @@ def check(request: Request, out: TextIO) -> int:
     ignored = policy.ignored_identities
     if request.source == "message":
         assert request.argument is not None
-        result = scan.scan_message(repo, catalog, _read_message(request.argument), ignored,
-                                   mailmap=_has_trust_records(files))
+        result = scan.scan_message(repo, catalog, _read_message(request.argument), ignored)
     else:
         assert repo is not None
-        result = _scan_repo(repo, catalog, replace(request, mailmap=_has_trust_records(files)),
-                            ignored, staged)
+        result = _scan_repo(repo, catalog, request, ignored, staged)
     scan.with_branch(result, catalog, request.branch)
     if request.pr_text is not None:
         if repo is None:
@@ -182,7 +173,7 @@ def _decide_with_trust(repo: gitio.Repo | None, files: trustfiles.TrustFiles, po
 
 def _commit_proof(repo: gitio.Repo,
                   signers_path: str) -> Callable[[Finding], tuple[bool, str]]:
-    """Whether a finding's commit is signed by a key mapped to its (mailmapped) author."""
+    """Whether a finding's commit is signed by a key mapped to its author."""
     cache: dict[str, tuple[str, str]] = {}
 
     def proof(finding: Finding) -> tuple[bool, str]:
@@ -190,7 +181,7 @@ def _commit_proof(repo: gitio.Repo,
         if finding.commit not in cache:
             cache[finding.commit] = gitio.commit_signature(repo, finding.commit, signers_path)
         status, principal = cache[finding.commit]
-        author = (finding.mailmap_email or (finding.author.email if finding.author else ""))
+        author = finding.author_email
         if status != "G":
             return False, "the commit is not signed by a key mapped to its author"
         if principal.casefold() != author.casefold():
@@ -204,8 +195,7 @@ def _scan_repo(repo: gitio.Repo, catalog: Catalog, request: Request,
                ignored: frozenset[str], staged: gitio.StagedPrefetch | None = None,
                ) -> scan.Scan:
     if request.source == "staged":
-        return scan.scan_staged(repo, catalog, ignored, mailmap=request.mailmap,
-                                started=staged)
+        return scan.scan_staged(repo, catalog, ignored, started=staged)
     if request.source == "range":
         assert request.argument is not None
         return scan.scan_range(repo, catalog, request.argument, ignored,

@@ -119,7 +119,7 @@ def start_staged(repo: gitio.Repo, started: tuple[SpawnedGit, SpawnedGit] | None
 
 
 def scan_staged(repo: gitio.Repo, catalog: Catalog, ignored: frozenset[str],
-                mailmap: bool = True, started: gitio.StagedPrefetch | None = None) -> Scan:
+                started: gitio.StagedPrefetch | None = None) -> Scan:
     """Paths and content the index would commit, and the branch being committed to."""
     prefetch = started or start_staged(repo)
     coverage = Coverage(source="staged")
@@ -136,16 +136,14 @@ def scan_staged(repo: gitio.Repo, catalog: Catalog, ignored: frozenset[str],
     if not findings:
         return Scan([], coverage)  # who is committing matters only for a finding
     author = gitio.ident(repo, "author")
-    mapped = gitio.check_mailmap(repo, author).email if author and mailmap else None
-    return Scan([replace(f, author=author, mailmap_email=mapped) for f in findings], coverage)
+    return Scan([replace(f, author=author) for f in findings], coverage)
 
 
 def scan_message(repo: gitio.Repo | None, catalog: Catalog, message: str,
-                 ignored: frozenset[str], mailmap: bool = True) -> Scan:
+                 ignored: frozenset[str]) -> Scan:
     """A commit message about to be committed, with the identities git would record."""
     coverage = Coverage(source="message", messages_scanned=1)
     author = gitio.ident(repo, "author") if repo is not None else None
-    mapped = gitio.check_mailmap(repo, author).email if repo and author and mailmap else None
     findings = findings_for_message(catalog, message, ignored, strip_comments=True)
     if repo is not None:
         committer = gitio.ident(repo, "committer")
@@ -153,7 +151,7 @@ def scan_message(repo: gitio.Repo | None, catalog: Catalog, message: str,
             if who is not None:
                 findings.extend(findings_for_identity(catalog, who, role, ignored))
     tokens = [(t, "commit message") for t in tokens_in_message(message)]
-    return Scan([replace(f, author=author, mailmap_email=mapped) for f in findings], coverage,
+    return Scan([replace(f, author=author) for f in findings], coverage,
                 tokens=tokens)
 
 
@@ -170,7 +168,7 @@ def findings_for_commit(catalog: Catalog, matcher: PathMatcher, commit: Commit,
     for role, who in (("author", commit.author), ("committer", commit.committer)):
         findings.extend(findings_for_identity(catalog, who, role, ignored))
     return [replace(f, commit=commit.sha, author=commit.author,
-                    mailmap_email=commit.mailmap_author.email) for f in findings]
+                    committed_at=commit.committed_at) for f in findings]
 
 
 def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage: Coverage,
@@ -317,8 +315,8 @@ def with_pr_text(repo: gitio.Repo, scan: Scan, catalog: Catalog, text: str) -> S
     """Add the markers of a pull request's title (first line) and body (the rest), attributed
     to the author of the pull request's head commit."""
     title, _, body = text.partition("\n")
-    author, mailmap = gitio.commit_author(repo, scan.head) if scan.head else (None, None)
-    scan.findings.extend(replace(f, author=author, mailmap_email=mailmap)
+    author = gitio.commit_author(repo, scan.head) if scan.head else None
+    scan.findings.extend(replace(f, author=author)
                          for f in findings_for_pr_text(catalog, title, body))
     return scan
 

@@ -168,7 +168,7 @@ def _login_of(email: str) -> str | None:
 
 def approval_covers(approval: Approval, finding: Finding) -> bool:
     """Whether a standing approval covers a finding's author, assistant and path."""
-    email = (finding.mailmap_email or (finding.author.email if finding.author else "")).casefold()
+    email = finding.author_email
     login = _login_of(email)
     if not (email and email in approval.authors) and not (
             login and login in approval.github_logins):
@@ -200,7 +200,7 @@ class Context:
 
 def token_covers(token: Token, finding: Finding, context: Context) -> bool:
     """Whether a token covers a finding (by finding key, patch id or pull request)."""
-    email = (finding.mailmap_email or (finding.author.email if finding.author else "")).casefold()
+    email = finding.author_email
     for cover in token.covers:
         if cover.pull_request is not None:
             if cover.pull_request == context.pull_request:
@@ -239,8 +239,7 @@ def clearers(trust: Trust, context: Context, proof: Proof | None = None,
             named.setdefault(key, []).append(index)
 
     def candidates(finding: Finding) -> list[Approval]:
-        email = (finding.mailmap_email or (finding.author.email if finding.author else "")
-                 ).casefold()
+        email = finding.author_email
         login = _login_of(email)
         found = set(named.get(email, ()))
         if login:

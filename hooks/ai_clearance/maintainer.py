@@ -170,10 +170,8 @@ def covers_for(findings: Sequence[Finding], repo: gitio.Repo) -> list[dict[str, 
                 cover = {"patch_id": patch}
             else:
                 cover = {"rule": finding.rule, "assistant": finding.assistants[0]}
-                email = finding.mailmap_email or (finding.author.email if finding.author
-                                                  else None)
-                if email:
-                    cover["author"] = email.casefold()
+                if finding.author_email:
+                    cover["author"] = finding.author_email
         if cover not in covers:
             covers.append(cover)
     return covers

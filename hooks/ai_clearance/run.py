@@ -22,7 +22,7 @@ from .listing import started_staged_reads, started_tree_listing
 from .model import Decision, Finding
 from .policy import POLICY_FILE, PYPROJECT, Policy, load_policy, policy_from_texts
 from .report import report_data, write_json, write_text
-from .values import replace, value
+from .values import value
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:

@@ -97,6 +97,15 @@ def test_installed_hooks_at_commit_and_push(hook_repo: tuple[Path, str], repo: R
     assert clean.returncode == 0, clean.stdout + clean.stderr
     pushed = repo.git("push", "-q", "origin", "main", check=False)
     assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    # The remote now has a default branch, but this clone does not know it yet: the push
+    # hook will not trust the pushed commits instead, and says how to learn it.
+    repo.git("commit", "-q", "--no-verify", "--allow-empty", "-m", "second")
+    unknown = repo.git("push", "origin", "main", check=False)
+    assert unknown.returncode != 0
+    assert "git remote set-head origin --auto" in unknown.stdout + unknown.stderr
+    repo.git("remote", "set-head", "origin", "--auto")
+    pushed = repo.git("push", "-q", "origin", "main", check=False)
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
 
     # Committing CLAUDE.md fails in the pre-commit stage; nothing is committed.
     head = repo.head()
@@ -153,11 +162,17 @@ def test_first_push_of_a_branch_from_a_root_commit(hook_repo: tuple[Path, str], 
     assert git(remote, "rev-parse", "--verify", "-q", "main", check=False).returncode != 0
 
 
-def test_ci_hook_in_the_manual_stage(hook_repo: tuple[Path, str], clean_repo: Repo) -> None:
+def test_ci_hook_in_the_manual_stage(hook_repo: tuple[Path, str], clean_repo: Repo,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
     path, _ = hook_repo
     base = clean_repo.head()
     clean_repo.commit("x\n\nClaude-Session: https://claude.ai/code/session_0191Avbm6aA49svQ58",
                       allow_empty=True)
+    no_base = pre_commit(clean_repo.path, "try-repo", str(path), "ai-clearance-ci",
+                         "--hook-stage", "manual", "--from-ref", base, "--to-ref", "HEAD")
+    # In CI, HEAD is the change under review: no trust from it, and no fallback.
+    assert no_base.returncode != 0 and "no trusted base" in no_base.stdout, no_base.stdout
+    monkeypatch.setenv("AI_CLEARANCE_TRUST_REF", base)
     ranged = pre_commit(clean_repo.path, "try-repo", str(path), "ai-clearance-ci",
                         "--hook-stage", "manual", "--from-ref", base, "--to-ref", "HEAD")
     assert ranged.returncode == 1, ranged.stdout + ranged.stderr

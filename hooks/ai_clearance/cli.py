@@ -47,8 +47,11 @@ def cli() -> None:
 @click.option("--allow-empty", is_flag=True,
               help="With --range: an empty range passes instead of failing closed.")
 @click.option("--trust-ref", metavar="REF", envvar="AI_CLEARANCE_TRUST_REF",
-              help="Read policy, maintainers, approvals and revocations from REF (in CI: the "
-                   "protected base). Default: origin's default branch, else HEAD.")
+              help="Read policy, maintainers, approvals and revocations from REF, a full ref "
+                   "name or commit id (in CI: the protected base). Default: origin's default "
+                   "branch (refs/remotes/origin/HEAD); outside CI, else HEAD.")
+@click.option("--no-trust", is_flag=True,
+              help="Use the default policy and no approvals (nothing is trusted yet).")
 @click.option("--token", "tokens", multiple=True, metavar="TOKEN",
               help="A maintainer's override token for this run (also AI_CLEARANCE_TOKEN).")
 @click.option("--pull-request", type=click.IntRange(min=1), metavar="N",
@@ -59,7 +62,7 @@ def cli() -> None:
 def check(staged: bool, message_file: str | None, range_spec: str | None,
           tree_rev: str | None, history: bool, all_refs: bool, output_format: str,
           config: str | None, branch: str | None, allow_empty: bool, trust_ref: str | None,
-          tokens: tuple[str, ...], pull_request: int | None, pr_text: str | None,
+          no_trust: bool, tokens: tuple[str, ...], pull_request: int | None, pr_text: str | None,
           directory: str) -> None:
     """Check one source for traces of AI assistants."""
     chosen = [name for name, given in (
@@ -71,11 +74,13 @@ def check(staged: bool, message_file: str | None, range_spec: str | None,
                                "--history")
     if all_refs and chosen[0] != "history":
         raise click.UsageError("--all goes with --history")
+    if no_trust and trust_ref:
+        raise click.UsageError("--no-trust and --trust-ref exclude each other")
     argument = message_file or range_spec or tree_rev
     request = Request(source=chosen[0], argument=argument, all_refs=all_refs,
                       output_format=output_format, config=config, branch=branch,
                       allow_empty=allow_empty, cwd=directory, trust_ref=trust_ref,
-                      tokens=tokens, pull_request=pull_request, pr_text=pr_text)
+                      no_trust=no_trust, tokens=tokens, pull_request=pull_request, pr_text=pr_text)
     sys.exit(run(request))
 
 

@@ -12,7 +12,7 @@ CHECK_VALUE_OPTIONS = frozenset({
     "--message", "--range", "--tree", "--format", "--config", "--branch", "--trust-ref",
     "--token", "--pull-request", "--pr-text", "-C",
 })
-CHECK_FLAGS = frozenset({"--staged", "--history", "--all", "--allow-empty"})
+CHECK_FLAGS = frozenset({"--staged", "--history", "--all", "--allow-empty", "--no-trust"})
 _OTHER_SOURCES = ("--staged", "--message", "--range", "--history")
 
 

@@ -11,7 +11,7 @@ import time
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 
-from .errors import GitError
+from .errors import GitError, UsageError
 from .listing import (
     CAN_SPAWN,
     CURRENT_BRANCH,
@@ -104,6 +104,42 @@ def resolve_commit(repo: Repo, rev: str) -> str | None:
                   cwd=repo.cwd, ok_codes=(0, 1, 128))
     text = out.decode("ascii", "replace").strip()
     return text or None
+
+
+_FULL_ID = {"sha1": 40, "sha256": 64}
+_HEX = frozenset("0123456789abcdef")
+
+
+def resolve_ref_exactly(repo: Repo, name: str) -> str | None:
+    """The commit a trust ref names, resolved without git's guessing: a full commit id, a
+    full ref name (`refs/heads/main`), `HEAD`, or a short name that exactly one ref has
+    (`main` is refs/heads/main only if no tag, remote or other ref is also called `main`).
+    None when nothing has that name; UsageError when a short name is ambiguous or `name`
+    is an expression (`main~1`) rather than a name."""
+    if len(name) == _FULL_ID.get(repo.object_format, 40) and set(name) <= _HEX:
+        return resolve_commit(repo, name)
+    if name == "HEAD":
+        return resolve_commit(repo, "HEAD")
+    if not name or name.startswith("-") or any(c in name for c in "~^:@{}\\ ?*[\0"):
+        raise UsageError(f"trust ref {name!r} is not a ref name: give a full ref name "
+                         "(refs/heads/main) or a full commit id")
+    full = [name] if name.startswith("refs/") else [
+        f"refs/{name}", f"refs/tags/{name}", f"refs/heads/{name}", f"refs/remotes/{name}",
+        f"refs/remotes/{name}/HEAD"]
+    out = run_git(["for-each-ref", "--format=%(refname)%00%(objectname)", *full],
+                  cwd=repo.cwd)
+    found = {}
+    for line in out.decode("utf-8", "surrogateescape").splitlines():
+        ref, _, sha = line.partition("\0")
+        if ref in full:
+            found[ref] = sha
+    if len(found) > 1:
+        raise UsageError(f"trust ref {name!r} is ambiguous ({', '.join(sorted(found))}): "
+                         "name it in full")
+    if not found:
+        # An abbreviated commit id that no ref is named like (git refuses an ambiguous one).
+        return resolve_commit(repo, name) if len(name) >= 7 and set(name) <= _HEX else None
+    return resolve_commit(repo, next(iter(found.values())))
 
 
 def merge_base(repo: Repo, a: str, b: str) -> str | None:

@@ -20,6 +20,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     from_ref = os.environ.get("PRE_COMMIT_FROM_REF")
     to_ref = os.environ.get("PRE_COMMIT_TO_REF")
+    # A gate: no trust from the change itself, and approvals valid now.
+    request = replace(request, enforce=True, at_commit_dates=False)
     if from_ref and to_ref:
         request = replace(request, source="range", argument=f"{from_ref}..{to_ref}")
     return run(request)

@@ -27,6 +27,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from_ref, to_ref = env.get("PRE_COMMIT_FROM_REF"), env.get("PRE_COMMIT_TO_REF")
     local, remote = env.get("PRE_COMMIT_LOCAL_BRANCH"), env.get("PRE_COMMIT_REMOTE_NAME")
     branch = env.get("PRE_COMMIT_REMOTE_BRANCH") or local
+    # Trust comes from the remote's default branch (refs/remotes/REMOTE/HEAD), never from
+    # what is being pushed: with no such ref the hook says how to set it and fails.
+    request = replace(request, enforce=True, remote=remote or "origin")
     if from_ref and to_ref:
         request = replace(request, argument=f"{from_ref}..{to_ref}", branch=branch)
     elif local and remote:

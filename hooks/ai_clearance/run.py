@@ -49,6 +49,29 @@ class Request:
     pull_request: int | None = None
     pr_text: str | None = None
     revs: tuple[str, ...] = ()
+    # No fallback for trust: a CI job, a push hook or a server hook reviews commits, and
+    # HEAD is the change itself. Also on whenever the CI variable is set.
+    enforce: bool = False
+    # Check with the default policy and no approvals (a first push: nothing is trusted yet).
+    no_trust: bool = False
+    # Judge approvals at each commit's date (an audit of history already on the protected
+    # branch) rather than now (a gate). None: by the source (`history` audits).
+    at_commit_dates: bool | None = None
+
+    @property
+    def enforcing(self) -> bool:
+        """Whether trust must come from a protected base, with no fallback."""
+        return self.enforce or (self.source not in ("staged", "message") and in_ci())
+
+    @property
+    def audit(self) -> bool:
+        return self.source == "history" if self.at_commit_dates is None else \
+            self.at_commit_dates
+
+
+def in_ci() -> bool:
+    """Whether this runs in CI: GitHub Actions, GitLab CI and most CI services set CI."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 def _read_message(path: str) -> str:
@@ -83,14 +106,16 @@ def check(request: Request, out: TextIO) -> int:
     # The pre-commit hook's git work runs while the catalog, policy and trust load.
     staged = scan.start_staged(repo, started_staged_reads(request.cwd)) \
         if repo is not None and request.source == "staged" else None
-    trusted = trustfiles.FilesPrefetch(repo, request.trust_ref) if repo is not None else None
+    _refuse_config_in_tree(repo, request)
+    trusted = trustfiles.FilesPrefetch(repo, request.trust_ref, request.enforcing,
+                                       request.remote or "origin", request.source == "pushed") \
+        if repo is not None and not request.no_trust else None
     catalog = load_catalog()
     if request.source != "message":
         # While git reads the trust files: the path filter of the built-in rules, kept for
         # the scan (a policy that adds rules has a filter of its own built).
         PathMatcher(catalog).region_filter()
-    files = trusted.result() if trusted is not None else \
-        trustfiles.TrustFiles(label="no commits yet", commit=None, files={})
+    files = trusted.result() if trusted is not None else trustfiles.NO_TRUST
     if request.config is not None:
         policy = load_policy(catalog, None, request.config)
     else:
@@ -137,6 +162,19 @@ def check(request: Request, out: TextIO) -> int:
         # Its reader went away (`| head`) or the disk is full: the verdict was not delivered.
         raise OutputError.of(exc) from None
     return EXIT_FINDINGS if outcome == "fail" else EXIT_PASS
+
+
+def _refuse_config_in_tree(repo: gitio.Repo | None, request: Request) -> None:
+    """In CI a policy file from the work tree is the change under review's own policy."""
+    if request.config is None or repo is None or repo.toplevel is None or \
+            not request.enforcing:
+        return
+    config = os.path.realpath(os.path.join(request.cwd, request.config))
+    top = os.path.realpath(repo.toplevel)
+    if os.path.commonpath([config, top]) == top:
+        raise UsageError(f"--config {request.config}: a policy file in the work tree is "
+                         "the change under review's own; in CI, policy comes from --trust-ref "
+                         "(or give a file outside the repository)")
 
 
 def _decide_with_trust(repo: gitio.Repo | None, files: trustfiles.TrustFiles, policy: Policy,
@@ -290,4 +328,5 @@ def hook_request(argv: Sequence[str] | None, prog: str, source: str,
     if takes_file and argument is None:
         raise UsageError(f"{prog}: the commit message file is missing")
     return Request(source=source, argument=argument, output_format=output_format,
-                   config=options.get("--config", os.environ.get("AI_CLEARANCE_CONFIG"))), rest
+                   config=options.get("--config", os.environ.get("AI_CLEARANCE_CONFIG")),
+                   trust_ref=os.environ.get("AI_CLEARANCE_TRUST_REF") or None), rest

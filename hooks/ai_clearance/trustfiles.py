@@ -41,21 +41,36 @@ class TrustFiles:
         return sorted(p for p in self.files if p.startswith(directory + "/"))
 
 
-def trust_ref(repo: gitio.Repo, explicit: str | None) -> str | None:
-    """Which commit trust comes from: `explicit`, else the upstream default branch
-    (refs/remotes/origin/HEAD), else HEAD; None before the first commit."""
+NO_TRUST = TrustFiles(label="nothing (default policy, no approvals)", commit=None, files={})
+NO_TRUSTED_BASE = ("no trusted base to read policy and approvals from: pass --trust-ref with "
+                   "the protected branch (e.g. --trust-ref refs/remotes/origin/main), or run "
+                   "`git remote set-head origin --auto`")
+
+
+def trust_ref(repo: gitio.Repo, explicit: str | None, enforce: bool = False,
+              remote: str = "origin", pushing: bool = False) -> str | None:
+    """Which ref trust comes from: `explicit`, else the remote's default branch
+    (refs/remotes/origin/HEAD). Only a local check (`enforce` false) may fall back to HEAD;
+    a check of commits in CI or a push hook has no fallback: HEAD is the change itself.
+    None: `pushing` to a remote that has no branch at all yet, so nothing is trusted."""
     if explicit:
         return explicit
-    upstream = gitio.symbolic_target(repo, "refs/remotes/origin/HEAD")
+    upstream = gitio.symbolic_target(repo, f"refs/remotes/{remote}/HEAD")
     if upstream:
-        return upstream.removeprefix("refs/remotes/")
-    return "HEAD"
+        return upstream
+    if not enforce:
+        return "HEAD"
+    if pushing and not gitio.run_git(["for-each-ref", "--count=1", f"refs/remotes/{remote}/"],
+                                     cwd=repo.cwd).strip():
+        return None
+    raise GitError(NO_TRUSTED_BASE.replace("origin", remote))
 
 
 def files_at(repo: gitio.Repo, ref: str, explicit: bool = True) -> TrustFiles:
-    """Policy and trust files as committed at `ref`. A `ref` the user did not name (the
-    default HEAD) may be unborn: there is then nothing to trust yet."""
-    commit = gitio.resolve_commit(repo, ref)
+    """Policy and trust files as committed at `ref`, resolved exactly (a tag cannot stand
+    in for a branch). A `ref` the user did not name (the default HEAD) may be unborn:
+    there is then nothing to trust yet."""
+    commit = gitio.resolve_ref_exactly(repo, ref)
     if commit is None:
         if not explicit:
             return TrustFiles(label="no commits yet", commit=None, files={})
@@ -69,16 +84,21 @@ class FilesPrefetch(gitio.OnThread):
     """`files_at` of the trust ref a check uses, read on a thread: its three or four short
     gits answer while the catalog loads and the path filter is built."""
 
-    def __init__(self, repo: gitio.Repo, explicit: str | None) -> None:
+    def __init__(self, repo: gitio.Repo, explicit: str | None, enforce: bool = False,
+                 remote: str = "origin", pushing: bool = False) -> None:
         self._repo = repo
         self._explicit = explicit
+        self._enforce = enforce
+        self._remote = remote
+        self._pushing = pushing
         self._files = TrustFiles(label="no commits yet", commit=None, files={})
         super().__init__()
 
     def _work(self) -> None:
-        ref = trust_ref(self._repo, self._explicit)
-        if ref is not None:
-            self._files = files_at(self._repo, ref, explicit=self._explicit is not None)
+        ref = trust_ref(self._repo, self._explicit, self._enforce, self._remote,
+                        self._pushing)
+        self._files = NO_TRUST if ref is None else \
+            files_at(self._repo, ref, explicit=ref != "HEAD")
 
     def result(self) -> TrustFiles:
         """The files; the error reading them met (an unresolvable --trust-ref, say)."""

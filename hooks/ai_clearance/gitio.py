@@ -54,14 +54,20 @@ def run_git(args: Sequence[str], cwd: str, stdin: bytes | None = None,
 
 def _git(args: Sequence[str], cwd: str, stdin: bytes | None = None) -> tuple[int, bytes, bytes]:
     """Run git to completion: its exit code, its output and the start of its errors."""
-    try:
-        if CAN_SPAWN:
-            # No subprocess in the hooks: its import (with locale, selectors and signal)
-            # cost more than the git calls a hook makes.
-            return SpawnedGit(cwd, args, stdin).result()
-        import subprocess
+    if CAN_SPAWN:
+        # No subprocess in the hooks: its import (with locale, selectors and signal) cost
+        # more than the git calls a hook makes.
+        try:
+            spawned = SpawnedGit(cwd, args, stdin)
+        except OSError:
+            pass  # memfd or posix_spawn refused (seccomp, an old kernel): the portable way
+        else:
+            return spawned.result()
+    import subprocess
 
-        proc = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True,
+    try:
+        # -C as SpawnedGit does: a folder that is not there is git's own error either way.
+        proc = subprocess.run(["git", "-C", cwd, *args], input=stdin, capture_output=True,
                               env=git_env(), check=False)
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror}") from None

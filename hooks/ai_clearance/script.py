@@ -37,10 +37,22 @@ def leave(code: int) -> NoReturn:
     os._exit(code)
 
 
+def tolerant_streams() -> None:
+    """Let stdout and stderr take any text: what their encoding cannot hold (an emoji on a
+    cp1252 console, the undecodable bytes of a path) is written as a backslash escape, and
+    the exit code stays the verdict's."""
+    import io  # loaded by then: sys.stdout is one of its classes
+
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def _command(module: str, function: str = "main") -> Callable[[], NoReturn]:
     """A console script: `function` of `module` (imported when it runs), then `leave`."""
 
     def console() -> NoReturn:
+        tolerant_streams()
         leave(_exit_code(module, function))
 
     return console

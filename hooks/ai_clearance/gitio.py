@@ -46,22 +46,32 @@ _SMALL_READ = 1 << 16
 def run_git(args: Sequence[str], cwd: str, stdin: bytes | None = None,
             ok_codes: tuple[int, ...] = (0,)) -> bytes:
     """Run git to completion and return its stdout; GitError on failure."""
-    try:
-        if CAN_SPAWN:
-            # No subprocess in the hooks: its import (with locale, selectors and signal)
-            # cost more than the git calls a hook makes.
-            code, out, errors = SpawnedGit(cwd, args, stdin).result()
-        else:
-            import subprocess
-
-            proc = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True,
-                                  env=git_env(), check=False)
-            code, out, errors = proc.returncode, proc.stdout, proc.stderr
-    except OSError as exc:
-        raise GitError(f"cannot run git: {exc.strerror}") from None
+    code, out, errors = _git(args, cwd, stdin)
     if code not in ok_codes:
         raise GitError(f"git {args[0]} failed: {first_line(errors)}")
     return out
+
+
+def _git(args: Sequence[str], cwd: str, stdin: bytes | None = None) -> tuple[int, bytes, bytes]:
+    """Run git to completion: its exit code, its output and the start of its errors."""
+    if CAN_SPAWN:
+        # No subprocess in the hooks: its import (with locale, selectors and signal) cost
+        # more than the git calls a hook makes.
+        try:
+            spawned = SpawnedGit(cwd, args, stdin)
+        except OSError:
+            pass  # memfd or posix_spawn refused (seccomp, an old kernel): the portable way
+        else:
+            return spawned.result()
+    import subprocess
+
+    try:
+        # -C as SpawnedGit does: a folder that is not there is git's own error either way.
+        proc = subprocess.run(["git", "-C", cwd, *args], input=stdin, capture_output=True,
+                              env=git_env(), check=False)
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc.strerror}") from None
+    return proc.returncode, proc.stdout, proc.stderr
 
 
 @value
@@ -79,14 +89,24 @@ class Repo:
         return self.toplevel or self.git_dir
 
 
+# How git says that it found no repository in a folder or any above it, in the C locale.
+_NO_REPOSITORY = "not a git repository (or any "
+
+
+class NotARepository(GitError):
+    """No repository where the check runs (a commit message can still be checked alone)."""
+
+
 def discover(path: str = ".") -> Repo:
-    """The repository containing `path`, or GitError."""
+    """The repository containing `path`; NotARepository when there is none, GitError when
+    git fails (not installed, a corrupt or unreadable repository, ...)."""
     args = ["rev-parse", "--absolute-git-dir", "--is-bare-repository",
             "--is-shallow-repository", "--show-object-format"]
-    try:
-        out = run_git([*args, "--show-toplevel"], cwd=path)
-    except GitError:
-        out = run_git(args, cwd=path)  # a bare repository has no top level
+    code, out, errors = _git([*args, "--show-toplevel"], path)
+    if code != 0:
+        code, out, errors = _git(args, path)  # a bare repository has no top level
+    if code != 0:
+        raise _not_discovered(path, code, first_line(errors))
     fields = out.decode("utf-8", "surrogateescape").split("\n")
     if len(fields) < 4:
         raise GitError("git rev-parse gave unexpected output")
@@ -96,12 +116,44 @@ def discover(path: str = ".") -> Repo:
                 shallow=shallow == "true", object_format=object_format)
 
 
+def _not_discovered(path: str, code: int, reason: str) -> GitError:
+    """Why git found no repository at `path`. Its "not a git repository" is also what it
+    says of a .git it cannot read (a HEAD of garbage, say), so only a search that finds no
+    .git at all is NotARepository."""
+    if code != 128 or not reason.startswith(_NO_REPOSITORY):
+        return GitError(f"git rev-parse failed: {reason}")
+    try:
+        found = _dot_git_above(path)
+    except OSError as exc:
+        return GitError(f"cannot tell whether {path} is in a repository: {exc.strerror}")
+    if found is not None:
+        return GitError(f"git cannot read the repository at {found} (corrupt or unreadable): "
+                        f"{reason}")
+    return NotARepository(f"git rev-parse failed: {reason}")
+
+
+def _dot_git_above(path: str) -> str | None:
+    """A `.git` in `path` or a folder above it, up to the filesystem boundary where git's
+    own search stops."""
+    folder = os.path.abspath(path)
+    device = os.stat(folder).st_dev
+    while True:
+        candidate = os.path.join(folder, ".git")
+        if os.path.lexists(candidate):
+            return candidate
+        parent = os.path.dirname(folder)
+        if parent == folder or os.stat(parent).st_dev != device:
+            return None
+        folder = parent
+
+
 def resolve_commit(repo: Repo, rev: str) -> str | None:
     """The commit id `rev` names, or None when it names no commit here."""
     if rev.startswith("-"):
         return None
+    # 1: no such commit. Anything else (128: a corrupt object, say) is git failing.
     out = run_git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
-                  cwd=repo.cwd, ok_codes=(0, 1, 128))
+                  cwd=repo.cwd, ok_codes=(0, 1))
     text = out.decode("ascii", "replace").strip()
     return text or None
 
@@ -167,7 +219,7 @@ def shallow_commits(repo: Repo) -> frozenset[str]:
 
 def current_branch(repo: Repo) -> str | None:
     """The checked-out branch (refs/heads/...), or None when HEAD is detached."""
-    out = run_git(list(CURRENT_BRANCH), cwd=repo.cwd, ok_codes=(0, 1, 128))
+    out = run_git(list(CURRENT_BRANCH), cwd=repo.cwd, ok_codes=(0, 1))  # 1: detached
     text = out.decode("utf-8", "surrogateescape").strip()
     return text or None
 
@@ -179,13 +231,15 @@ def local_branches(repo: Repo) -> list[str]:
     return [line for line in out.decode("utf-8", "surrogateescape").split("\n") if line]
 
 
-def ident(repo: Repo, which: str) -> Identity | None:
-    """The identity git would record as author or committer (`which`) right now."""
+def ident(repo: Repo, which: str) -> Identity:
+    """The identity git would record as author or committer (`which`) right now; GitError
+    when git cannot tell (fail closed: the identity may be the trace)."""
     var = "GIT_AUTHOR_IDENT" if which == "author" else "GIT_COMMITTER_IDENT"
-    out = run_git(["var", var], cwd=repo.cwd, ok_codes=(0, 128))
+    code, out, errors = _git(["var", var], repo.cwd)
     text = out.decode("utf-8", "replace").strip()
-    if "<" not in text:
-        return None
+    if code != 0 or "<" not in text:
+        raise GitError(f"cannot tell who the {which} is (git var {var}: "
+                       f"{first_line(errors)}); set user.name and user.email")
     name, _, rest = text.partition("<")
     return Identity(name.strip(), rest.partition(">")[0])
 
@@ -473,7 +527,7 @@ def _started_result(repo: Repo, diff: SpawnedGit, branch: SpawnedGit) -> tuple[b
         # met again, and reported, by the ordinary read.
         raw = staged_diff(repo)
     code, name, errors = branch.result()
-    if code not in (0, 1, 128):
+    if code not in (0, 1):  # 1: detached
         raise GitError(f"git symbolic-ref failed: {first_line(errors)}")
     return raw, name.decode("utf-8", "surrogateescape").strip() or None
 
@@ -625,7 +679,8 @@ def read_small_files(repo: Repo, rev: str, paths: Sequence[str],
 
 def symbolic_target(repo: Repo, name: str) -> str | None:
     """Where a symbolic ref points (e.g. refs/remotes/origin/HEAD), or None."""
-    out = run_git(["symbolic-ref", "--quiet", name], cwd=repo.cwd, ok_codes=(0, 1, 128))
+    # 1: not there, or not symbolic. 128 is git failing: trust must not quietly move to HEAD.
+    out = run_git(["symbolic-ref", "--quiet", name], cwd=repo.cwd, ok_codes=(0, 1))
     text = out.decode("utf-8", "surrogateescape").strip()
     return text or None
 

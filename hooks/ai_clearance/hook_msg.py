@@ -20,4 +20,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    from .script import tolerant_streams
+
+    tolerant_streams()
     raise SystemExit(main())

@@ -68,10 +68,12 @@ class SpawnedGit:
 
     def __init__(self, cwd: str, args: Sequence[str], stdin: bytes | None = None) -> None:
         self.cwd = cwd
-        self._file = os.memfd_create("ai-clearance-git", os.MFD_CLOEXEC)
-        self._errors = os.memfd_create("ai-clearance-git-errors", os.MFD_CLOEXEC)
-        given = -1
+        self._file = self._errors = given = -1
         try:
+            # Either can be refused (seccomp, an old kernel): the caller then runs git its
+            # portable way, and nothing is left open here.
+            self._file = os.memfd_create("ai-clearance-git", os.MFD_CLOEXEC)
+            self._errors = os.memfd_create("ai-clearance-git-errors", os.MFD_CLOEXEC)
             if stdin is not None:
                 given = os.memfd_create("ai-clearance-git-input", os.MFD_CLOEXEC)
                 with memoryview(stdin) as data:
@@ -99,10 +101,11 @@ class SpawnedGit:
         return os.posix_spawnp(argv[0], argv, git_env(), file_actions=actions)
 
     def result(self) -> tuple[int, bytes, bytes]:
-        """Wait for git: its exit code, its whole output and the start of its errors."""
-        code = self._exit_code(wait=True)
-        assert code is not None
+        """Wait for git: its exit code, its whole output and the start of its errors;
+        GitError if they cannot be read (never a guess at what git said)."""
         try:
+            code = self._exit_code(wait=True)
+            assert code is not None
             size = os.fstat(self._file).st_size
             chunks, done = [], 0
             while done < size:  # one pread returns at most about 2 GiB
@@ -112,6 +115,8 @@ class SpawnedGit:
                 done += len(chunks[-1])
             output = b"".join(chunks)  # one chunk: the same object, not a copy
             errors = os.pread(self._errors, 4096, 0)
+        except OSError as exc:
+            raise GitError(f"cannot read what git wrote: {exc.strerror}") from None
         finally:
             self._close()
         return code, output, errors
@@ -119,8 +124,12 @@ class SpawnedGit:
     def cancel(self) -> None:
         """Stop git and free its output, when nothing took it."""
         if self._file >= 0:
-            self._stop()
-            self._close()
+            try:
+                self._stop()
+            except OSError:
+                pass  # git has gone already; nothing it wrote is used
+            finally:
+                self._close()
 
     def _exit_code(self, wait: bool) -> int | None:
         if self._code is None:
@@ -137,8 +146,9 @@ class SpawnedGit:
         self._exit_code(wait=True)
 
     def _close(self) -> None:
-        os.close(self._file)
-        os.close(self._errors)
+        for fd in (self._file, self._errors):
+            if fd >= 0:
+                os.close(fd)
         self._file = self._errors = -1
 
 
@@ -157,7 +167,14 @@ class TreeListing(SpawnedGit):
         self._ended = False
 
     def readinto(self, view: memoryview) -> int:
-        """Read what git has written into `view`, like a pipe: wait while git writes."""
+        """Read what git has written into `view`, like a pipe: wait while git writes.
+        GitError if the memory file cannot be read."""
+        try:
+            return self._read_into(view)
+        except OSError as exc:
+            raise GitError(f"cannot read what git ls-tree wrote: {exc.strerror}") from None
+
+    def _read_into(self, view: memoryview) -> int:
         while True:
             written = os.lseek(self._file, 0, os.SEEK_CUR)
             if self._read < written:
@@ -198,10 +215,13 @@ class TreeListing(SpawnedGit):
             self._ended = True
 
     def _free_read(self) -> None:
+        import contextlib
         import mmap
 
         end = self._read & ~(mmap.ALLOCATIONGRANULARITY - 1)
-        with mmap.mmap(self._file, end - self._freed, offset=self._freed) as read:
+        # Refused (seccomp, say): what was read stays in memory, and the reading goes on.
+        with contextlib.suppress(OSError), \
+                mmap.mmap(self._file, end - self._freed, offset=self._freed) as read:
             read.madvise(mmap.MADV_REMOVE)
         self._freed = end
 
@@ -214,13 +234,21 @@ class TreeListing(SpawnedGit):
             try:
                 yield self
             finally:
-                self._stop()
-                message = os.pread(self._errors, 4096, 0)
-                self._close()
+                message = self._finish()
             if self._code != 0:
                 raise GitError(f"git ls-tree failed: {first_line(message)}")
 
         return reading()
+
+    def _finish(self) -> bytes:
+        """Stop git if it still runs; the start of its errors."""
+        try:
+            self._stop()
+            return os.pread(self._errors, 4096, 0)
+        except OSError as exc:
+            raise GitError(f"cannot read what git ls-tree wrote: {exc.strerror}") from None
+        finally:
+            self._close()
 
 
 _started: list[TreeListing] = []

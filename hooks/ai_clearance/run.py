@@ -99,8 +99,8 @@ def check(request: Request, out: TextIO) -> int:
     if request.source == "message":
         try:
             repo = gitio.discover(request.cwd)
-        except ClearanceError:
-            repo = None  # a message can be checked outside any repository
+        except gitio.NotARepository:
+            repo = None  # a message can be checked outside any repository (not if git fails)
     else:
         repo = gitio.discover(request.cwd)
     # The pre-commit hook's git work runs while the catalog, policy and trust load.

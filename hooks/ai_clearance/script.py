@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .errors import OutputError
+from .errors import EXIT_INTERNAL, ClearanceError, OutputError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,14 +37,41 @@ def leave(code: int) -> NoReturn:
     os._exit(code)
 
 
+def tolerant_streams() -> None:
+    """Let stdout and stderr take any text: what their encoding cannot hold (an emoji on a
+    cp1252 console, the undecodable bytes of a path) is written as a backslash escape, and
+    the exit code stays the verdict's."""
+    import io  # loaded by then: sys.stdout is one of its classes
+
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def _command(module: str, function: str = "main") -> Callable[[], NoReturn]:
     """A console script: `function` of `module` (imported when it runs), then `leave`."""
 
     def console() -> NoReturn:
-        loaded = __import__(f"ai_clearance.{module}", fromlist=[function])
-        leave(getattr(loaded, function)())
+        tolerant_streams()
+        leave(_exit_code(module, function))
 
     return console
+
+
+def _exit_code(module: str, function: str) -> int:
+    """What `function` of `module` returns. An error it lets out is one line and its own
+    exit code, never a traceback, whose exit code 1 would read as findings."""
+    try:
+        loaded = __import__(f"ai_clearance.{module}", fromlist=[function])
+        code: int = getattr(loaded, function)()
+    except ClearanceError as exc:
+        sys.stderr.write(f"ai-clearance: error: {exc}\n")
+        return exc.exit_code
+    except Exception as exc:  # noqa: BLE001 - the user gets one line, never a traceback
+        sys.stderr.write(f"ai-clearance: internal error ({type(exc).__name__}: {exc}); "
+                         "please report it\n")
+        return EXIT_INTERNAL
+    return code
 
 
 # The targets of [project.scripts] in pyproject.toml.

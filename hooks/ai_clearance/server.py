@@ -17,6 +17,7 @@ from .errors import (
     GitError,
     UsageError,
 )
+from .normalize import printable
 from .run import Request, run
 from .values import value
 
@@ -86,7 +87,7 @@ def protected_refs(repo: gitio.Repo) -> list[str]:
     """Full names of the protected refs: git config aiClearance.protectedRef (every value),
     else the branch the repository's HEAD points to; [] when HEAD points to no branch."""
     out = gitio.run_git(["config", "--get-all", PROTECTED_KEY], cwd=repo.cwd, ok_codes=(0, 1))
-    names = out.decode("utf-8", "surrogateescape").split()
+    names = [n.strip() for n in out.decode("utf-8", "surrogateescape").splitlines()]
     for name in names:
         if not name.startswith("refs/") or _normalized_ref(repo, name) != name:
             raise ConfigError(f"git config {PROTECTED_KEY}: {name!r} is not a full ref name "
@@ -183,13 +184,14 @@ def refusal(update: Update, types: dict[str, tuple[str, str] | None]) -> str | N
     """Why a ref update is refused outright (a replace ref; a tree or blob, directly or
     through annotated tags), or None."""
     if update.ref.startswith(REPLACE_REFS):
-        return (f"{update.ref} is a replace ref (git could show other content in place of "
-                "an object)")
+        return (f"{printable(update.ref)} is a replace ref (git could show other content in "
+                "place of an object)")
     peeled = types[f"{update.new}^{{}}"]
     if peeled is None:
-        raise GitError(f"{update.ref}: object {update.new[:12]} is missing")
+        raise GitError(f"{printable(update.ref)}: object {update.new[:12]} is missing")
     if peeled[1] != "commit":
-        return f"{update.ref} points at a {peeled[1]}, not a commit (only commits are checked)"
+        return (f"{printable(update.ref)} points at a {peeled[1]}, not a commit (only commits "
+                "are checked)")
     return None
 
 
@@ -223,7 +225,7 @@ def _check(repo: gitio.Repo, update: Update, types: dict[str, tuple[str, str] | 
         return EXIT_FINDINGS
     where = f"trust from {base.trust_name} at {base.trust[:12]}" if base.trust \
         else "no protected ref yet: default policy, no approvals"
-    sys.stdout.write(f"ai-clearance: checking {update.ref} ({where})\n")
+    sys.stdout.write(f"ai-clearance: checking {printable(update.ref)} ({where})\n")
     return run(request_for_update(update, types, base, repo.cwd), out=sys.stdout,
                err=sys.stdout)
 

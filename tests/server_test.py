@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,9 @@ import yaml
 
 from approvals_test import MAINTAINER, make_key, signer_line
 from conftest import AI_CLEARANCE, ROOT, Repo, git
+
+ZERO = "0" * 40
+PERMISSIVE = "restricted = []\n"  # every assistant allowed: what an attacker's branch wants
 
 
 def _bare_with_hook(tmp_path: Path, name: str, hook: str, command: str) -> tuple[Path, Repo]:
@@ -26,6 +30,81 @@ def _bare_with_hook(tmp_path: Path, name: str, hook: str, command: str) -> tuple
     return bare, clone
 
 
+HOOKS = {"pre-receive": "pre-receive", "update": 'update "$@"'}
+
+
+@dataclass
+class Server:
+    """A bare repository with one of the hooks installed, and a clone that pushes to it."""
+
+    bare: Path
+    clone: Repo
+    hook: str
+
+    def refs(self) -> str:
+        """Every ref of the server and what it points to."""
+        return git(self.bare, "for-each-ref", "--format=%(refname) %(objectname)").stdout
+
+    def push(self, *refspecs: str) -> subprocess.CompletedProcess[str]:
+        return self.clone.git("push", "origin", *refspecs, check=False)
+
+    def accepted(self, *refspecs: str) -> subprocess.CompletedProcess[str]:
+        result = self.push(*refspecs)
+        assert result.returncode == 0, result.stderr
+        return result
+
+    def rejected(self, *refspecs: str) -> subprocess.CompletedProcess[str]:
+        """Push, and assert the push failed and no ref of the server moved."""
+        before = self.refs()
+        result = self.push(*refspecs)
+        assert result.returncode != 0, result.stderr
+        assert self.refs() == before
+        assert "Traceback" not in result.stderr
+        return result
+
+    def push_unchecked(self, *refspecs: str) -> None:
+        """Push with the hook switched off: refs that reached the server before the hook was
+        installed (or under an approval revoked since)."""
+        script = self.bare / "hooks" / self.hook
+        script.rename(script.with_suffix(".off"))
+        try:
+            self.accepted(*refspecs)
+        finally:
+            script.with_suffix(".off").rename(script)
+
+    def config(self, *args: str) -> None:
+        git(self.bare, "config", *args)
+
+
+def _server(tmp_path: Path, hook: str) -> Server:
+    bare, clone = _bare_with_hook(tmp_path, "s", hook, HOOKS[hook])
+    return Server(bare, clone, hook)
+
+
+@pytest.fixture(params=list(HOOKS))
+def any_server(request: pytest.FixtureRequest, tmp_path: Path) -> Server:
+    """An empty server with the pre-receive hook, then with the update hook."""
+    return _server(tmp_path, request.param)
+
+
+def _with_main(server: Server) -> Server:
+    server.clone.commit("Initial commit", "README.md")
+    server.accepted("main")
+    return server
+
+
+@pytest.fixture
+def hooked(any_server: Server) -> Server:
+    """`any_server` whose main holds one clean commit (pushed through the hook)."""
+    return _with_main(any_server)
+
+
+@pytest.fixture
+def pre_receive_hooked(tmp_path: Path) -> Server:
+    """`hooked`, with the pre-receive hook only."""
+    return _with_main(_server(tmp_path, "pre-receive"))
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> tuple[Path, Repo, Path]:
     """A bare repository with the pre-receive hook installed, a clone, and a maintainer key."""
@@ -36,6 +115,19 @@ def server(tmp_path: Path) -> tuple[Path, Repo, Path]:
     pushed = clone.git("push", "-q", "origin", "main", check=False)
     assert pushed.returncode == 0, pushed.stderr
     return bare, clone, key
+
+
+def _agent_branch(clone: Repo, name: str = "agent") -> str:
+    """A branch off main with one commit adding CLAUDE.md; main is checked out again."""
+    clone.git("checkout", "-q", "-b", name, "main")
+    sha = clone.commit("memory", "CLAUDE.md")
+    clone.git("checkout", "-q", "main")
+    return sha
+
+
+def _blob_of_claude_md(clone: Repo) -> str:
+    clone.write("CLAUDE.md", "instructions\n")
+    return clone.git("hash-object", "-w", "CLAUDE.md").stdout.strip()
 
 
 def test_clean_push_is_accepted_and_a_trace_rejected(server: tuple[Path, Repo, Path]) -> None:
@@ -108,6 +200,213 @@ def test_bad_input_lines(server: tuple[Path, Repo, Path]) -> None:
     result = subprocess.run([AI_CLEARANCE, "pre-receive"], cwd=bare, input="not a line\n",
                             text=True, capture_output=True, check=False)
     assert result.returncode == 2 and "Traceback" not in result.stdout + result.stderr
+
+
+
+# ------------------------------------------------------------------------ what a push adds
+@pytest.mark.parametrize("how", ["fast-forward", "merge"])
+def test_main_cannot_take_in_a_branch_already_on_the_server(hooked: Server, how: str) -> None:
+    # Attack (a): the branch's commits are reachable from a ref, so `new --not --all` saw none.
+    clone = hooked.clone
+    _agent_branch(clone)
+    hooked.push_unchecked("agent")
+    if how == "merge":
+        clone.commit("main moves on", "src/m.py")
+        hooked.accepted("main")
+        clone.git("merge", "-q", "--no-ff", "-m", "Merge agent", "agent")
+    else:
+        clone.git("merge", "-q", "--ff-only", "agent")
+    assert "AIC101" in hooked.rejected("main").stderr
+
+
+def test_main_takes_in_a_clean_branch_already_on_the_server(hooked: Server) -> None:
+    clone = hooked.clone
+    clone.git("checkout", "-q", "-b", "clean")
+    clone.commit("work", "src/a.py")
+    hooked.accepted("clean")
+    hooked.accepted("clean:main")
+    assert git(hooked.bare, "rev-parse", "main").stdout.strip() == clone.head()
+
+
+def test_a_branch_never_trusts_its_own_policy(hooked: Server) -> None:
+    # Attack (b): a permissive policy on the branch, then a trace on it, then main follows.
+    clone = hooked.clone
+    clone.git("checkout", "-q", "-b", "evil")
+    clone.write(".ai-clearance.toml", PERMISSIVE)
+    clone.commit("Loosen the policy", ".ai-clearance.toml")
+    hooked.accepted("evil")  # a policy edit is no trace: it only takes effect on main
+    clone.commit("memory", "CLAUDE.md")
+    assert "AIC101" in hooked.rejected("evil").stderr
+    assert "AIC101" in hooked.rejected("evil:main").stderr
+
+
+def test_a_push_to_main_never_trusts_its_own_policy(hooked: Server) -> None:
+    # With the update hook too, main's trust is its tip before the push (its OLD).
+    clone = hooked.clone
+    clone.write(".ai-clearance.toml", PERMISSIVE)
+    clone.commit("Loosen the policy", ".ai-clearance.toml")
+    clone.commit("memory", "CLAUDE.md")
+    result = hooked.rejected("main")
+    assert "AIC101" in result.stderr
+    assert "trust from refs/heads/main" in result.stderr
+
+
+def test_a_new_branch_is_checked_against_the_protected_refs_only(hooked: Server) -> None:
+    # Every commit of the new branch is already on `agent`, which is not protected.
+    _agent_branch(hooked.clone)
+    hooked.push_unchecked("agent")
+    assert "AIC101" in hooked.rejected("agent:refs/heads/copy").stderr
+
+
+def test_an_annotated_tag_is_checked_like_a_new_ref(hooked: Server) -> None:
+    clone = hooked.clone
+    clone.git("tag", "-a", "-m", "release", "v1", "main")
+    hooked.accepted("v1")
+    _agent_branch(clone)
+    clone.git("tag", "-a", "-m", "agent work", "v2", "agent")
+    assert "AIC101" in hooked.rejected("v2").stderr
+
+
+def test_deleting_a_branch_with_a_trace_is_not_checked(hooked: Server) -> None:
+    _agent_branch(hooked.clone)
+    hooked.push_unchecked("agent")
+    hooked.accepted("--delete", "agent")
+
+
+# ------------------------------------------------------------------------ refused refs
+def test_a_tag_of_a_tree_is_refused(hooked: Server) -> None:
+    clone = hooked.clone
+    blob = _blob_of_claude_md(clone)
+    listing = f"100644 blob {blob}\tCLAUDE.md\n"
+    tree = subprocess.run(["git", "mktree"], cwd=clone.path, input=listing, text=True,
+                          capture_output=True, check=True).stdout.strip()
+    clone.git("tag", "snapshot", tree)
+    result = hooked.rejected("refs/tags/snapshot")
+    assert "refused: refs/tags/snapshot points at a tree, not a commit" in result.stderr
+
+
+def test_a_nested_annotated_tag_of_a_blob_is_refused(hooked: Server) -> None:
+    clone = hooked.clone
+    clone.git("tag", "-a", "-m", "inner", "inner", _blob_of_claude_md(clone))
+    clone.git("tag", "-a", "-m", "outer", "outer", "inner")
+    result = hooked.rejected("refs/tags/outer")
+    assert "refused: refs/tags/outer points at a blob, not a commit" in result.stderr
+
+
+def test_a_replace_ref_is_refused(hooked: Server) -> None:
+    # Both commits are clean and on main already: the replace ref itself is what is refused.
+    clone = hooked.clone
+    first = clone.head()
+    clone.commit("second", "src/b.py")
+    hooked.accepted("main")
+    clone.git("replace", first, "main")
+    result = hooked.rejected(f"refs/replace/{first}")
+    assert f"refused: refs/replace/{first} is a replace ref" in result.stderr
+
+
+# ------------------------------------------------------------------------ where trust comes from
+def test_trust_comes_from_the_configured_protected_ref(any_server: Server) -> None:
+    any_server.config("aiClearance.protectedRef", "refs/heads/release")
+    clone = any_server.clone
+    clone.commit("Initial commit", "README.md")
+    any_server.accepted("main:release")  # no protected ref yet: the default policy
+    any_server.accepted("main")
+    clone.write(".ai-clearance.toml", PERMISSIVE)
+    clone.commit("Loosen the policy", ".ai-clearance.toml")
+    any_server.accepted("main")  # HEAD's branch is permissive now, release is not
+    _agent_branch(clone)
+    result = any_server.rejected("agent")
+    assert "AIC101" in result.stderr and "trust from refs/heads/release" in result.stderr
+    any_server.accepted("main:release")
+    any_server.accepted("agent")
+
+
+def test_protected_refs_are_matched_by_their_exact_name(any_server: Server) -> None:
+    # git's short-name rules would read refs/heads/release as refs/heads/refs/heads/release.
+    any_server.config("aiClearance.protectedRef", "refs/heads/release")
+    any_server.config("--add", "aiClearance.protectedRef", "refs/heads/main")
+    clone = any_server.clone
+    clone.commit("Initial commit", "README.md")
+    any_server.accepted("main")
+    clone.git("checkout", "-q", "-b", "fake")
+    clone.write(".ai-clearance.toml", PERMISSIVE)
+    clone.commit("Loosen the policy", ".ai-clearance.toml")
+    any_server.accepted("fake:refs/heads/refs/heads/release")
+    clone.commit("memory", "CLAUDE.md")
+    result = any_server.rejected("fake:refs/heads/agent")
+    assert "AIC101" in result.stderr and "trust from refs/heads/main" in result.stderr
+
+
+def test_a_bad_protected_ref_setting_is_a_config_error(hooked: Server) -> None:
+    hooked.config("aiClearance.protectedRef", "refs/heads/*")
+    hooked.clone.commit("work", "src/a.py")
+    result = hooked.rejected("main")
+    assert "ai-clearance: error: git config aiClearance.protectedRef: 'refs/heads/*'" \
+        in result.stderr
+
+
+def test_the_first_push_never_trusts_itself(any_server: Server) -> None:
+    clone = any_server.clone
+    clone.write(".ai-clearance.toml", PERMISSIVE)
+    clone.commit("Loosen the policy", ".ai-clearance.toml", "CLAUDE.md")
+    result = any_server.rejected("main")
+    assert "AIC101" in result.stderr and "no protected ref yet" in result.stderr
+    assert any_server.refs() == ""
+
+
+def test_no_protected_ref_beside_other_commits_fails_closed(any_server: Server) -> None:
+    any_server.config("aiClearance.protectedRef", "refs/heads/release")
+    clone = any_server.clone
+    clone.write(".ai-clearance.toml", PERMISSIVE)
+    clone.commit("Loosen the policy", ".ai-clearance.toml")
+    any_server.push_unchecked("main")
+    clone.commit("memory", "CLAUDE.md")
+    result = any_server.rejected("main:refs/heads/agent")
+    assert "ai-clearance: error: no protected ref exists yet" in result.stderr
+
+
+# ------------------------------------------------------------------------ whole pushes, input
+def test_one_failing_ref_rejects_the_whole_push(pre_receive_hooked: Server) -> None:
+    clone = pre_receive_hooked.clone
+    clone.git("checkout", "-q", "-b", "clean", "main")
+    clone.commit("work", "src/a.py")
+    _agent_branch(clone)
+    assert "AIC101" in pre_receive_hooked.rejected("clean", "agent").stderr
+
+
+def test_one_push_cannot_loosen_the_policy_for_its_other_refs(pre_receive_hooked: Server) -> None:
+    # pre-receive reads the protected base once, before any ref moves. (The update hook runs
+    # after the refs before it in the push have moved: README, "Server-side hooks".)
+    clone = pre_receive_hooked.clone
+    clone.write(".ai-clearance.toml", PERMISSIVE)
+    clone.commit("Loosen the policy", ".ai-clearance.toml")
+    _agent_branch(clone)
+    assert "AIC101" in pre_receive_hooked.rejected("main", "agent").stderr
+
+
+@pytest.mark.parametrize("line", [
+    f"{ZERO} {'a' * 40}",                          # two fields
+    f"{ZERO} {'a' * 40} main",                     # not a full ref name
+    f"{ZERO} {ZERO} refs/heads/main",              # neither side names an object
+    f"{ZERO} {'A' * 40} refs/heads/main",          # not lower-case hex
+    f"{ZERO} {'a' * 39} refs/heads/main",
+])
+def test_bad_input_lines_are_one_line_errors(server: tuple[Path, Repo, Path], line: str) -> None:
+    bare, clone, _ = server
+    good = f"{ZERO} {clone.head()} refs/heads/other\n"
+    result = subprocess.run([AI_CLEARANCE, "pre-receive"], cwd=bare, input=good + line + "\n",
+                            text=True, capture_output=True, check=False)
+    assert result.returncode == 2, result.stdout
+    assert result.stdout.count("\n") == 1 and result.stdout.startswith("ai-clearance: error: ")
+
+
+def test_bad_update_arguments_are_one_line_errors(server: tuple[Path, Repo, Path]) -> None:
+    bare, _, _ = server
+    for args in (["refs/heads/x", ZERO], ["refs/heads/x", ZERO, "nothex"]):
+        result = subprocess.run([AI_CLEARANCE, "update", *args], cwd=bare, text=True,
+                                capture_output=True, check=False)
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "Traceback" not in result.stdout + result.stderr
 
 
 # ------------------------------------------------------------------------ GitLab CI

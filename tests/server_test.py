@@ -354,15 +354,17 @@ def test_the_first_push_never_trusts_itself(any_server: Server) -> None:
     assert any_server.refs() == ""
 
 
-def test_no_protected_ref_beside_other_commits_fails_closed(any_server: Server) -> None:
+def test_no_protected_ref_beside_other_commits_trusts_nothing(any_server: Server) -> None:
     any_server.config("aiClearance.protectedRef", "refs/heads/release")
     clone = any_server.clone
     clone.write(".ai-clearance.toml", PERMISSIVE)
     clone.commit("Loosen the policy", ".ai-clearance.toml")
     any_server.push_unchecked("main")
     clone.commit("memory", "CLAUDE.md")
+    # main's permissive policy is not protected: the check uses the default policy.
     result = any_server.rejected("main:refs/heads/agent")
-    assert "ai-clearance: error: no protected ref exists yet" in result.stderr
+    assert "no protected ref yet: default policy, no approvals" in result.stderr
+    assert "AIC101" in result.stderr
 
 
 # ------------------------------------------------------------------------ whole pushes, input

@@ -152,24 +152,9 @@ def protected_base(repo: gitio.Repo) -> Base:
             raise GitError(f"protected ref {name} does not point at a commit")
         commits.append((name, found[0]))
     if not commits:
-        _refuse_fallback_trust(repo, names)
         return Base(trust=None, trust_name=None, tips=())
     return Base(trust=commits[0][1], trust_name=commits[0][0],
                 tips=tuple(dict.fromkeys(sha for _, sha in commits)))
-
-
-def _refuse_fallback_trust(repo: gitio.Repo, names: Sequence[str]) -> None:
-    """With no protected ref, the check must run with the default policy and no trust files.
-    It does so only while the check's own fallbacks (origin's HEAD, HEAD) name no commit:
-    otherwise they would hand it a commit the push (or an earlier one) made. Fail closed."""
-    fallback = gitio.symbolic_target(repo, "refs/remotes/origin/HEAD")
-    if fallback is None and gitio.resolve_commit(repo, "HEAD") is None:
-        return
-    wanted = ", ".join(names) or "none: HEAD names no branch"
-    create = f"git update-ref {names[0]} COMMIT" if names else "git symbolic-ref HEAD REF"
-    raise GitError(f"no protected ref exists yet (protected: {wanted}), but the repository "
-                   f"has other commits; on the server, create it ({create}) or set git config "
-                   f"{PROTECTED_KEY}")
 
 
 # --------------------------------------------------------------------- one ref
@@ -213,7 +198,8 @@ def request_for_update(update: Update, types: dict[str, tuple[str, str] | None],
     """The check of one ref update, with trust from the protected base."""
     revs = revs_for(update, types, base)
     label = " ".join(r[:12] if _SHA.match(r) else r for r in revs)
-    return Request(source="revs", revs=revs, trust_ref=base.trust, branch=update.ref, cwd=cwd,
+    return Request(source="revs", revs=revs, trust_ref=base.trust, no_trust=base.trust is None,
+                   enforce=True, at_commit_dates=False, branch=update.ref, cwd=cwd,
                    allow_empty=True, argument=f"{update.ref}: {label}")
 
 

@@ -17,6 +17,7 @@ from conftest import AI_CLEARANCE, Repo, git, run_cli
 MAINTAINER = "maintainer@example.com"
 DEV = "jane@example.com"
 TRAILER = "Co-Authored-By: Claude <noreply@anthropic.com>"
+REPOSITORY = "example.com/widgets"
 
 
 def make_key(folder: Path, name: str, kind: str = "ed25519") -> Path:
@@ -62,7 +63,8 @@ def setup(clean_repo: Repo, tmp_path: Path) -> Setup:
     """main has a maintainers file; branch `feature` adds CLAUDE.md and a Claude trailer."""
     key = make_key(tmp_path, "maintainer")
     clean_repo.write(".ai-clearance/maintainers", signer_line(MAINTAINER, key))
-    clean_repo.commit("maintainers", ".ai-clearance/maintainers")
+    clean_repo.write(".ai-clearance.toml", f'repository_id = "{REPOSITORY}"\n')
+    clean_repo.commit("maintainers", ".ai-clearance/maintainers", ".ai-clearance.toml")
     base = clean_repo.head()
     clean_repo.git("checkout", "-q", "-b", "feature")
     clean_repo.commit(f"Add memory\n\n{TRAILER}\n", "CLAUDE.md")
@@ -219,15 +221,79 @@ def test_key_not_listed_for_the_namespace(clean_repo: Repo, tmp_path: Path) -> N
     assert result.returncode == 2 and "not a maintainer" in result.stderr
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (("--valid-from", "2020-01-01", "--expires", "2020-02-01"), "expired"),
-    (("--valid-from", "2999-01-01", "--expires", "2999-02-01"), "not-yet-valid"),
-])
-def test_time_window(setup: Setup, args: tuple[str, ...], expected: str) -> None:
-    setup.record("--author", DEV, "--assistant", "claude", *args, "--reason", "r")
+def test_a_future_window_clears_nothing_yet(setup: Setup) -> None:
+    setup.record("--author", DEV, "--assistant", "claude", "--valid-from", "2999-01-01",
+                  "--expires", "2999-02-01", "--reason", "r")
     result = setup.check("--range", f"{setup.base}..feature", "--format", "json")
     assert result.returncode == 1
-    assert expected in " ".join(_json(result)["coverage"]["trust"]["notes"])
+    assert "not-yet-valid" in " ".join(_json(result)["coverage"]["trust"]["notes"])
+
+
+def test_approve_refuses_a_window_that_has_ended(setup: Setup) -> None:
+    made = setup.approve("--author", DEV, "--assistant", "claude", "--valid-from", "2020-01-01",
+                         "--expires", "2020-02-01", "--reason", "r")
+    assert made.returncode == 2 and "ended" in made.stderr
+    assert not (setup.repo.path / ".ai-clearance" / "approvals").exists()
+
+
+def _signed_approval(setup: Setup, valid_from: str, valid_until: str) -> str:
+    """An approval signed while it was valid (built directly: `approve` now refuses a window
+    that has ended). Recorded on main; returns its id."""
+    from ai_clearance.records import canonical, record_file_bytes
+    from ai_clearance.sshsig import sign
+
+    record_id = "apv-20251201-0a0b0c0d"
+    payload = {"type": "ai-clearance/approval", "version": 1, "id": record_id,
+               "authors": [DEV], "github_logins": [], "assistants": ["claude"], "paths": [],
+               "author_keys": [], "valid_from": valid_from, "valid_until": valid_until,
+               "reason": "pilot", "issued_by": MAINTAINER, "issued_at": valid_from}
+    path = setup.repo.path / ".ai-clearance" / "approvals" / f"{record_id}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(record_file_bytes("approval", payload,
+                                       sign(canonical(payload), str(setup.key))))
+    setup.repo.git("checkout", "-q", "main")
+    _commit_all(setup.repo, "record an approval made last year")
+    return record_id
+
+
+def test_an_audit_judges_each_commit_at_its_date(setup: Setup) -> None:
+    """The feature commits are dated 2026-01-01, inside the approval's window, which has
+    since ended: a gate (range) fails them, an audit of history clears them."""
+    _signed_approval(setup, "2025-12-01T00:00:00Z", "2026-02-01T00:00:00Z")
+    setup.repo.git("checkout", "-q", "feature")
+    setup.repo.git("merge", "-q", "--no-edit", "main")
+    gate = setup.check("--range", f"{setup.base}..feature", "--format", "json")
+    assert gate.returncode == 1
+    audit = setup.check("--history", "--format", "json")
+    assert audit.returncode == 0, audit.stdout
+    cleared = [f for f in _json(audit)["findings"] if f["status"] == "cleared"]
+    assert cleared and all("at the commit's date" in f["cleared_by"] for f in cleared)
+    # A commit made after the window ended is not cleared by it.
+    setup.repo.commit("late\n\n" + TRAILER, allow_empty=True)
+    late = git(setup.repo.path, "commit", "-q", "--amend", "--no-edit", "--allow-empty",
+               env={"GIT_COMMITTER_DATE": "2026-06-01T00:00:00+00:00"})
+    assert late.returncode == 0
+    assert setup.check("--history").returncode == 1
+
+
+def test_an_audit_honours_revocation_from_its_date(setup: Setup) -> None:
+    approval_id = _signed_approval(setup, "2025-12-01T00:00:00Z", "2099-01-01T00:00:00Z")
+    setup.repo.git("checkout", "-q", "feature")
+    setup.repo.git("merge", "-q", "--no-edit", "main")
+    assert setup.check("--history").returncode == 0
+    revoked = run_cli("revoke", approval_id, "--reason", "left", "--key", str(setup.key),
+                      "--signer", MAINTAINER, cwd=setup.repo.path)
+    assert revoked.returncode == 0, revoked.stderr
+    _commit_all(setup.repo, "revoke")
+    setup.repo.git("checkout", "-q", "feature")
+    setup.repo.git("merge", "-q", "--no-edit", "main")
+    # Revoked now: the gate fails; commits made before the revocation stay cleared in audit.
+    assert setup.check("--range", f"{setup.base}..feature").returncode == 1
+    assert setup.check("--history").returncode == 0
+    future = {"GIT_COMMITTER_DATE": "2098-01-01T00:00:00+00:00"}
+    assert git(setup.repo.path, "commit", "-q", "--allow-empty", "-m", "x\n\n" + TRAILER,
+               env=future).returncode == 0
+    assert setup.check("--history").returncode == 1
 
 
 def test_open_ended_needs_policy(setup: Setup) -> None:
@@ -327,17 +393,23 @@ def test_a_mailmap_cannot_borrow_an_approved_identity(setup: Setup) -> None:
 
 
 # ------------------------------------------------------------------------ tokens
-def _override(setup: Setup, *args: str) -> str:
+def _override(setup: Setup, *args: str, cwd: Path | None = None) -> str:
     result = run_cli("override", "--key", str(setup.key), "--signer", MAINTAINER,
-                     "--expires", "7d", "--reason", "one-off", *args, cwd=setup.repo.path)
+                     "--expires", "7d", "--reason", "one-off", *args,
+                     cwd=cwd or setup.repo.path)
     assert result.returncode == 0, result.stdout + result.stderr
     token = result.stdout.strip()
     assert token.startswith("aic1.") and "\n" not in token
+    assert "it clears exactly these findings and nothing else:" in result.stderr
     return token
 
 
+def _all(setup: Setup) -> str:
+    return _override(setup, "--range", f"{setup.base}..feature", "--all")
+
+
 def test_override_token_from_option_env_and_record(setup: Setup) -> None:
-    token = _override(setup, "--range", f"{setup.base}..feature")
+    token = _all(setup)
     spec = f"{setup.base}..feature"
     assert setup.check("--range", spec).returncode == 1
     by_option = setup.check("--range", spec, "--token", token, "--format", "json")
@@ -350,8 +422,84 @@ def test_override_token_from_option_env_and_record(setup: Setup) -> None:
     assert setup.check("--range", spec).returncode == 0
 
 
+def test_override_says_what_it_clears_and_targets_one_finding(setup: Setup) -> None:
+    spec = f"{setup.base}..feature"
+    several = run_cli("override", "--key", str(setup.key), "--signer", MAINTAINER,
+                      "--expires", "7d", "--reason", "r", "--range", spec, cwd=setup.repo.path)
+    assert several.returncode == 2 and "--all" in several.stderr
+    made = run_cli("override", "--key", str(setup.key), "--signer", MAINTAINER, "--expires",
+                   "7d", "--reason", "fixture", "--range", spec, "--path", "CLAUDE.md",
+                   cwd=setup.repo.path)
+    assert made.returncode == 0, made.stderr
+    assert f"repository {REPOSITORY}" in made.stderr and "reason: fixture" in made.stderr
+    assert f"AIC101 (claude) in the path CLAUDE.md, authored by {DEV}" in made.stderr
+    assert "AIC401" not in made.stderr
+    token = made.stdout.strip()
+    shown = run_cli("token", "show", token, cwd=setup.repo.path)
+    assert shown.returncode == 0 and shown.stdout.splitlines()[2:] == \
+        made.stderr.splitlines()[2:]
+    result = setup.check("--range", spec, "--token", token, "--format", "json")
+    assert result.returncode == 1
+    statuses = {f["rule"]: f["status"] for f in _json(result)["findings"]}
+    assert statuses["AIC101"] == "cleared" and statuses["AIC401"] == "fail"
+
+
+def test_a_token_does_not_cover_another_author(setup: Setup) -> None:
+    token = _all(setup)
+    repo = setup.repo
+    repo.git("checkout", "-q", "-b", "mallory", setup.base)
+    repo.commit(f"Add memory\n\n{TRAILER}\n", "CLAUDE.md",
+                author=("Mallory", "mallory@evil.example"))
+    result = setup.check("--range", f"{setup.base}..mallory", "--token", token)
+    assert result.returncode == 1
+
+
+def test_a_token_replayed_in_another_repository_clears_nothing(setup: Setup,
+                                                               tmp_path: Path) -> None:
+    """The same maintainer key is trusted in two repositories; a token issued for one, pasted
+    as a trailer or given on the command line in the other, clears nothing there."""
+    token = _all(setup)
+    other = Repo(tmp_path / "other")
+    other.path.mkdir()
+    other.git("init", "-q", "-b", "main")
+    other.write(".ai-clearance/maintainers", signer_line(MAINTAINER, setup.key))
+    other.write(".ai-clearance.toml", 'repository_id = "example.com/gadgets"\n')
+    other.commit("trust", ".ai-clearance/maintainers", ".ai-clearance.toml")
+    base = other.head()
+    other.commit(f"Add memory\n\n{TRAILER}\nAI-Clearance-Token: {token}\n", "CLAUDE.md")
+    pasted = run_cli("check", "--range", f"{base}..HEAD", "--trust-ref", "main",
+                     "--format", "json", cwd=other.path)
+    assert pasted.returncode == 1
+    assert "other-repository" in " ".join(_json(pasted)["coverage"]["trust"]["notes"])
+    given = run_cli("check", "--range", f"{base}..HEAD", "--token", token, cwd=other.path)
+    assert given.returncode == 2 and "other-repository" in given.stderr
+
+
+def test_tokens_need_a_repository_id(setup: Setup) -> None:
+    token = _all(setup)
+    setup.repo.write(".ai-clearance.toml", "")
+    _commit_all(setup.repo, "drop the repository id")
+    spec = f"{setup.base}..feature"
+    assert setup.check("--range", spec, "--token", token).returncode == 2
+    refused = run_cli("override", "--key", str(setup.key), "--signer", MAINTAINER, "--expires",
+                      "7d", "--reason", "r", "--range", spec, "--all", cwd=setup.repo.path)
+    assert refused.returncode == 2 and "repository_id" in refused.stderr
+
+
+def test_a_version_1_token_is_refused(setup: Setup) -> None:
+    from ai_clearance.records import canonical
+    from ai_clearance.sshsig import sign
+
+    payload = decode_token(_all(setup), "t").payload
+    old = {k: v for k, v in payload.items() if k != "repository"}
+    old.update(version=1, covers=[{"pull_request": 1}])
+    token = encode_token(old, sign(canonical(old), str(setup.key)))
+    result = setup.check("--range", f"{setup.base}..feature", "--token", token)
+    assert result.returncode == 2 and "version 1" in result.stderr
+
+
 def test_token_survives_rebase(setup: Setup) -> None:
-    token = _override(setup, "--range", f"{setup.base}..feature")
+    token = _all(setup)
     repo = setup.repo
     repo.commit("unrelated work on main", "other.txt")
     repo.git("checkout", "-q", "feature")
@@ -361,30 +509,20 @@ def test_token_survives_rebase(setup: Setup) -> None:
 
 
 def test_token_in_a_commit_trailer(setup: Setup) -> None:
-    token = _override(setup, "--range", f"{setup.base}..feature")
+    token = _all(setup)
     repo = setup.repo
     repo.git("checkout", "-q", "feature")
     repo.commit(f"Record override\n\nAI-Clearance-Token: {token}\n", allow_empty=True)
     assert setup.check("--range", f"{setup.base}..feature").returncode == 0
 
 
-def test_pull_request_token(setup: Setup) -> None:
-    token = _override(setup, "--pull-request", "42")
-    spec = f"{setup.base}..feature"
-    assert setup.check("--range", spec, "--token", token, "--pull-request", "42"
-                       ).returncode == 0
-    assert setup.check("--range", spec, "--token", token, "--pull-request", "43"
-                       ).returncode == 1
-
-
 def test_revoked_token_given_explicitly_is_an_error(setup: Setup) -> None:
-    token = _override(setup, "--pull-request", "7")
+    token = _all(setup)
     token_id = decode_token(token, "t").payload["id"]
     run_cli("revoke", token_id, "--reason", "no", "--key", str(setup.key), "--signer",
             MAINTAINER, cwd=setup.repo.path)
     _commit_all(setup.repo, "revoke")
-    result = setup.check("--range", f"{setup.base}..feature", "--token", token,
-                         "--pull-request", "7")
+    result = setup.check("--range", f"{setup.base}..feature", "--token", token)
     assert result.returncode == 2 and "revoked" in result.stderr
 
 
@@ -400,9 +538,8 @@ def test_malformed_tokens_are_exit_2(setup: Setup, bad: str) -> None:
 
 
 def test_truncated_token_is_exit_2(setup: Setup) -> None:
-    token = _override(setup, "--pull-request", "1")
-    result = setup.check("--range", f"{setup.base}..feature", "--token", token[:-9],
-                         "--pull-request", "1")
+    token = _all(setup)
+    result = setup.check("--range", f"{setup.base}..feature", "--token", token[:-9])
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
 
@@ -424,16 +561,14 @@ def test_git_commit_signature_is_not_a_token(setup: Setup) -> None:
             break
     assert signature_lines[0] == "-----BEGIN SSH SIGNATURE-----"
     armored = "\n".join(signature_lines) + "\n"
-    good = _override(setup, "--pull-request", "5")
-    payload = decode_token(good, "t").payload
+    payload = decode_token(_all(setup), "t").payload
     forged = encode_token(payload, armored)
-    result = setup.check("--range", f"{setup.base}..feature", "--token", forged,
-                         "--pull-request", "5")
+    result = setup.check("--range", f"{setup.base}..feature", "--token", forged)
     assert result.returncode == 2 and "bad-signature" in result.stderr
 
 
 def test_token_add_refuses_a_forged_token(setup: Setup, tmp_path: Path) -> None:
-    token = _override(setup, "--pull-request", "3")
+    token = _all(setup)
     head, _, sig = token.rpartition(".")
     tampered = f"{head}.{sig[:-4]}{'AAAA' if sig[-4:] != 'AAAA' else 'BBBB'}"
     result = run_cli("token", "add", tampered, cwd=setup.repo.path)

@@ -44,7 +44,8 @@ def traced(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
 def _commands(base: str, commit: str, message: Path,
               ) -> dict[str, tuple[list[str], dict[str, str], bytes | None, str]]:
     """name -> (argv, environment, stdin, a rule id the report must name)."""
-    push = {"PRE_COMMIT_FROM_REF": base, "PRE_COMMIT_TO_REF": commit}
+    push = {"PRE_COMMIT_FROM_REF": base, "PRE_COMMIT_TO_REF": commit,
+            "AI_CLEARANCE_TRUST_REF": base}  # hooks that review commits never trust HEAD
     update = f"{ZERO} {commit} refs/heads/topic\n".encode()
     return {
         "check --range": ([_bin("ai-clearance"), "check", "--range", f"{base}..{commit}"], {},

@@ -34,8 +34,10 @@ def signed_token(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     public = key.with_suffix(".pub").read_text("utf-8").split()
     signers = f'{PRINCIPAL} namespaces="ai-clearance" {public[0]} {public[1]}\n'
     payload: dict[str, Any] = {
-        "type": "ai-clearance/token", "version": 1, "id": "tok-20261124-0a1b2c3d",
-        "covers": [{"rule": "AIC101", "assistant": "claude", "path": "CLAUDE.md"}],
+        "type": "ai-clearance/token", "version": 2, "id": "tok-20261124-0a1b2c3d",
+        "repository": "example.com/widgets",
+        "covers": [{"rule": "AIC101", "assistant": "claude", "path": "CLAUDE.md",
+                    "author": "jane@example.com"}],
         "valid_from": "2026-01-01T00:00:00Z", "valid_until": "2999-01-01T00:00:00Z",
         "reason": "test", "issued_by": PRINCIPAL, "issued_at": "2026-01-01T00:00:00Z",
     }

@@ -222,32 +222,53 @@ def revoke(record_id: str, reason: str, key: str | None, signer: str | None,
 
 
 @cli.command()
-@click.option("--range", "range_spec", metavar="A..B", help="Clear the findings of A..B.")
-@click.option("--pull-request", type=click.IntRange(min=1), metavar="N",
-              help="Clear everything in pull request N.")
+@click.option("--range", "range_spec", required=True, metavar="A..B",
+              help="The range whose findings the token is for.")
+@click.option("--rule", metavar="ID", help="Only findings of this rule.")
+@click.option("--path", metavar="PATH", help="Only findings at this path.")
+@click.option("--author", metavar="EMAIL", help="Only findings of commits by this author.")
+@click.option("--commit", metavar="SHA", help="Only findings of this commit.")
+@click.option("--all", "everything", is_flag=True,
+              help="Every finding of the range (needed when it has several and no filter).")
 @click.option("--expires", required=True, metavar="WHEN", help="End: 7d, 12h, 2027-01-31.")
 @click.option("--reason", required=True, help="Why (signed into the token).")
 @_KEY
 @_SIGNER
 @click.option("-C", "directory", default=".", metavar="DIR")
-def override(range_spec: str | None, pull_request: int | None, expires: str, reason: str,
+def override(range_spec: str, rule: str | None, path: str | None, author: str | None,
+             commit: str | None, everything: bool, expires: str, reason: str,
              key: str | None, signer: str | None, directory: str) -> None:
-    """Issue a one-line token that clears specific findings (survives rebase)."""
+    """Issue a one-line token that clears exactly the chosen findings, in this repository.
+
+    Everything the token clears is printed on stderr first; the token on stdout."""
     from . import maintainer
     from .records import parse_user_time, utc_now
 
-    if range_spec is None and pull_request is None:
-        raise click.UsageError("give --range or --pull-request")
     root = _root(directory)
     now = utc_now()
-    click.echo(maintainer.override(
+    select = maintainer.Selection(rule=rule, path=path, commit=commit, everything=everything,
+                                  author=author.strip().casefold() if author else None)
+    token_text, lines = maintainer.override(
         root, maintainer.resolve_signer(root, key, signer), now, range_spec=range_spec,
-        pull_request=pull_request, valid_until=parse_user_time(expires, now), reason=reason))
+        select=select, valid_until=parse_user_time(expires, now), reason=reason)
+    for line in lines:
+        click.echo(line, err=True)
+    click.echo(token_text)
 
 
 @cli.group()
 def token() -> None:
-    """Record override tokens."""
+    """Show and record override tokens."""
+
+
+@token.command("show")
+@click.argument("token_text", metavar="TOKEN")
+def token_show(token_text: str) -> None:
+    """Say in plain words what TOKEN clears (its signature is checked where it is used)."""
+    from . import maintainer
+
+    for line in maintainer.describe_token(token_text):
+        click.echo(line)
 
 
 @token.command("add")
@@ -280,7 +301,8 @@ def _states(directory: str, ref: str | None) -> list[Any]:
         files = trust.files_at(repo, "HEAD")
     policy = policy_from_texts(load_catalog(), files.text(POLICY_FILE), files.text(PYPROJECT),
                                files.label)
-    return trust.build_trust(files, utc_now(), policy.allow_open_ended_approvals).states
+    return trust.build_trust(files, utc_now(), policy.allow_open_ended_approvals,
+                             repository_id=policy.repository_id).states
 
 
 _COLUMNS = ("id", "kind", "status", "authors", "assistants", "paths", "valid_from",

@@ -12,10 +12,12 @@ from . import gitio, scan, trust
 from .catalog import load_catalog
 from .errors import UsageError
 from .model import Finding
+from .policy import POLICY_FILE, PYPROJECT, Policy, policy_from_texts
 from .records import (
     APPROVAL_TYPE,
     REVOCATION_TYPE,
     TOKEN_TYPE,
+    TOKEN_VERSION,
     approval_from_payload,
     canonical,
     decode_token,
@@ -125,6 +127,9 @@ def approve(root: str, signer: Signer, now: datetime, *, authors: Sequence[str],
             raise UsageError(f"unknown assistant '{aid}' (see `ai-clearance rules --assistants`)")
     if valid_until is not None and valid_until <= valid_from:
         raise UsageError("the approval would expire before it starts")
+    if valid_until is not None and valid_until <= now:
+        raise UsageError(f"the approval's window ended at {format_time(valid_until)}: it "
+                         "could clear nothing")
     payload: dict[str, Any] = {
         "type": APPROVAL_TYPE, "version": 1, "id": new_id("apv", now),
         "authors": sorted({a.strip().casefold() for a in authors}),
@@ -155,49 +160,86 @@ def revoke(root: str, signer: Signer, now: datetime, target: str, reason: str) -
                         record_file_bytes("revocation", payload, signature))
 
 
-def covers_for(findings: Sequence[Finding], repo: gitio.Repo) -> list[dict[str, Any]]:
-    """Rebase-proof keys for findings: rule + assistant + path for paths; the change's patch id
-    for what a commit's message or identity carries."""
-    covers: list[dict[str, Any]] = []
-    for finding in findings:
-        cover: dict[str, Any]
-        if finding.path is not None:
-            cover = {"rule": finding.rule, "assistant": finding.assistants[0],
-                     "path": finding.path}
-        else:
-            patch = gitio.patch_id(repo, finding.commit) if finding.commit else None
-            if patch is not None:
-                cover = {"patch_id": patch}
-            else:
-                cover = {"rule": finding.rule, "assistant": finding.assistants[0]}
-                if finding.author_email:
-                    cover["author"] = finding.author_email
-        if cover not in covers:
-            covers.append(cover)
-    return covers
+def cover_for(finding: Finding, repo: gitio.Repo) -> dict[str, Any]:
+    """The exact key of one finding: rule, assistant and author, and its path, the patch id
+    of its commit's change (which a rebase keeps), that commit, or its pull request."""
+    cover: dict[str, Any] = {"rule": finding.rule, "assistant": finding.assistants[0],
+                             "author": finding.author_email}
+    if finding.path is not None:
+        cover["path"] = finding.path
+    elif finding.commit is not None:
+        patch = gitio.patch_id(repo, finding.commit)
+        cover.update({"patch_id": patch} if patch else {"commit": finding.commit})
+    else:
+        raise UsageError(f"{finding.rule}: a finding with no path or commit cannot be "
+                         "overridden by a token")
+    return cover
 
 
-def override(cwd: str, signer: Signer, now: datetime, *, range_spec: str | None,
-             pull_request: int | None, valid_until: datetime, reason: str) -> str:
-    """Issue a token clearing the findings of a range (or everything in a pull request)."""
-    covers: list[dict[str, Any]] = []
-    if pull_request is not None:
-        covers.append({"pull_request": pull_request})
-    if range_spec is not None:
-        repo = gitio.discover(cwd)
-        result = scan.scan_range(repo, load_catalog(), range_spec, frozenset())
-        covers.extend(covers_for(result.findings, repo))
-    if not covers:
-        raise UsageError("nothing to override: the range has no findings")
+@value
+class Selection:
+    """Which findings of a range a token is for; empty fields select everything."""
+
+    rule: str | None = None
+    path: str | None = None
+    author: str | None = None
+    commit: str | None = None
+    everything: bool = False
+
+    def picks(self, finding: Finding) -> bool:
+        return (self.rule in (None, finding.rule) and self.path in (None, finding.path)
+                and self.author in (None, finding.author_email)
+                and (self.commit is None or (finding.commit or "").startswith(self.commit)))
+
+
+def _trusted_policy(repo: gitio.Repo) -> Policy:
+    """The policy as the check would read it here (the remote's default branch, else HEAD)."""
+    ref = trust.trust_ref(repo, None)
+    files = trust.files_at(repo, ref or "HEAD", explicit=False)
+    return policy_from_texts(load_catalog(), files.text(POLICY_FILE), files.text(PYPROJECT),
+                             files.label)
+
+
+def override(cwd: str, signer: Signer, now: datetime, *, range_spec: str, select: Selection,
+             valid_until: datetime, reason: str) -> tuple[str, list[str]]:
+    """Issue a token for the selected findings of a range: the token and, in plain words,
+    everything it clears."""
     if valid_until <= now:
         raise UsageError("the token would already be expired")
+    repo = gitio.discover(cwd)
+    policy = _trusted_policy(repo)
+    if policy.repository_id is None:
+        raise UsageError(f"the trusted policy ({policy.origin}) sets no repository_id; add "
+                         "one (e.g. repository_id = \"github.com/OWNER/REPO\") to "
+                         ".ai-clearance.toml on the protected branch: a token is bound to it")
+    found = scan.scan_range(repo, policy.catalog, range_spec, frozenset()).findings
+    chosen = [f for f in found if f.author_email and select.picks(f)]
+    if not chosen:
+        raise UsageError("nothing to override: no finding of the range matches")
+    filtered = any(v is not None for v in (select.rule, select.path, select.author,
+                                           select.commit))
+    if len(chosen) > 1 and not filtered and not select.everything:
+        raise UsageError(f"the range has {len(chosen)} findings: pick with --rule, --path, "
+                         "--author or --commit, or give --all to cover every one of them")
+    covers: list[dict[str, Any]] = []
+    for finding in chosen:
+        cover = cover_for(finding, repo)
+        if cover not in covers:
+            covers.append(cover)
     payload: dict[str, Any] = {
-        "type": TOKEN_TYPE, "version": 1, "id": new_id("tok", now), "covers": covers,
+        "type": TOKEN_TYPE, "version": TOKEN_VERSION, "id": new_id("tok", now),
+        "repository": policy.repository_id, "covers": covers,
         "valid_from": format_time(now), "valid_until": format_time(valid_until),
         "reason": reason, "issued_by": signer.principal, "issued_at": format_time(now),
     }
-    token_from_payload(payload, "new token")
-    return encode_token(payload, _signed(payload, signer))
+    token = token_from_payload(payload, "new token")
+    return encode_token(payload, _signed(payload, signer)), token.describe()
+
+
+def describe_token(text: str) -> list[str]:
+    """A token's content in plain words (its signature is checked when it is used)."""
+    signed = decode_token(text, "token")
+    return token_from_payload(signed.payload, "token").describe()
 
 
 def add_token(root: str, text: str, now: datetime) -> str:
@@ -220,6 +262,10 @@ def add_token(root: str, text: str, now: datetime) -> str:
         verifier.close()
     if now >= token.valid_until:
         raise UsageError(f"token {token.id} has expired")
+    repository_id = _trusted_policy(gitio.discover(root)).repository_id
+    if token.repository != repository_id:
+        raise UsageError(f"token {token.id} is for repository {token.repository}, not this "
+                         f"one ({repository_id or 'no repository_id in the trusted policy'})")
     return write_atomic(root, f"{trust.TOKENS_DIR}/{token.id}.token",
                         (text.strip() + "\n").encode("ascii"))
 

@@ -20,7 +20,7 @@ POLICY_FILE = ".ai-clearance.toml"
 PYPROJECT = "pyproject.toml"
 _KEYS = frozenset({
     "restricted", "allowed", "severity", "exclude_paths", "ignore_identities", "rules",
-    "assistants", "allow_open_ended_approvals", "require_signed_commits",
+    "assistants", "allow_open_ended_approvals", "require_signed_commits", "repository_id",
 })
 
 
@@ -37,6 +37,8 @@ class Policy:
     origin: str = "defaults"
     allow_open_ended_approvals: bool = False
     require_signed_commits: bool = False
+    # Names this repository in override tokens, so that a token cannot be replayed elsewhere.
+    repository_id: str | None = None
 
     def is_restricted(self, assistant: str) -> bool:
         """Whether using `assistant` needs an approval."""
@@ -94,6 +96,11 @@ def build_policy(data: dict[str, Any], where: str, catalog: Catalog) -> Policy:
             isinstance(v, str) and "@" in v for v in identities):
         raise ConfigError(f"{where}: 'ignore_identities' must be a list of e-mail addresses "
                           "or 'Name <email>' identities")
+    repository_id = data.get("repository_id")
+    if repository_id is not None and (not isinstance(repository_id, str) or
+                                      not 0 < len(repository_id.strip()) <= 200):
+        raise ConfigError(f"{where}: 'repository_id' must be a short string naming this "
+                          "repository (e.g. \"github.com/acme/widgets\")")
     flags = {}
     for key in ("allow_open_ended_approvals", "require_signed_commits"):
         flags[key] = data.get(key, False)
@@ -103,6 +110,7 @@ def build_policy(data: dict[str, Any], where: str, catalog: Catalog) -> Policy:
         catalog=catalog,
         allow_open_ended_approvals=flags["allow_open_ended_approvals"],
         require_signed_commits=flags["require_signed_commits"],
+        repository_id=repository_id.strip() if repository_id else None,
         restricted=restricted,
         allowed=allowed,
         severity={str(k): str(v) for k, v in severity.items()},

@@ -160,21 +160,40 @@ class Revocation:
 
 @value
 class Cover:
-    """What one token entry clears: a finding key, a change's patch id, or a pull request."""
+    """Exactly one finding a token clears: its rule, assistant and author, and where it is:
+    a path, the patch id of the commit whose message or identity carries it, or a pull
+    request's title or body."""
 
-    rule: str | None = None
+    rule: str
+    author: str
     assistant: str | None = None
     path: str | None = None
-    author: str | None = None
     patch_id: str | None = None
+    commit: str | None = None  # a change with no patch id (empty or a merge): that commit only
     pull_request: int | None = None
+
+    def describe(self) -> str:
+        """What this entry clears, in plain words."""
+        assistant = f" ({self.assistant})" if self.assistant else ""
+        if self.path is not None:
+            where = f"the path {self.path}"
+        elif self.patch_id is not None:
+            where = (f"the message or identity of the change with patch id {self.patch_id[:12]}"
+                     " (the same change after a rebase)")
+        elif self.commit is not None:
+            where = f"the message or identity of commit {self.commit[:12]}"
+        else:
+            where = f"the title or body of pull request #{self.pull_request}"
+        return f"{self.rule}{assistant} in {where}, authored by {self.author}"
 
 
 @value
 class Token:
-    """A maintainer's override: signed, expiring, scoped to findings that survive rebase."""
+    """A maintainer's override: signed, expiring, bound to one repository and to exact
+    findings (keys that survive a rebase)."""
 
     id: str
+    repository: str
     covers: tuple[Cover, ...]
     valid_from: datetime
     valid_until: datetime
@@ -183,22 +202,35 @@ class Token:
     issued_at: datetime
     payload: dict[str, Any]
 
+    def describe(self) -> list[str]:
+        """Everything the token clears, in plain words, one line each."""
+        head = (f"token {self.id} for repository {self.repository}, signed by {self.issued_by}, "
+                f"valid from {format_time(self.valid_from)} until "
+                f"{format_time(self.valid_until)}; reason: {self.reason}")
+        return [head, "it clears exactly these findings and nothing else:",
+                *(f"  - {cover.describe()}" for cover in self.covers)]
+
 
 _APPROVAL_KEYS = {"type", "version", "id", "authors", "github_logins", "assistants", "paths",
                   "author_keys",
                   "valid_from", "valid_until", "reason", "issued_by", "issued_at"}
 _REVOCATION_KEYS = {"type", "version", "id", "revokes", "reason", "issued_by", "issued_at"}
-_TOKEN_KEYS = {"type", "version", "id", "covers", "valid_from", "valid_until", "reason",
-               "issued_by", "issued_at"}
-_COVER_KEYS = {"rule", "assistant", "path", "author", "patch_id", "pull_request"}
+_TOKEN_KEYS = {"type", "version", "id", "repository", "covers", "valid_from", "valid_until",
+               "reason", "issued_by", "issued_at"}
+TOKEN_VERSION = 2
+_COVER_KEYS = {"rule", "assistant", "path", "author", "patch_id", "commit", "pull_request"}
 
 
-def _header(data: Any, kind: str, keys: set[str], where: str) -> dict[str, Any]:
+def _header(data: Any, kind: str, keys: set[str], where: str, version: int = 1,
+            ) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: a record must be a JSON object")
+    if kind == TOKEN_TYPE and data.get("type") == kind and data.get("version") == 1:
+        raise ConfigError(f"{where}: a version 1 token is bound to no repository, author or "
+                          "finding and is no longer accepted; ask a maintainer for a new one")
     _check_keys(data, keys, where)
-    if data.get("type") != kind or data.get("version") != 1:
-        raise ConfigError(f"{where}: not a version 1 {kind} record")
+    if data.get("type") != kind or data.get("version") != version:
+        raise ConfigError(f"{where}: not a version {version} {kind} record")
     rid = data.get("id")
     if not isinstance(rid, str) or not _ID.match(rid):
         raise ConfigError(f"{where}: bad id {rid!r}")
@@ -245,6 +277,15 @@ def _cover(data: Any, where: str) -> Cover:
     if not isinstance(data, dict) or not data:
         raise ConfigError(f"{where}: each entry of 'covers' must be a non-empty object")
     _check_keys(data, _COVER_KEYS, where)
+    places = [k for k in ("path", "patch_id", "commit", "pull_request")
+              if data.get(k) is not None]
+    if len(places) != 1 or not isinstance(data.get("rule"), str) or \
+            not isinstance(data.get("author"), str):
+        raise ConfigError(f"{where}: each entry of 'covers' names a rule, an author and one of "
+                          "path, patch_id, commit or pull_request")
+    commit = data.get("commit")
+    if commit is not None and (not isinstance(commit, str) or not _PATCH_ID.match(commit)):
+        raise ConfigError(f"{where}: 'commit' must be a full commit id")
     number = data.get("pull_request")
     if number is not None and (not isinstance(number, int) or isinstance(number, bool)
                                or number <= 0):
@@ -258,21 +299,22 @@ def _cover(data: Any, where: str) -> Cover:
     for key in ("assistant", "path", "author"):
         if key in data and (not isinstance(data[key], str) or not data[key]):
             raise ConfigError(f"{where}: '{key}' must be a non-empty string")
-    if number is None and patch is None and rule is None:
-        raise ConfigError(f"{where}: an entry covers a rule, a patch_id or a pull_request")
-    return Cover(rule=rule, assistant=data.get("assistant"), path=data.get("path"),
-                 author=data.get("author", "").casefold() or None, patch_id=patch,
-                 pull_request=number)
+    if not _EMAIL.match(data["author"]):
+        raise ConfigError(f"{where}: 'author' must be an e-mail address")
+    return Cover(rule=data["rule"], author=data["author"].casefold(),
+                 assistant=data.get("assistant"), path=data.get("path"), patch_id=patch,
+                 commit=commit, pull_request=number)
 
 
 def token_from_payload(data: Any, where: str) -> Token:
     """Validate a token payload."""
-    payload = _header(data, TOKEN_TYPE, _TOKEN_KEYS, where)
+    payload = _header(data, TOKEN_TYPE, _TOKEN_KEYS, where, TOKEN_VERSION)
     covers = payload.get("covers")
     if not isinstance(covers, list) or not covers or len(covers) > 500:
         raise ConfigError(f"{where}: 'covers' must list what the token clears")
     return Token(
-        id=payload["id"], covers=tuple(_cover(c, where) for c in covers),
+        id=payload["id"], repository=_str(payload, "repository", where) or "",
+        covers=tuple(_cover(c, where) for c in covers),
         valid_from=parse_time(_str(payload, "valid_from", where) or "", where),
         valid_until=parse_time(_str(payload, "valid_until", where) or "", where),
         reason=_str(payload, "reason", where) or "",

@@ -187,7 +187,9 @@ def _decide_with_trust(repo: gitio.Repo | None, files: trustfiles.TrustFiles, po
     from . import trust
     from .records import utc_now
 
-    verified = trust.build_trust(files, utc_now(), policy.allow_open_ended_approvals, extra)
+    now = utc_now()
+    verified = trust.build_trust(files, now, policy.allow_open_ended_approvals, extra,
+                                 repository_id=policy.repository_id)
     context = trust.Context(
         pull_request=request.pull_request,
         patch_id_of=(lambda sha: gitio.patch_id(repo, sha)) if repo is not None else None,
@@ -201,7 +203,8 @@ def _decide_with_trust(repo: gitio.Repo | None, files: trustfiles.TrustFiles, po
             handle.write(trust.commit_signers(files, verified.active_approvals))
         proof = _commit_proof(repo, signers_path)
     try:
-        decisions = decide(result.findings, policy, trust.clearers(verified, context, proof))
+        decisions = decide(result.findings, policy, trust.clearers(
+            verified, context, proof, at_commit_dates=request.audit, now=now))
     finally:
         if signers_dir is not None:
             shutil.rmtree(signers_dir, ignore_errors=True)

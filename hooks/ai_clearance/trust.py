@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timezone
 
 from .errors import ClearanceError, UsageError
 from .globs import compile_globs
@@ -57,6 +57,16 @@ class RecordState:
     where: str
     record: Approval | Token | None = None
     detail: str = ""
+    revoked_at: datetime | None = None
+
+    @property
+    def usable(self) -> bool:
+        """Whether the record clears anything at some time: its signature holds and it is
+        bound right. An audit judges the time of each commit; a gate only `active` ones."""
+        return self.status in _USABLE
+
+
+_USABLE = frozenset({"active", "expired", "not-yet-valid", "revoked"})
 
 
 @value(frozen=False)
@@ -79,6 +89,11 @@ class Trust:
         return [s.record for s in self.states
                 if s.kind == "token" and s.status == "active" and isinstance(s.record, Token)]
 
+    def revoked_at(self, record_id: str) -> datetime | None:
+        """When `record_id` was revoked, if it was."""
+        return next((s.revoked_at for s in self.states if s.id == record_id and s.revoked_at),
+                    None)
+
     def summary(self) -> dict[str, object]:
         return {
             "source": self.label, "commit": self.commit, "signers": self.signers,
@@ -89,8 +104,17 @@ class Trust:
         }
 
 
+def _bound_status(token: Token, repository_id: str | None) -> str | None:
+    """Why a well-signed token is not for this repository, or None when it is."""
+    if repository_id is None:
+        return "no-repository-id"  # the trusted policy names no repository: no token binds
+    if token.repository != repository_id:
+        return "other-repository"
+    return None
+
+
 def _status(verifier: Verifier, signed: SignedRecord, issued_by: str, valid_from: datetime,
-            valid_until: datetime | None, now: datetime, revoked: set[str], rid: str,
+            valid_until: datetime | None, now: datetime, revoked: dict[str, datetime], rid: str,
             open_ended: bool) -> str:
     if not verifier.verify(canonical(signed.payload), signed.signature, issued_by, now):
         return "bad-signature"
@@ -107,7 +131,7 @@ def _status(verifier: Verifier, signed: SignedRecord, issued_by: str, valid_from
 
 def build_trust(files: TrustFiles, now: datetime, open_ended: bool = False,
                 extra_tokens: Iterable[tuple[str, str]] = (), strict_tokens: bool = True,
-                ) -> Trust:
+                repository_id: str | None = None) -> Trust:
     """Verify every record of `files` (and `extra_tokens`: (token, where)) once.
 
     A record that does not parse is a ConfigError naming its file; one that parses but does
@@ -118,7 +142,7 @@ def build_trust(files: TrustFiles, now: datetime, open_ended: bool = False,
     trust = Trust(label=files.label, commit=files.commit, signers=count)
     verifier = Verifier(signers_text)
     try:
-        revoked: set[str] = set()
+        revoked: dict[str, datetime] = {}
         for path in files.under(REVOCATIONS_DIR):
             signed = read_record_file(files.files[path][1], "revocation", path)
             revocation = revocation_from_payload(signed.payload, path)
@@ -127,13 +151,16 @@ def build_trust(files: TrustFiles, now: datetime, open_ended: bool = False,
             trust.states.append(RecordState(revocation.id, "revocation",
                                             "active" if ok else "bad-signature", path))
             if ok:
-                revoked.add(revocation.revokes)
+                revoked[revocation.revokes] = min(revocation.issued_at,
+                                                  revoked.get(revocation.revokes,
+                                                              revocation.issued_at))
         for path in files.under(APPROVALS_DIR):
             signed = read_record_file(files.files[path][1], "approval", path)
             approval = approval_from_payload(signed.payload, path)
             status = _status(verifier, signed, approval.issued_by, approval.valid_from,
                              approval.valid_until, now, revoked, approval.id, open_ended)
-            trust.states.append(RecordState(approval.id, "approval", status, path, approval))
+            trust.states.append(RecordState(approval.id, "approval", status, path, approval,
+                                            revoked_at=revoked.get(approval.id)))
         token_sources = [(files.text(p) or "", p) for p in files.under(TOKENS_DIR)]
         for text, where in [*token_sources, *extra_tokens]:
             from_trailer = where.startswith("commit ")
@@ -147,10 +174,13 @@ def build_trust(files: TrustFiles, now: datetime, open_ended: bool = False,
                 continue
             status = _status(verifier, signed, token.issued_by, token.valid_from,
                              token.valid_until, now, revoked, token.id, open_ended=False)
+            if status != "bad-signature":
+                status = _bound_status(token, repository_id) or status
             if status != "active" and where in EXPLICIT_TOKEN_SOURCES:
                 # Given for this run on purpose: say so instead of quietly clearing nothing.
                 raise UsageError(f"{where}: token {token.id} is refused: {status}")
-            trust.states.append(RecordState(token.id, "token", status, where, token))
+            trust.states.append(RecordState(token.id, "token", status, where, token,
+                                            revoked_at=revoked.get(token.id)))
     finally:
         verifier.close()
     for state in trust.states:
@@ -199,71 +229,106 @@ class Context:
 
 
 def token_covers(token: Token, finding: Finding, context: Context) -> bool:
-    """Whether a token covers a finding (by finding key, patch id or pull request)."""
-    email = finding.author_email
+    """Whether a token covers a finding: the same rule, assistant and author, and the same
+    path, commit change (patch id) or pull request text."""
     for cover in token.covers:
-        if cover.pull_request is not None:
-            if cover.pull_request == context.pull_request:
-                return True
-            continue
-        if cover.patch_id is not None:
-            if finding.commit and context.patch_id(finding.commit) == cover.patch_id:
-                return True
-            continue
-        if cover.rule != finding.rule:
+        if cover.rule != finding.rule or cover.author != finding.author_email:
             continue
         if cover.assistant is not None and cover.assistant not in finding.assistants:
             continue
-        if cover.path is not None and cover.path != finding.path:
-            continue
-        if cover.author is not None and cover.author != email:
-            continue
-        return True
+        if cover.path is not None:
+            if cover.path == finding.path:
+                return True
+        elif cover.patch_id is not None:
+            if finding.path is None and finding.commit and \
+                    context.patch_id(finding.commit) == cover.patch_id:
+                return True
+        elif cover.commit is not None:
+            if finding.path is None and finding.commit == cover.commit:
+                return True
+        elif finding.path is None and finding.commit is None and \
+                cover.pull_request == context.pull_request:
+            return True
     return False
+
+
+def valid_at(state: RecordState, moment: datetime) -> bool:
+    """Whether a record's window held at `moment` (and it had not been revoked yet)."""
+    record = state.record
+    if record is None or moment < record.valid_from:
+        return False
+    if record.valid_until is not None and moment >= record.valid_until:
+        return False
+    return state.revoked_at is None or moment < state.revoked_at
 
 
 Proof = Callable[[Finding], "tuple[bool, str]"]
 
 
+def _records(trust: Trust, kind: str, at_commit_dates: bool) -> list[RecordState]:
+    """The records of `kind` that may clear: those active now (a gate), or every one whose
+    signature holds, each judged later at its commit's date (an audit)."""
+    return [s for s in trust.states if s.kind == kind and
+            (s.usable if at_commit_dates else s.status == "active")]
+
+
+def _moment(finding: Finding, at_commit_dates: bool, now: datetime) -> datetime:
+    if at_commit_dates and finding.committed_at:
+        return datetime.fromtimestamp(finding.committed_at, timezone.utc)
+    return now
+
+
 def clearers(trust: Trust, context: Context, proof: Proof | None = None,
+             at_commit_dates: bool = False, now: datetime | None = None,
              ) -> list[Callable[[Finding], str | None]]:
-    """The approval and token clearers for `decide`. With `proof`, an approval clears a
-    commit's finding only if the commit's signature proves its author."""
-    tokens = trust.active_tokens
+    """The approval and token clearers for `decide`. A gate clears with records valid now;
+    an audit (`at_commit_dates`) with records valid at each commit's committer date. With
+    `proof`, an approval clears a commit's finding only if its signature proves its author."""
+    now = now or datetime.now(timezone.utc)
+    tokens = _records(trust, "token", at_commit_dates)
     # Approvals by the authors and logins they name: a finding is checked against its own
     # author's approvals, not against hundreds of others (a range can have thousands).
-    approvals = trust.active_approvals  # a property that filters: read it once
+    approvals = _records(trust, "approval", at_commit_dates)
     named: dict[str, list[int]] = {}
-    for index, approval in enumerate(approvals):
-        for key in {*approval.authors, *(f"@{login}" for login in approval.github_logins)}:
+    for index, state in enumerate(approvals):
+        assert isinstance(state.record, Approval)
+        for key in {*state.record.authors, *(f"@{x}" for x in state.record.github_logins)}:
             named.setdefault(key, []).append(index)
 
-    def candidates(finding: Finding) -> list[Approval]:
+    def candidates(finding: Finding) -> list[RecordState]:
         email = finding.author_email
         login = _login_of(email)
         found = set(named.get(email, ()))
         if login:
             found.update(named.get(f"@{login}", ()))
-        return [approvals[i] for i in sorted(found)]
+        moment = _moment(finding, at_commit_dates, now)
+        return [approvals[i] for i in sorted(found) if valid_at(approvals[i], moment)]
+
+    def proven(approval: Approval, finding: Finding) -> bool:
+        if proof is None or finding.commit is None:
+            return True
+        ok, why = proof(finding)
+        note = f"approval {approval.id} not provable for commit {finding.commit[:12]}: {why}"
+        if not ok and note not in trust.notes:
+            trust.notes.append(note)
+        return ok
 
     def by_approval(finding: Finding) -> str | None:
-        for approval in candidates(finding):
-            if approval_covers(approval, finding):
-                if proof is not None and finding.commit is not None:
-                    proven, why = proof(finding)
-                    if not proven:
-                        note = (f"approval {approval.id} not provable for commit "
-                                f"{finding.commit[:12]}: {why}")
-                        if note not in trust.notes:
-                            trust.notes.append(note)
-                        continue
+        for state in candidates(finding):
+            approval = state.record
+            assert isinstance(approval, Approval)
+            if approval_covers(approval, finding) and proven(approval, finding):
                 until = format_time(approval.valid_until) if approval.valid_until else "no expiry"
-                return f"approval {approval.id} by {approval.issued_by} (until {until})"
+                when = " at the commit's date" if at_commit_dates else ""
+                return f"approval {approval.id} by {approval.issued_by} (until {until}){when}"
         return None
 
     def by_token(finding: Finding) -> str | None:
-        for token in tokens:
-            if token_covers(token, finding, context):
+        moment = _moment(finding, at_commit_dates, now)
+        for state in tokens:
+            token = state.record
+            assert isinstance(token, Token)
+            if valid_at(state, moment) and token_covers(token, finding, context):
                 return f"token {token.id} by {token.issued_by} " \
                        f"(until {format_time(token.valid_until)})"
         return None

@@ -183,8 +183,9 @@ def plan_for_event(repo: gitio.Repo, name: str, event: Mapping[str, Any],
 
 
 def check_command(plan: Plan, pr_text_file: str | None, extra: Sequence[str]) -> list[str]:
-    """The `ai-clearance check` command line for a plan."""
-    command = [sys.executable, "-m", "ai_clearance", "check", "--format", "json"]
+    """The `ai-clearance check` command line for a plan. Python runs isolated (-I): the
+    checked-out repository is the working directory, and no module in it may shadow ours."""
+    command = [sys.executable, "-I", "-m", "ai_clearance", "check", "--format", "json"]
     command += ["--history"] if plan.history else ["--range", plan.range or ""]
     if plan.trust_ref:
         command += ["--trust-ref", plan.trust_ref]

@@ -256,13 +256,12 @@ def test_pull_request_branch_name_warns(remote: Remote, act: Any) -> None:
     assert run.outputs["warnings"] == "1" and "::warning title=ai-clearance AIC602::" in run.stdout
 
 
-def test_pr_adding_its_own_approval_and_policy_does_not_pass_itself(remote: Remote, act: Any,
-                                                                     tmp_path: Path) -> None:
-    key = tmp_path / "own"
+def _trust_myself(dev: Repo, keys: Path) -> None:
+    """Commit, on dev's current branch, what a contributor would need to clear herself: a
+    policy that restricts nothing, herself as a maintainer and an approval she signed."""
+    key = keys / "own"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
     public = key.with_suffix(".pub").read_text("utf-8").split()
-    dev = remote.dev
-    dev.git("checkout", "-q", "-b", "self-approve", "main")
     dev.write(".ai-clearance/maintainers",
               f'jane@example.com namespaces="ai-clearance" {public[0]} {public[1]}\n')
     dev.write(".ai-clearance.toml", 'restricted = []\nallowed = ["claude"]\n')
@@ -274,6 +273,13 @@ def test_pr_adding_its_own_approval_and_policy_does_not_pass_itself(remote: Remo
     assert made.returncode == 0, made.stderr
     dev.git("add", ".ai-clearance")
     dev.commit("approve myself")
+
+
+def test_pr_adding_its_own_approval_and_policy_does_not_pass_itself(remote: Remote, act: Any,
+                                                                     tmp_path: Path) -> None:
+    dev = remote.dev
+    dev.git("checkout", "-q", "-b", "self-approve", "main")
+    _trust_myself(dev, tmp_path)
     dev.commit("memory", "CLAUDE.md")
     remote.push("HEAD:refs/pull/6/head")
     dev.git("checkout", "-q", "main")
@@ -430,3 +436,58 @@ def test_nothing_planted_before_the_action_runs_in_its_place(
     venv_python = Path(run.install["python"])
     assert venv_python.is_file() and venv_python.parent.parent.parent == runner_temp
     assert venv_python.parent.parent.name.startswith("ai-clearance-venv.")
+
+
+# ------------------------------------------------------------------------ trust on pushes
+def test_push_to_a_branch_takes_trust_from_the_default_branch(remote: Remote, act: Any,
+                                                              tmp_path: Path) -> None:
+    dev = remote.dev
+    dev.git("checkout", "-q", "-b", "feature", "main")
+    _trust_myself(dev, tmp_path)
+    remote.push("feature")
+    first = remote.sha("feature")
+    run = act(remote.checkout("feature"), "push",
+              _push_payload(ZERO, first, "refs/heads/feature"))
+    assert run.code == 0, run.stdout
+    dev.commit("memory", "CLAUDE.md")
+    remote.push("feature")
+    # The second push: its `before` is the first push's tip, with the contributor's policy,
+    # key and approval. None of it counts; the default branch's tip is the trust.
+    run = act(remote.checkout("feature"), "push",
+              _push_payload(first, remote.sha("feature"), "refs/heads/feature"))
+    assert run.code == 1, run.stdout
+    assert run.outputs["verdict"] == "fail" and "AIC101" in run.stdout
+    assert run.outputs["trust-commit"] == remote.sha("main")
+    assert run.outputs["commits"] == "3"  # all the branch has that the default branch has not
+    assert run.outputs["range"] == f"{remote.sha('main')}..{remote.sha('feature')}"
+    # A tag is no different.
+    remote.push("feature:refs/tags/v9")
+    tag = act(remote.checkout("feature"), "push",
+              _push_payload(first, remote.sha("feature"), "refs/tags/v9"))
+    assert tag.code == 1 and tag.outputs["trust-commit"] == remote.sha("main"), tag.stdout
+
+
+def test_push_of_a_branch_the_default_branch_already_has(remote: Remote, act: Any) -> None:
+    remote.push("main:refs/heads/copy")
+    run = act(remote.checkout("copy"), "push",
+              _push_payload(ZERO, remote.sha("main"), "refs/heads/copy"))
+    assert run.code == 0, run.stdout
+    assert run.outputs["verdict"] == "pass" and run.outputs["commits"] == "0"
+
+
+def test_first_push_of_the_default_branch_trusts_nothing(tmp_path: Path, act: Any) -> None:
+    made = _bare_and_clone(tmp_path)
+    made.dev.write(".ai-clearance.toml", "restricted = []\n")
+    made.dev.commit("policy", ".ai-clearance.toml")
+    made.dev.commit("memory", "CLAUDE.md")
+    made.push("main")
+    run = act(made.checkout(), "push", _push_payload(ZERO, made.sha("main")))
+    assert run.code == 1, run.stdout
+    assert run.outputs["verdict"] == "fail" and "AIC101" in run.stdout
+    assert run.outputs["commits"] == "2" and run.outputs["trust-commit"] == ""
+    assert re.search(r"^::notice title=ai-clearance::first push of the default branch: "
+                     r"checked its whole history with no trust files", run.stdout, re.M)
+    report = json.loads(Path(run.outputs["report-json"]).read_text("utf-8"))
+    assert report["coverage"]["trust"]["source"].startswith("no trust files")
+    assert report["coverage"]["trust"]["commit"] is None
+    assert "Policy and trust from `no trust files" in run.summary

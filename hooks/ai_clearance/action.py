@@ -13,7 +13,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from . import gitio
@@ -24,8 +24,14 @@ from .values import field, replace, value
 
 _ZERO = re.compile(r"0{40}(?:0{24})?\Z")
 _SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
+# What git's check-ref-format refuses anywhere in a name (control characters included).
+_BAD_REF = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
 _DEPTHS = (50, 250, 1000, 5000, 20000, 100000)
+_AUDIT_EVENTS = ("schedule", "workflow_dispatch")
 REMOTE = "origin"
+OUTPUTS = ("verdict", "failures", "warnings", "cleared", "commits", "range", "trust-commit",
+           "report-json", "report-sarif", "report-summary")
+NO_TRUST = "no trust files (the default policy, no maintainers, no approvals)"
 
 
 @value(frozen=False)
@@ -37,11 +43,20 @@ class Plan:
     range: str | None = None
     history: bool = False
     trust_ref: str | None = None
+    no_trust: bool = False
+    allow_empty: bool = False
     branch: str | None = None
     pull_request: int | None = None
     pr_text: str | None = None
     notes: list[str] = field(default_factory=list)
     nothing_to_check: bool = False
+
+
+def _get(data: Any, *keys: str) -> Any:
+    """`data[k1][k2]...` of a JSON payload, or None where a level is missing or no object."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
 
 
 def _sha(value: Any, what: str) -> str:
@@ -52,7 +67,7 @@ def _sha(value: Any, what: str) -> str:
 
 def _ref_name(value: Any, what: str) -> str:
     if not isinstance(value, str) or not value or value.startswith("-") or ".." in value \
-            or any(c in value for c in " ~^:?*[\\\0"):
+            or _BAD_REF.search(value):
         raise UsageError(f"the event payload has no valid {what}")
     return value
 
@@ -86,99 +101,150 @@ def discovered(repo: gitio.Repo) -> gitio.Repo:
     return replace(repo, shallow=gitio.is_shallow(repo))
 
 
+def empty_trust_commit(repo: gitio.Repo) -> str:
+    """A commit of the empty tree, written into `repo`: as the trust ref, it gives the default
+    policy, no maintainers and no approvals. The same commit on every run."""
+    tree = gitio.run_git(["mktree"], cwd=repo.cwd, stdin=b"").decode("ascii").strip()
+    who = "ai-clearance <ai-clearance@invalid> 0 +0000"
+    body = f"tree {tree}\nauthor {who}\ncommitter {who}\n\nai-clearance: trust nothing\n"
+    out = gitio.run_git(["hash-object", "-t", "commit", "-w", "--stdin"], cwd=repo.cwd,
+                        stdin=body.encode("ascii"))
+    return out.decode("ascii").strip()
+
+
+def _plan_pull_request(repo: gitio.Repo, event: Mapping[str, Any], plan: Plan,
+                       max_depth: int) -> None:
+    pr = event.get("pull_request")
+    if not isinstance(pr, dict):
+        raise UsageError("the event payload has no pull_request")
+    number = pr.get("number")
+    if not isinstance(number, int) or number <= 0:
+        raise UsageError("the event payload has no pull request number")
+    head = _sha(_get(pr, "head", "sha"), "pull_request.head.sha")
+    base_ref = _ref_name(_get(pr, "base", "ref"), "pull_request.base.ref")
+    tracking = f"refs/remotes/{REMOTE}/{base_ref}"
+    refspecs = [f"+refs/heads/{base_ref}:{tracking}",
+                f"+refs/pull/{number}/head:refs/remotes/{REMOTE}/pull/{number}/head"]
+    if gitio.resolve_commit(repo, head) is None:
+        gitio.fetch(repo, REMOTE, [*refspecs, head], None if not repo.shallow else 1)
+    merge_base = _connect(repo, refspecs, tracking, head, max_depth)
+    plan.range = f"{merge_base}..{head}"
+    plan.trust_ref = tracking
+    head_ref = _get(pr, "head", "ref")
+    plan.branch = head_ref if isinstance(head_ref, str) else None
+    plan.pull_request = number
+    title, body = pr.get("title"), pr.get("body")
+    plan.pr_text = f"{title if isinstance(title, str) else ''}\n" \
+        f"{body if isinstance(body, str) else ''}"
+
+
+def _plan_push(repo: gitio.Repo, event: Mapping[str, Any], plan: Plan, max_depth: int) -> None:
+    after = _sha(event.get("after"), "after")
+    ref = _ref_name(event.get("ref"), "ref")
+    if _ZERO.match(after) or event.get("deleted") is True:
+        plan.nothing_to_check = True
+        plan.notes.append(f"{ref} was deleted; nothing to check")
+        return
+    plan.branch = ref if ref.startswith("refs/heads/") else None
+    default = _ref_name(_get(event, "repository", "default_branch"),
+                        "repository.default_branch")
+    if ref == f"refs/heads/{default}":
+        _plan_push_default(repo, plan, event.get("before"), after, max_depth)
+    else:
+        _plan_push_other(repo, plan, default, after, max_depth)
+
+
+def _plan_push_default(repo: gitio.Repo, plan: Plan, before: Any, after: str,
+                       max_depth: int) -> None:
+    """A push to the default branch: its previous tip is protected, so trust comes from it."""
+    if not isinstance(before, str) or not _SHA.match(before) or _ZERO.match(before):
+        _plan_untrusted_history(repo, plan, after, "first push of the default branch")
+        return
+    gitio.fetch(repo, REMOTE, [after], 1 if gitio.is_shallow(repo) else None)
+    if not gitio.fetch(repo, REMOTE, [before], 1 if gitio.is_shallow(repo) else None) and \
+            gitio.resolve_commit(repo, before) is None:
+        _plan_untrusted_history(repo, plan, after, "the previous tip is gone (forced push)")
+        return
+    merge_base = _connect(repo, [after, before], before, after, max_depth)
+    plan.range = f"{merge_base}..{after}"
+    if merge_base != before:
+        plan.notes.append("forced push: checked the commits since the old and new tips diverged")
+    plan.trust_ref = before
+
+
+def _plan_untrusted_history(repo: gitio.Repo, plan: Plan, after: str, why: str) -> None:
+    """The whole history with nothing trusted: no earlier tip of the default branch vouches
+    for the policy and approvals this push brings, so they cannot clear it."""
+    gitio.fetch(repo, REMOTE, [after], None)
+    if gitio.is_shallow(repo):
+        gitio.unshallow(repo, REMOTE)
+    plan.history = True
+    plan.trust_ref = empty_trust_commit(repo)
+    plan.no_trust = True
+    plan.notes.append(f"{why}: checked its whole history with {NO_TRUST}; the policy and "
+                      "approvals it brings apply from its next push")
+
+
+def _plan_push_other(repo: gitio.Repo, plan: Plan, default: str, after: str,
+                     max_depth: int) -> None:
+    """A push to any other branch, or a tag: whoever pushed it also wrote its previous tip, so
+    trust comes from the default branch, fetched now, and the range is everything the pushed
+    ref has that the default branch has not."""
+    tracking = f"refs/remotes/{REMOTE}/{default}"
+    refspec = f"+refs/heads/{default}:{tracking}"
+    if not gitio.fetch(repo, REMOTE, [refspec], 1 if gitio.is_shallow(repo) else None):
+        raise GitError(f"cannot fetch the default branch '{default}' from {REMOTE}")
+    merge_base = _connect(repo, [refspec, after], tracking, after, max_depth)
+    plan.range = f"{merge_base}..{after}"
+    plan.trust_ref = tracking
+    if merge_base == after:
+        plan.allow_empty = True
+        plan.notes.append(f"the default branch '{default}' already has every commit pushed; "
+                          "no commit to check")
+
+
+def _plan_merge_group(repo: gitio.Repo, event: Mapping[str, Any], plan: Plan,
+                      max_depth: int) -> None:
+    group = event.get("merge_group")
+    if not isinstance(group, dict):
+        raise UsageError("the event payload has no merge_group")
+    head = _sha(group.get("head_sha"), "merge_group.head_sha")
+    base = _sha(group.get("base_sha"), "merge_group.base_sha")
+    merge_base = _connect(repo, [head, base], base, head, max_depth)
+    plan.range = f"{merge_base}..{head}"
+    plan.trust_ref = base
+
+
+def _plan_audit(repo: gitio.Repo, event: Mapping[str, Any], plan: Plan, max_depth: int) -> None:
+    if gitio.is_shallow(repo):
+        gitio.unshallow(repo, REMOTE)
+    plan.history = True
+    plan.trust_ref = "HEAD"
+
+
+_PLANNERS: dict[str, Callable[[gitio.Repo, Mapping[str, Any], Plan, int], None]] = {
+    "pull_request": _plan_pull_request, "pull_request_target": _plan_pull_request,
+    "push": _plan_push, "merge_group": _plan_merge_group,
+    "schedule": _plan_audit, "workflow_dispatch": _plan_audit,
+}
+
+
 def plan_for_event(repo: gitio.Repo, name: str, event: Mapping[str, Any],
                    inputs: Mapping[str, str]) -> Plan:
     """Work out the range, trust ref and extras (branch, pull request) for one event."""
     max_depth = int(inputs.get("max_fetch_depth") or 20000)
-    audit_event = name in ("schedule", "workflow_dispatch")
-    mode = inputs.get("mode") or ("audit" if audit_event else "gate")
+    mode = inputs.get("mode") or ("audit" if name in _AUDIT_EVENTS else "gate")
     if mode not in ("gate", "audit"):
         raise UsageError(f"mode must be gate or audit, not {mode!r}")
-    plan = Plan(mode=mode, event=name)
-    if name in ("pull_request", "pull_request_target"):
-        pr = event.get("pull_request")
-        if not isinstance(pr, dict):
-            raise UsageError("the event payload has no pull_request")
-        number = pr.get("number")
-        if not isinstance(number, int) or number <= 0:
-            raise UsageError("the event payload has no pull request number")
-        head = _sha(pr.get("head", {}).get("sha"), "pull_request.head.sha")
-        base_ref = _ref_name(pr.get("base", {}).get("ref"), "pull_request.base.ref")
-        tracking = f"refs/remotes/{REMOTE}/{base_ref}"
-        refspecs = [f"+refs/heads/{base_ref}:{tracking}",
-                    f"+refs/pull/{number}/head:refs/remotes/{REMOTE}/pull/{number}/head"]
-        if gitio.resolve_commit(repo, head) is None:
-            gitio.fetch(repo, REMOTE, [*refspecs, head], None if not repo.shallow else 1)
-        merge_base = _connect(repo, refspecs, tracking, head, max_depth)
-        plan.range = f"{merge_base}..{head}"
-        plan.trust_ref = tracking
-        plan.branch = pr.get("head", {}).get("ref") if isinstance(
-            pr.get("head", {}).get("ref"), str) else None
-        plan.pull_request = number
-        title = pr.get("title") if isinstance(pr.get("title"), str) else ""
-        body = pr.get("body") if isinstance(pr.get("body"), str) else ""
-        plan.pr_text = f"{title}\n{body}"
-    elif name == "push":
-        after = _sha(event.get("after"), "after")
-        before = event.get("before")
-        ref = _ref_name(event.get("ref"), "ref")
-        if _ZERO.match(after) or event.get("deleted") is True:
-            plan.nothing_to_check = True
-            plan.notes.append(f"{ref} was deleted; nothing to check")
-            return plan
-        plan.branch = ref if ref.startswith("refs/heads/") else None
-        default = event.get("repository", {}).get("default_branch")
-        default_tracking = None
-        if isinstance(default, str) and default:
-            default_tracking = f"refs/remotes/{REMOTE}/{_ref_name(default, 'default_branch')}"
-        if isinstance(before, str) and _SHA.match(before) and not _ZERO.match(before):
-            gitio.fetch(repo, REMOTE, [after], 1 if gitio.is_shallow(repo) else None)
-            if gitio.fetch(repo, REMOTE, [before], 1 if gitio.is_shallow(repo) else None) or \
-                    gitio.resolve_commit(repo, before):
-                merge_base = _connect(repo, [after, before], before, after, max_depth)
-                plan.range = f"{before}..{after}" if merge_base == before else \
-                    f"{merge_base}..{after}"
-                if merge_base != before:
-                    plan.notes.append("forced push: checked the commits since the old and new "
-                                      "tips diverged")
-                plan.trust_ref = before
-                return plan
-            plan.notes.append("the previous tip is gone (forced push); checked against the "
-                              "default branch")
-        if default_tracking is None:
-            raise UsageError("the event payload has no repository.default_branch")
-        if ref == f"refs/heads/{default}":
-            # The first push of the default branch: everything is new, nothing is trusted yet.
-            gitio.fetch(repo, REMOTE, [after], None)
-            if gitio.is_shallow(repo):
-                gitio.unshallow(repo, REMOTE)
-            plan.history = True
-            plan.trust_ref = after
-            plan.notes.append("first push of the default branch: checked its whole history")
-            return plan
-        refspec = f"+refs/heads/{default}:{default_tracking}"
-        merge_base = _connect(repo, [refspec, after], default_tracking, after, max_depth)
-        plan.range = f"{merge_base}..{after}"
-        plan.trust_ref = default_tracking
-    elif name == "merge_group":
-        group = event.get("merge_group")
-        if not isinstance(group, dict):
-            raise UsageError("the event payload has no merge_group")
-        head = _sha(group.get("head_sha"), "merge_group.head_sha")
-        base = _sha(group.get("base_sha"), "merge_group.base_sha")
-        merge_base = _connect(repo, [head, base], base, head, max_depth)
-        plan.range = f"{merge_base}..{head}"
-        plan.trust_ref = base
-    elif audit_event:
-        if gitio.is_shallow(repo):
-            gitio.unshallow(repo, REMOTE)
-        plan.history = True
-        plan.trust_ref = "HEAD"
-    else:
+    planner = _PLANNERS.get(name)
+    if planner is None:
         raise UsageError(f"event '{name}' is not supported; use pull_request, "
                          "pull_request_target, push, merge_group, workflow_dispatch or schedule")
-    if inputs.get("trust_ref"):
+    plan = Plan(mode=mode, event=name)
+    planner(repo, event, plan, max_depth)
+    if inputs.get("trust_ref") and not plan.nothing_to_check:
         plan.trust_ref = inputs["trust_ref"]
+        plan.no_trust = False
     return plan
 
 
@@ -187,6 +253,8 @@ def check_command(plan: Plan, pr_text_file: str | None, extra: Sequence[str]) ->
     checked-out repository is the working directory, and no module in it may shadow ours."""
     command = [sys.executable, "-I", "-m", "ai_clearance", "check", "--format", "json"]
     command += ["--history"] if plan.history else ["--range", plan.range or ""]
+    if plan.allow_empty:
+        command.append("--allow-empty")
     if plan.trust_ref:
         command += ["--trust-ref", plan.trust_ref]
     if plan.branch:
@@ -258,14 +326,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         with open(pr_text_file, "w", encoding="utf-8") as handle:
             handle.write(plan.pr_text)
     command = check_command(plan, pr_text_file, extra)
+    trust_from = NO_TRUST if plan.no_trust else plan.trust_ref
     print(f"ai-clearance: {plan.event}, mode {plan.mode}: "
-          f"{'history of HEAD' if plan.history else plan.range}; trust from {plan.trust_ref}")
+          f"{'history of HEAD' if plan.history else plan.range}; trust from {trust_from}")
     proc = subprocess.run(command, cwd=repo.cwd, capture_output=True, text=True, check=False)
     if proc.returncode not in (0, 1):
         message = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else \
             f"the check failed with exit code {proc.returncode}"
         return _fail(message.removeprefix("ai-clearance: error: "), proc.returncode, env)
     data = json.loads(proc.stdout)
+    if plan.no_trust and isinstance(data["coverage"].get("trust"), dict):
+        data["coverage"]["trust"].update(source=NO_TRUST, commit=None)
     catalog = load_catalog()
     paths = {
         "report-json": os.path.join(report_dir, "report.json"),
@@ -274,7 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     summary = summary_markdown(data, data.get("approve_commands", []))
     with open(paths["report-json"], "w", encoding="utf-8") as handle:
-        handle.write(proc.stdout)
+        handle.write(json.dumps(data, indent=2) + "\n")
     with open(paths["report-sarif"], "w", encoding="utf-8") as handle:
         handle.write(sarif_text(data, catalog))
     with open(paths["report-summary"], "w", encoding="utf-8") as handle:
@@ -283,7 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(line)
     log_format = env.get("AIC_FORMAT") or "text"
     if log_format == "json":
-        print(proc.stdout, end="")
+        print(json.dumps(data, indent=2))
     elif log_format == "sarif":
         print(sarif_text(data, catalog), end="")
     else:

@@ -491,3 +491,76 @@ def test_first_push_of_the_default_branch_trusts_nothing(tmp_path: Path, act: An
     assert report["coverage"]["trust"]["source"].startswith("no trust files")
     assert report["coverage"]["trust"]["commit"] is None
     assert "Policy and trust from `no trust files" in run.summary
+
+
+# ------------------------------------------------------------------------ what the log holds
+HOSTILE = ("\n::error::pwned\n::add-mask::x\n::stop-commands::abc\n%0A::warning::x\r"
+           "::notice::cr\n  ::error::indented\n##[error]legacy\n::abc::")
+
+
+def _parse_command(line: str) -> tuple[str, dict[str, str], str] | None:
+    """A workflow command as GitHub's runner parses a line: `::name props::data` after
+    leading blanks, or the legacy `##[name props]data` anywhere in the line."""
+    text = line.lstrip()
+    end = text.find("::", 2) if text.startswith("::") else -1
+    if end >= 0:
+        name, _, props = text[2:end].partition(" ")
+        data = text[end + 2:]
+    elif "##[" in line and "]" in line[line.index("##["):]:
+        start = line.index("##[") + 3
+        name, _, props = line[start:line.index("]", start)].partition(" ")
+        data = line[line.index("]", start) + 1:]
+    else:
+        return None
+    pairs = [p.split("=", 1) for p in props.strip().split(",") if "=" in p]
+    unescape = {"%0D": "\r", "%0A": "\n", "%3A": ":", "%2C": ",", "%25": "%"}
+    prop = {k: re.sub("%0D|%0A|%3A|%2C|%25", lambda m: unescape[m.group()], v)
+            for k, v in pairs}
+    return name, prop, re.sub("%0D|%0A|%25", lambda m: unescape[m.group()], data)
+
+
+def runner_commands(stdout: str) -> list[tuple[str, dict[str, str], str]]:
+    """The commands the runner executes in this output: none between
+    `::stop-commands::TOKEN` and the `::TOKEN::` that resumes them."""
+    executed, stopped = [], None
+    for line in re.split(r"\r\n|\r|\n", stdout):
+        command = _parse_command(line)
+        if command is None:
+            continue
+        if stopped is not None:
+            if command[0].lower() == stopped.lower():
+                stopped = None
+            continue
+        if command[0] == "stop-commands":
+            stopped = command[2]
+        executed.append(command)
+    assert stopped is None, "the output never resumed workflow commands"
+    return executed
+
+
+def _is_ours(name: str, props: dict[str, str], data: str) -> bool:
+    if name == "stop-commands":
+        return re.fullmatch(r"[0-9a-f]{32}", data) is not None
+    return name in ("error", "warning", "notice") and set(props) <= {"file", "line", "title"} \
+        and props.get("title", "").startswith("ai-clearance")
+
+
+def test_nothing_from_the_commits_becomes_a_workflow_command(remote: Remote, act: Any) -> None:
+    hostile_dir = f"x{HOSTILE}"
+    payload = _open_pr(
+        remote, 12,
+        (f"Fix{HOSTILE}\n\nCo-Authored-By: Claude ::error::pwned %0A ##[add-mask]y "
+         "<noreply@anthropic.com>\n", (f"{hostile_dir}/CLAUDE.md",)),
+        branch="codex/%0A%25x", title="::error::title ##[add-mask]t",
+        body=f"🤖 Generated with [Claude Code](https://claude.com/claude-code){HOSTILE}")
+    tokens = []
+    for log_format in ("text", "json", "sarif"):
+        run = act(remote.checkout(), "pull_request", payload, format=log_format)
+        assert run.code == 1, run.stdout
+        assert "add-mask" in run.stdout  # the hostile text is in the log...
+        executed = runner_commands(run.stdout)
+        assert [c for c in executed if not _is_ours(*c)] == []  # ...but runs nothing
+        files = {c[1].get("file") for c in executed if c[0] == "error"}
+        assert f"{hostile_dir}/CLAUDE.md" in files  # annotations escape, and read back whole
+        tokens += [c[2] for c in executed if c[0] == "stop-commands"]
+    assert len(tokens) >= 3 and len(set(tokens)) == len(tokens)  # a fresh token every time

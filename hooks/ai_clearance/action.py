@@ -1,7 +1,9 @@
 """The GitHub Action: the range from the event, trust from the base, reports for the run.
 
 It never checks out or runs code from the change under review: it fetches objects and reads
-them with git plumbing, so `pull_request_target` is safe to use.
+them with git plumbing, so `pull_request_target` is safe to use. Whatever it prints from the
+commits is escaped workflow-command data or sits in a `::stop-commands::` block, so the
+change under review cannot give the runner commands.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ from typing import Any
 from . import gitio
 from .catalog import load_catalog
 from .errors import EXIT_USAGE, ClearanceError, GitError, UsageError
-from .report_ci import sarif_text, summary_markdown, workflow_commands
+from .report_ci import (
+    annotation,
+    finding_lines,
+    sarif_text,
+    summary_markdown,
+    untrusted_block,
+    workflow_commands,
+)
 from .values import field, replace, value
 
 _ZERO = re.compile(r"0{40}(?:0{24})?\Z")
@@ -29,8 +38,6 @@ _BAD_REF = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
 _DEPTHS = (50, 250, 1000, 5000, 20000, 100000)
 _AUDIT_EVENTS = ("schedule", "workflow_dispatch")
 REMOTE = "origin"
-OUTPUTS = ("verdict", "failures", "warnings", "cleared", "commits", "range", "trust-commit",
-           "report-json", "report-sarif", "report-summary")
 NO_TRUST = "no trust files (the default policy, no maintainers, no approvals)"
 
 
@@ -266,118 +273,164 @@ def check_command(plan: Plan, pr_text_file: str | None, extra: Sequence[str]) ->
     return command + list(extra)
 
 
+def _write(path: str, text: str, mode: str = "w") -> None:
+    with open(path, mode, encoding="utf-8") as handle:
+        handle.write(text)
+
+
 def _append(path: str | None, text: str) -> None:
     if path:
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(text)
+        _write(path, text, "a")
 
 
-def _outputs(path: str | None, values: Mapping[str, object]) -> None:
-    lines = "".join(f"{k}={str(v).replace(chr(10), ' ')}\n" for k, v in values.items())
-    _append(path, lines)
+def _outputs(env: Mapping[str, str], values: Mapping[str, object]) -> None:
+    _append(env.get("GITHUB_OUTPUT"),
+            "".join(f"{k}={str(v).replace(chr(10), ' ')}\n" for k, v in values.items()))
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"[\r\n]+", " ", text)
 
 
 def _fail(message: str, code: int, env: Mapping[str, str]) -> int:
-    print(f"::error title=ai-clearance::{message}")
-    _append(env.get("GITHUB_STEP_SUMMARY"), f"## ⛔ ai-clearance: ERROR\n\n{message}\n")
-    _outputs(env.get("GITHUB_OUTPUT"), {"verdict": "error"})
+    print(annotation("error", message))
+    _outputs(env, {"verdict": "error"})
+    _append(env.get("GITHUB_STEP_SUMMARY"),
+            f"## ⛔ ai-clearance: ERROR\n\n{_one_line(message)}\n")
     return code
+
+
+def _load_event(env: Mapping[str, str]) -> dict[str, Any]:
+    event_path = env.get("GITHUB_EVENT_PATH", "")
+    try:
+        with open(event_path, encoding="utf-8") as handle:
+            event = json.load(handle)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read the event payload {event_path!r}: {exc}") from None
+    if not isinstance(event, dict):
+        raise UsageError("the event payload is not a JSON object")
+    return event
+
+
+def _prepare(env: Mapping[str, str]) -> tuple[gitio.Repo, Plan, list[str]]:
+    """The repository, the plan for the event and the extra `check` arguments."""
+    inputs = {
+        "mode": env.get("AIC_MODE", ""), "trust_ref": env.get("AIC_TRUST_REF", ""),
+        "max_fetch_depth": env.get("AIC_MAX_FETCH_DEPTH", ""),
+    }
+    extra = shlex.split(env.get("AIC_ARGS", ""))
+    if (env.get("AIC_FORMAT") or "text") not in ("text", "json", "sarif"):
+        raise UsageError("format must be text, json or sarif")
+    event = _load_event(env)
+    workspace = env.get("AIC_WORKING_DIRECTORY") or env.get("GITHUB_WORKSPACE") or "."
+    repo = gitio.discover(workspace)
+    return repo, plan_for_event(repo, env.get("GITHUB_EVENT_NAME", ""), event, inputs), extra
+
+
+def _nothing_to_check(plan: Plan, env: Mapping[str, str]) -> int:
+    _outputs(env, {"verdict": "pass", "failures": 0, "warnings": 0})
+    _append(env.get("GITHUB_STEP_SUMMARY"),
+            "## ✅ ai-clearance: nothing to check\n\n" + _one_line(" ".join(plan.notes)) + "\n")
+    return 0
+
+
+def _run_check(repo: gitio.Repo, plan: Plan, pr_text_file: str | None,
+               extra: Sequence[str]) -> tuple[int, str, str]:
+    """Run `ai-clearance check`: its exit code, its JSON report and its errors."""
+    command = check_command(plan, pr_text_file, extra)
+    proc = subprocess.run(command, cwd=repo.cwd, capture_output=True, text=True, check=False)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def _check_error(code: int, stderr: str) -> str:
+    if not stderr.strip():
+        return f"the check failed with exit code {code}"
+    return stderr.strip().splitlines()[-1].removeprefix("ai-clearance: error: ")
+
+
+def _write_reports(report_dir: str, data: dict[str, Any], summary: str) -> dict[str, str]:
+    paths = {
+        "report-json": os.path.join(report_dir, "report.json"),
+        "report-sarif": os.path.join(report_dir, "report.sarif"),
+        "report-summary": os.path.join(report_dir, "summary.md"),
+    }
+    _write(paths["report-json"], json.dumps(data, indent=2) + "\n")
+    _write(paths["report-sarif"], sarif_text(data, load_catalog()))
+    _write(paths["report-summary"], summary)
+    return paths
+
+
+def _log(data: dict[str, Any], log_format: str) -> str:
+    """The job log's report and its last line: text from the commits, for a stop-commands
+    block."""
+    if log_format == "json":
+        text = json.dumps(data, indent=2) + "\n"
+    elif log_format == "sarif":
+        text = sarif_text(data, load_catalog())
+    else:
+        text = "".join(f"{_one_line(line)}\n" for line in finding_lines(data))
+    coverage = data["coverage"]
+    trust = coverage.get("trust") or {}
+    return text + (f"ai-clearance: {data['verdict'].upper()}: {data['counts']['fail']} "
+                   f"unapproved, {data['counts']['warn']} warnings; "
+                   f"{coverage['commits_scanned']} commits in {coverage.get('range')}; "
+                   f"policy and trust from {trust.get('source')}\n")
+
+
+def _results(data: dict[str, Any], paths: Mapping[str, str]) -> dict[str, object]:
+    coverage = data["coverage"]
+    trust = coverage.get("trust") or {}
+    return {
+        "verdict": data["verdict"], "failures": data["counts"]["fail"],
+        "warnings": data["counts"]["warn"],
+        "cleared": data["counts"]["cleared"] + data["counts"]["allowed"],
+        "commits": coverage["commits_scanned"], "range": coverage.get("range") or "",
+        "trust-commit": trust.get("commit") or "", **paths,
+    }
+
+
+def _report(plan: Plan, data: dict[str, Any], report_dir: str, env: Mapping[str, str]) -> int:
+    """Write the reports, annotations, log, summary and outputs of a finished check."""
+    if plan.no_trust and isinstance(data["coverage"].get("trust"), dict):
+        data["coverage"]["trust"].update(source=NO_TRUST, commit=None)
+    summary = summary_markdown(data, data.get("approve_commands", []))
+    paths = _write_reports(report_dir, data, summary)
+    for line in workflow_commands(data):
+        print(line)
+    print(untrusted_block(_log(data, env.get("AIC_FORMAT") or "text")), end="")
+    _append(env.get("GITHUB_STEP_SUMMARY"), summary)
+    _outputs(env, _results(data, paths))
+    if plan.mode == "audit":
+        return 0
+    return 1 if data["verdict"] == "fail" else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the action step: reads GITHUB_* and AIC_* variables, writes the runner's files."""
     env = os.environ
-    inputs = {
-        "mode": env.get("AIC_MODE", ""), "trust_ref": env.get("AIC_TRUST_REF", ""),
-        "max_fetch_depth": env.get("AIC_MAX_FETCH_DEPTH", ""),
-    }
     try:
-        extra = shlex.split(env.get("AIC_ARGS", ""))
-        if (env.get("AIC_FORMAT") or "text") not in ("text", "json", "sarif"):
-            raise UsageError("format must be text, json or sarif")
-        name = env.get("GITHUB_EVENT_NAME", "")
-        event_path = env.get("GITHUB_EVENT_PATH", "")
-        try:
-            with open(event_path, encoding="utf-8") as handle:
-                event = json.load(handle)
-        except (OSError, ValueError) as exc:
-            raise UsageError(f"cannot read the event payload {event_path!r}: {exc}") from None
-        if not isinstance(event, dict):
-            raise UsageError("the event payload is not a JSON object")
-        workspace = env.get("AIC_WORKING_DIRECTORY") or env.get("GITHUB_WORKSPACE") or "."
-        repo = gitio.discover(workspace)
-        plan = plan_for_event(repo, name, event, inputs)
+        repo, plan, extra = _prepare(env)
     except (ClearanceError, ValueError) as exc:
         code = exc.exit_code if isinstance(exc, ClearanceError) else EXIT_USAGE
         return _fail(str(exc), code, env)
     for note in plan.notes:
-        print(f"::notice title=ai-clearance::{note}")
+        print(annotation("notice", note))
     if plan.nothing_to_check:
-        _outputs(env.get("GITHUB_OUTPUT"), {"verdict": "pass", "failures": 0, "warnings": 0})
-        _append(env.get("GITHUB_STEP_SUMMARY"),
-                "## ✅ ai-clearance: nothing to check\n\n" + "\n".join(plan.notes) + "\n")
-        return 0
+        return _nothing_to_check(plan, env)
     report_dir = env.get("AIC_REPORT_DIR") or os.path.join(
         env.get("RUNNER_TEMP") or tempfile.gettempdir(), "ai-clearance")
     os.makedirs(report_dir, exist_ok=True)
     pr_text_file = None
     if plan.pr_text is not None:
         pr_text_file = os.path.join(report_dir, "pull-request.txt")
-        with open(pr_text_file, "w", encoding="utf-8") as handle:
-            handle.write(plan.pr_text)
-    command = check_command(plan, pr_text_file, extra)
-    trust_from = NO_TRUST if plan.no_trust else plan.trust_ref
-    print(f"ai-clearance: {plan.event}, mode {plan.mode}: "
-          f"{'history of HEAD' if plan.history else plan.range}; trust from {trust_from}")
-    proc = subprocess.run(command, cwd=repo.cwd, capture_output=True, text=True, check=False)
-    if proc.returncode not in (0, 1):
-        message = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else \
-            f"the check failed with exit code {proc.returncode}"
-        return _fail(message.removeprefix("ai-clearance: error: "), proc.returncode, env)
-    data = json.loads(proc.stdout)
-    if plan.no_trust and isinstance(data["coverage"].get("trust"), dict):
-        data["coverage"]["trust"].update(source=NO_TRUST, commit=None)
-    catalog = load_catalog()
-    paths = {
-        "report-json": os.path.join(report_dir, "report.json"),
-        "report-sarif": os.path.join(report_dir, "report.sarif"),
-        "report-summary": os.path.join(report_dir, "summary.md"),
-    }
-    summary = summary_markdown(data, data.get("approve_commands", []))
-    with open(paths["report-json"], "w", encoding="utf-8") as handle:
-        handle.write(json.dumps(data, indent=2) + "\n")
-    with open(paths["report-sarif"], "w", encoding="utf-8") as handle:
-        handle.write(sarif_text(data, catalog))
-    with open(paths["report-summary"], "w", encoding="utf-8") as handle:
-        handle.write(summary)
-    for line in workflow_commands(data):
-        print(line)
-    log_format = env.get("AIC_FORMAT") or "text"
-    if log_format == "json":
-        print(json.dumps(data, indent=2))
-    elif log_format == "sarif":
-        print(sarif_text(data, catalog), end="")
-    else:
-        for finding in data["findings"]:
-            where = finding["path"] or (finding["commit"] or "")[:12]
-            print(f"{finding['status']:<8} {finding['rule']} {','.join(finding['assistants'])}"
-                  f" {where}: {finding['evidence']}")
-    _append(env.get("GITHUB_STEP_SUMMARY"), summary)
-    coverage = data["coverage"]
-    trust = coverage.get("trust") or {}
-    print(f"ai-clearance: {data['verdict'].upper()}: {data['counts']['fail']} unapproved, "
-          f"{data['counts']['warn']} warnings; {coverage['commits_scanned']} commits in "
-          f"{coverage.get('range')}; policy and trust from {trust.get('source')}")
-    _outputs(env.get("GITHUB_OUTPUT"), {
-        "verdict": data["verdict"], "failures": data["counts"]["fail"],
-        "warnings": data["counts"]["warn"],
-        "cleared": data["counts"]["cleared"] + data["counts"]["allowed"],
-        "commits": coverage["commits_scanned"], "range": coverage.get("range") or "",
-        "trust-commit": trust.get("commit") or "", **paths,
-    })
-    if plan.mode == "audit":
-        return 0
-    return 1 if data["verdict"] == "fail" else 0
+        _write(pr_text_file, plan.pr_text)
+    trust = NO_TRUST if plan.no_trust else plan.trust_ref
+    print(_one_line(f"ai-clearance: {plan.event}, mode {plan.mode}: "
+                    f"{'history of HEAD' if plan.history else plan.range}; trust from {trust}"))
+    code, stdout, stderr = _run_check(repo, plan, pr_text_file, extra)
+    if code not in (0, 1):
+        return _fail(_check_error(code, stderr), code, env)
+    return _report(plan, json.loads(stdout), report_dir, env)
 
 
 def entry() -> int:
@@ -385,7 +438,7 @@ def entry() -> int:
     try:
         return main()
     except Exception as exc:  # noqa: BLE001 - the run log gets one line, never a traceback
-        print(f"::error title=ai-clearance::internal error ({type(exc).__name__}: {exc})")
+        print(annotation("error", f"internal error ({type(exc).__name__}: {exc})"))
         return 4
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Sequence
 from typing import Any
 
@@ -87,12 +88,19 @@ def _message(finding: dict[str, Any]) -> str:
     return text
 
 
-def _escape_data(text: str) -> str:
+def escape_data(text: str) -> str:
+    """Text made safe as a workflow command's data: one line, read back as written."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+def escape_property(text: str) -> str:
+    """Text made safe as a workflow command's property value (`file=`, `title=`)."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(level: str, text: str) -> str:
+    """An `::error`, `::warning` or `::notice` of the action itself, about no file."""
+    return f"::{level} title=ai-clearance::{escape_data(text)}"
 
 
 def workflow_commands(data: dict[str, Any]) -> list[str]:
@@ -102,16 +110,41 @@ def workflow_commands(data: dict[str, Any]) -> list[str]:
         [f for f in data["findings"] if f["status"] == "warn"]
     for finding in ordered[:MAX_ANNOTATIONS]:
         level = "error" if finding["status"] == "fail" else "warning"
-        props = [f"title={_escape_property('ai-clearance ' + finding['rule'])}"]
+        props = [f"title={escape_property('ai-clearance ' + finding['rule'])}"]
         if finding["path"]:
-            props.insert(0, f"file={_escape_property(finding['path'])}")
+            props.insert(0, f"file={escape_property(finding['path'])}")
             if finding["line"]:
-                props.insert(1, f"line={finding['line']}")
-        lines.append(f"::{level} {','.join(props)}::{_escape_data(_message(finding))}")
+                props.insert(1, f"line={int(finding['line'])}")
+        lines.append(f"::{level} {','.join(props)}::{escape_data(_message(finding))}")
     if len(ordered) > MAX_ANNOTATIONS:
-        lines.append(f"::notice::{len(ordered) - MAX_ANNOTATIONS} more findings are in the "
-                     "job summary and the JSON report")
+        lines.append(annotation("notice", f"{len(ordered) - MAX_ANNOTATIONS} more findings are "
+                                "in the job summary and the JSON report"))
     return lines
+
+
+def finding_lines(data: dict[str, Any]) -> list[str]:
+    """The job log's text format: one line per finding (its text may hold anything)."""
+    lines = []
+    for finding in data["findings"]:
+        where = finding["path"] or (finding["commit"] or "")[:12]
+        lines.append(f"{finding['status']:<8} {finding['rule']} "
+                     f"{','.join(finding['assistants'])} {where}: {finding['evidence']}")
+    return lines
+
+
+def _fresh_token(text: str) -> str:
+    """32 random hex digits that `text` does not hold (in any case: the runner ignores it)."""
+    while True:
+        token = secrets.token_hex(16)
+        if token not in text.lower():
+            return token
+
+
+def untrusted_block(text: str) -> str:
+    """`text` between `::stop-commands::TOKEN` and `::TOKEN::`, with a random TOKEN that it
+    does not contain: the runner executes no workflow command that the text holds."""
+    token = _fresh_token(text)
+    return f"::stop-commands::{token}\n{text.rstrip(chr(10))}\n::{token}::\n"
 
 
 def _cell(text: object) -> str:

@@ -564,3 +564,74 @@ def test_nothing_from_the_commits_becomes_a_workflow_command(remote: Remote, act
         assert f"{hostile_dir}/CLAUDE.md" in files  # annotations escape, and read back whole
         tokens += [c[2] for c in executed if c[0] == "stop-commands"]
     assert len(tokens) >= 3 and len(set(tokens)) == len(tokens)  # a fresh token every time
+
+
+def test_bytes_that_are_not_utf8_do_not_break_the_step(remote: Remote, act: Any) -> None:
+    dev = remote.dev
+    dev.git("checkout", "-q", "-b", "latin-1", "main")
+    folder = os.path.join(os.fsencode(dev.path), b"caf\xe9-\xff")
+    os.makedirs(folder)
+    with open(os.path.join(folder, b"CLAUDE.md"), "wb") as handle:
+        handle.write(b"x\n")
+    message = os.path.join(os.fsencode(dev.path), b"..", b"message")
+    with open(message, "wb") as handle:
+        handle.write(b"R\xe9sum\xe9\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n")
+    env = {os.fsencode(k): os.fsencode(v) for k, v in os.environ.items()}
+    env[b"GIT_AUTHOR_NAME"] = b"Jos\xe9 Mart\xedn"
+    dev.git("add", "-A")
+    subprocess.run([b"git", b"commit", b"-q", b"--no-verify", b"--cleanup=verbatim",
+                    b"-F", message], cwd=dev.path, env=env, check=True, capture_output=True)
+    remote.push("HEAD:refs/pull/13/head")
+    dev.git("checkout", "-q", "main")
+    payload = {"number": 13, "pull_request": {
+        "number": 13, "title": "t\udcff", "body": "body \udce9",
+        "head": {"sha": remote.sha("latin-1"), "ref": "latin-1"},
+        "base": {"sha": remote.sha("main"), "ref": "main"}}}
+    for log_format in ("text", "json", "sarif"):
+        # run_action decodes stdout, GITHUB_OUTPUT and the summary as strict UTF-8.
+        run = act(remote.checkout(), "pull_request", payload, format=log_format)
+        assert run.code == 1, run.stdout
+        assert run.written["verdict"] == "fail" and run.written["failures"] == "2"
+        assert "::error file=caf" in run.stdout and "Jos" in run.summary
+        assert json.loads(Path(run.outputs["report-json"]).read_text("utf-8"))["findings"]
+
+
+def test_an_output_value_cannot_set_other_outputs(remote: Remote, act: Any,
+                                                  tmp_path: Path) -> None:
+    payload = _open_pr(remote, 14, ("memory", ("CLAUDE.md",)))
+    report_dir = tmp_path / "reports\nverdict=pass\nfailures=0\nreport-sarif=/etc/passwd"
+    run = act(remote.checkout(), "pull_request", payload, report_dir=str(report_dir))
+    assert run.code == 1, run.stdout
+    assert run.written["verdict"] == "fail" and run.written["failures"] == "1"
+    assert run.written["report-json"] == str(report_dir / "report.json")
+    assert run.written["report-sarif"] == str(report_dir / "report.sarif")
+    assert Path(run.written["report-json"]).is_file()
+
+
+# ------------------------------------------------------------------------ outputs
+def test_every_output_is_set_on_every_path(remote: Remote, act: Any, tmp_path: Path) -> None:
+    names = set(yaml.safe_load((ROOT / "action.yml").read_text("utf-8"))["outputs"])
+    payload = _open_pr(remote, 15, ("memory", ("CLAUDE.md",)))
+    (tmp_path / "a-folder").mkdir()
+    runs = {
+        "fail": act(remote.checkout(), "pull_request", payload),
+        "nothing to check": act(remote.checkout(), "push", _push_payload(
+            remote.sha("main"), ZERO, "refs/heads/gone", deleted=True)),
+        "payload error": act(remote.checkout(), "pull_request", {"pull_request": {}}),
+        "check error": act(remote.checkout(), "pull_request", payload,
+                           args="--config /nonexistent/policy.toml"),
+        "internal error": act(remote.checkout(), "pull_request", payload,
+                              env_overrides={"GITHUB_STEP_SUMMARY": str(tmp_path / "a-folder")}),
+    }
+    for what, run in runs.items():
+        assert set(run.written) == names, what
+    assert runs["fail"].written["verdict"] == "fail"
+    assert all(runs["fail"].written.values())
+    nothing = runs["nothing to check"].written
+    assert nothing["verdict"] == "pass" and nothing["commits"] == "0"
+    assert nothing["report-json"] == nothing["range"] == ""
+    for what in ("payload error", "check error", "internal error"):
+        written = runs[what].written
+        assert written["verdict"] == "error", (what, runs[what].stdout)
+        assert {v for k, v in written.items() if k != "verdict"} == {""}, what
+    assert runs["payload error"].code == 2 and runs["internal error"].code == 4

@@ -8,6 +8,8 @@ change under review cannot give the runner commands.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -24,6 +26,7 @@ from .errors import EXIT_USAGE, ClearanceError, GitError, UsageError
 from .report_ci import (
     annotation,
     finding_lines,
+    output_file_text,
     sarif_text,
     summary_markdown,
     untrusted_block,
@@ -38,6 +41,8 @@ _BAD_REF = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
 _DEPTHS = (50, 250, 1000, 5000, 20000, 100000)
 _AUDIT_EVENTS = ("schedule", "workflow_dispatch")
 REMOTE = "origin"
+OUTPUTS = ("verdict", "failures", "warnings", "cleared", "commits", "range", "trust-commit",
+           "report-json", "report-sarif", "report-summary")
 NO_TRUST = "no trust files (the default policy, no maintainers, no approvals)"
 
 
@@ -274,7 +279,9 @@ def check_command(plan: Plan, pr_text_file: str | None, extra: Sequence[str]) ->
 
 
 def _write(path: str, text: str, mode: str = "w") -> None:
-    with open(path, mode, encoding="utf-8") as handle:
+    # Text from commits may hold bytes git could not decode (lone surrogates here): they
+    # are written as escapes, never an error.
+    with open(path, mode, encoding="utf-8", errors="backslashreplace") as handle:
         handle.write(text)
 
 
@@ -284,8 +291,8 @@ def _append(path: str | None, text: str) -> None:
 
 
 def _outputs(env: Mapping[str, str], values: Mapping[str, object]) -> None:
-    _append(env.get("GITHUB_OUTPUT"),
-            "".join(f"{k}={str(v).replace(chr(10), ' ')}\n" for k, v in values.items()))
+    """Set every output of the action: those not in `values` to the empty string."""
+    _append(env.get("GITHUB_OUTPUT"), output_file_text({n: values.get(n, "") for n in OUTPUTS}))
 
 
 def _one_line(text: str) -> str:
@@ -328,7 +335,8 @@ def _prepare(env: Mapping[str, str]) -> tuple[gitio.Repo, Plan, list[str]]:
 
 
 def _nothing_to_check(plan: Plan, env: Mapping[str, str]) -> int:
-    _outputs(env, {"verdict": "pass", "failures": 0, "warnings": 0})
+    _outputs(env, {"verdict": "pass", "failures": 0, "warnings": 0, "cleared": 0,
+                   "commits": 0})
     _append(env.get("GITHUB_STEP_SUMMARY"),
             "## ✅ ai-clearance: nothing to check\n\n" + _one_line(" ".join(plan.notes)) + "\n")
     return 0
@@ -338,8 +346,9 @@ def _run_check(repo: gitio.Repo, plan: Plan, pr_text_file: str | None,
                extra: Sequence[str]) -> tuple[int, str, str]:
     """Run `ai-clearance check`: its exit code, its JSON report and its errors."""
     command = check_command(plan, pr_text_file, extra)
-    proc = subprocess.run(command, cwd=repo.cwd, capture_output=True, text=True, check=False)
-    return proc.returncode, proc.stdout, proc.stderr
+    proc = subprocess.run(command, cwd=repo.cwd, capture_output=True, check=False)
+    return (proc.returncode, proc.stdout.decode("utf-8", "replace"),
+            proc.stderr.decode("utf-8", "replace"))
 
 
 def _check_error(code: int, stderr: str) -> str:
@@ -405,8 +414,15 @@ def _report(plan: Plan, data: dict[str, Any], report_dir: str, env: Mapping[str,
     return 1 if data["verdict"] == "fail" else 0
 
 
+def _utf8_stdout() -> None:
+    """Print UTF-8 (what the runner reads) whatever the locale, undecodable bytes escaped."""
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the action step: reads GITHUB_* and AIC_* variables, writes the runner's files."""
+    _utf8_stdout()
     env = os.environ
     try:
         repo, plan, extra = _prepare(env)
@@ -434,11 +450,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry() -> int:
-    """Console script: `main`, with any unexpected error as one line."""
+    """Console script: `main`, with any unexpected error as one line and the outputs set."""
     try:
         return main()
     except Exception as exc:  # noqa: BLE001 - the run log gets one line, never a traceback
         print(annotation("error", f"internal error ({type(exc).__name__}: {exc})"))
+        with contextlib.suppress(OSError):
+            _outputs(os.environ, {"verdict": "error"})
         return 4
 
 

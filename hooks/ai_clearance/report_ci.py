@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import __version__
@@ -147,6 +147,17 @@ def untrusted_block(text: str) -> str:
     return f"::stop-commands::{token}\n{text.rstrip(chr(10))}\n::{token}::\n"
 
 
+def output_file_text(values: Mapping[str, object]) -> str:
+    """`values` in GITHUB_OUTPUT's `NAME<<DELIMITER` form: a value can hold any text, even
+    newlines and `name=value` lines, and still sets only its own output."""
+    parts = []
+    for name, raw in values.items():
+        text = str(raw)
+        delimiter = f"ai_clearance_{_fresh_token(text)}"
+        parts.append(f"{name}<<{delimiter}\n{text}\n{delimiter}\n")
+    return "".join(parts)
+
+
 def _cell(text: object) -> str:
     return str(text or "").replace("|", "\\|").replace("\n", " ").replace("`", "'")[:300]
 
@@ -203,7 +214,8 @@ def summary_markdown(data: dict[str, Any], approval_commands: Sequence[str] = ()
     for note in trust.get("notes") or []:
         out.append(f"- note: {_cell(note)}")
     text = "\n".join(out) + "\n"
-    encoded = text.encode("utf-8")
+    # Undecodable bytes in names and paths (lone surrogates here) count as their escapes.
+    encoded = text.encode("utf-8", "backslashreplace")
     if len(encoded) > MAX_SUMMARY_BYTES:
         text = encoded[:MAX_SUMMARY_BYTES].decode("utf-8", "ignore")
         text += "\n\n…summary truncated; the JSON report has every finding.\n"

@@ -23,7 +23,6 @@ TRAILER = "Co-Authored-By: Claude <noreply@anthropic.com>"
 
 @pytest.fixture(scope="session")
 def runner_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One RUNNER_TEMP per session, so the install step builds its venv once."""
     return tmp_path_factory.mktemp("runner-temp")
 
 
@@ -31,8 +30,10 @@ def runner_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class Run:
     code: int
     stdout: str
-    outputs: dict[str, str]
+    outputs: dict[str, str]  # the action's outputs, as the workflow sees them
     summary: str
+    written: dict[str, str]  # what the check step itself wrote to its GITHUB_OUTPUT
+    install: dict[str, str]  # what the install step wrote to its GITHUB_OUTPUT
 
 
 @dataclass
@@ -59,60 +60,123 @@ class Remote:
         return self.dev.git("rev-parse", rev).stdout.strip()
 
 
-@pytest.fixture
-def remote(tmp_path: Path) -> Remote:
+def _bare_and_clone(tmp_path: Path) -> Remote:
     bare = tmp_path / "origin.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
     dev = Repo(tmp_path / "dev")
     git(tmp_path, "clone", "-q", str(bare), str(dev.path))
-    for i in range(3):
-        dev.commit(f"base {i}", f"src/file{i}.py")
-    dev.git("push", "-q", "origin", "main")
     return Remote(bare, dev, tmp_path)
 
 
-def _substitute(text: str, inputs: dict[str, str]) -> str:
-    return re.sub(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}", lambda m: inputs[m.group(1)], text)
+@pytest.fixture
+def remote(tmp_path: Path) -> Remote:
+    made = _bare_and_clone(tmp_path)
+    for i in range(3):
+        made.dev.commit(f"base {i}", f"src/file{i}.py")
+    made.push("main")
+    return made
+
+
+def _substitute(text: str, context: dict[str, str]) -> str:
+    """`${{ inputs.x }}` and `${{ steps.id.outputs.x }}`, as the runner expands them."""
+    return re.sub(r"\$\{\{\s*([\w.-]+)\s*\}\}", lambda m: context.get(m.group(1), ""), text)
+
+
+def parse_output_file(raw: bytes) -> dict[str, str]:
+    """A GITHUB_OUTPUT file read as the runner reads it: `NAME=VALUE` lines and
+    `NAME<<DELIMITER` ... `DELIMITER` blocks. The file must be UTF-8."""
+    lines = raw.decode("utf-8").split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    values: dict[str, str] = {}
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if not line:
+            continue
+        equals, heredoc = line.find("="), line.find("<<")
+        if equals >= 0 and (heredoc < 0 or equals < heredoc):
+            name, value = line.split("=", 1)
+        else:
+            assert heredoc > 0, f"invalid GITHUB_OUTPUT line {line!r}"
+            name, delimiter = line.split("<<", 1)
+            end = lines.index(delimiter, index)  # the runner fails the step without it
+            value, index = "\n".join(lines[index:end]), end + 1
+        values[name] = value
+    return values
+
+
+def _run_step(step: dict[str, Any], context: dict[str, str], env: dict[str, str],
+              cwd: Path, files: Path) -> tuple[int, str, dict[str, str]]:
+    """One step of the composite action, with a GITHUB_OUTPUT of its own."""
+    output = files / f"output-{step.get('id', 'step')}"
+    output.write_bytes(b"")
+    step_env = {k: _substitute(str(v), context) for k, v in step.get("env", {}).items()}
+    proc = subprocess.run(["bash", "-e", "-c", _substitute(step["run"], context)], cwd=cwd,
+                          env={**env, **step_env, "GITHUB_OUTPUT": str(output)},
+                          capture_output=True, check=False)
+    # The runner reads UTF-8: output that is not fails the test here.
+    text = proc.stdout.decode("utf-8") + proc.stderr.decode("utf-8")
+    return proc.returncode, text, parse_output_file(output.read_bytes())
 
 
 def run_action(workspace: Path, event_name: str, payload: dict[str, Any], runner_temp: Path,
-               project: Path, **overrides: str) -> Run:
-    """Execute action.yml's steps with bash, as a composite action runs them."""
+               project: Path, installed: dict[str, str] | None = None,
+               env_overrides: dict[str, str] | None = None, **overrides: str) -> Run:
+    """Execute action.yml's steps with bash, as a composite action runs them. `installed`:
+    the outputs of an install step already run (it takes a while), else it runs here."""
     action = yaml.safe_load((ROOT / "action.yml").read_text("utf-8"))
     inputs = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()}
     inputs.update({k.replace("_", "-"): v for k, v in overrides.items()})
+    context = {f"inputs.{k}": v for k, v in inputs.items()}
     files = workspace.parent / f"{workspace.name}-runner"
     files.mkdir(exist_ok=True)
     event_path = files / "event.json"
     event_path.write_text(json.dumps(payload), "utf-8")
-    output, summary = files / "output", files / "summary"
-    output.write_text("", "utf-8")
+    summary = files / "summary"
     summary.write_text("", "utf-8")
     env = {**os.environ, "GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": event_name,
            "GITHUB_EVENT_PATH": str(event_path), "GITHUB_WORKSPACE": str(workspace),
-           "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary),
+           "GITHUB_STEP_SUMMARY": str(summary), "RUNNER_OS": "Linux",
            "GITHUB_ACTION_PATH": str(project), "RUNNER_TEMP": str(runner_temp),
-           "GITHUB_REPOSITORY": "acme/widgets", "GITHUB_SERVER_URL": "https://github.com"}
-    stdout, code = "", 0
+           "GITHUB_REPOSITORY": "acme/widgets", "GITHUB_SERVER_URL": "https://github.com",
+           **(env_overrides or {})}
+    stdout, code, written = "", 0, {}
     for step in action["runs"]["steps"]:
-        step_env = {k: _substitute(str(v), inputs) for k, v in step.get("env", {}).items()}
-        proc = subprocess.run(["bash", "-e", "-c", _substitute(step["run"], inputs)],
-                              cwd=workspace, env={**env, **step_env}, text=True,
-                              capture_output=True, check=False)
-        stdout += proc.stdout + proc.stderr
-        code = proc.returncode
+        if step.get("id") == "install" and installed is not None:
+            written = dict(installed)
+        else:
+            code, text, written = _run_step(step, context, env, workspace, files)
+            stdout += text
+        context.update({f"steps.{step.get('id')}.outputs.{k}": v for k, v in written.items()})
         if code != 0:
             break
-    outputs = dict(line.split("=", 1) for line in output.read_text("utf-8").splitlines()
-                   if "=" in line)
-    return Run(code, stdout, outputs, summary.read_text("utf-8"))
+    outputs = {name: _substitute(spec["value"], context)
+               for name, spec in action["outputs"].items()}
+    install = {k.rpartition(".")[2]: v for k, v in context.items()
+               if k.startswith("steps.install.outputs.")}
+    return Run(code, stdout, outputs, summary.read_bytes().decode("utf-8"), written, install)
+
+
+@pytest.fixture(scope="session")
+def installed(runner_temp: Path, project_snapshot: tuple[Path, str]) -> dict[str, str]:
+    """The install step, run once for the session: its outputs (where the venv's Python is)."""
+    action = yaml.safe_load((ROOT / "action.yml").read_text("utf-8"))
+    step = next(s for s in action["runs"]["steps"] if s.get("id") == "install")
+    env = {**os.environ, "GITHUB_ACTION_PATH": str(project_snapshot[0]),
+           "RUNNER_TEMP": str(runner_temp), "RUNNER_OS": "Linux"}
+    code, text, outputs = _run_step(step, {}, env, runner_temp, runner_temp)
+    assert code == 0, text
+    return outputs
 
 
 @pytest.fixture
-def act(runner_temp: Path, project_snapshot: tuple[Path, str]) -> Any:
-    def _act(workspace: Path, event_name: str, payload: dict[str, Any], **inputs: str) -> Run:
+def act(runner_temp: Path, project_snapshot: tuple[Path, str], installed: dict[str, str]) -> Any:
+    def _act(workspace: Path, event_name: str, payload: dict[str, Any],
+             env_overrides: dict[str, str] | None = None, **inputs: str) -> Run:
         return run_action(workspace, event_name, payload, runner_temp, project_snapshot[0],
-                          **inputs)
+                          installed, env_overrides, **inputs)
     return _act
 
 
@@ -192,13 +256,12 @@ def test_pull_request_branch_name_warns(remote: Remote, act: Any) -> None:
     assert run.outputs["warnings"] == "1" and "::warning title=ai-clearance AIC602::" in run.stdout
 
 
-def test_pr_adding_its_own_approval_and_policy_does_not_pass_itself(remote: Remote, act: Any,
-                                                                     tmp_path: Path) -> None:
-    key = tmp_path / "own"
+def _trust_myself(dev: Repo, keys: Path) -> None:
+    """Commit, on dev's current branch, what a contributor would need to clear herself: a
+    policy that restricts nothing, herself as a maintainer and an approval she signed."""
+    key = keys / "own"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
     public = key.with_suffix(".pub").read_text("utf-8").split()
-    dev = remote.dev
-    dev.git("checkout", "-q", "-b", "self-approve", "main")
     dev.write(".ai-clearance/maintainers",
               f'jane@example.com namespaces="ai-clearance" {public[0]} {public[1]}\n')
     dev.write(".ai-clearance.toml", 'restricted = []\nallowed = ["claude"]\n')
@@ -210,6 +273,13 @@ def test_pr_adding_its_own_approval_and_policy_does_not_pass_itself(remote: Remo
     assert made.returncode == 0, made.stderr
     dev.git("add", ".ai-clearance")
     dev.commit("approve myself")
+
+
+def test_pr_adding_its_own_approval_and_policy_does_not_pass_itself(remote: Remote, act: Any,
+                                                                     tmp_path: Path) -> None:
+    dev = remote.dev
+    dev.git("checkout", "-q", "-b", "self-approve", "main")
+    _trust_myself(dev, tmp_path)
     dev.commit("memory", "CLAUDE.md")
     remote.push("HEAD:refs/pull/6/head")
     dev.git("checkout", "-q", "main")
@@ -310,3 +380,258 @@ def test_unsupported_event_and_broken_payload(remote: Remote, act: Any) -> None:
     assert run.code == 2 and run.outputs["verdict"] == "error"
     broken = act(remote.checkout(), "pull_request", {"pull_request": {"number": "x"}})
     assert broken.code == 2 and "::error title=ai-clearance::" in broken.stdout
+
+
+# ------------------------------------------------------------------------ what the job runs
+def _steps() -> dict[str, dict[str, Any]]:
+    action = yaml.safe_load((ROOT / "action.yml").read_text("utf-8"))
+    return {step["id"]: step for step in action["runs"]["steps"]}
+
+
+def test_install_step_always_builds_a_fresh_venv() -> None:
+    install, check = _steps()["install"], _steps()["check"]
+    script = install["run"]
+    assert re.search(r'^\s*base="\$\{RUNNER_TEMP', script, re.M), script
+    assert 'venv="$(mktemp -d "$base/ai-clearance-venv.XXXXXXXXXX")"' in script
+    # No reuse-if-present: the only paths tested for are inside the fresh directory.
+    tested = re.findall(r'\[ !? ?-\w "([^"]*)" \]', script)
+    assert tested and all(path.startswith("$venv/") for path in tested), tested
+    assert "ai-clearance-action" not in script and not re.search(r"ai-clearance-venv[/\"]",
+                                                                  script)
+    assert '-m pip install' in script and '"$GITHUB_ACTION_PATH"' in script
+    # The next step finds the venv through the install step's output, not a known path.
+    assert check["env"]["AIC_PYTHON"] == "${{ steps.install.outputs.python }}"
+    assert check["run"].startswith('"$AIC_PYTHON" -I -m ') and "RUNNER_TEMP" not in check["run"]
+
+
+def _planted(path: Path, marker: Path, text: str = "") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text or f"#!/bin/sh\necho \"$0\" >> '{marker}'\n"
+                    "echo verdict=pass >> \"$GITHUB_OUTPUT\"\n", "utf-8")
+    path.chmod(0o755)
+
+
+def test_nothing_planted_before_the_action_runs_in_its_place(
+        remote: Remote, tmp_path: Path, project_snapshot: tuple[Path, str]) -> None:
+    marker = tmp_path / "planted-code-ran"
+    runner_temp = tmp_path / "runner-temp"
+    # An earlier step left a venv where the action once looked for one and reused it.
+    for name in ("ai-clearance-action", "ai-clearance", "python", "python3", "pip"):
+        _planted(runner_temp / "ai-clearance-venv" / "bin" / name, marker)
+    # The pull request brings modules that would stand in for venv, pip and ai_clearance
+    # if Python put the checked-out tree (the working directory) on its path.
+    shadow = f"open({str(marker)!r}, 'a').write(__name__ + '\\n')\n"
+    shadows = ["venv/__init__.py", "venv/__main__.py", "pip/__init__.py", "pip/__main__.py",
+               "ai_clearance/__init__.py", "ai_clearance/__main__.py", "ai_clearance/action.py"]
+    for name in shadows:
+        remote.dev.write(name, shadow)
+    payload = _open_pr(remote, 11, ("helpers", tuple(shadows)), ("memory", ("CLAUDE.md",)))
+    workspace = remote.checkout()
+    git(workspace, "fetch", "-q", "--depth=1", "origin", "refs/pull/11/head")
+    git(workspace, "checkout", "-q", "FETCH_HEAD")  # pull_request checks out the change
+    run = run_action(workspace, "pull_request", payload, runner_temp, project_snapshot[0])
+    assert not marker.exists(), marker.read_text("utf-8")
+    assert run.code == 1, run.stdout
+    assert run.outputs["verdict"] == "fail" and "AIC101" in run.stdout
+    venv_python = Path(run.install["python"])
+    assert venv_python.is_file() and venv_python.parent.parent.parent == runner_temp
+    assert venv_python.parent.parent.name.startswith("ai-clearance-venv.")
+
+
+# ------------------------------------------------------------------------ trust on pushes
+def test_push_to_a_branch_takes_trust_from_the_default_branch(remote: Remote, act: Any,
+                                                              tmp_path: Path) -> None:
+    dev = remote.dev
+    dev.git("checkout", "-q", "-b", "feature", "main")
+    _trust_myself(dev, tmp_path)
+    remote.push("feature")
+    first = remote.sha("feature")
+    run = act(remote.checkout("feature"), "push",
+              _push_payload(ZERO, first, "refs/heads/feature"))
+    assert run.code == 0, run.stdout
+    dev.commit("memory", "CLAUDE.md")
+    remote.push("feature")
+    # The second push: its `before` is the first push's tip, with the contributor's policy,
+    # key and approval. None of it counts; the default branch's tip is the trust.
+    run = act(remote.checkout("feature"), "push",
+              _push_payload(first, remote.sha("feature"), "refs/heads/feature"))
+    assert run.code == 1, run.stdout
+    assert run.outputs["verdict"] == "fail" and "AIC101" in run.stdout
+    assert run.outputs["trust-commit"] == remote.sha("main")
+    assert run.outputs["commits"] == "3"  # all the branch has that the default branch has not
+    assert run.outputs["range"] == f"{remote.sha('main')}..{remote.sha('feature')}"
+    # A tag is no different.
+    remote.push("feature:refs/tags/v9")
+    tag = act(remote.checkout("feature"), "push",
+              _push_payload(first, remote.sha("feature"), "refs/tags/v9"))
+    assert tag.code == 1 and tag.outputs["trust-commit"] == remote.sha("main"), tag.stdout
+
+
+def test_push_of_a_branch_the_default_branch_already_has(remote: Remote, act: Any) -> None:
+    remote.push("main:refs/heads/copy")
+    run = act(remote.checkout("copy"), "push",
+              _push_payload(ZERO, remote.sha("main"), "refs/heads/copy"))
+    assert run.code == 0, run.stdout
+    assert run.outputs["verdict"] == "pass" and run.outputs["commits"] == "0"
+
+
+def test_first_push_of_the_default_branch_trusts_nothing(tmp_path: Path, act: Any) -> None:
+    made = _bare_and_clone(tmp_path)
+    made.dev.write(".ai-clearance.toml", "restricted = []\n")
+    made.dev.commit("policy", ".ai-clearance.toml")
+    made.dev.commit("memory", "CLAUDE.md")
+    made.push("main")
+    run = act(made.checkout(), "push", _push_payload(ZERO, made.sha("main")))
+    assert run.code == 1, run.stdout
+    assert run.outputs["verdict"] == "fail" and "AIC101" in run.stdout
+    assert run.outputs["commits"] == "2" and run.outputs["trust-commit"] == ""
+    assert re.search(r"^::notice title=ai-clearance::first push of the default branch: "
+                     r"checked its whole history with no trust files", run.stdout, re.M)
+    report = json.loads(Path(run.outputs["report-json"]).read_text("utf-8"))
+    assert report["coverage"]["trust"]["source"].startswith("no trust files")
+    assert report["coverage"]["trust"]["commit"] is None
+    assert "Policy and trust from `no trust files" in run.summary
+
+
+# ------------------------------------------------------------------------ what the log holds
+HOSTILE = ("\n::error::pwned\n::add-mask::x\n::stop-commands::abc\n%0A::warning::x\r"
+           "::notice::cr\n  ::error::indented\n##[error]legacy\n::abc::")
+
+
+def _parse_command(line: str) -> tuple[str, dict[str, str], str] | None:
+    """A workflow command as GitHub's runner parses a line: `::name props::data` after
+    leading blanks, or the legacy `##[name props]data` anywhere in the line."""
+    text = line.lstrip()
+    end = text.find("::", 2) if text.startswith("::") else -1
+    if end >= 0:
+        name, _, props = text[2:end].partition(" ")
+        data = text[end + 2:]
+    elif "##[" in line and "]" in line[line.index("##["):]:
+        start = line.index("##[") + 3
+        name, _, props = line[start:line.index("]", start)].partition(" ")
+        data = line[line.index("]", start) + 1:]
+    else:
+        return None
+    pairs = [p.split("=", 1) for p in props.strip().split(",") if "=" in p]
+    unescape = {"%0D": "\r", "%0A": "\n", "%3A": ":", "%2C": ",", "%25": "%"}
+    prop = {k: re.sub("%0D|%0A|%3A|%2C|%25", lambda m: unescape[m.group()], v)
+            for k, v in pairs}
+    return name, prop, re.sub("%0D|%0A|%25", lambda m: unescape[m.group()], data)
+
+
+def runner_commands(stdout: str) -> list[tuple[str, dict[str, str], str]]:
+    """The commands the runner executes in this output: none between
+    `::stop-commands::TOKEN` and the `::TOKEN::` that resumes them."""
+    executed, stopped = [], None
+    for line in re.split(r"\r\n|\r|\n", stdout):
+        command = _parse_command(line)
+        if command is None:
+            continue
+        if stopped is not None:
+            if command[0].lower() == stopped.lower():
+                stopped = None
+            continue
+        if command[0] == "stop-commands":
+            stopped = command[2]
+        executed.append(command)
+    assert stopped is None, "the output never resumed workflow commands"
+    return executed
+
+
+def _is_ours(name: str, props: dict[str, str], data: str) -> bool:
+    if name == "stop-commands":
+        return re.fullmatch(r"[0-9a-f]{32}", data) is not None
+    return name in ("error", "warning", "notice") and set(props) <= {"file", "line", "title"} \
+        and props.get("title", "").startswith("ai-clearance")
+
+
+def test_nothing_from_the_commits_becomes_a_workflow_command(remote: Remote, act: Any) -> None:
+    hostile_dir = f"x{HOSTILE}"
+    payload = _open_pr(
+        remote, 12,
+        (f"Fix{HOSTILE}\n\nCo-Authored-By: Claude ::error::pwned %0A ##[add-mask]y "
+         "<noreply@anthropic.com>\n", (f"{hostile_dir}/CLAUDE.md",)),
+        branch="codex/%0A%25x", title="::error::title ##[add-mask]t",
+        body=f"🤖 Generated with [Claude Code](https://claude.com/claude-code){HOSTILE}")
+    tokens = []
+    for log_format in ("text", "json", "sarif"):
+        run = act(remote.checkout(), "pull_request", payload, format=log_format)
+        assert run.code == 1, run.stdout
+        assert "add-mask" in run.stdout  # the hostile text is in the log...
+        executed = runner_commands(run.stdout)
+        assert [c for c in executed if not _is_ours(*c)] == []  # ...but runs nothing
+        files = {c[1].get("file") for c in executed if c[0] == "error"}
+        assert f"{hostile_dir}/CLAUDE.md" in files  # annotations escape, and read back whole
+        tokens += [c[2] for c in executed if c[0] == "stop-commands"]
+    assert len(tokens) >= 3 and len(set(tokens)) == len(tokens)  # a fresh token every time
+
+
+def test_bytes_that_are_not_utf8_do_not_break_the_step(remote: Remote, act: Any) -> None:
+    dev = remote.dev
+    dev.git("checkout", "-q", "-b", "latin-1", "main")
+    folder = os.path.join(os.fsencode(dev.path), b"caf\xe9-\xff")
+    os.makedirs(folder)
+    with open(os.path.join(folder, b"CLAUDE.md"), "wb") as handle:
+        handle.write(b"x\n")
+    message = os.path.join(os.fsencode(dev.path), b"..", b"message")
+    with open(message, "wb") as handle:
+        handle.write(b"R\xe9sum\xe9\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n")
+    env = {os.fsencode(k): os.fsencode(v) for k, v in os.environ.items()}
+    env[b"GIT_AUTHOR_NAME"] = b"Jos\xe9 Mart\xedn"
+    dev.git("add", "-A")
+    subprocess.run([b"git", b"commit", b"-q", b"--no-verify", b"--cleanup=verbatim",
+                    b"-F", message], cwd=dev.path, env=env, check=True, capture_output=True)
+    remote.push("HEAD:refs/pull/13/head")
+    dev.git("checkout", "-q", "main")
+    payload = {"number": 13, "pull_request": {
+        "number": 13, "title": "t\udcff", "body": "body \udce9",
+        "head": {"sha": remote.sha("latin-1"), "ref": "latin-1"},
+        "base": {"sha": remote.sha("main"), "ref": "main"}}}
+    for log_format in ("text", "json", "sarif"):
+        # run_action decodes stdout, GITHUB_OUTPUT and the summary as strict UTF-8.
+        run = act(remote.checkout(), "pull_request", payload, format=log_format)
+        assert run.code == 1, run.stdout
+        assert run.written["verdict"] == "fail" and run.written["failures"] == "2"
+        assert "::error file=caf" in run.stdout and "Jos" in run.summary
+        assert json.loads(Path(run.outputs["report-json"]).read_text("utf-8"))["findings"]
+
+
+def test_an_output_value_cannot_set_other_outputs(remote: Remote, act: Any,
+                                                  tmp_path: Path) -> None:
+    payload = _open_pr(remote, 14, ("memory", ("CLAUDE.md",)))
+    report_dir = tmp_path / "reports\nverdict=pass\nfailures=0\nreport-sarif=/etc/passwd"
+    run = act(remote.checkout(), "pull_request", payload, report_dir=str(report_dir))
+    assert run.code == 1, run.stdout
+    assert run.written["verdict"] == "fail" and run.written["failures"] == "1"
+    assert run.written["report-json"] == str(report_dir / "report.json")
+    assert run.written["report-sarif"] == str(report_dir / "report.sarif")
+    assert Path(run.written["report-json"]).is_file()
+
+
+# ------------------------------------------------------------------------ outputs
+def test_every_output_is_set_on_every_path(remote: Remote, act: Any, tmp_path: Path) -> None:
+    names = set(yaml.safe_load((ROOT / "action.yml").read_text("utf-8"))["outputs"])
+    payload = _open_pr(remote, 15, ("memory", ("CLAUDE.md",)))
+    (tmp_path / "a-folder").mkdir()
+    runs = {
+        "fail": act(remote.checkout(), "pull_request", payload),
+        "nothing to check": act(remote.checkout(), "push", _push_payload(
+            remote.sha("main"), ZERO, "refs/heads/gone", deleted=True)),
+        "payload error": act(remote.checkout(), "pull_request", {"pull_request": {}}),
+        "check error": act(remote.checkout(), "pull_request", payload,
+                           args="--config /nonexistent/policy.toml"),
+        "internal error": act(remote.checkout(), "pull_request", payload,
+                              env_overrides={"GITHUB_STEP_SUMMARY": str(tmp_path / "a-folder")}),
+    }
+    for what, run in runs.items():
+        assert set(run.written) == names, what
+    assert runs["fail"].written["verdict"] == "fail"
+    assert all(runs["fail"].written.values())
+    nothing = runs["nothing to check"].written
+    assert nothing["verdict"] == "pass" and nothing["commits"] == "0"
+    assert nothing["report-json"] == nothing["range"] == ""
+    for what in ("payload error", "check error", "internal error"):
+        written = runs[what].written
+        assert written["verdict"] == "error", (what, runs[what].stdout)
+        assert {v for k, v in written.items() if k != "verdict"} == {""}, what
+    assert runs["payload error"].code == 2 and runs["internal error"].code == 4

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+import secrets
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import __version__
@@ -87,12 +88,19 @@ def _message(finding: dict[str, Any]) -> str:
     return text
 
 
-def _escape_data(text: str) -> str:
+def escape_data(text: str) -> str:
+    """Text made safe as a workflow command's data: one line, read back as written."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+def escape_property(text: str) -> str:
+    """Text made safe as a workflow command's property value (`file=`, `title=`)."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(level: str, text: str) -> str:
+    """An `::error`, `::warning` or `::notice` of the action itself, about no file."""
+    return f"::{level} title=ai-clearance::{escape_data(text)}"
 
 
 def workflow_commands(data: dict[str, Any]) -> list[str]:
@@ -102,16 +110,52 @@ def workflow_commands(data: dict[str, Any]) -> list[str]:
         [f for f in data["findings"] if f["status"] == "warn"]
     for finding in ordered[:MAX_ANNOTATIONS]:
         level = "error" if finding["status"] == "fail" else "warning"
-        props = [f"title={_escape_property('ai-clearance ' + finding['rule'])}"]
+        props = [f"title={escape_property('ai-clearance ' + finding['rule'])}"]
         if finding["path"]:
-            props.insert(0, f"file={_escape_property(finding['path'])}")
+            props.insert(0, f"file={escape_property(finding['path'])}")
             if finding["line"]:
-                props.insert(1, f"line={finding['line']}")
-        lines.append(f"::{level} {','.join(props)}::{_escape_data(_message(finding))}")
+                props.insert(1, f"line={int(finding['line'])}")
+        lines.append(f"::{level} {','.join(props)}::{escape_data(_message(finding))}")
     if len(ordered) > MAX_ANNOTATIONS:
-        lines.append(f"::notice::{len(ordered) - MAX_ANNOTATIONS} more findings are in the "
-                     "job summary and the JSON report")
+        lines.append(annotation("notice", f"{len(ordered) - MAX_ANNOTATIONS} more findings are "
+                                "in the job summary and the JSON report"))
     return lines
+
+
+def finding_lines(data: dict[str, Any]) -> list[str]:
+    """The job log's text format: one line per finding (its text may hold anything)."""
+    lines = []
+    for finding in data["findings"]:
+        where = finding["path"] or (finding["commit"] or "")[:12]
+        lines.append(f"{finding['status']:<8} {finding['rule']} "
+                     f"{','.join(finding['assistants'])} {where}: {finding['evidence']}")
+    return lines
+
+
+def _fresh_token(text: str) -> str:
+    """32 random hex digits that `text` does not hold (in any case: the runner ignores it)."""
+    while True:
+        token = secrets.token_hex(16)
+        if token not in text.lower():
+            return token
+
+
+def untrusted_block(text: str) -> str:
+    """`text` between `::stop-commands::TOKEN` and `::TOKEN::`, with a random TOKEN that it
+    does not contain: the runner executes no workflow command that the text holds."""
+    token = _fresh_token(text)
+    return f"::stop-commands::{token}\n{text.rstrip(chr(10))}\n::{token}::\n"
+
+
+def output_file_text(values: Mapping[str, object]) -> str:
+    """`values` in GITHUB_OUTPUT's `NAME<<DELIMITER` form: a value can hold any text, even
+    newlines and `name=value` lines, and still sets only its own output."""
+    parts = []
+    for name, raw in values.items():
+        text = str(raw)
+        delimiter = f"ai_clearance_{_fresh_token(text)}"
+        parts.append(f"{name}<<{delimiter}\n{text}\n{delimiter}\n")
+    return "".join(parts)
 
 
 def _cell(text: object) -> str:
@@ -170,7 +214,8 @@ def summary_markdown(data: dict[str, Any], approval_commands: Sequence[str] = ()
     for note in trust.get("notes") or []:
         out.append(f"- note: {_cell(note)}")
     text = "\n".join(out) + "\n"
-    encoded = text.encode("utf-8")
+    # Undecodable bytes in names and paths (lone surrogates here) count as their escapes.
+    encoded = text.encode("utf-8", "backslashreplace")
     if len(encoded) > MAX_SUMMARY_BYTES:
         text = encoded[:MAX_SUMMARY_BYTES].decode("utf-8", "ignore")
         text += "\n\n…summary truncated; the JSON report has every finding.\n"

@@ -180,7 +180,7 @@ def test_a_pushed_commit_git_cannot_read_is_exit_3_at_the_server(clean_repo: Rep
                            ([_bin("ai-clearance-update"), "refs/heads/topic", ZERO, pushed],
                             None)):
         _exit_3(subprocess.run(command, cwd=clean_repo.path, input=stdin, text=True,
-                               capture_output=True, check=False), "git rev-parse failed: ")
+                               capture_output=True, check=False), "failed: ")
 
 
 def test_a_broken_origin_head_does_not_move_trust_to_head(clean_repo: Repo) -> None:

@@ -179,8 +179,12 @@ def test_a_pushed_commit_git_cannot_read_is_exit_3_at_the_server(clean_repo: Rep
     for command, stdin in ((hook, update),
                            ([_bin("ai-clearance-update"), "refs/heads/topic", ZERO, pushed],
                             None)):
-        _exit_3(subprocess.run(command, cwd=clean_repo.path, input=stdin, text=True,
-                               capture_output=True, check=False), "failed: ")
+        result = subprocess.run(command, cwd=clean_repo.path, input=stdin, text=True,
+                                capture_output=True, check=False)
+        # A server hook's stdout and stderr both reach the pusher: one error line on either.
+        said = result.stdout + result.stderr
+        assert result.returncode == 3, said
+        assert said.startswith("ai-clearance: error: ") and said.count("\n") == 1, said
 
 
 def test_a_broken_origin_head_does_not_move_trust_to_head(clean_repo: Repo) -> None:

@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from . import gitio, scan, trustfiles
+from . import gitio, proposed, scan, trustfiles
 from .catalog import Catalog, load_catalog
 from .clearance import decide, verdict
 from .detect import PathMatcher
@@ -106,6 +106,7 @@ def check(request: Request, out: TextIO) -> int:
     # The pre-commit hook's git work runs while the catalog, policy and trust load.
     staged = scan.start_staged(repo, started_staged_reads(request.cwd)) \
         if repo is not None and request.source == "staged" else None
+    index = proposed.IndexPrefetch(repo) if repo is not None and staged is not None else None
     _refuse_config_in_tree(repo, request)
     trusted = trustfiles.FilesPrefetch(repo, request.trust_ref, request.enforcing,
                                        request.remote or "origin", request.source == "pushed") \
@@ -119,8 +120,9 @@ def check(request: Request, out: TextIO) -> int:
     if request.config is not None:
         policy = load_policy(catalog, None, request.config)
     else:
-        policy = policy_from_texts(catalog, files.text(POLICY_FILE), files.text(PYPROJECT),
-                                   files.label)
+        with proposed.judged_by(files, policy=True):
+            policy = policy_from_texts(catalog, files.text(POLICY_FILE), files.text(PYPROJECT),
+                                       files.label)
     catalog = policy.catalog
     ignored = policy.ignored_identities
     if request.source == "message":
@@ -136,10 +138,14 @@ def check(request: Request, out: TextIO) -> int:
         scan.with_pr_text(repo, result, catalog, _read_message(request.pr_text))
     extra = [(t, "--token") for t in request.tokens] + _env_tokens() + result.tokens
     result.coverage.policy = policy.origin
-    if repo is not None and result.head and files.commit:
-        result.coverage.pending = trustfiles.pending_changes(repo, result.head, files)
+    if repo is not None and request.source in proposed.SOURCES:
+        # Trust files the change would commit or merge must load: refused here, exit 2.
+        changed = proposed.checked_changes(repo, result.head, index, files)
+        if result.head and files.commit:
+            result.coverage.pending = changed
     if extra or any(p.startswith(trustfiles.TRUST_DIR + "/") for p in files.files):
-        decisions = _decide_with_trust(repo, files, policy, result, request, extra)
+        with proposed.judged_by(files, policy=False):
+            decisions = _decide_with_trust(repo, files, policy, result, request, extra)
     else:
         # No signers, approvals or tokens anywhere: the hooks skip loading the crypto side.
         decisions = decide(result.findings, policy)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ai_clearance import gitio
+from ai_clearance import gitio, listing
 from ai_clearance.catalog import load_catalog
 from ai_clearance.detect import PathMatcher
 from ai_clearance.errors import GitError
@@ -231,3 +231,16 @@ def test_index_files_are_what_the_next_commit_records(tmp_path: Path) -> None:
         "a.toml": (entries[0].blob, b"staged\n")}
     with pytest.raises(GitError, match=r"a\.toml in the index is larger than 4 bytes"):
         gitio.read_small_blobs(repo, entries, "in the index", limit=4)
+
+
+def test_staged_prefetch_gives_the_same_result_again(tmp_path: Path) -> None:
+    # The check reads the staged diff twice: for the scan, then for the trust files it adds.
+    git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "a.txt").write_text("a\n", "utf-8")
+    git(tmp_path, "add", "a.txt")
+    repo = gitio.discover(str(tmp_path))
+    listing.start_staged_reads(str(tmp_path))
+    for prefetch in (gitio.StagedPrefetch(repo, listing.started_staged_reads(str(tmp_path))),
+                     gitio.StagedPrefetch(repo)):
+        first = prefetch.result()
+        assert first[0].endswith(b"\0a.txt\0") and prefetch.result() == first

@@ -144,6 +144,19 @@ def test_files_hook_reads_the_index_not_the_work_tree(clean_repo: Repo) -> None:
     assert "this change breaks .ai-clearance/maintainers: line 1: want" in error
 
 
+def test_files_hook_judges_a_staged_policy_with_the_committed_one(clean_repo: Repo) -> None:
+    clean_repo.write("pyproject.toml", '[tool.ai-clearance]\nallowed = ["copilot"]\n')
+    clean_repo.commit("policy in pyproject", "pyproject.toml")
+    clean_repo.write(".ai-clearance.toml", "restricted = []\n")
+    clean_repo.write("sub/pyproject.toml", "not [ toml\n")  # not a trust file: not judged
+    clean_repo.git("add", ".")
+    error = _one_line_error(_files_hook(clean_repo))
+    assert "this change breaks .ai-clearance.toml: pyproject.toml has a [tool.ai-clearance] " \
+           "table too; keep one policy" in error
+    clean_repo.git("rm", "-q", "--cached", ".ai-clearance.toml")
+    assert _files_hook(clean_repo).returncode == 0
+
+
 @pytest.mark.parametrize(("path", "text", "says"), [
     (".ai-clearance.toml", BROKEN_TOML, ".ai-clearance.toml: line 2: invalid TOML"),
     (".ai-clearance/maintainers", f"alice@example.com {KEY}\nbob@example.com ssh-ed25519 %\n",

@@ -505,6 +505,7 @@ class StagedPrefetch(OnThread):
         self._started = started
         self._raw = b""
         self._branch: str | None = None
+        self._taken = False
         if started is None:
             super().__init__()
 
@@ -513,10 +514,14 @@ class StagedPrefetch(OnThread):
         self._branch = current_branch(self._repo)
 
     def result(self) -> tuple[bytes, str | None]:
-        """The raw diff and the branch; the error git gave, if it failed."""
+        """The raw diff and the branch (the same again on a later call); the error git
+        gave, if it failed."""
         if self._started is not None:
-            return _started_result(self._repo, *self._started)
-        self._join()
+            self._raw, self._branch = _started_result(self._repo, *self._started)
+            self._started = None  # taken: its gits have been waited for
+            self._taken = True
+        elif not self._taken:
+            self._join()
         return self._raw, self._branch
 
 

@@ -26,10 +26,12 @@ TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every co
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from .model import PathChange
-
 # The sources that review a change: what it would commit or merge is checked here.
 SOURCES = frozenset({"staged", "range", "revs", "pushed"})
+_REGULAR = ("100644", "100755")  # trustfiles.files_at reads no symlink or submodule either
+# How a top-level trust path shows in a `diff-index -z --raw` output (NUL before the path).
+_STAGED_NEEDLES = (*(b"\0%s\0" % p.encode() for p in POLICY_PATHS),
+                   b"\0%s/" % TRUST_DIR.encode())
 _TOML_AT = re.compile(r" \(at line (\d+), column (\d+)\)\Z")
 _TOML_AT_END = " (at end of document)"
 _LINE_AT = re.compile(r":(\d+):")  # sshsig.validate_signers: `FILE:LINE: what`
@@ -37,7 +39,13 @@ _WAY_OUT = (
     "nothing can be checked against it, not even its fix. Way out: a maintainer puts the fix "
     "on the protected branch without this check (pushes it directly, or merges it with an "
     "admin bypass of the required check; behind the server hook, pushes with the hook off); "
-    "meanwhile a developer can check locally with {local}")
+    "meanwhile a developer can check locally with ")
+_LOCALLY = {  # a policy given with --config replaces only the policy
+    True: "--trust-ref naming a commit whose trust files load, or --config FILE (in hooks: "
+          "AI_CLEARANCE_TRUST_REF, AI_CLEARANCE_CONFIG)",
+    False: "--trust-ref naming a commit whose trust files load (in hooks: "
+           "AI_CLEARANCE_TRUST_REF)",
+}
 
 
 @value
@@ -81,28 +89,19 @@ def at_commit(repo: gitio.Repo, tip: str, trusted: TrustFiles) -> Proposal:
                     _changed({p: b for p, (b, _) in found.items()}, trusted))
 
 
-class IndexPrefetch(gitio.OnThread):
-    """The index's trust-file entries, listed on a thread while the check loads (the files
-    hook's critical path); `proposal` then reads only the blobs that differ from trust."""
-
-    def __init__(self, repo: gitio.Repo) -> None:
-        self._repo = repo
-        self._entries: list[PathChange] = []
-        super().__init__()
-
-    def _work(self) -> None:
-        self._entries = [e for e in gitio.index_files(self._repo, [*POLICY_PATHS, TRUST_DIR])
-                         if is_trust_path(e.path) and e.mode in ("100644", "100755")]
-
-    def proposal(self, trusted: TrustFiles) -> Proposal:
-        """The trust files the next commit would record, as far as they differ from trust."""
-        self._join()
-        changed = _changed({e.path: e.blob for e in self._entries}, trusted)
-        # A policy file is judged with its sibling: both at once is an error.
-        wanted = {*changed, *POLICY_PATHS} if set(changed) & set(POLICY_PATHS) else set(changed)
-        found = gitio.read_small_blobs(
-            self._repo, [e for e in self._entries if e.path in wanted], "in the index")
-        return Proposal({p: c for p, (_, c) in found.items()}, changed)
+def in_index(repo: gitio.Repo, staged_diff: bytes) -> Proposal:
+    """The trust files the next commit adds or edits: those of the staged diff (index
+    against HEAD), read from the index. Nothing more is read unless one is there."""
+    if not any(needle in staged_diff for needle in _STAGED_NEEDLES):
+        return Proposal({}, [])  # the common case: a search of the diff git already gave
+    changes = [c for c in gitio.staged_changes(staged_diff)[0]
+               if is_trust_path(c.path) and c.mode in _REGULAR]
+    changed = sorted(c.path for c in changes)
+    if set(changed) & set(POLICY_PATHS):  # judged with its sibling: both at once is an error
+        changes += [e for e in gitio.index_files(repo, POLICY_PATHS)
+                    if e.path not in changed and e.mode in _REGULAR]
+    found = gitio.read_small_blobs(repo, changes, "in the index")
+    return Proposal({p: c for p, (_, c) in found.items()}, changed)
 
 
 # --------------------------------------------------------------------- one file each
@@ -246,20 +245,19 @@ def problems(files: dict[str, bytes], paths: list[str], trusted_table: bool = Fa
 
 
 # --------------------------------------------------------------------- the check's side
-def checked_changes(repo: gitio.Repo, head: str | None, index: IndexPrefetch | None,
+def checked_changes(repo: gitio.Repo, head: str | None, staged_diff: bytes | None,
                     trusted: TrustFiles) -> list[str]:
-    """The trust files a change adds or edits (the index's, else those of `head`); a
-    ConfigError (exit 2) naming each one that would not load once merged."""
-    if index is not None:
-        proposal = index.proposal(trusted)
+    """The trust files a change adds or edits (the staged ones, else those of `head` that
+    differ from trust); a ConfigError (exit 2) naming each one that would not load."""
+    if staged_diff is not None:
+        proposal = in_index(repo, staged_diff)
     elif head:
         proposal = at_commit(repo, head, trusted)
     else:
         return []
-    pyproject = trusted.files.get(PYPROJECT)
-    trusted_table = pyproject is not None and _has_table(_text(pyproject[1]) or "")
-    found = problems(proposal.files, proposal.changed, trusted_table) \
-        if proposal.changed else []
+    trusted_pyproject = trusted.files.get(PYPROJECT, ("", b""))[1]
+    found = problems(proposal.files, proposal.changed,
+                     _has_table(_text(trusted_pyproject) or "")) if proposal.changed else []
     if found:
         raise ConfigError("this change breaks " + "; and ".join(p.render() for p in found)
                           + "; fix it in the change: once merged, a trust file that does not "
@@ -279,8 +277,5 @@ def judged_by(trusted: TrustFiles, policy: bool) -> Iterator[None]:
         found = problems({p: c for p, (_, c) in trusted.files.items()}, sorted(paths))
         if not found:
             raise
-        local = "--trust-ref naming a commit whose trust files load" + (
-            ", or --config FILE" if policy else "") + " (in hooks: AI_CLEARANCE_TRUST_REF" + (
-            ", AI_CLEARANCE_CONFIG)" if policy else ")")
         raise ConfigError(f"the trusted {found[0].path} at {trusted.label} is broken: "
-                          f"{found[0].what()}; " + _WAY_OUT.format(local=local)) from None
+                          f"{found[0].what()}; " + _WAY_OUT + _LOCALLY[policy]) from None

@@ -106,7 +106,6 @@ def check(request: Request, out: TextIO) -> int:
     # The pre-commit hook's git work runs while the catalog, policy and trust load.
     staged = scan.start_staged(repo, started_staged_reads(request.cwd)) \
         if repo is not None and request.source == "staged" else None
-    index = proposed.IndexPrefetch(repo) if repo is not None and staged is not None else None
     _refuse_config_in_tree(repo, request)
     trusted = trustfiles.FilesPrefetch(repo, request.trust_ref, request.enforcing,
                                        request.remote or "origin", request.source == "pushed") \
@@ -140,7 +139,9 @@ def check(request: Request, out: TextIO) -> int:
     result.coverage.policy = policy.origin
     if repo is not None and request.source in proposed.SOURCES:
         # Trust files the change would commit or merge must load: refused here, exit 2.
-        changed = proposed.checked_changes(repo, result.head, index, files)
+        changed = proposed.checked_changes(repo, result.head,
+                                           staged.result()[0] if staged is not None else None,
+                                           files)
         if result.head and files.commit:
             result.coverage.pending = changed
     if extra or any(p.startswith(trustfiles.TRUST_DIR + "/") for p in files.files):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ai_clearance import gitio
+from ai_clearance import gitio, listing
 from ai_clearance.catalog import load_catalog
 from ai_clearance.detect import PathMatcher
 from ai_clearance.errors import GitError
@@ -205,3 +205,42 @@ def test_a_check_passes_no_stdin_of_its_own_to_git(tmp_path: Path) -> None:
     expected = subprocess.run(["git", "hash-object", "--stdin"], cwd=tmp_path,
                               input=b"hello\n", capture_output=True, check=True).stdout
     assert inherited == expected and len(inherited.strip()) == 40
+
+
+def test_index_files_are_what_the_next_commit_records(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "sub").mkdir()
+    for name, text in (("a.toml", "one\n"), ("sub/a.toml", "nested\n"), ("b.toml", "b\n")):
+        (tmp_path / name).write_text(text, "utf-8")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "base")
+    git(tmp_path, "checkout", "-q", "-b", "other")
+    (tmp_path / "b.toml").write_text("theirs\n", "utf-8")
+    git(tmp_path, "commit", "-q", "-am", "theirs")
+    git(tmp_path, "checkout", "-q", "main")
+    (tmp_path / "b.toml").write_text("ours\n", "utf-8")
+    git(tmp_path, "commit", "-q", "-am", "ours")
+    assert git(tmp_path, "merge", "-q", "other", check=False).returncode != 0  # b.toml
+    (tmp_path / "a.toml").write_text("staged\n", "utf-8")
+    git(tmp_path, "add", "a.toml")
+    (tmp_path / "a.toml").write_text("only on disk\n", "utf-8")
+    repo = gitio.discover(str(tmp_path / "sub"))  # paths are the top level's, wherever it runs
+    entries = gitio.index_files(repo, ["a.toml", "b.toml"])
+    assert [(e.path, e.mode) for e in entries] == [("a.toml", "100644")]  # b.toml: unmerged
+    assert gitio.read_small_blobs(repo, entries, "in the index") == {
+        "a.toml": (entries[0].blob, b"staged\n")}
+    with pytest.raises(GitError, match=r"a\.toml in the index is larger than 4 bytes"):
+        gitio.read_small_blobs(repo, entries, "in the index", limit=4)
+
+
+def test_staged_prefetch_gives_the_same_result_again(tmp_path: Path) -> None:
+    # The check reads the staged diff twice: for the scan, then for the trust files it adds.
+    git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "a.txt").write_text("a\n", "utf-8")
+    git(tmp_path, "add", "a.txt")
+    repo = gitio.discover(str(tmp_path))
+    listing.start_staged_reads(str(tmp_path))
+    for prefetch in (gitio.StagedPrefetch(repo, listing.started_staged_reads(str(tmp_path))),
+                     gitio.StagedPrefetch(repo)):
+        first = prefetch.result()
+        assert first[0].endswith(b"\0a.txt\0") and prefetch.result() == first

@@ -10,7 +10,7 @@ from ai_clearance.catalog import load_catalog
 from ai_clearance.clearance import decide, verdict
 from ai_clearance.errors import ConfigError
 from ai_clearance.model import Finding
-from ai_clearance.policy import default_policy, load_policy, policy_from_text
+from ai_clearance.policy import default_policy, load_policy, policy_from_text, policy_from_texts
 
 
 def _policy(text: str):  # type: ignore[no-untyped-def]
@@ -111,3 +111,15 @@ def test_pyproject_without_table_means_defaults(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n', "utf-8")
     policy = load_policy(load_catalog(), str(tmp_path))
     assert policy.origin == "defaults"
+
+
+def test_a_pyproject_that_does_not_parse_is_judged_only_if_it_may_hold_the_policy() -> None:
+    catalog = load_catalog()
+    # Not ours: a build file's syntax error must not stop every check.
+    broken = '[project]\nname = "x"\nversion =\n'
+    assert policy_from_texts(catalog, None, broken, "HEAD").origin == "defaults"
+    for spelling in ("[tool.ai-clearance]\nrestricted = [\n", '[tool."ai-clearance"]\nx =\n',
+                     "[tool]\nai-clearance = { restricted = [ }\n",
+                     "tool.ai-clearance.restricted = [\n"):
+        with pytest.raises(ConfigError, match=r"pyproject\.toml at HEAD: invalid TOML"):
+            policy_from_texts(catalog, None, spelling, "HEAD")

@@ -49,6 +49,17 @@ def test_try_repo_files_hook(hook_repo: tuple[Path, str], clean_repo: Repo) -> N
     assert "AIC101" in bad.stdout and "git rm --cached -- CLAUDE.md" in bad.stdout
 
 
+def test_try_repo_files_hook_refuses_a_broken_policy(hook_repo: tuple[Path, str],
+                                                     clean_repo: Repo) -> None:
+    path, _ = hook_repo
+    clean_repo.write(".ai-clearance.toml", 'allowed = ["copilot"]\nrestricted =\n')
+    clean_repo.git("add", ".")
+    bad = pre_commit(clean_repo.path, "try-repo", str(path), "ai-clearance-files")
+    assert bad.returncode == 1, bad.stdout + bad.stderr  # pre-commit's own code for a failure
+    assert "hook id: ai-clearance-files\n- exit code: 2" in bad.stdout
+    assert "this change breaks .ai-clearance.toml: line 2: invalid TOML" in bad.stdout
+
+
 def test_try_repo_message_hook(hook_repo: tuple[Path, str], clean_repo: Repo,
                                tmp_path: Path) -> None:
     path, _ = hook_repo

@@ -367,6 +367,43 @@ def test_no_protected_ref_beside_other_commits_trusts_nothing(any_server: Server
     assert "AIC101" in result.stderr
 
 
+def test_a_push_that_breaks_the_policy_is_refused(hooked: Server) -> None:
+    # Once on main, a policy that does not load would stop every later push, its fix too.
+    clone = hooked.clone
+    clone.git("checkout", "-q", "-b", "typo")
+    clone.write(".ai-clearance.toml", 'allowed = ["copilot"]\nrestricted =\n')
+    clone.commit("Allow Copilot", ".ai-clearance.toml")
+    result = hooked.rejected("typo:main")
+    assert "ai-clearance: error: this change breaks .ai-clearance.toml: line 2: invalid TOML" \
+        in result.stderr
+    hooked.rejected("typo")  # a new branch too: it is on its way to main
+
+
+def test_the_first_push_cannot_bring_a_broken_policy(any_server: Server) -> None:
+    clone = any_server.clone
+    clone.write(".ai-clearance.toml", "colour = 1\n")
+    clone.commit("Initial commit", ".ai-clearance.toml", "README.md")
+    result = any_server.rejected("main")
+    assert "this change breaks .ai-clearance.toml: unknown key 'colour'" in result.stderr
+
+
+def test_a_broken_protected_policy_names_the_way_out(hooked: Server) -> None:
+    clone = hooked.clone
+    clone.write(".ai-clearance.toml", "colour = 1\n")
+    clone.commit("Break the policy", ".ai-clearance.toml")
+    hooked.push_unchecked("main")
+    clone.write(".ai-clearance.toml", "restricted = []\n")
+    clone.commit("Fix the policy", ".ai-clearance.toml")
+    broken = clone.git("rev-parse", "HEAD~1").stdout.strip()
+    result = hooked.rejected("main")
+    assert f"the trusted .ai-clearance.toml at {broken} ({broken[:12]}) is broken: unknown " \
+           "key 'colour'" in result.stderr
+    assert "behind the server hook, pushes with the hook off" in result.stderr
+    hooked.push_unchecked("main")  # that way out
+    clone.commit("memory", "CLAUDE.md")
+    assert "allowed by policy" in hooked.accepted("main").stderr  # the fixed policy holds
+
+
 # ------------------------------------------------------------------------ whole pushes, input
 def test_one_failing_ref_rejects_the_whole_push(pre_receive_hooked: Server) -> None:
     clone = pre_receive_hooked.clone

@@ -505,6 +505,7 @@ class StagedPrefetch(OnThread):
         self._started = started
         self._raw = b""
         self._branch: str | None = None
+        self._taken = False
         if started is None:
             super().__init__()
 
@@ -513,10 +514,14 @@ class StagedPrefetch(OnThread):
         self._branch = current_branch(self._repo)
 
     def result(self) -> tuple[bytes, str | None]:
-        """The raw diff and the branch; the error git gave, if it failed."""
+        """The raw diff and the branch (the same again on a later call); the error git
+        gave, if it failed."""
         if self._started is not None:
-            return _started_result(self._repo, *self._started)
-        self._join()
+            self._raw, self._branch = _started_result(self._repo, *self._started)
+            self._started = None  # taken: its gits have been waited for
+            self._taken = True
+        elif not self._taken:
+            self._join()
         return self._raw, self._branch
 
 
@@ -658,6 +663,27 @@ def read_small_files(repo: Repo, rev: str, paths: Sequence[str],
     out = run_git(["ls-tree", "-r", "-z", "--full-tree", "--end-of-options", rev, "--", *paths],
                   cwd=repo.cwd)
     entries = [_tree_entry(e) for e in out.split(b"\0") if e]
+    return read_small_blobs(repo, entries, f"at {rev}", limit)
+
+
+def index_files(repo: Repo, paths: Sequence[str]) -> list[PathChange]:
+    """Entries of the index under `paths` (from the top level): what the next commit would
+    record. Entries of an unresolved merge are left out: git refuses to commit them."""
+    out = run_git(["ls-files", "-s", "-z", "--", *paths], cwd=repo.cwd)
+    entries = []
+    for entry in out.split(b"\0"):
+        meta, _, path = entry.partition(b"\t")
+        fields = meta.split(b" ")
+        if len(fields) == 3 and fields[2] == b"0":
+            entries.append(PathChange(path.decode("utf-8", "surrogateescape"),
+                                      fields[1].decode("ascii"), fields[0].decode("ascii")))
+    return entries
+
+
+def read_small_blobs(repo: Repo, entries: Sequence[PathChange], where: str,
+                     limit: int = 1 << 20) -> dict[str, tuple[str, bytes]]:
+    """The contents of the regular files among `entries` (found `where`, for errors), through
+    one `git cat-file --batch`: path -> (blob id, content)."""
     blobs = [e for e in entries if e.mode in ("100644", "100755")]
     found: dict[str, tuple[str, bytes]] = {}
     if not blobs:
@@ -668,10 +694,10 @@ def read_small_files(repo: Repo, rev: str, paths: Sequence[str],
         end = data.find(b"\n", pos)
         parts = data[pos:end].split()
         if end < 0 or len(parts) != 3 or not parts[2].isdigit():
-            raise GitError(f"cannot read {entry.path} at {rev}")
+            raise GitError(f"cannot read {entry.path} {where}")
         size = int(parts[2])
         if size > limit:
-            raise GitError(f"{entry.path} at {rev} is larger than {limit} bytes")
+            raise GitError(f"{entry.path} {where} is larger than {limit} bytes")
         found[entry.path] = (entry.blob, data[end + 1:end + 1 + size])
         pos = end + 1 + size + 1
     return found

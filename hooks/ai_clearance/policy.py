@@ -22,6 +22,9 @@ _KEYS = frozenset({
     "restricted", "allowed", "severity", "exclude_paths", "ignore_identities", "rules",
     "assistants", "allow_open_ended_approvals", "require_signed_commits", "repository_id",
 })
+# The key `ai-clearance` as TOML could spell it in a table header, a dotted key or an inline
+# table. Loose on purpose: when in doubt, a pyproject.toml that does not parse is judged.
+_POLICY_KEY = re.compile(r"""\bai-clearance["']?[ \t]*[.=\]]""")
 
 
 @value
@@ -122,7 +125,12 @@ def build_policy(data: dict[str, Any], where: str, catalog: Catalog) -> Policy:
 
 def policy_from_text(text: str, where: str, catalog: Catalog, pyproject: bool) -> Policy | None:
     """Parse a policy file's text; for pyproject.toml, None when it has no policy table."""
-    data = parse_toml(text, where)
+    try:
+        data = parse_toml(text, where)
+    except ConfigError:
+        if pyproject and not mentions_policy(text):
+            return None  # not ours to judge: a broken build file must not stop every check
+        raise
     if pyproject:
         tool = data.get("tool", {})
         section = tool.get("ai-clearance") if isinstance(tool, dict) else None
@@ -132,6 +140,12 @@ def policy_from_text(text: str, where: str, catalog: Catalog, pyproject: bool) -
             raise ConfigError(f"{where}: [tool.ai-clearance] must be a table")
         return build_policy(section, f"{where} [tool.ai-clearance]", catalog)
     return build_policy(data, where, catalog)
+
+
+def mentions_policy(pyproject: str) -> bool:
+    """Whether a pyproject.toml text may hold a [tool.ai-clearance] table (without parsing
+    it: it may not parse)."""
+    return _POLICY_KEY.search(pyproject) is not None
 
 
 def _read(path: str) -> str:
@@ -149,8 +163,8 @@ def _read(path: str) -> str:
 def policy_from_texts(catalog: Catalog, own: str | None, pyproject: str | None,
                       label: str) -> Policy:
     """The policy given the texts of .ai-clearance.toml and pyproject.toml (None: absent),
-    as read from `label` (a commit or the work tree)."""
-    suffix = "" if label == "work tree" else f" at {label}"
+    as read from `label` (a commit or the work tree; empty: name the files alone)."""
+    suffix = "" if label in ("", "work tree") else f" at {label}"
     from_pyproject = None
     if pyproject is not None:
         from_pyproject = policy_from_text(pyproject, f"{PYPROJECT}{suffix}", catalog,

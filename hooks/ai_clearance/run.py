@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from . import gitio, scan, trustfiles
+from . import gitio, proposed, scan, trustfiles
 from .catalog import Catalog, load_catalog
 from .clearance import decide, verdict
 from .detect import PathMatcher
@@ -119,8 +119,9 @@ def check(request: Request, out: TextIO) -> int:
     if request.config is not None:
         policy = load_policy(catalog, None, request.config)
     else:
-        policy = policy_from_texts(catalog, files.text(POLICY_FILE), files.text(PYPROJECT),
-                                   files.label)
+        with proposed.judged_by(files, policy=True):
+            policy = policy_from_texts(catalog, files.text(POLICY_FILE), files.text(PYPROJECT),
+                                       files.label)
     catalog = policy.catalog
     ignored = policy.ignored_identities
     if request.source == "message":
@@ -136,10 +137,16 @@ def check(request: Request, out: TextIO) -> int:
         scan.with_pr_text(repo, result, catalog, _read_message(request.pr_text))
     extra = [(t, "--token") for t in request.tokens] + _env_tokens() + result.tokens
     result.coverage.policy = policy.origin
-    if repo is not None and result.head and files.commit:
-        result.coverage.pending = trustfiles.pending_changes(repo, result.head, files)
+    if repo is not None and request.source in proposed.SOURCES:
+        # Trust files the change would commit or merge must load: refused here, exit 2.
+        changed = proposed.checked_changes(repo, result.head,
+                                           staged.result()[0] if staged is not None else None,
+                                           files)
+        if result.head and files.commit:
+            result.coverage.pending = changed
     if extra or any(p.startswith(trustfiles.TRUST_DIR + "/") for p in files.files):
-        decisions = _decide_with_trust(repo, files, policy, result, request, extra)
+        with proposed.judged_by(files, policy=False):
+            decisions = _decide_with_trust(repo, files, policy, result, request, extra)
     else:
         # No signers, approvals or tokens anywhere: the hooks skip loading the crypto side.
         decisions = decide(result.findings, policy)

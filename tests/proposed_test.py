@@ -56,7 +56,7 @@ def _approval(**changes: object) -> str:
     (".ai-clearance/revocations/rev-20260101-0a1b2c3d.json", _approval(),
      "want an object with 'revocation' and 'signature'"),
     (TOKEN, "garbage\n", "malformed token"),
-    (TOKEN, "aic1.e30.U1NIU0lH\n", "not a version 1 ai-clearance/token record"),
+    (TOKEN, "aic1.e30.U1NIU0lH\n", "not a version 2 ai-clearance/token record"),
 ])
 def test_each_kind_of_trust_file_is_read_as_the_trusted_side_reads_it(
         path: str, text: str, expected: Problem | str) -> None:

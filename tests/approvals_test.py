@@ -268,6 +268,10 @@ def test_an_audit_judges_each_commit_at_its_date(setup: Setup) -> None:
     assert audit.returncode == 0, audit.stdout
     cleared = [f for f in _json(audit)["findings"] if f["status"] == "cleared"]
     assert cleared and all("at the commit's date" in f["cleared_by"] for f in cleared)
+    # Commits the protected branch does not have yet are judged now, whatever date they
+    # claim: a pull request cannot backdate itself into an old approval.
+    not_yet_protected = setup.check("--history", "--trust-ref", "main")
+    assert not_yet_protected.returncode == 1
     # A commit made after the window ended is not cleared by it.
     setup.repo.commit("late\n\n" + TRAILER, allow_empty=True)
     late = git(setup.repo.path, "commit", "-q", "--amend", "--no-edit", "--allow-empty",

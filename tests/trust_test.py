@@ -114,3 +114,17 @@ def test_grafts_do_not_change_what_is_checked(clean_repo: Repo) -> None:
     result = run_cli("check", "--range", f"{base}..{clean}", cwd=clean_repo.path)
     assert result.returncode == 1 and "AIC101" in result.stdout, result.stdout
     assert traced[:12] in result.stdout
+
+
+@pytest.mark.parametrize("folder", ["tests\u200b/fixtures", "tests\uff0ffixtures",
+                                    "t\u0435sts/fixtures", "tests/fixture\u0301s"])
+def test_exclude_paths_do_not_cover_look_alike_folders(clean_repo: Repo, folder: str) -> None:
+    clean_repo.write(".ai-clearance.toml", 'exclude_paths = ["tests/fixtures/**"]\n')
+    clean_repo.commit("policy", ".ai-clearance.toml")
+    base = clean_repo.head()
+    clean_repo.commit("fixture", "tests/fixtures/CLAUDE.md")
+    excluded = run_cli("check", "--range", f"{base}..HEAD", cwd=clean_repo.path)
+    assert excluded.returncode == 0, excluded.stdout
+    clean_repo.commit("look-alike", f"{folder}/CLAUDE.md")
+    result = run_cli("check", "--range", f"{base}..HEAD", cwd=clean_repo.path)
+    assert result.returncode == 1 and "AIC101" in result.stdout, result.stdout

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from .model import FAILING_SEVERITIES, Decision, Finding
-from .normalize import normalize_path
 from .policy import Policy
 from .values import replace
 
@@ -20,8 +19,10 @@ def decide(
     """Apply policy (excludes, severities, allowed assistants) and approvals to findings."""
     decisions = []
     for finding in findings:
+        # The raw path: a look-alike folder (zero-width, fullwidth, Cyrillic) is not the one
+        # the policy excluded, though detection sees through the disguise.
         if finding.path is not None and policy.exclude_paths is not None and \
-                policy.exclude_paths.match(normalize_path(finding.path, fold=False)):
+                policy.exclude_paths.match(finding.path):
             continue
         severity = policy.severity.get(finding.rule, finding.severity)
         if severity == "off":

@@ -211,12 +211,30 @@ def _decide_with_trust(repo: gitio.Repo | None, files: trustfiles.TrustFiles, po
         proof = _commit_proof(repo, signers_path)
     try:
         decisions = decide(result.findings, policy, trust.clearers(
-            verified, context, proof, at_commit_dates=request.audit, now=now))
+            verified, context, proof, on_protected=_on_protected(repo, files, request),
+            now=now))
     finally:
         if signers_dir is not None:
             shutil.rmtree(signers_dir, ignore_errors=True)
     result.coverage.trust = verified.summary()  # after decide: it adds notes
     return decisions
+
+
+def _on_protected(repo: gitio.Repo | None, files: trustfiles.TrustFiles,
+                  request: Request) -> Callable[[str], bool] | None:
+    """For an audit: whether a commit is already on the protected branch (reachable from the
+    trusted commit). Only those are judged at their own dates; None for a gate."""
+    if not request.audit or repo is None or files.commit is None:
+        return None
+    trusted = files.commit
+    reachable: set[str] = set()
+
+    def on_protected(commit: str) -> bool:
+        if not reachable:
+            reachable.update(gitio.rev_list(repo, [trusted]))
+        return commit in reachable
+
+    return on_protected
 
 
 def _commit_proof(repo: gitio.Repo,

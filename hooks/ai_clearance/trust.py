@@ -272,19 +272,28 @@ def _records(trust: Trust, kind: str, at_commit_dates: bool) -> list[RecordState
             (s.usable if at_commit_dates else s.status == "active")]
 
 
-def _moment(finding: Finding, at_commit_dates: bool, now: datetime) -> datetime:
-    if at_commit_dates and finding.committed_at:
+# Whether a commit is already on the protected branch (reachable from the trusted commit).
+OnProtected = Callable[[str], bool]
+
+
+def _moment(finding: Finding, on_protected: OnProtected | None, now: datetime) -> datetime:
+    """When to judge a finding: at its commit's date only in an audit, and only for a commit
+    the protected branch already has (a commit under review could forge its date)."""
+    if on_protected is not None and finding.committed_at and finding.commit and \
+            on_protected(finding.commit):
         return datetime.fromtimestamp(finding.committed_at, timezone.utc)
     return now
 
 
 def clearers(trust: Trust, context: Context, proof: Proof | None = None,
-             at_commit_dates: bool = False, now: datetime | None = None,
+             on_protected: OnProtected | None = None, now: datetime | None = None,
              ) -> list[Callable[[Finding], str | None]]:
     """The approval and token clearers for `decide`. A gate clears with records valid now;
-    an audit (`at_commit_dates`) with records valid at each commit's committer date. With
-    `proof`, an approval clears a commit's finding only if its signature proves its author."""
+    an audit (`on_protected` given) judges a commit the protected branch already has with
+    the records valid at its committer date. With `proof`, an approval clears a commit's
+    finding only if its signature proves its author."""
     now = now or datetime.now(timezone.utc)
+    at_commit_dates = on_protected is not None
     tokens = _records(trust, "token", at_commit_dates)
     # Approvals by the authors and logins they name: a finding is checked against its own
     # author's approvals, not against hundreds of others (a range can have thousands).
@@ -301,7 +310,7 @@ def clearers(trust: Trust, context: Context, proof: Proof | None = None,
         found = set(named.get(email, ()))
         if login:
             found.update(named.get(f"@{login}", ()))
-        moment = _moment(finding, at_commit_dates, now)
+        moment = _moment(finding, on_protected, now)
         return [approvals[i] for i in sorted(found) if valid_at(approvals[i], moment)]
 
     def proven(approval: Approval, finding: Finding) -> bool:
@@ -319,12 +328,13 @@ def clearers(trust: Trust, context: Context, proof: Proof | None = None,
             assert isinstance(approval, Approval)
             if approval_covers(approval, finding) and proven(approval, finding):
                 until = format_time(approval.valid_until) if approval.valid_until else "no expiry"
-                when = " at the commit's date" if at_commit_dates else ""
+                dated = _moment(finding, on_protected, now) != now
+                when = " at the commit's date" if dated else ""
                 return f"approval {approval.id} by {approval.issued_by} (until {until}){when}"
         return None
 
     def by_token(finding: Finding) -> str | None:
-        moment = _moment(finding, at_commit_dates, now)
+        moment = _moment(finding, on_protected, now)
         for state in tokens:
             token = state.record
             assert isinstance(token, Token)

@@ -19,6 +19,7 @@ from ai_clearance.detect import (
     first_content_matches,
 )
 from ai_clearance.model import Finding, Identity, PathChange
+from ai_clearance.workflows import content_matches
 
 CASES = parse_toml((Path(__file__).parent / "detect_cases.toml").read_text("utf-8"), "cases")
 
@@ -72,7 +73,7 @@ def test_content(case: dict[str, Any]) -> None:
     catalog = load_catalog()
     _, candidates = PathMatcher(catalog).match(PathChange(case["path"], "0" * 40, "100644"))
     rules = {c.rule.id: c.rule for c in candidates}
-    matched = first_content_matches(rules, case["text"].encode().split(b"\n"))
+    matched = content_matches(rules, case["text"].encode().split(b"\n"))
     findings = [Finding(rule=rid, assistants=rules[rid].assistants, kind="content",
                         severity="block", evidence=text) for rid, (_, text) in matched.items()]
     _check(case, findings)

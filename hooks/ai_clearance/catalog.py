@@ -26,7 +26,11 @@ _RULE_KEYS = frozenset({
     "id", "assistants", "kind", "severity", "description", "remedy", "source", "confirmed",
     "paths", "not_paths", "case_sensitive", "supersedes", "pattern", "scope", "keys",
     "identities", "disclosures", "role",
+    "workflow_uses", "workflow_run", "workflow_installs", "workflow_images",
 })
+# What a content rule may say about a CI workflow or action's structure (workflows.py).
+WORKFLOW_KEYS = ("workflow_uses", "workflow_run", "workflow_installs", "workflow_images")
+_INSTALL_KINDS = ("npm:", "pypi:", "url:")
 _ASSISTANT_KEYS = frozenset({
     "title", "emails", "logins", "named", "name_suffixes", "disclosure", "source", "confirmed",
 })
@@ -121,6 +125,16 @@ class Rule:
     disclosures: bool = False
     role: str | None = None
     origin: str = "catalog"
+    workflow_uses: tuple[str, ...] = ()
+    workflow_run: tuple[str, ...] = ()
+    workflow_installs: tuple[str, ...] = ()
+    workflow_images: tuple[str, ...] = ()
+
+    @property
+    def judges_workflows(self) -> bool:
+        """Whether this rule reads a workflow's structure (not only its lines)."""
+        return bool(self.workflow_uses or self.workflow_run or self.workflow_installs
+                    or self.workflow_images)
 
 
 @value
@@ -292,8 +306,11 @@ def parse_rule(
     role = data.get("role")
     if target == "paths" and paths is None:
         raise _fail(where, f"a '{kind}' rule needs 'paths'")
-    if target == "content" and (paths is None or pattern is None):
-        raise _fail(where, "a 'content' rule needs 'paths' and 'pattern'")
+    workflow = _workflow_fields(data, where)
+    if workflow and target != "content":
+        raise _fail(where, f"'{next(iter(workflow))}' is only for 'content' rules")
+    if target == "content" and (paths is None or (pattern is None and not workflow)):
+        raise _fail(where, "a 'content' rule needs 'paths', and 'pattern' or workflow_* lists")
     if kind == "trailer" and not keys:
         raise _fail(where, "a 'trailer' rule needs 'keys'")
     if target == "message" and pattern is None and not (identities or disclosures):
@@ -326,7 +343,30 @@ def parse_rule(
         disclosures=disclosures,
         role=role if isinstance(role, str) else None,
         origin=origin,
+        workflow_uses=workflow.get("workflow_uses", ()),
+        workflow_run=workflow.get("workflow_run", ()),
+        workflow_installs=workflow.get("workflow_installs", ()),
+        workflow_images=workflow.get("workflow_images", ()),
     )
+
+
+def _workflow_fields(data: dict[str, Any], where: str) -> dict[str, tuple[str, ...]]:
+    """The workflow_* lists of a rule that has any, checked: entries are one line of
+    printable text; an install names its kind (npm:, pypi:, url:)."""
+    found = {}
+    for key in WORKFLOW_KEYS:
+        if key not in data:
+            continue
+        entries = _str_list(data[key], where, key)
+        for entry in entries:
+            if not entry.strip() or not entry.isprintable():
+                raise _fail(where, f"'{key}' has an empty or unprintable entry")
+            if key == "workflow_installs" and (not entry.startswith(_INSTALL_KINDS)
+                                               or not entry.partition(":")[2].strip()):
+                raise _fail(where, f"'{key}' entries start with npm:, pypi: or url: ({entry!r})")
+        if entries:
+            found[key] = entries
+    return found
 
 
 def build_catalog(data: dict[str, Any], where: str, base: Catalog | None = None,

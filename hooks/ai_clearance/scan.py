@@ -14,7 +14,6 @@ from .detect import (
     findings_for_identity,
     findings_for_message,
     findings_for_pr_text,
-    first_content_matches,
 )
 from .errors import GitError, UsageError
 from .listing import SpawnedGit, TreeListing
@@ -22,6 +21,7 @@ from .model import Commit, Coverage, Finding, Identity, PathChange
 from .normalize import printable
 from .trustfiles import tokens_in_message
 from .values import field, replace, value
+from .workflows import content_matches
 
 
 @value(frozen=False)
@@ -81,7 +81,7 @@ def _content_findings(repo: gitio.Repo, pending: _Pending, coverage: Coverage,
                                                  f"{printable(target)}") for f in hits)
             continue
         entries = pending.by_blob.get(sha, [])
-        matched = first_content_matches({c.rule.id: c.rule for c, _, _ in entries}, lines)
+        matched = content_matches({c.rule.id: c.rule for c, _, _ in entries}, lines)
         for candidate, commit, author in entries:
             hit = matched.get(candidate.rule.id)
             if hit is None:

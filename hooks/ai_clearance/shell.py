@@ -1,0 +1,278 @@
+"""Shell scripts of CI steps read statically: their simple commands, and what program
+each runs with which arguments. No shell is run and nothing is expanded; what only running
+could tell (a variable's value, `$'\\x63laude'`) stays unknown."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# Shells inside shells ($(...), `...`, sh -c, eval) followed this deep.
+_MAX_DEPTH = 6
+
+_BREAKS = frozenset(";&|()\n")
+
+
+def shell_commands(script: str, depth: int = 0) -> list[tuple[int, list[str]]]:
+    """The simple commands of a shell script as (line offset, words), with quotes and
+    escapes removed; the commands of $(...) and `...` come out as commands of their own.
+    Written for POSIX shells, and near enough for PowerShell and cmd one-liners. Never
+    fails: an unclosed quote or bracket runs to the end. A heredoc's body is read as
+    commands (it is often a script that is run next)."""
+    scanner = _Scanner(script, depth)
+    scanner.scan()
+    return scanner.commands
+
+
+class _Scanner:
+    """One pass over a script, in time linear in its length (times the nesting depth)."""
+
+    def __init__(self, script: str, depth: int) -> None:
+        self.s = script
+        self.depth = depth
+        self.commands: list[tuple[int, list[str]]] = []
+        self.words: list[str] = []
+        self.word: list[str] = []
+        self.in_word = False
+        self.word_start = 0
+        self.command_line = 0
+        self.drop_next = False  # the next word is a redirection's target
+        self._line = 0
+        self._counted = 0
+
+    def scan(self) -> None:
+        s, n, i = self.s, len(self.s), 0
+        while i < n:
+            c = s[i]
+            if c in " \t\r":
+                self.end_word()
+                i += 1
+            elif c in _BREAKS:
+                self.end_command()
+                i += 1
+            elif c in "<>":
+                i = self.redirect(i)
+            elif c == "#" and not self.in_word:
+                end = s.find("\n", i)
+                i = n if end < 0 else end
+            else:
+                i = self.quoted(i)
+        self.end_command()
+
+    def quoted(self, i: int) -> int:
+        """Reads the word part at `i` (a character, an escape, a quoted string, an
+        expansion) and returns where the next one starts."""
+        s, c = self.s, self.s[i]
+        if c == "\\":
+            if not s.startswith("\n", i + 1):  # a continuation line joins, adding nothing
+                self.text(s[i + 1:i + 2], i)
+            return i + 2
+        if c == "'":
+            end = _find(s, "'", i + 1)
+            self.text(s[i + 1:end], i)
+            return end + 1
+        if c == '"':
+            return self.double_quoted(i)
+        if c == "`" and s.startswith(("\n", "\r\n"), i + 1):
+            return s.index("\n", i) + 1  # PowerShell's continuation line (Windows runners)
+        if c == "`" or s.startswith("$(", i):
+            end = _find(s, "`", i + 1) if c == "`" else _closing(s, i + 1, "(", ")")
+            self.nested(s[i + (1 if c == "`" else 2):end], i)
+            self.text(s[i:end + 1], i)
+            return end + 1
+        if s.startswith("${", i):
+            end = _closing(s, i + 1, "{", "}")
+            self.text(s[i:end + 1], i)
+            return end + 1
+        self.text(c, i)
+        return i + 1
+
+    def double_quoted(self, i: int) -> int:
+        s, n = self.s, len(self.s)
+        self.text("", i)
+        j = i + 1
+        while j < n and s[j] != '"':
+            if s[j] == "\\" and j + 1 < n:
+                if s[j + 1] != "\n":
+                    self.word.append(s[j + 1] if s[j + 1] in '"\\$`' else s[j:j + 2])
+                j += 2
+            elif s[j] == "`" or s.startswith("$(", j):
+                end = _find(s, "`", j + 1) if s[j] == "`" else _closing(s, j + 1, "(", ")")
+                self.nested(s[j + (1 if s[j] == "`" else 2):end], j)
+                self.word.append(s[j:end + 1])
+                j = end + 1
+            else:
+                self.word.append(s[j])
+                j += 1
+        return j + 1
+
+    def redirect(self, i: int) -> int:
+        s, n = self.s, len(self.s)
+        if self.in_word and "".join(self.word).isdigit():
+            self.word, self.in_word = [], False  # the descriptor of 2>&1 is not a word
+        else:
+            self.end_word()
+        j = i + 1
+        while j < n and s[j] in "<>&|":
+            j += 1
+        # <(...) runs a command; any other operator is followed by its target.
+        self.drop_next = not s.startswith("(", j)
+        return j
+
+    def text(self, part: str, at: int) -> None:
+        if not self.in_word:
+            self.in_word = True
+            self.word_start = at
+        self.word.append(part)
+
+    def end_word(self) -> None:
+        if self.in_word:
+            if self.drop_next:
+                self.drop_next = False
+            else:
+                if not self.words:
+                    self.command_line = self.line_at(self.word_start)
+                self.words.append("".join(self.word))
+        self.word, self.in_word = [], False
+
+    def end_command(self) -> None:
+        self.end_word()
+        if self.words:
+            self.commands.append((self.command_line, self.words))
+        self.words, self.drop_next = [], False
+
+    def nested(self, script: str, at: int) -> None:
+        if self.depth >= _MAX_DEPTH:
+            return
+        base = self.line_at(at)
+        self.commands.extend((base + offset, words)
+                             for offset, words in shell_commands(script, self.depth + 1))
+
+    def line_at(self, pos: int) -> int:
+        """The line offset of `pos`, counted on from the last position asked about."""
+        if pos >= self._counted:
+            self._line += self.s.count("\n", self._counted, pos)
+        else:
+            self._line -= self.s.count("\n", pos, self._counted)
+        self._counted = pos
+        return self._line
+
+
+def _find(s: str, char: str, start: int) -> int:
+    end = s.find(char, start)
+    return len(s) if end < 0 else end
+
+
+def _closing(s: str, i: int, opening: str, closing: str) -> int:
+    """Where the bracket opened at `i` closes (quotes skipped), or the end of `s`."""
+    depth, n, j = 0, len(s), i
+    while j < n:
+        c = s[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c in "'\"":
+            j = _quote_end(s, j) + 1
+            continue
+        if c == opening:
+            depth += 1
+        elif c == closing:
+            depth -= 1
+            if depth == 0:
+                return j
+        j += 1
+    return n
+
+
+def _quote_end(s: str, i: int) -> int:
+    if s[i] == "'":
+        return _find(s, "'", i + 1)
+    j = i + 1
+    while j < len(s) and s[j] != '"':
+        j += 2 if s[j] == "\\" else 1
+    return min(j, len(s))
+
+
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
+_KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}",
+                       "time", "fi", "done", "esac"})
+# Commands that run the command after them, with their options that take a value.
+_WRAPPERS: dict[str, frozenset[str]] = {
+    "sudo": frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "--user",
+                       "--group"}),
+    "doas": frozenset({"-u", "-C"}),
+    "env": frozenset({"-u", "-C", "--unset", "--chdir"}),
+    "nohup": frozenset(), "time": frozenset(), "command": frozenset(), "builtin": frozenset(),
+    "exec": frozenset({"-a"}), "nice": frozenset({"-n"}), "call": frozenset(),
+    "timeout": frozenset({"-s", "-k", "--signal", "--kill-after"}),
+    "stdbuf": frozenset({"-i", "-o", "-e"}), "unbuffer": frozenset(),
+    "xargs": frozenset({"-I", "-n", "-P", "-L", "-d", "-E", "-s", "-a"}),
+    "xvfb-run": frozenset({"-n", "-s", "-f", "-e", "-p"}),
+}
+_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "pwsh", "powershell"})
+_PYTHON = re.compile(r"(?:python|py)[0-9.]*")
+
+
+def invocations(words: list[str], depth: int) -> Iterator[tuple[str, ...]]:
+    """(program, *arguments) for a command's words, wrappers (sudo, env, timeout...) and
+    assignments skipped, `python -m X` read as X; and those of the script a shell or eval
+    is given to run."""
+    found = _unwrap(words)
+    if found is None:
+        return
+    program, args = found
+    yield (program, *args)
+    script = _script_argument(program, args)
+    if script is not None and depth < _MAX_DEPTH:
+        for _, inner in shell_commands(script, depth + 1):
+            yield from invocations(inner, depth + 1)
+
+
+def _unwrap(words: list[str]) -> tuple[str, list[str]] | None:
+    i = 0
+    while i < len(words):
+        if _ASSIGNMENT.match(words[i]) or words[i] in _KEYWORDS:
+            i += 1
+            continue
+        name = program_name(words[i])
+        if name not in _WRAPPERS:
+            break
+        takes_value = _WRAPPERS[name]
+        i += 1
+        while i < len(words) and (words[i].startswith("-") or
+                                  (name == "env" and _ASSIGNMENT.match(words[i]))):
+            i += 2 if words[i] in takes_value else 1
+        if name == "timeout":
+            i += 1  # the duration
+    if i >= len(words):
+        return None
+    program, args = program_name(words[i]), words[i + 1:]
+    if _PYTHON.fullmatch(program) and len(args) >= 2 and args[0] == "-m":
+        program, args = program_name(args[1]), args[2:]
+    return program, args
+
+
+def program_name(word: str) -> str:
+    """A command word as the program it names: its file name, folded, without the
+    extension Windows adds."""
+    name = word.replace("\\", "/").rpartition("/")[2].casefold()
+    for suffix in (".exe", ".cmd", ".bat", ".ps1"):
+        name = name.removesuffix(suffix)
+    return name
+
+
+def _script_argument(program: str, args: list[str]) -> str | None:
+    """The script that `sh -c SCRIPT`, `pwsh -Command SCRIPT`, `cmd /c ...` or `eval ...`
+    runs."""
+    if program == "eval":
+        return " ".join(args)
+    if program == "cmd":
+        for i, arg in enumerate(args):
+            if arg.casefold() in ("/c", "/k"):
+                return " ".join(args[i + 1:])
+    if program in _SHELLS:
+        for i, arg in enumerate(args[:-1]):
+            # -c, -lc, -ec, -Command: a cluster of short options that holds c.
+            if arg.startswith("-") and not arg.startswith("--") and "c" in arg.casefold():
+                return args[i + 1]
+    return None

@@ -1,0 +1,410 @@
+"""CI workflows and actions judged by their structure: the actions and reusable workflows
+they use, the container images they run, and the commands their scripts run.
+
+A workflow or action file is read as YAML (JSON is YAML too) and every mapping in it is
+looked at, wherever it sits: a step, a job, a composite action's `runs`, an anchor that a
+step merges in. Only these keys count: `uses`; `image` and `container`; and the keys that
+hold commands (`run`, and the `command`, `args`, `entrypoint`... of actions that run
+them). Step names, comments and the arguments of `echo` never do. A file larger than
+MAX_BYTES, or one that is not YAML, is judged line by line (`_judged_by_lines`).
+
+What counts is data: a content rule's `workflow_uses`, `workflow_images`, `workflow_run`
+and `workflow_installs` lists in catalog.toml."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from itertools import chain
+
+from .catalog import MAX_MATCH_CHARS
+from .detect import first_content_matches
+from .normalize import printable
+from .shell import invocations, program_name, shell_commands
+from .values import value
+
+TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from yaml import Node
+
+    from .catalog import Rule
+
+# Larger files are judged line by line: YAML is parsed whole, and a workflow this large is
+# not one a person wrote (GitHub's own examples are a few KiB).
+MAX_BYTES = 1 << 20
+
+# Keys whose value is a shell script, a command line or part of one.
+_SCRIPT_KEYS = frozenset({"run", "command", "commands", "cmd", "script", "args", "entrypoint",
+                          "pre-entrypoint", "post-entrypoint"})
+_IMAGE_KEYS = frozenset({"image", "container"})
+
+
+@value
+class Fact:
+    """Something a workflow runs: an action or workflow it `uses` (its reference without
+    the @ref, folded), an image (its name without tag or registry of Docker Hub), or a
+    command (program, then arguments)."""
+
+    kind: str
+    subject: tuple[str, ...]
+    line: int
+    evidence: str
+
+
+@value
+class _Spec:
+    """One rule's workflow lists, normalized for matching."""
+
+    uses: tuple[str, ...]
+    images: frozenset[str]
+    commands: tuple[tuple[str, tuple[str, ...]], ...]
+    npm: frozenset[str]
+    pypi: frozenset[str]
+    urls: tuple[str, ...]
+    triggers: frozenset[str]  # regexes: a script that has none of them runs nothing here
+
+
+# ------------------------------------------------------------------------------ entry point
+def content_matches(rules: dict[str, Rule], lines: Iterable[bytes],
+                    ) -> dict[str, tuple[int, str]]:
+    """first_content_matches for a blob, with the rules that judge workflows judging its
+    structure. The rules' line patterns still run and stay a floor: what they find is kept
+    (so a YAML parser that reads a file otherwise than GitHub cannot hide what they see)."""
+    judging = {rid: _spec_of(r) for rid, r in rules.items() if r.judges_workflows}
+    if not judging:
+        return first_content_matches(rules, lines)
+    screen = _screen(tuple(judging.values()))
+    head, rest = _read_upto(lines, MAX_BYTES)
+    facts = workflow_facts(b"\n".join(head), screen) if rest is None else None
+    if facts is None:
+        return _judged_by_lines(rules, judging, chain(head, rest or ()), screen)
+    matched = first_content_matches(_with_patterns(rules), head)
+    for rid, spec in judging.items():
+        hit = next((f for f in facts if fact_hits(f, spec)), None)
+        if hit is not None:
+            matched[rid] = (hit.line, hit.evidence)
+    return matched
+
+
+def _with_patterns(rules: dict[str, Rule]) -> dict[str, Rule]:
+    return {rid: r for rid, r in rules.items() if r.pattern is not None}
+
+
+def _read_upto(lines: Iterable[bytes], limit: int,
+               ) -> tuple[list[bytes], Iterator[bytes] | None]:
+    """The lines of a blob, or its first lines and the rest when it is larger than `limit`
+    (lines come split at '\\n' only, so joining them gives the blob back)."""
+    stream = iter(lines)
+    head: list[bytes] = []
+    size = 0
+    for line in stream:
+        head.append(line)
+        size += len(line) + 1
+        if size > limit + 1:
+            return head, stream
+    return head, None
+
+
+# ------------------------------------------------------------------------------ structure
+def workflow_facts(data: bytes, screen: Callable[[str], bool] | None = None,
+                   ) -> list[Fact] | None:
+    """What a workflow or action file runs, in the order of its lines; None when the data
+    is not YAML (the caller then judges it line by line). `screen` says which scripts are
+    worth splitting into commands (None: all)."""
+    roots = _compose(data)
+    if roots is None:
+        return None
+    facts: list[Fact] = []
+    for mapping in _mappings(roots):
+        facts.extend(_mapping_facts(mapping, screen))
+    facts.sort(key=lambda f: f.line)
+    return facts
+
+
+def _compose(data: bytes) -> list[Node] | None:
+    """The documents of `data` as YAML node graphs; None when it is not YAML. Nodes, not
+    Python values: an alias is the node it names (no copy, so no alias bomb), a merge key
+    is a node like any other, and tags are never constructed."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        # libyaml refuses nesting deeper than 1000; the pure-Python parser recurses instead.
+        return [root for root in yaml.compose_all(data, Loader=loader) if root is not None]
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return None
+
+
+def _mappings(roots: list[Node]) -> Iterator[Node]:
+    """Every mapping node reachable from `roots`, each once (aliases make a graph that may
+    have cycles)."""
+    from yaml import MappingNode, SequenceNode
+
+    stack = list(roots)
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            yield node
+            for key, item in node.value:
+                stack.append(key)
+                stack.append(item)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+
+
+def _mapping_facts(mapping: Node, screen: Callable[[str], bool] | None) -> Iterator[Fact]:
+    from yaml import ScalarNode, SequenceNode
+
+    scalars: dict[str, Node] = {}
+    for key_node, node in mapping.value:
+        if not isinstance(key_node, ScalarNode):
+            continue
+        key = key_node.value.casefold()
+        items = [n for n in node.value if isinstance(n, ScalarNode)] \
+            if isinstance(node, SequenceNode) else [node] if isinstance(node, ScalarNode) else []
+        for item in items:
+            scalars[key] = item
+            line = item.start_mark.line + 1
+            if key == "uses":
+                yield from _uses_facts(item.value, line)
+            elif key in _IMAGE_KEYS:
+                yield _image_fact(key, item.value, line)
+            elif key in _SCRIPT_KEYS:
+                yield from _script_facts(key, item, screen)
+    # A docker step's command is its entrypoint followed by its args.
+    if "entrypoint" in scalars and "args" in scalars:
+        entry, args = scalars["entrypoint"], scalars["args"]
+        joined = f"{entry.value} {args.value}"
+        yield from _command_facts("entrypoint", joined, entry.start_mark.line + 1, screen)
+
+
+def _script_facts(key: str, node: Node, screen: Callable[[str], bool] | None,
+                  ) -> Iterator[Fact]:
+    # A block scalar (`run: |`) starts on the line after its indicator.
+    first = node.start_mark.line + (2 if getattr(node, "style", None) in ("|", ">") else 1)
+    return _command_facts(key, node.value, first, screen)
+
+
+def _uses_facts(text: str, line: int) -> Iterator[Fact]:
+    ref = text.strip()
+    evidence = printable(f"uses: {ref}")
+    if ref.casefold().startswith("docker://"):
+        yield Fact("image", (image_name(ref),), line, evidence)
+        return
+    yield Fact("uses", (action_ref(ref),), line, evidence)
+
+
+def _image_fact(key: str, text: str, line: int) -> Fact:
+    return Fact("image", (image_name(text),), line, printable(f"{key}: {text.strip()}"))
+
+
+def _command_facts(key: str, script: str, first_line: int,
+                   screen: Callable[[str], bool] | None) -> Iterator[Fact]:
+    if screen is not None and not screen(script):
+        return
+    for offset, words in shell_commands(script):
+        evidence = printable(f"{key}: {' '.join(words)}")
+        for invocation in invocations(words, 0):
+            yield Fact("command", invocation, first_line + offset, evidence)
+
+
+# ------------------------------------------------------------------------------ references
+def action_ref(text: str) -> str:
+    """An action or reusable workflow reference as compared: folded (GitHub owner and
+    repository names ignore case), without its @ref."""
+    return text.strip().partition("@")[0].strip().rstrip("/").casefold()
+
+
+def image_name(text: str) -> str:
+    """An image reference as compared: folded, without docker://, tag or digest, and
+    without the default registry and library/ of Docker Hub."""
+    ref = text.strip().casefold().removeprefix("docker://").partition("@")[0]
+    folder, slash, name = ref.rpartition("/")
+    ref = folder + slash + name.partition(":")[0]
+    for registry in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
+        ref = ref.removeprefix(registry)
+    return ref.removeprefix("library/")
+
+
+# ------------------------------------------------------------------------------ matching
+_NPM_TOOLS = frozenset({"npm", "pnpm", "yarn", "bun", "npx", "pnpx", "bunx"})
+_PYPI_TOOLS = frozenset({"pip", "pip3", "pipx", "uv", "uvx", "conda", "mamba", "micromamba"})
+_RUNNERS = frozenset({"npx", "pnpx", "bunx", "uvx"})  # run a package without a verb
+# Verbs of package managers that install or run a package (npm's abbreviations included).
+_VERBS = frozenset({"install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta",
+                    "isntal", "isntall", "add", "exec", "x", "dlx", "run"})
+_DOWNLOADERS = frozenset({"curl", "wget", "irm", "iwr", "invoke-restmethod",
+                          "invoke-webrequest", "http", "https", "aria2c", "fetch"})
+_CONTAINER_TOOLS = frozenset({"docker", "podman", "nerdctl"})
+_CONTAINER_VERBS = frozenset({"run", "pull", "create"})
+
+
+def fact_hits(fact: Fact, spec: _Spec) -> bool:
+    """Whether a rule (its normalized lists) covers what `fact` runs."""
+    if fact.kind == "uses":
+        ref = fact.subject[0]
+        return any(ref == want or ref.startswith(want + "/") for want in spec.uses)
+    if fact.kind == "image":
+        return fact.subject[0] in spec.images
+    return _command_hits(fact.subject[0], fact.subject[1:], spec)
+
+
+def _command_hits(program: str, args: tuple[str, ...], spec: _Spec) -> bool:
+    for want, required in spec.commands:
+        if program == want and all(_has_argument(args, r) for r in required):
+            return True
+    verb = program in _RUNNERS or any(a in _VERBS for a in args)
+    if spec.npm and program in _NPM_TOOLS and verb and \
+            any(_npm_name(a) in spec.npm for a in args):
+        return True
+    if spec.pypi and program in _PYPI_TOOLS and verb and \
+            any(_pypi_name(a) in spec.pypi for a in args):
+        return True
+    if spec.urls and program in _DOWNLOADERS and any(_url_hits(a, spec.urls) for a in args):
+        return True
+    return bool(spec.images and program in _CONTAINER_TOOLS and
+                any(a in _CONTAINER_VERBS for a in args) and
+                any(image_name(a) in spec.images for a in args if not a.startswith("-")))
+
+
+def _has_argument(args: tuple[str, ...], want: str) -> bool:
+    """`want` among `args`: itself, `--long=value` for `--long`, or inside a cluster of
+    short options (`-sp` holds `-p`)."""
+    short = len(want) == 2 and want[0] == "-" and want[1] != "-"
+    for arg in args:
+        if arg == want or (want.startswith("--") and arg.startswith(want + "=")):
+            return True
+        if short and len(arg) > 2 and arg[0] == "-" and arg[1:].isalpha() and want[1] in arg:
+            return True
+    return False
+
+
+def _npm_name(arg: str) -> str:
+    """The package an npm argument names (`@scope/name@1.2`, `alias@npm:name`)."""
+    arg = arg.removeprefix("--package=").rpartition("@npm:")[2]
+    if arg.startswith("-"):
+        return ""
+    if arg.startswith("@"):
+        scope, _, rest = arg[1:].partition("/")
+        return f"@{scope}/{rest.partition('@')[0]}".casefold()
+    return arg.partition("@")[0].casefold()
+
+
+_PYPI_END = re.compile(r"[\[=<>!~;@\s]")
+_PYPI_SEPARATORS = re.compile(r"[-_.]+")
+
+
+def _pypi_name(arg: str) -> str:
+    """The project a pip argument names (`aider-chat[extra]==1.0`), normalized as PyPI
+    compares names."""
+    if arg.startswith("-"):
+        return ""
+    return _PYPI_SEPARATORS.sub("-", _PYPI_END.split(arg, maxsplit=1)[0]).casefold()
+
+
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://")
+
+
+def _url_hits(arg: str, urls: tuple[str, ...]) -> bool:
+    text = _SCHEME.sub("", arg.casefold(), count=1).removeprefix("www.")
+    return any(text.startswith(url) and text[len(url):len(url) + 1] in ("", "/", "?", "#")
+               for url in urls)
+
+
+def _spec_of(rule: Rule) -> _Spec:
+    return _spec(rule.workflow_uses, rule.workflow_run, rule.workflow_installs,
+                 rule.workflow_images)
+
+
+@lru_cache(maxsize=256)
+def _spec(uses: tuple[str, ...], run: tuple[str, ...], installs: tuple[str, ...],
+          images: tuple[str, ...]) -> _Spec:
+    commands = tuple((program_name(words[0]), tuple(words[1:]))
+                     for words in (entry.split() for entry in run))
+    kinds: dict[str, list[str]] = {"npm": [], "pypi": [], "url": []}
+    for entry in installs:
+        kind, _, name = entry.partition(":")
+        kinds[kind].append(name.strip())
+    npm = frozenset(n.casefold() for n in kinds["npm"])
+    pypi = frozenset(_pypi_name(n) for n in kinds["pypi"])
+    urls = tuple(_SCHEME.sub("", u.casefold(), count=1).removeprefix("www.").rstrip("/")
+                 for u in kinds["url"])
+    image_names = frozenset(image_name(i) for i in images)
+    triggers = {re.escape(p) for p, _ in commands} | {re.escape(n) for n in (*npm, *urls)}
+    triggers |= {re.escape(i) for i in image_names}
+    # PyPI names compare with their separators normalized: match any spelling of them.
+    triggers |= {"[-_.]+".join(re.escape(p) for p in n.split("-")) for n in pypi}
+    return _Spec(uses=tuple(action_ref(u) for u in uses), images=image_names,
+                 commands=commands, npm=npm, pypi=pypi, urls=urls,
+                 triggers=frozenset(triggers))
+
+
+_UNQUOTE = re.compile(r"[\"'\\]")
+
+
+@lru_cache(maxsize=64)
+def _screen(specs: tuple[_Spec, ...]) -> Callable[[str], bool]:
+    """Whether a script could run anything these rules list: some program, package, URL or
+    image of theirs is in it once quotes and backslashes are gone (a match needs one, as
+    `cl'au'de` is claude to a shell)."""
+    sources = sorted({t for spec in specs for t in spec.triggers}, key=len, reverse=True)
+    if not sources:
+        return lambda script: False
+    pattern = re.compile("|".join(sources), re.IGNORECASE)
+    return lambda script: pattern.search(_UNQUOTE.sub("", script)) is not None
+
+
+# ------------------------------------------------------------------------------ by lines
+_LOOSE_KEY = re.compile(r"""(?:^|[\s{,\[])["']?(uses|image|container)["']?\s*:[\s>|+-]*"""
+                        r"""["']?([^\s"'{},\[\]#]+)""", re.IGNORECASE)
+_BARE_REF = re.compile(r"""\s*["']?([\w.-]+/[\w./-]+@[^\s"']+)["']?\s*""")
+_LOOSE_PREFIX = re.compile(r"""\s*(?:-\s+)?(?:["']?[\w.-]+["']?\s*:\s*)?(?:[|>][-+0-9]*\s*)?""")
+
+
+def _judged_by_lines(rules: dict[str, Rule], judging: dict[str, _Spec],
+                     lines: Iterable[bytes], screen: Callable[[str], bool],
+                     ) -> dict[str, tuple[int, str]]:
+    """A workflow that is not YAML, or too large, judged line by line (a CR alone ends a
+    line too): the line patterns, then each line's `uses:`/`image:` values, a lone
+    owner/repo@ref (a folded value's second line), and the line as a shell command."""
+    patterns = _with_patterns(rules)
+    matched: dict[str, tuple[int, str]] = {}
+    number = 0
+    for raw in lines:
+        for piece in raw.removesuffix(b"\r").split(b"\r"):
+            number += 1
+            pending = {rid: r for rid, r in patterns.items() if rid not in matched}
+            for rid, (_, evidence) in first_content_matches(pending, [piece]).items():
+                matched[rid] = (number, evidence)
+            waiting = {rid: s for rid, s in judging.items() if rid not in matched}
+            if waiting:
+                facts = list(_loose_facts(piece.decode("utf-8", "replace"), number, screen))
+                for rid, spec in waiting.items():
+                    if any(fact_hits(f, spec) for f in facts):
+                        matched[rid] = (number, printable(piece.decode("utf-8", "replace")
+                                                          .strip()))
+            if len(matched) == len(rules):
+                return matched
+    return matched
+
+
+def _loose_facts(text: str, number: int, screen: Callable[[str], bool]) -> Iterator[Fact]:
+    for start in range(0, max(len(text), 1), MAX_MATCH_CHARS):
+        for match in _LOOSE_KEY.finditer(text, start, start + MAX_MATCH_CHARS):
+            key, found = match.group(1).casefold(), match.group(2)
+            if key == "uses":
+                yield from _uses_facts(found, number)
+            else:
+                yield _image_fact(key, found, number)
+    bare = _BARE_REF.fullmatch(text[:MAX_MATCH_CHARS])
+    if bare is not None:
+        yield from _uses_facts(bare.group(1), number)
+    prefix = _LOOSE_PREFIX.match(text)
+    yield from _command_facts("line", text[prefix.end() if prefix else 0:], number, screen)

@@ -1,0 +1,284 @@
+"""CI workflows and actions judged by their structure (workflows.py): every YAML spelling of
+an agent step is found, hostile files end quickly without an error, and the line patterns
+stay a floor."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ai_clearance.catalog import Rule, build_catalog, load_catalog, parse_toml
+from ai_clearance.detect import PathMatcher
+from ai_clearance.errors import ConfigError
+from ai_clearance.model import PathChange
+from ai_clearance.shell import shell_commands
+from ai_clearance.values import replace
+from ai_clearance.workflows import MAX_BYTES, content_matches, workflow_facts
+from conftest import Repo, run_cli
+
+CASES = parse_toml((Path(__file__).parent / "detect_cases.toml").read_text("utf-8"), "cases")
+WORKFLOW_CASES = [c for c in CASES["content"]
+                  if c["rule"] and load_catalog().by_id[c["rule"]].judges_workflows]
+
+
+def _rules(path: str) -> dict[str, Rule]:
+    """The content rules the shipped catalog applies to a file at `path`."""
+    _, candidates = PathMatcher(load_catalog()).match(PathChange(path, "0" * 40, "100644"))
+    return {c.rule.id: c.rule for c in candidates}
+
+
+def _found(path: str, data: bytes, rules: dict[str, Rule] | None = None) -> set[str]:
+    return set(content_matches(rules or _rules(path), data.split(b"\n")))
+
+
+# ------------------------------------------------------------------------ structure does it
+@pytest.mark.parametrize("case", WORKFLOW_CASES, ids=lambda c: c["path"])
+def test_structure_alone_finds_every_positive_case(case: dict[str, Any]) -> None:
+    """The table's positive cases, with the rules' line patterns taken away: the finding
+    comes from the structure (or, for a file that is not YAML, from the line-by-line
+    reading of the workflow lists), never only from the old regexes."""
+    rules = {rid: replace(r, pattern=None) for rid, r in _rules(case["path"]).items()}
+    assert case["rule"] in _found(case["path"], case["text"].encode(), rules)
+
+
+def test_the_line_patterns_stay_a_floor() -> None:
+    """A `uses:` line the old pattern matches is found even where the YAML hides it from
+    the structure (here inside a block scalar that writes a workflow out)."""
+    text = (b"jobs:\n  a:\n    steps:\n      - run: |\n          cat > w.yml <<EOF\n"
+            b"uses: anthropics/claude-code-action@v1\n          EOF\n")
+    assert "AIC301" in _found(".github/workflows/gen.yml", text)
+
+
+def test_findings_name_the_line_and_what_runs() -> None:
+    text = (b"name: ci\njobs:\n  a:\n    steps:\n      - run: |\n          make\n"
+            b"          npm i -g @openai/codex\n          codex exec 'fix the build'\n")
+    matched = content_matches(_rules(".github/workflows/ci.yml"), text.split(b"\n"))
+    assert matched["AIC302"] == (7, "run: npm i -g @openai/codex")
+
+
+# ------------------------------------------------------------------------ any re-serialization
+# Agent workflows in their parsed form: (rule, path, workflow).
+KNOWN = [
+    ("AIC301", ".github/workflows/claude.yml",
+     {"on": {"issue_comment": {"types": ["created"]}},
+      "jobs": {"claude": {"runs-on": "ubuntu-latest", "steps": [
+          {"uses": "actions/checkout@v4"},
+          {"name": "Run Claude", "uses": "anthropics/claude-code-action@v1",
+           "with": {"prompt": "Review this pull request: keep it short.\nThen stop."}}]}}}),
+    ("AIC302", ".github/workflows/codex.yaml",
+     {"jobs": {"review": {"runs-on": "ubuntu-latest", "steps": [
+         {"run": "npm install -g @openai/codex\ncodex exec --full-auto \"$PROMPT\""}]}}}),
+    ("AIC303", ".github/actions/triage/action.yml",
+     {"name": "triage", "runs": {"using": "composite", "steps": [
+         {"shell": "bash", "run": "npx @google/gemini-cli -p 'label this issue'"}]}}),
+]
+
+
+@st.composite
+def _serialized(draw: st.DrawFn) -> tuple[str, str, bytes]:
+    rule, path, workflow = draw(st.sampled_from(KNOWN))
+    if draw(st.booleans()):
+        text = json.dumps(workflow, indent=draw(st.sampled_from([None, 1, 4])))
+    else:
+        text = yaml.safe_dump(
+            workflow, default_flow_style=draw(st.sampled_from([True, False, None])),
+            canonical=draw(st.booleans()), indent=draw(st.integers(2, 9)),
+            width=draw(st.sampled_from([20, 80, 1000])), sort_keys=draw(st.booleans()),
+            explicit_start=draw(st.booleans()), allow_unicode=True)
+    text = text.replace("\n", draw(st.sampled_from(["\n", "\r", "\r\n"])))
+    return rule, path, text.encode()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_serialized())
+def test_any_yaml_equivalent_serialization_is_found(sample: tuple[str, str, bytes]) -> None:
+    """Flow style, block style, canonical form, JSON, any indentation and width, CR or
+    CRLF line breaks: the same workflow is the same finding."""
+    rule, path, data = sample
+    assert rule in _found(path, data), data.decode()
+
+
+# ------------------------------------------------------------------------ the shell reading
+@pytest.mark.parametrize(("script", "commands"), [
+    ("a && b || c; d | e & f", [["a"], ["b"], ["c"], ["d"], ["e"], ["f"]]),
+    ("X=1 claude -p \"a b\" 2>&1 | tee log", [["X=1", "claude", "-p", "a b"], ["tee", "log"]]),
+    ("cl'au'de -p x", [["claude", "-p", "x"]]),
+    ("c\\laude \\\n  -p x", [["claude", "-p", "x"]]),
+    ("# claude -p x\necho 'claude -p'", [["echo", "claude -p"]]),
+    ("echo a#b", [["echo", "a#b"]]),
+    ("R=$(codex exec hi)", [["codex", "exec", "hi"], ["R=$(codex exec hi)"]]),
+    ('echo "v: `codex exec x`"', [["codex", "exec", "x"], ["echo", "v: `codex exec x`"]]),
+    ("diff <(codex exec a) b > out", [["diff"], ["codex", "exec", "a"], ["b"]]),
+    ("echo 'unclosed", [["echo", "unclosed"]]),
+    ("echo ${{ inputs.prompt }} done", [["echo", "${{ inputs.prompt }}", "done"]]),
+    ("npm install -g `\r\n  @openai/codex", [["npm", "install", "-g", "@openai/codex"]]),
+])
+def test_shell_commands(script: str, commands: list[list[str]]) -> None:
+    assert [words for _, words in shell_commands(script)] == commands
+
+
+def test_shell_line_offsets() -> None:
+    script = "a\nb 'x\ny'\nc \\\n d\n$(e\nf)\n"
+    assert shell_commands(script) == [(0, ["a"]), (1, ["b", "x\ny"]), (3, ["c", "d"]),
+                                      (5, ["e"]), (6, ["f"]), (5, ["$(e\nf)"])]
+
+
+@pytest.mark.parametrize("script", [
+    "sudo -u ci env HOME=/tmp timeout 30m claude -p fix",
+    "nohup /usr/local/bin/claude --print fix &",
+    "if ! claude -p fix; then exit 1; fi",
+    "sh -c 'bash -c \"eval claude -p fix\"'",
+    "pwsh -Command \"claude.exe -p fix\"",
+    "cmd /c claude -p fix",
+    "xargs -n 1 claude -sp < prompts.txt",
+])
+def test_wrapped_and_nested_commands_are_found(script: str) -> None:
+    text = json.dumps({"jobs": {"a": {"steps": [{"run": script}]}}}).encode()
+    assert "AIC301" in _found(".github/workflows/w.yml", text)
+
+
+# ------------------------------------------------------------------------ hostile files
+def _hostile() -> dict[str, bytes]:
+    laughs = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    for i in range(1, 30):
+        prev = "a" if i == 1 else f"a{i - 1}"
+        laughs += f"a{i}: &a{i} [{', '.join([f'*{prev}'] * 9)}]\n"
+    merges = "m0: &m0 {uses: actions/checkout@v4}\n"
+    for i in range(1, 60):
+        merges += f"m{i}: &m{i}\n  <<: [*m{i - 1}, *m{i - 1}]\n  k{i}: 1\n"
+    return {
+        "alias bomb": laughs.encode(),
+        "merge bomb": merges.encode(),
+        "recursive alias": b"a: &a [*a, {b: *a}]\n",
+        "deep flow": b"[" * 50_000 + b"]" * 50_000,
+        "deep block": b"- " * 100_000 + b"x\n",
+        "invalid utf-8": b"jobs:\n  a:\n    steps:\n      - run: \xff\xfe\n",
+        "nul": b"jobs: {a: {steps: [{run: \"a\x00b\"}]}}",
+        "tabs": b"jobs:\n\tsteps: []\n",
+        "two documents, one broken": b"a: 1\n---\n[\n",
+        "unclosed substitutions": b"run: " + b'"$(' * 100_000 + b"\n",
+        "nested substitutions": b"run: " + b"$(" * 50_000 + b")" * 50_000 + b"\n",
+    }
+
+
+@pytest.mark.parametrize("name", list(_hostile()))
+def test_hostile_workflows_end_quickly_without_error(name: str) -> None:
+    data = _hostile()[name]
+    started = time.perf_counter()
+    assert _found(".github/workflows/x.yml", data) == set()
+    assert time.perf_counter() - started < 10
+
+
+def test_a_file_over_the_limit_is_judged_line_by_line() -> None:
+    filler = b"# " + b"x" * 78 + b"\n"
+    head = b"jobs:\n  a:\n    steps:\n      - run: |\n"
+    tail = b"          npm i -g @anthropic-ai/claude-code\n"
+    data = head + filler * (MAX_BYTES // len(filler) + 1) + tail
+    matched = content_matches(_rules(".github/workflows/big.yml"), data.split(b"\n"))
+    assert matched["AIC301"][0] == data.count(b"\n")
+    assert _found(".github/workflows/big.yml", head + filler * (MAX_BYTES // 80 + 1)) == set()
+
+
+def test_what_is_not_yaml_is_judged_line_by_line() -> None:
+    assert workflow_facts(b"jobs: [unclosed\n  - uses: x\n") is None
+    text = b"jobs:\r  a:\r    steps: [\r      {uses: >-\r        openai/codex-action@v1\r"
+    matched = content_matches(_rules(".github/workflows/b.yml"), text.split(b"\n"))
+    assert matched["AIC302"] == (5, "openai/codex-action@v1")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400) | st.text(alphabet="-:{}[]&*!|>'\"#\n\r\t $()`\\<ab@/",
+                                         max_size=200).map(str.encode))
+def test_any_bytes_are_judged_without_error(data: bytes) -> None:
+    content_matches(_rules(".github/workflows/x.yml"), data.split(b"\n"))
+
+
+def _seconds(script: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        shell_commands(script)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.parametrize("unit", ['"$(', "$(", "`", "'", "a\\", "$(a)", "${", "<(", "2>&"])
+def test_reading_a_script_takes_time_linear_in_its_size(unit: str) -> None:
+    """Four times the input may cost at most about four times the time (measured as a
+    ratio of two sizes, so a slow machine does not fail it)."""
+    small, large = _seconds(unit * 20_000), _seconds(unit * 80_000)
+    assert large / max(small, 1e-4) < 10
+
+
+# ------------------------------------------------------------------------ the catalog format
+def _catalog(rule: str) -> Any:
+    return build_catalog(parse_toml(
+        "version = 1\n[kinds]\ncontent = 'content'\ninstructions = 'paths'\n[remedies]\n"
+        "[assistants.x]\ntitle = 'X'\n" + rule, "test.toml"), "test.toml")
+
+
+@pytest.mark.parametrize(("rule", "message"), [
+    ("workflow_installs = ['@x/agent']", "start with npm:, pypi: or url:"),
+    ("workflow_installs = ['npm:']", "start with npm:, pypi: or url:"),
+    ("workflow_run = ['']", "empty or unprintable"),
+    ('workflow_uses = ["x/y\\n"]', "empty or unprintable"),
+    ("workflow_uses = 'x/y'", "must be a list of strings"),
+])
+def test_bad_workflow_lists_are_refused(rule: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        _catalog("[[rules]]\nid='AIC900'\nassistants=['x']\nkind='content'\nseverity='block'\n"
+                 f"description='d'\npaths=['**/.github/workflows/*.yml']\n{rule}\n")
+
+
+def test_workflow_lists_are_only_for_content_rules() -> None:
+    with pytest.raises(ConfigError, match="only for 'content' rules"):
+        _catalog("[[rules]]\nid='AIC900'\nassistants=['x']\nkind='instructions'\n"
+                 "severity='block'\ndescription='d'\npaths=['a']\nworkflow_uses=['x/y']\n")
+
+
+def test_a_repository_rule_can_name_its_own_agent() -> None:
+    """A policy's rule in the catalog's format: a new agent is data, not code."""
+    catalog = build_catalog(parse_toml(
+        "[[rules]]\nid='ORG301'\nassistants=['claude']\nkind='content'\nseverity='block'\n"
+        "description='our wrapper'\npaths=['**/.github/workflows/*.yml']\n"
+        "workflow_uses=['acme/agent-action']\nworkflow_run=['acme-agent run']\n"
+        "workflow_installs=['npm:@acme/agent']\n", "policy"), "policy", base=load_catalog())
+    rule = catalog.by_id["ORG301"]
+    for step in ("{uses: acme/agent-action/sub@v2}", "{run: 'acme-agent --fast run'}",
+                 "{run: 'pnpm dlx @acme/agent@1'}"):
+        text = f"jobs: {{a: {{steps: [{step}]}}}}".encode()
+        assert _found("", text, {"ORG301": rule}) == {"ORG301"}, step
+
+
+# ------------------------------------------------------------------------ real git
+def test_a_commit_that_adds_an_agent_workflow_fails_the_range(clean_repo: Repo) -> None:
+    base = clean_repo.head()
+    clean_repo.write(".github/workflows/ci.yml",
+                     "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                     "      - uses: actions/checkout@v4\n      - run: make test\n")
+    clean_repo.commit("Add CI", ".github/workflows/ci.yml")
+    quiet = run_cli("check", "--range", f"{base}..HEAD", "--no-trust", cwd=clean_repo.path)
+    assert quiet.returncode == 0, quiet.stdout + quiet.stderr
+    clean_repo.write(".github/workflows/review.yml",
+                     "on: pull_request\r\njobs:\r\n  review: {runs-on: ubuntu-latest, steps: [\r\n"
+                     "    {uses: actions/checkout@v4},\r\n"
+                     "    {\"uses\" : anthropics/claude-code-action@v1}]}\r\n")
+    clean_repo.write(".github/actions/fix/action.yaml",
+                     "runs:\n  using: composite\n  steps:\n    - shell: bash\n"
+                     "      run: npm install -g @openai/codex && codex exec fix\n")
+    clean_repo.commit("Add review", ".github/workflows/review.yml",
+                      ".github/actions/fix/action.yaml")
+    result = run_cli("check", "--range", f"{base}..HEAD", "--no-trust", "--format", "json",
+                     cwd=clean_repo.path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    findings = {(f["rule"], f["path"], f["line"])
+                for f in json.loads(result.stdout)["findings"]}
+    assert findings == {("AIC301", ".github/workflows/review.yml", 5),
+                        ("AIC302", ".github/actions/fix/action.yaml", 5)}

@@ -78,6 +78,12 @@ KNOWN = [
     ("AIC303", ".github/actions/triage/action.yml",
      {"name": "triage", "runs": {"using": "composite", "steps": [
          {"shell": "bash", "run": "npx @google/gemini-cli -p 'label this issue'"}]}}),
+    ("AIC315", ".github/workflows/resolve.yml",
+     {"jobs": {"call": {"uses": "All-Hands-AI/OpenHands/.github/workflows/"
+                                "openhands-resolver.yml@main", "secrets": "inherit"}}}),
+    ("AIC314", ".github/workflows/pr-agent.yml",
+     {"jobs": {"a": {"container": {"image": "codiumai/pr-agent:latest"},
+                     "steps": [{"uses": "docker://pragent/pr-agent:0.34-github_action"}]}}}),
 ]
 
 

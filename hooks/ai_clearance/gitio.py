@@ -546,6 +546,27 @@ class StagedPrefetch(OnThread):
         return self._raw, self._branch
 
 
+class TreeDiffRead(OnThread):
+    """`tree_diff` read on a thread while this one reads the commit stream: git compares
+    the trees on the core that the stream's parsing leaves idle."""
+
+    def __init__(self, repo: Repo, bases: Sequence[str], head: str,
+                 prefilter: RegionFilter | None) -> None:
+        self.bases = list(bases)
+        self._args = (repo, head, prefilter)
+        self._changes: list[PathChange] = []
+        super().__init__()
+
+    def _work(self) -> None:
+        repo, head, prefilter = self._args
+        self._changes = list(tree_diff(repo, self.bases, head, prefilter))
+
+    def result(self) -> list[PathChange]:
+        """The changes; the error git gave, if it failed."""
+        self._join()
+        return self._changes
+
+
 def _started_result(repo: Repo, diff: SpawnedGit, branch: SpawnedGit) -> tuple[bytes, str | None]:
     code, raw, _ = diff.result()
     if code != 0:

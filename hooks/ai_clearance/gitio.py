@@ -201,6 +201,32 @@ def merge_base(repo: Repo, a: str, b: str) -> str | None:
     return text or None
 
 
+_EMPTY_TREE = {"sha1": "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+               "sha256": "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321"}
+
+
+def empty_tree(repo: Repo) -> str:
+    """The id of the empty tree (git knows it in every repository, written or not)."""
+    return _EMPTY_TREE.get(repo.object_format) or _EMPTY_TREE["sha1"]
+
+
+def range_bases(repo: Repo, head: str, bottoms: Sequence[str]) -> list[str]:
+    """Where the tree a range brings starts: every best common ancestor of `head` and the
+    commits the range excludes (`git merge-base --all`: a branch that merged two of them has
+    one in each), or the empty tree when it excludes none or shares no history with them."""
+    if not bottoms:
+        return [empty_tree(repo)]
+    out = run_git(["merge-base", "--all", head, *bottoms], cwd=repo.cwd, ok_codes=(0, 1))
+    return out.decode("ascii", "replace").split() or [empty_tree(repo)]
+
+
+def remote_tips(repo: Repo, remote: str) -> list[str]:
+    """The commits the refs of `remote` point at (what `--remotes=REMOTE` selects), each once
+    (REMOTE/HEAD names one of the others)."""
+    out = run_git(["rev-parse", f"--remotes={remote}"], cwd=repo.cwd)
+    return list(dict.fromkeys(out.decode("ascii", "replace").split()))
+
+
 def shallow_commits(repo: Repo) -> frozenset[str]:
     """Commits whose parents this (shallow) clone does not have."""
     if not repo.shallow:
@@ -525,6 +551,27 @@ class StagedPrefetch(OnThread):
         return self._raw, self._branch
 
 
+class TreeDiffRead(OnThread):
+    """`tree_diff` read on a thread while this one reads the commit stream: git compares
+    the trees on the core that the stream's parsing leaves idle."""
+
+    def __init__(self, repo: Repo, bases: Sequence[str], head: str,
+                 prefilter: RegionFilter | None) -> None:
+        self.bases = list(bases)
+        self._args = (repo, head, prefilter)
+        self._changes: list[PathChange] = []
+        super().__init__()
+
+    def _work(self) -> None:
+        repo, head, prefilter = self._args
+        self._changes = list(tree_diff(repo, self.bases, head, prefilter))
+
+    def result(self) -> list[PathChange]:
+        """The changes; the error git gave, if it failed."""
+        self._join()
+        return self._changes
+
+
 def _started_result(repo: Repo, diff: SpawnedGit, branch: SpawnedGit) -> tuple[bytes, str | None]:
     code, raw, _ = diff.result()
     if code != 0:
@@ -547,6 +594,58 @@ def tree_entries(repo: Repo, rev: str, prefilter: RegionFilter | None, counter: 
         _git_output(repo, [*LS_TREE, rev], "ls-tree")
     for run in _runs(output, b"\0", 1):
         yield from _tree_region(run, prefilter, counter)
+
+
+# Against several bases, a combined diff: a path counts only if it differs from every one
+# (diff-tree compares two trees; -c on it takes a commit's own parents). Porcelain, so the
+# configuration that could change what it lists is overridden.
+_COMBINED_DIFF = ("diff", "-c", "-z", "--raw", "--no-renames", "--no-abbrev", "--no-relative",
+                  "--ignore-submodules=none", "--no-ext-diff", "--no-textconv")
+
+
+def tree_diff(repo: Repo, bases: Sequence[str], head: str, prefilter: RegionFilter | None,
+              ) -> Iterator[PathChange]:
+    """The paths the tree of `head` adds or changes against each of `bases` (commits, or one
+    tree), streamed from one git diff-tree (or, for several bases, one combined git diff).
+    With `prefilter`, only entries it finds something in are parsed."""
+    args = ["diff-tree", "-r", "-z", "--raw", "--no-renames", "--no-abbrev", *bases, head] \
+        if len(bases) == 1 else [*_COMBINED_DIFF, head, *bases]
+    left = b""
+    for run in _runs(_git_output(repo, [*args, "--"], args[0]), b"\0", 1):
+        region, left = _whole_entries(left + run)
+        yield from _diff_region(region, prefilter)
+    if left:
+        raise GitError("git diff-tree output was cut short")
+
+
+def _whole_entries(region: bytes) -> tuple[bytes, bytes]:
+    """`region` (raw `-z` diff output ending in a NUL) cut after its last whole entry, and
+    the rest: an entry is two NUL-ended tokens, its meta and its path, and a run of output
+    may end between them."""
+    if region.count(b"\0") % 2 == 0:
+        return region, b""
+    cut = region.rfind(b"\0", 0, len(region) - 1) + 1
+    return region[:cut], region[cut:]
+
+
+def _diff_region(region: bytes, prefilter: RegionFilter | None) -> tuple[PathChange, ...]:
+    """The changes of whole raw diff entries; with `prefilter`, of those it points into."""
+    if prefilter is None:
+        return _parse_raw(region)
+    changes: list[PathChange] = []
+    tokens, counted, last = 0, 0, -1
+    for start in prefilter.entry_starts(region):
+        if start >= len(region):
+            break
+        # Even tokens are metas, odd ones paths (a path may look like a meta: count them).
+        tokens += region.count(b"\0", counted, start)
+        counted = start
+        meta = start if tokens % 2 == 0 else region.rfind(b"\0", 0, start - 1) + 1
+        if meta != last:  # an entry hit twice (its mode and its path) is parsed once
+            last = meta
+            end = region.find(b"\0", region.find(b"\0", meta) + 1) + 1
+            changes.extend(_parse_raw(region[meta:end]))
+    return tuple(changes)
 
 
 def _tree_region(region: bytes, prefilter: RegionFilter | None,

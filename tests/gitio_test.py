@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -128,6 +129,59 @@ def test_tree_listing_is_read_in_runs_of_whole_entries(
     matcher = PathMatcher(load_catalog())
     hits = [path for path, _ in gitio.tree_entries(repo, "main", matcher.region_filter(), [0])]
     assert names[300] in hits and "docs/été.md" not in hits
+
+
+def _tree_of(repo_path: Path, entries: list[tuple[str, str, bytes]]) -> str:
+    """A tree of (mode, path, content) entries, written without a commit or a work tree."""
+    index = {"GIT_INDEX_FILE": str(repo_path / ".git" / "tree-index")}
+    git(repo_path, "read-tree", "--empty", env=index)
+    lines = []
+    for mode, path, content in entries:
+        blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo_path,
+                              input=content, capture_output=True, check=True).stdout
+        lines.append(f"{mode} {blob.decode().strip()}\t{path}\0".encode())
+    subprocess.run(["git", "update-index", "-z", "--index-info"], cwd=repo_path,
+                   input=b"".join(lines), env={**os.environ, **index}, check=True)
+    return git(repo_path, "write-tree", env=index).stdout.strip()
+
+
+def test_tree_diff_is_read_in_whole_entries_whatever_the_paths_look_like(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Raw diff entries are two tokens (meta, path), and runs of output may end between
+    them; paths that look like metas, or hold a trace after one, must not shift the pairs."""
+    repo_path = tmp_path / "repo"
+    git(tmp_path, "init", "-q", "-b", "main", str(repo_path))
+    fake_meta = ":100644 120000 " + "0" * 40 + " " + "1" * 40 + " A"
+    tricky = [("100644", f"{fake_meta}/CLAUDE.md", b"x"), ("100644", fake_meta[:-1] + "M", b"y"),
+              ("100644", f"src/{fake_meta}", b"z"), ("120000", "docs/notes.md", b"../CLAUDE.md"),
+              ("100755", "deep/a/b/.cursor/rules/x.mdc", b"r"),
+              ("100644", ":odd\nname/AGENTS.md", b"n")]
+    files = [("100644", f"src/m{n % 7}/file{n}.py", str(n).encode()) for n in range(200)]
+    base = _tree_of(repo_path, [*files[:100], ("100644", "gone/CLAUDE.md", b"old")])
+    head = _tree_of(repo_path, files[50:] + tricky)
+    monkeypatch.setattr(gitio, "_BATCH", 200)
+    monkeypatch.setattr(gitio, "_CHUNK", 200)
+    repo = gitio.discover(str(repo_path))
+    every = list(gitio.tree_diff(repo, base, head, None))
+    assert {c.path for c in every} == {p for _, p, _ in files[100:] + tricky}
+    assert {c.path: c.mode for c in every if c.path in {p for _, p, _ in tricky}} == {
+        p: m for m, p, _ in tricky}
+    matcher = PathMatcher(load_catalog())
+    filtered = list(gitio.tree_diff(repo, base, head, matcher.region_filter()))
+    assert set(filtered) <= set(every)
+    needed = {c for c in every if any(matcher.match(c)) or c.mode == "120000"}
+    assert {c.path for c in needed} >= {f"{fake_meta}/CLAUDE.md", "docs/notes.md",
+                                        "deep/a/b/.cursor/rules/x.mdc", ":odd\nname/AGENTS.md"}
+    assert needed <= set(filtered)
+    assert len(filtered) < 20
+    assert list(gitio.tree_diff(repo, head, head, None)) == []
+
+
+def test_a_run_that_ends_inside_an_entry_keeps_its_meta_for_the_next() -> None:
+    meta = b":000000 100644 " + b"0" * 40 + b" " + b"a" * 40 + b" A\0"
+    assert gitio._whole_entries(meta + b"x\0" + meta) == (meta + b"x\0", meta)
+    assert gitio._whole_entries(meta + b"x\0") == (meta + b"x\0", b"")
+    assert gitio._whole_entries(b"") == (b"", b"")
 
 
 def test_commit_stream_survives_records_longer_than_the_buffer(

@@ -194,11 +194,35 @@ def resolve_ref_exactly(repo: Repo, name: str) -> str | None:
     return resolve_commit(repo, next(iter(found.values())))
 
 
-def merge_base(repo: Repo, a: str, b: str) -> str | None:
-    """The best common ancestor of two commits, or None when they share no history."""
-    out = run_git(["merge-base", a, b], cwd=repo.cwd, ok_codes=(0, 1))
+def merge_base(repo: Repo, a: str, b: str, *more: str) -> str | None:
+    """The best common ancestor of two commits (with `more`: of `a` and a merge of all the
+    others), or None when they share no history."""
+    out = run_git(["merge-base", a, b, *more], cwd=repo.cwd, ok_codes=(0, 1))
     text = out.decode("ascii", "replace").strip()
     return text or None
+
+
+_EMPTY_TREE = {"sha1": "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+               "sha256": "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321"}
+
+
+def empty_tree(repo: Repo) -> str:
+    """The id of the empty tree (git knows it in every repository, written or not)."""
+    return _EMPTY_TREE.get(repo.object_format) or _EMPTY_TREE["sha1"]
+
+
+def range_base(repo: Repo, head: str, bottoms: Sequence[str]) -> str:
+    """Where the tree a range brings starts: the merge base of `head` with the commits the
+    range excludes, or the empty tree when it excludes none or shares no history with them."""
+    found = merge_base(repo, head, *bottoms) if bottoms else None
+    return found or empty_tree(repo)
+
+
+def remote_tips(repo: Repo, remote: str) -> list[str]:
+    """The commits the refs of `remote` point at (what `--remotes=REMOTE` selects), each once
+    (REMOTE/HEAD names one of the others)."""
+    out = run_git(["rev-parse", f"--remotes={remote}"], cwd=repo.cwd)
+    return list(dict.fromkeys(out.decode("ascii", "replace").split()))
 
 
 def shallow_commits(repo: Repo) -> frozenset[str]:
@@ -542,6 +566,50 @@ def tree_entries(repo: Repo, rev: str, prefilter: RegionFilter | None, counter: 
         _git_output(repo, [*LS_TREE, rev], "ls-tree")
     for run in _runs(output, b"\0", 1):
         yield from _tree_region(run, prefilter, counter)
+
+
+def tree_diff(repo: Repo, base: str, head: str, prefilter: RegionFilter | None,
+              ) -> Iterator[PathChange]:
+    """The paths the tree of `head` adds or changes against `base` (a commit or a tree),
+    streamed from one git diff-tree. With `prefilter`, only entries it finds something in
+    are parsed."""
+    args = ["diff-tree", "-r", "-z", "--raw", "--no-renames", "--no-abbrev", base, head, "--"]
+    left = b""
+    for run in _runs(_git_output(repo, args, "diff-tree"), b"\0", 1):
+        region, left = _whole_entries(left + run)
+        yield from _diff_region(region, prefilter)
+    if left:
+        raise GitError("git diff-tree output was cut short")
+
+
+def _whole_entries(region: bytes) -> tuple[bytes, bytes]:
+    """`region` (raw `-z` diff output ending in a NUL) cut after its last whole entry, and
+    the rest: an entry is two NUL-ended tokens, its meta and its path, and a run of output
+    may end between them."""
+    if region.count(b"\0") % 2 == 0:
+        return region, b""
+    cut = region.rfind(b"\0", 0, len(region) - 1) + 1
+    return region[:cut], region[cut:]
+
+
+def _diff_region(region: bytes, prefilter: RegionFilter | None) -> tuple[PathChange, ...]:
+    """The changes of whole raw diff entries; with `prefilter`, of those it points into."""
+    if prefilter is None:
+        return _parse_raw(region)
+    changes: list[PathChange] = []
+    tokens, counted, last = 0, 0, -1
+    for start in prefilter.entry_starts(region):
+        if start >= len(region):
+            break
+        # Even tokens are metas, odd ones paths (a path may look like a meta: count them).
+        tokens += region.count(b"\0", counted, start)
+        counted = start
+        meta = start if tokens % 2 == 0 else region.rfind(b"\0", 0, start - 1) + 1
+        if meta != last:  # an entry hit twice (its mode and its path) is parsed once
+            last = meta
+            end = region.find(b"\0", region.find(b"\0", meta) + 1) + 1
+            changes.extend(_parse_raw(region[meta:end]))
+    return tuple(changes)
 
 
 def _tree_region(region: bytes, prefilter: RegionFilter | None,

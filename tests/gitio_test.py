@@ -162,19 +162,40 @@ def test_tree_diff_is_read_in_whole_entries_whatever_the_paths_look_like(
     monkeypatch.setattr(gitio, "_BATCH", 200)
     monkeypatch.setattr(gitio, "_CHUNK", 200)
     repo = gitio.discover(str(repo_path))
-    every = list(gitio.tree_diff(repo, base, head, None))
+    every = list(gitio.tree_diff(repo, [base], head, None))
     assert {c.path for c in every} == {p for _, p, _ in files[100:] + tricky}
     assert {c.path: c.mode for c in every if c.path in {p for _, p, _ in tricky}} == {
         p: m for m, p, _ in tricky}
     matcher = PathMatcher(load_catalog())
-    filtered = list(gitio.tree_diff(repo, base, head, matcher.region_filter()))
+    filtered = list(gitio.tree_diff(repo, [base], head, matcher.region_filter()))
     assert set(filtered) <= set(every)
     needed = {c for c in every if any(matcher.match(c)) or c.mode == "120000"}
     assert {c.path for c in needed} >= {f"{fake_meta}/CLAUDE.md", "docs/notes.md",
                                         "deep/a/b/.cursor/rules/x.mdc", ":odd\nname/AGENTS.md"}
     assert needed <= set(filtered)
     assert len(filtered) < 20
-    assert list(gitio.tree_diff(repo, head, head, None)) == []
+    assert list(gitio.tree_diff(repo, [head], head, None)) == []
+
+
+def test_tree_diff_against_several_bases_lists_what_differs_from_all(tmp_path: Path) -> None:
+    repo_path = tmp_path / "repo"
+    git(tmp_path, "init", "-q", "-b", "main", str(repo_path))
+
+    def commit(*entries: tuple[str, str, bytes]) -> str:
+        tree = _tree_of(repo_path, list(entries))
+        return git(repo_path, "commit-tree", tree, "-m", "x").stdout.strip()
+
+    old, new = ("100644", "a.txt", b"1"), ("100644", "a.txt", b"2")
+    claude, agents = ("100644", "CLAUDE.md", b"c"), ("100644", "AGENTS.md", b"a")
+    gemini, link = ("100644", "d/GEMINI.md", b"g"), ("120000", "d/link", b"../CLAUDE.md")
+    one, two = commit(old, claude), commit(old, agents)
+    head = commit(new, claude, agents, gemini, link)
+    repo = gitio.discover(str(repo_path))
+    # CLAUDE.md is the first base's, AGENTS.md the second's: neither is brought.
+    brought = {c.path: c.mode for c in gitio.tree_diff(repo, [one, two], head, None)}
+    assert brought == {"a.txt": "100644", "d/GEMINI.md": "100644", "d/link": "120000"}
+    assert gitio.range_bases(repo, head, []) == [gitio.empty_tree(repo)]
+    assert gitio.range_bases(repo, head, [one]) == [gitio.empty_tree(repo)]  # unrelated
 
 
 def test_a_run_that_ends_inside_an_entry_keeps_its_meta_for_the_next() -> None:

@@ -219,6 +219,32 @@ def test_main_cannot_take_in_a_branch_already_on_the_server(hooked: Server, how:
     assert "AIC101" in hooked.rejected("main").stderr
 
 
+@pytest.mark.parametrize("how", ["ours", "commit-tree"])
+def test_a_merge_cannot_bring_back_a_trace_main_removed(hooked: Server, how: str) -> None:
+    # Main once had CLAUDE.md (before the hook, or under a revoked approval), then lost it. A
+    # merge with that old commit as a parent restores it: its own combined diff shows
+    # nothing, as the file equals one parent's, so only the tree the push brings has it.
+    clone = hooked.clone
+    old = clone.commit("memory", "CLAUDE.md")
+    clone.git("rm", "-q", "CLAUDE.md")
+    clone.commit("forget it")
+    hooked.push_unchecked("main")
+    tip = clone.head()
+    if how == "ours":
+        clone.git("checkout", "-q", "--detach", old)
+        clone.git("merge", "-q", "-s", "ours", "--no-edit", tip)
+    else:
+        clone.git("read-tree", tip)
+        blob = clone.git("rev-parse", f"{old}:CLAUDE.md").stdout.strip()
+        clone.git("update-index", "--add", "--cacheinfo", f"100644,{blob},CLAUDE.md")
+        tree = clone.git("write-tree").stdout.strip()
+        merge = clone.git("commit-tree", tree, "-p", tip, "-p", old, "-m", "Merge").stdout
+        clone.git("reset", "-q", "--hard", merge.strip())
+    assert clone.git("log", "-1", "--cc", "--raw", "--format=").stdout.strip() == ""
+    rejected = hooked.rejected("HEAD:main").stderr
+    assert "AIC101" in rejected and "not in any one commit's own diff" in rejected
+
+
 def test_main_takes_in_a_clean_branch_already_on_the_server(hooked: Server) -> None:
     clone = hooked.clone
     clone.git("checkout", "-q", "-b", "clean")

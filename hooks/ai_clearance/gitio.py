@@ -194,10 +194,9 @@ def resolve_ref_exactly(repo: Repo, name: str) -> str | None:
     return resolve_commit(repo, next(iter(found.values())))
 
 
-def merge_base(repo: Repo, a: str, b: str, *more: str) -> str | None:
-    """The best common ancestor of two commits (with `more`: of `a` and a merge of all the
-    others), or None when they share no history."""
-    out = run_git(["merge-base", a, b, *more], cwd=repo.cwd, ok_codes=(0, 1))
+def merge_base(repo: Repo, a: str, b: str) -> str | None:
+    """The best common ancestor of two commits, or None when they share no history."""
+    out = run_git(["merge-base", a, b], cwd=repo.cwd, ok_codes=(0, 1))
     text = out.decode("ascii", "replace").strip()
     return text or None
 
@@ -211,11 +210,14 @@ def empty_tree(repo: Repo) -> str:
     return _EMPTY_TREE.get(repo.object_format) or _EMPTY_TREE["sha1"]
 
 
-def range_base(repo: Repo, head: str, bottoms: Sequence[str]) -> str:
-    """Where the tree a range brings starts: the merge base of `head` with the commits the
-    range excludes, or the empty tree when it excludes none or shares no history with them."""
-    found = merge_base(repo, head, *bottoms) if bottoms else None
-    return found or empty_tree(repo)
+def range_bases(repo: Repo, head: str, bottoms: Sequence[str]) -> list[str]:
+    """Where the tree a range brings starts: every best common ancestor of `head` and the
+    commits the range excludes (`git merge-base --all`: a branch that merged two of them has
+    one in each), or the empty tree when it excludes none or shares no history with them."""
+    if not bottoms:
+        return [empty_tree(repo)]
+    out = run_git(["merge-base", "--all", head, *bottoms], cwd=repo.cwd, ok_codes=(0, 1))
+    return out.decode("ascii", "replace").split() or [empty_tree(repo)]
 
 
 def remote_tips(repo: Repo, remote: str) -> list[str]:
@@ -544,6 +546,27 @@ class StagedPrefetch(OnThread):
         return self._raw, self._branch
 
 
+class TreeDiffRead(OnThread):
+    """`tree_diff` read on a thread while this one reads the commit stream: git compares
+    the trees on the core that the stream's parsing leaves idle."""
+
+    def __init__(self, repo: Repo, bases: Sequence[str], head: str,
+                 prefilter: RegionFilter | None) -> None:
+        self.bases = list(bases)
+        self._args = (repo, head, prefilter)
+        self._changes: list[PathChange] = []
+        super().__init__()
+
+    def _work(self) -> None:
+        repo, head, prefilter = self._args
+        self._changes = list(tree_diff(repo, self.bases, head, prefilter))
+
+    def result(self) -> list[PathChange]:
+        """The changes; the error git gave, if it failed."""
+        self._join()
+        return self._changes
+
+
 def _started_result(repo: Repo, diff: SpawnedGit, branch: SpawnedGit) -> tuple[bytes, str | None]:
     code, raw, _ = diff.result()
     if code != 0:
@@ -568,14 +591,22 @@ def tree_entries(repo: Repo, rev: str, prefilter: RegionFilter | None, counter: 
         yield from _tree_region(run, prefilter, counter)
 
 
-def tree_diff(repo: Repo, base: str, head: str, prefilter: RegionFilter | None,
+# Against several bases, a combined diff: a path counts only if it differs from every one
+# (diff-tree compares two trees; -c on it takes a commit's own parents). Porcelain, so the
+# configuration that could change what it lists is overridden.
+_COMBINED_DIFF = ("diff", "-c", "-z", "--raw", "--no-renames", "--no-abbrev", "--no-relative",
+                  "--ignore-submodules=none", "--no-ext-diff", "--no-textconv")
+
+
+def tree_diff(repo: Repo, bases: Sequence[str], head: str, prefilter: RegionFilter | None,
               ) -> Iterator[PathChange]:
-    """The paths the tree of `head` adds or changes against `base` (a commit or a tree),
-    streamed from one git diff-tree. With `prefilter`, only entries it finds something in
-    are parsed."""
-    args = ["diff-tree", "-r", "-z", "--raw", "--no-renames", "--no-abbrev", base, head, "--"]
+    """The paths the tree of `head` adds or changes against each of `bases` (commits, or one
+    tree), streamed from one git diff-tree (or, for several bases, one combined git diff).
+    With `prefilter`, only entries it finds something in are parsed."""
+    args = ["diff-tree", "-r", "-z", "--raw", "--no-renames", "--no-abbrev", *bases, head] \
+        if len(bases) == 1 else [*_COMBINED_DIFF, head, *bases]
     left = b""
-    for run in _runs(_git_output(repo, args, "diff-tree"), b"\0", 1):
+    for run in _runs(_git_output(repo, [*args, "--"], args[0]), b"\0", 1):
         region, left = _whole_entries(left + run)
         yield from _diff_region(region, prefilter)
     if left:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from . import gitio
 from .catalog import Catalog
@@ -171,28 +171,124 @@ def findings_for_commit(catalog: Catalog, matcher: PathMatcher, commit: Commit,
                     committed_at=commit.committed_at) for f in findings]
 
 
+@value(frozen=False)
+class _Span:
+    """A range by its head and the commits it excludes. What it brings to its target is the
+    diff of the head's tree against where they meet, whatever each commit shows (a merge
+    shows only what differs from all its parents)."""
+
+    head: str
+    bottoms: tuple[str, ...] = ()  # none: from the empty tree
+    head_commit: Commit | None = None
+    reached: bool = False  # the one bottom is a parent of a commit in the range
+
+    def see(self, commit: Commit) -> None:
+        """Note what a commit of the range tells about the span."""
+        if commit.sha == self.head:
+            self.head_commit = commit
+        if len(self.bottoms) == 1 and self.bottoms[0] in commit.parents:
+            self.reached = True
+
+    def likely_bases(self, repo: gitio.Repo) -> list[str] | None:
+        """The bases as far as they are known before the stream: the one bottom is taken
+        for an ancestor of the head (`bases` tells after it); None for several bottoms."""
+        if len(self.bottoms) > 1:
+            return None
+        return list(self.bottoms) or [gitio.empty_tree(repo)]
+
+    def bases(self, repo: gitio.Repo) -> list[str]:
+        """Where the range's head and bottoms meet. A bottom that is the parent of a commit
+        of the range is an ancestor of the head, so it is where they meet: no merge-base."""
+        if len(self.bottoms) == 1 and (self.reached or self.bottoms[0] == self.head):
+            return [self.bottoms[0]]
+        return gitio.range_bases(repo, self.head, self.bottoms)
+
+
 def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage: Coverage,
                   ignored: frozenset[str], tokens: list[tuple[str, str]],
-                  no_walk: bool = False) -> list[Finding]:
+                  no_walk: bool = False, span: _Span | None = None) -> list[Finding]:
     matcher = PathMatcher(catalog)
     pending = _Pending()
-    shallow = gitio.shallow_commits(repo)
     findings: list[Finding] = []
+    early = _start_tree_diff(repo, span, matcher)
+    for commit in _whole_stream(repo, revs, no_walk, matcher):
+        if span is not None:
+            span.see(commit)
+        findings.extend(findings_for_commit(catalog, matcher, commit, pending, coverage, ignored))
+        if "ai-clearance-token" in commit.message.casefold():
+            tokens.extend((t, f"commit {commit.sha[:12]}")
+                          for t in tokens_in_message(commit.message))
+    if span is None:
+        return findings + _content_findings(repo, pending, coverage, matcher)
+    bases = span.bases(repo)
+    changes = _brought_changes(repo, span, bases, early, matcher)
+    # No commit yet: found in the range's tree, attributed once all commits are seen.
+    findings.extend(_path_findings(matcher, changes, pending, None, None, coverage))
+    findings.extend(_content_findings(repo, pending, coverage, matcher))
+    return _with_brought(repo, findings, span, bases)
+
+
+def _start_tree_diff(repo: gitio.Repo, span: _Span | None,
+                     matcher: PathMatcher) -> gitio.TreeDiffRead | None:
+    """The diff of the range's tree, started beside the commit stream when its bases are
+    known before it (all but several bottoms): git compares the trees while the stream is
+    read, rather than after it."""
+    if span is None:
+        return None
+    likely = span.likely_bases(repo)
+    if likely is None or likely == [span.head]:
+        return None
+    return gitio.TreeDiffRead(repo, likely, span.head, matcher.region_filter())
+
+
+def _brought_changes(repo: gitio.Repo, span: _Span, bases: list[str],
+                     early: gitio.TreeDiffRead | None,
+                     matcher: PathMatcher) -> Iterable[PathChange]:
+    """What the range's head tree adds or changes against its bases: as read beside the
+    stream if that read took the right bases (it is waited for anyway), else read now."""
+    if early is not None:
+        changes = early.result()
+        if early.bases == bases:
+            return changes
+    if bases == [span.head]:
+        return ()
+    return gitio.tree_diff(repo, bases, span.head, matcher.region_filter())
+
+
+def _whole_stream(repo: gitio.Repo, revs: list[str], no_walk: bool,
+                  matcher: PathMatcher) -> Iterator[Commit]:
+    """The commits `revs` select; GitError after the last if any reached the edge of a
+    shallow clone (its parents are missing, so the range is cut)."""
+    shallow = gitio.shallow_commits(repo)
     cut: str | None = None
     for commit in gitio.stream_commits(repo, revs, no_walk=no_walk,
                                        prefilter=matcher.region_filter()):
         if commit.sha in shallow and not no_walk:
             cut = commit.sha
-        findings.extend(findings_for_commit(catalog, matcher, commit, pending, coverage, ignored))
-        if "ai-clearance-token" in commit.message.casefold():
-            tokens.extend((t, f"commit {commit.sha[:12]}")
-                          for t in tokens_in_message(commit.message))
+        yield commit
     if cut is not None:
         raise GitError(f"the range reaches the edge of this shallow clone at {cut[:12]}; "
                        "fetch the missing history (git fetch --unshallow, or fetch-depth: 0 "
                        "in actions/checkout)")
-    findings.extend(_content_findings(repo, pending, coverage, matcher))
-    return findings
+
+
+def _with_brought(repo: gitio.Repo, findings: list[Finding], span: _Span,
+                  bases: list[str]) -> list[Finding]:
+    """The commits' own findings, and those of the range's tree that none of them reported
+    for the same rule and path (what its merges brought), attributed to the head commit."""
+    own = [f for f in findings if f.commit is not None]
+    seen = {(f.rule, f.path) for f in own}
+    brought = [f for f in findings if f.commit is None and (f.rule, f.path) not in seen]
+    if not brought:
+        return own
+    head = span.head_commit
+    author = head.author if head is not None else gitio.commit_author(repo, span.head)
+    where = f"the tree of {span.head[:12]}" if bases == [gitio.empty_tree(repo)] else \
+        f"the tree {','.join(b[:12] for b in bases)}..{span.head[:12]} brings"
+    return own + [replace(f, commit=span.head, author=author,
+                          committed_at=head.committed_at if head is not None else None,
+                          evidence=f"{f.evidence} (in {where}, not in any one commit's own "
+                                   "diff)") for f in brought]
 
 
 def _require(repo: gitio.Repo, rev: str) -> str:
@@ -215,19 +311,20 @@ def scan_range(repo: gitio.Repo, catalog: Catalog, spec: str, ignored: frozenset
         if base is None:
             raise GitError(f"'{left}' and '{right}' share no history"
                            + (" in this shallow clone" if repo.shallow else ""))
-        revs = [b, f"^{base}"]
+        revs, span = [b, f"^{base}"], _Span(b, (base,))
         coverage.range = f"{base}..{b}"
     elif ".." in spec:
         left, right = spec.split("..", 1)
         a, b = _require(repo, left or "HEAD"), _require(repo, right or "HEAD")
-        revs = [b, f"^{a}"]
+        revs, span = [b, f"^{a}"], _Span(b, (a,))
         coverage.range = f"{a}..{b}"
     else:
         b = _require(repo, spec)
-        revs, no_walk = [b], True
+        revs, no_walk, span = [b], True, None
         coverage.range = b
     tokens: list[tuple[str, str]] = []
-    findings = _scan_commits(repo, catalog, revs, coverage, ignored, tokens, no_walk=no_walk)
+    findings = _scan_commits(repo, catalog, revs, coverage, ignored, tokens, no_walk=no_walk,
+                             span=span)
     if coverage.commits_scanned == 0 and not allow_empty:
         raise GitError(f"the range '{spec}' has no commits; nothing was checked "
                        "(pass --allow-empty if that is expected)")
@@ -238,12 +335,31 @@ def scan_revs(repo: gitio.Repo, catalog: Catalog, revs: list[str], label: str,
               ignored: frozenset[str], allow_empty: bool = False) -> Scan:
     """Commits selected by git revision arguments (the server-side hooks' `new --not --all`)."""
     coverage = Coverage(source="range", range=label, shallow=repo.shallow)
+    tip = gitio.resolve_commit(repo, revs[0]) if revs else None
+    bottoms = _bottoms(revs)
+    span = _Span(tip, tuple(bottoms)) if tip is not None and bottoms is not None else None
     tokens: list[tuple[str, str]] = []
-    findings = _scan_commits(repo, catalog, revs, coverage, ignored, tokens)
+    findings = _scan_commits(repo, catalog, revs, coverage, ignored, tokens, span=span)
     if coverage.commits_scanned == 0 and not allow_empty:
         raise GitError(f"'{label}' selects no commits; nothing was checked")
-    tip = gitio.resolve_commit(repo, revs[0]) if revs else None
     return Scan(findings, coverage, head=tip, tokens=tokens)
+
+
+def _bottoms(revs: list[str]) -> list[str] | None:
+    """What a `HEAD ^A --not B C` revision list excludes; None when it is not of that form
+    (several heads, an option), so that no one base and head describe it."""
+    if not revs or revs[0].startswith(("-", "^")):
+        return None
+    bottoms: list[str] = []
+    negated = False
+    for rev in revs[1:]:
+        if rev == "--not":
+            negated = not negated
+        elif rev.startswith("-") or rev.startswith("^") == negated:
+            return None
+        else:
+            bottoms.append(rev.removeprefix("^"))
+    return bottoms
 
 
 def scan_pushed(repo: gitio.Repo, catalog: Catalog, local_ref: str, remote: str,
@@ -252,9 +368,10 @@ def scan_pushed(repo: gitio.Repo, catalog: Catalog, local_ref: str, remote: str,
     coverage = Coverage(source="range", shallow=repo.shallow)
     tip = _require(repo, local_ref)
     coverage.range = f"{tip} --not --remotes={remote}"
+    span = _Span(tip, tuple(gitio.remote_tips(repo, remote)))
     tokens: list[tuple[str, str]] = []
     findings = _scan_commits(repo, catalog, [tip, "--not", f"--remotes={remote}"], coverage,
-                             ignored, tokens)
+                             ignored, tokens, span=span)
     if coverage.commits_scanned == 0:
         raise GitError(f"nothing of '{local_ref}' is new to '{remote}', yet pre-commit asked "
                        "for a check; refusing to pass blind")
@@ -265,6 +382,7 @@ def scan_history(repo: gitio.Repo, catalog: Catalog, all_refs: bool,
                  ignored: frozenset[str]) -> Scan:
     """Every commit reachable from HEAD, or from every ref with `all_refs`."""
     coverage = Coverage(source="history", shallow=repo.shallow)
+    span: _Span | None = None  # --all: many heads, each with its own tree
     if all_refs:
         revs = ["--exclude=refs/stash", "--all"]
         coverage.range = "--all"
@@ -273,7 +391,7 @@ def scan_history(repo: gitio.Repo, catalog: Catalog, all_refs: bool,
         head = gitio.resolve_commit(repo, "HEAD")
         if head is None:
             raise GitError("HEAD has no commits yet; there is no history to check")
-        revs = [head]
+        revs, span = [head], _Span(head)
         coverage.range = head
         branch = gitio.current_branch(repo)
         if branch:
@@ -282,7 +400,7 @@ def scan_history(repo: gitio.Repo, catalog: Catalog, all_refs: bool,
         raise GitError("this clone is shallow, so its history is incomplete; fetch it all "
                        "(git fetch --unshallow, or fetch-depth: 0 in actions/checkout)")
     tokens: list[tuple[str, str]] = []
-    findings = _scan_commits(repo, catalog, revs, coverage, ignored, tokens)
+    findings = _scan_commits(repo, catalog, revs, coverage, ignored, tokens, span=span)
     if coverage.commits_scanned == 0:
         raise GitError("no commits found; there is no history to check")
     for branch in coverage.branches:

@@ -188,7 +188,6 @@ class Proposal:
     attack: str
     tip: str
     explicit_token: str | None = None  # given for the run instead of in a commit
-    merge: str | None = None  # C: the smuggling merge commit
 
 
 def _commit_as_mallory(world: World, message: str, *paths: str) -> str:
@@ -274,8 +273,7 @@ def propose(world: World, attack: str) -> Proposal:
     BUILD[attack](world)
     tip = world.clone.head()
     return Proposal(attack, tip,
-                    explicit_token=world.replayed if attack.endswith("-explicit") else None,
-                    merge=tip if attack.startswith("C-") else None)
+                    explicit_token=world.replayed if attack.endswith("-explicit") else None)
 
 
 # ------------------------------------------------------------------------ what a point says
@@ -293,29 +291,45 @@ class Attempt:
     landed: bool | None = None  # a push: the target ref now points at the proposal
 
 
-def unapproved(log: str) -> list[tuple[str, str]]:
-    """(rule, where) of every finding in the text reports' "Unapproved traces" sections."""
-    found: list[tuple[str, str]] = []
-    inside, rule = False, ""
+@dataclass(frozen=True)
+class Failing:
+    """One unapproved finding as a report states it."""
+
+    rule: str
+    where: str  # its path (or message line), then ": " and the evidence when that says more
+    who: str  # the commit's author (the text report: the commit line that names it)
+
+    def at(self, rule: str, path: str) -> bool:
+        return self.rule == rule and (self.where == path or self.where.startswith(f"{path}: "))
+
+
+def unapproved(log: str) -> list[Failing]:
+    """The findings of every "Unapproved traces" section of the text reports in `log`."""
+    found: list[Failing] = []
+    inside, who, rule = False, "", ""
     for raw in log.splitlines():
         line = re.sub(r"^remote: ?", "", raw).rstrip()
         if line == "Unapproved traces:":
             inside = True
         elif not line.strip():
             inside = False
-        elif inside and re.match(r"    AIC\d{3} ", line):
+        elif not inside:
+            continue
+        elif re.match(r"  commit ", line):
+            who = line.strip()
+        elif re.match(r"    AIC\d{3} ", line):
             rule = line.split()[0]
-        elif inside and line.startswith("      ") and not line.strip().startswith("fix:"):
-            found.append((rule, line.strip()))
+        elif line.startswith("      ") and not line.strip().startswith("fix:"):
+            found.append(Failing(rule, line.strip(), who))
     return found
 
 
-def _failing(attempt: Attempt) -> list[tuple[str, str]]:
-    """(rule, path or evidence) of the unapproved findings, from the report or the text."""
-    if attempt.report is not None:
-        return [(f["rule"], f["path"] or f["evidence"]) for f in attempt.report["findings"]
-                if f["status"] == "fail"]
-    return unapproved(attempt.log)
+def _failing(attempt: Attempt) -> list[Failing]:
+    """The unapproved findings, from the JSON report where there is one, else the text."""
+    if attempt.report is None:
+        return unapproved(attempt.log)
+    return [Failing(f["rule"], f"{f['path']}: {f['evidence']}", f["author"] or "")
+            for f in attempt.report["findings"] if f["status"] == "fail"]
 
 
 def _notes(attempt: Attempt) -> str:
@@ -509,12 +523,11 @@ def _cases(names: tuple[str, ...]) -> list[Any]:
 
 
 def attempt_at(point: str, attack: str, template: Template, tmp_path: Path,
-               tools: Tools) -> tuple[World, Proposal, list[Attempt]]:
+               tools: Tools) -> list[Attempt]:
     world = make_world(template, tmp_path)
-    proposal = propose(world, attack)
-    attempts = POINTS[point](world, proposal, tools)
+    attempts = POINTS[point](world, propose(world, attack), tools)
     assert attempts
-    return world, proposal, attempts
+    return attempts
 
 
 # ------------------------------------------------------------------------ controls
@@ -523,7 +536,7 @@ def test_control_passes(point: str, control: str, template: Template, tmp_path: 
                         tools: Tools) -> None:
     """The same points let a clean change, and a genuinely cleared one, through: the attacks
     below fail because of what they are, not because the point fails everything."""
-    _, _, attempts = attempt_at(point, control, template, tmp_path, tools)
+    attempts = attempt_at(point, control, template, tmp_path, tools)
     for attempt in attempts:
         context = f"{attempt.where}:\n{attempt.log}"
         assert attempt.code == 0, context
@@ -545,7 +558,7 @@ def test_control_passes(point: str, control: str, template: Template, tmp_path: 
 @pytest.mark.parametrize(("point", "attack"), _cases(ATTACKS))
 def test_attack_fails(point: str, attack: str, template: Template, tmp_path: Path,
                       tools: Tools) -> None:
-    world, proposal, attempts = attempt_at(point, attack, template, tmp_path, tools)
+    attempts = attempt_at(point, attack, template, tmp_path, tools)
     for attempt in attempts:
         context = f"{attempt.where}:\n{attempt.log}"
         assert attempt.code != 0, context
@@ -567,15 +580,15 @@ def test_attack_fails(point: str, attack: str, template: Template, tmp_path: Pat
             continue
         if attempt.outputs:
             assert attempt.code == 1 and attempt.outputs["verdict"] == "fail", context
-        assert ("AIC101", "CLAUDE.md") in _failing(attempt), context
+        assert any(f.at("AIC101", "CLAUDE.md") and f"<{MALLORY[1]}>" in f.who
+                   for f in _failing(attempt)), context
         if attack == "A-self-approval":
             _assert_self_approval_was_pending(attempt, context)
         elif attack == "B-token-replay":
             assert re.search(r"token tok-\S+ \(commit [0-9a-f]+\) clears nothing: "
                              r"other-repository", _notes(attempt)), context
-    if attack == "C-merge-smuggling":
-        assert proposal.merge is not None
-        _assert_merge_is_blamed(world, proposal.merge, attempts)
+        elif attack == "C-merge-smuggling":
+            _assert_merge_is_blamed(attempt, context)
 
 
 def _assert_self_approval_was_pending(attempt: Attempt, context: str) -> None:
@@ -593,15 +606,11 @@ def _assert_self_approval_was_pending(attempt: Attempt, context: str) -> None:
     assert "policy and 1 maintainer keys" in attempt.log, context
 
 
-def _assert_merge_is_blamed(world: World, merge: str, attempts: list[Attempt]) -> None:
-    """CLAUDE.md is reported for the merge that brought it back, not cleared by the approval
-    of the person who added it long ago."""
-    for attempt in attempts:
-        context = f"{attempt.where}:\n{attempt.log}"
-        if attempt.report is not None:
-            found = [f for f in attempt.report["findings"]
-                     if f["rule"] == "AIC101" and f["path"] == "CLAUDE.md"]
-            assert found and all(f["status"] == "fail" for f in found), context
-            assert all(HUMAN[1] not in (f["author"] or "") for f in found), context
-        else:
-            assert not re.search(rf"commit {world.old[:12]}\b", attempt.log), context
+def _assert_merge_is_blamed(attempt: Attempt, context: str) -> None:
+    """CLAUDE.md is reported as what the range brings, against Mallory, not cleared by the
+    approval of the person who added it long ago."""
+    found = [f for f in _failing(attempt) if f.at("AIC101", "CLAUDE.md")]
+    assert found, context
+    for finding in found:
+        assert "(in the tree " in finding.where, context
+        assert f"<{MALLORY[1]}>" in finding.who and HUMAN[1] not in finding.who, context

@@ -10,6 +10,7 @@ from .errors import ConfigError
 from .globs import GlobError, compile_globs
 from .model import SEVERITIES
 from .normalize import normalize_text
+from .patterns import Pattern
 from .values import field, value
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
@@ -35,7 +36,7 @@ class Policy:
     restricted: frozenset[str]
     allowed: frozenset[str]
     severity: dict[str, str] = field(default_factory=dict)
-    exclude_paths: re.Pattern[str] | None = None
+    exclude_paths: Pattern | None = None
     ignored_identities: frozenset[str] = frozenset()
     origin: str = "defaults"
     allow_open_ended_approvals: bool = False

@@ -405,6 +405,8 @@ def parse_toml(text: str, where: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _fail(where, f"invalid TOML: {exc}") from None
+    except RecursionError:  # the parser recurses once per nested array or inline table
+        raise _fail(where, "invalid TOML: arrays or inline tables nested too deeply") from None
 
 
 _CACHE: list[Catalog] = []

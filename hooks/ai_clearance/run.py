@@ -19,6 +19,7 @@ from .errors import (
     UsageError,
 )
 from .listing import started_staged_reads, started_tree_listing
+from .localfiles import read_regular
 from .model import Decision, Finding
 from .policy import POLICY_FILE, PYPROJECT, Policy, load_policy, policy_from_texts
 from .report import report_data, write_json, write_text
@@ -78,9 +79,8 @@ def _read_message(path: str) -> str:
     try:
         if path == "-":
             raw = sys.stdin.buffer.read(MAX_MESSAGE_BYTES + 1)
-        else:
-            with open(path, "rb") as handle:
-                raw = handle.read(MAX_MESSAGE_BYTES + 1)
+        else:  # a regular file: a FIFO or device would block or never end
+            raw = read_regular(path, MAX_MESSAGE_BYTES + 1, follow=True)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read message: {exc.strerror}") from None
     if len(raw) > MAX_MESSAGE_BYTES:

@@ -181,12 +181,16 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
     cut: str | None = None
     for commit in gitio.stream_commits(repo, revs, no_walk=no_walk,
                                        prefilter=matcher.region_filter()):
-        if commit.sha in shallow and not no_walk:
+        if commit.sha in shallow:  # its parents are not here: its diff cannot be told
             cut = commit.sha
         findings.extend(findings_for_commit(catalog, matcher, commit, pending, coverage, ignored))
         if "ai-clearance-token" in commit.message.casefold():
             tokens.extend((t, f"commit {commit.sha[:12]}")
                           for t in tokens_in_message(commit.message))
+    if cut is not None and no_walk:
+        raise GitError(f"commit {cut[:12]} is the edge of this shallow clone: its parents "
+                       "are not here, so what it changed cannot be told; fetch one more "
+                       "commit (git fetch --deepen=1, or fetch-depth: 2 in actions/checkout)")
     if cut is not None:
         raise GitError(f"the range reaches the edge of this shallow clone at {cut[:12]}; "
                        "fetch the missing history (git fetch --unshallow, or fetch-depth: 0 "

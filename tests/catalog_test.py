@@ -75,7 +75,7 @@ def _minimal(rule: str) -> dict[str, object]:
     ("[[rules]]\nid = 'AIC100'\nassistants=['x']\nkind='content'\nseverity='block'\n"
      "description='d'\npaths=['a']\npattern='(unclosed'\n", "does not compile"),
     ("[[rules]]\nid = 'AIC100'\nassistants=['x']\nkind='content'\nseverity='block'\n"
-     "description='d'\npaths=['a']\npattern='(a+)+$'\n", "catastrophic"),
+     "description='d'\npaths=['a']\npattern='(a+)\\1'\n", "back-references"),
     ("[[rules]]\nid = 'AIC100'\nassistants=['x']\nkind='instructions'\nseverity='block'\n"
      "description='d'\npaths=['a']\ncolour='red'\n", "unknown key"),
     ("[[rules]]\nid = 'AIC100'\nassistants=['x']\nkind='instructions'\nseverity='block'\n"

@@ -88,7 +88,7 @@ def test_clearer_seam() -> None:
     ('[[rules]]\nid = "AIC101"\nassistants=["claude"]\nkind="instructions"\n'
      'severity="block"\ndescription="d"\npaths=["x"]\n', "already used"),
     ('[[rules]]\nid = "ORG001"\nassistants=["claude"]\nkind="marker"\n'
-     'severity="block"\ndescription="d"\npattern="(x+)*y"\n', "catastrophic"),
+     'severity="block"\ndescription="d"\npattern="(?<!x)y"\n', "look-around"),
 ])
 def test_broken_policy_is_a_clear_error(text: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message) as info:

@@ -9,8 +9,9 @@ import sys
 from collections.abc import Callable
 
 from .errors import ConfigError
-from .globs import GlobError, compile_globs, glob_to_regex
+from .globs import GlobError, check_glob, compile_globs
 from .model import SEVERITIES
+from .patterns import Pattern, PatternError
 from .values import field, replace, value
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
@@ -34,8 +35,8 @@ _INSTALL_KINDS = ("npm:", "pypi:", "url:")
 _ASSISTANT_KEYS = frozenset({
     "title", "emails", "logins", "named", "name_suffixes", "disclosure", "source", "confirmed",
 })
-# Longest text a rule's regex is run on; longer input is matched in pieces of this size, so
-# a pathological pattern costs bounded time per piece.
+# Longest message line or trailer value a rule's regex is run on (RE2 runs in linear time
+# whatever the length: this bounds what a report quotes and what a message costs).
 MAX_MATCH_CHARS = 8192
 
 
@@ -44,12 +45,12 @@ class Lazy:
 
     __slots__ = ("_compiled", "_factory", "source")
 
-    def __init__(self, source: str, factory: Callable[[], re.Pattern[str]]) -> None:
+    def __init__(self, source: str, factory: Callable[[], Pattern]) -> None:
         self.source = source
         self._factory = factory
-        self._compiled: re.Pattern[str] | None = None
+        self._compiled: Pattern | None = None
 
-    def get(self) -> re.Pattern[str]:
+    def get(self) -> Pattern:
         if self._compiled is None:
             self._compiled = self._factory()
         return self._compiled
@@ -58,10 +59,10 @@ class Lazy:
     def pattern(self) -> str:
         return self.source
 
-    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.get().match(text, pos, endpos)
+    def match(self, text: str) -> bool:
+        return self.get().match(text)
 
-    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> bool:
         return self.get().search(text, pos, endpos)
 
 
@@ -180,22 +181,18 @@ def _flag(value: Any, where: str, key: str) -> bool:
     return value
 
 
-def compile_pattern(source: str, where: str, flags: int = 0) -> re.Pattern[str]:
-    """Compile a rule's regex, refusing ones that cannot compile or can backtrack for ever."""
+def compile_pattern(source: str, where: str, ignore_case: bool = False) -> Pattern:
+    """Compile a rule's regex with RE2 (linear time), refusing one RE2 does not accept."""
     try:
-        pattern = re.compile(source, flags)
-    except re.error as exc:
-        raise _fail(where, f"pattern does not compile: {exc}") from None
-    if _NESTED_QUANTIFIER.search(source):
-        raise _fail(where, "pattern has a quantified group that is itself quantified "
-                           "(catastrophic backtracking); rewrite it without nesting")
-    return pattern
+        return Pattern(source, ignore_case=ignore_case)
+    except PatternError as exc:
+        raise _fail(where, f"pattern does not compile with RE2: {exc}") from None
 
 
-def lazy_pattern(source: str, where: str, eager: bool, flags: int = 0) -> Lazy:
+def lazy_pattern(source: str, where: str, eager: bool, ignore_case: bool = False) -> Lazy:
     """A rule's regex; `eager` compiles (and checks) it now, as for a repository's own
     rules, whose errors must surface at load time. The shipped catalog is checked by tests."""
-    lazy = Lazy(source, lambda: compile_pattern(source, where, flags))
+    lazy = Lazy(source, lambda: compile_pattern(source, where, ignore_case))
     if eager:
         lazy.get()
     return lazy
@@ -206,7 +203,7 @@ def lazy_globs(globs: tuple[str, ...], fold: bool, where: str, eager: bool) -> L
     if not globs:
         return None
 
-    def build() -> re.Pattern[str]:
+    def build() -> Pattern:
         try:
             pattern = compile_globs(list(globs), fold=fold)
         except GlobError as exc:
@@ -218,11 +215,6 @@ def lazy_globs(globs: tuple[str, ...], fold: bool, where: str, eager: bool) -> L
     if eager:
         lazy.get()
     return lazy
-
-
-# A group ending in + or * (possibly lazy) that is itself followed by a quantifier, or a
-# back-reference: the shapes that make Python's backtracking engine take exponential time.
-_NESTED_QUANTIFIER = re.compile(r"[+*}]\??\)[+*{]|\\[1-9]")
 
 
 def _assistant(aid: str, data: Any, where: str, eager: bool) -> Assistant:
@@ -288,7 +280,7 @@ def parse_rule(
     not_globs = _str_list(data.get("not_paths", []), where, "not_paths")
     for glob in (*globs, *not_globs) if eager else ():
         try:
-            glob_to_regex(glob)
+            check_glob(glob)
         except GlobError as exc:
             raise _fail(where, str(exc)) from None
     paths = lazy_globs(globs, not case_sensitive, where, eager)
@@ -297,8 +289,8 @@ def parse_rule(
     pattern_source = data.get("pattern")
     pattern = None
     if pattern_source is not None:
-        flags = re.IGNORECASE if target == "content" else 0
-        pattern = lazy_pattern(_text(pattern_source, where, "pattern"), where, eager, flags)
+        pattern = lazy_pattern(_text(pattern_source, where, "pattern"), where, eager,
+                               ignore_case=target == "content")
     keys = frozenset(k.casefold() for k in _str_list(data.get("keys", []), where, "keys"))
     scope = _text(data.get("scope", "any"), where, "scope")
     if scope not in ("any", "subject", "body", "pr"):
@@ -453,6 +445,8 @@ def parse_toml(text: str, where: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _fail(where, f"invalid TOML: {exc}") from None
+    except RecursionError:  # the parser recurses once per nested array or inline table
+        raise _fail(where, "invalid TOML: arrays or inline tables nested too deeply") from None
 
 
 _CACHE: list[Catalog] = []

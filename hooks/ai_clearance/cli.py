@@ -65,6 +65,9 @@ def check(staged: bool, message_file: str | None, range_spec: str | None,
           no_trust: bool, tokens: tuple[str, ...], pull_request: int | None, pr_text: str | None,
           directory: str) -> None:
     """Check one source for traces of AI assistants."""
+    _refuse_empty({"--message": message_file, "--range": range_spec, "--tree": tree_rev,
+                   "--config": config, "--branch": branch, "--trust-ref": trust_ref,
+                   "--pr-text": pr_text})
     chosen = [name for name, given in (
         ("staged", staged), ("message", message_file is not None),
         ("range", range_spec is not None), ("tree", tree_rev is not None),
@@ -82,6 +85,14 @@ def check(staged: bool, message_file: str | None, range_spec: str | None,
                       allow_empty=allow_empty, cwd=directory, trust_ref=trust_ref,
                       no_trust=no_trust, tokens=tokens, pull_request=pull_request, pr_text=pr_text)
     sys.exit(run(request))
+
+
+def _refuse_empty(values: dict[str, str | None]) -> None:
+    """An option given an empty value (`--range=`) names nothing: a usage error, never a
+    default or a pass."""
+    for option, given in values.items():
+        if given is not None and not given.strip():
+            raise click.UsageError(f"{option} was given an empty value")
 
 
 @cli.command()
@@ -144,8 +155,12 @@ def explain(rule_id: str) -> None:
 
 
 def _read_public_key(path: str) -> str:
-    with open(path, encoding="utf-8") as handle:
-        return handle.read().strip()
+    from .localfiles import read_regular
+
+    try:
+        return read_regular(path, 1 << 16, follow=True).decode("utf-8", "replace").strip()
+    except OSError as exc:
+        raise UsageError(f"--author-key {path}: cannot read: {exc.strerror}") from None
 
 
 def _root(directory: str) -> str:
@@ -185,10 +200,16 @@ def approve(authors: tuple[str, ...], logins: tuple[str, ...], assistants: tuple
             signer: str | None, directory: str) -> None:
     """Sign an approval and record it under .ai-clearance/approvals/."""
     from . import maintainer
+    from .globs import GlobError, check_glob
     from .records import parse_user_time, utc_now
 
     if not authors and not logins:
         raise click.UsageError("give --author or --github")
+    for glob in paths:  # refused before anything is signed: a check could not use it
+        try:
+            check_glob(glob)
+        except GlobError as exc:
+            raise click.UsageError(f"--path: {exc}") from None
     if (expires is None) == (not no_expiry):
         raise click.UsageError("give --expires, or --no-expiry for an open-ended approval")
     root = _root(directory)

@@ -9,6 +9,7 @@ from .catalog import MAX_MATCH_CHARS, Catalog, Rule
 from .messages import message_lines, split_identity, trailers
 from .model import Finding, Identity, PathChange
 from .normalize import ascii_skeleton, normalize_path, normalize_text, printable
+from .patterns import Pattern, PatternError, any_of
 from .values import value
 
 _NOREPLY = re.compile(r"(?:\d+\+)?([^@]+)@users\.noreply\.github\.com\Z")
@@ -319,18 +320,16 @@ def first_content_matches(
     rules: dict[str, Rule], lines: Iterable[bytes],
 ) -> dict[str, tuple[int, str]]:
     """For each content rule, the first line of a blob it matches: rule id -> (line, text).
-    Long lines are matched in pieces, so no line costs more than a bounded search."""
+    A line costs time linear in its length (the patterns run on RE2)."""
     pending = dict(rules)
     matched: dict[str, tuple[int, str]] = {}
     for number, raw in enumerate(lines, start=1):
         text = raw.decode("utf-8", "replace")
         for rid, rule in list(pending.items()):
             assert rule.pattern is not None
-            for start in range(0, max(len(text), 1), MAX_MATCH_CHARS):
-                if rule.pattern.search(text, start, start + MAX_MATCH_CHARS):
-                    matched[rid] = (number, printable(text.strip()))
-                    del pending[rid]
-                    break
+            if rule.pattern.search(text):
+                matched[rid] = (number, printable(text.strip()))
+                del pending[rid]
         if not pending:
             break
     return matched
@@ -374,12 +373,12 @@ class _CatalogIndex:
         rules = catalog.rules_for("message")
         self.trailer_rules = [r for r in rules if r.kind == "trailer"]
         self.marker_rules = [r for r in rules if r.kind != "trailer" and r.scope != "pr"]
-        self.any_marker: re.Pattern[str] | None = None
+        self.any_marker: Pattern | None = None
         sources = [r.pattern.source for r in self.marker_rules if r.pattern is not None]
         if sources:
             try:
-                self.any_marker = re.compile("|".join(f"(?:{src})" for src in sources))
-            except re.error:  # e.g. a repository rule with a global inline flag
+                self.any_marker = any_of(sources)
+            except PatternError:  # too large to combine: each rule runs on its own
                 self.any_marker = None
         self.screen = _message_screen(self.trailer_rules, sources)
         self.identities: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -400,7 +399,7 @@ class _MessageScreen:
     for a message with a finding (the marker rules run on every line, stripped, and on
     folded trailer lines, which are one line joined with the next)."""
 
-    def __init__(self, trailer_keys: re.Pattern[str], markers: re.Pattern[str] | None,
+    def __init__(self, trailer_keys: re.Pattern[str], markers: Pattern | None,
                  line_ends: bool) -> None:
         self._keys = trailer_keys
         self._markers = markers
@@ -413,7 +412,7 @@ class _MessageScreen:
             return False
         if not self._line_ends and not _INDENTED.search(normalized):
             # No line to strip or fold: the message is its own view.
-            return self._markers.search(normalized) is not None
+            return self._markers.search(normalized)
         for text in (normalized, _CONTINUATION.sub(" ", normalized)):
             view = "\n".join(line.strip() for line in text.split("\n"))
             if self._markers.search(view):
@@ -429,11 +428,11 @@ def _message_screen(trailer_rules: list[Rule], markers: list[str]) -> _MessageSc
     # spaces and underscores; the key starts its line and ends at the colon.
     keys = sorted({k for r in trailer_rules for k in r.keys})
     spelled = "|".join("(?:-|[ _]+)".join(re.escape(p) for p in k.split("-")) for k in keys)
+    # The keys are escaped literals: Python's engine runs this in linear time.
+    key_screen = re.compile(rf"^[^\S\n]*(?:{spelled or '(?!)'})[ _]*:", re.MULTILINE)
     try:
-        key_screen = re.compile(rf"^[^\S\n]*(?:{spelled or '(?!)'})[ _]*:", re.MULTILINE)
-        marker_screen = re.compile("|".join(f"(?:{src})" for src in markers),
-                                   re.MULTILINE) if markers else None
-    except re.error:
+        marker_screen = any_of(markers, multiline=True) if markers else None
+    except PatternError:
         return None
     return _MessageScreen(key_screen, marker_screen, any("$" in src for src in markers))
 

@@ -9,7 +9,7 @@ import os
 import sys
 import time
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 
 from .errors import GitError, UsageError
 from .listing import (
@@ -714,18 +714,50 @@ class _BlobReader:
         self._stream.read(1)  # the newline cat-file writes after each object
 
 
-def read_blobs(repo: Repo, shas: Sequence[str]) -> Iterator[tuple[str, Iterator[bytes]]]:
-    """Each blob's lines through one `git cat-file --batch`; a blob the repository does not
-    have is a GitError (fail closed: the unreadable file may be the trace)."""
-    if not shas:
-        return
+def read_blobs(repo: Repo, shas: Sequence[str], unreadable: list[str] | None = None,
+               ) -> Iterator[tuple[str, Iterator[bytes]]]:
+    """Each blob's lines through `git cat-file --batch`. A blob the repository does not have
+    is a GitError (fail closed: the unreadable file may be the trace) or, with `unreadable`,
+    listed there and skipped. A partial clone's missing blobs are fetched in one batch from
+    its promisor remote first (git would fetch them one by one); what that cannot bring is
+    listed too."""
+    missing: list[str] = []
+    yield from _read_present(repo, shas, missing)
+    if missing and fetch_missing(repo, missing):
+        still: list[str] = []
+        yield from _read_present(repo, missing, still)
+        missing = still
+    if missing and unreadable is None:
+        raise GitError(f"cannot read object {missing[0]}: the repository does not have it")
+    if unreadable is not None:
+        unreadable.extend(missing)
+
+
+# Reading never fetches: git's lazy fetch asks the promisor remote once per missing object
+# and, when it cannot, ends cat-file. Recent git honours GIT_NO_LAZY_FETCH; older git is
+# kept from reaching any remote by allowing no transport at all.
+_NO_LAZY_FETCH = {"GIT_NO_LAZY_FETCH": "1", "GIT_ALLOW_PROTOCOL": "none"}
+
+
+def _read_present(repo: Repo, shas: Sequence[str], missing: list[str],
+                  ) -> Iterator[tuple[str, Iterator[bytes]]]:
+    """The blobs of `shas` this repository has; the others are added to `missing`."""
+    todo = list(shas)
+    while todo:
+        todo = yield from _cat_file(repo, todo, missing)
+
+
+def _cat_file(repo: Repo, shas: list[str], missing: list[str],
+              ) -> Generator[tuple[str, Iterator[bytes]], None, list[str]]:
+    """One `git cat-file --batch` over `shas`; returns those it did not get to (a partial
+    clone's cat-file stops at the first object it does not have)."""
     import subprocess
     import threading
 
     try:
         proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=repo.cwd,
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, env=git_env())
+                                stderr=subprocess.DEVNULL, env={**git_env(), **_NO_LAZY_FETCH})
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror}") from None
     assert proc.stdin is not None and proc.stdout is not None
@@ -734,17 +766,52 @@ def read_blobs(repo: Repo, shas: Sequence[str]) -> Iterator[tuple[str, Iterator[
     asking = threading.Thread(target=_ask, args=(proc.stdin, shas), daemon=True)
     asking.start()
     try:
-        for sha in shas:
-            parts = proc.stdout.readline().split()
+        for number, sha in enumerate(shas):
+            header = proc.stdout.readline()
+            parts = header.split()
             if len(parts) != 3 or not parts[2].isdigit():
-                raise GitError(f"cannot read object {sha}: the repository does not have it")
+                missing.append(sha)
+                if not header:
+                    return shas[number + 1:]
+                continue
             reader = _BlobReader(proc.stdout, int(parts[2]))
             yield sha, reader.lines()
             reader.drain()
+        return []
     finally:
         proc.stdout.close()  # a git still answering stops on the closed pipe
         asking.join()
         proc.wait()
+
+
+def promisor_remote(repo: Repo) -> str | None:
+    """The remote a partial clone fetches missing objects from; None for a full clone."""
+    out = run_git(["config", "--get", "extensions.partialClone"], cwd=repo.cwd,
+                  ok_codes=(0, 1)).decode("utf-8", "surrogateescape").strip()
+    if out:
+        return out
+    # git clone --filter records only remote.<name>.promisor = true.
+    listed = run_git(["config", "--type=bool", "--get-regexp", r"^remote\..*\.promisor$"],
+                     cwd=repo.cwd, ok_codes=(0, 1)).decode("utf-8", "surrogateescape")
+    for line in listed.splitlines():
+        key, _, flag = line.partition(" ")
+        if flag.strip() == "true":
+            return key[len("remote."):-len(".promisor")]
+    return None
+
+
+def fetch_missing(repo: Repo, oids: Sequence[str]) -> bool:
+    """Fetch `oids` from the promisor remote in one request, as git's lazy fetch does for one
+    object (never prompting: GIT_TERMINAL_PROMPT=0). False when this is no partial clone or
+    the remote cannot be reached."""
+    remote = promisor_remote(repo)
+    if remote is None:
+        return False
+    code, _, _ = _git(["-c", "fetch.negotiationAlgorithm=noop", "fetch", remote, "--no-tags",
+                       "--no-write-fetch-head", "--recurse-submodules=no",
+                       "--filter=blob:none", "--stdin"], repo.cwd,
+                      "".join(f"{oid}\n" for oid in oids).encode("ascii"))
+    return code == 0
 
 
 def _ask(stdin: IO[bytes], shas: Sequence[str]) -> None:

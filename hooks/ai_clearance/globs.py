@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .patterns import Pattern, PatternError
+
 
 class GlobError(ValueError):
     """A glob that cannot be translated."""
@@ -42,7 +44,7 @@ def glob_to_regex(glob: str) -> str:
             body = glob[i + 1 : end]
             negate = body.startswith("!")
             body = body[1:] if negate else body
-            escaped = body.replace("\\", "\\\\").replace("^", "\\^")
+            escaped = body.replace("\\", "\\\\").replace("^", "\\^").replace("[", "\\[")
             out.append(f"[{'^' if negate else ''}{escaped}]")
             i = end + 1
         else:
@@ -51,12 +53,27 @@ def glob_to_regex(glob: str) -> str:
     return "".join(out)
 
 
-def compile_globs(globs: list[str] | tuple[str, ...], fold: bool) -> re.Pattern[str] | None:
-    """Compile globs into one anchored pattern, or None when there are none.
+def compile_globs(globs: list[str] | tuple[str, ...], fold: bool) -> Pattern | None:
+    """Compile globs into one anchored pattern (RE2: linear in the path whatever the glob),
+    or None when there are none. A glob that cannot be used (`[z-a]`) is a GlobError.
 
     With `fold`, the globs are case-folded: match them against case-folded paths.
     """
     if not globs:
         return None
-    source = "|".join(f"(?:{glob_to_regex(g.casefold() if fold else g)})" for g in globs)
-    return re.compile(f"(?:{source})\\Z")
+    sources = [check_glob(g.casefold() if fold else g, g) for g in globs]
+    try:
+        return Pattern("(?:" + "|".join(f"(?:{src})" for src in sources) + ")\\z")
+    except PatternError as exc:  # each compiles alone: only their number can fail here
+        raise GlobError(f"too many globs to match at once: {exc}") from None
+
+
+def check_glob(glob: str, written: str | None = None) -> str:
+    """The regex source of `glob`; GlobError naming the glob as `written` when no path
+    could be matched against it (`[z-a]`, an unclosed `[`)."""
+    try:
+        source = glob_to_regex(glob)
+        Pattern(source)
+    except PatternError as exc:
+        raise GlobError(f"invalid glob {written or glob!r}: {exc}") from None
+    return source

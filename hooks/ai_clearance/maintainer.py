@@ -11,6 +11,7 @@ from typing import Any
 from . import gitio, scan, trust
 from .catalog import load_catalog
 from .errors import UsageError
+from .localfiles import read_regular
 from .model import Finding
 from .policy import POLICY_FILE, PYPROJECT, Policy, policy_from_texts
 from .records import (
@@ -61,7 +62,12 @@ def resolve_signer(root: str, key: str | None, principal: str | None) -> Signer:
         with os.fdopen(handle, "w", encoding="ascii") as out:
             out.write(key[len("key::"):].strip() + "\n")
         key = path
-    return Signer(principal=principal, key=os.path.expanduser(key))
+    key = os.path.expanduser(key)
+    try:  # ssh-keygen would open it and wait for ever on a FIFO
+        read_regular(key, 0, follow=True)
+    except OSError as exc:
+        raise UsageError(f"signing key {key}: cannot read: {exc.strerror}") from None
+    return Signer(principal=principal, key=key)
 
 
 def write_atomic(root: str, relative: str, data: bytes) -> str:
@@ -96,16 +102,26 @@ def _signed(payload: dict[str, Any], signer: Signer) -> str:
     return sign(canonical(payload), signer.key)
 
 
+def _signers_text(root: str, missing: str) -> str:
+    """The work tree's maintainers file: a regular file (never a symlink out of the tree, a
+    FIFO or a device), else a usage error; `missing` says what its absence stops."""
+    try:
+        raw = read_regular(os.path.join(root, trust.SIGNERS_FILE), 1 << 20)
+    except FileNotFoundError:
+        raise UsageError(f"{trust.SIGNERS_FILE} is missing: {missing}") from None
+    except OSError as exc:
+        raise UsageError(f"{trust.SIGNERS_FILE}: cannot read: {exc.strerror}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{trust.SIGNERS_FILE}: not valid UTF-8") from None
+
+
 def _check_signer_listed(root: str, signer: Signer, payload: dict[str, Any],
                          signature: str, now: datetime) -> None:
     """Refuse to record what the repository's maintainers file would not accept."""
-    path = os.path.join(root, trust.SIGNERS_FILE)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            signers = handle.read()
-    except OSError:
-        raise UsageError(f"{trust.SIGNERS_FILE} is missing: list the maintainers' keys there "
-                         "(git allowed_signers format) before signing") from None
+    signers = _signers_text(root, "list the maintainers' keys there (git allowed_signers "
+                                  "format) before signing")
     validate_signers(signers, trust.SIGNERS_FILE)
     verifier = Verifier(signers)
     try:
@@ -246,12 +262,7 @@ def add_token(root: str, text: str, now: datetime) -> str:
     """Verify a pasted token against the maintainers file and record it under tokens/."""
     signed = decode_token(text, "token")
     token = token_from_payload(signed.payload, "token")
-    path = os.path.join(root, trust.SIGNERS_FILE)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            signers = handle.read()
-    except OSError:
-        raise UsageError(f"{trust.SIGNERS_FILE} is missing; cannot verify the token") from None
+    signers = _signers_text(root, "cannot verify the token")
     validate_signers(signers, trust.SIGNERS_FILE)
     verifier = Verifier(signers)
     try:

@@ -91,3 +91,6 @@ class Coverage:
     blobs_read: int = 0
     trust: dict[str, object] = field(default_factory=dict)
     pending: list[str] = field(default_factory=list)
+    # Files a rule had to read but could not (a partial clone's blob its remote did not
+    # send): {"commit", "path", "blob"} each. Not judged, so the check fails closed.
+    unjudged: list[dict[str, str | None]] = field(default_factory=list)

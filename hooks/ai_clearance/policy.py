@@ -8,8 +8,10 @@ import re
 from .catalog import Catalog, build_catalog, parse_toml
 from .errors import ConfigError
 from .globs import GlobError, compile_globs
+from .localfiles import read_regular
 from .model import SEVERITIES
 from .normalize import normalize_text
+from .patterns import Pattern
 from .values import field, value
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
@@ -35,7 +37,7 @@ class Policy:
     restricted: frozenset[str]
     allowed: frozenset[str]
     severity: dict[str, str] = field(default_factory=dict)
-    exclude_paths: re.Pattern[str] | None = None
+    exclude_paths: Pattern | None = None
     ignored_identities: frozenset[str] = frozenset()
     origin: str = "defaults"
     allow_open_ended_approvals: bool = False
@@ -148,10 +150,11 @@ def mentions_policy(pyproject: str) -> bool:
     return _POLICY_KEY.search(pyproject) is not None
 
 
-def _read(path: str) -> str:
+def _read(path: str, follow: bool = True) -> str:
+    """A policy file's text: a regular file (a FIFO or device is refused, never waited on;
+    without `follow`, as in a work tree, so is a symlink)."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_regular(path, follow=follow)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     try:
@@ -191,7 +194,7 @@ def load_policy(catalog: Catalog, root: str | None, explicit: str | None = None)
     pyproject = os.path.join(root, PYPROJECT)
     return policy_from_texts(
         catalog,
-        _read(own) if os.path.isfile(own) else None,
-        _read(pyproject) if os.path.isfile(pyproject) else None,
+        _read(own, follow=False) if os.path.lexists(own) else None,
+        _read(pyproject, follow=False) if os.path.lexists(pyproject) else None,
         "work tree",
     )

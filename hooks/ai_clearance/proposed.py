@@ -164,6 +164,8 @@ def _record_problem(path: str, text: str) -> Problem | None:
         json.loads(text)
     except json.JSONDecodeError as exc:
         return Problem(path, f"not valid JSON: {exc.msg} (column {exc.colno})", exc.lineno)
+    except RecursionError:
+        return Problem(path, "not valid JSON: nested too deeply", None)
     approval = path.startswith(APPROVALS_DIR + "/")
     kind = "approval" if approval else "revocation"
     validate = approval_from_payload if approval else revocation_from_payload

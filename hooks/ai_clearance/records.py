@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from .errors import ConfigError, UsageError
+from .globs import GlobError, check_glob
 from .values import value
 
 NAMESPACE = "ai-clearance"
@@ -95,6 +96,8 @@ def strict_json(raw: bytes, where: str) -> Any:
                           parse_float=_reject_floats, parse_constant=_reject_floats)
     except (UnicodeDecodeError, ValueError) as exc:
         raise ConfigError(f"{where}: not a valid record: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{where}: not a valid record: nested too deeply") from None
 
 
 # ------------------------------------------------------------------------ field checks
@@ -120,6 +123,16 @@ def _list(data: dict[str, Any], key: str, where: str, pattern: re.Pattern[str] |
             if not pattern.match(item):
                 raise ConfigError(f"{where}: '{key}' has a bad entry {item!r}")
     return tuple(value)
+
+
+def _globs(globs: tuple[str, ...], where: str) -> tuple[str, ...]:
+    """`globs` when a check can match paths against each (`[z-a]` it could not)."""
+    for glob in globs:
+        try:
+            check_glob(glob)
+        except GlobError as exc:
+            raise ConfigError(f"{where}: 'paths': {exc}") from None
+    return globs
 
 
 def _check_keys(data: dict[str, Any], allowed: set[str], where: str) -> None:
@@ -249,7 +262,7 @@ def approval_from_payload(data: Any, where: str) -> Approval:
         github_logins=tuple(x.casefold() for x in _list(payload, "github_logins", where, _LOGIN)),
         assistants=_list(payload, "assistants", where, re.compile(r"\*\Z|[a-z0-9][a-z0-9-]*\Z"),
                          allow_empty=False),
-        paths=_list(payload, "paths", where, None),
+        paths=_globs(_list(payload, "paths", where, None), where),
         author_keys=_list(payload, "author_keys", where, _PUBLIC_KEY),
         valid_from=parse_time(_str(payload, "valid_from", where) or "", where),
         valid_until=None if until is None else parse_time(str(until), where),

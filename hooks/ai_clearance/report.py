@@ -110,6 +110,7 @@ def _text_lines(decisions: Sequence[Decision], coverage: Coverage, verdict: str,
         yield from (f"  {command}" for command in commands)
         yield ""
     yield from _trust_lines(coverage)
+    yield from _unjudged_lines(coverage)
     counts = f"{len(failing)} unapproved, {len(warnings)} warnings, {len(passed)} cleared"
     yield f"ai-clearance: {verdict.upper()}: {counts}. {_coverage_line(coverage)}"
 
@@ -148,6 +149,18 @@ def _trust_lines(coverage: Coverage) -> list[str]:
     for path in coverage.pending:
         lines.append(f"pending (takes effect after merge): {printable(path)}")
     return lines
+
+
+def _unjudged_lines(coverage: Coverage) -> list[str]:
+    return [f"could not be judged (its blob is not in this clone): {unjudged_place(u)}"
+            for u in coverage.unjudged]
+
+
+def unjudged_place(entry: dict[str, str | None]) -> str:
+    """Where a file that could not be judged is: its path, and its commit if it has one."""
+    commit = entry.get("commit")
+    path = printable(entry.get("path") or "")
+    return f"{path} in commit {commit[:12]}" if commit else path
 
 
 def _assistants(finding: Finding) -> str:

@@ -15,10 +15,12 @@ from .errors import (
     EXIT_INTERNAL,
     EXIT_PASS,
     ClearanceError,
+    GitError,
     OutputError,
     UsageError,
 )
 from .listing import started_staged_reads, started_tree_listing
+from .localfiles import read_regular
 from .model import Decision, Finding
 from .policy import POLICY_FILE, PYPROJECT, Policy, load_policy, policy_from_texts
 from .report import report_data, write_json, write_text
@@ -78,9 +80,8 @@ def _read_message(path: str) -> str:
     try:
         if path == "-":
             raw = sys.stdin.buffer.read(MAX_MESSAGE_BYTES + 1)
-        else:
-            with open(path, "rb") as handle:
-                raw = handle.read(MAX_MESSAGE_BYTES + 1)
+        else:  # a regular file: a FIFO or device would block or never end
+            raw = read_regular(path, MAX_MESSAGE_BYTES + 1, follow=True)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read message: {exc.strerror}") from None
     if len(raw) > MAX_MESSAGE_BYTES:
@@ -168,7 +169,20 @@ def check(request: Request, out: TextIO) -> int:
     except OSError as exc:
         # Its reader went away (`| head`) or the disk is full: the verdict was not delivered.
         raise OutputError.of(exc) from None
+    if result.coverage.unjudged:
+        raise GitError(_unjudged_error(result.coverage.unjudged))
     return EXIT_FINDINGS if outcome == "fail" else EXIT_PASS
+
+
+def _unjudged_error(unjudged: list[dict[str, str | None]]) -> str:
+    """Fail closed for what could not be read, naming it (the report has the rest)."""
+    from .report import unjudged_place
+
+    places = ", ".join(unjudged_place(u) for u in unjudged[:5])
+    more = f" and {len(unjudged) - 5} more" if len(unjudged) > 5 else ""
+    return (f"{len(unjudged)} file(s) could not be judged: {places}{more}: this partial "
+            "clone does not have their blobs and its promisor remote did not send them; "
+            "fetch them (or use a full clone) and check again")
 
 
 def _refuse_config_in_tree(repo: gitio.Repo | None, request: Request) -> None:

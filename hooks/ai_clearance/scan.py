@@ -69,7 +69,8 @@ def _content_findings(repo: gitio.Repo, pending: _Pending, coverage: Coverage,
                       matcher: PathMatcher | None = None) -> list[Finding]:
     findings: list[Finding] = []
     shas = list(pending.by_blob) + [s for s in pending.links if s not in pending.by_blob]
-    for sha, lines in gitio.read_blobs(repo, shas):
+    unreadable: list[str] = []
+    for sha, lines in gitio.read_blobs(repo, shas, unreadable):
         coverage.blobs_read += 1
         if sha in pending.links and matcher is not None:
             target = b"\n".join(lines).decode("utf-8", "surrogateescape")[:4096]
@@ -92,7 +93,17 @@ def _content_findings(repo: gitio.Repo, pending: _Pending, coverage: Coverage,
                 severity=rule.severity, evidence=hit[1], commit=commit, author=author,
                 path=candidate.change.path, line=hit[0],
             ))
+    coverage.unjudged.extend(_unjudged(pending, unreadable))
     return findings
+
+
+def _unjudged(pending: _Pending, shas: list[str]) -> Iterable[dict[str, str | None]]:
+    """Where each blob that could not be read was needed: commit and path."""
+    for sha in shas:
+        places = [(c.change.path, commit) for c, commit, _ in pending.by_blob.get(sha, [])]
+        places += [(change.path, commit) for change, commit, _ in pending.links.get(sha, [])]
+        for path, commit in dict.fromkeys(places):
+            yield {"commit": commit, "path": path, "blob": sha}
 
 
 def _path_findings(matcher: PathMatcher, changes: Iterable[PathChange], pending: _Pending,
@@ -263,9 +274,13 @@ def _whole_stream(repo: gitio.Repo, revs: list[str], no_walk: bool,
     cut: str | None = None
     for commit in gitio.stream_commits(repo, revs, no_walk=no_walk,
                                        prefilter=matcher.region_filter()):
-        if commit.sha in shallow and not no_walk:
+        if commit.sha in shallow:  # its parents are not here: its diff cannot be told
             cut = commit.sha
         yield commit
+    if cut is not None and no_walk:
+        raise GitError(f"commit {cut[:12]} is the edge of this shallow clone: its parents "
+                       "are not here, so what it changed cannot be told; fetch one more "
+                       "commit (git fetch --deepen=1, or fetch-depth: 2 in actions/checkout)")
     if cut is not None:
         raise GitError(f"the range reaches the edge of this shallow clone at {cut[:12]}; "
                        "fetch the missing history (git fetch --unshallow, or fetch-depth: 0 "

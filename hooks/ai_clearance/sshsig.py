@@ -19,8 +19,10 @@ KEY_TYPES = frozenset({
     "ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
     "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com",
 })
-_OPTION = re.compile(r'(?:cert-authority|namespaces="[^"]*"|valid-after="?\d{8,14}Z?"?|'
-                     r'valid-before="?\d{8,14}Z?"?)(?:,|\Z)')
+# The options OpenSSH's sshsigopt_parse accepts: names in any case, values in quotes.
+_OPTION = re.compile(r'(?:cert-authority|namespaces="[^"]*"|'
+                     r'valid-(?:after|before)="\d{8}(?:\d{4}(?:\d\d)?)?(?:z|utc)?")(?:,|\Z)',
+                     re.IGNORECASE)
 
 
 def _ssh_keygen() -> str:
@@ -150,10 +152,13 @@ class Verifier:
             sig_path = os.path.join(os.path.dirname(signers), "sig")
             with open(sig_path, "w", encoding="ascii", errors="replace") as handle:
                 handle.write(signature)
+            # TZ=UTC: the verify time is UTC, and ssh-keygen reads a time without a zone
+            # (here and in the signers file) as local time; a check must not depend on
+            # the zone of the machine it runs on.
             proc = subprocess.run(
                 [_ssh_keygen(), "-Y", "verify", "-f", signers, "-I", principal, "-n", NAMESPACE,
                  "-s", sig_path, f"-Overify-time={stamp}"],
-                input=payload, capture_output=True, check=False)
+                input=payload, capture_output=True, check=False, env={**os.environ, "TZ": "UTC"})
             ok = proc.returncode == 0
         self._cache[key] = ok
         return ok

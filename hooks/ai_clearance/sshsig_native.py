@@ -2,16 +2,17 @@
 that hundreds of approvals verify in milliseconds instead of one ssh-keygen run each.
 
 It answers only what it fully understands: ed25519, ECDSA (NIST P-256/384/521) and RSA
-(rsa-sha2-256/512) keys, listed by plain allowed_signers lines. For anything else (hardware
-`sk-` keys, `cert-authority` lines, malformed input) it returns None and the caller asks
-ssh-keygen, which stays the reference.
+(rsa-sha2-256/512) keys, listed by allowed_signers lines read as OpenSSH reads them
+(principal patterns with `*` and `?` only, quoted options that may hold commas, validity
+times). For anything else (hardware `sk-` keys, `cert-authority` lines, a quoted principals
+field, malformed input) it returns None and the caller asks ssh-keygen, which stays the
+reference: tests/sshsig_differential_test.py compares the two over generated signer files.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import fnmatch
 import functools
 import hashlib
 from datetime import datetime, timezone
@@ -122,30 +123,97 @@ def _verify_key(public: bytes, signature: bytes, data: bytes) -> bool | None:
     return None  # sk- keys and anything else: ssh-keygen decides
 
 
+def _match_pattern(value: str, pattern: str) -> bool:
+    """OpenSSH's match_pattern: `*` matches any run, `?` one character, and every other
+    character itself (`[` included: no classes)."""
+    v = p = 0
+    star, resume = -1, 0
+    while v < len(value):
+        if p < len(pattern) and pattern[p] == "*":
+            star, resume = p, v
+            p += 1
+        elif p < len(pattern) and pattern[p] in ("?", value[v]):
+            v += 1
+            p += 1
+        elif star >= 0:
+            p, resume = star + 1, resume + 1
+            v = resume
+        else:
+            return False
+    return pattern[p:].strip("*") == ""
+
+
 def _patterns_match(patterns: str, value: str) -> bool:
-    """OpenSSH pattern lists: comma-separated, `*` and `?`, `!` negates."""
+    """OpenSSH's match_pattern_list: comma-separated patterns, `!` negates (a negated match
+    wins over any other)."""
     matched = False
     for pattern in patterns.split(","):
         negated = pattern.startswith("!")
-        if fnmatch.fnmatchcase(value, pattern[1:] if negated else pattern):
+        if _match_pattern(value, pattern[1:] if negated else pattern):
             if negated:
                 return False
             matched = True
     return matched
 
 
+_OPTION_NAMES = ("namespaces", "valid-after", "valid-before")
+
+
+def _parse_options(text: str) -> dict[str, str] | None:
+    """The options of an allowed_signers line as OpenSSH's sshsigopt_parse reads them:
+    `name="value"` clauses (names in any case, values quoted and possibly holding commas)
+    joined by commas. None for what is left to ssh-keygen: cert-authority, an escaped quote,
+    and anything it would refuse (an unknown or repeated option, a missing quote)."""
+    found: dict[str, str] = {}
+    pos = 0
+    while pos < len(text):
+        name = next((n for n in _OPTION_NAMES
+                     if text[pos:pos + len(n) + 1].lower() == n + "="), None)
+        start = pos + len(name or "") + 1
+        end = text.find('"', start + 1)
+        if name is None or name in found or text[start:start + 1] != '"' or end < 0:
+            return None
+        found[name] = text[start + 1:end]
+        pos = end + 1
+        if pos < len(text) and (text[pos] != "," or pos + 1 == len(text)):
+            return None
+        pos += 1
+    if any("\\" in v for v in found.values()):
+        return None
+    return found
+
+
 def _stamp(text: str) -> datetime | None:
-    text = text.strip('"')
-    if not text.endswith("Z"):
-        return None  # local time, as ssh-keygen reads it: let ssh-keygen decide
-    text = text[:-1]
-    for fmt, size in (("%Y%m%d%H%M%S", 14), ("%Y%m%d%H%M", 12), ("%Y%m%d", 8)):
-        if len(text) == size:
-            try:
-                return datetime.strptime(text, fmt).replace(tzinfo=timezone.utc)
-            except ValueError:
-                return None
-    return None
+    """A valid-after/valid-before time as OpenSSH's parse_absolute_time reads it: YYYYMMDD,
+    YYYYMMDDHHMM or YYYYMMDDHHMMSS, then `Z` or `UTC` (or nothing: the local time of
+    ssh-keygen, which runs with TZ=UTC). None for what it would refuse."""
+    upper = text.upper()
+    digits = text[:-1] if upper.endswith("Z") else text[:-3] if upper.endswith("UTC") else text
+    if len(digits) not in (8, 12, 14) or not digits.isdigit() or not digits.isascii():
+        return None
+    year, month, day, hour, minute, second = (
+        int(digits[a:b] or "0") for a, b in ((0, 4), (4, 6), (6, 8), (8, 10), (10, 12), (12, 14)))
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
+    except ValueError:  # Feb 31: glibc would roll it over; ssh-keygen decides
+        return None
+
+
+def _window(options: dict[str, str]) -> tuple[datetime | None, datetime | None] | None:
+    """(valid-after, valid-before), or None when ssh-keygen must judge the times."""
+    bounds: list[datetime | None] = []
+    for name in ("valid-after", "valid-before"):
+        if name not in options:
+            bounds.append(None)
+            continue
+        moment = _stamp(options[name])
+        if moment is None or moment.timestamp() <= 0:
+            return None
+        bounds.append(moment)
+    after, before = bounds
+    if after is not None and before is not None and before <= after:
+        return None  # OpenSSH refuses such a line
+    return after, before
 
 
 @value
@@ -153,36 +221,62 @@ class _Signer:
     """One allowed_signers line: principal patterns, options, the public key blob."""
 
     principals: str
-    options: str
+    namespaces: str | None
+    valid_after: datetime | None
+    valid_before: datetime | None
     key_blob: bytes
+
+
+def _parse_line(line: str) -> _Signer | None:
+    """One allowed_signers line, or None for a line only ssh-keygen can judge."""
+    fields = _split_signer_line(line)
+    if len(fields) < 3 or '"' in fields[0] or len(fields[0]) > 1000:
+        return None  # OpenSSH reads a quoted principals field its own way
+    has_options = fields[1] not in KEY_TYPES
+    options = _parse_options(fields[1]) if has_options else {}
+    key_fields = fields[2:] if has_options else fields[1:]
+    window = _window(options) if options is not None else None
+    if options is None or window is None or len(key_fields) < 2 or \
+            key_fields[0] not in KEY_TYPES:
+        return None
+    try:
+        key_blob = base64.b64decode(key_fields[1], validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    name = key_fields[0].encode()
+    if key_blob[:4 + len(name)] != len(name).to_bytes(4, "big") + name:
+        return None  # a blob of another type: ssh-keygen refuses the line
+    return _Signer(fields[0], options.get("namespaces"), window[0], window[1], key_blob)
 
 
 @functools.lru_cache(maxsize=4)
 def _parse_signers(signers: str) -> tuple[_Signer | None, ...]:
     """The lines of an allowed_signers text, parsed once per run (a run verifies hundreds
-    of records against the same list); None stands for a line only ssh-keygen can judge."""
+    of records against the same list); None stands for a line only ssh-keygen can judge.
+    Lines end at LF only, as ssh-keygen reads them; one with another control character
+    (CR, form feed, ...) is left to it."""
     entries: list[_Signer | None] = []
-    for raw in signers.splitlines():
-        line = raw.strip()
+    for raw in signers.split("\n"):
+        line = raw.strip(" \t")
         if not line or line.startswith("#"):
             continue
-        fields = _split_signer_line(line)
-        if len(fields) < 3:
+        if not line.isprintable():
             entries.append(None)
             continue
-        options = "" if fields[1] in KEY_TYPES else fields[1]
-        key_fields = fields[2:] if options else fields[1:]
-        if "cert-authority" in options or len(key_fields) < 2 or \
-                key_fields[0] not in KEY_TYPES:
-            entries.append(None)
-            continue
-        try:
-            key_blob = base64.b64decode(key_fields[1], validate=True)
-        except (binascii.Error, ValueError):
-            entries.append(None)
-            continue
-        entries.append(_Signer(fields[0], options, key_blob))
+        entries.append(_parse_line(line))
     return tuple(entries)
+
+
+def _permits(entry: _Signer, principal: str, namespace: str, at: datetime) -> bool:
+    """Whether a line that lists the signing key lets it sign as `principal`, in
+    `namespace`, at `at` (whole seconds, as ssh-keygen's verify-time)."""
+    if not _patterns_match(entry.principals, principal):
+        return False
+    if entry.namespaces is not None and not _patterns_match(entry.namespaces, namespace):
+        return False
+    if entry.valid_after is not None and at < entry.valid_after:
+        return False
+    return entry.valid_before is None or at <= entry.valid_before
 
 
 def verify(signers: str, message: bytes, armored: str, principal: str, namespace: str,
@@ -194,27 +288,12 @@ def verify(signers: str, message: bytes, armored: str, principal: str, namespace
     public, sig_namespace, hash_alg, signature = parsed
     if sig_namespace != namespace.encode() or hash_alg not in _HASHES:
         return False
-    allowed = False
+    at = at.replace(microsecond=0)
     for entry in _parse_signers(signers):
         if entry is None:
             return None  # a line before any match that only ssh-keygen understands
-        if entry.key_blob != public or not _patterns_match(entry.principals, principal):
-            continue
-        window_ok = True
-        for option in entry.options.split(",") if entry.options else ():
-            name, _, value = option.partition("=")
-            if name == "namespaces" and not _patterns_match(value.strip('"'), namespace):
-                window_ok = False
-            elif name in ("valid-after", "valid-before"):
-                moment = _stamp(value)
-                if moment is None:
-                    return None
-                if (name == "valid-after" and at < moment) or \
-                        (name == "valid-before" and at > moment):
-                    window_ok = False
-        if window_ok:
-            allowed = True
+        if entry.key_blob == public and _permits(entry, principal, namespace, at):
             break
-    if not allowed:
+    else:
         return False
     return _verify_key(public, signature, _signed_data(sig_namespace, hash_alg, message))

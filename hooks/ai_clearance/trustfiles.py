@@ -7,6 +7,7 @@ import re
 
 from . import gitio
 from .errors import ConfigError, GitError
+from .localfiles import is_link_or_special, read_regular
 from .values import value
 
 TRUST_DIR = ".ai-clearance"
@@ -107,21 +108,53 @@ class FilesPrefetch(gitio.OnThread):
 
 
 def files_in_dir(root: str) -> TrustFiles:
-    """Policy and trust files of a work tree (what a maintainer is editing)."""
+    """Policy and trust files of a work tree (what a maintainer is editing): regular files
+    only; a symlink, FIFO or device among them is an error naming it, never followed or
+    waited on."""
     files: dict[str, tuple[str, bytes]] = {}
     for rel in POLICY_PATHS:
-        path = os.path.join(root, rel)
-        if os.path.isfile(path):
-            with open(path, "rb") as handle:
-                files[rel] = ("", handle.read())
-    base = os.path.join(root, TRUST_DIR)
-    for folder, _dirs, names in os.walk(base):
-        for name in names:
-            path = os.path.join(folder, name)
-            rel = os.path.relpath(path, root).replace(os.sep, "/")
-            with open(path, "rb") as handle:
-                files[rel] = ("", handle.read(1 << 20))
+        data = _read_in_tree(root, rel, -1)
+        if data is not None:
+            files[rel] = ("", data)
+    for rel in _files_under(root, TRUST_DIR):
+        data = _read_in_tree(root, rel, 1 << 20)
+        if data is not None:
+            files[rel] = ("", data)
     return TrustFiles(label="work tree", commit=None, files=files)
+
+
+def _read_in_tree(root: str, rel: str, limit: int) -> bytes | None:
+    try:
+        return read_regular(os.path.join(root, rel), limit)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(f"{rel} (work tree): cannot read: {exc.strerror}") from None
+
+
+def _files_under(root: str, top: str) -> list[str]:
+    """Work-tree paths (relative, '/'-separated) of the files below `top`; a symlinked
+    directory is an error (it could lead out of the tree)."""
+    base = os.path.join(root, top)
+    if not os.path.lexists(base):
+        return []
+    special = is_link_or_special(base)
+    if special is not None:
+        raise ConfigError(f"{top} (work tree): cannot read: {special}")
+    found: list[str] = []
+
+    def refuse(exc: OSError) -> None:
+        raise ConfigError(f"{top} (work tree): cannot read: {exc.strerror}")
+
+    for folder, dirs, names in os.walk(base, onerror=refuse):
+        for name in dirs:
+            special = is_link_or_special(os.path.join(folder, name))
+            if special is not None:
+                rel = os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/")
+                raise ConfigError(f"{rel} (work tree): cannot read: {special}")
+        found.extend(os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/")
+                     for name in names)
+    return sorted(found)
 
 
 def tokens_in_message(message: str) -> list[str]:

@@ -335,8 +335,7 @@ def test_trust_comes_from_the_configured_protected_ref(any_server: Server) -> No
     any_server.config("aiClearance.protectedRef", "refs/heads/release")
     clone = any_server.clone
     clone.commit("Initial commit", "README.md")
-    any_server.accepted("main:release")  # no protected ref yet: the default policy
-    any_server.accepted("main")
+    any_server.push_unchecked("main:release", "main")  # the administrator creates them
     clone.write(".ai-clearance.toml", PERMISSIVE)
     clone.commit("Loosen the policy", ".ai-clearance.toml")
     any_server.accepted("main")  # HEAD's branch is permissive now, release is not
@@ -353,14 +352,44 @@ def test_protected_refs_are_matched_by_their_exact_name(any_server: Server) -> N
     any_server.config("--add", "aiClearance.protectedRef", "refs/heads/main")
     clone = any_server.clone
     clone.commit("Initial commit", "README.md")
-    any_server.accepted("main")
+    any_server.push_unchecked("main", "main:release")  # the administrator creates them
     clone.git("checkout", "-q", "-b", "fake")
     clone.write(".ai-clearance.toml", PERMISSIVE)
     clone.commit("Loosen the policy", ".ai-clearance.toml")
     any_server.accepted("fake:refs/heads/refs/heads/release")
     clone.commit("memory", "CLAUDE.md")
     result = any_server.rejected("fake:refs/heads/agent")
-    assert "AIC101" in result.stderr and "trust from refs/heads/main" in result.stderr
+    assert "AIC101" in result.stderr and "trust from refs/heads/release" in result.stderr
+
+
+def test_a_protected_ref_that_does_not_exist_refuses_every_push(any_server: Server) -> None:
+    """Attack: HEAD names a branch the project never pushed (a bare `master`) or a configured
+    protected ref is missing; whoever created it would set the trust of every later push."""
+    any_server.config("aiClearance.protectedRef", "refs/heads/release")
+    any_server.config("--add", "aiClearance.protectedRef", "refs/heads/main")
+    clone = any_server.clone
+    clone.commit("Initial commit", "README.md")
+    any_server.accepted("main")  # the first push into an empty repository
+    clone.git("checkout", "-q", "-b", "release")
+    clone.write(".ai-clearance.toml", PERMISSIVE)
+    clone.commit("Loosen the policy", ".ai-clearance.toml")
+    result = any_server.rejected("release")
+    assert "protected ref refs/heads/release does not exist" in result.stderr
+    clone.git("checkout", "-q", "main")
+    clone.commit("work", "src/a.py")
+    result = any_server.rejected("main")
+    assert "protected ref refs/heads/release does not exist" in result.stderr
+
+
+def test_deleting_a_protected_ref_is_refused(hooked: Server) -> None:
+    hooked.clone.commit("work", "src/a.py")
+    hooked.accepted("main:release")
+    hooked.config("aiClearance.protectedRef", "refs/heads/main")
+    hooked.config("--add", "aiClearance.protectedRef", "refs/heads/release")
+    result = hooked.rejected(":release")
+    assert "refs/heads/release is a protected ref" in result.stderr
+    hooked.accepted("main:scratch")
+    hooked.accepted(":scratch")  # any other ref may go
 
 
 def test_a_bad_protected_ref_setting_is_a_config_error(hooked: Server) -> None:
@@ -380,17 +409,16 @@ def test_the_first_push_never_trusts_itself(any_server: Server) -> None:
     assert any_server.refs() == ""
 
 
-def test_no_protected_ref_beside_other_commits_trusts_nothing(any_server: Server) -> None:
+def test_a_missing_protected_ref_beside_other_commits_is_refused(any_server: Server) -> None:
     any_server.config("aiClearance.protectedRef", "refs/heads/release")
     clone = any_server.clone
     clone.write(".ai-clearance.toml", PERMISSIVE)
     clone.commit("Loosen the policy", ".ai-clearance.toml")
     any_server.push_unchecked("main")
     clone.commit("memory", "CLAUDE.md")
-    # main's permissive policy is not protected: the check uses the default policy.
+    # Neither main's permissive policy nor the default one: the server is misconfigured.
     result = any_server.rejected("main:refs/heads/agent")
-    assert "no protected ref yet: default policy, no approvals" in result.stderr
-    assert "AIC101" in result.stderr
+    assert "protected ref refs/heads/release does not exist" in result.stderr
 
 
 def test_a_push_that_breaks_the_policy_is_refused(hooked: Server) -> None:

@@ -54,6 +54,7 @@ class Base:
     trust: str | None
     trust_name: str | None
     tips: tuple[str, ...]
+    names: tuple[str, ...] = ()
 
 
 def parse_update(ref: str, old: str, new: str) -> Update:
@@ -151,10 +152,22 @@ def protected_base(repo: gitio.Repo) -> Base:
         if found is None or found[1] != "commit":
             raise GitError(f"protected ref {name} does not point at a commit")
         commits.append((name, found[0]))
-    if not commits:
-        return Base(trust=None, trust_name=None, tips=())
+    missing = [n for n in names if n not in tips]
+    if (missing or not names) and _has_refs(repo):
+        # A protected ref anyone could create would become the trust of every later push.
+        wanted = ", ".join(missing) or "none: HEAD names no branch"
+        raise ConfigError(f"protected ref {wanted} does not exist, but the repository has "
+                          "other refs; on the server, point HEAD at the default branch (git "
+                          f"symbolic-ref HEAD refs/heads/main) or set git config {PROTECTED_KEY}"
+                          " to refs that exist; until then every push is refused")
+    if not commits:  # an empty repository: its first push is checked against nothing
+        return Base(trust=None, trust_name=None, tips=(), names=tuple(names))
     return Base(trust=commits[0][1], trust_name=commits[0][0],
-                tips=tuple(dict.fromkeys(sha for _, sha in commits)))
+                tips=tuple(dict.fromkeys(sha for _, sha in commits)), names=tuple(names))
+
+
+def _has_refs(repo: gitio.Repo) -> bool:
+    return bool(gitio.run_git(["for-each-ref", "--count=1"], cwd=repo.cwd).strip())
 
 
 # --------------------------------------------------------------------- one ref
@@ -217,7 +230,12 @@ def _check(repo: gitio.Repo, update: Update, types: dict[str, tuple[str, str] | 
 
 
 def check_updates(repo: gitio.Repo, updates: Sequence[Update], base: Base) -> int:
-    """Check every update that is not a deletion; the worst exit code (0 when all pass)."""
+    """Check every update that is not a deletion; the worst exit code (0 when all pass).
+    Deleting a protected ref is refused: the next ref to take its name would be trusted."""
+    for gone in (u for u in updates if u.deletion and u.ref in base.names):
+        sys.stdout.write(f"ai-clearance: refused: {printable(gone.ref)} is a protected ref; "
+                         "only an administrator on the server deletes it\n")
+        return EXIT_FINDINGS
     live = [u for u in updates if not u.deletion]
     types = object_types(repo, [name for u in live for name in _peel_names(u)])
     return max((_check(repo, u, types, base) for u in live), default=EXIT_PASS)

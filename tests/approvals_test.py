@@ -398,7 +398,8 @@ def test_a_mailmap_cannot_borrow_an_approved_identity(setup: Setup) -> None:
 
 # ------------------------------------------------------------------------ tokens
 def _override(setup: Setup, *args: str, cwd: Path | None = None) -> str:
-    result = run_cli("override", "--key", str(setup.key), "--signer", MAINTAINER,
+    result = run_cli("override", "--trust-ref", "main",
+                     "--key", str(setup.key), "--signer", MAINTAINER,
                      "--expires", "7d", "--reason", "one-off", *args,
                      cwd=cwd or setup.repo.path)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -420,7 +421,7 @@ def test_override_token_from_option_env_and_record(setup: Setup) -> None:
     assert by_option.returncode == 0
     assert all(f["cleared_by"].startswith("token tok-") for f in _json(by_option)["findings"])
     assert setup.check("--range", spec, env={"AI_CLEARANCE_TOKEN": token}).returncode == 0
-    added = run_cli("token", "add", token, cwd=setup.repo.path)
+    added = run_cli("token", "add", "--trust-ref", "main", token, cwd=setup.repo.path)
     assert added.returncode == 0, added.stderr
     _commit_all(setup.repo, "record token")
     assert setup.check("--range", spec).returncode == 0
@@ -428,10 +429,12 @@ def test_override_token_from_option_env_and_record(setup: Setup) -> None:
 
 def test_override_says_what_it_clears_and_targets_one_finding(setup: Setup) -> None:
     spec = f"{setup.base}..feature"
-    several = run_cli("override", "--key", str(setup.key), "--signer", MAINTAINER,
+    several = run_cli("override", "--trust-ref", "main",
+                      "--key", str(setup.key), "--signer", MAINTAINER,
                       "--expires", "7d", "--reason", "r", "--range", spec, cwd=setup.repo.path)
     assert several.returncode == 2 and "--all" in several.stderr
-    made = run_cli("override", "--key", str(setup.key), "--signer", MAINTAINER, "--expires",
+    made = run_cli("override", "--trust-ref", "main",
+                   "--key", str(setup.key), "--signer", MAINTAINER, "--expires",
                    "7d", "--reason", "fixture", "--range", spec, "--path", "CLAUDE.md",
                    cwd=setup.repo.path)
     assert made.returncode == 0, made.stderr
@@ -485,7 +488,8 @@ def test_tokens_need_a_repository_id(setup: Setup) -> None:
     _commit_all(setup.repo, "drop the repository id")
     spec = f"{setup.base}..feature"
     assert setup.check("--range", spec, "--token", token).returncode == 2
-    refused = run_cli("override", "--key", str(setup.key), "--signer", MAINTAINER, "--expires",
+    refused = run_cli("override", "--trust-ref", "main",
+                      "--key", str(setup.key), "--signer", MAINTAINER, "--expires",
                       "7d", "--reason", "r", "--range", spec, "--all", cwd=setup.repo.path)
     assert refused.returncode == 2 and "repository_id" in refused.stderr
 
@@ -575,7 +579,7 @@ def test_token_add_refuses_a_forged_token(setup: Setup, tmp_path: Path) -> None:
     token = _all(setup)
     head, _, sig = token.rpartition(".")
     tampered = f"{head}.{sig[:-4]}{'AAAA' if sig[-4:] != 'AAAA' else 'BBBB'}"
-    result = run_cli("token", "add", tampered, cwd=setup.repo.path)
+    result = run_cli("token", "add", "--trust-ref", "main", tampered, cwd=setup.repo.path)
     assert result.returncode == 2
     assert not (setup.repo.path / ".ai-clearance" / "tokens").exists()
 
@@ -661,3 +665,34 @@ def test_signing_through_ssh_agent(clean_repo: Repo, tmp_path: Path) -> None:
         assert run_cli("approvals", "verify", cwd=clean_repo.path).returncode == 0
     finally:
         subprocess.run(["ssh-agent", "-k"], env=env, capture_output=True, check=False)
+
+
+def test_override_reads_the_repository_from_the_protected_branch(setup: Setup) -> None:
+    """Attack: the branch under review names another repository in its own policy, and the
+    maintainer issues a token with that branch checked out in a clone with no origin/HEAD."""
+    repo = setup.repo
+    repo.git("checkout", "-q", "feature")
+    repo.write(".ai-clearance.toml", 'repository_id = "example.com/elsewhere"\n')
+    _commit_all(repo, "name another repository")
+    args = ("override", "--key", str(setup.key), "--signer", MAINTAINER, "--expires", "7d",
+            "--reason", "r", "--range", f"{setup.base}..feature", "--path", "CLAUDE.md")
+    unsure = run_cli(*args, cwd=repo.path)
+    assert unsure.returncode == 3 and "no trusted base" in unsure.stderr
+    made = run_cli(*args, "--trust-ref", "main", cwd=repo.path)
+    assert made.returncode == 0, made.stderr
+    assert f"for repository {REPOSITORY}," in made.stderr and "elsewhere" not in made.stderr
+
+
+def test_a_token_for_a_change_does_not_cover_a_whitespace_variant(setup: Setup) -> None:
+    """Indentation can change what code does: a token bound to one change's patch id does not
+    clear another that differs from it only in whitespace."""
+    repo = setup.repo
+    repo.git("checkout", "-q", "-b", "p1", setup.base)
+    repo.write("a.py", "if x:\n        return 1\n")
+    repo.commit(f"Edit\n\n{TRAILER}\n", "a.py")
+    token = _override(setup, "--range", f"{setup.base}..p1", "--rule", "AIC401")
+    assert setup.check("--range", f"{setup.base}..p1", "--token", token).returncode == 0
+    repo.git("checkout", "-q", "-b", "p2", setup.base)
+    repo.write("a.py", "if x:\n    return 1\n")
+    repo.commit(f"Edit\n\n{TRAILER}\n", "a.py")
+    assert setup.check("--range", f"{setup.base}..p2", "--token", token).returncode == 1

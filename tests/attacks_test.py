@@ -127,7 +127,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
     other.write("CLAUDE.md", "# memory\n")
     other.commit("Add memory", "CLAUDE.md", author=MALLORY, committer=MALLORY)
     other.git("checkout", "-q", "main")
-    issued = run_cli("override", "--key", str(key), "--signer", MAINTAINER, "--expires", "7d",
+    issued = run_cli("override", "--trust-ref", "main",
+                     "--key", str(key), "--signer", MAINTAINER, "--expires", "7d",
                      "--reason", "gadgets fixture", "--range", "main..mallory", "--path",
                      "CLAUDE.md", cwd=other.path)
     assert issued.returncode == 0, issued.stdout + issued.stderr

@@ -128,3 +128,19 @@ def test_exclude_paths_do_not_cover_look_alike_folders(clean_repo: Repo, folder:
     clean_repo.commit("look-alike", f"{folder}/CLAUDE.md")
     result = run_cli("check", "--range", f"{base}..HEAD", cwd=clean_repo.path)
     assert result.returncode == 1 and "AIC101" in result.stdout, result.stdout
+
+
+def test_deleting_trust_files_is_reported_as_pending(clean_repo: Repo) -> None:
+    """Attack: a tidy-looking change deletes a revocation (reviving what it revoked) or the
+    policy; reviewers must see it as a change to trust, like an edit."""
+    clean_repo.write(".ai-clearance.toml", 'repository_id = "example.com/widgets"\n')
+    clean_repo.write(".ai-clearance/maintainers", "# nobody yet\n")
+    clean_repo.commit("trust", ".ai-clearance.toml", ".ai-clearance/maintainers")
+    base = clean_repo.head()
+    clean_repo.git("rm", "-q", ".ai-clearance.toml", ".ai-clearance/maintainers")
+    clean_repo.commit("tidy")
+    result = run_cli("check", "--range", f"{base}..HEAD", "--trust-ref", base, "--format",
+                     "json", cwd=clean_repo.path)
+    assert result.returncode == 0, result.stderr
+    pending = json.loads(result.stdout)["coverage"]["pending"]
+    assert pending == [".ai-clearance.toml (deleted)", ".ai-clearance/maintainers (deleted)"]

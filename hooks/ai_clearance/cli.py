@@ -251,14 +251,17 @@ def revoke(record_id: str, reason: str, key: str | None, signer: str | None,
 @click.option("--commit", metavar="SHA", help="Only findings of this commit.")
 @click.option("--all", "everything", is_flag=True,
               help="Every finding of the range (needed when it has several and no filter).")
+@click.option("--trust-ref", metavar="REF", envvar="AI_CLEARANCE_TRUST_REF",
+              help="The protected branch, whose policy names the repository and its rules "
+                   "(default: refs/remotes/origin/HEAD).")
 @click.option("--expires", required=True, metavar="WHEN", help="End: 7d, 12h, 2027-01-31.")
 @click.option("--reason", required=True, help="Why (signed into the token).")
 @_KEY
 @_SIGNER
 @click.option("-C", "directory", default=".", metavar="DIR")
 def override(range_spec: str, rule: str | None, path: str | None, author: str | None,
-             commit: str | None, everything: bool, expires: str, reason: str,
-             key: str | None, signer: str | None, directory: str) -> None:
+             commit: str | None, everything: bool, trust_ref: str | None, expires: str,
+             reason: str, key: str | None, signer: str | None, directory: str) -> None:
     """Issue a one-line token that clears exactly the chosen findings, in this repository.
 
     Everything the token clears is printed on stderr first; the token on stdout."""
@@ -271,7 +274,8 @@ def override(range_spec: str, rule: str | None, path: str | None, author: str | 
                                   author=author.strip().casefold() if author else None)
     token_text, lines = maintainer.override(
         root, maintainer.resolve_signer(root, key, signer), now, range_spec=range_spec,
-        select=select, valid_until=parse_user_time(expires, now), reason=reason)
+        select=select, valid_until=parse_user_time(expires, now), reason=reason,
+        trust_ref=trust_ref)
     for line in lines:
         click.echo(line, err=True)
     click.echo(token_text)
@@ -294,14 +298,17 @@ def token_show(token_text: str) -> None:
 
 @token.command("add")
 @click.argument("token_text", metavar="TOKEN")
+@click.option("--trust-ref", metavar="REF", envvar="AI_CLEARANCE_TRUST_REF",
+              help="The protected branch, whose policy names the repository "
+                   "(default: refs/remotes/origin/HEAD).")
 @click.option("-C", "directory", default=".", metavar="DIR")
-def token_add(token_text: str, directory: str) -> None:
+def token_add(token_text: str, trust_ref: str | None, directory: str) -> None:
     """Verify TOKEN against the maintainers file and record it under .ai-clearance/tokens/."""
     from . import maintainer
     from .records import utc_now
 
     root = _root(directory)
-    click.echo(f"recorded {maintainer.add_token(root, token_text, utc_now())}")
+    click.echo(f"recorded {maintainer.add_token(root, token_text, utc_now(), trust_ref)}")
 
 
 @cli.group()

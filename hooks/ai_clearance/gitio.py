@@ -878,12 +878,13 @@ def symbolic_target(repo: Repo, name: str) -> str | None:
 
 
 def patch_id(repo: Repo, sha: str) -> str | None:
-    """`git patch-id --stable` of a commit's change: the same after a rebase or reword."""
+    """`git patch-id --verbatim` of a commit's change: the same after a rebase or reword,
+    different for any other change, whitespace included (indentation can carry meaning)."""
     diff = run_git(["diff-tree", "-p", "--root", "--no-color", "--no-ext-diff", "--no-textconv",
                     "--no-renames", sha], cwd=repo.cwd)
     if not diff.strip():
         return None
-    out = run_git(["patch-id", "--stable"], cwd=repo.cwd, stdin=diff)
+    out = run_git(["patch-id", "--verbatim"], cwd=repo.cwd, stdin=diff)
     fields = out.split()
     return fields[0].decode("ascii") if fields else None
 

@@ -208,22 +208,24 @@ class Selection:
                 and (self.commit is None or (finding.commit or "").startswith(self.commit)))
 
 
-def _trusted_policy(repo: gitio.Repo) -> Policy:
-    """The policy as the check would read it here (the remote's default branch, else HEAD)."""
-    ref = trust.trust_ref(repo, None)
-    files = trust.files_at(repo, ref or "HEAD", explicit=False)
+def _trusted_policy(repo: gitio.Repo, trust_ref: str | None) -> Policy:
+    """The protected branch's policy: `trust_ref`, else the remote's default branch, never
+    HEAD (the branch under review could name another repository_id or add rules)."""
+    ref = trust.trust_ref(repo, trust_ref, enforce=True) or "HEAD"
+    files = trust.files_at(repo, ref)
     return policy_from_texts(load_catalog(), files.text(POLICY_FILE), files.text(PYPROJECT),
                              files.label)
 
 
 def override(cwd: str, signer: Signer, now: datetime, *, range_spec: str, select: Selection,
-             valid_until: datetime, reason: str) -> tuple[str, list[str]]:
+             valid_until: datetime, reason: str, trust_ref: str | None = None,
+             ) -> tuple[str, list[str]]:
     """Issue a token for the selected findings of a range: the token and, in plain words,
     everything it clears."""
     if valid_until <= now:
         raise UsageError("the token would already be expired")
     repo = gitio.discover(cwd)
-    policy = _trusted_policy(repo)
+    policy = _trusted_policy(repo, trust_ref)
     if policy.repository_id is None:
         raise UsageError(f"the trusted policy ({policy.origin}) sets no repository_id; add "
                          "one (e.g. repository_id = \"github.com/OWNER/REPO\") to "
@@ -258,7 +260,7 @@ def describe_token(text: str) -> list[str]:
     return token_from_payload(signed.payload, "token").describe()
 
 
-def add_token(root: str, text: str, now: datetime) -> str:
+def add_token(root: str, text: str, now: datetime, trust_ref: str | None = None) -> str:
     """Verify a pasted token against the maintainers file and record it under tokens/."""
     signed = decode_token(text, "token")
     token = token_from_payload(signed.payload, "token")
@@ -273,7 +275,7 @@ def add_token(root: str, text: str, now: datetime) -> str:
         verifier.close()
     if now >= token.valid_until:
         raise UsageError(f"token {token.id} has expired")
-    repository_id = _trusted_policy(gitio.discover(root)).repository_id
+    repository_id = _trusted_policy(gitio.discover(root), trust_ref).repository_id
     if token.repository != repository_id:
         raise UsageError(f"token {token.id} is for repository {token.repository}, not this "
                          f"one ({repository_id or 'no repository_id in the trusted policy'})")

@@ -77,8 +77,11 @@ def is_trust_path(path: str) -> bool:
 
 
 def _changed(found: dict[str, str], trusted: TrustFiles) -> list[str]:
-    """Paths whose blob (path -> blob id in `found`) is not the trusted one."""
-    return sorted(p for p, blob in found.items() if trusted.files.get(p, ("", b""))[0] != blob)
+    """Paths whose blob (path -> blob id in `found`) is not the trusted one, and trusted
+    paths the change deletes (a deleted revocation revives what it revoked)."""
+    edited = [p for p, blob in found.items() if trusted.files.get(p, ("", b""))[0] != blob]
+    deleted = [f"{p} (deleted)" for p in trusted.files if p not in found]
+    return sorted(edited + deleted)
 
 
 def at_commit(repo: gitio.Repo, tip: str, trusted: TrustFiles) -> Proposal:

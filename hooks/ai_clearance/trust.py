@@ -33,7 +33,6 @@ from .trustfiles import (
     TrustFiles,
     files_at,
     files_in_dir,
-    pending_changes,
     tokens_in_message,
     trust_ref,
 )
@@ -42,7 +41,7 @@ from .values import field, value
 __all__ = [
     "APPROVALS_DIR", "POLICY_PATHS", "REVOCATIONS_DIR", "SIGNERS_FILE", "TOKENS_DIR",
     "TRUST_DIR", "Context", "Trust", "TrustFiles", "build_trust", "clearers",
-    "commit_signers", "files_at", "files_in_dir", "pending_changes", "tokens_in_message",
+    "commit_signers", "files_at", "files_in_dir", "tokens_in_message",
     "trust_ref",
 ]
 _NOREPLY = re.compile(r"(?:\d+\+)?([^@]+)@users\.noreply\.github\.com\Z")

@@ -160,19 +160,3 @@ def _files_under(root: str, top: str) -> list[str]:
 def tokens_in_message(message: str) -> list[str]:
     """Values of `AI-Clearance-Token:` trailers (tokens are case-sensitive: read raw)."""
     return _TOKEN_TRAILER.findall(message.replace("\r\n", "\n"))
-
-
-def pending_changes(repo: gitio.Repo, tip: str, trusted: TrustFiles) -> list[str]:
-    """Trust or policy files the change under review adds or alters: they take effect only
-    after merge, never in the run that reviews them."""
-    try:
-        proposed = gitio.read_small_files(repo, tip, [*POLICY_PATHS, TRUST_DIR])
-    except GitError:
-        return []
-    changed = []
-    for path, (blob, _) in proposed.items():
-        if path not in POLICY_PATHS and not path.startswith(TRUST_DIR + "/"):
-            continue
-        if trusted.files.get(path, ("", b""))[0] != blob:
-            changed.append(path)
-    return sorted(changed)

@@ -50,6 +50,8 @@ class PathMatcher:
         self._suffixes = tuple(self._by_suffix)
         self._prefix_re = re.compile("(?:^|/)(?:" + "|".join(
             re.escape(p) for p in self._by_prefix) + ")") if self._by_prefix else None
+        self._suffix_re = re.compile("(?:" + "|".join(
+            re.escape(s) for s in self._suffixes) + ")(?:/|\\Z)") if self._suffixes else None
 
     def candidates(self, folded: str) -> list[Rule]:
         """Rules whose anchor the (normalized, folded) path has."""
@@ -62,10 +64,12 @@ class PathMatcher:
                 for prefix, rules in self._by_prefix.items():
                     if component.startswith(prefix):
                         found.extend(rules)
-        if self._suffixes and components[-1].endswith(self._suffixes):
-            for suffix, rules in self._by_suffix.items():
-                if components[-1].endswith(suffix):
-                    found.extend(rules)
+        # Any component: a glob may end in one (`**/*.d/**`), not only the last.
+        if self._suffixes and self._suffix_re is not None and self._suffix_re.search(folded):
+            for component in components:
+                for suffix, rules in self._by_suffix.items():
+                    if component.endswith(suffix):
+                        found.extend(rules)
         if self._always:
             found.extend(self._always)
         return found

@@ -312,9 +312,9 @@ def _non_ascii_positions(region: bytes, into: list[int]) -> None:
 
 
 def _path_hit(rule: Rule, folded: str, exact: str) -> bool:
-    assert rule.paths is not None
     subject = exact if rule.case_sensitive else folded
-    if not rule.paths.match(subject):
+    if not ((rule.paths is not None and rule.paths.match(subject))
+            or (rule.exact_paths is not None and rule.exact_paths.match(exact))):
         return False
     return rule.not_paths is None or not rule.not_paths.match(exact)
 

@@ -44,7 +44,8 @@ def _check(case: dict[str, Any], findings: list[Finding]) -> None:
 
 @pytest.mark.parametrize("case", CASES["path"], ids=_case_id)
 def test_path(case: dict[str, Any]) -> None:
-    findings, _ = PathMatcher(load_catalog()).match(PathChange(case["path"], "0" * 40, "100644"))
+    change = PathChange(case["path"], "0" * 40, case.get("mode", "100644"))
+    findings, _ = PathMatcher(load_catalog()).match(change)
     _check(case, findings)
 
 

@@ -129,3 +129,19 @@ def test_the_shipped_catalog_scans_a_listing_in_one_pass() -> None:
     (a second key byte would cost a pass over every byte of it: 0.07 s on 1M paths)."""
     region_filter = PathMatcher(load_catalog()).region_filter()
     assert region_filter is not None and len(region_filter._searches) == 1
+
+
+def test_exact_paths_keep_the_case_and_see_through_disguise() -> None:
+    """`exact_paths` match with the name's case (after normalization); `paths` in any case."""
+    from ai_clearance.model import PathChange
+
+    catalog = build_catalog(_minimal(
+        "[[rules]]\nid = 'AIC100'\nassistants=['x']\nkind='instructions'\nseverity='block'\n"
+        "description='d'\npaths=['TEAM.md']\nexact_paths=['**/TEAM.md']\n"), "test.toml")
+    matcher = PathMatcher(catalog)
+    expected = {"TEAM.md": True, "team.md": True, "a/TEAM.md": True, "a/team.md": False,
+                "a/Team.md": False, "a/ＴＥＡＭ.md": True, "a/T\u0415AM.md": True,
+                "a/TE\u200bAM.md": True, "a/TEAM.MD": False}
+    for path, hit in expected.items():
+        findings, _ = matcher.match(PathChange(path, "0" * 40, "100644"))
+        assert bool(findings) is hit, path

@@ -19,6 +19,7 @@ from ai_clearance.detect import (
     first_content_matches,
 )
 from ai_clearance.model import Finding, Identity, PathChange
+from ai_clearance.normalize import normalize_path
 from ai_clearance.workflows import content_matches
 
 CASES = parse_toml((Path(__file__).parent / "detect_cases.toml").read_text("utf-8"), "cases")
@@ -43,7 +44,8 @@ def _check(case: dict[str, Any], findings: list[Finding]) -> None:
 
 @pytest.mark.parametrize("case", CASES["path"], ids=_case_id)
 def test_path(case: dict[str, Any]) -> None:
-    findings, _ = PathMatcher(load_catalog()).match(PathChange(case["path"], "0" * 40, "100644"))
+    change = PathChange(case["path"], "0" * 40, case.get("mode", "100644"))
+    findings, _ = PathMatcher(load_catalog()).match(change)
     _check(case, findings)
 
 
@@ -244,3 +246,105 @@ def test_a_run_builds_each_region_filter_once_and_a_policy_rule_gets_its_own() -
     listing = b"100644 blob " + b"0" * 40 + b"\tdocs/team.prompts\x00"
     assert built_in.entry_starts(listing, raw_diff=False) == []
     assert extended.entry_starts(listing, raw_diff=False) == [0]
+
+
+# ------------------------------------------------ the prefilter against the full matcher
+def _ascii_of(text: str) -> str:
+    return normalize_path(text).encode("ascii", "ignore").decode("ascii")
+
+
+def _preimages() -> dict[str, list[str]]:
+    """Characters that normalization turns into one ASCII letter, digit or dot, by what they
+    become: the Greek with tonos, Cyrillic, full-width, small capitals, mathematical and
+    enclosed letters an attacker can spell a name with."""
+    ranges = [(0x80, 0x3000), (0xA700, 0xA800), (0xFF00, 0xFFF0), (0x1D400, 0x1D800),
+              (0x1F130, 0x1F18A)]
+    found: dict[str, list[str]] = {}
+    for low, high in ranges:
+        for code in range(low, high):
+            ascii_part = _ascii_of(chr(code))
+            if len(ascii_part) == 1:
+                found.setdefault(ascii_part, []).append(chr(code))
+    return found
+
+
+_PREIMAGES = _preimages()
+# What normalization drops: marks (one of which case folding alone would make an iota),
+# invisible characters.
+_VANISHING = ["\u0301", "\u0345", "\u0308", "\u200b", "\u200d", "\u2060", "\ufe0f", "\u034f"]
+_WORDS = [".claude", "CLAUDE.md", "AGENTS.md", ".github", "copilot-instructions.md", ".cursor",
+          "GEMINI.md", "x.jsonl", "codex_message", ".aider.tags.cache.v4", ".clinerules-x",
+          "settings.local.json", ".agents", "workflows", "a.yml", ".mcp.json", ".rules",
+          "skills", "SKILL.md"]
+_NO_NUL = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+
+
+@st.composite
+def _disguised(draw: st.DrawFn) -> str:
+    """An anchor word with some letters swapped for characters that normalize to them and
+    some vanishing characters put in."""
+    word = draw(st.sampled_from(_WORDS))
+    out = []
+    for ch in word:
+        key = ch.casefold()
+        if key in _PREIMAGES and draw(st.integers(0, 3)) == 0:
+            out.append(draw(st.sampled_from(_PREIMAGES[key])))
+        else:
+            out.append(ch)
+        if draw(st.integers(0, 7)) == 0:
+            out.append(draw(st.sampled_from(_VANISHING)))
+    return "".join(out)
+
+
+_component = st.one_of(_disguised(), st.sampled_from(_WORDS), st.text(_NO_NUL, max_size=6),
+                       st.text(alphabet="aé.ΑάСс\u0301\u0345/\n", max_size=5))
+_unicode_paths = st.lists(st.lists(_component, min_size=1, max_size=4).map("/".join),
+                          min_size=1, max_size=8, unique=True)
+
+
+def _truth(matcher: PathMatcher, path: str) -> set[str]:
+    """Every rule the path matches, each tried on the normalized path: no anchor, no
+    prefilter, no shortcut."""
+    from ai_clearance.detect import _path_hit
+
+    folded, exact = normalize_path(path), normalize_path(path, fold=False)
+    return {r.id for r in (*matcher.path_rules, *matcher.content_rules)
+            if _path_hit(r, folded, exact)}
+
+
+def _encoded_tree(paths: list[str]) -> bytes:
+    return b"".join(b"100644 blob " + b"0" * 40 + b"\t" + p.encode() + b"\0" for p in paths)
+
+
+def _encoded_raw(paths: list[str]) -> bytes:
+    meta = b":000000 100644 " + b"0" * 40 + b" " + b"1" * 40 + b" A"
+    return b"\0\n" + b"".join(meta + b"\0" + p.encode() + b"\0" for p in paths)
+
+
+def _flagged_entries(data: bytes, tree: bool) -> set[bytes]:
+    region_filter = PathMatcher(load_catalog()).region_filter()
+    assert region_filter is not None
+    entries = {data[s:data.find(b"\0", s)] for s in region_filter.entry_starts(data, not tree)}
+    return {e.partition(b"\t")[2] if tree else e for e in entries}
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_unicode_paths)
+def test_the_prefilter_never_drops_a_path_the_full_matcher_matches(paths: list[str]) -> None:
+    """Where the prefilter says "cannot match" (the region filter over git's raw output, or
+    might_match over a path), no rule matches the normalized path; and the matcher finds
+    what every rule, tried alone, finds."""
+    matcher = PathMatcher(load_catalog())
+    truth = {p: _truth(matcher, p) for p in paths}
+    matching = {p.encode() for p, rules in truth.items() if rules}
+    assert matching <= _flagged_entries(_encoded_tree(paths), tree=True)
+    assert matching <= _flagged_entries(_encoded_raw(paths), tree=False)
+    for path, rules in truth.items():
+        if not rules:
+            continue
+        assert matcher.might_match(path), path
+        findings, candidates = matcher.match(PathChange(path, "0" * 40, "100644"))
+        found = {f.rule for f in findings} | {c.rule.id for c in candidates}
+        superseded = {s for rid in found for s in load_catalog().by_id[rid].supersedes}
+        assert found <= rules and rules - found <= superseded, (path, rules, found)
+

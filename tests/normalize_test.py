@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ai_clearance.normalize import normalize_path, normalize_text, printable
+from ai_clearance.normalize import ascii_skeleton, normalize_path, normalize_text, printable
 
 
 @pytest.mark.parametrize("disguised", [
@@ -39,3 +41,28 @@ def test_printable_escapes_controls_and_invisible_characters() -> None:
     assert printable("bad\udcffbyte") == "bad\\udcffbyte"
     assert printable("é") == "é"
     assert printable("y" * 500, limit=10).endswith("...")
+
+
+# Characters whose normalization depends on, or acts on, their neighbours if anything does:
+# marks (and U+0345, which case folding alone turns into an iota), Greek with tonos and
+# ypogegrammeni, compatibility forms, Hangul jamo, look-alikes and their capitals.
+_TRICKY = ("aeiouCLAUDE.md/-\n \u0301\u0308\u0345\u0342\u0313\u0340\u0344\u00a8\u0385"
+           "\u0386\u03ac\u1fb3\u1f80\u1fbc\u0390\u03f2\u03f9\u0421\u0441\u0410\u0430\u0451"
+           "\u0130\u0131\u017f\u00df\ufb01\u2126\u212a\u1100\u1161\u11a8\uac00\uff21\uff41"
+           "\u3131\u1d2c\u1d43\u24b6\u2488\u00bd\u200b\u202e\ufe0f\u1e9e")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(st.text(alphabet=_TRICKY, max_size=12),
+                 st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)))
+def test_the_skeleton_is_the_ascii_of_the_normalized_path(text: str) -> None:
+    """The prefilter's skeleton is built character by character; the normalized path is
+    not, yet the ASCII characters of the two agree on whole strings."""
+    assert ascii_skeleton(text) == normalize_path(text).encode("ascii", "ignore").decode()
+
+
+def test_look_alike_capitals_keep_their_case_and_fold_like_the_small_letters() -> None:
+    assert normalize_path("\u0421LAUDE.md", fold=False) == "CLAUDE.md"
+    assert normalize_path("\u03f9LAUDE.md", fold=False) == "CLAUDE.md"
+    assert normalize_path("\u03f2laude.md") == "claude.md"
+    assert normalize_path("\u0421LAUDE.md") == normalize_path("\u0441laude.md") == "claude.md"

@@ -123,3 +123,34 @@ def test_a_pyproject_that_does_not_parse_is_judged_only_if_it_may_hold_the_polic
                      "tool.ai-clearance.restricted = [\n"):
         with pytest.raises(ConfigError, match=r"pyproject\.toml at HEAD: invalid TOML"):
             policy_from_texts(catalog, None, spelling, "HEAD")
+
+
+@pytest.mark.parametrize(("path", "excluded"), [
+    ("tests/fixtures/CLAUDE.md", True),
+    ("tests/fixtures/deep/.claude/settings.json", True),
+    ("tests/fixtures/a\nb/CLAUDE.md", True),            # a newline is a byte like any other
+    ("Tests/fixtures/CLAUDE.md", False),               # exact case
+    ("tests/FIXTURES/CLAUDE.md", False),
+    ("tests/fixture\u0301s/CLAUDE.md", False),         # a combining mark
+    ("te\u0301sts/fixtures/CLAUDE.md", False),
+    ("t\u0435sts/fixtures/CLAUDE.md", False),          # Cyrillic small ie
+    ("tests/fixtur\u0435s/CLAUDE.md", False),
+    ("\u0442ests/fixtures/CLAUDE.md", False),          # Cyrillic small te
+    ("tests/\uff46ixtures/CLAUDE.md", False),          # full-width f
+    ("tests\uff0ffixtures/CLAUDE.md", False),          # full-width slash
+    ("tests\u200b/fixtures/CLAUDE.md", False),         # zero-width space
+    ("tests/fixtures\n/CLAUDE.md", False),
+])
+def test_exclude_paths_match_the_raw_path_case_sensitively(path: str, excluded: bool) -> None:
+    """An excluded folder is the one the policy names, byte for byte: detection sees
+    through a look-alike, the exclusion does not."""
+    policy = _policy('exclude_paths = ["tests/fixtures/**"]\n')
+    decisions = decide([_finding("AIC101", ("claude",), path=path)], policy)
+    assert (decisions == []) is excluded
+
+
+def test_excluded_precomposed_folder_does_not_cover_its_decomposed_twin() -> None:
+    policy = _policy('exclude_paths = ["docs/caf\u00e9/**"]\n')
+    assert decide([_finding("AIC101", ("claude",), path="docs/caf\u00e9/CLAUDE.md")],
+                  policy) == []
+    assert decide([_finding("AIC101", ("claude",), path="docs/cafe\u0301/CLAUDE.md")], policy)

@@ -25,7 +25,7 @@ _RULE_ID = re.compile(r"[A-Z][A-Z0-9]{1,9}[0-9]{3}\Z")
 _ASSISTANT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}\Z")
 _RULE_KEYS = frozenset({
     "id", "assistants", "kind", "severity", "description", "remedy", "source", "confirmed",
-    "paths", "not_paths", "case_sensitive", "supersedes", "pattern", "scope", "keys",
+    "paths", "exact_paths", "not_paths", "case_sensitive", "supersedes", "pattern", "scope", "keys",
     "identities", "disclosures", "role",
     "workflow_uses", "workflow_run", "workflow_installs", "workflow_images",
 })
@@ -115,6 +115,8 @@ class Rule:
     confirmed: bool = True
     path_globs: tuple[str, ...] = ()
     paths: Lazy | None = None
+    exact_globs: tuple[str, ...] = ()
+    exact_paths: Lazy | None = None
     not_paths: Lazy | None = None
     anchors: tuple[tuple[str, str], ...] | None = None
     case_sensitive: bool = False
@@ -277,15 +279,18 @@ def parse_rule(
         raise _fail(where, "'assistants' must name at least one assistant")
     case_sensitive = _flag(data.get("case_sensitive", False), where, "case_sensitive")
     globs = _str_list(data.get("paths", []), where, "paths")
+    exact_globs = _str_list(data.get("exact_paths", []), where, "exact_paths")
     not_globs = _str_list(data.get("not_paths", []), where, "not_paths")
-    for glob in (*globs, *not_globs) if eager else ():
+    for glob in (*globs, *exact_globs, *not_globs) if eager else ():
         try:
             check_glob(glob)
         except GlobError as exc:
             raise _fail(where, str(exc)) from None
     paths = lazy_globs(globs, not case_sensitive, where, eager)
+    exact_paths = lazy_globs(exact_globs, False, where, eager)
     not_paths = lazy_globs(not_globs, False, where, eager)
-    anchors = tuple(glob_anchor(g) for g in globs)
+    # An exact-case match is a folded one too: the folded anchor is still necessary.
+    anchors = tuple(glob_anchor(g) for g in (*globs, *exact_globs))
     pattern_source = data.get("pattern")
     pattern = None
     if pattern_source is not None:
@@ -296,12 +301,13 @@ def parse_rule(
     if scope not in ("any", "subject", "body", "pr"):
         raise _fail(where, "scope must be any, subject, body or pr")
     role = data.get("role")
-    if target == "paths" and paths is None:
+    if target == "paths" and paths is None and exact_paths is None:
         raise _fail(where, f"a '{kind}' rule needs 'paths'")
     workflow = _workflow_fields(data, where)
     if workflow and target != "content":
         raise _fail(where, f"'{next(iter(workflow))}' is only for 'content' rules")
-    if target == "content" and (paths is None or (pattern is None and not workflow)):
+    if target == "content" and ((paths is None and exact_paths is None)
+                                or (pattern is None and not workflow)):
         raise _fail(where, "a 'content' rule needs 'paths', and 'pattern' or workflow_* lists")
     if kind == "trailer" and not keys:
         raise _fail(where, "a 'trailer' rule needs 'keys'")
@@ -323,6 +329,8 @@ def parse_rule(
         confirmed=_flag(data.get("confirmed", True), where, "confirmed"),
         path_globs=globs,
         paths=paths,
+        exact_globs=exact_globs,
+        exact_paths=exact_paths,
         not_paths=not_paths,
         anchors=None if any(a is None for a in anchors) else tuple(
             a for a in anchors if a is not None),

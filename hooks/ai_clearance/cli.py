@@ -142,6 +142,8 @@ def explain(rule_id: str) -> None:
     if rule.path_globs:
         click.echo(f"  paths:      {', '.join(rule.path_globs)}"
                    + ("" if rule.case_sensitive else " (any case)"))
+    if rule.exact_globs:
+        click.echo(f"  paths:      {', '.join(rule.exact_globs)} (exact case)")
     if rule.keys:
         click.echo(f"  trailers:   {', '.join(sorted(rule.keys))}")
     if rule.pattern is not None:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 
 from .catalog import MAX_MATCH_CHARS, Catalog, Rule
+from .globs import could_hold, glob_to_regex
 from .messages import message_lines, split_identity, trailers
 from .model import Finding, Identity, PathChange
 from .normalize import ascii_skeleton, normalize_path, normalize_text, printable
@@ -51,6 +52,17 @@ class PathMatcher:
         self._suffixes = tuple(self._by_suffix)
         self._prefix_re = re.compile("(?:^|/)(?:" + "|".join(
             re.escape(p) for p in self._by_prefix) + ")") if self._by_prefix else None
+        self._suffix_re = re.compile("(?:" + "|".join(
+            re.escape(s) for s in self._suffixes) + ")(?:/|\\Z)") if self._suffixes else None
+        self._holders: dict[str, bool] = {}
+        # A folder takes part in a glob's match through a part that is not the last one:
+        # most are names (".github"), which a set lookup rules out.
+        holding = {part for r in self.path_rules for g in (*r.path_globs, *r.exact_globs)
+                   for part in g.casefold().split("/")[:-1] if part != "**"}
+        self._holding_names = frozenset(p for p in holding if not _WILD.search(p))
+        wild = sorted(p for p in holding if _WILD.search(p))
+        self._holding_wild = re.compile("|".join(
+            f"(?:{glob_to_regex(p)})" for p in wild) + r"\Z") if wild else None
 
     def candidates(self, folded: str) -> list[Rule]:
         """Rules whose anchor the (normalized, folded) path has."""
@@ -63,10 +75,12 @@ class PathMatcher:
                 for prefix, rules in self._by_prefix.items():
                     if component.startswith(prefix):
                         found.extend(rules)
-        if self._suffixes and components[-1].endswith(self._suffixes):
-            for suffix, rules in self._by_suffix.items():
-                if components[-1].endswith(suffix):
-                    found.extend(rules)
+        # Any component: a glob may end in one (`**/*.d/**`), not only the last.
+        if self._suffixes and self._suffix_re is not None and self._suffix_re.search(folded):
+            for component in components:
+                for suffix, rules in self._by_suffix.items():
+                    if component.endswith(suffix):
+                        found.extend(rules)
         if self._always:
             found.extend(self._always)
         return found
@@ -105,7 +119,9 @@ class PathMatcher:
         return verdict
 
     def match(self, change: PathChange) -> tuple[list[Finding], list[ContentCandidate]]:
-        """Findings for a changed path, and the content rules that need its blob."""
+        """Findings for a changed path, and the content rules that need its blob. A symlink
+        or a submodule is judged as a file and as a folder too (`.claude` as `.claude/`):
+        either can stand where an agent's folder would be."""
         if not self.might_match(change.path):
             return [], []
         folded = normalize_path(change.path)
@@ -113,18 +129,53 @@ class PathMatcher:
         if not candidates:
             return [], []
         exact = normalize_path(change.path, fold=False)
-        hits: list[Rule] = []
-        contents: list[Rule] = []
-        for rule in dict.fromkeys(candidates):
-            if _path_hit(rule, folded, exact):
-                (contents if rule.target == "content" else hits).append(rule)
-        superseded = {sid for r in hits for sid in r.supersedes}
-        findings = [
-            Finding(rule=r.id, assistants=r.assistants, kind=r.kind, severity=r.severity,
-                    evidence=printable(change.path), path=change.path)
-            for r in hits if r.id not in superseded
-        ]
-        return findings, [ContentCandidate(change, r) for r in contents]
+        rules = list(dict.fromkeys(candidates))
+        hits = [r for r in rules if _path_hit(r, folded, exact)]
+        link = _LINK_KINDS.get(change.mode)
+        as_folder = [] if link is None else [
+            r for r in rules if r.target == "paths" and r not in hits
+            and _path_hit(r, folded + "/", exact + "/")]
+        superseded = {sid for r in (*hits, *as_folder) for sid in r.supersedes}
+        shown = printable(change.path)
+        findings = [_path_finding(r, change.path, shown) for r in hits
+                    if r.target == "paths" and r.id not in superseded]
+        findings.extend(_path_finding(r, change.path, f"{shown}/ ({link})") for r in as_folder
+                        if r.id not in superseded)
+        return findings, [ContentCandidate(change, r) for r in hits if r.target == "content"]
+
+    def could_hold(self, folder: str) -> bool:
+        """Whether a path below `folder` could match a path rule with the folder's own name
+        taking part (`.github` for `**/.github/copilot-instructions.md`; not `docs`, which a
+        rule can match only at any depth below it)."""
+        verdict = self._holders.get(folder)
+        if verdict is None:
+            folded = normalize_path(folder).split("/")
+            exact = normalize_path(folder, fold=False).split("/")
+            verdict = self._has_holding_part(folded) and any(
+                any(could_hold(g if r.case_sensitive else g.casefold(),
+                               exact if r.case_sensitive else folded) for g in r.path_globs)
+                or any(could_hold(g, exact) for g in r.exact_globs)
+                for r in self.path_rules)
+            if len(self._holders) >= 10_000:
+                self._holders.clear()
+            self._holders[folder] = verdict
+        return verdict
+
+    def _has_holding_part(self, folded: list[str]) -> bool:
+        """Whether a component could be matched by a part of a glob that is not its last."""
+        if not self._holding_names.isdisjoint(folded):
+            return True
+        wild = self._holding_wild
+        return wild is not None and any(wild.match(c) for c in folded)
+
+
+_LINK_KINDS = {"120000": "symlink", "160000": "submodule"}
+_WILD = re.compile(r"[*?\[]")
+
+
+def _path_finding(rule: Rule, path: str, evidence: str) -> Finding:
+    return Finding(rule=rule.id, assistants=rule.assistants, kind=rule.kind,
+                   severity=rule.severity, evidence=evidence, path=path)
 
 
 # A path component starts after one of these (tab: ls-tree puts one before the path) and
@@ -309,9 +360,9 @@ def _non_ascii_positions(region: bytes, into: list[int]) -> None:
 
 
 def _path_hit(rule: Rule, folded: str, exact: str) -> bool:
-    assert rule.paths is not None
     subject = exact if rule.case_sensitive else folded
-    if not rule.paths.match(subject):
+    if not ((rule.paths is not None and rule.paths.match(subject))
+            or (rule.exact_paths is not None and rule.exact_paths.match(exact))):
         return False
     return rule.not_paths is None or not rule.not_paths.match(exact)
 

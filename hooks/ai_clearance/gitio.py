@@ -846,6 +846,42 @@ def index_files(repo: Repo, paths: Sequence[str]) -> list[PathChange]:
     return entries
 
 
+def entries_below(repo: Repo, tree: str | None, folders: Sequence[str],
+                  limit: int) -> Iterator[PathChange]:
+    """The entries below `folders` (repository paths, "" for the top) in the tree of `tree`,
+    or in the index when it is None (unmerged entries left out). GitError past `limit`
+    entries: the caller judges each one, so the listing is bounded rather than cut."""
+    whole = "" in folders
+    specs = [] if whole else ["--", *folders]
+    args = ["--literal-pathspecs", "ls-files", "-s", "-z", "--full-name", *specs] \
+        if tree is None else ["ls-tree", "-r", "-z", "--full-tree", "--end-of-options", tree,
+                              *specs]
+    prefixes = tuple(f"{f}/" for f in folders)
+    count = 0
+    what = "ls-files" if tree is None else "ls-tree"
+    for run in _runs(_git_output(repo, args, what), b"\0", 1):
+        for entry in run.split(b"\0"):
+            change = _listed(entry, tree is None)
+            if change is None or not (whole or change.path.startswith(prefixes)):
+                continue
+            count += 1
+            if count > limit:
+                raise GitError(f"more than {limit} files below {', '.join(folders) or '/'} "
+                               "to judge through symlinks; refusing to pass unjudged")
+            yield change
+
+
+def _listed(entry: bytes, staged: bool) -> PathChange | None:
+    """An `ls-tree` entry, or an `ls-files -s` one (`staged`; unmerged ones are None)."""
+    meta, tab, path = entry.partition(b"\t")
+    fields = meta.split(b" ")
+    if not tab or len(fields) != 3 or (staged and fields[2] != b"0"):
+        return None
+    mode, blob = fields[0], fields[1 if staged else 2]
+    return PathChange(path.decode("utf-8", "surrogateescape"), blob.decode("ascii"),
+                      mode.decode("ascii"))
+
+
 def read_small_blobs(repo: Repo, entries: Sequence[PathChange], where: str,
                      limit: int = 1 << 20) -> dict[str, tuple[str, bytes]]:
     """The contents of the regular files among `entries` (found `where`, for errors), through

@@ -36,10 +36,29 @@ _LOOKALIKES = {
     "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "⁃": "-", "˗": "-",
     "꞉": ":", "∶": ":", "ː": ":", "׃": ":", "܃": ":", "܄": ":", "᠄": ":",
 }
+
+
+def _with_capitals(table: dict[str, str]) -> dict[str, str]:
+    """The look-alikes and their capitals (Cyrillic capital Es for "C"), so that a path keeps
+    its case when asked to. A capital maps to its small letter's Latin capital: what case
+    folding would make of it anyway, so the exact and the folded forms agree."""
+    capitals = {}
+    for small, latin in table.items():
+        capital = small.upper()
+        if len(capital) == 1 and not capital.isascii() and capital.casefold() == small:
+            capitals[capital] = latin.upper()
+    return {**capitals, **table}
+
+
+_LOOKALIKES = _with_capitals(_LOOKALIKES)
 _TRANSLATE: dict[int, str | None] = {ord(ch): None for ch in _INVISIBLE}
 _TRANSLATE.update({ord(k): v for k, v in _LOOKALIKES.items()})
 # str.translate with a dict is slow per character; most text has nothing to translate.
 _TRANSLATABLE = re.compile("[" + re.escape("".join(chr(c) for c in _TRANSLATE)) + "]")
+# Look-alikes that NFKC would turn into something else first (lunate sigma "ϲ" into "ς").
+_BEFORE_NFKC = {ord(k): v for k, v in _LOOKALIKES.items()
+                if unicodedata.normalize("NFKC", k) != k}
+_BEFORE_NFKC_CHARS = re.compile("[" + re.escape("".join(map(chr, _BEFORE_NFKC))) + "]")
 
 
 def _translated(text: str) -> str:
@@ -61,6 +80,8 @@ def _drop_marks(text: str) -> str:
 
 
 def _unicode_form(text: str) -> str:
+    if _BEFORE_NFKC_CHARS.search(text):
+        text = text.translate(_BEFORE_NFKC)
     return _drop_marks(_translated(unicodedata.normalize("NFKC", text)))
 
 
@@ -85,16 +106,29 @@ def normalize_path(path: str, fold: bool = True) -> str:
 
 
 def ascii_skeleton(text: str) -> str:
-    """A cheap over-approximation of the normalized, folded form restricted to ASCII:
-    look-alikes mapped, compatibility forms and marks decomposed, everything else dropped.
-    An ASCII substring of `normalize_path(text)` is always a substring of this, so a miss
-    here is a miss there (used to skip paths no rule can match)."""
+    """The ASCII characters of `normalize_path(text)`, in order: what an ASCII anchor can be
+    found in (the prefilter's view of a path). Made character by character, from what
+    normalization makes of each character alone, so a path's skeleton is its folder's and
+    its name's joined by '/'; tests check that it agrees with `normalize_path` on whole
+    strings."""
     if text.isascii():
         return text.casefold()
-    folded = text.casefold()
-    if _TRANSLATABLE.search(folded):
-        folded = folded.translate(_TRANSLATE)
-    return unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode("ascii")
+    table = _SKELETONS
+    unseen = [char for char in set(text) if char > "\x7f" and ord(char) not in table]
+    if unseen:
+        if len(table) + len(unseen) > 100_000:
+            table.clear()  # memory stays flat (a few hundred characters are ever common)
+        for char in unseen:
+            table[ord(char)] = _ascii_part(char)
+    return text.translate(table).lower()
+
+
+def _ascii_part(char: str) -> str:
+    return normalize_path(char).encode("ascii", "ignore").decode("ascii")
+
+
+# A character's skeleton, by code point; ASCII characters stand for themselves (lowered).
+_SKELETONS: dict[int, str] = {}
 
 
 def printable(text: str, limit: int = 200) -> str:

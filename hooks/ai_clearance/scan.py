@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterable, Iterator
 
 from . import gitio
@@ -16,9 +15,9 @@ from .detect import (
     findings_for_pr_text,
 )
 from .errors import GitError, UsageError
+from .links import Link, listed_folder, pointed_findings, through_links
 from .listing import SpawnedGit, TreeListing
 from .model import Commit, Coverage, Finding, Identity, PathChange
-from .normalize import printable
 from .trustfiles import tokens_in_message
 from .values import field, replace, value
 from .workflows import content_matches
@@ -40,8 +39,7 @@ class _Pending:
 
     by_blob: dict[str, list[tuple[ContentCandidate, str | None, Identity | None]]] = field(
         default_factory=dict)
-    links: dict[str, list[tuple[PathChange, str | None, Identity | None]]] = field(
-        default_factory=dict)
+    links: dict[str, list[Link]] = field(default_factory=dict)
 
     def add(self, candidates: list[ContentCandidate], commit: str | None,
             author: Identity | None) -> None:
@@ -50,50 +48,61 @@ class _Pending:
                 continue  # a submodule's commit is elsewhere; a symlink has no content
             self.by_blob.setdefault(candidate.change.blob, []).append((candidate, commit, author))
 
-    def add_link(self, change: PathChange, commit: str | None, author: Identity | None) -> None:
-        self.links.setdefault(change.blob, []).append((change, commit, author))
-
-
-def link_target_path(link: str, target: str) -> str:
-    """Where a symlink points, as a repository path (an absolute target keeps its path
-    without the leading slash: `/home/u/.claude/x` still names a .claude directory)."""
-    if target.startswith("/"):
-        return posixpath.normpath(target).lstrip("/")
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(link), target))
-    while joined.startswith("../"):
-        joined = joined[3:]  # outside the repository: keep the part that names something
-    return joined
+    def add_link(self, link: Link) -> None:
+        self.links.setdefault(link.change.blob, []).append(link)
 
 
 def _content_findings(repo: gitio.Repo, pending: _Pending, coverage: Coverage,
-                      matcher: PathMatcher | None = None) -> list[Finding]:
+                      matcher: PathMatcher) -> list[Finding]:
     findings: list[Finding] = []
+    listings: list[tuple[Link, str, str]] = []
     shas = list(pending.by_blob) + [s for s in pending.links if s not in pending.by_blob]
     unreadable: list[str] = []
-    for sha, lines in gitio.read_blobs(repo, shas, unreadable):
+    for sha, read in gitio.read_blobs(repo, shas, unreadable):
         coverage.blobs_read += 1
-        if sha in pending.links and matcher is not None:
-            target = b"\n".join(lines).decode("utf-8", "surrogateescape")[:4096]
-            for change, commit, author in pending.links[sha]:
-                pointed = PathChange(link_target_path(change.path, target), sha, "100644")
-                hits, _ = matcher.match(pointed)
-                findings.extend(replace(f, path=change.path, commit=commit, author=author,
-                                        evidence=f"symlink {printable(change.path)} -> "
-                                                 f"{printable(target)}") for f in hits)
-            continue
         entries = pending.by_blob.get(sha, [])
-        matched = content_matches({c.rule.id: c.rule for c, _, _ in entries}, lines)
-        for candidate, commit, author in entries:
-            hit = matched.get(candidate.rule.id)
-            if hit is None:
-                continue
-            rule = candidate.rule
-            findings.append(Finding(
-                rule=rule.id, assistants=rule.assistants, kind=rule.kind,
-                severity=rule.severity, evidence=hit[1], commit=commit, author=author,
-                path=candidate.change.path, line=hit[0],
-            ))
+        # A symlink's target; a file may have the same bytes, and then the lines are kept.
+        lines: Iterable[bytes] = list(read) if entries and sha in pending.links else read
+        if sha in pending.links:
+            target = _link_target(iter(lines))
+            for link in pending.links[sha]:
+                findings.extend(pointed_findings(matcher, link, target))
+                folder = listed_folder(matcher, link, target)
+                if folder is not None:
+                    listings.append((link, folder, target))
+        if entries:
+            findings.extend(_blob_findings(entries, lines))
     coverage.unjudged.extend(_unjudged(pending, unreadable))
+    if listings:
+        findings.extend(through_links(repo, matcher, listings))
+    return findings
+
+
+def _link_target(lines: Iterator[bytes], limit: int = 4096) -> str:
+    """The first `limit` characters of a symlink's target (its blob, lines joined back)."""
+    data = bytearray()
+    for line in lines:
+        data += line + b"\n"
+        if len(data) > limit:
+            break
+    return bytes(data[:-1] if data else data).decode("utf-8", "surrogateescape")[:limit]
+
+
+def _blob_findings(entries: list[tuple[ContentCandidate, str | None, Identity | None]],
+                   lines: Iterable[bytes]) -> list[Finding]:
+    """What the content rules waiting for one blob find in its lines."""
+    matched = content_matches({c.rule.id: c.rule for c, _, _ in entries}, lines)
+    findings = []
+    for candidate, commit, author in entries:
+        hit = matched.get(candidate.rule.id)
+        if hit is None:
+            continue
+        rule = candidate.rule
+        findings.append(Finding(
+            rule=rule.id, assistants=rule.assistants, kind=rule.kind,
+            severity=rule.severity, evidence=hit[1], commit=commit, author=author,
+            path=candidate.change.path, line=hit[0],
+        ))
     return findings
 
 
@@ -101,18 +110,20 @@ def _unjudged(pending: _Pending, shas: list[str]) -> Iterable[dict[str, str | No
     """Where each blob that could not be read was needed: commit and path."""
     for sha in shas:
         places = [(c.change.path, commit) for c, commit, _ in pending.by_blob.get(sha, [])]
-        places += [(change.path, commit) for change, commit, _ in pending.links.get(sha, [])]
+        places += [(link.change.path, link.commit) for link in pending.links.get(sha, [])]
         for path, commit in dict.fromkeys(places):
             yield {"commit": commit, "path": path, "blob": sha}
 
 
 def _path_findings(matcher: PathMatcher, changes: Iterable[PathChange], pending: _Pending,
-                   commit: str | None, author: Identity | None, coverage: Coverage,
+                   commit: str | None, author: Identity | None, tree: str | None,
                    ) -> list[Finding]:
+    """Findings for changed paths; `tree` is where they are (a commit or a tree; None for
+    the index), for a symlink to a folder, whose files are judged through it."""
     findings: list[Finding] = []
     for change in changes:
         if change.mode == "120000":
-            pending.add_link(change, commit, author)
+            pending.add_link(Link(change, commit, author, tree))
         hits, candidates = matcher.match(change)
         findings.extend(replace(f, commit=commit, author=author) for f in hits)
         if candidates:
@@ -139,7 +150,7 @@ def scan_staged(repo: gitio.Repo, catalog: Catalog, ignored: frozenset[str],
     prefilter = matcher.region_filter()
     raw, branch = prefetch.result()
     changes, coverage.paths_scanned = gitio.staged_changes(raw, prefilter)
-    findings = _path_findings(matcher, changes, pending, None, None, coverage)
+    findings = _path_findings(matcher, changes, pending, None, None, None)
     findings.extend(_content_findings(repo, pending, coverage, matcher))
     if branch:
         coverage.branches.append(branch)
@@ -174,7 +185,7 @@ def findings_for_commit(catalog: Catalog, matcher: PathMatcher, commit: Commit,
     coverage.messages_scanned += 1
     coverage.paths_scanned += commit.path_count
     findings = _path_findings(matcher, commit.changes, pending, commit.sha, commit.author,
-                              coverage)
+                              commit.sha)
     findings.extend(findings_for_message(catalog, commit.message, ignored))
     for role, who in (("author", commit.author), ("committer", commit.committer)):
         findings.extend(findings_for_identity(catalog, who, role, ignored))
@@ -234,7 +245,7 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
     bases = span.bases(repo)
     changes = _brought_changes(repo, span, bases, early, matcher)
     # No commit yet: found in the range's tree, attributed once all commits are seen.
-    findings.extend(_path_findings(matcher, changes, pending, None, None, coverage))
+    findings.extend(_path_findings(matcher, changes, pending, None, None, span.head))
     findings.extend(_content_findings(repo, pending, coverage, matcher))
     return _with_brought(repo, findings, span, bases)
 
@@ -440,7 +451,7 @@ def scan_tree(repo: gitio.Repo, catalog: Catalog, rev: str,
     # matched as it comes, while git is still listing.
     hits = (gitio.tree_change(path, meta) for path, meta in entries
             if meta.startswith(b"120000") or matcher.might_match(path))
-    findings = _path_findings(matcher, hits, pending, None, None, coverage)
+    findings = _path_findings(matcher, hits, pending, None, None, rev)
     coverage.paths_scanned = counter[0]
     findings.extend(_content_findings(repo, pending, coverage, matcher))
     return Scan(findings, coverage)

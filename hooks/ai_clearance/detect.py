@@ -16,9 +16,9 @@ from .messages import (
     squashed_key,
     without_addresses,
 )
-from .model import Finding, Identity, PathChange
+from .model import Commit, Finding, Identity, PathChange
 from .normalize import ascii_skeleton, normalize_path, normalize_text, printable
-from .values import value
+from .values import replace, value
 
 _NOREPLY = re.compile(r"(?:\d+\+)?([^@]+)@users\.noreply\.github\.com\Z")
 
@@ -509,11 +509,12 @@ def findings_for_message(
     """
     if "\0" not in message:
         return _message_findings(catalog, message, ignored, strip_comments)
-    findings: dict[tuple[str, int | None, str], Finding] = {}
-    for reading in (message.replace("\0", ""), message.replace("\0", "\n")):
-        for finding in _message_findings(catalog, reading, ignored, strip_comments):
-            findings.setdefault((finding.rule, finding.line, finding.evidence), finding)
-    return list(findings.values())
+    findings = _message_findings(catalog, message.replace("\0", "\n"), ignored, strip_comments)
+    seen = {(f.rule, f.evidence) for f in findings}
+    findings.extend(f for f in _message_findings(catalog, message.replace("\0", ""), ignored,
+                                                 strip_comments)
+                    if (f.rule, f.evidence) not in seen)
+    return findings
 
 
 def _message_findings(catalog: Catalog, message: str, ignored: frozenset[str],
@@ -605,6 +606,36 @@ def _marker_findings(index: _CatalogIndex, lines: list[MessageLine]) -> list[Fin
                     severity=rule.severity, evidence=printable(line.raw), line=line.number,
                 ))
     return findings
+
+
+def findings_for_commit_text(catalog: Catalog, commit: Commit,
+                             ignored: frozenset[str] = frozenset()) -> list[Finding]:
+    """Findings for what a commit says about itself (message, author, committer) in each of
+    its readings: a trace found only in another reading names that reading."""
+    findings = findings_for_message(catalog, commit.message, ignored)
+    for role, who in (("author", commit.author), ("committer", commit.committer)):
+        findings.extend(findings_for_identity(catalog, who, role, ignored))
+    seen = {_sameness(f) for f in findings}
+    for reading in commit.readings:
+        found = findings_for_message(catalog, reading.message, ignored) \
+            if reading.message is not None else []
+        for role, who in reading.identities:
+            found.extend(findings_for_identity(catalog, who, role, ignored))
+        for finding in found:
+            if _sameness(finding) not in seen:
+                seen.add(_sameness(finding))
+                findings.append(replace(finding,
+                                        evidence=f"{finding.evidence} ({reading.how})"))
+    return findings
+
+
+def _sameness(finding: Finding) -> tuple[object, ...]:
+    """What makes findings in two readings of a commit the same: for a message, the rule
+    and the line's text (its number differs between readings); for an identity, the rule
+    and the assistants (any one address of theirs will do)."""
+    if finding.line is None:
+        return (finding.rule, finding.assistants)
+    return (finding.rule, finding.evidence)
 
 
 def findings_for_pr_text(catalog: Catalog, title: str, body: str) -> list[Finding]:

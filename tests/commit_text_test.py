@@ -4,6 +4,7 @@ headers, NUL bytes and hidden identities, built with real git, are read in every
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -80,6 +81,11 @@ def _findings(path: Path, sha: str) -> list[Finding]:
     return findings_for_commit_text(load_catalog(), _commit(path, sha))
 
 
+def _git_object(path: Path, sha: str) -> bytes:
+    return subprocess.run(["git", "cat-file", "commit", sha], cwd=path, capture_output=True,
+                          check=True).stdout
+
+
 def _as_git_log_prints(path: Path, sha: str) -> str:
     out = subprocess.run(["git", "log", "--no-walk", "--encoding=UTF-8",
                           "--format=%an <%ae>%x00%cn <%ce>%x00%B", sha],
@@ -121,9 +127,9 @@ def test_a_latin1_commit_reads_as_its_header_says(store: Path) -> None:
     sha = subprocess.run(
         ["git", "-c", "i18n.commitEncoding=ISO-8859-1", "commit-tree", EMPTY_TREE.decode()],
         cwd=store, input=message.encode("latin-1"), capture_output=True, check=True,
-        env={**_env(), "GIT_AUTHOR_NAME": "Clément Dubois",
+        env={**os.environ, "GIT_AUTHOR_NAME": "Clément Dubois",
              "GIT_AUTHOR_EMAIL": "clement@example.com"}).stdout.decode().strip()
-    assert b"encoding ISO-8859-1" in git_object(store, sha)
+    assert b"\nencoding ISO-8859-1\n" in _git_object(store, sha)
     commit = _commit(store, sha)
     assert commit.message == message
     assert _findings(store, sha) == []
@@ -160,13 +166,3 @@ def test_check_range_reports_the_hidden_author(repo: Repo) -> None:
     assert [(f["rule"], f["commit"], f["author"]) for f in findings] == \
         [("AIC501", sha, "Claude <noreply@anthropic.com>")]
 
-
-def git_object(path: Path, sha: str) -> bytes:
-    return subprocess.run(["git", "cat-file", "commit", sha], cwd=path, capture_output=True,
-                          check=True).stdout
-
-
-def _env() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)

@@ -48,7 +48,7 @@ def read_commit(raw: bytes) -> CommitText:
                  if e.decode("ascii", "replace").casefold() not in _UTF8]
     codecs = _codecs(encodings)
     # Shown as UTF-8 where the bytes are UTF-8, else as the header says (a Latin-1 name).
-    known = next((c for c in codecs if c not in _PROBES), "utf-8")
+    known = next((e for e in encodings if _usable(e)), "utf-8")
     text = CommitText(_identity(_shown(authors[-1], known)) if authors else _NOBODY,
                       _identity(_shown(committers[-1], known)) if committers else _NOBODY,
                       _shown(body, known))
@@ -193,13 +193,16 @@ def _codecs(encodings: list[str]) -> list[str]:
     not know (or cannot decode any bytes with)."""
     found: list[str] = []
     for name in encodings:
-        try:
-            _SAMPLE.decode(name, "replace")
-        except (LookupError, UnicodeError, ValueError, TypeError):
-            found.extend(_PROBES)
-        else:
-            found.append(name)
+        found.extend([name] if _usable(name) else _PROBES)
     return list(dict.fromkeys(found))
+
+
+def _usable(codec: str) -> bool:
+    try:
+        _SAMPLE.decode(codec, "replace")
+    except (LookupError, UnicodeError, ValueError, TypeError):
+        return False
+    return True
 
 
 def _adds(reading: Reading, text: CommitText) -> bool:

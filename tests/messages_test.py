@@ -1,11 +1,27 @@
-"""Message parsing: which lines can carry a trace."""
+"""Message parsing: which lines can carry a trace, read at least as git reads them, in
+linear time."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+import re
+import subprocess
+import time
+from collections import Counter
+
+import pytest
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from ai_clearance.messages import message_lines, split_identity, trailers
+from ai_clearance.catalog import load_catalog
+from ai_clearance.detect import findings_for_message
+from ai_clearance.messages import (
+    address_forms,
+    addresses,
+    git_trailer_lines,
+    message_lines,
+    split_identity,
+    trailers,
+)
 from ai_clearance.normalize import normalize_text
 
 
@@ -34,8 +50,8 @@ def test_split_identity() -> None:
 
 
 def test_key_spelling_variants() -> None:
-    (t,) = trailers(message_lines("S\n\nCo_Authored by : X <x@y.z>\n"))
-    assert t.key == "co-authored-by"
+    found = trailers(message_lines("S\n\nCo_Authored by : X <x@y.z>\n"))
+    assert found[0].key == "co-authored-by" and found[0].value == "x <x@y.z>"
 
 
 @settings(max_examples=300, deadline=None)
@@ -49,3 +65,142 @@ def test_ascii_messages_normalize_line_by_line(raw_lines: list[str]) -> None:
         raw = raw_lines[line.number - 1]
         if line.raw == raw.strip():
             assert line.text == normalize_text(raw).strip()
+
+
+def test_an_unclosed_fence_is_an_ordinary_line() -> None:
+    lines = message_lines("fix\n\n```\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n")
+    assert [t.key for t in trailers(lines)] == ["co-authored-by"]
+    closed = message_lines("fix\n\n```\nA: 1\n~~~\n```\n\nB: 2\n```\nC: 3\n")
+    assert [t.key for t in trailers(closed)] == ["b", "c"]
+
+
+def test_a_trailer_git_reads_inside_a_fence_is_read() -> None:
+    """git knows no fences: a fenced paragraph at the end that git takes for the trailer
+    block (here thanks to a Signed-off-by) is read; the same lines mid-message are not."""
+    block = "```\nSigned-off-by: Jane <j@example.com>\nCo-Authored-By: Claude <c@x.org>\n```\n"
+    assert [t.key for t in trailers(message_lines(f"fix\n\n{block}"))] == \
+        ["signed-off-by", "co-authored-by"]
+    assert trailers(message_lines(f"fix\n\n{block}\nMore words.\n")) == []
+
+
+def test_git_trailer_lines_follow_git() -> None:
+    def lines_of(message: str) -> list[int]:
+        return sorted(git_trailer_lines(message.split("\n")))
+
+    assert lines_of("fix\n\nKey: a\n  more\nOther: b\n") == [2, 3, 4]
+    assert lines_of("fix\n\nKey: a\nnot a trailer\n") == []  # half of it is not
+    assert lines_of("fix\n\nSigned-off-by: a\nx\ny\nz\n") == [2]  # git's own trailer
+    assert lines_of("fix\n\nKey: a\n---\nOther: b\n") == [2]  # a patch follows ---
+    assert lines_of("fix\n\nKey: a\n# comment\n\n") == [2]
+    assert lines_of("Key: a\n") == []  # the title is never trailers
+
+
+def test_inline_trailers_take_the_value_up_to_the_next_key() -> None:
+    (line,) = message_lines("Add 🤖 Generated with x  Co-Authored-By: C <c@x.org> Made-with: x")
+    assert [(t.key, t.value) for t in trailers([line], subject_too=True)] == \
+        [("co-authored-by", "c <c@x.org>"), ("made-with", "x")]
+    # Not a URL's scheme, nor the kernel's `Agent:model`.
+    (line,) = message_lines("S\n\nAssisted-by: Claude:opus https://claude.ai/x\n")[1:]
+    assert [(t.key, t.value) for t in trailers([line])] == \
+        [("assisted-by", "claude:opus https://claude.ai/x")]
+
+
+def test_addresses_and_their_disguises() -> None:
+    text = "jane <jane@x.org> < noreply @ anthropic.com > claude noreply%40anthropic.com"
+    assert addresses(text)[:2] == [("jane", "jane@x.org"), ("", "noreply@anthropic.com")]
+    assert ("", "noreply%40anthropic.com") in addresses(text)
+    assert address_forms("mailto:noreply+ci@anthropic.com.") == \
+        ["noreply+ci@anthropic.com", "noreply@anthropic.com"]
+    assert address_forms("noreply%40anthropic%2ecom") == ["noreply@anthropic.com"]
+    assert address_forms("1+copilot@users.noreply.github.com") == \
+        ["1+copilot@users.noreply.github.com"]
+
+
+# --------------------------------------------------- differential: git interpret-trailers
+_AGENT_LINES = [
+    "Co-Authored-By: Claude <noreply@anthropic.com>", "Signed-off-by: Codex <codex@openai.com>",
+    "Reviewed-by: Claude <noreply@anthropic.com>", "Coauthored-by:Claude <noreply@anthropic.com>",
+    "Co-Authored-By :Cursor Agent <cursoragent@cursor.com>", "Made-with: Cursor",
+    "Assisted-by: Claude Opus 4.6", "Claude-Session: https://claude.ai/code/session_01",
+    "Co-authored-by: Jane <jane@example.com>", "Signed-off-by: Jane <jane@example.com>",
+    "Co-authored-by: Jane <jane@example.com> <noreply@anthropic.com>", "Key: value",
+    "Co-Authored-By: Claude", "-x: y", "Cc: a <noreply%40anthropic.com>",
+]
+_OTHER_LINES = [
+    "```", "~~~", "   ```", "```python", "~~~~", "> Co-Authored-By: Claude <noreply@anthropic.com>",
+    "> quoted", "    Co-Authored-By: Claude <noreply@anthropic.com>", "\tindented",
+    " <noreply@anthropic.com>", "  Claude <noreply@anthropic.com>", "", "", " ", "\t",
+    "# comment", "# Co-Authored-By: Claude <noreply@anthropic.com>", "---", "--- a/file",
+    "Conflicts:", "\tpath.c", "(cherry picked from commit abc)", "Fix the parser", "see: it",
+    "# ------------------------ >8 ------------------------", "🤖 Generated with [Claude Code](x)",
+]
+_LINES = st.one_of(st.sampled_from(_AGENT_LINES), st.sampled_from(_OTHER_LINES),
+                   st.text(alphabet="ab :-<>@`~#>\t\r", max_size=12))
+# git 2.39 loops forever on a `---` divider followed by a scissors line (a bug of its own).
+_DIVIDER_THEN_SCISSORS = re.compile(r"(?m)^---(?:[ \t\r\n]|$)[\s\S]*^# -{24} >8 -{24}$")
+
+
+def _git_trailers(message: str) -> list[str] | None:
+    try:
+        out = subprocess.run(["git", "interpret-trailers", "--parse"], capture_output=True,
+                             input=message.encode(), timeout=10, check=True).stdout
+    except subprocess.TimeoutExpired:  # pragma: no cover - a git that hangs on this input
+        return None
+    return [line for line in out.decode().split("\n") if line]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["Fix it", "Co-Authored-By: Claude <noreply@anthropic.com>", "# c", ""]),
+       st.lists(_LINES, max_size=10), st.sampled_from(["\n", "\r\n"]), st.booleans())
+def test_every_agent_trailer_git_reads_is_reported(subject: str, body: list[str],
+                                                   newline: str, final: bool) -> None:
+    """Whatever surrounds them (fences, quotes, indents, comments, dividers, folds), the
+    message's findings include one for each trailer `git interpret-trailers --parse`
+    extracts that names an agent (judged by the same detector, on that trailer alone)."""
+    message = newline.join([subject, *body]) + (newline if final else "")
+    assume(not _DIVIDER_THEN_SCISSORS.search(message))
+    parsed = _git_trailers(message)
+    assume(parsed is not None)
+    assert parsed is not None
+    catalog = load_catalog()
+    trailer_rules = {r.id for r in catalog.rules_for("message") if r.kind == "trailer"}
+    expected: Counter[str] = Counter()
+    for line in parsed:
+        expected.update({f.rule for f in findings_for_message(catalog, f"x\n\n{line}\n")}
+                        & trailer_rules)
+    reported = Counter(f.rule for f in findings_for_message(catalog, message))
+    assert not expected - reported, (parsed, reported)
+
+
+# ----------------------------------------------------------------------- linear time
+_HOSTILE = {
+    "Assisted-by: <@@@": lambda n: "Assisted-by: \u2039<" + "@" * n,
+    "many <": lambda n: "Co-authored-by: " + "<" * n,
+    "many addresses": lambda n: "Co-authored-by: " + "a <b@c.d> " * (n // 10),
+    "many keys": lambda n: "Co-authored-by:" + " a:" * (n // 3),
+    "many folds": lambda n: "Co-authored-by: x\n" + " <a@b.c>\n" * (n // 9),
+    "many fences": lambda n: "```\n~~~\n" * (n // 8),
+    "escapes": lambda n: "Cc: <" + "%40%2" * (n // 5) + ">",
+}
+
+
+def _best_time(message: str) -> float:
+    catalog = load_catalog()
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        findings_for_message(catalog, message)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize("shape", sorted(_HOSTILE))
+def test_message_parsing_is_linear(shape: str) -> None:
+    """Four times the text costs about four times the time, never sixteen: both longer
+    lines and more of them (200 lines of 8 KB like these ran for minutes)."""
+    line = _HOSTILE[shape]
+    for lines, size in ((10, 2000), (3, 8000)):
+        small = _best_time("fix\n\n" + "\n".join([line(size)] * lines))
+        longer = _best_time("fix\n\n" + "\n".join([line(size * 4)] * lines))
+        more = _best_time("fix\n\n" + "\n".join([line(size)] * lines * 4))
+        assert longer / small < 8 and more / small < 8, (shape, small, longer, more)

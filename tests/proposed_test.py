@@ -37,7 +37,8 @@ def _approval(**changes: object) -> str:
     (".ai-clearance.toml", BROKEN_TOML,
      Problem(".ai-clearance.toml", "invalid TOML: Invalid value (column 13)", 2)),
     (".ai-clearance.toml", "restrcted = []\n", "unknown key 'restrcted'"),
-    (".ai-clearance.toml", 'exclude_paths = ["docs/[a"]\n', "exclude_paths: invalid glob 'docs/[a': unclosed '['"),
+    (".ai-clearance.toml", 'exclude_paths = ["docs/[a"]\n',
+     "exclude_paths: invalid glob 'docs/[a': unclosed '['"),
     (".ai-clearance.toml",
      '[[rules]]\nid = "ORG001"\nassistants = ["claude"]\nkind = "marker"\n'
      'severity = "block"\ndescription = "d"\npattern = "(unclosed"\n', "ORG001"),

@@ -7,11 +7,20 @@ from collections.abc import Iterable
 
 from .catalog import MAX_MATCH_CHARS, Catalog, Rule
 from .globs import could_hold, glob_to_regex
-from .messages import message_lines, split_identity, trailers
-from .model import Finding, Identity, PathChange
+from .messages import (
+    MessageLine,
+    Trailer,
+    address_forms,
+    addresses,
+    line_trailers,
+    message_lines,
+    squashed_key,
+    without_addresses,
+)
+from .model import Commit, Finding, Identity, PathChange
 from .normalize import ascii_skeleton, normalize_path, normalize_text, printable
 from .patterns import Pattern, PatternError, any_of
-from .values import value
+from .values import replace, value
 
 _NOREPLY = re.compile(r"(?:\d+\+)?([^@]+)@users\.noreply\.github\.com\Z")
 
@@ -387,7 +396,10 @@ def first_content_matches(
 
 
 def assistants_for_identity(catalog: Catalog, name: str, email: str) -> tuple[str, ...]:
-    """Assistant ids whose exact identity this is: e-mail, GitHub login, name suffix."""
+    """Assistant ids whose exact identity this is: e-mail (in any spelling `address_forms`
+    undoes), GitHub login, name suffix."""
+    if len(name) + len(email) > _MEMO_KEY_LIMIT:
+        return _assistants_for_identity(catalog, name, email)  # attacker text: not kept
     memo = _index(catalog).identities
     key = (name, email)
     found = memo.get(key)
@@ -403,16 +415,31 @@ def _assistants_for_identity(catalog: Catalog, name: str, email: str) -> tuple[s
     email_n = normalize_text(email).strip()
     name_n = normalize_text(name).strip()
     found: list[str] = []
-    found.extend(catalog.email_index.get(email_n, ()))
-    noreply = _NOREPLY.match(email_n)
-    if noreply:
-        found.extend(catalog.login_index.get(noreply.group(1), ()))
-    found.extend(catalog.named_index.get(f"{name_n} <{email_n}>", ()))
+    for form in address_forms(email_n):
+        found.extend(catalog.email_index.get(form, ()))
+        noreply = _NOREPLY.match(form)
+        if noreply:
+            found.extend(catalog.login_index.get(noreply.group(1), ()))
+        found.extend(catalog.named_index.get(f"{name_n} <{form}>", ()))
     found.extend(aid for suffix, aid in catalog.name_suffixes if name_n.endswith(suffix))
     return tuple(dict.fromkeys(found))
 
 
 _MEMO_LIMIT = 100_000
+_MEMO_KEY_LIMIT = 512
+
+
+class _KeyMatcher:
+    """The trailer keys of a rule, compared without their separators; `*-by` stands for
+    every key that ends in `by` (Reviewed-by, Tested-by, Coauthored-By ...)."""
+
+    def __init__(self, keys: frozenset[str]) -> None:
+        self.exact = frozenset(squashed_key(k) for k in keys if not k.startswith("*"))
+        self.endings = tuple(squashed_key(k[1:]) for k in keys if k.startswith("*"))
+
+    def __call__(self, key: str) -> bool:
+        squashed = squashed_key(key)
+        return squashed in self.exact or bool(self.endings and squashed.endswith(self.endings))
 
 
 class _CatalogIndex:
@@ -423,6 +450,7 @@ class _CatalogIndex:
     def __init__(self, catalog: Catalog) -> None:
         rules = catalog.rules_for("message")
         self.trailer_rules = [r for r in rules if r.kind == "trailer"]
+        self.keys = {r.id: _KeyMatcher(r.keys) for r in self.trailer_rules}
         self.marker_rules = [r for r in rules if r.kind != "trailer" and r.scope != "pr"]
         self.any_marker: Pattern | None = None
         sources = [r.pattern.source for r in self.marker_rules if r.pattern is not None]
@@ -448,16 +476,20 @@ class _MessageScreen:
     """Says, for an ASCII message, when no message rule can fire, from a few searches over
     the whole text. Exact as a screen: it may say "look closer" for nothing, never "skip"
     for a message with a finding (the marker rules run on every line, stripped, and on
-    folded trailer lines, which are one line joined with the next)."""
+    folded trailer lines, which are one line joined with the next; an identity needs an
+    address, so an @ or its escape %40)."""
 
-    def __init__(self, trailer_keys: re.Pattern[str], markers: Pattern | None,
-                 line_ends: bool) -> None:
+    def __init__(self, trailer_keys: re.Pattern[str] | None, addresses: bool,
+                 markers: Pattern | None, line_ends: bool) -> None:
         self._keys = trailer_keys
+        self._addresses = addresses
         self._markers = markers
         self._line_ends = line_ends
 
     def could_match(self, normalized: str) -> bool:
-        if self._keys.search(normalized):
+        if self._keys is not None and self._keys.search(normalized):
+            return True
+        if self._addresses and ("@" in normalized or "%40" in normalized):
             return True
         if self._markers is None:
             return False
@@ -472,20 +504,28 @@ class _MessageScreen:
 
 
 def _message_screen(trailer_rules: list[Rule], markers: list[str]) -> _MessageScreen | None:
-    """None when a screen could miss something (a pattern bound to the ends of a line)."""
+    """None when a screen could miss something (a pattern bound to the ends of a line, or
+    a key pattern on a rule that also judges values without an address)."""
     if any(_LINE_BOUND.search(src) for src in markers):
         return None
-    # A trailer key as the parser reads it: each '-' may be written as '-' or as a run of
-    # spaces and underscores; the key starts its line and ends at the colon.
-    keys = sorted({k for r in trailer_rules for k in r.keys})
-    spelled = "|".join("(?:-|[ _]+)".join(re.escape(p) for p in k.split("-")) for k in keys)
-    # The keys are escaped literals: Python's engine runs this in linear time.
-    key_screen = re.compile(rf"^[^\S\n]*(?:{spelled or '(?!)'})[ _]*:", re.MULTILINE)
-    try:
-        marker_screen = any_of(markers, multiline=True) if markers else None
-    except PatternError:
+    # Rules that judge a value by its words: their keys, however separated, at the start
+    # of a line or after whitespace, then a colon. Identity rules need an address.
+    by_words = [r for r in trailer_rules if r.pattern is not None or r.disclosures]
+    keys = sorted({squashed_key(k) for r in by_words for k in r.keys})
+    if any(k.startswith("*") for k in keys):
         return None
-    return _MessageScreen(key_screen, marker_screen, any("$" in src for src in markers))
+    spelled = "|".join("[-_ ]*".join(re.escape(ch) for ch in k) for k in keys if k)
+    try:
+        # Escaped literals with separators between letters: Python's engine runs this in
+        # linear time. The markers come from rules: RE2.
+        key_screen = re.compile(rf"(?:^|\s)[-_ ]*(?:{spelled})[-_ ]*:",
+                                re.MULTILINE) if spelled else None
+        marker_screen = any_of(markers, multiline=True) if markers else None
+    except (re.error, PatternError):
+        return None
+    addresses = any(r.identities for r in trailer_rules)
+    return _MessageScreen(key_screen, addresses, marker_screen,
+                          any("$" in src for src in markers))
 
 
 _INDEXES: dict[int, tuple[Catalog, _CatalogIndex]] = {}
@@ -515,38 +555,95 @@ def findings_for_message(
     """Findings for a commit message: trailers naming assistants, footers, subject markers.
 
     `ignored` holds normalized identities (`email` or `name <email>`) the policy ignores.
+    A NUL byte is read both as nothing and as a line break: readers of a message that do
+    not stop at it show the text around it either way.
     """
+    if "\0" not in message:
+        return _message_findings(catalog, message, ignored, strip_comments)
+    findings = _message_findings(catalog, message.replace("\0", "\n"), ignored, strip_comments)
+    seen = {(f.rule, f.evidence) for f in findings}
+    findings.extend(f for f in _message_findings(catalog, message.replace("\0", ""), ignored,
+                                                 strip_comments)
+                    if (f.rule, f.evidence) not in seen)
+    return findings
+
+
+def _message_findings(catalog: Catalog, message: str, ignored: frozenset[str],
+                      strip_comments: bool) -> list[Finding]:
     index = _index(catalog)
     if index.screen is not None and not strip_comments and message.isascii() and \
             not index.screen.could_match(normalize_text(message)):
         return []
     lines = message_lines(message, strip_comments=strip_comments)
     findings: list[Finding] = []
-    trailer_rules = index.trailer_rules
-    for trailer in trailers(lines, subject_too=True) if trailer_rules else ():
-        value = trailer.value[:MAX_MATCH_CHARS]
-        for rule in trailer_rules:
-            if trailer.key not in rule.keys:
-                continue
-            assistants: tuple[str, ...] = ()
-            identity = split_identity(value)
-            if rule.identities and identity is not None:
-                name, email = identity
-                if email in ignored or f"{name} <{email}>" in ignored:
-                    continue
-                assistants = assistants_for_identity(catalog, name, email)
-            elif rule.disclosures and identity is None:
-                assistants = _assistants_for_disclosure(catalog, value)
-            elif rule.pattern is not None and rule.pattern.search(value):
-                assistants = rule.assistants
-            if assistants:
-                findings.append(Finding(
-                    rule=rule.id, assistants=assistants, kind=rule.kind, severity=rule.severity,
-                    evidence=printable(trailer.line.raw), line=trailer.line.number,
-                ))
+    for line in lines if index.trailer_rules else ():
+        found = line_trailers(line)
+        if found:
+            findings.extend(_trailer_findings(catalog, index, found, ignored))
+    findings.extend(_marker_findings(index, lines))
+    return findings
+
+
+def _trailer_findings(catalog: Catalog, index: _CatalogIndex, found: list[Trailer],
+                      ignored: frozenset[str]) -> list[Finding]:
+    """One finding per trailer rule for the trailers of one line."""
+    line = found[0].line
+    findings = []
+    for rule in index.trailer_rules:
+        keyed = [t for t in found if index.keys[rule.id](t.key)]
+        assistants = _trailer_assistants(catalog, rule, keyed, ignored) if keyed else ()
+        if assistants:
+            findings.append(Finding(
+                rule=rule.id, assistants=assistants, kind=rule.kind, severity=rule.severity,
+                evidence=printable(line.raw), line=line.number,
+            ))
+    return findings
+
+
+def _trailer_assistants(catalog: Catalog, rule: Rule, keyed: list[Trailer],
+                        ignored: frozenset[str]) -> tuple[str, ...]:
+    """The assistants a rule finds in the trailers of one line that have its keys: an
+    assistant's address anywhere after the first key (names between addresses, a second
+    `<...>`, a folded value), a disclosure in the names a value gives, or the rule's
+    pattern."""
+    agents: tuple[str, ...] = ()
+    skip_names = False
+    if rule.identities or rule.disclosures:
+        agents, skip_names = _identities_in(catalog, keyed[0].line.text[keyed[0].start:],
+                                            ignored)
+        if rule.identities and agents:
+            return agents
+    for trailer in keyed:
+        if rule.disclosures and not (agents or skip_names):
+            names = without_addresses(trailer.value)[:MAX_MATCH_CHARS]
+            found = _assistants_for_disclosure(catalog, names)
+            if found:
+                return found
+        if rule.pattern is not None and rule.pattern.search(trailer.value[:MAX_MATCH_CHARS]):
+            return rule.assistants
+    return ()
+
+
+def _identities_in(catalog: Catalog, text: str, ignored: frozenset[str],
+                   ) -> tuple[tuple[str, ...], bool]:
+    """The assistants whose addresses `text` holds, and whether it holds an address the
+    policy ignores."""
+    found: list[str] = []
+    ignored_any = False
+    for name, address in addresses(text):
+        forms = address_forms(address)
+        if any(f in ignored or f"{name} <{f}>" in ignored for f in forms):
+            ignored_any = True
+            continue
+        found.extend(assistants_for_identity(catalog, name, address))
+    return tuple(dict.fromkeys(found)), ignored_any
+
+
+def _marker_findings(index: _CatalogIndex, lines: list[MessageLine]) -> list[Finding]:
     if index.any_marker is not None:
         # Only lines some marker rule matches: most lines of most messages match none.
         lines = [ln for ln in lines if index.any_marker.search(ln.text[:MAX_MATCH_CHARS])]
+    findings = []
     for rule in index.marker_rules if lines else ():
         assert rule.pattern is not None
         for line in lines:
@@ -560,6 +657,36 @@ def findings_for_message(
                     severity=rule.severity, evidence=printable(line.raw), line=line.number,
                 ))
     return findings
+
+
+def findings_for_commit_text(catalog: Catalog, commit: Commit,
+                             ignored: frozenset[str] = frozenset()) -> list[Finding]:
+    """Findings for what a commit says about itself (message, author, committer) in each of
+    its readings: a trace found only in another reading names that reading."""
+    findings = findings_for_message(catalog, commit.message, ignored)
+    for role, who in (("author", commit.author), ("committer", commit.committer)):
+        findings.extend(findings_for_identity(catalog, who, role, ignored))
+    seen = {_sameness(f) for f in findings}
+    for reading in commit.readings:
+        found = findings_for_message(catalog, reading.message, ignored) \
+            if reading.message is not None else []
+        for role, who in reading.identities:
+            found.extend(findings_for_identity(catalog, who, role, ignored))
+        for finding in found:
+            if _sameness(finding) not in seen:
+                seen.add(_sameness(finding))
+                findings.append(replace(finding,
+                                        evidence=f"{finding.evidence} ({reading.how})"))
+    return findings
+
+
+def _sameness(finding: Finding) -> tuple[object, ...]:
+    """What makes findings in two readings of a commit the same: for a message, the rule
+    and the line's text (its number differs between readings); for an identity, the rule
+    and the assistants (any one address of theirs will do)."""
+    if finding.line is None:
+        return (finding.rule, finding.assistants)
+    return (finding.rule, finding.evidence)
 
 
 def findings_for_pr_text(catalog: Catalog, title: str, body: str) -> list[Finding]:

@@ -11,6 +11,7 @@ import time
 from bisect import bisect_right
 from collections.abc import Generator, Iterator, Sequence
 
+from .commit_text import read_commit
 from .errors import GitError, UsageError
 from .listing import (
     CAN_SPAWN,
@@ -28,6 +29,7 @@ from .values import value
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:
+    import queue
     from typing import IO, Protocol
 
     from .detect import RegionFilter
@@ -304,10 +306,6 @@ def _count_raw(data: bytes) -> int:
     return data.lstrip(b"\0\n").count(b"\0") // 2
 
 
-def _identity(name: bytes, email: bytes) -> Identity:
-    return Identity(name.decode("utf-8", "replace"), email.decode("utf-8", "replace"))
-
-
 def _widen_pipe(fd: int) -> None:
     """Let git run up to 1 MiB ahead of the parser (Linux; elsewhere a no-op)."""
     try:
@@ -381,32 +379,107 @@ def _runs(output: contextlib.AbstractContextManager[_Readable], boundary: bytes,
 
 def stream_commits(repo: Repo, revs: Sequence[str], no_walk: bool = False,
                    prefilter: RegionFilter | None = None) -> Iterator[Commit]:
-    """Every commit `revs` selects, each with the paths it adds or changes, from one git log.
+    """Every commit `revs` selects, each with the paths it adds or changes, from one git log,
+    and what its object says (author, committer, message, other readings) from one
+    `git cat-file --batch`: git log prints a re-encoded object, and stops at a NUL byte.
 
     Merge commits carry their combined diff (`--cc`): only what the merge itself introduced,
     such as a conflict resolution, not what its parents already brought.
     """
-    nonce = os.urandom(16).hex().encode()  # unguessable, so no message can forge a boundary
+    nonce = os.urandom(16).hex().encode()  # unguessable, so no path can forge a boundary
     start, end = b"\x00S" + nonce, b"\x00E" + nonce
-    fmt = ("%x00S" + nonce.decode() + "%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%ct%x00%at%x00%B"
-           "%x00E" + nonce.decode())
+    fmt = "%x00S" + nonce.decode() + "%H%x00%P%x00%ct%x00%at%x00E" + nonce.decode()
     args = ["-c", "log.showSignature=false", "-c", "diff.noprefix=false", "log", "-z", "--raw",
             "--no-renames", "--no-abbrev", "--cc", "--root", "--no-color", "--no-ext-diff",
-            "--no-textconv", "--encoding=UTF-8", f"--format={fmt}"]
+            "--no-textconv", f"--format={fmt}"]
     if no_walk:
         args.append("--no-walk")
     args.extend(revs)
     args.append("--")
-    # Runs end before a record's start marker: the last record of a run is whole.
-    for region in _runs(_git_output(repo, args, "log"), start, 0, pace=True):
-        yield from _parse_records(region, start, end, prefilter)
+    with _CommitObjects(repo) as objects:
+        # The objects of a run are asked for as soon as it is read, and its commits made
+        # once the next run is read: cat-file answers while the commits before are judged.
+        waiting: list[tuple[bytes, bool]] = []
+        # Runs end before a record's start marker: the last record of a run is whole.
+        for region in _runs(_git_output(repo, args, "log"), start, 0, pace=True):
+            records = _records(region, start, prefilter)
+            objects.ask([record.partition(b"\0")[0] for record, _ in records])
+            yield from (_parse_commit(record, end, prefilter, objects, look)
+                        for record, look in waiting)
+            waiting = records
+        yield from (_parse_commit(record, end, prefilter, objects, look)
+                    for record, look in waiting)
 
 
-def _parse_records(region: bytes, start: bytes, end: bytes,
-                   prefilter: RegionFilter | None) -> Iterator[Commit]:
-    """The commits of a run of whole records. The prefilter runs once over the run, not
-    once per commit: only the commits it points into have their paths parsed (it may point
-    into a message too, which costs a closer look, never a miss)."""
+class _CommitObjects:
+    """Raw commit objects from one `git cat-file --batch`, asked for a run of commits at a
+    time and read back in the order asked. The questions are written by a thread: neither
+    this process nor git ever waits on a full pipe for the other."""
+
+    def __init__(self, repo: Repo) -> None:
+        import queue
+        import subprocess
+        import threading
+
+        try:
+            self._proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=repo.cwd,
+                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                          stderr=subprocess.DEVNULL, env=git_env(),
+                                          bufsize=_BATCH)
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc.strerror}") from None
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        _widen_pipe(self._proc.stdout.fileno())
+        self._stdout: IO[bytes] = self._proc.stdout
+        self._questions: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._asking = threading.Thread(target=_ask_each, args=(self._proc.stdin,
+                                                                self._questions), daemon=True)
+        self._asking.start()
+
+    def __enter__(self) -> _CommitObjects:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stdout.close()  # a git still answering stops on the closed pipe
+        self._questions.put(None)
+        self._asking.join()
+        self._proc.wait()
+
+    def ask(self, shas: list[bytes]) -> None:
+        self._questions.put(b"".join(sha + b"\n" for sha in shas))
+
+    def read(self, sha: bytes) -> bytes:
+        """The next object asked for, which must be commit `sha`."""
+        parts = self._stdout.readline().split()
+        if len(parts) != 3 or parts[0] != sha or parts[1] != b"commit" or \
+                not parts[2].isdigit():
+            raise GitError(f"cannot read commit {sha.decode('ascii', 'replace')}")
+        size = int(parts[2])
+        data = self._stdout.read(size + 1)  # and the newline cat-file writes after it
+        if len(data) != size + 1:
+            raise GitError("git cat-file output was cut short")
+        return data[:size]
+
+
+def _ask_each(stdin: IO[bytes], questions: queue.SimpleQueue[bytes | None]) -> None:
+    """Write each batch of questions as it comes, until None; then close git's input."""
+    gone = False
+    while (batch := questions.get()) is not None:
+        if not gone:
+            try:
+                stdin.write(batch)
+                stdin.flush()
+            except (OSError, ValueError):
+                gone = True  # the reader stopped first: git has gone
+    with contextlib.suppress(OSError, ValueError):
+        stdin.close()
+
+
+def _records(region: bytes, start: bytes, prefilter: RegionFilter | None,
+             ) -> list[tuple[bytes, bool]]:
+    """The records of a run of whole records, each with whether its paths need a look. The
+    prefilter runs once over the run, not once per commit: only the commits it points into
+    have their paths parsed."""
     records = region.split(start)
     flagged: set[int] | None = None
     if prefilter is not None:
@@ -418,31 +491,31 @@ def _parse_records(region: bytes, start: bytes, end: bytes,
                 offsets.append(pos)
                 pos += len(record) + len(start)
             flagged = {bisect_right(offsets, hit) - 1 for hit in hits}
-    for index, record in enumerate(records):
-        if record:
-            look = flagged is None or index in flagged
-            yield _parse_commit(record, end, prefilter if look else None, paths=look)
+    return [(record, flagged is None or index in flagged)
+            for index, record in enumerate(records) if record]
 
 
 def _parse_commit(record: bytes, end: bytes, prefilter: RegionFilter | None,
-                  paths: bool = True) -> Commit:
+                  objects: _CommitObjects, paths: bool = True) -> Commit:
     head, sep, raw = record.partition(end)
     if not sep:
         raise GitError("git log output was cut short")
-    fields = head.split(b"\0", 8)
-    if len(fields) != 9:
+    fields = head.split(b"\0")
+    if len(fields) != 4:
         raise GitError("git log gave a record it cannot parse")
-    sha, parents, an, ae, cn, ce, committed, authored, body = fields
+    sha, parents, committed, authored = fields
+    text = read_commit(objects.read(sha))
     return Commit(
         sha=sha.decode("ascii"),
         parents=tuple(p.decode("ascii") for p in parents.split()),
-        author=_identity(an, ae),
-        committer=_identity(cn, ce),
-        message=body.decode("utf-8", "replace"),
+        author=text.author,
+        committer=text.committer,
+        message=text.message,
         changes=_parse_raw(raw, prefilter) if paths else (),
         path_count=_count_raw(raw),
         committed_at=_epoch(committed),
         authored_at=_epoch(authored),
+        readings=text.readings,
     )
 
 
@@ -965,9 +1038,6 @@ def rev_list(repo: Repo, revs: Sequence[str]) -> list[str]:
 
 
 def commit_author(repo: Repo, sha: str) -> Identity:
-    """A commit's author as its commit object holds it."""
-    out = run_git(["log", "-1", "--no-walk", "--no-mailmap", "--format=%an%x00%ae", sha, "--"],
-                  cwd=repo.cwd)
-    fields = out.decode("utf-8", "replace").rstrip("\n").split("\0")
-    name, email = [*fields, ""][:2]
-    return Identity(name, email)
+    """A commit's author as its commit object holds it (read as stream_commits reads it)."""
+    out = run_git(["cat-file", "commit", sha], cwd=repo.cwd)
+    return read_commit(out).author

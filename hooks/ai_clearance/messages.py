@@ -1,4 +1,6 @@
-"""Split a commit message into the lines that can carry a trace (pure, no git)."""
+"""Split a commit message into the lines that can carry a trace (pure, no git).
+
+Every function here is linear in the size of the message: a message is attacker input."""
 
 from __future__ import annotations
 
@@ -8,11 +10,19 @@ from .normalize import normalize_text
 from .values import value
 
 _SCISSORS = re.compile(r"^# -+ >8 -+$")
-_FENCE = re.compile(r"^ {0,3}(?:```|~~~)")
-_TRAILER = re.compile(r"^([a-z0-9][a-z0-9 _-]{0,62}?) ?: ?(.*)$")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+# A trailer in normalized text: a key (git's letters, digits and dashes; dashes may also be
+# spaces or underscores), a colon, the value. A key may start with a dash, as in git.
+_TRAILER = re.compile(r"^([a-z0-9-][a-z0-9 _-]*?) ?: ?(.*)$")
+# A trailer inside a line, between whitespace and whitespace: one-line messages that squashed
+# their trailers (`https://x` and the kernel's `Assisted-by: Claude:model` hold no key).
+_INLINE_KEY = re.compile(r"(?<=\s)([a-z0-9][a-z0-9_-]*) ?:(?=\s|$)")
 _KEY_SEPARATORS = re.compile(r"[ _]+")
-_EMAIL_IN_BRACKETS = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
-_BARE_EMAIL = re.compile(r"^([^<>\s]+@[^<>\s]+)$")
+_BRACKETED = re.compile(r"<([^<>]*)>")
+_WORD_BREAKS = re.compile(r"[\s<>]+")
+_PERCENT = re.compile(r"%([0-7][0-9a-f])")
+# What may wrap an address written bare in prose or in a trailer.
+_ADDRESS_WRAPPING = "\"'`()[]{},;:!?."
 
 
 @value
@@ -27,27 +37,29 @@ class MessageLine:
 
 @value
 class Trailer:
-    """A `Key: value` line, with the key normalized (lower case, dashes)."""
+    """A `Key: value` in a line, with the key normalized (lower case, dashes); `start` is
+    where the key starts in the line's text (0 unless the trailer is inside the line)."""
 
     line: MessageLine
     key: str
     value: str
+    start: int = 0
 
 
 def message_lines(message: str, strip_comments: bool = False) -> list[MessageLine]:
     """Lines of `message` outside code fences and quotes, with folded continuations joined.
 
-    `strip_comments` drops `#` lines and everything below a scissors line, as git does for a
-    message file that is about to become a commit.
+    A fence hides its lines only when it is closed, and never hides a line that git itself
+    reads as a trailer. `strip_comments` drops `#` lines and everything below a scissors
+    line, as git does for a message file that is about to become a commit.
     """
-    message = message.replace("\r\n", "\n").replace("\r", "\n")
-    raw_lines = message.split("\n")
+    lines = message.replace("\r\n", "\n").replace("\r", "\n")
+    raw_lines = lines.split("\n")
     # ASCII normalization is line by line (folding, runs of spaces), so a whole ASCII
     # message is normalized in one call; other text goes line by line.
-    texts = normalize_text(message).split("\n") if message.isascii() else None
-    kept: list[MessageLine] = []
-    in_fence = False
-    subject_seen = False
+    texts = normalize_text(lines).split("\n") if lines.isascii() else None
+    hidden = _hidden_lines(message, raw_lines)
+    kept: list[_Kept] = []
     previous_was_trailer = False
     for index, raw in enumerate(raw_lines, start=1):
         if strip_comments:
@@ -55,55 +67,266 @@ def message_lines(message: str, strip_comments: bool = False) -> list[MessageLin
                 break
             if raw.startswith("#"):
                 continue
-        text = texts[index - 1] if texts is not None else normalize_text(raw)
-        if _FENCE.match(text):
-            in_fence = not in_fence
+        if index - 1 in hidden:
             previous_was_trailer = False
             continue
-        if in_fence:
-            continue
+        text = texts[index - 1] if texts is not None else normalize_text(raw)
         stripped = text.strip()
         if not stripped:
             previous_was_trailer = False
             continue
         if previous_was_trailer and raw[:1] in (" ", "\t") and kept:
             # A folded trailer: git joins continuation lines to the trailer above.
-            last = kept[-1]
-            kept[-1] = MessageLine(last.number, f"{last.raw} {raw.strip()}",
-                                   f"{last.text} {stripped}", last.is_subject)
+            kept[-1].raw.append(raw.strip())
+            kept[-1].text.append(stripped)
             continue
         if stripped.startswith(">") or raw.startswith(("    ", "\t")):
             # Quoted and indented lines are quotations or code, not the commit's own trailers.
             previous_was_trailer = False
             continue
-        is_subject = not subject_seen
-        subject_seen = True
-        kept.append(MessageLine(index, raw.strip(), stripped, is_subject))
+        kept.append(_Kept(index, [raw.strip()], [stripped], not kept))
         previous_was_trailer = _TRAILER.match(stripped) is not None
-    return kept
+    return [MessageLine(k.number, " ".join(k.raw), " ".join(k.text), k.is_subject)
+            for k in kept]
+
+
+def _hidden_lines(message: str, raw_lines: list[str]) -> set[int]:
+    """Indices of `raw_lines` (the lines of `message`, a carriage return being a line break
+    too) inside closed code fences, less the lines git reads as trailers."""
+    if "```" not in message and "~~~" not in message:
+        return set()
+    hidden = _fenced(raw_lines)
+    if hidden:
+        git_lines = message.split("\n")  # git's: a carriage return belongs to its line
+        forced = git_trailer_lines(git_lines)
+        if forced:
+            origins = [number for number, line in enumerate(git_lines)
+                       for _ in range(line.removesuffix("\r").count("\r") + 1)]
+            hidden -= {i for i, origin in enumerate(origins) if origin in forced}
+    return hidden
+
+
+class _Kept:
+    """A line being kept, with the continuation lines folded into it so far (joined once at
+    the end: joining at each fold would copy the line again for every continuation)."""
+
+    __slots__ = ("is_subject", "number", "raw", "text")
+
+    def __init__(self, number: int, raw: list[str], text: list[str], is_subject: bool) -> None:
+        self.number = number
+        self.raw = raw
+        self.text = text
+        self.is_subject = is_subject
+
+
+def _fenced(raw_lines: list[str]) -> set[int]:
+    """Indices of the lines inside closed code fences, the fences included. A fence (``` or
+    ~~~) closes at the next line that starts with the same three characters; one that never
+    closes is an ordinary line, so it cannot hide the rest of the message."""
+    marks = [m.group(1) if (m := _FENCE.match(line)) else None for line in raw_lines]
+    closing: list[int | None] = [None] * len(marks)
+    following: dict[str, int] = {}
+    for i in range(len(marks) - 1, -1, -1):
+        mark = marks[i]
+        if mark is not None:
+            closing[i] = following.get(mark)
+            following[mark] = i
+    hidden: set[int] = set()
+    i = 0
+    while i < len(marks):
+        end = closing[i] if marks[i] is not None else None
+        if end is None:
+            i += 1
+            continue
+        hidden.update(range(i, end + 1))
+        i = end + 1
+    return hidden
 
 
 def trailers(lines: list[MessageLine], subject_too: bool = False) -> list[Trailer]:
-    """Every `Key: value` line, wherever it stands: a trace does not hide by moving up.
-    git never reads the subject as a trailer; `subject_too` does, for detection: a message
-    that is nothing but `Co-authored-by: ...` still names its co-author."""
+    """Every `Key: value`, wherever it stands: at the start of a line, and after whitespace
+    inside one (a trace does not hide by moving up, or by joining its lines). A trailer
+    inside a line takes the value up to the next key. git never reads the subject as a
+    trailer; `subject_too` does, for detection: a message that is nothing but
+    `Co-authored-by: ...` still names its co-author."""
     found = []
     for line in lines:
         if line.is_subject and not subject_too:
             continue
-        match = _TRAILER.match(line.text)
-        if match:
-            key = _KEY_SEPARATORS.sub("-", match.group(1).strip())
-            found.append(Trailer(line, key, match.group(2).strip()))
+        found.extend(line_trailers(line))
     return found
 
 
+def line_trailers(line: MessageLine) -> list[Trailer]:
+    """The trailers of one line (see `trailers`)."""
+    text = line.text
+    spans: list[tuple[int, str, int]] = []  # key start, key, value start
+    match = _TRAILER.match(text)
+    if match:
+        spans.append((0, match.group(1), match.start(2)))
+    # Also inside a line-start key that holds spaces ("Fix it Made-with: Cursor"): both
+    # keys end at the same colon, and take the same value.
+    spans.extend((m.start(), m.group(1), m.end()) for m in _INLINE_KEY.finditer(text))
+    found = []
+    following = 0
+    for start, key, value_start in spans:
+        while following < len(spans) and spans[following][0] < value_start:
+            following += 1
+        value_end = spans[following][0] if following < len(spans) else len(text)
+        found.append(Trailer(line, _KEY_SEPARATORS.sub("-", key.strip()),
+                             text[value_start:value_end].strip(), start))
+    return found
+
+
+def squashed_key(key: str) -> str:
+    """A trailer key without its separators: `Co-Authored-By`, `Coauthored-by` and
+    `co_authored by` are one key."""
+    return key.replace("-", "").replace(" ", "").replace("_", "")
+
+
 def split_identity(value: str) -> tuple[str, str] | None:
-    """Split `Name <email>` (or a bare address) into name and email, or None."""
-    match = _EMAIL_IN_BRACKETS.search(value)
-    if match:
-        return value[: match.start()].strip(), match.group(1)
-    match = _BARE_EMAIL.match(value)
-    if match:
-        return "", match.group(1)
+    """The first `Name <email>` (or bare address) in `value` as name and email, or None."""
+    found = addresses(value)
+    return found[0] if found else None
+
+
+def addresses(text: str) -> list[tuple[str, str]]:
+    """Every e-mail address in `text` with the name before it: each `<...>` holding an @
+    (spaces inside dropped, as in `< noreply @ example.com >`), then each bare word holding
+    one. The name is what stands between the previous address (or a colon) and the `<`."""
+    found = []
+    end = 0
+    for match in _BRACKETED.finditer(text):
+        inner = "".join(match.group(1).split())
+        if "@" in inner or "%40" in inner:
+            name = text[end:match.start()].rpartition(":")[2].strip()
+            found.append((name, inner))
+        end = match.end()
+    found.extend(("", word) for word in _WORD_BREAKS.split(text)
+                 if "@" in word or "%40" in word)
+    return found
+
+
+def address_forms(address: str) -> list[str]:
+    """The spellings of an address that name the same mailbox, disguises undone:
+    `mailto:`, %-escapes (`%40`), surrounding punctuation and a trailing dot, and
+    plus-addressing (`noreply+x@example.com` is `noreply@example.com`)."""
+    plain = "".join(address.split())
+    if "%" in plain:
+        plain = _PERCENT.sub(lambda m: chr(int(m.group(1), 16)), plain.casefold())
+    plain = plain.strip(_ADDRESS_WRAPPING)
+    if plain.casefold().startswith("mailto:"):
+        plain = plain[len("mailto:"):].strip(_ADDRESS_WRAPPING)
+    forms = [plain]
+    local, at, domain = plain.rpartition("@")
+    if at and "+" in local and not domain.endswith("noreply.github.com"):
+        # (A GitHub noreply address's `<id>+<login>` is not plus-addressing.)
+        forms.append(f"{local.partition('+')[0]}{at}{domain}")
+    return forms
+
+
+def without_addresses(text: str) -> str:
+    """`text` with its addresses left out: the names a trailer value gives."""
+    text = _BRACKETED.sub(" ", text)
+    return " ".join(word for word in text.split() if "@" not in word and "%40" not in word)
+
+
+# ------------------------------------------------------------------ git's trailer block
+# git interpret-trailers reads trailers only in a message's last paragraph, by the rules of
+# git's trailer.c, reproduced here so that no line git reads as a trailer is left unread.
+_GIT_KEY = re.compile(r"[A-Za-z0-9-]+[ \t]*:")
+_GIT_GENERATED = ("Signed-off-by: ", "(cherry picked from commit ")
+_GIT_SPACE = " \t\n\r"  # git's isspace()
+_GIT_CUT_LINE = "# ------------------------ >8 ------------------------"
+
+
+def git_trailer_lines(lines: list[str]) -> set[int]:
+    """Indices of the lines (of `message.split("\\n")`) that `git interpret-trailers
+    --parse` reads as trailers or as their continuation lines."""
+    count = len(lines) - 1 if lines and lines[-1] == "" else len(lines)  # a final newline
+    end = _git_block_end(lines, count)
+    start = _git_block_start(lines, end)
+    found: set[int] = set()
+    if start is None:
+        return found
+    last_is_trailer = False
+    for i in range(start, end):
+        line = lines[i]
+        if last_is_trailer and (not line or line[0] in _GIT_SPACE):
+            found.add(i)
+            continue
+        last_is_trailer = _GIT_KEY.match(line) is not None
+        if last_is_trailer:
+            found.add(i)
+    return found
+
+
+def _git_blank(line: str) -> bool:
+    return not line.strip(_GIT_SPACE)
+
+
+def _git_block_end(lines: list[str], count: int) -> int:
+    """Where git's search for trailers ends: before a `---` divider (or a scissors line,
+    which wins even after the divider, as in git), and before trailing comments, blank lines
+    and an old `Conflicts:` block."""
+    end = count
+    for i in range(count):
+        line = lines[i]
+        if line.startswith("---") and ((line[3:4] and line[3] in _GIT_SPACE) or
+                                       (len(line) == 3 and i + 1 < len(lines))):
+            end = i
+            break
+    for i in range(count):
+        if lines[i] == _GIT_CUT_LINE and i + 1 < len(lines):
+            end = i
+            break
+    run = 0  # first line of the trailing run of comments (0: none yet, as in git)
+    in_conflicts = False
+    for i in range(end):
+        line = lines[i]
+        if line.startswith("#") or not line:
+            run = run or i
+        elif line == "Conflicts:" and i + 1 < len(lines):
+            in_conflicts = True
+            run = run or i
+        elif in_conflicts and line.startswith("\t"):
+            pass
+        elif run:
+            run, in_conflicts = 0, False
+    return run or end
+
+
+def _git_block_start(lines: list[str], end: int) -> int | None:
+    """The first line of git's trailer block before `end`, or None when there is none: a
+    paragraph after the title whose lines are all trailers, or a quarter of them with one
+    that git itself writes."""
+    title_end = end
+    for i in range(end):
+        if not lines[i].startswith("#") and _git_blank(lines[i]):
+            title_end = i
+            break
+    only_spaces, recognized = True, False
+    trailer_lines = other_lines = continuations = 0
+    for i in range(end - 1, title_end - 1, -1):
+        line = lines[i]
+        if line.startswith("#"):
+            other_lines, continuations = other_lines + continuations, 0
+        elif _git_blank(line):
+            if only_spaces:
+                continue
+            other_lines += continuations
+            if (recognized and trailer_lines * 3 >= other_lines) or \
+                    (trailer_lines and not other_lines):
+                return i + 1
+            return None
+        elif line.startswith(_GIT_GENERATED) or _GIT_KEY.match(line):
+            only_spaces = False
+            recognized = recognized or line.startswith(_GIT_GENERATED)
+            trailer_lines, continuations = trailer_lines + 1, 0
+        elif line[0] in _GIT_SPACE:
+            only_spaces = False
+            continuations += 1
+        else:
+            only_spaces = False
+            other_lines, continuations = other_lines + 1 + continuations, 0
     return None

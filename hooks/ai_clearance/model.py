@@ -29,8 +29,20 @@ class Identity:
 
 
 @value
+class Reading:
+    """Another reading of what a commit object holds (another encoding, every author line,
+    every address in them): `how` it was read, the (role, identity) pairs it names, and its
+    message (None when it is the one already read)."""
+
+    how: str
+    identities: tuple[tuple[str, Identity], ...]
+    message: str | None
+
+
+@value
 class Commit:
-    """One commit of a range, with the paths it adds or changes (its combined diff if a merge)."""
+    """One commit of a range, with the paths it adds or changes (its combined diff if a merge).
+    `readings`: the other readings of an odd commit object (see commit_text)."""
 
     sha: str
     parents: tuple[str, ...]
@@ -41,6 +53,7 @@ class Commit:
     path_count: int = 0
     committed_at: int = 0  # committer date, seconds since the epoch
     authored_at: int = 0
+    readings: tuple[Reading, ...] = ()
 
 
 @value

@@ -10,6 +10,7 @@ from .detect import (
     ContentCandidate,
     PathMatcher,
     findings_for_branch,
+    findings_for_commit_text,
     findings_for_identity,
     findings_for_message,
     findings_for_pr_text,
@@ -186,9 +187,7 @@ def findings_for_commit(catalog: Catalog, matcher: PathMatcher, commit: Commit,
     coverage.paths_scanned += commit.path_count
     findings = _path_findings(matcher, commit.changes, pending, commit.sha, commit.author,
                               commit.sha)
-    findings.extend(findings_for_message(catalog, commit.message, ignored))
-    for role, who in (("author", commit.author), ("committer", commit.committer)):
-        findings.extend(findings_for_identity(catalog, who, role, ignored))
+    findings.extend(findings_for_commit_text(catalog, commit, ignored))
     return [replace(f, commit=commit.sha, author=commit.author,
                     committed_at=commit.committed_at) for f in findings]
 

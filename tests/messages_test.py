@@ -204,3 +204,17 @@ def test_message_parsing_is_linear(shape: str) -> None:
         longer = _best_time("fix\n\n" + "\n".join([line(size * 4)] * lines))
         more = _best_time("fix\n\n" + "\n".join([line(size)] * lines * 4))
         assert longer / small < 8 and more / small < 8, (shape, small, longer, more)
+
+
+@pytest.mark.parametrize("message", [
+    "fix\n\n" + "-" * 9000 + "\U0001f916 Generated with Claude Code\n",
+    "fix\n\n" + "x " * 6000 + "\U0001f916 Generated with [Claude Code](https://claude.com/claude-code)\n",
+    "fix\n\nAssisted-by: " + "-" * 9000 + " Claude Code\n",
+    "fix\n\nCo-authored-by: " + "x" * 20000 + " <noreply@anthropic.com>\n",
+])
+def test_a_long_line_hides_nothing(message: str) -> None:
+    """Rules run on whole lines (RE2 is linear): padding a line hides no marker."""
+    from ai_clearance.catalog import load_catalog
+    from ai_clearance.detect import findings_for_message
+
+    assert findings_for_message(load_catalog(), message)

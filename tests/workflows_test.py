@@ -288,3 +288,15 @@ def test_a_commit_that_adds_an_agent_workflow_fails_the_range(clean_repo: Repo) 
                 for f in json.loads(result.stdout)["findings"]}
     assert findings == {("AIC301", ".github/workflows/review.yml", 5),
                         ("AIC302", ".github/actions/fix/action.yaml", 5)}
+
+
+@pytest.mark.parametrize("depth", [6, 7, 12, 40])
+def test_shells_nested_past_the_followed_depth_hide_nothing(depth: int) -> None:
+    """`eval` or `$(...)` nested deeper than the reader follows still shows the command."""
+    from ai_clearance.shell import invocations, shell_commands
+
+    for script in ("eval " * depth + "codex exec fix",
+                   "$(" * depth + "codex exec fix" + ")" * depth):
+        found = [call for _, words in shell_commands(script)
+                 for call in invocations(words, 0)]
+        assert any(call[:2] == ("codex", "exec") for call in found), (script, found)

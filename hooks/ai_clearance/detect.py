@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .catalog import MAX_MATCH_CHARS, Catalog, Rule
+from .catalog import Catalog, Rule
 from .globs import could_hold, glob_to_regex
 from .messages import (
     MessageLine,
@@ -615,11 +615,11 @@ def _trailer_assistants(catalog: Catalog, rule: Rule, keyed: list[Trailer],
             return agents
     for trailer in keyed:
         if rule.disclosures and not (agents or skip_names):
-            names = without_addresses(trailer.value)[:MAX_MATCH_CHARS]
+            names = without_addresses(trailer.value)
             found = _assistants_for_disclosure(catalog, names)
             if found:
                 return found
-        if rule.pattern is not None and rule.pattern.search(trailer.value[:MAX_MATCH_CHARS]):
+        if rule.pattern is not None and rule.pattern.search(trailer.value):
             return rule.assistants
     return ()
 
@@ -642,7 +642,7 @@ def _identities_in(catalog: Catalog, text: str, ignored: frozenset[str],
 def _marker_findings(index: _CatalogIndex, lines: list[MessageLine]) -> list[Finding]:
     if index.any_marker is not None:
         # Only lines some marker rule matches: most lines of most messages match none.
-        lines = [ln for ln in lines if index.any_marker.search(ln.text[:MAX_MATCH_CHARS])]
+        lines = [ln for ln in lines if index.any_marker.search(ln.text)]
     findings = []
     for rule in index.marker_rules if lines else ():
         assert rule.pattern is not None
@@ -651,7 +651,7 @@ def _marker_findings(index: _CatalogIndex, lines: list[MessageLine]) -> list[Fin
                 continue
             if rule.scope == "body" and line.is_subject:
                 continue
-            if rule.pattern.search(line.text[:MAX_MATCH_CHARS]):
+            if rule.pattern.search(line.text):
                 findings.append(Finding(
                     rule=rule.id, assistants=rule.assistants, kind=rule.kind,
                     severity=rule.severity, evidence=printable(line.raw), line=line.number,
@@ -699,7 +699,7 @@ def findings_for_pr_text(catalog: Catalog, title: str, body: str) -> list[Findin
         if rule.kind != "marker" or rule.pattern is None or rule.scope == "subject":
             continue
         for line in lines:
-            if rule.pattern.search(line.text[:MAX_MATCH_CHARS]):
+            if rule.pattern.search(line.text):
                 where = "pull request title" if line.is_subject else \
                     f"pull request body line {line.number - 2}"
                 findings.append(Finding(
@@ -755,7 +755,7 @@ def findings_for_branch(catalog: Catalog, branch: str) -> list[Finding]:
 
 
 def _name_findings(rules: tuple[Rule, ...], name: str, label: str) -> list[Finding]:
-    text = normalize_text(name).strip()[:MAX_MATCH_CHARS]
+    text = normalize_text(name).strip()
     return [Finding(rule=r.id, assistants=r.assistants, kind=r.kind, severity=r.severity,
                     evidence=f"{label} {printable(name)}")
             for r in rules if r.pattern is not None and r.pattern.search(text)]

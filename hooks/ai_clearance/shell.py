@@ -142,9 +142,12 @@ class _Scanner:
         self.words, self.drop_next = [], False
 
     def nested(self, script: str, at: int) -> None:
-        if self.depth >= _MAX_DEPTH:
-            return
         base = self.line_at(at)
+        if self.depth >= _MAX_DEPTH:
+            # Deeper than shells are followed: every run of its words counts as a command,
+            # so an agent hidden under more layers still shows (never a silent pass).
+            self.commands.extend((base, words) for words in word_runs(script))
+            return
         self.commands.extend((base + offset, words)
                              for offset, words in shell_commands(script, self.depth + 1))
 
@@ -223,9 +226,27 @@ def invocations(words: list[str], depth: int) -> Iterator[tuple[str, ...]]:
     program, args = found
     yield (program, *args)
     script = _script_argument(program, args)
-    if script is not None and depth < _MAX_DEPTH:
-        for _, inner in shell_commands(script, depth + 1):
-            yield from invocations(inner, depth + 1)
+    if script is None:
+        return
+    if depth >= _MAX_DEPTH:
+        for run in word_runs(script):  # as in _Scanner.nested: never a silent pass
+            unwrapped = _unwrap(run)
+            if unwrapped is not None:
+                yield (unwrapped[0], *unwrapped[1])
+        return
+    for _, inner in shell_commands(script, depth + 1):
+        yield from invocations(inner, depth + 1)
+
+
+_WORD_BREAKS = re.compile(r"[\s;&|()`$\"'{}<>]+")
+_RUN = 8  # an agent command is its program and a few arguments
+
+
+def word_runs(script: str) -> list[list[str]]:
+    """Every run of up to _RUN words of `script` split at shell punctuation: linear in its
+    length, for text nested deeper than the scanner follows."""
+    words = [w for w in _WORD_BREAKS.split(script) if w]
+    return [words[i:i + _RUN] for i in range(len(words))]
 
 
 def _unwrap(words: list[str]) -> tuple[str, list[str]] | None:

@@ -15,6 +15,7 @@ import pytest
 
 from ai_clearance import gitio
 from ai_clearance.errors import GitError
+from ai_clearance.links import MAX_HOPS, resolve_folders
 from conftest import AI_CLEARANCE, Repo, git, run_cli
 
 
@@ -28,6 +29,21 @@ def _link(target: str, name: str, *files: str) -> Callable[[Repo], list[str]]:
         (repo.path / name).parent.mkdir(parents=True, exist_ok=True)
         os.symlink(target, repo.path / name)
         return [name]
+    return make
+
+
+def _chain(target: str, name: str, links: dict[str, str],
+           *files: str) -> Callable[[Repo], list[str]]:
+    """Like `_link`, with the `links` (name -> target) the chain passes through committed
+    with the files first: a range holds only the last link, a tree all of them."""
+    def make(repo: Repo) -> list[str]:
+        for path in files:
+            repo.write(path)
+        for link, to in links.items():
+            (repo.path / link).parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(to, repo.path / link)
+        repo.commit("Add files and links", *files, *links)
+        return _link(target, name)(repo)
     return make
 
 
@@ -52,6 +68,18 @@ SETUPS: dict[str, tuple[Callable[[Repo], list[str]], str, str]] = {
     "nested-symlink": (_link("../../docs/instructions", "pkg/.github/instructions",
                              "docs/instructions/py.instructions.md", "pkg/.github/x.txt"),
                        "AIC107", ".github/instructions/py.instructions.md"),
+    "two-link-chain": (_chain("gh", ".github", {"gh": "gh2"}, "gh2/copilot-instructions.md",
+                              "gh2/README.md"),
+                       "AIC107", "symlink .github -> gh: .github/copilot-instructions.md"),
+    "three-link-chain": (_chain("a", ".github", {"a": "b", "b": "sub/c"},
+                                "sub/c/copilot-instructions.md"),
+                         "AIC107", "symlink .github -> a: .github/copilot-instructions.md"),
+    "chain-through-a-component": (_chain("a/b", ".github", {"a": "c"},
+                                         "c/b/copilot-instructions.md", "a-not/b/x.md"),
+                                  "AIC107",
+                                  "symlink .github -> a/b: .github/copilot-instructions.md"),
+    "claude-symlink-loop": (_chain("a", ".claude", {"a": "b", "b": "a"}), "AIC102",
+                            ".claude/ (symlink)"),
     "claude-gitlink": (_gitlink(".claude"), "AIC102", ".claude/ (submodule)"),
     "cursor-gitlink": (_gitlink(".cursor"), "AIC109", ".cursor/ (submodule)"),
 }
@@ -166,3 +194,32 @@ def test_listing_through_links_is_bounded(clean_repo: Repo) -> None:
     clean_repo.git("add", "--", "README.md")
     staged = [c.path for c in gitio.entries_below(repo, None, ["gh/sub"], limit=3)]
     assert staged == ["gh/sub/c.md"]
+
+
+def test_a_chain_that_cannot_be_resolved_stands_for_its_literal_target(
+        clean_repo: Repo) -> None:
+    """Loops, chains past MAX_HOPS and chains leaving the repository end cleanly, each
+    folder resolving to itself, as a link with no chain did before."""
+    links = {"loop1": "loop2", "loop2": "loop1", "out": "../../elsewhere", "abs": "/etc",
+             "ok": "d1", **{f"d{i}": f"d{i + 1}" for i in range(1, MAX_HOPS)},
+             **{f"e{i}": f"e{i + 1}" for i in range(1, MAX_HOPS + 2)}}
+    for name, to in links.items():
+        os.symlink(to, clean_repo.path / name)
+    clean_repo.commit("Links", *links)
+    repo = gitio.discover(str(clean_repo.path))
+    folders = {"loop1", "loop1/x", "out", "abs", "ok", "e1", "plain/dir", ""}
+    for tree in ("HEAD", None):
+        resolved = resolve_folders(repo, tree, folders)
+        assert resolved == {**{f: f for f in folders}, "ok": f"d{MAX_HOPS}"}, tree
+
+
+def test_a_loop_back_to_an_agent_folder_ends_and_is_found(clean_repo: Repo) -> None:
+    """`.claude -> b`, `b -> .claude`: a loop the resolution gives up on, not a pass; the
+    tree has both links pointing at or named as .claude, the range the one it adds."""
+    os.symlink(".claude", clean_repo.path / "b")
+    clean_repo.commit("Link", "b")
+    spec = _in_range(clean_repo, _link("b", ".claude"))
+    for args, paths in ((["--range", spec], [".claude"]), (["--tree", "HEAD"], [".claude", "b"])):
+        result = run_cli("check", *args, "--format", "json", cwd=clean_repo.path)
+        assert result.returncode == 1, result.stderr
+        assert sorted(f["path"] for f in _findings(result) if f["rule"] == "AIC102") == paths

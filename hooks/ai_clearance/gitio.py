@@ -944,6 +944,25 @@ def entries_below(repo: Repo, tree: str | None, folders: Sequence[str],
             yield change
 
 
+def links_at(repo: Repo, tree: str | None, paths: Sequence[str]) -> dict[str, str]:
+    """The symlinks among `paths` (repository paths) in the tree of `tree`, or in the index
+    when it is None: path -> blob of the link. Paths that are not links are left out."""
+    wanted = set(paths)
+    if not wanted:
+        return {}
+    args = ["--literal-pathspecs", "ls-files", "-s", "-z", "--full-name", "--", *sorted(wanted)] \
+        if tree is None else ["--literal-pathspecs", "ls-tree", "-z", "--full-tree",
+                              "--end-of-options", tree, "--", *sorted(wanted)]
+    found: dict[str, str] = {}
+    what = "ls-files" if tree is None else "ls-tree"
+    for run in _runs(_git_output(repo, args, what), b"\0", 1):
+        for entry in run.split(b"\0"):
+            change = _listed(entry, tree is None)
+            if change is not None and change.mode == "120000" and change.path in wanted:
+                found[change.path] = change.blob
+    return found
+
+
 def _listed(entry: bytes, staged: bool) -> PathChange | None:
     """An `ls-tree` entry, or an `ls-files -s` one (`staged`; unmerged ones are None)."""
     meta, tab, path = entry.partition(b"\t")

@@ -16,7 +16,7 @@ from .detect import (
     findings_for_pr_text,
 )
 from .errors import GitError, UsageError
-from .links import Link, listed_folder, pointed_findings, through_links
+from .links import Link, link_target, listed_folder, pointed_findings, through_links
 from .listing import SpawnedGit, TreeListing
 from .model import Commit, Coverage, Finding, Identity, PathChange
 from .trustfiles import tokens_in_message
@@ -65,7 +65,7 @@ def _content_findings(repo: gitio.Repo, pending: _Pending, coverage: Coverage,
         # A symlink's target; a file may have the same bytes, and then the lines are kept.
         lines: Iterable[bytes] = list(read) if entries and sha in pending.links else read
         if sha in pending.links:
-            target = _link_target(iter(lines))
+            target = link_target(iter(lines))
             for link in pending.links[sha]:
                 findings.extend(pointed_findings(matcher, link, target))
                 folder = listed_folder(matcher, link, target)
@@ -77,16 +77,6 @@ def _content_findings(repo: gitio.Repo, pending: _Pending, coverage: Coverage,
     if listings:
         findings.extend(through_links(repo, matcher, listings))
     return findings
-
-
-def _link_target(lines: Iterator[bytes], limit: int = 4096) -> str:
-    """The first `limit` characters of a symlink's target (its blob, lines joined back)."""
-    data = bytearray()
-    for line in lines:
-        data += line + b"\n"
-        if len(data) > limit:
-            break
-    return bytes(data[:-1] if data else data).decode("utf-8", "surrogateescape")[:limit]
 
 
 def _blob_findings(entries: list[tuple[ContentCandidate, str | None, Identity | None]],

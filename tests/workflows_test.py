@@ -125,6 +125,12 @@ def test_any_yaml_equivalent_serialization_is_found(sample: tuple[str, str, byte
     ("echo 'unclosed", [["echo", "unclosed"]]),
     ("echo ${{ inputs.prompt }} done", [["echo", "${{ inputs.prompt }}", "done"]]),
     ("npm install -g `\r\n  @openai/codex", [["npm", "install", "-g", "@openai/codex"]]),
+    ("$'co''dex' $\"exec\"", [["codex", "exec"]]),
+    ("$'\\x63\\u006c\\141ude\\t' -p", [["claude\t", "-p"]]),
+    ("echo $'it\\'s' b", [["echo", "it's", "b"]]),
+    ("codex${IFS}exec$IFS'x'", [["codex", "exec", "x"]]),
+    ("a${IFS:0:1}b ${IFSX} $IFS_2 \"c$IFS\"", [["a", "b", "${IFSX}", "$IFS_2", "c$IFS"]]),
+    ("R=$($'co)dex' exec)", [["co)dex", "exec"], ["R=$($'co)dex' exec)"]]),
 ])
 def test_shell_commands(script: str, commands: list[list[str]]) -> None:
     assert [words for _, words in shell_commands(script)] == commands
@@ -215,11 +221,47 @@ def _seconds(script: str) -> float:
     return best
 
 
-@pytest.mark.parametrize("unit", ['"$(', "$(", "`", "'", "a\\", "$(a)", "${", "<(", "2>&"])
+@pytest.mark.parametrize("unit", ['"$(', "$(", "`", "'", "a\\", "$(a)", "${", "<(", "2>&",
+                                  "$'", "$'\\", '$"', "${IFS", "$IFS"])
 def test_reading_a_script_takes_time_linear_in_its_size(unit: str) -> None:
     """Four times the input may cost at most about four times the time (measured as a
     ratio of two sizes, so a slow machine does not fail it)."""
     small, large = _seconds(unit * 20_000), _seconds(unit * 80_000)
+    assert large / max(small, 1e-4) < 10
+
+
+# ------------------------------------------------------------------------ expressions
+@pytest.mark.parametrize(("text", "value"), [
+    ("${{ 'codex' }} exec", "codex exec"),
+    ("${{'it''s'}}", "it's"),
+    ("a${{ format('{0}-{1}', 'b', 'c') }}d", "ab-cd"),
+    ("${{ Format('{{{0}}}', format('{0}', 1)) }}", "{1}"),
+    ("${{ ('x') }}${{ true }}${{ null }}", "xtrue"),
+    ("${{ 'a}}b' }}", "a}}b"),
+    ("${{ github.actor }} ${{ 'a' || 'b' }}", "${{ github.actor }} ${{ 'a' || 'b' }}"),
+    ("${{ format('{1}', 'a') }}", "${{ format('{1}', 'a') }}"),
+    ("${{ format('{', 'a') }}", "${{ format('{', 'a') }}"),
+    ("${{ " + "(" * 40 + "'a'" + ")" * 40 + " }}", "a"),
+    *[(deep, deep) for deep in ["${{ " + "(" * 5000 + "'a'" + ")" * 5000 + " }}"]],
+    ("${{ toJSON('x') }} ${{ 1.5 }} ${{ 'open", "${{ toJSON('x') }} ${{ 1.5 }} ${{ 'open"),
+])
+def test_only_constant_expressions_are_evaluated(text: str, value: str) -> None:
+    from ai_clearance.expressions import substitute
+
+    assert substitute(text) == value
+
+
+@pytest.mark.parametrize(("head", "unit"), [("", "${{ '"), ("", "${{ format("), ("", "${{ x }}"),
+                                           ("", "${{ 'a' }}"), ("", "${{ ((("),
+                                           ("${{", " x"), ("${{", " 'a',")])
+def test_expressions_take_time_linear_in_their_size(head: str, unit: str) -> None:
+    from ai_clearance.expressions import substitute
+
+    def seconds(text: str) -> float:
+        started = time.perf_counter()
+        substitute(text)
+        return time.perf_counter() - started
+    small, large = seconds(head + unit * 20_000 + "}}"), seconds(head + unit * 80_000 + "}}")
     assert large / max(small, 1e-4) < 10
 
 
@@ -288,6 +330,30 @@ def test_a_commit_that_adds_an_agent_workflow_fails_the_range(clean_repo: Repo) 
                 for f in json.loads(result.stdout)["findings"]}
     assert findings == {("AIC301", ".github/workflows/review.yml", 5),
                         ("AIC302", ".github/actions/fix/action.yaml", 5)}
+
+
+def test_expressions_quoting_mirrors_and_tarballs_fail_the_range(clean_repo: Repo) -> None:
+    """The forms a hostile review found passing: each fails `check --range` on its own."""
+    steps = ["run: ${{ 'codex' }} exec fix",
+             "run: npm i -g ${{ format('@{0}/{1}','anthropic-ai','claude-code') }}",
+             "run: $'codex' exec fix", "run: codex${IFS}exec fix",
+             "uses: docker://mirror.gcr.io/paulgauthier/aider",
+             "run: npm i -g https://registry.npmjs.org/@anthropic-ai/claude-code/-/"
+             "claude-code-1.0.0.tgz"]
+    for step in steps:
+        base = clean_repo.head()
+        clean_repo.write(".github/workflows/x.yml",
+                         f"on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                         f"      - {step}\n")
+        clean_repo.commit("Add x", ".github/workflows/x.yml")
+        result = run_cli("check", "--range", f"{base}..HEAD", "--no-trust", cwd=clean_repo.path)
+        assert result.returncode == 1, step + result.stdout + result.stderr
+    base = clean_repo.head()
+    clean_repo.write(".github/workflows/x.yml", "on: push\njobs:\n  a:\n    steps:\n"
+                     "      - run: echo '${{ 'codex' }} exec fix'\n")
+    clean_repo.commit("Echo", ".github/workflows/x.yml")
+    quiet = run_cli("check", "--range", f"{base}..HEAD", "--no-trust", cwd=clean_repo.path)
+    assert quiet.returncode == 0, quiet.stdout + quiet.stderr
 
 
 @pytest.mark.parametrize("depth", [6, 7, 12, 40])

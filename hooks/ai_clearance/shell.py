@@ -1,6 +1,7 @@
 """Shell scripts of CI steps read statically: their simple commands, and what program
-each runs with which arguments. No shell is run and nothing is expanded; what only running
-could tell (a variable's value, `$'\\x63laude'`) stays unknown."""
+each runs with which arguments. No shell is run and nothing is expanded but what is known
+without running: the text of $'...' (escapes decoded) and $"..." strings, and $IFS as the
+blanks that split a word. What only running could tell (a variable's value) stays unknown."""
 
 from __future__ import annotations
 
@@ -67,6 +68,16 @@ class _Scanner:
             if not s.startswith("\n", i + 1):  # a continuation line joins, adding nothing
                 self.text(s[i + 1:i + 2], i)
             return i + 2
+        if s.startswith("$'", i):  # ANSI-C quoting: escapes decoded, as bash does
+            end = _ansi_end(s, i + 2)
+            self.text(_ansi_c(s[i + 2:end]), i)
+            return end + 1
+        if s.startswith('$"', i):  # locale quoting: a double-quoted string (no catalog in CI)
+            return self.double_quoted(i + 1)
+        ifs = _IFS.match(s, i)
+        if ifs is not None:  # unquoted $IFS splits the word there (it holds blanks in CI)
+            self.end_word()
+            return ifs.end()
         if c == "'":
             end = _find(s, "'", i + 1)
             self.text(s[i + 1:end], i)
@@ -161,6 +172,38 @@ class _Scanner:
         return self._line
 
 
+# $IFS and ${IFS}, and ${IFS...} with an operator (${IFS%?}, ${IFS:0:1}): blanks each.
+_IFS = re.compile(r"\$(?:IFS(?![A-Za-z0-9_])|\{IFS(?:\}|[^A-Za-z0-9_}][^}]*\}))")
+_ANSI_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}|"
+                          r"[0-7]{1,3}|c.|.)", re.DOTALL)
+_ANSI_SIMPLE = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n",
+                "r": "\r", "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
+
+
+def _ansi_end(s: str, i: int) -> int:
+    """Where the $'...' string whose text starts at `i` closes (\\' does not close it)."""
+    n = len(s)
+    while i < n and s[i] != "'":
+        i += 2 if s[i] == "\\" else 1
+    return min(i, n)
+
+
+def _ansi_c(text: str) -> str:
+    """The text of a $'...' string, its escapes decoded as bash decodes them."""
+    def decode(match: re.Match[str]) -> str:
+        body = match.group(0)[1:]
+        head = body[0]
+        if head in "xuU" and len(body) > 1:
+            code = int(body[1:], 16)
+            return chr(code) if code <= 0x10FFFF else ""
+        if head in "01234567":
+            return chr(int(body, 8) & 0xFF)
+        if head == "c" and len(body) == 2:
+            return chr(ord(body[1].upper()) & 0x1F)
+        return _ANSI_SIMPLE.get(head, match.group(0))
+    return _ANSI_ESCAPE.sub(decode, text)
+
+
 def _find(s: str, char: str, start: int) -> int:
     end = s.find(char, start)
     return len(s) if end < 0 else end
@@ -173,6 +216,9 @@ def _closing(s: str, i: int, opening: str, closing: str) -> int:
         c = s[j]
         if c == "\\":
             j += 2
+            continue
+        if c == "$" and s.startswith("'", j + 1):
+            j = _ansi_end(s, j + 2) + 1
             continue
         if c in "'\"":
             j = _quote_end(s, j) + 1

@@ -17,9 +17,11 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import chain
+from urllib.parse import unquote
 
 from .catalog import MAX_MATCH_CHARS
 from .detect import first_content_matches
+from .expressions import substitute
 from .normalize import printable
 from .shell import invocations, program_name, shell_commands
 from .values import value
@@ -193,7 +195,9 @@ def _script_facts(key: str, node: Node, screen: Callable[[str], bool] | None,
 
 
 def _uses_facts(text: str, line: int) -> Iterator[Fact]:
-    ref = text.strip()
+    # GitHub has long refused expressions in `uses`; a constant one is still read as its
+    # value, so that a runner that accepts it cannot run an agent unseen.
+    ref = substitute(text).strip()
     evidence = printable(f"uses: {ref}")
     if ref.casefold().startswith("docker://"):
         yield Fact("image", (image_name(ref),), line, evidence)
@@ -202,11 +206,13 @@ def _uses_facts(text: str, line: int) -> Iterator[Fact]:
 
 
 def _image_fact(key: str, text: str, line: int) -> Fact:
+    text = substitute(text)
     return Fact("image", (image_name(text),), line, printable(f"{key}: {text.strip()}"))
 
 
 def _command_facts(key: str, script: str, first_line: int,
                    screen: Callable[[str], bool] | None) -> Iterator[Fact]:
+    script = substitute(script)  # GitHub writes constant expressions in before a shell runs
     if screen is not None and not screen(script):
         return
     for offset, words in shell_commands(script):
@@ -222,13 +228,18 @@ def action_ref(text: str) -> str:
     return text.strip().partition("@")[0].strip().rstrip("/").casefold()
 
 
+# Names of Docker Hub itself and of its mirrors: an image under them is a Docker Hub image.
+_DOCKER_HUB = ("docker.io/", "index.docker.io/", "registry-1.docker.io/",
+               "registry.hub.docker.com/", "mirror.gcr.io/")
+
+
 def image_name(text: str) -> str:
     """An image reference as compared: folded, without docker://, tag or digest, and
     without the default registry and library/ of Docker Hub."""
     ref = text.strip().casefold().removeprefix("docker://").partition("@")[0]
     folder, slash, name = ref.rpartition("/")
     ref = folder + slash + name.partition(":")[0]
-    for registry in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
+    for registry in _DOCKER_HUB:
         ref = ref.removeprefix(registry)
     return ref.removeprefix("library/")
 
@@ -287,14 +298,33 @@ def _has_argument(args: tuple[str, ...], want: str) -> bool:
 
 
 def _npm_name(arg: str) -> str:
-    """The package an npm argument names (`@scope/name@1.2`, `alias@npm:name`)."""
+    """The package an npm argument names (`@scope/name@1.2`, `alias@npm:name`, or a
+    registry's tarball URL, `https://registry.npmjs.org/@scope/name/-/name-1.2.tgz`)."""
     arg = arg.removeprefix("--package=").rpartition("@npm:")[2]
     if arg.startswith("-"):
         return ""
+    tarball = _tarball_package(arg)
+    if tarball is not None:
+        return tarball
     if arg.startswith("@"):
         scope, _, rest = arg[1:].partition("/")
         return f"@{scope}/{rest.partition('@')[0]}".casefold()
     return arg.partition("@")[0].casefold()
+
+
+_NPM_TARBALL = re.compile(r"[a-z][a-z0-9+.-]*://[^/?#]+(/[^?#]*?)/-/", re.IGNORECASE)
+
+
+def _tarball_package(arg: str) -> str | None:
+    """The package of a registry's tarball URL (npmjs.org, a mirror, a proxy under a path):
+    the one or two (@scope/name) path segments before /-/."""
+    match = _NPM_TARBALL.match(arg)
+    if match is None:
+        return None
+    segments = unquote(match.group(1)).split("/")
+    if len(segments) >= 3 and segments[-2].startswith("@"):
+        return f"{segments[-2]}/{segments[-1]}".casefold()
+    return segments[-1].casefold()
 
 
 _PYPI_END = re.compile(r"[\[=<>!~;@\s]")
@@ -353,12 +383,14 @@ _UNQUOTE = re.compile(r"[\"'\\]")
 def _screen(specs: tuple[_Spec, ...]) -> Callable[[str], bool]:
     """Whether a script could run anything these rules list: some program, package, URL or
     image of theirs is in it once quotes and backslashes are gone (a match needs one, as
-    `cl'au'de` is claude to a shell)."""
+    `cl'au'de` is claude to a shell), or it holds a $'...' string."""
     sources = sorted({t for spec in specs for t in spec.triggers}, key=len, reverse=True)
     if not sources:
         return lambda script: False
     pattern = re.compile("|".join(sources), re.IGNORECASE)
-    return lambda script: pattern.search(_UNQUOTE.sub("", script)) is not None
+    # A $'...' string may spell any name in escapes ($'\x63laude'): such a script is read.
+    return lambda script: "$'" in script or \
+        pattern.search(_UNQUOTE.sub("", script)) is not None
 
 
 # ------------------------------------------------------------------------------ by lines

@@ -116,6 +116,41 @@ def test_addresses_and_their_disguises() -> None:
         ["1+copilot@users.noreply.github.com"]
 
 
+@pytest.mark.parametrize("value", [
+    "claude \u2039noreply@anthropic.com\u203a", "claude \u00abnoreply@anthropic.com\u00bb",
+    "claude \u3008noreply@anthropic.com\u3009", "claude \u27e8noreply@anthropic.com\u27e9",
+    "claude &lt;noreply@anthropic.com&gt;", "claude &#60;noreply@anthropic.com&#62;",
+    "claude &amp;lt;noreply&amp;#64;anthropic.com&amp;gt;",
+    "claude <noreply&#64;anthropic.com>", "claude <noreply&#x40;anthropic.com>",
+    "claude <noreply&commat;anthropic.com>", "claude <noreply=40anthropic=2ecom>",
+    "claude =3cnoreply=40anthropic.com=3e", "[claude](mailto:noreply@anthropic.com)",
+    "[claude](noreply@anthropic.com)",
+])
+def test_disguised_brackets_and_at_signs_are_undone(value: str) -> None:
+    """Entities, quoted-printable, look-alike brackets and markdown links around or in an
+    address: the address and the name before it come out as if written plainly."""
+    assert ("claude", "noreply@anthropic.com") in addresses(value)
+
+
+@pytest.mark.parametrize("address", [
+    '"noreply"@anthropic.com', "noreply(x)@anthropic.com", "noreply@(x)anthropic.com",
+    "(a(b))noreply@anthropic.com(c)", "noreply\\@anthropic.com", "n\\o\\reply@anthropic.com",
+    "noreply&#64;anthropic.com", "noreply=40anthropic.com", '&quot;noreply&quot;@anthropic.com',
+    "(noreply@anthropic.com)",
+])
+def test_rfc5322_quotes_comments_and_escapes_are_undone(address: str) -> None:
+    assert "noreply@anthropic.com" in address_forms(address)
+
+
+def test_undoing_disguises_keeps_other_addresses_apart() -> None:
+    assert address_forms("jane@example.com") == ["jane@example.com"]
+    assert "noreply@anthropic.com" not in address_forms("noreply(@anthropic.com")
+    assert address_forms("a(b@c.d") == ["a(b@c.d"]  # an unclosed comment is kept
+    assert addresses("jane <jane@example.com>") == [("jane", "jane@example.com")] * 1 + \
+        [("", "jane@example.com")]
+    assert addresses("fix the &amp; in the docs") == []
+
+
 # --------------------------------------------------- differential: git interpret-trailers
 _AGENT_LINES = [
     "Co-Authored-By: Claude <noreply@anthropic.com>", "Signed-off-by: Codex <codex@openai.com>",
@@ -181,6 +216,13 @@ _HOSTILE = {
     "many folds": lambda n: "Co-authored-by: x\n" + " <a@b.c>\n" * (n // 9),
     "many fences": lambda n: "```\n~~~\n" * (n // 8),
     "escapes": lambda n: "Cc: <" + "%40%2" * (n // 5) + ">",
+    "entities": lambda n: "Cc: <" + "&amp;#6" * (n // 7) + ">",
+    "named entities": lambda n: "Cc: x@y &" + "a" * n,
+    "quoted-printable": lambda n: "Cc: <" + "=40=2" * (n // 5) + ">",
+    "markdown links": lambda n: "Cc: x@y " + "[a](" * (n // 4),
+    "markdown targets": lambda n: "Cc: [a](mailto:" + "@" * n,
+    "comments": lambda n: "Cc: <" + "(" * (n // 2) + "@" + ")" * (n // 2) + ">",
+    "guillemets": lambda n: "Cc: " + "\u00ab@\u00bb" * (n // 3),
 }
 
 

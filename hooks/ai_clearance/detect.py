@@ -13,6 +13,7 @@ from .messages import (
     address_forms,
     addresses,
     line_trailers,
+    may_hold_address,
     message_lines,
     squashed_key,
     without_addresses,
@@ -477,7 +478,7 @@ class _MessageScreen:
     the whole text. Exact as a screen: it may say "look closer" for nothing, never "skip"
     for a message with a finding (the marker rules run on every line, stripped, and on
     folded trailer lines, which are one line joined with the next; an identity needs an
-    address, so an @ or its escape %40)."""
+    address, so an @ or one of its escapes: see `messages.may_hold_address`)."""
 
     def __init__(self, trailer_keys: re.Pattern[str] | None, addresses: bool,
                  markers: Pattern | None, line_ends: bool) -> None:
@@ -489,7 +490,7 @@ class _MessageScreen:
     def could_match(self, normalized: str) -> bool:
         if self._keys is not None and self._keys.search(normalized):
             return True
-        if self._addresses and ("@" in normalized or "%40" in normalized):
+        if self._addresses and may_hold_address(normalized):
             return True
         if self._markers is None:
             return False

@@ -4,6 +4,7 @@ Every function here is linear in the size of the message: a message is attacker 
 
 from __future__ import annotations
 
+import html
 import re
 
 from .normalize import normalize_text
@@ -23,6 +24,26 @@ _WORD_BREAKS = re.compile(r"[\s<>]+")
 _PERCENT = re.compile(r"%([0-7][0-9a-f])")
 # What may wrap an address written bare in prose or in a trailer.
 _ADDRESS_WRAPPING = "\"'`()[]{},;:!?."
+# Brackets that look like `<` and `>` (after NFKC, which already makes fullwidth and small
+# forms plain): guillemets, angle brackets of CJK and mathematics, arrowheads, syllabics.
+_ANGLE_LOOKALIKES = str.maketrans({
+    **dict.fromkeys("\u2039\u00ab\u3008\u27e8\u27ea\u300a\u2329\u29fc\u2991\u2989"
+                    "\u276e\u276c\u02c2\u1438\u2aa1\u227a\u22d6\u29c0\ufe64\uff1c", "<"),
+    **dict.fromkeys("\u203a\u00bb\u3009\u27e9\u27eb\u300b\u232a\u29fd\u2992\u298a"
+                    "\u276f\u276d\u02c3\u1433\u2aa2\u227b\u22d7\u29c1\ufe65\uff1e", ">"),
+})
+_ANGLE_LOOKALIKE_CHARS = re.compile("[" + re.escape("".join(
+    chr(c) for c in _ANGLE_LOOKALIKES)) + "]")
+# Quoted-printable escapes of what an address is made of: `=40` is `@`, `=2E` is `.`.
+_QUOTED_PRINTABLE = re.compile(r"=(40|2e|2d|5f|2b|3c|3e)", re.IGNORECASE)
+# A markdown link, `[name](mailto:address)` or `[name](address)`: each part stops at its
+# closing bracket (and the target at a space), so the search is linear.
+_MARKDOWN_LINK = re.compile(r"\[([^\[\]]*)\]\((?:mailto:)?([^()\s]*)\)", re.IGNORECASE)
+# What says an address may be near: an @ or one of its escapes (%40, =40, &#64;, &#x40;,
+# &commat;, and an escaped ampersand before any of them).
+_AT_SIGN = re.compile(r"@|%40|=40|&(?:#|commat|amp)", re.IGNORECASE)
+# How many layers of HTML escaping are undone (`&amp;lt;` is two).
+_ENTITY_LAYERS = 3
 
 
 @value
@@ -190,10 +211,47 @@ def split_identity(value: str) -> tuple[str, str] | None:
     return found[0] if found else None
 
 
+def may_hold_address(text: str) -> bool:
+    """Whether `text` holds an @ or an escape of one: without either it holds no address."""
+    return _AT_SIGN.search(text) is not None
+
+
+def unmasked(text: str) -> str:
+    """`text` (normalized) with the disguises of addresses around and in it undone: HTML
+    entities (`&lt;`, `&#64;`, `&commat;`, layered `&amp;lt;`), quoted-printable `=40` and
+    `=2E`, brackets that look like `<>` (guillemets, CJK and mathematical angle brackets,
+    `_ANGLE_LOOKALIKES`), and markdown links
+    `[name](mailto:address)`, which become `name <address>`. Linear in `text`."""
+    for _ in range(_ENTITY_LAYERS):
+        if "&" not in text:
+            break
+        plain = html.unescape(text)
+        if plain == text:
+            break
+        text = normalize_text(plain)
+    if "=" in text:
+        text = _QUOTED_PRINTABLE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if not text.isascii() and _ANGLE_LOOKALIKE_CHARS.search(text):
+        text = text.translate(_ANGLE_LOOKALIKES)
+    if "](" in text:
+        text = _MARKDOWN_LINK.sub(_markdown_address, text)
+    return text
+
+
+def _markdown_address(link: re.Match[str]) -> str:
+    """A markdown link to an address as `name <address>`; any other link as it was."""
+    name, target = link.group(1), link.group(2)
+    return f"{name} <{target}>" if "@" in target else link.group()
+
+
 def addresses(text: str) -> list[tuple[str, str]]:
     """Every e-mail address in `text` with the name before it: each `<...>` holding an @
     (spaces inside dropped, as in `< noreply @ example.com >`), then each bare word holding
-    one. The name is what stands between the previous address (or a colon) and the `<`."""
+    one. The name is what stands between the previous address (or a colon) and the `<`.
+    Disguises of the address and its brackets are undone first (`unmasked`)."""
+    if not may_hold_address(text):
+        return []
+    text = unmasked(text)
     found = []
     end = 0
     for match in _BRACKETED.finditer(text):
@@ -209,24 +267,59 @@ def addresses(text: str) -> list[tuple[str, str]]:
 
 def address_forms(address: str) -> list[str]:
     """The spellings of an address that name the same mailbox, disguises undone:
-    `mailto:`, %-escapes (`%40`), surrounding punctuation and a trailing dot, and
-    plus-addressing (`noreply+x@example.com` is `noreply@example.com`)."""
+    `mailto:`, %-escapes (`%40`), HTML entities (`&#64;`), quoted-printable (`=40`),
+    RFC 5322 quotes (`"noreply"@`), comments (`noreply(x)@`) and backslash escapes
+    (`noreply\\@`), surrounding punctuation and a trailing dot, and plus-addressing
+    (`noreply+x@example.com` is `noreply@example.com`)."""
     plain = "".join(address.split())
+    if "&" in plain or "=" in plain:
+        plain = "".join(unmasked(normalize_text(plain)).split())
     if "%" in plain:
         plain = _PERCENT.sub(lambda m: chr(int(m.group(1), 16)), plain.casefold())
-    plain = plain.strip(_ADDRESS_WRAPPING)
-    if plain.casefold().startswith("mailto:"):
-        plain = plain[len("mailto:"):].strip(_ADDRESS_WRAPPING)
-    forms = [plain]
-    local, at, domain = plain.rpartition("@")
-    if at and "+" in local and not domain.endswith("noreply.github.com"):
-        # (A GitHub noreply address's `<id>+<login>` is not plus-addressing.)
-        forms.append(f"{local.partition('+')[0]}{at}{domain}")
-    return forms
+    candidates = [plain]
+    if '"' in plain or "\\" in plain:
+        plain = plain.replace('"', "").replace("\\", "")
+        candidates.append(plain)
+    if "(" in plain:
+        # Both readings: `(x)` as a comment, and `(address)` as wrapping punctuation.
+        candidates.append(_without_comments(plain))
+    forms = []
+    for candidate in candidates:
+        form = candidate.strip(_ADDRESS_WRAPPING)
+        if form.casefold().startswith("mailto:"):
+            form = form[len("mailto:"):].strip(_ADDRESS_WRAPPING)
+        forms.append(form)
+        local, at, domain = form.rpartition("@")
+        if at and "+" in local and not domain.endswith("noreply.github.com"):
+            # (A GitHub noreply address's `<id>+<login>` is not plus-addressing.)
+            forms.append(f"{local.partition('+')[0]}{at}{domain}")
+    return list(dict.fromkeys(forms))
+
+
+def _without_comments(address: str) -> str:
+    """`address` without its RFC 5322 comments, nested ones included (`a(b(c))@d` is `a@d`);
+    a comment that never closes is kept as it is. One pass."""
+    out: list[str] = []
+    depth = 0
+    opened = 0
+    for i, char in enumerate(address):
+        if char == "(":
+            if depth == 0:
+                opened = i
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+        elif not depth:
+            out.append(char)
+    if depth:
+        out.append(address[opened:])
+    return "".join(out)
 
 
 def without_addresses(text: str) -> str:
     """`text` with its addresses left out: the names a trailer value gives."""
+    if may_hold_address(text):
+        text = unmasked(text)
     text = _BRACKETED.sub(" ", text)
     return " ".join(word for word in text.split() if "@" not in word and "%40" not in word)
 

@@ -260,3 +260,17 @@ def test_a_long_line_hides_nothing(message: str) -> None:
     from ai_clearance.detect import findings_for_message
 
     assert findings_for_message(load_catalog(), message)
+
+
+def test_a_footer_quoted_in_a_code_span_is_talked_about_not_left() -> None:
+    from ai_clearance.catalog import load_catalog
+    from ai_clearance.detect import findings_for_message
+
+    catalog = load_catalog()
+    quoted = "Catch squashed footers\n\nLike `... \U0001f916 Generated with [Claude Code](x)`.\n"
+    assert not findings_for_message(catalog, quoted)
+    open_span = "Fix\n\n(squashed `... \U0001f916 Generated with [Claude Code](...)\n...`).\n"
+    assert not findings_for_message(catalog, open_span)
+    assert not findings_for_message(catalog, "Fix\n\nIt adds a Made-with: Cursor commit at push.\n")
+    left = "Fix\n\nDone. \U0001f916 Generated with [Claude Code](https://claude.com/claude-code)\n"
+    assert [f.rule for f in findings_for_message(catalog, left)] == ["AIC410"]

@@ -640,7 +640,15 @@ def _identities_in(catalog: Catalog, text: str, ignored: frozenset[str],
     return tuple(dict.fromkeys(found)), ignored_any
 
 
+# An inline code span (`...`) quotes what it holds, as a fenced block does: a footer written
+# there is being talked about, never left by an assistant.
+# One left open runs on to a later line: the rest of its line is quoted too.
+_CODE_SPAN = re.compile(r"`[^`\n]*(?:`|\Z)")
+
+
 def _marker_findings(index: _CatalogIndex, lines: list[MessageLine]) -> list[Finding]:
+    lines = [replace(ln, text=_CODE_SPAN.sub(" ", ln.text)) if "`" in ln.text else ln
+             for ln in lines]
     if index.any_marker is not None:
         # Only lines some marker rule matches: most lines of most messages match none.
         lines = [ln for ln in lines if index.any_marker.search(ln.text)]

@@ -194,9 +194,17 @@ def line_trailers(line: MessageLine) -> list[Trailer]:
         while following < len(spans) and spans[following][0] < value_start:
             following += 1
         value_end = spans[following][0] if following < len(spans) else len(text)
-        found.append(Trailer(line, _KEY_SEPARATORS.sub("-", key.strip()),
-                             text[value_start:value_end].strip(), start))
+        value = text[value_start:value_end].strip()
+        if start == 0 or _squashed(value):
+            found.append(Trailer(line, _KEY_SEPARATORS.sub("-", key.strip()), value, start))
     return found
+
+
+def _squashed(value: str) -> bool:
+    """Whether a key inside a line is a trailer squashed into it rather than prose ("a
+    Made-with: Cursor commit at push"): a squashed trailer's value is a few words that end
+    the line or meet the next key; an address is read either way (its rules are exact)."""
+    return len(value.split()) <= 3 or may_hold_address(value)
 
 
 def squashed_key(key: str) -> str:

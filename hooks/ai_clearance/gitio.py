@@ -164,6 +164,22 @@ _FULL_ID = {"sha1": 40, "sha256": 64}
 _HEX = frozenset("0123456789abcdef")
 
 
+def exact_refs(repo: Repo, names: Sequence[str]) -> dict[str, str]:
+    """The object each of `names` (full ref names) points to, for those that exist, matched
+    by exact name, never by git's short-name rules (a pushed refs/heads/refs/heads/main must
+    not stand in for main)."""
+    if not names:
+        return {}
+    out = run_git(["for-each-ref", "--format=%(refname)%00%(objectname)", "--", *names],
+                  cwd=repo.cwd)
+    found = {}
+    for line in out.decode("utf-8", "surrogateescape").splitlines():
+        ref, _, sha = line.partition("\0")
+        if ref in names:
+            found[ref] = sha
+    return found
+
+
 def resolve_ref_exactly(repo: Repo, name: str) -> str | None:
     """The commit a trust ref names, resolved without git's guessing: a full commit id, a
     full ref name (`refs/heads/main`), `HEAD`, or a short name that exactly one ref has
@@ -180,13 +196,7 @@ def resolve_ref_exactly(repo: Repo, name: str) -> str | None:
     full = [name] if name.startswith("refs/") else [
         f"refs/{name}", f"refs/tags/{name}", f"refs/heads/{name}", f"refs/remotes/{name}",
         f"refs/remotes/{name}/HEAD"]
-    out = run_git(["for-each-ref", "--format=%(refname)%00%(objectname)", *full],
-                  cwd=repo.cwd)
-    found = {}
-    for line in out.decode("utf-8", "surrogateescape").splitlines():
-        ref, _, sha = line.partition("\0")
-        if ref in full:
-            found[ref] = sha
+    found = exact_refs(repo, full)
     if len(found) > 1:
         raise UsageError(f"trust ref {name!r} is ambiguous ({', '.join(sorted(found))}): "
                          "name it in full")

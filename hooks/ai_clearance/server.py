@@ -106,21 +106,6 @@ def _normalized_ref(repo: gitio.Repo, name: str) -> str:
     return out.decode("utf-8", "surrogateescape").strip()
 
 
-def exact_ref_tips(repo: gitio.Repo, names: Sequence[str]) -> dict[str, str]:
-    """The object each of `names` points to, matched by its exact full name (never by git's
-    short-name rules: a pushed refs/heads/refs/heads/main must not stand in for main)."""
-    if not names:
-        return {}
-    out = gitio.run_git(["for-each-ref", "--format=%(objectname) %(refname)", "--", *names],
-                        cwd=repo.cwd)
-    tips = {}
-    for line in out.decode("utf-8", "surrogateescape").splitlines():
-        sha, _, name = line.partition(" ")
-        if name in names:
-            tips[name] = sha
-    return tips
-
-
 def object_types(repo: gitio.Repo, names: Sequence[str]) -> dict[str, tuple[str, str] | None]:
     """(id, type) of each object name (`SHA`, `SHA^{}` for the object a tag chain ends at),
     None for a name that names nothing, from one `git cat-file --batch-check`."""
@@ -144,7 +129,7 @@ def object_types(repo: gitio.Repo, names: Sequence[str]) -> dict[str, tuple[str,
 def protected_base(repo: gitio.Repo) -> Base:
     """The protected refs as they are now: call it once, before any ref has moved."""
     names = protected_refs(repo)
-    tips = exact_ref_tips(repo, names)
+    tips = gitio.exact_refs(repo, names)
     peeled = object_types(repo, [f"{tips[n]}^{{}}" for n in names if n in tips])
     commits: list[tuple[str, str]] = []
     for name in (n for n in names if n in tips):

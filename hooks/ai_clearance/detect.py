@@ -45,6 +45,7 @@ class PathMatcher:
         self._by_name: dict[str, list[Rule]] = {}
         self._by_prefix: dict[str, list[Rule]] = {}
         self._by_suffix: dict[str, list[Rule]] = {}
+        self._by_final: dict[str, list[Rule]] = {}
         self._always: list[Rule] = []
         for rule in self.path_rules + self.content_rules:
             if rule.anchors is None:
@@ -52,13 +53,13 @@ class PathMatcher:
                 continue
             for kind, text in set(rule.anchors):
                 table = {"name": self._by_name, "prefix": self._by_prefix,
-                         "suffix": self._by_suffix}[kind]
+                         "suffix": self._by_suffix, "final": self._by_final}[kind]
                 table.setdefault(text, []).append(rule)
         self._names = frozenset(self._by_name)
         self._folders: dict[str, bool] = {}
         # The ASCII skeleton prefilter is exact only for ASCII anchors (a policy may add others).
         self.ascii_anchors = all(t.isascii() for t in (*self._by_name, *self._by_prefix,
-                                                       *self._by_suffix))
+                                                       *self._by_suffix, *self._by_final))
         self._suffixes = tuple(self._by_suffix)
         self._prefix_re = re.compile("(?:^|/)(?:" + "|".join(
             re.escape(p) for p in self._by_prefix) + ")") if self._by_prefix else None
@@ -80,6 +81,8 @@ class PathMatcher:
         found: list[Rule] = []
         for name in self._names.intersection(components):
             found.extend(self._by_name[name])
+        if components[-1] in self._by_final:
+            found.extend(self._by_final[components[-1]])
         if self._prefix_re is not None and self._prefix_re.search(folded):
             for component in components:
                 for prefix, rules in self._by_prefix.items():
@@ -100,7 +103,7 @@ class PathMatcher:
         anchor, or a non-ASCII anchor), and every entry must then be looked at."""
         if not self.ascii_anchors or self._always:
             return None
-        key = (self._names, tuple(self._by_prefix), self._suffixes)
+        key = (self._names, tuple(self._by_prefix), self._suffixes, tuple(self._by_final))
         built = _REGION_FILTERS.get(key)
         if built is None:
             built = _REGION_FILTERS[key] = RegionFilter(*key)
@@ -238,22 +241,37 @@ def _anchor_search(key: int, led: list[_Entry], others: list[_Entry]) -> re.Patt
     branches = []
     if led:
         branches.append(b"(?<=" + _LEADING + re.escape(bytes([key])) + b")" + _trie_regex(led))
-    if others:
-        firsts = {rest[:1] for rest, _ in others}
-        if b"" in firsts:  # an anchor ends at the key: nothing to test ahead
-            branches.append(_trie_regex(others))
-        else:
-            # Most keys in paths start an extension no anchor has: one class test rejects them.
-            if b"/" in firsts:
-                firsts.add(b"\x00")
-            ahead = b"".join(re.escape(first) for first in sorted(firsts))
-            branches.append(b"(?=[" + ahead + b"])" + _trie_regex(others))
+    going: list[_Entry] = [(rest, leaf) for rest, leaf in others if rest]
+    if going:
+        # Most keys in paths start an extension no anchor has: one class test rejects them.
+        firsts = {rest[:1] for rest, _ in going}
+        if b"/" in firsts:
+            firsts.add(b"\x00")
+        ahead = b"".join(re.escape(first) for first in sorted(firsts))
+        branches.append(b"(?=[" + ahead + b"])" + _trie_regex(going))
+    ending: list[_Entry] = [(rest, leaf) for rest, leaf in others if not rest]
+    if ending:  # anchors that end at the key (`/dockerfile.`): only their lookbehinds test
+        branches.append(_trie_regex(ending))
     # Case folded by the engine (ASCII only, as a prefilter needs), inside the group: a key
     # byte outside it stays a literal the engine can skip to.
     head = re.escape(bytes([key]))
     if bytes([key]).isalpha():
         head = b"(?i:" + head + b")"
     return re.compile(head + b"(?i:" + b"|".join(branches) + b")")
+
+
+def _final_search(names: tuple[str, ...]) -> re.Pattern[bytes]:
+    """One search for names that end a path and hold no key byte (`Dockerfile`): keyed on
+    the NUL after each path, a literal the engine skips to as fast as to '.', with the
+    name's last byte tested before the whole name (0.1 s on the bench's 1M-path listing,
+    against 0.5 s for a search keyed on a letter, which folding case makes a class)."""
+    lasts = sorted({n.encode()[-1:] for n in names} | {n.upper().encode()[-1:] for n in names})
+    widths: dict[int, list[bytes]] = {}
+    for name in sorted(names):
+        widths.setdefault(len(name.encode()), []).append(re.escape(name.encode()))
+    wholes = [_LEADING + b"(?i:" + b"|".join(bodies) + b")\x00" for bodies in widths.values()]
+    return re.compile(b"\x00(?<=[" + re.escape(b"".join(lasts)) + b"]\x00)(?:" + b"|".join(
+        b"(?<=" + whole + b")" for whole in wholes) + b")")
 
 
 class RegionFilter:
@@ -264,7 +282,7 @@ class RegionFilter:
     without being parsed or copied."""
 
     def __init__(self, names: frozenset[str], prefixes: tuple[str, ...],
-                 suffixes: tuple[str, ...]) -> None:
+                 suffixes: tuple[str, ...], finals: tuple[str, ...] = ()) -> None:
         words = ([b"/" + n.encode() + b"/" for n in names] + [b"/" + p.encode() for p in prefixes]
                  + [s.encode() + b"/" for s in suffixes])
         led: dict[int, list[_Entry]] = {}
@@ -281,6 +299,7 @@ class RegionFilter:
                 others.setdefault(word[at], []).append((rest, leaf))
         self._searches = [_anchor_search(key, led.get(key, []), others.get(key, []))
                           for key in sorted({*led, *others})]
+        self._final_search = _final_search(finals) if finals else None
 
     def entry_starts(self, region: bytes, raw_diff: bool = True) -> list[int]:
         """Offsets of the entries (after the previous NUL) that need a closer look, in
@@ -293,6 +312,8 @@ class RegionFilter:
         hits: list[int] = []
         for search in self._searches:
             hits.extend(m.start() for m in search.finditer(region))
+        if self._final_search is not None:  # matched at the NUL after the entry's path
+            hits.extend(m.start() - 1 for m in self._final_search.finditer(region))
         # A symlink: where it points is checked too. Its mode starts an ls-tree entry; in a
         # raw diff the new mode follows a space. (A hit on the NUL before an entry is in it.)
         if raw_diff:
@@ -323,9 +344,12 @@ class RegionFilter:
             entries.append(region[head:end])
         text = b"\0".join(entries).decode("utf-8", "surrogateescape")
         skeleton = b"\0" + ascii_skeleton(text).encode("ascii") + b"\0"
-        for search in self._searches:
+        searches = self._searches if self._final_search is None else \
+            [*self._searches, self._final_search]
+        for search in searches:
             for match in search.finditer(skeleton):
                 # Normalization never makes or removes a NUL: they still count the entries.
+                # (A final name's match is on the NUL after it: that entry's, counted so.)
                 into.append(starts[skeleton.count(b"\0", 0, match.start()) - 1])
 
     def any(self, region: bytes) -> bool:
@@ -335,7 +359,7 @@ class RegionFilter:
 
 # Filters by their anchors (names, prefixes, suffixes): compiling one costs about 8 ms, so a
 # run builds each once (run.check builds the built-in rules' one while git works).
-_REGION_FILTERS: dict[tuple[frozenset[str], tuple[str, ...], tuple[str, ...]],
+_REGION_FILTERS: dict[tuple[frozenset[str], tuple[str, ...], tuple[str, ...], tuple[str, ...]],
                       RegionFilter] = {}
 
 

@@ -75,7 +75,7 @@ def test_content(case: dict[str, Any]) -> None:
     catalog = load_catalog()
     _, candidates = PathMatcher(catalog).match(PathChange(case["path"], "0" * 40, "100644"))
     rules = {c.rule.id: c.rule for c in candidates}
-    matched = content_matches(rules, case["text"].encode().split(b"\n"))
+    matched = content_matches(rules, case["text"].encode().split(b"\n"), [case["path"]])
     findings = [Finding(rule=rid, assistants=rules[rid].assistants, kind="content",
                         severity="block", evidence=text) for rid, (_, text) in matched.items()]
     _check(case, findings)
@@ -112,6 +112,8 @@ _SEGMENTS = ["src", "a", ".claude", "CLAUDE.md", "AGENTS.md", ".Cursor", "rules"
              ".aider.tags.cache.v4", "log.jsonl", ".github", "workflows", "ci.yml", "été",
              "ＣＬＡＵＤＥ.md", "docs", "agents.md", ".clinerules-code", "codex_message", "t",
              ".GITHUB", "Codex_Message", "X.JSONL", "Agents.MD", "notes.md", "a.b.json",
+             "Dockerfile", "DOCKERFILE", "Containerfile", "x.Dockerfile", "Dockerfile.dev",
+             "dockerfiles", "xdockerfile", "run.sh", "a.mjs", "Dockerfile\tb",
              "qwen.md.bak", "x.claude", "_message", ".Aider.Tags.Cache.V9", "sweep.yaml",
              # Disguises: look-alike, full-width and marked letters, a full-width dot and
              # slash, an invisible character; and non-ASCII names that are nothing.
@@ -275,7 +277,8 @@ _VANISHING = ["\u0301", "\u0345", "\u0308", "\u200b", "\u200d", "\u2060", "\ufe0
 _WORDS = [".claude", "CLAUDE.md", "AGENTS.md", ".github", "copilot-instructions.md", ".cursor",
           "GEMINI.md", "x.jsonl", "codex_message", ".aider.tags.cache.v4", ".clinerules-x",
           "settings.local.json", ".agents", "workflows", "a.yml", ".mcp.json", ".rules",
-          "skills", "SKILL.md"]
+          "skills", "SKILL.md", "Dockerfile", "Containerfile", "a.dockerfile", "Dockerfile.x",
+          "run.sh", "x.py"]
 _NO_NUL = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
 
 

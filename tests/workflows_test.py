@@ -35,7 +35,7 @@ def _rules(path: str) -> dict[str, Rule]:
 
 
 def _found(path: str, data: bytes, rules: dict[str, Rule] | None = None) -> set[str]:
-    return set(content_matches(rules or _rules(path), data.split(b"\n")))
+    return set(content_matches(rules or _rules(path), data.split(b"\n"), [path]))
 
 
 # ------------------------------------------------------------------------ structure does it
@@ -366,3 +366,215 @@ def test_shells_nested_past_the_followed_depth_hide_nothing(depth: int) -> None:
         found = [call for _, words in shell_commands(script)
                  for call in invocations(words, 0)]
         assert any(call[:2] == ("codex", "exec") for call in found), (script, found)
+
+
+# ------------------------------------------------------------------------ steps that are code
+def _step(step: str, head: str = "") -> bytes:
+    return f"{head}jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n{step}".encode()
+
+
+@pytest.mark.parametrize(("step", "rule"), [
+    ("      - shell: python\n        run: |\n          import subprocess\n"
+     "          subprocess.run(['claude', '-p', 'x'])\n", "AIC301"),
+    ("      - run: subprocess.run(['claude', '-p', 'x'])\n        shell: python3 -u {0}\n",
+     "AIC301"),
+    ("      - shell: node {0}\n        run: require('child_process').execSync('codex exec hi')\n",
+     "AIC302"),
+    ("      - shell: pwsh\n        run: python -c \"import os; os.system('codex exec hi')\"\n",
+     "AIC302"),
+    ("      - shell: ${{ matrix.shell }}\n        run: os.system('codex exec hi')\n", "AIC302"),
+    ("      - shell: ${{ 'python' }}\n        run: os.system('codex exec hi')\n", "AIC302"),
+    ("      - uses: actions/github-script@v7\n        with:\n          script: |\n"
+     "            await exec.exec('npx', ['@anthropic-ai/claude-code', '-p', 'x'])\n", "AIC301"),
+    ("      - uses: Actions/GitHub-Script@main\n"
+     "        with: {script: \"exec.exec('codex exec hi')\"}\n", "AIC302"),
+    ("      - uses: docker://python:3\n        with:\n          entrypoint: python3\n"
+     "          args: -c \"import os; os.system('gemini -p hi')\"\n", "AIC303"),
+])
+def test_code_steps_are_read_by_their_literals(step: str, rule: str) -> None:
+    assert rule in _found(".github/workflows/w.yml", _step(step)), step
+
+
+@pytest.mark.parametrize("defaults", [
+    "defaults:\n  run:\n    shell: python\n",
+    "x: 1\n",  # the job's own defaults, below
+])
+def test_defaults_make_steps_without_a_shell_code(defaults: str) -> None:
+    job_defaults = "" if defaults.startswith("defaults") else \
+        "    defaults: {run: {shell: 'perl {0}'}}\n"
+    text = (f"{defaults}jobs:\n  a:\n{job_defaults}    steps:\n"
+            "      - run: system('codex', 'exec', 'hi')\n")
+    assert "AIC302" in _found(".github/workflows/w.yml", text.encode())
+
+
+@pytest.mark.parametrize("step", [
+    "      - shell: python\n        run: print(\"claude is a name\")\n",
+    "      - shell: python\n        run: |\n          \"\"\"Usage: claude -p 'review'\"\"\"\n",
+    "      - run: echo \"claude -p\"\n",
+    "      - shell: bash\n        run: echo 'codex exec hi' && printf '%s' \"claude -p x\"\n",
+    "      - run: echo \"claude -p\"\n        shell: sh -e {0}\n",
+    "      - uses: actions/github-script@v7\n        with:\n          script: |\n"
+    "            const { Anthropic } = require('@anthropic-ai/sdk')\n"
+    "            core.summary.addRaw('run claude -p locally')\n",
+    "      - uses: actions/setup-python@v5\n        with: {script: \"print('claude -p x')\"}\n",
+])
+def test_text_in_code_or_shell_that_runs_nothing_is_silent(step: str) -> None:
+    assert _found(".github/workflows/w.yml", _step(step)) == set(), step
+
+
+def test_defaults_of_code_keep_shell_reading_too() -> None:
+    """A step without `shell:` under code defaults is read both ways (which job's defaults
+    apply is not worked out), so a shell command in it is still found."""
+    text = _step("      - run: codex exec hi\n", "defaults:\n  run:\n    shell: python\n")
+    assert "AIC302" in _found(".github/workflows/w.yml", text)
+
+
+# ------------------------------------------------------------------------ other files CI runs
+@pytest.mark.parametrize(("paths", "kinds"), [
+    ([".github/workflows/ci.yml"], {"workflow"}), (["action.yaml"], {"workflow"}),
+    ([""], {"workflow"}), ([], {"workflow"}),
+    (["Dockerfile"], {"dockerfile"}), (["a/DOCKERFILE.dev"], {"dockerfile"}),
+    (["b/web.Dockerfile"], {"dockerfile"}), (["Containerfile"], {"dockerfile"}),
+    (["ｄｏｃｋｅｒｆｉｌｅ"], {"dockerfile"}),
+    ([".github/s/a.sh", ".github/s/a.ps1"], {"shell"}), ([".github/x/a.PY"], {"hash"}),
+    ([".github/x/a.mjs", ".github/x/b.ts"], {"slash"}),
+    ([".github/workflows/x.yml", "Dockerfile", ".github/x.sh"], {"workflow", "dockerfile",
+                                                                   "shell"}),
+])
+def test_paths_name_the_readings(paths: list[str], kinds: set[str]) -> None:
+    from ai_clearance.workflows import readings
+
+    assert readings(paths) == kinds
+
+
+@pytest.mark.parametrize(("path", "text", "rule"), [
+    ("Dockerfile", "FROM node\nRUN npm i -g @anthropic-ai/claude-code\n", "AIC301"),
+    ("x/Dockerfile.ci", "FROM node\nCMD [\"npx\", \"@openai/codex\", \"exec\", \"x\"]\n",
+     "AIC302"),
+    ("x/agent.dockerfile", "FROM docker.io/paulgauthier/aider:latest\n", "AIC306"),
+    ("Containerfile", "FROM node\nRUN <<EOF\ngemini -p hi\nEOF\n", "AIC303"),
+    ("Dockerfile", "FROM node\nRUN python3 <<EOF\nimport os\nos.system('codex exec hi')\nEOF\n",
+     "AIC302"),
+    (".github/scripts/agent.sh", "set -e\ncurl -fsSL https://claude.ai/install.sh | bash\n",
+     "AIC301"),
+    (".github/scripts/agent.ps1", "irm https://opencode.ai/install | iex\n", "AIC304"),
+    (".github/scripts/agent.py", "import os\nos.system(\"droid exec 'fix'\")\n", "AIC308"),
+    (".github/actions/a/main.ts", "import { execa } from 'execa'\nawait execa('qwen', ['-p', x])\n",
+     "AIC309"),
+    (".github/actions/a/run.cjs", "cp.spawnSync('cursor-agent', ['--print', p])\n", "AIC305"),
+    (".github/scripts/run.sh", "#!/usr/bin/env python3\nimport os\nos.system('codex' ' exec x')\n",
+     "AIC302"),
+])
+def test_files_ci_runs_are_read_by_their_kind(path: str, text: str, rule: str) -> None:
+    assert rule in _found(path, text.encode()), (path, text)
+
+
+@pytest.mark.parametrize(("path", "text"), [
+    ("Dockerfile", "FROM node\nRUN echo claude -p\nLABEL x=\"claude -p\"\n# RUN codex exec\n"),
+    ("Dockerfile", "FROM python\nRUN pip install anthropic\nCMD [\"python\", \"app.py\"]\n"),
+    (".github/scripts/a.js", "import Anthropic from '@anthropic-ai/sdk'\nnew Anthropic()\n"),
+    (".github/scripts/a.py", "\"\"\"Run: claude -p 'x'\"\"\"\nprint('claude is a name')\n"),
+    (".github/scripts/a.sh", "echo \"claude -p\"\n# codex exec fix\n"),
+])
+def test_files_ci_runs_that_run_no_agent_are_silent(path: str, text: str) -> None:
+    assert _found(path, text.encode()) == set(), (path, text)
+
+
+def test_a_blob_at_several_paths_is_read_as_each() -> None:
+    """The same bytes are a Dockerfile at one path and a workflow at another: both count."""
+    text = b"FROM paulgauthier/aider\nRUN npm i -g @openai/codex\n"
+    rules = {**_rules(".github/workflows/x.yml"), **_rules("Dockerfile")}
+    assert set(content_matches(rules, text.split(b"\n"), [".github/workflows/x.yml"])) == set()
+    found = content_matches(rules, text.split(b"\n"), [".github/workflows/x.yml", "Dockerfile"])
+    assert set(found) == {"AIC302", "AIC306"}
+
+
+@pytest.mark.parametrize(("path", "tail", "rule"), [
+    ("Dockerfile", b"RUN npm i -g @openai/codex\n", "AIC302"),
+    ("Dockerfile", b"CMD [\"claude\", \"-p\", \"x\"]\n", "AIC301"),
+    ("Dockerfile", b"FROM paulgauthier/aider\n", "AIC306"),
+    (".github/x.py", b"subprocess.run(['codex', 'exec', 'x'])\n", "AIC302"),
+    (".github/x.sh", b"codex exec x\n", "AIC302"),
+])
+def test_other_files_over_the_limit_are_judged_line_by_line(path: str, tail: bytes,
+                                                            rule: str) -> None:
+    filler = b"# " + b"x" * 78 + b"\n"
+    data = filler * (MAX_BYTES // len(filler) + 1) + tail
+    assert rule in _found(path, data)
+    assert _found(path, filler * (MAX_BYTES // len(filler) + 1) + b"RUN echo codex exec\n") \
+        == set()
+
+
+# ------------------------------------------------------------------------ by lines
+@pytest.mark.parametrize("line", [
+    b"      - uses: ${{ 'anthropics/claude-code-action' }}@v1\n",
+    b"      - uses: ${{ format('{0}/{1}', 'anthropics', 'claude-code-action') }}@v1\n",
+    b"    container: ${{ 'paulgauthier/aider' }}:latest\n",
+    b"      - run: ${{ 'codex' }} exec fix\n",
+])
+def test_constant_expressions_are_substituted_in_a_file_over_the_limit(line: bytes) -> None:
+    filler = b"# " + b"x" * 78 + b"\n"
+    data = b"jobs:\n  a:\n    steps:\n" + filler * (MAX_BYTES // len(filler) + 1) + line
+    assert _found(".github/workflows/big.yml", data), line
+    # An expression whose value is not known stays as written.
+    unknown = data.replace(b" }}", b" && github.x }}")
+    assert _found(".github/workflows/big.yml", unknown) == set(), unknown[-100:]
+
+
+# ------------------------------------------------------------------------ real git
+def _range(repo: Repo, files: dict[str, str]) -> tuple[int, set[tuple[str, str]]]:
+    base = repo.head()
+    for path, text in files.items():
+        repo.write(path, text)
+    repo.commit("Add CI files", *files)
+    result = run_cli("check", "--range", f"{base}..HEAD", "--no-trust", "--format", "json",
+                     cwd=repo.path)
+    findings = {(f["rule"], f["path"]) for f in json.loads(result.stdout)["findings"]}
+    return result.returncode, findings
+
+
+def test_code_steps_dockerfiles_and_scripts_fail_the_range(clean_repo: Repo) -> None:
+    code, findings = _range(clean_repo, {
+        ".github/workflows/py.yml": _step(
+            "      - shell: python\n        run: subprocess.run(['claude', '-p', 'x'])\n").decode(),
+        ".github/workflows/js.yml": _step(
+            "      - uses: actions/github-script@v7\n        with:\n          script: |\n"
+            "            await exec.exec('npx', ['@anthropic-ai/claude-code', '-p', 'x'])\n"
+        ).decode(),
+        ".github/workflows/node.yml": _step(
+            "      - run: node -e \"require('child_process').execSync('codex exec hi')\"\n"
+        ).decode(),
+        "docker/Dockerfile": "FROM node:20\nRUN <<EOF\nnpm i -g @google/gemini-cli\nEOF\n",
+        "Containerfile": "FROM paulgauthier/aider:latest\n",
+        ".github/scripts/review.py": "import os\nos.system('droid exec \"review\"')\n",
+        ".github/actions/a/index.js": "spawn('qwen', ['--prompt', p])\n",
+    })
+    assert code == 1
+    assert findings == {
+        ("AIC301", ".github/workflows/py.yml"), ("AIC301", ".github/workflows/js.yml"),
+        ("AIC302", ".github/workflows/node.yml"), ("AIC303", "docker/Dockerfile"),
+        ("AIC306", "Containerfile"), ("AIC308", ".github/scripts/review.py"),
+        ("AIC309", ".github/actions/a/index.js")}
+
+
+def test_code_and_files_that_only_name_an_agent_pass_the_range(clean_repo: Repo) -> None:
+    code, findings = _range(clean_repo, {
+        ".github/workflows/py.yml": _step(
+            "      - shell: python\n        run: print(\"claude is a name\")\n"
+            "      - run: echo \"claude -p\"\n").decode(),
+        "Dockerfile": "FROM node:20\nRUN echo claude -p\n",
+        ".github/actions/a/index.js": "import Anthropic from '@anthropic-ai/sdk'\n",
+        ".github/scripts/notes.py": '"""Usage:\n\n    claude -p "review"\n"""\n',
+        "docs/dockerfiles.md": "RUN npm i -g @openai/codex\n",
+        "scripts/agent.py": "os.system('codex exec hi')\n",
+    })
+    assert (code, findings) == (0, set())
+
+
+def test_a_staged_dockerfile_fails_the_commit(clean_repo: Repo) -> None:
+    clean_repo.write("Dockerfile", "FROM node\nENTRYPOINT [\"codex\"]\nCMD [\"exec\", \"hi\"]\n")
+    clean_repo.git("add", "Dockerfile")
+    result = run_cli("check", "--staged", "--no-trust", "--format", "json", cwd=clean_repo.path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    [finding] = json.loads(result.stdout)["findings"]
+    assert (finding["rule"], finding["path"], finding["line"]) == ("AIC302", "Dockerfile", 3)

@@ -81,8 +81,10 @@ def _content_findings(repo: gitio.Repo, pending: _Pending, coverage: Coverage,
 
 def _blob_findings(entries: list[tuple[ContentCandidate, str | None, Identity | None]],
                    lines: Iterable[bytes]) -> list[Finding]:
-    """What the content rules waiting for one blob find in its lines."""
-    matched = content_matches({c.rule.id: c.rule for c, _, _ in entries}, lines)
+    """What the content rules waiting for one blob find in its lines, read as every kind of
+    file its paths name (the same bytes may be a workflow here and a Dockerfile there)."""
+    paths = dict.fromkeys(c.change.path for c, _, _ in entries)
+    matched = content_matches({c.rule.id: c.rule for c, _, _ in entries}, lines, paths)
     findings = []
     for candidate, commit, author in entries:
         hit = matched.get(candidate.rule.id)

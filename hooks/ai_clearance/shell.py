@@ -1,12 +1,17 @@
 """Shell scripts of CI steps read statically: their simple commands, and what program
 each runs with which arguments. No shell is run and nothing is expanded but what is known
 without running: the text of $'...' (escapes decoded) and $"..." strings, and $IFS as the
-blanks that split a word. What only running could tell (a variable's value) stays unknown."""
+blanks that split a word. What only running could tell (a variable's value) stays unknown.
+
+Code in another language (`python -c`, a step with `shell: python`) is read by its string
+literals (literals.py): each as a command line, each run of them as one command's words."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+
+from .runners import code_arguments, stdin_language
 
 # Shells inside shells ($(...), `...`, sh -c, eval) followed this deep.
 _MAX_DEPTH = 6
@@ -265,23 +270,88 @@ _PYTHON = re.compile(r"(?:python|py)[0-9.]*")
 def invocations(words: list[str], depth: int) -> Iterator[tuple[str, ...]]:
     """(program, *arguments) for a command's words, wrappers (sudo, env, timeout...) and
     assignments skipped, `python -m X` read as X; and those of the script a shell or eval
-    is given to run."""
+    is given to run, and of the code `python -c`, `node -e`... are given."""
     found = _unwrap(words)
     if found is None:
         return
     program, args = found
     yield (program, *args)
     script = _script_argument(program, args)
-    if script is None:
-        return
+    if script is not None:
+        yield from _inner(script, "shell", depth)
+    for code, language in code_arguments(program, args):
+        yield from _inner(code, language, depth)
+
+
+def _inner(script: str, language: str, depth: int) -> Iterator[tuple[str, ...]]:
     if depth >= _MAX_DEPTH:
         for run in word_runs(script):  # as in _Scanner.nested: never a silent pass
             unwrapped = _unwrap(run)
             if unwrapped is not None:
                 yield (unwrapped[0], *unwrapped[1])
         return
-    for _, inner in shell_commands(script, depth + 1):
+    commands = shell_commands(script, depth + 1) if language == "shell" else \
+        code_commands(script, language, depth + 1)
+    for _, inner in commands:
         yield from invocations(inner, depth + 1)
+
+
+# The comment syntaxes a language is read with (literals.py); one not known is read both ways.
+_COMMENTS = {"hash": ("#",), "slash": ("/",), "code": ("#", "/")}
+
+
+def code_commands(code: str, language: str, depth: int = 0,
+                  worth: Callable[[str], bool] | None = None) -> list[tuple[int, list[str]]]:
+    """The commands code in `language` ("hash", "slash" or "code", see runners.py) may run,
+    as (line offset, words): each string literal read as a shell command line (os.system,
+    execSync), and each run of literals as one command's words (subprocess.run([...]),
+    spawn('claude', ['-p'])). `worth` says which runs are worth reading (None: all)."""
+    from .literals import string_runs  # its regexes cost a hook 2 ms: only code pays
+
+    found: list[tuple[int, list[str]]] = []
+    for comments in _COMMENTS[language]:
+        for run in string_runs(code, comments):
+            texts = [text for _, text in run]
+            if worth is not None and not worth("\n".join(texts)):
+                continue
+            for line, text in run:
+                if depth >= _MAX_DEPTH:
+                    found.extend((line, words) for words in word_runs(text))
+                else:
+                    found.extend((line + offset, words)
+                                 for offset, words in shell_commands(text, depth + 1))
+            found.append((run[0][0], texts))
+    return found
+
+
+def script_commands(script: str, language: str,
+                    worth: Callable[[str], bool] | None = None) -> list[tuple[int, list[str]]]:
+    """The commands of a script in `language` ("shell" or a language of code_commands).
+    A shell script that hands code to an interpreter on its standard input (`python3
+    <<EOF`, `cat <<EOF | node`, `echo "..." | python3`) is read as that code too: the
+    script's literals (a heredoc's body is in its text), and what echo or printf print."""
+    if language != "shell":
+        return code_commands(script, language, 0, worth)
+    if worth is not None and not worth(script):
+        return []
+    commands = shell_commands(script)
+    fed = next(filter(None, (_fed_language(words) for _, words in commands)), None)
+    if fed is None:
+        return commands
+    # The code's comments are its own and the shell's '#'.
+    code = "hash" if fed == "hash" else "code"
+    found = commands + code_commands(script, code, 0, worth)
+    for offset, words in commands:
+        unwrapped = _unwrap(words)
+        if unwrapped is not None and unwrapped[0] in ("echo", "printf"):
+            for arg in unwrapped[1]:
+                found.extend((offset + inner, w) for inner, w in code_commands(arg, code, 1, worth))
+    return found
+
+
+def _fed_language(words: list[str]) -> str | None:
+    unwrapped = _unwrap(words)
+    return None if unwrapped is None else stdin_language(*unwrapped)
 
 
 _WORD_BREAKS = re.compile(r"[\s;&|()`$\"'{}<>]+")

@@ -5,8 +5,14 @@ A workflow or action file is read as YAML (JSON is YAML too) and every mapping i
 looked at, wherever it sits: a step, a job, a composite action's `runs`, an anchor that a
 step merges in. Only these keys count: `uses`; `image` and `container`; and the keys that
 hold commands (`run`, and the `command`, `args`, `entrypoint`... of actions that run
-them). Step names, comments and the arguments of `echo` never do. A file larger than
-MAX_BYTES, or one that is not YAML, is judged line by line (`_judged_by_lines`).
+them). Step names, comments and the arguments of `echo` never do. A step whose script is
+not shell (`shell: python`, a `defaults.run.shell` of code, actions/github-script's
+`script`) is read by its string literals (literals.py). A file larger than MAX_BYTES, or
+one that is not YAML, is judged line by line (`_judged_by_lines`).
+
+Other files CI runs are read by their kind, which their paths tell (`readings`): a
+Dockerfile's instructions (dockerfiles.py), a shell script's commands, the literals of a
+Python or JavaScript file.
 
 What counts is data: a content rule's `workflow_uses`, `workflow_images`, `workflow_run`
 and `workflow_installs` lists in catalog.toml."""
@@ -22,8 +28,9 @@ from urllib.parse import unquote
 from .catalog import MAX_MATCH_CHARS
 from .detect import first_content_matches
 from .expressions import substitute
-from .normalize import printable
-from .shell import invocations, program_name, shell_commands
+from .normalize import normalize_path, printable
+from .runners import shebang_language
+from .shell import invocations, program_name, script_commands
 from .values import value
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
@@ -70,25 +77,70 @@ class _Spec:
 
 
 # ------------------------------------------------------------------------------ entry point
-def content_matches(rules: dict[str, Rule], lines: Iterable[bytes],
+def content_matches(rules: dict[str, Rule], lines: Iterable[bytes], paths: Iterable[str] = (),
                     ) -> dict[str, tuple[int, str]]:
-    """first_content_matches for a blob, with the rules that judge workflows judging its
-    structure. The rules' line patterns still run and stay a floor: what they find is kept
-    (so a YAML parser that reads a file otherwise than GitHub cannot hide what they see)."""
+    """first_content_matches for a blob, with the rules that judge workflows judging what
+    it runs, read as every kind of file its `paths` name (`readings`; a workflow when none
+    does). The rules' line patterns still run and stay a floor: what they find is kept (so
+    a YAML parser that reads a file otherwise than GitHub cannot hide what they see)."""
     judging = {rid: _spec_of(r) for rid, r in rules.items() if r.judges_workflows}
     if not judging:
         return first_content_matches(rules, lines)
     screen = _screen(tuple(judging.values()))
+    kinds = readings(paths)
     head, rest = _read_upto(lines, MAX_BYTES)
-    facts = workflow_facts(b"\n".join(head), screen) if rest is None else None
-    if facts is None:
-        return _judged_by_lines(rules, judging, chain(head, rest or ()), screen)
+    if rest is not None:
+        return _judged_by_lines(rules, judging, chain(head, rest), screen, kinds)
     matched = first_content_matches(_with_patterns(rules), head)
+    data = b"\n".join(head)
+    facts: list[Fact] = []
+    for kind in sorted(kinds):
+        found = _facts_of(kind, data, screen)
+        if found is None:  # a workflow that is not YAML
+            matched.update(_judged_by_lines(rules, judging, head, screen, frozenset({kind})))
+        else:
+            facts.extend(found)
+    facts.sort(key=lambda f: f.line)
     for rid, spec in judging.items():
         hit = next((f for f in facts if fact_hits(f, spec)), None)
         if hit is not None:
             matched[rid] = (hit.line, hit.evidence)
     return matched
+
+
+# Files read otherwise than as YAML, by their name's end: shell scripts, and code that is
+# read by its literals (the languages of runners.py).
+_SCRIPT_SUFFIXES = {"sh": "shell", "bash": "shell", "ps1": "shell", "py": "hash",
+                    "js": "slash", "mjs": "slash", "cjs": "slash", "ts": "slash"}
+
+
+def readings(paths: Iterable[str]) -> frozenset[str]:
+    """How a blob at `paths` is read, once per kind they name: "dockerfile" (Dockerfile,
+    Dockerfile.*, *.dockerfile, Containerfile), a script's language (*.sh, *.py, *.js...),
+    or "workflow" (YAML: workflows, actions, and any other path a rule names)."""
+    found: set[str] = set()
+    for path in paths:
+        name = normalize_path(path).rpartition("/")[2]
+        if name in ("dockerfile", "containerfile") or name.startswith("dockerfile.") \
+                or name.endswith(".dockerfile"):
+            found.add("dockerfile")
+        else:
+            found.add(_SCRIPT_SUFFIXES.get(name.rpartition(".")[2], "workflow")
+                      if "." in name else "workflow")
+    return frozenset(found or ("workflow",))
+
+
+def _facts_of(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[Fact] | None:
+    """What a file read as `kind` runs; None for a workflow that is not YAML."""
+    if kind == "workflow":
+        return workflow_facts(data, screen)
+    text = data.decode("utf-8", "replace")
+    if kind == "dockerfile":
+        return list(_dockerfile_facts(text, screen))
+    # A script's `#!` line may name another interpreter than its name's end: read both.
+    languages = {kind, shebang_language(text) or kind}
+    return [f for language in sorted(languages)
+            for f in _command_facts("script", text, 1, screen, language)]
 
 
 def _with_patterns(rules: dict[str, Rule]) -> dict[str, Rule]:
@@ -119,9 +171,11 @@ def workflow_facts(data: bytes, screen: Callable[[str], bool] | None = None,
     roots = _compose(data)
     if roots is None:
         return None
+    mappings = list(_mappings(roots))
+    defaults = _default_languages(mappings)
     facts: list[Fact] = []
-    for mapping in _mappings(roots):
-        facts.extend(_mapping_facts(mapping, screen))
+    for mapping in mappings:
+        facts.extend(_mapping_facts(mapping, screen, defaults))
     facts.sort(key=lambda f: f.line)
     return facts
 
@@ -161,37 +215,102 @@ def _mappings(roots: list[Node]) -> Iterator[Node]:
             stack.extend(node.value)
 
 
-def _mapping_facts(mapping: Node, screen: Callable[[str], bool] | None) -> Iterator[Fact]:
-    from yaml import ScalarNode, SequenceNode
+def _mapping_facts(mapping: Node, screen: Callable[[str], bool] | None,
+                   defaults: tuple[str, ...]) -> Iterator[Fact]:
+    from yaml import ScalarNode
 
-    scalars: dict[str, Node] = {}
+    scalars = _scalars(mapping)
+    # A step's `run` is in the language of its `shell`, or of the defaults when it has none.
+    shell = scalars.get("shell")
+    run_languages = defaults if shell is None else _languages(shell.value)
     for key_node, node in mapping.value:
         if not isinstance(key_node, ScalarNode):
             continue
         key = key_node.value.casefold()
-        items = [n for n in node.value if isinstance(n, ScalarNode)] \
-            if isinstance(node, SequenceNode) else [node] if isinstance(node, ScalarNode) else []
-        for item in items:
-            scalars[key] = item
+        for item in _items(node):
             line = item.start_mark.line + 1
             if key == "uses":
                 yield from _uses_facts(item.value, line)
             elif key in _IMAGE_KEYS:
                 yield _image_fact(key, item.value, line)
+            elif key == "run":
+                for language in run_languages:
+                    yield from _script_facts(key, item, screen, language)
             elif key in _SCRIPT_KEYS:
                 yield from _script_facts(key, item, screen)
     # A docker step's command is its entrypoint followed by its args.
     if "entrypoint" in scalars and "args" in scalars:
         entry, args = scalars["entrypoint"], scalars["args"]
-        joined = f"{entry.value} {args.value}"
+        joined = substitute(f"{entry.value} {args.value}")
         yield from _command_facts("entrypoint", joined, entry.start_mark.line + 1, screen)
+    # actions/github-script runs its `script` input as JavaScript.
+    uses = scalars.get("uses")
+    if uses is not None and action_ref(substitute(uses.value)) == "actions/github-script":
+        script = _scalars(_value_of(mapping, "with")).get("script")
+        if script is not None:
+            yield from _script_facts("script", script, screen, "slash")
+
+
+def _items(node: Node) -> list[Node]:
+    """The scalars a key holds: its value, or the scalars of its sequence."""
+    from yaml import ScalarNode, SequenceNode
+
+    if isinstance(node, SequenceNode):
+        return [n for n in node.value if isinstance(n, ScalarNode)]
+    return [node] if isinstance(node, ScalarNode) else []
+
+
+def _scalars(mapping: Node | None) -> dict[str, Node]:
+    """A mapping's scalar values (of a sequence, its last) by folded key."""
+    from yaml import MappingNode, ScalarNode
+
+    found: dict[str, Node] = {}
+    if isinstance(mapping, MappingNode):
+        for key_node, node in mapping.value:
+            items = _items(node)
+            if isinstance(key_node, ScalarNode) and items:
+                found[key_node.value.casefold()] = items[-1]
+    return found
+
+
+def _value_of(mapping: Node | None, key: str) -> Node | None:
+    from yaml import MappingNode, ScalarNode
+
+    if isinstance(mapping, MappingNode):
+        for key_node, node in mapping.value:
+            if isinstance(key_node, ScalarNode) and key_node.value.casefold() == key:
+                found: Node = node
+                return found
+    return None
+
+
+def _languages(shell: str) -> tuple[str, ...]:
+    """The languages a `shell:` value (`bash`, `python`, `perl {0}`) makes a `run` script:
+    one, or shell and code both when an expression leaves the program unknown."""
+    shell = substitute(shell).strip()
+    if not shell or "${{" in shell:
+        return ("shell", "code")
+    return (shebang_language("#!" + shell) or "shell",)
+
+
+def _default_languages(mappings: list[Node]) -> tuple[str, ...]:
+    """How a `run` without a `shell` is read: as shell, and also as the code of every
+    `defaults: {run: {shell: ...}}` in the file that is not shell (which job's defaults
+    apply to which step is not worked out: each is read every way)."""
+    languages = ["shell"]
+    for mapping in mappings:
+        shell = _scalars(_value_of(_value_of(mapping, "defaults"), "run")).get("shell")
+        if shell is not None:
+            languages.extend(_languages(shell.value))
+    return tuple(dict.fromkeys(languages))
 
 
 def _script_facts(key: str, node: Node, screen: Callable[[str], bool] | None,
-                  ) -> Iterator[Fact]:
+                  language: str = "shell") -> Iterator[Fact]:
     # A block scalar (`run: |`) starts on the line after its indicator.
     first = node.start_mark.line + (2 if getattr(node, "style", None) in ("|", ">") else 1)
-    return _command_facts(key, node.value, first, screen)
+    # GitHub writes constant expressions in before a shell (or interpreter) runs.
+    return _command_facts(key, substitute(node.value), first, screen, language)
 
 
 def _uses_facts(text: str, line: int) -> Iterator[Fact]:
@@ -211,14 +330,27 @@ def _image_fact(key: str, text: str, line: int) -> Fact:
 
 
 def _command_facts(key: str, script: str, first_line: int,
-                   screen: Callable[[str], bool] | None) -> Iterator[Fact]:
-    script = substitute(script)  # GitHub writes constant expressions in before a shell runs
-    if screen is not None and not screen(script):
-        return
-    for offset, words in shell_commands(script):
+                   screen: Callable[[str], bool] | None, language: str = "shell",
+                   ) -> Iterator[Fact]:
+    for offset, words in script_commands(script, language, screen):
         evidence = printable(f"{key}: {' '.join(words)}")
         for invocation in invocations(words, 0):
             yield Fact("command", invocation, first_line + offset, evidence)
+
+
+def _dockerfile_facts(text: str, screen: Callable[[str], bool]) -> Iterator[Fact]:
+    from .dockerfiles import dockerfile_steps  # only a check that reads one pays for it
+
+    for step in dockerfile_steps(text):
+        if step.kind == "image":
+            yield Fact("image", (image_name(step.text),), step.line,
+                       printable(f"{step.name} {step.text}"))
+        elif step.kind == "script":
+            yield from _command_facts(step.name, step.text, step.line, screen, step.language)
+        elif screen("\n".join(step.words)):
+            evidence = printable(f"{step.name}: {' '.join(step.words)}")
+            for invocation in invocations(list(step.words), 0):
+                yield Fact("command", invocation, step.line, evidence)
 
 
 # ------------------------------------------------------------------------------ references
@@ -377,17 +509,21 @@ def _spec(uses: tuple[str, ...], run: tuple[str, ...], installs: tuple[str, ...]
 
 
 _UNQUOTE = re.compile(r"[\"'\\]")
+# Interpreters whose code (`python -c CODE`, a heredoc) may spell a name in pieces or
+# escapes ('cla' + 'ude', "\x63laude") that only reading its literals puts together.
+_INTERPRETERS = (r"(?<![\w-])(?:python[0-9.]*|py|pypy[0-9.]*|node|nodejs|bun|deno|perl|ruby|php)"
+                 r"(?:\.exe)?(?![\w-])")
 
 
 @lru_cache(maxsize=64)
 def _screen(specs: tuple[_Spec, ...]) -> Callable[[str], bool]:
     """Whether a script could run anything these rules list: some program, package, URL or
     image of theirs is in it once quotes and backslashes are gone (a match needs one, as
-    `cl'au'de` is claude to a shell), or it holds a $'...' string."""
+    `cl'au'de` is claude to a shell), or it holds a $'...' string or runs an interpreter."""
     sources = sorted({t for spec in specs for t in spec.triggers}, key=len, reverse=True)
     if not sources:
         return lambda script: False
-    pattern = re.compile("|".join(sources), re.IGNORECASE)
+    pattern = re.compile("|".join([*sources, _INTERPRETERS]), re.IGNORECASE)
     # A $'...' string may spell any name in escapes ($'\x63laude'): such a script is read.
     return lambda script: "$'" in script or \
         pattern.search(_UNQUOTE.sub("", script)) is not None
@@ -402,10 +538,10 @@ _LOOSE_PREFIX = re.compile(r"""\s*(?:-\s+)?(?:["']?[\w.-]+["']?\s*:\s*)?(?:[|>][
 
 def _judged_by_lines(rules: dict[str, Rule], judging: dict[str, _Spec],
                      lines: Iterable[bytes], screen: Callable[[str], bool],
+                     kinds: frozenset[str] = frozenset({"workflow"}),
                      ) -> dict[str, tuple[int, str]]:
-    """A workflow that is not YAML, or too large, judged line by line (a CR alone ends a
-    line too): the line patterns, then each line's `uses:`/`image:` values, a lone
-    owner/repo@ref (a folded value's second line), and the line as a shell command."""
+    """A file that is not YAML, or too large, judged line by line (a CR alone ends a line
+    too): the line patterns, then each line's loose facts (`_loose_facts`)."""
     patterns = _with_patterns(rules)
     matched: dict[str, tuple[int, str]] = {}
     number = 0
@@ -417,26 +553,63 @@ def _judged_by_lines(rules: dict[str, Rule], judging: dict[str, _Spec],
                 matched[rid] = (number, evidence)
             waiting = {rid: s for rid, s in judging.items() if rid not in matched}
             if waiting:
-                facts = list(_loose_facts(piece.decode("utf-8", "replace"), number, screen))
+                text = piece.decode("utf-8", "replace")
+                facts = list(_loose_facts(text, number, screen, kinds))
                 for rid, spec in waiting.items():
                     if any(fact_hits(f, spec) for f in facts):
-                        matched[rid] = (number, printable(piece.decode("utf-8", "replace")
-                                                          .strip()))
+                        matched[rid] = (number, printable(text.strip()))
             if len(matched) == len(rules):
                 return matched
     return matched
 
 
-def _loose_facts(text: str, number: int, screen: Callable[[str], bool]) -> Iterator[Fact]:
-    for start in range(0, max(len(text), 1), MAX_MATCH_CHARS):
-        for match in _LOOSE_KEY.finditer(text, start, start + MAX_MATCH_CHARS):
-            key, found = match.group(1).casefold(), match.group(2)
-            if key == "uses":
-                yield from _uses_facts(found, number)
-            else:
-                yield _image_fact(key, found, number)
-    bare = _BARE_REF.fullmatch(text[:MAX_MATCH_CHARS])
-    if bare is not None:
-        yield from _uses_facts(bare.group(1), number)
-    prefix = _LOOSE_PREFIX.match(text)
+_DOCKER_PREFIX = re.compile(r"\s*(?:ONBUILD\s+)?(?:RUN|CMD|ENTRYPOINT|FROM)(?:\s+--\S+)*\s",
+                            re.IGNORECASE)
+
+
+def _loose_facts(text: str, number: int, screen: Callable[[str], bool],
+                 kinds: frozenset[str]) -> Iterator[Fact]:
+    """What one line may run, read as loosely as its kinds allow: a workflow's
+    `uses:`/`image:` values and lone owner/repo@ref (a folded value's second line); a
+    Dockerfile's FROM image; the line as a shell command (after a YAML key or a Dockerfile
+    instruction); and, but for shell scripts, the line's literals as code (a `run:` of
+    `shell: python` or an exec form is not told apart here)."""
+    text = substitute(text)  # GitHub writes constant expressions in, in a `uses:` too
+    prefix: re.Match[str] | None = None
+    if "workflow" in kinds:
+        for start in range(0, max(len(text), 1), MAX_MATCH_CHARS):
+            for match in _LOOSE_KEY.finditer(text, start, start + MAX_MATCH_CHARS):
+                key, found = match.group(1).casefold(), match.group(2)
+                if key == "uses":
+                    yield from _uses_facts(found, number)
+                else:
+                    yield _image_fact(key, found, number)
+        bare = _BARE_REF.fullmatch(text[:MAX_MATCH_CHARS])
+        if bare is not None:
+            yield from _uses_facts(bare.group(1), number)
+        prefix = _LOOSE_PREFIX.match(text)
+    if "dockerfile" in kinds:
+        docker = _DOCKER_PREFIX.match(text)
+        if docker is not None and docker.group(0).strip().upper().startswith("FROM"):
+            image = text[docker.end():].split()
+            if image:
+                yield _image_fact("FROM", image[0], number)
+        prefix = docker or prefix
     yield from _command_facts("line", text[prefix.end() if prefix else 0:], number, screen)
+    if kinds != {"shell"} and _literals_worth_reading(text, screen):
+        yield from _command_facts("line", text, number, screen, "code")
+
+
+_QUOTES = re.compile(r"[\"'`]")
+_GLUE = re.compile(r"[\"'`][\s+.]*[\"'`]")  # between two literals that join
+
+
+def _literals_worth_reading(text: str, screen: Callable[[str], bool]) -> bool:
+    """Whether a line's literals could spell what a rule lists: the screen on the line,
+    and on the line with the glue between joined literals gone ('cla' + 'ude'). Escapes
+    and comments (which may sit between joined literals) make it read in any case."""
+    if _QUOTES.search(text) is None:
+        return False
+    if "\\" in text or "#" in text or "/" in text:
+        return True
+    return screen(text) or screen(_GLUE.sub("", text))

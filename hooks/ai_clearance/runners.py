@@ -1,0 +1,113 @@
+"""Programs that run code in a language other than shell, and how they are given it:
+`python -c CODE`, `node -e CODE`, `perl -e CODE`, `ruby -e CODE`, `deno eval CODE`, or
+their standard input (`python3 <<EOF`, `| node`). Such code runs commands from its string
+literals (literals.py), which shell.py reads as commands.
+
+A language is named by how its comments are written, which is all the literal reader must
+know: "hash" (Python, Perl, Ruby), "slash" (JavaScript, TypeScript), "code" (a program
+not known here: read both ways), and "shell" for shells."""
+
+from __future__ import annotations
+
+import re
+
+_PYTHON = re.compile(r"(?:python|py|pypy)[0-9.]*")
+_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "pwsh", "powershell",
+                     "cmd"})
+_HASH = frozenset({"perl", "ruby", "rscript"})
+_SLASH = frozenset({"node", "nodejs", "bun", "deno", "tsx", "ts-node"})
+
+
+def language_of(program: str) -> str:
+    """The language of scripts `program` (a program_name) runs: a CI step's `shell:`."""
+    if program in _SHELLS:
+        return "shell"
+    if program in _HASH or _PYTHON.fullmatch(program):
+        return "hash"
+    if program in _SLASH:
+        return "slash"
+    return "code"
+
+
+# program -> (language, options whose value is code, letters of those options, letters of
+# options whose value is the rest of their word): `-c CODE`, `-cCODE`, `-Bc CODE`.
+_Runner = tuple[str, tuple[str, ...], str, str]
+_RUNNERS: dict[str, _Runner] = {
+    "python": ("hash", (), "c", "WX"),
+    "node": ("slash", ("--eval", "--print"), "ep", "r"),
+    "bun": ("slash", ("--eval", "--print"), "ep", "r"),
+    "perl": ("hash", (), "eE", "IMmxiCdD"),
+    "ruby": ("hash", (), "e", "IrCxiE"),
+    "php": ("code", (), "r", "cdz"),
+}
+_ALIASES = {"nodejs": "node"}
+
+
+def _runner(program: str) -> _Runner | None:
+    if _PYTHON.fullmatch(program):
+        return _RUNNERS["python"]
+    return _RUNNERS.get(_ALIASES.get(program, program))
+
+
+def code_arguments(program: str, args: list[str]) -> list[tuple[str, str]]:
+    """The code a command runs from its arguments, as (code, language): every `-e CODE`
+    (Perl takes several), `--eval=CODE`, `deno eval CODE`. Arguments after a script's name
+    are read too: they are rarely code, and reading them costs no finding."""
+    if program == "deno":
+        if args[:1] == ["eval"]:
+            code = next((a for a in args[1:] if not a.startswith("-")), None)
+            return [] if code is None else [(code, "slash")]
+        return []
+    runner = _runner(program)
+    if runner is None:
+        return []
+    language, longs, letters, valued = runner
+    found: list[tuple[str, str]] = []
+    for i, arg in enumerate(args):
+        following = args[i + 1] if i + 1 < len(args) else None
+        if arg.startswith("--"):
+            name, equals, value = arg.partition("=")
+            if name in longs:
+                code = value if equals else following
+                if code is not None:
+                    found.append((code, language))
+            continue
+        if not arg.startswith("-"):
+            continue
+        for j in range(1, len(arg)):
+            letter = arg[j]
+            if letter in letters:
+                code = arg[j + 1:] or following
+                if code is not None:
+                    found.append((code, language))
+                break
+            if letter in valued or not letter.isalnum():
+                break
+    return found
+
+
+def stdin_language(program: str, args: list[str]) -> str | None:
+    """The language of the code a command reads from its standard input (`python3`,
+    `python3 -`, `node` with options alone); None when it is given code or a script."""
+    runner = _runner(program)
+    if runner is None or code_arguments(program, args):
+        return None
+    if all(a.startswith("-") for a in args) and _INFO.isdisjoint(args):
+        return runner[0]
+    return None
+
+
+# Options that print something and end: `python --version` reads no code.
+_INFO = frozenset({"-v", "-V", "-VV", "--version", "-h", "--help", "-?"})
+
+
+def shebang_language(text: str) -> str | None:
+    """The language of the interpreter a script's `#!` line names (`#!/usr/bin/env -S
+    python3 -u`: "hash"); None without one."""
+    if not text.startswith("#!"):
+        return None
+    words = text[2:].partition("\n")[0].split()
+    names = [w.replace("\\", "/").rpartition("/")[2].casefold() for w in words]
+    if names[:1] == ["env"]:
+        names = [n for n in names[1:] if not n.startswith("-") and "=" not in n]
+    return language_of(names[0]) if names else None

@@ -7,15 +7,19 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ai_clearance import gitio
+from ai_clearance import gitio, links
+from ai_clearance.catalog import load_catalog
+from ai_clearance.detect import PathMatcher
 from ai_clearance.errors import GitError
-from ai_clearance.links import MAX_HOPS, resolve_folders
+from ai_clearance.links import MAX_HOPS, Link, resolve_folders, through_links
+from ai_clearance.model import PathChange
 from conftest import AI_CLEARANCE, Repo, git, run_cli
 
 
@@ -223,3 +227,120 @@ def test_a_loop_back_to_an_agent_folder_ends_and_is_found(clean_repo: Repo) -> N
         result = run_cli("check", *args, "--format", "json", cwd=clean_repo.path)
         assert result.returncode == 1, result.stderr
         assert sorted(f["path"] for f in _findings(result) if f["rule"] == "AIC102") == paths
+
+
+# ------------------------------------------------------------ many links, one folder
+def _imported(path: Path, files: list[str], links: dict[str, str]) -> gitio.Repo:
+    """A repository made by fast-import (thousands of paths in a blink): a commit with
+    `files`, then one with `links` (name -> target) on main."""
+    git(path.parent, "init", "-q", "-b", "main", str(path))
+    stream = [b"blob", b"mark :1", b"data 2", b"x\n"]
+    marks: dict[str, int] = {}
+    for target in dict.fromkeys(links.values()):
+        marks[target] = len(marks) + 2
+        data = target.encode()
+        stream += [b"blob", b"mark :%d" % marks[target], b"data %d" % len(data), data]
+    stream += [b"commit refs/heads/main", b"committer D <d@e.com> 0 +0000", b"data 5", b"files"]
+    stream += [b"M 100644 :1 " + name.encode() for name in files]
+    stream += [b"", b"commit refs/heads/main", b"committer D <d@e.com> 1 +0000", b"data 5",
+               b"links"]
+    stream += [b"M 120000 :%d %s" % (marks[to], name.encode()) for name, to in links.items()]
+    subprocess.run(["git", "fast-import", "--quiet"], input=b"\n".join([*stream, b""]),
+                   cwd=path, check=True, capture_output=True)
+    return gitio.discover(str(path))
+
+
+def _judged(repo: gitio.Repo, names: dict[str, str], folder: str) -> list[tuple[str, str]]:
+    """(path, evidence) of what the links `names` (name -> target) to `folder` bring, as a
+    range check calls it: every link of the head commit, listed in that commit."""
+    head = git(Path(repo.toplevel or "."), "rev-parse", "main").stdout.strip()
+    wanted = [(Link(PathChange(name, "0" * 40, "120000"), head, None, head), folder, to)
+              for name, to in names.items()]
+    found = through_links(repo, PathMatcher(load_catalog()), wanted)
+    return sorted((f.path or "", f.evidence) for f in found)
+
+
+def test_every_link_to_a_folder_gets_its_own_finding(clean_repo: Repo) -> None:
+    """Links that share a context are matched once, and each still has its finding, with
+    its own path in the evidence; a link of another context is judged on its own."""
+    names = {f"d{i}/.github": "../gh" for i in range(30)}
+    names.update({".github": "gh", "deep/er/.github": "../../gh", "D1/.github": "../gh"})
+    clean_repo.commit("Instructions", "gh/copilot-instructions.md", "gh/README.md")
+    for name, to in names.items():
+        (clean_repo.path / name).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(to, clean_repo.path / name)
+    clean_repo.commit("Links", *names)
+    result = run_cli("check", "--range", "HEAD", "--format", "json", cwd=clean_repo.path)
+    found = sorted((f["path"], f["evidence"]) for f in _findings(result) if f["rule"] == "AIC107")
+    expected = sorted((name, f"symlink {name} -> {to}: {name}/copilot-instructions.md")
+                      for name, to in names.items())
+    assert found == expected
+
+
+# A rule that links' names tell apart: a root-anchored glob, an exclusion by a folder of the
+# link's path (case-sensitive), and an exclusion whose name holds the " | " that joins globs.
+_TELLING_RULE = (
+    '[[rules]]\nid = "ORG001"\nassistants = ["claude"]\nkind = "instructions"\n'
+    'severity = "block"\ndescription = "d"\n'
+    'paths = ["**/.github/notes/*.md", "top/.github/*.txt"]\n'
+    'not_paths = ["keep/**", "a | b/**", "**/x[0-9]/**"]\n')
+
+
+def test_links_a_rule_tells_apart_are_judged_apart(clean_repo: Repo, tmp_path: Path) -> None:
+    config = tmp_path / "policy.toml"
+    config.write_text(_TELLING_RULE, "utf-8")
+    names = {"keep/.github": "../gh", "Keep/.github": "../gh", "other/.github": "../gh",
+             "a | b/.github": "../gh", "a/.github": "../gh", "b/.github": "../gh",
+             "top/.github": "../gh", "sub/top/.github": "../../gh", "x1/.github": "../gh",
+             "xy/.github": "../gh"}
+    clean_repo.commit("Notes", "gh/notes/a.md", "gh/t.txt")
+    for name, to in names.items():
+        (clean_repo.path / name).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(to, clean_repo.path / name)
+    clean_repo.commit("Links", *names)
+    result = run_cli("check", "--range", "HEAD", "--config", str(config), "--format", "json",
+                     cwd=clean_repo.path)
+    flagged = sorted({f["path"] for f in _findings(result) if f["rule"] == "ORG001"})
+    assert flagged == ["Keep/.github", "a/.github", "b/.github", "other/.github",
+                       "sub/top/.github", "top/.github", "xy/.github"]
+    # One finding per rule and link: the first file listed that the rule matches.
+    found = [f for f in _findings(result) if f["rule"] == "ORG001" and f["path"] == "top/.github"]
+    assert [f["evidence"] for f in found] == [
+        "symlink top/.github -> ../gh: top/.github/notes/a.md"]
+
+
+def _seconds(repo: gitio.Repo, names: dict[str, str]) -> float:
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        _judged(repo, names, "")
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def test_judging_through_links_costs_the_tree_plus_the_links(tmp_path: Path) -> None:
+    """`dK/.github -> ..` for K < n in a tree of 25n files: four times the files and the links
+    cost about four times the time, not sixteen (100 links in 10,000 files took 4 minutes,
+    each link listing and matching the whole tree again)."""
+    def made(n: int) -> tuple[gitio.Repo, dict[str, str]]:
+        names = {f"d{i}/.github": ".." for i in range(n)}
+        return _imported(tmp_path / f"r{n}", [f"f/{i}" for i in range(25 * n)], names), names
+    small, large = made(40), made(160)
+    assert _judged(*small, "") == []  # nothing to find, every path judged: the worst case
+    ratio = _seconds(*large) / _seconds(*small)
+    assert ratio < 8, ratio
+
+
+def test_what_links_bring_in_all_is_bounded(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the budget of a check the judgement fails (exit 3) rather than run for hours."""
+    names = {f"d{i}/.github": ".." for i in range(3)}
+    repo = _imported(tmp_path / "r", [f"f/{i}" for i in range(50)], names)
+    assert _judged(repo, names, "") == []
+    monkeypatch.setattr(links, "MATCHED_TOTAL", 20)
+    with pytest.raises(GitError, match="more than 20 paths in all"):
+        _judged(repo, names, "")
+    monkeypatch.setattr(links, "MATCHED_TOTAL", 10**6)
+    monkeypatch.setattr(links, "LISTED_TOTAL", 40)
+    with pytest.raises(GitError, match="more than 40 files in all"):
+        _judged(repo, names, "")

@@ -8,17 +8,27 @@ is where the target resolves to in the same tree: a link met on the way (`.githu
 `gh -> gh2`, or `.github -> a/b` with `a -> c`) is followed, up to MAX_HOPS links like the
 OS; one that cannot be resolved (a loop, too long a chain) stands for its literal target.
 Links are followed one level below: a link inside the listed folder counts by its own name
-only. Content rules (workflows) judge files where they are, not through links."""
+only. Content rules (workflows) judge files where they are, not through links.
+
+Many links may share one folder (`d1/.github -> ..`, `d2/.github -> ..`, ...): a glob judges
+a path component by component, so links whose names no glob part tells apart see the same
+matches below a folder. Each folder's paths are matched once per such context, and each
+path once per check whatever the commit it is listed in, so the cost grows with the tree
+and the links, not their product; past a total budget the check fails (exit 3)."""
 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Sequence
 
 from . import gitio
+from .catalog import Rule
 from .detect import PathMatcher
+from .errors import GitError
+from .globs import GlobError, glob_to_regex
 from .model import Finding, Identity, PathChange
-from .normalize import printable
+from .normalize import normalize_path, printable
 from .values import replace, value
 
 # Files one listing may hold (each is matched like a path of the change); a folder with more
@@ -27,6 +37,17 @@ LISTED_LIMIT = 100_000
 
 # Links followed to resolve one target, as the OS does (Linux's MAXSYMLINKS).
 MAX_HOPS = 40
+
+# What judging through links may cost one check in all: paths matched against the rules
+# (each new path of a folder, once per context) and entries read from git's listings. Past
+# either the check fails with exit 3, naming the limit, rather than run for hours: a
+# legitimate tree reaches neither (each listing holds at most LISTED_LIMIT files).
+MATCHED_TOTAL = 3 * LISTED_LIMIT
+LISTED_TOTAL = 30 * LISTED_LIMIT
+
+# Matches remembered across listings (a path listed again in another commit costs a lookup);
+# past this many the memory is cleared and the matcher (and the budget) pays again.
+_MEMO_LIMIT = 500_000
 
 
 @value
@@ -72,10 +93,13 @@ def listed_folder(matcher: PathMatcher, link: Link, target: str) -> str | None:
 def through_links(repo: gitio.Repo, matcher: PathMatcher,
                   wanted: Iterable[tuple[Link, str, str]]) -> list[Finding]:
     """Findings for the files below each link's folder (`wanted`: link, folder, target as
-    written), seen through the link; one listing per commit, tree or the index."""
+    written), seen through the link; one listing per commit, tree or the index. GitError
+    (exit 3) when the links of the check bring more paths than MATCHED_TOTAL and
+    LISTED_TOTAL allow."""
     by_tree: dict[str | None, list[tuple[Link, str, str]]] = {}
     for item in wanted:
         by_tree.setdefault(item[0].tree, []).append(item)
+    seen = SeenThrough(matcher)
     findings: list[Finding] = []
     for tree, literal in by_tree.items():
         resolved = resolve_folders(repo, tree, {folder for _, folder, _ in literal})
@@ -83,13 +107,139 @@ def through_links(repo: gitio.Repo, matcher: PathMatcher,
         folders = {folder for _, folder, _ in items}
         below: dict[str, list[PathChange]] = {folder: [] for folder in folders}
         for entry in gitio.entries_below(repo, tree, sorted(folders), LISTED_LIMIT):
+            seen.listed_one()
             for folder in _ancestors(entry.path, folders):
                 below[folder].append(entry)
+        # Links that no glob tells apart, to one folder: its paths are matched once for all.
+        groups: dict[tuple[str, int], list[tuple[Link, str]]] = {}
         for link, folder, target in items:
-            findings.extend(_seen_through(matcher, link, folder, target, below[folder]))
+            key = (folder, seen.context(link.change.path))
+            groups.setdefault(key, []).append((link, target))
+        for (folder, context), members in groups.items():
+            first = seen.first_hits(context, members[0][0].change.path, folder, below[folder])
+            for link, target in members:
+                findings.extend(_seen_through(matcher, link, target, first))
     return findings
 
 
+class SeenThrough:
+    """The matches of paths seen through links, for one check.
+
+    A path rule's globs match a path component by component (`*`, `?` and `[...]` stay in
+    one, `**` spans whole ones), so whether `L/rest` matches depends on `L` only through
+    which glob parts each of its components matches: the link's context. Links with one
+    context see the same matches below a folder, and a path listed again (the folder in
+    another commit) is matched once. The parts are every component of the rules' `paths`,
+    `exact_paths` and `not_paths`, as written and case-folded, tried on both forms of a
+    component (folded and exact): more parts only split contexts further, never join two
+    that a rule tells apart."""
+
+    def __init__(self, matcher: PathMatcher) -> None:
+        self.matcher = matcher
+        self.parts = _glob_parts(matcher.path_rules)
+        self._contexts: dict[tuple[object, ...], int] = {}
+        self._signatures: dict[str, frozenset[int]] = {}
+        self._memo: dict[tuple[int, str, str], tuple[Finding, ...]] = {}
+        self.matched = 0
+        self.listed = 0
+
+    def listed_one(self) -> None:
+        """Count an entry read from a listing against LISTED_TOTAL."""
+        self.listed += 1
+        if self.listed > LISTED_TOTAL:
+            raise GitError(f"symlinked folders list more than {LISTED_TOTAL} files in all "
+                           "to judge through their links; refusing to pass unjudged")
+
+    def context(self, path: str) -> int:
+        """A number for the context of a link at `path`: equal for two links that no rule
+        can tell apart by what lies below them."""
+        folded = normalize_path(path).split("/")
+        exact = normalize_path(path, fold=False).split("/")
+        key: tuple[object, ...]
+        if self.parts is None:  # a glob part this module cannot judge alone: the names
+            key = (tuple(folded), tuple(exact))
+        else:
+            key = (tuple(self._signature(c) for c in folded),
+                   tuple(self._signature(c) for c in exact))
+        return self._contexts.setdefault(key, len(self._contexts))
+
+    def _signature(self, component: str) -> frozenset[int]:
+        """The glob parts that match a path component whole."""
+        found = self._signatures.get(component)
+        if found is None:
+            assert self.parts is not None
+            found = frozenset(i for i, part in enumerate(self.parts) if part.match(component))
+            if len(self._signatures) >= 100_000:
+                self._signatures.clear()  # memory stays flat
+            self._signatures[component] = found
+        return found
+
+    def first_hits(self, context: int, link_path: str, folder: str,
+                   entries: Sequence[PathChange]) -> dict[str, tuple[Finding, str]]:
+        """For each path rule, its first finding for a file below `folder` seen below
+        `link_path` (a link of `context`), with the file's path below the folder."""
+        first: dict[str, tuple[Finding, str]] = {}
+        cut = len(folder) + 1 if folder else 0
+        for entry in entries:
+            rest = entry.path[cut:]
+            for finding in self._hits(context, link_path, rest, entry):
+                first.setdefault(finding.rule, (finding, rest))
+        return first
+
+    def _hits(self, context: int, link_path: str, rest: str,
+              entry: PathChange) -> tuple[Finding, ...]:
+        key = (context, rest, entry.mode)  # a link or a gitlink is judged as a folder too
+        hits = self._memo.get(key)
+        if hits is None:
+            self.matched += 1
+            if self.matched > MATCHED_TOTAL:
+                raise GitError(f"symlinked folders bring more than {MATCHED_TOTAL} paths in "
+                               "all to judge through their links; refusing to pass unjudged")
+            found, _ = self.matcher.match(PathChange(f"{link_path}/{rest}", entry.blob,
+                                                     entry.mode))
+            hits = tuple(found)
+            if len(self._memo) >= _MEMO_LIMIT:
+                self._memo.clear()  # memory stays flat; the budget bounds the time
+            self._memo[key] = hits
+        return hits
+
+
+def _glob_parts(rules: Sequence[Rule]) -> list[re.Pattern[str]] | None:
+    """Every component of the rules' globs as a regex matching a whole component (`**` left
+    out: it matches any), as written and case-folded; None when one cannot be made alone."""
+    texts: set[str] = set()
+    for rule in rules:
+        globs: list[str] = [*rule.path_globs, *rule.exact_globs]
+        if rule.not_paths is not None:
+            pieces = _written_parts(rule.not_paths.source)
+            if pieces is None:
+                return None
+            globs.extend(pieces)
+        for glob in globs:
+            for part in glob.split("/"):
+                if part != "**":
+                    texts.update((part, part.casefold()))
+    parts = []
+    for text in sorted(texts):
+        try:
+            parts.append(re.compile((glob_to_regex(text) if text else "") + r"\Z"))
+        except (GlobError, re.error):
+            return None  # e.g. RE2-only syntax: the caller keeps links' own names
+    return parts
+
+
+def _written_parts(source: str) -> list[str] | None:
+    """The components of globs that a rule keeps only joined with " | " (its `not_paths`):
+    each '/'-separated piece, and where a piece holds " | " (two globs meet there, or a glob
+    has it in a name) every run of its pieces between them; None for too many of those."""
+    found: list[str] = []
+    for piece in source.split("/"):
+        segments = piece.split(" | ")
+        if len(segments) > 32:
+            return None
+        found.extend(" | ".join(segments[i:j]) for i in range(len(segments))
+                     for j in range(i + 1, len(segments) + 1))
+    return found
 def resolve_folders(repo: gitio.Repo, tree: str | None, folders: set[str]) -> dict[str, str]:
     """Where each of `folders` (repository paths, "" for the top) resolves in the tree of
     `tree` (None: the index) once the links on its way are followed: folder -> resolved path.
@@ -176,21 +326,14 @@ def _ancestors(path: str, folders: set[str]) -> list[str]:
     return found
 
 
-def _seen_through(matcher: PathMatcher, link: Link, folder: str, target: str,
-                  entries: list[PathChange]) -> list[Finding]:
-    """A finding per rule that a file below `folder` matches as seen through `link`, unless
-    the link's own name already has it."""
+def _seen_through(matcher: PathMatcher, link: Link, target: str,
+                  first: dict[str, tuple[Finding, str]]) -> list[Finding]:
+    """A finding per rule that a file below the link's folder matches as seen through
+    `link` (`first`: rule -> its first finding there and the file's path below the folder),
+    unless the link's own name already has it."""
     skip = {f.rule for f in matcher.match(link.change)[0]}
-    found = []
-    cut = len(folder) + 1 if folder else 0
-    for entry in entries:
-        seen = f"{link.change.path}/{entry.path[cut:]}"
-        hits, _ = matcher.match(PathChange(seen, entry.blob, entry.mode))
-        for finding in hits:
-            if finding.rule not in skip:
-                skip.add(finding.rule)
-                found.append(_attributed(finding, link, target, seen))
-    return found
+    return [_attributed(finding, link, target, f"{link.change.path}/{rest}")
+            for rule, (finding, rest) in first.items() if rule not in skip]
 
 
 def _attributed(finding: Finding, link: Link, target: str, seen: str | None = None) -> Finding:

@@ -182,8 +182,8 @@ def build(path: Path, stream: Iterator[bytes]) -> None:
 def build_trust_commits(repo: Path, signers: int = 100, approvals: int = 300) -> tuple[str, str]:
     """Two commits on top of `repo`'s main: one with `signers` maintainer keys and `approvals`
     signed approval records, one without; returns (with, without)."""
-    from ai_clearance.records import canonical, format_time, record_file_bytes, utc_now
-    from ai_clearance.sshsig import sign
+    from ai_clearance.approvals.records import canonical, format_time, record_file_bytes, utc_now
+    from ai_clearance.approvals.sshsig import sign
 
     keys = Path(tempfile.mkdtemp(prefix="aic-keys-"))
     lines = []
@@ -233,7 +233,7 @@ def own_peak_rss(module: str, args: Sequence[str], cwd: Path) -> float:
     though in no process's RSS). Taken from /proc (VmHWM) where there is one: a child's
     ru_maxrss starts at its parent's RSS when it was forked, so it would report this script's
     size."""
-    code = (f"import os, resource, sys\nfrom ai_clearance import listing\n"
+    code = (f"import os, resource, sys\nfrom ai_clearance.git import listing\n"
             "held = [0]\nread = listing.TreeListing.readinto\n"
             "def readinto(self, view):\n    got = read(self, view)\n"
             "    held[0] = max(held[0], os.fstat(self._file).st_blocks // 2)\n"
@@ -348,12 +348,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ls_tree = ["git", "ls-tree", "-r", "-z", "HEAD"]
     rows = [
         compare("check --history", [aic, *history_args], [*git_log, "main"], history, runs,
-                1.3, "git log (same fields)", ("ai_clearance.cli", history_args)),
+                1.3, "git log (same fields)", ("ai_clearance.cli.main", history_args)),
         compare("check --range", [aic, *range_args], [*git_log, f"{start}..{tip}"], history,
-                runs, 1.3, "git log (same fields)", ("ai_clearance.cli", range_args)),
+                runs, 1.3, "git log (same fields)", ("ai_clearance.cli.main", range_args)),
         # The command itself (entry.py), which starts the listing before its imports.
         compare("check --tree", [aic, *tree_args], ls_tree, tree, tree_runs, 1.3,
-                "git ls-tree -r -z", ("ai_clearance.entry", tree_args)),
+                "git ls-tree -r -z", ("ai_clearance.cli.entry", tree_args)),
         # What moving git's listing through a pipe costs before any work is done on it:
         # the baseline writes to /dev/null, every reader pays for the pipe.
         compare("reading the listing in Python, no work", [sys.executable, "-c", PIPE_READ],
@@ -366,7 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         [aic, *approvals_args, "--trust-ref", without], history,
                         approval_runs, 1.1,
                         "the same check, no approvals",
-                        ("ai_clearance.cli", [*approvals_args, "--trust-ref", with_trust])))
+                        ("ai_clearance.cli.main", [*approvals_args, "--trust-ref", with_trust])))
     hooks = root / "hooks"
     if not (hooks / ".git").exists():
         subprocess.run(["git", "init", "-q", "-b", "main", str(hooks)], check=True)
@@ -382,10 +382,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     python = [sys.executable, "-c", "import click"]
     rows.append(compare("ai-clearance-msg", [str(BIN / "ai-clearance-msg"), str(message)],
                         python, hooks, hook_runs, 1.5, "python -c 'import click'",
-                        ("ai_clearance.hook_msg", [str(message)])))
+                        ("ai_clearance.integrations.hook_msg", [str(message)])))
     rows.append(compare("ai-clearance-files (10k staged)", [str(BIN / "ai-clearance-files")],
                         python, hooks, hook_runs, 1.5, "python -c 'import click'",
-                        ("ai_clearance.hook_files", [])))
+                        ("ai_clearance.integrations.hook_files", [])))
     print(f"\n{commits} commits, {paths} paths in the tree; medians of {runs} runs "
           f"({tree_runs} for the tree, {approval_runs} for approvals, {hook_runs} for hooks); "
           "peak memory: the ai-clearance process alone (RSS, plus the tree listing's file), "

@@ -45,9 +45,9 @@ from typing import Any
 
 import pytest
 import yaml
-
 from action_test import parse_output_file, run_action
 from approvals_test import MAINTAINER, make_key, signer_line
+
 from conftest import AI_CLEARANCE, HUMAN, ROOT, Repo, git, run_cli
 
 MALLORY = ("Mallory", "mallory@evil.example")

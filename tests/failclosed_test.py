@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ai_clearance import gitio
 from ai_clearance.errors import GitError
+from ai_clearance.git import gitio
 from conftest import AI_CLEARANCE, Repo, _bin
 
 TRAILER = "Co-Authored-By: Claude <noreply@anthropic.com>"

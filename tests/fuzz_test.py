@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ai_clearance.catalog import load_catalog
-from ai_clearance.cli import main
-from ai_clearance.detect import PathMatcher
+from ai_clearance.catalog.rules import load_catalog
+from ai_clearance.cli.main import main
+from ai_clearance.detect.detect import PathMatcher
 from ai_clearance.model import PathChange
 from conftest import ROOT, Repo, git
 
@@ -139,7 +139,7 @@ def test_any_command_line(fuzz_repo: Path, args: list[str]) -> None:
 _KILLABLE_WRITER = """
 import os, sys, time
 sys.path.insert(0, {hooks!r})
-from ai_clearance import maintainer
+from ai_clearance.cli import maintainer
 real_fsync = os.fsync
 def slow_fsync(fd):
     open({ready!r}, "w").close()

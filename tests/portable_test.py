@@ -16,10 +16,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from ai_clearance import gitio, listing
-from conftest import Repo, git
 from listing_test import _tree_repo
+
+from ai_clearance.git import gitio, listing
+from conftest import Repo, git
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="Linux only (memfd)")
 
@@ -37,12 +37,12 @@ if code == "ABSENT":
     delattr(os, function)  # the portable path as on macOS: CAN_SPAWN is False
 else:
     setattr(os, function, refuse)
-from ai_clearance import script as scripts
+from ai_clearance.cli import script as scripts
 getattr(scripts, script)()
 """
 # In the traced repository the assistant commits: only `git var` shows it to the message hook.
 AS_CLAUDE = {"GIT_COMMITTER_NAME": "Claude", "GIT_COMMITTER_EMAIL": "noreply@anthropic.com"}
-# (console script, its function in ai_clearance.script, arguments)
+# (console script, its function in ai_clearance.cli.script, arguments)
 COMMANDS = {
     "check --staged": ("ai_clearance", ["check", "--staged"]),
     "check --range": ("ai_clearance", ["check", "--range", "HEAD~1..HEAD"]),
@@ -79,7 +79,7 @@ def _run(repo: Path, command: str, refusal: tuple[str, str] | None,
     script, args = COMMANDS[command]
     args = [a.format(message=f"{repo}.msg") for a in args]
     if refusal is None:
-        argv = [sys.executable, "-c", "from ai_clearance import script; "
+        argv = [sys.executable, "-c", "from ai_clearance.cli import script; "
                 f"script.{script}()", *args]
     else:
         argv = [sys.executable, "-c", _WRAPPER, *refusal, script, *args]

@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
+from ai_clearance.check import Request, hook_request, run
 from ai_clearance.errors import UsageError
-from ai_clearance.run import Request, hook_request, run
 from conftest import Repo, _bin
 
 

@@ -1,5 +1,5 @@
 """`python -m ai_clearance`."""
 
-from .entry import main
+from ai_clearance.cli.entry import main
 
 raise SystemExit(main())

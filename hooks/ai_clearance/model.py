@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .values import field, value
+from ai_clearance.values import field, value
 
 SEVERITIES = ("off", "warn", "block", "leak")
 FAILING_SEVERITIES = frozenset({"block", "leak"})

@@ -1,0 +1,493 @@
+"""Load and validate the catalog of assistants and rules (the data lives in catalog.toml)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Callable
+
+from ai_clearance.catalog.globs import GlobError, check_glob, compile_globs
+from ai_clearance.catalog.patterns import Pattern, PatternError
+from ai_clearance.errors import ConfigError
+from ai_clearance.model import SEVERITIES
+from ai_clearance.values import field, replace, value
+
+TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
+if TYPE_CHECKING:
+    from typing import Any
+
+CATALOG_TOML = os.path.join(os.path.dirname(__file__), "catalog.toml")
+CATALOG_JSON = os.path.join(os.path.dirname(__file__), "catalog.json")
+
+_RULE_ID = re.compile(r"[A-Z][A-Z0-9]{1,9}[0-9]{3}\Z")
+_ASSISTANT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}\Z")
+_RULE_KEYS = frozenset({
+    "id", "assistants", "kind", "severity", "description", "remedy", "source", "confirmed",
+    "paths", "exact_paths", "not_paths", "case_sensitive", "supersedes", "pattern", "scope", "keys",
+    "identities", "disclosures", "role",
+    "workflow_uses", "workflow_run", "workflow_installs", "workflow_images",
+})
+# What a content rule may say about a CI workflow or action's structure (workflows.py).
+WORKFLOW_KEYS = ("workflow_uses", "workflow_run", "workflow_installs", "workflow_images")
+_INSTALL_KINDS = ("npm:", "pypi:", "url:")
+_ASSISTANT_KEYS = frozenset({
+    "title", "emails", "logins", "named", "name_suffixes", "disclosure", "source", "confirmed",
+})
+# Longest message line or trailer value a rule's regex is run on (RE2 runs in linear time
+# whatever the length: this bounds what a report quotes and what a message costs).
+MAX_MATCH_CHARS = 8192
+
+
+class Lazy:
+    """A regex compiled on first use: a hook pays only for the rules it runs."""
+
+    __slots__ = ("_compiled", "_factory", "source")
+
+    def __init__(self, source: str, factory: Callable[[], Pattern]) -> None:
+        self.source = source
+        self._factory = factory
+        self._compiled: Pattern | None = None
+
+    def get(self) -> Pattern:
+        if self._compiled is None:
+            self._compiled = self._factory()
+        return self._compiled
+
+    @property
+    def pattern(self) -> str:
+        return self.source
+
+    def match(self, text: str) -> bool:
+        return self.get().match(text)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> bool:
+        return self.get().search(text, pos, endpos)
+
+
+def glob_anchor(glob: str) -> tuple[str, str] | None:
+    """A cheap necessary condition for a glob, case-folded: ("name", c) when some path
+    component must equal c, ("final", c) when the last one must, ("prefix", p) or
+    ("suffix", s) for the last wildcard component; None when the glob has no such anchor.
+    Of several, one with a '.' is taken: the scan of git's output searches for anchors from
+    their '.' (most have one), and an anchor without one costs a pass of its own over every
+    byte of the listing. A name that ends the path and has no '.', '_' or '-' to search
+    from (`**/Dockerfile`) is final: it is searched for from the NUL after the path, a pass
+    far cheaper than one from a letter."""
+    parts = [p for p in glob.casefold().split("/") if p != "**"]
+    found: list[tuple[str, str]] = [
+        ("name", part) for part in parts if part and not any(ch in part for ch in "*?[")]
+    last = parts[-1] if parts else ""
+    if last.startswith("*") and not any(ch in last[1:] for ch in "*?["):
+        found.append(("suffix", last[1:]))
+    else:
+        head = re.match(r"[^*?\[]+", last)
+        if head:
+            found.append(("prefix", head.group(0)))
+    dotted = next((a for a in found if "." in a[1]), None)
+    if dotted is not None:
+        return dotted
+    if last and last == glob.casefold().rpartition("/")[2] and \
+            not any(ch in last for ch in "*?[_-"):
+        return ("final", last)
+    return found[0] if found else None
+
+
+@value
+class Assistant:
+    """An assistant family and the exact identities its commits carry."""
+
+    id: str
+    title: str
+    emails: frozenset[str] = frozenset()
+    logins: frozenset[str] = frozenset()
+    named: frozenset[str] = frozenset()
+    name_suffixes: tuple[str, ...] = ()
+    disclosure: Lazy | None = None
+    source: str = ""
+    confirmed: bool = True
+
+
+@value
+class Rule:
+    """One trace: the matcher fields used depend on `target` (derived from `kind`)."""
+
+    id: str
+    assistants: tuple[str, ...]
+    kind: str
+    target: str
+    severity: str
+    description: str
+    remedy: str
+    source: str = ""
+    confirmed: bool = True
+    path_globs: tuple[str, ...] = ()
+    paths: Lazy | None = None
+    exact_globs: tuple[str, ...] = ()
+    exact_paths: Lazy | None = None
+    not_paths: Lazy | None = None
+    anchors: tuple[tuple[str, str], ...] | None = None
+    case_sensitive: bool = False
+    supersedes: frozenset[str] = frozenset()
+    pattern: Lazy | None = None
+    scope: str = "any"
+    keys: frozenset[str] = frozenset()
+    identities: bool = False
+    disclosures: bool = False
+    role: str | None = None
+    origin: str = "catalog"
+    workflow_uses: tuple[str, ...] = ()
+    workflow_run: tuple[str, ...] = ()
+    workflow_installs: tuple[str, ...] = ()
+    workflow_images: tuple[str, ...] = ()
+
+    @property
+    def judges_workflows(self) -> bool:
+        """Whether this rule reads a workflow's structure (not only its lines)."""
+        return bool(self.workflow_uses or self.workflow_run or self.workflow_installs
+                    or self.workflow_images)
+
+
+@value
+class Catalog:
+    """All assistants and rules, with indexes for the detectors."""
+
+    version: int
+    assistants: dict[str, Assistant]
+    rules: tuple[Rule, ...]
+    kinds: dict[str, str] = field(default_factory=dict)
+    remedies: dict[str, str] = field(default_factory=dict)
+    by_id: dict[str, Rule] = field(default_factory=dict)
+    email_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    login_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    named_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    name_suffixes: tuple[tuple[str, str], ...] = ()
+    by_target: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
+
+    def rules_for(self, target: str) -> tuple[Rule, ...]:
+        """The rules that look at `target` (paths, content, message, identity, branch)."""
+        return self.by_target.get(target, ())
+
+
+def _fail(where: str, message: str) -> ConfigError:
+    return ConfigError(f"{where}: {message}")
+
+
+def _str_list(value: Any, where: str, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _fail(where, f"'{key}' must be a list of strings")
+    return tuple(value)
+
+
+def _text(value: Any, where: str, key: str) -> str:
+    if not isinstance(value, str):
+        raise _fail(where, f"'{key}' must be a string")
+    return value
+
+
+def _flag(value: Any, where: str, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(where, f"'{key}' must be true or false")
+    return value
+
+
+def compile_pattern(source: str, where: str, ignore_case: bool = False) -> Pattern:
+    """Compile a rule's regex with RE2 (linear time), refusing one RE2 does not accept."""
+    try:
+        return Pattern(source, ignore_case=ignore_case)
+    except PatternError as exc:
+        raise _fail(where, f"pattern does not compile with RE2: {exc}") from None
+
+
+def lazy_pattern(source: str, where: str, eager: bool, ignore_case: bool = False) -> Lazy:
+    """A rule's regex; `eager` compiles (and checks) it now, as for a repository's own
+    rules, whose errors must surface at load time. The shipped catalog is checked by tests."""
+    lazy = Lazy(source, lambda: compile_pattern(source, where, ignore_case))
+    if eager:
+        lazy.get()
+    return lazy
+
+
+def lazy_globs(globs: tuple[str, ...], fold: bool, where: str, eager: bool) -> Lazy | None:
+    """Globs as one lazily compiled pattern (None when there are none)."""
+    if not globs:
+        return None
+
+    def build() -> Pattern:
+        try:
+            pattern = compile_globs(list(globs), fold=fold)
+        except GlobError as exc:
+            raise _fail(where, str(exc)) from None
+        assert pattern is not None
+        return pattern
+
+    lazy = Lazy(" | ".join(globs), build)
+    if eager:
+        lazy.get()
+    return lazy
+
+
+def _assistant(aid: str, data: Any, where: str, eager: bool) -> Assistant:
+    where = f"{where} [assistants.{aid}]"
+    if not _ASSISTANT_ID.match(aid):
+        raise _fail(where, "assistant ids are lower-case letters, digits and '-'")
+    if not isinstance(data, dict):
+        raise _fail(where, "must be a table")
+    unknown = set(data) - _ASSISTANT_KEYS
+    if unknown:
+        raise _fail(where, f"unknown key '{sorted(unknown)[0]}'")
+    disclosure = data.get("disclosure")
+    return Assistant(
+        id=aid,
+        title=_text(data.get("title", aid), where, "title"),
+        emails=frozenset(e.casefold() for e in _str_list(data.get("emails", []), where, "emails")),
+        logins=frozenset(x.casefold() for x in _str_list(data.get("logins", []), where, "logins")),
+        named=frozenset(x.casefold() for x in _str_list(data.get("named", []), where, "named")),
+        name_suffixes=tuple(
+            x.casefold() for x in _str_list(data.get("name_suffixes", []), where, "name_suffixes")
+        ),
+        disclosure=None if disclosure is None else lazy_pattern(
+            _text(disclosure, where, "disclosure"), where, eager),
+        source=_text(data.get("source", ""), where, "source"),
+        confirmed=_flag(data.get("confirmed", True), where, "confirmed"),
+    )
+
+
+def parse_rule(
+    data: Any, where: str, kinds: dict[str, str], remedies: dict[str, str],
+    assistants: dict[str, Assistant], origin: str, eager: bool = True,
+) -> Rule:
+    """Validate one [[rules]] table and return it compiled."""
+    if not isinstance(data, dict):
+        raise _fail(where, "each [[rules]] entry must be a table")
+    rid = data.get("id")
+    if not isinstance(rid, str) or not _RULE_ID.match(rid):
+        raise _fail(where, f"rule id {rid!r} must look like AIC101 (letters then three digits)")
+    where = f"{where} rule {rid}"
+    unknown = set(data) - _RULE_KEYS
+    if unknown:
+        raise _fail(where, f"unknown key '{sorted(unknown)[0]}'")
+    for required in ("kind", "severity", "description"):
+        if required not in data:
+            raise _fail(where, f"missing '{required}'")
+    kind = _text(data["kind"], where, "kind")
+    if kind not in kinds:
+        raise _fail(where, f"kind must be one of {', '.join(sorted(kinds))}")
+    target = kinds[kind]
+    severity = _text(data["severity"], where, "severity")
+    if severity not in SEVERITIES:
+        raise _fail(where, f"severity must be one of {', '.join(SEVERITIES)}")
+    rule_assistants = _str_list(data.get("assistants", []), where, "assistants")
+    for aid in rule_assistants:
+        if aid not in assistants:
+            raise _fail(where, f"unknown assistant '{aid}'")
+    identities = _flag(data.get("identities", False), where, "identities")
+    disclosures = _flag(data.get("disclosures", False), where, "disclosures")
+    if not rule_assistants and not (identities or disclosures):
+        raise _fail(where, "'assistants' must name at least one assistant")
+    case_sensitive = _flag(data.get("case_sensitive", False), where, "case_sensitive")
+    globs = _str_list(data.get("paths", []), where, "paths")
+    exact_globs = _str_list(data.get("exact_paths", []), where, "exact_paths")
+    not_globs = _str_list(data.get("not_paths", []), where, "not_paths")
+    for glob in (*globs, *exact_globs, *not_globs) if eager else ():
+        try:
+            check_glob(glob)
+        except GlobError as exc:
+            raise _fail(where, str(exc)) from None
+    paths = lazy_globs(globs, not case_sensitive, where, eager)
+    exact_paths = lazy_globs(exact_globs, False, where, eager)
+    not_paths = lazy_globs(not_globs, False, where, eager)
+    # An exact-case match is a folded one too: the folded anchor is still necessary.
+    anchors = tuple(glob_anchor(g) for g in (*globs, *exact_globs))
+    pattern_source = data.get("pattern")
+    pattern = None
+    if pattern_source is not None:
+        pattern = lazy_pattern(_text(pattern_source, where, "pattern"), where, eager,
+                               ignore_case=target == "content")
+    keys = frozenset(k.casefold() for k in _str_list(data.get("keys", []), where, "keys"))
+    scope = _text(data.get("scope", "any"), where, "scope")
+    if scope not in ("any", "subject", "body", "pr"):
+        raise _fail(where, "scope must be any, subject, body or pr")
+    role = data.get("role")
+    if target == "paths" and paths is None and exact_paths is None:
+        raise _fail(where, f"a '{kind}' rule needs 'paths'")
+    workflow = _workflow_fields(data, where)
+    if workflow and target != "content":
+        raise _fail(where, f"'{next(iter(workflow))}' is only for 'content' rules")
+    if target == "content" and ((paths is None and exact_paths is None)
+                                or (pattern is None and not workflow)):
+        raise _fail(where, "a 'content' rule needs 'paths', and 'pattern' or workflow_* lists")
+    if kind == "trailer" and not keys:
+        raise _fail(where, "a 'trailer' rule needs 'keys'")
+    if target == "message" and pattern is None and not (identities or disclosures):
+        raise _fail(where, f"a '{kind}' rule needs 'pattern'")
+    if target in ("branch", "ref") and pattern is None:
+        raise _fail(where, f"a '{kind}' rule needs 'pattern'")
+    if target == "identity" and role not in ("author", "committer"):
+        raise _fail(where, "an 'identity' rule needs role = author or committer")
+    return Rule(
+        id=rid,
+        assistants=rule_assistants,
+        kind=kind,
+        target=target,
+        severity=severity,
+        description=_text(data["description"], where, "description"),
+        remedy=_text(data.get("remedy", remedies.get(kind, "")), where, "remedy"),
+        source=_text(data.get("source", ""), where, "source"),
+        confirmed=_flag(data.get("confirmed", True), where, "confirmed"),
+        path_globs=globs,
+        paths=paths,
+        exact_globs=exact_globs,
+        exact_paths=exact_paths,
+        not_paths=not_paths,
+        anchors=None if any(a is None for a in anchors) else tuple(
+            a for a in anchors if a is not None),
+        case_sensitive=case_sensitive,
+        supersedes=frozenset(_str_list(data.get("supersedes", []), where, "supersedes")),
+        pattern=pattern,
+        scope=scope,
+        keys=keys,
+        identities=identities,
+        disclosures=disclosures,
+        role=role if isinstance(role, str) else None,
+        origin=origin,
+        workflow_uses=workflow.get("workflow_uses", ()),
+        workflow_run=workflow.get("workflow_run", ()),
+        workflow_installs=workflow.get("workflow_installs", ()),
+        workflow_images=workflow.get("workflow_images", ()),
+    )
+
+
+def _workflow_fields(data: dict[str, Any], where: str) -> dict[str, tuple[str, ...]]:
+    """The workflow_* lists of a rule that has any, checked: entries are one line of
+    printable text; an install names its kind (npm:, pypi:, url:)."""
+    found = {}
+    for key in WORKFLOW_KEYS:
+        if key not in data:
+            continue
+        entries = _str_list(data[key], where, key)
+        for entry in entries:
+            if not entry.strip() or not entry.isprintable():
+                raise _fail(where, f"'{key}' has an empty or unprintable entry")
+            if key == "workflow_installs" and (not entry.startswith(_INSTALL_KINDS)
+                                               or not entry.partition(":")[2].strip()):
+                raise _fail(where, f"'{key}' entries start with npm:, pypi: or url: ({entry!r})")
+        if entries:
+            found[key] = entries
+    return found
+
+
+def build_catalog(data: dict[str, Any], where: str, base: Catalog | None = None,
+                  eager: bool = True) -> Catalog:
+    """Validate catalog-format data; with `base`, the data extends that catalog. `eager`
+    compiles every regex now (the shipped catalog defers that to first use)."""
+    if base is None:
+        version = data.get("version")
+        if version != 1:
+            raise _fail(where, f"unsupported catalog version {version!r}")
+        kinds = data.get("kinds")
+        remedies = data.get("remedies")
+        if not isinstance(kinds, dict) or not isinstance(remedies, dict):
+            raise _fail(where, "missing [kinds] or [remedies]")
+        assistants: dict[str, Assistant] = {}
+        rules: list[Rule] = []
+        origin = "catalog"
+    else:
+        version = base.version
+        kinds, remedies = base.kinds, base.remedies
+        assistants = dict(base.assistants)
+        rules = list(base.rules)
+        origin = where
+    raw_assistants = data.get("assistants", {})
+    if not isinstance(raw_assistants, dict):
+        raise _fail(where, "[assistants] must be a table")
+    for aid, entry in raw_assistants.items():
+        if aid in assistants:
+            raise _fail(where, f"assistant '{aid}' is already in the catalog")
+        assistants[aid] = _assistant(aid, entry, where, eager)
+    raw_rules = data.get("rules", [])
+    if not isinstance(raw_rules, list):
+        raise _fail(where, "'rules' must be an array of tables ([[rules]])")
+    seen = {r.id for r in rules}
+    for entry in raw_rules:
+        rule = parse_rule(entry, where, kinds, remedies, assistants, origin, eager)
+        if rule.id in seen:
+            raise _fail(where, f"rule id {rule.id} is already used")
+        seen.add(rule.id)
+        rules.append(rule)
+    for rule in rules:
+        for sid in rule.supersedes:
+            if sid not in seen:
+                raise _fail(where, f"rule {rule.id} supersedes unknown rule {sid}")
+    return _indexed(Catalog(
+        version=version, assistants=assistants, rules=tuple(rules),
+        kinds={str(k): str(v) for k, v in kinds.items()},
+        remedies={str(k): str(v) for k, v in remedies.items()},
+    ))
+
+
+def _indexed(catalog: Catalog) -> Catalog:
+    emails: dict[str, list[str]] = {}
+    logins: dict[str, list[str]] = {}
+    named: dict[str, list[str]] = {}
+    suffixes: list[tuple[str, str]] = []
+    for a in catalog.assistants.values():
+        for e in a.emails:
+            emails.setdefault(e, []).append(a.id)
+        for login in a.logins:
+            logins.setdefault(login, []).append(a.id)
+        for n in a.named:
+            named.setdefault(n, []).append(a.id)
+        suffixes.extend((s, a.id) for s in a.name_suffixes)
+    return replace(
+        catalog,
+        by_id={r.id: r for r in catalog.rules},
+        email_index={k: tuple(v) for k, v in emails.items()},
+        login_index={k: tuple(v) for k, v in logins.items()},
+        named_index={k: tuple(v) for k, v in named.items()},
+        name_suffixes=tuple(suffixes),
+        by_target={t: tuple(r for r in catalog.rules if r.target == t)
+                   for t in {r.target for r in catalog.rules}},
+    )
+
+
+def parse_toml(text: str, where: str) -> dict[str, Any]:
+    """Parse TOML, turning a syntax error into a one-line ConfigError naming the file."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _fail(where, f"invalid TOML: {exc}") from None
+    except RecursionError:  # the parser recurses once per nested array or inline table
+        raise _fail(where, "invalid TOML: arrays or inline tables nested too deeply") from None
+
+
+_CACHE: list[Catalog] = []
+
+
+def load_catalog() -> Catalog:
+    """The catalog shipped with the package, parsed once per process from its fastest form:
+    catalog.json, generated from catalog.toml (`python -m ai_clearance.catalog`)."""
+    if not _CACHE:
+        with open(CATALOG_JSON, encoding="utf-8") as handle:
+            data = json.load(handle)
+        _CACHE.append(build_catalog(data, "catalog.json", eager=False))
+    return _CACHE[0]
+
+
+def write_json_catalog() -> None:
+    """Regenerate catalog.json from catalog.toml (run after editing the catalog)."""
+    with open(CATALOG_TOML, encoding="utf-8") as handle:
+        data = parse_toml(handle.read(), "catalog.toml")
+    build_catalog(data, "catalog.toml")  # validate, compiling every pattern
+    with open(CATALOG_JSON, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=1, ensure_ascii=False, sort_keys=True)
+        handle.write("\n")
+
+
+if __name__ == "__main__":
+    write_json_catalog()

@@ -1,0 +1,200 @@
+"""The repository's policy: which assistants are restricted, severities, excludes, own rules."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from ai_clearance.catalog.globs import GlobError, compile_globs
+from ai_clearance.catalog.patterns import Pattern
+from ai_clearance.catalog.rules import Catalog, build_catalog, parse_toml
+from ai_clearance.detect.normalize import normalize_text
+from ai_clearance.errors import ConfigError
+from ai_clearance.localfiles import read_regular
+from ai_clearance.model import SEVERITIES
+from ai_clearance.values import field, value
+
+TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
+if TYPE_CHECKING:
+    from typing import Any
+
+POLICY_FILE = ".ai-clearance.toml"
+PYPROJECT = "pyproject.toml"
+_KEYS = frozenset({
+    "restricted", "allowed", "severity", "exclude_paths", "ignore_identities", "rules",
+    "assistants", "allow_open_ended_approvals", "require_signed_commits", "repository_id",
+})
+# The key `ai-clearance` as TOML could spell it in a table header, a dotted key or an inline
+# table. Loose on purpose: when in doubt, a pyproject.toml that does not parse is judged.
+_POLICY_KEY = re.compile(r"""\bai-clearance["']?[ \t]*[.=\]]""")
+
+
+@value
+class Policy:
+    """A validated policy, with the catalog extended by the repository's own rules."""
+
+    catalog: Catalog
+    restricted: frozenset[str]
+    allowed: frozenset[str]
+    severity: dict[str, str] = field(default_factory=dict)
+    exclude_paths: Pattern | None = None
+    ignored_identities: frozenset[str] = frozenset()
+    origin: str = "defaults"
+    allow_open_ended_approvals: bool = False
+    require_signed_commits: bool = False
+    # Names this repository in override tokens, so that a token cannot be replayed elsewhere.
+    repository_id: str | None = None
+
+    def is_restricted(self, assistant: str) -> bool:
+        """Whether using `assistant` needs an approval."""
+        if assistant in self.allowed:
+            return False
+        return "*" in self.restricted or assistant in self.restricted
+
+
+def default_policy(catalog: Catalog) -> Policy:
+    """Everything restricted, nothing excluded: what a repository gets with no config."""
+    return Policy(catalog=catalog, restricted=frozenset({"*"}), allowed=frozenset())
+
+
+def _ids(value: Any, where: str, key: str, catalog: Catalog) -> frozenset[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: '{key}' must be a list of assistant ids")
+    for aid in value:
+        if aid != "*" and aid not in catalog.assistants:
+            raise ConfigError(f"{where}: '{key}' names unknown assistant '{aid}' "
+                              "(see `ai-clearance rules --assistants`)")
+    return frozenset(value)
+
+
+def build_policy(data: dict[str, Any], where: str, catalog: Catalog) -> Policy:
+    """Validate policy data read from `where`."""
+    unknown = set(data) - _KEYS
+    if unknown:
+        raise ConfigError(f"{where}: unknown key '{sorted(unknown)[0]}' "
+                          f"(known: {', '.join(sorted(_KEYS))})")
+    if "rules" in data or "assistants" in data:
+        catalog = build_catalog(
+            {"rules": data.get("rules", []), "assistants": data.get("assistants", {})},
+            where, base=catalog)
+    restricted = _ids(data.get("restricted", ["*"]), where, "restricted", catalog)
+    allowed = _ids(data.get("allowed", []), where, "allowed", catalog)
+    if "*" in allowed:
+        raise ConfigError(f"{where}: 'allowed' cannot be '*'; leave 'restricted' empty instead")
+    severity = data.get("severity", {})
+    if not isinstance(severity, dict):
+        raise ConfigError(f"{where}: 'severity' must be a table of rule id = severity")
+    for rid, level in severity.items():
+        if rid not in catalog.by_id:
+            raise ConfigError(f"{where}: 'severity' names unknown rule '{rid}'")
+        if level not in SEVERITIES:
+            raise ConfigError(f"{where}: severity of {rid} must be one of {', '.join(SEVERITIES)}")
+    excludes = data.get("exclude_paths", [])
+    if not isinstance(excludes, list) or not all(isinstance(v, str) for v in excludes):
+        raise ConfigError(f"{where}: 'exclude_paths' must be a list of globs")
+    try:
+        exclude_paths = compile_globs(excludes, fold=False)
+    except GlobError as exc:
+        raise ConfigError(f"{where}: exclude_paths: {exc}") from None
+    identities = data.get("ignore_identities", [])
+    if not isinstance(identities, list) or not all(
+            isinstance(v, str) and "@" in v for v in identities):
+        raise ConfigError(f"{where}: 'ignore_identities' must be a list of e-mail addresses "
+                          "or 'Name <email>' identities")
+    repository_id = data.get("repository_id")
+    if repository_id is not None and (not isinstance(repository_id, str) or
+                                      not 0 < len(repository_id.strip()) <= 200):
+        raise ConfigError(f"{where}: 'repository_id' must be a short string naming this "
+                          "repository (e.g. \"github.com/acme/widgets\")")
+    flags = {}
+    for key in ("allow_open_ended_approvals", "require_signed_commits"):
+        flags[key] = data.get(key, False)
+        if not isinstance(flags[key], bool):
+            raise ConfigError(f"{where}: '{key}' must be true or false")
+    return Policy(
+        catalog=catalog,
+        allow_open_ended_approvals=flags["allow_open_ended_approvals"],
+        require_signed_commits=flags["require_signed_commits"],
+        repository_id=repository_id.strip() if repository_id else None,
+        restricted=restricted,
+        allowed=allowed,
+        severity={str(k): str(v) for k, v in severity.items()},
+        exclude_paths=exclude_paths,
+        ignored_identities=frozenset(normalize_text(v).strip() for v in identities),
+        origin=where,
+    )
+
+
+def policy_from_text(text: str, where: str, catalog: Catalog, pyproject: bool) -> Policy | None:
+    """Parse a policy file's text; for pyproject.toml, None when it has no policy table."""
+    try:
+        data = parse_toml(text, where)
+    except ConfigError:
+        if pyproject and not mentions_policy(text):
+            return None  # not ours to judge: a broken build file must not stop every check
+        raise
+    if pyproject:
+        tool = data.get("tool", {})
+        section = tool.get("ai-clearance") if isinstance(tool, dict) else None
+        if section is None:
+            return None
+        if not isinstance(section, dict):
+            raise ConfigError(f"{where}: [tool.ai-clearance] must be a table")
+        return build_policy(section, f"{where} [tool.ai-clearance]", catalog)
+    return build_policy(data, where, catalog)
+
+
+def mentions_policy(pyproject: str) -> bool:
+    """Whether a pyproject.toml text may hold a [tool.ai-clearance] table (without parsing
+    it: it may not parse)."""
+    return _POLICY_KEY.search(pyproject) is not None
+
+
+def _read(path: str, follow: bool = True) -> str:
+    """A policy file's text: a regular file (a FIFO or device is refused, never waited on;
+    without `follow`, as in a work tree, so is a symlink)."""
+    try:
+        raw = read_regular(path, follow=follow)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid UTF-8") from None
+
+
+def policy_from_texts(catalog: Catalog, own: str | None, pyproject: str | None,
+                      label: str) -> Policy:
+    """The policy given the texts of .ai-clearance.toml and pyproject.toml (None: absent),
+    as read from `label` (a commit or the work tree; empty: name the files alone)."""
+    suffix = "" if label in ("", "work tree") else f" at {label}"
+    from_pyproject = None
+    if pyproject is not None:
+        from_pyproject = policy_from_text(pyproject, f"{PYPROJECT}{suffix}", catalog,
+                                          pyproject=True)
+    if own is not None:
+        if from_pyproject is not None:
+            raise ConfigError(f"{POLICY_FILE} and {PYPROJECT} [tool.ai-clearance] both define "
+                              f"a policy{suffix}; keep one")
+        policy = policy_from_text(own, f"{POLICY_FILE}{suffix}", catalog, pyproject=False)
+        assert policy is not None
+        return policy
+    return from_pyproject or default_policy(catalog)
+
+
+def load_policy(catalog: Catalog, root: str | None, explicit: str | None = None) -> Policy:
+    """The policy for a work tree: `explicit` if given, else .ai-clearance.toml, else the
+    [tool.ai-clearance] table of pyproject.toml, else defaults."""
+    if explicit is not None:
+        return policy_from_text(_read(explicit), explicit, catalog, pyproject=False) or \
+            default_policy(catalog)
+    if root is None:
+        return default_policy(catalog)
+    own = os.path.join(root, POLICY_FILE)
+    pyproject = os.path.join(root, PYPROJECT)
+    return policy_from_texts(
+        catalog,
+        _read(own, follow=False) if os.path.lexists(own) else None,
+        _read(pyproject, follow=False) if os.path.lexists(pyproject) else None,
+        "work tree",
+    )

@@ -1,0 +1,794 @@
+"""Detectors: pure functions from paths, messages, identities and branch names to findings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ai_clearance.catalog.globs import could_hold, glob_to_regex
+from ai_clearance.catalog.patterns import Pattern, PatternError, any_of
+from ai_clearance.catalog.rules import Catalog, Rule
+from ai_clearance.detect.messages import (
+    MessageLine,
+    Trailer,
+    address_forms,
+    addresses,
+    line_trailers,
+    may_hold_address,
+    message_lines,
+    squashed_key,
+    without_addresses,
+)
+from ai_clearance.detect.normalize import ascii_skeleton, normalize_path, normalize_text, printable
+from ai_clearance.model import Commit, Finding, Identity, PathChange
+from ai_clearance.values import replace, value
+
+_NOREPLY = re.compile(r"(?:\d+\+)?([^@]+)@users\.noreply\.github\.com\Z")
+
+
+@value
+class ContentCandidate:
+    """A changed path whose blob a content rule must read before it can decide."""
+
+    change: PathChange
+    rule: Rule
+
+
+class PathMatcher:
+    """Matches paths against the path and content rules. Each rule's globs imply an anchor
+    (a path component, or a prefix or suffix of one); a path is tested against a rule's
+    regex only when it has that anchor, so the common miss costs a split and a set lookup."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.path_rules = catalog.rules_for("paths")
+        self.content_rules = catalog.rules_for("content")
+        self._by_name: dict[str, list[Rule]] = {}
+        self._by_prefix: dict[str, list[Rule]] = {}
+        self._by_suffix: dict[str, list[Rule]] = {}
+        self._by_final: dict[str, list[Rule]] = {}
+        self._always: list[Rule] = []
+        for rule in self.path_rules + self.content_rules:
+            if rule.anchors is None:
+                self._always.append(rule)
+                continue
+            for kind, text in set(rule.anchors):
+                table = {"name": self._by_name, "prefix": self._by_prefix,
+                         "suffix": self._by_suffix, "final": self._by_final}[kind]
+                table.setdefault(text, []).append(rule)
+        self._names = frozenset(self._by_name)
+        self._folders: dict[str, bool] = {}
+        # The ASCII skeleton prefilter is exact only for ASCII anchors (a policy may add others).
+        self.ascii_anchors = all(t.isascii() for t in (*self._by_name, *self._by_prefix,
+                                                       *self._by_suffix, *self._by_final))
+        self._suffixes = tuple(self._by_suffix)
+        self._prefix_re = re.compile("(?:^|/)(?:" + "|".join(
+            re.escape(p) for p in self._by_prefix) + ")") if self._by_prefix else None
+        self._suffix_re = re.compile("(?:" + "|".join(
+            re.escape(s) for s in self._suffixes) + ")(?:/|\\Z)") if self._suffixes else None
+        self._holders: dict[str, bool] = {}
+        # A folder takes part in a glob's match through a part that is not the last one:
+        # most are names (".github"), which a set lookup rules out.
+        holding = {part for r in self.path_rules for g in (*r.path_globs, *r.exact_globs)
+                   for part in g.casefold().split("/")[:-1] if part != "**"}
+        self._holding_names = frozenset(p for p in holding if not _WILD.search(p))
+        wild = sorted(p for p in holding if _WILD.search(p))
+        self._holding_wild = re.compile("|".join(
+            f"(?:{glob_to_regex(p)})" for p in wild) + r"\Z") if wild else None
+
+    def candidates(self, folded: str) -> list[Rule]:
+        """Rules whose anchor the (normalized, folded) path has."""
+        components = folded.split("/")
+        found: list[Rule] = []
+        for name in self._names.intersection(components):
+            found.extend(self._by_name[name])
+        if components[-1] in self._by_final:
+            found.extend(self._by_final[components[-1]])
+        if self._prefix_re is not None and self._prefix_re.search(folded):
+            for component in components:
+                for prefix, rules in self._by_prefix.items():
+                    if component.startswith(prefix):
+                        found.extend(rules)
+        # Any component: a glob may end in one (`**/*.d/**`), not only the last.
+        if self._suffixes and self._suffix_re is not None and self._suffix_re.search(folded):
+            for component in components:
+                for suffix, rules in self._by_suffix.items():
+                    if component.endswith(suffix):
+                        found.extend(rules)
+        if self._always:
+            found.extend(self._always)
+        return found
+
+    def region_filter(self) -> RegionFilter | None:
+        """A filter for raw `-z` git output; None when it cannot be exact (a rule without an
+        anchor, or a non-ASCII anchor), and every entry must then be looked at."""
+        if not self.ascii_anchors or self._always:
+            return None
+        key = (self._names, tuple(self._by_prefix), self._suffixes, tuple(self._by_final))
+        built = _REGION_FILTERS.get(key)
+        if built is None:
+            built = _REGION_FILTERS[key] = RegionFilter(*key)
+        return built
+
+    def might_match(self, path: str) -> bool:
+        """False when no rule can match `path` (checked on its cheap ASCII skeleton).
+
+        The skeleton is made character by character, so a path's skeleton is its folder's
+        and its name's joined by '/': the folder's verdict is kept, as a tree or a history
+        has many files per non-ASCII folder. (A look-alike slash in a name only splits it
+        further, and the name is always checked whole.)"""
+        if not self.ascii_anchors:
+            return True
+        folder, _, name = path.rpartition("/")
+        if self.candidates(ascii_skeleton(name)):
+            return True
+        if not folder:
+            return False
+        verdict = self._folders.get(folder)
+        if verdict is None:
+            verdict = bool(self.candidates(ascii_skeleton(folder)))
+            if len(self._folders) >= 50_000:
+                self._folders.clear()  # memory stays flat
+            self._folders[folder] = verdict
+        return verdict
+
+    def match(self, change: PathChange) -> tuple[list[Finding], list[ContentCandidate]]:
+        """Findings for a changed path, and the content rules that need its blob. A symlink
+        or a submodule is judged as a file and as a folder too (`.claude` as `.claude/`):
+        either can stand where an agent's folder would be."""
+        if not self.might_match(change.path):
+            return [], []
+        folded = normalize_path(change.path)
+        candidates = self.candidates(folded)
+        if not candidates:
+            return [], []
+        exact = normalize_path(change.path, fold=False)
+        rules = list(dict.fromkeys(candidates))
+        hits = [r for r in rules if _path_hit(r, folded, exact)]
+        link = _LINK_KINDS.get(change.mode)
+        as_folder = [] if link is None else [
+            r for r in rules if r.target == "paths" and r not in hits
+            and _path_hit(r, folded + "/", exact + "/")]
+        superseded = {sid for r in (*hits, *as_folder) for sid in r.supersedes}
+        shown = printable(change.path)
+        findings = [_path_finding(r, change.path, shown) for r in hits
+                    if r.target == "paths" and r.id not in superseded]
+        findings.extend(_path_finding(r, change.path, f"{shown}/ ({link})") for r in as_folder
+                        if r.id not in superseded)
+        return findings, [ContentCandidate(change, r) for r in hits if r.target == "content"]
+
+    def could_hold(self, folder: str) -> bool:
+        """Whether a path below `folder` could match a path rule with the folder's own name
+        taking part (`.github` for `**/.github/copilot-instructions.md`; not `docs`, which a
+        rule can match only at any depth below it)."""
+        verdict = self._holders.get(folder)
+        if verdict is None:
+            folded = normalize_path(folder).split("/")
+            exact = normalize_path(folder, fold=False).split("/")
+            verdict = self._has_holding_part(folded) and any(
+                any(could_hold(g if r.case_sensitive else g.casefold(),
+                               exact if r.case_sensitive else folded) for g in r.path_globs)
+                or any(could_hold(g, exact) for g in r.exact_globs)
+                for r in self.path_rules)
+            if len(self._holders) >= 10_000:
+                self._holders.clear()
+            self._holders[folder] = verdict
+        return verdict
+
+    def _has_holding_part(self, folded: list[str]) -> bool:
+        """Whether a component could be matched by a part of a glob that is not its last."""
+        if not self._holding_names.isdisjoint(folded):
+            return True
+        wild = self._holding_wild
+        return wild is not None and any(wild.match(c) for c in folded)
+
+
+_LINK_KINDS = {"120000": "symlink", "160000": "submodule"}
+_WILD = re.compile(r"[*?\[]")
+
+
+def _path_finding(rule: Rule, path: str, evidence: str) -> Finding:
+    return Finding(rule=rule.id, assistants=rule.assistants, kind=rule.kind,
+                   severity=rule.severity, evidence=evidence, path=path)
+
+
+# A path component starts after one of these (tab: ls-tree puts one before the path) and
+# ends before one of these.
+_LEADING = rb"[/\t\x00]"
+_TRAILING = rb"[/\x00]"
+# The bytes a search for an anchor starts from, by preference. The regex engine skips to
+# the next such byte in C and tries the anchor there; paths hold far fewer of these than of
+# '/' (about one per path, against one per component).
+_KEYS = b"._-"
+
+# A literal, then a lookbehind: (width, body); (0, b"") when there is nothing to look back at.
+_Entry = tuple[bytes, tuple[int, bytes]]
+
+
+def _trie_regex(entries: list[_Entry]) -> bytes:
+    """A regex for entries (`rest`, `leaf`): `rest` literally, '/' standing for the end of
+    a component, then the lookbehind `leaf`. Factored as a trie, so that a position is
+    rejected after a few byte comparisons instead of one per anchor."""
+    ends = {leaf for rest, leaf in entries if not rest}
+    if (0, b"") in ends:
+        return b""  # something ends here unconditionally: a match
+    # Lookbehinds of one width are one lookbehind (the regex engine needs a fixed width).
+    widths: dict[int, list[bytes]] = {}
+    for width, body in sorted(ends):
+        widths.setdefault(width, []).append(body)
+    branches = []
+    groups: dict[int, list[_Entry]] = {}
+    for rest, leaf in entries:
+        if rest:
+            groups.setdefault(rest[0], []).append((rest[1:], leaf))
+    for first, tails in sorted(groups.items()):
+        head = _TRAILING if first == ord("/") else re.escape(bytes([first]))
+        branches.append(head + _trie_regex(tails))
+    branches.extend(b"(?<=" + b"|".join(bodies) + b")" for bodies in widths.values())
+    return branches[0] if len(branches) == 1 else b"(?:" + b"|".join(branches) + b")"
+
+
+def _lookbehind(word: bytes) -> tuple[int, bytes]:
+    """A lookbehind asserting that `word` ('/' for component boundaries) ends here."""
+    parts = [(_LEADING if i == 0 else _TRAILING) if byte == ord("/") else
+             re.escape(bytes([byte])) for i, byte in enumerate(word)]
+    return len(word), b"".join(parts)
+
+
+def _anchor_search(key: int, led: list[_Entry], others: list[_Entry]) -> re.Pattern[bytes]:
+    """One search for the anchors that share a key byte. `led`: anchors whose key starts a
+    component (".claude"), tried only after a one-byte look back; `others`: the rest, each
+    confirmed by a lookbehind once the part after the key has matched."""
+    branches = []
+    if led:
+        branches.append(b"(?<=" + _LEADING + re.escape(bytes([key])) + b")" + _trie_regex(led))
+    going: list[_Entry] = [(rest, leaf) for rest, leaf in others if rest]
+    if going:
+        # Most keys in paths start an extension no anchor has: one class test rejects them.
+        firsts = {rest[:1] for rest, _ in going}
+        if b"/" in firsts:
+            firsts.add(b"\x00")
+        ahead = b"".join(re.escape(first) for first in sorted(firsts))
+        branches.append(b"(?=[" + ahead + b"])" + _trie_regex(going))
+    ending: list[_Entry] = [(rest, leaf) for rest, leaf in others if not rest]
+    if ending:  # anchors that end at the key (`/dockerfile.`): only their lookbehinds test
+        branches.append(_trie_regex(ending))
+    # Case folded by the engine (ASCII only, as a prefilter needs), inside the group: a key
+    # byte outside it stays a literal the engine can skip to.
+    head = re.escape(bytes([key]))
+    if bytes([key]).isalpha():
+        head = b"(?i:" + head + b")"
+    return re.compile(head + b"(?i:" + b"|".join(branches) + b")")
+
+
+def _final_search(names: tuple[str, ...]) -> re.Pattern[bytes]:
+    """One search for names that end a path and hold no key byte (`Dockerfile`): keyed on
+    the NUL after each path, a literal the engine skips to as fast as to '.', with the
+    name's last byte tested before the whole name (0.1 s on the bench's 1M-path listing,
+    against 0.5 s for a search keyed on a letter, which folding case makes a class)."""
+    lasts = sorted({n.encode()[-1:] for n in names} | {n.upper().encode()[-1:] for n in names})
+    widths: dict[int, list[bytes]] = {}
+    for name in sorted(names):
+        widths.setdefault(len(name.encode()), []).append(re.escape(name.encode()))
+    wholes = [_LEADING + b"(?i:" + b"|".join(bodies) + b")\x00" for bodies in widths.values()]
+    return re.compile(b"\x00(?<=[" + re.escape(b"".join(lasts)) + b"]\x00)(?:" + b"|".join(
+        b"(?<=" + whole + b")" for whole in wholes) + b")")
+
+
+class RegionFilter:
+    """Finds, in raw `-z` output of git (NUL-separated paths, a tab before ls-tree paths),
+    the entries that could hold a path some rule matches: each needs a rule's anchor as a
+    whole component (or a prefix or suffix of one), in its bytes or, for an entry with
+    non-ASCII bytes, in its ASCII skeleton; or a symlink's mode. Everything else is skipped
+    without being parsed or copied."""
+
+    def __init__(self, names: frozenset[str], prefixes: tuple[str, ...],
+                 suffixes: tuple[str, ...], finals: tuple[str, ...] = ()) -> None:
+        words = ([b"/" + n.encode() + b"/" for n in names] + [b"/" + p.encode() for p in prefixes]
+                 + [s.encode() + b"/" for s in suffixes])
+        led: dict[int, list[_Entry]] = {}
+        others: dict[int, list[_Entry]] = {}
+        for word in sorted(set(words)):
+            first = 1 if word.startswith(b"/") else 0
+            at = next((i for i in range(first, len(word)) if word[i] in _KEYS), first)
+            rest = word[at + 1:]
+            if first and at == 1:
+                led.setdefault(word[at], []).append((rest, (0, b"")))
+            else:
+                # Nothing before the key (a suffix that starts with it): nothing to look at.
+                leaf = _lookbehind(word) if at else (0, b"")
+                others.setdefault(word[at], []).append((rest, leaf))
+        self._searches = [_anchor_search(key, led.get(key, []), others.get(key, []))
+                          for key in sorted({*led, *others})]
+        self._final_search = _final_search(finals) if finals else None
+
+    def entry_starts(self, region: bytes, raw_diff: bool = True) -> list[int]:
+        """Offsets of the entries (after the previous NUL) that need a closer look, in
+        ls-tree output or (`raw_diff`) in `--raw` diff output."""
+        hits = self.hit_positions(region, raw_diff)
+        return sorted({region.rfind(b"\x00", 0, pos + 1) + 1 for pos in hits})
+
+    def hit_positions(self, region: bytes, raw_diff: bool = True) -> list[int]:
+        """Positions inside the entries that need a closer look (unsorted, repeats)."""
+        hits: list[int] = []
+        for search in self._searches:
+            hits.extend(m.start() for m in search.finditer(region))
+        if self._final_search is not None:  # matched at the NUL after the entry's path
+            hits.extend(m.start() - 1 for m in self._final_search.finditer(region))
+        # A symlink: where it points is checked too. Its mode starts an ls-tree entry; in a
+        # raw diff the new mode follows a space. (A hit on the NUL before an entry is in it.)
+        if raw_diff:
+            _find_all(region, b" 120000 ", hits)
+        else:
+            if region.startswith(b"120000 "):
+                hits.append(0)
+            _find_all(region, b"\x00120000 ", hits)
+        if not region.isascii():
+            self._disguised_hits(region, hits, raw_diff)
+        return hits
+
+    def _disguised_hits(self, region: bytes, into: list[int], raw_diff: bool) -> None:
+        """Entries with non-ASCII bytes hold an anchor only in disguise (full-width or
+        look-alike letters, marks, invisible characters): their ASCII skeletons, joined
+        with the NULs kept, get the same searches. A skeleton keeps every ASCII character
+        of what normalization makes of a path, so it misses nothing a rule could match."""
+        positions: list[int] = []
+        _non_ascii_positions(region, positions)
+        starts = sorted({region.rfind(b"\0", 0, pos) + 1 for pos in positions})
+        entries = []
+        for start in starts:
+            end = region.find(b"\0", start)
+            end = end if end >= 0 else len(region)
+            # Not the ASCII header of an ls-tree entry (half its bytes), which ends at its
+            # first tab; a raw diff has a path alone between NULs (a tab in it is its own).
+            head = start if raw_diff else region.find(b"\t", start, end) + 1 or start
+            entries.append(region[head:end])
+        text = b"\0".join(entries).decode("utf-8", "surrogateescape")
+        skeleton = b"\0" + ascii_skeleton(text).encode("ascii") + b"\0"
+        searches = self._searches if self._final_search is None else \
+            [*self._searches, self._final_search]
+        for search in searches:
+            for match in search.finditer(skeleton):
+                # Normalization never makes or removes a NUL: they still count the entries.
+                # (A final name's match is on the NUL after it: that entry's, counted so.)
+                into.append(starts[skeleton.count(b"\0", 0, match.start()) - 1])
+
+    def any(self, region: bytes) -> bool:
+        """Whether any entry of `region` needs a closer look."""
+        return bool(self.hit_positions(region))
+
+
+# Filters by their anchors (names, prefixes, suffixes): compiling one costs about 8 ms, so a
+# run builds each once (run.check builds the built-in rules' one while git works).
+_REGION_FILTERS: dict[tuple[frozenset[str], tuple[str, ...], tuple[str, ...], tuple[str, ...]],
+                      RegionFilter] = {}
+
+
+def _find_all(data: bytes, needle: bytes, into: list[int]) -> None:
+    pos = data.find(needle)
+    while pos >= 0:
+        into.append(pos)
+        pos = data.find(needle, pos + 1)
+
+
+_ASCII_BLOCK = 4096
+
+
+def _non_ascii_positions(region: bytes, into: list[int]) -> None:
+    """A position inside each NUL-separated entry of `region` that has a non-ASCII byte.
+    Blocks are tested with isascii() (word-at-a-time in C) and only the blocks that fail are
+    split into entries. (Halving the region instead copies it once per level: on the bench
+    tree, where 1.2% of paths are non-ASCII, that took 0.073 s against 0.053 s.)"""
+    for lo in range(0, len(region), _ASCII_BLOCK):
+        if region[lo:lo + _ASCII_BLOCK].isascii():
+            continue
+        # Then eighths of the block: most non-ASCII entries are alone in theirs.
+        for sub in range(lo, min(lo + _ASCII_BLOCK, len(region)), _ASCII_BLOCK // 8):
+            block = region[sub:sub + _ASCII_BLOCK // 8]
+            if block.isascii():
+                continue
+            offset = sub
+            for piece in block.split(b"\x00"):
+                if not piece.isascii():
+                    into.append(offset)
+                offset += len(piece) + 1
+
+
+def _path_hit(rule: Rule, folded: str, exact: str) -> bool:
+    subject = exact if rule.case_sensitive else folded
+    if not ((rule.paths is not None and rule.paths.match(subject))
+            or (rule.exact_paths is not None and rule.exact_paths.match(exact))):
+        return False
+    return rule.not_paths is None or not rule.not_paths.match(exact)
+
+
+def first_content_matches(
+    rules: dict[str, Rule], lines: Iterable[bytes],
+) -> dict[str, tuple[int, str]]:
+    """For each content rule, the first line of a blob it matches: rule id -> (line, text).
+    A line costs time linear in its length (the patterns run on RE2)."""
+    pending = dict(rules)
+    matched: dict[str, tuple[int, str]] = {}
+    for number, raw in enumerate(lines, start=1):
+        text = raw.decode("utf-8", "replace")
+        for rid, rule in list(pending.items()):
+            assert rule.pattern is not None
+            if rule.pattern.search(text):
+                matched[rid] = (number, printable(text.strip()))
+                del pending[rid]
+        if not pending:
+            break
+    return matched
+
+
+def assistants_for_identity(catalog: Catalog, name: str, email: str) -> tuple[str, ...]:
+    """Assistant ids whose exact identity this is: e-mail (in any spelling `address_forms`
+    undoes), GitHub login, name suffix."""
+    if len(name) + len(email) > _MEMO_KEY_LIMIT:
+        return _assistants_for_identity(catalog, name, email)  # attacker text: not kept
+    memo = _index(catalog).identities
+    key = (name, email)
+    found = memo.get(key)
+    if found is None:
+        found = _assistants_for_identity(catalog, name, email)
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()  # memory stays flat on histories with millions of identities
+        memo[key] = found
+    return found
+
+
+def _assistants_for_identity(catalog: Catalog, name: str, email: str) -> tuple[str, ...]:
+    email_n = normalize_text(email).strip()
+    name_n = normalize_text(name).strip()
+    found: list[str] = []
+    for form in address_forms(email_n):
+        found.extend(catalog.email_index.get(form, ()))
+        noreply = _NOREPLY.match(form)
+        if noreply:
+            found.extend(catalog.login_index.get(noreply.group(1), ()))
+        found.extend(catalog.named_index.get(f"{name_n} <{form}>", ()))
+    found.extend(aid for suffix, aid in catalog.name_suffixes if name_n.endswith(suffix))
+    return tuple(dict.fromkeys(found))
+
+
+_MEMO_LIMIT = 100_000
+_MEMO_KEY_LIMIT = 512
+
+
+class _KeyMatcher:
+    """The trailer keys of a rule, compared without their separators; `*-by` stands for
+    every key that ends in `by` (Reviewed-by, Tested-by, Coauthored-By ...)."""
+
+    def __init__(self, keys: frozenset[str]) -> None:
+        self.exact = frozenset(squashed_key(k) for k in keys if not k.startswith("*"))
+        self.endings = tuple(squashed_key(k[1:]) for k in keys if k.startswith("*"))
+
+    def __call__(self, key: str) -> bool:
+        squashed = squashed_key(key)
+        return squashed in self.exact or bool(self.endings and squashed.endswith(self.endings))
+
+
+class _CatalogIndex:
+    """What the message and identity detectors derive from one catalog, once: the marker
+    rules as one alternation (a line none of them can match costs one search, not one per
+    rule) and the identities already looked up (histories repeat a few hundred authors)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        rules = catalog.rules_for("message")
+        self.trailer_rules = [r for r in rules if r.kind == "trailer"]
+        self.keys = {r.id: _KeyMatcher(r.keys) for r in self.trailer_rules}
+        self.marker_rules = [r for r in rules if r.kind != "trailer" and r.scope != "pr"]
+        self.any_marker: Pattern | None = None
+        sources = [r.pattern.source for r in self.marker_rules if r.pattern is not None]
+        if sources:
+            try:
+                self.any_marker = any_of(sources)
+            except PatternError:  # too large to combine: each rule runs on its own
+                self.any_marker = None
+        self.screen = _message_screen(self.trailer_rules, sources)
+        self.identities: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.identity_findings: dict[tuple[str, str, str, frozenset[str]],
+                                     tuple[Finding, ...]] = {}
+
+
+# Pattern pieces whose meaning changes when a line is searched inside a whole message.
+_LINE_BOUND = re.compile(r"\\[AZz]|\(\?<?!")
+# A folded line joins the one above with a single space, as messages.message_lines does.
+_CONTINUATION = re.compile(r"[ \t]*\n[ \t]+")
+_INDENTED = re.compile(r"^[ \t]", re.MULTILINE)
+
+
+class _MessageScreen:
+    """Says, for an ASCII message, when no message rule can fire, from a few searches over
+    the whole text. Exact as a screen: it may say "look closer" for nothing, never "skip"
+    for a message with a finding (the marker rules run on every line, stripped, and on
+    folded trailer lines, which are one line joined with the next; an identity needs an
+    address, so an @ or one of its escapes: see `messages.may_hold_address`)."""
+
+    def __init__(self, trailer_keys: re.Pattern[str] | None, addresses: bool,
+                 markers: Pattern | None, line_ends: bool) -> None:
+        self._keys = trailer_keys
+        self._addresses = addresses
+        self._markers = markers
+        self._line_ends = line_ends
+
+    def could_match(self, normalized: str) -> bool:
+        if self._keys is not None and self._keys.search(normalized):
+            return True
+        if self._addresses and may_hold_address(normalized):
+            return True
+        if self._markers is None:
+            return False
+        if not self._line_ends and not _INDENTED.search(normalized):
+            # No line to strip or fold: the message is its own view.
+            return self._markers.search(normalized)
+        for text in (normalized, _CONTINUATION.sub(" ", normalized)):
+            view = "\n".join(line.strip() for line in text.split("\n"))
+            if self._markers.search(view):
+                return True
+        return False
+
+
+def _message_screen(trailer_rules: list[Rule], markers: list[str]) -> _MessageScreen | None:
+    """None when a screen could miss something (a pattern bound to the ends of a line, or
+    a key pattern on a rule that also judges values without an address)."""
+    if any(_LINE_BOUND.search(src) for src in markers):
+        return None
+    # Rules that judge a value by its words: their keys, however separated, at the start
+    # of a line or after whitespace, then a colon. Identity rules need an address.
+    by_words = [r for r in trailer_rules if r.pattern is not None or r.disclosures]
+    keys = sorted({squashed_key(k) for r in by_words for k in r.keys})
+    if any(k.startswith("*") for k in keys):
+        return None
+    spelled = "|".join("[-_ ]*".join(re.escape(ch) for ch in k) for k in keys if k)
+    try:
+        # Escaped literals with separators between letters: Python's engine runs this in
+        # linear time. The markers come from rules: RE2.
+        key_screen = re.compile(rf"(?:^|\s)[-_ ]*(?:{spelled})[-_ ]*:",
+                                re.MULTILINE) if spelled else None
+        marker_screen = any_of(markers, multiline=True) if markers else None
+    except (re.error, PatternError):
+        return None
+    addresses = any(r.identities for r in trailer_rules)
+    return _MessageScreen(key_screen, addresses, marker_screen,
+                          any("$" in src for src in markers))
+
+
+_INDEXES: dict[int, tuple[Catalog, _CatalogIndex]] = {}
+
+
+def _index(catalog: Catalog) -> _CatalogIndex:
+    entry = _INDEXES.get(id(catalog))
+    if entry is None or entry[0] is not catalog:
+        if len(_INDEXES) > 8:
+            _INDEXES.clear()
+        entry = (catalog, _CatalogIndex(catalog))
+        _INDEXES[id(catalog)] = entry
+    return entry[1]
+
+
+def _assistants_for_disclosure(catalog: Catalog, value: str) -> tuple[str, ...]:
+    return tuple(
+        a.id for a in catalog.assistants.values()
+        if a.disclosure is not None and a.disclosure.search(value)
+    )
+
+
+def findings_for_message(
+    catalog: Catalog, message: str, ignored: frozenset[str] = frozenset(),
+    strip_comments: bool = False,
+) -> list[Finding]:
+    """Findings for a commit message: trailers naming assistants, footers, subject markers.
+
+    `ignored` holds normalized identities (`email` or `name <email>`) the policy ignores.
+    A NUL byte is read both as nothing and as a line break: readers of a message that do
+    not stop at it show the text around it either way.
+    """
+    if "\0" not in message:
+        return _message_findings(catalog, message, ignored, strip_comments)
+    findings = _message_findings(catalog, message.replace("\0", "\n"), ignored, strip_comments)
+    seen = {(f.rule, f.evidence) for f in findings}
+    findings.extend(f for f in _message_findings(catalog, message.replace("\0", ""), ignored,
+                                                 strip_comments)
+                    if (f.rule, f.evidence) not in seen)
+    return findings
+
+
+def _message_findings(catalog: Catalog, message: str, ignored: frozenset[str],
+                      strip_comments: bool) -> list[Finding]:
+    index = _index(catalog)
+    if index.screen is not None and not strip_comments and message.isascii() and \
+            not index.screen.could_match(normalize_text(message)):
+        return []
+    lines = message_lines(message, strip_comments=strip_comments)
+    findings: list[Finding] = []
+    for line in lines if index.trailer_rules else ():
+        found = line_trailers(line)
+        if found:
+            findings.extend(_trailer_findings(catalog, index, found, ignored))
+    findings.extend(_marker_findings(index, lines))
+    return findings
+
+
+def _trailer_findings(catalog: Catalog, index: _CatalogIndex, found: list[Trailer],
+                      ignored: frozenset[str]) -> list[Finding]:
+    """One finding per trailer rule for the trailers of one line."""
+    line = found[0].line
+    findings = []
+    for rule in index.trailer_rules:
+        keyed = [t for t in found if index.keys[rule.id](t.key)]
+        assistants = _trailer_assistants(catalog, rule, keyed, ignored) if keyed else ()
+        if assistants:
+            findings.append(Finding(
+                rule=rule.id, assistants=assistants, kind=rule.kind, severity=rule.severity,
+                evidence=printable(line.raw), line=line.number,
+            ))
+    return findings
+
+
+def _trailer_assistants(catalog: Catalog, rule: Rule, keyed: list[Trailer],
+                        ignored: frozenset[str]) -> tuple[str, ...]:
+    """The assistants a rule finds in the trailers of one line that have its keys: an
+    assistant's address anywhere after the first key (names between addresses, a second
+    `<...>`, a folded value), a disclosure in the names a value gives, or the rule's
+    pattern."""
+    agents: tuple[str, ...] = ()
+    skip_names = False
+    if rule.identities or rule.disclosures:
+        agents, skip_names = _identities_in(catalog, keyed[0].line.text[keyed[0].start:],
+                                            ignored)
+        if rule.identities and agents:
+            return agents
+    for trailer in keyed:
+        if rule.disclosures and not (agents or skip_names):
+            names = without_addresses(trailer.value)
+            found = _assistants_for_disclosure(catalog, names)
+            if found:
+                return found
+        if rule.pattern is not None and rule.pattern.search(trailer.value):
+            return rule.assistants
+    return ()
+
+
+def _identities_in(catalog: Catalog, text: str, ignored: frozenset[str],
+                   ) -> tuple[tuple[str, ...], bool]:
+    """The assistants whose addresses `text` holds, and whether it holds an address the
+    policy ignores."""
+    found: list[str] = []
+    ignored_any = False
+    for name, address in addresses(text):
+        forms = address_forms(address)
+        if any(f in ignored or f"{name} <{f}>" in ignored for f in forms):
+            ignored_any = True
+            continue
+        found.extend(assistants_for_identity(catalog, name, address))
+    return tuple(dict.fromkeys(found)), ignored_any
+
+
+# An inline code span (`...`) quotes what it holds, as a fenced block does: a footer written
+# there is being talked about, never left by an assistant.
+# One left open runs on to a later line: the rest of its line is quoted too.
+_CODE_SPAN = re.compile(r"`[^`\n]*(?:`|\Z)")
+
+
+def _marker_findings(index: _CatalogIndex, lines: list[MessageLine]) -> list[Finding]:
+    lines = [replace(ln, text=_CODE_SPAN.sub(" ", ln.text)) if "`" in ln.text else ln
+             for ln in lines]
+    if index.any_marker is not None:
+        # Only lines some marker rule matches: most lines of most messages match none.
+        lines = [ln for ln in lines if index.any_marker.search(ln.text)]
+    findings = []
+    for rule in index.marker_rules if lines else ():
+        assert rule.pattern is not None
+        for line in lines:
+            if rule.scope == "subject" and not line.is_subject:
+                continue
+            if rule.scope == "body" and line.is_subject:
+                continue
+            if rule.pattern.search(line.text):
+                findings.append(Finding(
+                    rule=rule.id, assistants=rule.assistants, kind=rule.kind,
+                    severity=rule.severity, evidence=printable(line.raw), line=line.number,
+                ))
+    return findings
+
+
+def findings_for_commit_text(catalog: Catalog, commit: Commit,
+                             ignored: frozenset[str] = frozenset()) -> list[Finding]:
+    """Findings for what a commit says about itself (message, author, committer) in each of
+    its readings: a trace found only in another reading names that reading."""
+    findings = findings_for_message(catalog, commit.message, ignored)
+    for role, who in (("author", commit.author), ("committer", commit.committer)):
+        findings.extend(findings_for_identity(catalog, who, role, ignored))
+    seen = {_sameness(f) for f in findings}
+    for reading in commit.readings:
+        found = findings_for_message(catalog, reading.message, ignored) \
+            if reading.message is not None else []
+        for role, who in reading.identities:
+            found.extend(findings_for_identity(catalog, who, role, ignored))
+        for finding in found:
+            if _sameness(finding) not in seen:
+                seen.add(_sameness(finding))
+                findings.append(replace(finding,
+                                        evidence=f"{finding.evidence} ({reading.how})"))
+    return findings
+
+
+def _sameness(finding: Finding) -> tuple[object, ...]:
+    """What makes findings in two readings of a commit the same: for a message, the rule
+    and the line's text (its number differs between readings); for an identity, the rule
+    and the assistants (any one address of theirs will do)."""
+    if finding.line is None:
+        return (finding.rule, finding.assistants)
+    return (finding.rule, finding.evidence)
+
+
+def findings_for_pr_text(catalog: Catalog, title: str, body: str) -> list[Finding]:
+    """Markers in a pull request's title and body (rules with scope "pr", and the commit
+    message markers, which PR bodies repeat)."""
+    findings: list[Finding] = []
+    text = f"{title}\n\n{body}"
+    lines = message_lines(text)
+    for rule in catalog.rules_for("message"):
+        if rule.kind != "marker" or rule.pattern is None or rule.scope == "subject":
+            continue
+        for line in lines:
+            if rule.pattern.search(line.text):
+                where = "pull request title" if line.is_subject else \
+                    f"pull request body line {line.number - 2}"
+                findings.append(Finding(
+                    rule=rule.id, assistants=rule.assistants, kind=rule.kind,
+                    severity=rule.severity, evidence=f"{where}: {printable(line.raw)}",
+                ))
+                break
+    return findings
+
+
+def findings_for_identity(
+    catalog: Catalog, identity: Identity, role: str, ignored: frozenset[str] = frozenset(),
+) -> list[Finding]:
+    """Findings when the author or committer (`role`) is an assistant's identity."""
+    memo = _index(catalog).identity_findings
+    key = (role, identity.name, identity.email, ignored)
+    found = memo.get(key)
+    if found is None:
+        found = _findings_for_identity(catalog, identity, role, ignored)
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[key] = found
+    return list(found)
+
+
+def _findings_for_identity(catalog: Catalog, identity: Identity, role: str,
+                           ignored: frozenset[str]) -> tuple[Finding, ...]:
+    email = normalize_text(identity.email).strip()
+    if email in ignored or f"{normalize_text(identity.name).strip()} <{email}>" in ignored:
+        return ()
+    findings = []
+    for rule in catalog.rules_for("identity"):
+        if rule.role != role:
+            continue
+        assistants = (assistants_for_identity(catalog, identity.name, identity.email)
+                      if rule.identities else ())
+        if assistants:
+            findings.append(Finding(
+                rule=rule.id, assistants=assistants, kind=rule.kind, severity=rule.severity,
+                evidence=f"{role} {printable(str(identity))}",
+            ))
+    return tuple(findings)
+
+
+def findings_for_branch(catalog: Catalog, branch: str) -> list[Finding]:
+    """Findings for a ref or branch name: branch rules on the short name of a branch
+    (refs/heads/ stripped; a name without refs/ is a branch), ref rules on the full name."""
+    findings = _name_findings(catalog.rules_for("ref"), branch, "ref")
+    if branch.startswith("refs/heads/") or not branch.startswith("refs/"):
+        short = branch.removeprefix("refs/heads/")
+        findings[:0] = _name_findings(catalog.rules_for("branch"), short, "branch")
+    return findings
+
+
+def _name_findings(rules: tuple[Rule, ...], name: str, label: str) -> list[Finding]:
+    text = normalize_text(name).strip()
+    return [Finding(rule=r.id, assistants=r.assistants, kind=r.kind, severity=r.severity,
+                    evidence=f"{label} {printable(name)}")
+            for r in rules if r.pattern is not None and r.pattern.search(text)]

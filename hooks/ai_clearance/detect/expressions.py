@@ -1,0 +1,555 @@
+"""GitHub Actions expressions (`${{ ... }}`) whose value is known without running: string
+literals, true/false/null, whole numbers, `!`, `&&`, `||`, comparisons, `format()`,
+`fromJSON()` of a scalar, `contains()`, `startsWith()`, `endsWith()`, and the contexts a
+caller knows (`env.AGENT` when the workflow sets `AGENT: claude`). GitHub substitutes an
+expression's value into a `run:` script (or an image, an action reference) before any shell
+sees it, so `${{ 'codex' }} exec` runs codex. Any other expression (an unknown context, a
+function of the runner) is left as it is written: its value is not known here.
+
+Substitution costs time linear in the text: `format()` nested in itself doubles its value
+at each level (a 423-byte workflow once asked for gigabytes), so what one call builds is
+bounded by a budget proportional to the text (and to the known values it reads). An
+expression past the budget is written in a form that is linear by construction: each
+argument of a `format()` at its first place only (`format('{0}{0}', x)` gives x once),
+followed by the expression as written. Every piece of the real value is still there, in its
+place, for the shell reader to judge; a comparison of such a shortened value is not known.
+That form has a budget of its own, which only reading known values again and again can
+exhaust: what is past it is left as written and the substitution says it was not judged."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from itertools import product
+
+from ai_clearance.values import value
+
+TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    _Ordered = TypeVar("_Ordered", str, float)
+
+_OPEN = "${{"
+_TOKEN = re.compile(r"\s*(?:('(?:[^']|'')*')|([0-9]+)\b|([A-Za-z_][A-Za-z0-9_-]*)"
+                    r"|(\|\||&&|==|!=|<=|>=|[(),.\[\]!<>*]))")
+
+# Characters one call may build: this many per character of its text and of each known
+# context's value it reads (once per context, however often it is read), plus a floor for
+# short texts. A constant is rarely longer than the text that writes it: only a repeated
+# argument (`format('{0}{0}', x)`) or context makes it so.
+_BUILD_FACTOR = 8
+_BUILD_FLOOR = 1024
+_MAX_NESTING = 50
+# The linear form copies each piece at most once per level of nesting it is in: its budget
+# never runs out but for a known value read again and again.
+_LINEAR_FACTOR = _MAX_NESTING + 1
+
+# Combinations of matrix values `substitutions` writes out at most: GitHub runs at most 256
+# jobs per matrix, so a workflow asking for more does not run at all.
+MATRIX_LIMIT = 256
+
+
+class _Null:
+    """GitHub's null: falsy, written as nothing."""
+
+    def __repr__(self) -> str:
+        return "null"
+
+
+NULL = _Null()
+# A value as GitHub has it; None, where a value is expected, means "not known here".
+Value = str | bool | int | float | _Null
+# What a caller may know of a context: a YAML scalar (None is null).
+Known = str | bool | int | float | None
+
+
+@value
+class Substitution:
+    """A text with its constant expressions written in. `names`: the context paths its
+    expressions read (case-folded, dotted: `env.agent`, `matrix.tool`), known or not.
+    `judged` is False when an expression was too costly even to write once in its linear
+    form: its text stands as written, and a caller should not pass what it hides."""
+
+    text: str
+    names: frozenset[str]
+    judged: bool = True
+
+
+def substitute(text: str, known: Mapping[str, Known] | None = None) -> str:
+    """`text` with each constant expression replaced by its value, as GitHub would;
+    `known` (context path -> value, `env.AGENT`, any case) gives contexts' values."""
+    return substitution(text, known).text
+
+
+def substitution(text: str, known: Mapping[str, Known] | None = None) -> Substitution:
+    """Like `substitute`, with what the expressions read and whether all were written."""
+    if _OPEN not in text:
+        return Substitution(text, frozenset())
+    folded = {} if not known else {k.casefold(): _known(v) for k, v in known.items()}
+    budget = _Budget(_BUILD_FACTOR, len(text))
+    linear = _Budget(_LINEAR_FACTOR, len(text))  # the linear forms' own
+    names: set[str] = set()
+    judged = True
+    out: list[str] = []
+    i = 0
+    while True:
+        start = text.find(_OPEN, i)
+        end = -1 if start < 0 else _closing(text, start + len(_OPEN))
+        if end < 0:
+            out.append(text[i:])
+            return Substitution("".join(out), frozenset(names), judged)
+        written = text[start:end + 2]
+        source = text[start + len(_OPEN):end]
+        out.append(text[i:start])
+        try:
+            found = _evaluate(source, folded, budget, names, distinct=False)
+            out.append(written if found is None else found)
+        except _Overflow:
+            try:
+                # The value would be too long: its pieces once each, then the expression.
+                found = _evaluate(source, folded, linear, names, distinct=True)
+                out.append(written if found is None else f"{found} {written}")
+            except _Overflow:
+                out.append(written)
+                judged = False
+        i = end + 2
+
+
+def substitutions(text: str, choices: Mapping[str, Sequence[Known]],
+                  limit: int = MATRIX_LIMIT) -> list[Substitution]:
+    """`text` written once per combination of the values of the contexts it reads that
+    have several (`matrix.tool: [claude, codex]` gives two texts); a context with one
+    value is that value. At most `limit` texts: past it the combinations are cut, and
+    each text says it was not judged whole."""
+    folded = {k.casefold(): list(v) for k, v in choices.items()}
+    read = sorted(n for n in substitution(text).names if folded.get(n))
+    single = {n: folded[n][0] for n in read if len(folded[n]) == 1}
+    several = [n for n in read if len(folded[n]) > 1]
+    count = math.prod(len(folded[n]) for n in several)
+    found: list[Substitution] = []
+    for values in product(*(folded[n] for n in several)):
+        if len(found) == limit:
+            break
+        done = substitution(text, {**single, **dict(zip(several, values, strict=True))})
+        found.append(done if count <= limit else Substitution(done.text, done.names, False))
+    return found
+
+
+def _known(raw: Known) -> Value | None:
+    if raw is None:
+        return NULL
+    if isinstance(raw, (str, bool, int, float)):
+        return raw
+    return None  # a mapping or a list: not a value written into text
+
+
+def _closing(text: str, i: int) -> int:
+    """Where the `}}` that ends an expression starts (string literals skipped), or -1."""
+    n = len(text)
+    while i < n:
+        if text[i] == "'":
+            i += 1
+            while i < n:
+                if text[i] == "'":
+                    if text.startswith("''", i):
+                        i += 2
+                        continue
+                    break
+                i += 1
+            i += 1
+        elif text.startswith("}}", i):
+            return i
+        else:
+            i += 1
+    return -1
+
+
+def evaluate(expression: str, known: Mapping[str, Known] | None = None) -> str | None:
+    """The value of a constant expression as GitHub writes it into text; None when the
+    expression is not one this module knows to be constant (or its value is too long)."""
+    folded = {} if not known else {k.casefold(): _known(v) for k, v in known.items()}
+    try:
+        return _evaluate(expression, folded, _Budget(_BUILD_FACTOR, len(expression)), set(),
+                         distinct=False)
+    except _Overflow:
+        return None
+
+
+def _evaluate(expression: str, known: Mapping[str, Value | None], budget: _Budget,
+              names: set[str], distinct: bool) -> str | None:
+    tokens = _tokens(expression)
+    if tokens is None:
+        return None
+    parser = _Parser(tokens, known, budget, names, distinct)
+    try:
+        found = parser.expression()
+        if not parser.at_end():
+            return None
+    except _Invalid:
+        return None
+    return None if found is None else _text(found)
+
+
+def _tokens(expression: str) -> list[tuple[str, str]] | None:
+    tokens: list[tuple[str, str]] = []
+    i, n = 0, len(expression)
+    while i < n:
+        match = _TOKEN.match(expression, i)
+        if match is None:
+            return tokens if expression[i:].isspace() else None
+        string, number, name, punct = match.groups()
+        if string is not None:
+            tokens.append(("str", string[1:-1].replace("''", "'")))
+        elif number is not None:
+            tokens.append(("num", number))
+        elif name is not None:
+            tokens.append(("name", name.casefold()))
+        else:
+            tokens.append(("punct", punct))
+        i = match.end()
+    return tokens
+
+
+class _Invalid(Exception):
+    """Not an expression GitHub would accept (or nested too deep to judge)."""
+
+
+class _Overflow(Exception):
+    """The value would take more than the budget left."""
+
+
+class _Budget:
+    """Characters left to build in one call: `factor` per character of a text of `size`,
+    and of each known value the first time it is read."""
+
+    def __init__(self, factor: int, size: int) -> None:
+        self.factor = factor
+        self.left = factor * size + _BUILD_FLOOR
+        self.read: set[str] = set()
+
+    def spend(self, size: int) -> None:
+        if size > self.left:
+            raise _Overflow  # nothing is taken: a new context's value can still be paid
+        self.left -= size
+
+    def reading(self, path: str, found: str) -> None:
+        """Pay for a context's value; the first read of each context adds its share."""
+        if path not in self.read:
+            self.read.add(path)
+            self.left += self.factor * len(found)
+        self.spend(len(found))
+
+
+_LITERALS: dict[str, Value] = {"true": True, "false": False, "null": NULL}
+_EQUALITY = ("==", "!=")
+_ORDER = ("<", "<=", ">", ">=")
+
+
+class _Parser:
+    """GitHub's grammar, by precedence: `||`, `&&`, `==` `!=`, `<` `<=` `>` `>=`, `!`, then
+    a literal, a parenthesis, a call or a context path. Every part is read (a syntax error
+    anywhere is _Invalid); a part that is not known is None, and `&&`/`||` still decide
+    when the known side does (`false && x` is false)."""
+
+    def __init__(self, tokens: list[tuple[str, str]], known: Mapping[str, Value | None],
+                 budget: _Budget, names: set[str], distinct: bool) -> None:
+        self.tokens = tokens
+        self.at = 0
+        self.depth = 0
+        self.known = known
+        self.budget = budget
+        self.names = names
+        self.distinct = distinct  # each format() argument at its first place only
+        self.shortened = False  # a value so far is shorter than GitHub's (distinct)
+
+    def at_end(self) -> bool:
+        return self.at == len(self.tokens)
+
+    def peek(self) -> tuple[str, str] | None:
+        return None if self.at_end() else self.tokens[self.at]
+
+    def take(self) -> tuple[str, str]:
+        if self.at_end():
+            raise _Invalid
+        token = self.tokens[self.at]
+        self.at += 1
+        return token
+
+    def expect(self, punct: str) -> None:
+        if self.take() != ("punct", punct):
+            raise _Invalid
+
+    def punct(self, *choices: str) -> str | None:
+        """The next token if it is one of `choices` (taken), else None."""
+        token = self.peek()
+        if token is not None and token[0] == "punct" and token[1] in choices:
+            self.at += 1
+            return token[1]
+        return None
+
+    def nested(self) -> None:
+        """One level deeper (an expression in a parenthesis, an argument or an index, or
+        a `!`): at most _MAX_NESTING, as Python's stack is."""
+        self.depth += 1
+        if self.depth > _MAX_NESTING:
+            raise _Invalid
+
+    def expression(self) -> Value | None:
+        self.nested()
+        try:
+            left = self._and()
+            while self.punct("||"):
+                right = self._and()
+                left = None if left is None else (left if _truthy(left) else right)
+            return left
+        finally:
+            self.depth -= 1
+
+    def _and(self) -> Value | None:
+        left = self._equality()
+        while self.punct("&&"):
+            right = self._equality()
+            left = None if left is None else (right if _truthy(left) else left)
+        return left
+
+    def _equality(self) -> Value | None:
+        left = self._order()
+        while (op := self.punct(*_EQUALITY)) is not None:
+            right = self._order()
+            same = None if left is None or right is None or self.shortened \
+                else _equal(left, right)
+            left = None if same is None else same == (op == "==")
+        return left
+
+    def _order(self) -> Value | None:
+        left = self._unary()
+        while (op := self.punct(*_ORDER)) is not None:
+            right = self._unary()
+            left = None if left is None or right is None or self.shortened \
+                else _compare(op, left, right)
+        return left
+
+    def _unary(self) -> Value | None:
+        if not self.punct("!"):
+            return self._postfix()
+        self.nested()
+        try:
+            inner = self._unary()
+        finally:
+            self.depth -= 1
+        return None if inner is None else not _truthy(inner)
+
+    def _postfix(self) -> Value | None:
+        kind, text = self.take()
+        if kind == "str":
+            return text
+        if kind == "num":
+            # A longer one is beyond what GitHub reads exactly (a double's 15 digits).
+            return int(text) if len(text) <= 15 else None
+        if kind == "punct" and text == "(":
+            inner = self.expression()
+            self.expect(")")
+            return self._properties(None, inner)
+        if kind != "name":
+            raise _Invalid
+        if self.punct("("):
+            return self._properties(None, self._call(text))
+        if text in _LITERALS:
+            return _LITERALS[text]
+        return self._properties([text], None)
+
+    def _properties(self, path: list[str] | None, found: Value | None) -> Value | None:
+        """`.name`, `['name']` and `.*` after a context name (`path`) or another value
+        (`found`, which has no properties here: a scalar's is null, an object is unknown)."""
+        touched = False
+        while (op := self.punct(".", "[")) is not None:
+            touched = True
+            if op == ".":
+                kind, text = self.take()
+                if kind != "name" and (kind, text) != ("punct", "*"):
+                    raise _Invalid
+                key: str | None = text if kind == "name" else None
+            else:
+                index = self.expression()
+                self.expect("]")
+                key = index.casefold() if isinstance(index, str) else None
+            if path is not None:
+                if key is None:
+                    self._note(path)
+                    path = None
+                else:
+                    path.append(key)
+        if path is not None:
+            self._note(path)
+            # A context alone (`env`) is an object, never written as text.
+            key = ".".join(path)
+            found = self.known.get(key) if len(path) > 1 else None
+            if isinstance(found, str):
+                self.budget.reading(key, found)
+            return found
+        return None if touched else found
+
+    def _note(self, path: list[str]) -> None:
+        if len(path) > 1:
+            self.names.add(".".join(path))
+
+    def _call(self, name: str) -> Value | None:
+        args: list[Value | None] = []  # each argument is an expression: one level deeper
+        if not self.punct(")"):
+            while True:
+                args.append(self.expression())
+                if self.punct(")"):
+                    break
+                self.expect(",")
+        if any(arg is None for arg in args):
+            return None
+        values = [arg for arg in args if arg is not None]
+        return self._function(name, values)
+
+    def _function(self, name: str, args: list[Value]) -> Value | None:
+        if name == "format" and args:
+            used: set[int] | None = set() if self.distinct else None
+            found = _format(_text(args[0]), [_text(a) for a in args[1:]], self.budget, used)
+            # Shortened: a repeated argument was left out (truthiness is kept: the pieces
+            # are all there once, so the text is empty only when GitHub's is).
+            self.shortened = self.shortened or (used is not None and _repeated(used))
+            return found
+        if self.shortened:
+            return None  # what the functions below say of a shortened value is not known
+        if name == "fromjson" and len(args) == 1 and isinstance(args[0], str):
+            parsed = _from_json(args[0])
+            if isinstance(parsed, str):
+                self.budget.spend(len(parsed))
+            return parsed
+        if name in ("contains", "startswith", "endswith") and len(args) == 2:
+            # Each casts its arguments to strings and ignores case.
+            whole, part = _text(args[0]).casefold(), _text(args[1]).casefold()
+            if name == "contains":
+                return part in whole
+            return whole.startswith(part) if name == "startswith" else whole.endswith(part)
+        return None
+
+
+def _truthy(found: Value) -> bool:
+    """GitHub's truthiness: false, 0, NaN, '' and null are falsy."""
+    if isinstance(found, _Null):
+        return False
+    if isinstance(found, float) and math.isnan(found):
+        return False
+    return bool(found)
+
+
+def _text(found: Value) -> str:
+    """A value as GitHub writes it into text."""
+    if isinstance(found, bool):
+        return "true" if found else "false"
+    if isinstance(found, _Null):
+        return ""
+    if isinstance(found, float) and found.is_integer():
+        return str(int(found))
+    return str(found)
+
+
+_DECIMAL = re.compile(r"\s*-?[0-9]+(?:\.[0-9]+)?\s*")
+
+
+def _number(found: Value) -> float | None:
+    """A value coerced to a number as GitHub does for comparing two types; None for a
+    string this module does not read as a number the way GitHub would."""
+    if isinstance(found, _Null):
+        return 0.0
+    if isinstance(found, bool | int | float):
+        return float(found)
+    if not found.strip():
+        return 0.0
+    return float(found) if _DECIMAL.fullmatch(found) else None
+
+
+def _equal(left: Value, right: Value) -> bool | None:
+    """GitHub's loose `==`: strings without regard to case, other types as numbers."""
+    if isinstance(left, str) and isinstance(right, str):
+        return left.casefold() == right.casefold()
+    if type(left) is type(right) and not isinstance(left, int | float):
+        return left == right
+    a, b = _number(left), _number(right)
+    return None if a is None or b is None else a == b
+
+
+def _compare(op: str, left: Value, right: Value) -> bool | None:
+    """GitHub's `<`, `<=`, `>`, `>=`: strings without regard to case, else as numbers."""
+    if isinstance(left, str) and isinstance(right, str):
+        return _ordered(op, left.casefold(), right.casefold())
+    a, b = _number(left), _number(right)
+    return None if a is None or b is None else _ordered(op, a, b)
+
+
+def _ordered(op: str, a: _Ordered, b: _Ordered) -> bool:
+    if op == "<":
+        return a < b
+    if op == "<=":
+        return a <= b
+    return a > b if op == ">" else a >= b
+
+
+def _from_json(text: str) -> Value | None:
+    """fromJSON of a scalar (a string, a number, true, false, null); an object or an array
+    is not a value written into text."""
+    stripped = text.strip()
+    if not stripped or stripped[0] in "[{":
+        return None
+    try:
+        found = json.loads(stripped, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        return None
+    if found is None:
+        return NULL
+    if isinstance(found, float) and not math.isfinite(found):
+        return None
+    return found if isinstance(found, str | bool | int | float) else None
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(name)  # NaN and Infinity are not JSON
+
+
+def _repeated(used: set[int]) -> bool:
+    """Whether a distinct format() left out a non-empty argument it had written before."""
+    return any(index < 0 for index in used)
+
+
+_FORMAT_PART = re.compile(r"\{\{|\}\}|\{([0-9]+)\}|[{}]")
+
+
+def _format(template: str, args: list[str], budget: _Budget,
+            used: set[int] | None) -> str | None:
+    """GitHub's format(): `{N}` is argument N, `{{` and `}}` are braces; anything else
+    (a lone brace, an index past the arguments) is an error. Each piece is paid for before
+    it is built. With `used`, an argument is written at its first place only, and `used`
+    gets the indexes written (-1-N for an argument N left out again)."""
+    out: list[str] = []
+    i = 0
+    for match in _FORMAT_PART.finditer(template):
+        out.append(template[i:match.start()])
+        budget.spend(match.start() - i)
+        part = match.group(0)
+        if part in ("{{", "}}"):
+            out.append(part[0])
+            budget.spend(1)
+        elif match.group(1) is not None and int(match.group(1)) < len(args):
+            index = int(match.group(1))
+            if used is None or index not in used:
+                budget.spend(len(args[index]))
+                out.append(args[index])
+                if used is not None:
+                    used.add(index)
+            elif args[index]:
+                used.add(-1 - index)
+        else:
+            return None
+        i = match.end()
+    out.append(template[i:])
+    budget.spend(len(template) - i)
+    return "".join(out)

@@ -1,0 +1,455 @@
+"""The GitHub Action: the range from the event, trust from the base, reports for the run.
+
+It never checks out or runs code from the change under review: it fetches objects and reads
+them with git plumbing, so `pull_request_target` is safe to use. Whatever it prints from the
+commits is escaped workflow-command data or sits in a `::stop-commands::` block, so the
+change under review cannot give the runner commands.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from ai_clearance.catalog.rules import load_catalog
+from ai_clearance.errors import EXIT_USAGE, ClearanceError, GitError, UsageError
+from ai_clearance.git import gitio
+from ai_clearance.report.ci import (
+    annotation,
+    finding_lines,
+    output_file_text,
+    sarif_text,
+    summary_markdown,
+    untrusted_block,
+    workflow_commands,
+)
+from ai_clearance.values import field, replace, value
+
+_ZERO = re.compile(r"0{40}(?:0{24})?\Z")
+_SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
+# What git's check-ref-format refuses anywhere in a name (control characters included).
+_BAD_REF = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
+_DEPTHS = (50, 250, 1000, 5000, 20000, 100000)
+_AUDIT_EVENTS = ("schedule", "workflow_dispatch")
+REMOTE = "origin"
+OUTPUTS = ("verdict", "failures", "warnings", "cleared", "commits", "range", "trust-commit",
+           "report-json", "report-sarif", "report-summary")
+NO_TRUST = "no trust files (the default policy, no maintainers, no approvals)"
+
+
+@value(frozen=False)
+class Plan:
+    """What to check for this event, and where trust comes from."""
+
+    mode: str
+    event: str
+    range: str | None = None
+    history: bool = False
+    trust_ref: str | None = None
+    no_trust: bool = False
+    allow_empty: bool = False
+    branch: str | None = None
+    pull_request: int | None = None
+    pr_text: str | None = None
+    notes: list[str] = field(default_factory=list)
+    nothing_to_check: bool = False
+
+
+def _get(data: Any, *keys: str) -> Any:
+    """`data[k1][k2]...` of a JSON payload, or None where a level is missing or no object."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def _sha(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not _SHA.match(value):
+        raise UsageError(f"the event payload has no valid {what}")
+    return value
+
+
+def _ref_name(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not value or value.startswith("-") or ".." in value \
+            or _BAD_REF.search(value):
+        raise UsageError(f"the event payload has no valid {what}")
+    return value
+
+
+def _connect(repo: gitio.Repo, refspecs: Sequence[str], base: str, head: str,
+             max_depth: int) -> str:
+    """Fetch (deepening a shallow clone within `max_depth`) until `head` and `base` share a
+    merge base and every commit between is present; return that merge base."""
+    depths: list[int | None] = [None]
+    if gitio.is_shallow(repo):
+        depths = [*(d for d in _DEPTHS if d < max_depth), max_depth]
+    for depth in depths:
+        gitio.fetch(repo, REMOTE, refspecs, depth)
+        head_sha = gitio.resolve_commit(repo, head)
+        base_sha = gitio.resolve_commit(repo, base)
+        if head_sha is None or base_sha is None:
+            continue
+        merge_base = gitio.merge_base(repo, base_sha, head_sha)
+        if merge_base is None:
+            continue
+        shallow = gitio.shallow_commits(discovered(repo))
+        if not shallow or not shallow.intersection(
+                gitio.rev_list(repo, [head_sha, f"^{merge_base}"])):
+            return merge_base
+    raise GitError(f"cannot see the history between {base} and {head} within {max_depth} "
+                   "commits; set fetch-depth: 0 in actions/checkout (or raise max-fetch-depth)")
+
+
+def discovered(repo: gitio.Repo) -> gitio.Repo:
+    """The repository re-read, after a fetch may have changed whether it is shallow."""
+    return replace(repo, shallow=gitio.is_shallow(repo))
+
+
+def _plan_pull_request(repo: gitio.Repo, event: Mapping[str, Any], plan: Plan,
+                       max_depth: int) -> None:
+    pr = event.get("pull_request")
+    if not isinstance(pr, dict):
+        raise UsageError("the event payload has no pull_request")
+    number = pr.get("number")
+    if not isinstance(number, int) or number <= 0:
+        raise UsageError("the event payload has no pull request number")
+    head = _sha(_get(pr, "head", "sha"), "pull_request.head.sha")
+    base_ref = _ref_name(_get(pr, "base", "ref"), "pull_request.base.ref")
+    tracking = f"refs/remotes/{REMOTE}/{base_ref}"
+    refspecs = [f"+refs/heads/{base_ref}:{tracking}",
+                f"+refs/pull/{number}/head:refs/remotes/{REMOTE}/pull/{number}/head"]
+    if gitio.resolve_commit(repo, head) is None:
+        gitio.fetch(repo, REMOTE, [*refspecs, head], None if not repo.shallow else 1)
+    merge_base = _connect(repo, refspecs, tracking, head, max_depth)
+    plan.range = f"{merge_base}..{head}"
+    plan.trust_ref = tracking
+    head_ref = _get(pr, "head", "ref")
+    plan.branch = head_ref if isinstance(head_ref, str) else None
+    plan.pull_request = number
+    title, body = pr.get("title"), pr.get("body")
+    plan.pr_text = f"{title if isinstance(title, str) else ''}\n" \
+        f"{body if isinstance(body, str) else ''}"
+
+
+def _plan_push(repo: gitio.Repo, event: Mapping[str, Any], plan: Plan, max_depth: int) -> None:
+    after = _sha(event.get("after"), "after")
+    ref = _ref_name(event.get("ref"), "ref")
+    if _ZERO.match(after) or event.get("deleted") is True:
+        plan.nothing_to_check = True
+        plan.notes.append(f"{ref} was deleted; nothing to check")
+        return
+    plan.branch = ref if ref.startswith("refs/heads/") else None
+    default = _ref_name(_get(event, "repository", "default_branch"),
+                        "repository.default_branch")
+    if ref == f"refs/heads/{default}":
+        _plan_push_default(repo, plan, event.get("before"), after, max_depth)
+    else:
+        _plan_push_other(repo, plan, default, after, max_depth)
+
+
+def _plan_push_default(repo: gitio.Repo, plan: Plan, before: Any, after: str,
+                       max_depth: int) -> None:
+    """A push to the default branch: its previous tip is protected, so trust comes from it."""
+    if not isinstance(before, str) or not _SHA.match(before) or _ZERO.match(before):
+        _plan_untrusted_history(repo, plan, after, "first push of the default branch")
+        return
+    gitio.fetch(repo, REMOTE, [after], 1 if gitio.is_shallow(repo) else None)
+    if not gitio.fetch(repo, REMOTE, [before], 1 if gitio.is_shallow(repo) else None) and \
+            gitio.resolve_commit(repo, before) is None:
+        _plan_untrusted_history(repo, plan, after, "the previous tip is gone (forced push)")
+        return
+    merge_base = _connect(repo, [after, before], before, after, max_depth)
+    plan.range = f"{merge_base}..{after}"
+    if merge_base != before:
+        plan.notes.append("forced push: checked the commits since the old and new tips diverged")
+    plan.trust_ref = before
+
+
+def _plan_untrusted_history(repo: gitio.Repo, plan: Plan, after: str, why: str) -> None:
+    """The whole history with nothing trusted: no earlier tip of the default branch vouches
+    for the policy and approvals this push brings, so they cannot clear it."""
+    gitio.fetch(repo, REMOTE, [after], None)
+    if gitio.is_shallow(repo):
+        gitio.unshallow(repo, REMOTE)
+    plan.history = True
+    plan.trust_ref = None
+    plan.no_trust = True
+    plan.notes.append(f"{why}: checked its whole history with {NO_TRUST}; the policy and "
+                      "approvals it brings apply from its next push")
+
+
+def _plan_push_other(repo: gitio.Repo, plan: Plan, default: str, after: str,
+                     max_depth: int) -> None:
+    """A push to any other branch, or a tag: whoever pushed it also wrote its previous tip, so
+    trust comes from the default branch, fetched now, and the range is everything the pushed
+    ref has that the default branch has not."""
+    tracking = f"refs/remotes/{REMOTE}/{default}"
+    refspec = f"+refs/heads/{default}:{tracking}"
+    if not gitio.fetch(repo, REMOTE, [refspec], 1 if gitio.is_shallow(repo) else None):
+        raise GitError(f"cannot fetch the default branch '{default}' from {REMOTE}")
+    merge_base = _connect(repo, [refspec, after], tracking, after, max_depth)
+    plan.range = f"{merge_base}..{after}"
+    plan.trust_ref = tracking
+    if merge_base == after:
+        plan.allow_empty = True
+        plan.notes.append(f"the default branch '{default}' already has every commit pushed; "
+                          "no commit to check")
+
+
+def _plan_merge_group(repo: gitio.Repo, event: Mapping[str, Any], plan: Plan,
+                      max_depth: int) -> None:
+    group = event.get("merge_group")
+    if not isinstance(group, dict):
+        raise UsageError("the event payload has no merge_group")
+    head = _sha(group.get("head_sha"), "merge_group.head_sha")
+    base = _sha(group.get("base_sha"), "merge_group.base_sha")
+    merge_base = _connect(repo, [head, base], base, head, max_depth)
+    plan.range = f"{merge_base}..{head}"
+    plan.trust_ref = base
+
+
+def _plan_audit(repo: gitio.Repo, event: Mapping[str, Any], plan: Plan, max_depth: int) -> None:
+    if gitio.is_shallow(repo):
+        gitio.unshallow(repo, REMOTE)
+    plan.history = True
+    plan.trust_ref = "HEAD"
+
+
+_PLANNERS: dict[str, Callable[[gitio.Repo, Mapping[str, Any], Plan, int], None]] = {
+    "pull_request": _plan_pull_request, "pull_request_target": _plan_pull_request,
+    "push": _plan_push, "merge_group": _plan_merge_group,
+    "schedule": _plan_audit, "workflow_dispatch": _plan_audit,
+}
+
+
+def plan_for_event(repo: gitio.Repo, name: str, event: Mapping[str, Any],
+                   inputs: Mapping[str, str]) -> Plan:
+    """Work out the range, trust ref and extras (branch, pull request) for one event."""
+    max_depth = int(inputs.get("max_fetch_depth") or 20000)
+    mode = inputs.get("mode") or ("audit" if name in _AUDIT_EVENTS else "gate")
+    if mode not in ("gate", "audit"):
+        raise UsageError(f"mode must be gate or audit, not {mode!r}")
+    planner = _PLANNERS.get(name)
+    if planner is None:
+        raise UsageError(f"event '{name}' is not supported; use pull_request, "
+                         "pull_request_target, push, merge_group, workflow_dispatch or schedule")
+    plan = Plan(mode=mode, event=name)
+    planner(repo, event, plan, max_depth)
+    if inputs.get("trust_ref") and not plan.nothing_to_check:
+        plan.trust_ref = inputs["trust_ref"]
+        plan.no_trust = False
+    return plan
+
+
+def check_command(plan: Plan, pr_text_file: str | None, extra: Sequence[str]) -> list[str]:
+    """The `ai-clearance check` command line for a plan. Python runs isolated (-I): the
+    checked-out repository is the working directory, and no module in it may shadow ours."""
+    command = [sys.executable, "-I", "-m", "ai_clearance", "check", "--format", "json"]
+    command += ["--history"] if plan.history else ["--range", plan.range or ""]
+    if plan.allow_empty:
+        command.append("--allow-empty")
+    if plan.no_trust:
+        command.append("--no-trust")
+    elif plan.trust_ref:
+        command += ["--trust-ref", plan.trust_ref]
+    if plan.branch:
+        command += ["--branch", plan.branch]
+    if plan.pull_request is not None:
+        command += ["--pull-request", str(plan.pull_request)]
+    if pr_text_file:
+        command += ["--pr-text", pr_text_file]
+    return command + list(extra)
+
+
+def _write(path: str, text: str, mode: str = "w") -> None:
+    # Text from commits may hold bytes git could not decode (lone surrogates here): they
+    # are written as escapes, never an error.
+    with open(path, mode, encoding="utf-8", errors="backslashreplace") as handle:
+        handle.write(text)
+
+
+def _append(path: str | None, text: str) -> None:
+    if path:
+        _write(path, text, "a")
+
+
+def _outputs(env: Mapping[str, str], values: Mapping[str, object]) -> None:
+    """Set every output of the action: those not in `values` to the empty string."""
+    _append(env.get("GITHUB_OUTPUT"), output_file_text({n: values.get(n, "") for n in OUTPUTS}))
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"[\r\n]+", " ", text)
+
+
+def _fail(message: str, code: int, env: Mapping[str, str]) -> int:
+    print(annotation("error", message))
+    _outputs(env, {"verdict": "error"})
+    _append(env.get("GITHUB_STEP_SUMMARY"),
+            f"## ⛔ ai-clearance: ERROR\n\n{_one_line(message)}\n")
+    return code
+
+
+def _load_event(env: Mapping[str, str]) -> dict[str, Any]:
+    event_path = env.get("GITHUB_EVENT_PATH", "")
+    try:
+        with open(event_path, encoding="utf-8") as handle:
+            event = json.load(handle)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read the event payload {event_path!r}: {exc}") from None
+    if not isinstance(event, dict):
+        raise UsageError("the event payload is not a JSON object")
+    return event
+
+
+def _prepare(env: Mapping[str, str]) -> tuple[gitio.Repo, Plan, list[str]]:
+    """The repository, the plan for the event and the extra `check` arguments."""
+    inputs = {
+        "mode": env.get("AIC_MODE", ""), "trust_ref": env.get("AIC_TRUST_REF", ""),
+        "max_fetch_depth": env.get("AIC_MAX_FETCH_DEPTH", ""),
+    }
+    extra = shlex.split(env.get("AIC_ARGS", ""))
+    if (env.get("AIC_FORMAT") or "text") not in ("text", "json", "sarif"):
+        raise UsageError("format must be text, json or sarif")
+    event = _load_event(env)
+    workspace = env.get("AIC_WORKING_DIRECTORY") or env.get("GITHUB_WORKSPACE") or "."
+    repo = gitio.discover(workspace)
+    return repo, plan_for_event(repo, env.get("GITHUB_EVENT_NAME", ""), event, inputs), extra
+
+
+def _nothing_to_check(plan: Plan, env: Mapping[str, str]) -> int:
+    _outputs(env, {"verdict": "pass", "failures": 0, "warnings": 0, "cleared": 0,
+                   "commits": 0})
+    _append(env.get("GITHUB_STEP_SUMMARY"),
+            "## ✅ ai-clearance: nothing to check\n\n" + _one_line(" ".join(plan.notes)) + "\n")
+    return 0
+
+
+def _run_check(repo: gitio.Repo, plan: Plan, pr_text_file: str | None,
+               extra: Sequence[str]) -> tuple[int, str, str]:
+    """Run `ai-clearance check`: its exit code, its JSON report and its errors."""
+    command = check_command(plan, pr_text_file, extra)
+    proc = subprocess.run(command, cwd=repo.cwd, capture_output=True, check=False)
+    return (proc.returncode, proc.stdout.decode("utf-8", "replace"),
+            proc.stderr.decode("utf-8", "replace"))
+
+
+def _check_error(code: int, stderr: str) -> str:
+    if not stderr.strip():
+        return f"the check failed with exit code {code}"
+    return stderr.strip().splitlines()[-1].removeprefix("ai-clearance: error: ")
+
+
+def _write_reports(report_dir: str, data: dict[str, Any], summary: str) -> dict[str, str]:
+    paths = {
+        "report-json": os.path.join(report_dir, "report.json"),
+        "report-sarif": os.path.join(report_dir, "report.sarif"),
+        "report-summary": os.path.join(report_dir, "summary.md"),
+    }
+    _write(paths["report-json"], json.dumps(data, indent=2) + "\n")
+    _write(paths["report-sarif"], sarif_text(data, load_catalog()))
+    _write(paths["report-summary"], summary)
+    return paths
+
+
+def _log(data: dict[str, Any], log_format: str) -> str:
+    """The job log's report and its last line: text from the commits, for a stop-commands
+    block."""
+    if log_format == "json":
+        text = json.dumps(data, indent=2) + "\n"
+    elif log_format == "sarif":
+        text = sarif_text(data, load_catalog())
+    else:
+        text = "".join(f"{_one_line(line)}\n" for line in finding_lines(data))
+    coverage = data["coverage"]
+    trust = coverage.get("trust") or {}
+    return text + (f"ai-clearance: {data['verdict'].upper()}: {data['counts']['fail']} "
+                   f"unapproved, {data['counts']['warn']} warnings; "
+                   f"{coverage['commits_scanned']} commits in {coverage.get('range')}; "
+                   f"policy and trust from {trust.get('source')}\n")
+
+
+def _results(data: dict[str, Any], paths: Mapping[str, str]) -> dict[str, object]:
+    coverage = data["coverage"]
+    trust = coverage.get("trust") or {}
+    return {
+        "verdict": data["verdict"], "failures": data["counts"]["fail"],
+        "warnings": data["counts"]["warn"],
+        "cleared": data["counts"]["cleared"] + data["counts"]["allowed"],
+        "commits": coverage["commits_scanned"], "range": coverage.get("range") or "",
+        "trust-commit": trust.get("commit") or "", **paths,
+    }
+
+
+def _report(plan: Plan, data: dict[str, Any], report_dir: str, env: Mapping[str, str]) -> int:
+    """Write the reports, annotations, log, summary and outputs of a finished check."""
+    if plan.no_trust and isinstance(data["coverage"].get("trust"), dict):
+        data["coverage"]["trust"].update(source=NO_TRUST, commit=None)
+    summary = summary_markdown(data, data.get("approve_commands", []))
+    paths = _write_reports(report_dir, data, summary)
+    for line in workflow_commands(data):
+        print(line)
+    print(untrusted_block(_log(data, env.get("AIC_FORMAT") or "text")), end="")
+    _append(env.get("GITHUB_STEP_SUMMARY"), summary)
+    _outputs(env, _results(data, paths))
+    if plan.mode == "audit":
+        return 0
+    return 1 if data["verdict"] == "fail" else 0
+
+
+def _utf8_stdout() -> None:
+    """Print UTF-8 (what the runner reads) whatever the locale, undecodable bytes escaped."""
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the action step: reads GITHUB_* and AIC_* variables, writes the runner's files."""
+    _utf8_stdout()
+    env = os.environ
+    try:
+        repo, plan, extra = _prepare(env)
+    except (ClearanceError, ValueError) as exc:
+        code = exc.exit_code if isinstance(exc, ClearanceError) else EXIT_USAGE
+        return _fail(str(exc), code, env)
+    for note in plan.notes:
+        print(annotation("notice", note))
+    if plan.nothing_to_check:
+        return _nothing_to_check(plan, env)
+    report_dir = env.get("AIC_REPORT_DIR") or os.path.join(
+        env.get("RUNNER_TEMP") or tempfile.gettempdir(), "ai-clearance")
+    os.makedirs(report_dir, exist_ok=True)
+    pr_text_file = None
+    if plan.pr_text is not None:
+        pr_text_file = os.path.join(report_dir, "pull-request.txt")
+        _write(pr_text_file, plan.pr_text)
+    trust = NO_TRUST if plan.no_trust else plan.trust_ref
+    print(_one_line(f"ai-clearance: {plan.event}, mode {plan.mode}: "
+                    f"{'history of HEAD' if plan.history else plan.range}; trust from {trust}"))
+    code, stdout, stderr = _run_check(repo, plan, pr_text_file, extra)
+    if code not in (0, 1):
+        return _fail(_check_error(code, stderr), code, env)
+    return _report(plan, json.loads(stdout), report_dir, env)
+
+
+def entry() -> int:
+    """Console script: `main`, with any unexpected error as one line and the outputs set."""
+    try:
+        return main()
+    except Exception as exc:  # noqa: BLE001 - the run log gets one line, never a traceback
+        print(annotation("error", f"internal error ({type(exc).__name__}: {exc})"))
+        with contextlib.suppress(OSError):
+            _outputs(os.environ, {"verdict": "error"})
+        return 4
+
+
+if __name__ == "__main__":
+    raise SystemExit(entry())

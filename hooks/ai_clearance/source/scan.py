@@ -1,0 +1,472 @@
+"""Sources of a check: staged change, message, range, tree or history, turned into findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from ai_clearance.approvals.trustfiles import tokens_in_message
+from ai_clearance.catalog.rules import Catalog
+from ai_clearance.detect.detect import (
+    ContentCandidate,
+    PathMatcher,
+    findings_for_branch,
+    findings_for_commit_text,
+    findings_for_identity,
+    findings_for_message,
+    findings_for_pr_text,
+)
+from ai_clearance.detect.links import (
+    Link,
+    link_target,
+    listed_folder,
+    pointed_findings,
+    through_links,
+)
+from ai_clearance.detect.workflows import content_matches
+from ai_clearance.errors import GitError, UsageError
+from ai_clearance.git import gitio
+from ai_clearance.git.listing import SpawnedGit, TreeListing
+from ai_clearance.model import Commit, Coverage, Finding, Identity, PathChange
+from ai_clearance.values import field, replace, value
+
+
+@value(frozen=False)
+class Scan:
+    """Findings of one source and what was covered to get them."""
+
+    findings: list[Finding]
+    coverage: Coverage
+    head: str | None = None
+    tokens: list[tuple[str, str]] = field(default_factory=list)
+
+
+@value(frozen=False)
+class _Pending:
+    """Blobs to read after the stream: content candidates and symlinks, by blob id."""
+
+    by_blob: dict[str, list[tuple[ContentCandidate, str | None, Identity | None]]] = field(
+        default_factory=dict)
+    links: dict[str, list[Link]] = field(default_factory=dict)
+
+    def add(self, candidates: list[ContentCandidate], commit: str | None,
+            author: Identity | None) -> None:
+        for candidate in candidates:
+            if candidate.change.mode in ("160000", "120000"):
+                continue  # a submodule's commit is elsewhere; a symlink has no content
+            self.by_blob.setdefault(candidate.change.blob, []).append((candidate, commit, author))
+
+    def add_link(self, link: Link) -> None:
+        self.links.setdefault(link.change.blob, []).append(link)
+
+
+def _content_findings(repo: gitio.Repo, pending: _Pending, coverage: Coverage,
+                      matcher: PathMatcher) -> list[Finding]:
+    findings: list[Finding] = []
+    listings: list[tuple[Link, str, str]] = []
+    shas = list(pending.by_blob) + [s for s in pending.links if s not in pending.by_blob]
+    unreadable: list[str] = []
+    for sha, read in gitio.read_blobs(repo, shas, unreadable):
+        coverage.blobs_read += 1
+        entries = pending.by_blob.get(sha, [])
+        # A symlink's target; a file may have the same bytes, and then the lines are kept.
+        lines: Iterable[bytes] = list(read) if entries and sha in pending.links else read
+        if sha in pending.links:
+            target = link_target(iter(lines))
+            for link in pending.links[sha]:
+                findings.extend(pointed_findings(matcher, link, target))
+                folder = listed_folder(matcher, link, target)
+                if folder is not None:
+                    listings.append((link, folder, target))
+        if entries:
+            findings.extend(_blob_findings(entries, lines))
+    coverage.unjudged.extend(_unjudged(pending, unreadable))
+    if listings:
+        findings.extend(through_links(repo, matcher, listings))
+    return findings
+
+
+def _blob_findings(entries: list[tuple[ContentCandidate, str | None, Identity | None]],
+                   lines: Iterable[bytes]) -> list[Finding]:
+    """What the content rules waiting for one blob find in its lines, read as every kind of
+    file its paths name (the same bytes may be a workflow here and a Dockerfile there)."""
+    paths = dict.fromkeys(c.change.path for c, _, _ in entries)
+    matched = content_matches({c.rule.id: c.rule for c, _, _ in entries}, lines, paths)
+    findings = []
+    for candidate, commit, author in entries:
+        hit = matched.get(candidate.rule.id)
+        if hit is None:
+            continue
+        rule = candidate.rule
+        findings.append(Finding(
+            rule=rule.id, assistants=rule.assistants, kind=rule.kind,
+            severity=rule.severity, evidence=hit[1], commit=commit, author=author,
+            path=candidate.change.path, line=hit[0],
+        ))
+    return findings
+
+
+def _unjudged(pending: _Pending, shas: list[str]) -> Iterable[dict[str, str | None]]:
+    """Where each blob that could not be read was needed: commit and path."""
+    for sha in shas:
+        places = [(c.change.path, commit) for c, commit, _ in pending.by_blob.get(sha, [])]
+        places += [(link.change.path, link.commit) for link in pending.links.get(sha, [])]
+        for path, commit in dict.fromkeys(places):
+            yield {"commit": commit, "path": path, "blob": sha}
+
+
+def _path_findings(matcher: PathMatcher, changes: Iterable[PathChange], pending: _Pending,
+                   commit: str | None, author: Identity | None, tree: str | None,
+                   ) -> list[Finding]:
+    """Findings for changed paths; `tree` is where they are (a commit or a tree; None for
+    the index), for a symlink to a folder, whose files are judged through it."""
+    findings: list[Finding] = []
+    for change in changes:
+        if change.mode == "120000":
+            pending.add_link(Link(change, commit, author, tree))
+        hits, candidates = matcher.match(change)
+        findings.extend(replace(f, commit=commit, author=author) for f in hits)
+        if candidates:
+            pending.add(candidates, commit, author)
+    return findings
+
+
+def start_staged(repo: gitio.Repo, started: tuple[SpawnedGit, SpawnedGit] | None = None,
+                 ) -> gitio.StagedPrefetch:
+    """Start reading what `scan_staged` needs from git, so that it overlaps other work (or
+    take the reads `started` for it before the imports)."""
+    if repo.bare:
+        raise UsageError("--staged needs a work tree; this repository is bare")
+    return gitio.StagedPrefetch(repo, started)
+
+
+def scan_staged(repo: gitio.Repo, catalog: Catalog, ignored: frozenset[str],
+                started: gitio.StagedPrefetch | None = None) -> Scan:
+    """Paths and content the index would commit, and the branch being committed to."""
+    prefetch = started or start_staged(repo)
+    coverage = Coverage(source="staged")
+    pending = _Pending()
+    matcher = PathMatcher(catalog)
+    prefilter = matcher.region_filter()
+    raw, branch = prefetch.result()
+    changes, coverage.paths_scanned = gitio.staged_changes(raw, prefilter)
+    findings = _path_findings(matcher, changes, pending, None, None, None)
+    findings.extend(_content_findings(repo, pending, coverage, matcher))
+    if branch:
+        coverage.branches.append(branch)
+        findings.extend(findings_for_branch(catalog, branch))
+    if not findings:
+        return Scan([], coverage)  # who is committing matters only for a finding
+    author = gitio.ident(repo, "author")
+    return Scan([replace(f, author=author) for f in findings], coverage)
+
+
+def scan_message(repo: gitio.Repo | None, catalog: Catalog, message: str,
+                 ignored: frozenset[str]) -> Scan:
+    """A commit message about to be committed, with the identities git would record."""
+    coverage = Coverage(source="message", messages_scanned=1)
+    author = gitio.ident(repo, "author") if repo is not None else None
+    findings = findings_for_message(catalog, message, ignored, strip_comments=True)
+    if repo is not None:
+        committer = gitio.ident(repo, "committer")
+        for role, who in (("author", author), ("committer", committer)):
+            if who is not None:
+                findings.extend(findings_for_identity(catalog, who, role, ignored))
+    tokens = [(t, "commit message") for t in tokens_in_message(message)]
+    return Scan([replace(f, author=author) for f in findings], coverage,
+                tokens=tokens)
+
+
+def findings_for_commit(catalog: Catalog, matcher: PathMatcher, commit: Commit,
+                        pending: _Pending, coverage: Coverage, ignored: frozenset[str],
+                        ) -> list[Finding]:
+    """Everything one commit carries: paths, message, author and committer."""
+    coverage.commits_scanned += 1
+    coverage.messages_scanned += 1
+    coverage.paths_scanned += commit.path_count
+    findings = _path_findings(matcher, commit.changes, pending, commit.sha, commit.author,
+                              commit.sha)
+    findings.extend(findings_for_commit_text(catalog, commit, ignored))
+    return [replace(f, commit=commit.sha, author=commit.author,
+                    committed_at=commit.committed_at) for f in findings]
+
+
+@value(frozen=False)
+class _Span:
+    """A range by its head and the commits it excludes. What it brings to its target is the
+    diff of the head's tree against where they meet, whatever each commit shows (a merge
+    shows only what differs from all its parents)."""
+
+    head: str
+    bottoms: tuple[str, ...] = ()  # none: from the empty tree
+    head_commit: Commit | None = None
+    reached: bool = False  # the one bottom is a parent of a commit in the range
+
+    def see(self, commit: Commit) -> None:
+        """Note what a commit of the range tells about the span."""
+        if commit.sha == self.head:
+            self.head_commit = commit
+        if len(self.bottoms) == 1 and self.bottoms[0] in commit.parents:
+            self.reached = True
+
+    def likely_bases(self, repo: gitio.Repo) -> list[str] | None:
+        """The bases as far as they are known before the stream: the one bottom is taken
+        for an ancestor of the head (`bases` tells after it); None for several bottoms."""
+        if len(self.bottoms) > 1:
+            return None
+        return list(self.bottoms) or [gitio.empty_tree(repo)]
+
+    def bases(self, repo: gitio.Repo) -> list[str]:
+        """Where the range's head and bottoms meet. A bottom that is the parent of a commit
+        of the range is an ancestor of the head, so it is where they meet: no merge-base."""
+        if len(self.bottoms) == 1 and (self.reached or self.bottoms[0] == self.head):
+            return [self.bottoms[0]]
+        return gitio.range_bases(repo, self.head, self.bottoms)
+
+
+def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage: Coverage,
+                  ignored: frozenset[str], tokens: list[tuple[str, str]],
+                  no_walk: bool = False, span: _Span | None = None) -> list[Finding]:
+    matcher = PathMatcher(catalog)
+    pending = _Pending()
+    findings: list[Finding] = []
+    early = _start_tree_diff(repo, span, matcher)
+    for commit in _whole_stream(repo, revs, no_walk, matcher):
+        if span is not None:
+            span.see(commit)
+        findings.extend(findings_for_commit(catalog, matcher, commit, pending, coverage, ignored))
+        if "ai-clearance-token" in commit.message.casefold():
+            tokens.extend((t, f"commit {commit.sha[:12]}")
+                          for t in tokens_in_message(commit.message))
+    if span is None:
+        return findings + _content_findings(repo, pending, coverage, matcher)
+    bases = span.bases(repo)
+    changes = _brought_changes(repo, span, bases, early, matcher)
+    # No commit yet: found in the range's tree, attributed once all commits are seen.
+    findings.extend(_path_findings(matcher, changes, pending, None, None, span.head))
+    findings.extend(_content_findings(repo, pending, coverage, matcher))
+    return _with_brought(repo, findings, span, bases)
+
+
+def _start_tree_diff(repo: gitio.Repo, span: _Span | None,
+                     matcher: PathMatcher) -> gitio.TreeDiffRead | None:
+    """The diff of the range's tree, started beside the commit stream when its bases are
+    known before it (all but several bottoms): git compares the trees while the stream is
+    read, rather than after it."""
+    if span is None:
+        return None
+    likely = span.likely_bases(repo)
+    if likely is None or likely == [span.head]:
+        return None
+    return gitio.TreeDiffRead(repo, likely, span.head, matcher.region_filter())
+
+
+def _brought_changes(repo: gitio.Repo, span: _Span, bases: list[str],
+                     early: gitio.TreeDiffRead | None,
+                     matcher: PathMatcher) -> Iterable[PathChange]:
+    """What the range's head tree adds or changes against its bases: as read beside the
+    stream if that read took the right bases (it is waited for anyway), else read now."""
+    if early is not None:
+        changes = early.result()
+        if early.bases == bases:
+            return changes
+    if bases == [span.head]:
+        return ()
+    return gitio.tree_diff(repo, bases, span.head, matcher.region_filter())
+
+
+def _whole_stream(repo: gitio.Repo, revs: list[str], no_walk: bool,
+                  matcher: PathMatcher) -> Iterator[Commit]:
+    """The commits `revs` select; GitError after the last if any reached the edge of a
+    shallow clone (its parents are missing, so the range is cut)."""
+    shallow = gitio.shallow_commits(repo)
+    cut: str | None = None
+    for commit in gitio.stream_commits(repo, revs, no_walk=no_walk,
+                                       prefilter=matcher.region_filter()):
+        if commit.sha in shallow:  # its parents are not here: its diff cannot be told
+            cut = commit.sha
+        yield commit
+    if cut is not None and no_walk:
+        raise GitError(f"commit {cut[:12]} is the edge of this shallow clone: its parents "
+                       "are not here, so what it changed cannot be told; fetch one more "
+                       "commit (git fetch --deepen=1, or fetch-depth: 2 in actions/checkout)")
+    if cut is not None:
+        raise GitError(f"the range reaches the edge of this shallow clone at {cut[:12]}; "
+                       "fetch the missing history (git fetch --unshallow, or fetch-depth: 0 "
+                       "in actions/checkout)")
+
+
+def _with_brought(repo: gitio.Repo, findings: list[Finding], span: _Span,
+                  bases: list[str]) -> list[Finding]:
+    """The commits' own findings, and those of the range's tree that none of them reported
+    for the same rule and path (what its merges brought), attributed to the head commit."""
+    own = [f for f in findings if f.commit is not None]
+    seen = {(f.rule, f.path) for f in own}
+    brought = [f for f in findings if f.commit is None and (f.rule, f.path) not in seen]
+    if not brought:
+        return own
+    head = span.head_commit
+    author = head.author if head is not None else gitio.commit_author(repo, span.head)
+    where = f"the tree of {span.head[:12]}" if bases == [gitio.empty_tree(repo)] else \
+        f"the tree {','.join(b[:12] for b in bases)}..{span.head[:12]} brings"
+    return own + [replace(f, commit=span.head, author=author,
+                          committed_at=head.committed_at if head is not None else None,
+                          evidence=f"{f.evidence} (in {where}, not in any one commit's own "
+                                   "diff)") for f in brought]
+
+
+def _require(repo: gitio.Repo, rev: str) -> str:
+    sha = gitio.resolve_commit(repo, rev)
+    if sha is None:
+        hint = " (this clone is shallow: fetch more history)" if repo.shallow else ""
+        raise GitError(f"cannot resolve '{rev}' to a commit{hint}")
+    return sha
+
+
+def scan_range(repo: gitio.Repo, catalog: Catalog, spec: str, ignored: frozenset[str],
+               allow_empty: bool = False) -> Scan:
+    """Commits of `A..B`, of `A...B` (those of B since its merge base with A), or one commit."""
+    coverage = Coverage(source="range", shallow=repo.shallow)
+    no_walk = False
+    if "..." in spec:
+        left, right = spec.split("...", 1)
+        a, b = _require(repo, left or "HEAD"), _require(repo, right or "HEAD")
+        base = gitio.merge_base(repo, a, b)
+        if base is None:
+            raise GitError(f"'{left}' and '{right}' share no history"
+                           + (" in this shallow clone" if repo.shallow else ""))
+        revs, span = [b, f"^{base}"], _Span(b, (base,))
+        coverage.range = f"{base}..{b}"
+    elif ".." in spec:
+        left, right = spec.split("..", 1)
+        a, b = _require(repo, left or "HEAD"), _require(repo, right or "HEAD")
+        revs, span = [b, f"^{a}"], _Span(b, (a,))
+        coverage.range = f"{a}..{b}"
+    else:
+        b = _require(repo, spec)
+        revs, no_walk, span = [b], True, None
+        coverage.range = b
+    tokens: list[tuple[str, str]] = []
+    findings = _scan_commits(repo, catalog, revs, coverage, ignored, tokens, no_walk=no_walk,
+                             span=span)
+    if coverage.commits_scanned == 0 and not allow_empty:
+        raise GitError(f"the range '{spec}' has no commits; nothing was checked "
+                       "(pass --allow-empty if that is expected)")
+    return Scan(findings, coverage, head=b, tokens=tokens)
+
+
+def scan_revs(repo: gitio.Repo, catalog: Catalog, revs: list[str], label: str,
+              ignored: frozenset[str], allow_empty: bool = False) -> Scan:
+    """Commits selected by git revision arguments (the server-side hooks' `new --not --all`)."""
+    coverage = Coverage(source="range", range=label, shallow=repo.shallow)
+    tip = gitio.resolve_commit(repo, revs[0]) if revs else None
+    bottoms = _bottoms(revs)
+    span = _Span(tip, tuple(bottoms)) if tip is not None and bottoms is not None else None
+    tokens: list[tuple[str, str]] = []
+    findings = _scan_commits(repo, catalog, revs, coverage, ignored, tokens, span=span)
+    if coverage.commits_scanned == 0 and not allow_empty:
+        raise GitError(f"'{label}' selects no commits; nothing was checked")
+    return Scan(findings, coverage, head=tip, tokens=tokens)
+
+
+def _bottoms(revs: list[str]) -> list[str] | None:
+    """What a `HEAD ^A --not B C` revision list excludes; None when it is not of that form
+    (several heads, an option), so that no one base and head describe it."""
+    if not revs or revs[0].startswith(("-", "^")):
+        return None
+    bottoms: list[str] = []
+    negated = False
+    for rev in revs[1:]:
+        if rev == "--not":
+            negated = not negated
+        elif rev.startswith("-") or rev.startswith("^") == negated:
+            return None
+        else:
+            bottoms.append(rev.removeprefix("^"))
+    return bottoms
+
+
+def scan_pushed(repo: gitio.Repo, catalog: Catalog, local_ref: str, remote: str,
+                ignored: frozenset[str]) -> Scan:
+    """Commits of `local_ref` that no ref of `remote` has: a new branch being pushed."""
+    coverage = Coverage(source="range", shallow=repo.shallow)
+    tip = _require(repo, local_ref)
+    coverage.range = f"{tip} --not --remotes={remote}"
+    span = _Span(tip, tuple(gitio.remote_tips(repo, remote)))
+    tokens: list[tuple[str, str]] = []
+    findings = _scan_commits(repo, catalog, [tip, "--not", f"--remotes={remote}"], coverage,
+                             ignored, tokens, span=span)
+    if coverage.commits_scanned == 0:
+        raise GitError(f"nothing of '{local_ref}' is new to '{remote}', yet pre-commit asked "
+                       "for a check; refusing to pass blind")
+    return Scan(findings, coverage, head=tip, tokens=tokens)
+
+
+def scan_history(repo: gitio.Repo, catalog: Catalog, all_refs: bool,
+                 ignored: frozenset[str]) -> Scan:
+    """Every commit reachable from HEAD, or from every ref with `all_refs`."""
+    coverage = Coverage(source="history", shallow=repo.shallow)
+    # No tree check here: every path of the head's tree was added by some commit of the
+    # history, whose own diff shows it (a merge that takes one parent's file shows nothing,
+    # but the parent that added it is in the history too).
+    if all_refs:
+        revs = ["--exclude=refs/stash", "--all"]
+        coverage.range = "--all"
+        coverage.branches.extend(gitio.local_branches(repo))
+    else:
+        head = gitio.resolve_commit(repo, "HEAD")
+        if head is None:
+            raise GitError("HEAD has no commits yet; there is no history to check")
+        revs = [head]
+        coverage.range = head
+        branch = gitio.current_branch(repo)
+        if branch:
+            coverage.branches.append(branch)
+    if repo.shallow:
+        raise GitError("this clone is shallow, so its history is incomplete; fetch it all "
+                       "(git fetch --unshallow, or fetch-depth: 0 in actions/checkout)")
+    tokens: list[tuple[str, str]] = []
+    findings = _scan_commits(repo, catalog, revs, coverage, ignored, tokens)
+    if coverage.commits_scanned == 0:
+        raise GitError("no commits found; there is no history to check")
+    for branch in coverage.branches:
+        findings.extend(findings_for_branch(catalog, branch))
+    return Scan(findings, coverage, tokens=tokens)
+
+
+def scan_tree(repo: gitio.Repo, catalog: Catalog, rev: str,
+              started: TreeListing | None = None) -> Scan:
+    """Every path in the tree of `rev` (a commit or a tree), from the listing `started` for it
+    if there is one."""
+    coverage = Coverage(source="tree", range=rev)
+    if rev.startswith("-"):
+        raise UsageError(f"not a revision: {rev}")
+    pending = _Pending()
+    matcher = PathMatcher(catalog)
+    counter = [0]
+    entries = gitio.tree_entries(repo, rev, matcher.region_filter(), counter, started)
+    # Most paths have no anchor of any rule: test that before building anything. The rest is
+    # matched as it comes, while git is still listing.
+    hits = (gitio.tree_change(path, meta) for path, meta in entries
+            if meta.startswith(b"120000") or matcher.might_match(path))
+    findings = _path_findings(matcher, hits, pending, None, None, rev)
+    coverage.paths_scanned = counter[0]
+    findings.extend(_content_findings(repo, pending, coverage, matcher))
+    return Scan(findings, coverage)
+
+
+def with_pr_text(repo: gitio.Repo, scan: Scan, catalog: Catalog, text: str) -> Scan:
+    """Add the markers of a pull request's title (first line) and body (the rest), attributed
+    to the author of the pull request's head commit."""
+    title, _, body = text.partition("\n")
+    author = gitio.commit_author(repo, scan.head) if scan.head else None
+    scan.findings.extend(replace(f, author=author)
+                         for f in findings_for_pr_text(catalog, title, body))
+    return scan
+
+
+def with_branch(scan: Scan, catalog: Catalog, branch: str | None) -> Scan:
+    """Add the findings of a branch name (the branch being pushed or checked) to a scan."""
+    if branch:
+        scan.coverage.branches.append(branch)
+        scan.findings.extend(findings_for_branch(catalog, branch))
+    return scan

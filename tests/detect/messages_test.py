@@ -1,0 +1,276 @@
+"""Message parsing: which lines can carry a trace, read at least as git reads them, in
+linear time."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from collections import Counter
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from ai_clearance.catalog.rules import load_catalog
+from ai_clearance.detect.detect import findings_for_message
+from ai_clearance.detect.messages import (
+    address_forms,
+    addresses,
+    git_trailer_lines,
+    message_lines,
+    split_identity,
+    trailers,
+)
+from ai_clearance.detect.normalize import normalize_text
+
+
+def test_subject_and_trailers() -> None:
+    lines = message_lines("Subject: not a trailer\n\nBody\n\nKey: value\nOther-Key: v2\n")
+    assert lines[0].is_subject
+    assert [(t.key, t.value) for t in trailers(lines)] == [("key", "value"), ("other-key", "v2")]
+
+
+def test_fences_quotes_and_indented_blocks_are_skipped() -> None:
+    text = "S\n\n```\nA: 1\n```\n> B: 2\n    C: 3\n\tD: 4\nE: 5\n"
+    assert [t.key for t in trailers(message_lines(text))] == ["e"]
+
+
+def test_folded_trailer_is_joined_and_keeps_its_line_number() -> None:
+    lines = message_lines("S\n\nCo-authored-by: Claude\n  <noreply@anthropic.com>\n")
+    (trailer,) = trailers(lines)
+    assert trailer.value == "claude <noreply@anthropic.com>"
+    assert trailer.line.number == 3
+
+
+def test_split_identity() -> None:
+    assert split_identity("Jane <j@x.org>") == ("Jane", "j@x.org")
+    assert split_identity("j@x.org") == ("", "j@x.org")
+    assert split_identity("just words") is None
+
+
+def test_key_spelling_variants() -> None:
+    found = trailers(message_lines("S\n\nCo_Authored by : X <x@y.z>\n"))
+    assert found[0].key == "co-authored-by" and found[0].value == "x <x@y.z>"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec="ascii", exclude_characters="\n\r"),
+                        max_size=40), max_size=8))
+def test_ascii_messages_normalize_line_by_line(raw_lines: list[str]) -> None:
+    """An ASCII message is normalized in one call; each kept line is what normalizing its
+    own line gives (lines after a trailer may be folded into it, so check the others)."""
+    lines = message_lines("\n".join(raw_lines))
+    for line in lines:
+        raw = raw_lines[line.number - 1]
+        if line.raw == raw.strip():
+            assert line.text == normalize_text(raw).strip()
+
+
+def test_an_unclosed_fence_is_an_ordinary_line() -> None:
+    lines = message_lines("fix\n\n```\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n")
+    assert [t.key for t in trailers(lines)] == ["co-authored-by"]
+    closed = message_lines("fix\n\n```\nA: 1\n~~~\n```\n\nB: 2\n```\nC: 3\n")
+    assert [t.key for t in trailers(closed)] == ["b", "c"]
+
+
+def test_a_trailer_git_reads_inside_a_fence_is_read() -> None:
+    """git knows no fences: a fenced paragraph at the end that git takes for the trailer
+    block (here thanks to a Signed-off-by) is read; the same lines mid-message are not."""
+    block = "```\nSigned-off-by: Jane <j@example.com>\nCo-Authored-By: Claude <c@x.org>\n```\n"
+    assert [t.key for t in trailers(message_lines(f"fix\n\n{block}"))] == \
+        ["signed-off-by", "co-authored-by"]
+    assert trailers(message_lines(f"fix\n\n{block}\nMore words.\n")) == []
+
+
+def test_git_trailer_lines_follow_git() -> None:
+    def lines_of(message: str) -> list[int]:
+        return sorted(git_trailer_lines(message.split("\n")))
+
+    assert lines_of("fix\n\nKey: a\n  more\nOther: b\n") == [2, 3, 4]
+    assert lines_of("fix\n\nKey: a\nnot a trailer\n") == []  # half of it is not
+    assert lines_of("fix\n\nSigned-off-by: a\nx\ny\nz\n") == [2]  # git's own trailer
+    assert lines_of("fix\n\nKey: a\n---\nOther: b\n") == [2]  # a patch follows ---
+    assert lines_of("fix\n\nKey: a\n# comment\n\n") == [2]
+    assert lines_of("Key: a\n") == []  # the title is never trailers
+
+
+def test_inline_trailers_take_the_value_up_to_the_next_key() -> None:
+    (line,) = message_lines("Add 🤖 Generated with x  Co-Authored-By: C <c@x.org> Made-with: x")
+    assert [(t.key, t.value) for t in trailers([line], subject_too=True)] == \
+        [("co-authored-by", "c <c@x.org>"), ("made-with", "x")]
+    # Not a URL's scheme, nor the kernel's `Agent:model`.
+    (line,) = message_lines("S\n\nAssisted-by: Claude:opus https://claude.ai/x\n")[1:]
+    assert [(t.key, t.value) for t in trailers([line])] == \
+        [("assisted-by", "claude:opus https://claude.ai/x")]
+
+
+def test_addresses_and_their_disguises() -> None:
+    text = "jane <jane@x.org> < noreply @ anthropic.com > claude noreply%40anthropic.com"
+    assert addresses(text)[:2] == [("jane", "jane@x.org"), ("", "noreply@anthropic.com")]
+    assert ("", "noreply%40anthropic.com") in addresses(text)
+    assert address_forms("mailto:noreply+ci@anthropic.com.") == \
+        ["noreply+ci@anthropic.com", "noreply@anthropic.com"]
+    assert address_forms("noreply%40anthropic%2ecom") == ["noreply@anthropic.com"]
+    assert address_forms("1+copilot@users.noreply.github.com") == \
+        ["1+copilot@users.noreply.github.com"]
+
+
+@pytest.mark.parametrize("value", [
+    "claude \u2039noreply@anthropic.com\u203a", "claude \u00abnoreply@anthropic.com\u00bb",
+    "claude \u3008noreply@anthropic.com\u3009", "claude \u27e8noreply@anthropic.com\u27e9",
+    "claude &lt;noreply@anthropic.com&gt;", "claude &#60;noreply@anthropic.com&#62;",
+    "claude &amp;lt;noreply&amp;#64;anthropic.com&amp;gt;",
+    "claude <noreply&#64;anthropic.com>", "claude <noreply&#x40;anthropic.com>",
+    "claude <noreply&commat;anthropic.com>", "claude <noreply=40anthropic=2ecom>",
+    "claude =3cnoreply=40anthropic.com=3e", "[claude](mailto:noreply@anthropic.com)",
+    "[claude](noreply@anthropic.com)",
+])
+def test_disguised_brackets_and_at_signs_are_undone(value: str) -> None:
+    """Entities, quoted-printable, look-alike brackets and markdown links around or in an
+    address: the address and the name before it come out as if written plainly."""
+    assert ("claude", "noreply@anthropic.com") in addresses(value)
+
+
+@pytest.mark.parametrize("address", [
+    '"noreply"@anthropic.com', "noreply(x)@anthropic.com", "noreply@(x)anthropic.com",
+    "(a(b))noreply@anthropic.com(c)", "noreply\\@anthropic.com", "n\\o\\reply@anthropic.com",
+    "noreply&#64;anthropic.com", "noreply=40anthropic.com", '&quot;noreply&quot;@anthropic.com',
+    "(noreply@anthropic.com)",
+])
+def test_rfc5322_quotes_comments_and_escapes_are_undone(address: str) -> None:
+    assert "noreply@anthropic.com" in address_forms(address)
+
+
+def test_undoing_disguises_keeps_other_addresses_apart() -> None:
+    assert address_forms("jane@example.com") == ["jane@example.com"]
+    assert "noreply@anthropic.com" not in address_forms("noreply(@anthropic.com")
+    assert address_forms("a(b@c.d") == ["a(b@c.d"]  # an unclosed comment is kept
+    assert addresses("jane <jane@example.com>") == [("jane", "jane@example.com")] * 1 + \
+        [("", "jane@example.com")]
+    assert addresses("fix the &amp; in the docs") == []
+
+
+# --------------------------------------------------- differential: git interpret-trailers
+_AGENT_LINES = [
+    "Co-Authored-By: Claude <noreply@anthropic.com>", "Signed-off-by: Codex <codex@openai.com>",
+    "Reviewed-by: Claude <noreply@anthropic.com>", "Coauthored-by:Claude <noreply@anthropic.com>",
+    "Co-Authored-By :Cursor Agent <cursoragent@cursor.com>", "Made-with: Cursor",
+    "Assisted-by: Claude Opus 4.6", "Claude-Session: https://claude.ai/code/session_01",
+    "Co-authored-by: Jane <jane@example.com>", "Signed-off-by: Jane <jane@example.com>",
+    "Co-authored-by: Jane <jane@example.com> <noreply@anthropic.com>", "Key: value",
+    "Co-Authored-By: Claude", "-x: y", "Cc: a <noreply%40anthropic.com>",
+]
+_OTHER_LINES = [
+    "```", "~~~", "   ```", "```python", "~~~~", "> Co-Authored-By: Claude <noreply@anthropic.com>",
+    "> quoted", "    Co-Authored-By: Claude <noreply@anthropic.com>", "\tindented",
+    " <noreply@anthropic.com>", "  Claude <noreply@anthropic.com>", "", "", " ", "\t",
+    "# comment", "# Co-Authored-By: Claude <noreply@anthropic.com>", "---", "--- a/file",
+    "Conflicts:", "\tpath.c", "(cherry picked from commit abc)", "Fix the parser", "see: it",
+    "# ------------------------ >8 ------------------------", "🤖 Generated with [Claude Code](x)",
+]
+_LINES = st.one_of(st.sampled_from(_AGENT_LINES), st.sampled_from(_OTHER_LINES),
+                   st.text(alphabet="ab :-<>@`~#>\t\r", max_size=12))
+# git 2.39 loops forever on a `---` divider followed by a scissors line (a bug of its own).
+_DIVIDER_THEN_SCISSORS = re.compile(r"(?m)^---(?:[ \t\r\n]|$)[\s\S]*^# -{24} >8 -{24}$")
+
+
+def _git_trailers(message: str) -> list[str] | None:
+    try:
+        out = subprocess.run(["git", "interpret-trailers", "--parse"], capture_output=True,
+                             input=message.encode(), timeout=10, check=True).stdout
+    except subprocess.TimeoutExpired:  # pragma: no cover - a git that hangs on this input
+        return None
+    return [line for line in out.decode().split("\n") if line]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["Fix it", "Co-Authored-By: Claude <noreply@anthropic.com>", "# c", ""]),
+       st.lists(_LINES, max_size=10), st.sampled_from(["\n", "\r\n"]), st.booleans())
+def test_every_agent_trailer_git_reads_is_reported(subject: str, body: list[str],
+                                                   newline: str, final: bool) -> None:
+    """Whatever surrounds them (fences, quotes, indents, comments, dividers, folds), the
+    message's findings include one for each trailer `git interpret-trailers --parse`
+    extracts that names an agent (judged by the same detector, on that trailer alone)."""
+    message = newline.join([subject, *body]) + (newline if final else "")
+    assume(not _DIVIDER_THEN_SCISSORS.search(message))
+    parsed = _git_trailers(message)
+    assume(parsed is not None)
+    assert parsed is not None
+    catalog = load_catalog()
+    trailer_rules = {r.id for r in catalog.rules_for("message") if r.kind == "trailer"}
+    expected: Counter[str] = Counter()
+    for line in parsed:
+        expected.update({f.rule for f in findings_for_message(catalog, f"x\n\n{line}\n")}
+                        & trailer_rules)
+    reported = Counter(f.rule for f in findings_for_message(catalog, message))
+    assert not expected - reported, (parsed, reported)
+
+
+# ----------------------------------------------------------------------- linear time
+_HOSTILE = {
+    "Assisted-by: <@@@": lambda n: "Assisted-by: \u2039<" + "@" * n,
+    "many <": lambda n: "Co-authored-by: " + "<" * n,
+    "many addresses": lambda n: "Co-authored-by: " + "a <b@c.d> " * (n // 10),
+    "many keys": lambda n: "Co-authored-by:" + " a:" * (n // 3),
+    "many folds": lambda n: "Co-authored-by: x\n" + " <a@b.c>\n" * (n // 9),
+    "many fences": lambda n: "```\n~~~\n" * (n // 8),
+    "escapes": lambda n: "Cc: <" + "%40%2" * (n // 5) + ">",
+    "entities": lambda n: "Cc: <" + "&amp;#6" * (n // 7) + ">",
+    "named entities": lambda n: "Cc: x@y &" + "a" * n,
+    "quoted-printable": lambda n: "Cc: <" + "=40=2" * (n // 5) + ">",
+    "markdown links": lambda n: "Cc: x@y " + "[a](" * (n // 4),
+    "markdown targets": lambda n: "Cc: [a](mailto:" + "@" * n,
+    "comments": lambda n: "Cc: <" + "(" * (n // 2) + "@" + ")" * (n // 2) + ">",
+    "guillemets": lambda n: "Cc: " + "\u00ab@\u00bb" * (n // 3),
+}
+
+
+def _best_time(message: str) -> float:
+    catalog = load_catalog()
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        findings_for_message(catalog, message)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize("shape", sorted(_HOSTILE))
+def test_message_parsing_is_linear(shape: str) -> None:
+    """Four times the text costs about four times the time, never sixteen: both longer
+    lines and more of them (200 lines of 8 KB like these ran for minutes)."""
+    line = _HOSTILE[shape]
+    for lines, size in ((10, 2000), (3, 8000)):
+        small = _best_time("fix\n\n" + "\n".join([line(size)] * lines))
+        longer = _best_time("fix\n\n" + "\n".join([line(size * 4)] * lines))
+        more = _best_time("fix\n\n" + "\n".join([line(size)] * lines * 4))
+        assert longer / small < 8 and more / small < 8, (shape, small, longer, more)
+
+
+@pytest.mark.parametrize("message", [
+    "fix\n\n" + "-" * 9000 + "\U0001f916 Generated with Claude Code\n",
+    "fix\n\n" + "x " * 6000 + "\U0001f916 Generated with [Claude Code](https://claude.com/claude-code)\n",
+    "fix\n\nAssisted-by: " + "-" * 9000 + " Claude Code\n",
+    "fix\n\nCo-authored-by: " + "x" * 20000 + " <noreply@anthropic.com>\n",
+])
+def test_a_long_line_hides_nothing(message: str) -> None:
+    """Rules run on whole lines (RE2 is linear): padding a line hides no marker."""
+    from ai_clearance.catalog.rules import load_catalog
+    from ai_clearance.detect.detect import findings_for_message
+
+    assert findings_for_message(load_catalog(), message)
+
+
+def test_a_footer_quoted_in_a_code_span_is_talked_about_not_left() -> None:
+    from ai_clearance.catalog.rules import load_catalog
+    from ai_clearance.detect.detect import findings_for_message
+
+    catalog = load_catalog()
+    quoted = "Catch squashed footers\n\nLike `... \U0001f916 Generated with [Claude Code](x)`.\n"
+    assert not findings_for_message(catalog, quoted)
+    open_span = "Fix\n\n(squashed `... \U0001f916 Generated with [Claude Code](...)\n...`).\n"
+    assert not findings_for_message(catalog, open_span)
+    assert not findings_for_message(catalog, "Fix\n\nIt adds a Made-with: Cursor commit at push.\n")
+    left = "Fix\n\nDone. \U0001f916 Generated with [Claude Code](https://claude.com/claude-code)\n"
+    assert [f.rule for f in findings_for_message(catalog, left)] == ["AIC410"]

@@ -1,0 +1,68 @@
+"""Normalization: disguises that must not hide a trace."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ai_clearance.detect.normalize import ascii_skeleton, normalize_path, normalize_text, printable
+
+
+@pytest.mark.parametrize("disguised", [
+    "Co-Authored-By",
+    "CO-AUTHORED-BY",
+    "Co\u200b-Authored\u200d-By",
+    "Co\u2011Authored\u2013By",
+    "Ｃｏ－Ａｕｔｈｏｒｅｄ－Ｂｙ",
+    "Сo-Authored-Вy",
+    "Co-Au\u0301thored-By",
+    "\u202eCo-Authored-By\u202c",
+    "Co-Authored-By\ufeff",
+])
+def test_disguised_keys_normalize_to_plain(disguised: str) -> None:
+    assert normalize_text(disguised) == "co-authored-by"
+
+
+def test_line_endings_and_odd_spaces() -> None:
+    assert normalize_text("a\r\nb\rc") == "a\nb\nc"
+    assert normalize_text("a\u00a0\u2003\tb") == "a b"
+
+
+def test_paths_keep_case_when_asked() -> None:
+    assert normalize_path("ＣＬＡＵＤＥ.md", fold=False) == "CLAUDE.md"
+    assert normalize_path(".Сlaude/x") == ".claude/x"
+    assert normalize_path("plain/Path.md", fold=False) == "plain/Path.md"
+
+
+def test_printable_escapes_controls_and_invisible_characters() -> None:
+    assert printable("a\x1b[2Jb") == "a\\x1b[2Jb"
+    assert printable("x\u202ey") == "x\\u202ey"
+    assert printable("bad\udcffbyte") == "bad\\udcffbyte"
+    assert printable("é") == "é"
+    assert printable("y" * 500, limit=10).endswith("...")
+
+
+# Characters whose normalization depends on, or acts on, their neighbours if anything does:
+# marks (and U+0345, which case folding alone turns into an iota), Greek with tonos and
+# ypogegrammeni, compatibility forms, Hangul jamo, look-alikes and their capitals.
+_TRICKY = ("aeiouCLAUDE.md/-\n \u0301\u0308\u0345\u0342\u0313\u0340\u0344\u00a8\u0385"
+           "\u0386\u03ac\u1fb3\u1f80\u1fbc\u0390\u03f2\u03f9\u0421\u0441\u0410\u0430\u0451"
+           "\u0130\u0131\u017f\u00df\ufb01\u2126\u212a\u1100\u1161\u11a8\uac00\uff21\uff41"
+           "\u3131\u1d2c\u1d43\u24b6\u2488\u00bd\u200b\u202e\ufe0f\u1e9e")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(st.text(alphabet=_TRICKY, max_size=12),
+                 st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)))
+def test_the_skeleton_is_the_ascii_of_the_normalized_path(text: str) -> None:
+    """The prefilter's skeleton is built character by character; the normalized path is
+    not, yet the ASCII characters of the two agree on whole strings."""
+    assert ascii_skeleton(text) == normalize_path(text).encode("ascii", "ignore").decode()
+
+
+def test_look_alike_capitals_keep_their_case_and_fold_like_the_small_letters() -> None:
+    assert normalize_path("\u0421LAUDE.md", fold=False) == "CLAUDE.md"
+    assert normalize_path("\u03f9LAUDE.md", fold=False) == "CLAUDE.md"
+    assert normalize_path("\u03f2laude.md") == "claude.md"
+    assert normalize_path("\u0421LAUDE.md") == normalize_path("\u0441laude.md") == "claude.md"

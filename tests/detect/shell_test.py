@@ -1,0 +1,141 @@
+"""Code that shell scripts hand to interpreters (shell.py, runners.py): `python -c`,
+`node -e`, `perl -e`, `ruby -e`, `deno eval`, a heredoc on an interpreter's standard input,
+and the languages of `shell:` programs. (The shell reading itself: workflows_test.py.)"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import time
+
+import pytest
+
+from ai_clearance.detect.runners import (
+    code_arguments,
+    language_of,
+    shebang_language,
+    stdin_language,
+)
+from ai_clearance.detect.shell import code_commands, invocations, script_commands
+
+
+def _calls(script: str, language: str = "shell") -> list[tuple[str, ...]]:
+    return [call for _, words in script_commands(script, language)
+            for call in invocations(words, 0)]
+
+
+@pytest.mark.parametrize(("program", "args", "code"), [
+    ("python3", ["-c", "X"], [("X", "hash")]),
+    ("python", ["-u", "-W", "ignore", "-Bc", "X"], [("X", "hash")]),
+    ("python3.12", ["-cX"], [("X", "hash")]),
+    ("py", ["-c", "X"], [("X", "hash")]),
+    ("node", ["--input-type=module", "-e", "X"], [("X", "slash")]),
+    ("node", ["--eval=X"], [("X", "slash")]),
+    ("node", ["-p", "X"], [("X", "slash")]),
+    ("bun", ["--eval", "X"], [("X", "slash")]),
+    ("perl", ["-Mstrict", "-lne", "X", "-e", "Y"], [("X", "hash"), ("Y", "hash")]),
+    ("ruby", ["-rjson", "-e", "X"], [("X", "hash")]),
+    ("deno", ["eval", "--ext=ts", "X"], [("X", "slash")]),
+    ("php", ["-r", "X"], [("X", "code")]),
+    ("python3", ["script.py", "--check"], []),
+    ("node", ["build.js"], []),
+    ("deno", ["run", "x.ts"], []),
+    ("make", ["-e", "X"], []),
+])
+def test_code_arguments(program: str, args: list[str], code: list[tuple[str, str]]) -> None:
+    assert code_arguments(program, args) == code
+
+
+@pytest.mark.parametrize(("program", "args", "language"), [
+    ("python3", [], "hash"), ("python3", ["-"], "hash"), ("node", ["--no-warnings"], "slash"),
+    ("python3", ["--version"], None), ("node", ["-v"], None), ("python3", ["x.py"], None),
+    ("python3", ["-c", "x"], None), ("bash", [], None),
+])
+def test_an_interpreter_reads_code_from_its_standard_input(
+        program: str, args: list[str], language: str | None) -> None:
+    assert stdin_language(program, args) == language
+
+
+@pytest.mark.parametrize(("program", "language"), [
+    ("bash", "shell"), ("sh", "shell"), ("pwsh", "shell"), ("cmd", "shell"),
+    ("python", "hash"), ("python3.11", "hash"), ("perl", "hash"), ("ruby", "hash"),
+    ("node", "slash"), ("deno", "slash"), ("lua", "code"),
+])
+def test_language_of_a_program(program: str, language: str) -> None:
+    assert language_of(program) == language
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("#!/usr/bin/env python3\nx", "hash"), ("#!/usr/bin/env -S node --x\n", "slash"),
+    ("#!/bin/bash -e\n", "shell"), ("#! /usr/bin/perl -w\n", "hash"), ("x\n#!/bin/sh", None),
+    ("#!\n", None),
+])
+def test_shebang_language(text: str, language: str | None) -> None:
+    assert shebang_language(text) == language
+
+
+@pytest.mark.parametrize("script", [
+    "python3 -c 'import os; os.system(\"claude -p x\")'",
+    "python -c \"import subprocess; subprocess.run(['claude', '-p', 'x'])\"",
+    "sudo -E python3 -c 'import os; os.system(\"cl\" + \"aude -p x\")'",
+    "node -e \"require('child_process').execSync('claude -p x')\"",
+    "node --eval \"require('child_process').spawnSync('claude', ['-p', 'x'])\"",
+    "perl -e 'system(\"claude\", \"-p\", \"x\")'",
+    "ruby -e '`claude -p x`'",
+    "deno eval \"new Deno.Command('claude', { args: ['-p', 'x'] }).outputSync()\"",
+    "bash -c \"python3 -c 'import os; os.system(\\\"claude -p x\\\")'\"",
+    "python3 - <<'EOF'\nimport os\nos.system('claude -p x')\nEOF",
+    "cat <<'EOF' | node\nrequire('child_process').execSync(\"claude -p x\")\nEOF",
+    "echo \"import os; os.system('claude -p x')\" | python3",
+    "printf '%s' \"require('child_process').execSync('claude -p x')\" | node -",
+    "python3 -c 'import os; os.system(\"\\x63laude -p x\")'",
+])
+def test_interpreters_in_shell_scripts_are_read(script: str) -> None:
+    assert ("claude", "-p", "x") in _calls(script), _calls(script)
+
+
+@pytest.mark.parametrize("script", [
+    "echo 'claude -p x'",
+    "echo \"python3 -c 'claude -p x'\"",
+    "python3 -c 'print(\"claude is a name\")'",
+    "python3 -c 'print(\"run claude -p x to review\")'",
+    "node --version\necho 'claude -p x'",
+    "python3 tools/check.py 'claude -p x'",
+])
+def test_text_that_runs_nothing_stays_text(script: str) -> None:
+    assert not any(call[:2] == ("claude", "-p") for call in _calls(script)), _calls(script)
+
+
+def test_code_is_read_by_its_literals_in_its_language() -> None:
+    python = "import os\n# os.system('claude -p x')\nos.system('codex exec fix')\n"
+    assert ("codex", "exec", "fix") in _calls(python, "hash")
+    assert not any(c[0] == "claude" for c in _calls(python, "hash"))
+    # A language not known is read with either comment syntax.
+    hidden = "x = 1 // 2; os.system('codex exec fix')\n"
+    assert ("codex", "exec", "fix") in _calls(hidden, "code")
+    assert code_commands(hidden, "code", worth=lambda text: False) == []
+
+
+@pytest.mark.parametrize("depth", [1, 3, 6, 7, 9])
+def test_code_nested_past_the_followed_depth_hides_nothing(depth: int) -> None:
+    """Python that runs a shell that runs Python...: followed as deep as shells are, and
+    past that still seen (every run of words counts, as for shells)."""
+    script = "claude -p x"
+    for _ in range(depth):
+        script = "python3 -c " + shlex.quote(f"import os; os.system({json.dumps(script)})")
+    found = _calls(script)
+    assert any(call[:2] == ("claude", "-p") for call in found), script
+
+
+@pytest.mark.parametrize("unit", ["python3 -c 'os.system(\"", "node -e \"x('", "python3 <<E\n",
+                                  "'a', ", "$(python -c '"])
+def test_reading_interpreters_takes_time_linear_in_size(unit: str) -> None:
+    def seconds(script: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            _calls(script)
+            best = min(best, time.perf_counter() - started)
+        return best
+    small, large = seconds(unit * 5_000), seconds(unit * 20_000)
+    assert large / max(small, 1e-4) < 10, (small, large)

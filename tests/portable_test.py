@@ -16,10 +16,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from listing_test import _tree_repo
 
 from ai_clearance.git import gitio, listing
-from conftest import Repo, git
+from conftest import Repo, git, tree_repo
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="Linux only (memfd)")
 
@@ -155,7 +154,7 @@ def test_a_memory_file_refused_halfway_leaves_nothing_open(
 
 def test_a_listing_whose_reads_cannot_be_freed_reads_everything(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    expected = _tree_repo(tmp_path / "repo", 3000)
+    expected = tree_repo(tmp_path / "repo", 3000)
     monkeypatch.setattr(listing, "_FREE_STEP", 1 << 14)
     refused = []
 

@@ -15,27 +15,14 @@ import pytest
 
 from ai_clearance.errors import GitError
 from ai_clearance.git import gitio, listing
-from conftest import Repo, git
+from conftest import Repo, tree_repo
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="Linux only (memfd)")
 
 
-def _tree_repo(path: Path, files: int) -> bytes:
-    """A repository whose main branch has `files` paths; returns git's own listing of it."""
-    git(path.parent, "init", "-q", "-b", "main", str(path))
-    out = [b"commit refs/heads/main\n", b"committer Jane <j@example.com> 1700000000 +0000\n",
-           b"data 4\ntree\n"]
-    for n in range(files):
-        name = f"src/m{n % 13}/{'é' if n % 97 == 0 else ''}file{n}.py".encode()
-        out.append(b"M 100644 inline %s\ndata %d\n%d\n" % (name, len(str(n)) + 1, n))
-    subprocess.run(["git", "fast-import", "--quiet"], cwd=path, input=b"".join(out), check=True)
-    return subprocess.run(["git", "ls-tree", "-r", "-z", "--full-tree", "main"], cwd=path,
-                          capture_output=True, check=True).stdout
-
-
 def test_listing_gives_what_git_printed_and_frees_what_was_read(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    expected = _tree_repo(tmp_path / "repo", 3000)
+    expected = tree_repo(tmp_path / "repo", 3000)
     monkeypatch.setattr(listing, "_FREE_STEP", 1 << 14)
     started = listing.TreeListing(str(tmp_path / "repo"), "main")
     buffer = bytearray(1000)  # far less than git writes at a time
@@ -77,7 +64,7 @@ def _path_with(tmp_path: Path, stdbuf: str | None, with_git: bool = True) -> str
 
 def test_the_listing_goes_through_stdbuf_with_a_large_buffer(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    expected = _tree_repo(tmp_path / "repo", 2000)
+    expected = tree_repo(tmp_path / "repo", 2000)
     real = shutil.which("stdbuf")
     assert real is not None, "coreutils' stdbuf is part of this suite's test environment"
     log = tmp_path / "stdbuf-args"
@@ -90,7 +77,7 @@ def test_the_listing_goes_through_stdbuf_with_a_large_buffer(
 
 def test_without_stdbuf_git_lists_alone(tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    expected = _tree_repo(tmp_path / "repo", 300)
+    expected = tree_repo(tmp_path / "repo", 300)
     monkeypatch.setenv("PATH", _path_with(tmp_path, None))
     started, got = _listing_of(tmp_path / "repo")
     assert got == expected and not started._via_stdbuf
@@ -98,7 +85,7 @@ def test_without_stdbuf_git_lists_alone(tmp_path: Path,
 
 def test_a_stdbuf_that_fails_is_left_out(tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    expected = _tree_repo(tmp_path / "repo", 300)
+    expected = tree_repo(tmp_path / "repo", 300)
     broken = "echo 'stdbuf: failed to find libstdbuf.so' >&2; exit 125"
     monkeypatch.setenv("PATH", _path_with(tmp_path, broken))
     started, got = _listing_of(tmp_path / "repo")
@@ -109,7 +96,7 @@ def test_a_stdbuf_that_fails_is_left_out(tmp_path: Path,
 
 
 def test_no_git_at_all_is_a_git_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _tree_repo(tmp_path / "repo", 3)
+    tree_repo(tmp_path / "repo", 3)
     no_git = "echo \"stdbuf: failed to run command 'git'\" >&2; exit 127"
     monkeypatch.setenv("PATH", _path_with(tmp_path, no_git, with_git=False))
     with pytest.raises(GitError, match=r"^git ls-tree failed: cannot run git: No such file"):
@@ -117,7 +104,7 @@ def test_no_git_at_all_is_a_git_error(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def test_tree_entries_read_a_started_listing(tmp_path: Path) -> None:
-    expected = _tree_repo(tmp_path / "repo", 500)
+    expected = tree_repo(tmp_path / "repo", 500)
     repo = gitio.discover(str(tmp_path / "repo"))
     counter = [0]
     started = listing.TreeListing(str(tmp_path / "repo"), "main")
@@ -128,7 +115,7 @@ def test_tree_entries_read_a_started_listing(tmp_path: Path) -> None:
 
 
 def test_git_failing_is_a_git_error_with_its_message(tmp_path: Path) -> None:
-    _tree_repo(tmp_path / "repo", 3)
+    tree_repo(tmp_path / "repo", 3)
     started = listing.TreeListing(str(tmp_path / "repo"), "no-such-rev")
     failure = "git ls-tree failed: Not a valid object name no-such-rev"
     with pytest.raises(GitError, match=failure), started.output() as stream:
@@ -136,7 +123,7 @@ def test_git_failing_is_a_git_error_with_its_message(tmp_path: Path) -> None:
 
 
 def test_listings_no_check_took_are_stopped(tmp_path: Path) -> None:
-    _tree_repo(tmp_path / "repo", 20000)
+    tree_repo(tmp_path / "repo", 20000)
     listing.start_tree_listing(str(tmp_path / "repo"), "main")
     assert listing.started_tree_listing(str(tmp_path / "repo"), "HEAD~1") is None
     assert listing.started_tree_listing("elsewhere", "main") is None
@@ -148,7 +135,7 @@ def test_listings_no_check_took_are_stopped(tmp_path: Path) -> None:
 
 
 def test_a_listing_read_in_part_stops_git(tmp_path: Path) -> None:
-    _tree_repo(tmp_path / "repo", 20000)
+    tree_repo(tmp_path / "repo", 20000)
     listing.start_tree_listing(str(tmp_path / "repo"), "main")
     started = listing.started_tree_listing(str(tmp_path / "repo"), "main")
     assert started is not None and listing._started == []

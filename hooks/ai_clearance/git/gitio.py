@@ -1027,13 +1027,32 @@ def patch_id(repo: Repo, sha: str) -> str | None:
     return fields[0].decode("ascii") if fields else None
 
 
-def commit_signature(repo: Repo, sha: str, allowed_signers: str) -> tuple[str, str]:
-    """git's verdict on a commit's signature (%G?, e.g. G for good) and the principal the
-    allowed_signers file maps the signing key to (%GS)."""
-    out = run_git(["-c", f"gpg.ssh.allowedSignersFile={allowed_signers}", "log", "-1",
-                   "--no-walk", "--format=%G?%x00%GS", sha, "--"], cwd=repo.cwd)
-    status, _, principal = out.decode("utf-8", "replace").strip().partition("\0")
-    return status, principal
+def patch_ids(repo: Repo, shas: Sequence[str]) -> dict[str, str]:
+    """`patch_id` of many commits in two git calls; a commit with no change has none."""
+    if not shas:
+        return {}
+    diffs = run_git(["diff-tree", "-p", "--root", "--no-color", "--no-ext-diff", "--no-textconv",
+                     "--no-renames", "--stdin"], cwd=repo.cwd,
+                    stdin="".join(f"{sha}\n" for sha in shas).encode("ascii"))
+    out = run_git(["patch-id", "--verbatim"], cwd=repo.cwd, stdin=diffs)
+    ids: dict[str, str] = {}
+    for line in out.decode("ascii").splitlines():
+        patch, _, commit = line.partition(" ")
+        ids[commit] = patch
+    return ids
+
+
+def commit_signatures(repo: Repo, shas: Sequence[str],
+                      allowed_signers: str) -> dict[str, tuple[str, str]]:
+    """git's verdict on each commit's signature (%G?, e.g. G for good) and the principal the
+    allowed_signers file maps the signing key to (%GS), in one git call."""
+    if not shas:
+        return {}
+    out = run_git(["-c", f"gpg.ssh.allowedSignersFile={allowed_signers}", "log", "--no-walk",
+                   "-z", "--format=%H%x00%G?%x00%GS", "--stdin", "--"], cwd=repo.cwd,
+                  stdin="".join(f"{sha}\n" for sha in shas).encode("ascii"))
+    fields = out.decode("utf-8", "replace").split("\0")
+    return {fields[i]: (fields[i + 1], fields[i + 2]) for i in range(0, len(fields) - 2, 3)}
 
 
 def fetch(repo: Repo, remote: str, refspecs: Sequence[str], depth: int | None) -> bool:

@@ -147,16 +147,3 @@ def make_key(folder: Path, name: str, kind: str = "ed25519") -> Path:
 def signer_line(principal: str, key: Path, options: str = 'namespaces="ai-clearance"') -> str:
     public = key.with_suffix(".pub").read_text("utf-8").split()
     return f"{principal} {options} {public[0]} {public[1]}\n"
-
-
-def tree_repo(path: Path, files: int) -> bytes:
-    """A repository whose main branch has `files` paths; returns git's own listing of it."""
-    git(path.parent, "init", "-q", "-b", "main", str(path))
-    out = [b"commit refs/heads/main\n", b"committer Jane <j@example.com> 1700000000 +0000\n",
-           b"data 4\ntree\n"]
-    for n in range(files):
-        name = f"src/m{n % 13}/{'é' if n % 97 == 0 else ''}file{n}.py".encode()
-        out.append(b"M 100644 inline %s\ndata %d\n%d\n" % (name, len(str(n)) + 1, n))
-    subprocess.run(["git", "fast-import", "--quiet"], cwd=path, input=b"".join(out), check=True)
-    return subprocess.run(["git", "ls-tree", "-r", "-z", "--full-tree", "main"], cwd=path,
-                          capture_output=True, check=True).stdout

@@ -25,9 +25,9 @@ from ai_clearance.errors import (
     GitError,
     OutputError,
     UsageError,
+    discard_stdout,
 )
 from ai_clearance.git import gitio
-from ai_clearance.git.listing import started_staged_reads, started_tree_listing
 from ai_clearance.localfiles import read_regular
 from ai_clearance.model import Finding
 from ai_clearance.report.render import report_data, write_json, write_text
@@ -116,7 +116,7 @@ def check(request: Request, out: TextIO) -> int:
     else:
         repo = gitio.discover(request.cwd)
     # The pre-commit hook's git work runs while the catalog, policy and trust load.
-    staged = scan.start_staged(repo, started_staged_reads(request.cwd)) \
+    staged = scan.start_staged(repo) \
         if repo is not None and request.source == "staged" else None
     _refuse_config_in_tree(repo, request)
     trusted = trustfiles.FilesPrefetch(repo, request.trust_ref, request.enforcing,
@@ -291,7 +291,7 @@ def _scan_repo(repo: gitio.Repo, catalog: Catalog, request: Request,
                               ignored, allow_empty=request.allow_empty)
     if request.source == "tree":
         rev = request.argument or "HEAD"
-        return scan.scan_tree(repo, catalog, rev, started_tree_listing(request.cwd, rev))
+        return scan.scan_tree(repo, catalog, rev)
     if request.source == "history":
         return scan.scan_history(repo, catalog, request.all_refs, ignored)
     raise UsageError(f"unknown source {request.source}")
@@ -306,7 +306,7 @@ def run(request: Request, out: TextIO | None = None, err: TextIO | None = None) 
     except OutputError as exc:
         err.write(f"ai-clearance: error: {exc}\n")
         if out is sys.stdout:
-            _discard_stdout()
+            discard_stdout()
         return exc.exit_code
     except ClearanceError as exc:
         err.write(f"ai-clearance: error: {exc}\n")
@@ -318,17 +318,6 @@ def run(request: Request, out: TextIO | None = None, err: TextIO | None = None) 
         err.write(f"ai-clearance: internal error ({type(exc).__name__}: {exc}); "
                   "please report it\n")
         return EXIT_INTERNAL
-
-
-def _discard_stdout() -> None:
-    """Point stdout at /dev/null, so that what is still buffered for a reader that has gone
-    does not fail a second time when the process ends."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass
 
 
 HOOK_OPTIONS = ("--config", "--format")

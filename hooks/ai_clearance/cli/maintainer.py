@@ -44,16 +44,14 @@ class Signer:
 
 
 def resolve_signer(root: str, key: str | None, principal: str | None) -> Signer:
-    """The signing key and principal: given, else git's user.signingkey and user.email
-    (read with GitPython, as git itself would resolve them for this repository)."""
+    """The signing key and principal: given, else git's user.signingkey and user.email, as
+    git itself resolves them for this repository."""
     if key is None or principal is None:
-        import git  # GitPython, only for maintainer commands
-
-        reader = git.Repo(root, search_parent_directories=True).config_reader()
+        repo = gitio.discover(root)
         if key is None:
-            key = str(reader.get_value("user", "signingkey", default="")) or None
+            key = gitio.config_value(repo, "user.signingkey")
         if principal is None:
-            principal = str(reader.get_value("user", "email", default="")) or None
+            principal = gitio.config_value(repo, "user.email")
     if not key:
         raise UsageError("no signing key: pass --key FILE or set git config user.signingkey")
     if not principal:

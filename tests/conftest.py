@@ -130,6 +130,15 @@ def project_snapshot(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, st
     return snapshot, git(snapshot, "rev-parse", "HEAD").stdout.strip()
 
 
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One PRE_COMMIT_HOME for the session, so pip builds the hook environment once."""
+    home = tmp_path_factory.mktemp("pre-commit-home")
+    os.environ["PRE_COMMIT_HOME"] = str(home)
+    yield home
+    os.environ.pop("PRE_COMMIT_HOME", None)
+
+
 # Shared by the tests of several folders.
 MAINTAINER = "maintainer@example.com"
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,6 +140,42 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     os.environ["PRE_COMMIT_HOME"] = str(home)
     yield home
     os.environ.pop("PRE_COMMIT_HOME", None)
+
+
+# Fixtures that make a test an integration test: it builds real repositories, runs git or
+# the installed commands. The rest are unit tests of pure functions, the fast loop:
+# `pytest -m "not integration"`.
+_INTEGRATION_FIXTURES = frozenset({
+    "tmp_path", "repo", "clean_repo", "project_snapshot",
+    "pre_commit_home", "hook_repo", "remote", "runner_temp", "act", "installed", "server",
+    "setup",
+})
+
+
+# Calls that do the same from a test's own body.
+_INTEGRATION_CALLS = re.compile(r"\b(?:run_cli|subprocess|git|make_key|Repo|gitio\.discover|"
+                                r"interpret_trailers|ssh_keygen)\(|subprocess\.")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    sources: dict[object, str] = {}
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        function = getattr(item, "function", None)
+        if function not in sources:
+            try:
+                sources[function] = inspect.getsource(function)  # type: ignore[arg-type]
+            except (OSError, TypeError):
+                sources[function] = ""
+        if fixtures & _INTEGRATION_FIXTURES or _INTEGRATION_CALLS.search(sources[function]):
+            item.add_marker(pytest.mark.integration)
+
+
+# The clock of the ratio tests (time for 4n against time for n): this process's CPU time
+# where that clock is fine-grained, so that a machine busy with other work does not stretch
+# one of the two readings; wall time elsewhere (Windows counts CPU time in 15.6 ms ticks).
+clock = time.process_time if time.get_clock_info("process_time").resolution <= 1e-6 \
+    else time.perf_counter
 
 
 # Shared by the tests of several folders.

@@ -7,15 +7,10 @@ import sys
 from collections.abc import Sequence
 
 from ai_clearance.approvals import proposed, trustfiles
+from ai_clearance.approvals.trustfiles import POLICY_FILE, PYPROJECT
 from ai_clearance.catalog.rules import Catalog, load_catalog
 from ai_clearance.clearance.decide import Decided, decide
-from ai_clearance.clearance.policy import (
-    POLICY_FILE,
-    PYPROJECT,
-    Policy,
-    load_policy,
-    policy_from_texts,
-)
+from ai_clearance.clearance.policy import Policy, load_policy, policy_from_texts
 from ai_clearance.detect.detect import PathMatcher
 from ai_clearance.errors import (
     EXIT_FINDINGS,

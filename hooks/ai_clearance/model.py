@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 from ai_clearance.values import field, value
 
 SEVERITIES = ("off", "warn", "block", "leak")
 FAILING_SEVERITIES = frozenset({"block", "leak"})
+# A rule's id: letters, then three digits (AIC101, ORG001).
+RULE_ID = re.compile(r"[A-Z][A-Z0-9]{1,9}[0-9]{3}\Z")
+# GitHub's no-reply address of an account: `<login>@` or `<id>+<login>@users.noreply...`.
+_NOREPLY = re.compile(r"(?:\d+\+)?([^@]+)@users\.noreply\.github\.com\Z")
+
+
+def noreply_login(email: str) -> str | None:
+    """The GitHub login of a users.noreply.github.com address; None for any other."""
+    match = _NOREPLY.match(email)
+    return match.group(1) if match else None
 
 
 @value

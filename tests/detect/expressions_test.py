@@ -3,7 +3,6 @@ caller knows, and what substitution costs (linear in the text, whatever the nest
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -15,7 +14,7 @@ from ai_clearance.detect.expressions import (
     substitution,
     substitutions,
 )
-from conftest import Repo, run_cli
+from conftest import Repo, clock, run_cli
 
 
 @pytest.mark.parametrize(("expression", "value"), [
@@ -129,9 +128,9 @@ def test_a_value_that_would_grow_exponentially_is_written_in_linear_form(depth: 
     Past the budget, each argument is written once, then the expression as written."""
     expression = _doubling(depth)
     text = "echo ${{ " + expression + " }}"
-    started = time.perf_counter()
+    started = clock()
     out = substitute(text)
-    assert time.perf_counter() - started < 1
+    assert clock() - started < 1
     assert len(out) <= 8 * len(text) + (1 << 16)
     if depth <= 4:  # all levels within the budget: exactly GitHub's value
         assert out == "echo " + "x" * 4 ** depth
@@ -176,9 +175,9 @@ def test_values_past_the_budget_are_said_to_be_unjudged() -> None:
 def _seconds(text: str) -> float:
     best = float("inf")
     for _ in range(3):
-        started = time.perf_counter()
+        started = clock()
         substitute(text, {"env.a": "claude " * 20})
-        best = min(best, time.perf_counter() - started)
+        best = min(best, clock() - started)
     return best
 
 

@@ -5,7 +5,6 @@ stay a floor."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from ai_clearance.detect.workflows import MAX_BYTES, content_matches, workflow_f
 from ai_clearance.errors import ConfigError
 from ai_clearance.model import PathChange
 from ai_clearance.values import replace
-from conftest import Repo, run_cli
+from conftest import Repo, clock, run_cli
 
 CASES = parse_toml((Path(__file__).parent / "detect_cases.toml").read_text("utf-8"), "cases")
 WORKFLOW_CASES = [c for c in CASES["content"]
@@ -184,9 +183,9 @@ def _hostile() -> dict[str, bytes]:
 @pytest.mark.parametrize("name", list(_hostile()))
 def test_hostile_workflows_end_quickly_without_error(name: str) -> None:
     data = _hostile()[name]
-    started = time.perf_counter()
+    started = clock()
     assert _found(".github/workflows/x.yml", data) == set()
-    assert time.perf_counter() - started < 10
+    assert clock() - started < 10
 
 
 def test_a_file_over_the_limit_is_judged_line_by_line() -> None:
@@ -216,9 +215,9 @@ def test_any_bytes_are_judged_without_error(data: bytes) -> None:
 def _seconds(script: str) -> float:
     best = float("inf")
     for _ in range(3):
-        started = time.perf_counter()
+        started = clock()
         shell_commands(script)
-        best = min(best, time.perf_counter() - started)
+        best = min(best, clock() - started)
     return best
 
 
@@ -259,9 +258,9 @@ def test_expressions_take_time_linear_in_their_size(head: str, unit: str) -> Non
     from ai_clearance.detect.expressions import substitute
 
     def seconds(text: str) -> float:
-        started = time.perf_counter()
+        started = clock()
         substitute(text)
-        return time.perf_counter() - started
+        return clock() - started
     small, large = seconds(head + unit * 20_000 + "}}"), seconds(head + unit * 80_000 + "}}")
     assert large / max(small, 1e-4) < 10
 

@@ -9,7 +9,9 @@ import re
 
 from ai_clearance.approvals.trustfiles import (
     APPROVALS_DIR,
+    POLICY_FILE,
     POLICY_PATHS,
+    PYPROJECT,
     REVOCATIONS_DIR,
     SIGNERS_FILE,
     TOKENS_DIR,
@@ -17,13 +19,7 @@ from ai_clearance.approvals.trustfiles import (
     TrustFiles,
 )
 from ai_clearance.catalog.rules import load_catalog
-from ai_clearance.clearance.policy import (
-    POLICY_FILE,
-    PYPROJECT,
-    mentions_policy,
-    policy_from_text,
-    policy_from_texts,
-)
+from ai_clearance.clearance.policy import mentions_policy, policy_from_text, policy_from_texts
 from ai_clearance.errors import ClearanceError, ConfigError
 from ai_clearance.git import gitio
 from ai_clearance.values import value

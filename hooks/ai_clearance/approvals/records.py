@@ -12,6 +12,7 @@ from typing import Any
 
 from ai_clearance.catalog.globs import GlobError, check_glob
 from ai_clearance.errors import ConfigError, UsageError
+from ai_clearance.model import RULE_ID
 from ai_clearance.values import value
 
 NAMESPACE = "ai-clearance"
@@ -25,7 +26,6 @@ _ID = re.compile(r"(apv|rev|tok)-[0-9]{8}-[0-9a-f]{8}\Z")
 _EMAIL = re.compile(r"[^\s<>@]+@[^\s<>@]+\Z")
 _LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\Z")
 _PATCH_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
-_RULE = re.compile(r"[A-Z][A-Z0-9]{1,9}[0-9]{3}\Z")
 _PUBLIC_KEY = re.compile(r"(?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|"
                          r"sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) "
                          r"[A-Za-z0-9+/]+={0,2}\Z")
@@ -307,7 +307,7 @@ def _cover(data: Any, where: str) -> Cover:
     if patch is not None and (not isinstance(patch, str) or not _PATCH_ID.match(patch)):
         raise ConfigError(f"{where}: 'patch_id' must be a git patch id")
     rule = data.get("rule")
-    if rule is not None and (not isinstance(rule, str) or not _RULE.match(rule)):
+    if rule is not None and (not isinstance(rule, str) or not RULE_ID.match(rule)):
         raise ConfigError(f"{where}: bad rule id {rule!r}")
     for key in ("assistant", "path", "author"):
         if key in data and (not isinstance(data[key], str) or not data[key]):

@@ -15,7 +15,9 @@ SIGNERS_FILE = ".ai-clearance/maintainers"
 APPROVALS_DIR = ".ai-clearance/approvals"
 REVOCATIONS_DIR = ".ai-clearance/revocations"
 TOKENS_DIR = ".ai-clearance/tokens"
-POLICY_PATHS = (".ai-clearance.toml", "pyproject.toml")
+POLICY_FILE = ".ai-clearance.toml"
+PYPROJECT = "pyproject.toml"
+POLICY_PATHS = (POLICY_FILE, PYPROJECT)
 EXPLICIT_TOKEN_SOURCES = frozenset({"--token", "AI_CLEARANCE_TOKEN"})
 _TOKEN_TRAILER = re.compile(r"^ai-clearance-token[ \t]*:[ \t]*(\S+)[ \t]*$",
                             re.IGNORECASE | re.MULTILINE)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from ai_clearance.catalog.globs import GlobError, check_glob, compile_globs
 from ai_clearance.catalog.patterns import Pattern, PatternError
 from ai_clearance.errors import ConfigError
-from ai_clearance.model import SEVERITIES
+from ai_clearance.model import RULE_ID, SEVERITIES
 from ai_clearance.values import field, replace, value
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 CATALOG_TOML = os.path.join(os.path.dirname(__file__), "catalog.toml")
 CATALOG_JSON = os.path.join(os.path.dirname(__file__), "catalog.json")
 
-_RULE_ID = re.compile(r"[A-Z][A-Z0-9]{1,9}[0-9]{3}\Z")
 _ASSISTANT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}\Z")
 _RULE_KEYS = frozenset({
     "id", "assistants", "kind", "severity", "description", "remedy", "source", "confirmed",
@@ -262,7 +261,7 @@ def parse_rule(
     if not isinstance(data, dict):
         raise _fail(where, "each [[rules]] entry must be a table")
     rid = data.get("id")
-    if not isinstance(rid, str) or not _RULE_ID.match(rid):
+    if not isinstance(rid, str) or not RULE_ID.match(rid):
         raise _fail(where, f"rule id {rid!r} must look like AIC101 (letters then three digits)")
     where = f"{where} rule {rid}"
     unknown = set(data) - _RULE_KEYS

@@ -3,17 +3,14 @@ about the findings' commits, and the time."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
 from ai_clearance.approvals.records import Approval, Token, format_time
 from ai_clearance.approvals.trust import RecordState, Trust
 from ai_clearance.catalog.globs import compile_globs
-from ai_clearance.model import Finding
+from ai_clearance.model import Finding, noreply_login
 from ai_clearance.values import field, value
-
-_NOREPLY = re.compile(r"(?:\d+\+)?([^@]+)@users\.noreply\.github\.com\Z")
 
 
 @value
@@ -31,16 +28,10 @@ class Facts:
     pull_request: int | None = None
 
 
-def login_of(email: str) -> str | None:
-    """The GitHub login of a users.noreply.github.com address."""
-    match = _NOREPLY.match(email)
-    return match.group(1) if match else None
-
-
 def approval_covers(approval: Approval, finding: Finding) -> bool:
     """Whether a standing approval covers a finding's author, assistant and path."""
     email = finding.author_email
-    login = login_of(email)
+    login = noreply_login(email)
     if not (email and email in approval.authors) and not (
             login and login in approval.github_logins):
         return False
@@ -164,7 +155,7 @@ class Clearing:
 
     def _candidates(self, finding: Finding, moment: datetime) -> list[RecordState]:
         email = finding.author_email
-        login = login_of(email)
+        login = noreply_login(email)
         found = set(self.named.get(email, ()))
         if login:
             found.update(self.named.get(f"@{login}", ()))

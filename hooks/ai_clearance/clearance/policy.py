@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 
+from ai_clearance.approvals.trustfiles import POLICY_FILE, PYPROJECT
 from ai_clearance.catalog.globs import GlobError, compile_globs
 from ai_clearance.catalog.patterns import Pattern
 from ai_clearance.catalog.rules import Catalog, build_catalog, parse_toml
@@ -18,8 +19,6 @@ TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every co
 if TYPE_CHECKING:
     from typing import Any
 
-POLICY_FILE = ".ai-clearance.toml"
-PYPROJECT = "pyproject.toml"
 _KEYS = frozenset({
     "restricted", "allowed", "severity", "exclude_paths", "ignore_identities", "rules",
     "assistants", "allow_open_ended_approvals", "require_signed_commits", "repository_id",

@@ -11,9 +11,10 @@ from typing import Any
 import click
 
 from ai_clearance import __version__
+from ai_clearance.approvals.trustfiles import POLICY_FILE, PYPROJECT
 from ai_clearance.catalog.rules import load_catalog
 from ai_clearance.check import Request, run
-from ai_clearance.clearance.policy import POLICY_FILE, PYPROJECT, policy_from_texts
+from ai_clearance.clearance.policy import policy_from_texts
 from ai_clearance.errors import EXIT_INTERNAL, EXIT_USAGE, ClearanceError, UsageError
 from ai_clearance.git import gitio
 

@@ -25,8 +25,9 @@ from ai_clearance.approvals.records import (
     token_from_payload,
 )
 from ai_clearance.approvals.sshsig import Verifier, sign, validate_signers
+from ai_clearance.approvals.trustfiles import POLICY_FILE, PYPROJECT
 from ai_clearance.catalog.rules import load_catalog
-from ai_clearance.clearance.policy import POLICY_FILE, PYPROJECT, Policy, policy_from_texts
+from ai_clearance.clearance.policy import Policy, policy_from_texts
 from ai_clearance.errors import UsageError
 from ai_clearance.git import gitio
 from ai_clearance.localfiles import read_regular

@@ -20,10 +20,8 @@ from ai_clearance.detect.messages import (
     without_addresses,
 )
 from ai_clearance.detect.normalize import ascii_skeleton, normalize_path, normalize_text, printable
-from ai_clearance.model import Commit, Finding, Identity, PathChange
+from ai_clearance.model import Commit, Finding, Identity, PathChange, noreply_login
 from ai_clearance.values import replace, value
-
-_NOREPLY = re.compile(r"(?:\d+\+)?([^@]+)@users\.noreply\.github\.com\Z")
 
 
 @value
@@ -442,9 +440,9 @@ def _assistants_for_identity(catalog: Catalog, name: str, email: str) -> tuple[s
     found: list[str] = []
     for form in address_forms(email_n):
         found.extend(catalog.email_index.get(form, ()))
-        noreply = _NOREPLY.match(form)
-        if noreply:
-            found.extend(catalog.login_index.get(noreply.group(1), ()))
+        login = noreply_login(form)
+        if login:
+            found.extend(catalog.login_index.get(login, ()))
         found.extend(catalog.named_index.get(f"{name_n} <{form}>", ()))
     found.extend(aid for suffix, aid in catalog.name_suffixes if name_n.endswith(suffix))
     return tuple(dict.fromkeys(found))

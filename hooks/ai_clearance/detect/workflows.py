@@ -26,11 +26,23 @@ from itertools import chain
 from urllib.parse import unquote
 
 from ai_clearance.catalog.rules import MAX_MATCH_CHARS
+from ai_clearance.detect.contexts import Choices, Unjudged, Work, walk
 from ai_clearance.detect.detect import first_content_matches
-from ai_clearance.detect.expressions import substitute
+from ai_clearance.detect.expressions import (
+    MATRIX_LIMIT,
+    substitute,
+    substitution,
+    substitutions,
+)
 from ai_clearance.detect.normalize import normalize_path, printable
 from ai_clearance.detect.runners import shebang_language
-from ai_clearance.detect.shell import invocations, program_name, script_commands
+from ai_clearance.detect.shell import (
+    invocations,
+    program_name,
+    script_commands,
+    shell_commands,
+)
+from ai_clearance.errors import GitError
 from ai_clearance.values import value
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
@@ -87,6 +99,7 @@ def content_matches(rules: dict[str, Rule], lines: Iterable[bytes], paths: Itera
     if not judging:
         return first_content_matches(rules, lines)
     screen = _screen(tuple(judging.values()))
+    paths = tuple(paths)
     kinds = readings(paths)
     head, rest = _read_upto(lines, MAX_BYTES)
     if rest is not None:
@@ -95,7 +108,12 @@ def content_matches(rules: dict[str, Rule], lines: Iterable[bytes], paths: Itera
     data = b"\n".join(head)
     facts: list[Fact] = []
     for kind in sorted(kinds):
-        found = _facts_of(kind, data, screen)
+        try:
+            found = _facts_of(kind, data, screen)
+        except Unjudged as error:
+            where = ", ".join(dict.fromkeys(paths)) or "a workflow"
+            raise GitError(f"{where} could not be judged: {error}; refusing to pass "
+                           "unjudged") from None
         if found is None:  # a workflow that is not YAML
             matched.update(_judged_by_lines(rules, judging, head, screen, frozenset({kind})))
         else:
@@ -167,17 +185,19 @@ def workflow_facts(data: bytes, screen: Callable[[str], bool] | None = None,
                    ) -> list[Fact] | None:
     """What a workflow or action file runs, in the order of its lines; None when the data
     is not YAML (the caller then judges it line by line). `screen` says which scripts are
-    worth splitting into commands (None: all)."""
+    worth splitting into commands (None: all). Unjudged when reading it would cost more
+    than its budget (contexts.Work)."""
     roots = _compose(data)
     if roots is None:
         return None
-    mappings = list(_mappings(roots))
-    defaults = _default_languages(mappings)
-    facts: list[Fact] = []
-    for mapping in mappings:
-        facts.extend(_mapping_facts(mapping, screen, defaults))
-    facts.sort(key=lambda f: f.line)
-    return facts
+    work = Work(len(data))
+    pairs = list(walk(roots, work))
+    defaults = _default_languages(list({id(m): m for m, _ in pairs}.values()))
+    reader = _Reader(screen, defaults, work)
+    for mapping, choices in pairs:
+        reader.read(mapping, choices)
+    reader.facts.sort(key=lambda f: f.line)
+    return reader.facts
 
 
 def _compose(data: bytes) -> list[Node] | None:
@@ -194,61 +214,165 @@ def _compose(data: bytes) -> list[Node] | None:
         return None
 
 
-def _mappings(roots: list[Node]) -> Iterator[Node]:
-    """Every mapping node reachable from `roots`, each once (aliases make a graph that may
-    have cycles)."""
-    from yaml import MappingNode, SequenceNode
-
-    stack = list(roots)
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, MappingNode):
-            yield node
-            for key, item in node.value:
-                stack.append(key)
-                stack.append(item)
-        elif isinstance(node, SequenceNode):
-            stack.extend(node.value)
+# Where the runner writes a step's script: what `{0}` of a `shell:` template stands for.
+_SCRIPT_PATH = "/home/runner/work/_temp/step.sh"
+# A shell variable, $NAME or ${NAME}: an `env:` value when the workflow sets NAME.
+_DOLLAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+_ENTRYPOINTS = ("entrypoint", "pre-entrypoint", "post-entrypoint")
 
 
-def _mapping_facts(mapping: Node, screen: Callable[[str], bool] | None,
-                   defaults: tuple[str, ...]) -> Iterator[Fact]:
-    from yaml import ScalarNode
+class _Reader:
+    """The facts of a file's mappings, each read under each context it is reached with.
+    A scalar is read once per key, language and text: an alias of a script (a billion
+    laughs of `run: *script`) costs one reading, and contexts a script does not read
+    make no new text. All that is read is paid from the file's Work."""
 
-    scalars = _scalars(mapping)
-    # A step's `run` is in the language of its `shell`, or of the defaults when it has none.
-    shell = scalars.get("shell")
-    run_languages = defaults if shell is None else _languages(shell.value)
-    for key_node, node in mapping.value:
-        if not isinstance(key_node, ScalarNode):
-            continue
-        key = key_node.value.casefold()
-        for item in _items(node):
-            line = item.start_mark.line + 1
-            if key == "uses":
-                yield from _uses_facts(item.value, line)
-            elif key in _IMAGE_KEYS:
-                yield _image_fact(key, item.value, line)
-            elif key == "run":
-                for language in run_languages:
-                    yield from _script_facts(key, item, screen, language)
-            elif key in _SCRIPT_KEYS:
-                yield from _script_facts(key, item, screen)
-    # A docker step's command is its entrypoint followed by its args.
-    if "entrypoint" in scalars and "args" in scalars:
-        entry, args = scalars["entrypoint"], scalars["args"]
-        joined = substitute(f"{entry.value} {args.value}")
-        yield from _command_facts("entrypoint", joined, entry.start_mark.line + 1, screen)
-    # actions/github-script runs its `script` input as JavaScript.
-    uses = scalars.get("uses")
-    if uses is not None and action_ref(substitute(uses.value)) == "actions/github-script":
-        script = _scalars(_value_of(mapping, "with")).get("script")
-        if script is not None:
-            yield from _script_facts("script", script, screen, "slash")
+    def __init__(self, screen: Callable[[str], bool] | None, defaults: tuple[str, ...],
+                 work: Work) -> None:
+        self.screen = screen
+        self.defaults = defaults
+        self.work = work
+        self.facts: list[Fact] = []
+        self.done: set[tuple[object, ...]] = set()
+        # Per scalar node: its value with constant expressions written in, the context
+        # paths its expressions read, and the env paths its shell variables may read.
+        self.info: dict[int, tuple[str, frozenset[str], frozenset[str]]] = {}
+
+    def first(self, *key: object) -> bool:
+        """Whether `key` is met for the first time (then it is remembered)."""
+        if key in self.done:
+            return False
+        self.done.add(key)
+        return True
+
+    def read(self, mapping: Node, choices: Choices) -> None:
+        from yaml import ScalarNode
+
+        scalars = _scalars(mapping)
+        # A step's `run` is in the language of its `shell`, or of the defaults when it has
+        # none.
+        shell = scalars.get("shell")
+        run_languages = self.defaults if shell is None else _languages(shell.value)
+        for key_node, node in mapping.value:
+            if not isinstance(key_node, ScalarNode):
+                continue
+            key = key_node.value.casefold()
+            for item in _items(node):
+                line = item.start_mark.line + 1
+                if key == "uses":
+                    if self.first(id(item), key):
+                        self.facts.extend(_uses_facts(item.value, line))
+                elif key in _IMAGE_KEYS:
+                    for text in self.texts(item, choices, variables=False):
+                        if self.first(id(item), key, text):
+                            self.facts.append(_image_fact(key, text, line))
+                elif key == "run":
+                    for language in run_languages:
+                        self.script(key, item, choices, language)
+                elif key == "shell":
+                    # A custom shell is a command line the runner runs with the script's
+                    # path for {0}: `shell: codex exec {0}` runs an agent on the step.
+                    self.script(key, item, choices, "shell", template=True)
+                elif key in _SCRIPT_KEYS:
+                    self.script(key, item, choices, "shell")
+        self.docker(mapping, scalars, choices)
+        # actions/github-script runs its `script` input as JavaScript.
+        uses = scalars.get("uses")
+        if uses is not None and action_ref(substitute(uses.value)) == "actions/github-script":
+            script = _scalars(_value_of(mapping, "with")).get("script")
+            if script is not None:
+                self.script("script", script, choices, "slash")
+
+    def texts(self, node: Node, choices: Choices, variables: bool) -> list[str]:
+        """The texts a scalar stands for under `choices`: constant expressions written in,
+        and each combination of the context values it reads (with `variables`, a shell
+        variable the env sets reads its value too)."""
+        info = self.info.get(id(node))
+        if info is None:
+            self.work.spend(len(node.value))
+            done = substitution(node.value)
+            dollars = frozenset(f"env.{(a or b).casefold()}"
+                                for a, b in _DOLLAR.findall(node.value))
+            info = (done.text, done.names, dollars)
+            self.info[id(node)] = info
+        text, names, dollars = info
+        relevant = {n for n in names if n in choices}
+        shell_names = {n for n in dollars if n in choices} if variables else set()
+        if not relevant and not shell_names:
+            return [text]
+        raw: str = node.value
+        if shell_names:
+            raw = _DOLLAR.sub(lambda m: _env_expression(m, shell_names), raw)
+        subset = {n: choices[n] for n in relevant | shell_names}
+        count = 1
+        for values in subset.values():
+            count = min(count * max(len(values), 1), MATRIX_LIMIT)
+        self.work.spend(count * (len(raw) + sum(len(str(v)) for vs in subset.values()
+                                                for v in vs)))
+        found = substitutions(raw, subset)
+        if not all(t.judged for t in found):
+            raise Unjudged(f"a script reads more than {MATRIX_LIMIT} combinations of matrix "
+                           "values, more than GitHub runs")
+        return list(dict.fromkeys(t.text for t in found))
+
+    def script(self, key: str, node: Node, choices: Choices, language: str,
+               template: bool = False) -> None:
+        # A block scalar (`run: |`) starts on the line after its indicator.
+        first = node.start_mark.line + (2 if getattr(node, "style", None) in ("|", ">") else 1)
+        for found in self.texts(node, choices, variables=not template):
+            text = found.replace("{0}", _SCRIPT_PATH) if template else found
+            if self.first(id(node), key, language, text):
+                self.work.spend(len(text))
+                self.facts.extend(_command_facts(key, text, first, self.screen, language))
+
+    def docker(self, mapping: Node, scalars: dict[str, Node], choices: Choices) -> None:
+        """A docker action's or step's command: each entrypoint followed by its args (a
+        string read as shell words, or a list whose items are one word each), and a list
+        of args alone (the image's own entrypoint is not known: its first item may be the
+        program)."""
+        from yaml import SequenceNode
+
+        args = _value_of(mapping, "args")
+        entries = [scalars[k] for k in _ENTRYPOINTS if k in scalars]
+        if isinstance(args, SequenceNode):
+            items = _items(args)
+            variants = [self.texts(item, choices, variables=True) for item in items]
+            rows = max((len(v) for v in variants), default=0)
+            for row in range(rows):
+                words = [v[min(row, len(v) - 1)] for v in variants]
+                line = items[0].start_mark.line + 1
+                self.argv("args", words, line)
+                for entry in entries:
+                    for text in self.texts(entry, choices, variables=True):
+                        head = [w for _, ws in shell_commands(text)[:1] for w in ws]
+                        self.argv("entrypoint", head + words,
+                                  entry.start_mark.line + 1)
+        elif "args" in scalars:
+            for entry in entries:
+                for text in self.texts(entry, choices, variables=True):
+                    for tail in self.texts(scalars["args"], choices, variables=True):
+                        joined = f"{text} {tail}"
+                        if self.first(id(entry), "entry+args", joined):
+                            self.work.spend(len(joined))
+                            self.facts.extend(_command_facts(
+                                "entrypoint", joined, entry.start_mark.line + 1, self.screen))
+
+    def argv(self, key: str, words: list[str], line: int) -> None:
+        """A command given as its words (no shell splits them)."""
+        if not words or not self.first("argv", line, tuple(words)):
+            return
+        joined = "\n".join(words)
+        self.work.spend(len(joined))
+        if self.screen is not None and not self.screen(joined):
+            return
+        evidence = printable(f"{key}: {' '.join(words)}")
+        for invocation in invocations(words, 0):
+            self.facts.append(Fact("command", invocation, line, evidence))
+
+
+def _env_expression(match: re.Match[str], names: set[str]) -> str:
+    name = match.group(1) or match.group(2)
+    return f"${{{{ env.{name} }}}}" if f"env.{name.casefold()}" in names else match.group(0)
 
 
 def _items(node: Node) -> list[Node]:
@@ -303,14 +427,6 @@ def _default_languages(mappings: list[Node]) -> tuple[str, ...]:
         if shell is not None:
             languages.extend(_languages(shell.value))
     return tuple(dict.fromkeys(languages))
-
-
-def _script_facts(key: str, node: Node, screen: Callable[[str], bool] | None,
-                  language: str = "shell") -> Iterator[Fact]:
-    # A block scalar (`run: |`) starts on the line after its indicator.
-    first = node.start_mark.line + (2 if getattr(node, "style", None) in ("|", ">") else 1)
-    # GitHub writes constant expressions in before a shell (or interpreter) runs.
-    return _command_facts(key, substitute(node.value), first, screen, language)
 
 
 def _uses_facts(text: str, line: int) -> Iterator[Fact]:

@@ -626,7 +626,8 @@ def _spec(uses: tuple[str, ...], run: tuple[str, ...], installs: tuple[str, ...]
                  triggers=frozenset(triggers))
 
 
-_UNQUOTE = re.compile(r"[\"'\\]")
+# Quotes, backslashes, and the line breaks a backslash continues (`cla\<newline>ude`).
+_UNQUOTE = re.compile(r"\\\r?\n|[\"'\\]")
 # Interpreters whose code (`python -c CODE`, a heredoc) may spell a name in pieces or
 # escapes ('cla' + 'ude', "\x63laude") that only reading its literals puts together.
 _INTERPRETERS = (r"(?<![\w-])(?:python[0-9.]*|py|pypy[0-9.]*|node|nodejs|bun|deno|perl|ruby|php)"
@@ -659,26 +660,250 @@ def _judged_by_lines(rules: dict[str, Rule], judging: dict[str, _Spec],
                      kinds: frozenset[str] = frozenset({"workflow"}),
                      ) -> dict[str, tuple[int, str]]:
     """A file that is not YAML, or too large, judged line by line (a CR alone ends a line
-    too): the line patterns, then each line's loose facts (`_loose_facts`)."""
+    too): the line patterns, then each line's loose facts (`_loose_facts`), then the
+    values that span lines as one text each: a workflow's block scalars, quoted and plain
+    values continued on the next lines (`_Values`), and the lines a backslash continues in
+    the other kinds (a shell script, a Dockerfile). A workflow in UTF-16 or UTF-32 cannot
+    be read by its lines: it is refused (Unjudged)."""
     patterns = _with_patterns(rules)
     matched: dict[str, tuple[int, str]] = {}
+    values = _Values() if "workflow" in kinds else None
+    joined = _Continued()
+
+    def judge(facts: Iterable[Fact], number: int, evidence: str | None) -> None:
+        waiting = {rid: s for rid, s in judging.items() if rid not in matched}
+        for fact in facts if waiting else ():
+            for rid, spec in waiting.items():
+                if rid not in matched and fact_hits(fact, spec):
+                    matched[rid] = (fact.line if evidence is None else number,
+                                    fact.evidence if evidence is None else evidence)
+
+    def spanning(finished: list[tuple[int, str, str]]) -> None:
+        for start, key, text in finished:
+            judge(_spanning_facts(key, text, start, screen), start, None)
+
     number = 0
     for raw in lines:
+        if number == 0 and values is not None and raw.startswith(_WIDE_BOMS):
+            raise GitError("a workflow in UTF-16 or UTF-32 that is over 1 MiB or not YAML "
+                           "cannot be judged by its lines; refusing to pass unjudged")
         for piece in raw.removesuffix(b"\r").split(b"\r"):
             number += 1
             pending = {rid: r for rid, r in patterns.items() if rid not in matched}
             for rid, (_, evidence) in first_content_matches(pending, [piece]).items():
                 matched[rid] = (number, evidence)
-            waiting = {rid: s for rid, s in judging.items() if rid not in matched}
-            if waiting:
+            if len(matched) < len(rules):
                 text = piece.decode("utf-8", "replace")
-                facts = list(_loose_facts(text, number, screen, kinds))
-                for rid, spec in waiting.items():
-                    if any(fact_hits(f, spec) for f in facts):
-                        matched[rid] = (number, printable(text.strip()))
+                judge(_loose_facts(text, number, screen, kinds), number,
+                      printable(text.strip()))
+                if values is not None:
+                    spanning(values.feed(text, number))
+                else:
+                    whole = joined.feed(text, number)
+                    if whole is not None:
+                        judge(_loose_facts(whole[1], whole[0], screen, kinds), whole[0],
+                              printable(whole[1].strip()))
             if len(matched) == len(rules):
                 return matched
+    if values is not None:
+        spanning(values.end())
+    whole = joined.end()
+    if whole is not None:
+        judge(_loose_facts(whole[1], whole[0], screen, kinds), whole[0],
+              printable(whole[1].strip()))
     return matched
+
+
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+
+
+def _spanning_facts(key: str, text: str, start: int, screen: Callable[[str], bool],
+                    ) -> Iterator[Fact]:
+    """What a value that spans lines runs: read as shell, and by its literals when they
+    may spell a command (the step's `shell:` is not told apart here)."""
+    yield from _command_facts(key, text, start, screen)
+    if _literals_worth_reading(text, screen):
+        yield from _command_facts(key, text, start, screen, "code")
+
+
+class _Continued:
+    """Lines a backslash at their end continues, joined as a shell joins them (the
+    backslash and the line break go); each line is joined once, so the cost is linear.
+    `feed` gives (first line, joined text) when a joined line ends."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.start = 0
+        self.size = 0
+
+    def feed(self, text: str, number: int) -> tuple[int, str] | None:
+        continued = (len(text) - len(text.rstrip("\\"))) % 2 == 1
+        if not self.parts and not continued:
+            return None
+        if not self.parts:
+            self.start = number
+        self.parts.append(text[:-1] if continued else text)
+        self.size += len(text)
+        if continued and self.size <= MAX_BYTES:
+            return None
+        return self.end()
+
+    def end(self) -> tuple[int, str] | None:
+        if not self.parts:
+            return None
+        found = (self.start, "".join(self.parts))
+        self.parts, self.size = [], 0
+        return found
+
+
+# A line of block YAML: indentation, sequence dashes, an optional `key:`, an anchor or tag,
+# then the value. A key is short: bounded, so a long line without one costs linear time.
+_ENTRY = re.compile(r"""(?P<indent>[ ]*)(?P<dashes>(?:-[ \t]+)*)"""
+                    r"""(?:(?P<key>"[^"\n]{0,256}"|'[^'\n]{0,256}'|[^\s#"'{}\[\],&*!|>%@`]"""
+                    r"""[^\n:#]{0,256}?)[ \t]*:(?:[ \t]+|$))?"""
+                    r"""(?P<props>(?:[&!][^\s]*(?:[ \t]+|$))*)""")
+_BLOCK = re.compile(r"""([|>])[-+0-9]*[ \t]*(?:#.*)?""")
+_DOUBLE_ESCAPE = re.compile(r"""\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)""",
+                            re.DOTALL)
+_DOUBLE_SIMPLE = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n",
+                  "v": "\v", "f": "\f", "r": "\r", "e": "\x1b", " ": " ", '"': '"',
+                  "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0", "L": "\u2028",
+                  "P": "\u2029"}
+
+
+class _Values:
+    """The values of a YAML file read line by line that span lines, each as the one text
+    YAML makes of it: a block scalar (`|` keeps its lines, `>` folds them), a quoted
+    scalar continued on later lines (folded, escapes decoded), a plain scalar continued
+    on more indented lines; and a quoted value on one line, unquoted. Each line is read
+    once; a value larger than MAX_BYTES is judged in pieces. `feed` gives (first line,
+    key, text) for the values that end."""
+
+    def __init__(self) -> None:
+        self.style = ""  # '|', '>', '"', "'", "plain"; "" when no value is open
+        self.key = ""
+        self.column = 0
+        self.start = 0
+        self.parts: list[str] = []
+        self.size = 0
+
+    def feed(self, text: str, number: int) -> list[tuple[int, str, str]]:
+        found: list[tuple[int, str, str]] = []
+        if self.style in ('"', "'"):
+            end = _quote_end(text, 0, self.style)
+            self.add(text.strip() if end < 0 else text[:end].strip())
+            if end < 0:
+                return self.flush(found) if self.size > MAX_BYTES else found
+            return self.close(found)
+        if self.style:
+            indent = len(text) - len(text.lstrip(" "))
+            if not text.strip() or indent > self.column:
+                self.add(text)
+                return self.flush(found) if self.size > MAX_BYTES else found
+            self.close(found)
+        self.open(text, number, found)
+        return found
+
+    def open(self, text: str, number: int, found: list[tuple[int, str, str]]) -> None:
+        entry = _ENTRY.match(text)
+        if entry is None or not (entry.group("key") or entry.group("dashes")):
+            return
+        value = text[entry.end():]
+        key = (entry.group("key") or "").strip("\"'").casefold() or "item"
+        self.key, self.start = key, number
+        self.column = len(entry.group("indent")) + len(entry.group("dashes"))
+        block = _BLOCK.fullmatch(value.rstrip())
+        if block is not None:
+            self.style, self.start = block.group(1), number + 1
+        elif value[:1] in ('"', "'"):
+            end = _quote_end(value, 1, value[0])
+            if end >= 0:
+                self.style = value[0]
+                self.add(value[1:end])
+                self.close(found)
+                return
+            self.style = value[0]
+            self.add(value[1:])
+        elif value.strip() and value.lstrip()[:1] not in ("#", "{", "[", "*"):
+            self.style = "plain"
+            self.add(value.partition(" #")[0])
+
+    def add(self, part: str) -> None:
+        self.parts.append(part)
+        self.size += len(part) + 1
+
+    def close(self, found: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+        style, parts = self.style, self.parts
+        self.style, self.parts, self.size = "", [], 0
+        if style in ("|", ">"):
+            lines = parts
+            indent = min((len(p) - len(p.lstrip(" ")) for p in lines if p.strip()), default=0)
+            body = [p[indent:] for p in lines]
+            text = "\n".join(body) if style == "|" else " ".join(b.strip() for b in body)
+        elif style == "plain":
+            if len(parts) < 2:
+                return found  # one line: the line's own reading has it
+            text = " ".join(p.strip() for p in parts)
+        elif style == '"':
+            text = _double_quoted(parts)
+        else:
+            text = " ".join(p.strip() for p in parts).replace("''", "'")
+        if text.strip():
+            found.append((self.start, self.key, text))
+        return found
+
+    def flush(self, found: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+        """Judge what a value too large holds so far, and go on reading its rest."""
+        style, key = self.style, self.key
+        self.close(found)
+        self.style, self.key = style, key
+        return found
+
+    def end(self) -> list[tuple[int, str, str]]:
+        return self.close([]) if self.style else []
+
+
+def _quote_end(text: str, i: int, quote: str) -> int:
+    """Where the quoted scalar whose text starts at `i` closes, or -1."""
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if quote == '"' and c == "\\":
+            i += 2
+            continue
+        if c == quote:
+            if quote == "'" and text.startswith("''", i):
+                i += 2
+                continue
+            return i
+        i += 1
+    return -1
+
+
+def _double_quoted(parts: list[str]) -> str:
+    """A double-quoted scalar's lines as YAML folds them: a line break is a space (an
+    empty line, a line break), none after an escaping backslash; escapes decoded."""
+    out: list[str] = []
+    for i, part in enumerate(parts):
+        piece = part if i == 0 else part.lstrip(" \t")
+        if i and out:
+            previous = out[-1]
+            if (len(previous) - len(previous.rstrip("\\"))) % 2 == 1:
+                out[-1] = previous[:-1]
+            elif not piece:
+                out.append("\n")
+                continue
+            else:
+                out.append(" ")
+        out.append(piece)
+
+    def decode(match: re.Match[str]) -> str:
+        body = match.group(0)[1:]
+        if body[0] in "xuU" and len(body) > 1:
+            code = int(body[1:], 16)
+            return chr(code) if code <= 0x10FFFF else ""
+        return _DOUBLE_SIMPLE.get(body, match.group(0))
+    return _DOUBLE_ESCAPE.sub(decode, "".join(out))
 
 
 _DOCKER_PREFIX = re.compile(r"\s*(?:ONBUILD\s+)?(?:RUN|CMD|ENTRYPOINT|FROM)(?:\s+--\S+)*\s",

@@ -103,7 +103,7 @@ def content_matches(rules: dict[str, Rule], lines: Iterable[bytes], paths: Itera
     kinds = readings(paths)
     head, rest = _read_upto(lines, MAX_BYTES)
     if rest is not None:
-        return _judged_by_lines(rules, judging, chain(head, rest), screen, kinds)
+        return _judged_by_lines(rules, judging, chain(head, rest), screen, kinds, large=True)
     matched = first_content_matches(_with_patterns(rules), head)
     data = b"\n".join(head)
     facts: list[Fact] = []
@@ -657,14 +657,15 @@ _LOOSE_PREFIX = re.compile(r"""\s*(?:-\s+)?(?:["']?[\w.-]+["']?\s*:\s*)?(?:[|>][
 
 def _judged_by_lines(rules: dict[str, Rule], judging: dict[str, _Spec],
                      lines: Iterable[bytes], screen: Callable[[str], bool],
-                     kinds: frozenset[str] = frozenset({"workflow"}),
+                     kinds: frozenset[str] = frozenset({"workflow"}), large: bool = False,
                      ) -> dict[str, tuple[int, str]]:
-    """A file that is not YAML, or too large, judged line by line (a CR alone ends a line
+    """A file that is not YAML, or too `large`, judged line by line (a CR alone ends a line
     too): the line patterns, then each line's loose facts (`_loose_facts`), then the
     values that span lines as one text each: a workflow's block scalars, quoted and plain
     values continued on the next lines (`_Values`), and the lines a backslash continues in
-    the other kinds (a shell script, a Dockerfile). A workflow in UTF-16 or UTF-32 cannot
-    be read by its lines: it is refused (Unjudged)."""
+    the other kinds (a shell script, a Dockerfile). A large workflow in UTF-16 or UTF-32
+    cannot be read by its lines: it is refused (GitError, exit 3). One that is not YAML
+    runs nothing on GitHub: it is read as it comes."""
     patterns = _with_patterns(rules)
     matched: dict[str, tuple[int, str]] = {}
     values = _Values() if "workflow" in kinds else None
@@ -684,9 +685,9 @@ def _judged_by_lines(rules: dict[str, Rule], judging: dict[str, _Spec],
 
     number = 0
     for raw in lines:
-        if number == 0 and values is not None and raw.startswith(_WIDE_BOMS):
-            raise GitError("a workflow in UTF-16 or UTF-32 that is over 1 MiB or not YAML "
-                           "cannot be judged by its lines; refusing to pass unjudged")
+        if number == 0 and large and values is not None and raw.startswith(_WIDE_BOMS):
+            raise GitError("a workflow in UTF-16 or UTF-32 over 1 MiB cannot be judged by "
+                           "its lines; refusing to pass unjudged")
         for piece in raw.removesuffix(b"\r").split(b"\r"):
             number += 1
             pending = {rid: r for rid, r in patterns.items() if rid not in matched}

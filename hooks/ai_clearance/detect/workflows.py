@@ -90,17 +90,18 @@ class _Spec:
 
 # ------------------------------------------------------------------------------ entry point
 def content_matches(rules: dict[str, Rule], lines: Iterable[bytes], paths: Iterable[str] = (),
-                    ) -> dict[str, tuple[int, str]]:
+                    kinds: frozenset[str] | None = None) -> dict[str, tuple[int, str]]:
     """first_content_matches for a blob, with the rules that judge workflows judging what
     it runs, read as every kind of file its `paths` name (`readings`; a workflow when none
-    does). The rules' line patterns still run and stay a floor: what they find is kept (so
+    does), or as `kinds` when given (the script an action names, whatever its name). The
+    rules' line patterns still run and stay a floor: what they find is kept (so
     a YAML parser that reads a file otherwise than GitHub cannot hide what they see)."""
     judging = {rid: _spec_of(r) for rid, r in rules.items() if r.judges_workflows}
     if not judging:
         return first_content_matches(rules, lines)
     screen = _screen(tuple(judging.values()))
     paths = tuple(paths)
-    kinds = readings(paths)
+    kinds = kinds or readings(paths)
     head, rest = _read_upto(lines, MAX_BYTES)
     if rest is not None:
         return _judged_by_lines(rules, judging, chain(head, rest), screen, kinds, large=True)
@@ -146,6 +147,36 @@ def readings(paths: Iterable[str]) -> frozenset[str]:
             found.add(_SCRIPT_SUFFIXES.get(name.rpartition(".")[2], "workflow")
                       if "." in name else "workflow")
     return frozenset(found or ("workflow",))
+
+
+ACTION_NAMES = frozenset({"action.yml", "action.yaml"})
+_ACTION_SCRIPTS = ("pre", "main", "post")
+
+
+def action_files(data: bytes) -> list[tuple[str, str, str]]:
+    """The files of its own folder an action file (action.yml) runs, as (key, relative
+    path, reading kind): a JavaScript action's `runs.pre`, `main` and `post` (read by their
+    literals), a Docker action's `runs.image` when it is a Dockerfile of the repository.
+    None of them is read by the path rules unless it sits under .github/: the caller reads
+    them from the same tree."""
+    if len(data) > MAX_BYTES:
+        return []
+    roots = _compose(data)
+    found: list[tuple[str, str, str]] = []
+    for root in roots or ():
+        runs = _value_of(root, "runs")
+        scalars = _scalars(runs)
+        using = substitute(scalars["using"].value).strip().casefold() \
+            if "using" in scalars else ""
+        for key in _ACTION_SCRIPTS:
+            if key in scalars and using != "docker":
+                path = substitute(scalars[key].value).strip()
+                kind = readings([path])
+                found.append((key, path, "slash" if kind == {"workflow"} else min(kind)))
+        image = substitute(scalars["image"].value).strip() if "image" in scalars else ""
+        if using == "docker" and image and not image.casefold().startswith("docker://"):
+            found.append(("image", image, "dockerfile"))
+    return [(key, path, kind) for key, path, kind in found if path and "\0" not in path]
 
 
 def _facts_of(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[Fact] | None:

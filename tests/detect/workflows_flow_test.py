@@ -225,6 +225,28 @@ def test_env_and_matrix_values_that_run_nothing_are_clean(text: str) -> None:
     assert _found(text) == set(), text
 
 
+_INCLUDE = "    strategy:\n      matrix:\n{lists}        include:\n{rows}"
+
+
+@pytest.mark.parametrize(("lists", "rows", "rule"), [
+    ("", "          - {a: codex, b: exec}\n          - {a: make, b: all}\n", "AIC302"),
+    ("", "          - {a: codex, b: lint}\n          - {a: make, b: exec}\n", None),
+    ("        os: [x, y]\n", "          - {os: y, a: codex, b: exec}\n", "AIC302"),
+    ("        os: [x, y]\n", "          - {os: z, a: codex, b: exec}\n", "AIC302"),
+    # A later entry changes what an earlier one added: codex never meets exec.
+    ("        os: [x]\n", "          - {a: codex}\n          - {a: make}\n"
+     "          - {b: exec}\n", None),
+    ("", "".join(f"          - {{a: x{i}, b: y{i}}}\n" for i in range(100)), None),
+])
+def test_include_entries_are_jobs_as_github_makes_them(lists: str, rows: str,
+                                                       rule: str | None) -> None:
+    """Values of one include entry go together; values of different entries do not (100
+    entries read by two expressions are 100 jobs, not 10,000 combinations)."""
+    text = _job("      - run: ${{ matrix.a }} ${{ matrix.b }} fix\n",
+                _INCLUDE.format(lists=lists, rows=rows))
+    assert _found(text) == ({rule} if rule else set()), text
+
+
 def test_a_step_shared_by_jobs_is_read_under_each_jobs_env() -> None:
     text = ("x: &step {run: '$AGENT exec fix'}\njobs:\n  a: {env: {AGENT: make}, steps: [*step]}\n"
             "  b: {env: {AGENT: codex}, steps: [*step]}\n")

@@ -7,12 +7,26 @@ step merges in. Only these keys count: `uses`; `image` and `container`; and the 
 hold commands (`run`, and the `command`, `args`, `entrypoint`... of actions that run
 them). Step names, comments and the arguments of `echo` never do. A step whose script is
 not shell (`shell: python`, a `defaults.run.shell` of code, actions/github-script's
-`script`) is read by its string literals (literals.py). A file larger than MAX_BYTES, or
-one that is not YAML, is judged line by line (`_judged_by_lines`).
+`script`) is read by its string literals (literals.py). A custom `shell:` (`codex exec
+{0}`) is itself a command. A Docker action's entrypoints are read with its args (a list is
+one word an item), and a list of args alone as a command.
+
+What a script reads of the `env` and `matrix` contexts is written in: `${{ env.X }}`,
+`${{ matrix.x }}` and a shell's `$X` take the values the workflow, job and step `env:`
+and each matrix job give (contexts.py). Aliases make the YAML a graph: each scalar is read
+once per text it stands for, and all that is read is paid from a budget linear in the
+file; past it the check fails (exit 3) rather than run for hours or pass unjudged.
+
+A file larger than MAX_BYTES, or one that is not YAML, is judged line by line
+(`_judged_by_lines`): each line, then each value that spans lines as one text (block
+scalars, quoted and plain values continued, backslash-continued lines). Which step a line
+belongs to, its `shell:`, its env and matrix are not known there.
 
 Other files CI runs are read by their kind, which their paths tell (`readings`): a
 Dockerfile's instructions (dockerfiles.py), a shell script's commands, the literals of a
-Python or JavaScript file.
+Python or JavaScript file. The files an action.yml names (`main`, `pre`, `post`, its own
+Dockerfile) are read by source/scan.py from the same tree, wherever the action sits
+(`action_files`).
 
 What counts is data: a content rule's `workflow_uses`, `workflow_images`, `workflow_run`
 and `workflow_installs` lists in catalog.toml."""

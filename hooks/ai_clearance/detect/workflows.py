@@ -44,6 +44,7 @@ from ai_clearance.detect.contexts import Choices, Unjudged, Work, walk
 from ai_clearance.detect.detect import first_content_matches
 from ai_clearance.detect.expressions import (
     MATRIX_LIMIT,
+    Known,
     substitute,
     substitution,
     substitutions,
@@ -279,9 +280,9 @@ class _Reader:
         self.work = work
         self.facts: list[Fact] = []
         self.done: set[tuple[object, ...]] = set()
-        # Per scalar node: its value with constant expressions written in, the context
-        # paths its expressions read, and the env paths its shell variables may read.
-        self.info: dict[int, tuple[str, frozenset[str], frozenset[str]]] = {}
+        self.info: dict[int, tuple[str, frozenset[str], frozenset[str]]] = {}  # info_of
+        self.memo: dict[tuple[str, tuple[tuple[str, tuple[Known, ...]], ...]], list[str]] = {}
+        self.mapping_names: dict[int, tuple[str, ...]] = {}
 
     def first(self, *key: object) -> bool:
         """Whether `key` is met for the first time (then it is remembered)."""
@@ -293,6 +294,15 @@ class _Reader:
     def read(self, mapping: Node, choices: Choices) -> None:
         from yaml import ScalarNode
 
+        # Under a context that differs only in what its scalars do not read, a mapping
+        # reads as before (a step of a job of many matrix jobs that reads none of them).
+        names = self.mapping_names.get(id(mapping))
+        if names is None:
+            items = [*_scalar_items(mapping), *_scalar_items(_value_of(mapping, "with"))]
+            names = tuple(sorted({n for item in items for n in self.names_of(item)}))
+            self.mapping_names[id(mapping)] = names
+        if not self.first("mapping", id(mapping), *(choices.get(n) for n in names)):
+            return
         scalars = _scalars(mapping)
         # A step's `run` is in the language of its `shell`, or of the defaults when it has
         # none.
@@ -332,15 +342,7 @@ class _Reader:
         """The texts a scalar stands for under `choices`: constant expressions written in,
         and each combination of the context values it reads (with `variables`, a shell
         variable the env sets reads its value too)."""
-        info = self.info.get(id(node))
-        if info is None:
-            self.work.spend(len(node.value))
-            done = substitution(node.value)
-            dollars = frozenset(f"env.{(a or b).casefold()}"
-                                for a, b in _DOLLAR.findall(node.value))
-            info = (done.text, done.names, dollars)
-            self.info[id(node)] = info
-        text, names, dollars = info
+        text, names, dollars = self.info_of(node)
         relevant = {n for n in names if n in choices}
         shell_names = {n for n in dollars if n in choices} if variables else set()
         if not relevant and not shell_names:
@@ -349,6 +351,13 @@ class _Reader:
         if shell_names:
             raw = _DOLLAR.sub(lambda m: _env_expression(m, shell_names), raw)
         subset = {n: choices[n] for n in relevant | shell_names}
+        # The same text under the same values (a step repeated in many jobs) is written
+        # out once.
+        memo = (raw, tuple(sorted(subset.items())))
+        self.work.spend(len(raw))
+        known = self.memo.get(memo)
+        if known is not None:
+            return known
         count = 1
         for values in subset.values():
             count = min(count * max(len(values), 1), MATRIX_LIMIT)
@@ -358,7 +367,26 @@ class _Reader:
         if not all(t.judged for t in found):
             raise Unjudged(f"a script reads more than {MATRIX_LIMIT} combinations of matrix "
                            "values, more than GitHub runs")
-        return list(dict.fromkeys(t.text for t in found))
+        texts = list(dict.fromkeys(t.text for t in found))
+        self.memo[memo] = texts
+        return texts
+
+    def info_of(self, node: Node) -> tuple[str, frozenset[str], frozenset[str]]:
+        """A scalar's value with its constant expressions written in, the context paths
+        its expressions read, and the env paths its shell variables may read."""
+        info = self.info.get(id(node))
+        if info is None:
+            self.work.spend(len(node.value))
+            done = substitution(node.value)
+            dollars = frozenset(f"env.{(a or b).casefold()}"
+                                for a, b in _DOLLAR.findall(node.value))
+            info = (done.text, done.names, dollars)
+            self.info[id(node)] = info
+        return info
+
+    def names_of(self, node: Node) -> frozenset[str]:
+        _, names, dollars = self.info_of(node)
+        return names | dollars
 
     def script(self, key: str, node: Node, choices: Choices, language: str,
                template: bool = False) -> None:
@@ -418,6 +446,15 @@ class _Reader:
 def _env_expression(match: re.Match[str], names: set[str]) -> str:
     name = match.group(1) or match.group(2)
     return f"${{{{ env.{name} }}}}" if f"env.{name.casefold()}" in names else match.group(0)
+
+
+def _scalar_items(mapping: Node | None) -> list[Node]:
+    """The scalars a mapping's keys hold (of a sequence, each)."""
+    from yaml import MappingNode
+
+    if not isinstance(mapping, MappingNode):
+        return []
+    return [item for _, node in mapping.value for item in _items(node)]
 
 
 def _items(node: Node) -> list[Node]:

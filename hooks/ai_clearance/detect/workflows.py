@@ -7,12 +7,26 @@ step merges in. Only these keys count: `uses`; `image` and `container`; and the 
 hold commands (`run`, and the `command`, `args`, `entrypoint`... of actions that run
 them). Step names, comments and the arguments of `echo` never do. A step whose script is
 not shell (`shell: python`, a `defaults.run.shell` of code, actions/github-script's
-`script`) is read by its string literals (literals.py). A file larger than MAX_BYTES, or
-one that is not YAML, is judged line by line (`_judged_by_lines`).
+`script`) is read by its string literals (literals.py). A custom `shell:` (`codex exec
+{0}`) is itself a command. A Docker action's entrypoints are read with its args (a list is
+one word an item), and a list of args alone as a command.
+
+What a script reads of the `env` and `matrix` contexts is written in: `${{ env.X }}`,
+`${{ matrix.x }}` and a shell's `$X` take the values the workflow, job and step `env:`
+and each matrix job give (contexts.py). Aliases make the YAML a graph: each scalar is read
+once per text it stands for, and all that is read is paid from a budget linear in the
+file; past it the check fails (exit 3) rather than run for hours or pass unjudged.
+
+A file larger than MAX_BYTES, or one that is not YAML, is judged line by line
+(`_judged_by_lines`): each line, then each value that spans lines as one text (block
+scalars, quoted and plain values continued, backslash-continued lines). Which step a line
+belongs to, its `shell:`, its env and matrix are not known there.
 
 Other files CI runs are read by their kind, which their paths tell (`readings`): a
 Dockerfile's instructions (dockerfiles.py), a shell script's commands, the literals of a
-Python or JavaScript file.
+Python or JavaScript file. The files an action.yml names (`main`, `pre`, `post`, its own
+Dockerfile) are read by source/scan.py from the same tree, wherever the action sits
+(`action_files`).
 
 What counts is data: a content rule's `workflow_uses`, `workflow_images`, `workflow_run`
 and `workflow_installs` lists in catalog.toml."""
@@ -26,8 +40,15 @@ from itertools import chain
 from urllib.parse import unquote
 
 from ai_clearance.catalog.rules import MAX_MATCH_CHARS
+from ai_clearance.detect.contexts import Choices, Unjudged, Work, walk
 from ai_clearance.detect.detect import first_content_matches
-from ai_clearance.detect.expressions import substitute
+from ai_clearance.detect.expressions import (
+    MATRIX_LIMIT,
+    Known,
+    substitute,
+    substitution,
+    substitutions,
+)
 from ai_clearance.detect.normalize import normalize_path, printable
 from ai_clearance.detect.runners import shebang_language
 from ai_clearance.detect.shell import (
@@ -36,7 +57,9 @@ from ai_clearance.detect.shell import (
     program_name,
     screen_text,
     script_commands,
+    shell_commands,
 )
+from ai_clearance.errors import GitError
 from ai_clearance.values import value
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
@@ -84,24 +107,31 @@ class _Spec:
 
 # ------------------------------------------------------------------------------ entry point
 def content_matches(rules: dict[str, Rule], lines: Iterable[bytes], paths: Iterable[str] = (),
-                    ) -> dict[str, tuple[int, str]]:
+                    kinds: frozenset[str] | None = None) -> dict[str, tuple[int, str]]:
     """first_content_matches for a blob, with the rules that judge workflows judging what
     it runs, read as every kind of file its `paths` name (`readings`; a workflow when none
-    does). The rules' line patterns still run and stay a floor: what they find is kept (so
+    does), or as `kinds` when given (the script an action names, whatever its name). The
+    rules' line patterns still run and stay a floor: what they find is kept (so
     a YAML parser that reads a file otherwise than GitHub cannot hide what they see)."""
     judging = {rid: _spec_of(r) for rid, r in rules.items() if r.judges_workflows}
     if not judging:
         return first_content_matches(rules, lines)
     screen = _screen(tuple(judging.values()))
-    kinds = readings(paths)
+    paths = tuple(paths)
+    kinds = kinds or readings(paths)
     head, rest = _read_upto(lines, MAX_BYTES)
     if rest is not None:
-        return _judged_by_lines(rules, judging, chain(head, rest), screen, kinds)
+        return _judged_by_lines(rules, judging, chain(head, rest), screen, kinds, large=True)
     matched = first_content_matches(_with_patterns(rules), head)
     data = b"\n".join(head)
     facts: list[Fact] = []
     for kind in sorted(kinds):
-        found = _facts_of(kind, data, screen)
+        try:
+            found = _facts_of(kind, data, screen)
+        except Unjudged as error:
+            where = ", ".join(dict.fromkeys(paths)) or "a workflow"
+            raise GitError(f"{where} could not be judged: {error}; refusing to pass "
+                           "unjudged") from None
         if found is None:  # a workflow that is not YAML
             matched.update(_judged_by_lines(rules, judging, head, screen, frozenset({kind})))
         else:
@@ -134,6 +164,36 @@ def readings(paths: Iterable[str]) -> frozenset[str]:
             found.add(_SCRIPT_SUFFIXES.get(name.rpartition(".")[2], "workflow")
                       if "." in name else "workflow")
     return frozenset(found or ("workflow",))
+
+
+ACTION_NAMES = frozenset({"action.yml", "action.yaml"})
+_ACTION_SCRIPTS = ("pre", "main", "post")
+
+
+def action_files(data: bytes) -> list[tuple[str, str, str]]:
+    """The files of its own folder an action file (action.yml) runs, as (key, relative
+    path, reading kind): a JavaScript action's `runs.pre`, `main` and `post` (read by their
+    literals), a Docker action's `runs.image` when it is a Dockerfile of the repository.
+    None of them is read by the path rules unless it sits under .github/: the caller reads
+    them from the same tree."""
+    if len(data) > MAX_BYTES:
+        return []
+    roots = _compose(data)
+    found: list[tuple[str, str, str]] = []
+    for root in roots or ():
+        runs = _value_of(root, "runs")
+        scalars = _scalars(runs)
+        using = substitute(scalars["using"].value).strip().casefold() \
+            if "using" in scalars else ""
+        for key in _ACTION_SCRIPTS:
+            if key in scalars and using != "docker":
+                path = substitute(scalars[key].value).strip()
+                kind = readings([path])
+                found.append((key, path, "slash" if kind == {"workflow"} else min(kind)))
+        image = substitute(scalars["image"].value).strip() if "image" in scalars else ""
+        if using == "docker" and image and not image.casefold().startswith("docker://"):
+            found.append(("image", image, "dockerfile"))
+    return [(key, path, kind) for key, path, kind in found if path and "\0" not in path]
 
 
 def _facts_of(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[Fact] | None:
@@ -173,17 +233,19 @@ def workflow_facts(data: bytes, screen: Callable[[str], bool] | None = None,
                    ) -> list[Fact] | None:
     """What a workflow or action file runs, in the order of its lines; None when the data
     is not YAML (the caller then judges it line by line). `screen` says which scripts are
-    worth splitting into commands (None: all)."""
+    worth splitting into commands (None: all). Unjudged when reading it would cost more
+    than its budget (contexts.Work)."""
     roots = _compose(data)
     if roots is None:
         return None
-    mappings = list(_mappings(roots))
-    defaults = _default_languages(mappings)
-    facts: list[Fact] = []
-    for mapping in mappings:
-        facts.extend(_mapping_facts(mapping, screen, defaults))
-    facts.sort(key=lambda f: f.line)
-    return facts
+    work = Work(len(data))
+    pairs = list(walk(roots, work))
+    defaults = _default_languages(list({id(m): m for m, _ in pairs}.values()))
+    reader = _Reader(screen, defaults, work)
+    for mapping, choices in pairs:
+        reader.read(mapping, choices)
+    reader.facts.sort(key=lambda f: f.line)
+    return reader.facts
 
 
 def _compose(data: bytes) -> list[Node] | None:
@@ -200,61 +262,201 @@ def _compose(data: bytes) -> list[Node] | None:
         return None
 
 
-def _mappings(roots: list[Node]) -> Iterator[Node]:
-    """Every mapping node reachable from `roots`, each once (aliases make a graph that may
-    have cycles)."""
-    from yaml import MappingNode, SequenceNode
-
-    stack = list(roots)
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, MappingNode):
-            yield node
-            for key, item in node.value:
-                stack.append(key)
-                stack.append(item)
-        elif isinstance(node, SequenceNode):
-            stack.extend(node.value)
+# Where the runner writes a step's script: what `{0}` of a `shell:` template stands for.
+_SCRIPT_PATH = "/home/runner/work/_temp/step.sh"
+# A shell variable, $NAME or ${NAME}: an `env:` value when the workflow sets NAME.
+_DOLLAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+_ENTRYPOINTS = ("entrypoint", "pre-entrypoint", "post-entrypoint")
 
 
-def _mapping_facts(mapping: Node, screen: Callable[[str], bool] | None,
-                   defaults: tuple[str, ...]) -> Iterator[Fact]:
-    from yaml import ScalarNode
+class _Reader:
+    """The facts of a file's mappings, each read under each context it is reached with.
+    A scalar is read once per key, language and text: an alias of a script (a billion
+    laughs of `run: *script`) costs one reading, and contexts a script does not read
+    make no new text. All that is read is paid from the file's Work."""
 
-    scalars = _scalars(mapping)
-    # A step's `run` is in the language of its `shell`, or of the defaults when it has none.
-    shell = scalars.get("shell")
-    run_languages = defaults if shell is None else _languages(shell.value)
-    for key_node, node in mapping.value:
-        if not isinstance(key_node, ScalarNode):
-            continue
-        key = key_node.value.casefold()
-        for item in _items(node):
-            line = item.start_mark.line + 1
-            if key == "uses":
-                yield from _uses_facts(item.value, line)
-            elif key in _IMAGE_KEYS:
-                yield _image_fact(key, item.value, line)
-            elif key == "run":
-                for language in run_languages:
-                    yield from _script_facts(key, item, screen, language)
-            elif key in _SCRIPT_KEYS:
-                yield from _script_facts(key, item, screen)
-    # A docker step's command is its entrypoint followed by its args.
-    if "entrypoint" in scalars and "args" in scalars:
-        entry, args = scalars["entrypoint"], scalars["args"]
-        joined = substitute(f"{entry.value} {args.value}")
-        yield from _command_facts("entrypoint", joined, entry.start_mark.line + 1, screen)
-    # actions/github-script runs its `script` input as JavaScript.
-    uses = scalars.get("uses")
-    if uses is not None and action_ref(substitute(uses.value)) == "actions/github-script":
-        script = _scalars(_value_of(mapping, "with")).get("script")
-        if script is not None:
-            yield from _script_facts("script", script, screen, "slash")
+    def __init__(self, screen: Callable[[str], bool] | None, defaults: tuple[str, ...],
+                 work: Work) -> None:
+        self.screen = screen
+        self.defaults = defaults
+        self.work = work
+        self.facts: list[Fact] = []
+        self.done: set[tuple[object, ...]] = set()
+        self.info: dict[int, tuple[str, frozenset[str], frozenset[str]]] = {}  # info_of
+        self.memo: dict[tuple[str, tuple[tuple[str, tuple[Known, ...]], ...]], list[str]] = {}
+        self.mapping_names: dict[int, tuple[str, ...]] = {}
+
+    def first(self, *key: object) -> bool:
+        """Whether `key` is met for the first time (then it is remembered)."""
+        if key in self.done:
+            return False
+        self.done.add(key)
+        return True
+
+    def read(self, mapping: Node, choices: Choices) -> None:
+        from yaml import ScalarNode
+
+        # Under a context that differs only in what its scalars do not read, a mapping
+        # reads as before (a step of a job of many matrix jobs that reads none of them).
+        names = self.mapping_names.get(id(mapping))
+        if names is None:
+            items = [*_scalar_items(mapping), *_scalar_items(_value_of(mapping, "with"))]
+            names = tuple(sorted({n for item in items for n in self.names_of(item)}))
+            self.mapping_names[id(mapping)] = names
+        if not self.first("mapping", id(mapping), *(choices.get(n) for n in names)):
+            return
+        scalars = _scalars(mapping)
+        # A step's `run` is in the language of its `shell`, or of the defaults when it has
+        # none.
+        shell = scalars.get("shell")
+        run_languages = self.defaults if shell is None else _languages(shell.value)
+        for key_node, node in mapping.value:
+            if not isinstance(key_node, ScalarNode):
+                continue
+            key = key_node.value.casefold()
+            for item in _items(node):
+                line = item.start_mark.line + 1
+                if key == "uses":
+                    if self.first(id(item), key):
+                        self.facts.extend(_uses_facts(item.value, line))
+                elif key in _IMAGE_KEYS:
+                    for text in self.texts(item, choices, variables=False):
+                        if self.first(id(item), key, text):
+                            self.facts.append(_image_fact(key, text, line))
+                elif key == "run":
+                    for language in run_languages:
+                        self.script(key, item, choices, language)
+                elif key == "shell":
+                    # A custom shell is a command line the runner runs with the script's
+                    # path for {0}: `shell: codex exec {0}` runs an agent on the step.
+                    self.script(key, item, choices, "shell", template=True)
+                elif key in _SCRIPT_KEYS:
+                    self.script(key, item, choices, "shell")
+        self.docker(mapping, scalars, choices)
+        # actions/github-script runs its `script` input as JavaScript.
+        uses = scalars.get("uses")
+        if uses is not None and action_ref(substitute(uses.value)) == "actions/github-script":
+            script = _scalars(_value_of(mapping, "with")).get("script")
+            if script is not None:
+                self.script("script", script, choices, "slash")
+
+    def texts(self, node: Node, choices: Choices, variables: bool) -> list[str]:
+        """The texts a scalar stands for under `choices`: constant expressions written in,
+        and each combination of the context values it reads (with `variables`, a shell
+        variable the env sets reads its value too)."""
+        text, names, dollars = self.info_of(node)
+        relevant = {n for n in names if n in choices}
+        shell_names = {n for n in dollars if n in choices} if variables else set()
+        if not relevant and not shell_names:
+            return [text]
+        raw: str = node.value
+        if shell_names:
+            raw = _DOLLAR.sub(lambda m: _env_expression(m, shell_names), raw)
+        subset = {n: choices[n] for n in relevant | shell_names}
+        # The same text under the same values (a step repeated in many jobs) is written
+        # out once.
+        memo = (raw, tuple(sorted(subset.items())))
+        self.work.spend(len(raw))
+        known = self.memo.get(memo)
+        if known is not None:
+            return known
+        count = 1
+        for values in subset.values():
+            count = min(count * max(len(values), 1), MATRIX_LIMIT)
+        self.work.spend(count * (len(raw) + sum(len(str(v)) for vs in subset.values()
+                                                for v in vs)))
+        found = substitutions(raw, subset)
+        if not all(t.judged for t in found):
+            raise Unjudged(f"a script reads more than {MATRIX_LIMIT} combinations of matrix "
+                           "values, more than GitHub runs")
+        texts = list(dict.fromkeys(t.text for t in found))
+        self.memo[memo] = texts
+        return texts
+
+    def info_of(self, node: Node) -> tuple[str, frozenset[str], frozenset[str]]:
+        """A scalar's value with its constant expressions written in, the context paths
+        its expressions read, and the env paths its shell variables may read."""
+        info = self.info.get(id(node))
+        if info is None:
+            self.work.spend(len(node.value))
+            done = substitution(node.value)
+            dollars = frozenset(f"env.{(a or b).casefold()}"
+                                for a, b in _DOLLAR.findall(node.value))
+            info = (done.text, done.names, dollars)
+            self.info[id(node)] = info
+        return info
+
+    def names_of(self, node: Node) -> frozenset[str]:
+        _, names, dollars = self.info_of(node)
+        return names | dollars
+
+    def script(self, key: str, node: Node, choices: Choices, language: str,
+               template: bool = False) -> None:
+        # A block scalar (`run: |`) starts on the line after its indicator.
+        first = node.start_mark.line + (2 if getattr(node, "style", None) in ("|", ">") else 1)
+        for found in self.texts(node, choices, variables=not template):
+            text = found.replace("{0}", _SCRIPT_PATH) if template else found
+            if self.first(id(node), key, language, text):
+                self.work.spend(len(text))
+                self.facts.extend(_command_facts(key, text, first, self.screen, language))
+
+    def docker(self, mapping: Node, scalars: dict[str, Node], choices: Choices) -> None:
+        """A docker action's or step's command: each entrypoint followed by its args (a
+        string read as shell words, or a list whose items are one word each), and a list
+        of args alone (the image's own entrypoint is not known: its first item may be the
+        program)."""
+        from yaml import SequenceNode
+
+        args = _value_of(mapping, "args")
+        entries = [scalars[k] for k in _ENTRYPOINTS if k in scalars]
+        if isinstance(args, SequenceNode):
+            items = _items(args)
+            variants = [self.texts(item, choices, variables=True) for item in items]
+            rows = max((len(v) for v in variants), default=0)
+            for row in range(rows):
+                words = [v[min(row, len(v) - 1)] for v in variants]
+                line = items[0].start_mark.line + 1
+                self.argv("args", words, line)
+                for entry in entries:
+                    for text in self.texts(entry, choices, variables=True):
+                        head = [w for _, ws in shell_commands(text)[:1] for w in ws]
+                        self.argv("entrypoint", head + words,
+                                  entry.start_mark.line + 1)
+        elif "args" in scalars:
+            for entry in entries:
+                for text in self.texts(entry, choices, variables=True):
+                    for tail in self.texts(scalars["args"], choices, variables=True):
+                        joined = f"{text} {tail}"
+                        if self.first(id(entry), "entry+args", joined):
+                            self.work.spend(len(joined))
+                            self.facts.extend(_command_facts(
+                                "entrypoint", joined, entry.start_mark.line + 1, self.screen))
+
+    def argv(self, key: str, words: list[str], line: int) -> None:
+        """A command given as its words (no shell splits them)."""
+        if not words or not self.first("argv", line, tuple(words)):
+            return
+        joined = "\n".join(words)
+        self.work.spend(len(joined))
+        if self.screen is not None and not self.screen(joined):
+            return
+        evidence = printable(f"{key}: {' '.join(words)}")
+        for invocation in invocations(words, 0):
+            self.facts.append(Fact("command", invocation, line, evidence))
+
+
+def _env_expression(match: re.Match[str], names: set[str]) -> str:
+    name = match.group(1) or match.group(2)
+    return f"${{{{ env.{name} }}}}" if f"env.{name.casefold()}" in names else match.group(0)
+
+
+def _scalar_items(mapping: Node | None) -> list[Node]:
+    """The scalars a mapping's keys hold (of a sequence, each)."""
+    from yaml import MappingNode
+
+    if not isinstance(mapping, MappingNode):
+        return []
+    return [item for _, node in mapping.value for item in _items(node)]
 
 
 def _items(node: Node) -> list[Node]:
@@ -309,14 +511,6 @@ def _default_languages(mappings: list[Node]) -> tuple[str, ...]:
         if shell is not None:
             languages.extend(_languages(shell.value))
     return tuple(dict.fromkeys(languages))
-
-
-def _script_facts(key: str, node: Node, screen: Callable[[str], bool] | None,
-                  language: str = "shell") -> Iterator[Fact]:
-    # A block scalar (`run: |`) starts on the line after its indicator.
-    first = node.start_mark.line + (2 if getattr(node, "style", None) in ("|", ">") else 1)
-    # GitHub writes constant expressions in before a shell (or interpreter) runs.
-    return _command_facts(key, substitute(node.value), first, screen, language)
 
 
 def _uses_facts(text: str, line: int) -> Iterator[Fact]:
@@ -521,7 +715,8 @@ def _spec(uses: tuple[str, ...], run: tuple[str, ...], installs: tuple[str, ...]
                  triggers=frozenset(triggers))
 
 
-_UNQUOTE = re.compile(r"[\"'\\]")
+# Quotes, backslashes, and the line breaks a backslash continues (`cla\<newline>ude`).
+_UNQUOTE = re.compile(r"\\\r?\n|[\"'\\]")
 # Interpreters whose code (`python -c CODE`, a heredoc) may spell a name in pieces or
 # escapes ('cla' + 'ude', "\x63laude") that only reading its literals puts together.
 _INTERPRETERS = (r"(?<![\w-])(?:python[0-9.]*|py|pypy[0-9.]*|node|nodejs|bun|deno|perl|ruby|php)"
@@ -552,29 +747,254 @@ _LOOSE_PREFIX = re.compile(r"""\s*(?:-\s+)?(?:["']?[\w.-]+["']?\s*:\s*)?(?:[|>][
 
 def _judged_by_lines(rules: dict[str, Rule], judging: dict[str, _Spec],
                      lines: Iterable[bytes], screen: Callable[[str], bool],
-                     kinds: frozenset[str] = frozenset({"workflow"}),
+                     kinds: frozenset[str] = frozenset({"workflow"}), large: bool = False,
                      ) -> dict[str, tuple[int, str]]:
-    """A file that is not YAML, or too large, judged line by line (a CR alone ends a line
-    too): the line patterns, then each line's loose facts (`_loose_facts`)."""
+    """A file that is not YAML, or too `large`, judged line by line (a CR alone ends a line
+    too): the line patterns, then each line's loose facts (`_loose_facts`), then the
+    values that span lines as one text each: a workflow's block scalars, quoted and plain
+    values continued on the next lines (`_Values`), and the lines a backslash continues in
+    the other kinds (a shell script, a Dockerfile). A large workflow in UTF-16 or UTF-32
+    cannot be read by its lines: it is refused (GitError, exit 3). One that is not YAML
+    runs nothing on GitHub: it is read as it comes."""
     patterns = _with_patterns(rules)
     matched: dict[str, tuple[int, str]] = {}
+    values = _Values() if "workflow" in kinds else None
+    joined = _Continued()
+
+    def judge(facts: Iterable[Fact], number: int, evidence: str | None) -> None:
+        waiting = {rid: s for rid, s in judging.items() if rid not in matched}
+        for fact in facts if waiting else ():
+            for rid, spec in waiting.items():
+                if rid not in matched and fact_hits(fact, spec):
+                    matched[rid] = (fact.line if evidence is None else number,
+                                    fact.evidence if evidence is None else evidence)
+
+    def spanning(finished: list[tuple[int, str, str]]) -> None:
+        for start, key, text in finished:
+            judge(_spanning_facts(key, text, start, screen), start, None)
+
     number = 0
     for raw in lines:
+        if number == 0 and large and values is not None and raw.startswith(_WIDE_BOMS):
+            raise GitError("a workflow in UTF-16 or UTF-32 over 1 MiB cannot be judged by "
+                           "its lines; refusing to pass unjudged")
         for piece in raw.removesuffix(b"\r").split(b"\r"):
             number += 1
             pending = {rid: r for rid, r in patterns.items() if rid not in matched}
             for rid, (_, evidence) in first_content_matches(pending, [piece]).items():
                 matched[rid] = (number, evidence)
-            waiting = {rid: s for rid, s in judging.items() if rid not in matched}
-            if waiting:
+            if len(matched) < len(rules):
                 text = piece.decode("utf-8", "replace")
-                facts = list(_loose_facts(text, number, screen, kinds))
-                for rid, spec in waiting.items():
-                    if any(fact_hits(f, spec) for f in facts):
-                        matched[rid] = (number, printable(text.strip()))
+                judge(_loose_facts(text, number, screen, kinds), number,
+                      printable(text.strip()))
+                if values is not None:
+                    spanning(values.feed(text, number))
+                else:
+                    whole = joined.feed(text, number)
+                    if whole is not None:
+                        judge(_loose_facts(whole[1], whole[0], screen, kinds), whole[0],
+                              printable(whole[1].strip()))
             if len(matched) == len(rules):
                 return matched
+    if values is not None:
+        spanning(values.end())
+    whole = joined.end()
+    if whole is not None:
+        judge(_loose_facts(whole[1], whole[0], screen, kinds), whole[0],
+              printable(whole[1].strip()))
     return matched
+
+
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+
+
+def _spanning_facts(key: str, text: str, start: int, screen: Callable[[str], bool],
+                    ) -> Iterator[Fact]:
+    """What a value that spans lines runs: read as shell, and by its literals when they
+    may spell a command (the step's `shell:` is not told apart here)."""
+    yield from _command_facts(key, text, start, screen)
+    if _literals_worth_reading(text, screen):
+        yield from _command_facts(key, text, start, screen, "code")
+
+
+class _Continued:
+    """Lines a backslash at their end continues, joined as a shell joins them (the
+    backslash and the line break go); each line is joined once, so the cost is linear.
+    `feed` gives (first line, joined text) when a joined line ends."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.start = 0
+        self.size = 0
+
+    def feed(self, text: str, number: int) -> tuple[int, str] | None:
+        continued = (len(text) - len(text.rstrip("\\"))) % 2 == 1
+        if not self.parts and not continued:
+            return None
+        if not self.parts:
+            self.start = number
+        self.parts.append(text[:-1] if continued else text)
+        self.size += len(text)
+        if continued and self.size <= MAX_BYTES:
+            return None
+        return self.end()
+
+    def end(self) -> tuple[int, str] | None:
+        if not self.parts:
+            return None
+        found = (self.start, "".join(self.parts))
+        self.parts, self.size = [], 0
+        return found
+
+
+# A line of block YAML: indentation, sequence dashes, an optional `key:`, an anchor or tag,
+# then the value. A key is short: bounded, so a long line without one costs linear time.
+_ENTRY = re.compile(r"""(?P<indent>[ ]*)(?P<dashes>(?:-[ \t]+)*)"""
+                    r"""(?:(?P<key>"[^"\n]{0,256}"|'[^'\n]{0,256}'|[^\s#"'{}\[\],&*!|>%@`]"""
+                    r"""[^\n:#]{0,256}?)[ \t]*:(?:[ \t]+|$))?"""
+                    r"""(?P<props>(?:[&!][^\s]*(?:[ \t]+|$))*)""")
+_BLOCK = re.compile(r"""([|>])[-+0-9]*[ \t]*(?:#.*)?""")
+_DOUBLE_ESCAPE = re.compile(r"""\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)""",
+                            re.DOTALL)
+_DOUBLE_SIMPLE = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n",
+                  "v": "\v", "f": "\f", "r": "\r", "e": "\x1b", " ": " ", '"': '"',
+                  "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0", "L": "\u2028",
+                  "P": "\u2029"}
+
+
+class _Values:
+    """The values of a YAML file read line by line that span lines, each as the one text
+    YAML makes of it: a block scalar (`|` keeps its lines, `>` folds them), a quoted
+    scalar continued on later lines (folded, escapes decoded), a plain scalar continued
+    on more indented lines; and a quoted value on one line, unquoted. Each line is read
+    once; a value larger than MAX_BYTES is judged in pieces. `feed` gives (first line,
+    key, text) for the values that end."""
+
+    def __init__(self) -> None:
+        self.style = ""  # '|', '>', '"', "'", "plain"; "" when no value is open
+        self.key = ""
+        self.column = 0
+        self.start = 0
+        self.parts: list[str] = []
+        self.size = 0
+
+    def feed(self, text: str, number: int) -> list[tuple[int, str, str]]:
+        found: list[tuple[int, str, str]] = []
+        if self.style in ('"', "'"):
+            end = _quote_end(text, 0, self.style)
+            self.add(text.strip() if end < 0 else text[:end].strip())
+            if end < 0:
+                return self.flush(found) if self.size > MAX_BYTES else found
+            return self.close(found)
+        if self.style:
+            indent = len(text) - len(text.lstrip(" "))
+            if not text.strip() or indent > self.column:
+                self.add(text)
+                return self.flush(found) if self.size > MAX_BYTES else found
+            self.close(found)
+        self.open(text, number, found)
+        return found
+
+    def open(self, text: str, number: int, found: list[tuple[int, str, str]]) -> None:
+        entry = _ENTRY.match(text)
+        if entry is None or not (entry.group("key") or entry.group("dashes")):
+            return
+        value = text[entry.end():]
+        key = (entry.group("key") or "").strip("\"'").casefold() or "item"
+        self.key, self.start = key, number
+        self.column = len(entry.group("indent")) + len(entry.group("dashes"))
+        block = _BLOCK.fullmatch(value.rstrip())
+        if block is not None:
+            self.style, self.start = block.group(1), number + 1
+        elif value[:1] in ('"', "'"):
+            end = _quote_end(value, 1, value[0])
+            if end >= 0:
+                self.style = value[0]
+                self.add(value[1:end])
+                self.close(found)
+                return
+            self.style = value[0]
+            self.add(value[1:])
+        elif value.strip() and value.lstrip()[:1] not in ("#", "{", "[", "*"):
+            self.style = "plain"
+            self.add(value.partition(" #")[0])
+
+    def add(self, part: str) -> None:
+        self.parts.append(part)
+        self.size += len(part) + 1
+
+    def close(self, found: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+        style, parts = self.style, self.parts
+        self.style, self.parts, self.size = "", [], 0
+        if style in ("|", ">"):
+            lines = parts
+            indent = min((len(p) - len(p.lstrip(" ")) for p in lines if p.strip()), default=0)
+            body = [p[indent:] for p in lines]
+            text = "\n".join(body) if style == "|" else " ".join(b.strip() for b in body)
+        elif style == "plain":
+            if len(parts) < 2:
+                return found  # one line: the line's own reading has it
+            text = " ".join(p.strip() for p in parts)
+        elif style == '"':
+            text = _double_quoted(parts)
+        else:
+            text = " ".join(p.strip() for p in parts).replace("''", "'")
+        if text.strip():
+            found.append((self.start, self.key, text))
+        return found
+
+    def flush(self, found: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+        """Judge what a value too large holds so far, and go on reading its rest."""
+        style, key = self.style, self.key
+        self.close(found)
+        self.style, self.key = style, key
+        return found
+
+    def end(self) -> list[tuple[int, str, str]]:
+        return self.close([]) if self.style else []
+
+
+def _quote_end(text: str, i: int, quote: str) -> int:
+    """Where the quoted scalar whose text starts at `i` closes, or -1."""
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if quote == '"' and c == "\\":
+            i += 2
+            continue
+        if c == quote:
+            if quote == "'" and text.startswith("''", i):
+                i += 2
+                continue
+            return i
+        i += 1
+    return -1
+
+
+def _double_quoted(parts: list[str]) -> str:
+    """A double-quoted scalar's lines as YAML folds them: a line break is a space (an
+    empty line, a line break), none after an escaping backslash; escapes decoded."""
+    out: list[str] = []
+    for i, part in enumerate(parts):
+        piece = part if i == 0 else part.lstrip(" \t")
+        if i and out:
+            previous = out[-1]
+            if (len(previous) - len(previous.rstrip("\\"))) % 2 == 1:
+                out[-1] = previous[:-1]
+            elif not piece:
+                out.append("\n")
+                continue
+            else:
+                out.append(" ")
+        out.append(piece)
+
+    def decode(match: re.Match[str]) -> str:
+        body = match.group(0)[1:]
+        if body[0] in "xuU" and len(body) > 1:
+            code = int(body[1:], 16)
+            return chr(code) if code <= 0x10FFFF else ""
+        return _DOUBLE_SIMPLE.get(body, match.group(0))
+    return _DOUBLE_ESCAPE.sub(decode, "".join(out))
 
 
 _DOCKER_PREFIX = re.compile(r"\s*(?:ONBUILD\s+)?(?:RUN|CMD|ENTRYPOINT|FROM)(?:\s+--\S+)*\s",

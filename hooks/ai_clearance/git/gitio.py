@@ -793,6 +793,27 @@ def links_at(repo: Repo, tree: str | None, paths: Sequence[str]) -> dict[str, st
     return found
 
 
+def files_at(repo: Repo, tree: str | None, paths: Sequence[str]) -> dict[str, PathChange]:
+    """The regular files among `paths` (repository paths) in the tree of `tree`, or in the
+    index when it is None: path -> entry. Paths that are not there, or not files, are left
+    out."""
+    wanted = set(paths)
+    if not wanted:
+        return {}
+    args = ["--literal-pathspecs", "ls-files", "-s", "-z", "--full-name", "--", *sorted(wanted)] \
+        if tree is None else ["--literal-pathspecs", "ls-tree", "-z", "--full-tree",
+                              "--end-of-options", tree, "--", *sorted(wanted)]
+    found: dict[str, PathChange] = {}
+    what = "ls-files" if tree is None else "ls-tree"
+    for run in _runs(runner.stream(args, repo.cwd, what), b"\0", 1):
+        for entry in run.split(b"\0"):
+            change = _listed(entry, tree is None)
+            if change is not None and change.mode in ("100644", "100755") \
+                    and change.path in wanted:
+                found[change.path] = change
+    return found
+
+
 def _listed(entry: bytes, staged: bool) -> PathChange | None:
     """An `ls-tree` entry, or an `ls-files -s` one (`staged`; unmerged ones are None)."""
     meta, tab, path = entry.partition(b"\t")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable, Iterator
 
 from ai_clearance.approvals.trustfiles import tokens_in_message
@@ -22,7 +23,7 @@ from ai_clearance.detect.links import (
     pointed_findings,
     through_links,
 )
-from ai_clearance.detect.workflows import content_matches
+from ai_clearance.detect.workflows import ACTION_NAMES, action_files, content_matches
 from ai_clearance.errors import GitError, UsageError
 from ai_clearance.git import gitio
 from ai_clearance.model import Commit, Coverage, Finding, Identity, PathChange
@@ -46,13 +47,18 @@ class _Pending:
     by_blob: dict[str, list[tuple[ContentCandidate, str | None, Identity | None]]] = field(
         default_factory=dict)
     links: dict[str, list[Link]] = field(default_factory=dict)
+    # The tree (a commit or a tree; None: the index) each action file was found in, by path
+    # and commit: the files it runs are read from there.
+    trees: dict[tuple[str, str | None], str | None] = field(default_factory=dict)
 
     def add(self, candidates: list[ContentCandidate], commit: str | None,
-            author: Identity | None) -> None:
+            author: Identity | None, tree: str | None = None) -> None:
         for candidate in candidates:
             if candidate.change.mode in ("160000", "120000"):
                 continue  # a submodule's commit is elsewhere; a symlink has no content
             self.by_blob.setdefault(candidate.change.blob, []).append((candidate, commit, author))
+            if _is_action(candidate.change.path):
+                self.trees[(candidate.change.path, commit)] = tree
 
     def add_link(self, link: Link) -> None:
         self.links.setdefault(link.change.blob, []).append(link)
@@ -62,6 +68,7 @@ def _content_findings(repo: gitio.Repo, pending: _Pending, coverage: Coverage,
                       matcher: PathMatcher) -> list[Finding]:
     findings: list[Finding] = []
     listings: list[tuple[Link, str, str]] = []
+    actions: list[_ActionFile] = []
     shas = list(pending.by_blob) + [s for s in pending.links if s not in pending.by_blob]
     unreadable: list[str] = []
     for sha, read in gitio.read_blobs(repo, shas, unreadable):
@@ -77,7 +84,12 @@ def _content_findings(repo: gitio.Repo, pending: _Pending, coverage: Coverage,
                 if folder is not None:
                     listings.append((link, folder, target))
         if entries:
+            if any(_is_action(c.change.path) for c, _, _ in entries):
+                lines = list(lines)
+                actions.extend(_action_requests(pending, entries, lines))
             findings.extend(_blob_findings(entries, lines))
+    if actions:
+        findings.extend(_action_findings(repo, actions, findings))
     coverage.unjudged.extend(_unjudged(pending, unreadable))
     if listings:
         findings.extend(through_links(repo, matcher, listings))
@@ -104,6 +116,81 @@ def _blob_findings(entries: list[tuple[ContentCandidate, str | None, Identity | 
     return findings
 
 
+def _is_action(path: str) -> bool:
+    return path.rpartition("/")[2].casefold() in ACTION_NAMES
+
+
+@value
+class _ActionFile:
+    """A file an action file runs (its `main`, or its Dockerfile), to read from the tree
+    the action was found in and judge with the action's rules."""
+
+    path: str
+    kind: str
+    tree: str | None
+    action: str
+    key: str
+    entries: tuple[tuple[ContentCandidate, str | None, Identity | None], ...]
+
+
+def _action_requests(pending: _Pending,
+                     entries: list[tuple[ContentCandidate, str | None, Identity | None]],
+                     lines: list[bytes]) -> Iterator[_ActionFile]:
+    """The files an action blob names, once per place (path and commit) it was found."""
+    named = action_files(b"\n".join(lines))
+    if not named:
+        return
+    places: dict[tuple[str, str | None], list[tuple[ContentCandidate, str | None,
+                                                       Identity | None]]] = {}
+    for entry in entries:
+        candidate, commit, _ = entry
+        if _is_action(candidate.change.path):
+            places.setdefault((candidate.change.path, commit), []).append(entry)
+    for (path, commit), found in places.items():
+        folder = posixpath.dirname(path)
+        for key, relative, kind in named:
+            target = posixpath.normpath(posixpath.join(folder, relative.lstrip("/")))
+            if target.startswith("../") or target in ("..", "."):
+                continue  # outside the repository: not a file of this tree
+            yield _ActionFile(target, kind, pending.trees.get((path, commit)), path, key,
+                              tuple(found))
+
+
+def _action_findings(repo: gitio.Repo, requests: list[_ActionFile], found: list[Finding],
+                     ) -> list[Finding]:
+    """What the files actions run hold, judged with the actions' rules and reported at
+    their own paths (once: a file the path rules read already is not reported again)."""
+    by_tree: dict[str | None, list[_ActionFile]] = {}
+    for request in requests:
+        by_tree.setdefault(request.tree, []).append(request)
+    blobs: dict[str, list[_ActionFile]] = {}
+    for tree, asked in by_tree.items():
+        files = gitio.files_at(repo, tree, [r.path for r in asked])
+        for request in asked:
+            change = files.get(request.path)
+            if change is not None:
+                blobs.setdefault(change.blob, []).append(request)
+    seen = {(f.rule, f.path, f.commit) for f in found}
+    findings: list[Finding] = []
+    # A file the repository lacks fails the check (GitError): it may be the trace.
+    for sha, read in gitio.read_blobs(repo, list(blobs)):
+        lines = list(read)
+        for request in blobs[sha]:
+            rules = {c.rule.id: c.rule for c, _, _ in request.entries}
+            matched = content_matches(rules, lines, [request.path], frozenset({request.kind}))
+            for candidate, commit, author in request.entries:
+                hit = matched.get(candidate.rule.id)
+                if hit is None or (candidate.rule.id, request.path, commit) in seen:
+                    continue
+                seen.add((candidate.rule.id, request.path, commit))
+                rule = candidate.rule
+                findings.append(Finding(
+                    rule=rule.id, assistants=rule.assistants, kind=rule.kind,
+                    severity=rule.severity, commit=commit, author=author, path=request.path,
+                    line=hit[0], evidence=f"{hit[1]} (the {request.key} of {request.action})"))
+    return findings
+
+
 def _unjudged(pending: _Pending, shas: list[str]) -> Iterable[dict[str, str | None]]:
     """Where each blob that could not be read was needed: commit and path."""
     for sha in shas:
@@ -125,7 +212,7 @@ def _path_findings(matcher: PathMatcher, changes: Iterable[PathChange], pending:
         hits, candidates = matcher.match(change)
         findings.extend(replace(f, commit=commit, author=author) for f in hits)
         if candidates:
-            pending.add(candidates, commit, author)
+            pending.add(candidates, commit, author, tree)
     return findings
 
 

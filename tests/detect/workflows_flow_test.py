@@ -1,0 +1,412 @@
+"""What flows into what a workflow runs (workflows.py, contexts.py): custom `shell:`
+templates, Docker actions' args lists and the files JavaScript actions run, env and matrix
+values, values that span lines in a file read line by line, and aliases read once. Each
+class has cases that must be found and cases that must stay clean; the costly ones have
+ratio tests (twice the input may cost about twice the time)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+
+import pytest
+
+from ai_clearance.catalog.rules import Rule, load_catalog
+from ai_clearance.detect.detect import PathMatcher
+from ai_clearance.detect.workflows import MAX_BYTES, action_files, content_matches
+from ai_clearance.errors import GitError
+from ai_clearance.model import PathChange
+from conftest import Repo, run_cli
+
+WORKFLOW = ".github/workflows/w.yml"
+
+
+def _rules(path: str) -> dict[str, Rule]:
+    _, candidates = PathMatcher(load_catalog()).match(PathChange(path, "0" * 40, "100644"))
+    return {c.rule.id: c.rule for c in candidates}
+
+
+def _found(text: str | bytes, path: str = WORKFLOW) -> set[str]:
+    data = text.encode() if isinstance(text, str) else text
+    return set(content_matches(_rules(path), data.split(b"\n"), [path]))
+
+
+def _job(steps: str, job: str = "", top: str = "") -> str:
+    return f"{top}on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n{job}    steps:\n{steps}"
+
+
+def _ratio(make: Callable[[int], bytes], n: int, judge: Callable[[bytes], object]) -> float:
+    """Time for input of size 2n over time for size n (best of three each)."""
+    def seconds(data: bytes) -> float:
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            judge(data)
+            best = min(best, time.perf_counter() - started)
+        return best
+    small, large = seconds(make(n)), seconds(make(2 * n))
+    return large / max(small, 1e-3)
+
+
+# ------------------------------------------------------------------------ 1. shell templates
+@pytest.mark.parametrize(("text", "rule"), [
+    (_job("      - shell: npx -y @anthropic-ai/claude-code -p {0}\n        run: review\n"),
+     "AIC301"),
+    (_job("      - shell: codex exec {0}\n        run: fix the build\n"), "AIC302"),
+    (_job("      - shell: 'bash -c \"gemini -p < {0}\"'\n        run: summarize\n"), "AIC303"),
+    (_job("      - run: fix it\n", "    defaults:\n      run:\n        shell: codex e {0}\n"),
+     "AIC302"),
+    (_job("      - run: fix it\n", top="defaults: {run: {shell: 'claude --print {0}'}}\n"),
+     "AIC301"),
+    ("runs:\n  using: composite\n  steps:\n    - shell: sudo -E codex exec {0}\n"
+     "      run: fix\n", "AIC302"),
+    (_job("      - shell: ${{ matrix.sh }}\n        run: review\n",
+          "    strategy: {matrix: {sh: ['bash {0}', 'codex exec {0}']}}\n"), "AIC302"),
+])
+def test_a_shell_template_that_runs_an_agent_is_found(text: str, rule: str) -> None:
+    assert rule in _found(text), text
+
+
+@pytest.mark.parametrize("text", [
+    _job("      - shell: bash -e {0}\n        run: echo claude -p\n"),
+    _job("      - shell: pwsh -command \". '{0}'\"\n        run: Write-Host 'codex exec'\n"),
+    _job("      - shell: python {0}\n        run: print('claude is a name')\n"),
+    _job("      - run: make\n", "    defaults: {run: {shell: 'sh -e {0}'}}\n"),
+])
+def test_an_ordinary_shell_template_is_clean(text: str) -> None:
+    assert _found(text) == set(), text
+
+
+# ------------------------------------------------------------------------ 2. docker args
+_ACTION = ".github/actions/r/action.yml"
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("runs:\n  using: docker\n  image: docker://node:20\n  entrypoint: npx\n"
+     "  args: [\"-y\", \"@anthropic-ai/claude-code\", \"-p\", \"review\"]\n", "AIC301"),
+    ("runs:\n  using: docker\n  image: Dockerfile\n  entrypoint: codex\n  args:\n"
+     "    - exec\n    - fix the build\n", "AIC302"),
+    ("runs:\n  using: docker\n  image: Dockerfile\n  args:\n    - codex\n    - exec\n"
+     "    - --full-auto\n", "AIC302"),
+    ("runs:\n  using: docker\n  image: Dockerfile\n  pre-entrypoint: claude\n"
+     "  args: ['-p', 'warm up']\n", "AIC301"),
+    ("runs:\n  using: docker\n  image: Dockerfile\n  post-entrypoint: /bin/sh\n"
+     "  args: ['-c', 'gemini -p report']\n", "AIC303"),
+    ("runs:\n  using: docker\n  image: Dockerfile\n  entrypoint: ${{ inputs.tool }}\n"
+     "  args: [exec, x]\n  env: {T: 1}\n", None),
+])
+def test_every_item_of_a_docker_args_list_is_read(text: str, rule: str | None) -> None:
+    found = _found(text, _ACTION)
+    assert (rule in found) if rule else found == set(), text
+
+
+@pytest.mark.parametrize("text", [
+    "runs:\n  using: docker\n  image: Dockerfile\n  entrypoint: /entrypoint.sh\n"
+    "  args: ['--comment', 'claude']\n",
+    "runs:\n  using: docker\n  image: Dockerfile\n  args: [echo, claude, -p, hi]\n",
+    "runs:\n  using: docker\n  image: docker://alpine\n  entrypoint: /review.sh\n"
+    "  args: ['--model', 'claude-sonnet', '--reviewer', 'codex']\n",
+])
+def test_a_docker_action_that_runs_no_agent_is_clean(text: str) -> None:
+    assert _found(text, _ACTION) == set(), text
+
+
+@pytest.mark.parametrize(("text", "files"), [
+    ("runs:\n  using: node20\n  main: dist/index.js\n  pre: ./setup.mjs\n  post: clean\n",
+     [("pre", "./setup.mjs", "slash"), ("main", "dist/index.js", "slash"),
+      ("post", "clean", "slash")]),
+    ("runs: {using: docker, image: build/agent.df}\n", [("image", "build/agent.df",
+                                                          "dockerfile")]),
+    ("runs: {using: docker, image: 'docker://alpine'}\n", []),
+    ("runs: {using: composite, steps: []}\n", []),
+    ("runs: {using: node20, main: run.py}\n", [("main", "run.py", "hash")]),
+    ("[not yaml\n", []),
+])
+def test_an_action_names_the_files_it_runs(text: str, files: list[tuple[str, str, str]],
+                                           ) -> None:
+    assert action_files(text.encode()) == files
+
+
+def _json(result: object) -> set[tuple[str, str]]:
+    stdout = getattr(result, "stdout", "")
+    return {(f["rule"], f["path"]) for f in json.loads(stdout)["findings"]}
+
+
+def test_the_files_an_action_runs_are_read_wherever_it_sits(clean_repo: Repo) -> None:
+    """A JavaScript action's main, pre and post and a Docker action's own Dockerfile are
+    judged in a range, the index and a tree, though no path rule reads them by name."""
+    files = {
+        "tools/review/action.yml": "runs:\n  using: node20\n  main: dist/index.js\n"
+                                   "  post: ./cleanup.mjs\n",
+        "tools/review/dist/index.js": "const cp = require('child_process')\n"
+                                      "cp.execSync('npx @anthropic-ai/claude-code -p review')\n",
+        "tools/review/cleanup.mjs": "spawn('codex', ['exec', 'tidy up'])\n",
+        "ci/r/action.yaml": "runs: {using: docker, image: agent.df}\n",
+        "ci/r/agent.df": "FROM node:20\nRUN npm i -g @google/gemini-cli\n",
+    }
+    want = {("AIC301", "tools/review/dist/index.js"), ("AIC302", "tools/review/cleanup.mjs"),
+            ("AIC303", "ci/r/agent.df")}
+    base = clean_repo.head()
+    for path, text in files.items():
+        clean_repo.write(path, text)
+    clean_repo.git("add", *files)
+    staged = run_cli("check", "--staged", "--no-trust", "--format", "json", cwd=clean_repo.path)
+    assert (staged.returncode, _json(staged)) == (1, want), staged.stdout + staged.stderr
+    clean_repo.commit("Add actions", *files)
+    ranged = run_cli("check", "--range", f"{base}..HEAD", "--no-trust", "--format", "json",
+                     cwd=clean_repo.path)
+    assert (ranged.returncode, _json(ranged)) == (1, want), ranged.stdout + ranged.stderr
+    tree = run_cli("check", "--tree", "HEAD", "--no-trust", "--format", "json",
+                   cwd=clean_repo.path)
+    assert (tree.returncode, _json(tree)) == (1, want), tree.stdout + tree.stderr
+
+
+def test_the_files_an_action_runs_that_run_no_agent_pass(clean_repo: Repo) -> None:
+    base = clean_repo.head()
+    files = {
+        "tools/lint/action.yml": "runs:\n  using: node20\n  main: dist/index.js\n"
+                                 "  pre: ../../../outside.js\n",
+        "tools/lint/dist/index.js": "import Anthropic from '@anthropic-ai/sdk'\n"
+                                    "core.info('run claude -p locally to try it')\n",
+        "tools/other/index.js": "cp.execSync('codex exec x')\n",  # no action runs it
+    }
+    for path, text in files.items():
+        clean_repo.write(path, text)
+    clean_repo.commit("Add lint action", *files)
+    result = run_cli("check", "--range", f"{base}..HEAD", "--no-trust", "--format", "json",
+                     cwd=clean_repo.path)
+    assert (result.returncode, _json(result)) == (0, set()), result.stdout + result.stderr
+
+
+# ------------------------------------------------------------------------ 3. env and matrix
+@pytest.mark.parametrize(("text", "rule"), [
+    (_job("      - run: npx ${{ matrix.pkg }} -p review\n",
+          "    strategy:\n      matrix:\n        pkg: [eslint, '@anthropic-ai/claude-code']\n"),
+     "AIC301"),
+    (_job("      - run: ${{ matrix.tool }} exec fix\n",
+          "    strategy:\n      matrix:\n        os: [ubuntu-latest]\n        include:\n"
+          "          - os: ubuntu-latest\n            tool: codex\n"), "AIC302"),
+    (_job("      - run: ${{ matrix.tool }} exec fix\n",
+          "    strategy:\n      matrix:\n        tool: ${{ fromJSON('[\"x\", \"codex\"]') }}\n"),
+     "AIC302"),
+    (_job("      - run: ${{ matrix.tool }} exec fix\n",
+          "    strategy:\n      matrix: ${{ fromJSON('{\"tool\":[\"codex\"]}') }}\n"), "AIC302"),
+    (_job("      - run: ${{ matrix.cfg.cli }} ${{ matrix.cfg.flag }} review\n",
+          "    strategy:\n      matrix:\n        cfg: [{cli: claude, flag: -p}]\n"), "AIC301"),
+    (_job("      - run: $AGENT exec fix\n", top="env: {AGENT: codex}\n"), "AIC302"),
+    (_job("      - run: ${{ env.AGENT }} -p review\n", "    env: {AGENT: claude}\n"), "AIC301"),
+    (_job("      - run: '\"${AGENT}\" exec fix'\n        env:\n          AGENT: codex\n"),
+     "AIC302"),
+    (_job("      - run: npx $PKG -p review\n",
+          "    strategy: {matrix: {p: ['@anthropic-ai/claude-code']}}\n"
+          "    env: {PKG: '${{ matrix.p }}'}\n"), "AIC301"),
+    (_job("      - run: make\n", "    container: ${{ matrix.img }}\n"
+          "    strategy: {matrix: {img: ['paulgauthier/aider:latest']}}\n"), "AIC306"),
+    (_job("      - run: ${{ env.A }}${{ env.B }} exec x\n", "    env: {A: co, B: dex}\n"),
+     "AIC302"),
+])
+def test_env_and_matrix_values_flow_into_what_runs(text: str, rule: str) -> None:
+    assert rule in _found(text), text
+
+
+@pytest.mark.parametrize("text", [
+    _job("      - run: echo \"$AGENT exec\" is how we would run it\n", top="env: {AGENT: codex}\n"),
+    _job("      - run: echo ${{ matrix.name }} -p\n",
+         "    strategy: {matrix: {name: [claude]}}\n"),
+    _job("      - run: make\n", "    env: {NOTE: 'claude -p is not used here'}\n"),
+    _job("      - run: npx eslint --max-warnings ${{ matrix.n }}\n",
+         "    strategy: {matrix: {n: [0, 10]}}\n"),
+    _job("      - run: $AGENTX exec fix\n", top="env: {AGENT: codex}\n"),
+    _job("      - run: ${{ env.AGENT }} exec fix\n", top="env: {OTHER: codex}\n"),
+    _job("      - uses: actions/checkout@v4\n        env: {AGENT: codex}\n"),
+])
+def test_env_and_matrix_values_that_run_nothing_are_clean(text: str) -> None:
+    assert _found(text) == set(), text
+
+
+_INCLUDE = "    strategy:\n      matrix:\n{lists}        include:\n{rows}"
+
+
+@pytest.mark.parametrize(("lists", "rows", "rule"), [
+    ("", "          - {a: codex, b: exec}\n          - {a: make, b: all}\n", "AIC302"),
+    ("", "          - {a: codex, b: lint}\n          - {a: make, b: exec}\n", None),
+    ("        os: [x, y]\n", "          - {os: y, a: codex, b: exec}\n", "AIC302"),
+    ("        os: [x, y]\n", "          - {os: z, a: codex, b: exec}\n", "AIC302"),
+    # A later entry changes what an earlier one added: codex never meets exec.
+    ("        os: [x]\n", "          - {a: codex}\n          - {a: make}\n"
+     "          - {b: exec}\n", None),
+    ("", "".join(f"          - {{a: x{i}, b: y{i}}}\n" for i in range(100)), None),
+])
+def test_include_entries_are_jobs_as_github_makes_them(lists: str, rows: str,
+                                                       rule: str | None) -> None:
+    """Values of one include entry go together; values of different entries do not (100
+    entries read by two expressions are 100 jobs, not 10,000 combinations)."""
+    text = _job("      - run: ${{ matrix.a }} ${{ matrix.b }} fix\n",
+                _INCLUDE.format(lists=lists, rows=rows))
+    assert _found(text) == ({rule} if rule else set()), text
+
+
+def test_a_step_shared_by_jobs_is_read_under_each_jobs_env() -> None:
+    text = ("x: &step {run: '$AGENT exec fix'}\njobs:\n  a: {env: {AGENT: make}, steps: [*step]}\n"
+            "  b: {env: {AGENT: codex}, steps: [*step]}\n")
+    assert _found(text) == {"AIC302"}
+    assert _found(text.replace("AGENT: codex", "AGENT: cmake")) == set()
+
+
+def test_more_combinations_than_github_runs_are_refused() -> None:
+    values = ", ".join(f"v{i}" for i in range(20))
+    text = _job("      - run: ${{ matrix.a }} ${{ matrix.b }}\n",
+                f"    strategy: {{matrix: {{a: [{values}], b: [{values}]}}}}\n")
+    with pytest.raises(GitError, match="could not be judged"):
+        _found(text)
+    # Read one at a time, the same lists are well within bounds.
+    assert _found(text.replace(" ${{ matrix.b }}", "")) == set()
+
+
+def test_matrix_values_cost_time_linear_in_their_number() -> None:
+    def make(n: int) -> bytes:
+        values = ", ".join(f"v{i}" for i in range(n))
+        return _job("      - run: echo ${{ matrix.a }} && codex --version\n",
+                    f"    strategy: {{matrix: {{a: [{values}]}}}}\n").encode()
+    assert _ratio(make, 120, _found) < 5
+
+
+# ------------------------------------------------------------------------ 4. read by lines
+_FILLER = b"#" + b"x" * 99 + b"\n"
+_PAD = _FILLER * (MAX_BYTES // len(_FILLER) + 2)
+
+
+def _large(steps: str) -> bytes:
+    return _job(steps).encode() + _PAD
+
+
+def _broken(steps: str) -> bytes:
+    return _job(steps).encode() + b"  broken: [\n"
+
+
+@pytest.mark.parametrize(("steps", "rule"), [
+    ('      - run: "npx @anthropic-ai/claude-code -p review"\n', "AIC301"),
+    ("      - run: 'codex exec review'\n", "AIC302"),
+    ("      - run: |\n          cla\\\n          ude -p review\n", "AIC301"),
+    ("      - run: |\n          codex \\\n            exec review\n", "AIC302"),
+    ("      - run: >\n          claude\n          -p review\n", "AIC301"),
+    ("      - run: >-\n          codex\n\n          exec review\n", "AIC302"),
+    ('      - run: "claude\n          -p review"\n', "AIC301"),
+    ('      - run: "co\\\n          dex exec review"\n', "AIC302"),
+    ('      - run: "\\x63laude -p review"\n', "AIC301"),
+    ("      - run: 'codex\n\n          exec review'\n", "AIC302"),
+    ("      - run: claude\n          -p review\n", "AIC301"),
+    ("      - run: &r |\n          gemini \\\n            -p review\n", "AIC303"),
+    ("      - {run: \"codex exec review\", shell: bash}\n", "AIC302"),
+])
+@pytest.mark.parametrize("shape", [_large, _broken])
+def test_a_workflow_read_by_lines_joins_what_spans_lines(
+        steps: str, rule: str, shape: Callable[[str], bytes]) -> None:
+    assert rule in _found(shape(steps)), steps
+
+
+@pytest.mark.parametrize("steps", [
+    '      - run: echo "claude"\n',
+    "      - run: |\n          echo claude \\\n            -p review\n",
+    "      - name: 'claude'\n        uses: actions/checkout@v4\n",
+    "      - run: >\n          echo codex\n          exec is how\n",
+    '      - run: "echo codex\n          exec"\n',
+    "      - with:\n          notes: |\n            the codex\n            exec step was removed\n",
+])
+@pytest.mark.parametrize("shape", [_large, _broken])
+def test_a_workflow_read_by_lines_stays_clean(steps: str,
+                                              shape: Callable[[str], bytes]) -> None:
+    assert _found(shape(steps)) == set(), steps
+
+
+@pytest.mark.parametrize(("path", "text", "rule"), [
+    (".github/scripts/a.sh", b"npm i -g \\\n  @openai/codex\n", "AIC302"),
+    (".github/scripts/a.sh", b"cla\\\nude -p review\n", "AIC301"),
+    ("Dockerfile", b"FROM node\nRUN npm i -g \\\n    @google/gemini-cli\n", "AIC303"),
+])
+def test_other_files_read_by_lines_join_continued_lines(path: str, text: bytes,
+                                                        rule: str) -> None:
+    assert rule in _found(_PAD + text, path)
+    assert _found(_PAD + text.replace(b"\\\n", b"\n"), path) == set()
+
+
+def test_a_large_wide_workflow_is_refused() -> None:
+    data = "\ufeffjobs: {}\n".encode("utf-16-le") + _PAD
+    with pytest.raises(GitError, match="UTF-16"):
+        _found(b"\xff\xfe" + data)
+    assert _found(b"\xff\xfe[not yaml\n") == set()  # not YAML: GitHub runs nothing
+
+
+@pytest.mark.parametrize("unit", ["      - run: |\n          a \\\n", '      - run: "a\\\n',
+                                  "      - run: 'a\n", "      - run: >\n          a\n",
+                                  "      - run: a\n          b\n"])
+def test_values_that_span_lines_cost_time_linear_in_their_size(unit: str) -> None:
+    def make(n: int) -> bytes:
+        return _job(unit * n).encode() + b"  broken: [\n"
+    assert _ratio(make, 4000, _found) < 5
+
+
+# ------------------------------------------------------------------------ 5. aliases
+@pytest.mark.parametrize(("text", "rule"), [
+    ("x: &s {run: codex exec fix}\njobs:\n  a: {steps: [*s, *s]}\n  b: {steps: [*s]}\n",
+     "AIC302"),
+    ("x: &b 'npx @anthropic-ai/claude-code -p review'\njobs:\n  a: {steps: [{run: *b}]}\n",
+     "AIC301"),
+    ("x: &e {AGENT: codex}\njobs:\n  a: {env: *e, steps: [{run: $AGENT exec fix}]}\n",
+     "AIC302"),
+    ("x: &m {tool: [codex]}\njobs:\n  a:\n    strategy: {matrix: *m}\n"
+     "    steps: [{run: '${{ matrix.tool }} exec fix'}]\n", "AIC302"),
+])
+def test_an_alias_of_an_agent_step_is_found(text: str, rule: str) -> None:
+    assert rule in _found(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "x: &s {run: echo codex exec}\njobs:\n  a: {steps: [*s, *s]}\n",
+    "x: &s {uses: actions/checkout@v4}\njobs:\n  a: {steps: [*s, *s, *s]}\n",
+    "x: &a {env: {A: 1}, b: *a}\n",  # a cycle of aliases
+])
+def test_an_alias_of_a_clean_step_is_clean(text: str) -> None:
+    assert _found(text) == set(), text
+
+
+def _aliases(n: int, size: int = 100_000) -> bytes:
+    return (f"x: &b \"echo claude {'a' * size}\"\n"
+            f"jobs: {{a: {{runs-on: x, steps: [{', '.join(['{run: *b}'] * n)}]}}}}\n").encode()
+
+
+def test_aliases_of_a_script_cost_one_reading() -> None:
+    """A script read through many aliases is read once: twice the aliases, about the same
+    time (the file grows by a few bytes per alias)."""
+    assert _ratio(_aliases, 200, _found) < 3
+
+
+def test_aliases_under_many_contexts_end_within_the_budget() -> None:
+    """A large script under a new env in each job is a new text each time: the file's
+    budget bounds the reading, and past it the file is refused, not passed."""
+    def make(jobs: int) -> bytes:
+        head = "x: &s {run: 'echo $A claude " + "a" * 50_000 + "'}\njobs:\n"
+        return (head + "".join(f"  j{i}: {{env: {{A: v{i}}}, steps: [*s]}}\n"
+                               for i in range(jobs))).encode()
+    assert _found(make(3)) == set()
+    with pytest.raises(GitError, match="more to read than"):
+        _found(make(400))
+
+    def refused(data: bytes) -> None:
+        with pytest.raises(GitError):
+            _found(data)
+    # Twice the jobs: the reading still ends at the budget, which grows with the file.
+    assert _ratio(make, 400, refused) < 5
+
+
+def test_a_refused_workflow_fails_the_check_with_exit_3(clean_repo: Repo) -> None:
+    base = clean_repo.head()
+    head = "x: &s {run: 'echo $A claude " + "a" * 50_000 + "'}\njobs:\n"
+    clean_repo.write(".github/workflows/x.yml", head + "".join(
+        f"  j{i}: {{env: {{A: v{i}}}, steps: [*s]}}\n" for i in range(400)))
+    clean_repo.commit("Add x", ".github/workflows/x.yml")
+    result = run_cli("check", "--range", f"{base}..HEAD", "--no-trust", cwd=clean_repo.path)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "could not be judged" in result.stderr
+    assert "Traceback" not in result.stderr

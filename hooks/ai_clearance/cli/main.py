@@ -69,12 +69,11 @@ def check_request(argv: Sequence[str]) -> Request:
     """The request `ai-clearance check ARGV` would run, for a caller that runs it in process
     (raises UsageError for arguments the command would refuse)."""
     try:
-        with check.make_context("check", list(argv)) as context:
+        # No --help: it would print the command's help, and there would be no check to run.
+        with check.make_context("check", list(argv), help_option_names=[]) as context:
             return request_from_options(**context.params)
     except click.ClickException as exc:
         raise UsageError(exc.format_message()) from None
-    except click.exceptions.Exit:  # --help or --version: no check to run
-        raise UsageError("--help is not a check to run") from None
 
 
 def request_from_options(staged: bool, message_file: str | None, range_spec: str | None,

@@ -113,7 +113,8 @@ def job_log(report: Report, log_format: str) -> str:
 
 # ------------------------------------------------------------------------ the job summary
 def _cell(text: object) -> str:
-    return str(text or "").replace("|", "\\|").replace("\n", " ").replace("`", "'")[:300]
+    """Text as one table cell: no line break (a CR is one too) or pipe ends it early."""
+    return one_line(str(text or "")).replace("|", "\\|").replace("`", "'")[:300]
 
 
 def summary_markdown(report: Report) -> str:

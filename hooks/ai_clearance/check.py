@@ -25,7 +25,8 @@ from ai_clearance.errors import (
 from ai_clearance.git import gitio
 from ai_clearance.localfiles import read_regular
 from ai_clearance.model import Finding
-from ai_clearance.report.render import report_data, write_json, write_text
+from ai_clearance.report.model import Report, build_report
+from ai_clearance.report.render import unjudged_place, write_json, write_text
 from ai_clearance.source import scan
 from ai_clearance.values import value
 
@@ -100,8 +101,16 @@ def _env_tokens() -> list[tuple[str, str]]:
 
 
 def check(request: Request, out: TextIO) -> int:
-    """Run the check and write its report to `out`; return the exit code (raises
-    ClearanceError for errors)."""
+    """Run the check and write its report to `out` in the request's format; return the exit
+    code (raises ClearanceError for errors)."""
+    report = check_report(request)
+    write_report(out, report, request.output_format)
+    return exit_code(report)
+
+
+def check_report(request: Request) -> Report:
+    """Run the check and return its report, writing nothing (raises ClearanceError for
+    errors; files that could not be judged are in the report: see `exit_code`)."""
     repo: gitio.Repo | None
     if request.source == "message":
         try:
@@ -160,31 +169,37 @@ def check(request: Request, out: TextIO) -> int:
         result.coverage.trust = {"source": files.label, "commit": files.commit, "signers": 0,
                                  "approvals_active": 0, "tokens_active": 0,
                                  "records_refused": 0, "notes": []}
-    decisions = decided.decisions
-    outcome = decided.verdict
-    try:
-        if request.output_format == "json":
-            write_json(out, decisions, result.coverage, outcome, result.head)
-        elif request.output_format == "sarif":
-            from ai_clearance.report.ci import sarif_text
+    return build_report(decided.decisions, result.coverage, decided.verdict, result.head,
+                        catalog)
 
-            out.write(sarif_text(report_data(decisions, result.coverage, outcome, result.head),
-                                 catalog))
+
+def write_report(out: TextIO, report: Report, output_format: str) -> None:
+    """Write `report` to `out` as text, json or sarif (raises OutputError if it cannot)."""
+    try:
+        if output_format == "json":
+            write_json(out, report)
+        elif output_format == "sarif":
+            from ai_clearance.report.sarif import sarif_text
+
+            out.write(sarif_text(report))
         else:
-            write_text(out, decisions, result.coverage, outcome, catalog, result.head)
+            write_text(out, report)
         out.flush()
     except OSError as exc:
         # Its reader went away (`| head`) or the disk is full: the verdict was not delivered.
         raise OutputError.of(exc) from None
-    if result.coverage.unjudged:
-        raise GitError(_unjudged_error(result.coverage.unjudged))
-    return EXIT_FINDINGS if outcome == "fail" else EXIT_PASS
+
+
+def exit_code(report: Report) -> int:
+    """The exit code of a check's report: 1 if it fails, else 0; raises GitError (exit 3)
+    when files could not be judged, so a partial check never passes."""
+    if report.coverage.unjudged:
+        raise GitError(_unjudged_error(report.coverage.unjudged))
+    return EXIT_FINDINGS if report.verdict == "fail" else EXIT_PASS
 
 
 def _unjudged_error(unjudged: list[dict[str, str | None]]) -> str:
     """Fail closed for what could not be read, naming it (the report has the rest)."""
-    from ai_clearance.report.render import unjudged_place
-
     places = ", ".join(unjudged_place(u) for u in unjudged[:5])
     more = f" and {len(unjudged) - 5} more" if len(unjudged) > 5 else ""
     return (f"{len(unjudged)} file(s) could not be judged: {places}{more}: this partial "

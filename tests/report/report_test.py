@@ -9,7 +9,8 @@ import json
 
 from ai_clearance.catalog.rules import load_catalog
 from ai_clearance.model import Coverage, Decision, Finding, Identity
-from ai_clearance.report.render import report_data, write_json, write_text
+from ai_clearance.report.model import build_report
+from ai_clearance.report.render import report_json, write_json, write_text
 
 
 class _Pieces(io.StringIO):
@@ -40,12 +41,13 @@ def _decisions(count: int) -> list[Decision]:
 def test_json_report_is_written_in_pieces_and_parses_as_one_document() -> None:
     decisions = _decisions(2000)
     coverage = Coverage(source="history", commits_scanned=2000)
+    report = build_report(decisions, coverage, "fail", None, load_catalog())
     out = _Pieces()
-    write_json(out, decisions, coverage, "fail", None)
+    write_json(out, report)
     document = json.loads(out.text)
-    assert document == json.loads(json.dumps(report_data(decisions, coverage, "fail")))
+    assert document == json.loads(json.dumps(report_json(report)))
     assert len(document["findings"]) == 2000
-    assert out.text == json.dumps(report_data(decisions, coverage, "fail"), indent=2) + "\n"
+    assert out.text == json.dumps(report_json(report), indent=2) + "\n"
     # Each piece is one batch, a small part of the whole, and there are only a few of them.
     assert max(len(piece) for piece in out.pieces) < (1 << 16) + 4096 < len(out.text) // 10
     assert len(out.pieces) <= len(out.text) // (1 << 16) + 2
@@ -55,7 +57,7 @@ def test_text_report_is_written_line_by_line() -> None:
     decisions = _decisions(300)
     coverage = Coverage(source="history", commits_scanned=300)
     out = _Pieces()
-    write_text(out, decisions, coverage, "fail", load_catalog(), None)
+    write_text(out, build_report(decisions, coverage, "fail", None, load_catalog()))
     assert all(piece.endswith("\n") and piece.count("\n") == 1 for piece in out.pieces)
     lines = out.text.splitlines()
     assert lines[0] == "Unapproved traces:"

@@ -61,12 +61,29 @@ def cli() -> None:
 @click.option("--pr-text", metavar="FILE", help="A pull request's title (first line) and body "
               "(the rest), checked for markers such as 'Generated with Claude Code'.")
 @click.option("-C", "directory", default=".", metavar="DIR", help="Run as if started in DIR.")
-def check(staged: bool, message_file: str | None, range_spec: str | None,
-          tree_rev: str | None, history: bool, all_refs: bool, output_format: str,
-          config: str | None, branch: str | None, allow_empty: bool, trust_ref: str | None,
-          no_trust: bool, tokens: tuple[str, ...], pull_request: int | None, pr_text: str | None,
-          directory: str) -> None:
+def check(**options: Any) -> None:
     """Check one source for traces of AI assistants."""
+    sys.exit(run(request_from_options(**options)))
+
+
+def check_request(argv: Sequence[str]) -> Request:
+    """The request `ai-clearance check ARGV` would run, for a caller that runs it in process
+    (raises UsageError for arguments the command would refuse)."""
+    try:
+        # No --help: it would print the command's help, and there would be no check to run.
+        with check.make_context("check", list(argv), help_option_names=[]) as context:
+            return request_from_options(**context.params)
+    except click.ClickException as exc:
+        raise UsageError(exc.format_message()) from None
+
+
+def request_from_options(staged: bool, message_file: str | None, range_spec: str | None,
+                         tree_rev: str | None, history: bool, all_refs: bool,
+                         output_format: str, config: str | None, branch: str | None,
+                         allow_empty: bool, trust_ref: str | None, no_trust: bool,
+                         tokens: tuple[str, ...], pull_request: int | None,
+                         pr_text: str | None, directory: str) -> Request:
+    """The request for `check`'s options, refused (click.UsageError) where they conflict."""
     _refuse_empty({"--message": message_file, "--range": range_spec, "--tree": tree_rev,
                    "--config": config, "--branch": branch, "--trust-ref": trust_ref,
                    "--pr-text": pr_text})
@@ -82,11 +99,11 @@ def check(staged: bool, message_file: str | None, range_spec: str | None,
     if no_trust and trust_ref:
         raise click.UsageError("--no-trust and --trust-ref exclude each other")
     argument = message_file or range_spec or tree_rev
-    request = Request(source=chosen[0], argument=argument, all_refs=all_refs,
-                      output_format=output_format, config=config, branch=branch,
-                      allow_empty=allow_empty, cwd=directory, trust_ref=trust_ref,
-                      no_trust=no_trust, tokens=tokens, pull_request=pull_request, pr_text=pr_text)
-    sys.exit(run(request))
+    return Request(source=chosen[0], argument=argument, all_refs=all_refs,
+                   output_format=output_format, config=config, branch=branch,
+                   allow_empty=allow_empty, cwd=directory, trust_ref=trust_ref,
+                   no_trust=no_trust, tokens=tokens, pull_request=pull_request,
+                   pr_text=pr_text)
 
 
 def _refuse_empty(values: dict[str, str | None]) -> None:

@@ -9,29 +9,33 @@ change under review cannot give the runner commands.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import os
 import re
 import shlex
-import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ai_clearance.catalog.rules import load_catalog
-from ai_clearance.errors import EXIT_USAGE, ClearanceError, GitError, UsageError
+from ai_clearance.check import check_report, exit_code
+from ai_clearance.cli.main import check_request
+from ai_clearance.errors import EXIT_INTERNAL, EXIT_USAGE, ClearanceError, GitError, UsageError
 from ai_clearance.git import gitio
-from ai_clearance.report.ci import (
+from ai_clearance.report.github import (
     annotation,
-    finding_lines,
+    job_log,
+    one_line,
     output_file_text,
-    sarif_text,
     summary_markdown,
     untrusted_block,
     workflow_commands,
 )
+from ai_clearance.report.model import Report
+from ai_clearance.report.render import write_json
+from ai_clearance.report.sarif import sarif_text
 from ai_clearance.values import field, replace, value
 
 _ZERO = re.compile(r"0{40}(?:0{24})?\Z")
@@ -249,24 +253,22 @@ def plan_for_event(repo: gitio.Repo, name: str, event: Mapping[str, Any],
     return plan
 
 
-def check_command(plan: Plan, pr_text_file: str | None, extra: Sequence[str]) -> list[str]:
-    """The `ai-clearance check` command line for a plan. Python runs isolated (-I): the
-    checked-out repository is the working directory, and no module in it may shadow ours."""
-    command = [sys.executable, "-I", "-m", "ai_clearance", "check", "--format", "json"]
-    command += ["--history"] if plan.history else ["--range", plan.range or ""]
+def check_arguments(plan: Plan, pr_text_file: str | None, extra: Sequence[str]) -> list[str]:
+    """The `ai-clearance check` arguments for a plan, then the user's `args`."""
+    arguments = ["--history"] if plan.history else ["--range", plan.range or ""]
     if plan.allow_empty:
-        command.append("--allow-empty")
+        arguments.append("--allow-empty")
     if plan.no_trust:
-        command.append("--no-trust")
+        arguments.append("--no-trust")
     elif plan.trust_ref:
-        command += ["--trust-ref", plan.trust_ref]
+        arguments += ["--trust-ref", plan.trust_ref]
     if plan.branch:
-        command += ["--branch", plan.branch]
+        arguments += ["--branch", plan.branch]
     if plan.pull_request is not None:
-        command += ["--pull-request", str(plan.pull_request)]
+        arguments += ["--pull-request", str(plan.pull_request)]
     if pr_text_file:
-        command += ["--pr-text", pr_text_file]
-    return command + list(extra)
+        arguments += ["--pr-text", pr_text_file]
+    return arguments + list(extra)
 
 
 def _write(path: str, text: str, mode: str = "w") -> None:
@@ -286,15 +288,11 @@ def _outputs(env: Mapping[str, str], values: Mapping[str, object]) -> None:
     _append(env.get("GITHUB_OUTPUT"), output_file_text({n: values.get(n, "") for n in OUTPUTS}))
 
 
-def _one_line(text: str) -> str:
-    return re.sub(r"[\r\n]+", " ", text)
-
-
 def _fail(message: str, code: int, env: Mapping[str, str]) -> int:
     print(annotation("error", message))
     _outputs(env, {"verdict": "error"})
     _append(env.get("GITHUB_STEP_SUMMARY"),
-            f"## ⛔ ai-clearance: ERROR\n\n{_one_line(message)}\n")
+            f"## ⛔ ai-clearance: ERROR\n\n{one_line(message)}\n")
     return code
 
 
@@ -329,80 +327,73 @@ def _nothing_to_check(plan: Plan, env: Mapping[str, str]) -> int:
     _outputs(env, {"verdict": "pass", "failures": 0, "warnings": 0, "cleared": 0,
                    "commits": 0})
     _append(env.get("GITHUB_STEP_SUMMARY"),
-            "## ✅ ai-clearance: nothing to check\n\n" + _one_line(" ".join(plan.notes)) + "\n")
+            "## ✅ ai-clearance: nothing to check\n\n" + one_line(" ".join(plan.notes)) + "\n")
     return 0
 
 
-def _run_check(repo: gitio.Repo, plan: Plan, pr_text_file: str | None,
-               extra: Sequence[str]) -> tuple[int, str, str]:
-    """Run `ai-clearance check`: its exit code, its JSON report and its errors."""
-    command = check_command(plan, pr_text_file, extra)
-    proc = subprocess.run(command, cwd=repo.cwd, capture_output=True, check=False)
-    return (proc.returncode, proc.stdout.decode("utf-8", "replace"),
-            proc.stderr.decode("utf-8", "replace"))
+@contextlib.contextmanager
+def _inside(directory: str) -> Iterator[None]:
+    """Run in `directory`, as `ai-clearance check` run there would: relative paths in the
+    user's `args` (`--config`, `-C`) name what they named on the command line."""
+    before = os.getcwd()
+    os.chdir(directory)
+    try:
+        yield
+    finally:
+        os.chdir(before)
 
 
-def _check_error(code: int, stderr: str) -> str:
-    if not stderr.strip():
-        return f"the check failed with exit code {code}"
-    return stderr.strip().splitlines()[-1].removeprefix("ai-clearance: error: ")
+def _check(repo: gitio.Repo, arguments: Sequence[str]) -> Report:
+    """Run the check in this process and return its report (raises ClearanceError with the
+    exit code `ai-clearance check` would have, files that could not be judged included)."""
+    request = check_request(arguments)
+    with _inside(repo.cwd):
+        report = check_report(request)
+    exit_code(report)
+    return report
 
 
-def _write_reports(report_dir: str, data: dict[str, Any], summary: str) -> dict[str, str]:
+def _trusting_nothing(report: Report) -> Report:
+    """The report of a check with nothing trusted, saying so in the Action's words."""
+    trust = {**report.coverage.trust, "source": NO_TRUST, "commit": None}
+    return dataclasses.replace(report, coverage=replace(report.coverage, trust=trust))
+
+
+def _write_reports(report_dir: str, report: Report, summary: str) -> dict[str, str]:
     paths = {
         "report-json": os.path.join(report_dir, "report.json"),
         "report-sarif": os.path.join(report_dir, "report.sarif"),
         "report-summary": os.path.join(report_dir, "summary.md"),
     }
-    _write(paths["report-json"], json.dumps(data, indent=2) + "\n")
-    _write(paths["report-sarif"], sarif_text(data, load_catalog()))
+    with open(paths["report-json"], "w", encoding="utf-8") as handle:
+        write_json(handle, report)  # ASCII: nothing to escape
+    _write(paths["report-sarif"], sarif_text(report))
     _write(paths["report-summary"], summary)
     return paths
 
 
-def _log(data: dict[str, Any], log_format: str) -> str:
-    """The job log's report and its last line: text from the commits, for a stop-commands
-    block."""
-    if log_format == "json":
-        text = json.dumps(data, indent=2) + "\n"
-    elif log_format == "sarif":
-        text = sarif_text(data, load_catalog())
-    else:
-        text = "".join(f"{_one_line(line)}\n" for line in finding_lines(data))
-    coverage = data["coverage"]
-    trust = coverage.get("trust") or {}
-    return text + (f"ai-clearance: {data['verdict'].upper()}: {data['counts']['fail']} "
-                   f"unapproved, {data['counts']['warn']} warnings; "
-                   f"{coverage['commits_scanned']} commits in {coverage.get('range')}; "
-                   f"policy and trust from {trust.get('source')}\n")
-
-
-def _results(data: dict[str, Any], paths: Mapping[str, str]) -> dict[str, object]:
-    coverage = data["coverage"]
-    trust = coverage.get("trust") or {}
+def _results(report: Report, paths: Mapping[str, str]) -> dict[str, object]:
+    coverage = report.coverage
     return {
-        "verdict": data["verdict"], "failures": data["counts"]["fail"],
-        "warnings": data["counts"]["warn"],
-        "cleared": data["counts"]["cleared"] + data["counts"]["allowed"],
-        "commits": coverage["commits_scanned"], "range": coverage.get("range") or "",
-        "trust-commit": trust.get("commit") or "", **paths,
+        "verdict": report.verdict, "failures": report.count("fail"),
+        "warnings": report.count("warn"), "cleared": report.count("cleared", "allowed"),
+        "commits": coverage.commits_scanned, "range": coverage.range or "",
+        "trust-commit": coverage.trust.get("commit") or "", **paths,
     }
 
 
-def _report(plan: Plan, data: dict[str, Any], report_dir: str, env: Mapping[str, str]) -> int:
+def _report(plan: Plan, report: Report, report_dir: str, env: Mapping[str, str]) -> int:
     """Write the reports, annotations, log, summary and outputs of a finished check."""
-    if plan.no_trust and isinstance(data["coverage"].get("trust"), dict):
-        data["coverage"]["trust"].update(source=NO_TRUST, commit=None)
-    summary = summary_markdown(data, data.get("approve_commands", []))
-    paths = _write_reports(report_dir, data, summary)
-    for line in workflow_commands(data):
+    summary = summary_markdown(report)
+    paths = _write_reports(report_dir, report, summary)
+    for line in workflow_commands(report):
         print(line)
-    print(untrusted_block(_log(data, env.get("AIC_FORMAT") or "text")), end="")
+    print(untrusted_block(job_log(report, env.get("AIC_FORMAT") or "text")), end="")
     _append(env.get("GITHUB_STEP_SUMMARY"), summary)
-    _outputs(env, _results(data, paths))
+    _outputs(env, _results(report, paths))
     if plan.mode == "audit":
         return 0
-    return 1 if data["verdict"] == "fail" else 0
+    return 1 if report.verdict == "fail" else 0
 
 
 def _utf8_stdout() -> None:
@@ -424,20 +415,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(annotation("notice", note))
     if plan.nothing_to_check:
         return _nothing_to_check(plan, env)
-    report_dir = env.get("AIC_REPORT_DIR") or os.path.join(
-        env.get("RUNNER_TEMP") or tempfile.gettempdir(), "ai-clearance")
+    report_dir = os.path.abspath(env.get("AIC_REPORT_DIR") or os.path.join(
+        env.get("RUNNER_TEMP") or tempfile.gettempdir(), "ai-clearance"))
     os.makedirs(report_dir, exist_ok=True)
     pr_text_file = None
     if plan.pr_text is not None:
         pr_text_file = os.path.join(report_dir, "pull-request.txt")
         _write(pr_text_file, plan.pr_text)
     trust = NO_TRUST if plan.no_trust else plan.trust_ref
-    print(_one_line(f"ai-clearance: {plan.event}, mode {plan.mode}: "
-                    f"{'history of HEAD' if plan.history else plan.range}; trust from {trust}"))
-    code, stdout, stderr = _run_check(repo, plan, pr_text_file, extra)
-    if code not in (0, 1):
-        return _fail(_check_error(code, stderr), code, env)
-    return _report(plan, json.loads(stdout), report_dir, env)
+    print(one_line(f"ai-clearance: {plan.event}, mode {plan.mode}: "
+                   f"{'history of HEAD' if plan.history else plan.range}; trust from {trust}"))
+    try:
+        report = _check(repo, check_arguments(plan, pr_text_file, extra))
+    except ClearanceError as exc:
+        return _fail(str(exc), exc.exit_code, env)
+    except Exception as exc:  # noqa: BLE001 - as `ai-clearance check` says it: one line
+        return _fail(f"internal error ({type(exc).__name__}: {exc}); please report it",
+                     EXIT_INTERNAL, env)
+    return _report(plan, _trusting_nothing(report) if plan.no_trust else report, report_dir,
+                   env)
 
 
 def entry() -> int:

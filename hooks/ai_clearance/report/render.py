@@ -1,14 +1,13 @@
-"""Reports of a check: text for people, JSON for machines (a stable, documented schema)."""
+"""Text for people and JSON for machines (a stable, documented schema), from one Report."""
 
 from __future__ import annotations
 
 import json
-import shlex
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
-from ai_clearance.catalog.rules import Catalog
 from ai_clearance.detect.normalize import printable
-from ai_clearance.model import Coverage, Decision, Finding
+from ai_clearance.model import Coverage
+from ai_clearance.report.model import STATUSES, Report, Reported
 from ai_clearance.values import asdict
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
@@ -16,124 +15,65 @@ if TYPE_CHECKING:
     from typing import Any, TextIO
 
 JSON_SCHEMA_VERSION = 1
-_STATUS_ORDER = {"fail": 0, "warn": 1, "cleared": 2, "allowed": 3}
 
 
-def next_step(finding: Finding, source: str, head: str | None) -> str:
-    """The exact command (or edit) that removes this trace from what is being checked."""
-    path = shlex.quote(finding.path) if finding.path else ""
-    if finding.kind == "branch":
-        return "git branch -m NEW-NAME  (rename the branch)"
-    if finding.kind == "notes":
-        return "git push origin --delete refs/notes/ai; git update-ref -d refs/notes/ai"
-    if source == "message":
-        if finding.kind == "identity":
-            return "commit under your own identity (check user.name, user.email and " \
-                   "GIT_AUTHOR_*/GIT_COMMITTER_* variables)"
-        return f"edit the message and remove line {finding.line}; the commit was not made"
-    if source in ("staged", "tree"):
-        return f"git rm --cached -- {path}"
-    at_head = finding.commit is not None and finding.commit == head
-    if finding.path:
-        if at_head:
-            return f"git rm --cached -- {path} && git commit --amend --no-edit"
-        return f"git rebase -i {(finding.commit or '')[:12]}^  (edit that commit: " \
-               f"git rm --cached -- {path})"
-    if finding.kind == "identity":
-        if at_head:
-            return "git commit --amend --reset-author --no-edit"
-        return f"git rebase -i {(finding.commit or '')[:12]}^  (edit: git commit --amend " \
-               "--reset-author --no-edit)"
-    if at_head:
-        return f"git commit --amend  (remove line {finding.line} of the message)"
-    return f"git rebase -i {(finding.commit or '')[:12]}^  (reword that commit, remove line " \
-           f"{finding.line})"
+# ------------------------------------------------------------------------ text
+def write_text(out: TextIO, report: Report) -> None:
+    """Write a report grouped by commit and author, failing findings first, each with its
+    fix; line by line, so a long report is never held whole."""
+    for line in text_lines(report):
+        out.write(line + "\n")
 
 
-def _where(finding: Finding) -> str:
+def text_lines(report: Report) -> Iterator[str]:
+    """The text report, one line at a time."""
+    coverage = report.coverage
+    for title, statuses in (("Unapproved traces", ("fail",)), ("Warnings", ("warn",)),
+                            ("Cleared or allowed", ("cleared", "allowed"))):
+        group = report.with_status(*statuses)
+        if not group:
+            continue
+        yield f"{title}:"
+        groups: dict[tuple[str, str], list[Reported]] = {}
+        for f in group:
+            groups.setdefault((f.commit or "", f.author or ""), []).append(f)
+        for (commit, author), items in groups.items():
+            label = f"commit {commit[:12]}" if commit else _source_label(coverage.source)
+            who = f"  {printable(author)}" if author else ""
+            yield f"  {label}{who}"
+            for f in items:
+                yield from _finding_lines(report, f)
+        yield ""
+    if report.approve_commands:
+        yield ("To keep these traces instead, a maintainer signs an approval and commits it "
+               "to the protected branch:")
+        yield from (f"  {command}" for command in report.approve_commands)
+        yield ""
+    yield from _trust_lines(coverage)
+    yield from (f"could not be judged (its blob is not in this clone): {unjudged_place(u)}"
+                for u in coverage.unjudged)
+    counts = f"{report.count('fail')} unapproved, {report.count('warn')} warnings, " \
+             f"{report.count('cleared', 'allowed')} cleared"
+    yield f"ai-clearance: {report.verdict.upper()}: {counts}. {_coverage_line(coverage)}"
+
+
+def _finding_lines(report: Report, f: Reported) -> Iterator[str]:
+    yield f"    {f.rule} [{f.severity}] {_assistants(f)}: {report.rules[f.rule].description}"
+    evidence = "" if f.path is not None and f.evidence == printable(f.path) else f.evidence
+    yield "      " + ": ".join(x for x in (_where(f), evidence) if x)
+    if f.next_step:
+        yield f"      fix: {f.next_step}"
+    if f.cleared_by:
+        yield f"      {f.status} by {printable(f.cleared_by)}"
+
+
+def _where(finding: Reported) -> str:
     if finding.path is not None:
         suffix = f":{finding.line}" if finding.line else ""
         return f"{printable(finding.path)}{suffix}"
     if finding.line is not None:
         return f"message line {finding.line}"
     return ""
-
-
-def _group_key(decision: Decision) -> tuple[str, str]:
-    f = decision.finding
-    return (f.commit or "", str(f.author) if f.author else "")
-
-
-def write_text(out: TextIO, decisions: Sequence[Decision], coverage: Coverage, verdict: str,
-               catalog: Catalog, head: str | None = None) -> None:
-    """Write a report grouped by commit and author, failing findings first, each with its
-    fix; line by line, so a long report is never held whole."""
-    for line in _text_lines(decisions, coverage, verdict, catalog, head):
-        out.write(line + "\n")
-
-
-def _text_lines(decisions: Sequence[Decision], coverage: Coverage, verdict: str,
-                catalog: Catalog, head: str | None) -> Iterator[str]:
-    failing = [d for d in decisions if d.status == "fail"]
-    warnings = [d for d in decisions if d.status == "warn"]
-    passed = [d for d in decisions if d.status in ("cleared", "allowed")]
-    for title, group in (("Unapproved traces", failing), ("Warnings", warnings),
-                         ("Cleared or allowed", passed)):
-        if not group:
-            continue
-        yield f"{title}:"
-        groups: dict[tuple[str, str], list[Decision]] = {}
-        for d in group:
-            groups.setdefault(_group_key(d), []).append(d)
-        for (commit, author), items in groups.items():
-            label = f"commit {commit[:12]}" if commit else _source_label(coverage.source)
-            who = f"  {printable(author)}" if author else ""
-            yield f"  {label}{who}"
-            for d in items:
-                f = d.finding
-                rule = catalog.by_id.get(f.rule)
-                description = rule.description if rule else f.rule
-                yield f"    {f.rule} [{f.severity}] {_assistants(f)}: {description}"
-                where = _where(f)
-                evidence = "" if f.path is not None and f.evidence == printable(f.path) \
-                    else f.evidence
-                yield "      " + ": ".join(x for x in (where, evidence) if x)
-                if d.status in {"fail", "warn"}:
-                    yield f"      fix: {next_step(f, coverage.source, head)}"
-                if d.cleared_by:
-                    yield f"      {d.status} by {printable(d.cleared_by)}"
-        yield ""
-    commands = approval_commands(failing)
-    if commands:
-        yield ("To keep these traces instead, a maintainer signs an approval and commits it "
-               "to the protected branch:")
-        yield from (f"  {command}" for command in commands)
-        yield ""
-    yield from _trust_lines(coverage)
-    yield from _unjudged_lines(coverage)
-    counts = f"{len(failing)} unapproved, {len(warnings)} warnings, {len(passed)} cleared"
-    yield f"ai-clearance: {verdict.upper()}: {counts}. {_coverage_line(coverage)}"
-
-
-def approval_commands(failing: Sequence[Decision]) -> list[str]:
-    """The exact `ai-clearance approve` commands that would clear these findings."""
-    wanted: dict[tuple[str, str], list[str]] = {}
-    for decision in failing:
-        f = decision.finding
-        email = f.author_email
-        if not email or not f.assistants:
-            continue
-        paths = wanted.setdefault((email, f.assistants[0]), [])
-        if f.severity == "leak" and f.path is not None and f.path not in paths:
-            paths.append(f.path)
-    commands = []
-    for (email, assistant), paths in wanted.items():
-        parts = ["ai-clearance", "approve", "--author", email, "--assistant", assistant]
-        for path in paths:
-            parts.extend(["--path", path])
-        parts.extend(["--expires", "90d", "--reason", f"approved use of {assistant}"])
-        commands.append(" ".join(shlex.quote(p) for p in parts))
-    return commands
 
 
 def _trust_lines(coverage: Coverage) -> list[str]:
@@ -151,11 +91,6 @@ def _trust_lines(coverage: Coverage) -> list[str]:
     return lines
 
 
-def _unjudged_lines(coverage: Coverage) -> list[str]:
-    return [f"could not be judged (its blob is not in this clone): {unjudged_place(u)}"
-            for u in coverage.unjudged]
-
-
 def unjudged_place(entry: dict[str, str | None]) -> str:
     """Where a file that could not be judged is: its path, and its commit if it has one."""
     commit = entry.get("commit")
@@ -163,7 +98,7 @@ def unjudged_place(entry: dict[str, str | None]) -> str:
     return f"{path} in commit {commit[:12]}" if commit else path
 
 
-def _assistants(finding: Finding) -> str:
+def _assistants(finding: Reported) -> str:
     names = finding.assistants
     if len(names) <= 4:
         return ", ".join(names)
@@ -188,40 +123,37 @@ def _coverage_line(coverage: Coverage) -> str:
     return "; ".join(parts) + "."
 
 
-def _finding_json(decision: Decision, source: str, head: str | None) -> dict[str, Any]:
-    f = decision.finding
+# ------------------------------------------------------------------------ JSON
+def _finding_json(f: Reported) -> dict[str, Any]:
     return {
         "rule": f.rule,
         "assistants": list(f.assistants),
         "kind": f.kind,
         "severity": f.severity,
-        "status": decision.status,
+        "status": f.status,
         "commit": f.commit,
-        "author": str(f.author) if f.author else None,
+        "author": f.author,
         "path": f.path,
         "line": f.line,
         "evidence": f.evidence,
-        "cleared_by": decision.cleared_by,
-        "next_step": next_step(f, source, head) if decision.status in ("fail", "warn") else None,
+        "cleared_by": f.cleared_by,
+        "next_step": f.next_step,
     }
 
 
-def report_data(decisions: Sequence[Decision], coverage: Coverage, verdict: str,
-                head: str | None = None) -> dict[str, Any]:
+def report_json(report: Report) -> dict[str, Any]:
     """The JSON report as a dict (see README, "JSON report")."""
-    ordered = sorted(decisions, key=lambda d: _STATUS_ORDER[d.status])
     return {
         "schema": JSON_SCHEMA_VERSION,
-        "verdict": verdict,
-        "coverage": asdict(coverage),
-        "counts": {s: sum(1 for d in decisions if d.status == s) for s in _STATUS_ORDER},
-        "findings": [_finding_json(d, coverage.source, head) for d in ordered],
-        "approve_commands": approval_commands([d for d in decisions if d.status == "fail"]),
+        "verdict": report.verdict,
+        "coverage": asdict(report.coverage),
+        "counts": {status: report.count(status) for status in STATUSES},
+        "findings": [_finding_json(f) for f in report.findings],
+        "approve_commands": list(report.approve_commands),
     }
 
 
-def write_json(out: TextIO, decisions: Sequence[Decision], coverage: Coverage, verdict: str,
-               head: str | None = None) -> None:
+def write_json(out: TextIO, report: Report) -> None:
     """Write the JSON report to `out`: one document, keys in a fixed order. Written in
     batches as it is encoded: the whole text of a report with many findings is never held,
     and an unbuffered stdout (PYTHONUNBUFFERED, common in CI images) is not written a few
@@ -229,8 +161,7 @@ def write_json(out: TextIO, decisions: Sequence[Decision], coverage: Coverage, v
     # ASCII escapes keep paths with undecodable bytes (lone surrogates) valid JSON.
     batch: list[str] = []
     size = 0
-    for piece in json.JSONEncoder(indent=2).iterencode(
-            report_data(decisions, coverage, verdict, head)):
+    for piece in json.JSONEncoder(indent=2).iterencode(report_json(report)):
         batch.append(piece)
         size += len(piece)
         if size >= _WRITE_BATCH:

@@ -1,0 +1,144 @@
+"""The one report of a check: what every renderer (text, JSON, SARIF, job summary, annotations)
+is made from. Built once from the decisions; no renderer reads another's output."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ai_clearance.catalog.rules import Catalog
+from ai_clearance.model import Coverage, Decision, Finding
+
+STATUSES = ("fail", "warn", "cleared", "allowed")  # the order findings are reported in
+_STATUS_ORDER = {status: index for index, status in enumerate(STATUSES)}
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What a report says about a rule its findings name (from the catalog the check used)."""
+
+    id: str
+    description: str
+    source: str = ""
+    remedy: str = ""
+    severity: str = ""  # "" for a rule the catalog does not have
+    kind: str = "custom"
+
+
+@dataclass(frozen=True)
+class Reported:
+    """One finding as every report states it: where, on what evidence, its status, its fix."""
+
+    rule: str
+    assistants: tuple[str, ...]
+    kind: str
+    severity: str
+    status: str  # fail, warn, cleared or allowed
+    evidence: str
+    commit: str | None = None
+    author: str | None = None  # "Name <email>", as the commit holds it
+    path: str | None = None
+    line: int | None = None
+    cleared_by: str | None = None
+    next_step: str | None = None  # for fail and warn: the command that removes the trace
+
+
+@dataclass(frozen=True)
+class Report:
+    """A check's verdict, what it covered, and its findings: failing first, then warnings,
+    then those cleared or allowed (in the order found within each)."""
+
+    verdict: str
+    coverage: Coverage
+    findings: tuple[Reported, ...]
+    rules: Mapping[str, RuleInfo]  # every rule a finding names
+    approve_commands: tuple[str, ...] = ()
+
+    def count(self, *statuses: str) -> int:
+        """How many findings have one of these statuses."""
+        return sum(1 for f in self.findings if f.status in statuses)
+
+    def with_status(self, *statuses: str) -> list[Reported]:
+        """The findings with one of these statuses, in report order."""
+        return [f for f in self.findings if f.status in statuses]
+
+
+def build_report(decisions: Sequence[Decision], coverage: Coverage, verdict: str,
+                 head: str | None, catalog: Catalog) -> Report:
+    """The report of a check: its decisions, what it covered and its verdict. `head` (the
+    newest commit checked) decides whether a fix amends or rebases; `catalog` describes the
+    rules."""
+    ordered = sorted(decisions, key=lambda d: _STATUS_ORDER[d.status])
+    findings = tuple(_reported(d, coverage.source, head) for d in ordered)
+    rules = {}
+    for rule_id in sorted({f.rule for f in findings}):
+        rule = catalog.by_id.get(rule_id)
+        rules[rule_id] = RuleInfo(rule_id, rule_id) if rule is None else RuleInfo(
+            rule_id, rule.description, rule.source, rule.remedy, rule.severity, rule.kind)
+    failing = [d.finding for d in ordered if d.status == "fail"]
+    return Report(verdict, coverage, findings, rules, tuple(approval_commands(failing)))
+
+
+def _reported(decision: Decision, source: str, head: str | None) -> Reported:
+    f = decision.finding
+    fixable = decision.status in ("fail", "warn")
+    return Reported(rule=f.rule, assistants=f.assistants, kind=f.kind, severity=f.severity,
+                    status=decision.status, evidence=f.evidence, commit=f.commit,
+                    author=str(f.author) if f.author else None, path=f.path, line=f.line,
+                    cleared_by=decision.cleared_by,
+                    next_step=next_step(f, source, head) if fixable else None)
+
+
+def next_step(finding: Finding, source: str, head: str | None) -> str:
+    """The exact command (or edit) that removes this trace from what is being checked."""
+    path = shlex.quote(finding.path) if finding.path else ""
+    if finding.kind == "branch":
+        return "git branch -m NEW-NAME  (rename the branch)"
+    if finding.kind == "notes":
+        return "git push origin --delete refs/notes/ai; git update-ref -d refs/notes/ai"
+    if source == "message":
+        if finding.kind == "identity":
+            return "commit under your own identity (check user.name, user.email and " \
+                   "GIT_AUTHOR_*/GIT_COMMITTER_* variables)"
+        return f"edit the message and remove line {finding.line}; the commit was not made"
+    if source in ("staged", "tree"):
+        return f"git rm --cached -- {path}"
+    if finding.commit is None and finding.path is None and finding.line is None:
+        # In a range, only a pull request's title or body has no commit, path or line.
+        return "edit the pull request (its title or body) and remove that line"
+    at_head = finding.commit is not None and finding.commit == head
+    if finding.path:
+        if at_head:
+            return f"git rm --cached -- {path} && git commit --amend --no-edit"
+        return f"git rebase -i {(finding.commit or '')[:12]}^  (edit that commit: " \
+               f"git rm --cached -- {path})"
+    if finding.kind == "identity":
+        if at_head:
+            return "git commit --amend --reset-author --no-edit"
+        return f"git rebase -i {(finding.commit or '')[:12]}^  (edit: git commit --amend " \
+               "--reset-author --no-edit)"
+    if at_head:
+        return f"git commit --amend  (remove line {finding.line} of the message)"
+    return f"git rebase -i {(finding.commit or '')[:12]}^  (reword that commit, remove line " \
+           f"{finding.line})"
+
+
+def approval_commands(failing: Sequence[Finding]) -> list[str]:
+    """The exact `ai-clearance approve` commands that would clear these failing findings."""
+    wanted: dict[tuple[str, str], list[str]] = {}
+    for f in failing:
+        email = f.author_email
+        if not email or not f.assistants:
+            continue
+        paths = wanted.setdefault((email, f.assistants[0]), [])
+        if f.severity == "leak" and f.path is not None and f.path not in paths:
+            paths.append(f.path)
+    commands = []
+    for (email, assistant), paths in wanted.items():
+        parts = ["ai-clearance", "approve", "--author", email, "--assistant", assistant]
+        for path in paths:
+            parts.extend(["--path", path])
+        parts.extend(["--expires", "90d", "--reason", f"approved use of {assistant}"])
+        commands.append(" ".join(shlex.quote(p) for p in parts))
+    return commands

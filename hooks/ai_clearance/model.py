@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-
-from ai_clearance.values import field, value
+from dataclasses import dataclass, field
 
 SEVERITIES = ("off", "warn", "block", "leak")
 FAILING_SEVERITIES = frozenset({"block", "leak"})
@@ -20,7 +19,7 @@ def noreply_login(email: str) -> str | None:
     return match.group(1) if match else None
 
 
-@value
+@dataclass(frozen=True)
 class PathChange:
     """A path added or changed in a commit, the index or a tree; `blob` is its new object."""
 
@@ -29,7 +28,7 @@ class PathChange:
     mode: str
 
 
-@value
+@dataclass(frozen=True)
 class Identity:
     """A git identity as written in the commit (free text unless the commit is signed)."""
 
@@ -40,7 +39,7 @@ class Identity:
         return f"{self.name} <{self.email}>"
 
 
-@value
+@dataclass(frozen=True)
 class Reading:
     """Another reading of what a commit object holds (another encoding, every author line,
     every address in them): `how` it was read, the (role, identity) pairs it names, and its
@@ -51,7 +50,7 @@ class Reading:
     message: str | None
 
 
-@value
+@dataclass(frozen=True)
 class Commit:
     """One commit of a range, with the paths it adds or changes (its combined diff if a merge).
     `readings`: the other readings of an odd commit object (see commit_text)."""
@@ -68,7 +67,7 @@ class Commit:
     readings: tuple[Reading, ...] = ()
 
 
-@value
+@dataclass(frozen=True)
 class Finding:
     """One trace of an assistant: which rule matched, where, and on what evidence."""
 
@@ -92,7 +91,7 @@ class Finding:
         return self.author.email.casefold() if self.author else ""
 
 
-@value
+@dataclass(frozen=True)
 class Decision:
     """A finding after clearance: `status` is fail, warn, cleared or allowed."""
 
@@ -101,7 +100,7 @@ class Decision:
     cleared_by: str | None = None
 
 
-@value(frozen=False)
+@dataclass
 class Coverage:
     """What a check looked at, so that a pass can be told from a scan that saw nothing."""
 

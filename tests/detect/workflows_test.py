@@ -5,6 +5,7 @@ stay a floor."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,6 @@ from ai_clearance.detect.shell import shell_commands
 from ai_clearance.detect.workflows import MAX_BYTES, content_matches, workflow_facts
 from ai_clearance.errors import ConfigError
 from ai_clearance.model import PathChange
-from ai_clearance.values import replace
 from conftest import Repo, clock, run_cli
 
 CASES = parse_toml((Path(__file__).parent / "detect_cases.toml").read_text("utf-8"), "cases")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from dataclasses import dataclass
 
 from ai_clearance.approvals.trustfiles import (
     APPROVALS_DIR,
@@ -22,7 +23,6 @@ from ai_clearance.catalog.rules import load_catalog
 from ai_clearance.clearance.policy import mentions_policy, policy_from_text, policy_from_texts
 from ai_clearance.errors import ClearanceError, ConfigError
 from ai_clearance.git import gitio
-from ai_clearance.values import value
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ _LOCALLY = {  # a policy given with --config replaces only the policy
 }
 
 
-@value
+@dataclass(frozen=True)
 class Problem:
     """Why one trust file would not load: what is wrong, and on which line if known."""
 
@@ -65,7 +65,7 @@ class Problem:
         return f"{self.path}: {self.what()}"
 
 
-@value
+@dataclass(frozen=True)
 class Proposal:
     """Trust files as a change leaves them (path -> content) and those it adds or edits."""
 

@@ -7,13 +7,13 @@ import binascii
 import json
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ai_clearance.catalog.globs import GlobError, check_glob
 from ai_clearance.errors import ConfigError, UsageError
 from ai_clearance.model import RULE_ID
-from ai_clearance.values import value
 
 NAMESPACE = "ai-clearance"
 APPROVAL_TYPE = "ai-clearance/approval"
@@ -141,7 +141,7 @@ def _check_keys(data: dict[str, Any], allowed: set[str], where: str) -> None:
         raise ConfigError(f"{where}: unknown field '{sorted(unknown)[0]}'")
 
 
-@value
+@dataclass(frozen=True)
 class Approval:
     """A standing approval: these authors may use these assistants, here, for this long."""
 
@@ -159,7 +159,7 @@ class Approval:
     author_keys: tuple[str, ...] = ()
 
 
-@value
+@dataclass(frozen=True)
 class Revocation:
     """A signed statement that an approval or token no longer clears anything."""
 
@@ -171,7 +171,7 @@ class Revocation:
     payload: dict[str, Any]
 
 
-@value
+@dataclass(frozen=True)
 class Cover:
     """Exactly one finding a token clears: its rule, assistant and author, and where it is:
     a path, the patch id of the commit whose message or identity carries it, or a pull
@@ -200,7 +200,7 @@ class Cover:
         return f"{self.rule}{assistant} in {where}, authored by {self.author}"
 
 
-@value
+@dataclass(frozen=True)
 class Token:
     """A maintainer's override: signed, expiring, bound to one repository and to exact
     findings (keys that survive a rebase)."""
@@ -337,7 +337,7 @@ def token_from_payload(data: Any, where: str) -> Token:
 
 
 # ------------------------------------------------------------------------ files and tokens
-@value
+@dataclass(frozen=True)
 class SignedRecord:
     """A record as stored: its payload and the armored SSH signature over canonical(payload)."""
 

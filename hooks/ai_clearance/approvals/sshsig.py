@@ -9,11 +9,11 @@ import re
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ai_clearance.approvals.records import NAMESPACE
 from ai_clearance.errors import ConfigError, UsageError
-from ai_clearance.values import field, value
 
 KEY_TYPES = frozenset({
     "ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
@@ -119,7 +119,7 @@ def _native_verify(signers: str, payload: bytes, signature: str, principal: str,
         return None
 
 
-@value(frozen=False)
+@dataclass
 class Verifier:
     """Verifies signatures against one allowed_signers text; each signature checked once."""
 

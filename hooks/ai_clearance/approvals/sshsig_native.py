@@ -15,10 +15,10 @@ import base64
 import binascii
 import functools
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from ai_clearance.approvals.sshsig import KEY_TYPES, _split_signer_line
-from ai_clearance.values import value
 
 _MAGIC = b"SSHSIG"
 _HASHES = {b"sha256": hashlib.sha256, b"sha512": hashlib.sha512}
@@ -216,7 +216,7 @@ def _window(options: dict[str, str]) -> tuple[datetime | None, datetime | None] 
     return after, before
 
 
-@value
+@dataclass(frozen=True)
 class _Signer:
     """One allowed_signers line: principal patterns, options, the public key blob."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ai_clearance.approvals.records import (
@@ -26,10 +27,9 @@ from ai_clearance.approvals.trustfiles import (
     TrustFiles,
 )
 from ai_clearance.errors import ClearanceError, UsageError
-from ai_clearance.values import field, value
 
 
-@value(frozen=False)
+@dataclass
 class RecordState:
     """A record and what verification made of it."""
 
@@ -51,7 +51,7 @@ class RecordState:
 _USABLE = frozenset({"active", "expired", "not-yet-valid", "revoked"})
 
 
-@value(frozen=False)
+@dataclass
 class Trust:
     """Everything verified once per run, and the clearers built from it."""
 

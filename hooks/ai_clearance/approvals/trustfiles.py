@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 
 from ai_clearance.errors import ConfigError, GitError
 from ai_clearance.git import gitio
 from ai_clearance.localfiles import is_link_or_special, read_regular
-from ai_clearance.values import value
 
 TRUST_DIR = ".ai-clearance"
 SIGNERS_FILE = ".ai-clearance/maintainers"
@@ -23,7 +23,7 @@ _TOKEN_TRAILER = re.compile(r"^ai-clearance-token[ \t]*:[ \t]*(\S+)[ \t]*$",
                             re.IGNORECASE | re.MULTILINE)
 
 
-@value
+@dataclass(frozen=True)
 class TrustFiles:
     """The policy and trust files of one trusted commit (or of a work tree)."""
 

@@ -7,12 +7,12 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from ai_clearance.catalog.globs import GlobError, check_glob, compile_globs
 from ai_clearance.catalog.patterns import Pattern, PatternError
 from ai_clearance.errors import ConfigError
 from ai_clearance.model import RULE_ID, SEVERITIES
-from ai_clearance.values import field, replace, value
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def glob_anchor(glob: str) -> tuple[str, str] | None:
     return found[0] if found else None
 
 
-@value
+@dataclass(frozen=True)
 class Assistant:
     """An assistant family and the exact identities its commits carry."""
 
@@ -108,7 +108,7 @@ class Assistant:
     confirmed: bool = True
 
 
-@value
+@dataclass(frozen=True)
 class Rule:
     """One trace: the matcher fields used depend on `target` (derived from `kind`)."""
 
@@ -148,7 +148,7 @@ class Rule:
                     or self.workflow_images)
 
 
-@value
+@dataclass(frozen=True)
 class Catalog:
     """All assistants and rules, with indexes for the detectors."""
 

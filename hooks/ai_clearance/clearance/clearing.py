@@ -4,16 +4,16 @@ about the findings' commits, and the time."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from ai_clearance.approvals.records import Approval, Token, format_time
 from ai_clearance.approvals.trust import RecordState, Trust
 from ai_clearance.catalog.globs import compile_globs
 from ai_clearance.model import Finding, noreply_login
-from ai_clearance.values import field, value
 
 
-@value
+@dataclass(frozen=True)
 class Facts:
     """What git says about the findings' commits, read before deciding (git stays at the
     edge, so the decision is a function of its inputs)."""

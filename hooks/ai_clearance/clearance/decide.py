@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ai_clearance.clearance.policy import Policy
 from ai_clearance.model import FAILING_SEVERITIES, Decision, Finding
-from ai_clearance.values import replace, value
 
 TYPE_CHECKING = False  # the hooks skip importing the approvals side when nothing is signed
 if TYPE_CHECKING:
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ai_clearance.clearance.clearing import Facts
 
 
-@value
+@dataclass(frozen=True)
 class Decided:
     """The decisions on a check's findings, and what the decision has to say beyond them."""
 

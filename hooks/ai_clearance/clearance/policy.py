@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass, field
 
 from ai_clearance.approvals.trustfiles import POLICY_FILE, PYPROJECT
 from ai_clearance.catalog.globs import GlobError, compile_globs
@@ -13,7 +14,6 @@ from ai_clearance.detect.normalize import normalize_text
 from ai_clearance.errors import ConfigError
 from ai_clearance.localfiles import read_regular
 from ai_clearance.model import SEVERITIES
-from ai_clearance.values import field, value
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ _KEYS = frozenset({
 _POLICY_KEY = re.compile(r"""\bai-clearance["']?[ \t]*[.=\]]""")
 
 
-@value
+@dataclass(frozen=True)
 class Policy:
     """A validated policy, with the catalog extended by the repository's own rules."""
 

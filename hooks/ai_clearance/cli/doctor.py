@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 from ai_clearance.catalog.rules import load_catalog
 from ai_clearance.clearance.policy import load_policy
 from ai_clearance.errors import ClearanceError, GitError
 from ai_clearance.git import gitio
-from ai_clearance.values import value
 
 HOOK_TYPES = ("pre-commit", "commit-msg", "pre-push")
 HOOK_IDS = ("ai-clearance-files", "ai-clearance-msg", "ai-clearance-push")
 
 
-@value
+@dataclass(frozen=True)
 class Check:
     """One line of the doctor's report: `ok` or a problem with its fix."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -33,10 +34,9 @@ from ai_clearance.git import gitio
 from ai_clearance.localfiles import read_regular
 from ai_clearance.model import Finding
 from ai_clearance.source import scan
-from ai_clearance.values import value
 
 
-@value
+@dataclass(frozen=True)
 class Signer:
     """Who signs (their principal in the maintainers file) and with which key."""
 
@@ -193,7 +193,7 @@ def cover_for(finding: Finding, repo: gitio.Repo) -> dict[str, Any]:
     return cover
 
 
-@value
+@dataclass(frozen=True)
 class Selection:
     """Which findings of a range a token is for; empty fields select everything."""
 

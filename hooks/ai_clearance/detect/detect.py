@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from ai_clearance.catalog.globs import could_hold, glob_to_regex
 from ai_clearance.catalog.patterns import Pattern, PatternError, any_of
@@ -21,10 +22,9 @@ from ai_clearance.detect.messages import (
 )
 from ai_clearance.detect.normalize import ascii_skeleton, normalize_path, normalize_text, printable
 from ai_clearance.model import Commit, Finding, Identity, PathChange, noreply_login
-from ai_clearance.values import replace, value
 
 
-@value
+@dataclass(frozen=True)
 class ContentCandidate:
     """A changed path whose blob a content rule must read before it can decide."""
 

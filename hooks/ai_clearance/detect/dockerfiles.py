@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 
 from ai_clearance.detect.runners import shebang_language
-from ai_clearance.values import value
 
 
-@value
+@dataclass(frozen=True)
 class Step:
     """Something a Dockerfile runs, at its 1-based `line`: an image ("image", `text`), a
     script ("script", `text` in `language`) or a command ("argv", `words`)."""

@@ -22,9 +22,8 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from itertools import product
-
-from ai_clearance.values import value
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:
@@ -66,7 +65,7 @@ Value = str | bool | int | float | _Null
 Known = str | bool | int | float | None
 
 
-@value
+@dataclass(frozen=True)
 class Substitution:
     """A text with its constant expressions written in. `names`: the context paths its
     expressions read (case-folded, dotted: `env.agent`, `matrix.tool`), known or not.

@@ -21,6 +21,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 
 from ai_clearance.catalog.globs import GlobError, glob_to_regex
 from ai_clearance.catalog.rules import Rule
@@ -29,7 +30,6 @@ from ai_clearance.detect.normalize import normalize_path, printable
 from ai_clearance.errors import GitError
 from ai_clearance.git import gitio
 from ai_clearance.model import Finding, Identity, PathChange
-from ai_clearance.values import replace, value
 
 # Files one listing may hold (each is matched like a path of the change); a folder with more
 # below the links that point at it fails the check rather than passing unjudged.
@@ -50,7 +50,7 @@ LISTED_TOTAL = 30 * LISTED_LIMIT
 _MEMO_LIMIT = 500_000
 
 
-@value
+@dataclass(frozen=True)
 class Link:
     """A symlink of a change: who its findings go to, and where its folder is listed from
     (`tree`: a commit or a tree; None for the index)."""

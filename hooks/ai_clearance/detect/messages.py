@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 
 from ai_clearance.detect.normalize import normalize_text
-from ai_clearance.values import value
 
 _SCISSORS = re.compile(r"^# -+ >8 -+$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
@@ -46,7 +46,7 @@ _AT_SIGN = re.compile(r"@|%40|=40|&(?:#|commat|amp)", re.IGNORECASE)
 _ENTITY_LAYERS = 3
 
 
-@value
+@dataclass(frozen=True)
 class MessageLine:
     """A line that may carry a trace: its 1-based number, original text and normalized text."""
 
@@ -56,7 +56,7 @@ class MessageLine:
     is_subject: bool
 
 
-@value
+@dataclass(frozen=True)
 class Trailer:
     """A `Key: value` in a line, with the key normalized (lower case, dashes); `start` is
     where the key starts in the line's text (0 unless the trailer is inside the line)."""

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 from urllib.parse import unquote
@@ -60,7 +61,6 @@ from ai_clearance.detect.shell import (
     shell_commands,
 )
 from ai_clearance.errors import GitError
-from ai_clearance.values import value
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ _SCRIPT_KEYS = frozenset({"run", "command", "commands", "cmd", "script", "args",
 _IMAGE_KEYS = frozenset({"image", "container"})
 
 
-@value
+@dataclass(frozen=True)
 class Fact:
     """Something a workflow runs: an action or workflow it `uses` (its reference without
     the @ref, folded), an image (its name without tag or registry of Docker Hub), or a
@@ -92,7 +92,7 @@ class Fact:
     evidence: str
 
 
-@value
+@dataclass(frozen=True)
 class _Spec:
     """One rule's workflow lists, normalized for matching."""
 

@@ -10,10 +10,10 @@ an odd one gets every reading, so that no header or byte hides a trace from the 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ai_clearance.detect.messages import addresses
 from ai_clearance.model import Identity, Reading
-from ai_clearance.values import value
 
 _UTF8 = frozenset({"utf-8", "utf8"})  # what git takes for UTF-8 (case aside): no re-encoding
 # Families whose letters are not ASCII bytes: an encoding Python does not know (git's iconv
@@ -22,7 +22,7 @@ _PROBES = ("cp037", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
 _ROLES = ("author", "committer")
 
 
-@value
+@dataclass(frozen=True)
 class CommitText:
     """A commit's author and committer (as `git log` shows them for an ordinary commit: the
     last line of each), its message, and the other readings of an odd commit."""

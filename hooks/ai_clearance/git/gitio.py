@@ -7,6 +7,7 @@ import os
 import time
 from bisect import bisect_right
 from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Protocol
 
 from ai_clearance.errors import GitError, UsageError
@@ -14,7 +15,6 @@ from ai_clearance.git import runner
 from ai_clearance.git.commit_text import read_commit
 from ai_clearance.git.runner import first_line
 from ai_clearance.model import Commit, Identity, PathChange
-from ai_clearance.values import value
 
 if TYPE_CHECKING:
     from ai_clearance.detect.detect import RegionFilter
@@ -42,7 +42,7 @@ CURRENT_BRANCH = ("symbolic-ref", "--quiet", "HEAD")
 run_git = runner.run
 
 
-@value
+@dataclass(frozen=True)
 class Repo:
     """Where a repository is, and what kind it is."""
 

@@ -18,6 +18,7 @@ import shlex
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ai_clearance.check import check_report, exit_code
@@ -36,7 +37,6 @@ from ai_clearance.report.github import (
 from ai_clearance.report.model import Report
 from ai_clearance.report.render import write_json
 from ai_clearance.report.sarif import sarif_text
-from ai_clearance.values import field, replace, value
 
 _ZERO = re.compile(r"0{40}(?:0{24})?\Z")
 _SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
@@ -50,7 +50,7 @@ OUTPUTS = ("verdict", "failures", "warnings", "cleared", "commits", "range", "tr
 NO_TRUST = "no trust files (the default policy, no maintainers, no approvals)"
 
 
-@value(frozen=False)
+@dataclass
 class Plan:
     """What to check for this event, and where trust comes from."""
 

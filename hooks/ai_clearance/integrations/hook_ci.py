@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ai_clearance.check import hook_request, run
 from ai_clearance.errors import ClearanceError
-from ai_clearance.values import replace
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ai_clearance.check import Request, run
 from ai_clearance.detect.normalize import printable
@@ -19,7 +20,6 @@ from ai_clearance.errors import (
     UsageError,
 )
 from ai_clearance.git import gitio
-from ai_clearance.values import value
 
 _ZERO = re.compile(r"0{40}(?:0{24})?\Z")
 _SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
@@ -28,7 +28,7 @@ REPLACE_REFS = "refs/replace/"
 _OBJECT_TYPES = frozenset({"commit", "tree", "blob", "tag"})
 
 
-@value
+@dataclass(frozen=True)
 class Update:
     """One `old new ref` line: a ref moving from `old` to `new` (all zeros: absent)."""
 
@@ -45,7 +45,7 @@ class Update:
         return bool(_ZERO.match(self.old))
 
 
-@value
+@dataclass(frozen=True)
 class Base:
     """The protected refs before the push: `trust` is the commit of the first one that
     exists, `trust_name` that ref (both None: none exists yet), `tips` the commits of all

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import asdict
 
 from ai_clearance.detect.normalize import printable
 from ai_clearance.model import Coverage
 from ai_clearance.report.model import STATUSES, Report, Reported
-from ai_clearance.values import asdict
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import asdict
 from typing import Any
 
 from ai_clearance import __version__
 from ai_clearance.report.model import Report, Reported
-from ai_clearance.values import asdict
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/ai-clearance/ai-clearance"

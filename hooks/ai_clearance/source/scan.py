@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 
 from ai_clearance.approvals.trustfiles import tokens_in_message
 from ai_clearance.catalog.rules import Catalog
@@ -27,10 +28,9 @@ from ai_clearance.detect.workflows import ACTION_NAMES, action_files, content_ma
 from ai_clearance.errors import GitError, UsageError
 from ai_clearance.git import gitio
 from ai_clearance.model import Commit, Coverage, Finding, Identity, PathChange
-from ai_clearance.values import field, replace, value
 
 
-@value(frozen=False)
+@dataclass
 class Scan:
     """Findings of one source and what was covered to get them."""
 
@@ -40,7 +40,7 @@ class Scan:
     tokens: list[tuple[str, str]] = field(default_factory=list)
 
 
-@value(frozen=False)
+@dataclass
 class _Pending:
     """Blobs to read after the stream: content candidates and symlinks, by blob id."""
 
@@ -120,7 +120,7 @@ def _is_action(path: str) -> bool:
     return path.rpartition("/")[2].casefold() in ACTION_NAMES
 
 
-@value
+@dataclass(frozen=True)
 class _ActionFile:
     """A file an action file runs (its `main`, or its Dockerfile), to read from the tree
     the action was found in and judge with the action's rules."""
@@ -274,7 +274,7 @@ def findings_for_commit(catalog: Catalog, matcher: PathMatcher, commit: Commit,
                     committed_at=commit.committed_at) for f in findings]
 
 
-@value(frozen=False)
+@dataclass
 class _Span:
     """A range by its head and the commits it excludes. What it brings to its target is the
     diff of the head's tree against where they meet, whatever each commit shows (a merge

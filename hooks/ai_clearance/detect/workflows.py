@@ -26,6 +26,7 @@ from itertools import chain
 from urllib.parse import unquote
 
 from ai_clearance.catalog.rules import MAX_MATCH_CHARS
+from ai_clearance.detect import setups
 from ai_clearance.detect.detect import first_content_matches
 from ai_clearance.detect.expressions import substitute
 from ai_clearance.detect.normalize import normalize_path, printable
@@ -102,7 +103,8 @@ def content_matches(rules: dict[str, Rule], lines: Iterable[bytes], paths: Itera
             facts.extend(found)
     facts.sort(key=lambda f: f.line)
     for rid, spec in judging.items():
-        hit = next((f for f in facts if fact_hits(f, spec)), None)
+        hit = next((f for f in facts if (setups.setup_hits(f, rules[rid])
+                    if f.kind in setups.FACT_KINDS else fact_hits(f, spec))), None)
         if hit is not None:
             matched[rid] = (hit.line, hit.evidence)
     return matched
@@ -121,6 +123,10 @@ def readings(paths: Iterable[str]) -> frozenset[str]:
     found: set[str] = set()
     for path in paths:
         name = normalize_path(path).rpartition("/")[2]
+        setup = setups.setup_readings(normalize_path(path))  # dev containers, other CI...
+        if setup:
+            found.update(setup)
+            continue
         if name in ("dockerfile", "containerfile") or name.startswith("dockerfile.") \
                 or name.endswith(".dockerfile"):
             found.add("dockerfile")
@@ -132,6 +138,8 @@ def readings(paths: Iterable[str]) -> frozenset[str]:
 
 def _facts_of(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[Fact] | None:
     """What a file read as `kind` runs; None for a workflow that is not YAML."""
+    if kind in setups.KINDS:
+        return setups.setup_facts(kind, data, screen)
     if kind == "workflow":
         return workflow_facts(data, screen)
     text = data.decode("utf-8", "replace")
@@ -600,6 +608,8 @@ def _loose_facts(text: str, number: int, screen: Callable[[str], bool],
     yield from _command_facts("line", text[prefix.end() if prefix else 0:], number, screen)
     if kinds != {"shell"} and _literals_worth_reading(text, screen):
         yield from _command_facts("line", text, number, screen, "code")
+    if not kinds.isdisjoint(setups.KINDS):
+        yield from setups.loose_facts(text, number, kinds)
 
 
 _QUOTES = re.compile(r"[\"'`]")

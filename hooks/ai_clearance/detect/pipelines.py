@@ -5,8 +5,9 @@ workflow reading (workflows.py, which reads them too) does not know: GitLab's
 (images), GitLab's `include` of a component or project; and pre-commit's hooks: the
 command of `entry` with its `args` (`language: docker_image` runs the entry's image), the
 `additional_dependencies` it installs, and a hook `repo` on GitHub (compared with the
-actions a rule lists). A file that is not YAML gives nothing here: its workflow reading
-judges it line by line."""
+actions a rule lists). A CI file that is not YAML gives nothing here: its workflow reading
+judges it line by line; a pre-commit file is then judged line by line (its `entry:` lines
+as commands, its literals as package names)."""
 
 from __future__ import annotations
 
@@ -29,17 +30,21 @@ if TYPE_CHECKING:
 
     from ai_clearance.detect.workflows import Fact
 
-_SCRIPTS = frozenset({"before_script", "after_script", "bash", "pwsh", "powershell"})
+# `script` again: GitLab nests its lists (`!reference`), which the workflow reading skips.
+_SCRIPTS = frozenset({"script", "before_script", "after_script", "bash", "pwsh", "powershell"})
 _IMAGES = frozenset({"image", "services", "pipe"})
 _GITHUB = ("https://github.com/", "http://github.com/", "git@github.com:", "github.com/")
 
 
 def yaml_facts(kind: str, data: bytes, screen: Callable[[str], bool] | None = None,
-               ) -> list[Fact]:
-    """What a CI ("pipeline") or pre-commit ("precommit") file runs beyond its workflow
-    reading; nothing for a file that is not YAML."""
+               ) -> list[Fact] | None:
+    """What a CI ("pipeline") file runs beyond its workflow reading (nothing when it is
+    not YAML), or what a pre-commit ("precommit") file runs (None when it is not YAML)."""
+    roots = _compose(data)
+    if roots is None:
+        return [] if kind == "pipeline" else None
     facts: list[Fact] = []
-    for mapping in _mappings(_compose(data)):
+    for mapping in _mappings(roots):
         pairs = _pairs(mapping)
         for key, node in pairs.items():
             if key in _SCRIPTS:
@@ -128,16 +133,16 @@ def _images(node: Node) -> Iterator[Node]:
 
 
 # ------------------------------------------------------------------------------ YAML nodes
-def _compose(data: bytes) -> list[Node]:
+def _compose(data: bytes) -> list[Node] | None:
     """The documents of `data` as node graphs (no values constructed: aliases stay shared
-    nodes, tags are never run); none when it is not YAML."""
+    nodes, tags are never run); None when it is not YAML."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         return [root for root in yaml.compose_all(data, Loader=loader) if root is not None]
     except (yaml.YAMLError, ValueError, RecursionError):
-        return []
+        return None
 
 
 def _mappings(roots: list[Node]) -> Iterator[Node]:

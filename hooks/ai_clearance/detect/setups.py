@@ -41,8 +41,8 @@ _REQUIREMENTS = re.compile(r"(?:.*[-_.])?requirements(?:[-_.].*)?\.(?:txt|in)\Z"
 
 def setup_readings(folded: str) -> frozenset[str]:
     """How a file at the normalized, folded path `folded` is read here (none: not here).
-    YAML kinds are also read as workflows: their `script`, `run`, `image` keys are the same,
-    and an invalid file is then judged line by line as a workflow is."""
+    CI systems' YAML is also read as a workflow: their `script`, `run`, `image` keys are
+    the same, and an invalid file is then judged line by line as a workflow is."""
     folder, _, name = folded.rpartition("/")
     parent = folder.rpartition("/")[2]
     if name in ("devcontainer.json", ".devcontainer.json"):
@@ -53,8 +53,8 @@ def setup_readings(folded: str) -> frozenset[str]:
         return frozenset({"pyproject"})
     if _REQUIREMENTS.match(name) or (parent == "requirements" and name.endswith(".txt")):
         return frozenset({"requirements"})
-    if name in _PRECOMMIT:
-        return frozenset({"workflow", "precommit"})
+    if name in _PRECOMMIT:  # `args` are arguments here, not a script as in an action
+        return frozenset({"precommit"})
     yaml = name.endswith((".yml", ".yaml"))
     if name in _CI_NAMES or (yaml and parent in _CI_FOLDERS):
         return frozenset({"workflow", "pipeline"})
@@ -90,6 +90,10 @@ def loose_facts(text: str, number: int, kinds: frozenset[str]) -> Iterator[Fact]
         from ai_clearance.detect.manifests import requirement_facts
 
         yield from requirement_facts(text, number)
+    if "precommit" in kinds:
+        entry = _ENTRY.match(text)
+        if entry is not None:
+            yield from script_facts("entry", entry.group(1), number, None)
     names = kinds & {"devcontainer", "npm", "pyproject", "precommit"}
     if not names or ('"' not in text and "'" not in text):
         return
@@ -99,6 +103,9 @@ def loose_facts(text: str, number: int, kinds: frozenset[str]) -> Iterator[Fact]
     for run in string_runs(text, comments):
         for _, literal in run:
             yield from _literal_facts(literal.strip(), number, names)
+
+
+_ENTRY = re.compile(r"""\s*(?:-\s+)?["']?entry["']?\s*:\s*(.*)""")
 
 
 def _literal_facts(literal: str, line: int, kinds: frozenset[str]) -> Iterator[Fact]:

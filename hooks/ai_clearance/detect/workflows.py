@@ -566,7 +566,8 @@ def _judged_by_lines(rules: dict[str, Rule], judging: dict[str, _Spec],
                 text = piece.decode("utf-8", "replace")
                 facts = list(_loose_facts(text, number, screen, kinds))
                 for rid, spec in waiting.items():
-                    if any(fact_hits(f, spec) for f in facts):
+                    if any(setups.setup_hits(f, rules[rid]) if f.kind in setups.FACT_KINDS
+                           else fact_hits(f, spec) for f in facts):
                         matched[rid] = (number, printable(text.strip()))
             if len(matched) == len(rules):
                 return matched

@@ -73,6 +73,8 @@ def test_stripping_keeps_line_breaks() -> None:
     (".gitlab-ci.yml", {"workflow", "pipeline"}),
     (".circleci/config.yml", {"workflow", "pipeline"}),
     (".buildkite/pipeline.yaml", {"workflow", "pipeline"}),
+    (".gitlab/ci/jobs/review.yml", {"workflow", "pipeline"}),
+    ("src/ci/config.yml", set()),
     ("Jenkinsfile", {"jenkins"}),
     (".husky/pre-commit", {"shell"}),
     ("lefthook.yml", set()),
@@ -259,3 +261,26 @@ def test_pairs_is_a_dict() -> None:
     """Readers check objects with isinstance(Pairs): what load_jsonc makes."""
     value = load_jsonc('{"a": {"b": 1}}')
     assert isinstance(value, Pairs) and isinstance(value["a"][0], Pairs)
+
+
+def test_hostile_setup_files_end_with_a_documented_exit_code(clean_repo: Repo) -> None:
+    """Deeply nested JSON, invalid YAML and an oversized manifest: the check judges them
+    (exit 0 when nothing runs an agent, 1 when one does), never a traceback."""
+    base = clean_repo.head()
+    clean_repo.write(".devcontainer/devcontainer.json", '{"a":[' * 50_000)
+    clean_repo.write(".gitlab-ci.yml", "job: [unclosed\n  script: {\n" * 1000)
+    clean_repo.write("package.json", '{"d": "' + "x" * (MAX_BYTES + 1) + '"}\n')
+    clean_repo.write("pyproject.toml", "a = " + "[" * 50_000 + "\n")
+    files = (".devcontainer/devcontainer.json", ".gitlab-ci.yml", "package.json",
+             "pyproject.toml")
+    clean_repo.commit("Hostile", *files)
+    quiet = run_cli("check", "--range", f"{base}..HEAD", "--no-trust", cwd=clean_repo.path)
+    assert quiet.returncode == 0 and "Traceback" not in quiet.stderr, quiet.stderr
+    clean_repo.write("pyproject.toml", "a = " + "[" * 50_000 + "\n"
+                     "[project]\ndependencies = ['claude-agent-sdk']\n")
+    clean_repo.commit("Hostile agent", "pyproject.toml")
+    result = run_cli("check", "--range", f"{base}..HEAD", "--no-trust", "--format", "json",
+                     cwd=clean_repo.path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert [(f["rule"], f["line"]) for f in json.loads(result.stdout)["findings"]] == [
+        ("AIC301", 3)]

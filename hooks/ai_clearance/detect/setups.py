@@ -33,7 +33,7 @@ KINDS = frozenset({"devcontainer", "npm", "pyproject", "requirements", "precommi
 _CI_NAMES = frozenset({".gitlab-ci.yml", ".gitlab-ci.yaml", "azure-pipelines.yml",
                        "azure-pipelines.yaml", "bitbucket-pipelines.yml",
                        "bitbucket-pipelines.yaml"})
-_CI_FOLDERS = frozenset({".circleci", ".buildkite", "ci"})
+_CI_FOLDERS = frozenset({".circleci", ".buildkite"})
 _PRECOMMIT = frozenset({".pre-commit-config.yaml", ".pre-commit-config.yml",
                         ".pre-commit-hooks.yaml"})
 _REQUIREMENTS = re.compile(r"(?:.*[-_.])?requirements(?:[-_.].*)?\.(?:txt|in)\Z")
@@ -56,7 +56,8 @@ def setup_readings(folded: str) -> frozenset[str]:
     if name in _PRECOMMIT:  # `args` are arguments here, not a script as in an action
         return frozenset({"precommit"})
     yaml = name.endswith((".yml", ".yaml"))
-    if name in _CI_NAMES or (yaml and parent in _CI_FOLDERS):
+    gitlab = f"/{folder}/".find("/.gitlab/ci/") >= 0
+    if name in _CI_NAMES or (yaml and (parent in _CI_FOLDERS or gitlab)):
         return frozenset({"workflow", "pipeline"})
     if name == "jenkinsfile" or name.endswith(".jenkinsfile"):
         return frozenset({"jenkins"})

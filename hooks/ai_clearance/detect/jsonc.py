@@ -15,6 +15,7 @@ _SPECIAL = re.compile(r'["/,]')
 # character is taken by one branch), so an unclosed string costs its length once.
 _STRING_BODY = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)
 _BLANKS = re.compile(r"\s*")
+_TRAILING = re.compile(r",\s*[\]}]")  # may be inside a string: then the pass finds none
 
 
 class Pairs(dict[str, list[object]]):
@@ -41,7 +42,13 @@ def load_jsonc(text: str) -> object | None:
 def strip_jsonc(text: str) -> str:
     """`text` without its comments (each made a blank, so that line breaks stay) and
     without commas that only blanks and a closing bracket follow."""
-    return _scan(_scan(text, comments=True), comments=False)
+    # Each pass is a Python loop over strings: a file that needs none (most package.json
+    # files, a devcontainer.json without trailing commas) skips it.
+    if "/" in text:
+        text = _scan(text, comments=True)
+    if _TRAILING.search(text) is not None:
+        text = _scan(text, comments=False)
+    return text
 
 
 def _scan(text: str, comments: bool) -> str:

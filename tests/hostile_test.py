@@ -10,11 +10,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from approvals_test import MAINTAINER, make_key, signer_line
 
 from ai_clearance import localfiles
 from ai_clearance.approvals.records import record_file_bytes
-from conftest import AI_CLEARANCE, Repo
+from conftest import AI_CLEARANCE, MAINTAINER, Repo, make_key, signer_line
 
 SIGNATURE = "-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n"
 

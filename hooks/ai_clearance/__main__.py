@@ -1,5 +1,5 @@
 """`python -m ai_clearance`."""
 
-from ai_clearance.cli.entry import main
+from ai_clearance.cli.main import main
 
 raise SystemExit(main())

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from ai_clearance.approvals import proposed, trustfiles
 from ai_clearance.catalog.rules import Catalog, load_catalog
-from ai_clearance.clearance.decide import decide, verdict
+from ai_clearance.clearance.decide import Decided, decide
 from ai_clearance.clearance.policy import (
     POLICY_FILE,
     PYPROJECT,
@@ -25,11 +25,11 @@ from ai_clearance.errors import (
     GitError,
     OutputError,
     UsageError,
+    discard_stdout,
 )
 from ai_clearance.git import gitio
-from ai_clearance.git.listing import started_staged_reads, started_tree_listing
 from ai_clearance.localfiles import read_regular
-from ai_clearance.model import Decision, Finding
+from ai_clearance.model import Finding
 from ai_clearance.report.render import report_data, write_json, write_text
 from ai_clearance.source import scan
 from ai_clearance.values import value
@@ -37,6 +37,9 @@ from ai_clearance.values import value
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:
     from typing import TextIO
+
+    from ai_clearance.approvals.trust import Trust
+    from ai_clearance.clearance.clearing import Facts
 
 MAX_MESSAGE_BYTES = 64 << 20
 
@@ -113,7 +116,7 @@ def check(request: Request, out: TextIO) -> int:
     else:
         repo = gitio.discover(request.cwd)
     # The pre-commit hook's git work runs while the catalog, policy and trust load.
-    staged = scan.start_staged(repo, started_staged_reads(request.cwd)) \
+    staged = scan.start_staged(repo) \
         if repo is not None and request.source == "staged" else None
     _refuse_config_in_tree(repo, request)
     trusted = trustfiles.FilesPrefetch(repo, request.trust_ref, request.enforcing,
@@ -155,14 +158,15 @@ def check(request: Request, out: TextIO) -> int:
             result.coverage.pending = changed
     if extra or any(p.startswith(trustfiles.TRUST_DIR + "/") for p in files.files):
         with proposed.judged_by(files, policy=False):
-            decisions = _decide_with_trust(repo, files, policy, result, request, extra)
+            decided = _decide_with_trust(repo, files, policy, result, request, extra)
     else:
         # No signers, approvals or tokens anywhere: the hooks skip loading the crypto side.
-        decisions = decide(result.findings, policy)
+        decided = decide(result.findings, policy)
         result.coverage.trust = {"source": files.label, "commit": files.commit, "signers": 0,
                                  "approvals_active": 0, "tokens_active": 0,
                                  "records_refused": 0, "notes": []}
-    outcome = verdict(decisions)
+    decisions = decided.decisions
+    outcome = decided.verdict
     try:
         if request.output_format == "json":
             write_json(out, decisions, result.coverage, outcome, result.head)
@@ -208,75 +212,66 @@ def _refuse_config_in_tree(repo: gitio.Repo | None, request: Request) -> None:
 
 def _decide_with_trust(repo: gitio.Repo | None, files: trustfiles.TrustFiles, policy: Policy,
                        result: scan.Scan, request: Request,
-                       extra: list[tuple[str, str]]) -> list[Decision]:
-    """Verify approvals, revocations and tokens once, then decide with them."""
-    import shutil
-    import tempfile
-
+                       extra: list[tuple[str, str]]) -> Decided:
+    """Verify approvals, revocations and tokens once, ask git what the decision needs to
+    know about the findings' commits, then decide."""
     from ai_clearance.approvals import trust
     from ai_clearance.approvals.records import utc_now
 
     now = utc_now()
     verified = trust.build_trust(files, now, policy.allow_open_ended_approvals, extra,
                                  repository_id=policy.repository_id)
-    context = trust.Context(
-        pull_request=request.pull_request,
-        patch_id_of=(lambda sha: gitio.patch_id(repo, sha)) if repo is not None else None,
-    )
-    proof = None
-    signers_dir = None
-    if policy.require_signed_commits and repo is not None:
-        signers_dir = tempfile.mkdtemp(prefix="ai-clearance-")
+    facts = _facts(repo, files, policy, verified, result.findings, request)
+    decided = decide(result.findings, policy, verified, facts, now)
+    summary = verified.summary()
+    summary["notes"] = [*verified.notes, *decided.notes]
+    result.coverage.trust = summary
+    return decided
+
+
+def _facts(repo: gitio.Repo | None, files: trustfiles.TrustFiles, policy: Policy,
+           verified: Trust, findings: Sequence[Finding], request: Request) -> Facts:
+    """What git knows that clearing needs, read once for all findings: in an audit, which
+    commits the protected branch already has; the patch ids a token may name; with signed
+    commits required, each commit's signature."""
+    from ai_clearance.approvals.records import Token
+    from ai_clearance.clearance.clearing import Facts
+
+    records = [s for s in verified.states if s.kind in ("approval", "token") and s.usable]
+    commits = sorted({f.commit for f in findings if f.commit})
+    if repo is None or not commits or not records:
+        return Facts(pull_request=request.pull_request)
+    protected = None
+    if request.audit and files.commit is not None:
+        protected = frozenset(gitio.rev_list(repo, [files.commit])) & frozenset(commits)
+    patch_ids: dict[str, str] = {}
+    if any(c.patch_id for s in records if isinstance(s.record, Token) for c in s.record.covers):
+        patch_ids = gitio.patch_ids(repo, sorted({f.commit for f in findings
+                                                  if f.commit and f.path is None}))
+    signatures = None
+    if policy.require_signed_commits:
+        signatures = _signatures(repo, files, verified, commits)
+    return Facts(protected=protected, patch_ids=patch_ids, signatures=signatures,
+                 pull_request=request.pull_request)
+
+
+def _signatures(repo: gitio.Repo, files: trustfiles.TrustFiles, verified: Trust,
+                commits: list[str]) -> dict[str, tuple[str, str]]:
+    """Each commit's signature verdict against the maintainers' keys plus each active
+    approval's author keys (git reads them from an allowed_signers file)."""
+    import shutil
+    import tempfile
+
+    from ai_clearance.approvals.trust import commit_signers
+
+    signers_dir = tempfile.mkdtemp(prefix="ai-clearance-")
+    try:
         signers_path = os.path.join(signers_dir, "commit-signers")
         with open(signers_path, "w", encoding="utf-8") as handle:
-            handle.write(trust.commit_signers(files, verified.active_approvals))
-        proof = _commit_proof(repo, signers_path)
-    try:
-        decisions = decide(result.findings, policy, trust.clearers(
-            verified, context, proof, on_protected=_on_protected(repo, files, request),
-            now=now))
+            handle.write(commit_signers(files, verified.active_approvals))
+        return gitio.commit_signatures(repo, commits, signers_path)
     finally:
-        if signers_dir is not None:
-            shutil.rmtree(signers_dir, ignore_errors=True)
-    result.coverage.trust = verified.summary()  # after decide: it adds notes
-    return decisions
-
-
-def _on_protected(repo: gitio.Repo | None, files: trustfiles.TrustFiles,
-                  request: Request) -> Callable[[str], bool] | None:
-    """For an audit: whether a commit is already on the protected branch (reachable from the
-    trusted commit). Only those are judged at their own dates; None for a gate."""
-    if not request.audit or repo is None or files.commit is None:
-        return None
-    trusted = files.commit
-    reachable: set[str] = set()
-
-    def on_protected(commit: str) -> bool:
-        if not reachable:
-            reachable.update(gitio.rev_list(repo, [trusted]))
-        return commit in reachable
-
-    return on_protected
-
-
-def _commit_proof(repo: gitio.Repo,
-                  signers_path: str) -> Callable[[Finding], tuple[bool, str]]:
-    """Whether a finding's commit is signed by a key mapped to its author."""
-    cache: dict[str, tuple[str, str]] = {}
-
-    def proof(finding: Finding) -> tuple[bool, str]:
-        assert finding.commit is not None
-        if finding.commit not in cache:
-            cache[finding.commit] = gitio.commit_signature(repo, finding.commit, signers_path)
-        status, principal = cache[finding.commit]
-        author = finding.author_email
-        if status != "G":
-            return False, "the commit is not signed by a key mapped to its author"
-        if principal.casefold() != author.casefold():
-            return False, f"signed as {principal}, not as {author}"
-        return True, ""
-
-    return proof
+        shutil.rmtree(signers_dir, ignore_errors=True)
 
 
 def _scan_repo(repo: gitio.Repo, catalog: Catalog, request: Request,
@@ -296,7 +291,7 @@ def _scan_repo(repo: gitio.Repo, catalog: Catalog, request: Request,
                               ignored, allow_empty=request.allow_empty)
     if request.source == "tree":
         rev = request.argument or "HEAD"
-        return scan.scan_tree(repo, catalog, rev, started_tree_listing(request.cwd, rev))
+        return scan.scan_tree(repo, catalog, rev)
     if request.source == "history":
         return scan.scan_history(repo, catalog, request.all_refs, ignored)
     raise UsageError(f"unknown source {request.source}")
@@ -311,7 +306,7 @@ def run(request: Request, out: TextIO | None = None, err: TextIO | None = None) 
     except OutputError as exc:
         err.write(f"ai-clearance: error: {exc}\n")
         if out is sys.stdout:
-            _discard_stdout()
+            discard_stdout()
         return exc.exit_code
     except ClearanceError as exc:
         err.write(f"ai-clearance: error: {exc}\n")
@@ -323,17 +318,6 @@ def run(request: Request, out: TextIO | None = None, err: TextIO | None = None) 
         err.write(f"ai-clearance: internal error ({type(exc).__name__}: {exc}); "
                   "please report it\n")
         return EXIT_INTERNAL
-
-
-def _discard_stdout() -> None:
-    """Point stdout at /dev/null, so that what is still buffered for a reader that has gone
-    does not fail a second time when the process ends."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass
 
 
 HOOK_OPTIONS = ("--config", "--format")

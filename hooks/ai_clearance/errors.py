@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 EXIT_PASS = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -43,3 +46,14 @@ class OutputError(ClearanceError):
         """The error for a write to the report's stream that failed with `exc`."""
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "closed"
         return cls(f"the report could not be written: {reason}")
+
+
+def discard_stdout() -> None:
+    """Point stdout at the null device, so that what is still buffered for a reader that has
+    gone does not fail a second time when the interpreter flushes it at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

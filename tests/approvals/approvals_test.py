@@ -12,27 +12,11 @@ from typing import Any
 import pytest
 
 from ai_clearance.approvals.records import decode_token, encode_token
-from conftest import AI_CLEARANCE, Repo, git, run_cli
+from conftest import AI_CLEARANCE, MAINTAINER, Repo, git, make_key, run_cli, signer_line
 
-MAINTAINER = "maintainer@example.com"
 DEV = "jane@example.com"
 TRAILER = "Co-Authored-By: Claude <noreply@anthropic.com>"
 REPOSITORY = "example.com/widgets"
-
-
-def make_key(folder: Path, name: str, kind: str = "ed25519") -> Path:
-    """A real SSH key pair made by ssh-keygen; returns the private key path."""
-    path = folder / name
-    args = ["ssh-keygen", "-q", "-t", kind, "-N", "", "-C", name, "-f", str(path)]
-    if kind == "rsa":
-        args[4:4] = ["-b", "2048"]
-    subprocess.run(args, check=True)
-    return path
-
-
-def signer_line(principal: str, key: Path, options: str = 'namespaces="ai-clearance"') -> str:
-    public = key.with_suffix(".pub").read_text("utf-8").split()
-    return f"{principal} {options} {public[0]} {public[1]}\n"
 
 
 @dataclass

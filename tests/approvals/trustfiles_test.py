@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import threading
-
 import pytest
 
 from ai_clearance.approvals import trustfiles
@@ -34,37 +31,3 @@ def test_an_unresolvable_trust_ref_is_raised_by_result(clean_repo: Repo) -> None
     prefetch = trustfiles.FilesPrefetch(gitio.discover(str(clean_repo.path)), "no-such-ref")
     with pytest.raises(GitError, match="cannot resolve trust ref 'no-such-ref'"):
         prefetch.result()
-
-
-class _Waiting(gitio.OnThread):
-    """A thread that works until it is told to stop."""
-
-    def __init__(self) -> None:
-        self.release = threading.Event()
-        super().__init__()
-
-    def _work(self) -> None:
-        self.release.wait(10)
-
-
-def test_the_switch_interval_comes_back_when_the_last_thread_ends() -> None:
-    before = sys.getswitchinterval()
-    first, second = _Waiting(), _Waiting()
-    assert sys.getswitchinterval() < before
-    first.release.set()
-    first._join()
-    assert sys.getswitchinterval() < before  # the second still works
-    second.release.set()
-    second._thread.join()  # ended, its result never taken (the caller failed first)
-    assert sys.getswitchinterval() == before
-    second._join()  # taking it later changes nothing
-    assert sys.getswitchinterval() == before
-
-
-def test_prefetches_leave_the_switch_interval_as_it_was(clean_repo: Repo) -> None:
-    before = sys.getswitchinterval()
-    repo = gitio.discover(str(clean_repo.path))
-    first, second = trustfiles.FilesPrefetch(repo, None), gitio.StagedPrefetch(repo)
-    first.result()
-    second.result()
-    assert sys.getswitchinterval() == before

@@ -9,13 +9,18 @@ import pytest
 from ai_clearance.catalog.rules import load_catalog
 from ai_clearance.clearance.decide import decide, verdict
 from ai_clearance.clearance.policy import (
+    Policy,
     default_policy,
     load_policy,
     policy_from_text,
     policy_from_texts,
 )
 from ai_clearance.errors import ConfigError
-from ai_clearance.model import Finding
+from ai_clearance.model import Decision, Finding
+
+
+def _decide(findings: list[Finding], policy: Policy) -> list[Decision]:
+    return decide(findings, policy).decisions
 
 
 def _policy(text: str):  # type: ignore[no-untyped-def]
@@ -31,28 +36,28 @@ def _finding(rule: str, assistants: tuple[str, ...], severity: str = "block",
 
 
 def test_default_restricts_everything() -> None:
-    decisions = decide([_finding("AIC101", ("claude",))], default_policy(load_catalog()))
+    decisions = _decide([_finding("AIC101", ("claude",))], default_policy(load_catalog()))
     assert [d.status for d in decisions] == ["fail"]
     assert verdict(decisions) == "fail"
 
 
 def test_allowed_assistant_passes_and_shared_file_needs_only_one() -> None:
     policy = _policy('allowed = ["copilot"]\n')
-    decisions = decide([_finding("AIC107", ("copilot",)), _finding("AIC101", ("claude",)),
+    decisions = _decide([_finding("AIC107", ("copilot",)), _finding("AIC101", ("claude",)),
                         _finding("AIC103", ("codex", "copilot"))], policy)
     assert [d.status for d in decisions] == ["allowed", "fail", "allowed"]
 
 
 def test_only_listed_assistants_are_restricted() -> None:
     policy = _policy('restricted = ["claude", "codex"]\n')
-    decisions = decide([_finding("AIC101", ("claude",)), _finding("AIC110", ("gemini",))],
+    decisions = _decide([_finding("AIC101", ("claude",)), _finding("AIC110", ("gemini",))],
                        policy)
     assert [d.status for d in decisions] == ["fail", "allowed"]
 
 
 def test_severity_override_and_off() -> None:
     policy = _policy('[severity]\nAIC101 = "warn"\nAIC110 = "off"\n')
-    decisions = decide([_finding("AIC101", ("claude",)), _finding("AIC110", ("gemini",))],
+    decisions = _decide([_finding("AIC101", ("claude",)), _finding("AIC110", ("gemini",))],
                        policy)
     assert [(d.status, d.finding.severity) for d in decisions] == [("warn", "warn")]
     assert verdict(decisions) == "pass"
@@ -60,7 +65,7 @@ def test_severity_override_and_off() -> None:
 
 def test_excluded_paths() -> None:
     policy = _policy('exclude_paths = ["tests/fixtures/**"]\n')
-    decisions = decide([_finding("AIC101", ("claude",), path="tests/fixtures/CLAUDE.md"),
+    decisions = _decide([_finding("AIC101", ("claude",), path="tests/fixtures/CLAUDE.md"),
                         _finding("AIC101", ("claude",), path="CLAUDE.md")], policy)
     assert [d.finding.path for d in decisions] == ["CLAUDE.md"]
 
@@ -71,14 +76,6 @@ def test_own_rules_extend_the_catalog() -> None:
         'severity = "block"\ndescription = "Our prompt folder"\npaths = ["prompts/**"]\n')
     assert "ORG001" in policy.catalog.by_id
     assert "ORG001" not in load_catalog().by_id
-
-
-def test_clearer_seam() -> None:
-    policy = default_policy(load_catalog())
-    decisions = decide([_finding("AIC101", ("claude",))], policy,
-                       clearers=[lambda f: "approval A-1 (maintainer)"])
-    assert decisions[0].status == "cleared"
-    assert decisions[0].cleared_by == "approval A-1 (maintainer)"
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -150,12 +147,12 @@ def test_exclude_paths_match_the_raw_path_case_sensitively(path: str, excluded: 
     """An excluded folder is the one the policy names, byte for byte: detection sees
     through a look-alike, the exclusion does not."""
     policy = _policy('exclude_paths = ["tests/fixtures/**"]\n')
-    decisions = decide([_finding("AIC101", ("claude",), path=path)], policy)
+    decisions = _decide([_finding("AIC101", ("claude",), path=path)], policy)
     assert (decisions == []) is excluded
 
 
 def test_excluded_precomposed_folder_does_not_cover_its_decomposed_twin() -> None:
     policy = _policy('exclude_paths = ["docs/caf\u00e9/**"]\n')
-    assert decide([_finding("AIC101", ("claude",), path="docs/caf\u00e9/CLAUDE.md")],
+    assert _decide([_finding("AIC101", ("claude",), path="docs/caf\u00e9/CLAUDE.md")],
                   policy) == []
-    assert decide([_finding("AIC101", ("claude",), path="docs/cafe\u0301/CLAUDE.md")], policy)
+    assert _decide([_finding("AIC101", ("claude",), path="docs/cafe\u0301/CLAUDE.md")], policy)

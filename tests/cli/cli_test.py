@@ -367,3 +367,13 @@ def test_doctor_lists_missing_hooks(clean_repo: Repo) -> None:
 def test_doctor_outside_a_repository(tmp_path: Path) -> None:
     result = run_cli("doctor", cwd=tmp_path)
     assert result.returncode == 3 and "not a git repository" in result.stderr
+
+
+def test_a_tree_check_that_stops_early_is_one_line_and_its_exit_code(clean_repo: Repo) -> None:
+    result = run_cli("check", "--tree", "HEAD", "--config", "missing.toml",
+                     cwd=clean_repo.path)
+    assert result.returncode == 2 and "missing.toml" in result.stderr
+    failed = run_cli("check", "--tree", "no-such-rev", cwd=clean_repo.path)
+    assert failed.returncode == 3
+    assert failed.stderr.strip() == \
+        "ai-clearance: error: git ls-tree failed: Not a valid object name no-such-rev"

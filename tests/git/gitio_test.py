@@ -12,7 +12,7 @@ import pytest
 from ai_clearance.catalog.rules import load_catalog
 from ai_clearance.detect.detect import PathMatcher
 from ai_clearance.errors import GitError
-from ai_clearance.git import gitio, listing
+from ai_clearance.git import gitio, runner
 from conftest import git
 
 # Paths that must reach the matcher, spread over the history (a symlink, non-ASCII names,
@@ -118,7 +118,7 @@ def test_tree_listing_is_read_in_runs_of_whole_entries(
     monkeypatch.setattr(gitio, "_CHUNK", 256)
     repo = gitio.discover(str(repo_path))
     args = ["ls-tree", "-r", "-z", "--full-tree", "main"]
-    runs = list(gitio._runs(gitio._git_output(repo, args, "ls-tree"), b"\0", 1))
+    runs = list(gitio._runs(runner.stream(args, repo.cwd, "ls-tree"), b"\0", 1))
     assert len(runs) > 10
     assert b"".join(runs) == listing
     assert all(run.endswith(b"\0") for run in runs)
@@ -314,8 +314,6 @@ def test_staged_prefetch_gives_the_same_result_again(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("a\n", "utf-8")
     git(tmp_path, "add", "a.txt")
     repo = gitio.discover(str(tmp_path))
-    listing.start_staged_reads(str(tmp_path))
-    for prefetch in (gitio.StagedPrefetch(repo, listing.started_staged_reads(str(tmp_path))),
-                     gitio.StagedPrefetch(repo)):
-        first = prefetch.result()
-        assert first[0].endswith(b"\0a.txt\0") and prefetch.result() == first
+    prefetch = gitio.StagedPrefetch(repo)
+    first = prefetch.result()
+    assert first[0].endswith(b"\0a.txt\0") and prefetch.result() == first

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,15 +12,6 @@ from conftest import AI_CLEARANCE, Repo, git
 
 PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
 AUTOFIX_SUBJECT = "Potential fix for code scanning alert no. 7: Incomplete URL sanitization"
-
-
-@pytest.fixture(scope="session")
-def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One PRE_COMMIT_HOME for the session, so pip builds the hook environment once."""
-    home = tmp_path_factory.mktemp("pre-commit-home")
-    os.environ["PRE_COMMIT_HOME"] = str(home)
-    yield home
-    os.environ.pop("PRE_COMMIT_HOME", None)
 
 
 @pytest.fixture(scope="session")

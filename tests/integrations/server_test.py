@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from approvals_test import MAINTAINER, make_key, signer_line
 
-from conftest import AI_CLEARANCE, ROOT, Repo, git
+from conftest import AI_CLEARANCE, MAINTAINER, ROOT, Repo, git, make_key, signer_line
 
 ZERO = "0" * 40
 PERMISSIVE = "restricted = []\n"  # every assistant allowed: what an attacker's branch wants

@@ -2,22 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
+from datetime import datetime
 
 from ai_clearance.clearance.policy import Policy
 from ai_clearance.model import FAILING_SEVERITIES, Decision, Finding
-from ai_clearance.values import replace
+from ai_clearance.values import replace, value
 
-# An approval source answers "who cleared this finding?" or None. The approvals module
-# provides the real ones; the decision function only needs this shape.
-Clearer = Callable[[Finding], "str | None"]
+TYPE_CHECKING = False  # the hooks skip importing the approvals side when nothing is signed
+if TYPE_CHECKING:
+    from ai_clearance.approvals.trust import Trust
+    from ai_clearance.clearance.clearing import Facts
 
 
-def decide(
-    findings: Iterable[Finding], policy: Policy, clearers: Sequence[Clearer] = (),
-) -> list[Decision]:
-    """Apply policy (excludes, severities, allowed assistants) and approvals to findings."""
-    decisions = []
+@value
+class Decided:
+    """The decisions on a check's findings, and what the decision has to say beyond them."""
+
+    decisions: list[Decision]
+    notes: list[str]
+
+    @property
+    def verdict(self) -> str:
+        """`fail` when any finding is unapproved at a failing severity, else `pass`."""
+        return verdict(self.decisions)
+
+
+def decide(findings: Iterable[Finding], policy: Policy, trust: Trust | None = None,
+           facts: Facts | None = None, now: datetime | None = None) -> Decided:
+    """Apply policy (excludes, severities, allowed assistants), then the verified approvals
+    and tokens of `trust` (judged at `now`, or in an audit at each protected commit's date),
+    to findings. Pure: what git knows about the commits comes in `facts`."""
+    clearing = None
+    if trust is not None and now is not None:
+        from ai_clearance.clearance.clearing import Clearing, Facts
+
+        clearing = Clearing(trust, facts or Facts(), now)
+    decisions: list[Decision] = []
+    notes: dict[str, None] = {}  # ordered and without repeats
     for finding in findings:
         # The raw path: a look-alike folder (zero-width, fullwidth, Cyrillic) is not the one
         # the policy excluded, though detection sees through the disguise.
@@ -33,14 +55,17 @@ def decide(
             # A trace shared by several assistants is fine if any one of them is allowed.
             decisions.append(Decision(judged, "allowed", f"policy allows {allowed[0]}"))
             continue
-        cleared_by = next((who for who in (c(judged) for c in clearers) if who), None)
+        cleared_by = None
+        if clearing is not None:
+            cleared_by, why_not = clearing.cleared_by(judged)
+            notes.update(dict.fromkeys(why_not))
         if cleared_by is not None:
             decisions.append(Decision(judged, "cleared", cleared_by))
         elif severity in FAILING_SEVERITIES:
             decisions.append(Decision(judged, "fail"))
         else:
             decisions.append(Decision(judged, "warn"))
-    return decisions
+    return Decided(decisions, list(notes))
 
 
 def verdict(decisions: Iterable[Decision]) -> str:

@@ -7,6 +7,7 @@ import os
 from ai_clearance.catalog.rules import load_catalog
 from ai_clearance.clearance.policy import load_policy
 from ai_clearance.errors import ClearanceError, GitError
+from ai_clearance.git import gitio
 from ai_clearance.values import value
 
 HOOK_TYPES = ("pre-commit", "commit-msg", "pre-push")
@@ -22,22 +23,16 @@ class Check:
 
 
 def diagnose(path: str = ".") -> list[Check]:
-    """Inspect the repository at `path` through GitPython (discovery and configuration)."""
-    import git  # GitPython: slow to import, so only this maintenance command loads it
-
+    """Inspect the repository at `path`: its hooks, its pre-commit configuration, its
+    policy, whether it is shallow."""
     try:
-        repo = git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        repo = gitio.discover(path)
+    except gitio.NotARepository:
         raise GitError(f"not a git repository: {path}") from None
     checks: list[Check] = []
-    reader = repo.config_reader()
-    hooks_path = reader.get_value("core", "hooksPath", default="")
-    if hooks_path:
-        base = os.fspath(repo.working_tree_dir or repo.git_dir)
-        hooks_dir = os.path.join(base, os.path.expanduser(str(hooks_path)))
+    hooks_dir = gitio.git_path(repo, "hooks")
+    if gitio.config_value(repo, "core.hooksPath"):
         checks.append(Check(True, f"core.hooksPath is set: hooks run from {hooks_dir}"))
-    else:
-        hooks_dir = os.path.join(repo.common_dir, "hooks")
     for hook_type in HOOK_TYPES:
         hook = os.path.join(hooks_dir, hook_type)
         try:
@@ -55,7 +50,7 @@ def diagnose(path: str = ".") -> list[Check]:
                                        f"chmod +x {hook}"))
         else:
             checks.append(Check(True, f"{hook_type} hook installed"))
-    work_tree = os.fspath(repo.working_tree_dir) if repo.working_tree_dir else None
+    work_tree = repo.toplevel
     if work_tree:
         config = os.path.join(work_tree, ".pre-commit-config.yaml")
         try:
@@ -76,7 +71,7 @@ def diagnose(path: str = ".") -> list[Check]:
         checks.append(Check(True, f"policy: {policy.origin}"))
     except ClearanceError as exc:
         checks.append(Check(False, f"policy: {exc}"))
-    if os.path.exists(os.path.join(repo.git_dir, "shallow")):
+    if gitio.is_shallow(repo):
         checks.append(Check(False, "this clone is shallow: --history and long ranges fail "
                                    "closed; run git fetch --unshallow"))
     return checks

@@ -320,16 +320,16 @@ def approvals() -> None:
 
 
 def _states(directory: str, ref: str | None) -> list[Any]:
-    from ai_clearance.approvals import trust
+    from ai_clearance.approvals import trust, trustfiles
     from ai_clearance.approvals.records import utc_now
 
     repo = gitio.discover(directory)
     if ref is not None:
-        files = trust.files_at(repo, ref)
+        files = trustfiles.files_at(repo, ref)
     elif repo.toplevel is not None:
-        files = trust.files_in_dir(repo.toplevel)
+        files = trustfiles.files_in_dir(repo.toplevel)
     else:
-        files = trust.files_at(repo, "HEAD")
+        files = trustfiles.files_at(repo, "HEAD")
     policy = policy_from_texts(load_catalog(), files.text(POLICY_FILE), files.text(PYPROJECT),
                                files.label)
     return trust.build_trust(files, utc_now(), policy.allow_open_ended_approvals,

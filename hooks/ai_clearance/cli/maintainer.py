@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from ai_clearance.approvals import trust
+from ai_clearance.approvals import trust, trustfiles
 from ai_clearance.approvals.records import (
     APPROVAL_TYPE,
     REVOCATION_TYPE,
@@ -44,16 +44,14 @@ class Signer:
 
 
 def resolve_signer(root: str, key: str | None, principal: str | None) -> Signer:
-    """The signing key and principal: given, else git's user.signingkey and user.email
-    (read with GitPython, as git itself would resolve them for this repository)."""
+    """The signing key and principal: given, else git's user.signingkey and user.email, as
+    git itself resolves them for this repository."""
     if key is None or principal is None:
-        import git  # GitPython, only for maintainer commands
-
-        reader = git.Repo(root, search_parent_directories=True).config_reader()
+        repo = gitio.discover(root)
         if key is None:
-            key = str(reader.get_value("user", "signingkey", default="")) or None
+            key = gitio.config_value(repo, "user.signingkey")
         if principal is None:
-            principal = str(reader.get_value("user", "email", default="")) or None
+            principal = gitio.config_value(repo, "user.email")
     if not key:
         raise UsageError("no signing key: pass --key FILE or set git config user.signingkey")
     if not principal:
@@ -76,8 +74,8 @@ def write_atomic(root: str, relative: str, data: bytes) -> str:
     """Write `root/relative` (under .ai-clearance/ only) through a temporary file and a
     rename, so that a crash leaves the old file or the new one, never a torn one."""
     normalized = os.path.normpath(relative).replace(os.sep, "/")
-    if not normalized.startswith(trust.TRUST_DIR + "/") or ".." in normalized.split("/"):
-        raise UsageError(f"refusing to write outside {trust.TRUST_DIR}/: {relative}")
+    if not normalized.startswith(trustfiles.TRUST_DIR + "/") or ".." in normalized.split("/"):
+        raise UsageError(f"refusing to write outside {trustfiles.TRUST_DIR}/: {relative}")
     target = os.path.join(root, normalized)
     folder = os.path.dirname(target)
     os.makedirs(folder, exist_ok=True)
@@ -108,15 +106,15 @@ def _signers_text(root: str, missing: str) -> str:
     """The work tree's maintainers file: a regular file (never a symlink out of the tree, a
     FIFO or a device), else a usage error; `missing` says what its absence stops."""
     try:
-        raw = read_regular(os.path.join(root, trust.SIGNERS_FILE), 1 << 20)
+        raw = read_regular(os.path.join(root, trustfiles.SIGNERS_FILE), 1 << 20)
     except FileNotFoundError:
-        raise UsageError(f"{trust.SIGNERS_FILE} is missing: {missing}") from None
+        raise UsageError(f"{trustfiles.SIGNERS_FILE} is missing: {missing}") from None
     except OSError as exc:
-        raise UsageError(f"{trust.SIGNERS_FILE}: cannot read: {exc.strerror}") from None
+        raise UsageError(f"{trustfiles.SIGNERS_FILE}: cannot read: {exc.strerror}") from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise UsageError(f"{trust.SIGNERS_FILE}: not valid UTF-8") from None
+        raise UsageError(f"{trustfiles.SIGNERS_FILE}: not valid UTF-8") from None
 
 
 def _check_signer_listed(root: str, signer: Signer, payload: dict[str, Any],
@@ -124,12 +122,12 @@ def _check_signer_listed(root: str, signer: Signer, payload: dict[str, Any],
     """Refuse to record what the repository's maintainers file would not accept."""
     signers = _signers_text(root, "list the maintainers' keys there (git allowed_signers "
                                   "format) before signing")
-    validate_signers(signers, trust.SIGNERS_FILE)
+    validate_signers(signers, trustfiles.SIGNERS_FILE)
     verifier = Verifier(signers)
     try:
         if not verifier.verify(canonical(payload), signature, signer.principal, now):
             raise UsageError(f"{signer.principal} with {signer.key} is not a maintainer for the "
-                             f"'ai-clearance' namespace in {trust.SIGNERS_FILE}")
+                             f"'ai-clearance' namespace in {trustfiles.SIGNERS_FILE}")
     finally:
         verifier.close()
 
@@ -161,7 +159,7 @@ def approve(root: str, signer: Signer, now: datetime, *, authors: Sequence[str],
     approval_from_payload(payload, "new approval")  # the same validation a check applies
     signature = _signed(payload, signer)
     _check_signer_listed(root, signer, payload, signature, now)
-    return write_atomic(root, f"{trust.APPROVALS_DIR}/{payload['id']}.json",
+    return write_atomic(root, f"{trustfiles.APPROVALS_DIR}/{payload['id']}.json",
                         record_file_bytes("approval", payload, signature))
 
 
@@ -174,7 +172,7 @@ def revoke(root: str, signer: Signer, now: datetime, target: str, reason: str) -
     revocation_from_payload(payload, "new revocation")
     signature = _signed(payload, signer)
     _check_signer_listed(root, signer, payload, signature, now)
-    return write_atomic(root, f"{trust.REVOCATIONS_DIR}/{payload['id']}.json",
+    return write_atomic(root, f"{trustfiles.REVOCATIONS_DIR}/{payload['id']}.json",
                         record_file_bytes("revocation", payload, signature))
 
 
@@ -213,8 +211,8 @@ class Selection:
 def _trusted_policy(repo: gitio.Repo, trust_ref: str | None) -> Policy:
     """The protected branch's policy: `trust_ref`, else the remote's default branch, never
     HEAD (the branch under review could name another repository_id or add rules)."""
-    ref = trust.trust_ref(repo, trust_ref, enforce=True) or "HEAD"
-    files = trust.files_at(repo, ref)
+    ref = trustfiles.trust_ref(repo, trust_ref, enforce=True) or "HEAD"
+    files = trustfiles.files_at(repo, ref)
     return policy_from_texts(load_catalog(), files.text(POLICY_FILE), files.text(PYPROJECT),
                              files.label)
 
@@ -267,12 +265,12 @@ def add_token(root: str, text: str, now: datetime, trust_ref: str | None = None)
     signed = decode_token(text, "token")
     token = token_from_payload(signed.payload, "token")
     signers = _signers_text(root, "cannot verify the token")
-    validate_signers(signers, trust.SIGNERS_FILE)
+    validate_signers(signers, trustfiles.SIGNERS_FILE)
     verifier = Verifier(signers)
     try:
         if not verifier.verify(canonical(signed.payload), signed.signature, token.issued_by, now):
             raise UsageError(f"token {token.id}: the signature does not verify against "
-                             f"{trust.SIGNERS_FILE}")
+                             f"{trustfiles.SIGNERS_FILE}")
     finally:
         verifier.close()
     if now >= token.valid_until:
@@ -281,7 +279,7 @@ def add_token(root: str, text: str, now: datetime, trust_ref: str | None = None)
     if token.repository != repository_id:
         raise UsageError(f"token {token.id} is for repository {token.repository}, not this "
                          f"one ({repository_id or 'no repository_id in the trusted policy'})")
-    return write_atomic(root, f"{trust.TOKENS_DIR}/{token.id}.token",
+    return write_atomic(root, f"{trustfiles.TOKENS_DIR}/{token.id}.token",
                         (text.strip() + "\n").encode("ascii"))
 
 

@@ -1,30 +1,20 @@
-"""The console scripts. Each runs its command, flushes what the command wrote and ends the
-process at once: the interpreter's own teardown of a finished run (freeing every object,
-module by module) took 6 to 8 ms of a 65 ms pre-commit hook, and 11 to 16 ms after a tree
-check had read its listing. Nothing is left to it: files are closed by the code that opened
-them, git processes are waited for, threads have finished.
-
-Only the installed commands end this way; each command's `main` returns its exit code, as
-tests and `python -m ai_clearance` use it."""
+"""The console scripts: each runs its command, with streams that take any text, and turns an
+error the command lets out into one line and its exit code, never a traceback. Each
+command's `main` returns its exit code, as tests and `python -m ai_clearance` use it."""
 
 from __future__ import annotations
 
-import os
+import contextlib
 import sys
+from collections.abc import Callable
+from typing import NoReturn
 
-from ai_clearance.errors import EXIT_INTERNAL, ClearanceError, OutputError
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Callable
-    from typing import NoReturn
+from ai_clearance.errors import EXIT_INTERNAL, ClearanceError, OutputError, discard_stdout
 
 
 def leave(code: int) -> NoReturn:
-    """Flush stdout and stderr and end the process with `code`. A report that could not be
-    written in full (its reader closed the pipe) is an error of one line, exit code 2."""
-    import contextlib  # loaded by then: only the first import costs
-
+    """Flush stdout and stderr and exit with `code`. A report that could not be written in
+    full (its reader closed the pipe) is an error of one line, exit code 2."""
     try:
         sys.stdout.flush()
     except (OSError, ValueError) as exc:
@@ -32,16 +22,17 @@ def leave(code: int) -> NoReturn:
         with contextlib.suppress(OSError, ValueError):
             sys.stderr.write(f"ai-clearance: error: {error}\n")
         code = error.exit_code
+        discard_stdout()
     with contextlib.suppress(OSError, ValueError):
         sys.stderr.flush()
-    os._exit(code)
+    raise SystemExit(code)
 
 
 def tolerant_streams() -> None:
     """Let stdout and stderr take any text: what their encoding cannot hold (an emoji on a
     cp1252 console, the undecodable bytes of a path) is written as a backslash escape, and
     the exit code stays the verdict's."""
-    import io  # loaded by then: sys.stdout is one of its classes
+    import io
 
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
@@ -75,7 +66,7 @@ def _exit_code(module: str, function: str) -> int:
 
 
 # The targets of [project.scripts] in pyproject.toml.
-ai_clearance = _command("cli.entry")
+ai_clearance = _command("cli.main")
 files_hook = _command("integrations.hook_files")
 msg_hook = _command("integrations.hook_msg")
 push_hook = _command("integrations.hook_push")

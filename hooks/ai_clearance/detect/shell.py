@@ -1,15 +1,24 @@
 """Shell scripts of CI steps read statically: their simple commands, and what program
 each runs with which arguments. No shell is run and nothing is expanded but what is known
-without running: the text of $'...' (escapes decoded) and $"..." strings, and $IFS as the
-blanks that split a word. What only running could tell (a variable's value) stays unknown.
+without running: the text of $'...' (escapes decoded) and $"..." strings, $IFS as the
+blanks that split a word, empty substitutions ($(), ``), `$(which X)` as X, brace
+expansion of small words ({cl,}aude), the values of variables and arrays the script
+assigns ($A, "${A[@]}") and the defaults of those it does not (${X:-claude}), aliases and
+the bodies of functions the script defines, called with their arguments. A variable set
+outside the script, standing alone unquoted, may be empty and then is no word: `$SUDO
+claude` runs claude when SUDO is unset. What only running could tell stays unknown.
 
 Code in another language (`python -c`, a step with `shell: python`) is read by its string
 literals (literals.py): each as a command line, each run of them as one command's words."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
+from urllib.parse import unquote
 
 from ai_clearance.detect.runners import code_arguments, stdin_language
 
@@ -30,6 +39,18 @@ def shell_commands(script: str, depth: int = 0) -> list[tuple[int, list[str]]]:
     return scanner.commands
 
 
+class _Split(str):
+    """The value of an unquoted expansion: split into words at blanks where it stands."""
+
+
+class _Unknown(str):
+    """An unquoted expansion of a variable whose value is not known (as written)."""
+
+
+class _Brace(str):
+    """An unquoted `{`, `,` or `}`, which brace expansion may act on."""
+
+
 class _Scanner:
     """One pass over a script, in time linear in its length (times the nesting depth)."""
 
@@ -45,6 +66,11 @@ class _Scanner:
         self.drop_next = False  # the next word is a redirection's target
         self._line = 0
         self._counted = 0
+        # What the script defines, as far as read: variables, arrays, aliases, functions.
+        self.variables: dict[str, str] = {}
+        self.arrays: dict[str, list[str]] = {}
+        self.aliases: dict[str, list[str]] = {}
+        self.functions: dict[str, list[list[str]]] = {}
 
     def scan(self) -> None:
         s, n, i = self.s, len(self.s), 0
@@ -53,6 +79,11 @@ class _Scanner:
             if c in " \t\r":
                 self.end_word()
                 i += 1
+            elif c == "(" and (after := self.definition(i)) is not None:
+                i = after
+            elif c == "{" and not self.in_word and len(self.words) == 2 and \
+                    self.words[0] == "function":
+                i = self.function(self.words[1], i)
             elif c in _BREAKS:
                 self.end_command()
                 i += 1
@@ -92,15 +123,18 @@ class _Scanner:
         if c == "`" and s.startswith(("\n", "\r\n"), i + 1):
             return s.index("\n", i) + 1  # PowerShell's continuation line (Windows runners)
         if c == "`" or s.startswith("$(", i):
-            end = _find(s, "`", i + 1) if c == "`" else _closing(s, i + 1, "(", ")")
-            self.nested(s[i + (1 if c == "`" else 2):end], i)
-            self.text(s[i:end + 1], i)
+            end = self.substitution(i)
+            self.text(self.substituted(s[i:end + 1]), i)
             return end + 1
         if s.startswith("${", i):
             end = _closing(s, i + 1, "{", "}")
-            self.text(s[i:end + 1], i)
+            self.text(self.parameter(s[i:end + 1], split=True), i)
             return end + 1
-        self.text(c, i)
+        name = _NAME.match(s, i + 1) if c == "$" else None
+        if name is not None:
+            self.text(self.parameter(s[i:name.end()], split=True), i)
+            return name.end()
+        self.text(_Brace(c) if c in "{,}" else c, i)
         return i + 1
 
     def double_quoted(self, i: int) -> int:
@@ -113,14 +147,133 @@ class _Scanner:
                     self.word.append(s[j + 1] if s[j + 1] in '"\\$`' else s[j:j + 2])
                 j += 2
             elif s[j] == "`" or s.startswith("$(", j):
-                end = _find(s, "`", j + 1) if s[j] == "`" else _closing(s, j + 1, "(", ")")
-                self.nested(s[j + (1 if s[j] == "`" else 2):end], j)
-                self.word.append(s[j:end + 1])
+                end = self.substitution(j)
+                self.word.append(str(self.substituted(s[j:end + 1])))
                 j = end + 1
+            elif s.startswith("${", j):
+                end = min(_closing(s, j + 1, "{", "}"), _find(s, '"', j))
+                value = self.parameter(s[j:end + 1], split=False)
+                self.word.append(value if type(value) is _Split else str(value))
+                j = end + 1
+            elif s[j] == "$" and (name := _NAME.match(s, j + 1)) is not None:
+                self.word.append(str(self.parameter(s[j:name.end()], split=False)))
+                j = name.end()
             else:
                 self.word.append(s[j])
                 j += 1
         return j + 1
+
+    def substitution(self, i: int) -> int:
+        """Reads the $(...) or `...` at `i` as commands of their own; returns its end."""
+        s = self.s
+        backtick = s[i] == "`"
+        end = _find(s, "`", i + 1) if backtick else _closing(s, i + 1, "(", ")")
+        self.nested(s[i + (1 if backtick else 2):end], i)
+        return end
+
+    def substituted(self, text: str) -> str:
+        """What a substitution stands for where it is known: nothing for an empty one
+        (`cl$()aude` is claude), the program for `$(which X)`; else its text."""
+        inner = text[1:-1] if text.startswith("`") else text[2:-1]
+        if not inner.strip():
+            return _Split("")
+        which = _WHICH.fullmatch(inner)
+        if which is not None:
+            return _Split(_QUOTES.sub("", which.group(1)))
+        return text
+
+    def parameter(self, text: str, split: bool) -> str:
+        """The value of the expansion `text` ($A, ${A}, ${A[@]}, ${X:-default}): a
+        _Split when known (split unquoted, and "${A[@]}" into its elements), else the
+        text, an _Unknown when unquoted."""
+        inner = text[2:-1] if text.startswith("${") else text[1:]
+        found = _PARAMETER.fullmatch(inner)
+        if found is None:
+            return text
+        name, index, operator, default = found.groups()
+        value: str | None = None
+        if name in self.arrays:
+            elements = self.arrays[name]
+            value = " ".join(elements) if index in ("[@]", "[*]") else \
+                (elements[0] if elements else "")
+            split = split or index == "[@]"
+        elif name in self.variables and not index:
+            value = self.variables[name]
+        if operator in (":-", "-", ":=", "=") and (
+                value is None or (operator.startswith(":") and not value)):
+            value = self.default(default)
+        elif operator in (":+", "+"):
+            value = self.default(default)  # set or not, the alternative may be used
+        elif operator is not None:
+            value = None  # ${A#x}, ${A/x/y}, ${A:0:2}: not worked out
+        if value is None:
+            return _Unknown(text) if split else text
+        return _Split(value) if split else value
+
+    def default(self, word: str) -> str:
+        """The text of a default's word: quotes removed, a nested ${...} expanded."""
+        word = word.strip()
+        if word.startswith("${") and word.endswith("}"):
+            return str(self.parameter(word, split=False))
+        if word.startswith("$") and _NAME.fullmatch(word, 1):
+            return str(self.parameter(word, split=False))
+        return _QUOTES.sub("", word)
+
+    def definition(self, i: int) -> int | None:
+        """At a `(`: an array assignment (`A=(claude -p)`) or a function definition
+        (`f() {...}`, `function f() {...}`) read, returning where the script goes on;
+        None for any other `(`."""
+        s = self.s
+        if self.in_word and not self.words and all(type(p) is str for p in self.word):
+            text = "".join(self.word)
+            if _ARRAY.fullmatch(text):
+                end = _closing(s, i, "(", ")")
+                elements = [w for _, words in self.inner(s[i + 1:end]) for w in words]
+                name = text.rstrip("+=")
+                self.arrays[name] = (self.arrays.get(name, []) if text.endswith("+=") else
+                                     []) + elements
+                # The elements also count as a command, as a shell that took `(` for a
+                # subshell would run them (fail closed).
+                self.commands.append((self.line_at(i), elements))
+                self.word, self.in_word = [], False
+                return end + 1
+        defined: str | None = None
+        if self.in_word and not self.words:
+            defined = "".join(self.word)
+        elif not self.in_word and len(self.words) == 1:
+            defined = self.words[0]
+        elif len(self.words) == 2 and self.words[0] == "function":
+            defined = self.words[1]
+        elif self.in_word and self.words == ["function"]:
+            defined = "".join(self.word)
+        if defined is None or not _FUNCTION_NAME.fullmatch(defined):
+            return None
+        close = _BLANK.match(s, i + 1)
+        assert close is not None  # the pattern matches the empty string
+        if not s.startswith(")", close.end()):
+            return None
+        body = _BLANKS_AND_LINES.match(s, close.end() + 1)
+        assert body is not None
+        if not s.startswith(("{", "("), body.end()):
+            return None
+        return self.function(defined, body.end())
+
+    def function(self, name: str, at: int) -> int:
+        """Reads the body of function `name`, which opens at `at`, as commands (a call runs
+        them with its arguments); returns where the script goes on."""
+        s = self.s
+        end = _closing(s, at, s[at], "}" if s[at] == "{" else ")")
+        base = self.line_at(at)
+        body = self.inner(s[at + 1:end])
+        self.commands.extend((base + offset, words) for offset, words in body)
+        self.functions[name.casefold()] = [words for _, words in body]
+        self.words, self.word, self.in_word, self.drop_next = [], [], False, False
+        return end + 1
+
+    def inner(self, script: str) -> list[tuple[int, list[str]]]:
+        if self.depth >= _MAX_DEPTH:
+            return [(0, words) for words in word_runs(script)]
+        return shell_commands(script, self.depth + 1)
 
     def redirect(self, i: int) -> int:
         s, n = self.s, len(self.s)
@@ -146,16 +299,46 @@ class _Scanner:
             if self.drop_next:
                 self.drop_next = False
             else:
-                if not self.words:
+                words = _expanded(self.word)
+                if words and not self.words:
                     self.command_line = self.line_at(self.word_start)
-                self.words.append("".join(self.word))
+                self.words.extend(words)
         self.word, self.in_word = [], False
 
     def end_command(self) -> None:
         self.end_word()
-        if self.words:
-            self.commands.append((self.command_line, self.words))
+        words = self.words
+        if words:
+            self.define(words)
+            alias = self.aliases.get(words[0])
+            if alias is not None:
+                words = alias + words[1:]
+            self.commands.append((self.command_line, words))
+            for body in self.functions.get(words[0].casefold(), ()):
+                self.commands.append((self.command_line, _called(body, words[1:])))
         self.words, self.drop_next = [], False
+
+    def define(self, words: list[str]) -> None:
+        """Notes the variables a command of assignments sets (`A=x`, `export A=x`) and
+        the aliases `alias` defines."""
+        first = words[0]
+        if first == "alias":
+            for word in words[1:]:
+                name, equals, value = word.partition("=")
+                if equals:
+                    self.aliases[name] = value.split()
+            return
+        rest = words[1:] if first in _DECLARES else words
+        rest = [w for w in rest if not w.startswith("-")] if first in _DECLARES else rest
+        if not rest or not all(_ASSIGNMENT.match(w) for w in rest):
+            return
+        for word in rest:
+            name, _, value = word.partition("=")
+            if name.endswith("+"):
+                name = name[:-1]
+                value = self.variables.get(name, "") + value
+            self.variables[name] = value
+            self.arrays.pop(name, None)
 
     def nested(self, script: str, at: int) -> None:
         base = self.line_at(at)
@@ -175,6 +358,161 @@ class _Scanner:
             self._line -= self.s.count("\n", pos, self._counted)
         self._counted = pos
         return self._line
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PARAMETER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?(?:(:?[-=+?]|[#%/:^,@].*?)(.*))?",
+                        re.DOTALL)
+_ARRAY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
+_FUNCTION_NAME = re.compile(r"[^\s$=\"'`\\(){}]+")
+_BLANK = re.compile(r"[ \t]*")
+_BLANKS_AND_LINES = re.compile(r"\s*")
+_WHICH = re.compile(r"\s*(?:which|command\s+-v|type\s+-[pP])\s+(\S+)\s*")
+_QUOTES = re.compile(r"[\"']")
+_DECLARES = frozenset({"export", "declare", "local", "readonly", "typeset"})
+_CALL_ARGUMENT = re.compile(r"\$\{?([1-9])\}?")
+
+
+def _called(body: list[str], args: list[str]) -> list[str]:
+    """A command of a function's body with the arguments of a call put in ($@, $1...)."""
+    words: list[str] = []
+    for word in body:
+        position = _CALL_ARGUMENT.fullmatch(word)
+        if word in ("$@", "$*", "${@}", "${*}"):
+            words.extend(args)
+        elif position is not None:
+            k = int(position.group(1))
+            if k <= len(args):
+                words.append(args[k - 1])
+        else:
+            words.append(word)
+    return words
+
+
+def _expanded(parts: list[str]) -> list[str]:
+    """The words one word of the script stands for: brace expansion, then the values of
+    unquoted expansions split at blanks. A variable not known is read as unset, as in CI
+    it mostly is: nothing inside a word (`cl${X}aude`), and no word when it stands alone
+    (`$SUDO claude`)."""
+    if all(type(p) is str for p in parts):
+        return ["".join(parts)]
+    if all(type(p) is _Unknown for p in parts):
+        return []
+    words: list[str] = []
+    for alternative in brace_alternatives(parts):
+        words.extend(_fields(alternative))
+    return words
+
+
+def _fields(parts: list[str]) -> list[str]:
+    words: list[str] = []
+    current: list[str] = []
+    started = False
+    for part in parts:
+        if type(part) is _Unknown:
+            started = True  # an unset variable inside a word adds nothing: cl${X}aude
+            continue
+        if type(part) is not _Split:
+            current.append(str(part))
+            started = True
+            continue
+        pieces = part.split()
+        if part[:1].isspace() and started:
+            words.append("".join(current))
+            current, started = [], False
+        for k, piece in enumerate(pieces):
+            if k:
+                words.append("".join(current))
+                current = []
+            current.append(piece)
+            started = True
+        if part[-1:].isspace() and started:
+            words.append("".join(current))
+            current, started = [], False
+    if started:
+        words.append("".join(current))
+    return words
+
+
+# Brace expansion is bounded: words longer than this are left as written, and so are
+# words that would stand for more words than _BRACE_WORDS.
+_BRACE_PARTS = 256
+_BRACE_WORDS = 64
+
+
+class _TooMany(Exception):
+    pass
+
+
+def brace_alternatives(parts: list[str]) -> list[list[str]]:
+    """The words brace expansion makes of a word's parts (`{cl,}aude`: claude, aude),
+    in time bounded by _BRACE_PARTS * _BRACE_WORDS; the word itself when it has no
+    group with a comma, or is over the bounds."""
+    if len(parts) > _BRACE_PARTS or not any(type(p) is _Brace for p in parts):
+        return [parts]
+    try:
+        return _BraceReader(parts).sequence(0, inside=False)[0]
+    except _TooMany:
+        return [parts]
+
+
+class _BraceReader:
+    def __init__(self, parts: list[str]) -> None:
+        self.parts = parts
+        self.groups: dict[int, tuple[list[list[str]], int] | None] = {}
+
+    def sequence(self, k: int, inside: bool) -> tuple[list[list[str]], int]:
+        parts = self.parts
+        results: list[list[str]] = [[]]
+        while k < len(parts):
+            part = parts[k]
+            if type(part) is _Brace:
+                if part == "{":
+                    group = self.group(k + 1)
+                    if group is not None:
+                        alternatives, k = group
+                        results = _product(results, alternatives)
+                        continue
+                elif inside:
+                    return results, k
+            literal = str(part) if type(part) is _Brace else part  # a `{` of no group
+            results = [[*r, literal] for r in results]
+            k += 1
+        return results, k
+
+    def group(self, k: int) -> tuple[list[list[str]], int] | None:
+        """The alternatives of the group whose `{` is before `k`, and where it ends; None
+        when it does not close or has no comma (its `{` is then a character)."""
+        if k in self.groups:
+            return self.groups[k]
+        start, commas = k, 0
+        alternatives: list[list[str]] = []
+        found: tuple[list[list[str]], int] | None = None
+        while True:
+            results, k = self.sequence(k, inside=True)
+            alternatives.extend(results)
+            if len(alternatives) > _BRACE_WORDS:
+                raise _TooMany
+            if k >= len(self.parts):
+                break
+            if self.parts[k] == "}":
+                found = (alternatives, k + 1) if commas else None
+                break
+            commas += 1
+            k += 1
+        self.groups[start] = found
+        return found
+
+
+def _product(results: list[list[str]], alternatives: list[list[str]]) -> list[list[str]]:
+    found: dict[str, list[str]] = {}
+    for head in results:
+        for tail in alternatives:
+            word = head + tail
+            found.setdefault("\0".join(f"{type(p).__name__}:{p}" for p in word), word)
+    if len(found) > _BRACE_WORDS:
+        raise _TooMany
+    return list(found.values())
 
 
 # $IFS and ${IFS}, and ${IFS...} with an operator (${IFS%?}, ${IFS:0:1}): blanks each.
@@ -249,36 +587,73 @@ def _quote_end(s: str, i: int) -> int:
 
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
 _KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}",
-                       "time", "fi", "done", "esac"})
-# Commands that run the command after them, with their options that take a value.
-_WRAPPERS: dict[str, frozenset[str]] = {
-    "sudo": frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "--user",
-                       "--group"}),
-    "doas": frozenset({"-u", "-C"}),
-    "env": frozenset({"-u", "-C", "--unset", "--chdir"}),
-    "nohup": frozenset(), "time": frozenset(), "command": frozenset(), "builtin": frozenset(),
-    "exec": frozenset({"-a"}), "nice": frozenset({"-n"}), "call": frozenset(),
-    "timeout": frozenset({"-s", "-k", "--signal", "--kill-after"}),
-    "stdbuf": frozenset({"-i", "-o", "-e"}), "unbuffer": frozenset(),
-    "xargs": frozenset({"-I", "-n", "-P", "-L", "-d", "-E", "-s", "-a"}),
-    "xvfb-run": frozenset({"-n", "-s", "-f", "-e", "-p"}),
+                       "fi", "done", "esac"})
+
+
+class _Wrapper(NamedTuple):
+    """A command that runs the command after it: its options that take a value, the
+    words it takes before that command (timeout's duration, flock's lock file), and its
+    options whose value is a command line (`su -c`, `script -c`, `env -S`)."""
+
+    valued: frozenset[str] = frozenset()
+    positional: int = 0
+    scripts: frozenset[str] = frozenset()
+
+
+def _w(valued: str = "", positional: int = 0, scripts: str = "") -> _Wrapper:
+    return _Wrapper(frozenset(valued.split()), positional, frozenset(scripts.split()))
+
+
+_WRAPPERS: dict[str, _Wrapper] = {
+    "sudo": _w("-u -g -C -D -h -p -r -t -U --user --group --chdir --host --prompt"),
+    "doas": _w("-u -C"),
+    "env": _w("-u -C --unset --chdir", scripts="-S --split-string"),
+    "nohup": _w(), "time": _w("-f -o --format --output"), "command": _w(), "builtin": _w(),
+    "exec": _w("-a"), "nice": _w("-n --adjustment"), "call": _w(), "coproc": _w(),
+    "timeout": _w("-s -k --signal --kill-after", 1),
+    "stdbuf": _w("-i -o -e --input --output --error"), "unbuffer": _w(),
+    "xargs": _w("-I -n -P -L -d -E -s -a --max-args --max-procs --delimiter --arg-file"),
+    "xvfb-run": _w("-n -s -f -e -p"),
+    "setsid": _w(), "chronic": _w(), "caffeinate": _w(), "catchsegv": _w(),
+    "ionice": _w("-c -n -p --class --classdata"), "taskset": _w(positional=1),
+    "chrt": _w(positional=1), "unshare": _w(), "setpriv": _w("--reuid --regid --groups"),
+    "tini": _w("-s -e"), "dumb-init": _w("-r --rewrite"), "gosu": _w(positional=1),
+    "su-exec": _w(positional=1), "firejail": _w(), "dbus-run-session": _w(),
+    "systemd-run": _w("-p -u -E --unit --property --setenv --uid --gid"),
+    "flock": _w("-w -E --wait --timeout --conflict-exit-code", 1, "-c --command"),
+    "runuser": _w("-u -g -G -s -w --user --group --supp-group --shell", 0, "-c --command"),
+    # su and script run no argv of their own, only their -c command line.
+    "su": _w("-g -G -s -w --group --supp-group --shell", 0, "-c --command --session-command"),
+    "script": _w("-E -I -O -B -T -m --echo --log-in --log-out --log-io --log-timing",
+                 0, "-c --command"),
 }
+_NO_ARGV = frozenset({"su", "script"})
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "pwsh", "powershell"})
+_POWERSHELL = frozenset({"pwsh", "powershell"})
 _PYTHON = re.compile(r"(?:python|py)[0-9.]*")
 
 
 def invocations(words: list[str], depth: int) -> Iterator[tuple[str, ...]]:
     """(program, *arguments) for a command's words, wrappers (sudo, env, timeout...) and
-    assignments skipped, `python -m X` read as X; and those of the script a shell or eval
-    is given to run, and of the code `python -c`, `node -e`... are given."""
-    found = _unwrap(words)
+    assignments skipped, `python -m X` read as X; and those of the script a shell, eval,
+    iex or a wrapper's -c is given to run, of the command find -exec, parallel, watch,
+    Start-Process, npx or deno run run, and of the code `python -c`, `node -e`... are
+    given."""
+    found, scripts = _unwrapped(words)
+    for script in scripts:
+        yield from _inner(script, "shell", depth)
     if found is None:
         return
     program, args = found
+    args = _normalized(program, args)
     yield (program, *args)
-    script = _script_argument(program, args)
-    if script is not None:
+    for script in _script_arguments(program, args):
         yield from _inner(script, "shell", depth)
+    for argv in _argv_commands(program, args):
+        if depth >= _MAX_DEPTH:
+            yield tuple(argv)  # as in _inner: never a silent pass
+        else:
+            yield from invocations(argv, depth + 1)
     for code, language in code_arguments(program, args):
         yield from _inner(code, language, depth)
 
@@ -294,6 +669,42 @@ def _inner(script: str, language: str, depth: int) -> Iterator[tuple[str, ...]]:
         code_commands(script, language, depth + 1)
     for _, inner in commands:
         yield from invocations(inner, depth + 1)
+
+
+# What the screen (workflows.py) reads in place of a script: the text with what the shell
+# removes gone (continuation lines, empty substitutions, quotes, backslashes), and the
+# values of its simple assignments written in where they are used.
+_CONTINUED = re.compile(r"[\\`]\r?\n")
+_EMPTY = re.compile(r"\$\(\s*\)|``")
+_SCREEN_QUOTES = re.compile(r"[\"'\\]")
+_SIMPLE_ASSIGNMENT = re.compile(r"(?<![\w$])([A-Za-z_][A-Za-z0-9_]*)\+?=([^\s;&|()<>`$]*)")
+_REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
+# What makes a script worth reading whatever names it holds: a brace group with a comma
+# (`{cl,}aude`), and PowerShell's -EncodedCommand (base64).
+_MUST_READ = re.compile(r"\{[^\s{}]*,[^\s{}]*\}|"
+                        r"(?<![\w-])[-/]e(?:c|n[a-z]*)?[\s:]+[A-Za-z0-9+/]{8}", re.IGNORECASE)
+
+
+def screen_text(script: str) -> str:
+    """The text a screen looks for names in: `script` with continuation lines, empty
+    substitutions, quotes and backslashes gone, then once more with the values of its
+    simple assignments put in for $NAME and ${NAME} (`A=cla; B=ude; $A$B`), and nothing
+    for other names (`cl${X}aude`). In time linear in the script's length."""
+    text = _SCREEN_QUOTES.sub("", _EMPTY.sub("", _CONTINUED.sub("", script)))
+    if "$" not in text:
+        return text
+    values: dict[str, str] = {}
+    for found in _SIMPLE_ASSIGNMENT.finditer(text):
+        name, value = found.group(1), found.group(2)
+        values[name] = values.get(name, "") + value if found.group(0)[len(name)] == "+" \
+            else value
+    return text + "\n" + _REFERENCE.sub(lambda m: values.get(m.group(1), ""), text)
+
+
+def must_read(script: str) -> bool:
+    """Whether a script is read whatever its text names: it has a brace group with a
+    comma, or an -EncodedCommand, which only reading expands or decodes."""
+    return _MUST_READ.search(script) is not None
 
 
 # The comment syntaxes a language is read with (literals.py); one not known is read both ways.
@@ -368,27 +779,111 @@ def word_runs(script: str) -> list[list[str]]:
 
 
 def _unwrap(words: list[str]) -> tuple[str, list[str]] | None:
+    return _unwrapped(words)[0]
+
+
+def _unwrapped(words: list[str]) -> tuple[tuple[str, list[str]] | None, list[str]]:
+    """The program a command runs and its arguments, past assignments, keywords and
+    wrappers; and the command lines wrappers were given (`su -c X`, `env -S X`)."""
+    scripts: list[str] = []
     i = 0
     while i < len(words):
         if _ASSIGNMENT.match(words[i]) or words[i] in _KEYWORDS:
             i += 1
             continue
         name = program_name(words[i])
-        if name not in _WRAPPERS:
+        wrapper = _WRAPPERS.get(name)
+        if wrapper is None:
             break
-        takes_value = _WRAPPERS[name]
         i += 1
-        while i < len(words) and (words[i].startswith("-") or
-                                  (name == "env" and _ASSIGNMENT.match(words[i]))):
-            i += 2 if words[i] in takes_value else 1
-        if name == "timeout":
-            i += 1  # the duration
+        if name == "coproc" and i + 1 < len(words) and words[i + 1] == "{":
+            i += 1  # coproc NAME { ...; }
+        i = _options(words, i, wrapper, scripts, name)
+        if name in _NO_ARGV:
+            return None, scripts
+        for _ in range(wrapper.positional):
+            i += 1 if i < len(words) and not words[i].startswith("-") else 0
     if i >= len(words):
-        return None
+        return None, scripts
     program, args = program_name(words[i]), words[i + 1:]
     if _PYTHON.fullmatch(program) and len(args) >= 2 and args[0] == "-m":
         program, args = program_name(args[1]), args[2:]
-    return program, args
+    return (program, args), scripts
+
+
+def _options(words: list[str], i: int, wrapper: _Wrapper, scripts: list[str],
+             name: str) -> int:
+    """Skips a wrapper's options from `i`, noting the command lines of its script
+    options; returns where its command (or its positional words) start. su, script and
+    runuser take their -c anywhere, after a user name too."""
+    anywhere = name in ("su", "script", "runuser", "flock")
+    n = len(words)
+    while i < n:
+        word = words[i]
+        if word == "--":
+            return i + 1
+        if not word.startswith("-") or word == "-":
+            if name == "env" and _ASSIGNMENT.match(word):
+                i += 1
+                continue
+            if word == "-":
+                i += 1
+                continue
+            if not anywhere:
+                return i
+            rest = _script_option(words, i + 1, wrapper, scripts)
+            if rest is None:
+                return i
+            return rest
+        taken = _option_value(words, i, wrapper.scripts)
+        if taken is not None:
+            value, i = taken
+            scripts.append(value if name != "env" else " ".join([value, *words[i:]]))
+            if name == "env":
+                return n
+            continue
+        option = word.partition("=")[0]
+        i += 2 if option in wrapper.valued and "=" not in word else 1
+    return i
+
+
+def _script_option(words: list[str], i: int, wrapper: _Wrapper,
+                   scripts: list[str]) -> int | None:
+    """After a positional word of su, script, runuser or flock: the first script option
+    later on, noted; returns the end of the words, or None when there is none."""
+    for j in range(i, len(words)):
+        taken = _option_value(words, j, wrapper.scripts)
+        if taken is not None:
+            scripts.append(taken[0])
+            return len(words)
+    return None
+
+
+def _option_value(words: list[str], i: int, options: frozenset[str]) -> tuple[str, int] | None:
+    """The value of an option of `options` at `i` (`-c X`, `-cX`, `--command=X`, or a
+    cluster of short flags ending in it, `-qec X`) and where the words go on; None when
+    the word is no such option."""
+    word = words[i]
+    if not options or not word.startswith("-"):
+        return None
+    following = words[i + 1] if i + 1 < len(words) else None
+    if word.startswith("--"):
+        option, equals, value = word.partition("=")
+        if option not in options:
+            return None
+        if equals:
+            return value, i + 1
+        return (following, i + 2) if following is not None else None
+    letters = {o[1] for o in options if len(o) == 2}
+    for k in range(1, len(word)):
+        if word[k] in letters:
+            value = word[k + 1:]
+            if value:
+                return value, i + 1
+            return (following, i + 2) if following is not None else None
+        if not word[k].isalpha():
+            return None
+    return None
 
 
 def program_name(word: str) -> str:
@@ -400,18 +895,266 @@ def program_name(word: str) -> str:
     return name
 
 
-def _script_argument(program: str, args: list[str]) -> str | None:
-    """The script that `sh -c SCRIPT`, `pwsh -Command SCRIPT`, `cmd /c ...` or `eval ...`
-    runs."""
+# Package managers whose package names ignore case (winget IDs, Homebrew, Chocolatey,
+# Scoop): their arguments are compared folded, `--id=X` as `--id X`.
+_CASELESS = frozenset({"winget", "brew", "choco", "scoop"})
+_URL = re.compile(r"([a-z][a-z0-9+.-]*://)([^/?#]*)(.*)", re.IGNORECASE | re.DOTALL)
+_SLASHES = re.compile(r"//+")
+
+
+def _normalized(program: str, args: list[str]) -> list[str]:
+    """Arguments as compared: URLs without user, port or doubled slashes
+    (`https://u@claude.ai:443//install.sh` is claude.ai/install.sh), and the folded
+    arguments of package managers that ignore case."""
+    if program in _CASELESS:
+        folded: list[str] = []
+        for arg in args:
+            option, equals, value = arg.casefold().partition("=")
+            folded.extend([option, value] if equals and option.startswith("--") else
+                          [arg.casefold()])
+        return folded
+    return [_url(a) if "://" in a else a for a in args]
+
+
+def _url(arg: str) -> str:
+    found = _URL.match(arg)
+    if found is None:
+        return arg
+    scheme, authority, rest = found.groups()
+    host = authority.rpartition("@")[2]
+    if not host.startswith("["):
+        host = host.partition(":")[0]
+    path, mark, query = rest.partition("?")
+    return scheme + unquote(host).rstrip(".") + _SLASHES.sub("/", unquote(path)) + mark + query
+
+
+def _script_arguments(program: str, args: list[str]) -> list[str]:
+    """The scripts that `sh -c SCRIPT`, `pwsh -Command ...`, `pwsh -EncodedCommand B64`,
+    `cmd /c ...`, `eval ...`, `iex ...`, `watch ...` and `parallel` run."""
     if program == "eval":
-        return " ".join(args)
+        return [" ".join(args)]
+    if program in ("iex", "invoke-expression"):
+        return [" ".join(a for a in args if a.casefold() not in ("-command", "-c"))]
     if program == "cmd":
         for i, arg in enumerate(args):
-            if arg.casefold() in ("/c", "/k"):
-                return " ".join(args[i + 1:])
+            if arg.casefold() in ("/c", "/k", "/r"):
+                return [" ".join(args[i + 1:])]
+        return []
+    if program == "watch":
+        return _watched(args)
+    if program in ("parallel", "sem"):
+        return _parallel(args)
+    if program in _POWERSHELL:
+        return _powershell(args)
     if program in _SHELLS:
         for i, arg in enumerate(args[:-1]):
-            # -c, -lc, -ec, -Command: a cluster of short options that holds c.
+            # -c, -lc, -ec: a cluster of short options that holds c; `--` may follow.
             if arg.startswith("-") and not arg.startswith("--") and "c" in arg.casefold():
-                return args[i + 1]
-    return None
+                rest = args[i + 1:]
+                if rest[0] == "--" and len(rest) > 1:
+                    rest = rest[1:]
+                return [rest[0]]
+    return []
+
+
+def _powershell(args: list[str]) -> list[str]:
+    """pwsh's -Command (any unambiguous prefix, or -c) runs the rest of its words
+    joined; -EncodedCommand (-e, -ec, -enc...) base64 of UTF-16LE text."""
+    for i, arg in enumerate(args):
+        option = arg.casefold().partition(":")[0]
+        if len(option) < 2 or not option.startswith(("-", "/")):
+            continue
+        name = option[1:]
+        if name == "ec" or (name and "encodedcommand".startswith(name) and name[0] == "e"):
+            return [decoded_command(args[i + 1])] if i + 1 < len(args) else []
+        if name == "c" or (len(name) > 1 and "command".startswith(name)):
+            return [" ".join(args[i + 1:])]
+        if name in ("f", "file") or (len(name) > 1 and "file".startswith(name)):
+            return []
+    return []
+
+
+# An -EncodedCommand longer than this is not decoded (a script that long is not one a
+# person typed in; it is left to the words around it).
+_MAX_ENCODED = 1 << 16
+
+
+def decoded_command(text: str) -> str:
+    """The text of a PowerShell -EncodedCommand: base64 of UTF-16LE; empty when it is
+    not valid base64 or over _MAX_ENCODED."""
+    if len(text) > _MAX_ENCODED:
+        return ""
+    try:
+        data = base64.b64decode(text.strip() + "=" * (-len(text.strip()) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return ""
+    return data.decode("utf-16-le", "replace")
+
+
+def _watched(args: list[str]) -> list[str]:
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        option = args[i]
+        i += 2 if option in ("-n", "--interval", "-q", "--equexit") else 1
+    return [" ".join(args[i:])] if i < len(args) else []
+
+
+_PARALLEL_VALUED = frozenset({"-j", "-P", "-S", "-a", "-I", "-d", "-n", "-N", "-L", "--jobs",
+                              "--sshlogin", "--arg-file", "--colsep", "--delay", "--timeout"})
+_PARALLEL_SOURCES = frozenset({":::", "::::", ":::+", "::::+"})
+
+
+def _parallel(args: list[str]) -> list[str]:
+    """GNU parallel: the command before its first `:::` (joined, as it runs it through
+    a shell), or with none, each argument after it as a command line."""
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] not in _PARALLEL_SOURCES:
+        i += 2 if args[i] in _PARALLEL_VALUED else 1
+    command: list[str] = []
+    while i < len(args) and args[i] not in _PARALLEL_SOURCES:
+        command.append(args[i])
+        i += 1
+    if command:
+        return [" ".join(command)]
+    return [a for a in args[i:] if a not in _PARALLEL_SOURCES]
+
+
+_FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
+# Package runners, by their verbs that run a package's program (none: the runner itself).
+_LAUNCHERS: dict[str, frozenset[str]] = {
+    "npx": frozenset(), "pnpx": frozenset(), "bunx": frozenset(), "uvx": frozenset(),
+    "npm": frozenset({"exec", "x"}), "pnpm": frozenset({"dlx", "exec", "x"}),
+    "yarn": frozenset({"dlx", "exec"}), "bun": frozenset({"x", "run", "exec"}),
+    "pipx": frozenset({"run"}), "uv": frozenset({"run"}), "deno": frozenset({"run", "x"}),
+}
+_LAUNCHER_VALUED = frozenset({"-p", "--package", "--from", "--with", "--spec", "--python",
+                              "--index-url", "-c", "--config", "--import-map", "--lock",
+                              "--cert", "--location", "--seed", "--cwd", "-C", "--dir",
+                              "--filter", "-F"})
+# Programs of yarn and pnpm's own: any other first word runs a package's program.
+_YARN_COMMANDS = frozenset({
+    "add", "install", "remove", "run", "test", "build", "why", "init", "upgrade", "up",
+    "link", "unlink", "info", "config", "cache", "audit", "outdated", "publish", "pack",
+    "version", "workspace", "workspaces", "global", "set", "plugin", "dedupe", "rebuild",
+    "store", "list", "ls", "update", "prune", "import", "start", "create", "i", "dlx",
+    "exec", "x", "node", "constraints", "npm", "patch", "patch-commit", "explain",
+})
+
+
+def _argv_commands(program: str, args: list[str]) -> list[list[str]]:
+    """The commands a command runs from its arguments as words: find's -exec, `npx X`
+    and the verbs of package runners (`pnpm dlx X`, `deno run npm:X`, `uvx X`, `yarn X`),
+    PowerShell's Start-Process and cmd's start."""
+    if program == "find":
+        found: list[list[str]] = []
+        for i, arg in enumerate(args):
+            if arg in _FIND_EXEC:
+                command = []
+                for word in args[i + 1:]:
+                    if word in (";", "+"):
+                        break
+                    command.append(word)
+                if command:
+                    found.append(command)
+        return found
+    if program in ("start-process", "saps", "start"):
+        return _started(args)
+    verbs = _LAUNCHERS.get(program)
+    if verbs is None:
+        return []
+    i = 0
+    if verbs:
+        i = _past_options(args, 0)
+        if i >= len(args):
+            return []
+        verb = args[i]
+        if verb == "tool" and program == "uv" and args[i + 1:i + 2] == ["run"]:
+            i += 1
+        elif verb not in verbs:
+            if program in ("yarn", "pnpm") and verb not in _YARN_COMMANDS:
+                return [args[i:]]
+            return []
+        i += 1
+    i = _past_options(args, i)
+    if i >= len(args):
+        return []
+    spec, rest = args[i], args[i + 1:]
+    if program == "deno" or spec.startswith("npm:"):
+        if not spec.startswith("npm:"):
+            return []
+        package = spec[4:]
+        return [["npx", package, *rest], [_bin_of(package), *rest]]
+    return [[_bin_of(spec), *rest]]
+
+
+def _past_options(args: list[str], i: int) -> int:
+    while i < len(args) and args[i].startswith("-"):
+        if args[i] == "--":
+            return i + 1
+        i += 2 if args[i] in _LAUNCHER_VALUED else 1
+    return i
+
+
+def _bin_of(spec: str) -> str:
+    """The program a package spec most likely runs: its name without scope or version
+    (`claude@latest`: claude; `@scope/tool@1`: tool; `pkg==1.0`: pkg)."""
+    name = spec[1:].partition("/")[2] if spec.startswith("@") else spec
+    return re.split(r"[@=<>!~\[]", name, maxsplit=1)[0]
+
+
+# Start-Process's parameters (a unique prefix names one), and those that take no value.
+_START_PARAMETERS = ("filepath", "argumentlist", "credential", "workingdirectory",
+                     "loaduserprofile", "nonewwindow", "passthru", "redirectstandarderror",
+                     "redirectstandardinput", "redirectstandardoutput", "verb", "windowstyle",
+                     "wait", "usenewenvironment", "environment", "args")
+_START_SWITCHES = frozenset({"loaduserprofile", "nonewwindow", "passthru", "wait",
+                             "usenewenvironment"})
+_ARGUMENT_LIST = re.compile(r"[\s,]+")
+
+
+def _started(args: list[str]) -> list[list[str]]:
+    """PowerShell's Start-Process PROGRAM [-ArgumentList A,B] (or -FilePath), and cmd's
+    start [/opts] ["title"] PROGRAM ARGS (`start` is both): the program with its
+    arguments. Both of cmd's first two words are tried as the program, as a title may
+    come first."""
+    file: str | None = None
+    arguments: list[str] = []
+    positional: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        parameter = _start_parameter(arg)
+        if parameter is None:
+            positional.append(arg)
+            i += 1
+            continue
+        following = args[i + 1] if i + 1 < len(args) else ""
+        if parameter == "filepath":
+            file = following
+        elif parameter in ("argumentlist", "args"):
+            arguments = [a for a in _ARGUMENT_LIST.split(following) if a]
+        i += 1 if parameter in _START_SWITCHES else 2
+    found: list[list[str]] = []
+    if file is not None:
+        found.append([file, *arguments, *_split_all(positional)])
+    elif positional:
+        found.append([positional[0], *arguments, *_split_all(positional[1:])])
+    # cmd: start [/b /wait /min ...] ["title"] program args...
+    k = 0
+    while k < len(args) and args[k].startswith("/"):
+        k += 1
+    found.extend(args[j:] for j in (k, k + 1) if j < len(args))
+    return found
+
+
+def _start_parameter(word: str) -> str | None:
+    """The Start-Process parameter `-Word` names (a unique prefix counts), or None."""
+    if not word.startswith("-") or len(word) < 2 or any(c.isspace() for c in word):
+        return None
+    name = word[1:].casefold().partition(":")[0]
+    matches = [p for p in _START_PARAMETERS if p.startswith(name)]
+    return matches[0] if len(matches) == 1 or name in matches else None
+
+
+def _split_all(words: list[str]) -> list[str]:
+    return [a for word in words for a in _ARGUMENT_LIST.split(word) if a]

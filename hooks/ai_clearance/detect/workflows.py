@@ -31,7 +31,13 @@ from ai_clearance.detect.detect import first_content_matches
 from ai_clearance.detect.expressions import substitute
 from ai_clearance.detect.normalize import normalize_path, printable
 from ai_clearance.detect.runners import shebang_language
-from ai_clearance.detect.shell import invocations, program_name, script_commands
+from ai_clearance.detect.shell import (
+    invocations,
+    must_read,
+    program_name,
+    screen_text,
+    script_commands,
+)
 from ai_clearance.values import value
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
@@ -403,7 +409,12 @@ def fact_hits(fact: Fact, spec: _Spec) -> bool:
     """Whether a rule (its normalized lists) covers what `fact` runs."""
     if fact.kind == "uses":
         ref = fact.subject[0]
-        return any(ref == want or ref.startswith(want + "/") for want in spec.uses)
+        # `*/name`: the action by any owner (a fork or copy runs the same agent).
+        owned = ref.partition("/")[2]
+        return any(ref == want or ref.startswith(want + "/") or
+                   (want.startswith("*/") and (owned == want[2:] or
+                                               owned.startswith(want[2:] + "/")))
+                   for want in spec.uses)
     if fact.kind == "image":
         return fact.subject[0] in spec.images
     return _command_hits(fact.subject[0], fact.subject[1:], spec)
@@ -535,8 +546,9 @@ def _screen(specs: tuple[_Spec, ...]) -> Callable[[str], bool]:
         return lambda script: False
     pattern = re.compile("|".join([*sources, _INTERPRETERS]), re.IGNORECASE)
     # A $'...' string may spell any name in escapes ($'\x63laude'): such a script is read.
-    return lambda script: "$'" in script or \
-        pattern.search(_UNQUOTE.sub("", script)) is not None
+    # Words the shell puts together (cl$()aude, {cl,}aude, $A$B) count too (shell.py).
+    return lambda script: "$'" in script or must_read(script) or \
+        pattern.search(screen_text(script)) is not None
 
 
 # ------------------------------------------------------------------------------ by lines

@@ -2,40 +2,27 @@
 
 from __future__ import annotations
 
-import _thread
 import contextlib
-import io
 import os
-import sys
 import time
 from bisect import bisect_right
 from collections.abc import Generator, Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Protocol
 
 from ai_clearance.errors import GitError, UsageError
+from ai_clearance.git import runner
 from ai_clearance.git.commit_text import read_commit
-from ai_clearance.git.listing import (
-    CAN_SPAWN,
-    CURRENT_BRANCH,
-    LET_GIT_AHEAD,
-    LS_TREE,
-    STAGED_DIFF,
-    SpawnedGit,
-    TreeListing,
-    first_line,
-    git_env,
-)
+from ai_clearance.git.runner import first_line
 from ai_clearance.model import Commit, Identity, PathChange
 from ai_clearance.values import value
 
-TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:
-    import queue
-    from typing import IO, Protocol
-
     from ai_clearance.detect.detect import RegionFilter
 
-    class _Readable(Protocol):
-        def readinto(self, view: memoryview, /) -> int | None: ...
+
+class _Readable(Protocol):
+    def readinto(self, view: memoryview, /) -> int | None: ...
+
 
 _CHUNK = 1 << 20
 _BATCH = 1 << 18
@@ -43,37 +30,16 @@ _BATCH = 1 << 18
 # before the next one. On a 40k-commit range this cut context switches from 31k to 3.6k and system
 # time from 1.25 s to 0.4 s; even a 64 KiB pipe holds far more than git log writes in 2 ms.
 _SMALL_READ = 1 << 16
+# When the reader has caught up with git, it waits this long before it looks again.
+_LET_GIT_AHEAD = 0.002
 
+LS_TREE = ("ls-tree", "-r", "-z", "--full-tree", "--end-of-options")
+# The index against a tree, paths from the top level wherever it runs (diff.relative aside).
+STAGED_DIFF = ("diff-index", "--cached", "-z", "--raw", "--no-renames", "--no-abbrev",
+               "--no-relative")
+CURRENT_BRANCH = ("symbolic-ref", "--quiet", "HEAD")
 
-def run_git(args: Sequence[str], cwd: str, stdin: bytes | None = None,
-            ok_codes: tuple[int, ...] = (0,)) -> bytes:
-    """Run git to completion and return its stdout; GitError on failure."""
-    code, out, errors = _git(args, cwd, stdin)
-    if code not in ok_codes:
-        raise GitError(f"git {args[0]} failed: {first_line(errors)}")
-    return out
-
-
-def _git(args: Sequence[str], cwd: str, stdin: bytes | None = None) -> tuple[int, bytes, bytes]:
-    """Run git to completion: its exit code, its output and the start of its errors."""
-    if CAN_SPAWN:
-        # No subprocess in the hooks: its import (with locale, selectors and signal) cost
-        # more than the git calls a hook makes.
-        try:
-            spawned = SpawnedGit(cwd, args, stdin)
-        except OSError:
-            pass  # memfd or posix_spawn refused (seccomp, an old kernel): the portable way
-        else:
-            return spawned.result()
-    import subprocess
-
-    try:
-        # -C as SpawnedGit does: a folder that is not there is git's own error either way.
-        proc = subprocess.run(["git", "-C", cwd, *args], input=stdin, capture_output=True,
-                              env=git_env(), check=False)
-    except OSError as exc:
-        raise GitError(f"cannot run git: {exc.strerror}") from None
-    return proc.returncode, proc.stdout, proc.stderr
+run_git = runner.run
 
 
 @value
@@ -104,9 +70,9 @@ def discover(path: str = ".") -> Repo:
     git fails (not installed, a corrupt or unreadable repository, ...)."""
     args = ["rev-parse", "--absolute-git-dir", "--is-bare-repository",
             "--is-shallow-repository", "--show-object-format"]
-    code, out, errors = _git([*args, "--show-toplevel"], path)
+    code, out, errors = runner.completed([*args, "--show-toplevel"], path)
     if code != 0:
-        code, out, errors = _git(args, path)  # a bare repository has no top level
+        code, out, errors = runner.completed(args, path)  # a bare repository has no top level
     if code != 0:
         raise _not_discovered(path, code, first_line(errors))
     fields = out.decode("utf-8", "surrogateescape").split("\n")
@@ -273,7 +239,7 @@ def ident(repo: Repo, which: str) -> Identity:
     """The identity git would record as author or committer (`which`) right now; GitError
     when git cannot tell (fail closed: the identity may be the trace)."""
     var = "GIT_AUTHOR_IDENT" if which == "author" else "GIT_COMMITTER_IDENT"
-    code, out, errors = _git(["var", var], repo.cwd)
+    code, out, errors = runner.completed(["var", var], repo.cwd)
     text = out.decode("utf-8", "replace").strip()
     if code != 0 or "<" not in text:
         raise GitError(f"cannot tell who the {which} is (git var {var}: "
@@ -316,40 +282,6 @@ def _count_raw(data: bytes) -> int:
     return data.lstrip(b"\0\n").count(b"\0") // 2
 
 
-def _widen_pipe(fd: int) -> None:
-    """Let git run up to 1 MiB ahead of the parser (Linux; elsewhere a no-op)."""
-    try:
-        import fcntl
-
-        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), _CHUNK)
-    except (ImportError, OSError):
-        pass
-
-
-@contextlib.contextmanager
-def _git_output(repo: Repo, args: Sequence[str], what: str) -> Iterator[io.FileIO]:
-    """The unbuffered stdout of a git command while it runs; GitError if it fails."""
-    import subprocess
-    import tempfile  # stderr goes to a file: a full stderr pipe could stall git
-
-    with tempfile.TemporaryFile() as errors:
-        try:
-            proc = subprocess.Popen(["git", *args], cwd=repo.cwd, stdout=subprocess.PIPE,
-                                    stderr=errors, env=git_env(), bufsize=0)
-        except OSError as exc:
-            raise GitError(f"cannot run git: {exc.strerror}") from None
-        assert isinstance(proc.stdout, io.FileIO)
-        _widen_pipe(proc.stdout.fileno())
-        try:
-            yield proc.stdout
-        finally:
-            proc.stdout.close()
-            code = proc.wait()
-        if code != 0:
-            errors.seek(0)
-            raise GitError(f"git {what} failed: {first_line(errors.read(4096))}")
-
-
 def _runs(output: contextlib.AbstractContextManager[_Readable], boundary: bytes, keep: int,
           pace: bool = False) -> Iterator[bytes]:
     """Runs of whole records of a git command's `output` as git writes them, at least _BATCH
@@ -370,7 +302,7 @@ def _runs(output: contextlib.AbstractContextManager[_Readable], boundary: bytes,
             filled += got
             if filled < _BATCH:
                 if pace and got < _SMALL_READ:
-                    time.sleep(LET_GIT_AHEAD)
+                    time.sleep(_LET_GIT_AHEAD)
                 continue
             last = buffer.rfind(boundary, 0, filled)
             cut = last + keep if last >= 0 else 0
@@ -411,7 +343,7 @@ def stream_commits(repo: Repo, revs: Sequence[str], no_walk: bool = False,
         # once the next run is read: cat-file answers while the commits before are judged.
         waiting: list[tuple[bytes, bool]] = []
         # Runs end before a record's start marker: the last record of a run is whole.
-        for region in _runs(_git_output(repo, args, "log"), start, 0, pace=True):
+        for region in _runs(runner.stream(args, repo.cwd, "log"), start, 0, pace=True):
             records = _records(region, start, prefilter)
             objects.ask([record.partition(b"\0")[0] for record, _ in records])
             yield from (_parse_commit(record, end, prefilter, objects, look)
@@ -421,68 +353,24 @@ def stream_commits(repo: Repo, revs: Sequence[str], no_walk: bool = False,
                     for record, look in waiting)
 
 
-class _CommitObjects:
+class _CommitObjects(runner.Batch):
     """Raw commit objects from one `git cat-file --batch`, asked for a run of commits at a
-    time and read back in the order asked. The questions are written by a thread: neither
-    this process nor git ever waits on a full pipe for the other."""
+    time and read back in the order asked."""
 
     def __init__(self, repo: Repo) -> None:
-        import queue
-        import subprocess
-        import threading
-
-        try:
-            self._proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=repo.cwd,
-                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                          stderr=subprocess.DEVNULL, env=git_env(),
-                                          bufsize=_BATCH)
-        except OSError as exc:
-            raise GitError(f"cannot run git: {exc.strerror}") from None
-        assert self._proc.stdin is not None and self._proc.stdout is not None
-        _widen_pipe(self._proc.stdout.fileno())
-        self._stdout: IO[bytes] = self._proc.stdout
-        self._questions: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-        self._asking = threading.Thread(target=_ask_each, args=(self._proc.stdin,
-                                                                self._questions), daemon=True)
-        self._asking.start()
-
-    def __enter__(self) -> _CommitObjects:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stdout.close()  # a git still answering stops on the closed pipe
-        self._questions.put(None)
-        self._asking.join()
-        self._proc.wait()
-
-    def ask(self, shas: list[bytes]) -> None:
-        self._questions.put(b"".join(sha + b"\n" for sha in shas))
+        super().__init__(repo.cwd, buffer=_BATCH)
 
     def read(self, sha: bytes) -> bytes:
         """The next object asked for, which must be commit `sha`."""
-        parts = self._stdout.readline().split()
+        parts = self.answers.readline().split()
         if len(parts) != 3 or parts[0] != sha or parts[1] != b"commit" or \
                 not parts[2].isdigit():
             raise GitError(f"cannot read commit {sha.decode('ascii', 'replace')}")
         size = int(parts[2])
-        data = self._stdout.read(size + 1)  # and the newline cat-file writes after it
+        data = self.answers.read(size + 1)  # and the newline cat-file writes after it
         if len(data) != size + 1:
             raise GitError("git cat-file output was cut short")
         return data[:size]
-
-
-def _ask_each(stdin: IO[bytes], questions: queue.SimpleQueue[bytes | None]) -> None:
-    """Write each batch of questions as it comes, until None; then close git's input."""
-    gone = False
-    while (batch := questions.get()) is not None:
-        if not gone:
-            try:
-                stdin.write(batch)
-                stdin.flush()
-            except (OSError, ValueError):
-                gone = True  # the reader stopped first: git has gone
-    with contextlib.suppress(OSError, ValueError):
-        stdin.close()
 
 
 def _records(region: bytes, start: bytes, prefilter: RegionFilter | None,
@@ -556,29 +444,13 @@ def staged_changes(raw: bytes, prefilter: RegionFilter | None = None,
     return _parse_raw(raw, prefilter), _count_raw(raw)
 
 
-_switching = {"users": 0, "interval": 0.005}
-# The threads change the count as they end (_thread is built in: threading is loaded only
-# by the first OnThread).
-_SWITCHING_LOCK = _thread.allocate_lock()
-
-
 class OnThread:
-    """Git reads on a thread, while this one works (they mostly wait on a git process).
-    The thread needs the GIL each time git answers: while any such thread runs, the
-    interpreter is asked to hand it over often, or the thread waits for the default 5 ms
-    switch interval each time while the main thread computes. The thread itself restores
-    the interval as it ends, so that it is restored even if nobody takes the result (the
-    main thread failed first)."""
+    """Git reads on a thread, while this one works (they mostly wait on a git process)."""
 
     def __init__(self) -> None:
         import threading
 
         self._error: BaseException | None = None
-        with _SWITCHING_LOCK:
-            if _switching["users"] == 0:
-                _switching["interval"] = sys.getswitchinterval()
-                sys.setswitchinterval(0.0002)
-            _switching["users"] += 1
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
@@ -587,11 +459,6 @@ class OnThread:
             self._work()
         except BaseException as exc:  # noqa: BLE001 - handed to the caller by _join()
             self._error = exc
-        finally:
-            with _SWITCHING_LOCK:
-                _switching["users"] -= 1
-                if _switching["users"] == 0:
-                    sys.setswitchinterval(_switching["interval"])
 
     def _work(self) -> None:
         raise NotImplementedError
@@ -604,19 +471,15 @@ class OnThread:
 
 
 class StagedPrefetch(OnThread):
-    """The staged diff and the current branch, read while this process loads the catalog,
-    the policy and the trust files (the pre-commit hook's critical path): from the two gits
-    `started` before the imports (listing.start_staged_reads), or else on a thread from the
-    moment the repository is known."""
+    """The staged diff and the current branch, read on a thread from the moment the
+    repository is known, while this one loads the catalog, the policy and the trust files
+    (the pre-commit hook's critical path)."""
 
-    def __init__(self, repo: Repo, started: tuple[SpawnedGit, SpawnedGit] | None = None) -> None:
+    def __init__(self, repo: Repo) -> None:
         self._repo = repo
-        self._started = started
         self._raw = b""
         self._branch: str | None = None
-        self._taken = False
-        if started is None:
-            super().__init__()
+        super().__init__()
 
     def _work(self) -> None:
         self._raw = staged_diff(self._repo)
@@ -625,12 +488,7 @@ class StagedPrefetch(OnThread):
     def result(self) -> tuple[bytes, str | None]:
         """The raw diff and the branch (the same again on a later call); the error git
         gave, if it failed."""
-        if self._started is not None:
-            self._raw, self._branch = _started_result(self._repo, *self._started)
-            self._started = None  # taken: its gits have been waited for
-            self._taken = True
-        elif not self._taken:
-            self._join()
+        self._join()
         return self._raw, self._branch
 
 
@@ -655,27 +513,12 @@ class TreeDiffRead(OnThread):
         return self._changes
 
 
-def _started_result(repo: Repo, diff: SpawnedGit, branch: SpawnedGit) -> tuple[bytes, str | None]:
-    code, raw, _ = diff.result()
-    if code != 0:
-        # Before the first commit there is no HEAD to compare with; any other failure is
-        # met again, and reported, by the ordinary read.
-        raw = staged_diff(repo)
-    code, name, errors = branch.result()
-    if code not in (0, 1):  # 1: detached
-        raise GitError(f"git symbolic-ref failed: {first_line(errors)}")
-    return raw, name.decode("utf-8", "surrogateescape").strip() or None
-
-
 def tree_entries(repo: Repo, rev: str, prefilter: RegionFilter | None, counter: list[int],
-                 started: TreeListing | None = None) -> Iterator[tuple[str, bytes]]:
+                 ) -> Iterator[tuple[str, bytes]]:
     """Paths in the tree of `rev` with their raw `mode type id` header, streamed from one
-    git ls-tree (turn a hit into a PathChange with `tree_change`), or from the listing
-    `started` for it. With `prefilter`, only entries it finds something in are yielded;
-    `counter[0]` counts every entry."""
-    output = started.output() if started is not None else \
-        _git_output(repo, [*LS_TREE, rev], "ls-tree")
-    for run in _runs(output, b"\0", 1):
+    git ls-tree (turn a hit into a PathChange with `tree_change`). With `prefilter`, only
+    entries it finds something in are yielded; `counter[0]` counts every entry."""
+    for run in _runs(runner.stream([*LS_TREE, rev], repo.cwd, "ls-tree"), b"\0", 1):
         yield from _tree_region(run, prefilter, counter)
 
 
@@ -694,7 +537,7 @@ def tree_diff(repo: Repo, bases: Sequence[str], head: str, prefilter: RegionFilt
     args = ["diff-tree", "-r", "-z", "--raw", "--no-renames", "--no-abbrev", *bases, head] \
         if len(bases) == 1 else [*_COMBINED_DIFF, head, *bases]
     left = b""
-    for run in _runs(_git_output(repo, [*args, "--"], args[0]), b"\0", 1):
+    for run in _runs(runner.stream([*args, "--"], repo.cwd, args[0]), b"\0", 1):
         region, left = _whole_entries(left + run)
         yield from _diff_region(region, prefilter)
     if left:
@@ -834,37 +677,22 @@ def _cat_file(repo: Repo, shas: list[str], missing: list[str],
               ) -> Generator[tuple[str, Iterator[bytes]], None, list[str]]:
     """One `git cat-file --batch` over `shas`; returns those it did not get to (a partial
     clone's cat-file stops at the first object it does not have)."""
-    import subprocess
-    import threading
-
-    try:
-        proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=repo.cwd,
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, env={**git_env(), **_NO_LAZY_FETCH})
-    except OSError as exc:
-        raise GitError(f"cannot run git: {exc.strerror}") from None
-    assert proc.stdin is not None and proc.stdout is not None
-    # All the questions at once, from a thread: a round trip per blob cost more than
-    # reading it (0.04 s for 500 symlinks), and git may answer faster than we ask.
-    asking = threading.Thread(target=_ask, args=(proc.stdin, shas), daemon=True)
-    asking.start()
-    try:
+    with runner.Batch(repo.cwd, env=_NO_LAZY_FETCH) as batch:
+        # All the questions at once: a round trip per blob cost more than reading it
+        # (0.04 s for 500 symlinks), and git may answer faster than we ask.
+        batch.ask(shas)
         for number, sha in enumerate(shas):
-            header = proc.stdout.readline()
+            header = batch.answers.readline()
             parts = header.split()
             if len(parts) != 3 or not parts[2].isdigit():
                 missing.append(sha)
                 if not header:
                     return shas[number + 1:]
                 continue
-            reader = _BlobReader(proc.stdout, int(parts[2]))
+            reader = _BlobReader(batch.answers, int(parts[2]))
             yield sha, reader.lines()
             reader.drain()
         return []
-    finally:
-        proc.stdout.close()  # a git still answering stops on the closed pipe
-        asking.join()
-        proc.wait()
 
 
 def promisor_remote(repo: Repo) -> str | None:
@@ -890,19 +718,11 @@ def fetch_missing(repo: Repo, oids: Sequence[str]) -> bool:
     remote = promisor_remote(repo)
     if remote is None:
         return False
-    code, _, _ = _git(["-c", "fetch.negotiationAlgorithm=noop", "fetch", remote, "--no-tags",
-                       "--no-write-fetch-head", "--recurse-submodules=no",
-                       "--filter=blob:none", "--stdin"], repo.cwd,
-                      "".join(f"{oid}\n" for oid in oids).encode("ascii"))
+    code, _, _ = runner.completed(["-c", "fetch.negotiationAlgorithm=noop", "fetch", remote,
+                                   "--no-tags", "--no-write-fetch-head",
+                                   "--recurse-submodules=no", "--filter=blob:none", "--stdin"],
+                                  repo.cwd, "".join(f"{oid}\n" for oid in oids).encode("ascii"))
     return code == 0
-
-
-def _ask(stdin: IO[bytes], shas: Sequence[str]) -> None:
-    try:
-        with stdin:
-            stdin.write("".join(f"{sha}\n" for sha in shas).encode("ascii"))
-    except (BrokenPipeError, ValueError):
-        pass  # the reader stopped first: git has gone
 
 
 def read_small_files(repo: Repo, rev: str, paths: Sequence[str],
@@ -942,7 +762,7 @@ def entries_below(repo: Repo, tree: str | None, folders: Sequence[str],
     prefixes = tuple(f"{f}/" for f in folders)
     count = 0
     what = "ls-files" if tree is None else "ls-tree"
-    for run in _runs(_git_output(repo, args, what), b"\0", 1):
+    for run in _runs(runner.stream(args, repo.cwd, what), b"\0", 1):
         for entry in run.split(b"\0"):
             change = _listed(entry, tree is None)
             if change is None or not (whole or change.path.startswith(prefixes)):
@@ -965,7 +785,7 @@ def links_at(repo: Repo, tree: str | None, paths: Sequence[str]) -> dict[str, st
                               "--end-of-options", tree, "--", *sorted(wanted)]
     found: dict[str, str] = {}
     what = "ls-files" if tree is None else "ls-tree"
-    for run in _runs(_git_output(repo, args, what), b"\0", 1):
+    for run in _runs(runner.stream(args, repo.cwd, what), b"\0", 1):
         for entry in run.split(b"\0"):
             change = _listed(entry, tree is None)
             if change is not None and change.mode == "120000" and change.path in wanted:
@@ -1027,13 +847,32 @@ def patch_id(repo: Repo, sha: str) -> str | None:
     return fields[0].decode("ascii") if fields else None
 
 
-def commit_signature(repo: Repo, sha: str, allowed_signers: str) -> tuple[str, str]:
-    """git's verdict on a commit's signature (%G?, e.g. G for good) and the principal the
-    allowed_signers file maps the signing key to (%GS)."""
-    out = run_git(["-c", f"gpg.ssh.allowedSignersFile={allowed_signers}", "log", "-1",
-                   "--no-walk", "--format=%G?%x00%GS", sha, "--"], cwd=repo.cwd)
-    status, _, principal = out.decode("utf-8", "replace").strip().partition("\0")
-    return status, principal
+def patch_ids(repo: Repo, shas: Sequence[str]) -> dict[str, str]:
+    """`patch_id` of many commits in two git calls; a commit with no change has none."""
+    if not shas:
+        return {}
+    diffs = run_git(["diff-tree", "-p", "--root", "--no-color", "--no-ext-diff", "--no-textconv",
+                     "--no-renames", "--stdin"], cwd=repo.cwd,
+                    stdin="".join(f"{sha}\n" for sha in shas).encode("ascii"))
+    out = run_git(["patch-id", "--verbatim"], cwd=repo.cwd, stdin=diffs)
+    ids: dict[str, str] = {}
+    for line in out.decode("ascii").splitlines():
+        patch, _, commit = line.partition(" ")
+        ids[commit] = patch
+    return ids
+
+
+def commit_signatures(repo: Repo, shas: Sequence[str],
+                      allowed_signers: str) -> dict[str, tuple[str, str]]:
+    """git's verdict on each commit's signature (%G?, e.g. G for good) and the principal the
+    allowed_signers file maps the signing key to (%GS), in one git call."""
+    if not shas:
+        return {}
+    out = run_git(["-c", f"gpg.ssh.allowedSignersFile={allowed_signers}", "log", "--no-walk",
+                   "-z", "--format=%H%x00%G?%x00%GS", "--stdin", "--"], cwd=repo.cwd,
+                  stdin="".join(f"{sha}\n" for sha in shas).encode("ascii"))
+    fields = out.decode("utf-8", "replace").split("\0")
+    return {fields[i]: (fields[i + 1], fields[i + 2]) for i in range(0, len(fields) - 2, 3)}
 
 
 def fetch(repo: Repo, remote: str, refspecs: Sequence[str], depth: int | None) -> bool:
@@ -1052,6 +891,21 @@ def fetch(repo: Repo, remote: str, refspecs: Sequence[str], depth: int | None) -
 def unshallow(repo: Repo, remote: str) -> None:
     """Fetch the whole history of a shallow clone."""
     run_git(["fetch", "--quiet", "--no-tags", "--unshallow", remote], cwd=repo.cwd)
+
+
+def config_value(repo: Repo, key: str) -> str | None:
+    """A configuration value as git resolves it for this repository (includes, conditional
+    includes, GIT_CONFIG_* variables); None when it is not set."""
+    out = run_git(["config", "--get", key], cwd=repo.cwd, ok_codes=(0, 1))
+    return out.decode("utf-8", "surrogateescape").rstrip("\n") or None
+
+
+def git_path(repo: Repo, name: str) -> str:
+    """Where git keeps `name` for this repository (`hooks` honours core.hooksPath; a linked
+    worktree shares the common directory's)."""
+    out = run_git(["rev-parse", "--git-path", name], cwd=repo.cwd)
+    # Relative to where git ran, or absolute (then join keeps it as it is).
+    return os.path.join(repo.cwd, out.decode("utf-8", "surrogateescape").rstrip("\n"))
 
 
 def is_shallow(repo: Repo) -> bool:

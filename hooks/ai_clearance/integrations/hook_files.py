@@ -3,31 +3,20 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Sequence
+from ai_clearance.check import hook_request, run
+from ai_clearance.errors import ClearanceError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Check the change about to be committed."""
-    from ai_clearance.git import (
-        listing,  # os and time only: the gits it starts need not wait for the rest
-    )
-
-    listing.start_staged_reads(".")
     try:
-        from ai_clearance.check import hook_request, run
-        from ai_clearance.errors import ClearanceError
-
-        try:
-            request, _filenames = hook_request(argv, "ai-clearance-files", "staged")
-        except ClearanceError as exc:
-            sys.stderr.write(f"ai-clearance: error: {exc}\n")
-            return exc.exit_code
-        return run(request)
-    finally:
-        listing.stop_untaken()
+        request, _filenames = hook_request(argv, "ai-clearance-files", "staged")
+    except ClearanceError as exc:
+        sys.stderr.write(f"ai-clearance: error: {exc}\n")
+        return exc.exit_code
+    return run(request)
 
 
 if __name__ == "__main__":

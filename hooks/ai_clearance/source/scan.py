@@ -25,7 +25,6 @@ from ai_clearance.detect.links import (
 from ai_clearance.detect.workflows import content_matches
 from ai_clearance.errors import GitError, UsageError
 from ai_clearance.git import gitio
-from ai_clearance.git.listing import SpawnedGit, TreeListing
 from ai_clearance.model import Commit, Coverage, Finding, Identity, PathChange
 from ai_clearance.values import field, replace, value
 
@@ -130,13 +129,11 @@ def _path_findings(matcher: PathMatcher, changes: Iterable[PathChange], pending:
     return findings
 
 
-def start_staged(repo: gitio.Repo, started: tuple[SpawnedGit, SpawnedGit] | None = None,
-                 ) -> gitio.StagedPrefetch:
-    """Start reading what `scan_staged` needs from git, so that it overlaps other work (or
-    take the reads `started` for it before the imports)."""
+def start_staged(repo: gitio.Repo) -> gitio.StagedPrefetch:
+    """Start reading what `scan_staged` needs from git, so that it overlaps other work."""
     if repo.bare:
         raise UsageError("--staged needs a work tree; this repository is bare")
-    return gitio.StagedPrefetch(repo, started)
+    return gitio.StagedPrefetch(repo)
 
 
 def scan_staged(repo: gitio.Repo, catalog: Catalog, ignored: frozenset[str],
@@ -433,17 +430,15 @@ def scan_history(repo: gitio.Repo, catalog: Catalog, all_refs: bool,
     return Scan(findings, coverage, tokens=tokens)
 
 
-def scan_tree(repo: gitio.Repo, catalog: Catalog, rev: str,
-              started: TreeListing | None = None) -> Scan:
-    """Every path in the tree of `rev` (a commit or a tree), from the listing `started` for it
-    if there is one."""
+def scan_tree(repo: gitio.Repo, catalog: Catalog, rev: str) -> Scan:
+    """Every path in the tree of `rev` (a commit or a tree)."""
     coverage = Coverage(source="tree", range=rev)
     if rev.startswith("-"):
         raise UsageError(f"not a revision: {rev}")
     pending = _Pending()
     matcher = PathMatcher(catalog)
     counter = [0]
-    entries = gitio.tree_entries(repo, rev, matcher.region_filter(), counter, started)
+    entries = gitio.tree_entries(repo, rev, matcher.region_filter(), counter)
     # Most paths have no anchor of any rule: test that before building anything. The rest is
     # matched as it comes, while git is still listing.
     hits = (gitio.tree_change(path, meta) for path, meta in entries

@@ -1,0 +1,96 @@
+"""The decision as a pure function: findings, policy, verified trust, git's facts and the time
+in; decisions and notes out. (Signatures and git are exercised end to end in approvals/.)"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from ai_clearance.approvals.records import Approval, Cover, Token
+from ai_clearance.approvals.trust import RecordState, Trust
+from ai_clearance.catalog.rules import load_catalog
+from ai_clearance.clearance.clearing import Facts
+from ai_clearance.clearance.decide import decide
+from ai_clearance.clearance.policy import default_policy
+from ai_clearance.model import Finding, Identity
+
+NOW = datetime(2026, 12, 7, tzinfo=timezone.utc)
+JANE = "jane@example.com"
+COMMIT = "a" * 40
+
+
+def _approval(valid_from: datetime = NOW - timedelta(days=30),
+              valid_until: datetime | None = NOW + timedelta(days=30),
+              paths: tuple[str, ...] = ()) -> Approval:
+    return Approval(id="A-1", authors=(JANE,), github_logins=(), assistants=("claude",),
+                    paths=paths, valid_from=valid_from, valid_until=valid_until,
+                    reason="pilot", issued_by="maintainer@example.com",
+                    issued_at=valid_from, payload={})
+
+
+def _trust(*states: RecordState) -> Trust:
+    return Trust(label="trusted", commit=None, signers=1, states=list(states))
+
+
+def _finding(email: str = JANE, path: str | None = None, committed_at: int | None = None,
+             ) -> Finding:
+    return Finding(rule="AIC101", assistants=("claude",), kind="trailer", severity="block",
+                   evidence="e", path=path, commit=COMMIT,
+                   author=Identity(name="Jane", email=email), committed_at=committed_at)
+
+
+def _statuses(findings: list[Finding], trust: Trust | None, facts: Facts | None = None,
+              ) -> list[str]:
+    decided = decide(findings, default_policy(load_catalog()), trust, facts, NOW)
+    return [d.status for d in decided.decisions]
+
+
+def test_an_approval_clears_only_its_own_author() -> None:
+    trust = _trust(RecordState("A-1", "approval", "active", "f", _approval()))
+    assert _statuses([_finding(), _finding("mallory@example.com")], trust) == ["cleared", "fail"]
+    assert _statuses([_finding()], None) == ["fail"]
+
+
+def test_a_gate_judges_now_and_an_audit_judges_protected_commits_at_their_date() -> None:
+    expired = _approval(valid_from=NOW - timedelta(days=60), valid_until=NOW - timedelta(days=1))
+    trust = _trust(RecordState("A-1", "approval", "expired", "f", expired))
+    then = int((NOW - timedelta(days=10)).timestamp())
+    finding = _finding(committed_at=then)
+    assert _statuses([finding], trust) == ["fail"]  # a gate: expired now
+    assert _statuses([finding], trust, Facts(protected=frozenset({COMMIT}))) == ["cleared"]
+    # A commit under review could forge its date: not on the protected branch, judged now.
+    assert _statuses([finding], trust, Facts(protected=frozenset())) == ["fail"]
+
+
+def test_a_revoked_approval_clears_commits_made_before_the_revocation_only() -> None:
+    state = RecordState("A-1", "approval", "revoked", "f", _approval(),
+                        revoked_at=NOW - timedelta(days=5))
+    before = _finding(committed_at=int((NOW - timedelta(days=10)).timestamp()))
+    after = _finding(committed_at=int((NOW - timedelta(days=1)).timestamp()))
+    facts = Facts(protected=frozenset({COMMIT}))
+    assert _statuses([before, after], _trust(state), facts) == ["cleared", "fail"]
+
+
+def test_unproven_signatures_are_returned_as_notes_not_appended_to_the_trust() -> None:
+    trust = _trust(RecordState("A-1", "approval", "active", "f", _approval()))
+    facts = Facts(signatures={COMMIT: ("N", "")})
+    decided = decide([_finding(), _finding()], default_policy(load_catalog()), trust, facts, NOW)
+    assert [d.status for d in decided.decisions] == ["fail", "fail"]
+    assert decided.notes == [f"approval A-1 not provable for commit {COMMIT[:12]}: the commit "
+                             "is not signed by a key mapped to its author"]
+    assert trust.notes == []
+    signed = Facts(signatures={COMMIT: ("G", "Jane@Example.com")})
+    assert _statuses([_finding()], trust, signed) == ["cleared"]
+    other = Facts(signatures={COMMIT: ("G", "mallory@example.com")})
+    assert _statuses([_finding()], trust, other) == ["fail"]
+
+
+def test_a_token_clears_a_message_finding_by_the_patch_id_git_gave() -> None:
+    token = Token(id="T-1", repository="example.com/r",
+                  covers=(Cover(rule="AIC101", author=JANE, patch_id="p" * 40),),
+                  valid_from=NOW - timedelta(days=1), valid_until=NOW + timedelta(days=1),
+                  reason="r", issued_by="maintainer@example.com", issued_at=NOW,
+                  payload={})
+    trust = _trust(RecordState("T-1", "token", "active", "f", token))
+    assert _statuses([_finding()], trust, Facts(patch_ids={COMMIT: "p" * 40})) == ["cleared"]
+    assert _statuses([_finding()], trust, Facts(patch_ids={COMMIT: "q" * 40})) == ["fail"]
+    assert _statuses([_finding()], trust) == ["fail"]

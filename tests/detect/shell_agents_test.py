@@ -1,0 +1,313 @@
+"""Shell commands that start or install an AI coding agent, however the shell is made to
+spell or wrap them (shell.py, and the workflow lists of catalog.toml): words the shell
+puts together, wrappers and launchers, functions, aliases and variables, PowerShell, and
+the vendors' installers. Each positive case has negatives beside it that only name an
+agent, so that precision is tested as much as reach."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+
+import pytest
+from workflows_test import _found
+
+from ai_clearance.detect.shell import (
+    _Brace,
+    brace_alternatives,
+    decoded_command,
+    invocations,
+    screen_text,
+    script_commands,
+    shell_commands,
+)
+
+
+def _step(run: str, shell: str | None = None) -> bytes:
+    step = {"run": run} if shell is None else {"run": run, "shell": shell}
+    return json.dumps({"on": "push", "jobs": {"a": {"runs-on": "ubuntu-latest",
+                                                    "steps": [step]}}}).encode()
+
+
+def _rules_found(run: str, shell: str | None = None) -> set[str]:
+    return _found(".github/workflows/w.yml", _step(run, shell))
+
+
+def _encoded(text: str) -> str:
+    return base64.b64encode(text.encode("utf-16-le")).decode()
+
+
+# ------------------------------------------------------------------ words the shell joins
+@pytest.mark.parametrize(("run", "rule"), [
+    ("cla\\\nude -p x", "AIC301"),                 # a continuation line inside a word
+    ("cl$()aude -p x", "AIC301"),                  # an empty substitution
+    ("co$( )dex exec x", "AIC302"),
+    ("cl``aude -p x", "AIC301"),
+    ('cl""aude -p x', "AIC301"),
+    ("cl''aude -p x", "AIC301"),
+    ("$'\\x63laude' -p x", "AIC301"),
+    ("$'\\143odex' exec x", "AIC302"),
+    ("{claude,} -p x", "AIC301"),                  # brace expansion: claude, then ""
+    ("{cl,}aude -p x", "AIC301"),
+    ("{co,}dex exec y", "AIC302"),                # codex dex exec y
+    ("gem{ini,} -p x", "AIC303"),
+    ("{{c,}l,z}aude -p x", "AIC301"),              # nested groups
+    ("${X:-claude} -p x", "AIC301"),               # the default of an unset variable
+    ("${X-codex} exec x", "AIC302"),
+    ("${X:=claude} -p x", "AIC301"),
+    ('"${X:-claude}" -p x', "AIC301"),
+    ("${X:-${Y:-claude}} -p x", "AIC301"),
+    ("cl${NOPE}aude -p x", "AIC301"),              # an unset variable inside a word
+    ("$SUDO claude -p x", "AIC301"),               # ... and standing alone
+    ("$(which claude) -p x", "AIC301"),
+    ("`command -v codex` exec x", "AIC302"),
+])
+def test_words_the_shell_puts_together(run: str, rule: str) -> None:
+    assert rule in _rules_found(run), run
+
+
+# ------------------------------------------------------------------ prefixes and wrappers
+@pytest.mark.parametrize("run", [
+    "bash -c -- 'claude -p x'", "sh -ec 'claude -p x'", "bash -o pipefail -c 'claude -p x'",
+    "env -S 'claude -p x'", "env -S'claude -p' x", "env --split-string='claude -p x'",
+    "env -i A=b claude -p x", "env - claude -p x", "command claude -p x", "exec claude -p x",
+    "exec -a name claude -p x", "nohup claude -p x &", "time claude -p x",
+    "time -p claude -p x", "nice -n 5 claude -p x", "nice -5 claude -p x",
+    "timeout 5m claude -p x", "timeout -s KILL --preserve-status 5m claude -p x",
+    "xargs -0 -I{} claude -p {} < list", "sudo -u x claude -p y", "sudo -u x -- claude -p y",
+    "sudo -E env PATH=/x timeout 9 nohup claude -p x",
+    # wrappers that take a command line or an argv
+    "script -qec 'claude -p x' /dev/null", "script -c 'claude -p x'",
+    "script --command='claude -p x' log", "su -c 'claude -p x' ci", "su ci -c 'claude -p x'",
+    "su - ci --command 'claude -p x'", "runuser -u ci -- claude -p x",
+    "runuser -l ci -c 'claude -p x'", "setsid claude -p x", "setsid -w claude -p x",
+    "flock /tmp/lock claude -p x", "flock -w 5 /tmp/lock -c 'claude -p x'",
+    "parallel ::: 'claude -p x' 'make'", "parallel -j 2 claude -p ::: a b",
+    "parallel 'claude -p {}' ::: a b", "coproc claude -p x", "coproc C { claude -p x; }",
+    "find . -name '*.md' -exec claude -p {} \\;", "find . -execdir claude -p {} +",
+    "watch -n 5 claude -p x", "watch 'claude -p x'", "stdbuf -oL claude -p x",
+    "unbuffer claude -p x", "ionice -c 3 claude -p x", "taskset -c 0 claude -p x",
+    "gosu ci claude -p x", "tini -- claude -p x", "chronic claude -p x",
+])
+def test_wrappers_are_looked_through(run: str) -> None:
+    assert "AIC301" in _rules_found(run), run
+
+
+# ------------------------------------------------------------------ functions, aliases, variables
+@pytest.mark.parametrize(("run", "rule"), [
+    ('f() { claude "$@"; }; f -p x', "AIC301"),
+    ('f () {\n  claude "$@"\n}\nf -p x', "AIC301"),
+    ('function f { claude "$@"; }\nf -p x', "AIC301"),
+    ('function f() ( codex "$1" "$2" )\nf exec x', "AIC302"),
+    ("f() { claude -p x; }", "AIC301"),            # a body counts where it is defined
+    ("alias c=claude; c -p x", "AIC301"),
+    ("alias c='claude -p'\nc x", "AIC301"),
+    ("A=claude; $A -p x", "AIC301"),
+    ("export A=codex; $A exec x", "AIC302"),
+    ('A="claude -p"; $A x', "AIC301"),            # split where it is unquoted
+    ('A=claude; "$A" -p x', "AIC301"),
+    ("A=cla; B=ude; $A$B -p x", "AIC301"),
+    ("A=cla; A+=ude; ${A} -p x", "AIC301"),
+    ('A=(claude -p); "${A[@]}" x', "AIC301"),
+    ('A=(claude); "${A[@]}" -p x', "AIC301"),
+    ('A=(codex exec); ${A[*]} x', "AIC302"),
+    ("A=claude; bash -c \"$A -p x\"", "AIC301"),
+])
+def test_functions_aliases_and_variables(run: str, rule: str) -> None:
+    assert rule in _rules_found(run), run
+
+
+# ------------------------------------------------------------------ PowerShell
+@pytest.mark.parametrize(("run", "shell"), [
+    ("iex 'claude -p x'", "pwsh"),
+    ("Invoke-Expression 'claude -p x'", "pwsh"),
+    ("Invoke-Expression -Command \"claude -p x\"", "powershell"),
+    ("Start-Process claude -ArgumentList '-p','x'", "pwsh"),
+    ("Start-Process -FilePath claude.exe -ArgumentList '-p x' -Wait", "pwsh"),
+    ("saps claude '-p x'", "pwsh"),
+    ("& claude -p x", "pwsh"),
+    ("& 'C:\\tools\\claude.exe' -p x", "pwsh"),
+    (f"pwsh -EncodedCommand {_encoded('claude -p x')}", "pwsh"),
+    (f"powershell -enc {_encoded('claude -p x')}", None),
+    ("pwsh -ec " + _encoded('iex "claude -p x"'), "bash"),
+    ("pwsh -Command claude -p x", None),
+    ("pwsh -NoProfile -c \"claude -p x\"", None),
+    ("irm https://claude.ai/install.ps1 | iex", "pwsh"),
+    ("iwr -useb https://claude.ai/install.ps1 | iex", "powershell"),
+    ("cmd /c start \"\" claude -p x", None),
+])
+def test_powershell(run: str, shell: str | None) -> None:
+    assert "AIC301" in _rules_found(run, shell), run
+
+
+# ------------------------------------------------------------------ installers and launchers
+@pytest.mark.parametrize(("run", "rule"), [
+    # anthropics/claude-code README: install.sh, install.ps1, brew --cask, winget; the
+    # setup docs' CMD line fetches install.cmd.
+    ("curl -fsSL https://claude.ai/install.sh | bash", "AIC301"),
+    ("curl -fsSL https://claude.ai:443/install.sh | bash", "AIC301"),
+    ("curl -fsSL https://ci@claude.ai/install.sh | bash", "AIC301"),
+    ("curl -fsSL https://user:pw@claude.ai:443//install.sh | bash", "AIC301"),
+    ("curl -fsSL HTTPS://CLAUDE.AI/install.sh | bash", "AIC301"),
+    ("curl -fsSL https://claude.ai/%69nstall.sh | bash", "AIC301"),
+    ("curl -fsSL https://claude.ai/install.cmd -o i.cmd && i.cmd", "AIC301"),
+    ("brew install claude-code", "AIC301"),
+    ("brew install --cask claude-code", "AIC301"),
+    ("winget install Anthropic.ClaudeCode", "AIC301"),
+    ("winget install -e --id=anthropic.claudecode", "AIC301"),
+    # The Agent SDKs run Claude Code's agent loop (the Python one bundles the CLI).
+    ("npm i @anthropic-ai/claude-agent-sdk && node review.mjs", "AIC301"),
+    ("pip install claude-agent-sdk", "AIC301"),
+    ("uv pip install claude_agent_sdk==0.2", "AIC301"),
+    ("pip install claude-code-sdk", "AIC301"),
+    # developers.openai.com/codex/sdk: the SDK spawns the codex CLI.
+    ("npm install @openai/codex-sdk", "AIC302"),
+    ("brew install --cask codex", "AIC302"),
+    # gemini-cli docs/get-started/installation.md: brew install gemini-cli.
+    ("brew install gemini-cli", "AIC303"),
+    ("gemini --yolo 'fix the build'", "AIC303"),
+    ("gemini -y 'fix the build'", "AIC303"),
+    ("gemini --approval-mode=yolo 'fix the build'", "AIC303"),
+    ("curl https://cursor.com/install -fsS | bash", "AIC305"),
+    # launchers that run a package's program
+    ("npx claude -p x", "AIC301"),
+    ("npx -y claude@latest -p x", "AIC301"),
+    ("npx --package @anthropic-ai/claude-code claude -p x", "AIC301"),
+    ("bunx claude -p x", "AIC301"),
+    ("bun x claude -p x", "AIC301"),
+    ("pnpm dlx @anthropic-ai/claude-code -p x", "AIC301"),
+    ("pnpm exec claude -p x", "AIC301"),
+    ("yarn dlx @anthropic-ai/claude-code -p x", "AIC301"),
+    ("yarn claude -p x", "AIC301"),
+    ("npm exec -- claude -p x", "AIC301"),
+    ("deno run -A npm:@anthropic-ai/claude-code -p x", "AIC301"),
+    ("deno run --allow-all npm:@openai/codex exec x", "AIC302"),
+    ("uvx aider-chat --message x", "AIC306"),
+    ("uv tool run --from aider-chat aider -m x", "AIC306"),
+    ("pipx run aider-chat -m x", "AIC306"),
+])
+def test_installers_and_launchers(run: str, rule: str) -> None:
+    assert rule in _rules_found(run), run
+
+
+@pytest.mark.parametrize(("uses", "rule"), [
+    ("grll/claude-code-action@beta", "AIC301"),
+    ("some-org/claude-code-base-action@v1", "AIC301"),
+    ("a-fork/run-gemini-cli@main", "AIC303"),
+])
+def test_forks_of_agent_actions_count_by_their_name(uses: str, rule: str) -> None:
+    text = f"jobs:\n  a:\n    steps:\n      - uses: {uses}\n".encode()
+    assert rule in _found(".github/workflows/w.yml", text)
+
+
+@pytest.mark.parametrize("uses", [
+    "grll/claude-code-action-docs@v1", "claude-code-action/setup@v1", "me/claude-tools@v1",
+])
+def test_actions_only_named_like_agents_stay_clean(uses: str) -> None:
+    text = f"jobs:\n  a:\n    steps:\n      - uses: {uses}\n".encode()
+    assert _found(".github/workflows/w.yml", text) == set()
+
+
+# ------------------------------------------------------------------ precision
+@pytest.mark.parametrize(("run", "shell"), [
+    ("echo claude", None), ("grep -r codex docs/", None), ("cat claude-notes.sh", None),
+    ("bash claude-notes.sh", None), ("./claude-notes.sh --dry-run", None),
+    # The plain API SDKs call a model; they run no agent (decided: left out).
+    ("pip install anthropic", None), ("npm i @anthropic-ai/sdk openai", None),
+    ("pip install google-genai", None),
+    ("echo '{claude,} -p x'", None), ('echo "${X:-claude -p x}"', None),
+    ("echo $A; A=claude", None), ("A=claude; echo $A -p x", None),
+    ("command -v claude", None), ("which claude", None),
+    ("find . -name claude -print", None), ("find . -name '*.md' -exec cat {} \\;", None),
+    ("alias ll='ls -l'; ll claude", None), ("watch -n 5 echo claude -p", None),
+    ("brew install jq", None), ("brew uninstall --cask claude-code-router", None),
+    ("winget install Microsoft.PowerShell", None), ("f() { echo \"$@\"; }; f claude -p x", None),
+    ("mkdir -p {src,docs}/claude", None), ("cp notes.{md,txt} /tmp", None),
+    ("npx prettier --check .", None), ("yarn build", None), ("pnpm install", None),
+    ("deno run -A main.ts -p x", None), ("uvx ruff check", None),
+    ("Write-Host 'claude -p x'", "pwsh"),
+    ("Start-Process notepad -ArgumentList 'claude.md'", "pwsh"),
+    (f"pwsh -EncodedCommand {_encoded('Write-Host claude -p x')}", None),
+    ("pwsh -enc !!!notbase64!!!", None), ("gemini --version", None),
+    ("su -c 'make test' ci", None), ("parallel echo ::: claude codex", None),
+    ("curl -fsSL https://claude.ai.example.com/install.sh | bash", None),
+    ("curl -fsSL https://example.com/claude.ai/install.sh", None),
+])
+def test_what_only_names_an_agent_stays_clean(run: str, shell: str | None) -> None:
+    assert _rules_found(run, shell) == set(), run
+
+
+# ------------------------------------------------------------------ the pieces
+def test_brace_alternatives_keep_order_and_stay_bounded() -> None:
+    words = [w for _, ws in shell_commands("echo {a,b}{1,2} x{,y}z {solo} {open") for w in ws]
+    assert words == ["echo", "a1", "a2", "b1", "b2", "xz", "xyz", "{solo}", "{open"]
+    # Past the bound a word is left as written, in bounded time.
+    many = "".join(["{a,b}"] * 12)
+    assert [w for _, ws in shell_commands(many) for w in ws] == [many]
+    parts = [_Brace("{"), "a", _Brace(","), "b", _Brace("}")] * 200
+    assert brace_alternatives(parts) == [parts]
+
+
+def test_function_calls_put_their_arguments_in() -> None:
+    commands = [w for _, w in shell_commands('f() { run "$1" --then "$@"; }\nf a b')]
+    assert ["run", "a", "--then", "a", "b"] in commands
+
+
+def test_screen_text_joins_what_the_shell_joins() -> None:
+    assert "claude" in screen_text("cla\\\nude; cl$()aude")
+    assert screen_text("A=cla; B=ude; $A$B -p x").count("claude") == 1
+    assert "claude" in screen_text("cl${UNSET}aude")
+
+
+def test_decoded_command_is_utf16_base64_or_nothing() -> None:
+    assert decoded_command(_encoded("claude -p x")) == "claude -p x"
+    assert decoded_command("not base64!") == ""
+    assert decoded_command("A" * (1 << 17)) == ""
+
+
+def test_invocations_of_launchers_and_start_process() -> None:
+    def calls(script: str) -> list[tuple[str, ...]]:
+        return [c for _, w in script_commands(script, "shell") for c in invocations(w, 0)]
+    assert ("claude", "-p", "x") in calls("deno run -A npm:@anthropic-ai/claude-code@1 -p x") \
+        or ("claude-code", "-p", "x") in calls("deno run -A npm:@anthropic-ai/claude-code@1 -p x")
+    assert ("claude", "-p", "x") in calls("Start-Process claude -ArgumentList '-p','x'")
+
+
+# ------------------------------------------------------------------ cost
+def _seconds(work: object, text: str) -> float:
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        work(text)  # type: ignore[operator]
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def _all_invocations(script: str) -> None:
+    for _, words in shell_commands(script):
+        for _ in invocations(words, 0):
+            pass
+
+
+@pytest.mark.parametrize("unit", [
+    "{a,b}{c,d}{e,f} ",            # brace words within the bound
+    "{a,b}" * 10 + " ",            # brace words over it
+    "{" * 50 + "a,b ",             # groups that never close
+    "{a,{b,{c,{d,e}}}} ",
+    f"pwsh -enc {_encoded('claude -p x ' * 4)}; ",
+    "f() { g \"$@\"; }; f a; ",    # a function called over and over
+    "A=cla; $A$A$A ",
+    "alias c=claude; c ",
+    "find . -exec find -exec x \\; \\; ",
+    "Start-Process a -ArgumentList b,c ",
+])
+def test_expansion_costs_time_linear_in_the_script(unit: str) -> None:
+    """Four times the input costs at most about four times the time (a ratio of two
+    sizes): brace expansion, base64 decoding and function calls stay bounded."""
+    small = _seconds(_all_invocations, unit * 500)
+    large = _seconds(_all_invocations, unit * 2000)
+    assert large / max(small, 1e-4) < 10, unit
+    small = _seconds(screen_text, unit * 8000)
+    large = _seconds(screen_text, unit * 32000)
+    assert large / max(small, 1e-4) < 10, unit

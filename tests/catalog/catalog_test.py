@@ -81,6 +81,12 @@ def _minimal(rule: str) -> dict[str, object]:
      "description='d'\npaths=['a']\ncolour='red'\n", "unknown key"),
     ("[[rules]]\nid = 'AIC100'\nassistants=['x']\nkind='instructions'\nseverity='block'\n"
      "description='d'\npaths=['a/**b']\n", "whole path component"),
+    ("[[rules]]\nid = 'AIC100'\nassistants=['x']\nkind='content'\nseverity='block'\n"
+     "description='d'\npaths=['a']\neditor_extensions=['']\n", "empty or unprintable"),
+    ("[[rules]]\nid = 'AIC100'\nassistants=['x']\nkind='content'\nseverity='block'\n"
+     "description='d'\npaths=['a']\ndevcontainer_features='claude-code'\n", "list of strings"),
+    ("[[rules]]\nid = 'AIC100'\nassistants=['x']\nkind='instructions'\nseverity='block'\n"
+     "description='d'\npaths=['a']\neditor_extensions=['a.b']\n", "only for 'content'"),
 ])
 def test_bad_rules_are_refused_with_a_reason(rule: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
@@ -155,3 +161,22 @@ def test_exact_paths_keep_the_case_and_see_through_disguise() -> None:
     for path, hit in expected.items():
         findings, _ = matcher.match(PathChange(path, "0" * 40, "100644"))
         assert bool(findings) is hit, path
+
+
+def test_a_rule_of_extensions_alone_judges_a_devcontainer() -> None:
+    """devcontainer_features and editor_extensions are enough for a content rule: a new
+    assistant's extension is a data change."""
+    from ai_clearance.detect.workflows import content_matches
+
+    catalog = build_catalog(_minimal(
+        "[[rules]]\nid = 'AIC100'\nassistants=['x']\nkind='content'\nseverity='block'\n"
+        "description='d'\npaths=['**/devcontainer.json']\n"
+        "editor_extensions=['Vendor.Agent']\ndevcontainer_features=['x-agent']\n"), "t.toml")
+    rules = {"AIC100": catalog.by_id["AIC100"]}
+    path = [".devcontainer/devcontainer.json"]
+    hit = b'{"customizations": {"vscode": {"extensions": ["vendor.agent"]}}}'
+    feature = b'{"features": {"ghcr.io/o/f/x-agent:2": {}}}'
+    miss = b'{"customizations": {"vscode": {"extensions": ["vendor.agent-docs"]}}}'
+    assert content_matches(rules, [hit], path)["AIC100"][0] == 1
+    assert "AIC100" in content_matches(rules, [feature], path)
+    assert content_matches(rules, [miss], path) == {}

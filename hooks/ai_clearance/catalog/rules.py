@@ -27,9 +27,11 @@ _RULE_KEYS = frozenset({
     "paths", "exact_paths", "not_paths", "case_sensitive", "supersedes", "pattern", "scope", "keys",
     "identities", "disclosures", "role",
     "workflow_uses", "workflow_run", "workflow_installs", "workflow_images",
+    "devcontainer_features", "editor_extensions",
 })
 # What a content rule may say about a CI workflow or action's structure (workflows.py).
-WORKFLOW_KEYS = ("workflow_uses", "workflow_run", "workflow_installs", "workflow_images")
+WORKFLOW_KEYS = ("workflow_uses", "workflow_run", "workflow_installs", "workflow_images",
+                 "devcontainer_features", "editor_extensions")
 _INSTALL_KINDS = ("npm:", "pypi:", "url:")
 _ASSISTANT_KEYS = frozenset({
     "title", "emails", "logins", "named", "name_suffixes", "disclosure", "source", "confirmed",
@@ -140,12 +142,15 @@ class Rule:
     workflow_run: tuple[str, ...] = ()
     workflow_installs: tuple[str, ...] = ()
     workflow_images: tuple[str, ...] = ()
+    devcontainer_features: tuple[str, ...] = ()
+    editor_extensions: tuple[str, ...] = ()
 
     @property
     def judges_workflows(self) -> bool:
         """Whether this rule reads a workflow's structure (not only its lines)."""
         return bool(self.workflow_uses or self.workflow_run or self.workflow_installs
-                    or self.workflow_images)
+                    or self.workflow_images or self.devcontainer_features
+                    or self.editor_extensions)
 
 
 @dataclass(frozen=True)
@@ -355,6 +360,8 @@ def parse_rule(
         workflow_run=workflow.get("workflow_run", ()),
         workflow_installs=workflow.get("workflow_installs", ()),
         workflow_images=workflow.get("workflow_images", ()),
+        devcontainer_features=workflow.get("devcontainer_features", ()),
+        editor_extensions=workflow.get("editor_extensions", ()),
     )
 
 

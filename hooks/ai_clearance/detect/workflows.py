@@ -41,6 +41,7 @@ from itertools import chain
 from urllib.parse import unquote
 
 from ai_clearance.catalog.rules import MAX_MATCH_CHARS
+from ai_clearance.detect import setups
 from ai_clearance.detect.contexts import Choices, Unjudged, Work, walk
 from ai_clearance.detect.detect import first_content_matches
 from ai_clearance.detect.expressions import (
@@ -138,7 +139,8 @@ def content_matches(rules: dict[str, Rule], lines: Iterable[bytes], paths: Itera
             facts.extend(found)
     facts.sort(key=lambda f: f.line)
     for rid, spec in judging.items():
-        hit = next((f for f in facts if fact_hits(f, spec)), None)
+        hit = next((f for f in facts if (setups.setup_hits(f, rules[rid])
+                    if f.kind in setups.FACT_KINDS else fact_hits(f, spec))), None)
         if hit is not None:
             matched[rid] = (hit.line, hit.evidence)
     return matched
@@ -157,6 +159,10 @@ def readings(paths: Iterable[str]) -> frozenset[str]:
     found: set[str] = set()
     for path in paths:
         name = normalize_path(path).rpartition("/")[2]
+        setup = setups.setup_readings(normalize_path(path))  # dev containers, other CI...
+        if setup:
+            found.update(setup)
+            continue
         if name in ("dockerfile", "containerfile") or name.startswith("dockerfile.") \
                 or name.endswith(".dockerfile"):
             found.add("dockerfile")
@@ -198,6 +204,8 @@ def action_files(data: bytes) -> list[tuple[str, str, str]]:
 
 def _facts_of(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[Fact] | None:
     """What a file read as `kind` runs; None for a workflow that is not YAML."""
+    if kind in setups.KINDS:
+        return setups.setup_facts(kind, data, screen)
     if kind == "workflow":
         return workflow_facts(data, screen)
     text = data.decode("utf-8", "replace")
@@ -765,7 +773,9 @@ def _judged_by_lines(rules: dict[str, Rule], judging: dict[str, _Spec],
         waiting = {rid: s for rid, s in judging.items() if rid not in matched}
         for fact in facts if waiting else ():
             for rid, spec in waiting.items():
-                if rid not in matched and fact_hits(fact, spec):
+                hit = setups.setup_hits(fact, rules[rid]) if fact.kind in setups.FACT_KINDS \
+                    else fact_hits(fact, spec)
+                if rid not in matched and hit:
                     matched[rid] = (fact.line if evidence is None else number,
                                     fact.evidence if evidence is None else evidence)
 
@@ -1032,6 +1042,8 @@ def _loose_facts(text: str, number: int, screen: Callable[[str], bool],
     yield from _command_facts("line", text[prefix.end() if prefix else 0:], number, screen)
     if kinds != {"shell"} and _literals_worth_reading(text, screen):
         yield from _command_facts("line", text, number, screen, "code")
+    if not kinds.isdisjoint(setups.KINDS):
+        yield from setups.loose_facts(text, number, kinds)
 
 
 _QUOTES = re.compile(r"[\"'`]")

@@ -1,0 +1,145 @@
+"""Package manifests read for the agent CLIs and SDKs a project depends on, and the scripts
+it runs: package.json (its dependency sections, and `scripts`, which npm runs with a
+shell), pyproject.toml (every list or table of requirements: PEP 621 dependencies and
+extras, PEP 735 groups, build requires, Poetry, PDM, Hatch, uv) and pip's requirements
+files. Which packages count is data: the `npm:` and `pypi:` entries of a rule's
+`workflow_installs`."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+
+from ai_clearance.detect.jsonc import Pairs, load_jsonc
+from ai_clearance.detect.literals import string_runs
+from ai_clearance.detect.setups import first_lines, package_fact, script_facts
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ai_clearance.detect.workflows import Fact
+
+NPM_SECTIONS = ("dependencies", "devDependencies", "optionalDependencies",
+                "peerDependencies", "bundledDependencies", "bundleDependencies")
+
+
+def manifest_facts(kind: str, text: str, screen: Callable[[str], bool] | None = None,
+                   ) -> list[Fact] | None:
+    """What a manifest of `kind` ("npm", "pyproject", "requirements") depends on and runs;
+    None when it cannot be parsed (requirements files always can)."""
+    if kind == "npm":
+        return package_json_facts(text, screen)
+    if kind == "pyproject":
+        return pyproject_facts(text)
+    return [f for number, line in enumerate(text.split("\n"), start=1)
+            for f in requirement_facts(line, number)]
+
+
+def package_json_facts(text: str, screen: Callable[[str], bool] | None = None,
+                       ) -> list[Fact] | None:
+    data = load_jsonc(text)
+    if not isinstance(data, Pairs):
+        return None
+    lines = first_lines(item for run in string_runs(text, "/") for item in run)
+    facts: list[Fact] = []
+    for section in NPM_SECTIONS:
+        for table in data.get(section, []):
+            facts.extend(_npm_dependencies(section, table, lines))
+    for scripts in data.get("scripts", []):
+        if not isinstance(scripts, Pairs):
+            continue
+        for name, bodies in scripts.items():
+            for body in bodies:
+                if isinstance(body, str):
+                    facts.extend(script_facts(f"scripts.{name}", body, lines.get(body, 1),
+                                              screen))
+    facts.sort(key=lambda f: f.line)
+    return facts
+
+
+def _npm_dependencies(section: str, table: object, lines: dict[str, int]) -> Iterator[Fact]:
+    """A section's packages: its keys, and the package an alias (`npm:name@1`) installs."""
+    if isinstance(table, list):  # bundledDependencies: a list of names
+        for name in table:
+            if isinstance(name, str):
+                yield package_fact("npm", name, lines.get(name, 1), f"{section}: {name}")
+        return
+    if not isinstance(table, Pairs):
+        return
+    for name, specs in table.items():
+        yield package_fact("npm", name, lines.get(name, 1), f"{section}: {name}")
+        for spec in specs:
+            if isinstance(spec, str) and spec.startswith("npm:"):
+                yield package_fact("npm", spec, lines.get(spec, 1), f"{section}: {spec}")
+
+
+# Keys whose value lists requirements (every string below them is read as one), or, as a
+# table of other than lists, names them as its keys (Poetry).
+_REQUIRING = re.compile(r"(?:.*[-_])?(?:dependencies|requires|requirements)|dependency-groups")
+_MAX_NODES = 1_000_000  # a parsed document has at most as many values as characters
+
+
+def pyproject_facts(text: str) -> list[Fact] | None:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return None
+    lines = _toml_lines(text)
+    facts: list[Fact] = []
+    stack: list[tuple[str, object, bool]] = [("", data, False)]
+    seen = 0
+    while stack and seen < _MAX_NODES:
+        key, node, requiring = stack.pop()
+        seen += 1
+        if isinstance(node, dict):
+            for name, item in node.items():
+                inner = requiring or bool(_REQUIRING.fullmatch(str(name).casefold()))
+                if requiring and _REQUIRING.fullmatch(key) and not isinstance(item, list):
+                    # Poetry's `name = "^1"` or `name = {version = ...}`.
+                    facts.append(package_fact("pypi", name, lines.get(name, 1),
+                                              f"{key}: {name}"))
+                stack.append((str(name).casefold(), item, inner))
+        elif isinstance(node, list):
+            stack.extend((key, item, requiring) for item in node)
+        elif isinstance(node, str) and requiring:
+            facts.append(package_fact("pypi", node, lines.get(node, 1), f"{key}: {node}"))
+    facts.sort(key=lambda f: f.line)
+    return facts
+
+
+_BARE_KEY = re.compile(r"[ \t]*([A-Za-z0-9_-]+)[ \t]*=", re.MULTILINE)
+
+
+def _toml_lines(text: str) -> dict[str, int]:
+    """Where each string literal and each bare key first occurs (1-based lines)."""
+    lines = first_lines(item for run in string_runs(text, "#") for item in run)
+    number, counted = 1, 0
+    for found in _BARE_KEY.finditer(text):
+        number += text.count("\n", counted, found.start())
+        counted = found.start()
+        lines.setdefault(found.group(1), number)
+    return lines
+
+
+_EGG = re.compile(r"[#&]egg=([A-Za-z0-9._-]+)")
+
+
+def requirement_facts(line: str, number: int) -> Iterator[Fact]:
+    """The project one line of a requirements file names: `name[extra]==1`, `name @ URL`,
+    or the `#egg=name` of an editable or URL requirement."""
+    text = line.strip()
+    egg = _EGG.search(text)
+    if egg is not None:
+        yield package_fact("pypi", egg.group(1), number, text)
+        return
+    text = text.partition(" #")[0].strip()
+    if text.startswith(("-", "#")) or "://" in text.partition("@")[0]:
+        return  # options (-r, -c, --index-url), comments, bare URLs
+    if text:
+        yield package_fact("pypi", text, number, text)

@@ -1,0 +1,197 @@
+"""YAML files of CI systems other than GitHub's and of pre-commit, read for what their
+workflow reading (workflows.py, which reads them too) does not know: GitLab's
+`before_script` and `after_script`, Azure's `bash`, `pwsh` and `powershell` steps,
+`services` and an `image` written as a mapping (`{name: ...}`), Bitbucket's `pipe`s
+(images), GitLab's `include` of a component or project; and pre-commit's hooks: the
+command of `entry` with its `args` (`language: docker_image` runs the entry's image), the
+`additional_dependencies` it installs, and a hook `repo` on GitHub (compared with the
+actions a rule lists). A CI file that is not YAML gives nothing here: its workflow reading
+judges it line by line; a pre-commit file is then judged line by line (its `entry:` lines
+as commands, its literals as package names)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ai_clearance.detect.setups import (
+    argv_facts,
+    image_fact,
+    package_fact,
+    script_facts,
+    uses_fact,
+)
+from ai_clearance.detect.shell import shell_commands
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from yaml import Node
+
+    from ai_clearance.detect.workflows import Fact
+
+# `script` again: GitLab nests its lists (`!reference`), which the workflow reading skips.
+_SCRIPTS = frozenset({"script", "before_script", "after_script", "bash", "pwsh", "powershell"})
+_IMAGES = frozenset({"image", "services", "pipe"})
+_GITHUB = ("https://github.com/", "http://github.com/", "git@github.com:", "github.com/")
+
+
+def yaml_facts(kind: str, data: bytes, screen: Callable[[str], bool] | None = None,
+               ) -> list[Fact] | None:
+    """What a CI ("pipeline") file runs beyond its workflow reading (nothing when it is
+    not YAML), or what a pre-commit ("precommit") file runs (None when it is not YAML)."""
+    roots = _compose(data)
+    if roots is None:
+        return [] if kind == "pipeline" else None
+    facts: list[Fact] = []
+    for mapping in _mappings(roots):
+        pairs = _pairs(mapping)
+        for key, node in pairs.items():
+            if key in _SCRIPTS:
+                for item in _scalars(node):
+                    facts.extend(script_facts(key, item.value, _line(item), screen))
+            elif key in _IMAGES:
+                facts.extend(image_fact(key, ref.value, _line(ref)) for ref in _images(node))
+            elif key == "include" and kind == "pipeline":
+                facts.extend(_include_facts(node))
+        if kind == "precommit":
+            facts.extend(_hook_facts(pairs))
+    facts.sort(key=lambda f: f.line)
+    return facts
+
+
+def _hook_facts(pairs: dict[str, Node]) -> Iterator[Fact]:
+    from yaml import ScalarNode
+
+    entry = pairs.get("entry")
+    if isinstance(entry, ScalarNode):
+        args = [a.value for a in _scalars(pairs["args"])] if "args" in pairs else []
+        language = pairs.get("language")
+        docker = isinstance(language, ScalarNode) and language.value == "docker_image"
+        yield from _entry_facts(entry, args, docker)
+    for dependency in _scalars(pairs["additional_dependencies"]) \
+            if "additional_dependencies" in pairs else ():
+        # The hook's language may be its repository's: read the name both ways.
+        for ecosystem in ("npm", "pypi"):
+            yield package_fact(ecosystem, dependency.value, _line(dependency),
+                               f"additional_dependencies: {dependency.value}")
+    repo = pairs.get("repo")
+    if isinstance(repo, ScalarNode) and repo.value.strip().casefold().startswith(_GITHUB):
+        path = repo.value.strip()
+        for prefix in _GITHUB:
+            if path.casefold().startswith(prefix):
+                path = path[len(prefix):]
+                break
+        yield uses_fact("repo", path.removesuffix(".git"), _line(repo))
+
+
+def _entry_facts(entry: Node, args: list[str], docker: bool) -> Iterator[Fact]:
+    """pre-commit splits `entry` into words (as a shell would, without running one) and
+    appends `args`; a docker_image hook's first word is its image."""
+    commands = [words for _, words in shell_commands(entry.value)]
+    if not commands:
+        return
+    commands[0] = [*commands[0], *args]
+    if docker and commands[0]:
+        yield image_fact("entry", commands[0][0], _line(entry))
+        commands[0] = commands[0][1:]
+    for words in commands:
+        if words:
+            yield from argv_facts("entry", words, _line(entry))
+
+
+def _include_facts(node: Node) -> Iterator[Fact]:
+    """GitLab's `include: component: host/group/project/name@v` and `project: group/x`."""
+    from yaml import MappingNode, SequenceNode
+
+    items = node.value if isinstance(node, SequenceNode) else [node]
+    for item in items:
+        if not isinstance(item, MappingNode):
+            continue
+        pairs = _pairs(item)
+        for key in ("component", "project"):
+            for ref in _scalars(pairs[key]) if key in pairs else ():
+                path = ref.value.strip()
+                if key == "component":
+                    path = path.partition("/")[2]  # the host: GitLab.com or this instance
+                yield uses_fact(f"include {key}", path, _line(ref))
+
+
+def _images(node: Node) -> Iterator[Node]:
+    """The image references of `image`, `services` or `pipe`: scalars, mappings (`{name:
+    x}`), or a sequence of either."""
+    from yaml import MappingNode, ScalarNode, SequenceNode
+
+    items = node.value if isinstance(node, SequenceNode) else [node]
+    for item in items:
+        if isinstance(item, ScalarNode):
+            yield item
+        elif isinstance(item, MappingNode):
+            name = _pairs(item).get("name")
+            if isinstance(name, ScalarNode):
+                yield name
+
+
+# ------------------------------------------------------------------------------ YAML nodes
+def _compose(data: bytes) -> list[Node] | None:
+    """The documents of `data` as node graphs (no values constructed: aliases stay shared
+    nodes, tags are never run); None when it is not YAML."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return [root for root in yaml.compose_all(data, Loader=loader) if root is not None]
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return None
+
+
+def _mappings(roots: list[Node]) -> Iterator[Node]:
+    """Every mapping reachable from `roots`, each once (aliases may make cycles)."""
+    from yaml import MappingNode, SequenceNode
+
+    stack = list(roots)
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            yield node
+            for key, item in node.value:
+                stack.extend((key, item))
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+
+
+def _pairs(mapping: Node) -> dict[str, Node]:
+    """A mapping's values by scalar key (folded); of a key written twice, the last."""
+    from yaml import ScalarNode
+
+    return {key.value.casefold(): item for key, item in mapping.value
+            if isinstance(key, ScalarNode)}
+
+
+def _scalars(node: Node) -> list[Node]:
+    """The scalars of a value: itself, or those of its sequence (nested sequences too, as
+    GitLab's `!reference` makes them), each once."""
+    from yaml import ScalarNode, SequenceNode
+
+    found: list[Node] = []
+    stack = [node]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, ScalarNode):
+            found.append(item)
+        elif isinstance(item, SequenceNode):
+            stack.extend(reversed(item.value))
+    return found
+
+
+def _line(node: Node) -> int:
+    # A block scalar (`|`) starts on the line after its indicator.
+    return int(node.start_mark.line) + (2 if getattr(node, "style", None) in ("|", ">") else 1)

@@ -1,0 +1,243 @@
+"""Files outside CI workflows that set up or run an agent: dev containers, pre-commit and
+other git hook managers, other CI systems (GitLab, CircleCI, Azure Pipelines, Bitbucket,
+Buildkite, Jenkins) and package manifests (package.json, pyproject.toml, requirements).
+
+Each is read by its kind, which its path tells (`setup_readings`), into the facts that
+workflows.py judges (commands, images, `uses`), and three of its own (`FACT_KINDS`): a
+package it depends on, a dev container feature, an editor extension, which `setup_hits`
+judges against a rule's `workflow_installs`, `devcontainer_features` and
+`editor_extensions`. A file its reader cannot parse is judged line by line by workflows.py,
+with `loose_facts` adding what each line's literals name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from ai_clearance.detect.normalize import printable
+from ai_clearance.detect.shell import invocations, script_commands
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ai_clearance.catalog.rules import Rule
+    from ai_clearance.detect.workflows import Fact
+
+FACT_KINDS = frozenset({"package", "feature", "extension"})
+# Kinds read here; "workflow" and "shell" are workflows.py's own.
+KINDS = frozenset({"devcontainer", "npm", "pyproject", "requirements", "precommit",
+                   "pipeline", "jenkins"})
+
+_CI_NAMES = frozenset({".gitlab-ci.yml", ".gitlab-ci.yaml", "azure-pipelines.yml",
+                       "azure-pipelines.yaml", "bitbucket-pipelines.yml",
+                       "bitbucket-pipelines.yaml"})
+_CI_FOLDERS = frozenset({".circleci", ".buildkite"})
+_PRECOMMIT = frozenset({".pre-commit-config.yaml", ".pre-commit-config.yml",
+                        ".pre-commit-hooks.yaml"})
+_REQUIREMENTS = re.compile(r"(?:.*[-_.])?requirements(?:[-_.].*)?\.(?:txt|in)\Z")
+
+
+def setup_readings(folded: str) -> frozenset[str]:
+    """How a file at the normalized, folded path `folded` is read here (none: not here).
+    CI systems' YAML is also read as a workflow: their `script`, `run`, `image` keys are
+    the same, and an invalid file is then judged line by line as a workflow is."""
+    folder, _, name = folded.rpartition("/")
+    parent = folder.rpartition("/")[2]
+    if name in ("devcontainer.json", ".devcontainer.json"):
+        return frozenset({"devcontainer"})
+    if name == "package.json":
+        return frozenset({"npm"})
+    if name == "pyproject.toml":
+        return frozenset({"pyproject"})
+    if _REQUIREMENTS.match(name) or (parent == "requirements" and name.endswith(".txt")):
+        return frozenset({"requirements"})
+    if name in _PRECOMMIT:  # `args` are arguments here, not a script as in an action
+        return frozenset({"precommit"})
+    yaml = name.endswith((".yml", ".yaml"))
+    gitlab = f"/{folder}/".find("/.gitlab/ci/") >= 0
+    if name in _CI_NAMES or (yaml and (parent in _CI_FOLDERS or gitlab)):
+        return frozenset({"workflow", "pipeline"})
+    if name == "jenkinsfile" or name.endswith(".jenkinsfile"):
+        return frozenset({"jenkins"})
+    if parent == ".husky":
+        return frozenset({"shell"})
+    return frozenset()
+
+
+def setup_facts(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[Fact] | None:
+    """What a file read as `kind` runs or installs; None when it cannot be parsed."""
+    text = data.decode("utf-8", "replace")
+    if kind == "devcontainer":
+        from ai_clearance.detect.devcontainers import devcontainer_facts
+
+        return devcontainer_facts(text, screen)
+    if kind in ("npm", "pyproject", "requirements"):
+        from ai_clearance.detect import manifests
+
+        return manifests.manifest_facts(kind, text, screen)
+    from ai_clearance.detect import pipelines
+
+    if kind == "jenkins":
+        return script_facts("Jenkinsfile", text, 1, screen, "slash")
+    return pipelines.yaml_facts(kind, data, screen)
+
+
+def loose_facts(text: str, number: int, kinds: frozenset[str]) -> Iterator[Fact]:
+    """What one line of a file that could not be parsed names, read by its literals: a
+    dev container's feature references and extension ids, a manifest's packages."""
+    if "requirements" in kinds:
+        from ai_clearance.detect.manifests import requirement_facts
+
+        yield from requirement_facts(text, number)
+    if "precommit" in kinds:
+        entry = _ENTRY.match(text)
+        if entry is not None:
+            yield from script_facts("entry", entry.group(1), number, None)
+    names = kinds & {"devcontainer", "npm", "pyproject", "precommit"}
+    if not names or ('"' not in text and "'" not in text):
+        return
+    from ai_clearance.detect.literals import string_runs
+
+    comments = "/" if names <= {"devcontainer", "npm"} else "#"
+    for run in string_runs(text, comments):
+        for _, literal in run:
+            yield from _literal_facts(literal.strip(), number, names)
+
+
+_ENTRY = re.compile(r"""\s*(?:-\s+)?["']?entry["']?\s*:\s*(.*)""")
+
+
+def _literal_facts(literal: str, line: int, kinds: frozenset[str]) -> Iterator[Fact]:
+    if "devcontainer" in kinds:
+        if "/" in literal:
+            yield feature_fact(literal, line)
+        yield extension_fact(literal, line)
+    if kinds & {"npm", "precommit"}:
+        yield package_fact("npm", literal, line, literal)
+    if kinds & {"pyproject", "precommit"}:
+        yield package_fact("pypi", literal, line, literal)
+
+
+# ------------------------------------------------------------------------------ facts
+def script_facts(key: str, script: str, line: int, screen: Callable[[str], bool] | None,
+                 language: str = "shell") -> list[Fact]:
+    """The commands a script in `language` runs (shell.py), from its 1-based `line` on."""
+    from ai_clearance.detect.workflows import Fact
+
+    found: list[Fact] = []
+    for offset, words in script_commands(script, language, screen):
+        evidence = printable(f"{key}: {' '.join(words)}")
+        found.extend(Fact("command", invocation, line + offset, evidence)
+                     for invocation in invocations(words, 0))
+    return found
+
+
+def argv_facts(key: str, words: list[str], line: int) -> list[Fact]:
+    """The commands one command's words run (no shell reads them: `["claude", "-p"]`)."""
+    from ai_clearance.detect.workflows import Fact
+
+    evidence = printable(f"{key}: {' '.join(words)}")
+    return [Fact("command", invocation, line, evidence)
+            for invocation in invocations(words, 0)]
+
+
+def image_fact(key: str, ref: str, line: int) -> Fact:
+    from ai_clearance.detect.workflows import Fact, image_name
+
+    return Fact("image", (image_name(ref),), line, printable(f"{key}: {ref.strip()}"))
+
+
+def uses_fact(key: str, ref: str, line: int) -> Fact:
+    from ai_clearance.detect.workflows import Fact, action_ref
+
+    return Fact("uses", (action_ref(ref),), line, printable(f"{key}: {ref.strip()}"))
+
+
+def package_fact(ecosystem: str, name: str, line: int, evidence: str) -> Fact:
+    """A dependency on `name` in npm or PyPI (a version or extras after it are dropped)."""
+    from ai_clearance.detect.workflows import Fact
+
+    normal = npm_name(name) if ecosystem == "npm" else pypi_name(name)
+    return Fact("package", (ecosystem, normal), line, printable(evidence))
+
+
+def feature_fact(ref: str, line: int) -> Fact:
+    """A dev container feature: its reference without tag or digest, and its name."""
+    from ai_clearance.detect.workflows import Fact
+
+    return Fact("feature", feature_names(ref), line, printable(f"features: {ref.strip()}"))
+
+
+def extension_fact(ext: str, line: int) -> Fact:
+    from ai_clearance.detect.workflows import Fact
+
+    return Fact("extension", (ext.strip().partition("@")[0].casefold(),), line,
+                printable(f"extensions: {ext.strip()}"))
+
+
+def feature_names(ref: str) -> tuple[str, str]:
+    """(`ref` folded without tag or digest, the feature's id: the last part of its path;
+    of a tarball's URL, its file name without `devcontainer-feature-` and `.tgz`)."""
+    base = ref.strip().casefold().partition("@")[0].rstrip("/")
+    folder, slash, name = base.rpartition("/")
+    if "://" not in base:
+        name = name.partition(":")[0]
+    name = name.removesuffix(".tgz").removeprefix("devcontainer-feature-")
+    return (folder + slash + name, name)
+
+
+_NPM_VERSION = re.compile(r"(@?[^@]*)")
+
+
+def npm_name(text: str) -> str:
+    """An npm package name as compared: folded, without `npm:` and a version."""
+    text = text.strip().removeprefix("npm:")
+    found = _NPM_VERSION.match(text)
+    return found.group(1).casefold() if found else ""
+
+
+_PYPI_NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
+_PYPI_SEPARATORS = re.compile(r"[-_.]+")
+
+
+def pypi_name(text: str) -> str:
+    """The project a PEP 508 requirement names, normalized as PyPI compares names."""
+    found = _PYPI_NAME.match(text)
+    return _PYPI_SEPARATORS.sub("-", found.group(1)).casefold() if found else ""
+
+
+# ------------------------------------------------------------------------------ matching
+def setup_hits(fact: Fact, rule: Rule) -> bool:
+    """Whether `rule` lists the package, feature or extension of `fact`."""
+    wanted = _wanted(rule.workflow_installs, rule.devcontainer_features,
+                     rule.editor_extensions)
+    if fact.kind == "package":
+        return fact.subject in wanted[0]
+    if fact.kind == "feature":
+        return not wanted[1].isdisjoint(fact.subject)
+    return fact.kind == "extension" and fact.subject[0] in wanted[2]
+
+
+@lru_cache(maxsize=256)
+def _wanted(installs: tuple[str, ...], features: tuple[str, ...], extensions: tuple[str, ...],
+            ) -> tuple[frozenset[tuple[str, str]], frozenset[str], frozenset[str]]:
+    packages = set()
+    for entry in installs:
+        kind, _, name = entry.partition(":")
+        if kind == "npm":
+            packages.add(("npm", npm_name(name)))
+        elif kind == "pypi":
+            packages.add(("pypi", pypi_name(name)))
+    # An entry with a '/' is a whole reference; one without, a feature's id.
+    refs = frozenset(feature_names(f)[0] if "/" in f else f.casefold() for f in features)
+    return (frozenset(packages), refs, frozenset(e.casefold() for e in extensions))
+
+
+def first_lines(literals: Iterable[tuple[int, str]]) -> dict[str, int]:
+    """The 1-based line where each literal text first occurs."""
+    lines: dict[str, int] = {}
+    for offset, literal in literals:
+        lines.setdefault(literal, offset + 1)
+    return lines

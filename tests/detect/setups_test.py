@@ -1,0 +1,286 @@
+"""Setup files outside CI workflows (setups.py and its readers: jsonc, devcontainers,
+manifests, pipelines): each is read by its kind, hostile input costs linear time and never
+raises, and an unparsable or oversized file is still judged, line by line. The positive and
+negative cases per assistant are in detect_cases.toml."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ai_clearance.catalog.rules import Rule, load_catalog
+from ai_clearance.detect.detect import PathMatcher
+from ai_clearance.detect.devcontainers import devcontainer_facts
+from ai_clearance.detect.jsonc import Pairs, load_jsonc, strip_jsonc
+from ai_clearance.detect.manifests import manifest_facts
+from ai_clearance.detect.normalize import normalize_path
+from ai_clearance.detect.pipelines import yaml_facts
+from ai_clearance.detect.setups import feature_names, setup_readings
+from ai_clearance.detect.workflows import MAX_BYTES, content_matches
+from ai_clearance.model import PathChange
+from conftest import Repo, run_cli
+
+
+def _rules(path: str) -> dict[str, Rule]:
+    _, candidates = PathMatcher(load_catalog()).match(PathChange(path, "0" * 40, "100644"))
+    return {c.rule.id: c.rule for c in candidates}
+
+
+def _matches(path: str, text: str | bytes) -> dict[str, tuple[int, str]]:
+    data = text.encode() if isinstance(text, str) else text
+    return content_matches(_rules(path), data.split(b"\n"), [path])
+
+
+# ------------------------------------------------------------------------------ JSONC
+@pytest.mark.parametrize(("text", "value"), [
+    ('{"a": 1, // note\n "b": [1, 2,],}', {"a": [1], "b": [[1, 2]]}),
+    ('/* head\n */ {"url": "http://x//y", "c": "/* not a comment */"}',
+     {"url": ["http://x//y"], "c": ["/* not a comment */"]}),
+    ('{"a": "q\\"//", "b": 2}', {"a": ['q"//'], "b": [2]}),
+    ('{"a": 1, "a": 2}', {"a": [1, 2]}),
+    ('[1, /* c */ ]', [1]),
+])
+def test_jsonc_allows_comments_and_trailing_commas_and_keeps_every_value(
+        text: str, value: object) -> None:
+    assert load_jsonc(text) == value
+
+
+@pytest.mark.parametrize("text", ['{"a": 1', '{"a": 1} x', "[" * 5000, '{"a": /', "",
+                                  '{"n": ' + "9" * 10_000 + "}", '"\\'])
+def test_what_is_not_jsonc_is_none_not_an_error(text: str) -> None:
+    assert load_jsonc(text) is None
+
+
+def test_stripping_keeps_line_breaks() -> None:
+    text = '{\n/* a\nb\nc */ "x": 1, // y\n}'
+    assert strip_jsonc(text).count("\n") == text.count("\n")
+
+
+# ------------------------------------------------------------------------------ readings
+@pytest.mark.parametrize(("path", "kinds"), [
+    (".devcontainer/devcontainer.json", {"devcontainer"}),
+    ("svc/.devcontainer.json", {"devcontainer"}),
+    ("web/package.json", {"npm"}),
+    ("pyproject.toml", {"pyproject"}),
+    ("dev-requirements.txt", {"requirements"}),
+    ("requirements/ci.txt", {"requirements"}),
+    (".pre-commit-config.yaml", {"precommit"}),
+    (".gitlab-ci.yml", {"workflow", "pipeline"}),
+    (".circleci/config.yml", {"workflow", "pipeline"}),
+    (".buildkite/pipeline.yaml", {"workflow", "pipeline"}),
+    (".gitlab/ci/jobs/review.yml", {"workflow", "pipeline"}),
+    ("src/ci/config.yml", set()),
+    ("Jenkinsfile", {"jenkins"}),
+    (".husky/pre-commit", {"shell"}),
+    ("lefthook.yml", set()),
+    ("docs/requirements.md", set()),
+])
+def test_a_setup_file_is_read_by_the_kind_its_path_names(path: str, kinds: set[str]) -> None:
+    assert setup_readings(normalize_path(path)) == kinds
+
+
+def test_every_shipped_setup_path_has_a_reading_or_is_yaml() -> None:
+    """A path a content rule names is read by its kind here, or as a workflow (YAML)."""
+    for path in (".devcontainer/a/devcontainer.json", "test-requirements.txt", "requirements.in",
+                 ".gitlab/ci/x.yaml", "azure-pipelines.yml", "bitbucket-pipelines.yml",
+                 ".pre-commit-hooks.yaml"):
+        assert "AIC301" in _rules(path), path
+        assert setup_readings(normalize_path(path)), path
+
+
+@pytest.mark.parametrize(("ref", "names"), [
+    ("ghcr.io/anthropics/devcontainer-features/claude-code:1.0",
+     ("ghcr.io/anthropics/devcontainer-features/claude-code", "claude-code")),
+    ("ghcr.io/x/f/codex@sha256:ab", ("ghcr.io/x/f/codex", "codex")),
+    ("https://h.example/devcontainer-feature-gemini-cli.tgz",
+     ("https://h.example/gemini-cli", "gemini-cli")),
+    ("./local-feature", ("./local-feature", "local-feature")),
+])
+def test_a_feature_is_known_by_its_reference_and_its_id(
+        ref: str, names: tuple[str, str]) -> None:
+    assert feature_names(ref) == names
+
+
+# ------------------------------------------------------------------------------ readers
+def test_a_devcontainer_reports_the_line_of_what_it_runs() -> None:
+    text = ('{\n  "name": "x",\n  // tools\n  "features": {\n'
+            '    "ghcr.io/devcontainers/features/node:1": {}\n  },\n'
+            '  "postCreateCommand": {"a": "make", "b": ["codex", "exec", "fix"]}\n}\n')
+    facts = devcontainer_facts(text)
+    assert facts is not None
+    commands = [(f.subject[0], f.line) for f in facts if f.kind == "command"]
+    assert ("codex", 7) in commands and ("make", 7) in commands
+    assert [(f.subject[1], f.line) for f in facts if f.kind == "feature"] == [("node", 5)]
+
+
+def test_a_devcontainer_that_is_not_an_object_is_left_to_the_line_reading() -> None:
+    assert devcontainer_facts('["claude", "-p"]') is None
+    assert devcontainer_facts("{") is None
+    assert _matches(".devcontainer/devcontainer.json",
+                    '["ghcr.io/anthropics/devcontainer-features/claude-code:1"]')
+
+
+def test_requirements_lines_name_their_project() -> None:
+    facts = manifest_facts("requirements", "-e .\nAider-Chat>=0.80 ; python_version>'3'\n"
+                           "https://x.example/pkg.whl\nclaude_agent_sdk @ https://x/y.whl\n")
+    assert facts is not None
+    assert [(f.subject, f.line) for f in facts] == [
+        (("pypi", "aider-chat"), 2), (("pypi", "claude-agent-sdk"), 4)]
+
+
+def test_a_precommit_file_that_is_not_yaml_is_judged_line_by_line() -> None:
+    text = "repos:\n- repo: local\n  hooks: [\n  - id: r\n    entry: claude -p review\n"
+    assert yaml_facts("precommit", text.encode()) is None
+    assert _matches(".pre-commit-config.yaml", text)["AIC301"][0] == 5
+
+
+def test_a_gitlab_file_with_aliases_reads_each_node_once() -> None:
+    text = ("x: &a [codex exec fix]\n" + "".join(f"j{i}: {{before_script: *a}}\n"
+                                                 for i in range(200)))
+    facts = yaml_facts("pipeline", text.encode())
+    assert facts is not None and {f.subject[0] for f in facts} == {"codex"}
+    assert _matches(".gitlab-ci.yml", text)["AIC302"][0] == 1
+
+
+def test_an_oversized_manifest_is_still_judged_by_its_literals() -> None:
+    """Over MAX_BYTES a file is judged line by line; a dependency is still a literal."""
+    padding = " " * (MAX_BYTES + 10)
+    package = '{\n"description": "' + padding + '",\n"devDependencies": {\n' \
+        '  "@anthropic-ai/claude-code": "^2"\n}}\n'
+    assert _matches("package.json", package)["AIC301"][0] == 4
+    devcontainer = '{"x": "' + padding + '",\n "features": {"ghcr.io/a/b/codex:1": {}}}\n'
+    assert _matches(".devcontainer/devcontainer.json", devcontainer)["AIC302"][0] == 2
+    requirements = "# " + padding + "\npytest\naider-chat\n"
+    assert _matches("requirements.txt", requirements)["AIC306"][0] == 3
+    clean = '{"d": "' + padding + '", "k": ["claude", "codex"]}\n'
+    assert _matches("package.json", clean) == {}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet='{}[]",:/*\\ \nab-.@\'#=', max_size=300))
+def test_any_text_is_judged_without_error(text: str) -> None:
+    for path in (".devcontainer/devcontainer.json", "package.json", "pyproject.toml",
+                 "requirements.txt", ".pre-commit-config.yaml", ".gitlab-ci.yml",
+                 "Jenkinsfile"):
+        _matches(path, text)
+
+
+# ------------------------------------------------------------------------------ linear time
+def _seconds(read: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        read()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+_HOSTILE: dict[str, tuple[str, str, str]] = {
+    # name: (path, head, unit repeated)
+    "jsonc nesting": (".devcontainer/devcontainer.json", "", '{"a":['),
+    "jsonc comments": (".devcontainer/devcontainer.json", "{", "/*/*//\n"),
+    "jsonc open string": (".devcontainer/devcontainer.json", '{"a": "', '\\"x'),
+    "jsonc commas": (".devcontainer/devcontainer.json", "[", ",  \n"),
+    "jsonc keys": (".devcontainer/devcontainer.json", '{"postCreateCommand": {',
+                   '"k": "make x && echo y",'),
+    "package scripts": ("package.json", '{"scripts": {', '"t": "npx claude -p",'),
+    "package deps": ("package.json", '{"dependencies": {', '"@a/b": "npm:@c/d@1",'),
+    "toml arrays": ("pyproject.toml", "x = ", "["),
+    "toml deps": ("pyproject.toml", "[project]\ndependencies = [", '"a-b[c]>=1",'),
+    "requirements": ("requirements.txt", "", "aider-chat==1 # x\n-e git+x#egg=a\n"),
+    "yaml nesting": (".gitlab-ci.yml", "", "- ["),
+    "yaml scripts": (".gitlab-ci.yml", "", "j: {before_script: [codex exec a]}\n"),
+    "precommit hooks": (".pre-commit-config.yaml", "repos:\n- repo: local\n  hooks:\n",
+                        "  - {id: a, entry: claude -p x, additional_dependencies: [b]}\n"),
+    "jenkins quotes": ("Jenkinsfile", "", "sh '\"''"),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_HOSTILE))
+def test_reading_a_setup_file_takes_time_linear_in_its_size(shape: str) -> None:
+    """Four times the input may cost at most about four times the time (a ratio of two
+    sizes, so that a slow machine does not fail it), whatever reading it falls to."""
+    path, head, unit = _HOSTILE[shape]
+    rules = _rules(path)
+    sizes = []
+    for count in (2_000, 8_000):  # both under MAX_BYTES: one reading, not two
+        data = (head + unit * count).encode()
+        assert len(data) < MAX_BYTES
+        sizes.append(_seconds(lambda d=data: content_matches(rules, d.split(b"\n"), [path])))
+    small, large = sizes
+    assert large / max(small, 1e-3) < 10, (shape, small, large)
+
+
+def test_jsonc_reading_takes_time_linear_in_its_size() -> None:
+    unit = '{"a": "b//c", /* x */ "d": [1, 2,], // e\n'
+    small = _seconds(lambda: load_jsonc(unit * 5_000))
+    large = _seconds(lambda: load_jsonc(unit * 20_000))
+    assert large / max(small, 1e-3) < 10, (small, large)
+
+
+# ------------------------------------------------------------------------------ end to end
+def test_setup_files_fail_the_range_and_clean_ones_pass(clean_repo: Repo) -> None:
+    base = clean_repo.head()
+    clean_repo.write(".devcontainer/devcontainer.json", json.dumps({
+        "image": "mcr.microsoft.com/devcontainers/python:3",
+        "features": {"ghcr.io/devcontainers/features/python:1": {}},
+        "customizations": {"vscode": {"extensions": ["ms-python.python"]}},
+        "postCreateCommand": "pip install -e . && echo claude"}, indent=2))
+    clean_repo.write("package.json", '{"name": "claude-tools", "description": "for codex",'
+                     ' "dependencies": {"@anthropic-ai/sdk": "1"}}\n')
+    clean_repo.write(".gitlab-ci.yml", "test:\n  script:\n    - echo codex\n")
+    clean_repo.commit("Add setup", ".devcontainer/devcontainer.json", "package.json",
+                      ".gitlab-ci.yml")
+    quiet = run_cli("check", "--range", f"{base}..HEAD", "--no-trust", cwd=clean_repo.path)
+    assert quiet.returncode == 0, quiet.stdout + quiet.stderr
+    clean_repo.write(".devcontainer/devcontainer.json", "{\n  // agent\n  \"features\": {\n"
+                     "    \"ghcr.io/anthropics/devcontainer-features/claude-code:1\": {},\n"
+                     "  },\n}\n")
+    clean_repo.write("package.json", '{"devDependencies": {"@openai/codex": "*"}}\n')
+    clean_repo.write(".gitlab-ci.yml", "ai:\n  before_script: [npm i -g @google/gemini-cli]\n")
+    clean_repo.write(".claude.json", '{"oauthAccount": {}}\n')
+    clean_repo.commit("Add agents", ".devcontainer/devcontainer.json", "package.json",
+                      ".gitlab-ci.yml", ".claude.json")
+    result = run_cli("check", "--range", f"{base}..HEAD", "--no-trust", "--format", "json",
+                     cwd=clean_repo.path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    findings = {(f["rule"], f["path"], f["line"])
+                for f in json.loads(result.stdout)["findings"]}
+    assert findings == {("AIC301", ".devcontainer/devcontainer.json", 4),
+                        ("AIC302", "package.json", 1),
+                        ("AIC303", ".gitlab-ci.yml", 2),
+                        ("AIC214", ".claude.json", None)}
+
+
+def test_pairs_is_a_dict() -> None:
+    """Readers check objects with isinstance(Pairs): what load_jsonc makes."""
+    value = load_jsonc('{"a": {"b": 1}}')
+    assert isinstance(value, Pairs) and isinstance(value["a"][0], Pairs)
+
+
+def test_hostile_setup_files_end_with_a_documented_exit_code(clean_repo: Repo) -> None:
+    """Deeply nested JSON, invalid YAML and an oversized manifest: the check judges them
+    (exit 0 when nothing runs an agent, 1 when one does), never a traceback."""
+    base = clean_repo.head()
+    clean_repo.write(".devcontainer/devcontainer.json", '{"a":[' * 50_000)
+    clean_repo.write(".gitlab-ci.yml", "job: [unclosed\n  script: {\n" * 1000)
+    clean_repo.write("package.json", '{"d": "' + "x" * (MAX_BYTES + 1) + '"}\n')
+    clean_repo.write("pyproject.toml", "a = " + "[" * 50_000 + "\n")
+    files = (".devcontainer/devcontainer.json", ".gitlab-ci.yml", "package.json",
+             "pyproject.toml")
+    clean_repo.commit("Hostile", *files)
+    quiet = run_cli("check", "--range", f"{base}..HEAD", "--no-trust", cwd=clean_repo.path)
+    assert quiet.returncode == 0 and "Traceback" not in quiet.stderr, quiet.stderr
+    clean_repo.write("pyproject.toml", "a = " + "[" * 50_000 + "\n"
+                     "[project]\ndependencies = ['claude-agent-sdk']\n")
+    clean_repo.commit("Hostile agent", "pyproject.toml")
+    result = run_cli("check", "--range", f"{base}..HEAD", "--no-trust", "--format", "json",
+                     cwd=clean_repo.path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert [(f["rule"], f["line"]) for f in json.loads(result.stdout)["findings"]] == [
+        ("AIC301", 3)]

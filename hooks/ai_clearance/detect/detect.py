@@ -575,7 +575,6 @@ def _assistants_for_disclosure(catalog: Catalog, value: str) -> tuple[str, ...]:
 
 def findings_for_message(
     catalog: Catalog, message: str, ignored: frozenset[str] = frozenset(),
-    strip_comments: bool = False,
 ) -> list[Finding]:
     """Findings for a commit message: trailers naming assistants, footers, subject markers.
 
@@ -584,22 +583,21 @@ def findings_for_message(
     not stop at it show the text around it either way.
     """
     if "\0" not in message:
-        return _message_findings(catalog, message, ignored, strip_comments)
-    findings = _message_findings(catalog, message.replace("\0", "\n"), ignored, strip_comments)
+        return _message_findings(catalog, message, ignored)
+    findings = _message_findings(catalog, message.replace("\0", "\n"), ignored)
     seen = {(f.rule, f.evidence) for f in findings}
-    findings.extend(f for f in _message_findings(catalog, message.replace("\0", ""), ignored,
-                                                 strip_comments)
+    findings.extend(f for f in _message_findings(catalog, message.replace("\0", ""), ignored)
                     if (f.rule, f.evidence) not in seen)
     return findings
 
 
 def _message_findings(catalog: Catalog, message: str, ignored: frozenset[str],
-                      strip_comments: bool) -> list[Finding]:
+                      ) -> list[Finding]:
     index = _index(catalog)
-    if index.screen is not None and not strip_comments and message.isascii() and \
+    if index.screen is not None and message.isascii() and \
             not index.screen.could_match(normalize_text(message)):
         return []
-    lines = message_lines(message, strip_comments=strip_comments)
+    lines = message_lines(message)
     findings: list[Finding] = []
     for line in lines if index.trailer_rules else ():
         found = line_trailers(line)

@@ -10,7 +10,6 @@ import re
 from ai_clearance.detect.normalize import normalize_text
 from ai_clearance.values import value
 
-_SCISSORS = re.compile(r"^# -+ >8 -+$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 # A trailer in normalized text: a key (git's letters, digits and dashes; dashes may also be
 # spaces or underscores), a colon, the value. A key may start with a dash, as in git.
@@ -67,12 +66,12 @@ class Trailer:
     start: int = 0
 
 
-def message_lines(message: str, strip_comments: bool = False) -> list[MessageLine]:
+def message_lines(message: str) -> list[MessageLine]:
     """Lines of `message` outside code fences and quotes, with folded continuations joined.
 
     A fence hides its lines only when it is closed, and never hides a line that git itself
-    reads as a trailer. `strip_comments` drops `#` lines and everything below a scissors
-    line, as git does for a message file that is about to become a commit.
+    reads as a trailer. (A message file about to become a commit is cleaned as git will
+    clean it before it gets here: `git.commit_text.stored_messages`.)
     """
     lines = message.replace("\r\n", "\n").replace("\r", "\n")
     raw_lines = lines.split("\n")
@@ -83,11 +82,6 @@ def message_lines(message: str, strip_comments: bool = False) -> list[MessageLin
     kept: list[_Kept] = []
     previous_was_trailer = False
     for index, raw in enumerate(raw_lines, start=1):
-        if strip_comments:
-            if _SCISSORS.match(raw):
-                break
-            if raw.startswith("#"):
-                continue
         if index - 1 in hidden:
             previous_was_trailer = False
             continue

@@ -1070,3 +1070,73 @@ def commit_author(repo: Repo, sha: str) -> Identity:
     """A commit's author as its commit object holds it (read as stream_commits reads it)."""
     out = run_git(["cat-file", "commit", sha], cwd=repo.cwd)
     return read_commit(out).author
+
+
+_CLEANUP_KEYS = r"^(commit\.cleanup|commit\.verbose|core\.commentchar)$"
+
+
+def commit_cleanup_config(repo: Repo | None) -> dict[str, str]:
+    """`commit.cleanup`, `commit.verbose` and `core.commentchar` as git reads them here (its
+    `-c` options reach a hook through the environment); the last value of each wins."""
+    code, out, errors = _git(["config", "-z", "--get-regexp", _CLEANUP_KEYS],
+                             repo.cwd if repo is not None else ".")
+    if code not in (0, 1):  # 1: none set
+        raise GitError(f"git config failed: {first_line(errors)}")
+    found: dict[str, str] = {}
+    for entry in out.decode("utf-8", "replace").split("\0"):
+        key, _, setting = entry.partition("\n")
+        if key:
+            found[key.casefold()] = setting
+    return found
+
+
+# How far up the process tree the git that runs a hook may be: git, the hook script, a
+# hook manager (pre-commit's script and its Python), this hook.
+_HOOK_DEPTH = 6
+
+
+def committing_command() -> list[str] | None:
+    """The arguments after `commit` of the `git commit` that runs this hook, read from the
+    process tree (Linux /proc); None when it is not found or is not `git commit` (an alias,
+    a merge, another system): the caller then allows for every cleanup mode."""
+    pid = os.getppid()
+    for _ in range(_HOOK_DEPTH):
+        argv, parent = _process(pid)
+        if argv is None or parent is None:
+            return None
+        if argv and os.path.basename(argv[0]).removesuffix(".exe") == "git":
+            return _after_subcommand(argv[1:], "commit")
+        pid = parent
+    return None
+
+
+def _process(pid: int) -> tuple[list[str] | None, int | None]:
+    """A process's arguments and its parent's id, from /proc; Nones when unreadable."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as file:
+            raw = file.read(1 << 20)
+        with open(f"/proc/{pid}/stat", "rb") as file:
+            stat = file.read(4096)
+    except OSError:
+        return None, None
+    # The name in parentheses may hold anything: the fields after its last `)` are plain.
+    fields = stat[stat.rfind(b")") + 2:].split()
+    parent = int(fields[1]) if len(fields) > 1 and fields[1].isdigit() else None
+    argv = [a.decode("utf-8", "surrogateescape") for a in raw.split(b"\0")[:-1]]
+    return argv, parent
+
+
+# git's own options before the command name that take the next argument as their value.
+_GIT_VALUE_OPTIONS = frozenset({"-c", "-C", "--git-dir", "--work-tree", "--namespace",
+                                "--config-env", "--super-prefix"})
+
+
+def _after_subcommand(args: list[str], name: str) -> list[str] | None:
+    """The arguments after the git command `name` in a git command line; None when the
+    command is another (or an alias)."""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        if args[i] in _GIT_VALUE_OPTIONS:
+            i += 1
+        i += 1
+    return args[i + 1:] if i < len(args) and args[i] == name else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 
 from ai_clearance.approvals.trustfiles import tokens_in_message
@@ -25,6 +26,7 @@ from ai_clearance.detect.links import (
 from ai_clearance.detect.workflows import content_matches
 from ai_clearance.errors import GitError, UsageError
 from ai_clearance.git import gitio
+from ai_clearance.git.commit_text import stored_messages
 from ai_clearance.git.listing import SpawnedGit, TreeListing
 from ai_clearance.model import Commit, Coverage, Finding, Identity, PathChange
 from ai_clearance.values import field, replace, value
@@ -165,7 +167,7 @@ def scan_message(repo: gitio.Repo | None, catalog: Catalog, message: str,
     """A commit message about to be committed, with the identities git would record."""
     coverage = Coverage(source="message", messages_scanned=1)
     author = gitio.ident(repo, "author") if repo is not None else None
-    findings = findings_for_message(catalog, message, ignored, strip_comments=True)
+    findings = findings_for_stored_message(catalog, message, ignored, repo)
     if repo is not None:
         committer = gitio.ident(repo, "committer")
         for role, who in (("author", author), ("committer", committer)):
@@ -174,6 +176,24 @@ def scan_message(repo: gitio.Repo | None, catalog: Catalog, message: str,
     tokens = [(t, "commit message") for t in tokens_in_message(message)]
     return Scan([replace(f, author=author) for f in findings], coverage,
                 tokens=tokens)
+
+
+def findings_for_stored_message(catalog: Catalog, message: str, ignored: frozenset[str],
+                                repo: gitio.Repo | None) -> list[Finding]:
+    """Findings for a message file in the text git will store for it: cleaned by the mode
+    and comment character of the `git commit` running the hook, or (when its command line
+    cannot be read) in each text a mode would store. git sets GIT_EDITOR=: for the hook
+    when no editor ran."""
+    texts = stored_messages(message, gitio.commit_cleanup_config(repo),
+                            gitio.committing_command(), os.environ.get("GIT_EDITOR") != ":")
+    findings: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for text in texts:
+        for finding in findings_for_message(catalog, text, ignored):
+            if (finding.rule, finding.evidence) not in seen:
+                seen.add((finding.rule, finding.evidence))
+                findings.append(finding)
+    return findings
 
 
 def findings_for_commit(catalog: Catalog, matcher: PathMatcher, commit: Commit,

@@ -19,7 +19,13 @@ from ai_clearance.detect.messages import (
     squashed_key,
     without_addresses,
 )
-from ai_clearance.detect.normalize import ascii_skeleton, normalize_path, normalize_text, printable
+from ai_clearance.detect.normalize import (
+    ascii_skeleton,
+    normalize_path,
+    normalize_text,
+    printable,
+    undisguised,
+)
 from ai_clearance.model import Commit, Finding, Identity, PathChange
 from ai_clearance.values import replace, value
 
@@ -582,6 +588,18 @@ def findings_for_message(
     A NUL byte is read both as nothing and as a line break: readers of a message that do
     not stop at it show the text around it either way.
     """
+    findings = _nul_findings(catalog, message, ignored)
+    plain = undisguised(message)
+    if plain != message:
+        # What a reader shows once the disguises are undone; a trace found only there says so.
+        seen = {(f.rule, f.assistants) for f in findings}
+        findings.extend(replace(f, evidence=f"{f.evidence} (disguise undone)")
+                        for f in _nul_findings(catalog, plain, ignored)
+                        if (f.rule, f.assistants) not in seen)
+    return findings
+
+
+def _nul_findings(catalog: Catalog, message: str, ignored: frozenset[str]) -> list[Finding]:
     if "\0" not in message:
         return _message_findings(catalog, message, ignored)
     findings = _message_findings(catalog, message.replace("\0", "\n"), ignored)

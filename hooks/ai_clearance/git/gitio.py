@@ -1140,3 +1140,82 @@ def _after_subcommand(args: list[str], name: str) -> list[str] | None:
             i += 1
         i += 1
     return args[i + 1:] if i < len(args) and args[i] == name else None
+
+
+# ------------------------------------------------------------------ git notes
+NOTES_PREFIX = "refs/notes/"
+
+
+def notes_refs(repo: Repo) -> list[str]:
+    """Every notes ref (`refs/notes/*`): agents and tools keep attribution there."""
+    out = run_git(["for-each-ref", "--format=%(refname)", NOTES_PREFIX], cwd=repo.cwd)
+    return [line for line in out.decode("utf-8", "surrogateescape").split("\n") if line]
+
+
+def notes_of(repo: Repo, ref: str) -> dict[str, str]:
+    """The notes of one notes ref (or notes commit): annotated object id to note blob id,
+    read from its tree in one `git ls-tree` whatever its fan-out (`ab/cdef...` paths)."""
+    out = run_git([*LS_TREE, f"{ref}^{{tree}}"], cwd=repo.cwd) if ref else b""
+    return _note_entries(out)
+
+
+def notes_added(repo: Repo, old: str | None, new: str) -> dict[str, str]:
+    """The notes that notes commit `new` holds and `old` did not (added or changed), in one
+    git call: annotated object id to note blob id."""
+    if old is None:
+        return notes_of(repo, new)
+    out = run_git(["diff-tree", "-r", "-z", "--no-renames", "--diff-filter=AMT",
+                   "--no-abbrev", f"{old}^{{tree}}", f"{new}^{{tree}}"], cwd=repo.cwd)
+    found: dict[str, str] = {}
+    fields = out.split(b"\0")
+    for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+        parts = meta.split()
+        if len(parts) >= 4:
+            _note_entry(found, parts[3], path)
+    return found
+
+
+def _note_entries(listing: bytes) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for entry in listing.split(b"\0"):
+        meta, _, path = entry.partition(b"\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == b"blob":
+            _note_entry(found, parts[2], path)
+    return found
+
+
+def _note_entry(found: dict[str, str], blob: bytes, path: bytes) -> None:
+    """A note at `path` (its object id split into fan-out folders); other files of a notes
+    tree are not notes, and are left out, as git leaves them."""
+    name = path.replace(b"/", b"").decode("ascii", "replace").lower()
+    if len(name) in _FULL_ID.values() and set(name) <= _HEX:
+        found[name] = blob.decode("ascii")
+
+
+def read_texts(repo: Repo, shas: Sequence[str], limit: int) -> dict[str, str]:
+    """The objects `shas` as text, through one `git cat-file --batch`, each cut at `limit`
+    bytes; GitError for one the repository does not have."""
+    texts: dict[str, str] = {}
+    for sha, lines in read_blobs(repo, list(dict.fromkeys(shas))):
+        kept: list[bytes] = []
+        size = 0
+        for line in lines:
+            if size < limit:
+                kept.append(line[:limit - size])
+                size += len(line) + 1
+        texts[sha] = b"\n".join(kept).decode("utf-8", "replace")
+    return texts
+
+
+def commit_authors(repo: Repo, shas: Sequence[str]) -> dict[str, Identity]:
+    """The authors of those of `shas` that are commits here (others are left out), in two
+    git calls whatever their number."""
+    if not shas:
+        return {}
+    out = run_git(["cat-file", "--batch-check=%(objectname) %(objecttype)"], cwd=repo.cwd,
+                  stdin="".join(f"{sha}\n" for sha in shas).encode("ascii"))
+    commits = [line.split()[0] for line in out.decode("ascii", "replace").split("\n")
+               if line.endswith(" commit")]
+    return {sha: read_commit(b"\n".join(lines)).author
+            for sha, lines in read_blobs(repo, commits)}

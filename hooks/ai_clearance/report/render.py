@@ -26,6 +26,10 @@ def next_step(finding: Finding, source: str, head: str | None) -> str:
         return "git branch -m NEW-NAME  (rename the branch)"
     if finding.kind == "notes":
         return "git push origin --delete refs/notes/ai; git update-ref -d refs/notes/ai"
+    if finding.note is not None:
+        ref = shlex.quote(finding.note)
+        return f"git notes --ref={ref} edit {(finding.commit or '')[:12]}  (remove line " \
+               f"{finding.line} of the note, then push {ref})"
     if source == "message":
         if finding.kind == "identity":
             return "commit under your own identity (check user.name, user.email and " \
@@ -51,6 +55,8 @@ def next_step(finding: Finding, source: str, head: str | None) -> str:
 
 
 def _where(finding: Finding) -> str:
+    if finding.note is not None:
+        return f"note {printable(finding.note)} line {finding.line}"
     if finding.path is not None:
         suffix = f":{finding.line}" if finding.line else ""
         return f"{printable(finding.path)}{suffix}"

@@ -250,13 +250,17 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
     pending = _Pending()
     findings: list[Finding] = []
     early = _start_tree_diff(repo, span, matcher)
+    notes = _notes_index(repo)
+    annotated: list[tuple[str, str, Commit]] = []  # notes ref, note blob, commit
     for commit in _whole_stream(repo, revs, no_walk, matcher):
         if span is not None:
             span.see(commit)
         findings.extend(findings_for_commit(catalog, matcher, commit, pending, coverage, ignored))
+        annotated.extend((ref, blob, commit) for ref, blob in notes.get(commit.sha, ()))
         if "ai-clearance-token" in commit.message.casefold():
             tokens.extend((t, f"commit {commit.sha[:12]}")
                           for t in tokens_in_message(commit.message))
+    findings.extend(_note_findings(repo, catalog, annotated, coverage, ignored))
     if span is None:
         return findings + _content_findings(repo, pending, coverage, matcher)
     bases = span.bases(repo)
@@ -265,6 +269,59 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
     findings.extend(_path_findings(matcher, changes, pending, None, None, span.head))
     findings.extend(_content_findings(repo, pending, coverage, matcher))
     return _with_brought(repo, findings, span, bases)
+
+
+def _notes_index(repo: gitio.Repo) -> dict[str, list[tuple[str, str]]]:
+    """The notes of every notes ref: annotated object id to (notes ref, note blob); one git
+    call per notes ref, whatever the number of commits."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for ref in gitio.notes_refs(repo):
+        for obj, blob in gitio.notes_of(repo, ref).items():
+            index.setdefault(obj, []).append((ref, blob))
+    return index
+
+
+# A note is judged as a commit message is, up to the size of one.
+MAX_NOTE_BYTES = 64 << 20
+
+
+def _note_findings(repo: gitio.Repo, catalog: Catalog,
+                   annotated: list[tuple[str, str, Commit]], coverage: Coverage,
+                   ignored: frozenset[str]) -> list[Finding]:
+    """What the notes on commits in scope say, judged like commit messages. A trace in a
+    note is attributed to the commit it annotates, and to that commit's author: the note
+    speaks of how that commit was made (whoever wrote the note)."""
+    if not annotated:
+        return []
+    texts = gitio.read_texts(repo, [blob for _, blob, _ in annotated], MAX_NOTE_BYTES)
+    findings: list[Finding] = []
+    for ref, blob, commit in annotated:
+        coverage.messages_scanned += 1
+        findings.extend(replace(f, commit=commit.sha, author=commit.author,
+                                committed_at=commit.committed_at, note=ref,
+                                evidence=f"note in {ref}: {f.evidence}")
+                        for f in findings_for_message(catalog, texts[blob], ignored))
+    return findings
+
+
+def notes_update_findings(repo: gitio.Repo, catalog: Catalog, ref: str, old: str | None,
+                          new: str, coverage: Coverage, ignored: frozenset[str],
+                          ) -> list[Finding]:
+    """The notes a pushed notes ref adds or changes (from `old` to `new`), judged like
+    commit messages and attributed to the commits they annotate, as `_note_findings` does;
+    a note on an object that is not a commit here goes to no author."""
+    added = gitio.notes_added(repo, old, new)
+    if not added:
+        return []
+    texts = gitio.read_texts(repo, list(added.values()), MAX_NOTE_BYTES)
+    authors = gitio.commit_authors(repo, list(added))
+    findings: list[Finding] = []
+    for obj, blob in added.items():
+        coverage.messages_scanned += 1
+        findings.extend(replace(f, commit=obj, author=authors.get(obj), note=ref,
+                                evidence=f"note in {ref}: {f.evidence}")
+                        for f in findings_for_message(catalog, texts[blob], ignored))
+    return findings
 
 
 def _start_tree_diff(repo: gitio.Repo, span: _Span | None,
@@ -375,14 +432,19 @@ def scan_range(repo: gitio.Repo, catalog: Catalog, spec: str, ignored: frozenset
 
 
 def scan_revs(repo: gitio.Repo, catalog: Catalog, revs: list[str], label: str,
-              ignored: frozenset[str], allow_empty: bool = False) -> Scan:
-    """Commits selected by git revision arguments (the server-side hooks' `new --not --all`)."""
+              ignored: frozenset[str], allow_empty: bool = False,
+              ref: str | None = None) -> Scan:
+    """Commits selected by git revision arguments (the server-side hooks' `new --not --all`);
+    for a notes `ref` being updated, the notes it adds too (`new ^old`: those not in old)."""
     coverage = Coverage(source="range", range=label, shallow=repo.shallow)
     tip = gitio.resolve_commit(repo, revs[0]) if revs else None
     bottoms = _bottoms(revs)
     span = _Span(tip, tuple(bottoms)) if tip is not None and bottoms is not None else None
     tokens: list[tuple[str, str]] = []
     findings = _scan_commits(repo, catalog, revs, coverage, ignored, tokens, span=span)
+    if ref is not None and ref.startswith(gitio.NOTES_PREFIX) and tip is not None:
+        old = revs[1][1:] if len(revs) == 2 and revs[1].startswith("^") else None
+        findings.extend(notes_update_findings(repo, catalog, ref, old, tip, coverage, ignored))
     if coverage.commits_scanned == 0 and not allow_empty:
         raise GitError(f"'{label}' selects no commits; nothing was checked")
     return Scan(findings, coverage, head=tip, tokens=tokens)

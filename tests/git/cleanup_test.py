@@ -151,3 +151,18 @@ def test_message_without_git_parent_is_every_mode(tmp_path: Path) -> None:
 
     assert os.getppid() > 0
     assert gitio.committing_command() is None
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["commit", "-m", "x"], ["-m", "x"]),
+    (["-c", "commit.cleanup=strip", "-C", "/r", "--no-pager", "commit", "-v"], ["-v"]),
+    (["--git-dir=/r/.git", "commit"], []),
+    (["ci", "-m", "x"], None),  # an alias: what it expands to is not read
+    (["merge", "topic"], None),
+    (["-c", "commit", "merge"], None),  # `commit` here is -c's value
+])
+def test_the_committing_command_line_is_found(argv: list[str],
+                                             expected: list[str] | None) -> None:
+    from ai_clearance.git.gitio import _after_subcommand
+
+    assert _after_subcommand(argv, "commit") == expected

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from ai_clearance.errors import GitError
 from ai_clearance.git import gitio
 from conftest import HUMAN, Repo, run_cli
 
@@ -106,3 +107,14 @@ def test_notes_are_read_in_one_call_per_ref(repo: Repo) -> None:
     found = gitio.notes_of(gitio.discover(str(repo.path)), "refs/notes/commits")
     assert set(found) == set(shas)
     assert gitio.notes_refs(gitio.discover(str(repo.path))) == ["refs/notes/commits"]
+
+
+def test_a_note_too_large_to_judge_fails_closed(repo: Repo) -> None:
+    """A note past the size judged is a one-line git error, never a pass or a cut."""
+    sha = repo.commit("Initial commit", "README.md")
+    here = gitio.discover(str(repo.path))
+    _note(repo, "refs/notes/commits", sha, "x" * 10)
+    blob = gitio.notes_of(here, "refs/notes/commits")[sha]
+    assert gitio.read_texts(here, [blob], 10) == {blob: "x" * 10}
+    with pytest.raises(GitError, match="too large to judge"):
+        gitio.read_texts(here, [blob], 9)

@@ -1194,16 +1194,19 @@ def _note_entry(found: dict[str, str], blob: bytes, path: bytes) -> None:
 
 
 def read_texts(repo: Repo, shas: Sequence[str], limit: int) -> dict[str, str]:
-    """The objects `shas` as text, through one `git cat-file --batch`, each cut at `limit`
-    bytes; GitError for one the repository does not have."""
+    """The objects `shas` as text, through one `git cat-file --batch`; GitError for one the
+    repository does not have, or one larger than `limit` bytes (fail closed: its end is
+    not judged, and holding it whole is not safe)."""
     texts: dict[str, str] = {}
     for sha, lines in read_blobs(repo, list(dict.fromkeys(shas))):
         kept: list[bytes] = []
         size = 0
         for line in lines:
-            if size < limit:
-                kept.append(line[:limit - size])
-                size += len(line) + 1
+            size += len(line) + 1
+            if size > limit + 1:
+                raise GitError(f"object {sha[:12]} is larger than {limit >> 20} MiB: too "
+                               "large to judge")
+            kept.append(line)
         texts[sha] = b"\n".join(kept).decode("utf-8", "replace")
     return texts
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 import re
 
-from ai_clearance.detect.normalize import normalize_text
+from ai_clearance.detect.normalize import normalize_text, spelled_out
 from ai_clearance.values import value
 
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
@@ -214,14 +214,16 @@ def split_identity(value: str) -> tuple[str, str] | None:
 
 
 def may_hold_address(text: str) -> bool:
-    """Whether `text` holds an @ or an escape of one: without either it holds no address."""
-    return _AT_SIGN.search(text) is not None
+    """Whether `text` holds an @, an escape of one, or an address spelled out (`noreply at
+    example dot com`): without any it holds no address."""
+    return _AT_SIGN.search(text) is not None or "@" in spelled_out(text)
 
 
 def unmasked(text: str) -> str:
     """`text` (normalized) with the disguises of addresses around and in it undone: HTML
     entities (`&lt;`, `&#64;`, `&commat;`, layered `&amp;lt;`), quoted-printable `=40` and
-    `=2E`, brackets that look like `<>` (guillemets, CJK and mathematical angle brackets,
+    `=2E`, spelled `[at]` and ` dot ` (`spelled_out`), brackets that look like `<>`
+    (guillemets, CJK and mathematical angle brackets,
     `_ANGLE_LOOKALIKES`), and markdown links
     `[name](mailto:address)`, which become `name <address>`. Linear in `text`."""
     for _ in range(_ENTITY_LAYERS):
@@ -233,6 +235,7 @@ def unmasked(text: str) -> str:
         text = normalize_text(plain)
     if "=" in text:
         text = _QUOTED_PRINTABLE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    text = spelled_out(text)
     if not text.isascii() and _ANGLE_LOOKALIKE_CHARS.search(text):
         text = text.translate(_ANGLE_LOOKALIKES)
     if "](" in text:

@@ -298,7 +298,7 @@ def _scan_repo(repo: gitio.Repo, catalog: Catalog, request: Request,
         return scan.scan_pushed(repo, catalog, request.argument, request.remote, ignored)
     if request.source == "revs":
         return scan.scan_revs(repo, catalog, list(request.revs), request.argument or "",
-                              ignored, allow_empty=request.allow_empty)
+                              ignored, allow_empty=request.allow_empty, ref=request.branch)
     if request.source == "tree":
         rev = request.argument or "HEAD"
         return scan.scan_tree(repo, catalog, rev)

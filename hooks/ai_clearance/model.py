@@ -81,6 +81,7 @@ class Finding:
     path: str | None = None
     line: int | None = None
     committed_at: int | None = None  # the commit's committer date (an audit judges by it)
+    note: str | None = None  # the notes ref whose note on `commit` holds the trace
 
     @property
     def author_email(self) -> str:

@@ -20,6 +20,7 @@ from ai_clearance.detect.detect import (
 )
 from ai_clearance.detect.normalize import normalize_path
 from ai_clearance.detect.workflows import content_matches
+from ai_clearance.git.commit_text import stored_messages
 from ai_clearance.model import Finding, Identity, PathChange
 
 CASES = parse_toml((Path(__file__).parent / "detect_cases.toml").read_text("utf-8"), "cases")
@@ -90,14 +91,18 @@ def test_ignored_identity_is_not_reported() -> None:
     assert findings_for_identity(catalog, who, "author", frozenset({"codex@openai.com"})) == []
 
 
-def test_message_file_comments_and_scissors_are_not_the_message() -> None:
+def test_message_file_is_judged_as_git_will_store_it() -> None:
+    """A message file's comments and scissors go only as the cleanup mode says
+    (tests/git/cleanup_test.py checks the texts against real git)."""
     catalog = load_catalog()
     message = ("Fix\n# Co-Authored-By: Claude <noreply@anthropic.com>\n"
                "# ------------------------ >8 ------------------------\n"
                "+Co-Authored-By: Claude <noreply@anthropic.com>\n"
                "Made-with: Cursor\n")
-    assert findings_for_message(catalog, message, strip_comments=True) == []
-    assert findings_for_message(catalog, message, strip_comments=False)
+    verbose_strip = stored_messages(message, {"commit.verbose": "1"}, ["-e"], True)
+    assert [f for t in verbose_strip for f in findings_for_message(catalog, t)] == []
+    whitespace = stored_messages(message, {}, ["-m", "x"], False)
+    assert [f.line for t in whitespace for f in findings_for_message(catalog, t)]
 
 
 def test_long_line_is_matched_in_bounded_pieces() -> None:

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ai_clearance.detect.normalize import ascii_skeleton, normalize_path, normalize_text, printable
+from ai_clearance.detect.normalize import (
+    ascii_skeleton,
+    normalize_path,
+    normalize_text,
+    printable,
+    spelled_out,
+    undisguised,
+)
 
 
 @pytest.mark.parametrize("disguised", [
@@ -66,3 +76,72 @@ def test_look_alike_capitals_keep_their_case_and_fold_like_the_small_letters() -
     assert normalize_path("\u03f9LAUDE.md", fold=False) == "CLAUDE.md"
     assert normalize_path("\u03f2laude.md") == "claude.md"
     assert normalize_path("\u0421LAUDE.md") == normalize_path("\u0441laude.md") == "claude.md"
+
+
+# ------------------------------------------------------------------ disguises undone
+@pytest.mark.parametrize(("text", "expected"), [
+    ("noreply@anthro=\npic.com", "noreply@anthropic.com"),
+    ("noreply@anthro=\r\npic=2Ecom", "noreply@anthropic.com"),
+    ("noreply=40anthropic.com", "noreply@anthropic.com"),
+    ("%3Cnoreply%40anthropic.com%3E", "<noreply@anthropic.com>"),
+    ("%253Cnoreply%2540anthropic.com%253E", "<noreply@anthropic.com>"),
+    ("x \u202emoc.ciporhtna@ylperon\u202c y", "x noreply@anthropic.com\u202c y"),
+    ("noreply@xn--nthropic-06g.com", "noreply@\u0430nthropic.com"),
+    ("noreply@anthropic\u3002com", "noreply@anthropic.com"),
+    ("noreply@anthropic\uff61com", "noreply@anthropic.com"),
+    ("noreply@anthropic\u00b7com", "noreply@anthropic.com"),
+])
+def test_disguises_are_undone(text: str, expected: str) -> None:
+    assert undisguised(text) == expected
+    assert "anthropic.com" in normalize_text(undisguised(text))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("noreply [at] anthropic [dot] com", "noreply@anthropic.com"),
+    ("noreply(AT)anthropic(DOT)com", "noreply@anthropic.com"),
+    ("noreply {at} anthropic {dot} com", "noreply@anthropic.com"),
+    ("noreply at anthropic dot com", "noreply@anthropic.com"),
+    ("noreply at anthropic.com", "noreply@anthropic.com"),
+    # Prose: " at " before no domain stays.
+    ("a commit at push.", "a commit at push."), ("we met at noon", "we met at noon"),
+    ("look at it", "look at it"), ("Meet at 5.30", "Meet at 5.30"),
+])
+def test_spelled_addresses_are_written_out(text: str, expected: str) -> None:
+    assert spelled_out(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Fix the parser", "We met at noon.", "It adds a Made-with: Cursor commit at push.",
+    "x = 5% of y", "a = b", "see xn--", "Meet at 5 pm", "the (data) set", "50%off",
+    "Jane <jane@example.com>",
+])
+def test_text_without_disguises_is_left_alone(text: str) -> None:
+    assert undisguised(text) == text
+
+
+def test_an_idna_label_that_encodes_nothing_stays() -> None:
+    assert undisguised("a@xn--999999999999.com") in ("a@xn--999999999999.com",
+                                                     "a@" + b"999999999999"
+                                                     .decode("punycode", "replace") + ".com")
+
+
+@pytest.mark.parametrize("shape", [
+    lambda n: " " * n + "x", lambda n: "(" * n + "@", lambda n: "[" * n + " at",
+    lambda n: "a" + " at a" * (n // 5), lambda n: "%2" * (n // 2), lambda n: "=\n" * (n // 2),
+    lambda n: "\u202e" + "ab" * (n // 2), lambda n: "xn--" * (n // 4), lambda n: "a at " * (n // 5),
+    lambda n: "a" + " " * n + "at" + " " * n + "b",
+])
+def test_undoing_disguises_is_linear(shape: Callable[[int], str]) -> None:
+    """Four times the text costs about four times the time, never sixteen."""
+    def best(text: str) -> float:
+        times = []
+        for _ in range(7):  # the best of several, each of a few calls: a busy machine
+            start = time.perf_counter()
+            for _ in range(3):
+                undisguised(text)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    # Both above the allocator's mmap threshold, so that fresh pages cost the same per byte.
+    small, large = best(shape(200_000)), best(shape(800_000))
+    assert large / max(small, 1e-6) < 10

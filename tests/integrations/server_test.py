@@ -534,3 +534,37 @@ def test_gitlab_merge_request_snippet(tmp_path: Path) -> None:
                             env=env, text=True, capture_output=True, check=False)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "AIC119" in result.stdout
+
+
+# --------------------------------------------------------------------- notes
+@pytest.mark.parametrize(("ref", "text", "refused"), [
+    ("refs/notes/commits", "Co-Authored-By: Helper <noreply@anthropic.com>", True),
+    ("refs/notes/review", "Ok\n\nCo-Authored-By: Helper <noreply%40openai.com>", True),
+    ("refs/notes/commits", "Reviewed-by: Claude Monet <claude@example.com>", False),
+    ("refs/notes/review", "Released in v1.2", False),
+])
+def test_pushed_notes_are_judged_like_messages(hooked: Server, ref: str, text: str,
+                                               refused: bool) -> None:
+    """A notes ref pushed to the server: each note it adds is read like the message of the
+    commit it annotates, and a trace there refuses the push."""
+    clone = hooked.clone
+    sha = clone.head()
+    clone.git("notes", f"--ref={ref}", "add", "-m", text, sha)
+    if refused:
+        result = hooked.rejected(ref)
+        assert "AIC401" in result.stderr and f"note in {ref}" in result.stderr
+    else:
+        hooked.accepted(ref)
+
+
+def test_a_note_already_on_the_server_is_judged_with_its_commit(pre_receive_hooked: Server,
+                                                                ) -> None:
+    """A note pushed (unchecked) before its commit: the commit's push reads it."""
+    server = pre_receive_hooked
+    clone = server.clone
+    clone.git("checkout", "-q", "-b", "topic")
+    sha = clone.commit("Fix", "a.txt")
+    clone.git("notes", "add", "-m", "Co-Authored-By: Helper <noreply@anthropic.com>", sha)
+    server.push_unchecked("refs/notes/commits")
+    result = server.rejected("topic")
+    assert "note in refs/notes/commits" in result.stderr

@@ -20,7 +20,13 @@ from ai_clearance.detect.messages import (
     squashed_key,
     without_addresses,
 )
-from ai_clearance.detect.normalize import ascii_skeleton, normalize_path, normalize_text, printable
+from ai_clearance.detect.normalize import (
+    ascii_skeleton,
+    normalize_path,
+    normalize_text,
+    printable,
+    undisguised,
+)
 from ai_clearance.model import Commit, Finding, Identity, PathChange, noreply_login
 
 
@@ -573,7 +579,6 @@ def _assistants_for_disclosure(catalog: Catalog, value: str) -> tuple[str, ...]:
 
 def findings_for_message(
     catalog: Catalog, message: str, ignored: frozenset[str] = frozenset(),
-    strip_comments: bool = False,
 ) -> list[Finding]:
     """Findings for a commit message: trailers naming assistants, footers, subject markers.
 
@@ -581,23 +586,34 @@ def findings_for_message(
     A NUL byte is read both as nothing and as a line break: readers of a message that do
     not stop at it show the text around it either way.
     """
+    findings = _nul_findings(catalog, message, ignored)
+    plain = undisguised(message)
+    if plain != message:
+        # What a reader shows once the disguises are undone; a trace found only there says so.
+        seen = {(f.rule, f.assistants) for f in findings}
+        findings.extend(replace(f, evidence=f"{f.evidence} (disguise undone)")
+                        for f in _nul_findings(catalog, plain, ignored)
+                        if (f.rule, f.assistants) not in seen)
+    return findings
+
+
+def _nul_findings(catalog: Catalog, message: str, ignored: frozenset[str]) -> list[Finding]:
     if "\0" not in message:
-        return _message_findings(catalog, message, ignored, strip_comments)
-    findings = _message_findings(catalog, message.replace("\0", "\n"), ignored, strip_comments)
+        return _message_findings(catalog, message, ignored)
+    findings = _message_findings(catalog, message.replace("\0", "\n"), ignored)
     seen = {(f.rule, f.evidence) for f in findings}
-    findings.extend(f for f in _message_findings(catalog, message.replace("\0", ""), ignored,
-                                                 strip_comments)
+    findings.extend(f for f in _message_findings(catalog, message.replace("\0", ""), ignored)
                     if (f.rule, f.evidence) not in seen)
     return findings
 
 
 def _message_findings(catalog: Catalog, message: str, ignored: frozenset[str],
-                      strip_comments: bool) -> list[Finding]:
+                      ) -> list[Finding]:
     index = _index(catalog)
-    if index.screen is not None and not strip_comments and message.isascii() and \
+    if index.screen is not None and message.isascii() and \
             not index.screen.could_match(normalize_text(message)):
         return []
-    lines = message_lines(message, strip_comments=strip_comments)
+    lines = message_lines(message)
     findings: list[Finding] = []
     for line in lines if index.trailer_rules else ():
         found = line_trailers(line)

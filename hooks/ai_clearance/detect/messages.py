@@ -8,9 +8,8 @@ import html
 import re
 from dataclasses import dataclass
 
-from ai_clearance.detect.normalize import normalize_text
+from ai_clearance.detect.normalize import normalize_text, spelled_out
 
-_SCISSORS = re.compile(r"^# -+ >8 -+$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 # A trailer in normalized text: a key (git's letters, digits and dashes; dashes may also be
 # spaces or underscores), a colon, the value. A key may start with a dash, as in git.
@@ -67,12 +66,12 @@ class Trailer:
     start: int = 0
 
 
-def message_lines(message: str, strip_comments: bool = False) -> list[MessageLine]:
+def message_lines(message: str) -> list[MessageLine]:
     """Lines of `message` outside code fences and quotes, with folded continuations joined.
 
     A fence hides its lines only when it is closed, and never hides a line that git itself
-    reads as a trailer. `strip_comments` drops `#` lines and everything below a scissors
-    line, as git does for a message file that is about to become a commit.
+    reads as a trailer. (A message file about to become a commit is cleaned as git will
+    clean it before it gets here: `git.commit_text.stored_messages`.)
     """
     lines = message.replace("\r\n", "\n").replace("\r", "\n")
     raw_lines = lines.split("\n")
@@ -83,11 +82,6 @@ def message_lines(message: str, strip_comments: bool = False) -> list[MessageLin
     kept: list[_Kept] = []
     previous_was_trailer = False
     for index, raw in enumerate(raw_lines, start=1):
-        if strip_comments:
-            if _SCISSORS.match(raw):
-                break
-            if raw.startswith("#"):
-                continue
         if index - 1 in hidden:
             previous_was_trailer = False
             continue
@@ -220,14 +214,16 @@ def split_identity(value: str) -> tuple[str, str] | None:
 
 
 def may_hold_address(text: str) -> bool:
-    """Whether `text` holds an @ or an escape of one: without either it holds no address."""
-    return _AT_SIGN.search(text) is not None
+    """Whether `text` holds an @, an escape of one, or an address spelled out (`noreply at
+    example dot com`): without any it holds no address."""
+    return _AT_SIGN.search(text) is not None or "@" in spelled_out(text)
 
 
 def unmasked(text: str) -> str:
     """`text` (normalized) with the disguises of addresses around and in it undone: HTML
     entities (`&lt;`, `&#64;`, `&commat;`, layered `&amp;lt;`), quoted-printable `=40` and
-    `=2E`, brackets that look like `<>` (guillemets, CJK and mathematical angle brackets,
+    `=2E`, spelled `[at]` and ` dot ` (`spelled_out`), brackets that look like `<>`
+    (guillemets, CJK and mathematical angle brackets,
     `_ANGLE_LOOKALIKES`), and markdown links
     `[name](mailto:address)`, which become `name <address>`. Linear in `text`."""
     for _ in range(_ENTITY_LAYERS):
@@ -239,6 +235,7 @@ def unmasked(text: str) -> str:
         text = normalize_text(plain)
     if "=" in text:
         text = _QUOTED_PRINTABLE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    text = spelled_out(text)
     if not text.isascii() and _ANGLE_LOOKALIKE_CHARS.search(text):
         text = text.translate(_ANGLE_LOOKALIKES)
     if "](" in text:

@@ -146,3 +146,81 @@ def printable(text: str, limit: int = 200) -> str:
             out.append("...")
             break
     return "".join(out)
+
+
+# ------------------------------------------------------------------ disguises of a message
+# Encodings and spellings that a reader (a mail client, a browser, a terminal, a person)
+# turns back into an address: undone over the whole message, so that the detectors judge
+# what is read. Precision stays with the detectors: only a catalog agent address (or
+# marker) in the undone text is a finding, so "at" in prose changes nothing.
+_SOFT_BREAK = re.compile(r"=\r?\n")  # quoted-printable: the line goes on
+# Escapes of what an address is made of (`@ . < > - _ +`) and of the escape characters
+# themselves (`%25`, `=3D`: encoded twice); `timeout=30` is left alone.
+_QP_OR_PERCENT = re.compile(r"[=%](40|2[BbDdEe5]|3[CcDdEe]|5[Ff])")
+# A right-to-left override shows the run after it (to a pop or the end of the line)
+# reversed: "\u202emoc.elpmaxe@a" reads "a@example.com".
+_OVERRIDDEN = re.compile("\u202e([^\u202c\u2069\n]*)")
+# What people and IDNA read as the dot of a domain: ideographic and fullwidth full stops,
+# small and halfwidth ones, leaders, middle dots and others.
+_DOTS = str.maketrans(dict.fromkeys(
+    "\u3002\uff0e\uff61\ufe52\u2024\u00b7\u2027\u30fb\uff65\u2219\u22c5\u06d4\u0589"
+    "\u1362\u2e3c\u0701\u0702\ua60e\u2e33", "."))
+_DOT_CHARS = re.compile("[\u3002\uff0e\uff61\ufe52\u2024\u00b7\u2027\u30fb\uff65\u2219\u22c5"
+                        "\u06d4\u0589\u1362\u2e3c\u0701\u0702\ua60e\u2e33]")
+# "[at]", "(at)", "{at}", " at " and the same of "dot", between the parts of an address: a
+# spelled " at " only before a domain (a label and a dot, spelled or not, each starting with
+# a letter), so that prose ("a commit at push.", "meet at 5.30") stays prose. Runs of
+# blanks are bounded, so the search is linear.
+_SPELLED = re.compile(r"[ \t]{0,3}[\[({<][ \t]{0,3}(at|dot)[ \t]{0,3}[\])}>][ \t]{0,3}"
+                      r"|(?<=[\w.+-])[ \t]{1,3}(at)[ \t]{1,3}"
+                      r"(?=[a-z][\w-]*(?:\.[a-z]|[ \t]{1,3}dot[ \t]"
+                      r"|[ \t]{0,3}[\[({<][ \t]{0,3}dot))"
+                      r"|(?<=[\w-])[ \t]{1,3}(dot)[ \t]{1,3}(?=\w)", re.IGNORECASE)
+# An IDNA label (ASCII-compatible encoding); at most 63 characters, as DNS allows.
+_ACE_LABEL = re.compile(r"(?i)(?<![\w-])xn--([a-z0-9-]{1,59})(?![\w-])")
+_SPELLED_HINT = re.compile(r"[ \t\[({<](?:[aA][tT]|[dD][oO][tT])[ \t\])}>]")
+
+
+def undisguised(text: str) -> str:
+    """`text` with the disguises of addresses undone: quoted-printable soft line breaks and
+    escapes (`=\\n`, `=40`), percent escapes (`%40`, `%3C`), runs reversed by a
+    right-to-left override, IDNA labels (`xn--...`, left to the look-alike folding of
+    `normalize_text`) and full stops of other scripts. (Spelled `[at]` and ` dot ` are
+    undone where an address is read: `spelled_out`.) Linear in `text`; `text` itself when
+    there is nothing to undo."""
+    if "=\n" in text or "=\r\n" in text:
+        text = _SOFT_BREAK.sub("", text)
+    # Twice: an escaped escape (`%2540`, `=3D40`) reads as one in a reader that decodes twice.
+    for _ in range(2):
+        if "=" in text or "%" in text:
+            text = _QP_OR_PERCENT.sub(_escaped, text)
+    if "\u202e" in text:
+        text = _OVERRIDDEN.sub(lambda m: m.group(1)[::-1], text)
+    if not text.isascii():
+        text = text.translate(_DOTS)
+    if "n--" in text or "N--" in text:  # xn-- in any case
+        text = _ACE_LABEL.sub(_idna_label, text)
+    return text
+
+
+def spelled_out(text: str) -> str:
+    """`text` (an address or a trailer's value) with spelled `[at]`, `(dot)`, ` at ` (before
+    a domain) and ` dot ` written as `@` and `.`; `text` itself when it has none."""
+    return _SPELLED.sub(_spelled, text) if _SPELLED_HINT.search(text) else text
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return chr(int(match.group(1), 16))
+
+
+def _spelled(match: re.Match[str]) -> str:
+    word = next(g for g in match.groups() if g).casefold()
+    return "@" if word == "at" else "."
+
+
+def _idna_label(match: re.Match[str]) -> str:
+    """An IDNA label as the Unicode it encodes (the label as it was if it encodes none)."""
+    try:
+        return match.group(1).encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError, IndexError):
+        return match.group()

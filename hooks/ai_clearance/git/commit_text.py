@@ -10,6 +10,7 @@ an odd one gets every reading, so that no header or byte hides a trace from the 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ai_clearance.detect.messages import addresses
@@ -211,3 +212,201 @@ def _adds(reading: Reading, text: CommitText) -> bool:
         return True
     shown = {("author", text.author), ("committer", text.committer)}
     return any(pair not in shown for pair in reading.identities)
+
+
+# ------------------------------------------------------------------ git's message cleanup
+# The commit-msg hook sees the message file before git cleans it; what git stores is that
+# file cleaned by the mode of `git commit --cleanup` (or `commit.cleanup`), with the comment
+# character of `core.commentChar`. Reproduced here from git's commit.c, sequencer.c and
+# strbuf.c, so that the hook judges the text git will store, not the file.
+CLEANUP_MODES = ("strip", "whitespace", "verbatim", "scissors")
+_CUT_LINE = "------------------------ >8 ------------------------\n"
+# What `core.commentChar=auto` picks from: the first of these no line starts with.
+_AUTO_CANDIDATES = "#;@!$%^&|:"
+_GIT_SPACE = " \t\n\r"
+
+
+@dataclass(frozen=True)
+class Cleanup:
+    """One way git may clean a message file: the mode, the comment prefix (None: lines are
+    never comments; "auto": chosen from the message), and whether the text is cut at a
+    scissors line (`--verbose`, or the scissors mode with an editor)."""
+
+    mode: str
+    comment: str | None
+    cut: bool
+
+
+def cleanup_mode(arg: str | None, use_editor: bool) -> str:
+    """git's `get_cleanup_mode`: what `--cleanup=arg` means with or without an editor."""
+    if arg is None or arg == "default":
+        return "strip" if use_editor else "whitespace"
+    if arg == "scissors" and not use_editor:
+        return "whitespace"
+    return arg
+
+
+def stored_message(message: str, how: Cleanup) -> str:
+    """The text git stores for a message file cleaned as `how` says (comment "auto" is
+    resolved from `message`, as git does when no editor runs)."""
+    comment = auto_comment(message) if how.comment == "auto" else how.comment
+    if how.cut or how.mode == "scissors":
+        message = _cut(message, comment if comment is not None else "#")
+    if how.mode == "verbatim":
+        return message
+    return stripspace(message, comment if how.mode == "strip" else None)
+
+
+def auto_comment(message: str) -> str | None:
+    """The comment character `core.commentChar=auto` picks for `message` (git's
+    `adjust_comment_line_char`): `#` unless the message holds one, else the first candidate
+    no line starts with; None when every candidate starts a line (git then refuses)."""
+    if "#" not in message:
+        return "#"
+    starts = {message[0]} if message else set()
+    for i, char in enumerate(message[:-1]):
+        if char in "\n\r":
+            starts.add(message[i + 1])
+    return next((c for c in _AUTO_CANDIDATES if c not in starts), None)
+
+
+def line_starts(message: str) -> set[str]:
+    """The characters that start a line of `message` (a line break being `\\n` or `\\r`)."""
+    starts = {message[0]} if message else set()
+    starts.update(line[:1] for line in message.replace("\r", "\n").split("\n") if line)
+    return starts
+
+
+def _cut(message: str, comment: str) -> str:
+    """`message` up to the scissors line (git's `wt_status_locate_end`)."""
+    line = f"{comment} {_CUT_LINE}"
+    if message.startswith(line):
+        return ""
+    found = message.find("\n" + line)
+    return message if found < 0 else message[:found + 1]
+
+
+def stripspace(text: str, comment: str | None) -> str:
+    """git's `strbuf_stripspace`: lines that start with `comment` dropped, trailing blanks
+    of each line dropped, runs of blank lines made one, blank lines at both ends dropped,
+    and a final newline."""
+    out: list[str] = []
+    empties = 0
+    for raw in text.split("\n"):
+        if comment and raw.startswith(comment):
+            continue
+        line = raw.rstrip(_GIT_SPACE)
+        if not line:
+            empties += 1
+            continue
+        if empties and out:
+            out.append("")
+        empties = 0
+        out.append(line)
+    return "".join(f"{line}\n" for line in out)
+
+
+def stored_messages(message: str, config: dict[str, str], command: Sequence[str] | None,
+                    use_editor: bool) -> list[str]:
+    """The texts git may store for the message file of the commit being made: one when the
+    `git commit` command line is known (`command`: its arguments after `commit`), else one
+    for each mode it may name (fail closed: what each keeps is judged). `config` holds
+    `commit.cleanup`, `commit.verbose` and `core.commentchar` as `git config` gives them;
+    `use_editor` is whether an editor ran (git sets GIT_EDITOR=: for the hook when not)."""
+    comments = _comments(message, config.get("core.commentchar"), use_editor)
+    known = _commit_options(command, config) if command is not None else None
+    if known is None:
+        ways = [(cleanup_mode(m, use_editor), False)
+                for m in dict.fromkeys((*CLEANUP_MODES, config.get("commit.cleanup")))]
+    else:
+        ways = [(cleanup_mode(known[0], use_editor), known[1])]
+    texts = (stored_message(message, Cleanup(mode, comment, cut))
+             for mode, cut in ways for comment in comments)
+    return list(dict.fromkeys(texts))
+
+
+def _comments(message: str, setting: str | None, use_editor: bool) -> list[str | None]:
+    """The comment prefixes git may clean `message` with. With `auto` and no editor, git
+    picks it from this very text; after an editor it picked it from the text the editor
+    started with, unseen here: any candidate that starts a line may be it, or none."""
+    if setting is None or setting == "":
+        return ["#"]
+    if setting.casefold() != "auto":
+        return [setting]
+    if not use_editor:
+        return [auto_comment(message)]
+    return [None, *(c for c in _AUTO_CANDIDATES if c in line_starts(message))]
+
+
+# `git commit` options whose value may be the next argument (a message may read like an
+# option); long names must be whole: git takes unique abbreviations, which are read as an
+# unknown command line (every mode).
+_LONG_VALUES = frozenset({"message", "file", "author", "date", "reuse-message",
+                          "reedit-message", "fixup", "squash", "template", "cleanup",
+                          "trailer", "pathspec-from-file"})
+_LONG_FLAGS = frozenset({
+    "all", "patch", "include", "only", "interactive", "quiet", "verbose", "no-verbose",
+    "signoff", "no-signoff", "no-verify", "verify", "edit", "no-edit", "amend", "no-amend",
+    "dry-run", "short", "branch", "porcelain", "long", "null", "allow-empty",
+    "allow-empty-message", "reset-author", "no-post-rewrite", "status", "no-status",
+    "no-cleanup", "pathspec-file-nul", "no-gpg-sign", "ahead-behind", "no-ahead-behind",
+    "untracked-files", "gpg-sign"})
+_SHORT_VALUES = "mFcCt"
+_SHORT_FLAGS = "apioqvsnezu"
+
+
+def _commit_options(command: Sequence[str], config: dict[str, str],
+                    ) -> tuple[str | None, bool] | None:
+    """The `--cleanup` argument and whether the text is cut at a scissors line (verbose)
+    of a `git commit` command line; None for one that cannot be read for sure."""
+    cleanup = config.get("commit.cleanup")
+    verbose = _true(config.get("commit.verbose"))
+    args = iter(command)
+    for arg in args:
+        if arg == "--":
+            break
+        if arg.startswith("--"):
+            name, eq, val = arg[2:].partition("=")
+            if name in _LONG_VALUES:
+                val = val if eq else next(args, "")
+                cleanup = val if name == "cleanup" else cleanup
+            elif name not in _LONG_FLAGS or (eq and name not in ("untracked-files", "gpg-sign")):
+                return None
+            elif name in ("verbose", "no-verbose"):
+                verbose = name == "verbose"
+            elif name == "no-cleanup":
+                cleanup = None
+        elif arg.startswith("-") and len(arg) > 1:
+            bundle = _short_bundle(arg[1:])
+            if bundle is None:
+                return None
+            verbose = verbose or "v" in bundle[0]
+            if bundle[1]:
+                next(args, "")
+    return cleanup, verbose
+
+
+def _short_bundle(chars: str) -> tuple[str, bool] | None:
+    """The flags of a bundle of short options (`-avm`) and whether its last takes the next
+    argument as its value; None for a letter that is not known here."""
+    for i, char in enumerate(chars):
+        if char in _SHORT_VALUES:
+            return chars[:i], i == len(chars) - 1
+        if char in "uS":  # an optional value, attached
+            return chars[:i], False
+        if char not in _SHORT_FLAGS:
+            return None
+    return chars, False
+
+
+def _true(setting: str | None) -> bool:
+    """A git boolean or integer (`commit.verbose`); unset is false."""
+    if setting is None:
+        return False
+    text = setting.strip().casefold()
+    if text in ("", "false", "no", "off"):
+        return False
+    try:
+        return int(text, 0) != 0
+    except ValueError:
+        return True

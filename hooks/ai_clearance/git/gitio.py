@@ -945,3 +945,155 @@ def commit_author(repo: Repo, sha: str) -> Identity:
     """A commit's author as its commit object holds it (read as stream_commits reads it)."""
     out = run_git(["cat-file", "commit", sha], cwd=repo.cwd)
     return read_commit(out).author
+
+
+_CLEANUP_KEYS = r"^(commit\.cleanup|commit\.verbose|core\.commentchar)$"
+
+
+def commit_cleanup_config(repo: Repo | None) -> dict[str, str]:
+    """`commit.cleanup`, `commit.verbose` and `core.commentchar` as git reads them here (its
+    `-c` options reach a hook through the environment); the last value of each wins."""
+    code, out, errors = runner.completed(["config", "-z", "--get-regexp", _CLEANUP_KEYS],
+                                         repo.cwd if repo is not None else ".")
+    if code not in (0, 1):  # 1: none set
+        raise GitError(f"git config failed: {first_line(errors)}")
+    found: dict[str, str] = {}
+    for entry in out.decode("utf-8", "replace").split("\0"):
+        key, _, setting = entry.partition("\n")
+        if key:
+            found[key.casefold()] = setting
+    return found
+
+
+# How far up the process tree the git that runs a hook may be: git, the hook script, a
+# hook manager (pre-commit's script and its Python), this hook.
+_HOOK_DEPTH = 6
+
+
+def committing_command() -> list[str] | None:
+    """The arguments after `commit` of the `git commit` that runs this hook, read from the
+    process tree (Linux /proc); None when it is not found or is not `git commit` (an alias,
+    a merge, another system): the caller then allows for every cleanup mode."""
+    pid = os.getppid()
+    for _ in range(_HOOK_DEPTH):
+        argv, parent = _process(pid)
+        if argv is None or parent is None:
+            return None
+        if argv and os.path.basename(argv[0]).removesuffix(".exe") == "git":
+            return _after_subcommand(argv[1:], "commit")
+        pid = parent
+    return None
+
+
+def _process(pid: int) -> tuple[list[str] | None, int | None]:
+    """A process's arguments and its parent's id, from /proc; Nones when unreadable."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as file:
+            raw = file.read(1 << 20)
+        with open(f"/proc/{pid}/stat", "rb") as file:
+            stat = file.read(4096)
+    except OSError:
+        return None, None
+    # The name in parentheses may hold anything: the fields after its last `)` are plain.
+    fields = stat[stat.rfind(b")") + 2:].split()
+    parent = int(fields[1]) if len(fields) > 1 and fields[1].isdigit() else None
+    argv = [a.decode("utf-8", "surrogateescape") for a in raw.split(b"\0")[:-1]]
+    return argv, parent
+
+
+# git's own options before the command name that take the next argument as their value.
+_GIT_VALUE_OPTIONS = frozenset({"-c", "-C", "--git-dir", "--work-tree", "--namespace",
+                                "--config-env", "--super-prefix"})
+
+
+def _after_subcommand(args: list[str], name: str) -> list[str] | None:
+    """The arguments after the git command `name` in a git command line; None when the
+    command is another (or an alias)."""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        if args[i] in _GIT_VALUE_OPTIONS:
+            i += 1
+        i += 1
+    return args[i + 1:] if i < len(args) and args[i] == name else None
+
+
+# ------------------------------------------------------------------ git notes
+NOTES_PREFIX = "refs/notes/"
+
+
+def notes_refs(repo: Repo) -> list[str]:
+    """Every notes ref (`refs/notes/*`): agents and tools keep attribution there."""
+    out = run_git(["for-each-ref", "--format=%(refname)", NOTES_PREFIX], cwd=repo.cwd)
+    return [line for line in out.decode("utf-8", "surrogateescape").split("\n") if line]
+
+
+def notes_of(repo: Repo, ref: str) -> dict[str, str]:
+    """The notes of one notes ref (or notes commit): annotated object id to note blob id,
+    read from its tree in one `git ls-tree` whatever its fan-out (`ab/cdef...` paths)."""
+    out = run_git([*LS_TREE, f"{ref}^{{tree}}"], cwd=repo.cwd) if ref else b""
+    return _note_entries(out)
+
+
+def notes_added(repo: Repo, old: str | None, new: str) -> dict[str, str]:
+    """The notes that notes commit `new` holds and `old` did not (added or changed), in one
+    git call: annotated object id to note blob id."""
+    if old is None:
+        return notes_of(repo, new)
+    out = run_git(["diff-tree", "-r", "-z", "--no-renames", "--diff-filter=AMT",
+                   "--no-abbrev", f"{old}^{{tree}}", f"{new}^{{tree}}"], cwd=repo.cwd)
+    found: dict[str, str] = {}
+    fields = out.split(b"\0")
+    for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+        parts = meta.split()
+        if len(parts) >= 4:
+            _note_entry(found, parts[3], path)
+    return found
+
+
+def _note_entries(listing: bytes) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for entry in listing.split(b"\0"):
+        meta, _, path = entry.partition(b"\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == b"blob":
+            _note_entry(found, parts[2], path)
+    return found
+
+
+def _note_entry(found: dict[str, str], blob: bytes, path: bytes) -> None:
+    """A note at `path` (its object id split into fan-out folders); other files of a notes
+    tree are not notes, and are left out, as git leaves them."""
+    name = path.replace(b"/", b"").decode("ascii", "replace").lower()
+    if len(name) in _FULL_ID.values() and set(name) <= _HEX:
+        found[name] = blob.decode("ascii")
+
+
+def read_texts(repo: Repo, shas: Sequence[str], limit: int) -> dict[str, str]:
+    """The objects `shas` as text, through one `git cat-file --batch`; GitError for one the
+    repository does not have, or one larger than `limit` bytes (fail closed: its end is
+    not judged, and holding it whole is not safe)."""
+    texts: dict[str, str] = {}
+    for sha, lines in read_blobs(repo, list(dict.fromkeys(shas))):
+        kept: list[bytes] = []
+        size = 0
+        for line in lines:
+            size += len(line) + 1
+            if size > limit + 1:
+                raise GitError(f"object {sha[:12]} is larger than {limit >> 20} MiB: too "
+                               "large to judge")
+            kept.append(line)
+        texts[sha] = b"\n".join(kept).decode("utf-8", "replace")
+    return texts
+
+
+def commit_authors(repo: Repo, shas: Sequence[str]) -> dict[str, Identity]:
+    """The authors of those of `shas` that are commits here (others are left out), in two
+    git calls whatever their number."""
+    if not shas:
+        return {}
+    out = run_git(["cat-file", "--batch-check=%(objectname) %(objecttype)"], cwd=repo.cwd,
+                  stdin="".join(f"{sha}\n" for sha in shas).encode("ascii"))
+    commits = [line.split()[0] for line in out.decode("ascii", "replace").split("\n")
+               if line.endswith(" commit")]
+    return {sha: read_commit(b"\n".join(lines)).author
+            for sha, lines in read_blobs(repo, commits)}

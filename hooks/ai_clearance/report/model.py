@@ -42,6 +42,7 @@ class Reported:
     line: int | None = None
     cleared_by: str | None = None
     next_step: str | None = None  # for fail and warn: the command that removes the trace
+    note: str | None = None  # the notes ref, for a trace in a git note on `commit`
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def _reported(decision: Decision, source: str, head: str | None) -> Reported:
                     status=decision.status, evidence=f.evidence, commit=f.commit,
                     author=str(f.author) if f.author else None, path=f.path, line=f.line,
                     cleared_by=decision.cleared_by,
-                    next_step=next_step(f, source, head) if fixable else None)
+                    next_step=next_step(f, source, head) if fixable else None, note=f.note)
 
 
 def next_step(finding: Finding, source: str, head: str | None) -> str:
@@ -97,6 +98,10 @@ def next_step(finding: Finding, source: str, head: str | None) -> str:
         return "git branch -m NEW-NAME  (rename the branch)"
     if finding.kind == "notes":
         return "git push origin --delete refs/notes/ai; git update-ref -d refs/notes/ai"
+    if finding.note is not None:
+        ref = shlex.quote(finding.note)
+        return f"git notes --ref={ref} edit {(finding.commit or '')[:12]}  (remove line " \
+               f"{finding.line} of the note, then push {ref})"
     if source == "message":
         if finding.kind == "identity":
             return "commit under your own identity (check user.name, user.email and " \

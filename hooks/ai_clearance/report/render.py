@@ -68,6 +68,8 @@ def _finding_lines(report: Report, f: Reported) -> Iterator[str]:
 
 
 def _where(finding: Reported) -> str:
+    if finding.note is not None:
+        return f"note {printable(finding.note)} line {finding.line}"
     if finding.path is not None:
         suffix = f":{finding.line}" if finding.line else ""
         return f"{printable(finding.path)}{suffix}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -27,6 +28,7 @@ from ai_clearance.detect.links import (
 from ai_clearance.detect.workflows import ACTION_NAMES, action_files, content_matches
 from ai_clearance.errors import GitError, UsageError
 from ai_clearance.git import gitio
+from ai_clearance.git.commit_text import stored_messages
 from ai_clearance.model import Commit, Coverage, Finding, Identity, PathChange
 
 
@@ -249,7 +251,7 @@ def scan_message(repo: gitio.Repo | None, catalog: Catalog, message: str,
     """A commit message about to be committed, with the identities git would record."""
     coverage = Coverage(source="message", messages_scanned=1)
     author = gitio.ident(repo, "author") if repo is not None else None
-    findings = findings_for_message(catalog, message, ignored, strip_comments=True)
+    findings = findings_for_stored_message(catalog, message, ignored, repo)
     if repo is not None:
         committer = gitio.ident(repo, "committer")
         for role, who in (("author", author), ("committer", committer)):
@@ -258,6 +260,24 @@ def scan_message(repo: gitio.Repo | None, catalog: Catalog, message: str,
     tokens = [(t, "commit message") for t in tokens_in_message(message)]
     return Scan([replace(f, author=author) for f in findings], coverage,
                 tokens=tokens)
+
+
+def findings_for_stored_message(catalog: Catalog, message: str, ignored: frozenset[str],
+                                repo: gitio.Repo | None) -> list[Finding]:
+    """Findings for a message file in the text git will store for it: cleaned by the mode
+    and comment character of the `git commit` running the hook, or (when its command line
+    cannot be read) in each text a mode would store. git sets GIT_EDITOR=: for the hook
+    when no editor ran."""
+    texts = stored_messages(message, gitio.commit_cleanup_config(repo),
+                            gitio.committing_command(), os.environ.get("GIT_EDITOR") != ":")
+    findings: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for text in texts:
+        for finding in findings_for_message(catalog, text, ignored):
+            if (finding.rule, finding.evidence) not in seen:
+                seen.add((finding.rule, finding.evidence))
+                findings.append(finding)
+    return findings
 
 
 def findings_for_commit(catalog: Catalog, matcher: PathMatcher, commit: Commit,
@@ -314,13 +334,17 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
     pending = _Pending()
     findings: list[Finding] = []
     early = _start_tree_diff(repo, span, matcher)
+    notes = _notes_index(repo)
+    annotated: list[tuple[str, str, Commit]] = []  # notes ref, note blob, commit
     for commit in _whole_stream(repo, revs, no_walk, matcher):
         if span is not None:
             span.see(commit)
         findings.extend(findings_for_commit(catalog, matcher, commit, pending, coverage, ignored))
+        annotated.extend((ref, blob, commit) for ref, blob in notes.get(commit.sha, ()))
         if "ai-clearance-token" in commit.message.casefold():
             tokens.extend((t, f"commit {commit.sha[:12]}")
                           for t in tokens_in_message(commit.message))
+    findings.extend(_note_findings(repo, catalog, annotated, coverage, ignored))
     if span is None:
         return findings + _content_findings(repo, pending, coverage, matcher)
     bases = span.bases(repo)
@@ -329,6 +353,59 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
     findings.extend(_path_findings(matcher, changes, pending, None, None, span.head))
     findings.extend(_content_findings(repo, pending, coverage, matcher))
     return _with_brought(repo, findings, span, bases)
+
+
+def _notes_index(repo: gitio.Repo) -> dict[str, list[tuple[str, str]]]:
+    """The notes of every notes ref: annotated object id to (notes ref, note blob); one git
+    call per notes ref, whatever the number of commits."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for ref in gitio.notes_refs(repo):
+        for obj, blob in gitio.notes_of(repo, ref).items():
+            index.setdefault(obj, []).append((ref, blob))
+    return index
+
+
+# A note is judged as a commit message is, up to the size of one.
+MAX_NOTE_BYTES = 64 << 20
+
+
+def _note_findings(repo: gitio.Repo, catalog: Catalog,
+                   annotated: list[tuple[str, str, Commit]], coverage: Coverage,
+                   ignored: frozenset[str]) -> list[Finding]:
+    """What the notes on commits in scope say, judged like commit messages. A trace in a
+    note is attributed to the commit it annotates, and to that commit's author: the note
+    speaks of how that commit was made (whoever wrote the note)."""
+    if not annotated:
+        return []
+    texts = gitio.read_texts(repo, [blob for _, blob, _ in annotated], MAX_NOTE_BYTES)
+    findings: list[Finding] = []
+    for ref, blob, commit in annotated:
+        coverage.messages_scanned += 1
+        findings.extend(replace(f, commit=commit.sha, author=commit.author,
+                                committed_at=commit.committed_at, note=ref,
+                                evidence=f"note in {ref}: {f.evidence}")
+                        for f in findings_for_message(catalog, texts[blob], ignored))
+    return findings
+
+
+def notes_update_findings(repo: gitio.Repo, catalog: Catalog, ref: str, old: str | None,
+                          new: str, coverage: Coverage, ignored: frozenset[str],
+                          ) -> list[Finding]:
+    """The notes a pushed notes ref adds or changes (from `old` to `new`), judged like
+    commit messages and attributed to the commits they annotate, as `_note_findings` does;
+    a note on an object that is not a commit here goes to no author."""
+    added = gitio.notes_added(repo, old, new)
+    if not added:
+        return []
+    texts = gitio.read_texts(repo, list(added.values()), MAX_NOTE_BYTES)
+    authors = gitio.commit_authors(repo, list(added))
+    findings: list[Finding] = []
+    for obj, blob in added.items():
+        coverage.messages_scanned += 1
+        findings.extend(replace(f, commit=obj, author=authors.get(obj), note=ref,
+                                evidence=f"note in {ref}: {f.evidence}")
+                        for f in findings_for_message(catalog, texts[blob], ignored))
+    return findings
 
 
 def _start_tree_diff(repo: gitio.Repo, span: _Span | None,
@@ -439,14 +516,19 @@ def scan_range(repo: gitio.Repo, catalog: Catalog, spec: str, ignored: frozenset
 
 
 def scan_revs(repo: gitio.Repo, catalog: Catalog, revs: list[str], label: str,
-              ignored: frozenset[str], allow_empty: bool = False) -> Scan:
-    """Commits selected by git revision arguments (the server-side hooks' `new --not --all`)."""
+              ignored: frozenset[str], allow_empty: bool = False,
+              ref: str | None = None) -> Scan:
+    """Commits selected by git revision arguments (the server-side hooks' `new --not --all`);
+    for a notes `ref` being updated, the notes it adds too (`new ^old`: those not in old)."""
     coverage = Coverage(source="range", range=label, shallow=repo.shallow)
     tip = gitio.resolve_commit(repo, revs[0]) if revs else None
     bottoms = _bottoms(revs)
     span = _Span(tip, tuple(bottoms)) if tip is not None and bottoms is not None else None
     tokens: list[tuple[str, str]] = []
     findings = _scan_commits(repo, catalog, revs, coverage, ignored, tokens, span=span)
+    if ref is not None and ref.startswith(gitio.NOTES_PREFIX) and tip is not None:
+        old = revs[1][1:] if len(revs) == 2 and revs[1].startswith("^") else None
+        findings.extend(notes_update_findings(repo, catalog, ref, old, tip, coverage, ignored))
     if coverage.commits_scanned == 0 and not allow_empty:
         raise GitError(f"'{label}' selects no commits; nothing was checked")
     return Scan(findings, coverage, head=tip, tokens=tokens)

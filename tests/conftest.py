@@ -152,9 +152,11 @@ _INTEGRATION_FIXTURES = frozenset({
 })
 
 
-# Calls that do the same from a test's own body.
+# Calls that do the same from a test's own body; and the slow kinds of test: time ratios
+# (`clock()`, on inputs large enough to time) and property tests (hypothesis's `@given`).
 _INTEGRATION_CALLS = re.compile(r"\b(?:run_cli|subprocess|git|make_key|Repo|gitio\.discover|"
-                                r"interpret_trailers|ssh_keygen)\(|subprocess\.")
+                                r"interpret_trailers|ssh_keygen|clock|_seconds|_best_time)\(|"
+                                r"subprocess\.|^@given\b|@settings\b", re.M)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

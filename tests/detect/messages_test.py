@@ -18,6 +18,7 @@ from ai_clearance.detect.messages import (
     addresses,
     git_trailer_lines,
     message_lines,
+    quoted_spans,
     split_identity,
     trailers,
 )
@@ -160,6 +161,8 @@ _AGENT_LINES = [
     "Co-authored-by: Jane <jane@example.com>", "Signed-off-by: Jane <jane@example.com>",
     "Co-authored-by: Jane <jane@example.com> <noreply@anthropic.com>", "Key: value",
     "Co-Authored-By: Claude", "-x: y", "Cc: a <noreply%40anthropic.com>",
+    'Co-Authored-By: "Claude <noreply@anthropic.com>"', "Made-with: 'Cursor'",
+    'Co-authored-by: "Claude" <noreply@anthropic.com>',
 ]
 _OTHER_LINES = [
     "```", "~~~", "   ```", "```python", "~~~~", "> Co-Authored-By: Claude <noreply@anthropic.com>",
@@ -185,7 +188,8 @@ def _git_trailers(message: str) -> list[str] | None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.sampled_from(["Fix it", "Co-Authored-By: Claude <noreply@anthropic.com>", "# c", ""]),
+@given(st.sampled_from(["Fix it", "Co-Authored-By: Claude <noreply@anthropic.com>", "# c", "",
+                        'Revert "Co-Authored-By: Claude <noreply@anthropic.com>"', "'x", '"']),
        st.lists(_LINES, max_size=10), st.sampled_from(["\n", "\r\n"]), st.booleans())
 def test_every_agent_trailer_git_reads_is_reported(subject: str, body: list[str],
                                                    newline: str, final: bool) -> None:
@@ -223,6 +227,8 @@ _HOSTILE = {
     "markdown targets": lambda n: "Cc: [a](mailto:" + "@" * n,
     "comments": lambda n: "Cc: <" + "(" * (n // 2) + "@" + ")" * (n // 2) + ">",
     "guillemets": lambda n: "Cc: " + "\u00ab@\u00bb" * (n // 3),
+    "quotes never closed": lambda n: "'a \u201cb `c " * (n // 9),
+    "quoted keys": lambda n: "x \"a: b\" Cc: " * (n // 14),
 }
 
 
@@ -274,3 +280,33 @@ def test_a_footer_quoted_in_a_code_span_is_talked_about_not_left() -> None:
     assert not findings_for_message(catalog, "Fix\n\nIt adds a Made-with: Cursor commit at push.\n")
     left = "Fix\n\nDone. \U0001f916 Generated with [Claude Code](https://claude.com/claude-code)\n"
     assert [f.rule for f in findings_for_message(catalog, left)] == ["AIC410"]
+
+
+@pytest.mark.parametrize(("text", "quoted"), [
+    ("strip 'generated with' footers", ["'generated with'"]),
+    ('revert "add \'x\' to y" now', ['"add \'x\' to y"']),
+    ("drop \u201cmade-with: cursor\u201d and `cc: x`",
+     ["\u201cmade-with: cursor\u201d", "`cc: x`"]),
+    ("don't touch users' files", []),
+    ("rock 'n' roll", ["'n'"]),
+    ("fix 'it", []),
+    ("fix \u2018it\u2019s done\u2019 here", ["\u2018it\u2019s done\u2019"]),
+    ('a "b', []),
+])
+def test_quoted_spans_tell_quotes_from_apostrophes(text: str, quoted: list[str]) -> None:
+    assert [text[a:b + 1] for a, b in quoted_spans(text)] == quoted
+
+
+def test_a_quoted_subject_is_talked_about_not_left() -> None:
+    """The hostile review's cases: a human subject that quotes the footer, a revert whose
+    subject quotes a trailer; what stands outside the quotes is still read."""
+    catalog = load_catalog()
+    assert not findings_for_message(
+        catalog, "Strip 'Generated with [Claude Code]' footers in the squash hook\n")
+    assert not findings_for_message(
+        catalog, 'Revert "Template: drop Co-Authored-By: Claude <noreply@anthropic.com>"\n\n'
+                 "This reverts commit 1234567.\n")
+    outside = 'Revert "x" Co-Authored-By: Claude <noreply@anthropic.com>\n'
+    assert [f.rule for f in findings_for_message(catalog, outside)] == ["AIC401"]
+    both = 'Drop "Co-Authored-By: x" Co-Authored-By: Claude <noreply@anthropic.com>\n'
+    assert [f.rule for f in findings_for_message(catalog, both)] == ["AIC401"]

@@ -14,10 +14,13 @@ from ai_clearance.detect.messages import (
     Trailer,
     address_forms,
     addresses,
+    inside,
     line_trailers,
     may_hold_address,
     message_lines,
+    quoted_spans,
     squashed_key,
+    unquoted,
     without_addresses,
 )
 from ai_clearance.detect.normalize import (
@@ -614,13 +617,36 @@ def _message_findings(catalog: Catalog, message: str, ignored: frozenset[str],
             not index.screen.could_match(normalize_text(message)):
         return []
     lines = message_lines(message)
+    title = _title(message, lines)
+    spans = quoted_spans(title.text) if title is not None else []
     findings: list[Finding] = []
     for line in lines if index.trailer_rules else ():
         found = line_trailers(line)
+        if spans and line is title:
+            found = [t for t in found if not inside(spans, t.start)]
         if found:
             findings.extend(_trailer_findings(catalog, index, found, ignored))
+    if spans:
+        lines = [replace(ln, text=unquoted(ln.text, spans)) if ln is title else ln
+                 for ln in lines]
     findings.extend(_marker_findings(index, lines))
     return findings
+
+
+def _title(message: str, lines: list[MessageLine]) -> MessageLine | None:
+    """The message's title line, where a quotation is talked about, not left: a subject
+    such as `Strip 'Generated with [Claude Code]' footers` or `Revert "Add Co-Authored-By:
+    ..."` names what it is about. Only the first line of the message counts (blank lines
+    before it aside), which git never reads as a trailer; the first line kept after hidden
+    (quoted, indented, fenced) lines may be one git reads, so it is no title here.
+    A trailer's key or a footer that stands outside the quotes is still read."""
+    if not lines or not lines[0].is_subject:
+        return None
+    first = lines[0]
+    before = message.replace("\r\n", "\n").replace("\r", "\n").split("\n", first.number - 1)
+    if any(part.strip(" \t") for part in before[:-1]):
+        return None
+    return first
 
 
 def _trailer_findings(catalog: Catalog, index: _CatalogIndex, found: list[Trailer],

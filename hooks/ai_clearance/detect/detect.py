@@ -463,15 +463,20 @@ _MEMO_KEY_LIMIT = 512
 
 class _KeyMatcher:
     """The trailer keys of a rule, compared without their separators; `*-by` stands for
-    every key that ends in `by` (Reviewed-by, Tested-by, Coauthored-By ...)."""
+    every key that ends in `by` (Reviewed-by, Tested-by, Coauthored-By ...), `ai-prompt-*`
+    for the numbered ones (AI-Prompt-1, AI-Prompt-12)."""
 
     def __init__(self, keys: frozenset[str]) -> None:
-        self.exact = frozenset(squashed_key(k) for k in keys if not k.startswith("*"))
+        self.exact = frozenset(squashed_key(k) for k in keys if "*" not in k)
         self.endings = tuple(squashed_key(k[1:]) for k in keys if k.startswith("*"))
+        self.numbered = frozenset(squashed_key(k[:-1]) for k in keys if k.endswith("-*"))
 
     def __call__(self, key: str) -> bool:
         squashed = squashed_key(key)
-        return squashed in self.exact or bool(self.endings and squashed.endswith(self.endings))
+        if squashed in self.exact or (self.endings and squashed.endswith(self.endings)):
+            return True
+        stem = squashed.rstrip("0123456789")
+        return bool(self.numbered) and stem != squashed and stem in self.numbered
 
 
 class _CatalogIndex:

@@ -351,3 +351,19 @@ def test_the_prefilter_never_drops_a_path_the_full_matcher_matches(paths: list[s
         superseded = {s for rid in found for s in load_catalog().by_id[rid].supersedes}
         assert found <= rules and rules - found <= superseded, (path, rules, found)
 
+
+
+def test_marker_screen_over_all_lines_keeps_every_line_finding() -> None:
+    """Markers are first searched over all lines at once: a marker on one line among many
+    plain ones, on the subject or deep in the body, is still found on its own line."""
+    from ai_clearance.detect import detect
+
+    catalog = load_catalog()
+    assert detect._index(catalog).markers_anywhere is not None  # the shortcut is in use
+    plain = [f"Line {i} of a long body, Signed-off-by: Dev <dev@example.com>" for i in range(60)]
+    marker = "🤖 Generated with [Claude Code](https://claude.com/claude-code)"
+    for where in (0, 30, 60):
+        lines = [*plain[:where], marker, *plain[where:]]
+        found = findings_for_message(catalog, "\n".join(["Fix the parser", "", *lines]))
+        assert [f.line for f in found if "Generated" in f.evidence] == [where + 3]
+    assert findings_for_message(catalog, "\n".join(["Fix", "", *plain])) == []

@@ -485,6 +485,17 @@ class _CatalogIndex:
             except PatternError:  # too large to combine: each rule runs on its own
                 self.any_marker = None
         self.screen = _message_screen(self.trailer_rules, sources)
+        # The same alternation over all lines at once, to skip a message none of whose lines
+        # a marker can match with one search rather than one per line. Exact where no source
+        # is bound to the ends of the text or turns multi-line mode off: a match in one line
+        # is then a match in the lines joined by newlines.
+        self.markers_anywhere: Pattern | None = None
+        if self.any_marker is not None and not any(
+                _LINE_BOUND.search(src) or _FLAGS_OFF.search(src) for src in sources):
+            try:
+                self.markers_anywhere = any_of(sources, multiline=True)
+            except PatternError:
+                self.markers_anywhere = None
         self.identities: dict[tuple[str, str], tuple[str, ...]] = {}
         self.identity_findings: dict[tuple[str, str, str, frozenset[str]],
                                      tuple[Finding, ...]] = {}
@@ -492,6 +503,8 @@ class _CatalogIndex:
 
 # Pattern pieces whose meaning changes when a line is searched inside a whole message.
 _LINE_BOUND = re.compile(r"\\[AZz]|\(\?<?!")
+# Inline flags that turn something off, such as multi-line mode: (?-m), (?i-m:...).
+_FLAGS_OFF = re.compile(r"\(\?[A-Za-z]*-")
 # A folded line joins the one above with a single space, as messages.message_lines does.
 _CONTINUATION = re.compile(r"[ \t]*\n[ \t]+")
 _INDENTED = re.compile(r"^[ \t]", re.MULTILINE)
@@ -674,6 +687,9 @@ def _marker_findings(index: _CatalogIndex, lines: list[MessageLine]) -> list[Fin
     lines = [replace(ln, text=_CODE_SPAN.sub(" ", ln.text)) if "`" in ln.text else ln
              for ln in lines]
     if index.any_marker is not None:
+        if index.markers_anywhere is not None and \
+                not index.markers_anywhere.search("\n".join(ln.text for ln in lines)):
+            return []
         # Only lines some marker rule matches: most lines of most messages match none.
         lines = [ln for ln in lines if index.any_marker.search(ln.text)]
     findings = []

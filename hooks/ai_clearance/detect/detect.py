@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
 from ai_clearance.catalog.globs import could_hold, glob_to_regex
 from ai_clearance.catalog.patterns import Pattern, PatternError, any_of
-from ai_clearance.catalog.rules import Catalog, Rule
+from ai_clearance.catalog.rules import Catalog, Lazy, Rule
 from ai_clearance.detect.messages import (
     MessageLine,
     Trailer,
@@ -405,7 +406,14 @@ def first_content_matches(
     rules: dict[str, Rule], lines: Iterable[bytes],
 ) -> dict[str, tuple[int, str]]:
     """For each content rule, the first line of a blob it matches: rule id -> (line, text).
-    A line costs time linear in its length (the patterns run on RE2)."""
+    A line costs time linear in its length (the patterns run on RE2). A blob given whole
+    (a list) that no rule matches anywhere costs one search, not one per line and rule."""
+    if isinstance(lines, list) and len(lines) > 1:
+        screen = _content_screen(tuple((r.pattern.source, r.pattern.ignore_case)
+                                       for r in rules.values() if isinstance(r.pattern, Lazy)))
+        if screen is not None and len(screen[1]) == len(rules) and \
+                not screen[0].search(b"\n".join(lines).decode("utf-8", "replace")):
+            return {}
     pending = dict(rules)
     matched: dict[str, tuple[int, str]] = {}
     for number, raw in enumerate(lines, start=1):
@@ -418,6 +426,24 @@ def first_content_matches(
         if not pending:
             break
     return matched
+
+
+@functools.lru_cache(maxsize=64)
+def _content_screen(sources: tuple[tuple[str, bool], ...],
+                    ) -> tuple[Pattern, tuple[tuple[str, bool], ...]] | None:
+    """The content patterns as one, in multi-line mode, each with its own case folding: a
+    line one of them matches is a match in the lines joined by newlines. None where that
+    does not hold (a pattern bound to the ends of the text, or that turns a flag off), or
+    the union is too large for RE2."""
+    if not sources or any(_LINE_BOUND.search(src) or _FLAGS_OFF.search(src)
+                          for src, _ in sources):
+        return None
+    try:
+        union = Pattern("|".join(f"(?i:{src})" if fold else f"(?:{src})"
+                                 for src, fold in sources), multiline=True)
+    except PatternError:
+        return None
+    return union, sources
 
 
 def assistants_for_identity(catalog: Catalog, name: str, email: str) -> tuple[str, ...]:
@@ -497,6 +523,8 @@ class _CatalogIndex:
             except PatternError:
                 self.markers_anywhere = None
         self.identities: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.trailer_lines: dict[tuple[str, frozenset[str]],
+                                 tuple[tuple[Rule, tuple[str, ...]], ...]] = {}
         self.identity_findings: dict[tuple[str, str, str, frozenset[str]],
                                      tuple[Finding, ...]] = {}
 
@@ -614,28 +642,43 @@ def _message_findings(catalog: Catalog, message: str, ignored: frozenset[str],
         return []
     lines = message_lines(message, strip_comments=strip_comments)
     findings: list[Finding] = []
+    memo = index.trailer_lines
     for line in lines if index.trailer_rules else ():
-        found = line_trailers(line)
-        if found:
-            findings.extend(_trailer_findings(catalog, index, found, ignored))
+        if ":" not in line.text:
+            continue  # every trailer, at the start of a line or inside it, has a colon
+        # Trailer lines repeat across a history (the same sign-offs, thousands of times):
+        # what a line's trailers say depends on its text alone, so it is judged once.
+        judged = memo.get((line.text, ignored))
+        if judged is None:
+            found = line_trailers(line)
+            if not found:
+                continue
+            judged = _trailer_verdicts(catalog, index, found, ignored)
+            if len(memo) >= _TRAILER_MEMO:
+                memo.clear()  # a bound, so memory stays flat however long the history
+            memo[(line.text, ignored)] = judged
+        findings.extend(Finding(
+            rule=rule.id, assistants=assistants, kind=rule.kind, severity=rule.severity,
+            evidence=printable(line.raw), line=line.number,
+        ) for rule, assistants in judged)
     findings.extend(_marker_findings(index, lines))
     return findings
 
 
-def _trailer_findings(catalog: Catalog, index: _CatalogIndex, found: list[Trailer],
-                      ignored: frozenset[str]) -> list[Finding]:
-    """One finding per trailer rule for the trailers of one line."""
-    line = found[0].line
-    findings = []
+# Distinct trailer lines judged and remembered at most, per catalog.
+_TRAILER_MEMO = 4096
+
+
+def _trailer_verdicts(catalog: Catalog, index: _CatalogIndex, found: list[Trailer],
+                      ignored: frozenset[str]) -> tuple[tuple[Rule, tuple[str, ...]], ...]:
+    """The trailer rules that fire on the trailers of one line, each with its assistants."""
+    verdicts = []
     for rule in index.trailer_rules:
         keyed = [t for t in found if index.keys[rule.id](t.key)]
         assistants = _trailer_assistants(catalog, rule, keyed, ignored) if keyed else ()
         if assistants:
-            findings.append(Finding(
-                rule=rule.id, assistants=assistants, kind=rule.kind, severity=rule.severity,
-                evidence=printable(line.raw), line=line.number,
-            ))
-    return findings
+            verdicts.append((rule, assistants))
+    return tuple(verdicts)
 
 
 def _trailer_assistants(catalog: Catalog, rule: Rule, keyed: list[Trailer],

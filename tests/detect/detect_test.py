@@ -417,6 +417,7 @@ def test_trailer_lines_are_judged_once_and_reported_where_each_stands() -> None:
 
 
 def test_trailer_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At most _TRAILER_MEMO lines, none longer than _MEMO_LINE characters."""
     from ai_clearance.detect import detect
 
     monkeypatch.setattr(detect, "_TRAILER_MEMO", 3)
@@ -424,3 +425,7 @@ def test_trailer_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     for i in range(10):
         findings_for_message(catalog, f"Fix\n\nSigned-off-by: Dev {i} <d{i}@example.com>")
         assert len(detect._index(catalog).trailer_lines) <= 3
+    detect._index(catalog).trailer_lines.clear()
+    long_line = "Co-authored-by: Claude <noreply@anthropic.com>" + " x" * detect._MEMO_LINE
+    assert findings_for_message(catalog, f"Fix\n\n{long_line}")
+    assert not detect._index(catalog).trailer_lines

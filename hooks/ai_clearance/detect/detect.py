@@ -648,15 +648,17 @@ def _message_findings(catalog: Catalog, message: str, ignored: frozenset[str],
             continue  # every trailer, at the start of a line or inside it, has a colon
         # Trailer lines repeat across a history (the same sign-offs, thousands of times):
         # what a line's trailers say depends on its text alone, so it is judged once.
-        judged = memo.get((line.text, ignored))
+        short = len(line.text) <= _MEMO_LINE
+        judged = memo.get((line.text, ignored)) if short else None
         if judged is None:
             found = line_trailers(line)
             if not found:
                 continue
             judged = _trailer_verdicts(catalog, index, found, ignored)
-            if len(memo) >= _TRAILER_MEMO:
-                memo.clear()  # a bound, so memory stays flat however long the history
-            memo[(line.text, ignored)] = judged
+            if short:
+                if len(memo) >= _TRAILER_MEMO:
+                    memo.clear()  # a bound, so memory stays flat however long the history
+                memo[(line.text, ignored)] = judged
         findings.extend(Finding(
             rule=rule.id, assistants=assistants, kind=rule.kind, severity=rule.severity,
             evidence=printable(line.raw), line=line.number,
@@ -665,8 +667,11 @@ def _message_findings(catalog: Catalog, message: str, ignored: frozenset[str],
     return findings
 
 
-# Distinct trailer lines judged and remembered at most, per catalog.
+# Distinct trailer lines judged and remembered at most, per catalog, and the longest line
+# remembered: sign-offs are short; a long line is rarely repeated, and would make the memo
+# hold megabytes.
 _TRAILER_MEMO = 4096
+_MEMO_LINE = 256
 
 
 def _trailer_verdicts(catalog: Catalog, index: _CatalogIndex, found: list[Trailer],

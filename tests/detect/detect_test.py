@@ -18,7 +18,7 @@ from ai_clearance.detect.detect import (
     findings_for_pr_text,
     first_content_matches,
 )
-from ai_clearance.detect.normalize import normalize_path
+from ai_clearance.detect.normalize import normalize_path, normalize_text
 from ai_clearance.detect.workflows import content_matches
 from ai_clearance.git.commit_text import stored_messages
 from ai_clearance.model import Finding, Identity, PathChange
@@ -217,6 +217,7 @@ def test_marker_prefilter_and_identity_memo_change_no_result(parts: list[str]) -
     screen, index.screen = index.screen, None
     try:
         index.identities.clear()
+        index.trailer_lines.clear()
         slow = findings_for_message(catalog, message)
     finally:
         index.any_marker, index.screen = union, screen
@@ -356,3 +357,80 @@ def test_the_prefilter_never_drops_a_path_the_full_matcher_matches(paths: list[s
         superseded = {s for rid in found for s in load_catalog().by_id[rid].supersedes}
         assert found <= rules and rules - found <= superseded, (path, rules, found)
 
+
+
+def test_marker_screen_over_all_lines_keeps_every_line_finding() -> None:
+    """Markers are first searched over all lines at once: a marker on one line among many
+    plain ones, on the subject or deep in the body, is still found on its own line."""
+    from ai_clearance.detect import detect
+
+    catalog = load_catalog()
+    assert detect._index(catalog).markers_anywhere is not None  # the shortcut is in use
+    plain = [f"Line {i} of a long body, Signed-off-by: Dev <dev@example.com>" for i in range(60)]
+    marker = "🤖 Generated with [Claude Code](https://claude.com/claude-code)"
+    for where in (0, 30, 60):
+        lines = [*plain[:where], marker, *plain[where:]]
+        found = findings_for_message(catalog, "\n".join(["Fix the parser", "", *lines]))
+        assert [f.line for f in found if "Generated" in f.evidence] == [where + 3]
+    assert findings_for_message(catalog, "\n".join(["Fix", "", *plain])) == []
+
+
+_CONTENT_TEXTS = [c["text"] for c in CASES["content"]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(st.one_of(st.sampled_from(_CONTENT_TEXTS),
+                                st.text(alphabet=st.characters(codec="ascii"), max_size=40)),
+                      min_size=1, max_size=6))
+def test_content_screen_changes_no_result(parts: list[str]) -> None:
+    """One search of a whole blob for all content rules is a shortcut: the first lines each
+    rule matches are those line by line, rule by rule search finds."""
+    from ai_clearance.detect import detect
+
+    rules = {r.id: r for r in load_catalog().rules_for("content") if r.pattern is not None}
+    lines = "\n".join(parts).encode().split(b"\n")
+    fast = first_content_matches(rules, lines)
+    slow = first_content_matches(rules, iter(lines))  # not a list: no screen
+    assert fast == slow
+    assert detect._content_screen((("x", False),)) is not None
+
+
+def test_content_screen_stands_aside_for_patterns_bound_to_the_text() -> None:
+    from ai_clearance.detect import detect
+
+    assert detect._content_screen((("\\Aclaude", True),)) is None
+    assert detect._content_screen((("(?-m:^)claude", True),)) is None
+    folded = detect._content_screen((("claude", True), ("Codex", False)))
+    assert folded is not None
+    assert folded[0].search("x\nCLAUDE") and not folded[0].search("codex")
+
+
+def test_trailer_lines_are_judged_once_and_reported_where_each_stands() -> None:
+    """A repeated trailer line is judged once; each message still reports its own line,
+    and an identity the policy ignores is judged apart."""
+    from ai_clearance.detect import detect
+
+    catalog = load_catalog()
+    trailer = "Co-authored-by: Claude <noreply@anthropic.com>"
+    first = findings_for_message(catalog, f"Fix\n\nBody\n\n{trailer}")
+    second = findings_for_message(catalog, f"Fix\n\nBody\n\nMore\n\n{trailer}")
+    assert [f.line for f in first] == [5] and [f.line for f in second] == [7]
+    assert first[0].rule == second[0].rule
+    assert (normalize_text(trailer), frozenset()) in detect._index(catalog).trailer_lines
+    ignored = frozenset({"noreply@anthropic.com"})
+    assert findings_for_message(catalog, f"Fix\n\n{trailer}", ignored) == []
+
+
+def test_trailer_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At most _TRAILER_MEMO lines, none longer than _MEMO_LINE characters."""
+    from ai_clearance.detect import detect
+
+    monkeypatch.setattr(detect, "_TRAILER_MEMO", 3)
+    catalog = load_catalog()
+    for i in range(10):
+        findings_for_message(catalog, f"Fix\n\nSigned-off-by: Dev {i} <d{i}@example.com>")
+        assert len(detect._index(catalog).trailer_lines) <= 3
+    detect._index(catalog).trailer_lines.clear()
+    long_line = "Co-authored-by: Claude <noreply@anthropic.com>" + " x" * detect._MEMO_LINE
+    assert findings_for_message(catalog, f"Fix\n\n{long_line}")
+    assert not detect._index(catalog).trailer_lines

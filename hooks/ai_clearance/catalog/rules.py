@@ -44,10 +44,12 @@ MAX_MATCH_CHARS = 8192
 class Lazy:
     """A regex compiled on first use: a hook pays only for the rules it runs."""
 
-    __slots__ = ("_compiled", "_factory", "source")
+    __slots__ = ("_compiled", "_factory", "ignore_case", "source")
 
-    def __init__(self, source: str, factory: Callable[[], Pattern]) -> None:
+    def __init__(self, source: str, factory: Callable[[], Pattern],
+                 ignore_case: bool = False) -> None:
         self.source = source
+        self.ignore_case = ignore_case  # as the factory compiles it
         self._factory = factory
         self._compiled: Pattern | None = None
 
@@ -207,7 +209,7 @@ def compile_pattern(source: str, where: str, ignore_case: bool = False) -> Patte
 def lazy_pattern(source: str, where: str, eager: bool, ignore_case: bool = False) -> Lazy:
     """A rule's regex; `eager` compiles (and checks) it now, as for a repository's own
     rules, whose errors must surface at load time. The shipped catalog is checked by tests."""
-    lazy = Lazy(source, lambda: compile_pattern(source, where, ignore_case))
+    lazy = Lazy(source, lambda: compile_pattern(source, where, ignore_case), ignore_case)
     if eager:
         lazy.get()
     return lazy

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from ai_clearance.catalog.globs import could_hold, glob_to_regex
 from ai_clearance.catalog.patterns import Pattern, PatternError, any_of
-from ai_clearance.catalog.rules import Catalog, Rule
+from ai_clearance.catalog.rules import Catalog, Lazy, Rule
 from ai_clearance.detect.messages import (
     MessageLine,
     Trailer,
@@ -412,7 +413,14 @@ def first_content_matches(
     rules: dict[str, Rule], lines: Iterable[bytes],
 ) -> dict[str, tuple[int, str]]:
     """For each content rule, the first line of a blob it matches: rule id -> (line, text).
-    A line costs time linear in its length (the patterns run on RE2)."""
+    A line costs time linear in its length (the patterns run on RE2). A blob given whole
+    (a list) that no rule matches anywhere costs one search, not one per line and rule."""
+    if isinstance(lines, list) and len(lines) > 1:
+        screen = _content_screen(tuple((r.pattern.source, r.pattern.ignore_case)
+                                       for r in rules.values() if isinstance(r.pattern, Lazy)))
+        if screen is not None and len(screen[1]) == len(rules) and \
+                not screen[0].search(b"\n".join(lines).decode("utf-8", "replace")):
+            return {}
     pending = dict(rules)
     matched: dict[str, tuple[int, str]] = {}
     for number, raw in enumerate(lines, start=1):
@@ -425,6 +433,24 @@ def first_content_matches(
         if not pending:
             break
     return matched
+
+
+@functools.lru_cache(maxsize=64)
+def _content_screen(sources: tuple[tuple[str, bool], ...],
+                    ) -> tuple[Pattern, tuple[tuple[str, bool], ...]] | None:
+    """The content patterns as one, in multi-line mode, each with its own case folding: a
+    line one of them matches is a match in the lines joined by newlines. None where that
+    does not hold (a pattern bound to the ends of the text, or that turns a flag off), or
+    the union is too large for RE2."""
+    if not sources or any(_LINE_BOUND.search(src) or _FLAGS_OFF.search(src)
+                          for src, _ in sources):
+        return None
+    try:
+        union = Pattern("|".join(f"(?i:{src})" if fold else f"(?:{src})"
+                                 for src, fold in sources), multiline=True)
+    except PatternError:
+        return None
+    return union, sources
 
 
 def assistants_for_identity(catalog: Catalog, name: str, email: str) -> tuple[str, ...]:
@@ -497,13 +523,28 @@ class _CatalogIndex:
             except PatternError:  # too large to combine: each rule runs on its own
                 self.any_marker = None
         self.screen = _message_screen(self.trailer_rules, sources)
+        # The same alternation over all lines at once, to skip a message none of whose lines
+        # a marker can match with one search rather than one per line. Exact where no source
+        # is bound to the ends of the text or turns multi-line mode off: a match in one line
+        # is then a match in the lines joined by newlines.
+        self.markers_anywhere: Pattern | None = None
+        if self.any_marker is not None and not any(
+                _LINE_BOUND.search(src) or _FLAGS_OFF.search(src) for src in sources):
+            try:
+                self.markers_anywhere = any_of(sources, multiline=True)
+            except PatternError:
+                self.markers_anywhere = None
         self.identities: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.trailer_lines: dict[tuple[str, frozenset[str]],
+                                 tuple[tuple[Rule, tuple[str, ...]], ...]] = {}
         self.identity_findings: dict[tuple[str, str, str, frozenset[str]],
                                      tuple[Finding, ...]] = {}
 
 
 # Pattern pieces whose meaning changes when a line is searched inside a whole message.
 _LINE_BOUND = re.compile(r"\\[AZz]|\(\?<?!")
+# Inline flags that turn something off, such as multi-line mode: (?-m), (?i-m:...).
+_FLAGS_OFF = re.compile(r"\(\?[A-Za-z]*-")
 # A folded line joins the one above with a single space, as messages.message_lines does.
 _CONTINUATION = re.compile(r"[ \t]*\n[ \t]+")
 _INDENTED = re.compile(r"^[ \t]", re.MULTILINE)
@@ -625,12 +666,20 @@ def _message_findings(catalog: Catalog, message: str, ignored: frozenset[str],
     title = _title(message, lines)
     spans = quoted_spans(title.text) if title is not None else []
     findings: list[Finding] = []
+    memo = index.trailer_lines
     for line in lines if index.trailer_rules else ():
-        found = line_trailers(line)
+        if ":" not in line.text:
+            continue  # every trailer, at the start of a line or inside it, has a colon
         if spans and line is title:
-            found = [t for t in found if not inside(spans, t.start)]
-        if found:
-            findings.extend(_trailer_findings(catalog, index, found, ignored))
+            # A quotation in the title is talked about: its trailers are not judged.
+            found = [t for t in line_trailers(line) if not inside(spans, t.start)]
+            judged = _trailer_verdicts(catalog, index, found, ignored) if found else ()
+        else:
+            judged = _judged_line(catalog, index, memo, line, ignored)
+        findings.extend(Finding(
+            rule=rule.id, assistants=assistants, kind=rule.kind, severity=rule.severity,
+            evidence=printable(line.raw), line=line.number,
+        ) for rule, assistants in judged)
     if spans:
         lines = [replace(ln, text=unquoted(ln.text, spans)) if ln is title else ln
                  for ln in lines]
@@ -654,20 +703,42 @@ def _title(message: str, lines: list[MessageLine]) -> MessageLine | None:
     return first
 
 
-def _trailer_findings(catalog: Catalog, index: _CatalogIndex, found: list[Trailer],
-                      ignored: frozenset[str]) -> list[Finding]:
-    """One finding per trailer rule for the trailers of one line."""
-    line = found[0].line
-    findings = []
+def _judged_line(catalog: Catalog, index: _CatalogIndex,
+                 memo: dict[tuple[str, frozenset[str]], tuple[tuple[Rule, tuple[str, ...]], ...]],
+                 line: MessageLine, ignored: frozenset[str],
+                 ) -> tuple[tuple[Rule, tuple[str, ...]], ...]:
+    """The trailer rules that fire on one line. Trailer lines repeat across a history (the
+    same sign-offs, thousands of times): what a line's trailers say depends on its text
+    alone, so a short line is judged once and remembered."""
+    short = len(line.text) <= _MEMO_LINE
+    judged = memo.get((line.text, ignored)) if short else None
+    if judged is None:
+        found = line_trailers(line)
+        judged = _trailer_verdicts(catalog, index, found, ignored) if found else ()
+        if short:
+            if len(memo) >= _TRAILER_MEMO:
+                memo.clear()  # a bound, so memory stays flat however long the history
+            memo[(line.text, ignored)] = judged
+    return judged
+
+
+# Distinct trailer lines judged and remembered at most, per catalog, and the longest line
+# remembered: sign-offs are short; a long line is rarely repeated, and would make the memo
+# hold megabytes.
+_TRAILER_MEMO = 4096
+_MEMO_LINE = 256
+
+
+def _trailer_verdicts(catalog: Catalog, index: _CatalogIndex, found: list[Trailer],
+                      ignored: frozenset[str]) -> tuple[tuple[Rule, tuple[str, ...]], ...]:
+    """The trailer rules that fire on the trailers of one line, each with its assistants."""
+    verdicts = []
     for rule in index.trailer_rules:
         keyed = [t for t in found if index.keys[rule.id](t.key)]
         assistants = _trailer_assistants(catalog, rule, keyed, ignored) if keyed else ()
         if assistants:
-            findings.append(Finding(
-                rule=rule.id, assistants=assistants, kind=rule.kind, severity=rule.severity,
-                evidence=printable(line.raw), line=line.number,
-            ))
-    return findings
+            verdicts.append((rule, assistants))
+    return tuple(verdicts)
 
 
 def _trailer_assistants(catalog: Catalog, rule: Rule, keyed: list[Trailer],
@@ -719,6 +790,9 @@ def _marker_findings(index: _CatalogIndex, lines: list[MessageLine]) -> list[Fin
     lines = [replace(ln, text=_CODE_SPAN.sub(" ", ln.text)) if "`" in ln.text else ln
              for ln in lines]
     if index.any_marker is not None:
+        if index.markers_anywhere is not None and \
+                not index.markers_anywhere.search("\n".join(ln.text for ln in lines)):
+            return []
         # Only lines some marker rule matches: most lines of most messages match none.
         lines = [ln for ln in lines if index.any_marker.search(ln.text)]
     findings = []

@@ -155,8 +155,12 @@ _INTEGRATION_FIXTURES = frozenset({
 # Calls that do the same from a test's own body; and the slow kinds of test: time ratios
 # (`clock()`, on inputs large enough to time) and property tests (hypothesis's `@given`).
 _INTEGRATION_CALLS = re.compile(r"\b(?:run_cli|subprocess|git|make_key|Repo|gitio\.discover|"
-                                r"interpret_trailers|ssh_keygen|clock|_seconds|_best_time)\(|"
+                                r"interpret_trailers|ssh_keygen|clock|_?seconds|_best_time|best)\(|"
                                 r"subprocess\.|^@given\b|@settings\b", re.M)
+
+
+# Tests that read inputs made large on purpose: time ratios, files over the size limits.
+_SLOW_NAMES = re.compile(r"linear|over_the_limit|oversized|budget|_large|exponential|by_lines")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -169,7 +173,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 sources[function] = inspect.getsource(function)  # type: ignore[arg-type]
             except (OSError, TypeError):
                 sources[function] = ""
-        if fixtures & _INTEGRATION_FIXTURES or _INTEGRATION_CALLS.search(sources[function]):
+        if fixtures & _INTEGRATION_FIXTURES or _INTEGRATION_CALLS.search(sources[function]) \
+                or _SLOW_NAMES.search(item.name):
             item.add_marker(pytest.mark.integration)
 
 

@@ -141,6 +141,37 @@ def test_powershell(run: str, shell: str | None) -> None:
     assert "AIC301" in _rules_found(run, shell), run
 
 
+# ------------------------------------------------------------------ text fed to a shell
+# Each positive has a clean twin: the same text fed to a program that does not run it.
+@pytest.mark.parametrize(("run", "shell", "found"), [
+    ("echo 'claude -p x' | bash", None, True),
+    ("echo 'claude -p x' | tee out.txt", None, False),
+    ("printf 'npx -y @anthropic-ai/claude-code -p x' | sh", None, True),
+    ("printf 'npx -y @anthropic-ai/claude-code -p x' > notes.txt", None, False),
+    ("printf '%s\\n' 'claude -p x' | sudo bash -s", None, True),
+    ("printf '%s\\n' 'claude -p x' | wc -l", None, False),
+    ("cat <<EOF | bash\nclaude -p x\nEOF", None, True),
+    ("bash <<< 'claude -p x'", None, True),
+    ("grep -c claude <<< 'claude -p x'", None, False),
+    ("sh -s -- a <<< 'claude -p x'", None, True),
+    ("sh ci/lint.sh <<< 'claude -p x'", None, False),
+    ("source <(echo claude -p x)", None, True),
+    (". <(printf 'codex exec x')", None, True),
+    ("diff <(echo claude -p x) expected.txt", None, False),
+    ("bash < <(echo claude -p x)", None, True),
+    ("echo 'claude -p x' ||\n  bash", None, False),
+    ("python3 -c \"print('claude -p x')\" | bash", None, True),
+    ("echo 'claude -p x' | pwsh -", None, True),
+    ("echo 'claude -p x' | pwsh -File check.ps1", None, False),
+    ("'claude -p x' | iex", "pwsh", True),
+    ("Write-Output 'claude -p x' | Invoke-Expression", "pwsh", True),
+    ("'claude -p x' | Out-File notes.txt", "pwsh", False),
+])
+def test_text_fed_to_a_shell_is_its_script(run: str, shell: str | None, found: bool) -> None:
+    rules = _rules_found(run, shell)
+    assert bool(rules & {"AIC301", "AIC302"}) is found, (run, rules)
+
+
 # ------------------------------------------------------------------ installers and launchers
 @pytest.mark.parametrize(("run", "rule"), [
     # anthropics/claude-code README: install.sh, install.ps1, brew --cask, winget; the
@@ -301,6 +332,9 @@ def _all_invocations(script: str) -> None:
     "alias c=claude; c ",
     "find . -exec find -exec x \\; \\; ",
     "Start-Process a -ArgumentList b,c ",
+    "echo 'a b' | bash; ",         # text fed to a shell is read again as a script
+    "bash <<< 'echo a | sh'; ",
+    "source <(printf '%s' x); ",
 ])
 def test_expansion_costs_time_linear_in_the_script(unit: str) -> None:
     """Four times the input costs at most about four times the time (a ratio of two

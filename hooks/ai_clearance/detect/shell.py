@@ -6,7 +6,9 @@ expansion of small words ({cl,}aude), the values of variables and arrays the scr
 assigns ($A, "${A[@]}") and the defaults of those it does not (${X:-claude}), aliases and
 the bodies of functions the script defines, called with their arguments. A variable set
 outside the script, standing alone unquoted, may be empty and then is no word: `$SUDO
-claude` runs claude when SUDO is unset. What only running could tell stays unknown.
+claude` runs claude when SUDO is unset. Text fed to a shell that reads its standard input
+(`echo X | bash`, `bash <<< X`, `source <(printf X)`, `'X' | iex`) is read as the script it
+is; fed to anything else it stays text. What only running could tell stays unknown.
 
 Code in another language (`python -c`, a step with `shell: python`) is read by its string
 literals (literals.py): each as a command line, each run of them as one command's words."""
@@ -64,6 +66,11 @@ class _Scanner:
         self.word_start = 0
         self.command_line = 0
         self.drop_next = False  # the next word is a redirection's target
+        self.here_next = False  # ... and that target is a here-string (<<<)
+        # Text fed to the command being read (here-strings, <(...)), and the words of
+        # the command before when it pipes into this one: a shell reading them runs them.
+        self.fed: list[str] = []
+        self.piped: list[str] | None = None
         self._line = 0
         self._counted = 0
         # What the script defines, as far as read: variables, arrays, aliases, functions.
@@ -85,7 +92,8 @@ class _Scanner:
                     self.words[0] == "function":
                 i = self.function(self.words[1], i)
             elif c in _BREAKS:
-                self.end_command()
+                self.end_command(pipe=c == "|" and not s.startswith(("|", "&"), i + 1)
+                                 and not s.startswith("|", i - 1))
                 i += 1
             elif c in "<>":
                 i = self.redirect(i)
@@ -284,8 +292,18 @@ class _Scanner:
         j = i + 1
         while j < n and s[j] in "<>&|":
             j += 1
-        # <(...) runs a command; any other operator is followed by its target.
+        if s.startswith("<(", j - 1) and j - 1 == i:
+            # <(...) runs its commands; what they print is a file this command reads.
+            end = _closing(s, j, "(", ")")
+            inner = self.inner(s[j + 1:end])
+            base = self.line_at(i)
+            self.commands.extend((base + offset, words) for offset, words in inner)
+            self.fed.extend(text for _, words in inner for text in _produced(words))
+            self.drop_next = False
+            return end + 1
+        # Any other operator is followed by its target.
         self.drop_next = not s.startswith("(", j)
+        self.here_next = s[i:j] == "<<<"
         return j
 
     def text(self, part: str, at: int) -> None:
@@ -297,7 +315,9 @@ class _Scanner:
     def end_word(self) -> None:
         if self.in_word:
             if self.drop_next:
-                self.drop_next = False
+                if self.here_next:
+                    self.fed.append("".join(str(p) for p in self.word))
+                self.drop_next = self.here_next = False
             else:
                 words = _expanded(self.word)
                 if words and not self.words:
@@ -305,7 +325,7 @@ class _Scanner:
                 self.words.extend(words)
         self.word, self.in_word = [], False
 
-    def end_command(self) -> None:
+    def end_command(self, pipe: bool = False) -> None:
         self.end_word()
         words = self.words
         if words:
@@ -316,7 +336,22 @@ class _Scanner:
             self.commands.append((self.command_line, words))
             for body in self.functions.get(words[0].casefold(), ()):
                 self.commands.append((self.command_line, _called(body, words[1:])))
-        self.words, self.drop_next = [], False
+            fed = self.fed + (_produced(self.piped) if self.piped is not None else [])
+            if fed and _runs_what_it_reads(words):
+                self.read_fed(fed)
+            self.piped = words if pipe else None
+        self.words, self.drop_next, self.here_next, self.fed = [], False, False, []
+
+    def read_fed(self, texts: list[str]) -> None:
+        """Reads text a shell is fed (`echo X | bash`, `bash <<< X`, `source <(echo X)`)
+        as the script it is, at the line of the command reading it."""
+        line = self.command_line
+        for text in texts:
+            if self.depth >= _MAX_DEPTH:
+                self.commands.extend((line, words) for words in word_runs(text))
+            else:
+                self.commands.extend((line, words)
+                                     for _, words in shell_commands(text, self.depth + 1))
 
     def define(self, words: list[str]) -> None:
         """Notes the variables a command of assignments sets (`A=x`, `export A=x`) and
@@ -361,6 +396,75 @@ class _Scanner:
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Programs whose words are what they print, and the options they take before them.
+_ECHOES = frozenset({"echo", "write-output", "write"})
+_ECHO_OPTIONS = frozenset({"-n", "-e", "-E", "-ne", "-en", "-nE", "-En"})
+_PRINTF_FIELD = re.compile(r"%[-#0 +']*[0-9]*(?:\.[0-9]*)?[sbqdc]|\\n|\\t")
+
+
+def _produced(words: list[str]) -> list[str]:
+    """What a command prints, as far as known without running it: the words of echo
+    and Write-Output, printf's format with its arguments put in, the string literals of
+    code an interpreter is given (`python -c "print('X')"`), and a command that is a lone
+    string (a PowerShell expression: `'X' | iex`)."""
+    unwrapped = _unwrap(words)
+    if unwrapped is None:
+        return []
+    program, args = unwrapped
+    if program in _ECHOES:
+        while args and args[0] in _ECHO_OPTIONS:
+            args = args[1:]
+        return [" ".join(args)]
+    if program == "printf":
+        args = args[1:] if args[:1] == ["--"] else args
+        if not args:
+            return []
+        values = iter(args[1:])
+
+        def field(match: re.Match[str]) -> str:
+            code = match.group(0)
+            return "\n" if code == "\\n" else "\t" if code == "\\t" else next(values, "")
+        text = _PRINTF_FIELD.sub(field, args[0])
+        return [" ".join([text, *values])]
+    code = code_arguments(program, args)
+    if code:
+        from ai_clearance.detect.literals import string_runs  # only code pays
+
+        return [text for source, language in code
+                for comments in _COMMENTS[language]
+                for run in string_runs(source, comments) for _, text in run]
+    return [words[0]] if len(words) == 1 else []
+
+
+# Options of sh and bash that take a value (`-o pipefail`), not a script's name.
+_SHELL_VALUED = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
+
+
+def _runs_what_it_reads(words: list[str]) -> bool:
+    """Whether a command runs the text it is fed: a shell given no script (it reads its
+    standard input: `bash`, `sh -s`, `pwsh -`), `source` and `.` (of `<(...)`), and
+    PowerShell's iex given no argument."""
+    unwrapped = _unwrap(words)
+    if unwrapped is None:
+        return False
+    program, args = unwrapped
+    if program in ("source", ".") or (program in ("iex", "invoke-expression") and not args):
+        return True
+    if program in _POWERSHELL:
+        return "-" in args or not args
+    if program not in _SHELLS or _script_arguments(program, args):
+        return False
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            return i + 1 == len(args)
+        if arg == "-" or (arg.startswith("-") and not arg.startswith("--") and "s" in arg):
+            return True
+        if not arg.startswith(("-", "+")):
+            return False  # a script file: the shell runs it, not what it is fed
+        i += 2 if arg in _SHELL_VALUED else 1
+    return True
 _PARAMETER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?(?:(:?[-=+?]|[#%/:^,@].*?)(.*))?",
                         re.DOTALL)
 _ARRAY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")

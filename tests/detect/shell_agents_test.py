@@ -172,6 +172,34 @@ def test_text_fed_to_a_shell_is_its_script(run: str, shell: str | None, found: b
     assert bool(rules & {"AIC301", "AIC302"}) is found, (run, rules)
 
 
+# ------------------------------------------------------------------ positional words, traps
+@pytest.mark.parametrize(("run", "found"), [
+    ("bash -c '$0 -p x' claude", True),
+    ("bash -c 'echo $0 -p x' claude", False),
+    ("sh -c 'claude \"$@\"' _ -p x", True),
+    ("sh -c 'printf %s \"$@\"' _ claude -p x", False),
+    ("sh -c '\"$1\" \"$2\" x' sh claude -p", True),
+    ("sh -c 'ls \"$1\"' sh claude", False),
+    ("$(echo claude) -p x", True),
+    ("echo $(echo claude) -p x", False),
+    ("`printf claude` -p x", True),
+    ("\"$(printf '%s' codex)\" exec x", True),
+    ("X=$(echo claude); echo \"$X\" -p x", False),
+    ("trap 'claude -p x' EXIT", True),
+    ("trap -- 'codex exec x' ERR INT", True),
+    ("trap 'rm -f claude.lock' EXIT", False),
+    ("trap - EXIT", False),
+    ("busybox sh -c 'claude -p x'", True),
+    ("busybox ash -c 'codex exec x'", True),
+    ("toybox sh -c 'claude -p x'", True),
+    ("busybox sh -c 'grep -r claude docs'", False),
+    ("busybox wget -q https://example.com/claude.md", False),
+])
+def test_positional_words_substitutions_and_traps(run: str, found: bool) -> None:
+    rules = _rules_found(run)
+    assert bool(rules & {"AIC301", "AIC302"}) is found, (run, rules)
+
+
 # ------------------------------------------------------------------ installers and launchers
 @pytest.mark.parametrize(("run", "rule"), [
     # anthropics/claude-code README: install.sh, install.ps1, brew --cask, winget; the
@@ -335,6 +363,9 @@ def _all_invocations(script: str) -> None:
     "echo 'a b' | bash; ",         # text fed to a shell is read again as a script
     "bash <<< 'echo a | sh'; ",
     "source <(printf '%s' x); ",
+    "sh -c '$0 \"$@\" $1' a b c; ",  # positional words put in
+    "$(echo a b) $(printf c) ",
+    "trap 'a b' EXIT; ",
 ])
 def test_expansion_costs_time_linear_in_the_script(unit: str) -> None:
     """Four times the input costs at most about four times the time (a ratio of two

@@ -68,7 +68,7 @@ def test_language_of_a_program(program: str, language: str) -> None:
 @pytest.mark.parametrize(("text", "language"), [
     ("#!/usr/bin/env python3\nx", "hash"), ("#!/usr/bin/env -S node --x\n", "slash"),
     ("#!/bin/bash -e\n", "shell"), ("#! /usr/bin/perl -w\n", "hash"), ("x\n#!/bin/sh", None),
-    ("#!\n", None),
+    ("#!\n", None), ("#!/bin/busybox sh\n", "shell"), ("#!/usr/bin/env toybox sh\n", "shell"),
 ])
 def test_shebang_language(text: str, language: str | None) -> None:
     assert shebang_language(text) == language

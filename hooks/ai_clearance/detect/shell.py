@@ -4,7 +4,8 @@ without running: the text of $'...' (escapes decoded) and $"..." strings, $IFS a
 blanks that split a word, empty substitutions ($(), ``), `$(which X)` as X, brace
 expansion of small words ({cl,}aude), the values of variables and arrays the script
 assigns ($A, "${A[@]}") and the defaults of those it does not (${X:-claude}), aliases and
-the bodies of functions the script defines, called with their arguments. A variable set
+the bodies of functions the script defines, called with their arguments (and `sh -c
+SCRIPT NAME ARGS`'s $0, $1, "$@"), what `$(echo X)` and `$(printf X)` print. A variable set
 outside the script, standing alone unquoted, may be empty and then is no word: `$SUDO
 claude` runs claude when SUDO is unset. Text fed to a shell that reads its standard input
 (`echo X | bash`, `bash <<< X`, `source <(printf X)`, `'X' | iex`) is read as the script it
@@ -188,6 +189,9 @@ class _Scanner:
         which = _WHICH.fullmatch(inner)
         if which is not None:
             return _Split(_QUOTES.sub("", which.group(1)))
+        echoed = _ECHOED.fullmatch(inner) if len(inner) <= _MAX_ECHOED else None
+        if echoed is not None:  # `$(echo claude) -p`: what echo or printf prints
+            return _Split(_QUOTES.sub("", echoed.group(1)))
         return text
 
     def parameter(self, text: str, split: bool) -> str:
@@ -472,13 +476,19 @@ _FUNCTION_NAME = re.compile(r"[^\s$=\"'`\\(){}]+")
 _BLANK = re.compile(r"[ \t]*")
 _BLANKS_AND_LINES = re.compile(r"\s*")
 _WHICH = re.compile(r"\s*(?:which|command\s+-v|type\s+-[pP])\s+(\S+)\s*")
+# $(echo X), $(printf X), $(printf '%s' X): X, for plain words only (no expansion, no
+# escape); longer substitutions are left as written.
+_ECHOED = re.compile(r"\s*(?:echo(?:\s+-[neE]+)*|printf(?:\s+--)?(?:\s+['\"]?%s['\"]?)?)"
+                     r"\s+([^\s;&|<>()$`\\%]+(?:[ \t]+[^\s;&|<>()$`\\%]+)*)\s*")
+_MAX_ECHOED = 256
 _QUOTES = re.compile(r"[\"']")
 _DECLARES = frozenset({"export", "declare", "local", "readonly", "typeset"})
-_CALL_ARGUMENT = re.compile(r"\$\{?([1-9])\}?")
+_CALL_ARGUMENT = re.compile(r"\$\{?([0-9])\}?")
 
 
-def _called(body: list[str], args: list[str]) -> list[str]:
-    """A command of a function's body with the arguments of a call put in ($@, $1...)."""
+def _called(body: list[str], args: list[str], zeroth: str | None = None) -> list[str]:
+    """A command of a function's body with the arguments of a call put in ($@, $1...);
+    or of `sh -c SCRIPT ZEROTH ARGS...`, whose $0 is `zeroth` too."""
     words: list[str] = []
     for word in body:
         position = _CALL_ARGUMENT.fullmatch(word)
@@ -486,7 +496,9 @@ def _called(body: list[str], args: list[str]) -> list[str]:
             words.extend(args)
         elif position is not None:
             k = int(position.group(1))
-            if k <= len(args):
+            if k == 0:
+                words.append(word if zeroth is None else zeroth)
+            elif k <= len(args):
                 words.append(args[k - 1])
         else:
             words.append(word)
@@ -718,6 +730,7 @@ _WRAPPERS: dict[str, _Wrapper] = {
     "stdbuf": _w("-i -o -e --input --output --error"), "unbuffer": _w(),
     "xargs": _w("-I -n -P -L -d -E -s -a --max-args --max-procs --delimiter --arg-file"),
     "xvfb-run": _w("-n -s -f -e -p"),
+    "busybox": _w(), "toybox": _w(),  # `busybox sh -c X`: the applet is the program
     "setsid": _w(), "chronic": _w(), "caffeinate": _w(), "catchsegv": _w(),
     "ionice": _w("-c -n -p --class --classdata"), "taskset": _w(positional=1),
     "chrt": _w(positional=1), "unshare": _w(), "setpriv": _w("--reuid --regid --groups"),
@@ -751,8 +764,9 @@ def invocations(words: list[str], depth: int) -> Iterator[tuple[str, ...]]:
     program, args = found
     args = _normalized(program, args)
     yield (program, *args)
+    positional = _shell_script(args)[1] if program in _SHELLS else []
     for script in _script_arguments(program, args):
-        yield from _inner(script, "shell", depth)
+        yield from _inner(script, "shell", depth, positional)
     for argv in _argv_commands(program, args):
         if depth >= _MAX_DEPTH:
             yield tuple(argv)  # as in _inner: never a silent pass
@@ -762,7 +776,10 @@ def invocations(words: list[str], depth: int) -> Iterator[tuple[str, ...]]:
         yield from _inner(code, language, depth)
 
 
-def _inner(script: str, language: str, depth: int) -> Iterator[tuple[str, ...]]:
+def _inner(script: str, language: str, depth: int,
+           positional: list[str] | None = None) -> Iterator[tuple[str, ...]]:
+    """The invocations of a script; `positional` are the words after `sh -c SCRIPT`,
+    its $0, $1... and "$@"."""
     if depth >= _MAX_DEPTH:
         for run in word_runs(script):  # as in _Scanner.nested: never a silent pass
             unwrapped = _unwrap(run)
@@ -772,7 +789,8 @@ def _inner(script: str, language: str, depth: int) -> Iterator[tuple[str, ...]]:
     commands = shell_commands(script, depth + 1) if language == "shell" else \
         code_commands(script, language, depth + 1)
     for _, inner in commands:
-        yield from invocations(inner, depth + 1)
+        words = _called(inner, positional[1:], positional[0]) if positional else inner
+        yield from invocations(words, depth + 1)
 
 
 # What the screen (workflows.py) reads in place of a script: the text with what the shell
@@ -1050,15 +1068,25 @@ def _script_arguments(program: str, args: list[str]) -> list[str]:
         return _parallel(args)
     if program in _POWERSHELL:
         return _powershell(args)
+    if program == "trap":  # trap SCRIPT SIGNAL...
+        rest = args[1:] if args[:1] == ["--"] else args
+        return rest[:1] if len(rest) >= 2 and not rest[0].startswith("-") else []
     if program in _SHELLS:
-        for i, arg in enumerate(args[:-1]):
-            # -c, -lc, -ec: a cluster of short options that holds c; `--` may follow.
-            if arg.startswith("-") and not arg.startswith("--") and "c" in arg.casefold():
-                rest = args[i + 1:]
-                if rest[0] == "--" and len(rest) > 1:
-                    rest = rest[1:]
-                return [rest[0]]
+        script = _shell_script(args)[0]
+        return [] if script is None else [script]
     return []
+
+
+def _shell_script(args: list[str]) -> tuple[str | None, list[str]]:
+    """The script of `sh -c SCRIPT NAME ARGS...` (-c, -lc, -ec: a cluster of short
+    options that holds c; `--` may follow) and the words after it, its $0, $1..."""
+    for i, arg in enumerate(args[:-1]):
+        if arg.startswith("-") and not arg.startswith("--") and "c" in arg.casefold():
+            rest = args[i + 1:]
+            if rest[0] == "--" and len(rest) > 1:
+                rest = rest[1:]
+            return rest[0], rest[1:]
+    return None, []
 
 
 def _powershell(args: list[str]) -> list[str]:

@@ -200,6 +200,34 @@ def test_positional_words_substitutions_and_traps(run: str, found: bool) -> None
     assert bool(rules & {"AIC301", "AIC302"}) is found, (run, rules)
 
 
+# ------------------------------------------------------------------ PowerShell blocks, escapes
+@pytest.mark.parametrize(("run", "shell", "found"), [
+    ("1 | ForEach-Object { claude -p x }", "pwsh", True),
+    ("1 | ForEach-Object { Write-Host 'claude -p x' }", "pwsh", False),
+    ("1..2 | %{codex exec x}", "pwsh", True),
+    ("1..2 | %{ \"codex exec x\" }", "pwsh", False),
+    ("Invoke-Command -ScriptBlock { claude -p x }", "pwsh", True),
+    ("Invoke-Command -ComputerName claude -ScriptBlock { Get-Date }", "pwsh", False),
+    ("& { claude -p x }", "pwsh", True),
+    ("& {claude -p x}", "pwsh", True),
+    ("Write-Host {claude -p x}", "pwsh", False),
+    ("& ([scriptblock]::Create('claude -p x'))", "pwsh", True),
+    ("Write-Host ('claude -p x')", "pwsh", False),
+    ("iex('codex exec x')", "pwsh", True),
+    ("$ExecutionContext.InvokeCommand.InvokeScript('claude -p x')", "pwsh", True),
+    ("c`laude -p x", "pwsh", True),
+    ("Write-Host 'c`laude -p x'", "pwsh", False),
+    ("pwsh -Command \"c`odex exec x\"", None, True),
+    ("cl^aude -p x", "cmd", True),
+    ("echo cl^aude -p x", "cmd", False),
+    ("cmd /c co^dex exec x", None, True),
+    ("grep '^claude -p' notes.txt", None, False),
+])
+def test_powershell_blocks_and_escapes(run: str, shell: str | None, found: bool) -> None:
+    rules = _rules_found(run, shell)
+    assert bool(rules & {"AIC301", "AIC302"}) is found, (run, rules)
+
+
 # ------------------------------------------------------------------ installers and launchers
 @pytest.mark.parametrize(("run", "rule"), [
     # anthropics/claude-code README: install.sh, install.ps1, brew --cask, winget; the
@@ -366,6 +394,8 @@ def _all_invocations(script: str) -> None:
     "sh -c '$0 \"$@\" $1' a b c; ",  # positional words put in
     "$(echo a b) $(printf c) ",
     "trap 'a b' EXIT; ",
+    "c`l^a x | % { b {c} } ",     # blocks, and the reading without escapes
+    "& ([scriptblock]::Create('a b')); ",
 ])
 def test_expansion_costs_time_linear_in_the_script(unit: str) -> None:
     """Four times the input costs at most about four times the time (a ratio of two

@@ -9,7 +9,10 @@ SCRIPT NAME ARGS`'s $0, $1, "$@"), what `$(echo X)` and `$(printf X)` print. A v
 outside the script, standing alone unquoted, may be empty and then is no word: `$SUDO
 claude` runs claude when SUDO is unset. Text fed to a shell that reads its standard input
 (`echo X | bash`, `bash <<< X`, `source <(printf X)`, `'X' | iex`) is read as the script it
-is; fed to anything else it stays text. What only running could tell stays unknown.
+is; fed to anything else it stays text. PowerShell's script blocks (`% { X }`, `& {X}`),
+[scriptblock]::Create("X") and iex("X") run X; a script with a backtick or caret is read
+once more without them, as PowerShell (c`laude) and cmd (cl^aude) read their escapes.
+What only running could tell stays unknown.
 
 Code in another language (`python -c`, a step with `shell: python`) is read by its string
 literals (literals.py): each as a command line, each run of them as one command's words."""
@@ -72,6 +75,8 @@ class _Scanner:
         # the command before when it pipes into this one: a shell reading them runs them.
         self.fed: list[str] = []
         self.piped: list[str] | None = None
+        self.last: list[str] = []  # the words of the command read last
+        self.script_call = False  # the command being read is the argument of one
         self._line = 0
         self._counted = 0
         # What the script defines, as far as read: variables, arrays, aliases, functions.
@@ -95,6 +100,9 @@ class _Scanner:
             elif c in _BREAKS:
                 self.end_command(pipe=c == "|" and not s.startswith(("|", "&"), i + 1)
                                  and not s.startswith("|", i - 1))
+                # [scriptblock]::Create("X"), iex("X"): the string is a script.
+                self.script_call = c == "(" and self.last[-1:] != [] and \
+                    _SCRIPT_CALL.search(self.last[-1]) is not None
                 i += 1
             elif c in "<>":
                 i = self.redirect(i)
@@ -343,7 +351,10 @@ class _Scanner:
             fed = self.fed + (_produced(self.piped) if self.piped is not None else [])
             if fed and _runs_what_it_reads(words):
                 self.read_fed(fed)
+            if self.script_call:
+                self.read_fed([" ".join(words)])
             self.piped = words if pipe else None
+        self.last = words
         self.words, self.drop_next, self.here_next, self.fed = [], False, False, []
 
     def read_fed(self, texts: list[str]) -> None:
@@ -400,6 +411,9 @@ class _Scanner:
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# PowerShell calls whose string argument is run as a script.
+_SCRIPT_CALL = re.compile(r"(?:\[scriptblock\]::create|\.invokescript|\.newscriptblock|"
+                          r"(?<![\w-])(?:iex|invoke-expression))\Z", re.IGNORECASE)
 # Programs whose words are what they print, and the options they take before them.
 _ECHOES = frozenset({"echo", "write-output", "write"})
 _ECHO_OPTIONS = frozenset({"-n", "-e", "-E", "-ne", "-en", "-nE", "-En"})
@@ -756,6 +770,12 @@ def invocations(words: list[str], depth: int) -> Iterator[tuple[str, ...]]:
     iex or a wrapper's -c is given to run, of the command find -exec, parallel, watch,
     Start-Process, npx or deno run run, and of the code `python -c`, `node -e`... are
     given."""
+    block = _script_block(words) if any("{" in w for w in words) else None
+    if block:
+        if depth >= _MAX_DEPTH:
+            yield tuple(block)
+        else:
+            yield from invocations(block, depth + 1)
     found, scripts = _unwrapped(words)
     for script in scripts:
         yield from _inner(script, "shell", depth)
@@ -774,6 +794,33 @@ def invocations(words: list[str], depth: int) -> Iterator[tuple[str, ...]]:
             yield from invocations(argv, depth + 1)
     for code, language in code_arguments(program, args):
         yield from _inner(code, language, depth)
+
+
+# PowerShell commands that run a script block they are given ({ ... }), and `&`/`.` of
+# one, which the scanner reads as a command of its own that starts with `{`.
+_BLOCK_RUNNERS = frozenset({"foreach-object", "%", "foreach", "where-object", "?", "where",
+                            "invoke-command", "icm", "start-job", "sajb", "start-threadjob",
+                            "measure-command", "&", "."})
+_BRACES = re.compile(r"([{}])")
+
+
+def _script_block(words: list[str]) -> list[str] | None:
+    """The words of the PowerShell script block a command runs (`% { X }`, `%{X}`,
+    `Invoke-Command -ScriptBlock { X }`, `& {X}`), up to its closing brace; None when it
+    runs none."""
+    tokens = [t for word in words for t in _BRACES.split(word) if t]
+    if tokens[0] == "{":
+        start = 1
+    elif program_name(tokens[0]) in _BLOCK_RUNNERS and "{" in tokens:
+        start = tokens.index("{") + 1
+    else:
+        return None
+    depth = 1
+    for k in range(start, len(tokens)):
+        depth += {"{": 1, "}": -1}.get(tokens[k], 0)
+        if depth == 0:
+            return tokens[start:k]
+    return tokens[start:]
 
 
 def _inner(script: str, language: str, depth: int,
@@ -798,7 +845,7 @@ def _inner(script: str, language: str, depth: int,
 # values of its simple assignments written in where they are used.
 _CONTINUED = re.compile(r"[\\`]\r?\n")
 _EMPTY = re.compile(r"\$\(\s*\)|``")
-_SCREEN_QUOTES = re.compile(r"[\"'\\]")
+_SCREEN_QUOTES = re.compile(r"[\"'\\`^]")
 _SIMPLE_ASSIGNMENT = re.compile(r"(?<![\w$])([A-Za-z_][A-Za-z0-9_]*)\+?=([^\s;&|()<>`$]*)")
 _REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 # What makes a script worth reading whatever names it holds: a brace group with a comma
@@ -870,6 +917,12 @@ def script_commands(script: str, language: str,
     if worth is not None and not worth(script):
         return []
     commands = shell_commands(script)
+    if "`" in script or "^" in script:
+        # The script may be PowerShell or cmd (a step's `shell:` is not passed down):
+        # read it once more as they would, its escape characters gone.
+        seen = {(line, tuple(words)) for line, words in commands}
+        commands += [(line, words) for line, words in shell_commands(_unescaped(script))
+                     if (line, tuple(words)) not in seen]
     fed = next(filter(None, (_fed_language(words) for _, words in commands)), None)
     if fed is None:
         return commands
@@ -1060,7 +1113,7 @@ def _script_arguments(program: str, args: list[str]) -> list[str]:
     if program == "cmd":
         for i, arg in enumerate(args):
             if arg.casefold() in ("/c", "/k", "/r"):
-                return [" ".join(args[i + 1:])]
+                return [_unescaped(" ".join(args[i + 1:]))]
         return []
     if program == "watch":
         return _watched(args)
@@ -1100,7 +1153,7 @@ def _powershell(args: list[str]) -> list[str]:
         if name == "ec" or (name and "encodedcommand".startswith(name) and name[0] == "e"):
             return [decoded_command(args[i + 1])] if i + 1 < len(args) else []
         if name == "c" or (len(name) > 1 and "command".startswith(name)):
-            return [" ".join(args[i + 1:])]
+            return [_unescaped(" ".join(args[i + 1:]))]
         if name in ("f", "file") or (len(name) > 1 and "file".startswith(name)):
             return []
     return []
@@ -1109,6 +1162,15 @@ def _powershell(args: list[str]) -> list[str]:
 # An -EncodedCommand longer than this is not decoded (a script that long is not one a
 # person typed in; it is left to the words around it).
 _MAX_ENCODED = 1 << 16
+
+
+# PowerShell's escape (`c`laude`, not a continuation line) and cmd's (`cl^aude`).
+_ESCAPES = re.compile(r"`(?!\r?\n)|\^")
+
+
+def _unescaped(script: str) -> str:
+    """A PowerShell or cmd script with the escape characters gone, as they run it."""
+    return _ESCAPES.sub("", script)
 
 
 def decoded_command(text: str) -> str:

@@ -228,6 +228,23 @@ def test_powershell_blocks_and_escapes(run: str, shell: str | None, found: bool)
     assert bool(rules & {"AIC301", "AIC302"}) is found, (run, rules)
 
 
+# ------------------------------------------------------------------ printed, not run
+@pytest.mark.parametrize(("run", "found"), [
+    ("python -c \"print('To reproduce, run:'); print('claude -p x')\"", False),
+    ("python -c \"import os; os.system('claude -p x')\"", True),
+    ("node -e \"console.log('  npm i -g @anthropic-ai/claude-code')\"", False),
+    ("node -e \"require('child_process').execSync('npm i -g @anthropic-ai/claude-code')\"", True),
+    ("curl -sSfI https://claude.ai/install.sh", False),
+    ("curl --head https://claude.ai/install.sh", False),
+    ("curl -sSf https://claude.ai/install.sh | bash", True),
+    ("curl -o I https://claude.ai/install.sh && bash I", True),   # -o's value, not -I
+    ("curl -sSfI https://example.com && curl -fsSL https://claude.ai/install.sh | sh", True),
+])
+def test_what_is_printed_or_only_probed_runs_nothing(run: str, found: bool) -> None:
+    rules = _rules_found(run)
+    assert bool(rules & {"AIC301"}) is found, (run, rules)
+
+
 # ------------------------------------------------------------------ installers and launchers
 @pytest.mark.parametrize(("run", "rule"), [
     # anthropics/claude-code README: install.sh, install.ps1, brew --cask, winget; the

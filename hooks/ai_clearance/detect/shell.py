@@ -885,14 +885,15 @@ def code_commands(code: str, language: str, depth: int = 0,
     """The commands code in `language` ("hash", "slash" or "code", see runners.py) may run,
     as (line offset, words): each string literal read as a shell command line (os.system,
     execSync), and each run of literals as one command's words (subprocess.run([...]),
-    spawn('claude', ['-p'])). `worth` says which runs are worth reading (None: all)."""
+    spawn('claude', ['-p'])); but not the arguments of print(), console.log() and their
+    like, which only print them. `worth` says which runs are worth reading (None: all)."""
     from ai_clearance.detect.literals import (
         string_runs,  # its regexes cost a hook 2 ms: only code pays
     )
 
     found: list[tuple[int, list[str]]] = []
     for comments in _COMMENTS[language]:
-        for run in string_runs(code, comments):
+        for run in string_runs(code, comments, printed=False):
             texts = [text for _, text in run]
             if worth is not None and not worth("\n".join(texts)):
                 continue

@@ -63,6 +63,27 @@ def test_literals_carry_the_line_they_start_on() -> None:
     assert string_runs(code, "#") == [[(3, "a")], [(5, "b\ncd")]]
 
 
+@pytest.mark.parametrize(("code", "comments", "runs"), [
+    # What a call only prints is left out; what it hands on is kept (each with its twin).
+    ("print('claude -p x')", "#", []),
+    ("os.system('claude -p x')", "#", [["claude -p x"]]),
+    ("print('a', 'b'); os.system('c')", "#", [["c"]]),
+    ("print(os.popen('claude -p x').read())", "#", [["claude -p x"]]),
+    ("console.log('npm i -g x')", "/", []),
+    ("console.log(execSync('npm i -g x'))", "/", [["npm i -g x"]]),
+    ("logging.info('claude -p x')", "#", []),
+    ("puts 'claude -p x'", "#", []),
+    ("print `claude -p x`", "#", [["claude -p x"]]),   # Perl and Ruby run a backtick
+    ("console.log(`claude -p x`)", "/", []),         # JavaScript's is a template
+    ("print(f\"{run('claude -p x')}\")", "#", [["{run('claude -p x')}"]]),
+    ("reprint('claude -p x')", "#", [["claude -p x"]]),
+])
+def test_what_is_only_printed_can_be_left_out(code: str, comments: str,
+                                              runs: list[list[str]]) -> None:
+    assert [[t for _, t in run] for run in string_runs(code, comments, printed=False)] == runs
+    assert string_runs(code, comments)  # by default every run is read
+
+
 @pytest.mark.parametrize(("text", "decoded"), [
     (r"\x41\u0042\u{43}\U00000044", "ABCD"),
     (r"\101\0", "A\x00"),
@@ -89,7 +110,7 @@ def _seconds(code: str, comments: str) -> float:
     best = float("inf")
     for _ in range(3):
         started = clock()
-        string_runs(code, comments)
+        string_runs(code, comments, printed=False)
         best = min(best, clock() - started)
     return best
 
@@ -97,7 +118,8 @@ def _seconds(code: str, comments: str) -> float:
 @pytest.mark.parametrize(("unit", "comments"), [
     ("'a', ", "#"), ("'", "#"), ('"""', "#"), ("'''a' ", "#"), ("`", "/"), ("\\x41", "#"),
     ("(/", "/"), ("(/[", "/"), (" / ", "/"), ("/*", "/"), ("#'\n", "#"), ("'a' + ", "#"),
-    ("f'", "#"), ("x ", "#"), ("\n:", "#"), (':\n"""', "#"),
+    ("f'", "#"), ("x ", "#"), ("\n:", "#"), (':\n"""', "#"), ("print('a') ", "#"),
+    ("console.log(  ", "/"),
 ])
 def test_reading_code_takes_time_linear_in_its_size(unit: str, comments: str) -> None:
     """Four times the input may cost at most about four times the time (a ratio of two

@@ -141,6 +141,110 @@ def test_powershell(run: str, shell: str | None) -> None:
     assert "AIC301" in _rules_found(run, shell), run
 
 
+# ------------------------------------------------------------------ text fed to a shell
+# Each positive has a clean twin: the same text fed to a program that does not run it.
+@pytest.mark.parametrize(("run", "shell", "found"), [
+    ("echo 'claude -p x' | bash", None, True),
+    ("echo 'claude -p x' | tee out.txt", None, False),
+    ("printf 'npx -y @anthropic-ai/claude-code -p x' | sh", None, True),
+    ("printf 'npx -y @anthropic-ai/claude-code -p x' > notes.txt", None, False),
+    ("printf '%s\\n' 'claude -p x' | sudo bash -s", None, True),
+    ("printf '%s\\n' 'claude -p x' | wc -l", None, False),
+    ("cat <<EOF | bash\nclaude -p x\nEOF", None, True),
+    ("bash <<< 'claude -p x'", None, True),
+    ("grep -c claude <<< 'claude -p x'", None, False),
+    ("sh -s -- a <<< 'claude -p x'", None, True),
+    ("sh ci/lint.sh <<< 'claude -p x'", None, False),
+    ("source <(echo claude -p x)", None, True),
+    (". <(printf 'codex exec x')", None, True),
+    ("diff <(echo claude -p x) expected.txt", None, False),
+    ("bash < <(echo claude -p x)", None, True),
+    ("echo 'claude -p x' ||\n  bash", None, False),
+    ("python3 -c \"print('claude -p x')\" | bash", None, True),
+    ("echo 'claude -p x' | pwsh -", None, True),
+    ("echo 'claude -p x' | pwsh -File check.ps1", None, False),
+    ("'claude -p x' | iex", "pwsh", True),
+    ("Write-Output 'claude -p x' | Invoke-Expression", "pwsh", True),
+    ("'claude -p x' | Out-File notes.txt", "pwsh", False),
+])
+def test_text_fed_to_a_shell_is_its_script(run: str, shell: str | None, found: bool) -> None:
+    rules = _rules_found(run, shell)
+    assert bool(rules & {"AIC301", "AIC302"}) is found, (run, rules)
+
+
+# ------------------------------------------------------------------ positional words, traps
+@pytest.mark.parametrize(("run", "found"), [
+    ("bash -c '$0 -p x' claude", True),
+    ("bash -c 'echo $0 -p x' claude", False),
+    ("sh -c 'claude \"$@\"' _ -p x", True),
+    ("sh -c 'printf %s \"$@\"' _ claude -p x", False),
+    ("sh -c '\"$1\" \"$2\" x' sh claude -p", True),
+    ("sh -c 'ls \"$1\"' sh claude", False),
+    ("$(echo claude) -p x", True),
+    ("echo $(echo claude) -p x", False),
+    ("`printf claude` -p x", True),
+    ("\"$(printf '%s' codex)\" exec x", True),
+    ("X=$(echo claude); echo \"$X\" -p x", False),
+    ("trap 'claude -p x' EXIT", True),
+    ("trap -- 'codex exec x' ERR INT", True),
+    ("trap 'rm -f claude.lock' EXIT", False),
+    ("trap - EXIT", False),
+    ("busybox sh -c 'claude -p x'", True),
+    ("busybox ash -c 'codex exec x'", True),
+    ("toybox sh -c 'claude -p x'", True),
+    ("busybox sh -c 'grep -r claude docs'", False),
+    ("busybox wget -q https://example.com/claude.md", False),
+])
+def test_positional_words_substitutions_and_traps(run: str, found: bool) -> None:
+    rules = _rules_found(run)
+    assert bool(rules & {"AIC301", "AIC302"}) is found, (run, rules)
+
+
+# ------------------------------------------------------------------ PowerShell blocks, escapes
+@pytest.mark.parametrize(("run", "shell", "found"), [
+    ("1 | ForEach-Object { claude -p x }", "pwsh", True),
+    ("1 | ForEach-Object { Write-Host 'claude -p x' }", "pwsh", False),
+    ("1..2 | %{codex exec x}", "pwsh", True),
+    ("1..2 | %{ \"codex exec x\" }", "pwsh", False),
+    ("Invoke-Command -ScriptBlock { claude -p x }", "pwsh", True),
+    ("Invoke-Command -ComputerName claude -ScriptBlock { Get-Date }", "pwsh", False),
+    ("& { claude -p x }", "pwsh", True),
+    ("& {claude -p x}", "pwsh", True),
+    ("Write-Host {claude -p x}", "pwsh", False),
+    ("& ([scriptblock]::Create('claude -p x'))", "pwsh", True),
+    ("Write-Host ('claude -p x')", "pwsh", False),
+    ("iex('codex exec x')", "pwsh", True),
+    ("$ExecutionContext.InvokeCommand.InvokeScript('claude -p x')", "pwsh", True),
+    ("c`laude -p x", "pwsh", True),
+    ("Write-Host 'c`laude -p x'", "pwsh", False),
+    ("pwsh -Command \"c`odex exec x\"", None, True),
+    ("cl^aude -p x", "cmd", True),
+    ("echo cl^aude -p x", "cmd", False),
+    ("cmd /c co^dex exec x", None, True),
+    ("grep '^claude -p' notes.txt", None, False),
+])
+def test_powershell_blocks_and_escapes(run: str, shell: str | None, found: bool) -> None:
+    rules = _rules_found(run, shell)
+    assert bool(rules & {"AIC301", "AIC302"}) is found, (run, rules)
+
+
+# ------------------------------------------------------------------ printed, not run
+@pytest.mark.parametrize(("run", "found"), [
+    ("python -c \"print('To reproduce, run:'); print('claude -p x')\"", False),
+    ("python -c \"import os; os.system('claude -p x')\"", True),
+    ("node -e \"console.log('  npm i -g @anthropic-ai/claude-code')\"", False),
+    ("node -e \"require('child_process').execSync('npm i -g @anthropic-ai/claude-code')\"", True),
+    ("curl -sSfI https://claude.ai/install.sh", False),
+    ("curl --head https://claude.ai/install.sh", False),
+    ("curl -sSf https://claude.ai/install.sh | bash", True),
+    ("curl -o I https://claude.ai/install.sh && bash I", True),   # -o's value, not -I
+    ("curl -sSfI https://example.com && curl -fsSL https://claude.ai/install.sh | sh", True),
+])
+def test_what_is_printed_or_only_probed_runs_nothing(run: str, found: bool) -> None:
+    rules = _rules_found(run)
+    assert bool(rules & {"AIC301"}) is found, (run, rules)
+
+
 # ------------------------------------------------------------------ installers and launchers
 @pytest.mark.parametrize(("run", "rule"), [
     # anthropics/claude-code README: install.sh, install.ps1, brew --cask, winget; the
@@ -301,6 +405,14 @@ def _all_invocations(script: str) -> None:
     "alias c=claude; c ",
     "find . -exec find -exec x \\; \\; ",
     "Start-Process a -ArgumentList b,c ",
+    "echo 'a b' | bash; ",         # text fed to a shell is read again as a script
+    "bash <<< 'echo a | sh'; ",
+    "source <(printf '%s' x); ",
+    "sh -c '$0 \"$@\" $1' a b c; ",  # positional words put in
+    "$(echo a b) $(printf c) ",
+    "trap 'a b' EXIT; ",
+    "c`l^a x | % { b {c} } ",     # blocks, and the reading without escapes
+    "& ([scriptblock]::Create('a b')); ",
 ])
 def test_expansion_costs_time_linear_in_the_script(unit: str) -> None:
     """Four times the input costs at most about four times the time (a ratio of two

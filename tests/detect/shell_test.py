@@ -68,7 +68,7 @@ def test_language_of_a_program(program: str, language: str) -> None:
 @pytest.mark.parametrize(("text", "language"), [
     ("#!/usr/bin/env python3\nx", "hash"), ("#!/usr/bin/env -S node --x\n", "slash"),
     ("#!/bin/bash -e\n", "shell"), ("#! /usr/bin/perl -w\n", "hash"), ("x\n#!/bin/sh", None),
-    ("#!\n", None),
+    ("#!\n", None), ("#!/bin/busybox sh\n", "shell"), ("#!/usr/bin/env toybox sh\n", "shell"),
 ])
 def test_shebang_language(text: str, language: str | None) -> None:
     assert shebang_language(text) == language
@@ -89,6 +89,9 @@ def test_shebang_language(text: str, language: str | None) -> None:
     "echo \"import os; os.system('claude -p x')\" | python3",
     "printf '%s' \"require('child_process').execSync('claude -p x')\" | node -",
     "python3 -c 'import os; os.system(\"\\x63laude -p x\")'",
+    "python3 -c \"print(os.popen('claude -p x').read())\"",
+    "perl -e 'print `claude -p x`'",
+    "python3 -c \"print('claude -p x')\" | bash",   # printed into a shell: run
 ])
 def test_interpreters_in_shell_scripts_are_read(script: str) -> None:
     assert ("claude", "-p", "x") in _calls(script), _calls(script)
@@ -101,6 +104,9 @@ def test_interpreters_in_shell_scripts_are_read(script: str) -> None:
     "python3 -c 'print(\"run claude -p x to review\")'",
     "node --version\necho 'claude -p x'",
     "python3 tools/check.py 'claude -p x'",
+    "python -c \"print('To reproduce, run:'); print('claude -p x')\"",
+    "node -e \"console.log('claude -p x')\"",
+    "ruby -e 'puts \"claude -p x\"'",
 ])
 def test_text_that_runs_nothing_stays_text(script: str) -> None:
     assert not any(call[:2] == ("claude", "-p") for call in _calls(script)), _calls(script)

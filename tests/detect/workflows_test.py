@@ -120,7 +120,7 @@ def test_any_yaml_equivalent_serialization_is_found(sample: tuple[str, str, byte
     ("echo a#b", [["echo", "a#b"]]),
     ("R=$(codex exec hi)", [["codex", "exec", "hi"], ["R=$(codex exec hi)"]]),
     ('echo "v: `codex exec x`"', [["codex", "exec", "x"], ["echo", "v: `codex exec x`"]]),
-    ("diff <(codex exec a) b > out", [["diff"], ["codex", "exec", "a"], ["b"]]),
+    ("diff <(codex exec a) b > out", [["codex", "exec", "a"], ["diff", "b"]]),
     ("echo 'unclosed", [["echo", "unclosed"]]),
     ("echo ${{ inputs.prompt }} done", [["echo", "${{ inputs.prompt }}", "done"]]),
     ("npm install -g `\r\n  @openai/codex", [["npm", "install", "-g", "@openai/codex"]]),

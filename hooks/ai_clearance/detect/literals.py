@@ -39,17 +39,32 @@ _REGEX = re.compile(r"/(?:[^/\\\[\n]|\\.|\[(?:[^\]\\\n]|\\.)*\])+/")
 _WORD_BEFORE = re.compile(r"[A-Za-z_$][\w$]*\Z")
 
 
-def string_runs(code: str, comments: str) -> list[list[tuple[int, str]]]:
+# A call that only prints its arguments, right before a run of literals: `print(`,
+# `console.log(`, `puts `, `say `, `echo `, `logging.info(`, `sys.stdout.write(`.
+_PRINTED = re.compile(r"(?<![\w.$])(?:print|printf|puts|say|echo|"
+                      r"console\s*\.\s*(?:log|info|warn|error|debug)|"
+                      r"(?:logging|logger|log)\s*\.\s*(?:debug|info|warning|warn|error)|"
+                      r"sys\s*\.\s*std(?:out|err)\s*\.\s*write)\s*\(?\s*\Z")
+_PRINTED_TAIL = 48  # of the code before a run, the part a print call is looked for in
+
+
+def string_runs(code: str, comments: str, printed: bool = True,
+                ) -> list[list[tuple[int, str]]]:
     """The literals of `code` as (line offset, text), in runs: consecutive literals with
     only commas, blanks and brackets between them, as in an argument list. `comments` is
-    "#" or "/" (see _NEXT)."""
-    return _Scanner(code, comments).scan()
+    "#" or "/" (see _NEXT). With `printed` False, runs that are the arguments of a call
+    that only prints them (`print('claude -p x')`, `console.log(...)`) are left out,
+    unless one may hold code that runs (a '{' and a '(' in a text: an f-string or a
+    template's expression; a backtick of Perl or Ruby, which runs a command)."""
+    return _Scanner(code, comments, printed).scan()
 
 
 class _Scanner:
-    def __init__(self, code: str, comments: str) -> None:
+    def __init__(self, code: str, comments: str, printed: bool = True) -> None:
         self.s = code
         self.comments = comments
+        self.printed = printed
+        self.run_printed = False  # the run being read is a print call's arguments
         self.runs: list[list[tuple[int, str]]] = []
         self.run: list[tuple[int, str]] = []
         self.gap: list[str] = []  # the code since the last literal, comments left out
@@ -107,6 +122,8 @@ class _Scanner:
             self.gap = []
         else:
             self.add(self.line_at(i), text, gap)
+            if quote == "`" and self.comments == "#":
+                self.run_printed = False  # Perl and Ruby run a backtick's command
         return after  # unclosed: a one-line quote ends at the line's end, others at the end
 
     def docstring(self, gap: str, after: int) -> bool:
@@ -128,9 +145,12 @@ class _Scanner:
         else:
             self.flush()
             self.run = [(line, text)]
+            self.run_printed = not self.printed and \
+                _PRINTED.search(gap[-_PRINTED_TAIL:]) is not None
 
     def flush(self) -> None:
-        if self.run:
+        if self.run and not (self.run_printed and
+                             not any("{" in t and "(" in t for _, t in self.run)):
             self.runs.append(self.run)
         self.run = []
 

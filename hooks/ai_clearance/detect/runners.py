@@ -110,4 +110,6 @@ def shebang_language(text: str) -> str | None:
     names = [w.replace("\\", "/").rpartition("/")[2].casefold() for w in words]
     if names[:1] == ["env"]:
         names = [n for n in names[1:] if not n.startswith("-") and "=" not in n]
+    if names[:1] in (["busybox"], ["toybox"]):
+        names = names[1:]  # `busybox sh`: the applet named
     return language_of(names[0]) if names else None

@@ -4,9 +4,15 @@ without running: the text of $'...' (escapes decoded) and $"..." strings, $IFS a
 blanks that split a word, empty substitutions ($(), ``), `$(which X)` as X, brace
 expansion of small words ({cl,}aude), the values of variables and arrays the script
 assigns ($A, "${A[@]}") and the defaults of those it does not (${X:-claude}), aliases and
-the bodies of functions the script defines, called with their arguments. A variable set
+the bodies of functions the script defines, called with their arguments (and `sh -c
+SCRIPT NAME ARGS`'s $0, $1, "$@"), what `$(echo X)` and `$(printf X)` print. A variable set
 outside the script, standing alone unquoted, may be empty and then is no word: `$SUDO
-claude` runs claude when SUDO is unset. What only running could tell stays unknown.
+claude` runs claude when SUDO is unset. Text fed to a shell that reads its standard input
+(`echo X | bash`, `bash <<< X`, `source <(printf X)`, `'X' | iex`) is read as the script it
+is; fed to anything else it stays text. PowerShell's script blocks (`% { X }`, `& {X}`),
+[scriptblock]::Create("X") and iex("X") run X; a script with a backtick or caret is read
+once more without them, as PowerShell (c`laude) and cmd (cl^aude) read their escapes.
+What only running could tell stays unknown.
 
 Code in another language (`python -c`, a step with `shell: python`) is read by its string
 literals (literals.py): each as a command line, each run of them as one command's words."""
@@ -64,6 +70,13 @@ class _Scanner:
         self.word_start = 0
         self.command_line = 0
         self.drop_next = False  # the next word is a redirection's target
+        self.here_next = False  # ... and that target is a here-string (<<<)
+        # Text fed to the command being read (here-strings, <(...)), and the words of
+        # the command before when it pipes into this one: a shell reading them runs them.
+        self.fed: list[str] = []
+        self.piped: list[str] | None = None
+        self.last: list[str] = []  # the words of the command read last
+        self.script_call = False  # the command being read is the argument of one
         self._line = 0
         self._counted = 0
         # What the script defines, as far as read: variables, arrays, aliases, functions.
@@ -85,7 +98,11 @@ class _Scanner:
                     self.words[0] == "function":
                 i = self.function(self.words[1], i)
             elif c in _BREAKS:
-                self.end_command()
+                self.end_command(pipe=c == "|" and not s.startswith(("|", "&"), i + 1)
+                                 and not s.startswith("|", i - 1))
+                # [scriptblock]::Create("X"), iex("X"): the string is a script.
+                self.script_call = c == "(" and self.last[-1:] != [] and \
+                    _SCRIPT_CALL.search(self.last[-1]) is not None
                 i += 1
             elif c in "<>":
                 i = self.redirect(i)
@@ -180,6 +197,9 @@ class _Scanner:
         which = _WHICH.fullmatch(inner)
         if which is not None:
             return _Split(_QUOTES.sub("", which.group(1)))
+        echoed = _ECHOED.fullmatch(inner) if len(inner) <= _MAX_ECHOED else None
+        if echoed is not None:  # `$(echo claude) -p`: what echo or printf prints
+            return _Split(_QUOTES.sub("", echoed.group(1)))
         return text
 
     def parameter(self, text: str, split: bool) -> str:
@@ -284,8 +304,18 @@ class _Scanner:
         j = i + 1
         while j < n and s[j] in "<>&|":
             j += 1
-        # <(...) runs a command; any other operator is followed by its target.
+        if s.startswith("<(", j - 1) and j - 1 == i:
+            # <(...) runs its commands; what they print is a file this command reads.
+            end = _closing(s, j, "(", ")")
+            inner = self.inner(s[j + 1:end])
+            base = self.line_at(i)
+            self.commands.extend((base + offset, words) for offset, words in inner)
+            self.fed.extend(text for _, words in inner for text in _produced(words))
+            self.drop_next = False
+            return end + 1
+        # Any other operator is followed by its target.
         self.drop_next = not s.startswith("(", j)
+        self.here_next = s[i:j] == "<<<"
         return j
 
     def text(self, part: str, at: int) -> None:
@@ -297,7 +327,9 @@ class _Scanner:
     def end_word(self) -> None:
         if self.in_word:
             if self.drop_next:
-                self.drop_next = False
+                if self.here_next:
+                    self.fed.append("".join(str(p) for p in self.word))
+                self.drop_next = self.here_next = False
             else:
                 words = _expanded(self.word)
                 if words and not self.words:
@@ -305,7 +337,7 @@ class _Scanner:
                 self.words.extend(words)
         self.word, self.in_word = [], False
 
-    def end_command(self) -> None:
+    def end_command(self, pipe: bool = False) -> None:
         self.end_word()
         words = self.words
         if words:
@@ -316,7 +348,25 @@ class _Scanner:
             self.commands.append((self.command_line, words))
             for body in self.functions.get(words[0].casefold(), ()):
                 self.commands.append((self.command_line, _called(body, words[1:])))
-        self.words, self.drop_next = [], False
+            fed = self.fed + (_produced(self.piped) if self.piped is not None else [])
+            if fed and _runs_what_it_reads(words):
+                self.read_fed(fed)
+            if self.script_call:
+                self.read_fed([" ".join(words)])
+            self.piped = words if pipe else None
+        self.last = words
+        self.words, self.drop_next, self.here_next, self.fed = [], False, False, []
+
+    def read_fed(self, texts: list[str]) -> None:
+        """Reads text a shell is fed (`echo X | bash`, `bash <<< X`, `source <(echo X)`)
+        as the script it is, at the line of the command reading it."""
+        line = self.command_line
+        for text in texts:
+            if self.depth >= _MAX_DEPTH:
+                self.commands.extend((line, words) for words in word_runs(text))
+            else:
+                self.commands.extend((line, words)
+                                     for _, words in shell_commands(text, self.depth + 1))
 
     def define(self, words: list[str]) -> None:
         """Notes the variables a command of assignments sets (`A=x`, `export A=x`) and
@@ -361,6 +411,78 @@ class _Scanner:
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# PowerShell calls whose string argument is run as a script.
+_SCRIPT_CALL = re.compile(r"(?:\[scriptblock\]::create|\.invokescript|\.newscriptblock|"
+                          r"(?<![\w-])(?:iex|invoke-expression))\Z", re.IGNORECASE)
+# Programs whose words are what they print, and the options they take before them.
+_ECHOES = frozenset({"echo", "write-output", "write"})
+_ECHO_OPTIONS = frozenset({"-n", "-e", "-E", "-ne", "-en", "-nE", "-En"})
+_PRINTF_FIELD = re.compile(r"%[-#0 +']*[0-9]*(?:\.[0-9]*)?[sbqdc]|\\n|\\t")
+
+
+def _produced(words: list[str]) -> list[str]:
+    """What a command prints, as far as known without running it: the words of echo
+    and Write-Output, printf's format with its arguments put in, the string literals of
+    code an interpreter is given (`python -c "print('X')"`), and a command that is a lone
+    string (a PowerShell expression: `'X' | iex`)."""
+    unwrapped = _unwrap(words)
+    if unwrapped is None:
+        return []
+    program, args = unwrapped
+    if program in _ECHOES:
+        while args and args[0] in _ECHO_OPTIONS:
+            args = args[1:]
+        return [" ".join(args)]
+    if program == "printf":
+        args = args[1:] if args[:1] == ["--"] else args
+        if not args:
+            return []
+        values = iter(args[1:])
+
+        def field(match: re.Match[str]) -> str:
+            code = match.group(0)
+            return "\n" if code == "\\n" else "\t" if code == "\\t" else next(values, "")
+        text = _PRINTF_FIELD.sub(field, args[0])
+        return [" ".join([text, *values])]
+    code = code_arguments(program, args)
+    if code:
+        from ai_clearance.detect.literals import string_runs  # only code pays
+
+        return [text for source, language in code
+                for comments in _COMMENTS[language]
+                for run in string_runs(source, comments) for _, text in run]
+    return [words[0]] if len(words) == 1 else []
+
+
+# Options of sh and bash that take a value (`-o pipefail`), not a script's name.
+_SHELL_VALUED = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
+
+
+def _runs_what_it_reads(words: list[str]) -> bool:
+    """Whether a command runs the text it is fed: a shell given no script (it reads its
+    standard input: `bash`, `sh -s`, `pwsh -`), `source` and `.` (of `<(...)`), and
+    PowerShell's iex given no argument."""
+    unwrapped = _unwrap(words)
+    if unwrapped is None:
+        return False
+    program, args = unwrapped
+    if program in ("source", ".") or (program in ("iex", "invoke-expression") and not args):
+        return True
+    if program in _POWERSHELL:
+        return "-" in args or not args
+    if program not in _SHELLS or _script_arguments(program, args):
+        return False
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            return i + 1 == len(args)
+        if arg == "-" or (arg.startswith("-") and not arg.startswith("--") and "s" in arg):
+            return True
+        if not arg.startswith(("-", "+")):
+            return False  # a script file: the shell runs it, not what it is fed
+        i += 2 if arg in _SHELL_VALUED else 1
+    return True
 _PARAMETER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?(?:(:?[-=+?]|[#%/:^,@].*?)(.*))?",
                         re.DOTALL)
 _ARRAY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
@@ -368,13 +490,19 @@ _FUNCTION_NAME = re.compile(r"[^\s$=\"'`\\(){}]+")
 _BLANK = re.compile(r"[ \t]*")
 _BLANKS_AND_LINES = re.compile(r"\s*")
 _WHICH = re.compile(r"\s*(?:which|command\s+-v|type\s+-[pP])\s+(\S+)\s*")
+# $(echo X), $(printf X), $(printf '%s' X): X, for plain words only (no expansion, no
+# escape); longer substitutions are left as written.
+_ECHOED = re.compile(r"\s*(?:echo(?:\s+-[neE]+)*|printf(?:\s+--)?(?:\s+['\"]?%s['\"]?)?)"
+                     r"\s+([^\s;&|<>()$`\\%]+(?:[ \t]+[^\s;&|<>()$`\\%]+)*)\s*")
+_MAX_ECHOED = 256
 _QUOTES = re.compile(r"[\"']")
 _DECLARES = frozenset({"export", "declare", "local", "readonly", "typeset"})
-_CALL_ARGUMENT = re.compile(r"\$\{?([1-9])\}?")
+_CALL_ARGUMENT = re.compile(r"\$\{?([0-9])\}?")
 
 
-def _called(body: list[str], args: list[str]) -> list[str]:
-    """A command of a function's body with the arguments of a call put in ($@, $1...)."""
+def _called(body: list[str], args: list[str], zeroth: str | None = None) -> list[str]:
+    """A command of a function's body with the arguments of a call put in ($@, $1...);
+    or of `sh -c SCRIPT ZEROTH ARGS...`, whose $0 is `zeroth` too."""
     words: list[str] = []
     for word in body:
         position = _CALL_ARGUMENT.fullmatch(word)
@@ -382,7 +510,9 @@ def _called(body: list[str], args: list[str]) -> list[str]:
             words.extend(args)
         elif position is not None:
             k = int(position.group(1))
-            if k <= len(args):
+            if k == 0:
+                words.append(word if zeroth is None else zeroth)
+            elif k <= len(args):
                 words.append(args[k - 1])
         else:
             words.append(word)
@@ -614,6 +744,7 @@ _WRAPPERS: dict[str, _Wrapper] = {
     "stdbuf": _w("-i -o -e --input --output --error"), "unbuffer": _w(),
     "xargs": _w("-I -n -P -L -d -E -s -a --max-args --max-procs --delimiter --arg-file"),
     "xvfb-run": _w("-n -s -f -e -p"),
+    "busybox": _w(), "toybox": _w(),  # `busybox sh -c X`: the applet is the program
     "setsid": _w(), "chronic": _w(), "caffeinate": _w(), "catchsegv": _w(),
     "ionice": _w("-c -n -p --class --classdata"), "taskset": _w(positional=1),
     "chrt": _w(positional=1), "unshare": _w(), "setpriv": _w("--reuid --regid --groups"),
@@ -639,6 +770,12 @@ def invocations(words: list[str], depth: int) -> Iterator[tuple[str, ...]]:
     iex or a wrapper's -c is given to run, of the command find -exec, parallel, watch,
     Start-Process, npx or deno run run, and of the code `python -c`, `node -e`... are
     given."""
+    block = _script_block(words) if any("{" in w for w in words) else None
+    if block:
+        if depth >= _MAX_DEPTH:
+            yield tuple(block)
+        else:
+            yield from invocations(block, depth + 1)
     found, scripts = _unwrapped(words)
     for script in scripts:
         yield from _inner(script, "shell", depth)
@@ -647,8 +784,9 @@ def invocations(words: list[str], depth: int) -> Iterator[tuple[str, ...]]:
     program, args = found
     args = _normalized(program, args)
     yield (program, *args)
+    positional = _shell_script(args)[1] if program in _SHELLS else []
     for script in _script_arguments(program, args):
-        yield from _inner(script, "shell", depth)
+        yield from _inner(script, "shell", depth, positional)
     for argv in _argv_commands(program, args):
         if depth >= _MAX_DEPTH:
             yield tuple(argv)  # as in _inner: never a silent pass
@@ -658,7 +796,37 @@ def invocations(words: list[str], depth: int) -> Iterator[tuple[str, ...]]:
         yield from _inner(code, language, depth)
 
 
-def _inner(script: str, language: str, depth: int) -> Iterator[tuple[str, ...]]:
+# PowerShell commands that run a script block they are given ({ ... }), and `&`/`.` of
+# one, which the scanner reads as a command of its own that starts with `{`.
+_BLOCK_RUNNERS = frozenset({"foreach-object", "%", "foreach", "where-object", "?", "where",
+                            "invoke-command", "icm", "start-job", "sajb", "start-threadjob",
+                            "measure-command", "&", "."})
+_BRACES = re.compile(r"([{}])")
+
+
+def _script_block(words: list[str]) -> list[str] | None:
+    """The words of the PowerShell script block a command runs (`% { X }`, `%{X}`,
+    `Invoke-Command -ScriptBlock { X }`, `& {X}`), up to its closing brace; None when it
+    runs none."""
+    tokens = [t for word in words for t in _BRACES.split(word) if t]
+    if tokens[0] == "{":
+        start = 1
+    elif program_name(tokens[0]) in _BLOCK_RUNNERS and "{" in tokens:
+        start = tokens.index("{") + 1
+    else:
+        return None
+    depth = 1
+    for k in range(start, len(tokens)):
+        depth += {"{": 1, "}": -1}.get(tokens[k], 0)
+        if depth == 0:
+            return tokens[start:k]
+    return tokens[start:]
+
+
+def _inner(script: str, language: str, depth: int,
+           positional: list[str] | None = None) -> Iterator[tuple[str, ...]]:
+    """The invocations of a script; `positional` are the words after `sh -c SCRIPT`,
+    its $0, $1... and "$@"."""
     if depth >= _MAX_DEPTH:
         for run in word_runs(script):  # as in _Scanner.nested: never a silent pass
             unwrapped = _unwrap(run)
@@ -668,7 +836,8 @@ def _inner(script: str, language: str, depth: int) -> Iterator[tuple[str, ...]]:
     commands = shell_commands(script, depth + 1) if language == "shell" else \
         code_commands(script, language, depth + 1)
     for _, inner in commands:
-        yield from invocations(inner, depth + 1)
+        words = _called(inner, positional[1:], positional[0]) if positional else inner
+        yield from invocations(words, depth + 1)
 
 
 # What the screen (workflows.py) reads in place of a script: the text with what the shell
@@ -676,7 +845,7 @@ def _inner(script: str, language: str, depth: int) -> Iterator[tuple[str, ...]]:
 # values of its simple assignments written in where they are used.
 _CONTINUED = re.compile(r"[\\`]\r?\n")
 _EMPTY = re.compile(r"\$\(\s*\)|``")
-_SCREEN_QUOTES = re.compile(r"[\"'\\]")
+_SCREEN_QUOTES = re.compile(r"[\"'\\`^]")
 _SIMPLE_ASSIGNMENT = re.compile(r"(?<![\w$])([A-Za-z_][A-Za-z0-9_]*)\+?=([^\s;&|()<>`$]*)")
 _REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 # What makes a script worth reading whatever names it holds: a brace group with a comma
@@ -716,14 +885,15 @@ def code_commands(code: str, language: str, depth: int = 0,
     """The commands code in `language` ("hash", "slash" or "code", see runners.py) may run,
     as (line offset, words): each string literal read as a shell command line (os.system,
     execSync), and each run of literals as one command's words (subprocess.run([...]),
-    spawn('claude', ['-p'])). `worth` says which runs are worth reading (None: all)."""
+    spawn('claude', ['-p'])); but not the arguments of print(), console.log() and their
+    like, which only print them. `worth` says which runs are worth reading (None: all)."""
     from ai_clearance.detect.literals import (
         string_runs,  # its regexes cost a hook 2 ms: only code pays
     )
 
     found: list[tuple[int, list[str]]] = []
     for comments in _COMMENTS[language]:
-        for run in string_runs(code, comments):
+        for run in string_runs(code, comments, printed=False):
             texts = [text for _, text in run]
             if worth is not None and not worth("\n".join(texts)):
                 continue
@@ -748,6 +918,12 @@ def script_commands(script: str, language: str,
     if worth is not None and not worth(script):
         return []
     commands = shell_commands(script)
+    if "`" in script or "^" in script:
+        # The script may be PowerShell or cmd (a step's `shell:` is not passed down):
+        # read it once more as they would, its escape characters gone.
+        seen = {(line, tuple(words)) for line, words in commands}
+        commands += [(line, words) for line, words in shell_commands(_unescaped(script))
+                     if (line, tuple(words)) not in seen]
     fed = next(filter(None, (_fed_language(words) for _, words in commands)), None)
     if fed is None:
         return commands
@@ -938,7 +1114,7 @@ def _script_arguments(program: str, args: list[str]) -> list[str]:
     if program == "cmd":
         for i, arg in enumerate(args):
             if arg.casefold() in ("/c", "/k", "/r"):
-                return [" ".join(args[i + 1:])]
+                return [_unescaped(" ".join(args[i + 1:]))]
         return []
     if program == "watch":
         return _watched(args)
@@ -946,15 +1122,25 @@ def _script_arguments(program: str, args: list[str]) -> list[str]:
         return _parallel(args)
     if program in _POWERSHELL:
         return _powershell(args)
+    if program == "trap":  # trap SCRIPT SIGNAL...
+        rest = args[1:] if args[:1] == ["--"] else args
+        return rest[:1] if len(rest) >= 2 and not rest[0].startswith("-") else []
     if program in _SHELLS:
-        for i, arg in enumerate(args[:-1]):
-            # -c, -lc, -ec: a cluster of short options that holds c; `--` may follow.
-            if arg.startswith("-") and not arg.startswith("--") and "c" in arg.casefold():
-                rest = args[i + 1:]
-                if rest[0] == "--" and len(rest) > 1:
-                    rest = rest[1:]
-                return [rest[0]]
+        script = _shell_script(args)[0]
+        return [] if script is None else [script]
     return []
+
+
+def _shell_script(args: list[str]) -> tuple[str | None, list[str]]:
+    """The script of `sh -c SCRIPT NAME ARGS...` (-c, -lc, -ec: a cluster of short
+    options that holds c; `--` may follow) and the words after it, its $0, $1..."""
+    for i, arg in enumerate(args[:-1]):
+        if arg.startswith("-") and not arg.startswith("--") and "c" in arg.casefold():
+            rest = args[i + 1:]
+            if rest[0] == "--" and len(rest) > 1:
+                rest = rest[1:]
+            return rest[0], rest[1:]
+    return None, []
 
 
 def _powershell(args: list[str]) -> list[str]:
@@ -968,7 +1154,7 @@ def _powershell(args: list[str]) -> list[str]:
         if name == "ec" or (name and "encodedcommand".startswith(name) and name[0] == "e"):
             return [decoded_command(args[i + 1])] if i + 1 < len(args) else []
         if name == "c" or (len(name) > 1 and "command".startswith(name)):
-            return [" ".join(args[i + 1:])]
+            return [_unescaped(" ".join(args[i + 1:]))]
         if name in ("f", "file") or (len(name) > 1 and "file".startswith(name)):
             return []
     return []
@@ -977,6 +1163,15 @@ def _powershell(args: list[str]) -> list[str]:
 # An -EncodedCommand longer than this is not decoded (a script that long is not one a
 # person typed in; it is left to the words around it).
 _MAX_ENCODED = 1 << 16
+
+
+# PowerShell's escape (`c`laude`, not a continuation line) and cmd's (`cl^aude`).
+_ESCAPES = re.compile(r"`(?!\r?\n)|\^")
+
+
+def _unescaped(script: str) -> str:
+    """A PowerShell or cmd script with the escape characters gone, as they run it."""
+    return _ESCAPES.sub("", script)
 
 
 def decoded_command(text: str) -> str:

@@ -625,11 +625,38 @@ def _command_hits(program: str, args: tuple[str, ...], spec: _Spec) -> bool:
     if spec.pypi and program in _PYPI_TOOLS and verb and \
             any(_pypi_name(a) in spec.pypi for a in args):
         return True
-    if spec.urls and program in _DOWNLOADERS and any(_url_hits(a, spec.urls) for a in args):
+    if spec.urls and program in _DOWNLOADERS and any(_url_hits(a, spec.urls) for a in args) \
+            and not _head_only(program, args):
         return True
     return bool(spec.images and program in _CONTAINER_TOOLS and
                 any(a in _CONTAINER_VERBS for a in args) and
                 any(image_name(a) in spec.images for a in args if not a.startswith("-")))
+
+
+# curl's short options that take a value: a letter after one of these in a cluster is
+# that value (`-oI` writes to a file named I), not an option.
+_CURL_VALUED = frozenset("AbcCdDeEFHKmoPQrtTuUwxXyYz")
+
+
+def _head_only(program: str, args: tuple[str, ...]) -> bool:
+    """Whether curl is told to send a HEAD request (-I, --head): it fetches headers alone,
+    no installer to run."""
+    if program != "curl":
+        return False
+    value = False  # the word is the value of the option before it
+    for arg in args:
+        if value or arg == "--" or not arg.startswith("-") or arg.startswith("--"):
+            value = False
+            if arg == "--head":
+                return True
+            continue
+        for k, letter in enumerate(arg[1:], 1):
+            if letter == "I":
+                return True
+            if letter in _CURL_VALUED:
+                value = k == len(arg) - 1
+                break
+    return False
 
 
 def _has_argument(args: tuple[str, ...], want: str) -> bool:

@@ -573,6 +573,10 @@ def _dockerfile_facts(text: str, screen: Callable[[str], bool]) -> Iterator[Fact
                        printable(f"{step.name} {step.text}"))
         elif step.kind == "script":
             yield from _command_facts(step.name, step.text, step.line, screen, step.language)
+        elif step.kind == "download":
+            # ADD of a URL fetches it as a downloader would: an installer's URL is a trace.
+            yield Fact("command", ("fetch", step.text), step.line,
+                       printable(f"{step.name} {step.text}"))
         elif screen("\n".join(step.words)):
             evidence = printable(f"{step.name}: {' '.join(step.words)}")
             for invocation in invocations(list(step.words), 0):

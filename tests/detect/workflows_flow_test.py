@@ -469,3 +469,15 @@ def test_a_refused_workflow_fails_the_check_with_exit_3(clean_repo: Repo) -> Non
     assert result.returncode == 3, result.stdout + result.stderr
     assert "could not be judged" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("path", "text", "twin"), [
+    (".github/scripts/review.rb", 'system("claude -p review")\n', 'system("make all")\n'),
+    (".github/scripts/review.pl", 'system("claude -p review");\n', 'system("make all");\n'),
+    (".github/scripts/review.zsh", "codex exec fix\n", "echo codex exec fix\n"),
+    (".github/scripts/review.cmd", "codex exec fix\n", "echo codex exec fix\n"),
+    (".github/scripts/review.mts", 'execSync("claude -p review")\n', 'execSync("make")\n'),
+])
+def test_ci_scripts_in_other_languages_are_read(path: str, text: str, twin: str) -> None:
+    assert _found(text, path), path
+    assert _found(twin, path) == set(), path

@@ -150,8 +150,12 @@ def content_matches(rules: dict[str, Rule], lines: Iterable[bytes], paths: Itera
 
 # Files read otherwise than as YAML, by their name's end: shell scripts, and code that is
 # read by its literals (the languages of runners.py).
-_SCRIPT_SUFFIXES = {"sh": "shell", "bash": "shell", "ps1": "shell", "py": "hash",
-                    "js": "slash", "mjs": "slash", "cjs": "slash", "ts": "slash"}
+_SCRIPT_SUFFIXES = {"sh": "shell", "bash": "shell", "zsh": "shell", "ksh": "shell",
+                    "dash": "shell", "fish": "shell", "ps1": "shell", "psm1": "shell",
+                    "cmd": "shell", "bat": "shell", "py": "hash", "rb": "hash", "pl": "hash",
+                    "pm": "hash", "js": "slash", "mjs": "slash", "cjs": "slash",
+                    "ts": "slash", "mts": "slash", "cts": "slash", "jsx": "slash",
+                    "tsx": "slash"}
 
 
 def readings(paths: Iterable[str]) -> frozenset[str]:

@@ -94,3 +94,47 @@ def test_reading_a_dockerfile_takes_time_linear_in_its_size(unit: str) -> None:
     """Four times the input may cost at most about four times the time."""
     small, large = _seconds(unit * 20_000), _seconds(unit * 80_000)
     assert large / max(small, 1e-4) < 10, (small, large)
+
+
+def _found(text: str) -> set[str]:
+    from ai_clearance.catalog.rules import load_catalog
+    from ai_clearance.detect.detect import PathMatcher
+    from ai_clearance.detect.workflows import content_matches
+    from ai_clearance.model import PathChange
+
+    _, candidates = PathMatcher(load_catalog()).match(PathChange("Dockerfile", "0" * 40,
+                                                                 "100644"))
+    rules = {c.rule.id: c.rule for c in candidates}
+    return set(content_matches(rules, text.encode().split(b"\n"), ["Dockerfile"]))
+
+
+@pytest.mark.parametrize(("text", "twin"), [
+    ("FROM node:20\nARG PKG=@anthropic-ai/claude-code\nRUN npm i -g $PKG\n",
+     "FROM node:20\nARG PKG=eslint\nRUN npm i -g $PKG\n"),
+    ("FROM node:20\nARG PKG=@anthropic-ai/claude-code\nRUN npm i -g ${PKG}\n",
+     "FROM node:20\nARG PKG=@anthropic-ai/claude-code\nRUN echo npm i -g ${PKG}\n"),
+    ("FROM node:20\nENV C=claude\nRUN $C -p review\n",
+     "FROM node:20\nENV C=make\nRUN $C -p review\n"),
+    ("FROM node:20\nENV C claude\nRUN $C -p review\n",
+     "FROM node:20\nENV C Claude Monet\nRUN echo $C -p review\n"),
+    ("FROM node:20\nARG T\nRUN ${T:-codex} exec fix\n",
+     "FROM node:20\nARG T\nRUN ${T:-make} exec fix\n"),
+    ("ARG IMG=paulgauthier/aider\nFROM ${IMG}\n",
+     "ARG IMG=python:3.12\nFROM ${IMG}\n"),
+    ("FROM debian\nADD https://claude.ai/install.sh /i.sh\nRUN bash /i.sh\n",
+     "FROM debian\nADD https://example.com/install.sh /i.sh\nRUN bash /i.sh\n"),
+])
+def test_arg_env_values_and_added_urls_are_read(text: str, twin: str) -> None:
+    """ARG defaults and ENV values are written into later instructions as Docker writes
+    them; ADD of an installer's URL downloads it. Each case has a clean twin."""
+    assert _found(text), text
+    assert _found(twin) == set(), twin
+
+
+def test_written_in_values_cost_time_linear_in_the_file() -> None:
+    """A value that names itself again and again grows by at most MAX_GROWTH times an
+    instruction: four times the input, about four times the time."""
+    head = "FROM x\nARG A=" + "$B" * 50 + "\nARG B=" + "x" * 200 + "\n"
+    small = _seconds(head + "RUN $A $A $A\n" * 2_000)
+    large = _seconds(head + "RUN $A $A $A\n" * 8_000)
+    assert large / max(small, 1e-4) < 10, (small, large)

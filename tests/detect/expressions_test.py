@@ -38,7 +38,6 @@ from conftest import Repo, clock, run_cli
     ("'false' && 'truthy string'", "truthy string"),
     ("'a' || github.actor", "a"),
     ("false && github.actor", "false"),
-    ("github.actor || 'a'", None),
     ("true && github.actor", None),
     ("!false", "true"),
     ("!!'x'", "true"),
@@ -220,3 +219,16 @@ def test_a_workflow_with_a_huge_constant_but_no_agent_passes(clean_repo: Repo) -
     clean_repo.commit("Workflow", ".github/workflows/a.yml")
     result = run_cli("check", "--range", "HEAD", cwd=clean_repo.path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("${{ inputs.tool || 'claude' }} -p review", "claude -p review"),
+    ("${{ github.event.inputs.tool || 'codex' }} exec", "codex exec"),
+    ("${{ inputs.a || inputs.b }} x", "${{ inputs.a || inputs.b }} x"),
+    ("${{ 'make' || 'claude' }} all", "make all"),  # the clean twin: known, truthy
+])
+def test_an_unknown_side_of_or_is_written_as_its_known_fallback(text: str, want: str) -> None:
+    """An input not given is empty: `inputs.tool || 'claude'` then runs claude. Only the
+    text says so: the value of the expression itself is still not known."""
+    assert substitute(text) == want
+    assert evaluate("github.actor || 'a'") is None

@@ -271,6 +271,64 @@ def test_matrix_values_cost_time_linear_in_their_number() -> None:
     assert _ratio(make, 120, _found) < 5
 
 
+def _matrix(oses: int, pythons: int, lines: int, tail: str = "", env: str = "") -> str:
+    """A test matrix as people write them: OSes by Python versions, a script of `lines`
+    lines that reads both on one line in ten, and `tail` at its end."""
+    script = "".join(f"          echo \"step {i} on ${{{{ matrix.os }}}} with "
+                     f"${{{{ matrix.py }}}}\"; python -m pytest tests/part{i} "
+                     f"--junitxml=out-${{{{ matrix.py }}}}-{i}.xml\n" if i % 10 == 0 else
+                     f"          python -m pytest tests/part{i} --junitxml=out-{i}.xml\n"
+                     for i in range(lines))
+    oses_list = ", ".join(f"os-{i}" for i in range(oses))
+    pythons_list = ", ".join(f'"3.{i}"' for i in range(pythons))
+    return _job(f"      - uses: actions/checkout@v4\n      - run: |\n{script}{tail}",
+                f"    strategy:\n      matrix:\n        os: [{oses_list}]\n"
+                f"        py: [{pythons_list}]\n{env}")
+
+
+@pytest.mark.parametrize(("oses", "pythons", "lines"), [
+    (3, 24, 40),     # the 72 jobs of a hostile review's repro
+    (2, 128, 40),    # GitHub's limit of 256 jobs
+    (16, 16, 60),    # 256 jobs, a longer script
+])
+def test_matrices_within_githubs_limit_are_judged(oses: int, pythons: int,
+                                                   lines: int) -> None:
+    """Every matrix GitHub runs is judged, whatever the script that reads it: a script
+    is read once per distinct combination of the values it reads, and what one matrix
+    makes of it is within the file's means."""
+    env = "    env: {PY: '${{ matrix.py }}', WHERE: '${{ matrix.os }}-x'}\n"
+    assert _found(_matrix(oses, pythons, lines)) == set()
+    assert _found(_matrix(oses, pythons, lines, env=env)) == set()
+    agent = "          npx ${{ matrix.agent }} -p review\n"
+    found = _matrix(oses, pythons, lines, agent).replace(
+        "        py: [", "        agent: ['@anthropic-ai/claude-code']\n        py: [")
+    assert _found(found) == {"AIC301"}
+
+
+def test_a_script_shared_by_many_matrix_jobs_is_still_bounded() -> None:
+    """The free reading is per scalar, one matrix's worth: an alias of a large script
+    under the matrices of many jobs pays from the file's budget, and is refused past
+    it, in time linear in the file."""
+    def make(jobs: int) -> bytes:
+        head = "x: &s {run: 'echo ${{ matrix.a }} claude " + "a" * 2_000 + "'}\njobs:\n"
+        return (head + "".join(
+            f"  j{i}: {{strategy: {{matrix: {{a: [{', '.join(f'v{i}-{k}' for k in range(16))}]}}}},"
+            f" steps: [*s]}}\n" for i in range(jobs))).encode()
+    assert _found(make(2)) == set()
+
+    def refused(data: bytes) -> None:
+        with pytest.raises(GitError, match="more to read than"):
+            _found(data)
+    refused(make(100))
+    assert _ratio(make, 100, refused) < 5
+
+
+def test_matrix_scripts_cost_time_linear_in_their_size() -> None:
+    def make(lines: int) -> bytes:
+        return _matrix(4, 16, lines, "          codex --version\n").encode()
+    assert _ratio(make, 20, _found) < 5
+
+
 # ------------------------------------------------------------------------ 4. read by lines
 _FILLER = b"#" + b"x" * 99 + b"\n"
 _PAD = _FILLER * (MAX_BYTES // len(_FILLER) + 2)
@@ -385,27 +443,40 @@ def test_aliases_under_many_contexts_end_within_the_budget() -> None:
     """A large script under a new env in each job is a new text each time: the file's
     budget bounds the reading, and past it the file is refused, not passed."""
     def make(jobs: int) -> bytes:
-        head = "x: &s {run: 'echo $A claude " + "a" * 50_000 + "'}\njobs:\n"
+        head = "x: &s {run: 'echo $A claude " + "a" * 2_000 + "'}\njobs:\n"
         return (head + "".join(f"  j{i}: {{env: {{A: v{i}}}, steps: [*s]}}\n"
                                for i in range(jobs))).encode()
     assert _found(make(3)) == set()
+    # The first MATRIX_LIMIT texts of a scalar are one matrix's worth, free; the rest pay.
     with pytest.raises(GitError, match="more to read than"):
-        _found(make(400))
+        _found(make(1200))
 
     def refused(data: bytes) -> None:
         with pytest.raises(GitError):
             _found(data)
     # Twice the jobs: the reading still ends at the budget, which grows with the file.
-    assert _ratio(make, 400, refused) < 5
+    assert _ratio(make, 1200, refused) < 5
 
 
 def test_a_refused_workflow_fails_the_check_with_exit_3(clean_repo: Repo) -> None:
     base = clean_repo.head()
-    head = "x: &s {run: 'echo $A claude " + "a" * 50_000 + "'}\njobs:\n"
+    head = "x: &s {run: 'echo $A claude " + "a" * 2_000 + "'}\njobs:\n"
     clean_repo.write(".github/workflows/x.yml", head + "".join(
-        f"  j{i}: {{env: {{A: v{i}}}, steps: [*s]}}\n" for i in range(400)))
+        f"  j{i}: {{env: {{A: v{i}}}, steps: [*s]}}\n" for i in range(1200)))
     clean_repo.commit("Add x", ".github/workflows/x.yml")
     result = run_cli("check", "--range", f"{base}..HEAD", "--no-trust", cwd=clean_repo.path)
     assert result.returncode == 3, result.stdout + result.stderr
     assert "could not be judged" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("path", "text", "twin"), [
+    (".github/scripts/review.rb", 'system("claude -p review")\n', 'system("make all")\n'),
+    (".github/scripts/review.pl", 'system("claude -p review");\n', 'system("make all");\n'),
+    (".github/scripts/review.zsh", "codex exec fix\n", "echo codex exec fix\n"),
+    (".github/scripts/review.cmd", "codex exec fix\n", "echo codex exec fix\n"),
+    (".github/scripts/review.mts", 'execSync("claude -p review")\n', 'execSync("make")\n'),
+])
+def test_ci_scripts_in_other_languages_are_read(path: str, text: str, twin: str) -> None:
+    assert _found(text, path), path
+    assert _found(twin, path) == set(), path

@@ -5,8 +5,12 @@ does), in exec form (a JSON array: one command's words), or as heredocs (`RUN <<
 
 A `SHELL` instruction changes what runs a shell form: `SHELL ["python3", "-c"]` makes
 each later `RUN x` the command `python3 -c x`. A heredoc whose first line names another
-interpreter (`#!/usr/bin/env python3`) is read as that language's code. Arguments that
-only a build could know (`${VERSION}`) stay as written. One pass, linear in the file."""
+interpreter (`#!/usr/bin/env python3`) is read as that language's code. The defaults of
+`ARG` and the values of `ENV` are written into the instructions after them (`$PKG`,
+`${PKG}`, `${PKG:-x}`), as Docker does (a RUN's shell sees them as its env too); arguments
+that only a build could know (`--build-arg`) stay as written. `ADD` of a URL downloads it:
+a "download" step. One pass, linear in the file (each value written in is bounded by the
+instruction that sets it, and what one instruction grows to is bounded by MAX_GROWTH)."""
 
 from __future__ import annotations
 
@@ -21,7 +25,8 @@ from ai_clearance.detect.runners import shebang_language
 @dataclass(frozen=True)
 class Step:
     """Something a Dockerfile runs, at its 1-based `line`: an image ("image", `text`), a
-    script ("script", `text` in `language`) or a command ("argv", `words`)."""
+    script ("script", `text` in `language`), a command ("argv", `words`) or a URL that
+    `ADD` downloads ("download", `text`)."""
 
     kind: str
     line: int
@@ -39,6 +44,15 @@ _QUOTE = re.compile(r"[\"']")
 _DOUBLE_QUOTED = re.compile(r'(?:[^"\\]|\\.)*', re.DOTALL)
 _FLAG = re.compile(r"(?:[ \t]|\\\n)*--(\S+)")
 _RUNS = frozenset({"RUN", "CMD", "ENTRYPOINT"})
+# A variable as Docker writes it in: $NAME, ${NAME}, ${NAME:-word} and ${NAME:+word}.
+_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::([-+])([^}]*))?\}"
+                       r"|([A-Za-z_][A-Za-z0-9_]*))")
+_SETTING = re.compile(r"""([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)""")
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
+# What written-in values may make of one instruction: this many times its text, plus a
+# floor; past it the values are not written in (the instruction is read as written).
+MAX_GROWTH = 8
+_GROWTH_FLOOR = 4096
 _FLAGGED = frozenset({"RUN", "FROM", "COPY", "ADD"})      # take --options first
 _WITH_HEREDOCS = frozenset({"RUN", "COPY", "ADD"})
 
@@ -56,6 +70,7 @@ class _Reader:
         self.shell: list[str] | None = None  # the SHELL in force; None: /bin/sh -c
         self.entrypoint: tuple[int, list[str]] | None = None  # line, exec-form words
         self.command: tuple[int, list[str]] | None = None
+        self.variables: dict[str, str] = {}  # ARG defaults and ENV values in force
         # Where each line's text occurs, and (for <<-) its text without leading tabs: a
         # heredoc's end is looked up, never searched for (an unclosed one costs nothing).
         self.where: dict[str, list[int]] = {}
@@ -133,10 +148,15 @@ class _Reader:
         at = 0
         flag = _FLAG.match(text) if name in _FLAGGED else None
         while flag is not None:
-            self.flag_image(name, flag.group(1), line)
+            self.flag_image(name, self.expand(flag.group(1)), line)
             at = flag.end()
             flag = _FLAG.match(text, at)
-        rest = text[at:]
+        rest = self.expand(text[at:])
+        if name in ("ARG", "ENV"):
+            self.assign(name, rest)
+        elif name == "ADD":
+            for url in _URL.findall(rest):
+                self.steps.append(Step("download", line, name, text=url.strip("\"',[]")))
         if name == "FROM":  # a new stage, with the default shell
             self.end_stage()
             self.shell = None
@@ -147,6 +167,33 @@ class _Reader:
             self.shell = _exec_form(rest)
         elif name in _RUNS:
             self.run(name, rest, line, bodies)
+
+    def expand(self, text: str) -> str:
+        """`text` with the ARG and ENV values in force written in, as Docker does; as
+        written when that would grow it past MAX_GROWTH."""
+        if "$" not in text or not self.variables:
+            return text
+        def value(match: re.Match[str]) -> str:
+            name = match.group(1) or match.group(4)
+            known = self.variables.get(name)
+            if match.group(2) == "-":
+                return known if known else match.group(3)
+            if match.group(2) == "+":
+                return match.group(3) if known else ""
+            return match.group(0) if known is None else known
+        found = _VARIABLE.sub(value, text)
+        return found if len(found) <= MAX_GROWTH * len(text) + _GROWTH_FLOOR else text
+
+    def assign(self, name: str, rest: str) -> None:
+        """`ARG NAME=default`, `ENV NAME=value ...` and the old `ENV NAME value`."""
+        settings = _SETTING.findall(rest)
+        if not settings and name == "ENV":
+            key, _, value = rest.strip().partition(" ")
+            if key:
+                settings = [(key, value.strip())]
+        for key, value in settings:
+            quoted = value[:1] in ('"', "'") and value[-1:] == value[:1] and len(value) > 1
+            self.variables[key] = value[1:-1] if quoted else value
 
     def flag_image(self, name: str, flag: str, line: int) -> None:
         """`COPY --from=IMAGE` and `RUN --mount=...,from=IMAGE` bring an image in."""

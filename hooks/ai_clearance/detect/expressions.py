@@ -4,7 +4,9 @@ literals, true/false/null, whole numbers, `!`, `&&`, `||`, comparisons, `format(
 caller knows (`env.AGENT` when the workflow sets `AGENT: claude`). GitHub substitutes an
 expression's value into a `run:` script (or an image, an action reference) before any shell
 sees it, so `${{ 'codex' }} exec` runs codex. Any other expression (an unknown context, a
-function of the runner) is left as it is written: its value is not known here.
+function of the runner) is left as it is written: its value is not known here. In a text,
+`unknown || 'literal'` is written as its literal: the unknown side may be empty (an input
+not given), and then GitHub writes the fallback.
 
 Substitution costs time linear in the text: `format()` nested in itself doubles its value
 at each level (a 423-byte workflow once asked for gigabytes), so what one call builds is
@@ -104,7 +106,8 @@ def substitution(text: str, known: Mapping[str, Known] | None = None) -> Substit
         source = text[start + len(_OPEN):end]
         out.append(text[i:start])
         try:
-            found = _evaluate(source, folded, budget, names, distinct=False)
+            found = _evaluate(source, folded, budget, names, distinct=False,
+                              alternatives=True)
             out.append(written if found is None else found)
         except _Overflow:
             try:
@@ -178,11 +181,12 @@ def evaluate(expression: str, known: Mapping[str, Known] | None = None) -> str |
 
 
 def _evaluate(expression: str, known: Mapping[str, Value | None], budget: _Budget,
-              names: set[str], distinct: bool) -> str | None:
+              names: set[str], distinct: bool, alternatives: bool = False) -> str | None:
     tokens = _tokens(expression)
     if tokens is None:
         return None
     parser = _Parser(tokens, known, budget, names, distinct)
+    parser.alternatives = alternatives
     try:
         found = parser.expression()
         if not parser.at_end():
@@ -263,6 +267,7 @@ class _Parser:
         self.names = names
         self.distinct = distinct  # each format() argument at its first place only
         self.shortened = False  # a value so far is shorter than GitHub's (distinct)
+        self.alternatives = False  # `unknown || known` is the known fallback (texts)
 
     def at_end(self) -> bool:
         return self.at == len(self.tokens)
@@ -302,7 +307,12 @@ class _Parser:
             left = self._and()
             while self.punct("||"):
                 right = self._and()
-                left = None if left is None else (left if _truthy(left) else right)
+                if left is None:
+                    # An unknown value may be empty (an input not given): in a text, its
+                    # known fallback is what GitHub then writes, and is read as such.
+                    left = right if self.alternatives else None
+                else:
+                    left = left if _truthy(left) else right
             return left
         finally:
             self.depth -= 1

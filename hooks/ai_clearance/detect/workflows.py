@@ -138,6 +138,8 @@ def content_matches(rules: dict[str, Rule], lines: Iterable[bytes], paths: Itera
         else:
             facts.extend(found)
     facts.sort(key=lambda f: f.line)
+    # The same command in many matrix jobs is judged once, at its first line.
+    facts = list({(f.kind, f.subject): f for f in reversed(facts)}.values())[::-1]
     for rid, spec in judging.items():
         hit = next((f for f in facts if (setups.setup_hits(f, rules[rid])
                     if f.kind in setups.FACT_KINDS else fact_hits(f, spec))), None)
@@ -148,8 +150,12 @@ def content_matches(rules: dict[str, Rule], lines: Iterable[bytes], paths: Itera
 
 # Files read otherwise than as YAML, by their name's end: shell scripts, and code that is
 # read by its literals (the languages of runners.py).
-_SCRIPT_SUFFIXES = {"sh": "shell", "bash": "shell", "ps1": "shell", "py": "hash",
-                    "js": "slash", "mjs": "slash", "cjs": "slash", "ts": "slash"}
+_SCRIPT_SUFFIXES = {"sh": "shell", "bash": "shell", "zsh": "shell", "ksh": "shell",
+                    "dash": "shell", "fish": "shell", "ps1": "shell", "psm1": "shell",
+                    "cmd": "shell", "bat": "shell", "py": "hash", "rb": "hash", "pl": "hash",
+                    "pm": "hash", "js": "slash", "mjs": "slash", "cjs": "slash",
+                    "ts": "slash", "mts": "slash", "cts": "slash", "jsx": "slash",
+                    "tsx": "slash"}
 
 
 def readings(paths: Iterable[str]) -> frozenset[str]:
@@ -291,7 +297,9 @@ class _Reader:
         self.facts: list[Fact] = []
         self.done: set[tuple[object, ...]] = set()
         self.info: dict[int, tuple[str, frozenset[str], frozenset[str]]] = {}  # info_of
-        self.memo: dict[tuple[str, tuple[tuple[str, tuple[Known, ...]], ...]], list[str]] = {}
+        self.memo: dict[tuple[int, bool, tuple[tuple[str, tuple[Known, ...]], ...]],
+                        list[str]] = {}
+        self.combinations: dict[int, int] = {}  # pay
         self.mapping_names: dict[int, tuple[str, ...]] = {}
 
     def first(self, *key: object) -> bool:
@@ -351,28 +359,29 @@ class _Reader:
     def texts(self, node: Node, choices: Choices, variables: bool) -> list[str]:
         """The texts a scalar stands for under `choices`: constant expressions written in,
         and each combination of the context values it reads (with `variables`, a shell
-        variable the env sets reads its value too)."""
+        variable the env sets reads its value too). Each distinct combination is written
+        out once per scalar (`memo`), however many jobs give it; what that costs is paid
+        by `pay`."""
         text, names, dollars = self.info_of(node)
         relevant = {n for n in names if n in choices}
         shell_names = {n for n in dollars if n in choices} if variables else set()
         if not relevant and not shell_names:
             return [text]
+        subset = {n: choices[n] for n in relevant | shell_names}
+        # Keyed by the scalar, not its text: a hit costs what the key costs, not a copy.
+        memo = (id(node), variables, tuple(sorted(subset.items())))
+        known = self.memo.get(memo)
+        self.work.spend(len(memo[2]) + 1)
+        if known is not None:
+            return known
         raw: str = node.value
         if shell_names:
             raw = _DOLLAR.sub(lambda m: _env_expression(m, shell_names), raw)
-        subset = {n: choices[n] for n in relevant | shell_names}
-        # The same text under the same values (a step repeated in many jobs) is written
-        # out once.
-        memo = (raw, tuple(sorted(subset.items())))
-        self.work.spend(len(raw))
-        known = self.memo.get(memo)
-        if known is not None:
-            return known
         count = 1
         for values in subset.values():
             count = min(count * max(len(values), 1), MATRIX_LIMIT)
-        self.work.spend(count * (len(raw) + sum(len(str(v)) for vs in subset.values()
-                                                for v in vs)))
+        self.pay(node, count * (len(raw) + sum(len(str(v)) for vs in subset.values()
+                                               for v in vs)), count)
         found = substitutions(raw, subset)
         if not all(t.judged for t in found):
             raise Unjudged(f"a script reads more than {MATRIX_LIMIT} combinations of matrix "
@@ -380,6 +389,17 @@ class _Reader:
         texts = list(dict.fromkeys(t.text for t in found))
         self.memo[memo] = texts
         return texts
+
+    def pay(self, node: Node, amount: int, combinations: int = 0) -> None:
+        """Pay for reading a scalar under more contexts. What one matrix of GitHub's can
+        make of a scalar (MATRIX_LIMIT combinations of its values) is free: each of them is
+        a job GitHub runs, and the scalar's bytes are in the file, so the reading stays
+        within MATRIX_LIMIT times the file. Past that (an alias of a script under the
+        contexts of many jobs), the file's Work pays."""
+        made = self.combinations.get(id(node), 0) + combinations
+        self.combinations[id(node)] = made
+        if made > MATRIX_LIMIT:
+            self.work.spend(amount)
 
     def info_of(self, node: Node) -> tuple[str, frozenset[str], frozenset[str]]:
         """A scalar's value with its constant expressions written in, the context paths
@@ -405,7 +425,7 @@ class _Reader:
         for found in self.texts(node, choices, variables=not template):
             text = found.replace("{0}", _SCRIPT_PATH) if template else found
             if self.first(id(node), key, language, text):
-                self.work.spend(len(text))
+                self.pay(node, len(text))
                 self.facts.extend(_command_facts(key, text, first, self.screen, language))
 
     def docker(self, mapping: Node, scalars: dict[str, Node], choices: Choices) -> None:
@@ -557,6 +577,10 @@ def _dockerfile_facts(text: str, screen: Callable[[str], bool]) -> Iterator[Fact
                        printable(f"{step.name} {step.text}"))
         elif step.kind == "script":
             yield from _command_facts(step.name, step.text, step.line, screen, step.language)
+        elif step.kind == "download":
+            # ADD of a URL fetches it as a downloader would: an installer's URL is a trace.
+            yield Fact("command", ("fetch", step.text), step.line,
+                       printable(f"{step.name} {step.text}"))
         elif screen("\n".join(step.words)):
             evidence = printable(f"{step.name}: {' '.join(step.words)}")
             for invocation in invocations(list(step.words), 0):

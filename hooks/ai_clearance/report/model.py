@@ -91,42 +91,60 @@ def _reported(decision: Decision, source: str, head: str | None) -> Reported:
                     next_step=next_step(f, source, head) if fixable else None, note=f.note)
 
 
+# Traces that live in a ref rather than in a commit: the fix is the same wherever they are found.
+_REF_STEPS = {
+    "branch": "git branch -m NEW-NAME  (rename the branch)",
+    "notes": "git push origin --delete refs/notes/ai; git update-ref -d refs/notes/ai",
+}
+
+
 def next_step(finding: Finding, source: str, head: str | None) -> str:
     """The exact command (or edit) that removes this trace from what is being checked."""
-    path = shlex.quote(finding.path) if finding.path else ""
-    if finding.kind == "branch":
-        return "git branch -m NEW-NAME  (rename the branch)"
-    if finding.kind == "notes":
-        return "git push origin --delete refs/notes/ai; git update-ref -d refs/notes/ai"
+    ref_step = _REF_STEPS.get(finding.kind)
+    if ref_step is not None:
+        return ref_step
     if finding.note is not None:
-        ref = shlex.quote(finding.note)
-        return f"git notes --ref={ref} edit {(finding.commit or '')[:12]}  (remove line " \
-               f"{finding.line} of the note, then push {ref})"
+        return _note_step(finding)
     if source == "message":
-        if finding.kind == "identity":
-            return "commit under your own identity (check user.name, user.email and " \
-                   "GIT_AUTHOR_*/GIT_COMMITTER_* variables)"
-        return f"edit the message and remove line {finding.line}; the commit was not made"
+        return _message_step(finding)
     if source in ("staged", "tree"):
+        path = shlex.quote(finding.path) if finding.path else ""
         return f"git rm --cached -- {path}"
+    return _history_step(finding, head)
+
+
+def _note_step(finding: Finding) -> str:
+    """A trace in a git note: edit the note, then push its ref."""
+    ref = shlex.quote(finding.note or "")
+    return f"git notes --ref={ref} edit {(finding.commit or '')[:12]}  (remove line " \
+           f"{finding.line} of the note, then push {ref})"
+
+
+def _message_step(finding: Finding) -> str:
+    """A trace in a commit message not yet committed: change identity or edit the message."""
+    if finding.kind == "identity":
+        return "commit under your own identity (check user.name, user.email and " \
+               "GIT_AUTHOR_*/GIT_COMMITTER_* variables)"
+    return f"edit the message and remove line {finding.line}; the commit was not made"
+
+
+def _history_step(finding: Finding, head: str | None) -> str:
+    """A trace in a range of commits: amend the newest commit, or rebase to edit an older one."""
     if finding.commit is None and finding.path is None and finding.line is None:
         # In a range, only a pull request's title or body has no commit, path or line.
         return "edit the pull request (its title or body) and remove that line"
     at_head = finding.commit is not None and finding.commit == head
+    rebase = f"git rebase -i {(finding.commit or '')[:12]}^"
     if finding.path:
-        if at_head:
-            return f"git rm --cached -- {path} && git commit --amend --no-edit"
-        return f"git rebase -i {(finding.commit or '')[:12]}^  (edit that commit: " \
-               f"git rm --cached -- {path})"
+        remove = f"git rm --cached -- {shlex.quote(finding.path)}"
+        return f"{remove} && git commit --amend --no-edit" if at_head \
+            else f"{rebase}  (edit that commit: {remove})"
     if finding.kind == "identity":
-        if at_head:
-            return "git commit --amend --reset-author --no-edit"
-        return f"git rebase -i {(finding.commit or '')[:12]}^  (edit: git commit --amend " \
-               "--reset-author --no-edit)"
+        reset = "git commit --amend --reset-author --no-edit"
+        return reset if at_head else f"{rebase}  (edit: {reset})"
     if at_head:
         return f"git commit --amend  (remove line {finding.line} of the message)"
-    return f"git rebase -i {(finding.commit or '')[:12]}^  (reword that commit, remove line " \
-           f"{finding.line})"
+    return f"{rebase}  (reword that commit, remove line {finding.line})"
 
 
 def approval_commands(failing: Sequence[Finding]) -> list[str]:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from ai_clearance.approvals.records import Approval, Token, format_time
+from ai_clearance.approvals.records import Approval, Cover, Token, format_time
 from ai_clearance.approvals.trust import RecordState, Trust
 from ai_clearance.catalog.globs import compile_globs
 from ai_clearance.model import Finding, noreply_login
@@ -49,25 +49,29 @@ def approval_covers(approval: Approval, finding: Finding) -> bool:
 def token_covers(token: Token, finding: Finding, facts: Facts) -> bool:
     """Whether a token covers a finding: the same rule, assistant and author, and the same
     path, commit change (patch id) or pull request text."""
-    for cover in token.covers:
-        if cover.rule != finding.rule or cover.author != finding.author_email:
-            continue
-        if cover.assistant is not None and cover.assistant not in finding.assistants:
-            continue
-        if cover.path is not None:
-            if cover.path == finding.path:
-                return True
-        elif cover.patch_id is not None:
-            if finding.path is None and finding.commit and \
-                    facts.patch_ids.get(finding.commit) == cover.patch_id:
-                return True
-        elif cover.commit is not None:
-            if finding.path is None and finding.commit == cover.commit:
-                return True
-        elif finding.path is None and finding.commit is None and \
-                cover.pull_request == facts.pull_request:
-            return True
-    return False
+    return any(_cover_is_for(cover, finding) and _cover_reaches(cover, finding, facts)
+               for cover in token.covers)
+
+
+def _cover_is_for(cover: Cover, finding: Finding) -> bool:
+    """The same rule and author, and the same assistant when the cover names one."""
+    return cover.rule == finding.rule and cover.author == finding.author_email and (
+        cover.assistant is None or cover.assistant in finding.assistants)
+
+
+def _cover_reaches(cover: Cover, finding: Finding, facts: Facts) -> bool:
+    """The cover names the finding's place: its path, its commit's change (patch id), its
+    commit, or else the pull request's text."""
+    if cover.path is not None:
+        return cover.path == finding.path
+    if finding.path is not None:
+        return False
+    if cover.patch_id is not None:
+        return bool(finding.commit) and \
+            facts.patch_ids.get(finding.commit or "") == cover.patch_id
+    if cover.commit is not None:
+        return finding.commit == cover.commit
+    return finding.commit is None and cover.pull_request == facts.pull_request
 
 
 def valid_at(state: RecordState, moment: datetime) -> bool:

@@ -80,48 +80,71 @@ def build_policy(data: dict[str, Any], where: str, catalog: Catalog) -> Policy:
     allowed = _ids(data.get("allowed", []), where, "allowed", catalog)
     if "*" in allowed:
         raise ConfigError(f"{where}: 'allowed' cannot be '*'; leave 'restricted' empty instead")
-    severity = data.get("severity", {})
-    if not isinstance(severity, dict):
-        raise ConfigError(f"{where}: 'severity' must be a table of rule id = severity")
-    for rid, level in severity.items():
-        if rid not in catalog.by_id:
-            raise ConfigError(f"{where}: 'severity' names unknown rule '{rid}'")
-        if level not in SEVERITIES:
-            raise ConfigError(f"{where}: severity of {rid} must be one of {', '.join(SEVERITIES)}")
-    excludes = data.get("exclude_paths", [])
-    if not isinstance(excludes, list) or not all(isinstance(v, str) for v in excludes):
-        raise ConfigError(f"{where}: 'exclude_paths' must be a list of globs")
-    try:
-        exclude_paths = compile_globs(excludes, fold=False)
-    except GlobError as exc:
-        raise ConfigError(f"{where}: exclude_paths: {exc}") from None
-    identities = data.get("ignore_identities", [])
-    if not isinstance(identities, list) or not all(
-            isinstance(v, str) and "@" in v for v in identities):
-        raise ConfigError(f"{where}: 'ignore_identities' must be a list of e-mail addresses "
-                          "or 'Name <email>' identities")
-    repository_id = data.get("repository_id")
-    if repository_id is not None and (not isinstance(repository_id, str) or
-                                      not 0 < len(repository_id.strip()) <= 200):
-        raise ConfigError(f"{where}: 'repository_id' must be a short string naming this "
-                          "repository (e.g. \"github.com/acme/widgets\")")
-    flags = {}
-    for key in ("allow_open_ended_approvals", "require_signed_commits"):
-        flags[key] = data.get(key, False)
-        if not isinstance(flags[key], bool):
-            raise ConfigError(f"{where}: '{key}' must be true or false")
+    severity = _severities(data.get("severity", {}), where, catalog)
+    exclude_paths = _exclude_paths(data.get("exclude_paths", []), where)
+    identities = _ignored_identities(data.get("ignore_identities", []), where)
+    repository_id = _repository_id(data.get("repository_id"), where)
+    flags = {key: _flag(data, key, where)
+             for key in ("allow_open_ended_approvals", "require_signed_commits")}
     return Policy(
         catalog=catalog,
         allow_open_ended_approvals=flags["allow_open_ended_approvals"],
         require_signed_commits=flags["require_signed_commits"],
-        repository_id=repository_id.strip() if repository_id else None,
+        repository_id=repository_id,
         restricted=restricted,
         allowed=allowed,
-        severity={str(k): str(v) for k, v in severity.items()},
+        severity=severity,
         exclude_paths=exclude_paths,
-        ignored_identities=frozenset(normalize_text(v).strip() for v in identities),
+        ignored_identities=identities,
         origin=where,
     )
+
+
+def _severities(value: Any, where: str, catalog: Catalog) -> dict[str, str]:
+    """The `severity` table: known rule ids mapped to known severities."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: 'severity' must be a table of rule id = severity")
+    for rid, level in value.items():
+        if rid not in catalog.by_id:
+            raise ConfigError(f"{where}: 'severity' names unknown rule '{rid}'")
+        if level not in SEVERITIES:
+            raise ConfigError(f"{where}: severity of {rid} must be one of {', '.join(SEVERITIES)}")
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _exclude_paths(value: Any, where: str) -> Pattern | None:
+    """The `exclude_paths` globs, compiled into one pattern."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: 'exclude_paths' must be a list of globs")
+    try:
+        return compile_globs(value, fold=False)
+    except GlobError as exc:
+        raise ConfigError(f"{where}: exclude_paths: {exc}") from None
+
+
+def _ignored_identities(value: Any, where: str) -> frozenset[str]:
+    """The `ignore_identities` e-mails or 'Name <email>' identities, normalized."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and "@" in v for v in value):
+        raise ConfigError(f"{where}: 'ignore_identities' must be a list of e-mail addresses "
+                          "or 'Name <email>' identities")
+    return frozenset(normalize_text(v).strip() for v in value)
+
+
+def _repository_id(value: Any, where: str) -> str | None:
+    """The `repository_id`, stripped; None when the policy does not set one."""
+    if value is not None and (not isinstance(value, str) or
+                              not 0 < len(value.strip()) <= 200):
+        raise ConfigError(f"{where}: 'repository_id' must be a short string naming this "
+                          "repository (e.g. \"github.com/acme/widgets\")")
+    return value.strip() if value else None
+
+
+def _flag(data: dict[str, Any], key: str, where: str) -> bool:
+    """A true/false setting, false when absent."""
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: '{key}' must be true or false")
+    return value
 
 
 def policy_from_text(text: str, where: str, catalog: Catalog, pyproject: bool) -> Policy | None:

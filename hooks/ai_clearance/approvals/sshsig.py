@@ -66,27 +66,36 @@ def validate_signers(text: str, where: str) -> int:
             raise ConfigError(f"{where}:{number}: want 'principals [options] keytype key'")
         index = 1
         if fields[1] not in KEY_TYPES:
-            options = fields[1]
-            if options.startswith(("ssh-", "ecdsa-", "sk-")):
-                raise ConfigError(f"{where}:{number}: unsupported key type {options!r}")
-            pos = 0
-            while pos < len(options):
-                match = _OPTION.match(options, pos)
-                if match is None:
-                    raise ConfigError(f"{where}:{number}: unknown option in {options!r}")
-                pos = match.end()
+            _check_options(fields[1], f"{where}:{number}")
             index = 2
         if len(fields) <= index + 1 or fields[index] not in KEY_TYPES:
             raise ConfigError(f"{where}:{number}: unknown or missing key type")
-        try:
-            blob = base64.b64decode(fields[index + 1], validate=True)
-        except (binascii.Error, ValueError):
-            raise ConfigError(f"{where}:{number}: the key is not valid base64") from None
-        name = fields[index].encode()
-        if blob[4:4 + len(name)] != name:
-            raise ConfigError(f"{where}:{number}: the key does not match its type")
+        _check_key(fields[index], fields[index + 1], f"{where}:{number}")
         count += 1
     return count
+
+
+def _check_options(options: str, where: str) -> None:
+    """The options field of an allowed_signers line: only options OpenSSH knows."""
+    if options.startswith(("ssh-", "ecdsa-", "sk-")):
+        raise ConfigError(f"{where}: unsupported key type {options!r}")
+    pos = 0
+    while pos < len(options):
+        match = _OPTION.match(options, pos)
+        if match is None:
+            raise ConfigError(f"{where}: unknown option in {options!r}")
+        pos = match.end()
+
+
+def _check_key(key_type: str, key: str, where: str) -> None:
+    """The key of an allowed_signers line: base64 of a blob that starts with its type."""
+    try:
+        blob = base64.b64decode(key, validate=True)
+    except (binascii.Error, ValueError):
+        raise ConfigError(f"{where}: the key is not valid base64") from None
+    name = key_type.encode()
+    if blob[4:4 + len(name)] != name:
+        raise ConfigError(f"{where}: the key does not match its type")
 
 
 def sign(payload: bytes, key: str) -> str:

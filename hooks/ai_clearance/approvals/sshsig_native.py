@@ -75,9 +75,6 @@ def _signed_data(namespace: bytes, hash_alg: bytes, message: bytes) -> bytes:
 def _verify_key(public: bytes, signature: bytes, data: bytes) -> bool | None:
     """Verify `signature` over `data` with an SSH public key blob; None when unsupported."""
     from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
-    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
     try:
         key_type, pos = _string(public, 0)
@@ -85,42 +82,71 @@ def _verify_key(public: bytes, signature: bytes, data: bytes) -> bool | None:
         sig, spos = _string(signature, spos)
         if spos != len(signature):
             return False
-        if key_type == b"ssh-ed25519":
-            raw, pos = _string(public, pos)
-            if sig_type != b"ssh-ed25519" or pos != len(public):
-                return False
-            ed25519.Ed25519PublicKey.from_public_bytes(raw).verify(sig, data)
-            return True
-        if key_type.startswith(b"ecdsa-sha2-nistp"):
-            curves = {b"nistp256": (ec.SECP256R1(), hashes.SHA256()),
-                      b"nistp384": (ec.SECP384R1(), hashes.SHA384()),
-                      b"nistp521": (ec.SECP521R1(), hashes.SHA512())}
-            curve_name, pos = _string(public, pos)
-            point, pos = _string(public, pos)
-            if curve_name not in curves or sig_type != key_type or pos != len(public):
-                return False
-            curve, digest = curves[curve_name]
-            r, rpos = _mpint(sig, 0)
-            s, rpos = _mpint(sig, rpos)
-            if rpos != len(sig):
-                return False
-            ecdsa_key = ec.EllipticCurvePublicKey.from_encoded_point(curve, point)
-            ecdsa_key.verify(encode_dss_signature(r, s), data, ec.ECDSA(digest))
-            return True
-        if key_type == b"ssh-rsa":
-            e, pos = _mpint(public, pos)
-            n, pos = _mpint(public, pos)
-            algorithms = {b"rsa-sha2-256": hashes.SHA256(), b"rsa-sha2-512": hashes.SHA512()}
-            if sig_type not in algorithms or pos != len(public) or n.bit_length() < 1024:
-                return False
-            rsa_key = rsa.RSAPublicNumbers(e, n).public_key()
-            rsa_key.verify(sig, data, padding.PKCS1v15(), algorithms[sig_type])
-            return True
+        verify = _KEY_VERIFIERS.get(key_type)
+        if verify is None and key_type.startswith(b"ecdsa-sha2-nistp"):
+            verify = _verify_ecdsa
+        if verify is None:
+            return None  # sk- keys and anything else: ssh-keygen decides
+        return verify(key_type, public, pos, sig_type, sig, data)
     except InvalidSignature:
         return False
     except (_Malformed, ValueError, TypeError):
         return False
-    return None  # sk- keys and anything else: ssh-keygen decides
+
+
+# Each verifier reads the rest of the public key blob from `pos`, returns False when the
+# key or signature is malformed and raises InvalidSignature when the signature is wrong.
+
+def _verify_ed25519(key_type: bytes, public: bytes, pos: int, sig_type: bytes, sig: bytes,
+                    data: bytes) -> bool:
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    raw, pos = _string(public, pos)
+    if sig_type != b"ssh-ed25519" or pos != len(public):
+        return False
+    ed25519.Ed25519PublicKey.from_public_bytes(raw).verify(sig, data)
+    return True
+
+
+def _verify_ecdsa(key_type: bytes, public: bytes, pos: int, sig_type: bytes, sig: bytes,
+                  data: bytes) -> bool:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+    curves = {b"nistp256": (ec.SECP256R1(), hashes.SHA256()),
+              b"nistp384": (ec.SECP384R1(), hashes.SHA384()),
+              b"nistp521": (ec.SECP521R1(), hashes.SHA512())}
+    curve_name, pos = _string(public, pos)
+    point, pos = _string(public, pos)
+    if curve_name not in curves or sig_type != key_type or pos != len(public):
+        return False
+    curve, digest = curves[curve_name]
+    r, rpos = _mpint(sig, 0)
+    s, rpos = _mpint(sig, rpos)
+    if rpos != len(sig):
+        return False
+    ecdsa_key = ec.EllipticCurvePublicKey.from_encoded_point(curve, point)
+    ecdsa_key.verify(encode_dss_signature(r, s), data, ec.ECDSA(digest))
+    return True
+
+
+def _verify_rsa(key_type: bytes, public: bytes, pos: int, sig_type: bytes, sig: bytes,
+                data: bytes) -> bool:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    e, pos = _mpint(public, pos)
+    n, pos = _mpint(public, pos)
+    algorithms = {b"rsa-sha2-256": hashes.SHA256(), b"rsa-sha2-512": hashes.SHA512()}
+    if sig_type not in algorithms or pos != len(public) or n.bit_length() < 1024:
+        return False
+    rsa_key = rsa.RSAPublicNumbers(e, n).public_key()
+    rsa_key.verify(sig, data, padding.PKCS1v15(), algorithms[sig_type])
+    return True
+
+
+_KEY_VERIFIERS = {b"ssh-ed25519": _verify_ed25519, b"ssh-rsa": _verify_rsa}
 
 
 def _match_pattern(value: str, pattern: str) -> bool:

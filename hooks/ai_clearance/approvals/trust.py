@@ -124,45 +124,12 @@ def build_trust(files: TrustFiles, now: datetime, open_ended: bool = False,
     trust = Trust(label=files.label, commit=files.commit, signers=count)
     verifier = Verifier(signers_text)
     try:
-        revoked: dict[str, datetime] = {}
-        for path in files.under(REVOCATIONS_DIR):
-            signed = read_record_file(files.files[path][1], "revocation", path)
-            revocation = revocation_from_payload(signed.payload, path)
-            ok = verifier.verify(canonical(signed.payload), signed.signature,
-                                 revocation.issued_by, now)
-            trust.states.append(RecordState(revocation.id, "revocation",
-                                            "active" if ok else "bad-signature", path))
-            if ok:
-                revoked[revocation.revokes] = min(revocation.issued_at,
-                                                  revoked.get(revocation.revokes,
-                                                              revocation.issued_at))
-        for path in files.under(APPROVALS_DIR):
-            signed = read_record_file(files.files[path][1], "approval", path)
-            approval = approval_from_payload(signed.payload, path)
-            status = _status(verifier, signed, approval.issued_by, approval.valid_from,
-                             approval.valid_until, now, revoked, approval.id, open_ended)
-            trust.states.append(RecordState(approval.id, "approval", status, path, approval,
-                                            revoked_at=revoked.get(approval.id)))
+        revoked = _read_revocations(files, verifier, now, trust)
+        _read_approvals(files, verifier, now, revoked, open_ended, trust)
         token_sources = [(files.text(p) or "", p) for p in files.under(TOKENS_DIR)]
         for text, where in [*token_sources, *extra_tokens]:
-            from_trailer = where.startswith("commit ")
-            try:
-                signed = decode_token(text, where)
-                token = token_from_payload(signed.payload, where)
-            except ClearanceError as exc:
-                if strict_tokens and not from_trailer:
-                    raise UsageError(str(exc)) from None
-                trust.notes.append(f"ignored token in {where}: {exc}")
-                continue
-            status = _status(verifier, signed, token.issued_by, token.valid_from,
-                             token.valid_until, now, revoked, token.id, open_ended=False)
-            if status != "bad-signature":
-                status = _bound_status(token, repository_id) or status
-            if status != "active" and where in EXPLICIT_TOKEN_SOURCES:
-                # Given for this run on purpose: say so instead of quietly clearing nothing.
-                raise UsageError(f"{where}: token {token.id} is refused: {status}")
-            trust.states.append(RecordState(token.id, "token", status, where, token,
-                                            revoked_at=revoked.get(token.id)))
+            _read_token(text, where, verifier, now, revoked, strict_tokens, repository_id,
+                        trust)
     finally:
         verifier.close()
     for state in trust.states:
@@ -170,6 +137,63 @@ def build_trust(files: TrustFiles, now: datetime, open_ended: bool = False,
             trust.notes.append(f"{state.kind} {state.id} ({state.where}) clears nothing: "
                                f"{state.status}")
     return trust
+
+
+def _read_revocations(files: TrustFiles, verifier: Verifier, now: datetime,
+                      trust: Trust) -> dict[str, datetime]:
+    """List every revocation in `trust`; return when each record was first revoked by a
+    revocation that verifies."""
+    revoked: dict[str, datetime] = {}
+    for path in files.under(REVOCATIONS_DIR):
+        signed = read_record_file(files.files[path][1], "revocation", path)
+        revocation = revocation_from_payload(signed.payload, path)
+        ok = verifier.verify(canonical(signed.payload), signed.signature,
+                             revocation.issued_by, now)
+        trust.states.append(RecordState(revocation.id, "revocation",
+                                        "active" if ok else "bad-signature", path))
+        if ok:
+            revoked[revocation.revokes] = min(revocation.issued_at,
+                                              revoked.get(revocation.revokes,
+                                                          revocation.issued_at))
+    return revoked
+
+
+def _read_approvals(files: TrustFiles, verifier: Verifier, now: datetime,
+                    revoked: dict[str, datetime], open_ended: bool, trust: Trust) -> None:
+    """List every approval file in `trust` with its status."""
+    for path in files.under(APPROVALS_DIR):
+        signed = read_record_file(files.files[path][1], "approval", path)
+        approval = approval_from_payload(signed.payload, path)
+        status = _status(verifier, signed, approval.issued_by, approval.valid_from,
+                         approval.valid_until, now, revoked, approval.id, open_ended)
+        trust.states.append(RecordState(approval.id, "approval", status, path, approval,
+                                        revoked_at=revoked.get(approval.id)))
+
+
+def _read_token(text: str, where: str, verifier: Verifier, now: datetime,
+                revoked: dict[str, datetime], strict: bool, repository_id: str | None,
+                trust: Trust) -> None:
+    """List one token in `trust` with its status. One that does not parse is an error when
+    `strict` (except in a commit trailer), else a note; one given for this run on purpose
+    must be active."""
+    from_trailer = where.startswith("commit ")
+    try:
+        signed = decode_token(text, where)
+        token = token_from_payload(signed.payload, where)
+    except ClearanceError as exc:
+        if strict and not from_trailer:
+            raise UsageError(str(exc)) from None
+        trust.notes.append(f"ignored token in {where}: {exc}")
+        return
+    status = _status(verifier, signed, token.issued_by, token.valid_from,
+                     token.valid_until, now, revoked, token.id, open_ended=False)
+    if status != "bad-signature":
+        status = _bound_status(token, repository_id) or status
+    if status != "active" and where in EXPLICIT_TOKEN_SOURCES:
+        # Given for this run on purpose: say so instead of quietly clearing nothing.
+        raise UsageError(f"{where}: token {token.id} is refused: {status}")
+    trust.states.append(RecordState(token.id, "token", status, where, token,
+                                    revoked_at=revoked.get(token.id)))
 
 
 def commit_signers(files: TrustFiles, approvals: Iterable[Approval]) -> str:

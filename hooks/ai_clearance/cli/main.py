@@ -452,10 +452,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="ai-clearance",
                  standalone_mode=False)
-    except click.UsageError as exc:
-        click.echo(f"ai-clearance: error: {exc.format_message()}", err=True)
-        return EXIT_USAGE
-    except click.ClickException as exc:
+    except click.ClickException as exc:  # usage errors included
         click.echo(f"ai-clearance: error: {exc.format_message()}", err=True)
         return EXIT_USAGE
     except click.Abort:

@@ -111,18 +111,42 @@ def check(request: Request, out: TextIO) -> int:
 def check_report(request: Request) -> Report:
     """Run the check and return its report, writing nothing (raises ClearanceError for
     errors; files that could not be judged are in the report: see `exit_code`)."""
-    repo: gitio.Repo | None
-    if request.source == "message":
-        try:
-            repo = gitio.discover(request.cwd)
-        except gitio.NotARepository:
-            repo = None  # a message can be checked outside any repository (not if git fails)
-    else:
-        repo = gitio.discover(request.cwd)
+    repo = _repository(request)
     # The pre-commit hook's git work runs while the catalog, policy and trust load.
     staged = scan.start_staged(repo) \
         if repo is not None and request.source == "staged" else None
     _refuse_config_in_tree(repo, request)
+    files, policy = _trust_files_and_policy(repo, request)
+    catalog = policy.catalog
+    result = _scan(repo, catalog, request, policy.ignored_identities, staged)
+    extra = [(t, "--token") for t in request.tokens] + _env_tokens() + result.tokens
+    result.coverage.policy = policy.origin
+    if repo is not None and request.source in proposed.SOURCES:
+        # Trust files the change would commit or merge must load: refused here, exit 2.
+        changed = proposed.checked_changes(repo, result.head,
+                                           staged.result()[0] if staged is not None else None,
+                                           files)
+        if result.head and files.commit:
+            result.coverage.pending = changed
+    decided = _decide(repo, files, policy, result, request, extra)
+    return build_report(decided.decisions, result.coverage, decided.verdict, result.head,
+                        catalog)
+
+
+def _repository(request: Request) -> gitio.Repo | None:
+    """The repository the check runs in; None only for a message checked outside one."""
+    if request.source != "message":
+        return gitio.discover(request.cwd)
+    try:
+        return gitio.discover(request.cwd)
+    except gitio.NotARepository:
+        return None  # a message can be checked outside any repository (not if git fails)
+
+
+def _trust_files_and_policy(repo: gitio.Repo | None,
+                            request: Request) -> tuple[trustfiles.TrustFiles, Policy]:
+    """Read the trust files (from git, in the background) while the catalog loads; then the
+    policy: the --config file, or the trusted policy file."""
     trusted = trustfiles.FilesPrefetch(repo, request.trust_ref, request.enforcing,
                                        request.remote or "origin", request.source == "pushed") \
         if repo is not None and not request.no_trust else None
@@ -133,13 +157,15 @@ def check_report(request: Request) -> Report:
         PathMatcher(catalog).region_filter()
     files = trusted.result() if trusted is not None else trustfiles.NO_TRUST
     if request.config is not None:
-        policy = load_policy(catalog, None, request.config)
-    else:
-        with proposed.judged_by(files, policy=True):
-            policy = policy_from_texts(catalog, files.text(POLICY_FILE), files.text(PYPROJECT),
-                                       files.label)
-    catalog = policy.catalog
-    ignored = policy.ignored_identities
+        return files, load_policy(catalog, None, request.config)
+    with proposed.judged_by(files, policy=True):
+        return files, policy_from_texts(catalog, files.text(POLICY_FILE),
+                                        files.text(PYPROJECT), files.label)
+
+
+def _scan(repo: gitio.Repo | None, catalog: Catalog, request: Request,
+          ignored: frozenset[str], staged: gitio.StagedPrefetch | None) -> scan.Scan:
+    """The findings of what the request names, with its branch name and pull request text."""
     if request.source == "message":
         assert request.argument is not None
         result = scan.scan_message(repo, catalog, _read_message(request.argument), ignored)
@@ -151,26 +177,20 @@ def check_report(request: Request) -> Report:
         if repo is None:
             raise UsageError("--pr-text needs a repository")
         scan.with_pr_text(repo, result, catalog, _read_message(request.pr_text))
-    extra = [(t, "--token") for t in request.tokens] + _env_tokens() + result.tokens
-    result.coverage.policy = policy.origin
-    if repo is not None and request.source in proposed.SOURCES:
-        # Trust files the change would commit or merge must load: refused here, exit 2.
-        changed = proposed.checked_changes(repo, result.head,
-                                           staged.result()[0] if staged is not None else None,
-                                           files)
-        if result.head and files.commit:
-            result.coverage.pending = changed
+    return result
+
+
+def _decide(repo: gitio.Repo | None, files: trustfiles.TrustFiles, policy: Policy,
+            result: scan.Scan, request: Request, extra: list[tuple[str, str]]) -> Decided:
+    """Decide the findings: with the trust files and tokens when there are any."""
     if extra or any(p.startswith(trustfiles.TRUST_DIR + "/") for p in files.files):
         with proposed.judged_by(files, policy=False):
-            decided = _decide_with_trust(repo, files, policy, result, request, extra)
-    else:
-        # No signers, approvals or tokens anywhere: the hooks skip loading the crypto side.
-        decided = decide(result.findings, policy)
-        result.coverage.trust = {"source": files.label, "commit": files.commit, "signers": 0,
-                                 "approvals_active": 0, "tokens_active": 0,
-                                 "records_refused": 0, "notes": []}
-    return build_report(decided.decisions, result.coverage, decided.verdict, result.head,
-                        catalog)
+            return _decide_with_trust(repo, files, policy, result, request, extra)
+    # No signers, approvals or tokens anywhere: the hooks skip loading the crypto side.
+    result.coverage.trust = {"source": files.label, "commit": files.commit, "signers": 0,
+                             "approvals_active": 0, "tokens_active": 0,
+                             "records_refused": 0, "notes": []}
+    return decide(result.findings, policy)
 
 
 def write_report(out: TextIO, report: Report, output_format: str) -> None:

@@ -10,7 +10,7 @@ an odd one gets every reading, so that no header or byte hides a trace from the 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ai_clearance.detect.messages import addresses
@@ -355,35 +355,51 @@ _SHORT_VALUES = "mFcCt"
 _SHORT_FLAGS = "apioqvsnezu"
 
 
-def _commit_options(command: Sequence[str], config: dict[str, str],
-                    ) -> tuple[str | None, bool] | None:
+# What a `git commit` command line sets: its --cleanup argument, and whether it is verbose.
+_Options = tuple[str | None, bool]
+
+
+def _commit_options(command: Sequence[str], config: dict[str, str]) -> _Options | None:
     """The `--cleanup` argument and whether the text is cut at a scissors line (verbose)
     of a `git commit` command line; None for one that cannot be read for sure."""
-    cleanup = config.get("commit.cleanup")
-    verbose = _true(config.get("commit.verbose"))
+    options: _Options | None = (config.get("commit.cleanup"),
+                                _true(config.get("commit.verbose")))
     args = iter(command)
     for arg in args:
-        if arg == "--":
+        if arg == "--" or options is None:
             break
         if arg.startswith("--"):
-            name, eq, val = arg[2:].partition("=")
-            if name in _LONG_VALUES:
-                val = val if eq else next(args, "")
-                cleanup = val if name == "cleanup" else cleanup
-            elif name not in _LONG_FLAGS or (eq and name not in ("untracked-files", "gpg-sign")):
-                return None
-            elif name in ("verbose", "no-verbose"):
-                verbose = name == "verbose"
-            elif name == "no-cleanup":
-                cleanup = None
+            options = _long_option(arg[2:], args, *options)
         elif arg.startswith("-") and len(arg) > 1:
-            bundle = _short_bundle(arg[1:])
-            if bundle is None:
-                return None
-            verbose = verbose or "v" in bundle[0]
-            if bundle[1]:
-                next(args, "")
-    return cleanup, verbose
+            options = _short_options(arg[1:], args, *options)
+    return options
+
+
+def _long_option(option: str, args: Iterator[str], cleanup: str | None,
+                 verbose: bool) -> _Options | None:
+    """Apply one long option (taking its value from `args` when it has one and it is not
+    attached); None for one not known here."""
+    name, eq, val = option.partition("=")
+    if name in _LONG_VALUES:
+        val = val if eq else next(args, "")
+        return (val if name == "cleanup" else cleanup), verbose
+    if name not in _LONG_FLAGS or (eq and name not in ("untracked-files", "gpg-sign")):
+        return None
+    if name in ("verbose", "no-verbose"):
+        return cleanup, name == "verbose"
+    return (None if name == "no-cleanup" else cleanup), verbose
+
+
+def _short_options(chars: str, args: Iterator[str], cleanup: str | None,
+                   verbose: bool) -> _Options | None:
+    """Apply a bundle of short options (skipping the value of its last from `args`); None
+    for a letter not known here."""
+    bundle = _short_bundle(chars)
+    if bundle is None:
+        return None
+    if bundle[1]:
+        next(args, "")
+    return cleanup, verbose or "v" in bundle[0]
 
 
 def _short_bundle(chars: str) -> tuple[str, bool] | None:

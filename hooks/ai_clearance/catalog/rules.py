@@ -265,73 +265,25 @@ def parse_rule(
     assistants: dict[str, Assistant], origin: str, eager: bool = True,
 ) -> Rule:
     """Validate one [[rules]] table and return it compiled."""
-    if not isinstance(data, dict):
-        raise _fail(where, "each [[rules]] entry must be a table")
-    rid = data.get("id")
-    if not isinstance(rid, str) or not RULE_ID.match(rid):
-        raise _fail(where, f"rule id {rid!r} must look like AIC101 (letters then three digits)")
-    where = f"{where} rule {rid}"
-    unknown = set(data) - _RULE_KEYS
-    if unknown:
-        raise _fail(where, f"unknown key '{sorted(unknown)[0]}'")
-    for required in ("kind", "severity", "description"):
-        if required not in data:
-            raise _fail(where, f"missing '{required}'")
-    kind = _text(data["kind"], where, "kind")
-    if kind not in kinds:
-        raise _fail(where, f"kind must be one of {', '.join(sorted(kinds))}")
+    rid, where = _rule_id(data, where)
+    kind, severity = _rule_kind_and_severity(data, where, kinds)
     target = kinds[kind]
-    severity = _text(data["severity"], where, "severity")
-    if severity not in SEVERITIES:
-        raise _fail(where, f"severity must be one of {', '.join(SEVERITIES)}")
-    rule_assistants = _str_list(data.get("assistants", []), where, "assistants")
-    for aid in rule_assistants:
-        if aid not in assistants:
-            raise _fail(where, f"unknown assistant '{aid}'")
-    identities = _flag(data.get("identities", False), where, "identities")
-    disclosures = _flag(data.get("disclosures", False), where, "disclosures")
-    if not rule_assistants and not (identities or disclosures):
-        raise _fail(where, "'assistants' must name at least one assistant")
-    case_sensitive = _flag(data.get("case_sensitive", False), where, "case_sensitive")
-    globs = _str_list(data.get("paths", []), where, "paths")
-    exact_globs = _str_list(data.get("exact_paths", []), where, "exact_paths")
-    not_globs = _str_list(data.get("not_paths", []), where, "not_paths")
-    for glob in (*globs, *exact_globs, *not_globs) if eager else ():
-        try:
-            check_glob(glob)
-        except GlobError as exc:
-            raise _fail(where, str(exc)) from None
-    paths = lazy_globs(globs, not case_sensitive, where, eager)
-    exact_paths = lazy_globs(exact_globs, False, where, eager)
-    not_paths = lazy_globs(not_globs, False, where, eager)
-    # An exact-case match is a folded one too: the folded anchor is still necessary.
-    anchors = tuple(glob_anchor(g) for g in (*globs, *exact_globs))
+    rule_assistants, identities, disclosures = _rule_assistants(data, where, assistants)
+    paths = _rule_paths(data, where, eager)
     pattern_source = data.get("pattern")
-    pattern = None
-    if pattern_source is not None:
-        pattern = lazy_pattern(_text(pattern_source, where, "pattern"), where, eager,
-                               ignore_case=target == "content")
+    pattern = None if pattern_source is None else lazy_pattern(
+        _text(pattern_source, where, "pattern"), where, eager, ignore_case=target == "content")
     keys = frozenset(k.casefold() for k in _str_list(data.get("keys", []), where, "keys"))
     scope = _text(data.get("scope", "any"), where, "scope")
     if scope not in ("any", "subject", "body", "pr"):
         raise _fail(where, "scope must be any, subject, body or pr")
     role = data.get("role")
-    if target == "paths" and paths is None and exact_paths is None:
+    has_paths = paths["paths"] is not None or paths["exact_paths"] is not None
+    if target == "paths" and not has_paths:
         raise _fail(where, f"a '{kind}' rule needs 'paths'")
     workflow = _workflow_fields(data, where)
-    if workflow and target != "content":
-        raise _fail(where, f"'{next(iter(workflow))}' is only for 'content' rules")
-    if target == "content" and ((paths is None and exact_paths is None)
-                                or (pattern is None and not workflow)):
-        raise _fail(where, "a 'content' rule needs 'paths', and 'pattern' or workflow_* lists")
-    if kind == "trailer" and not keys:
-        raise _fail(where, "a 'trailer' rule needs 'keys'")
-    if target == "message" and pattern is None and not (identities or disclosures):
-        raise _fail(where, f"a '{kind}' rule needs 'pattern'")
-    if target in ("branch", "ref") and pattern is None:
-        raise _fail(where, f"a '{kind}' rule needs 'pattern'")
-    if target == "identity" and role not in ("author", "committer"):
-        raise _fail(where, "an 'identity' rule needs role = author or committer")
+    _check_target_needs(where, kind, target, has_paths, pattern is not None, workflow,
+                        bool(keys), identities or disclosures, role)
     return Rule(
         id=rid,
         assistants=rule_assistants,
@@ -342,14 +294,7 @@ def parse_rule(
         remedy=_text(data.get("remedy", remedies.get(kind, "")), where, "remedy"),
         source=_text(data.get("source", ""), where, "source"),
         confirmed=_flag(data.get("confirmed", True), where, "confirmed"),
-        path_globs=globs,
-        paths=paths,
-        exact_globs=exact_globs,
-        exact_paths=exact_paths,
-        not_paths=not_paths,
-        anchors=None if any(a is None for a in anchors) else tuple(
-            a for a in anchors if a is not None),
-        case_sensitive=case_sensitive,
+        **paths,
         supersedes=frozenset(_str_list(data.get("supersedes", []), where, "supersedes")),
         pattern=pattern,
         scope=scope,
@@ -365,6 +310,94 @@ def parse_rule(
         devcontainer_features=workflow.get("devcontainer_features", ()),
         editor_extensions=workflow.get("editor_extensions", ()),
     )
+
+
+def _rule_id(data: Any, where: str) -> tuple[str, str]:
+    """A rule table's id, and `where` extended to name it."""
+    if not isinstance(data, dict):
+        raise _fail(where, "each [[rules]] entry must be a table")
+    rid = data.get("id")
+    if not isinstance(rid, str) or not RULE_ID.match(rid):
+        raise _fail(where, f"rule id {rid!r} must look like AIC101 (letters then three digits)")
+    return rid, f"{where} rule {rid}"
+
+
+def _rule_kind_and_severity(data: dict[str, Any], where: str,
+                            kinds: dict[str, str]) -> tuple[str, str]:
+    """A rule's kind and severity, after checking it has only known keys and the required
+    ones."""
+    unknown = set(data) - _RULE_KEYS
+    if unknown:
+        raise _fail(where, f"unknown key '{sorted(unknown)[0]}'")
+    for required in ("kind", "severity", "description"):
+        if required not in data:
+            raise _fail(where, f"missing '{required}'")
+    kind = _text(data["kind"], where, "kind")
+    if kind not in kinds:
+        raise _fail(where, f"kind must be one of {', '.join(sorted(kinds))}")
+    severity = _text(data["severity"], where, "severity")
+    if severity not in SEVERITIES:
+        raise _fail(where, f"severity must be one of {', '.join(SEVERITIES)}")
+    return kind, severity
+
+
+def _rule_assistants(data: dict[str, Any], where: str,
+                     assistants: dict[str, Assistant]) -> tuple[tuple[str, ...], bool, bool]:
+    """The assistants a rule names (all known), and its `identities` and `disclosures`
+    flags; a rule that matches neither needs at least one assistant."""
+    rule_assistants = _str_list(data.get("assistants", []), where, "assistants")
+    for aid in rule_assistants:
+        if aid not in assistants:
+            raise _fail(where, f"unknown assistant '{aid}'")
+    identities = _flag(data.get("identities", False), where, "identities")
+    disclosures = _flag(data.get("disclosures", False), where, "disclosures")
+    if not rule_assistants and not (identities or disclosures):
+        raise _fail(where, "'assistants' must name at least one assistant")
+    return rule_assistants, identities, disclosures
+
+
+def _rule_paths(data: dict[str, Any], where: str, eager: bool) -> dict[str, Any]:
+    """The path fields of a Rule: its globs checked, compiled (when `eager`) and anchored."""
+    case_sensitive = _flag(data.get("case_sensitive", False), where, "case_sensitive")
+    globs = _str_list(data.get("paths", []), where, "paths")
+    exact_globs = _str_list(data.get("exact_paths", []), where, "exact_paths")
+    not_globs = _str_list(data.get("not_paths", []), where, "not_paths")
+    for glob in (*globs, *exact_globs, *not_globs) if eager else ():
+        try:
+            check_glob(glob)
+        except GlobError as exc:
+            raise _fail(where, str(exc)) from None
+    # An exact-case match is a folded one too: the folded anchor is still necessary.
+    anchors = tuple(glob_anchor(g) for g in (*globs, *exact_globs))
+    return {
+        "path_globs": globs,
+        "paths": lazy_globs(globs, not case_sensitive, where, eager),
+        "exact_globs": exact_globs,
+        "exact_paths": lazy_globs(exact_globs, False, where, eager),
+        "not_paths": lazy_globs(not_globs, False, where, eager),
+        "anchors": None if any(a is None for a in anchors) else tuple(
+            a for a in anchors if a is not None),
+        "case_sensitive": case_sensitive,
+    }
+
+
+def _check_target_needs(where: str, kind: str, target: str, has_paths: bool,
+                        has_pattern: bool, workflow: dict[str, tuple[str, ...]],
+                        has_keys: bool, matches_people: bool, role: Any) -> None:
+    """Each target needs its own fields: content rules paths and a pattern or workflow
+    lists, trailers keys, messages and refs a pattern, identities a role."""
+    if workflow and target != "content":
+        raise _fail(where, f"'{next(iter(workflow))}' is only for 'content' rules")
+    if target == "content" and (not has_paths or (not has_pattern and not workflow)):
+        raise _fail(where, "a 'content' rule needs 'paths', and 'pattern' or workflow_* lists")
+    if kind == "trailer" and not has_keys:
+        raise _fail(where, "a 'trailer' rule needs 'keys'")
+    if target == "message" and not has_pattern and not matches_people:
+        raise _fail(where, f"a '{kind}' rule needs 'pattern'")
+    if target in ("branch", "ref") and not has_pattern:
+        raise _fail(where, f"a '{kind}' rule needs 'pattern'")
+    if target == "identity" and role not in ("author", "committer"):
+        raise _fail(where, "an 'identity' rule needs role = author or committer")
 
 
 def _workflow_fields(data: dict[str, Any], where: str) -> dict[str, tuple[str, ...]]:
@@ -407,13 +440,7 @@ def build_catalog(data: dict[str, Any], where: str, base: Catalog | None = None,
         assistants = dict(base.assistants)
         rules = list(base.rules)
         origin = where
-    raw_assistants = data.get("assistants", {})
-    if not isinstance(raw_assistants, dict):
-        raise _fail(where, "[assistants] must be a table")
-    for aid, entry in raw_assistants.items():
-        if aid in assistants:
-            raise _fail(where, f"assistant '{aid}' is already in the catalog")
-        assistants[aid] = _assistant(aid, entry, where, eager)
+    _add_assistants(data.get("assistants", {}), where, eager, assistants)
     raw_rules = data.get("rules", [])
     if not isinstance(raw_rules, list):
         raise _fail(where, "'rules' must be an array of tables ([[rules]])")
@@ -424,15 +451,31 @@ def build_catalog(data: dict[str, Any], where: str, base: Catalog | None = None,
             raise _fail(where, f"rule id {rule.id} is already used")
         seen.add(rule.id)
         rules.append(rule)
-    for rule in rules:
-        for sid in rule.supersedes:
-            if sid not in seen:
-                raise _fail(where, f"rule {rule.id} supersedes unknown rule {sid}")
+    _check_supersedes(rules, where)
     return _indexed(Catalog(
         version=version, assistants=assistants, rules=tuple(rules),
         kinds={str(k): str(v) for k, v in kinds.items()},
         remedies={str(k): str(v) for k, v in remedies.items()},
     ))
+
+
+def _add_assistants(raw: Any, where: str, eager: bool, assistants: dict[str, Assistant]) -> None:
+    """Add the [assistants] table's entries to `assistants`; an id may not be reused."""
+    if not isinstance(raw, dict):
+        raise _fail(where, "[assistants] must be a table")
+    for aid, entry in raw.items():
+        if aid in assistants:
+            raise _fail(where, f"assistant '{aid}' is already in the catalog")
+        assistants[aid] = _assistant(aid, entry, where, eager)
+
+
+def _check_supersedes(rules: list[Rule], where: str) -> None:
+    """Every rule a rule supersedes must exist."""
+    ids = {r.id for r in rules}
+    for rule in rules:
+        for sid in rule.supersedes:
+            if sid not in ids:
+                raise _fail(where, f"rule {rule.id} supersedes unknown rule {sid}")
 
 
 def _indexed(catalog: Catalog) -> Catalog:

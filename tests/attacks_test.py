@@ -571,34 +571,44 @@ def test_attack_fails(point: str, attack: str, template: Template, tmp_path: Pat
     attempts = attempt_at(point, attack, template, tmp_path, tools)
     for attempt in attempts:
         context = f"{attempt.where}:\n{attempt.log}"
-        assert attempt.code != 0, context
-        if attempt.refs_before is not None:  # a push: rejected, no ref of the remote moved
-            assert attempt.refs_after == attempt.refs_before, context
-            assert attempt.landed is False, context
-        if attempt.outputs:
-            assert attempt.outputs["verdict"] in ("fail", "error"), context
+        _assert_nothing_landed(attempt, context)
         if attack == "B-token-replay-explicit":
-            # A token given for the run that is refused is an error, never a quiet pass.
-            # (git push itself exits 1 whatever the hook's code; pre-commit names it.)
-            if point == "pre-push":
-                assert "- exit code: 2" in attempt.log, context
-            else:
-                assert attempt.code == 2, context
-            assert "other-repository" in attempt.log, context
-            if attempt.outputs:
-                assert attempt.outputs["verdict"] == "error", context
+            _assert_refused_token_is_an_error(point, attempt, context)
             continue
         if attempt.outputs:
             assert attempt.code == 1 and attempt.outputs["verdict"] == "fail", context
         assert any(f.at("AIC101", "CLAUDE.md") and f"<{MALLORY[1]}>" in f.who
                    for f in _failing(attempt)), context
-        if attack == "A-self-approval":
-            _assert_self_approval_was_pending(attempt, context)
-        elif attack == "B-token-replay":
-            assert re.search(r"token tok-\S+ \(commit [0-9a-f]+\) clears nothing: "
-                             r"other-repository", _notes(attempt)), context
-        elif attack == "C-merge-smuggling":
-            _assert_merge_is_blamed(attempt, context)
+        specific = _ATTACK_ASSERTIONS.get(attack)
+        if specific is not None:
+            specific(attempt, context)
+
+
+def _assert_nothing_landed(attempt: Attempt, context: str) -> None:
+    """The attempt failed; a push was rejected and moved no ref of the remote."""
+    assert attempt.code != 0, context
+    if attempt.refs_before is not None:
+        assert attempt.refs_after == attempt.refs_before, context
+        assert attempt.landed is False, context
+    if attempt.outputs:
+        assert attempt.outputs["verdict"] in ("fail", "error"), context
+
+
+def _assert_refused_token_is_an_error(point: str, attempt: Attempt, context: str) -> None:
+    """A token given for the run that is refused is an error, never a quiet pass.
+    (git push itself exits 1 whatever the hook's code; pre-commit names it.)"""
+    if point == "pre-push":
+        assert "- exit code: 2" in attempt.log, context
+    else:
+        assert attempt.code == 2, context
+    assert "other-repository" in attempt.log, context
+    if attempt.outputs:
+        assert attempt.outputs["verdict"] == "error", context
+
+
+def _assert_replayed_token_clears_nothing(attempt: Attempt, context: str) -> None:
+    assert re.search(r"token tok-\S+ \(commit [0-9a-f]+\) clears nothing: "
+                     r"other-repository", _notes(attempt)), context
 
 
 def _assert_self_approval_was_pending(attempt: Attempt, context: str) -> None:
@@ -624,3 +634,11 @@ def _assert_merge_is_blamed(attempt: Attempt, context: str) -> None:
     for finding in found:
         assert "(in the tree " in finding.where, context
         assert f"<{MALLORY[1]}>" in finding.who and HUMAN[1] not in finding.who, context
+
+
+# What each attack must show besides failing with Mallory's CLAUDE.md blamed.
+_ATTACK_ASSERTIONS: dict[str, Callable[[Attempt, str], None]] = {
+    "A-self-approval": _assert_self_approval_was_pending,
+    "B-token-replay": _assert_replayed_token_clears_nothing,
+    "C-merge-smuggling": _assert_merge_is_blamed,
+}

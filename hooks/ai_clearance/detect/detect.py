@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from ai_clearance.catalog.globs import could_hold, glob_to_regex
@@ -40,6 +40,14 @@ class ContentCandidate:
 
     change: PathChange
     rule: Rule
+
+
+def _affix_rules(components: list[str], by_affix: dict[str, list[Rule]],
+                 has: Callable[[str, str], bool]) -> list[Rule]:
+    """The rules of each affix that a component has (`str.startswith` or `str.endswith`),
+    once for every component that has it."""
+    return [rule for component in components for affix, rules in by_affix.items()
+            if has(component, affix) for rule in rules]
 
 
 class PathMatcher:
@@ -92,16 +100,10 @@ class PathMatcher:
         if components[-1] in self._by_final:
             found.extend(self._by_final[components[-1]])
         if self._prefix_re is not None and self._prefix_re.search(folded):
-            for component in components:
-                for prefix, rules in self._by_prefix.items():
-                    if component.startswith(prefix):
-                        found.extend(rules)
+            found.extend(_affix_rules(components, self._by_prefix, str.startswith))
         # Any component: a glob may end in one (`**/*.d/**`), not only the last.
         if self._suffixes and self._suffix_re is not None and self._suffix_re.search(folded):
-            for component in components:
-                for suffix, rules in self._by_suffix.items():
-                    if component.endswith(suffix):
-                        found.extend(rules)
+            found.extend(_affix_rules(components, self._by_suffix, str.endswith))
         if self._always:
             found.extend(self._always)
         return found

@@ -186,11 +186,24 @@ def _flat(row: dict[str, object], work: Work) -> Choices:
 def _python(node: object, work: Work, level: int) -> object:
     """A matrix node as Python values: mappings (keys folded), lists, and strings; a
     `fromJSON('...')` of a literal as the value it parses to."""
-    from yaml import MappingNode, ScalarNode, SequenceNode
+    from yaml import Node as YamlNode
 
     work.spend(1)
     if level > _MAX_LEVELS:
         return None
+    if isinstance(node, YamlNode):
+        return _python_of_yaml(node, work, level)
+    if isinstance(node, dict):
+        return {str(k).casefold(): _python(v, work, level + 1) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_python(v, work, level + 1) for v in node]
+    return node if isinstance(node, str | int | float | bool) else None
+
+
+def _python_of_yaml(node: Node, work: Work, level: int) -> object:
+    """A YAML node as Python values; a scalar that is a `fromJSON` literal as its JSON."""
+    from yaml import MappingNode, ScalarNode, SequenceNode
+
     if isinstance(node, ScalarNode):
         work.spend(len(node.value))
         parsed = from_json_literal(node.value)
@@ -202,11 +215,7 @@ def _python(node: object, work: Work, level: int) -> object:
                 for k, v in node.value if isinstance(k, ScalarNode)}
     if isinstance(node, SequenceNode):
         return [_python(v, work, level + 1) for v in node.value]
-    if isinstance(node, dict):
-        return {str(k).casefold(): _python(v, work, level + 1) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_python(v, work, level + 1) for v in node]
-    return node if isinstance(node, str | int | float | bool) else None
+    return None
 
 
 _FROM_JSON = re.compile(r"\s*\$\{\{\s*fromjson\s*\(\s*'((?:[^']|'')*)'\s*\)\s*\}\}\s*",

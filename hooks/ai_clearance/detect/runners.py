@@ -66,24 +66,34 @@ def code_arguments(program: str, args: list[str]) -> list[tuple[str, str]]:
     for i, arg in enumerate(args):
         following = args[i + 1] if i + 1 < len(args) else None
         if arg.startswith("--"):
-            name, equals, value = arg.partition("=")
-            if name in longs:
-                code = value if equals else following
-                if code is not None:
-                    found.append((code, language))
-            continue
-        if not arg.startswith("-"):
-            continue
-        for j in range(1, len(arg)):
-            letter = arg[j]
-            if letter in letters:
-                code = arg[j + 1:] or following
-                if code is not None:
-                    found.append((code, language))
-                break
-            if letter in valued or not letter.isalnum():
-                break
+            code = _long_code(arg, following, longs)
+        elif arg.startswith("-"):
+            code = _short_code(arg, following, letters, valued)
+        else:
+            code = None
+        if code is not None:
+            found.append((code, language))
     return found
+
+
+def _long_code(arg: str, following: str | None, longs: tuple[str, ...]) -> str | None:
+    """The code of a long option that takes it (`--eval=CODE`, `--eval CODE`), else None."""
+    name, equals, value = arg.partition("=")
+    if name not in longs:
+        return None
+    return value if equals else following
+
+
+def _short_code(arg: str, following: str | None, letters: str, valued: str) -> str | None:
+    """The code of a bundle of short options whose letter takes it (`-e CODE`, `-peCODE`),
+    else None; reading stops at a letter that takes some other value."""
+    for j in range(1, len(arg)):
+        letter = arg[j]
+        if letter in letters:
+            return arg[j + 1:] or following
+        if letter in valued or not letter.isalnum():
+            return None
+    return None
 
 
 def stdin_language(program: str, args: list[str]) -> str | None:

@@ -39,31 +39,39 @@ _PRECOMMIT = frozenset({".pre-commit-config.yaml", ".pre-commit-config.yml",
 _REQUIREMENTS = re.compile(r"(?:.*[-_.])?requirements(?:[-_.].*)?\.(?:txt|in)\Z")
 
 
+_CI = frozenset({"workflow", "pipeline"})
+_JENKINS = frozenset({"jenkins"})
+_REQUIREMENTS_READING = frozenset({"requirements"})
+# Files known by their name alone, wherever they are.
+_BY_NAME = {
+    "devcontainer.json": frozenset({"devcontainer"}),
+    ".devcontainer.json": frozenset({"devcontainer"}),
+    "package.json": frozenset({"npm"}),
+    "pyproject.toml": frozenset({"pyproject"}),
+    "jenkinsfile": _JENKINS,
+    # `args` are arguments here, not a script as in an action
+    **dict.fromkeys(_PRECOMMIT, frozenset({"precommit"})),
+    **dict.fromkeys(_CI_NAMES, _CI),
+}
+
+
 def setup_readings(folded: str) -> frozenset[str]:
     """How a file at the normalized, folded path `folded` is read here (none: not here).
     CI systems' YAML is also read as a workflow: their `script`, `run`, `image` keys are
     the same, and an invalid file is then judged line by line as a workflow is."""
     folder, _, name = folded.rpartition("/")
     parent = folder.rpartition("/")[2]
-    if name in ("devcontainer.json", ".devcontainer.json"):
-        return frozenset({"devcontainer"})
-    if name == "package.json":
-        return frozenset({"npm"})
-    if name == "pyproject.toml":
-        return frozenset({"pyproject"})
+    by_name = _BY_NAME.get(name)
+    if by_name is not None:
+        return by_name
     if _REQUIREMENTS.match(name) or (parent == "requirements" and name.endswith(".txt")):
-        return frozenset({"requirements"})
-    if name in _PRECOMMIT:  # `args` are arguments here, not a script as in an action
-        return frozenset({"precommit"})
+        return _REQUIREMENTS_READING
     yaml = name.endswith((".yml", ".yaml"))
-    gitlab = f"/{folder}/".find("/.gitlab/ci/") >= 0
-    if name in _CI_NAMES or (yaml and (parent in _CI_FOLDERS or gitlab)):
-        return frozenset({"workflow", "pipeline"})
-    if name == "jenkinsfile" or name.endswith(".jenkinsfile"):
-        return frozenset({"jenkins"})
-    if parent == ".husky":
-        return frozenset({"shell"})
-    return frozenset()
+    if yaml and (parent in _CI_FOLDERS or f"/{folder}/".find("/.gitlab/ci/") >= 0):
+        return _CI
+    if name.endswith(".jenkinsfile"):
+        return _JENKINS
+    return frozenset({"shell"}) if parent == ".husky" else frozenset()
 
 
 def setup_facts(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[Fact] | None:

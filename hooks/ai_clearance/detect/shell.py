@@ -116,6 +116,18 @@ class _Scanner:
     def quoted(self, i: int) -> int:
         """Reads the word part at `i` (a character, an escape, a quoted string, an
         expansion) and returns where the next one starts."""
+        end = self.quoting(i)
+        if end is None:
+            end = self.expansion(i)
+        if end is None:
+            c = self.s[i]
+            self.text(_Brace(c) if c in "{,}" else c, i)
+            end = i + 1
+        return end
+
+    def quoting(self, i: int) -> int | None:
+        """Reads an escape or a quoted string at `i`; returns where it ends, or None when
+        there is none."""
         s, c = self.s, self.s[i]
         if c == "\\":
             if not s.startswith("\n", i + 1):  # a continuation line joins, adding nothing
@@ -127,16 +139,22 @@ class _Scanner:
             return end + 1
         if s.startswith('$"', i):  # locale quoting: a double-quoted string (no catalog in CI)
             return self.double_quoted(i + 1)
-        ifs = _IFS.match(s, i)
-        if ifs is not None:  # unquoted $IFS splits the word there (it holds blanks in CI)
-            self.end_word()
-            return ifs.end()
         if c == "'":
             end = _find(s, "'", i + 1)
             self.text(s[i + 1:end], i)
             return end + 1
         if c == '"':
             return self.double_quoted(i)
+        return None
+
+    def expansion(self, i: int) -> int | None:
+        """Reads an expansion at `i` ($IFS, a command substitution, a parameter) or
+        PowerShell's continuation line; returns where it ends, or None when there is none."""
+        s, c = self.s, self.s[i]
+        ifs = _IFS.match(s, i)
+        if ifs is not None:  # unquoted $IFS splits the word there (it holds blanks in CI)
+            self.end_word()
+            return ifs.end()
         if c == "`" and s.startswith(("\n", "\r\n"), i + 1):
             return s.index("\n", i) + 1  # PowerShell's continuation line (Windows runners)
         if c == "`" or s.startswith("$(", i):
@@ -148,11 +166,10 @@ class _Scanner:
             self.text(self.parameter(s[i:end + 1], split=True), i)
             return end + 1
         name = _NAME.match(s, i + 1) if c == "$" else None
-        if name is not None:
-            self.text(self.parameter(s[i:name.end()], split=True), i)
-            return name.end()
-        self.text(_Brace(c) if c in "{,}" else c, i)
-        return i + 1
+        if name is None:
+            return None
+        self.text(self.parameter(s[i:name.end()], split=True), i)
+        return name.end()
 
     def double_quoted(self, i: int) -> int:
         s, n = self.s, len(self.s)
@@ -472,6 +489,12 @@ def _runs_what_it_reads(words: list[str]) -> bool:
         return "-" in args or not args
     if program not in _SHELLS or _script_arguments(program, args):
         return False
+    return _reads_its_input(args)
+
+
+def _reads_its_input(args: list[str]) -> bool:
+    """Whether a shell given these arguments (no -c script) reads its script from its
+    standard input: `-s`, `-`, or options alone, not a script file."""
     i = 0
     while i < len(args):
         arg = args[i]
@@ -1044,12 +1067,24 @@ def _option_value(words: list[str], i: int, options: frozenset[str]) -> tuple[st
         return None
     following = words[i + 1] if i + 1 < len(words) else None
     if word.startswith("--"):
-        option, equals, value = word.partition("=")
-        if option not in options:
-            return None
-        if equals:
-            return value, i + 1
-        return (following, i + 2) if following is not None else None
+        return _long_option_value(word, following, i, options)
+    return _short_option_value(word, following, i, options)
+
+
+def _long_option_value(word: str, following: str | None, i: int,
+                       options: frozenset[str]) -> tuple[str, int] | None:
+    """`--command=X` (even empty) or `--command X`."""
+    option, equals, value = word.partition("=")
+    if option not in options:
+        return None
+    if equals:
+        return value, i + 1
+    return (following, i + 2) if following is not None else None
+
+
+def _short_option_value(word: str, following: str | None, i: int,
+                        options: frozenset[str]) -> tuple[str, int] | None:
+    """`-cX`, `-c X`, or a cluster of letter flags ending in the option (`-qec X`)."""
     letters = {o[1] for o in options if len(o) == 2}
     for k in range(1, len(word)):
         if word[k] in letters:
@@ -1107,28 +1142,46 @@ def _url(arg: str) -> str:
 def _script_arguments(program: str, args: list[str]) -> list[str]:
     """The scripts that `sh -c SCRIPT`, `pwsh -Command ...`, `pwsh -EncodedCommand B64`,
     `cmd /c ...`, `eval ...`, `iex ...`, `watch ...` and `parallel` run."""
-    if program == "eval":
-        return [" ".join(args)]
-    if program in ("iex", "invoke-expression"):
-        return [" ".join(a for a in args if a.casefold() not in ("-command", "-c"))]
-    if program == "cmd":
-        for i, arg in enumerate(args):
-            if arg.casefold() in ("/c", "/k", "/r"):
-                return [_unescaped(" ".join(args[i + 1:]))]
-        return []
-    if program == "watch":
-        return _watched(args)
-    if program in ("parallel", "sem"):
-        return _parallel(args)
+    read = _SCRIPT_READERS.get(program)
+    if read is not None:
+        return read(args)
     if program in _POWERSHELL:
         return _powershell(args)
-    if program == "trap":  # trap SCRIPT SIGNAL...
-        rest = args[1:] if args[:1] == ["--"] else args
-        return rest[:1] if len(rest) >= 2 and not rest[0].startswith("-") else []
+    if program == "trap":
+        return _trap_script(args)
     if program in _SHELLS:
-        script = _shell_script(args)[0]
-        return [] if script is None else [script]
+        return _shell_command(args)
     return []
+
+
+def _evaluated(args: list[str]) -> list[str]:
+    """eval: its words joined."""
+    return [" ".join(args)]
+
+
+def _invoked_expression(args: list[str]) -> list[str]:
+    """iex / Invoke-Expression: its words joined, without a -Command option."""
+    return [" ".join(a for a in args if a.casefold() not in ("-command", "-c"))]
+
+
+def _cmd_command(args: list[str]) -> list[str]:
+    """cmd /c, /k or /r: the words after it joined."""
+    for i, arg in enumerate(args):
+        if arg.casefold() in ("/c", "/k", "/r"):
+            return [_unescaped(" ".join(args[i + 1:]))]
+    return []
+
+
+def _trap_script(args: list[str]) -> list[str]:
+    """trap SCRIPT SIGNAL...: the script."""
+    rest = args[1:] if args[:1] == ["--"] else args
+    return rest[:1] if len(rest) >= 2 and not rest[0].startswith("-") else []
+
+
+def _shell_command(args: list[str]) -> list[str]:
+    """sh -c SCRIPT: the script."""
+    script = _shell_script(args)[0]
+    return [] if script is None else [script]
 
 
 def _shell_script(args: list[str]) -> tuple[str | None, list[str]]:
@@ -1214,6 +1267,14 @@ def _parallel(args: list[str]) -> list[str]:
     return [a for a in args[i:] if a not in _PARALLEL_SOURCES]
 
 
+# Programs that run a script given in their arguments, by how each reads it (shells and
+# PowerShell have their own options, read after these).
+_SCRIPT_READERS: dict[str, Callable[[list[str]], list[str]]] = {
+    "eval": _evaluated, "iex": _invoked_expression, "invoke-expression": _invoked_expression,
+    "cmd": _cmd_command, "watch": _watched, "parallel": _parallel, "sem": _parallel,
+}
+
+
 _FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 # Package runners, by their verbs that run a package's program (none: the runner itself).
 _LAUNCHERS: dict[str, frozenset[str]] = {
@@ -1241,44 +1302,65 @@ def _argv_commands(program: str, args: list[str]) -> list[list[str]]:
     and the verbs of package runners (`pnpm dlx X`, `deno run npm:X`, `uvx X`, `yarn X`),
     PowerShell's Start-Process and cmd's start."""
     if program == "find":
-        found: list[list[str]] = []
-        for i, arg in enumerate(args):
-            if arg in _FIND_EXEC:
-                command = []
-                for word in args[i + 1:]:
-                    if word in (";", "+"):
-                        break
-                    command.append(word)
-                if command:
-                    found.append(command)
-        return found
+        return _find_exec(args)
     if program in ("start-process", "saps", "start"):
         return _started(args)
     verbs = _LAUNCHERS.get(program)
-    if verbs is None:
-        return []
+    return [] if verbs is None else _launched(program, verbs, args)
+
+
+def _find_exec(args: list[str]) -> list[list[str]]:
+    """The commands of find's -exec (and -execdir, -ok, -okdir), up to `;` or `+`."""
+    found: list[list[str]] = []
+    for i, arg in enumerate(args):
+        if arg in _FIND_EXEC:
+            command = []
+            for word in args[i + 1:]:
+                if word in (";", "+"):
+                    break
+                command.append(word)
+            if command:
+                found.append(command)
+    return found
+
+
+def _launched(program: str, verbs: frozenset[str], args: list[str]) -> list[list[str]]:
+    """What a package runner runs: past its options and its verb (if it has verbs), the
+    program of the package named; `yarn X` / `pnpm X` with X not their own: X."""
     i = 0
     if verbs:
         i = _past_options(args, 0)
         if i >= len(args):
             return []
         verb = args[i]
-        if verb == "tool" and program == "uv" and args[i + 1:i + 2] == ["run"]:
-            i += 1
-        elif verb not in verbs:
-            if program in ("yarn", "pnpm") and verb not in _YARN_COMMANDS:
-                return [args[i:]]
+        if program in ("yarn", "pnpm") and verb not in verbs and verb not in _YARN_COMMANDS:
+            return [args[i:]]
+        after = _past_verb(program, verbs, args, i)
+        if after is None:
             return []
-        i += 1
-    i = _past_options(args, i)
+        i = after
+    return _package_program(program, args, _past_options(args, i))
+
+
+def _past_verb(program: str, verbs: frozenset[str], args: list[str], i: int) -> int | None:
+    """Where the words go on after the runner's verb at `i` (`uv tool run` is two words);
+    None when it is not a verb that runs a package."""
+    if args[i] == "tool" and program == "uv" and args[i + 1:i + 2] == ["run"]:
+        return i + 2
+    return i + 1 if args[i] in verbs else None
+
+
+def _package_program(program: str, args: list[str], i: int) -> list[list[str]]:
+    """The program of the package spec at `i`, with the words after it; an `npm:` spec is
+    also run as `npx` would (deno runs npm: specs only)."""
     if i >= len(args):
         return []
     spec, rest = args[i], args[i + 1:]
-    if program == "deno" or spec.startswith("npm:"):
-        if not spec.startswith("npm:"):
-            return []
+    if spec.startswith("npm:"):
         package = spec[4:]
         return [["npx", package, *rest], [_bin_of(package), *rest]]
+    if program == "deno":
+        return []
     return [[_bin_of(spec), *rest]]
 
 

@@ -314,11 +314,7 @@ class _Reader:
 
         # Under a context that differs only in what its scalars do not read, a mapping
         # reads as before (a step of a job of many matrix jobs that reads none of them).
-        names = self.mapping_names.get(id(mapping))
-        if names is None:
-            items = [*_scalar_items(mapping), *_scalar_items(_value_of(mapping, "with"))]
-            names = tuple(sorted({n for item in items for n in self.names_of(item)}))
-            self.mapping_names[id(mapping)] = names
+        names = self.names_read(mapping)
         if not self.first("mapping", id(mapping), *(choices.get(n) for n in names)):
             return
         scalars = _scalars(mapping)
@@ -327,29 +323,45 @@ class _Reader:
         shell = scalars.get("shell")
         run_languages = self.defaults if shell is None else _languages(shell.value)
         for key_node, node in mapping.value:
-            if not isinstance(key_node, ScalarNode):
-                continue
-            key = key_node.value.casefold()
-            for item in _items(node):
-                line = item.start_mark.line + 1
-                if key == "uses":
-                    if self.first(id(item), key):
-                        self.facts.extend(_uses_facts(item.value, line))
-                elif key in _IMAGE_KEYS:
-                    for text in self.texts(item, choices, variables=False):
-                        if self.first(id(item), key, text):
-                            self.facts.append(_image_fact(key, text, line))
-                elif key == "run":
-                    for language in run_languages:
-                        self.script(key, item, choices, language)
-                elif key == "shell":
-                    # A custom shell is a command line the runner runs with the script's
-                    # path for {0}: `shell: codex exec {0}` runs an agent on the step.
-                    self.script(key, item, choices, "shell", template=True)
-                elif key in _SCRIPT_KEYS:
-                    self.script(key, item, choices, "shell")
+            if isinstance(key_node, ScalarNode):
+                key = key_node.value.casefold()
+                for item in _items(node):
+                    self.read_item(key, item, choices, run_languages)
         self.docker(mapping, scalars, choices)
-        # actions/github-script runs its `script` input as JavaScript.
+        self.github_script(mapping, scalars, choices)
+
+    def names_read(self, mapping: Node) -> tuple[str, ...]:
+        """The context names the scalars of a mapping (and of its `with`) read, once."""
+        names = self.mapping_names.get(id(mapping))
+        if names is None:
+            items = [*_scalar_items(mapping), *_scalar_items(_value_of(mapping, "with"))]
+            names = tuple(sorted({n for item in items for n in self.names_of(item)}))
+            self.mapping_names[id(mapping)] = names
+        return names
+
+    def read_item(self, key: str, item: Node, choices: Choices,
+                  run_languages: tuple[str, ...]) -> None:
+        """Read one value of a mapping's `key`: an action, an image, or a script."""
+        line = item.start_mark.line + 1
+        if key == "uses":
+            if self.first(id(item), key):
+                self.facts.extend(_uses_facts(item.value, line))
+        elif key in _IMAGE_KEYS:
+            for text in self.texts(item, choices, variables=False):
+                if self.first(id(item), key, text):
+                    self.facts.append(_image_fact(key, text, line))
+        elif key == "run":
+            for language in run_languages:
+                self.script(key, item, choices, language)
+        elif key == "shell":
+            # A custom shell is a command line the runner runs with the script's
+            # path for {0}: `shell: codex exec {0}` runs an agent on the step.
+            self.script(key, item, choices, "shell", template=True)
+        elif key in _SCRIPT_KEYS:
+            self.script(key, item, choices, "shell")
+
+    def github_script(self, mapping: Node, scalars: dict[str, Node], choices: Choices) -> None:
+        """actions/github-script runs its `script` input as JavaScript."""
         uses = scalars.get("uses")
         if uses is not None and action_ref(substitute(uses.value)) == "actions/github-script":
             script = _scalars(_value_of(mapping, "with")).get("script")

@@ -827,55 +827,79 @@ def _judged_by_lines(rules: dict[str, Rule], judging: dict[str, _Spec],
     the other kinds (a shell script, a Dockerfile). A large workflow in UTF-16 or UTF-32
     cannot be read by its lines: it is refused (GitError, exit 3). One that is not YAML
     runs nothing on GitHub: it is read as it comes."""
-    patterns = _with_patterns(rules)
-    matched: dict[str, tuple[int, str]] = {}
-    values = _Values() if "workflow" in kinds else None
-    joined = _Continued()
-
-    def judge(facts: Iterable[Fact], number: int, evidence: str | None) -> None:
-        waiting = {rid: s for rid, s in judging.items() if rid not in matched}
-        for fact in facts if waiting else ():
-            for rid, spec in waiting.items():
-                hit = setups.setup_hits(fact, rules[rid]) if fact.kind in setups.FACT_KINDS \
-                    else fact_hits(fact, spec)
-                if rid not in matched and hit:
-                    matched[rid] = (fact.line if evidence is None else number,
-                                    fact.evidence if evidence is None else evidence)
-
-    def spanning(finished: list[tuple[int, str, str]]) -> None:
-        for start, key, text in finished:
-            judge(_spanning_facts(key, text, start, screen), start, None)
-
+    judge = _LineJudge(rules, judging, screen, kinds)
     number = 0
     for raw in lines:
-        if number == 0 and large and values is not None and raw.startswith(_WIDE_BOMS):
+        if number == 0 and large and judge.values is not None and raw.startswith(_WIDE_BOMS):
             raise GitError("a workflow in UTF-16 or UTF-32 over 1 MiB cannot be judged by "
                            "its lines; refusing to pass unjudged")
         for piece in raw.removesuffix(b"\r").split(b"\r"):
             number += 1
-            pending = {rid: r for rid, r in patterns.items() if rid not in matched}
-            for rid, (_, evidence) in first_content_matches(pending, [piece]).items():
-                matched[rid] = (number, evidence)
-            if len(matched) < len(rules):
-                text = piece.decode("utf-8", "replace")
-                judge(_loose_facts(text, number, screen, kinds), number,
-                      printable(text.strip()))
-                if values is not None:
-                    spanning(values.feed(text, number))
-                else:
-                    whole = joined.feed(text, number)
-                    if whole is not None:
-                        judge(_loose_facts(whole[1], whole[0], screen, kinds), whole[0],
-                              printable(whole[1].strip()))
-            if len(matched) == len(rules):
-                return matched
-    if values is not None:
-        spanning(values.end())
-    whole = joined.end()
-    if whole is not None:
-        judge(_loose_facts(whole[1], whole[0], screen, kinds), whole[0],
-              printable(whole[1].strip()))
-    return matched
+            judge.line(piece, number)
+            if len(judge.matched) == len(rules):
+                return judge.matched
+    judge.end()
+    return judge.matched
+
+
+class _LineJudge:
+    """Judging a file line by line: the rules matched so far (each at its first line), and
+    the values that span lines being put together."""
+
+    def __init__(self, rules: dict[str, Rule], judging: dict[str, _Spec],
+                 screen: Callable[[str], bool], kinds: frozenset[str]) -> None:
+        self.rules, self.judging, self.screen, self.kinds = rules, judging, screen, kinds
+        self.patterns = _with_patterns(rules)
+        self.matched: dict[str, tuple[int, str]] = {}
+        self.values = _Values() if "workflow" in kinds else None
+        self.joined = _Continued()
+
+    def line(self, piece: bytes, number: int) -> None:
+        """Judge line `number`: its patterns, its loose facts, and what it ends of a value
+        that spans lines."""
+        pending = {rid: r for rid, r in self.patterns.items() if rid not in self.matched}
+        for rid, (_, evidence) in first_content_matches(pending, [piece]).items():
+            self.matched[rid] = (number, evidence)
+        if len(self.matched) >= len(self.rules):
+            return
+        text = piece.decode("utf-8", "replace")
+        self.loose(number, text)
+        if self.values is not None:
+            self.spanning(self.values.feed(text, number))
+        else:
+            whole = self.joined.feed(text, number)
+            if whole is not None:
+                self.loose(*whole)
+
+    def end(self) -> None:
+        """Judge the value that spans lines up to the end of the file."""
+        if self.values is not None:
+            self.spanning(self.values.end())
+        whole = self.joined.end()
+        if whole is not None:
+            self.loose(*whole)
+
+    def loose(self, number: int, text: str) -> None:
+        """Judge a line (or lines joined by backslashes) by its loose facts."""
+        self.judge(_loose_facts(text, number, self.screen, self.kinds), number,
+                   printable(text.strip()))
+
+    def spanning(self, finished: list[tuple[int, str, str]]) -> None:
+        """Judge values that spanned lines, each as one text."""
+        for start, key, text in finished:
+            self.judge(_spanning_facts(key, text, start, self.screen), start, None)
+
+    def judge(self, facts: Iterable[Fact], number: int, evidence: str | None) -> None:
+        """Match facts against the rules not matched yet; with `evidence`, a match is
+        reported at line `number` with it, else at the fact's own line and evidence."""
+        waiting = {rid: s for rid, s in self.judging.items() if rid not in self.matched}
+        for fact in facts if waiting else ():
+            for rid, spec in waiting.items():
+                hit = setups.setup_hits(fact, self.rules[rid]) \
+                    if fact.kind in setups.FACT_KINDS else fact_hits(fact, spec)
+                if rid not in self.matched and hit:
+                    self.matched[rid] = (fact.line if evidence is None else number,
+                                         fact.evidence if evidence is None else evidence)
 
 
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
@@ -1084,16 +1108,7 @@ def _loose_facts(text: str, number: int, screen: Callable[[str], bool],
     text = substitute(text)  # GitHub writes constant expressions in, in a `uses:` too
     prefix: re.Match[str] | None = None
     if "workflow" in kinds:
-        for start in range(0, max(len(text), 1), MAX_MATCH_CHARS):
-            for match in _LOOSE_KEY.finditer(text, start, start + MAX_MATCH_CHARS):
-                key, found = match.group(1).casefold(), match.group(2)
-                if key == "uses":
-                    yield from _uses_facts(found, number)
-                else:
-                    yield _image_fact(key, found, number)
-        bare = _BARE_REF.fullmatch(text[:MAX_MATCH_CHARS])
-        if bare is not None:
-            yield from _uses_facts(bare.group(1), number)
+        yield from _loose_workflow_facts(text, number)
         prefix = _LOOSE_PREFIX.match(text)
     if "dockerfile" in kinds:
         docker = _DOCKER_PREFIX.match(text)
@@ -1107,6 +1122,21 @@ def _loose_facts(text: str, number: int, screen: Callable[[str], bool],
         yield from _command_facts("line", text, number, screen, "code")
     if not kinds.isdisjoint(setups.KINDS):
         yield from setups.loose_facts(text, number, kinds)
+
+
+def _loose_workflow_facts(text: str, number: int) -> Iterator[Fact]:
+    """A workflow line's `uses:`, `image:` and `container:` values (read a window at a
+    time, so that a long line stays linear), or the line as a lone owner/repo@ref."""
+    for start in range(0, max(len(text), 1), MAX_MATCH_CHARS):
+        for match in _LOOSE_KEY.finditer(text, start, start + MAX_MATCH_CHARS):
+            key, found = match.group(1).casefold(), match.group(2)
+            if key == "uses":
+                yield from _uses_facts(found, number)
+            else:
+                yield _image_fact(key, found, number)
+    bare = _BARE_REF.fullmatch(text[:MAX_MATCH_CHARS])
+    if bare is not None:
+        yield from _uses_facts(bare.group(1), number)
 
 
 _QUOTES = re.compile(r"[\"'`]")

@@ -138,20 +138,10 @@ class _Reader:
 
     def instruction(self, name: str, text: str, line: int,
                     bodies: list[tuple[int, str]]) -> None:
-        if name == "ONBUILD":  # runs in a later build, under that build's SHELL
-            inner = _INSTRUCTION.match(text)
-            shell, self.shell = self.shell, None
-            if inner is not None:
-                self.instruction(inner.group(1).upper(), text[inner.end():], line, bodies)
-            self.shell = shell
+        if name == "ONBUILD":
+            self.onbuild(text, line, bodies)
             return
-        at = 0
-        flag = _FLAG.match(text) if name in _FLAGGED else None
-        while flag is not None:
-            self.flag_image(name, self.expand(flag.group(1)), line)
-            at = flag.end()
-            flag = _FLAG.match(text, at)
-        rest = self.expand(text[at:])
+        rest = self.expand(text[self.flags(name, text, line):])
         if name in ("ARG", "ENV"):
             self.assign(name, rest)
         elif name == "ADD":
@@ -167,6 +157,25 @@ class _Reader:
             self.shell = _exec_form(rest)
         elif name in _RUNS:
             self.run(name, rest, line, bodies)
+
+    def onbuild(self, text: str, line: int, bodies: list[tuple[int, str]]) -> None:
+        """ONBUILD's instruction runs in a later build, under that build's SHELL."""
+        inner = _INSTRUCTION.match(text)
+        shell, self.shell = self.shell, None
+        if inner is not None:
+            self.instruction(inner.group(1).upper(), text[inner.end():], line, bodies)
+        self.shell = shell
+
+    def flags(self, name: str, text: str, line: int) -> int:
+        """Read an instruction's leading flags (noting an image a flag names);
+        return where its text goes on."""
+        at = 0
+        flag = _FLAG.match(text) if name in _FLAGGED else None
+        while flag is not None:
+            self.flag_image(name, self.expand(flag.group(1)), line)
+            at = flag.end()
+            flag = _FLAG.match(text, at)
+        return at
 
     def expand(self, text: str) -> str:
         """`text` with the ARG and ENV values in force written in, as Docker does; as

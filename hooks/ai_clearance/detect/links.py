@@ -223,7 +223,11 @@ def _glob_parts(rules: Sequence[Rule]) -> list[re.Pattern[str]] | None:
     for text in sorted(texts):
         try:
             parts.append(re.compile((glob_to_regex(text) if text else "") + r"\Z"))
-        except (GlobError, re.error):
+        except GlobError:
+            # Only a run of `not_paths` pieces joined across two globs can be no glob at
+            # all (`README.md | **`): every real component loaded with its rule.
+            continue
+        except re.error:
             return None  # e.g. RE2-only syntax: the caller keeps links' own names
     return parts
 

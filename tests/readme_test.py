@@ -8,6 +8,7 @@ import re
 import subprocess
 from pathlib import Path
 
+from ai_clearance import HOME_URL
 from conftest import AI_CLEARANCE, ROOT, Repo, git
 
 README = (ROOT / "README.md").read_text("utf-8")
@@ -63,7 +64,7 @@ def test_the_developer_quick_start_installs_hooks_that_stop_a_trace(
         repo: Repo, project_snapshot: tuple[Path, str], pre_commit_home: Path) -> None:
     path, rev = project_snapshot
     config = _block_after("## Use it with pre-commit", "yaml")
-    config = config.replace("https://github.com/OWNER/ai-clearance", str(path))
+    config = config.replace(HOME_URL, str(path))
     config = config.replace("v0.1.0", rev)
     repo.commit("Initial commit", "README.md")
     repo.write(".pre-commit-config.yaml", config)

@@ -17,6 +17,7 @@ import yaml
 
 from action_runner import Run, run_action, run_step
 from conftest import AI_CLEARANCE, ROOT, Repo, git
+from sarif_rules import assert_code_scanning_accepts
 
 ZERO = "0" * 40
 TRAILER = "Co-Authored-By: Claude <noreply@anthropic.com>"
@@ -130,6 +131,7 @@ def test_pull_request_with_a_trace_fails_with_reports(remote: Remote, act: Any) 
     assert report["coverage"]["range"].endswith(payload["pull_request"]["head"]["sha"])
     sarif = json.loads(Path(run.outputs["report-sarif"]).read_text("utf-8"))
     jsonschema.validate(sarif, _sarif_schema())
+    assert_code_scanning_accepts(sarif)
     assert {r["ruleId"] for r in sarif["runs"][0]["results"]} == {"AIC101", "AIC401"}
 
 

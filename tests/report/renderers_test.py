@@ -27,6 +27,7 @@ from ai_clearance.report.model import Report, Reported, build_report
 from ai_clearance.report.render import report_json, text_lines
 from ai_clearance.report.sarif import sarif, sarif_text
 from conftest import Repo, run_cli
+from sarif_rules import assert_code_scanning_accepts
 
 TRAILER = "Co-Authored-By: Claude <noreply@anthropic.com>"
 FOOTER = "🤖 Generated with [Claude Code](https://claude.com/claude-code)"
@@ -150,10 +151,15 @@ def test_sarif(checked: tuple[Report, list[str], Repo]) -> None:
     assert rules == sorted(report.rules)
     results = {r["ruleId"]: r for r in run["results"]}
     assert all(rules[r["ruleIndex"]] == r["ruleId"] for r in run["results"])
-    located = {rule for rule, r in results.items() if "locations" in r}
-    assert located == {"AIC101"}
-    assert results["AIC101"]["locations"][0]["physicalLocation"]["artifactLocation"] == {
-        "uri": "CLAUDE.md"}
+    assert_code_scanning_accepts(log)
+    where = {rule: r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+             for rule, r in results.items()}
+    # A file's finding is shown in the file; a message's, a branch's and a pull request's,
+    # which no file holds, in the policy file, where an approval would clear them.
+    assert where.pop("AIC101") == "CLAUDE.md"
+    assert {"AIC401", "AIC602", "AIC430"} <= set(where)
+    assert set(where.values()) == {".ai-clearance.toml"}
+    assert run["tool"]["driver"]["rules"][0]["helpUri"].endswith("/docs/rules.md#aic101")
     assert (results["AIC401"]["level"], results["AIC602"]["level"]) == ("error", "warning")
     assert results["AIC401"]["message"]["text"].startswith(
         f"AIC401 (claude) in commit {repo.head()[:12]} by Jane Dev <jane@example.com>: ")

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from ai_clearance import __version__
+from ai_clearance import __version__, rule_docs_url
 from ai_clearance.approvals.trustfiles import POLICY_FILE, PYPROJECT
 from ai_clearance.catalog.rules import load_catalog
 from ai_clearance.check import Request, run
@@ -171,6 +171,7 @@ def explain(rule_id: str) -> None:
         click.echo(f"  identity:   the commit's {rule.role}")
     click.echo(f"  source:     {rule.source}" + ("" if rule.confirmed else " (unconfirmed)"))
     click.echo(f"  what to do: {rule.remedy}")
+    click.echo(f"  docs:       {rule_docs_url(rule.id)}")
     click.echo("  to keep it: a maintainer approves the assistant for the author "
                "(see README, Approvals)")
 

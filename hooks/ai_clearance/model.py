@@ -82,6 +82,7 @@ class Finding:
     line: int | None = None
     committed_at: int | None = None  # the commit's committer date (an audit judges by it)
     note: str | None = None  # the notes ref whose note on `commit` holds the trace
+    pull_request: str | None = None  # "title" or "description": a trace in a pull request
 
     @property
     def author_email(self) -> str:

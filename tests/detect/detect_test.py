@@ -434,3 +434,24 @@ def test_trailer_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     long_line = "Co-authored-by: Claude <noreply@anthropic.com>" + " x" * detect._MEMO_LINE
     assert findings_for_message(catalog, f"Fix\n\n{long_line}")
     assert not detect._index(catalog).trailer_lines
+
+
+def test_pull_request_text_is_read_as_the_message_a_squash_merge_makes() -> None:
+    catalog = load_catalog()
+    body = ("Summary\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)\n"
+            "Co-Authored-By: Claude <noreply%40anthropic.com>\n"
+            "Co-authored-by: Jane Dev <jane@example.com>\n")
+    found = findings_for_pr_text(catalog, "Fix the parser", body)
+    # One line, one finding (the pull request's own rule first); the trailer below it is
+    # found too, its disguise undone; the human co-author is not.
+    assert [(f.rule, f.line, f.pull_request) for f in found] == [
+        ("AIC430", 3, "description"), ("AIC401", 4, "description")]
+    assert found[1].evidence == "Co-Authored-By: Claude <noreply%40anthropic.com>"
+
+
+def test_a_marker_in_the_pull_request_title_is_the_titles() -> None:
+    found = findings_for_pr_text(load_catalog(), "Issue #7: Changes from Claude", "Fixes #7\n")
+    assert [(f.rule, f.line, f.pull_request) for f in found] == [("AIC434", None, "title")]
+    # The title becomes the subject of a squash merge: a subject's marker counts there.
+    found = findings_for_pr_text(load_catalog(), "aider: fix the build", "Details\n")
+    assert [(f.rule, f.pull_request) for f in found] == [("AIC413", "title")]

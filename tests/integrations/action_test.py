@@ -19,6 +19,8 @@ from action_runner import Run, run_action, run_step
 from conftest import AI_CLEARANCE, ROOT, Repo, git
 from sarif_rules import assert_code_scanning_accepts
 
+README = (ROOT / "README.md").read_text("utf-8")
+
 ZERO = "0" * 40
 TRAILER = "Co-Authored-By: Claude <noreply@anthropic.com>"
 
@@ -133,6 +135,26 @@ def test_pull_request_with_a_trace_fails_with_reports(remote: Remote, act: Any) 
     jsonschema.validate(sarif, _sarif_schema())
     assert_code_scanning_accepts(sarif)
     assert {r["ruleId"] for r in sarif["runs"][0]["results"]} == {"AIC101", "AIC401"}
+
+
+def test_editing_the_description_checks_it_again(remote: Remote, act: Any) -> None:
+    """The README's workflow runs on `edited`: a description edited to carry a trace (which
+    a squash merge would make the commit's message) fails that run, and says which line."""
+    payload = _open_pr(remote, 3, ("Fix bug", ("src/fix.py",)), body="Fixes the bug\n")
+    assert act(remote.checkout(), "pull_request", payload).code == 0
+    payload = {**payload, "action": "edited", "pull_request": {
+        **payload["pull_request"],
+        "body": f"Fixes the bug\n\nCo-authored-by: Claude <noreply@anthropic.com>\n"}}
+    run = act(remote.checkout(), "pull_request", payload)
+    assert run.code == 1, run.stdout
+    report = json.loads(Path(run.outputs["report-json"]).read_text("utf-8"))
+    [finding] = report["findings"]
+    assert (finding["rule"], finding["pull_request"], finding["line"]) == (
+        "AIC401", "description", 3)
+    assert finding["next_step"] == "edit the pull request description and remove line 3"
+    workflow = yaml.safe_load(README.split("# .github/workflows/ai-clearance.yml", 1)[1]
+                              .split("```", 1)[0])
+    assert "edited" in workflow[True]["pull_request"]["types"]
 
 
 def test_clean_pull_request_passes(remote: Remote, act: Any) -> None:

@@ -31,7 +31,7 @@ from sarif_rules import assert_code_scanning_accepts
 
 TRAILER = "Co-Authored-By: Claude <noreply@anthropic.com>"
 FOOTER = "🤖 Generated with [Claude Code](https://claude.com/claude-code)"
-PR_FIX = "edit the pull request (its title or body) and remove that line"
+PR_FIX = "edit the pull request description and remove line 3"
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_the_report_holds_each_finding_once_with_its_fix(
     assert (branch.status, branch.commit, branch.author) == ("warn", None, None)
     assert branch.evidence == "branch codex/fix"
     # The pull request's markers are its head commit author's, and have a fix of their own.
-    assert (pr.commit, pr.path, pr.line) == (None, None, None)
+    assert (pr.commit, pr.path, pr.line) == (None, None, 3)
     assert pr.author == "Jane Dev <jane@example.com>" and pr.next_step == PR_FIX
     assert report.rules["AIC101"].description.startswith("Claude Code memory file")
     assert report.approve_commands == (
@@ -109,7 +109,7 @@ def test_text(checked: tuple[Report, list[str], Repo]) -> None:
     assert f"  commit {repo.head()[:12]}  Jane Dev <jane@example.com>" in lines[:warnings]
     assert f"      message line 3: {TRAILER}" in lines[:warnings]
     assert "      CLAUDE.md" in lines[:warnings]
-    assert f"      pull request body line 3: {FOOTER}" in lines[:warnings]
+    assert f"      pull request description line 3: {FOOTER}" in lines[:warnings]
     assert f"      fix: {PR_FIX}" in lines[:warnings]
     assert lines[warnings:warnings + 5] == [
         "Warnings:", "  range",
@@ -177,8 +177,8 @@ def test_summary(checked: tuple[Report, list[str], Repo]) -> None:
     commit = repo.head()[:12]
     assert "**Jane Dev <jane@example.com>**" in unapproved
     assert f"| AIC101 | claude | {commit} | CLAUDE.md | CLAUDE.md |" in unapproved
-    assert f"| AIC401 | claude | {commit} | line 3 | {TRAILER} |" in unapproved
-    assert f"| AIC430 | claude |  |  | pull request body line 3: {FOOTER} | {PR_FIX} |" \
+    assert f"| AIC401 | claude | {commit} | message line 3 | {TRAILER} |" in unapproved
+    assert f"| AIC430 | claude |  | pull request description line 3 | {FOOTER} | {PR_FIX} |" \
         in unapproved
     assert "**(no author)**" in rest and "| AIC602 | codex |  |  | branch codex/fix |" in rest
     assert "```sh\nai-clearance approve --author jane@example.com --assistant claude" in rest

@@ -844,24 +844,36 @@ def _sameness(finding: Finding) -> tuple[object, ...]:
 
 
 def findings_for_pr_text(catalog: Catalog, title: str, body: str) -> list[Finding]:
-    """Markers in a pull request's title and body (rules with scope "pr", and the commit
-    message markers, which PR bodies repeat)."""
-    findings: list[Finding] = []
+    """Traces in a pull request's title and description: the pull request markers (rules
+    with scope "pr") and whatever a commit message would show (markers, trailers, their
+    disguises), since a squash merge makes the title and description the commit's message.
+    One finding per line: the first rule that names it, the pull request's own first."""
     text = f"{title}\n\n{body}"
+    found: list[Finding] = []
     lines = message_lines(text)
     for rule in catalog.rules_for("message"):
-        if rule.kind != "marker" or rule.pattern is None or rule.scope == "subject":
+        if rule.scope == "pr" and rule.pattern is not None:
+            found.extend(Finding(rule=rule.id, assistants=rule.assistants, kind=rule.kind,
+                                 severity=rule.severity, evidence=printable(line.raw),
+                                 line=line.number)
+                         for line in lines if rule.pattern.search(line.text))
+    found.extend(findings_for_message(catalog, text))  # the title is the subject
+    findings: list[Finding] = []
+    seen: set[int | None] = set()
+    for finding in found:
+        if finding.line in seen:
             continue
-        for line in lines:
-            if rule.pattern.search(line.text):
-                where = "pull request title" if line.is_subject else \
-                    f"pull request body line {line.number - 2}"
-                findings.append(Finding(
-                    rule=rule.id, assistants=rule.assistants, kind=rule.kind,
-                    severity=rule.severity, evidence=f"{where}: {printable(line.raw)}",
-                ))
-                break
+        seen.add(finding.line)
+        findings.append(_in_pull_request(finding))
     return findings
+
+
+def _in_pull_request(finding: Finding) -> Finding:
+    """A finding of the title (line 1) or the description (line 3 on: its line N - 2)."""
+    if finding.line == 1:
+        return replace(finding, line=None, pull_request="title")
+    line = finding.line - 2 if finding.line is not None else None
+    return replace(finding, line=line, pull_request="description")
 
 
 def findings_for_identity(

@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Mapping
 
 from ai_clearance.report.model import Report, Reported
-from ai_clearance.report.render import write_json
+from ai_clearance.report.render import where, write_json
 from ai_clearance.report.sarif import finding_message, sarif_text
 
 MAX_ANNOTATIONS = 50
@@ -165,10 +165,10 @@ def _summary_section(title: str, group: list[Reported]) -> list[str]:
         out.append("| rule | assistants | commit | where | evidence | next step |")
         out.append("|---|---|---|---|---|---|")
         for f in items:
-            where = f.path or (f"line {f.line}" if f.line else "")
+            place = f.path or where(f)
             step = f.next_step or f.cleared_by or ""
             out.append(f"| {f.rule} | {_cell(', '.join(f.assistants))} | "
-                       f"{_cell((f.commit or '')[:12])} | {_cell(where)} | "
+                       f"{_cell((f.commit or '')[:12])} | {_cell(place)} | "
                        f"{_cell(f.evidence)} | {_cell(step)} |")
         out.append("")
     return out

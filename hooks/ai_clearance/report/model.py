@@ -43,6 +43,7 @@ class Reported:
     cleared_by: str | None = None
     next_step: str | None = None  # for fail and warn: the command that removes the trace
     note: str | None = None  # the notes ref, for a trace in a git note on `commit`
+    pull_request: str | None = None  # "title" or "description", for a pull request's text
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,8 @@ def _reported(decision: Decision, source: str, head: str | None) -> Reported:
                     status=decision.status, evidence=f.evidence, commit=f.commit,
                     author=str(f.author) if f.author else None, path=f.path, line=f.line,
                     cleared_by=decision.cleared_by,
-                    next_step=next_step(f, source, head) if fixable else None, note=f.note)
+                    next_step=next_step(f, source, head) if fixable else None, note=f.note,
+                    pull_request=f.pull_request)
 
 
 # Traces that live in a ref rather than in a commit: the fix is the same wherever they are found.
@@ -105,12 +107,21 @@ def next_step(finding: Finding, source: str, head: str | None) -> str:
         return ref_step
     if finding.note is not None:
         return _note_step(finding)
+    if finding.pull_request is not None:
+        return _pull_request_step(finding)
     if source == "message":
         return _message_step(finding)
     if source in ("staged", "tree"):
         path = shlex.quote(finding.path) if finding.path else ""
         return f"git rm --cached -- {path}"
     return _history_step(finding, head)
+
+
+def _pull_request_step(finding: Finding) -> str:
+    """A trace in a pull request's text: edit it there (the check runs again on `edited`)."""
+    if finding.pull_request == "title":
+        return "edit the pull request's title and remove the marker"
+    return f"edit the pull request description and remove line {finding.line}"
 
 
 def _note_step(finding: Finding) -> str:
@@ -130,9 +141,6 @@ def _message_step(finding: Finding) -> str:
 
 def _history_step(finding: Finding, head: str | None) -> str:
     """A trace in a range of commits: amend the newest commit, or rebase to edit an older one."""
-    if finding.commit is None and finding.path is None and finding.line is None:
-        # In a range, only a pull request's title or body has no commit, path or line.
-        return "edit the pull request (its title or body) and remove that line"
     at_head = finding.commit is not None and finding.commit == head
     rebase = f"git rebase -i {(finding.commit or '')[:12]}^"
     if finding.path:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 
 from ai_clearance.detect.normalize import printable
@@ -60,19 +60,25 @@ def text_lines(report: Report) -> Iterator[str]:
 def _finding_lines(report: Report, f: Reported) -> Iterator[str]:
     yield f"    {f.rule} [{f.severity}] {_assistants(f)}: {report.rules[f.rule].description}"
     evidence = "" if f.path is not None and f.evidence == printable(f.path) else f.evidence
-    yield "      " + ": ".join(x for x in (_where(f), evidence) if x)
+    yield "      " + ": ".join(x for x in (where(f, printable), evidence) if x)
     if f.next_step:
         yield f"      fix: {f.next_step}"
     if f.cleared_by:
         yield f"      {f.status} by {printable(f.cleared_by)}"
 
 
-def _where(finding: Reported) -> str:
+def where(finding: Reported, shown: Callable[[str], str] = str) -> str:
+    """Where a finding is, in words: a path and line, a note's or a message's line, the
+    pull request's title or a line of its description ("" for a commit's identity)."""
+    if finding.pull_request == "title":
+        return "pull request title"
+    if finding.pull_request is not None:
+        return f"pull request description line {finding.line}"
     if finding.note is not None:
-        return f"note {printable(finding.note)} line {finding.line}"
+        return f"note {shown(finding.note)} line {finding.line}"
     if finding.path is not None:
         suffix = f":{finding.line}" if finding.line else ""
-        return f"{printable(finding.path)}{suffix}"
+        return f"{shown(finding.path)}{suffix}"
     if finding.line is not None:
         return f"message line {finding.line}"
     return ""
@@ -137,6 +143,7 @@ def _finding_json(f: Reported) -> dict[str, Any]:
         "author": f.author,
         "path": f.path,
         "line": f.line,
+        "pull_request": f.pull_request,
         "evidence": f.evidence,
         "cleared_by": f.cleared_by,
         "next_step": f.next_step,

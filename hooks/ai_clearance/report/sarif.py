@@ -19,6 +19,7 @@ from urllib.parse import quote
 from ai_clearance import HOME_URL, __version__, rule_docs_url
 from ai_clearance.approvals.trustfiles import POLICY_FILE
 from ai_clearance.report.model import Report, Reported
+from ai_clearance.report.render import where
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"leak": "error", "block": "error", "warn": "warning"}
@@ -112,7 +113,8 @@ def finding_message(f: Reported) -> str:
         parts.append(f"in commit {f.commit[:12]}")
     if f.author:
         parts.append(f"by {f.author}")
-    text = " ".join(parts) + f": {f.evidence}"
+    place = "" if f.path else where(f)  # a path is the result's location
+    text = " ".join(parts) + f": {place + ': ' if place else ''}{f.evidence}"
     if f.next_step:
         text += f". Fix: {f.next_step}"
     if f.cleared_by:

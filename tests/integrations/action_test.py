@@ -144,7 +144,7 @@ def test_editing_the_description_checks_it_again(remote: Remote, act: Any) -> No
     assert act(remote.checkout(), "pull_request", payload).code == 0
     payload = {**payload, "action": "edited", "pull_request": {
         **payload["pull_request"],
-        "body": f"Fixes the bug\n\nCo-authored-by: Claude <noreply@anthropic.com>\n"}}
+        "body": "Fixes the bug\n\nCo-authored-by: Claude <noreply@anthropic.com>\n"}}
     run = act(remote.checkout(), "pull_request", payload)
     assert run.code == 1, run.stdout
     report = json.loads(Path(run.outputs["report-json"]).read_text("utf-8"))

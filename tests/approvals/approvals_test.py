@@ -67,19 +67,35 @@ def _statuses(result: subprocess.CompletedProcess[str]) -> list[str]:
 
 
 # ------------------------------------------------------------------------ the round trip
-def test_printed_approval_command_makes_the_same_check_pass(setup: Setup) -> None:
+def test_printed_approval_commands_make_the_same_check_pass(setup: Setup) -> None:
+    """Every finding the report fails is cleared by the commands it prints: instruction
+    files, a trailer, a file that many assistants read, and leaks (which only an approval
+    naming their path clears), one with glob characters in its path."""
     repo = setup.repo
+    repo.git("checkout", "-q", "feature")
+    repo.commit("More", "AGENTS.md", ".claude/settings.local.json", "CLAUDE.local.md",
+                "odd[1]/CLAUDE.local.md")
+    repo.git("checkout", "-q", "main")
     failing = setup.check("--range", "main..feature", "--trust-ref", "main")
     assert failing.returncode == 1
     commands = [ln.strip() for ln in failing.stdout.splitlines()
                 if ln.strip().startswith("ai-clearance approve ")]
-    assert commands == [f"ai-clearance approve --author {DEV} --assistant claude --expires 90d "
-                        "--reason 'approved use of claude'"]
+    assert commands == [
+        # AGENTS.md is read by many assistants, none of them Claude Code: one of them.
+        f"ai-clearance approve --author {DEV} --assistant claude --assistant codex "
+        "--expires 90d",
+        f"ai-clearance approve --author {DEV} --assistant claude --path "
+        ".claude/settings.local.json --path CLAUDE.local.md "
+        "--path 'odd[[]1]/CLAUDE.local.md' --expires 90d"]
     repo.git("config", "user.signingkey", str(setup.key))
     repo.git("config", "user.email", MAINTAINER)
-    ran = subprocess.run([*shlex.split(commands[0].replace("ai-clearance", run_cli_path(), 1))],
-                         cwd=repo.path, text=True, capture_output=True, check=False)
-    assert ran.returncode == 0, ran.stdout + ran.stderr
+    for command in commands:
+        # The reason is the maintainer's own: the printed command leaves it to them.
+        ran = subprocess.run([*shlex.split(command.replace("ai-clearance", AI_CLEARANCE, 1)),
+                              "--reason", "Claude Code pilot, ticket SEC-12"],
+                             cwd=repo.path, text=True, capture_output=True, check=False,
+                             stdin=subprocess.DEVNULL)
+        assert ran.returncode == 0, ran.stdout + ran.stderr
     repo.git("add", ".ai-clearance/approvals")
     repo.git("commit", "-q", "--no-verify", "-m", "Approve Jane for Claude")
     passing = setup.check("--range", f"{setup.base}..feature", "--trust-ref", "main")
@@ -87,9 +103,22 @@ def test_printed_approval_command_makes_the_same_check_pass(setup: Setup) -> Non
     assert "Cleared or allowed:" in passing.stdout and "approval apv-" in passing.stdout
     data = _json(setup.check("--range", f"{setup.base}..feature", "--trust-ref", "main",
                              "--format", "json"))
+    assert len(data["findings"]) >= 6
     assert {f["status"] for f in data["findings"]} == {"cleared"}
     assert all(f["cleared_by"].startswith("approval apv-") for f in data["findings"])
-    assert data["coverage"]["trust"]["approvals_active"] == 1
+    assert data["coverage"]["trust"]["approvals_active"] == 2
+
+
+def test_approve_without_a_reason_asks_for_one_and_never_makes_one_up(setup: Setup) -> None:
+    refused = subprocess.run(
+        [AI_CLEARANCE, "approve", "--key", str(setup.key), "--signer", MAINTAINER,
+         "--author", DEV, "--assistant", "claude", "--expires", "30d"],
+        cwd=setup.repo.path, text=True, capture_output=True, check=False,
+        stdin=subprocess.DEVNULL)
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines()[-1].endswith(
+        "give --reason: why this is approved (it is recorded and signed)")
+    assert not (setup.repo.path / ".ai-clearance" / "approvals").exists()
 
 
 def run_cli_path() -> str:

@@ -76,8 +76,7 @@ def test_the_report_holds_each_finding_once_with_its_fix(
     assert pr.author == "Jane Dev <jane@example.com>" and pr.next_step == PR_FIX
     assert report.rules["AIC101"].description.startswith("Claude Code memory file")
     assert report.approve_commands == (
-        "ai-clearance approve --author jane@example.com --assistant claude --expires 90d "
-        "--reason 'approved use of claude'",)
+        "ai-clearance approve --author jane@example.com --assistant claude --expires 90d",)
 
 
 def test_the_cli_prints_what_the_renderers_make_of_the_report(

@@ -176,6 +176,16 @@ def explain(rule_id: str) -> None:
                "(see README, Approvals)")
 
 
+def _reason(given: str | None) -> str:
+    """The reason to sign: as given, else asked for on a terminal; never made up."""
+    reason = given
+    if reason is None and sys.stdin.isatty():
+        reason = click.prompt("Why is this approved (recorded and signed)")
+    if not reason or not reason.strip():
+        raise click.UsageError("give --reason: why this is approved (it is recorded and signed)")
+    return reason.strip()
+
+
 def _read_public_key(path: str) -> str:
     from ai_clearance.localfiles import read_regular
 
@@ -212,14 +222,14 @@ _SIGNER = click.option("--signer", metavar="EMAIL", help="Your principal in "
 @click.option("--author-key", "author_keys", multiple=True, metavar="FILE.pub",
               type=click.Path(exists=True, dir_okay=False),
               help="The author's public signing key (for require_signed_commits).")
-@click.option("--reason", required=True, help="Why (recorded and signed).")
+@click.option("--reason", help="Why (recorded and signed); asked for when not given.")
 @_KEY
 @_SIGNER
 @click.option("-C", "directory", default=".", metavar="DIR")
 def approve(authors: tuple[str, ...], logins: tuple[str, ...], assistants: tuple[str, ...],
             paths: tuple[str, ...], valid_from: str | None, expires: str | None,
-            no_expiry: bool, author_keys: tuple[str, ...], reason: str, key: str | None,
-            signer: str | None, directory: str) -> None:
+            no_expiry: bool, author_keys: tuple[str, ...], reason: str | None,
+            key: str | None, signer: str | None, directory: str) -> None:
     """Sign an approval and record it under .ai-clearance/approvals/."""
     from ai_clearance.approvals.records import parse_user_time, utc_now
     from ai_clearance.catalog.globs import GlobError, check_glob
@@ -234,6 +244,7 @@ def approve(authors: tuple[str, ...], logins: tuple[str, ...], assistants: tuple
             raise click.UsageError(f"--path: {exc}") from None
     if (expires is None) == (not no_expiry):
         raise click.UsageError("give --expires, or --no-expiry for an open-ended approval")
+    reason = _reason(reason)
     root = _root(directory)
     now = utc_now()
     start = parse_user_time(valid_from, now) if valid_from else now

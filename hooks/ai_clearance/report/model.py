@@ -156,20 +156,42 @@ def _history_step(finding: Finding, head: str | None) -> str:
 
 
 def approval_commands(failing: Sequence[Finding]) -> list[str]:
-    """The exact `ai-clearance approve` commands that would clear these failing findings."""
-    wanted: dict[tuple[str, str], list[str]] = {}
-    for f in failing:
+    """The `ai-clearance approve` commands that together clear every one of these failing
+    findings: per author, one approval of the assistants the findings name (any one of a
+    finding's assistants clears it, so one already chosen is reused), and for leaks, which
+    only an approval naming their path clears, one more scoped to exactly those paths. The
+    reason is left to the maintainer: `approve` asks for it."""
+    chosen: dict[str, list[str]] = {}  # author: assistants, in the order first needed
+    leaks: dict[tuple[str, str], list[str]] = {}  # (author, assistant): leak paths
+    for f in sorted(failing, key=lambda f: len(f.assistants)):  # single-assistant first
         email = f.author_email
         if not email or not f.assistants:
             continue
-        paths = wanted.setdefault((email, f.assistants[0]), [])
-        if f.severity == "leak" and f.path is not None and f.path not in paths:
-            paths.append(f.path)
-    commands = []
-    for (email, assistant), paths in wanted.items():
-        parts = ["ai-clearance", "approve", "--author", email, "--assistant", assistant]
-        for path in paths:
-            parts.extend(["--path", path])
-        parts.extend(["--expires", "90d", "--reason", f"approved use of {assistant}"])
-        commands.append(" ".join(shlex.quote(p) for p in parts))
+        mine = chosen.setdefault(email, [])
+        assistant = next((a for a in mine if a in f.assistants), f.assistants[0])
+        if f.severity == "leak" and f.path is not None:
+            paths = leaks.setdefault((email, assistant), [])
+            if f.path not in paths:
+                paths.append(f.path)
+        elif assistant not in mine:
+            mine.append(assistant)
+    commands = [_approve(email, assistants, ()) for email, assistants in chosen.items()
+                if assistants]
+    commands += [_approve(email, [assistant], paths)
+                 for (email, assistant), paths in leaks.items()]
     return commands
+
+
+def _approve(email: str, assistants: Sequence[str], paths: Sequence[str]) -> str:
+    parts = ["ai-clearance", "approve", "--author", email]
+    for assistant in assistants:
+        parts.extend(["--assistant", assistant])
+    for path in paths:
+        parts.extend(["--path", glob_literal(path)])
+    parts.extend(["--expires", "90d"])
+    return " ".join(shlex.quote(p) for p in parts)
+
+
+def glob_literal(path: str) -> str:
+    """A glob that matches `path` alone: its wildcard characters in brackets."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in path)

@@ -40,7 +40,8 @@ def test_staged_trace_fails_and_clean_passes(clean_repo: Repo) -> None:
     assert data["verdict"] == "fail"
     (finding,) = data["findings"]
     assert finding["rule"] == "AIC101" and finding["path"] == "CLAUDE.md"
-    assert finding["next_step"] == "git rm --cached -- CLAUDE.md"
+    assert finding["next_step"] == \
+        "git rm --cached -- CLAUDE.md && echo /CLAUDE.md >> .git/info/exclude"
 
 
 def test_staged_before_the_first_commit(repo: Repo) -> None:
@@ -313,7 +314,8 @@ def test_json_schema_is_stable(clean_repo: Repo) -> None:
     assert {"source", "range", "commits_scanned"} <= set(data["coverage"])
     for finding in data["findings"]:
         assert set(finding) == {"rule", "assistants", "kind", "severity", "status", "commit",
-                                "author", "path", "line", "evidence", "cleared_by", "next_step"}
+                                "author", "path", "line", "pull_request", "evidence",
+                                "cleared_by", "next_step"}
         assert finding["author"] == "Jane Dev <jane@example.com>"
 
 

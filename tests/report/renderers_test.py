@@ -23,7 +23,7 @@ from ai_clearance.report.github import (
     summary_markdown,
     workflow_commands,
 )
-from ai_clearance.report.model import Report, Reported, build_report
+from ai_clearance.report.model import Report, Reported, RuleInfo, build_report
 from ai_clearance.report.render import report_json, text_lines
 from ai_clearance.report.sarif import sarif, sarif_text
 from conftest import Repo, run_cli
@@ -68,7 +68,8 @@ def test_the_report_holds_each_finding_once_with_its_fix(
     assert (message.commit, message.path, message.line) == (head, None, 3)
     assert message.next_step == "git commit --amend  (remove line 3 of the message)"
     assert (path.commit, path.path) == (head, "CLAUDE.md")
-    assert path.next_step == "git rm --cached -- CLAUDE.md && git commit --amend --no-edit"
+    assert path.next_step == "git rm --cached -- CLAUDE.md && git commit --amend --no-edit " \
+        "&& echo /CLAUDE.md >> .git/info/exclude"
     assert (branch.status, branch.commit, branch.author) == ("warn", None, None)
     assert branch.evidence == "branch codex/fix"
     # The pull request's markers are its head commit author's, and have a fix of their own.
@@ -113,7 +114,8 @@ def test_text(checked: tuple[Report, list[str], Repo]) -> None:
     assert lines[warnings:warnings + 5] == [
         "Warnings:", "  range",
         "    AIC602 [warn] codex: Branch named like OpenAI Codex's (codex/...)",
-        "      branch codex/fix", "      fix: git branch -m NEW-NAME  (rename the branch)"]
+        "      branch codex/fix", "      fix: git branch -m codex/fix NEW-NAME && "
+        "git push -u origin NEW-NAME && git push origin --delete codex/fix"]
     assert lines[-1].startswith(f"ai-clearance: FAIL: {report.count('fail')} unapproved, "
                                 "1 warnings, 0 cleared. Checked range; ")
     assert "branches codex/fix" in lines[-1]
@@ -245,3 +247,61 @@ def test_annotations_stop_at_their_limit_with_a_notice() -> None:
     assert len(commands) == MAX_ANNOTATIONS + 1
     assert re.fullmatch(r"::notice title=ai-clearance::7 more findings are in the job "
                         r"summary and the JSON report", commands[-1])
+
+
+def test_colour_only_for_a_terminal_or_when_forced_and_never_with_no_color(
+        checked: tuple[Report, list[str], Repo]) -> None:
+    _, args, repo = checked
+    plain = run_cli("check", *args, cwd=repo.path, env={"NO_COLOR": "", "FORCE_COLOR": ""})
+    assert "\x1b[" not in plain.stdout  # piped: no colour
+    forced = run_cli("check", *args, cwd=repo.path, env={"FORCE_COLOR": "1", "NO_COLOR": ""})
+    assert "\x1b[1m\x1b[31mai-clearance: FAIL" in forced.stdout
+    assert "    AIC101 \x1b[31m[block]\x1b[0m claude:" in forced.stdout
+    assert re.sub(r"\x1b\[\d+m", "", forced.stdout) == plain.stdout
+    both = run_cli("check", *args, cwd=repo.path, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert both.stdout == plain.stdout
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_colour_and_a_pipe_does_not() -> None:
+    from ai_clearance.report.render import wants_colour
+
+    assert wants_colour(_Terminal(), {}) and not wants_colour(io.StringIO(), {})
+    assert not wants_colour(_Terminal(), {"NO_COLOR": "1"})
+    assert wants_colour(io.StringIO(), {"FORCE_COLOR": "1"})
+
+
+def test_a_long_report_ends_with_counts_and_a_bounded_list_of_commands() -> None:
+    from ai_clearance.report.render import MAX_COMMANDS, ROLL_UP_FROM
+
+    findings = tuple(
+        Reported(rule="AIC101", assistants=("claude",) if n % 3 else ("codex",),
+                 kind="instructions", severity="block", status="fail",
+                 evidence=f"d{n}/CLAUDE.md", commit="c" * 40, path=f"d{n}/CLAUDE.md",
+                 author=f"Dev {n % 12} <dev{n % 12}@example.com>", next_step="fix it")
+        for n in range(ROLL_UP_FROM * 3))
+    commands = tuple(f"ai-clearance approve --author dev{n}@example.com --assistant claude "
+                     "--expires 90d" for n in range(12))
+    report = Report("fail", Coverage(source="range"), findings,
+                    {"AIC101": RuleInfo("AIC101", "Claude Code memory file")}, commands)
+    lines = list(text_lines(report))
+    start = lines.index(f"In all, {len(findings)} traces unapproved or warned of:")
+    assert lines[start + 1] == "  by assistant: claude 40, codex 20"
+    assert lines[start + 2].startswith("  by author: Dev 0 <dev0@example.com> 5, ")
+    assert lines[start + 2].endswith(", and 2 more")
+    listed = [ln for ln in lines if ln.startswith("    ai-clearance approve ")]
+    assert listed == [f"    {c}" for c in commands[:MAX_COMMANDS]]
+    assert "    ... and 2 more (--format json lists them all under approve_commands)" in lines
+    # Keeping the traces and having them approved comes before removing them.
+    ways = lines.index("What to do:")
+    assert lines[ways + 1].startswith("  Keep the traces and ask a maintainer")
+    assert lines[ways + 2 + MAX_COMMANDS + 1].startswith("  Or, if no assistant was used")
+
+
+def test_a_short_report_has_no_roll_up(checked: tuple[Report, list[str], Repo]) -> None:
+    report, _, _ = checked
+    assert not any(line.startswith("In all, ") for line in text_lines(report))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ai_clearance.catalog.rules import Catalog
 from ai_clearance.model import Coverage, Decision, Finding
+from ai_clearance.report.fixes import fix_steps
 
 STATUSES = ("fail", "warn", "cleared", "allowed")  # the order findings are reported in
 _STATUS_ORDER = {status: index for index, status in enumerate(STATUSES)}
@@ -72,7 +73,9 @@ def build_report(decisions: Sequence[Decision], coverage: Coverage, verdict: str
     newest commit checked) decides whether a fix amends or rebases; `catalog` describes the
     rules."""
     ordered = sorted(decisions, key=lambda d: _STATUS_ORDER[d.status])
-    findings = tuple(_reported(d, coverage.source, head) for d in ordered)
+    steps = fix_steps([d.finding for d in ordered if d.status in ("fail", "warn")],
+                      catalog, coverage.source, head)
+    findings = tuple(_reported(d, steps.get(id(d.finding))) for d in ordered)
     rules = {}
     for rule_id in sorted({f.rule for f in findings}):
         rule = catalog.by_id.get(rule_id)
@@ -82,77 +85,14 @@ def build_report(decisions: Sequence[Decision], coverage: Coverage, verdict: str
     return Report(verdict, coverage, findings, rules, tuple(approval_commands(failing)))
 
 
-def _reported(decision: Decision, source: str, head: str | None) -> Reported:
+def _reported(decision: Decision, step: str | None) -> Reported:
     f = decision.finding
-    fixable = decision.status in ("fail", "warn")
     return Reported(rule=f.rule, assistants=f.assistants, kind=f.kind, severity=f.severity,
                     status=decision.status, evidence=f.evidence, commit=f.commit,
                     author=str(f.author) if f.author else None, path=f.path, line=f.line,
                     cleared_by=decision.cleared_by,
-                    next_step=next_step(f, source, head) if fixable else None, note=f.note,
+                    next_step=step, note=f.note,
                     pull_request=f.pull_request)
-
-
-# Traces that live in a ref rather than in a commit: the fix is the same wherever they are found.
-_REF_STEPS = {
-    "branch": "git branch -m NEW-NAME  (rename the branch)",
-    "notes": "git push origin --delete refs/notes/ai; git update-ref -d refs/notes/ai",
-}
-
-
-def next_step(finding: Finding, source: str, head: str | None) -> str:
-    """The exact command (or edit) that removes this trace from what is being checked."""
-    ref_step = _REF_STEPS.get(finding.kind)
-    if ref_step is not None:
-        return ref_step
-    if finding.note is not None:
-        return _note_step(finding)
-    if finding.pull_request is not None:
-        return _pull_request_step(finding)
-    if source == "message":
-        return _message_step(finding)
-    if source in ("staged", "tree"):
-        path = shlex.quote(finding.path) if finding.path else ""
-        return f"git rm --cached -- {path}"
-    return _history_step(finding, head)
-
-
-def _pull_request_step(finding: Finding) -> str:
-    """A trace in a pull request's text: edit it there (the check runs again on `edited`)."""
-    if finding.pull_request == "title":
-        return "edit the pull request's title and remove the marker"
-    return f"edit the pull request description and remove line {finding.line}"
-
-
-def _note_step(finding: Finding) -> str:
-    """A trace in a git note: edit the note, then push its ref."""
-    ref = shlex.quote(finding.note or "")
-    return f"git notes --ref={ref} edit {(finding.commit or '')[:12]}  (remove line " \
-           f"{finding.line} of the note, then push {ref})"
-
-
-def _message_step(finding: Finding) -> str:
-    """A trace in a commit message not yet committed: change identity or edit the message."""
-    if finding.kind == "identity":
-        return "commit under your own identity (check user.name, user.email and " \
-               "GIT_AUTHOR_*/GIT_COMMITTER_* variables)"
-    return f"edit the message and remove line {finding.line}; the commit was not made"
-
-
-def _history_step(finding: Finding, head: str | None) -> str:
-    """A trace in a range of commits: amend the newest commit, or rebase to edit an older one."""
-    at_head = finding.commit is not None and finding.commit == head
-    rebase = f"git rebase -i {(finding.commit or '')[:12]}^"
-    if finding.path:
-        remove = f"git rm --cached -- {shlex.quote(finding.path)}"
-        return f"{remove} && git commit --amend --no-edit" if at_head \
-            else f"{rebase}  (edit that commit: {remove})"
-    if finding.kind == "identity":
-        reset = "git commit --amend --reset-author --no-edit"
-        return reset if at_head else f"{rebase}  (edit: {reset})"
-    if at_head:
-        return f"git commit --amend  (remove line {finding.line} of the message)"
-    return f"{rebase}  (reword that commit, remove line {finding.line})"
 
 
 def approval_commands(failing: Sequence[Finding]) -> list[str]:

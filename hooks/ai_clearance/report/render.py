@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict
 
 from ai_clearance.detect.normalize import printable
@@ -20,9 +22,48 @@ JSON_SCHEMA_VERSION = 1
 # ------------------------------------------------------------------------ text
 def write_text(out: TextIO, report: Report) -> None:
     """Write a report grouped by commit and author, failing findings first, each with its
-    fix; line by line, so a long report is never held whole."""
+    fix; line by line, so a long report is never held whole. In colour on a terminal."""
+    if not wants_colour(out, os.environ):
+        for line in text_lines(report):
+            out.write(line + "\n")
+        return
+    import click  # on Windows, click.echo makes a console show the colours (colorama)
+
     for line in text_lines(report):
-        out.write(line + "\n")
+        click.echo(painted(line), file=out, color=True)
+
+
+def wants_colour(out: TextIO, environ: Mapping[str, str]) -> bool:
+    """Colour for a terminal, none when piped; NO_COLOR (any value) turns it off and
+    FORCE_COLOR on, as the conventions of those names say (no-color.org)."""
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+_BOLD, _RED, _YELLOW, _GREEN, _RESET = "\x1b[1m", "\x1b[31m", "\x1b[33m", "\x1b[32m", "\x1b[0m"
+_SEVERITY_COLOUR = {"[leak]": _RED, "[block]": _RED, "[warn]": _YELLOW}
+_SEVERITY = re.compile(r"(    \S+ )(\[(?:leak|block|warn)\])")  # a finding's first line
+
+
+def painted(line: str) -> str:
+    """One line of the text report with its verdict, headings and severities coloured."""
+    if line.startswith("ai-clearance: FAIL"):
+        return f"{_BOLD}{_RED}{line}{_RESET}"
+    if line.startswith("ai-clearance: PASS"):
+        return f"{_BOLD}{_GREEN}{line}{_RESET}"
+    if line.endswith(":") and not line.startswith(" "):
+        return f"{_BOLD}{line}{_RESET}"
+    match = _SEVERITY.match(line)
+    if match is not None:
+        colour = _SEVERITY_COLOUR[match.group(2)]
+        return f"{match.group(1)}{colour}{match.group(2)}{_RESET}{line[match.end():]}"
+    return line
 
 
 def text_lines(report: Report) -> Iterator[str]:
@@ -41,14 +82,10 @@ def text_lines(report: Report) -> Iterator[str]:
             label = f"commit {commit[:12]}" if commit else _source_label(coverage.source)
             who = f"  {printable(author)}" if author else ""
             yield f"  {label}{who}"
-            for f in items:
-                yield from _finding_lines(report, f)
+            yield from _group_lines(report, items)
         yield ""
-    if report.approve_commands:
-        yield ("To keep these traces instead, a maintainer signs an approval and commits it "
-               "to the protected branch:")
-        yield from (f"  {command}" for command in report.approve_commands)
-        yield ""
+    yield from _roll_up(report)
+    yield from _ways_forward(report)
     yield from _trust_lines(coverage)
     yield from (f"could not be judged (its blob is not in this clone): {unjudged_place(u)}"
                 for u in coverage.unjudged)
@@ -57,11 +94,67 @@ def text_lines(report: Report) -> Iterator[str]:
     yield f"ai-clearance: {report.verdict.upper()}: {counts}. {_coverage_line(coverage)}"
 
 
-def _finding_lines(report: Report, f: Reported) -> Iterator[str]:
+# A report with more failing or warning findings than this ends with counts per assistant
+# and per author; it prints at most MAX_COMMANDS approve commands (JSON has them all).
+ROLL_UP_FROM = 20
+MAX_COMMANDS = 10
+
+
+def _roll_up(report: Report) -> Iterator[str]:
+    """Counts per assistant and per author, for a report too long to take in line by line."""
+    shown = report.with_status("fail", "warn")
+    if len(shown) <= ROLL_UP_FROM:
+        return
+    by_assistant: dict[str, int] = {}
+    by_author: dict[str, int] = {}
+    for f in shown:
+        for assistant in f.assistants or ("(an identity)",):
+            by_assistant[assistant] = by_assistant.get(assistant, 0) + 1
+        who = f.author or "(no author)"
+        by_author[who] = by_author.get(who, 0) + 1
+    yield f"In all, {len(shown)} traces unapproved or warned of:"
+    for label, counts in (("by assistant", by_assistant), ("by author", by_author)):
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        listed = ", ".join(f"{printable(name)} {count}" for name, count in ranked[:10])
+        more = f", and {len(ranked) - 10} more" if len(ranked) > 10 else ""
+        yield f"  {label}: {listed}{more}"
+    yield ""
+
+
+def _ways_forward(report: Report) -> Iterator[str]:
+    """What to do about failing findings, most honest first: keep the traces (they tell that
+    an assistant was used) and have them approved; else remove each with its fix."""
+    commands = report.approve_commands
+    if not commands:
+        return
+    yield "What to do:"
+    yield ("  Keep the traces and ask a maintainer to approve them: the maintainer runs this, "
+           "then commits the record to the protected branch (approve asks why):")
+    yield from (f"    {command}" for command in commands[:MAX_COMMANDS])
+    if len(commands) > MAX_COMMANDS:
+        yield f"    ... and {len(commands) - MAX_COMMANDS} more (--format json lists them " \
+              "all under approve_commands)"
+    yield "  Or, if no assistant was used for this change, remove each trace with its fix above."
+    yield ""
+
+
+def _group_lines(report: Report, items: list[Reported]) -> Iterator[str]:
+    """The findings of one commit; those that share a fix (the traces of one agent folder)
+    one after the other, the fix once after the last of them."""
+    first: dict[str | None, int] = {}
+    for index, f in enumerate(items):
+        first.setdefault(f.next_step, index)
+    ordered = sorted(items, key=lambda f: first[f.next_step])
+    for index, f in enumerate(ordered):
+        last = index + 1 == len(ordered) or ordered[index + 1].next_step != f.next_step
+        yield from _finding_lines(report, f, last)
+
+
+def _finding_lines(report: Report, f: Reported, with_fix: bool = True) -> Iterator[str]:
     yield f"    {f.rule} [{f.severity}] {_assistants(f)}: {report.rules[f.rule].description}"
     evidence = "" if f.path is not None and f.evidence == printable(f.path) else f.evidence
     yield "      " + ": ".join(x for x in (where(f, printable), evidence) if x)
-    if f.next_step:
+    if f.next_step and with_fix:
         yield f"      fix: {f.next_step}"
     if f.cleared_by:
         yield f"      {f.status} by {printable(f.cleared_by)}"

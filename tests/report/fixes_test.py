@@ -1,0 +1,77 @@
+"""Fixes that remove a trace and keep it out: the ignore line git reads back as exactly
+that path, one removal for a folder of traces, a branch renamed where it was pushed too."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ai_clearance.catalog.rules import load_catalog
+from ai_clearance.model import Finding
+from ai_clearance.report.fixes import agent_folder, exclude_line, next_step
+from conftest import Repo, git, run_cli
+
+
+@pytest.mark.parametrize("path", ["CLAUDE.md", "a b/.cursorrules", "x*y/AGENTS.md",
+                                  "!important/GEMINI.md", "#notes/CLAUDE.md",
+                                  "q?[1]/.windsurfrules", "back\\slash/CLAUDE.md",
+                                  "trailing /CLAUDE.md", "end space "])
+def test_the_exclude_line_matches_that_path_and_no_other(tmp_path: Path, path: str) -> None:
+    git(tmp_path, "init", "-q")
+    (tmp_path / ".git" / "info").mkdir(exist_ok=True)
+    (tmp_path / ".git" / "info" / "exclude").write_text(exclude_line(path, False) + "\n",
+                                                          "utf-8")
+    others = [f"sub/{path}", f"{path}x", "CLAUDE.mdx", "other"]
+    found = subprocess.run(["git", "check-ignore", "--no-index", "-z", "--stdin"],
+                           cwd=tmp_path, input="\0".join([path, *others]) + "\0",
+                           capture_output=True, text=True, check=False).stdout
+    assert found.split("\0")[:-1] == [path]
+
+
+def test_a_folder_of_traces_is_removed_and_kept_out_once(repo: Repo) -> None:
+    repo.commit("Initial commit", "README.md")
+    repo.commit("Add agent config", ".claude/settings.json", ".claude/commands/deploy.md",
+                ".claude/agents/review.md", "CLAUDE.md", "src/app.py")
+    result = run_cli("check", "--no-trust", "--range", "HEAD~1..HEAD", "--format", "json",
+                     cwd=repo.path)
+    steps = {f["path"]: f["next_step"] for f in json.loads(result.stdout)["findings"]}
+    folder_step = ("git rm -r --cached -- .claude && git commit --amend --no-edit && "
+                   "echo /.claude/ >> .git/info/exclude")
+    assert {steps[p] for p in steps if p.startswith(".claude/")} == {folder_step}
+    assert steps["CLAUDE.md"].startswith("git rm --cached -- CLAUDE.md &&")
+    text = run_cli("check", "--no-trust", "--range", "HEAD~1..HEAD", cwd=repo.path).stdout
+    assert text.count(f"fix: {folder_step}") == 1, text
+    # The fix does what it says: the trace is gone from the commit, and `git add -A` does
+    # not bring it back.
+    for command in (folder_step, steps["CLAUDE.md"]):
+        for part in command.split(" && "):
+            if part.startswith("echo "):
+                line, target = shlex.split(part)[1], part.rpartition(">> ")[2]
+                with open(repo.path / target, "a", encoding="utf-8") as handle:
+                    handle.write(line + "\n")
+            else:
+                repo.git(*shlex.split(part)[1:])
+    repo.git("add", "-A")
+    again = run_cli("check", "--no-trust", "--range", "HEAD~1..HEAD", cwd=repo.path)
+    assert again.returncode == 0, again.stdout
+
+
+def test_agent_folder_is_the_folder_a_folder_rule_names() -> None:
+    globs = ("**/.claude/**", "**/.worktreeinclude")
+    assert agent_folder("pkg/.Claude/x/y.json", globs) == "pkg/.Claude"
+    assert agent_folder(".claude", globs) is None
+    assert agent_folder("CLAUDE.md", ("CLAUDE.md",)) is None
+
+
+def test_a_branch_is_renamed_where_it_was_pushed_too() -> None:
+    [finding] = [Finding(rule="AIC602", assistants=("codex",), kind="branch",
+                         severity="warn", evidence="branch codex/fix-it")]
+    assert next_step(finding, "range", None) == (
+        "git branch -m codex/fix-it NEW-NAME && git push -u origin NEW-NAME && "
+        "git push origin --delete codex/fix-it")
+    catalog = load_catalog()
+    assert catalog.by_id["AIC602"].kind == "branch"

@@ -56,6 +56,10 @@ _PLACES = [
                 r")\}?|\$env:GITHUB_WORKSPACE|%GITHUB_WORKSPACE%|\$\(\s*pwd\s*\)|\$\{?PWD\}?",
                 re.IGNORECASE), _ROOT),
 ]
+# An action or image a workflow uses is no file to read: a folder (`./tools/review`, whose
+# action.yml is a CI file itself), a repository, an image.
+_USES = re.compile(r"""^([ \t-]*["']?(?:uses|image|container)["']?[ \t]*:)[^\n]*""",
+                   re.MULTILINE)
 # Words: what quotes, operators and brackets of shell, YAML, JSON and code leave.
 _WORD = re.compile(r"""[^\s"'`;|&()<>,\[\]{}=]+""")
 # Programs whose next word that is not an option is a script they run, with its reading
@@ -142,6 +146,7 @@ def _words(text: str) -> list[tuple[str, str | None]]:
     """The words of `text` that may name a script, each with the reading its runner
     implies: a word with a '/' or a script's suffix, and the word after a program that
     runs one (`bash review`, `python -u tool`, `npx tsx tool`)."""
+    text = _USES.sub(r"\1", text)
     for pattern, place in _PLACES:
         text = pattern.sub(place, text)
     words: list[tuple[str, str | None]] = []

@@ -186,9 +186,32 @@ def _ci_roots(repo: gitio.Repo, matcher: PathMatcher, tree: str, index: bool = F
     return roots
 
 
-def _reached_in_commits(repo: gitio.Repo, matcher: PathMatcher, pending: _Pending,
-                        findings: list[Finding], revs: list[str], no_walk: bool,
-                        head: str | None) -> list[Finding]:
+class _HeadRoots(gitio.OnThread):
+    """`_ci_roots` of a range's head, read on a thread while the commit stream is read."""
+
+    def __init__(self, repo: gitio.Repo, matcher: PathMatcher, head: str | None,
+                 index: bool = False) -> None:
+        self.head = head
+        self._args = (repo, matcher, index)
+        self._roots: list[tuple[reach.Root, bytes]] = []
+        super().__init__()
+
+    def _work(self) -> None:
+        repo, matcher, index = self._args
+        if index:  # the index: the CI files of HEAD, as the index has them
+            self.head = gitio.resolve_commit(repo, "HEAD")
+        if self.head is not None:
+            self._roots = _ci_roots(repo, matcher, self.head, index)
+
+    def result(self) -> list[tuple[reach.Root, bytes]]:
+        """The roots; the error git gave, if it failed."""
+        self._join()
+        return self._roots
+
+
+def _reached_in_commits(repo: gitio.Repo, pending: _Pending, findings: list[Finding],
+                        revs: list[str], no_walk: bool, head: _HeadRoots | None,
+                        ) -> list[Finding]:
     """What the commits `revs` select change in the files CI reaches: those the CI files
     they change name, and (with `head`) those the CI files of the head's tree reach there."""
     steps: dict[str, reach.Step] = {}
@@ -196,10 +219,10 @@ def _reached_in_commits(repo: gitio.Repo, matcher: PathMatcher, pending: _Pendin
         for path, step in named.items():
             steps.setdefault(path, step)
     if head is not None:
-        roots = _ci_roots(repo, matcher, head)
+        roots = head.result()
         if roots:
-            taken = reach.in_tree(repo, head, reach.first_steps(roots), lambda _: False,
-                                  set())[1]
+            taken = reach.in_tree(repo, head.head, reach.first_steps(roots),
+                                  lambda _: False, set())[1]
             for path, step in taken.items():
                 steps.setdefault(path, step)
     if not steps:
@@ -207,14 +230,11 @@ def _reached_in_commits(repo: gitio.Repo, matcher: PathMatcher, pending: _Pendin
     return reach.in_commits(repo, revs, no_walk, steps, _seen(findings))
 
 
-def _reached_in_index(repo: gitio.Repo, matcher: PathMatcher, raw: bytes,
+def _reached_in_index(repo: gitio.Repo, head: _HeadRoots, raw: bytes,
                       findings: list[Finding]) -> list[Finding]:
     """What the index changes in the files its CI files (those HEAD has, as the index has
     them) reach; the CI files the index changes are followed by `_reached_in_trees`."""
-    head = gitio.resolve_commit(repo, "HEAD")
-    if head is None:
-        return []
-    roots = _ci_roots(repo, matcher, head, index=True)
+    roots = head.result()
     if not roots:
         return []
     changed = {c.path for c in gitio.staged_changes(raw)[0]}
@@ -262,12 +282,13 @@ def scan_staged(repo: gitio.Repo, catalog: Catalog, ignored: frozenset[str],
     pending = _Pending()
     matcher = PathMatcher(catalog)
     prefilter = matcher.region_filter()
+    head = _HeadRoots(repo, matcher, None, index=True)
     raw, branch = prefetch.result()
     changes, coverage.paths_scanned = gitio.staged_changes(raw, prefilter)
     findings = _path_findings(matcher, changes, pending, None, None, None)
     findings.extend(_content_findings(repo, pending, coverage, matcher))
     findings.extend(_reached_in_trees(repo, pending, findings))
-    findings.extend(_reached_in_index(repo, matcher, raw, findings))
+    findings.extend(_reached_in_index(repo, head, raw, findings))
     if branch:
         coverage.branches.append(branch)
         findings.extend(findings_for_branch(catalog, branch))
@@ -365,6 +386,8 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
     pending = _Pending()
     findings: list[Finding] = []
     early = _start_tree_diff(repo, span, matcher)
+    tip = span.head if span is not None else revs[0] if no_walk else None
+    head = _HeadRoots(repo, matcher, tip) if tip is not None else None
     notes = _notes_index(repo)
     annotated: list[tuple[str, str, Commit]] = []  # notes ref, note blob, commit
     for commit in _whole_stream(repo, revs, no_walk, matcher):
@@ -380,8 +403,7 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
         findings.extend(_content_findings(repo, pending, coverage, matcher))
         # A history: each version of a file CI reaches is in some commit's change. One
         # commit (--no-walk): its tree's CI files tell what it reaches.
-        findings.extend(_reached_in_commits(repo, matcher, pending, findings, revs, no_walk,
-                                            revs[0] if no_walk else None))
+        findings.extend(_reached_in_commits(repo, pending, findings, revs, no_walk, head))
         return findings
     bases = span.bases(repo)
     changes = _brought_changes(repo, span, bases, early, matcher)
@@ -389,8 +411,7 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
     findings.extend(_path_findings(matcher, changes, pending, None, None, span.head))
     findings.extend(_content_findings(repo, pending, coverage, matcher))
     findings.extend(_reached_in_trees(repo, pending, findings))
-    findings.extend(_reached_in_commits(repo, matcher, pending, findings, revs, False,
-                                        span.head))
+    findings.extend(_reached_in_commits(repo, pending, findings, revs, False, head))
     return _with_brought(repo, findings, span, bases)
 
 

@@ -27,7 +27,7 @@ from ai_clearance.errors import GitError
 MAX_READ = 1 << 20
 # A file naming more paths than this is not one a person wrote: the check fails rather than
 # follow some and pass the rest unjudged.
-MAX_NAMES = 2000
+MAX_NAMES = 20000
 # How a named file is read; anything else (a README, a JSON file) runs nothing here.
 SCRIPT_KINDS = frozenset({"shell", "hash", "slash", "code", "dockerfile"})
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 
 from ai_clearance.catalog.rules import Rule
-from ai_clearance.detect.reach import Named, named_paths, reached_kind
+from ai_clearance.detect.reach import MAX_NAMES, Named, named_paths, reached_kind
 from ai_clearance.detect.workflows import content_matches
 from ai_clearance.errors import GitError
 from ai_clearance.git import gitio
@@ -96,8 +96,8 @@ def in_commits(repo: gitio.Repo, revs: Sequence[str], no_walk: bool, steps: dict
     frontier = steps
     while frontier:
         asked.update(frontier)
-        if len(asked) > MAX_FILES * 8:
-            raise GitError(f"CI files name more than {MAX_FILES * 8} paths that may run; "
+        if len(asked) > MAX_NAMES:
+            raise GitError(f"CI files name more than {MAX_NAMES} paths that may run; "
                            "refusing to pass unjudged")
         versions: dict[str, list[tuple[Step, str, Identity, int]]] = {}
         for commit in gitio.stream_commits(repo, revs, no_walk=no_walk,

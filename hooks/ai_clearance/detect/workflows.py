@@ -25,8 +25,8 @@ belongs to, its `shell:`, its env and matrix are not known there.
 Other files CI runs are read by their kind, which their paths tell (`readings`): a
 Dockerfile's instructions (dockerfiles.py), a shell script's commands, the literals of a
 Python or JavaScript file. The files an action.yml names (`main`, `pre`, `post`, its own
-Dockerfile) are read by source/scan.py from the same tree, wherever the action sits
-(`action_files`).
+Dockerfile: `action_files`) and the scripts any CI file runs are read by source/reach.py
+from the same tree, wherever they sit (detect/reach.py names them).
 
 What counts is data: a content rule's `workflow_uses`, `workflow_images`, `workflow_run`
 and `workflow_installs` lists in catalog.toml."""

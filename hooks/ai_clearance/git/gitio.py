@@ -320,13 +320,16 @@ def _runs(output: contextlib.AbstractContextManager[_Readable], boundary: bytes,
 
 
 def stream_commits(repo: Repo, revs: Sequence[str], no_walk: bool = False,
-                   prefilter: RegionFilter | None = None) -> Iterator[Commit]:
+                   prefilter: RegionFilter | None = None,
+                   paths: Sequence[str] = ()) -> Iterator[Commit]:
     """Every commit `revs` selects, each with the paths it adds or changes, from one git log,
     and what its object says (author, committer, message, other readings) from one
     `git cat-file --batch`: git log prints a re-encoded object, and stops at a NUL byte.
 
     Merge commits carry their combined diff (`--cc`): only what the merge itself introduced,
-    such as a conflict resolution, not what its parents already brought.
+    such as a conflict resolution, not what its parents already brought. With `paths`
+    (repository paths, taken literally), only the commits that change one of them, with
+    those changes alone; none is left out for the history's shape (`--full-history`).
     """
     nonce = os.urandom(16).hex().encode()  # unguessable, so no path can forge a boundary
     start, end = b"\x00S" + nonce, b"\x00E" + nonce
@@ -336,8 +339,12 @@ def stream_commits(repo: Repo, revs: Sequence[str], no_walk: bool = False,
             "--no-textconv", f"--format={fmt}"]
     if no_walk:
         args.append("--no-walk")
+    if paths:
+        args[:0] = ["--literal-pathspecs"]
+        args.append("--full-history")
     args.extend(revs)
     args.append("--")
+    args.extend(paths)
     with _CommitObjects(repo) as objects:
         # The objects of a run are asked for as soon as it is read, and its commits made
         # once the next run is read: cat-file answers while the commits before are judged.

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import posixpath
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from ai_clearance.approvals.trustfiles import tokens_in_message
-from ai_clearance.catalog.rules import Catalog
+from ai_clearance.catalog.rules import Catalog, Rule
 from ai_clearance.detect.detect import (
     ContentCandidate,
     PathMatcher,
@@ -25,11 +24,13 @@ from ai_clearance.detect.links import (
     pointed_findings,
     through_links,
 )
-from ai_clearance.detect.workflows import ACTION_NAMES, action_files, content_matches
+from ai_clearance.detect.reach import MAX_READ
+from ai_clearance.detect.workflows import content_matches
 from ai_clearance.errors import GitError, UsageError
 from ai_clearance.git import gitio
 from ai_clearance.git.commit_text import stored_messages
 from ai_clearance.model import Commit, Coverage, Finding, Identity, PathChange
+from ai_clearance.source import reach
 
 
 @dataclass
@@ -49,9 +50,11 @@ class _Pending:
     by_blob: dict[str, list[tuple[ContentCandidate, str | None, Identity | None]]] = field(
         default_factory=dict)
     links: dict[str, list[Link]] = field(default_factory=dict)
-    # The tree (a commit or a tree; None: the index) each action file was found in, by path
+    # The tree (a commit or a tree; None: the index) each CI file was found in, by path
     # and commit: the files it runs are read from there.
     trees: dict[tuple[str, str | None], str | None] = field(default_factory=dict)
+    # What the CI files read name, by the tree they were found in (source/reach.py).
+    steps: dict[str | None, dict[str, reach.Step]] = field(default_factory=dict)
 
     def add(self, candidates: list[ContentCandidate], commit: str | None,
             author: Identity | None, tree: str | None = None) -> None:
@@ -59,8 +62,7 @@ class _Pending:
             if candidate.change.mode in ("160000", "120000"):
                 continue  # a submodule's commit is elsewhere; a symlink has no content
             self.by_blob.setdefault(candidate.change.blob, []).append((candidate, commit, author))
-            if _is_action(candidate.change.path):
-                self.trees[(candidate.change.path, commit)] = tree
+            self.trees[(candidate.change.path, commit)] = tree
 
     def add_link(self, link: Link) -> None:
         self.links.setdefault(link.change.blob, []).append(link)
@@ -70,7 +72,6 @@ def _content_findings(repo: gitio.Repo, pending: _Pending, coverage: Coverage,
                       matcher: PathMatcher) -> list[Finding]:
     findings: list[Finding] = []
     listings: list[tuple[Link, str, str]] = []
-    actions: list[_ActionFile] = []
     shas = list(pending.by_blob) + [s for s in pending.links if s not in pending.by_blob]
     unreadable: list[str] = []
     for sha, read in gitio.read_blobs(repo, shas, unreadable):
@@ -86,12 +87,9 @@ def _content_findings(repo: gitio.Repo, pending: _Pending, coverage: Coverage,
                 if folder is not None:
                     listings.append((link, folder, target))
         if entries:
-            if any(_is_action(c.change.path) for c, _, _ in entries):
-                lines = list(lines)
-                actions.extend(_action_requests(pending, entries, lines))
-            findings.extend(_blob_findings(entries, lines))
-    if actions:
-        findings.extend(_action_findings(repo, actions, findings))
+            head: list[bytes] = []
+            findings.extend(_blob_findings(entries, _kept(lines, head)))
+            _note_steps(pending, entries, b"\n".join(head))
     coverage.unjudged.extend(_unjudged(pending, unreadable))
     if listings:
         findings.extend(through_links(repo, matcher, listings))
@@ -118,79 +116,130 @@ def _blob_findings(entries: list[tuple[ContentCandidate, str | None, Identity | 
     return findings
 
 
-def _is_action(path: str) -> bool:
-    return path.rpartition("/")[2].casefold() in ACTION_NAMES
+def _kept(lines: Iterable[bytes], head: list[bytes]) -> Iterator[bytes]:
+    """`lines` as they come, the first MAX_READ bytes of them kept in `head` too (what a CI
+    file names is read there)."""
+    size = 0
+    for line in lines:
+        if size <= MAX_READ:
+            head.append(line)
+            size += len(line) + 1
+        yield line
 
 
-@dataclass(frozen=True)
-class _ActionFile:
-    """A file an action file runs (its `main`, or its Dockerfile), to read from the tree
-    the action was found in and judge with the action's rules."""
-
-    path: str
-    kind: str
-    tree: str | None
-    action: str
-    key: str
-    entries: tuple[tuple[ContentCandidate, str | None, Identity | None], ...]
-
-
-def _action_requests(pending: _Pending,
-                     entries: list[tuple[ContentCandidate, str | None, Identity | None]],
-                     lines: list[bytes]) -> Iterator[_ActionFile]:
-    """The files an action blob names, once per place (path and commit) it was found."""
-    named = action_files(b"\n".join(lines))
-    if not named:
-        return
-    places: dict[tuple[str, str | None], list[tuple[ContentCandidate, str | None,
-                                                       Identity | None]]] = {}
-    for entry in entries:
-        candidate, commit, _ = entry
-        if _is_action(candidate.change.path):
-            places.setdefault((candidate.change.path, commit), []).append(entry)
+def _note_steps(pending: _Pending,
+                entries: list[tuple[ContentCandidate, str | None, Identity | None]],
+                data: bytes) -> None:
+    """What a CI blob names, once per place (path and commit) it was found, by the tree
+    it was found in."""
+    places: dict[tuple[str, str | None], list[tuple[ContentCandidate, Identity | None]]] = {}
+    for candidate, commit, author in entries:
+        places.setdefault((candidate.change.path, commit), []).append((candidate, author))
     for (path, commit), found in places.items():
-        folder = posixpath.dirname(path)
-        for key, relative, kind in named:
-            target = posixpath.normpath(posixpath.join(folder, relative.lstrip("/")))
-            if target.startswith("../") or target in ("..", "."):
-                continue  # outside the repository: not a file of this tree
-            yield _ActionFile(target, kind, pending.trees.get((path, commit)), path, key,
-                              tuple(found))
+        root = reach.Root(path, tuple(dict.fromkeys(c.rule for c, _ in found)), commit,
+                          found[0][1])
+        steps = pending.steps.setdefault(pending.trees.get((path, commit)), {})
+        for path_named, step in reach.first_steps([(root, data)]).items():
+            steps.setdefault(path_named, step)
 
 
-def _action_findings(repo: gitio.Repo, requests: list[_ActionFile], found: list[Finding],
-                     ) -> list[Finding]:
-    """What the files actions run hold, judged with the actions' rules and reported at
-    their own paths (once: a file the path rules read already is not reported again)."""
-    by_tree: dict[str | None, list[_ActionFile]] = {}
-    for request in requests:
-        by_tree.setdefault(request.tree, []).append(request)
-    blobs: dict[str, list[_ActionFile]] = {}
-    for tree, asked in by_tree.items():
-        files = gitio.files_at(repo, tree, [r.path for r in asked])
-        for request in asked:
-            change = files.get(request.path)
-            if change is not None:
-                blobs.setdefault(change.blob, []).append(request)
-    seen = {(f.rule, f.path, f.commit) for f in found}
-    findings: list[Finding] = []
-    # A file the repository lacks fails the check (GitError): it may be the trace.
-    for sha, read in gitio.read_blobs(repo, list(blobs)):
-        lines = list(read)
-        for request in blobs[sha]:
-            rules = {c.rule.id: c.rule for c, _, _ in request.entries}
-            matched = content_matches(rules, lines, [request.path], frozenset({request.kind}))
-            for candidate, commit, author in request.entries:
-                hit = matched.get(candidate.rule.id)
-                if hit is None or (candidate.rule.id, request.path, commit) in seen:
-                    continue
-                seen.add((candidate.rule.id, request.path, commit))
-                rule = candidate.rule
-                findings.append(Finding(
-                    rule=rule.id, assistants=rule.assistants, kind=rule.kind,
-                    severity=rule.severity, commit=commit, author=author, path=request.path,
-                    line=hit[0], evidence=f"{hit[1]} (the {request.key} of {request.action})"))
-    return findings
+def _seen(findings: list[Finding]) -> set[tuple[str, str, str | None]]:
+    return {(f.rule, f.path, f.commit) for f in findings if f.path is not None}
+
+
+def _reached_in_trees(repo: gitio.Repo, pending: _Pending, findings: list[Finding],
+                      ) -> list[Finding]:
+    """What the files that the changed CI files name hold, read from the tree each was
+    found in (a file an action or workflow runs, though nothing else of it changed)."""
+    seen = _seen(findings)
+    found: list[Finding] = []
+    for tree, steps in pending.steps.items():
+        found.extend(reach.in_tree(repo, tree, steps, None, seen)[0])
+    return found
+
+
+def _ci_roots(repo: gitio.Repo, matcher: PathMatcher, tree: str, index: bool = False,
+              ) -> list[tuple[reach.Root, bytes]]:
+    """The CI files of `tree` (the files content rules read), with what they hold; with
+    `index`, as the index has them (those it removed left out)."""
+    rules: dict[str, tuple[Rule, ...]] = {}
+    blobs: dict[str, str] = {}
+    for path, meta in gitio.tree_entries(repo, tree, matcher.region_filter(), [0]):
+        if not matcher.might_match(path):
+            continue
+        change = gitio.tree_change(path, meta)
+        candidates = matcher.match(change)[1]
+        if candidates and change.mode in ("100644", "100755"):
+            rules[path] = tuple(c.rule for c in candidates)
+            blobs[path] = change.blob
+    if index and rules:
+        blobs = {p: c.blob for p, c in gitio.files_at(repo, None, list(rules)).items()}
+    paths: dict[str, list[str]] = {}
+    for path, blob in blobs.items():
+        paths.setdefault(blob, []).append(path)
+    roots: list[tuple[reach.Root, bytes]] = []
+    for sha, read in gitio.read_blobs(repo, list(paths)):
+        head: list[bytes] = []
+        for _ in _kept(read, head):
+            pass
+        roots.extend((reach.Root(p, rules[p]), b"\n".join(head)) for p in paths[sha])
+    return roots
+
+
+class _HeadRoots(gitio.OnThread):
+    """`_ci_roots` of a range's head, read on a thread while the commit stream is read."""
+
+    def __init__(self, repo: gitio.Repo, matcher: PathMatcher, head: str | None,
+                 index: bool = False) -> None:
+        self.head = head
+        self._args = (repo, matcher, index)
+        self._roots: list[tuple[reach.Root, bytes]] = []
+        super().__init__()
+
+    def _work(self) -> None:
+        repo, matcher, index = self._args
+        if index:  # the index: the CI files of HEAD, as the index has them
+            self.head = gitio.resolve_commit(repo, "HEAD")
+        if self.head is not None:
+            self._roots = _ci_roots(repo, matcher, self.head, index)
+
+    def result(self) -> list[tuple[reach.Root, bytes]]:
+        """The roots; the error git gave, if it failed."""
+        self._join()
+        return self._roots
+
+
+def _reached_in_commits(repo: gitio.Repo, pending: _Pending, findings: list[Finding],
+                        revs: list[str], no_walk: bool, head: _HeadRoots | None,
+                        ) -> list[Finding]:
+    """What the commits `revs` select change in the files CI reaches: those the CI files
+    they change name, and (with `head`) those the CI files of the head's tree reach there."""
+    steps: dict[str, reach.Step] = {}
+    for named in pending.steps.values():
+        for path, step in named.items():
+            steps.setdefault(path, step)
+    if head is not None:
+        roots = head.result()
+        if roots:
+            taken = reach.in_tree(repo, head.head, reach.first_steps(roots),
+                                  lambda _: False, set())[1]
+            for path, step in taken.items():
+                steps.setdefault(path, step)
+    if not steps:
+        return []
+    return reach.in_commits(repo, revs, no_walk, steps, _seen(findings))
+
+
+def _reached_in_index(repo: gitio.Repo, head: _HeadRoots, raw: bytes,
+                      findings: list[Finding]) -> list[Finding]:
+    """What the index changes in the files its CI files (those HEAD has, as the index has
+    them) reach; the CI files the index changes are followed by `_reached_in_trees`."""
+    roots = head.result()
+    if not roots:
+        return []
+    changed = {c.path for c in gitio.staged_changes(raw)[0]}
+    return reach.in_tree(repo, None, reach.first_steps(roots), changed.__contains__,
+                         _seen(findings))[0]
 
 
 def _unjudged(pending: _Pending, shas: list[str]) -> Iterable[dict[str, str | None]]:
@@ -233,10 +282,13 @@ def scan_staged(repo: gitio.Repo, catalog: Catalog, ignored: frozenset[str],
     pending = _Pending()
     matcher = PathMatcher(catalog)
     prefilter = matcher.region_filter()
+    head = _HeadRoots(repo, matcher, None, index=True)
     raw, branch = prefetch.result()
     changes, coverage.paths_scanned = gitio.staged_changes(raw, prefilter)
     findings = _path_findings(matcher, changes, pending, None, None, None)
     findings.extend(_content_findings(repo, pending, coverage, matcher))
+    findings.extend(_reached_in_trees(repo, pending, findings))
+    findings.extend(_reached_in_index(repo, head, raw, findings))
     if branch:
         coverage.branches.append(branch)
         findings.extend(findings_for_branch(catalog, branch))
@@ -334,6 +386,8 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
     pending = _Pending()
     findings: list[Finding] = []
     early = _start_tree_diff(repo, span, matcher)
+    tip = span.head if span is not None else revs[0] if no_walk else None
+    head = _HeadRoots(repo, matcher, tip) if tip is not None else None
     notes = _notes_index(repo)
     annotated: list[tuple[str, str, Commit]] = []  # notes ref, note blob, commit
     for commit in _whole_stream(repo, revs, no_walk, matcher):
@@ -346,12 +400,18 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
                           for t in tokens_in_message(commit.message))
     findings.extend(_note_findings(repo, catalog, annotated, coverage, ignored))
     if span is None:
-        return findings + _content_findings(repo, pending, coverage, matcher)
+        findings.extend(_content_findings(repo, pending, coverage, matcher))
+        # A history: each version of a file CI reaches is in some commit's change. One
+        # commit (--no-walk): its tree's CI files tell what it reaches.
+        findings.extend(_reached_in_commits(repo, pending, findings, revs, no_walk, head))
+        return findings
     bases = span.bases(repo)
     changes = _brought_changes(repo, span, bases, early, matcher)
     # No commit yet: found in the range's tree, attributed once all commits are seen.
     findings.extend(_path_findings(matcher, changes, pending, None, None, span.head))
     findings.extend(_content_findings(repo, pending, coverage, matcher))
+    findings.extend(_reached_in_trees(repo, pending, findings))
+    findings.extend(_reached_in_commits(repo, pending, findings, revs, False, head))
     return _with_brought(repo, findings, span, bases)
 
 
@@ -615,6 +675,7 @@ def scan_tree(repo: gitio.Repo, catalog: Catalog, rev: str) -> Scan:
     findings = _path_findings(matcher, hits, pending, None, None, rev)
     coverage.paths_scanned = counter[0]
     findings.extend(_content_findings(repo, pending, coverage, matcher))
+    findings.extend(_reached_in_trees(repo, pending, findings))
     return Scan(findings, coverage)
 
 

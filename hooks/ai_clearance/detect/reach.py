@@ -1,0 +1,221 @@
+"""The files of a repository that CI reaches: what paths a CI file (a workflow, an action,
+a Dockerfile, a setup file) or a script it runs names, and how a named file is read.
+
+A script beside an action (`run: $GITHUB_ACTION_PATH/review.sh`), one a workflow runs
+(`run: bash ci/review.sh`), a Docker action's COPYed entrypoint and a JavaScript action's
+`require("./run.js")` chain are not CI files by their path, yet CI runs them. The reading
+here is lexical on purpose: every word that looks like a relative path of a script is
+taken, wherever it sits (a `run:` line, a Dockerfile's COPY, a string literal of a script).
+Naming too much only costs a read, since what a named file holds is judged by the same
+content rules as the file naming it (only an agent command is a finding); naming too little
+would be a way around the check. source/reach.py reads the named files and follows them.
+
+Pure: bytes in, repository paths out; time linear in the input."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ai_clearance.detect.runners import language_of, shebang_language
+from ai_clearance.detect.workflows import ACTION_NAMES, action_files, readings
+from ai_clearance.errors import GitError
+
+# Only the start of a larger file is read for names: CI files and scripts are far smaller.
+MAX_READ = 1 << 20
+# A file naming more paths than this is not one a person wrote: the check fails rather than
+# follow some and pass the rest unjudged.
+MAX_NAMES = 20000
+# How a named file is read; anything else (a README, a JSON file) runs nothing here.
+SCRIPT_KINDS = frozenset({"shell", "hash", "slash", "code", "dockerfile"})
+
+
+@dataclass(frozen=True)
+class Named:
+    """A repository path a file names, with the reading its naming implies (`bash x`:
+    "shell"), or None when only the file itself can tell."""
+
+    path: str
+    hint: str | None = None
+
+
+# Where a script runs from, in the forms CI and shells write it: the action's own folder,
+# the checkout, the script's own folder.
+_HERE = "\x01H"  # the folder of the file naming it
+_ROOT = "\x01R"  # the top of the repository
+_PLACES = [
+    (re.compile(r"\$\{\{\s*github\.action_path\s*\}\}|\$\{?GITHUB_ACTION_PATH\}?"
+                r"|%GITHUB_ACTION_PATH%|\$env:GITHUB_ACTION_PATH", re.IGNORECASE), _HERE),
+    (re.compile(r"\$\(\s*dirname\s+[\"']?\$(?:0|\{0\}|\{?BASH_SOURCE(?:\[0\])?\}?)[\"']?\s*\)"
+                r"|\$\{(?:0|BASH_SOURCE(?:\[0\])?)%/\*\}|\$PSScriptRoot|__dirname"
+                r"|%~dp0\\?"), _HERE),
+    (re.compile(r"\$\{\{\s*github\.workspace\s*\}\}|\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR"
+                r"|BITBUCKET_CLONE_DIR|CIRCLE_WORKING_DIRECTORY|BUILDKITE_BUILD_CHECKOUT_PATH"
+                r")\}?|\$env:GITHUB_WORKSPACE|%GITHUB_WORKSPACE%|\$\(\s*pwd\s*\)|\$\{?PWD\}?",
+                re.IGNORECASE), _ROOT),
+]
+# An action or image a workflow uses is no file to read: a folder (`./tools/review`, whose
+# action.yml is a CI file itself), a repository, an image.
+_USES = re.compile(r"""^([ \t-]*["']?(?:uses|image|container)["']?[ \t]*:)[^\n]*""",
+                   re.MULTILINE)
+# Words: what quotes, operators and brackets of shell, YAML, JSON and code leave.
+_WORD = re.compile(r"""[^\s"'`;|&()<>,\[\]{}=]+""")
+# Programs whose next word that is not an option is a script they run, with its reading
+# (None: the script's own name or `#!` line tells); shells and interpreters are read by
+# runners.language_of.
+_RUNS_NEXT = {"source": "shell", ".": "shell", "exec": None, "call": None, "start": None,
+              "npx": "slash", "tsx": "slash", "ts-node": "slash", "deno": "slash",
+              "bun": "slash", "run": None, "-file": "shell", "-command": None}
+_SUFFIXES = frozenset({"sh", "bash", "zsh", "ksh", "dash", "fish", "ps1", "psm1", "cmd",
+                       "bat", "py", "rb", "pl", "pm", "js", "mjs", "cjs", "ts", "mts", "cts",
+                       "jsx", "tsx"})
+_MODULE = re.compile(r"""(?:\brequire\s*\(|\bimport\s*\(|\bfrom|\bimport)\s*["'`]"""
+                     r"""(\.{1,2}/[^"'`\n]{1,512})["'`]""")
+_MODULE_ENDS = ("", ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx",
+                "/index.js", "/index.mjs", "/index.ts")
+_DOCKER_COPY = re.compile(r"^[ \t]*(?:ONBUILD[ \t]+)?(?:COPY|ADD)[ \t]+(.*)$",
+                          re.IGNORECASE | re.MULTILINE)
+
+
+def named_paths(path: str, data: bytes) -> list[Named]:
+    """The repository paths the file at `path` (a CI file or a script CI reaches) names as
+    something that may run, resolved from where it sits; paths outside the repository are
+    left out. GitError past MAX_NAMES."""
+    text = data[:MAX_READ].decode("utf-8", "replace")
+    folder = posixpath.dirname(path)
+    found: dict[str, Named] = {}
+    for relative, hint, bases in _relative_names(path, data[:MAX_READ], text, folder):
+        for base in bases:
+            target = _resolved(base, relative)
+            if target is None or target == path or (
+                    target in found and found[target].hint is not None):
+                continue
+            found[target] = Named(target, hint)
+            if len(found) > MAX_NAMES:
+                raise GitError(f"{path} names more than {MAX_NAMES} files that may run; "
+                               "refusing to pass unjudged")
+    return list(found.values())
+
+
+def _relative_names(path: str, data: bytes, text: str, folder: str,
+                    ) -> Iterator[tuple[str, str | None, tuple[str, ...]]]:
+    """What a file names, as (word, reading, the folders it may be relative to)."""
+    kinds = readings([path])
+    if path.rpartition("/")[2].casefold() in ACTION_NAMES:
+        for _, relative, kind in action_files(data):
+            yield relative, kind, (folder,)
+    if "dockerfile" in kinds:
+        for source in _copied(text):
+            yield source, None, (folder, "")
+    if "slash" in kinds:
+        yield from ((module, "slash", (folder,)) for module in _modules(text))
+    anywhere = ("", folder) if folder else ("",)
+    for word, hint in _words(text):
+        if word.startswith(_HERE):
+            yield word[len(_HERE):], hint, (folder,)
+        elif word.startswith(_ROOT):
+            yield word[len(_ROOT):], hint, ("",)
+        else:
+            yield word, hint, anywhere
+
+
+def _modules(text: str) -> Iterator[str]:
+    """The relative modules JavaScript code loads (`require("./run")`, `import "../x.js"`),
+    with each file name Node or a bundler may give one that has no suffix."""
+    for spec in _MODULE.findall(text):
+        named = spec.rpartition("/")[2]
+        for end in ("",) if named.rpartition(".")[2] in _SUFFIXES else _MODULE_ENDS:
+            yield spec + end
+
+
+def _resolved(base: str, relative: str) -> str | None:
+    """`relative` (a word: `./x.sh`, `ci\\x.cmd`) from folder `base`; None when it leaves
+    the repository or is no file name."""
+    relative = relative.replace("\\", "/").lstrip("/")
+    if not relative or relative.endswith("/") or "\0" in relative:
+        return None
+    target = posixpath.normpath(posixpath.join(base, relative))
+    if target in (".", "..") or target.startswith("../"):
+        return None
+    return target
+
+
+def _words(text: str) -> list[tuple[str, str | None]]:
+    """The words of `text` that may name a script, each with the reading its runner
+    implies: a word with a '/' or a script's suffix, and the word after a program that
+    runs one (`bash review`, `python -u tool`, `npx tsx tool`)."""
+    text = _USES.sub(r"\1", text)
+    for pattern, place in _PLACES:
+        text = pattern.sub(place, text)
+    words: list[tuple[str, str | None]] = []
+    runner: tuple[str | None] | None = None  # the reading of the script the last word runs
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if len(word) > 1024 or word.endswith(":"):  # a YAML key, not a file
+            runner = None
+            continue
+        name = word.replace("\\", "/").rpartition("/")[2].casefold().removesuffix(".exe")
+        program = _program(word, name)
+        if program is not None:
+            runner = program
+            continue
+        if runner is not None and word.startswith(("-", "/")):
+            continue  # an option of the runner: the script may follow
+        if not _plain(word):
+            runner = None
+            continue
+        if runner is not None:
+            words.append((word, runner[0]))
+        elif "/" in word.replace("\\", "/") or name.rpartition(".")[2] in _SUFFIXES:
+            words.append((word, None))
+        runner = None
+    return words
+
+
+def _program(word: str, name: str) -> tuple[str | None] | None:
+    """For a program that runs a script (`bash`, `/usr/bin/python3`, `npx`: not a script
+    of the repository), the reading of that script; None for any other word."""
+    if "/" in word and not word.startswith("/"):
+        return None
+    if name in _RUNS_NEXT and "/" not in word:
+        return (_RUNS_NEXT[name],)
+    language = language_of(name)
+    return None if language == "code" else (language,)
+
+
+def _plain(word: str) -> bool:
+    """A word that can name a file as written: no expansion, wildcard or URL left in it."""
+    rest = word.removeprefix(_HERE).removeprefix(_ROOT)
+    if rest != word:
+        rest = rest.lstrip("/\\")
+    return bool(rest) and not any(c in rest for c in "$%*?~!#\x01") and "://" not in rest \
+        and not rest.startswith(("-", "@", "+", "/"))
+
+
+def _copied(text: str) -> list[str]:
+    """The sources of a Dockerfile's COPY and ADD lines (the build context is its folder
+    or the top of the repository): all words but the last, options and URLs left out."""
+    sources: list[str] = []
+    for match in _DOCKER_COPY.finditer(text):
+        args = match.group(1).strip()
+        if args.startswith("["):
+            words = re.findall(r'"((?:[^"\\]|\\.)*)"', args)
+        else:
+            words = [w for w in args.split() if not w.startswith("--")]
+        sources.extend(w for w in words[:-1] if "://" not in w and not w.startswith("<<"))
+    return sources
+
+
+def reached_kind(path: str, head: bytes, hint: str | None) -> str | None:
+    """How a file CI reaches is read: by its name (a script's suffix, a Dockerfile), else
+    by its `#!` line, else as the program that runs it implies; None when it is no script
+    (data, documents), which then runs nothing here."""
+    kinds = readings([path]) & SCRIPT_KINDS
+    if kinds:
+        return min(kinds)
+    language = shebang_language(head[:4096].decode("utf-8", "replace"))
+    if language is not None:
+        return language
+    return hint if hint in SCRIPT_KINDS else None

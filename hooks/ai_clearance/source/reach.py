@@ -1,0 +1,173 @@
+"""The files CI reaches, read from git and judged with the rules of the CI file that runs
+them (detect/reach.py tells what a file names).
+
+Two ways, by what is checked:
+- `in_tree`: from CI files of one tree (a commit, a tree, or the index), follow what they
+  name in that same tree, judging each reached file or only those `judged` says changed;
+- `in_commits`: the commits of a range or history that change a reached path, each of its
+  versions judged and attributed to the commit, and what they name followed in turn.
+
+Both are bounded: MAX_DEPTH links from a CI file, MAX_FILES files; past either the check
+fails rather than pass what it did not follow. A repository without CI files pays nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Container, Iterable, Sequence
+from dataclasses import dataclass
+
+from ai_clearance.catalog.rules import Rule
+from ai_clearance.detect.reach import MAX_NAMES, Named, named_paths, reached_kind
+from ai_clearance.detect.workflows import content_matches
+from ai_clearance.errors import GitError
+from ai_clearance.git import gitio
+from ai_clearance.model import Finding, Identity, PathChange
+
+MAX_DEPTH = 6
+MAX_FILES = 500
+
+
+@dataclass(frozen=True)
+class Root:
+    """A CI file whose named files are followed: the rules its path gives judge them, and
+    a finding in them goes to its commit and author (None: the tree or index checked)."""
+
+    path: str
+    rules: tuple[Rule, ...]
+    commit: str | None = None
+    author: Identity | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """A reached path, how far from its CI file, and which file named it."""
+
+    named: Named
+    root: Root
+    via: str
+    depth: int
+
+
+def first_steps(roots: Iterable[tuple[Root, bytes]]) -> dict[str, Step]:
+    """The paths CI files name, by path (the first CI file to name one is kept)."""
+    steps: dict[str, Step] = {}
+    for root, data in roots:
+        for named in named_paths(root.path, data):
+            steps.setdefault(named.path, Step(named, root, root.path, 1))
+    return steps
+
+
+def in_tree(repo: gitio.Repo, tree: str | None, steps: dict[str, Step],
+            judged: Callable[[str], bool] | None, seen: set[tuple[str, str, str | None]],
+            ) -> tuple[list[Finding], dict[str, Step]]:
+    """Findings in the files `steps` reach in `tree` (None: the index), followed link by
+    link; `judged` says which reached paths are judged (None: all). Also every step taken,
+    for `in_commits` to look for changes to."""
+    findings: list[Finding] = []
+    taken: dict[str, Step] = {}
+    frontier = steps
+    while frontier:
+        files = gitio.files_at(repo, tree, list(frontier))
+        _count(taken, files, frontier)
+        by_blob: dict[str, list[Step]] = {}
+        for path, change in files.items():
+            by_blob.setdefault(change.blob, []).append(frontier[path])
+        taken.update(frontier)
+        following: dict[str, Step] = {}
+        for sha, read in gitio.read_blobs(repo, list(by_blob)):
+            lines = list(read)
+            for step in by_blob[sha]:
+                kind = _kind(step, lines)
+                if kind is None:
+                    continue
+                if judged is None or judged(step.named.path):
+                    findings.extend(_judge(step, kind, lines, step.root.commit,
+                                           step.root.author, seen))
+                _follow(step, lines, taken, following)
+        frontier = following
+    return findings, taken
+
+
+def in_commits(repo: gitio.Repo, revs: Sequence[str], no_walk: bool, steps: dict[str, Step],
+               seen: set[tuple[str, str, str | None]]) -> list[Finding]:
+    """Findings in the versions of reached paths that the commits `revs` select change,
+    each attributed to its commit; what those versions name is looked for in turn."""
+    findings: list[Finding] = []
+    asked: set[str] = set()
+    frontier = steps
+    while frontier:
+        asked.update(frontier)
+        if len(asked) > MAX_NAMES:
+            raise GitError(f"CI files name more than {MAX_NAMES} paths that may run; "
+                           "refusing to pass unjudged")
+        versions: dict[str, list[tuple[Step, str, Identity, int]]] = {}
+        for commit in gitio.stream_commits(repo, revs, no_walk=no_walk,
+                                           paths=sorted(frontier)):
+            for change in commit.changes:
+                step = frontier.get(change.path)
+                if step is not None and change.mode in ("100644", "100755"):
+                    versions.setdefault(change.blob, []).append(
+                        (step, commit.sha, commit.author, commit.committed_at))
+        following: dict[str, Step] = {}
+        for sha, read in gitio.read_blobs(repo, list(versions)):
+            lines = list(read)
+            for step, sha_of, author, when in versions[sha]:
+                kind = _kind(step, lines)
+                if kind is None:
+                    continue
+                findings.extend(_judge(step, kind, lines, sha_of, author, seen, when))
+                if step.depth > MAX_DEPTH:
+                    raise GitError(f"{step.named.path} is more than {MAX_DEPTH} files away "
+                                   f"from {step.root.path}, which runs it; refusing to pass "
+                                   "unjudged")
+                _follow(step, lines, asked, following)
+        frontier = following
+    return findings
+
+
+def _count(taken: dict[str, Step], files: dict[str, PathChange], frontier: dict[str, Step],
+           ) -> None:
+    """GitError when following `frontier` would pass the bounds."""
+    if not files:
+        return
+    if len(taken) + len(files) > MAX_FILES:
+        raise GitError(f"CI reaches more than {MAX_FILES} files; refusing to pass unjudged")
+    deepest = max(frontier[p].depth for p in files)
+    if deepest > MAX_DEPTH:
+        step = next(frontier[p] for p in files if frontier[p].depth == deepest)
+        raise GitError(f"{step.named.path} is more than {MAX_DEPTH} files away from "
+                       f"{step.root.path}, which runs it; refusing to pass unjudged")
+
+
+def _kind(step: Step, lines: list[bytes]) -> str | None:
+    return reached_kind(step.named.path, lines[0] if lines else b"", step.named.hint)
+
+
+def _follow(step: Step, lines: list[bytes], taken: Container[str],
+            following: dict[str, Step]) -> None:
+    """The paths a reached file names that were not taken yet."""
+    for named in named_paths(step.named.path, b"\n".join(lines)):
+        if named.path not in taken and named.path not in following:
+            following[named.path] = Step(named, step.root, step.named.path, step.depth + 1)
+
+
+def _judge(step: Step, kind: str, lines: list[bytes], commit: str | None,
+           author: Identity | None, seen: set[tuple[str, str, str | None]],
+           committed_at: int | None = None) -> list[Finding]:
+    """What the content rules of the CI file find in a file it reaches, read as `kind`;
+    once per rule, path and commit (a file the path rules read already is not repeated)."""
+    rules = {rule.id: rule for rule in step.root.rules}
+    path = step.named.path
+    matched = content_matches(rules, lines, [path], frozenset({kind}))
+    who = step.root.path if step.via == step.root.path else \
+        f"{step.via}, which {step.root.path} runs"
+    findings = []
+    for rid, (line, evidence) in matched.items():
+        if (rid, path, commit) in seen:
+            continue
+        seen.add((rid, path, commit))
+        rule = rules[rid]
+        findings.append(Finding(
+            rule=rid, assistants=rule.assistants, kind=rule.kind, severity=rule.severity,
+            evidence=f"{evidence} (run by {who})", commit=commit, author=author, path=path,
+            line=line, committed_at=committed_at))
+    return findings

@@ -1,0 +1,105 @@
+"""What a CI file or a script CI runs names as something that may run (detect/reach.py)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from ai_clearance.detect.reach import MAX_NAMES, named_paths, reached_kind
+from ai_clearance.errors import GitError
+
+_WORKFLOW = ".github/workflows/ci.yml"
+_ACTION = "tools/review/action.yml"
+
+
+def _named(path: str, text: str) -> dict[str, str | None]:
+    return {n.path: n.hint for n in named_paths(path, text.encode())}
+
+
+@pytest.mark.parametrize(("path", "text", "want"), [
+    # A workflow's run lines: the program itself, or the script of an interpreter.
+    (_WORKFLOW, "steps:\n  - run: bash ci/review.sh\n", {"ci/review.sh": "shell"}),
+    (_WORKFLOW, "steps:\n  - run: ./ci/review.sh --all\n", {"ci/review.sh": None}),
+    (_WORKFLOW, "steps:\n  - run: python -u tools/x.py\n", {"tools/x.py": "hash"}),
+    (_WORKFLOW, "steps:\n  - run: ruby tools/review\n", {"tools/review": "hash"}),
+    (_WORKFLOW, "steps:\n  - run: npx tsx scripts/r.mts\n", {"scripts/r.mts": "slash"}),
+    (_WORKFLOW, "steps:\n  - run: /usr/bin/env node bin/run\n", {"bin/run": "slash"}),
+    (_WORKFLOW, "steps:\n  - run: cmd /c .github\\scripts\\r.cmd\n",
+     {".github/scripts/r.cmd": "shell"}),
+    (_WORKFLOW, "steps:\n  - run: pwsh -File ci/r.ps1\n", {"ci/r.ps1": "shell"}),
+    (_WORKFLOW, "steps:\n  - run: bash ${{ github.workspace }}/ci/r.sh\n", {"ci/r.sh": "shell"}),
+    # An action's own folder, in each spelling; a relative script of an action step.
+    (_ACTION, "runs:\n  steps:\n    - run: $GITHUB_ACTION_PATH/review.sh\n",
+     {"tools/review/review.sh": None}),
+    (_ACTION, "runs:\n  steps:\n    - run: ${{ github.action_path }}/r.sh\n",
+     {"tools/review/r.sh": None}),
+    (_ACTION, "runs:\n  steps:\n    - run: bash \"${GITHUB_ACTION_PATH}/r.sh\"\n",
+     {"tools/review/r.sh": "shell"}),
+    (_ACTION, "runs:\n  using: node20\n  main: dist/index.js\n",
+     {"tools/review/dist/index.js": "slash"}),
+    # A Dockerfile's COPY and ADD sources, from its folder or the top.
+    ("tools/r/Dockerfile", "FROM node\nCOPY entrypoint.sh /e.sh\nENTRYPOINT [\"/e.sh\"]\n",
+     {"tools/r/entrypoint.sh": None, "entrypoint.sh": None}),
+    ("Dockerfile", "FROM node\nADD --chmod=755 [\"run.sh\", \"/r\"]\n", {"run.sh": None}),
+    # JavaScript's relative modules, with the names a bare one may have.
+    ("a/index.js", "require('./run.js')\n", {"a/run.js": "slash"}),
+    ("a/b/index.mjs", "import {x} from '../lib/run.mjs'\n", {"a/lib/run.mjs": "slash"}),
+    # A shell script's own folder.
+    ("ci/r.sh", "#!/bin/sh\n. \"$(dirname \"$0\")/lib.sh\"\n", {"ci/lib.sh": "shell"}),
+])
+def test_what_ci_files_name(path: str, text: str, want: dict[str, str | None]) -> None:
+    found = _named(path, text)
+    for named, hint in want.items():
+        assert named in found, (found, named)
+        assert found[named] == hint, (found, named)
+
+
+@pytest.mark.parametrize(("path", "text"), [
+    (_WORKFLOW, "steps:\n  - run: make test && npm test\n"),
+    (_WORKFLOW, "steps:\n  - run: curl -fsSL https://example.com/x.sh | sh\n"),
+    (_WORKFLOW, "steps:\n  - run: bash $SCRIPT\n  - run: cat ~/x.sh\n"),
+    (_WORKFLOW, "steps:\n  - run: bash ../outside.sh /abs/x.sh\n"),
+    (_WORKFLOW, "on:\n  push:\n    paths: ['src/**/*.py']\n"),
+    ("a/index.js", "require('child_process')\nrequire('@scope/pkg/x')\n"),
+])
+def test_what_names_no_file_of_the_repository(path: str, text: str) -> None:
+    found = _named(path, text)
+    assert not any(p.startswith(("..", "/")) or "*" in p or "$" in p or "~" in p
+                   for p in found), found
+    assert "outside.sh" not in found and "x.sh" not in found
+
+
+@pytest.mark.parametrize(("path", "head", "hint", "kind"), [
+    ("ci/r.sh", b"", None, "shell"),
+    ("ci/r.rb", b"", None, "hash"),
+    ("ci/r.tsx", b"", None, "slash"),
+    ("ci/review", b"#!/usr/bin/env bash\n", None, "shell"),
+    ("ci/review", b"#!/usr/bin/env python3\n", "shell", "hash"),
+    ("ci/review", b"echo hi\n", "shell", "shell"),
+    ("ci/Dockerfile", b"FROM x\n", None, "dockerfile"),
+    ("docs/notes.md", b"claude -p\n", None, None),
+    ("ci/review", b"echo hi\n", None, None),
+])
+def test_how_a_reached_file_is_read(path: str, head: bytes, hint: str | None,
+                                    kind: str | None) -> None:
+    assert reached_kind(path, head, hint) == kind
+
+
+def test_too_many_names_fail_closed() -> None:
+    text = "".join(f"  - run: bash ci/s{i}.sh\n" for i in range(MAX_NAMES + 1))
+    with pytest.raises(GitError, match="refusing to pass unjudged"):
+        named_paths("ci/Makefile.sh", text.encode())
+
+
+def test_naming_costs_linear_time() -> None:
+    """Twice the words take about twice the time (a ratio, not an absolute bound)."""
+    def cost(n: int) -> float:
+        text = ("run: bash " + "a" * 50 + " ${{ x }} " + "'q' " * 20 + "\n") * n
+        start = time.perf_counter()
+        named_paths(_WORKFLOW, text.encode())
+        return time.perf_counter() - start
+
+    cost(200)
+    small, large = min(cost(2000) for _ in range(3)), min(cost(8000) for _ in range(3))
+    assert large / small < 8, (small, large)

@@ -1,0 +1,172 @@
+"""Files CI reaches are judged in every source: a script a workflow, an action or a
+Dockerfile runs is no CI file by its path, yet changing it alone changes what CI runs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from ai_clearance.source.reach import MAX_DEPTH
+from conftest import Repo, run_cli
+
+_WORKFLOW = ".github/workflows/ci.yml"
+_STEPS = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+_AGENT = "#!/bin/sh\nset -e\nclaude -p 'review the diff'\n"
+_HARMLESS = "#!/bin/sh\nset -e\necho 'ask claude -p later'\nmake release\n"
+
+
+def _workflow(*runs: str) -> str:
+    return _STEPS + "".join(f"      - run: {r}\n" for r in runs)
+
+
+def _check(repo: Repo, *args: str) -> tuple[int, set[tuple[str, str]], list[dict[str, Any]]]:
+    result = run_cli("check", "--no-trust", *args, "--format", "json", cwd=repo.path)
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    findings: list[dict[str, Any]] = json.loads(result.stdout)["findings"]
+    return result.returncode, {(f["rule"], f["path"]) for f in findings}, findings
+
+
+def _base(repo: Repo, files: dict[str, str]) -> str:
+    for path, text in files.items():
+        repo.write(path, text)
+    return repo.commit("Add CI", *files)
+
+
+@pytest.mark.parametrize(("run", "script"), [
+    ("bash ci/review.sh", "ci/review.sh"),
+    ("./ci/review.sh", "ci/review.sh"),
+    ("python tools/review.py", "tools/review.py"),
+    ("ruby .github/scripts/review", ".github/scripts/review"),
+])
+def test_a_range_that_changes_only_the_script_a_workflow_runs(clean_repo: Repo, run: str,
+                                                              script: str) -> None:
+    agent = "import os\nos.system('claude -p review')\n" if script.endswith(".py") \
+        else "system('claude -p review')\n" if "ruby" in run else _AGENT
+    base = _base(clean_repo, {_WORKFLOW: _workflow(run), script: _HARMLESS})
+    clean_repo.write(script, agent)
+    sha = clean_repo.commit("Tweak the script", script)
+    code, found, findings = _check(clean_repo, "--range", f"{base}..HEAD")
+    assert (code, found) == (1, {("AIC301", script)}), findings
+    assert findings[0]["commit"] == sha
+    assert f"(run by {_WORKFLOW})" in findings[0]["evidence"]
+    # The same change with harmless content passes.
+    clean_repo.write(script, _HARMLESS + "echo done\n")
+    clean_repo.commit("Tweak it back", script)
+    assert _check(clean_repo, "--range", f"{sha}..HEAD")[:2] == (0, set())
+
+
+def test_the_history_finds_the_commit_that_changed_a_reached_script(clean_repo: Repo) -> None:
+    _base(clean_repo, {_WORKFLOW: _workflow("bash ci/review.sh"), "ci/review.sh": _HARMLESS})
+    clean_repo.write("ci/review.sh", _AGENT)
+    sha = clean_repo.commit("Tweak the script", "ci/review.sh")
+    clean_repo.write("ci/review.sh", _HARMLESS)
+    clean_repo.commit("And back", "ci/review.sh")
+    code, found, findings = _check(clean_repo, "--history")
+    assert (code, found) == (1, {("AIC301", "ci/review.sh")}), findings
+    assert [f["commit"] for f in findings] == [sha]
+
+
+def test_the_index_judges_a_staged_script_ci_runs(clean_repo: Repo) -> None:
+    _base(clean_repo, {_WORKFLOW: _workflow("bash ci/review.sh"), "ci/review.sh": _HARMLESS})
+    clean_repo.write("ci/review.sh", _AGENT)
+    clean_repo.git("add", "ci/review.sh")
+    assert _check(clean_repo, "--staged")[:2] == (1, {("AIC301", "ci/review.sh")})
+    clean_repo.write("ci/review.sh", _HARMLESS + "echo more\n")
+    clean_repo.git("add", "ci/review.sh")
+    assert _check(clean_repo, "--staged")[:2] == (0, set())
+    # A script no CI file names is nobody's business here.
+    clean_repo.write("tools/other.sh", _AGENT)
+    clean_repo.git("add", "tools/other.sh")
+    assert _check(clean_repo, "--staged")[:2] == (0, set())
+
+
+_LAYOUTS = {
+    "composite action": {
+        "tools/review/action.yml": "runs:\n  using: composite\n  steps:\n"
+                                   "    - run: $GITHUB_ACTION_PATH/review.sh\n"
+                                   "      shell: bash\n",
+        "tools/review/review.sh": _AGENT,
+    },
+    "docker action": {
+        "tools/review/action.yml": "runs:\n  using: docker\n  image: Dockerfile\n",
+        "tools/review/Dockerfile": "FROM node:20\nCOPY entrypoint.sh /entrypoint.sh\n"
+                                   "ENTRYPOINT [\"/entrypoint.sh\"]\n",
+        "tools/review/entrypoint.sh": _AGENT,
+    },
+    "require chain": {
+        "tools/review/action.yml": "runs:\n  using: node20\n  main: dist/index.js\n",
+        "tools/review/dist/index.js": "require('./lib/run')\n",
+        "tools/review/dist/lib/run.js": "require('child_process').execSync('codex exec fix')\n",
+    },
+    "script chain": {
+        _WORKFLOW: _workflow("bash ci/a.sh"),
+        "ci/a.sh": "#!/bin/sh\n. \"$(dirname \"$0\")/b.sh\"\n",
+        "ci/b.sh": "#!/bin/sh\ngemini -p 'fix it'\n",
+    },
+}
+_WANT = {"composite action": {("AIC301", "tools/review/review.sh")},
+         "docker action": {("AIC301", "tools/review/entrypoint.sh")},
+         "require chain": {("AIC302", "tools/review/dist/lib/run.js")},
+         "script chain": {("AIC303", "ci/b.sh")}}
+
+
+@pytest.mark.parametrize("layout", sorted(_LAYOUTS))
+def test_each_layout_is_found_in_a_tree_a_range_and_the_index(clean_repo: Repo,
+                                                              layout: str) -> None:
+    files = _LAYOUTS[layout]
+    base = clean_repo.head()
+    for path, text in files.items():
+        clean_repo.write(path, text)
+    clean_repo.git("add", *files)
+    assert _check(clean_repo, "--staged")[:2] == (1, _WANT[layout])
+    clean_repo.commit("Add it", *files)
+    assert _check(clean_repo, "--range", f"{base}..HEAD")[:2] == (1, _WANT[layout])
+    assert _check(clean_repo, "--tree", "HEAD")[:2] == (1, _WANT[layout])
+    assert _check(clean_repo, "--history")[:2] == (1, _WANT[layout])
+
+
+@pytest.mark.parametrize("layout", sorted(_LAYOUTS))
+def test_a_range_that_changes_only_the_last_file_of_a_layout(clean_repo: Repo,
+                                                             layout: str) -> None:
+    files = _LAYOUTS[layout]
+    last = next(iter(sorted(_WANT[layout])))[1]
+    harmless = "console.log('hi')\n" if last.endswith(".js") else _HARMLESS
+    base = _base(clean_repo, {p: harmless if p == last else t for p, t in files.items()})
+    assert _check(clean_repo, "--range", f"{clean_repo.head()}~1..HEAD")[:2] == (0, set())
+    clean_repo.write(last, files[last])
+    clean_repo.commit("Only the last file", last)
+    assert _check(clean_repo, "--range", f"{base}..HEAD")[:2] == (1, _WANT[layout])
+
+
+def test_common_ci_commands_with_harmless_scripts_stay_clean(clean_repo: Repo) -> None:
+    files = {
+        _WORKFLOW: _workflow("./gradlew build", "make test", "npm test",
+                             "python -m pytest", "bash scripts/release.sh",
+                             "node tools/build.mjs"),
+        "gradlew": "#!/bin/sh\nexec java -jar gradle/wrapper/gradle-wrapper.jar \"$@\"\n",
+        "scripts/release.sh": _HARMLESS,
+        "tools/build.mjs": "import {build} from './lib.mjs'\nconsole.log('claude')\n",
+        "tools/lib.mjs": "export const build = () => 'codex'\n",
+        "Makefile": "test:\n\tclaude -p x\n",  # no rule reads a Makefile
+    }
+    base = clean_repo.head()
+    _base(clean_repo, files)
+    assert _check(clean_repo, "--range", f"{base}..HEAD")[:2] == (0, set())
+    assert _check(clean_repo, "--tree", "HEAD")[:2] == (0, set())
+    assert _check(clean_repo, "--history")[:2] == (0, set())
+
+
+def test_a_chain_longer_than_the_bound_fails_closed(clean_repo: Repo) -> None:
+    depth = MAX_DEPTH + 2
+    files = {_WORKFLOW: _workflow("bash ci/s0.sh")}
+    files.update({f"ci/s{i}.sh": f"#!/bin/sh\nbash ci/s{i + 1}.sh\n" for i in range(depth)})
+    files[f"ci/s{depth}.sh"] = _AGENT
+    for path, text in files.items():
+        clean_repo.write(path, text)
+    clean_repo.commit("Deep", *files)
+    result = run_cli("check", "--no-trust", "--tree", "HEAD", cwd=clean_repo.path)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "refusing to pass unjudged" in result.stderr
+    assert "Traceback" not in result.stderr

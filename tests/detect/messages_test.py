@@ -17,9 +17,11 @@ from ai_clearance.detect.messages import (
     address_forms,
     addresses,
     git_trailer_lines,
+    key_screen,
     message_lines,
     quoted_spans,
     split_identity,
+    squashed_key,
     trailers,
 )
 from ai_clearance.detect.normalize import normalize_text
@@ -53,6 +55,57 @@ def test_split_identity() -> None:
 def test_key_spelling_variants() -> None:
     found = trailers(message_lines("S\n\nCo_Authored by : X <x@y.z>\n"))
     assert found[0].key == "co-authored-by" and found[0].value == "x <x@y.z>"
+
+
+@pytest.mark.parametrize("line", [
+    "Co.Authored.By: X <x@y.z>", "co_authored_by: X <x@y.z>", "Co Authored By: X <x@y.z>",
+    "Co/Authored/By: X <x@y.z>", "**Co-Authored-By**: X <x@y.z>", "-Co-Authored-By: X <x@y.z>",
+    "Co\u00b7Authored\u00b7By: X <x@y.z>", "Co-Authored-By = X <x@y.z>", "Co-Authored-By=X <x@y.z>",
+    "Co-Authored-By # X <x@y.z>", "Co-Authored-By - X <x@y.z>", "Co-Authored-By -- X <x@y.z>",
+    "Co-Authored-By \u2014 X <x@y.z>", "Co - Authored - By: X <x@y.z>",
+])
+def test_disguised_keys_and_separators_read_as_one_key(line: str) -> None:
+    """Any run of punctuation or blanks between a key's words folds to one dash; `=`, `#`
+    (git's `trailer.separators`) and a dash between blanks separate as a colon does."""
+    trailer = trailers(message_lines(f"S\n\n{line}\n"))[0]  # (`By:` alone is one more)
+    assert (trailer.key, trailer.value, trailer.start) == ("co-authored-by", "x <x@y.z>", 0)
+
+
+def test_keys_stop_at_quotes_and_prose_holds_none() -> None:
+    (line,) = message_lines('Revert "Add Co.Authored.By: Claude <c@x.org>"')
+    # Only the key inside the quotation, which the title check excuses; none from the start.
+    assert [t.start for t in trailers([line], subject_too=True)] == [line.text.index("co.")]
+    assert trailers(message_lines("S\n\nCo-authored by the team\nWritten by hand\n")) == []
+    # A bare `e.g.:` introduces code: its indented block stays hidden; a trailer's value
+    # takes the indented line after it, whatever its key's spelling.
+    assert [ln.text for ln in message_lines("S\n\ne.g.:\n    A: <c@x.org>\n")] == \
+        ["s", "e.g.:"]
+    assert [ln.text for ln in message_lines("S\n\nCo.Authored.By = C\n    <c@x.org>\n")] == \
+        ["s", "co.authored.by = c <c@x.org>"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="madewithaiprompt1 .-_*:=#\n", max_size=40))
+def test_the_key_screen_misses_no_trailer(text: str) -> None:
+    """Wherever a trailer with one of the keys is read, the screen finds something."""
+    keys = ["made-with", "ai-prompt-*"]
+    screen = key_screen(keys)
+    assert screen is not None
+    found = [t for t in trailers(message_lines(text), subject_too=True)
+             if squashed_key(t.key) == "madewith"
+             or (squashed_key(t.key).rstrip("0123456789") == "aiprompt"
+                 and squashed_key(t.key) != "aiprompt")]
+    assert not found or screen.search(normalize_text(text)), found
+
+
+def test_the_key_screen_skips_words_that_only_look_alike() -> None:
+    screen = key_screen(["made-with", "ai-prompt-*"])
+    assert screen is not None
+    for text in ("made.with = cursor", "**made-with**: x", "ai.prompt.12 - x", "x made_with# y"):
+        assert screen.search(text), text
+    for text in ("made with love", "ai-prompting-guide: x", "homemade-with: x", "made-withx:"):
+        assert not screen.search(text), text
+    assert key_screen([]) is None
 
 
 @settings(max_examples=300, deadline=None)
@@ -178,9 +231,10 @@ _LINES = st.one_of(st.sampled_from(_AGENT_LINES), st.sampled_from(_OTHER_LINES),
 _DIVIDER_THEN_SCISSORS = re.compile(r"(?m)^---(?:[ \t\r\n]|$)[\s\S]*^# -{24} >8 -{24}$")
 
 
-def _git_trailers(message: str) -> list[str] | None:
+def _git_trailers(message: str, separators: str = ":") -> list[str] | None:
     try:
-        out = subprocess.run(["git", "interpret-trailers", "--parse"], capture_output=True,
+        out = subprocess.run(["git", "-c", f"trailer.separators={separators}",
+                              "interpret-trailers", "--parse"], capture_output=True,
                              input=message.encode(), timeout=10, check=True).stdout
     except subprocess.TimeoutExpired:  # pragma: no cover - a git that hangs on this input
         return None
@@ -211,6 +265,34 @@ def test_every_agent_trailer_git_reads_is_reported(subject: str, body: list[str]
     assert not expected - reported, (parsed, reported)
 
 
+_SEPARATED_LINES = [
+    "Co-Authored-By = Claude <noreply@anthropic.com>", "Made-with= Cursor",
+    "Co-Authored-By #Claude <noreply@anthropic.com>", "Assisted-by # Claude Opus 4.6",
+    "Signed-off-by = Jane <jane@example.com>", "Key = value", "a=b", "x # y", "Fix # 12",
+]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_SEPARATED_LINES), _LINES), max_size=8),
+       st.booleans())
+def test_trailers_with_other_separators_are_reported(body: list[str], final: bool) -> None:
+    """The same with `=` and `#` as separators too (`git -c trailer.separators=:=#`): what
+    git so configured reads as an agent's trailer is reported."""
+    message = "\n".join(["Fix it", *body]) + ("\n" if final else "")
+    assume(not _DIVIDER_THEN_SCISSORS.search(message))
+    parsed = _git_trailers(message, separators=":=#")
+    assume(parsed is not None)
+    assert parsed is not None
+    catalog = load_catalog()
+    trailer_rules = {r.id for r in catalog.rules_for("message") if r.kind == "trailer"}
+    expected: Counter[str] = Counter()
+    for line in parsed:
+        expected.update({f.rule for f in findings_for_message(catalog, f"x\n\n{line}\n")}
+                        & trailer_rules)
+    reported = Counter(f.rule for f in findings_for_message(catalog, message))
+    assert not expected - reported, (parsed, reported)
+
+
 # ----------------------------------------------------------------------- linear time
 _HOSTILE = {
     "Assisted-by: <@@@": lambda n: "Assisted-by: \u2039<" + "@" * n,
@@ -229,6 +311,12 @@ _HOSTILE = {
     "guillemets": lambda n: "Cc: " + "\u00ab@\u00bb" * (n // 3),
     "quotes never closed": lambda n: "'a \u201cb `c " * (n // 9),
     "quoted keys": lambda n: "x \"a: b\" Cc: " * (n // 14),
+    "encoded-words never closed": lambda n: "Cc: <" + "=?utf-8?q?" * (n // 10) + ">",
+    "encoded-word runs": lambda n: "Cc: " + "=?a?q?b=40?= " * (n // 13),
+    "a long encoded-word": lambda n: "Cc: =?utf-8?b?" + "QUBC" * (n // 4) + "?=",
+    "key joiners": lambda n: "c.o." * (n // 4) + ": x",
+    "dash separators": lambda n: "co - " * (n // 5),
+    "key letters far apart": lambda n: ("c" + "." * 40) * (n // 41) + "o",
 }
 
 

@@ -90,6 +90,14 @@ def test_look_alike_capitals_keep_their_case_and_fold_like_the_small_letters() -
     ("noreply@anthropic\u3002com", "noreply@anthropic.com"),
     ("noreply@anthropic\uff61com", "noreply@anthropic.com"),
     ("noreply@anthropic\u00b7com", "noreply@anthropic.com"),
+    # RFC 2047 encoded-words, Q and B, alone, in a run (the blanks between them go), with a
+    # language (RFC 2231), and with an escape inside that is undone after them.
+    ("<=?utf-8?q?noreply=40anthropic=2Ecom?=>", "<noreply@anthropic.com>"),
+    ("<=?UTF-8?B?bm9yZXBseUBhbnRocm9waWMuY29t?=>", "<noreply@anthropic.com>"),
+    ("=?utf-8?q?noreply?=  =?utf-8?b?QGFudGhyb3BpYy5jb20=?=", "noreply@anthropic.com"),
+    ("=?utf-8*en?Q?noreply=40anthropic.com?=", "noreply@anthropic.com"),
+    ("=?iso-8859-1?q?noreply=2540anthropic.com?=", "noreply@anthropic.com"),
+    ("=?x-unknown?q?noreply=40anthropic.com?=", "noreply@anthropic.com"),
 ])
 def test_disguises_are_undone(text: str, expected: str) -> None:
     assert undisguised(text) == expected
@@ -108,6 +116,19 @@ def test_disguises_are_undone(text: str, expected: str) -> None:
 ])
 def test_spelled_addresses_are_written_out(text: str, expected: str) -> None:
     assert spelled_out(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("=?utf-8?q?Claude_Code?= <a@b>", "Claude Code <a@b>"),
+    ("=?utf-8?b?Q2xhdWRl?= x =?utf-8?q?Code?=", "Claude x Code"),  # words stay apart
+    ("=?punycode?q?abc-?=", "abc-"),  # no charset of mail: read as UTF-8, not decoded
+    ("=?base64?q?abc?=", "abc"),  # a codec of bytes, not of text
+    ("=?utf-8?b?/w==?=", "\ufffd"),  # bytes that are no UTF-8
+    ("=?utf-8?q?a", "=?utf-8?q?a"), ("=?utf-8?x?a?=", "=?utf-8?x?a?="),  # no encoded-word
+    ("=?utf-8?q?a b?=", "=?utf-8?q?a b?="),  # a blank ends the text: no word
+])
+def test_encoded_words_are_decoded_once(text: str, expected: str) -> None:
+    assert undisguised(text) == expected
 
 
 @pytest.mark.parametrize("text", [
@@ -130,6 +151,9 @@ def test_an_idna_label_that_encodes_nothing_stays() -> None:
     lambda n: "a" + " at a" * (n // 5), lambda n: "%2" * (n // 2), lambda n: "=\n" * (n // 2),
     lambda n: "\u202e" + "ab" * (n // 2), lambda n: "xn--" * (n // 4), lambda n: "a at " * (n // 5),
     lambda n: "a" + " " * n + "at" + " " * n + "b",
+    lambda n: "=?utf-8?q?" * (n // 10), lambda n: "=?utf-8?b?" + "QUFB" * (n // 4) + "?=",
+    lambda n: "=?a?q?b?= " * (n // 10), lambda n: "=?" + "a" * n + "?q?b?=",
+    lambda n: "=?punycode?b?" + "YWFh" * (n // 4) + "?=",
 ])
 def test_undoing_disguises_is_linear(shape: Callable[[int], str]) -> None:
     """Four times the text costs about four times the time, never sixteen."""

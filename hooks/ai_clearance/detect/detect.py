@@ -16,8 +16,10 @@ from ai_clearance.detect.messages import (
     address_forms,
     addresses,
     inside,
+    key_screen,
     line_trailers,
     may_hold_address,
+    may_hold_trailer,
     message_lines,
     quoted_spans,
     squashed_key,
@@ -591,20 +593,18 @@ def _message_screen(trailer_rules: list[Rule], markers: list[str]) -> _MessageSc
     # Rules that judge a value by its words: their keys, however separated, at the start
     # of a line or after whitespace, then a colon. Identity rules need an address.
     by_words = [r for r in trailer_rules if r.pattern is not None or r.disclosures]
-    keys = sorted({squashed_key(k) for r in by_words for k in r.keys})
+    keys = [k for r in by_words for k in r.keys]
     if any(k.startswith("*") for k in keys):
         return None
-    spelled = "|".join("[-_ ]*".join(re.escape(ch) for ch in k) for k in keys if k)
     try:
-        # Escaped literals with separators between letters: Python's engine runs this in
-        # linear time. The markers come from rules: RE2.
-        key_screen = re.compile(rf"(?:^|\s)[-_ ]*(?:{spelled})[-_ ]*:",
-                                re.MULTILINE) if spelled else None
+        # The keys however spelled (messages.key_screen, linear); the markers come from
+        # rules: RE2.
+        keys_screen = key_screen(keys)
         marker_screen = any_of(markers, multiline=True) if markers else None
     except (re.error, PatternError):
         return None
     addresses = any(r.identities for r in trailer_rules)
-    return _MessageScreen(key_screen, addresses, marker_screen,
+    return _MessageScreen(keys_screen, addresses, marker_screen,
                           any("$" in src for src in markers))
 
 
@@ -670,8 +670,8 @@ def _message_findings(catalog: Catalog, message: str, ignored: frozenset[str],
     findings: list[Finding] = []
     memo = index.trailer_lines
     for line in lines if index.trailer_rules else ():
-        if ":" not in line.text:
-            continue  # every trailer, at the start of a line or inside it, has a colon
+        if not may_hold_trailer(line.text):
+            continue  # every trailer, at the start of a line or inside it, has a separator
         if spans and line is title:
             # A quotation in the title is talked about: its trailers are not judged.
             found = [t for t in line_trailers(line) if not inside(spans, t.start)]

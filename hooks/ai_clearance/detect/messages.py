@@ -12,13 +12,29 @@ from dataclasses import dataclass
 from ai_clearance.detect.normalize import normalize_text, spelled_out
 
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
-# A trailer in normalized text: a key (git's letters, digits and dashes; dashes may also be
-# spaces or underscores), a colon, the value. A key may start with a dash, as in git.
-_TRAILER = re.compile(r"^([a-z0-9-][a-z0-9 _-]*?) ?: ?(.*)$")
+# What joins the words of a trailer key, besides git's dash: any punctuation a reader skips
+# over (`Co.Authored.By`, `co_authored by`, `**Made-with**`, `Co·Authored·By`). Quotes and
+# brackets are left out: a key never runs into a quotation (`Revert "Add Co-Authored-By:`).
+_JOINERS = r"\-.,;/\\|+*~^_\u00b7\u2022\u2027\u2219\u22c5\u30fb"
+# A trailer in normalized text: a key (letters, digits, joiners and spaces), a separator,
+# the value. A key may start with a dash, as in git. The separators are those git can be
+# told to read (`trailer.separators`), `:`, `=` and `#`; failing those, a dash between
+# blanks (` - `, ` -- `), as people write `Co-Authored-By - Claude` (tried second, so that
+# `Co - Authored - By: x` keeps its whole key). Normalized text has no runs of blanks, so
+# each length of the key costs one test of the separator: linear.
+_KEY = rf"([\w{_JOINERS}][\w {_JOINERS}]*?)"
+_TRAILER = re.compile(rf"^{_KEY} ?[:=#] ?(.*)$")
+_DASH_TRAILER = re.compile(rf"^{_KEY} -{{1,2}}(?: (.*))?$")
+# A key as git writes it (letters, digits and dashes; also spaces and underscores), before
+# a colon: the line takes the indented line after it as its continuation, as git does.
+_GIT_LIKE_TRAILER = re.compile(r"^[a-z0-9-][a-z0-9 _-]*? ?:")
 # A trailer inside a line, between whitespace and whitespace: one-line messages that squashed
 # their trailers (`https://x` and the kernel's `Assisted-by: Claude:model` hold no key).
-_INLINE_KEY = re.compile(r"(?<=\s)([a-z0-9][a-z0-9_-]*) ?:(?=\s|$)")
-_KEY_SEPARATORS = re.compile(r"[ _]+")
+_INLINE_KEY = re.compile(rf"(?<=\s)([\w{_JOINERS}]+) ?[:=#](?=\s|$)")
+# Runs of what is no letter or digit: the word breaks of a key.
+_KEY_SEPARATORS = re.compile(r"[\W_]+")
+# What ends a key before the name of an identity: a separator.
+_NAME_AFTER_KEY = re.compile(r"[:=#]| -{1,2} ")
 _BRACKETED = re.compile(r"<([^<>]*)>")
 _WORD_BREAKS = re.compile(r"[\s<>]+")
 _PERCENT = re.compile(r"%([0-7][0-9a-f])")
@@ -58,7 +74,8 @@ class MessageLine:
 
 @dataclass(frozen=True)
 class Trailer:
-    """A `Key: value` in a line, with the key normalized (lower case, dashes); `start` is
+    """A `Key: value` (or `Key = value`, `Key # value`, `Key - value`) in a line, with the key
+    normalized (lower case, dashes between its words); `start` is
     where the key starts in the line's text (0 unless the trailer is inside the line)."""
 
     line: MessageLine
@@ -101,9 +118,30 @@ def message_lines(message: str) -> list[MessageLine]:
             previous_was_trailer = False
             continue
         kept.append(_Kept(index, [raw.strip()], [stripped], not kept))
-        previous_was_trailer = _TRAILER.match(stripped) is not None
+        previous_was_trailer = _takes_continuation(stripped)
     return [MessageLine(k.number, " ".join(k.raw), " ".join(k.text), k.is_subject)
             for k in kept]
+
+
+def _takes_continuation(text: str) -> bool:
+    """Whether a line takes the indented lines after it as its own: a trailer as git reads
+    one, or a disguised trailer with a value. (A bare `e.g.:` or `In src/a.c:` before an
+    indented block introduces code: that block stays hidden.)"""
+    if _GIT_LIKE_TRAILER.match(text):
+        return True
+    match = _trailer_match(text)
+    return match is not None and bool(match.group(2))
+
+
+def may_hold_trailer(text: str) -> bool:
+    """Whether a line has a separator a trailer needs (`:`, `=`, `#` or ` -`): without one
+    it holds no trailer, at its start or inside it."""
+    return ":" in text or "=" in text or "#" in text or " -" in text
+
+
+def _trailer_match(text: str) -> re.Match[str] | None:
+    """A trailer at the start of `text` (normalized): key and value (see `_TRAILER`)."""
+    return _TRAILER.match(text) or _DASH_TRAILER.match(text)
 
 
 def _hidden_lines(message: str, raw_lines: list[str]) -> set[int]:
@@ -177,9 +215,10 @@ def line_trailers(line: MessageLine) -> list[Trailer]:
     """The trailers of one line (see `trailers`)."""
     text = line.text
     spans: list[tuple[int, str, int]] = []  # key start, key, value start
-    match = _TRAILER.match(text)
+    match = _trailer_match(text)
     if match:
-        spans.append((0, match.group(1), match.start(2)))
+        spans.append((0, match.group(1), match.start(2) if match.group(2) is not None
+                      else len(text)))
     # Also inside a line-start key that holds spaces ("Fix it Made-with: Cursor"): both
     # keys end at the same colon, and take the same value.
     spans.extend((m.start(), m.group(1), m.end()) for m in _INLINE_KEY.finditer(text))
@@ -191,7 +230,7 @@ def line_trailers(line: MessageLine) -> list[Trailer]:
         value_end = spans[following][0] if following < len(spans) else len(text)
         value = text[value_start:value_end].strip()
         if start == 0 or _squashed(value):
-            found.append(Trailer(line, _KEY_SEPARATORS.sub("-", key.strip()), value, start))
+            found.append(Trailer(line, _KEY_SEPARATORS.sub("-", key).strip("-"), value, start))
     return found
 
 
@@ -260,9 +299,29 @@ def unquoted(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def squashed_key(key: str) -> str:
-    """A trailer key without its separators: `Co-Authored-By`, `Coauthored-by` and
-    `co_authored by` are one key."""
-    return key.replace("-", "").replace(" ", "").replace("_", "")
+    """A trailer key without its separators: `Co-Authored-By`, `Coauthored-by`,
+    `co_authored by` and `Co.Authored.By` are one key (every run of what is no letter or
+    digit goes)."""
+    return _KEY_SEPARATORS.sub("", key)
+
+
+def key_screen(keys: list[str]) -> re.Pattern[str] | None:
+    """A search that finds, in a normalized ASCII message, every trailer whose key is one of
+    `keys` (as the catalog writes them; `ai-prompt-*` for numbered ones, never a `*-by`
+    ending), at the start of a line or inside it: the key's letters and digits with any
+    other characters between them, then any more and a separator. It may find more than
+    the trailers (`timeout-made-with: 1`), never less. None for no keys. Linear: it starts
+    only where a word starts, and reads on only while the key's letters follow."""
+    gap = "[^a-z0-9\n]*"
+    spelled = []
+    for key in sorted(set(keys)):
+        stem = squashed_key(key.removesuffix("*"))
+        if stem:
+            number = f"(?:{gap}[0-9])*" if key.endswith("*") else ""
+            spelled.append(gap.join(re.escape(char) for char in stem) + number)
+    if not spelled:
+        return None
+    return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(spelled)}){gap}[:=#-]")
 
 
 def split_identity(value: str) -> tuple[str, str] | None:
@@ -310,7 +369,8 @@ def _markdown_address(link: re.Match[str]) -> str:
 def addresses(text: str) -> list[tuple[str, str]]:
     """Every e-mail address in `text` with the name before it: each `<...>` holding an @
     (spaces inside dropped, as in `< noreply @ example.com >`), then each bare word holding
-    one. The name is what stands between the previous address (or a colon) and the `<`.
+    one. The name is what stands between the previous address (or a separator, as after a
+    key) and the `<`.
     Disguises of the address and its brackets are undone first (`unmasked`)."""
     if not may_hold_address(text):
         return []
@@ -320,7 +380,7 @@ def addresses(text: str) -> list[tuple[str, str]]:
     for match in _BRACKETED.finditer(text):
         inner = "".join(match.group(1).split())
         if "@" in inner or "%40" in inner:
-            name = text[end:match.start()].rpartition(":")[2].strip()
+            name = _NAME_AFTER_KEY.split(text[end:match.start()])[-1].strip()
             found.append((name, inner))
         end = match.end()
     found.extend(("", word) for word in _WORD_BREAKS.split(text)

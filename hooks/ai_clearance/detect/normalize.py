@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
+from email.errors import HeaderParseError
+from email.header import decode_header
 
 # Characters that render as nothing (zero-width, joiners, bidi controls, soft hyphen, BOM).
 _INVISIBLE = (
@@ -179,15 +182,26 @@ _SPELLED = re.compile(r"[ \t]{0,3}[\[({<][ \t]{0,3}(at|dot)[ \t]{0,3}[\])}>][ \t
 # An IDNA label (ASCII-compatible encoding); at most 63 characters, as DNS allows.
 _ACE_LABEL = re.compile(r"(?i)(?<![\w-])xn--([a-z0-9-]{1,59})(?![\w-])")
 _SPELLED_HINT = re.compile(r"[ \t\[({<](?:[aA][tT]|[dD][oO][tT])[ \t\])}>]")
+# An RFC 2047 encoded-word, `=?charset?Q?text?=` or `=?charset?B?text?=`, and a run of them
+# apart only by blanks, which a decoder drops. The text holds no `?` and no blank, so every
+# word is read once from its start: linear, unlike email.header's own search (`.*?`).
+_ENCODED_WORD = r"=\?[^?\s]{1,64}\?[bBqQ]\?[^?\s]*\?="
+_ENCODED_WORDS = re.compile(rf"{_ENCODED_WORD}(?:[ \t]+{_ENCODED_WORD})*")
+_ONE_ENCODED_WORD = re.compile(_ENCODED_WORD)
+# Codecs that are no character sets of mail (nor fast on long input): read as UTF-8.
+_NOT_CHARSETS = frozenset({"punycode", "idna", "unicode-escape", "raw-unicode-escape"})
 
 
 def undisguised(text: str) -> str:
-    """`text` with the disguises of addresses undone: quoted-printable soft line breaks and
+    """`text` with the disguises of addresses undone: RFC 2047 encoded-words
+    (`=?utf-8?q?noreply=40...?=`, `=?UTF-8?B?...?=`), quoted-printable soft line breaks and
     escapes (`=\\n`, `=40`), percent escapes (`%40`, `%3C`), runs reversed by a
     right-to-left override, IDNA labels (`xn--...`, left to the look-alike folding of
     `normalize_text`) and full stops of other scripts. (Spelled `[at]` and ` dot ` are
     undone where an address is read: `spelled_out`.) Linear in `text`; `text` itself when
     there is nothing to undo."""
+    if "=?" in text:
+        text = _ENCODED_WORDS.sub(_encoded_words, text)
     if "=\n" in text or "=\r\n" in text:
         text = _SOFT_BREAK.sub("", text)
     # Twice: an escaped escape (`%2540`, `=3D40`) reads as one in a reader that decodes twice.
@@ -207,6 +221,34 @@ def spelled_out(text: str) -> str:
     """`text` (an address or a trailer's value) with spelled `[at]`, `(dot)`, ` at ` (before
     a domain) and ` dot ` written as `@` and `.`; `text` itself when it has none."""
     return _SPELLED.sub(_spelled, text) if _SPELLED_HINT.search(text) else text
+
+
+def _encoded_words(match: re.Match[str]) -> str:
+    """A run of encoded-words as the text they encode, joined as a decoder joins them."""
+    return "".join(_decoded_word(word.group())
+                   for word in _ONE_ENCODED_WORD.finditer(match.group()))
+
+
+def _decoded_word(word: str) -> str:
+    """One encoded-word as its text; a charset Python does not know (or no charset of mail)
+    reads as UTF-8, bytes that do not decode as replacement characters."""
+    try:
+        ((data, charset),) = decode_header(word)
+    except (HeaderParseError, ValueError):
+        return word
+    if not isinstance(data, bytes):  # not decoded: email.header found no encoded-word
+        return word
+    name = (charset or "utf-8").partition("*")[0]  # RFC 2231 adds `*language`
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        codec = "utf-8"
+    if codec in _NOT_CHARSETS:
+        codec = "utf-8"
+    try:
+        return data.decode(codec, "replace")
+    except (LookupError, ValueError):  # no text codec: base64, zlib, rot13
+        return data.decode("utf-8", "replace")
 
 
 def _escaped(match: re.Match[str]) -> str:

@@ -224,6 +224,84 @@ def test_env_and_matrix_values_that_run_nothing_are_clean(text: str) -> None:
     assert _found(text) == set(), text
 
 
+_DISPATCH = "on:\n  workflow_dispatch:\n    inputs:\n      tool: {spec}\njobs:\n  a:\n" \
+    "    runs-on: ubuntu-latest\n    steps:\n      - run: {run}\n"
+_CALL = _DISPATCH.replace("workflow_dispatch", "workflow_call")
+_NEEDS = "on: push\njobs:\n  first:\n    runs-on: ubuntu-latest\n    outputs: {outputs}\n" \
+    "    steps: {steps}\n  second:\n    needs: first\n    runs-on: ubuntu-latest\n" \
+    "    steps:\n      - run: {run}\n"
+_COMPOSITE = "name: x\ninputs:\n  Tool: {spec}\nruns:\n  using: composite\n  steps:\n" \
+    "    - shell: bash\n      run: {run}\n"
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    # Inputs: their default, and each option of a choice.
+    (_DISPATCH.format(spec="{default: claude}", run="${{ inputs.tool }} -p review"), "AIC301"),
+    (_CALL.format(spec="{type: string, default: codex}", run="${{ INPUTS.Tool }} exec x"),
+     "AIC302"),
+    (_DISPATCH.format(spec="{type: choice, default: make, options: [make, 'codex']}",
+                      run="${{ github.event.inputs.tool }} exec fix"), "AIC302"),
+    (_DISPATCH.format(spec="{default: claude}", run="$T -p review\n        env: "
+                      "{T: '${{ inputs.tool }}'}"), "AIC301"),
+    (_COMPOSITE.format(spec="{default: 'npx @anthropic-ai/claude-code'}",
+                    run="${{ inputs.tool }} -p review"), "AIC301"),
+    # A job's constant outputs, read by the jobs that need it.
+    (_NEEDS.format(outputs="{tool: claude}", steps="[{run: 'true'}]",
+                   run="${{ needs.first.outputs.tool }} -p review"), "AIC301"),
+    (_NEEDS.format(outputs="{Tool: '${{ steps.pick.outputs.name }}'}",
+                   steps="[{id: pick, run: 'echo \"name=codex\" >> \"$GITHUB_OUTPUT\"'}]",
+                   run="${{ needs.first.outputs.tool }} exec fix"), "AIC302"),
+    (_NEEDS.format(outputs="{t: '${{ steps.s.outputs.t }}'}",
+                   steps="[{id: s, run: 'echo ::set-output name=t::gemini'}]",
+                   run="${{ needs.first.outputs.t }} -p review"), "AIC303"),
+    (_NEEDS.format(outputs="{t: '${{ inputs.x || format(''{0}ude'', ''cla'') }}'}",
+                   steps="[{run: 'true'}]",
+                   run="${{ needs.first.outputs.t }} -p review"), "AIC301"),
+    # A step's constant output, read by a later step of its job.
+    (_job("      - id: pick\n        run: echo 'agent=codex' >> $GITHUB_OUTPUT\n"
+          "      - run: ${{ steps.pick.outputs.agent }} exec fix\n"), "AIC302"),
+    (_job("      - id: p\n        shell: pwsh\n        run: echo \"a=claude\" >> "
+          "$env:GITHUB_OUTPUT\n      - run: ${{ steps.p.outputs.a }} -p review\n"), "AIC301"),
+])
+def test_inputs_and_outputs_flow_into_what_runs(text: str, rule: str) -> None:
+    assert rule in _found(text), text
+
+
+@pytest.mark.parametrize("text", [
+    _DISPATCH.format(spec="{default: eslint}", run="npx ${{ inputs.tool }} ."),
+    _DISPATCH.format(spec="{type: choice, options: [ruff, mypy]}",
+                     run="${{ inputs.tool }} check"),
+    _CALL.format(spec="{type: string, required: true}", run="${{ inputs.tool }} -p review"),
+    _DISPATCH.format(spec="{default: claude}", run="echo reviewed by ${{ inputs.tool }}"),
+    _COMPOSITE.format(spec="{description: the tool to run}", run="${{ inputs.tool }} -p x"),
+    _NEEDS.format(outputs="{tool: make}", steps="[{run: 'true'}]",
+                  run="${{ needs.first.outputs.tool }} -p review"),
+    _NEEDS.format(outputs="{t: '${{ steps.s.outputs.t }}'}",
+                  steps="[{id: s, run: 'echo \"t=$AGENT\" >> $GITHUB_OUTPUT'}]",
+                  run="${{ needs.first.outputs.t }} -p review"),
+    _NEEDS.format(outputs="{tool: claude}", steps="[{run: 'true'}]",
+                  run="echo ${{ needs.first.outputs.tool }} -p review"),
+    _job("      - id: pick\n        run: echo 'agent=codex' >> notes.txt\n"
+         "      - run: ${{ steps.pick.outputs.agent }} exec fix\n"),
+])
+def test_inputs_and_outputs_that_run_nothing_are_clean(text: str) -> None:
+    """Harmless values, and values not known (an input with no default, an output that a
+    variable writes): none is made up."""
+    assert _found(text) == set(), text
+
+
+def test_outputs_cost_time_linear_in_the_workflow() -> None:
+    def make(n: int) -> bytes:
+        jobs = "".join(f"  j{i}:\n    needs: j{i - 1}\n    outputs: {{t: '${{{{ needs.j{i - 1}"
+                       f".outputs.t }}}}'}}\n    steps:\n      - id: s\n        run: |\n"
+                       + "          echo \"echo a=b >> $GITHUB_OUTPUT\"\n" * 20
+                       + "      - run: ${{ steps.s.outputs.a }} x\n" for i in range(1, n))
+        return ("on: push\njobs:\n  j0:\n    outputs: {t: make}\n    steps: [{run: 'true'}]\n"
+                + jobs).encode()
+    assert _found(make(40)) == set()
+    assert _ratio(make, 40, _found) < 5
+
+
 _INCLUDE = "    strategy:\n      matrix:\n{lists}        include:\n{rows}"
 
 

@@ -243,7 +243,7 @@ def test_reading_a_script_takes_time_linear_in_its_size(unit: str) -> None:
     ("${{ format('{', 'a') }}", "${{ format('{', 'a') }}"),
     ("${{ " + "(" * 40 + "'a'" + ")" * 40 + " }}", "a"),
     *[(deep, deep) for deep in ["${{ " + "(" * 5000 + "'a'" + ")" * 5000 + " }}"]],
-    ("${{ toJSON('x') }} ${{ 1.5 }} ${{ 'open", "${{ toJSON('x') }} ${{ 1.5 }} ${{ 'open"),
+    ("${{ toJSON('x') }} ${{ 1.5 }} ${{ 'open", '"x" ${{ 1.5 }} ${{ '"'"'open'),
 ])
 def test_only_constant_expressions_are_evaluated(text: str, value: str) -> None:
     from ai_clearance.detect.expressions import substitute

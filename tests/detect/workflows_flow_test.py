@@ -224,6 +224,84 @@ def test_env_and_matrix_values_that_run_nothing_are_clean(text: str) -> None:
     assert _found(text) == set(), text
 
 
+_DISPATCH = "on:\n  workflow_dispatch:\n    inputs:\n      tool: {spec}\njobs:\n  a:\n" \
+    "    runs-on: ubuntu-latest\n    steps:\n      - run: {run}\n"
+_CALL = _DISPATCH.replace("workflow_dispatch", "workflow_call")
+_NEEDS = "on: push\njobs:\n  first:\n    runs-on: ubuntu-latest\n    outputs: {outputs}\n" \
+    "    steps: {steps}\n  second:\n    needs: first\n    runs-on: ubuntu-latest\n" \
+    "    steps:\n      - run: {run}\n"
+_COMPOSITE = "name: x\ninputs:\n  Tool: {spec}\nruns:\n  using: composite\n  steps:\n" \
+    "    - shell: bash\n      run: {run}\n"
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    # Inputs: their default, and each option of a choice.
+    (_DISPATCH.format(spec="{default: claude}", run="${{ inputs.tool }} -p review"), "AIC301"),
+    (_CALL.format(spec="{type: string, default: codex}", run="${{ INPUTS.Tool }} exec x"),
+     "AIC302"),
+    (_DISPATCH.format(spec="{type: choice, default: make, options: [make, 'codex']}",
+                      run="${{ github.event.inputs.tool }} exec fix"), "AIC302"),
+    (_DISPATCH.format(spec="{default: claude}", run="$T -p review\n        env: "
+                      "{T: '${{ inputs.tool }}'}"), "AIC301"),
+    (_COMPOSITE.format(spec="{default: 'npx @anthropic-ai/claude-code'}",
+                    run="${{ inputs.tool }} -p review"), "AIC301"),
+    # A job's constant outputs, read by the jobs that need it.
+    (_NEEDS.format(outputs="{tool: claude}", steps="[{run: 'true'}]",
+                   run="${{ needs.first.outputs.tool }} -p review"), "AIC301"),
+    (_NEEDS.format(outputs="{Tool: '${{ steps.pick.outputs.name }}'}",
+                   steps="[{id: pick, run: 'echo \"name=codex\" >> \"$GITHUB_OUTPUT\"'}]",
+                   run="${{ needs.first.outputs.tool }} exec fix"), "AIC302"),
+    (_NEEDS.format(outputs="{t: '${{ steps.s.outputs.t }}'}",
+                   steps="[{id: s, run: 'echo ::set-output name=t::gemini'}]",
+                   run="${{ needs.first.outputs.t }} -p review"), "AIC303"),
+    (_NEEDS.format(outputs="{t: '${{ inputs.x || format(''{0}ude'', ''cla'') }}'}",
+                   steps="[{run: 'true'}]",
+                   run="${{ needs.first.outputs.t }} -p review"), "AIC301"),
+    # A step's constant output, read by a later step of its job.
+    (_job("      - id: pick\n        run: echo 'agent=codex' >> $GITHUB_OUTPUT\n"
+          "      - run: ${{ steps.pick.outputs.agent }} exec fix\n"), "AIC302"),
+    (_job("      - id: p\n        shell: pwsh\n        run: echo \"a=claude\" >> "
+          "$env:GITHUB_OUTPUT\n      - run: ${{ steps.p.outputs.a }} -p review\n"), "AIC301"),
+])
+def test_inputs_and_outputs_flow_into_what_runs(text: str, rule: str) -> None:
+    assert rule in _found(text), text
+
+
+@pytest.mark.parametrize("text", [
+    _DISPATCH.format(spec="{default: eslint}", run="npx ${{ inputs.tool }} ."),
+    _DISPATCH.format(spec="{type: choice, options: [ruff, mypy]}",
+                     run="${{ inputs.tool }} check"),
+    _CALL.format(spec="{type: string, required: true}", run="${{ inputs.tool }} -p review"),
+    _DISPATCH.format(spec="{default: claude}", run="echo reviewed by ${{ inputs.tool }}"),
+    _COMPOSITE.format(spec="{description: the tool to run}", run="${{ inputs.tool }} -p x"),
+    _NEEDS.format(outputs="{tool: make}", steps="[{run: 'true'}]",
+                  run="${{ needs.first.outputs.tool }} -p review"),
+    _NEEDS.format(outputs="{t: '${{ steps.s.outputs.t }}'}",
+                  steps="[{id: s, run: 'echo \"t=$AGENT\" >> $GITHUB_OUTPUT'}]",
+                  run="${{ needs.first.outputs.t }} -p review"),
+    _NEEDS.format(outputs="{tool: claude}", steps="[{run: 'true'}]",
+                  run="echo ${{ needs.first.outputs.tool }} -p review"),
+    _job("      - id: pick\n        run: echo 'agent=codex' >> notes.txt\n"
+         "      - run: ${{ steps.pick.outputs.agent }} exec fix\n"),
+])
+def test_inputs_and_outputs_that_run_nothing_are_clean(text: str) -> None:
+    """Harmless values, and values not known (an input with no default, an output that a
+    variable writes): none is made up."""
+    assert _found(text) == set(), text
+
+
+def test_outputs_cost_time_linear_in_the_workflow() -> None:
+    def make(n: int) -> bytes:
+        jobs = "".join(f"  j{i}:\n    needs: j{i - 1}\n    outputs: {{t: '${{{{ needs.j{i - 1}"
+                       f".outputs.t }}}}'}}\n    steps:\n      - id: s\n        run: |\n"
+                       + "          echo \"echo a=b >> $GITHUB_OUTPUT\"\n" * 20
+                       + "      - run: ${{ steps.s.outputs.a }} x\n" for i in range(1, n))
+        return ("on: push\njobs:\n  j0:\n    outputs: {t: make}\n    steps: [{run: 'true'}]\n"
+                + jobs).encode()
+    assert _found(make(40)) == set()
+    assert _ratio(make, 40, _found) < 5
+
+
 _INCLUDE = "    strategy:\n      matrix:\n{lists}        include:\n{rows}"
 
 
@@ -330,8 +408,9 @@ def test_matrix_scripts_cost_time_linear_in_their_size() -> None:
 
 
 # ------------------------------------------------------------------------ 4. read by lines
-_FILLER = b"#" + b"x" * 99 + b"\n"
+_FILLER = b"x" * 100 + b"\n"  # not a comment: comments do not count towards the limit
 _PAD = _FILLER * (MAX_BYTES // len(_FILLER) + 2)
+_COMMENTS = (b"#" + b"x" * 99 + b"\n") * (MAX_BYTES // 100 + 2)
 
 
 def _large(steps: str) -> bytes:
@@ -375,6 +454,65 @@ def test_a_workflow_read_by_lines_joins_what_spans_lines(
 def test_a_workflow_read_by_lines_stays_clean(steps: str,
                                               shape: Callable[[str], bytes]) -> None:
     assert _found(shape(steps)) == set(), steps
+
+
+_FLOW = "on: push\njobs: {{a: {{runs-on: ubuntu-latest, steps: [{step}]}}}}\n"
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    (_FLOW.format(step="{run: claude -p review}"), "AIC301"),
+    (_FLOW.format(step="{name: x, 'run': 'codex exec fix', shell: bash}"), "AIC302"),
+    (_FLOW.format(step='{Run: "\\x63laude -p review"}'), "AIC301"),
+    (_FLOW.format(step="{uses: actions/checkout@v4}, {run: gemini -p x # note}"), "AIC303"),
+    (_job("      - run: $T -p review\n", "    env: {T: claude, U: x}\n"), "AIC301"),
+    (_job("      - run: ${{ env.T }} exec fix\n") + "    env:\n      T: 'codex'\n", "AIC302"),
+    (_job("      - run: |\n          make\n          \"$AGENT\" exec fix\n",
+          "    env:\n      # the agent\n      AGENT: codex\n"), "AIC302"),
+    (_job("      - {run: '$T -p x', env: {T: \"claude\"}}\n"), "AIC301"),
+])
+@pytest.mark.parametrize("padding", [_PAD, _COMMENTS])
+def test_flow_steps_and_env_are_read_in_a_large_workflow(text: str, rule: str,
+                                                        padding: bytes) -> None:
+    """Past the limit (or padded with comments, which do not count towards it), a step
+    written in flow style and an env value read by a script are still judged."""
+    assert rule in _found(text.encode() + padding), text
+
+
+@pytest.mark.parametrize("text", [
+    _FLOW.format(step="{run: echo claude -p review}"),
+    _FLOW.format(step="{name: claude -p review, run: make}"),
+    _job("      - run: echo $T -p review\n", "    env: {T: claude}\n"),
+    _job("      - run: $T -p review\n", "    env: {TT: claude}\n"),
+    _job("      - run: $T -p review\n", "    with: {notes: x}\n    env: {T: make}\n"),
+])
+@pytest.mark.parametrize("padding", [_PAD, _COMMENTS])
+def test_flow_steps_and_env_that_run_nothing_are_clean_in_a_large_workflow(
+        text: str, padding: bytes) -> None:
+    assert _found(text.encode() + padding) == set(), text
+
+
+def test_comment_padding_keeps_the_structure(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A workflow padded with comments is read as YAML (its matrix is known, its lines
+    are where they are); past MAX_PARSED_BYTES of padding it is read by lines."""
+    from ai_clearance.detect import workflows
+
+    head = _job("      - run: ${{ matrix.t }} exec fix\n",
+                "    strategy: {matrix: {t: [make, codex]}}\n").encode()
+    rules = _rules(WORKFLOW)
+    found = content_matches(rules, (_COMMENTS + head).split(b"\n"), [WORKFLOW])
+    assert found["AIC302"][0] == _COMMENTS.count(b"\n") + 7
+    monkeypatch.setattr(workflows, "MAX_PARSED_BYTES", MAX_BYTES)
+    assert _found(_COMMENTS + head) == set()  # a matrix is not known by lines
+
+
+def test_env_read_by_lines_costs_time_linear_in_its_size() -> None:
+    def make(n: int) -> bytes:
+        steps = "".join(f"      - run: $T{i % 7} --flag $T{(i + 1) % 7} && echo $HOME\n"
+                        for i in range(n))
+        env = "".join(f"      T{i}: v{i}\n" for i in range(7))
+        return _job(steps, f"    env:\n{env}").encode() + b"  broken: [\n"
+    assert _found(make(2000)) == set()
+    assert _ratio(make, 2000, _found) < 5
 
 
 @pytest.mark.parametrize(("path", "text", "rule"), [

@@ -189,7 +189,7 @@ def test_hostile_workflows_end_quickly_without_error(name: str) -> None:
 
 
 def test_a_file_over_the_limit_is_judged_line_by_line() -> None:
-    filler = b"# " + b"x" * 78 + b"\n"
+    filler = b"x" * 80 + b"\n"  # comments do not count towards the limit
     head = b"jobs:\n  a:\n    steps:\n      - run: |\n"
     tail = b"          npm i -g @anthropic-ai/claude-code\n"
     data = head + filler * (MAX_BYTES // len(filler) + 1) + tail
@@ -243,7 +243,7 @@ def test_reading_a_script_takes_time_linear_in_its_size(unit: str) -> None:
     ("${{ format('{', 'a') }}", "${{ format('{', 'a') }}"),
     ("${{ " + "(" * 40 + "'a'" + ")" * 40 + " }}", "a"),
     *[(deep, deep) for deep in ["${{ " + "(" * 5000 + "'a'" + ")" * 5000 + " }}"]],
-    ("${{ toJSON('x') }} ${{ 1.5 }} ${{ 'open", "${{ toJSON('x') }} ${{ 1.5 }} ${{ 'open"),
+    ("${{ toJSON('x') }} ${{ 1.5 }} ${{ 'open", '"x" ${{ 1.5 }} ${{ '"'"'open'),
 ])
 def test_only_constant_expressions_are_evaluated(text: str, value: str) -> None:
     from ai_clearance.detect.expressions import substitute
@@ -513,7 +513,7 @@ def test_other_files_over_the_limit_are_judged_line_by_line(path: str, tail: byt
     b"      - run: ${{ 'codex' }} exec fix\n",
 ])
 def test_constant_expressions_are_substituted_in_a_file_over_the_limit(line: bytes) -> None:
-    filler = b"# " + b"x" * 78 + b"\n"
+    filler = b"x" * 80 + b"\n"
     data = b"jobs:\n  a:\n    steps:\n" + filler * (MAX_BYTES // len(filler) + 1) + line
     assert _found(".github/workflows/big.yml", data), line
     # An expression whose value is not known stays as written.

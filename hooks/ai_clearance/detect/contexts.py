@@ -65,7 +65,7 @@ def walk(roots: list[Node], work: Work) -> Iterator[tuple[Node, Choices]]:
     matrix job), each pair once; mapping keys are walked too, with no context."""
     from yaml import MappingNode, SequenceNode
 
-    stack: list[tuple[Node, Choices]] = [(root, EMPTY) for root in roots]
+    stack: list[tuple[Node, Choices]] = [(root, root_choices(root, work)) for root in roots]
     seen: set[tuple[int, int]] = set()
     keep: list[Choices] = []  # the contexts made, alive while their ids are in `seen`
     while stack:
@@ -89,19 +89,24 @@ def walk(roots: list[Node], work: Work) -> Iterator[tuple[Node, Choices]]:
 
 def _own_choices(mapping: Node, outer: Choices, work: Work) -> list[Choices]:
     """The contexts below `mapping`: `outer` with, for each of its matrix's jobs, that
-    job's values and its `env` (whose values may read the matrix and the outer env).
-    [`outer`] itself when it adds nothing, so that a cycle of aliases comes back to a
-    pair already walked."""
-    from yaml import MappingNode, ScalarNode
+    job's values, its `env` (whose values may read the matrix and the outer env) and the
+    constant outputs of its steps. [`outer`] itself when it adds nothing, so that a cycle
+    of aliases comes back to a pair already walked."""
+    from yaml import MappingNode, ScalarNode, SequenceNode
 
     matrix = _value_of(_value_of(mapping, "strategy"), "matrix")
     rows = [EMPTY] if matrix is None else matrix_rows(matrix, work)
     env = _value_of(mapping, "env")
     pairs = [(k, v) for k, v in env.value if isinstance(k, ScalarNode)
              and isinstance(v, ScalarNode)] if isinstance(env, MappingNode) else []
+    steps = _value_of(mapping, "steps")
+    # Read once, under every value of every matrix job: a job may get an output another
+    # would write (more to judge, never less), but the steps are not read once a job.
+    outputs = step_outputs(steps, {**outer, **_merged(rows)}, work) \
+        if isinstance(steps, SequenceNode) else EMPTY
     found: list[Choices] = []
     for row in rows:
-        added: Choices = dict(row)
+        added: Choices = {**row, **outputs}
         scope = {**outer, **row}
         for key, item in pairs:
             work.spend(len(key.value) + len(item.value))
@@ -114,6 +119,123 @@ def _own_choices(mapping: Node, outer: Choices, work: Work) -> list[Choices]:
             work.spend(len(outer) + len(added))
             found.append({**outer, **added})
     return list({id(c): c for c in found}.values())
+
+
+def _merged(rows: list[Choices]) -> Choices:
+    found: dict[str, dict[Known, None]] = {}
+    for row in rows:
+        for path, values in row.items():
+            found.setdefault(path, {}).update(dict.fromkeys(values))
+    return {path: tuple(values) for path, values in found.items()}
+
+
+def root_choices(root: Node, work: Work) -> Choices:
+    """What a whole file knows: the `inputs` of its `workflow_call` and
+    `workflow_dispatch` triggers (or of an action) that have a default or a list of
+    options, each of those values; and `needs.<job>.outputs.<name>` of each job's
+    outputs whose value is constant (a literal, or a constant output of its steps)."""
+    from yaml import MappingNode, ScalarNode
+
+    found: Choices = {}
+    triggers = _value_of(root, "on")
+    for trigger in ("workflow_call", "workflow_dispatch"):
+        for name, values in _input_values(_value_of(_value_of(triggers, trigger), "inputs"),
+                                          work):
+            found[f"inputs.{name}"] = tuple(dict.fromkeys(found.get(f"inputs.{name}", ())
+                                                          + values))
+            if trigger == "workflow_dispatch":
+                found[f"github.event.inputs.{name}"] = values
+    for name, values in _input_values(_value_of(root, "inputs"), work):  # an action's
+        found.setdefault(f"inputs.{name}", values)
+    jobs = _value_of(root, "jobs")
+    if not isinstance(jobs, MappingNode):
+        return found
+    # An output may read another job's: a few rounds let constants flow along needs.
+    for _ in range(_OUTPUT_ROUNDS):
+        before = len(found)
+        for key, job in jobs.value:
+            if isinstance(key, ScalarNode):
+                found.update(_job_outputs(key.value.casefold(), job, found, work))
+        if len(found) == before:
+            break
+    return found
+
+
+_OUTPUT_ROUNDS = 4
+
+
+def _input_values(inputs: Node | None, work: Work) -> Iterator[tuple[str, tuple[Known, ...]]]:
+    """Each input with the values it may take when not given otherwise: its default and
+    the options of a `choice` input (an input with none is not known: none is made up)."""
+    from yaml import MappingNode, ScalarNode, SequenceNode
+
+    if not isinstance(inputs, MappingNode):
+        return
+    for key, spec in inputs.value:
+        if not isinstance(key, ScalarNode):
+            continue
+        values: list[Known] = []
+        default = _value_of(spec, "default")
+        if isinstance(default, ScalarNode):
+            values.append(default.value)
+        options = _value_of(spec, "options")
+        if isinstance(options, SequenceNode):
+            values.extend(o.value for o in options.value if isinstance(o, ScalarNode))
+        work.spend(len(key.value) + sum(len(str(v)) for v in values))
+        texts = [t.text for v in values for t in substitutions(str(v), EMPTY)]
+        if texts:
+            yield key.value.casefold(), tuple(dict.fromkeys(texts))
+
+
+def _job_outputs(job_id: str, job: Node, known: Choices, work: Work) -> Choices:
+    """`needs.<job>.outputs.<name>` for each output of a job whose every value is known."""
+    from yaml import MappingNode, ScalarNode, SequenceNode
+
+    outputs = _value_of(job, "outputs")
+    if not isinstance(outputs, MappingNode):
+        return EMPTY
+    steps = _value_of(job, "steps")
+    scope = {**known, **(step_outputs(steps, known, work)
+                         if isinstance(steps, SequenceNode) else EMPTY)}
+    found: Choices = {}
+    for key, item in outputs.value:
+        if isinstance(key, ScalarNode) and isinstance(item, ScalarNode):
+            work.spend(len(key.value) + len(item.value))
+            texts = [t.text for t in substitutions(item.value, scope)]
+            if texts and not any("${{" in t for t in texts):
+                found[f"needs.{job_id}.outputs.{key.value.casefold()}"] = \
+                    tuple(dict.fromkeys(texts))
+    return found
+
+
+# A constant output a step writes: `echo "name=value" >> "$GITHUB_OUTPUT"` (PowerShell's
+# $env:GITHUB_OUTPUT too), or the older `::set-output name=...::value`. A value that
+# reads a variable, a substitution or a quote is not constant here.
+_OUTPUT_WRITE = re.compile(
+    r"""(?:^|[\s;&|(])(?:echo|write-output)\s+(?:-[neE]+\s+)?(["']?)([A-Za-z_][\w-]{0,99})="""
+    r"""([^"'$`\\\n]{0,999})\1\s*>>\s*["']?\$(?:env:)?\{?GITHUB_OUTPUT\}?["']?"""
+    r"""|::set-output\s+name=([A-Za-z_][\w-]{0,99})::([^"'$`\\\n]{0,999})""", re.IGNORECASE)
+
+
+def step_outputs(steps: Node, scope: Choices, work: Work) -> Choices:
+    """`steps.<id>.outputs.<name>` for the constant outputs the `run` of each step with an
+    `id` writes (each value it may write, under `scope`)."""
+    from yaml import ScalarNode
+
+    found: dict[str, dict[Known, None]] = {}
+    for step in steps.value:
+        ident, run = _value_of(step, "id"), _value_of(step, "run")
+        if not isinstance(ident, ScalarNode) or not isinstance(run, ScalarNode) \
+                or "OUTPUT" not in run.value.upper():
+            continue
+        for text in substitutions(run.value, scope):
+            work.spend(len(text.text))
+            for match in _OUTPUT_WRITE.finditer(text.text):
+                name = (match.group(2) or match.group(4)).casefold()
+                value = match.group(3) if match.group(2) else match.group(5)
+                path = f"steps.{ident.value.casefold()}.outputs.{name}"
+                found.setdefault(path, {})[value.strip()] = None
+    return {path: tuple(values) for path, values in found.items()}
 
 
 def matrix_rows(matrix: Node, work: Work) -> list[Choices]:
@@ -247,4 +369,4 @@ def _value_of(mapping: Node | None, key: str) -> Node | None:
 
 
 __all__ = ["EMPTY", "MATRIX_LIMIT", "Choices", "Unjudged", "Work", "from_json_literal",
-           "matrix_rows", "walk"]
+           "matrix_rows", "root_choices", "step_outputs", "walk"]

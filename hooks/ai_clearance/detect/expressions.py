@@ -1,6 +1,7 @@
 """GitHub Actions expressions (`${{ ... }}`) whose value is known without running: string
 literals, true/false/null, whole numbers, `!`, `&&`, `||`, comparisons, `format()`,
-`fromJSON()` of a scalar, `contains()`, `startsWith()`, `endsWith()`, and the contexts a
+`fromJSON()` (arrays and objects too, with their `[i]`, `.key` and `.*`), `join()`,
+`toJSON()`, `contains()`, `startsWith()`, `endsWith()`, and the contexts a
 caller knows (`env.AGENT` when the workflow sets `AGENT: claude`). GitHub substitutes an
 expression's value into a `run:` script (or an image, an action reference) before any shell
 sees it, so `${{ 'codex' }} exec` runs codex. Any other expression (an unknown context, a
@@ -61,8 +62,29 @@ class _Null:
 
 
 NULL = _Null()
+
+
+@dataclass(frozen=True)
+class _Array:
+    """An array (of fromJSON). `filtered`: made by `.*`, so that a property after it is
+    read of each item (`x.*.name`)."""
+
+    items: tuple[Value, ...]
+    filtered: bool = False
+
+
+@dataclass(frozen=True)
+class _Object:
+    """An object (of fromJSON), its keys folded: GitHub reads them without regard to case."""
+
+    pairs: dict[str, Value]
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
 # A value as GitHub has it; None, where a value is expected, means "not known here".
-Value = str | bool | int | float | _Null
+Value = str | bool | int | float | _Null | _Array | _Object
 # What a caller may know of a context: a YAML scalar (None is null).
 Known = str | bool | int | float | None
 
@@ -193,7 +215,7 @@ def _evaluate(expression: str, known: Mapping[str, Value | None], budget: _Budge
             return None
     except _Invalid:
         return None
-    return None if found is None else _text(found)
+    return None if found is None else _written(found)
 
 
 def _tokens(expression: str) -> list[tuple[str, str]] | None:
@@ -372,25 +394,25 @@ class _Parser:
 
     def _properties(self, path: list[str] | None, found: Value | None) -> Value | None:
         """`.name`, `['name']` and `.*` after a context name (`path`) or another value
-        (`found`, which has no properties here: a scalar's is null, an object is unknown)."""
-        touched = False
+        (`found`: an array's or an object's member; a scalar's is not known here)."""
         while (op := self.punct(".", "[")) is not None:
-            touched = True
             if op == ".":
                 kind, text = self.take()
                 if kind != "name" and (kind, text) != ("punct", "*"):
                     raise _Invalid
-                key: str | None = text if kind == "name" else None
+                index: Value | _Wildcard | None = text if kind == "name" else _STAR
             else:
                 index = self.expression()
                 self.expect("]")
-                key = index.casefold() if isinstance(index, str) else None
-            if path is not None:
-                if key is None:
-                    self._note(path)
-                    path = None
-                else:
-                    path.append(key)
+            if path is None:
+                found = _member(found, index)
+                continue
+            if isinstance(index, str):
+                path.append(index.casefold())
+            else:
+                self._note(path)
+                path = None
+                found = None
         if path is not None:
             self._note(path)
             # A context alone (`env`) is an object, never written as text.
@@ -398,8 +420,7 @@ class _Parser:
             found = self.known.get(key) if len(path) > 1 else None
             if isinstance(found, str):
                 self.budget.reading(key, found)
-            return found
-        return None if touched else found
+        return found
 
     def _note(self, path: list[str]) -> None:
         if len(path) > 1:
@@ -420,26 +441,131 @@ class _Parser:
 
     def _function(self, name: str, args: list[Value]) -> Value | None:
         if name == "format" and args:
-            used: set[int] | None = set() if self.distinct else None
-            found = _format(_text(args[0]), [_text(a) for a in args[1:]], self.budget, used)
-            # Shortened: a repeated argument was left out (truthiness is kept: the pieces
-            # are all there once, so the text is empty only when GitHub's is).
-            self.shortened = self.shortened or (used is not None and _repeated(used))
-            return found
+            return self._format(args)
         if self.shortened:
             return None  # what the functions below say of a shortened value is not known
-        if name == "fromjson" and len(args) == 1 and isinstance(args[0], str):
-            parsed = _from_json(args[0])
-            if isinstance(parsed, str):
-                self.budget.spend(len(parsed))
-            return parsed
-        if name in ("contains", "startswith", "endswith") and len(args) == 2:
-            # Each casts its arguments to strings and ignores case.
-            whole, part = _text(args[0]).casefold(), _text(args[1]).casefold()
-            if name == "contains":
-                return part in whole
-            return whole.startswith(part) if name == "startswith" else whole.endswith(part)
+        count = len(args)
+        if name == "fromjson" and count == 1 and isinstance(args[0], str):
+            self.budget.spend(len(args[0]))
+            return _from_json(args[0])
+        if name == "join" and count in (1, 2):
+            return self._join(args[0], args[1] if count == 2 else ",")
+        if name == "tojson" and count == 1:
+            return self._to_json(args[0])
+        is_search = name in ("contains", "startswith", "endswith") and count == 2
+        return _search(name, args[0], args[1]) if is_search else None
+
+    def _format(self, args: list[Value]) -> Value | None:
+        texts = [_written(a) for a in args]
+        if any(t is None for t in texts):
+            return None  # an array or an object: not written as GitHub writes it
+        strings = [t for t in texts if t is not None]
+        used: set[int] | None = set() if self.distinct else None
+        found = _format(strings[0], strings[1:], self.budget, used)
+        # Shortened: a repeated argument was left out (truthiness is kept: the pieces
+        # are all there once, so the text is empty only when GitHub's is).
+        self.shortened = self.shortened or (used is not None and _repeated(used))
+        return found
+
+    def _join(self, found: Value, separator: Value) -> Value | None:
+        """join(): an array's items written with `separator` between them; a scalar as
+        itself; an object as nothing."""
+        sep = _written(separator)
+        if sep is None:
+            return None
+        if isinstance(found, _Object):
+            return ""
+        if not isinstance(found, _Array):
+            return _written(found)
+        items = [_written(item) for item in found.items]
+        if any(item is None for item in items):
+            return None
+        texts = [item for item in items if item is not None]
+        if self.distinct and len(sep) > 1 and len(texts) > 2:
+            # Linear form: the separator in its first place only, a space in the others.
+            self.budget.spend(sum(map(len, texts)) + len(sep) + len(texts))
+            self.shortened = True
+            return texts[0] + sep + " ".join(texts[1:])
+        self.budget.spend(sum(map(len, texts)) + max(len(texts) - 1, 0) * len(sep))
+        return sep.join(texts)
+
+    def _to_json(self, found: Value) -> Value | None:
+        """toJSON(): the value as GitHub prints it, indented by two spaces. In the linear
+        form a string is quoted without its escapes (each level of toJSON of toJSON would
+        double them) and an array or object is printed without indentation."""
+        if self.distinct and isinstance(found, str):
+            if _JSON_ESCAPED.search(found):
+                self.shortened = True
+            self.budget.spend(len(found) + 2)
+            return f'"{found}"'
+        plain = _plain(found)
+        if self.distinct:
+            self.shortened = self.shortened or isinstance(found, _Array | _Object)
+            text = json.dumps(plain, ensure_ascii=False, separators=(",", ":"))
+        else:
+            text = json.dumps(plain, indent=2, ensure_ascii=False)
+        self.budget.spend(len(text))
+        return text
+
+
+_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
+
+
+class _Wildcard:
+    """`.*`: every item of an array or value of an object."""
+
+
+_STAR = _Wildcard()
+
+
+def _member(found: Value | None, index: Value | _Wildcard | None) -> Value | None:
+    """`found[index]` (or `found.index`): an array's item, an object's value (null when
+    it has none); `.*` the items of either. A property after `.*` is read of each item."""
+    if found is None or index is None or not isinstance(found, _Array | _Object):
+        return None  # not known, or a scalar's property: not read here
+    if isinstance(found, _Array) and found.filtered:
+        return _each_member(found, index)
+    if isinstance(index, _Wildcard):
+        return _Array(_children(found), True)
+    if isinstance(found, _Object):
+        key = _written(index)
+        return None if key is None else found.pairs.get(key.casefold(), NULL)
+    number = None if isinstance(index, _Array | _Object) else _number(index)
+    if number is None or not number.is_integer() or not 0 <= number < len(found.items):
+        return NULL
+    return found.items[int(number)]
+
+
+def _each_member(found: _Array, index: Value | _Wildcard) -> Value | None:
+    """A member after `.*`: of each item (its items again, for another `.*`)."""
+    if isinstance(index, _Wildcard):
+        return _Array(tuple(v for item in found.items for v in _children(item)), True)
+    picked = [_member(item, index) for item in found.items
+              if isinstance(item, _Array | _Object)]
+    if any(v is None for v in picked):
         return None
+    return _Array(tuple(v for v in picked if v is not None and v is not NULL), True)
+
+
+def _children(found: Value) -> tuple[Value, ...]:
+    if isinstance(found, _Array):
+        return found.items
+    return tuple(found.pairs.values()) if isinstance(found, _Object) else ()
+
+
+def _search(name: str, whole: Value, part: Value) -> Value | None:
+    """contains(), startsWith(), endsWith(): of strings, without regard to case;
+    contains() of an array, whether an item equals `part` (loosely, as `==`)."""
+    if name == "contains" and isinstance(whole, _Array):
+        same = [_equal(item, part) for item in whole.items]
+        return True if any(same) else (None if None in same else False)
+    text, piece = _written(whole), _written(part)
+    if text is None or piece is None:
+        return None
+    text, piece = text.casefold(), piece.casefold()
+    if name == "contains":
+        return piece in text
+    return text.startswith(piece) if name == "startswith" else text.endswith(piece)
 
 
 def _truthy(found: Value) -> bool:
@@ -451,8 +577,14 @@ def _truthy(found: Value) -> bool:
     return bool(found)
 
 
-def _text(found: Value) -> str:
-    """A value as GitHub writes it into text."""
+def _written(found: Value) -> str | None:
+    """A value as GitHub writes it into text; None for an array or an object (what
+    GitHub writes of them is not relied on here: the expression stays as written)."""
+    return None if isinstance(found, _Array | _Object) else _text(found)
+
+
+def _text(found: str | bool | int | float | _Null) -> str:
+    """A scalar as GitHub writes it into text."""
     if isinstance(found, bool):
         return "true" if found else "false"
     if isinstance(found, _Null):
@@ -472,13 +604,18 @@ def _number(found: Value) -> float | None:
         return 0.0
     if isinstance(found, bool | int | float):
         return float(found)
+    if not isinstance(found, str):
+        return None
     if not found.strip():
         return 0.0
     return float(found) if _DECIMAL.fullmatch(found) else None
 
 
 def _equal(left: Value, right: Value) -> bool | None:
-    """GitHub's loose `==`: strings without regard to case, other types as numbers."""
+    """GitHub's loose `==`: strings without regard to case, other types as numbers (an
+    array or an object is equal to itself alone: not known here)."""
+    if isinstance(left, _Array | _Object) or isinstance(right, _Array | _Object):
+        return None
     if isinstance(left, str) and isinstance(right, str):
         return left.casefold() == right.casefold()
     if type(left) is type(right) and not isinstance(left, int | float):
@@ -489,6 +626,8 @@ def _equal(left: Value, right: Value) -> bool | None:
 
 def _compare(op: str, left: Value, right: Value) -> bool | None:
     """GitHub's `<`, `<=`, `>`, `>=`: strings without regard to case, else as numbers."""
+    if isinstance(left, _Array | _Object) or isinstance(right, _Array | _Object):
+        return None
     if isinstance(left, str) and isinstance(right, str):
         return _ordered(op, left.casefold(), right.casefold())
     a, b = _number(left), _number(right)
@@ -504,20 +643,52 @@ def _ordered(op: str, a: _Ordered, b: _Ordered) -> bool:
 
 
 def _from_json(text: str) -> Value | None:
-    """fromJSON of a scalar (a string, a number, true, false, null); an object or an array
-    is not a value written into text."""
-    stripped = text.strip()
-    if not stripped or stripped[0] in "[{":
-        return None
+    """fromJSON(): a scalar, an array or an object (nested at most _MAX_NESTING deep);
+    None for what does not parse."""
     try:
-        found = json.loads(stripped, parse_constant=_no_constant)
+        found = json.loads(text.strip(), parse_constant=_no_constant)
     except (ValueError, RecursionError):
+        return None
+    return _value(found, 0)
+
+
+def _value(found: object, depth: int) -> Value | None:
+    """A parsed JSON value as a Value; None past _MAX_NESTING levels or for a number
+    that is not finite."""
+    if depth > _MAX_NESTING:
         return None
     if found is None:
         return NULL
     if isinstance(found, float) and not math.isfinite(found):
         return None
-    return found if isinstance(found, str | bool | int | float) else None
+    if isinstance(found, str | bool | int | float):
+        return found
+    return _container(found, depth)
+
+
+def _container(found: object, depth: int) -> Value | None:
+    if isinstance(found, list):
+        items = [_value(item, depth + 1) for item in found]
+        return None if None in items else _Array(tuple(i for i in items if i is not None))
+    if isinstance(found, dict):
+        pairs = {str(k).casefold(): _value(v, depth + 1) for k, v in found.items()}
+        if any(v is None for v in pairs.values()):
+            return None
+        return _Object({k: v for k, v in pairs.items() if v is not None})
+    return None
+
+
+def _plain(found: Value) -> object:
+    """A Value as Python's JSON writer takes it."""
+    if isinstance(found, _Null):
+        return None
+    if isinstance(found, _Array):
+        return [_plain(item) for item in found.items]
+    if isinstance(found, _Object):
+        return {key: _plain(item) for key, item in found.pairs.items()}
+    if isinstance(found, float) and found.is_integer():
+        return int(found)
+    return found
 
 
 def _no_constant(name: str) -> float:

@@ -17,10 +17,12 @@ and each matrix job give (contexts.py). Aliases make the YAML a graph: each scal
 once per text it stands for, and all that is read is paid from a budget linear in the
 file; past it the check fails (exit 3) rather than run for hours or pass unjudged.
 
-A file larger than MAX_BYTES, or one that is not YAML, is judged line by line
-(`_judged_by_lines`): each line, then each value that spans lines as one text (block
-scalars, quoted and plain values continued, backslash-continued lines). Which step a line
-belongs to, its `shell:`, its env and matrix are not known there.
+A file larger than MAX_BYTES (a workflow's comment and blank lines not counted), or one
+that is not YAML, is judged line by line (`_judged_by_lines`): each line, the scripts of
+its flow mappings (`steps: [{run: ...}]`), then each value that spans lines as one text
+(block scalars, quoted and plain values continued, backslash-continued lines), and last
+the texts that read an env name the file sets, with each value it is given (`_LooseEnv`).
+Which step a line belongs to, its `shell:` and its matrix are not known there.
 
 Other files CI runs are read by their kind, which their paths tell (`readings`): a
 Dockerfile's instructions (dockerfiles.py), a shell script's commands, the literals of a
@@ -72,8 +74,11 @@ if TYPE_CHECKING:
     from ai_clearance.catalog.rules import Rule
 
 # Larger files are judged line by line: YAML is parsed whole, and a workflow this large is
-# not one a person wrote (GitHub's own examples are a few KiB).
+# not one a person wrote (GitHub's own examples are a few KiB). A workflow's comment and
+# blank lines do not count (padding cannot push what it hides out of the structure):
+# they cost the parser little, and MAX_PARSED_BYTES bounds them.
 MAX_BYTES = 1 << 20
+MAX_PARSED_BYTES = 64 << 20
 
 # Keys whose value is a shell script, a command line or part of one.
 _SCRIPT_KEYS = frozenset({"run", "command", "commands", "cmd", "script", "args", "entrypoint",
@@ -120,7 +125,7 @@ def content_matches(rules: dict[str, Rule], lines: Iterable[bytes], paths: Itera
     screen = _screen(tuple(judging.values()))
     paths = tuple(paths)
     kinds = kinds or readings(paths)
-    head, rest = _read_upto(lines, MAX_BYTES)
+    head, rest = _read_upto(lines, MAX_BYTES, padding=kinds == {"workflow"})
     if rest is not None:
         return _judged_by_lines(rules, judging, chain(head, rest), screen, kinds, large=True)
     matched = first_content_matches(_with_patterns(rules), head)
@@ -227,19 +232,25 @@ def _with_patterns(rules: dict[str, Rule]) -> dict[str, Rule]:
     return {rid: r for rid, r in rules.items() if r.pattern is not None}
 
 
-def _read_upto(lines: Iterable[bytes], limit: int,
+def _read_upto(lines: Iterable[bytes], limit: int, padding: bool = False,
                ) -> tuple[list[bytes], Iterator[bytes] | None]:
     """The lines of a blob, or its first lines and the rest when it is larger than `limit`
-    (lines come split at '\\n' only, so joining them gives the blob back)."""
+    (lines come split at '\\n' only, so joining them gives the blob back). With
+    `padding`, blank and comment lines count only towards MAX_PARSED_BYTES."""
     stream = iter(lines)
     head: list[bytes] = []
-    size = 0
+    size = total = 0
     for line in stream:
         head.append(line)
-        size += len(line) + 1
-        if size > limit + 1:
+        total += len(line) + 1
+        if not padding or not _PADDING.fullmatch(line):
+            size += len(line) + 1
+        if size > limit + 1 or total > MAX_PARSED_BYTES + 1:
             return head, stream
     return head, None
+
+
+_PADDING = re.compile(rb"[ \t\r]*(?:#[^\n]*)?")
 
 
 # ------------------------------------------------------------------------------ structure
@@ -483,6 +494,11 @@ class _Reader:
         evidence = printable(f"{key}: {' '.join(words)}")
         for invocation in invocations(words, 0):
             self.facts.append(Fact("command", invocation, line, evidence))
+
+
+def _env_expressions(text: str, names: set[str]) -> str:
+    """`text` with each shell variable of `names` (env paths) as its `${{ env.X }}`."""
+    return _DOLLAR.sub(lambda m: _env_expression(m, names), text)
 
 
 def _env_expression(match: re.Match[str], names: set[str]) -> str:
@@ -853,6 +869,11 @@ class _LineJudge:
         self.matched: dict[str, tuple[int, str]] = {}
         self.values = _Values() if "workflow" in kinds else None
         self.joined = _Continued()
+        # A workflow's env values, and the texts that may read them: judged with them at
+        # the end (an `env:` may come after the step that reads it).
+        self.env = _LooseEnv() if "workflow" in kinds else None
+        self.deferred: list[tuple[int, str | None, str]] = []
+        self.size = 0
 
     def line(self, piece: bytes, number: int) -> None:
         """Judge line `number`: its patterns, its loose facts, and what it ends of a value
@@ -863,7 +884,11 @@ class _LineJudge:
         if len(self.matched) >= len(self.rules):
             return
         text = piece.decode("utf-8", "replace")
+        self.size += len(text) + 1
         self.loose(number, text)
+        if self.env is not None:
+            self.env.feed(text)
+            self.defer(number, None, text)
         if self.values is not None:
             self.spanning(self.values.feed(text, number))
         else:
@@ -878,6 +903,45 @@ class _LineJudge:
         whole = self.joined.end()
         if whole is not None:
             self.loose(*whole)
+        self.with_env()
+
+    def defer(self, number: int, key: str | None, text: str) -> None:
+        """Keep a text that may read an env value (`$X`, `${{ env.X }}`) for `with_env`."""
+        if self.env is not None and ("$" in text and (_DOLLAR.search(text) or
+                                                      "env" in text.casefold())):
+            self.deferred.append((number, key, text))
+
+    def with_env(self) -> None:
+        """Judge again, with each value the file's env gives them, the texts that read
+        an env name the file sets (which step sees which env is not known here: every
+        value of a name is tried). What that costs is paid from the file's Work."""
+        choices = {} if self.env is None else self.env.choices()
+        if not choices:
+            return
+        work = Work(self.size)
+        for number, key, text in self.deferred:
+            names = {f"env.{(a or b).casefold()}" for a, b in _DOLLAR.findall(text)}
+            names = {n for n in names | substitution(text).names if n in choices}
+            if not names or len(self.matched) >= len(self.rules):
+                continue
+            raw = _env_expressions(text, names)
+            found = substitutions(raw, {n: choices[n] for n in names})
+            try:
+                if not all(t.judged for t in found):
+                    raise Unjudged(f"a line reads more than {MATRIX_LIMIT} combinations "
+                                   "of env values")
+                for done in found:
+                    work.spend(len(done.text))
+                    self.judged_text(number, key, done.text)
+            except Unjudged as error:
+                raise GitError(f"a workflow over 1 MiB could not be judged by its lines: "
+                               f"{error}; refusing to pass unjudged") from None
+
+    def judged_text(self, number: int, key: str | None, text: str) -> None:
+        if key is None:
+            self.loose(number, text)
+        else:
+            self.judge(_spanning_facts(key, text, number, self.screen), number, None)
 
     def loose(self, number: int, text: str) -> None:
         """Judge a line (or lines joined by backslashes) by its loose facts."""
@@ -888,6 +952,7 @@ class _LineJudge:
         """Judge values that spanned lines, each as one text."""
         for start, key, text in finished:
             self.judge(_spanning_facts(key, text, start, self.screen), start, None)
+            self.defer(start, key, text)
 
     def judge(self, facts: Iterable[Fact], number: int, evidence: str | None) -> None:
         """Match facts against the rules not matched yet; with `evidence`, a match is
@@ -1109,6 +1174,8 @@ def _loose_facts(text: str, number: int, screen: Callable[[str], bool],
     prefix: re.Match[str] | None = None
     if "workflow" in kinds:
         yield from _loose_workflow_facts(text, number)
+        if "{" in text:
+            yield from _flow_script_facts(text, number, screen)
         prefix = _LOOSE_PREFIX.match(text)
     if "dockerfile" in kinds:
         docker = _DOCKER_PREFIX.match(text)
@@ -1137,6 +1204,97 @@ def _loose_workflow_facts(text: str, number: int) -> Iterator[Fact]:
     bare = _BARE_REF.fullmatch(text[:MAX_MATCH_CHARS])
     if bare is not None:
         yield from _uses_facts(bare.group(1), number)
+
+
+def _flow_script_facts(text: str, number: int, screen: Callable[[str], bool],
+                       ) -> Iterator[Fact]:
+    """What the scripts of a line's flow mappings run (`steps: [{run: claude -p x}]`):
+    each value of a script key after `{` or `,`, quoted or plain, read as shell."""
+    i = 0
+    while (match := _FLOW_SCRIPT_KEY.search(text, i)) is not None:
+        value, i = _flow_value(text, match.end())
+        if value.strip():
+            yield from _command_facts(match.group(1).casefold(), value, number, screen)
+
+
+_FLOW_SCRIPT_KEY = re.compile(
+    r"""[{,][ \t]*["']?(run|commands?|cmd|script|args|(?:pre-|post-)?entrypoint)["']?"""
+    r"""[ \t]*:(?=[ \t"']|$)""", re.IGNORECASE)
+_FLOW_PLAIN_END = re.compile(r"""[,{}\[\]]|[ \t]#""")
+
+
+def _flow_value(text: str, i: int) -> tuple[str, int]:
+    """The scalar of a flow mapping that starts at `i` (spaces first), unquoted, and where
+    it ends; a plain one ends at a flow indicator or a comment."""
+    while i < len(text) and text[i] in " \t":
+        i += 1
+    if text[i:i + 1] in ('"', "'"):
+        quote = text[i]
+        end = _quote_end(text, i + 1, quote)
+        if end < 0:
+            end = len(text)
+        inner = text[i + 1:end]
+        value = _double_quoted([inner]) if quote == '"' else inner.replace("''", "'")
+        return value, end + 1
+    stop = _FLOW_PLAIN_END.search(text, i)
+    end = len(text) if stop is None else stop.start()
+    return text[i:end].strip(), end
+
+
+class _LooseEnv:
+    """The `env:` values of a workflow read line by line: the pairs of a flow mapping
+    (`env: {T: claude}`) and of a block mapping under an `env:` line, each name with every
+    value the file gives it."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, dict[str, None]] = {}
+        self.block = -1  # the indentation of an open block `env:`, else -1
+
+    def feed(self, text: str) -> None:
+        if self.block >= 0:
+            if not text.strip() or text.lstrip().startswith("#"):
+                return
+            indent = len(text) - len(text.lstrip(" "))
+            pair = _BLOCK_PAIR.match(text) if indent > self.block else None
+            if pair is None:
+                self.block = -1
+            else:
+                self.add(pair.group(1), _flow_value(text, pair.end())[0])
+                return
+        opened = _BLOCK_ENV.fullmatch(text)
+        if opened is not None:
+            self.block = len(opened.group(1))
+            return
+        i = 0
+        while (match := _FLOW_ENV.search(text, i)) is not None:
+            i = self.flow(text, match.end())
+
+    def flow(self, text: str, i: int) -> int:
+        """Read the pairs of a flow mapping from `i`; where the reading stopped."""
+        while (pair := _FLOW_PAIR.match(text, i)) is not None:
+            value, i = _flow_value(text, pair.end())
+            self.add(pair.group(1), value)
+            separator = _FLOW_SEPARATOR.match(text, i)
+            if separator is None or "}" in separator.group(0):
+                break
+            i = separator.end()
+        return i
+
+    def add(self, name: str, value: str) -> None:
+        if value:
+            self.values.setdefault(f"env.{name.casefold()}", {})[value] = None
+
+    def choices(self) -> Choices:
+        return {name: tuple(values) for name, values in self.values.items()}
+
+
+_BLOCK_ENV = re.compile(r"""((?:[ ]*-[ \t]+)*[ ]*)["']?env["']?[ \t]*:[ \t]*(?:#.*)?""",
+                        re.IGNORECASE)
+_BLOCK_PAIR = re.compile(r"""[ ]*["']?([A-Za-z_][A-Za-z0-9_]{0,255})["']?[ \t]*:(?=[ \t]|$)""")
+_FLOW_ENV = re.compile(r"""(?:^|[\s{,])["']?env["']?[ \t]*:[ \t]*\{""", re.IGNORECASE)
+_FLOW_PAIR = re.compile(r"""[ \t]*["']?([A-Za-z_][A-Za-z0-9_]{0,255})["']?[ \t]*:"""
+                        r"""(?=[ \t"']|$)""")
+_FLOW_SEPARATOR = re.compile(r"""[ \t]*[,}]""")
 
 
 _QUOTES = re.compile(r"[\"'`]")

@@ -761,3 +761,17 @@ def test_a_token_that_cannot_write_never_changes_the_verdict(remote: Remote, act
     assert empty.code == 1
     assert "::notice title=ai-clearance::no pull request comment: github-token is empty" \
         in empty.stdout
+
+
+def test_the_readme_workflow_uses_all_of_it() -> None:
+    workflow = yaml.safe_load(README.split("# .github/workflows/ai-clearance.yml", 1)[1]
+                              .split("```", 1)[0])
+    assert set(workflow[True]["pull_request"]["types"]) >= {"opened", "synchronize", "edited"}
+    assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}
+    [step] = [s for s in workflow["jobs"]["ai-clearance"]["steps"]
+              if s["uses"].startswith("ai-clearance/ai-clearance@")]
+    assert step["with"] == {"comment": True, "upload-reports": True}
+    section = README.split("## GitHub Action", 1)[1].split("\n## ", 1)[0]
+    action = yaml.safe_load(ACTION_TEXT)
+    for name in [*action["inputs"], *action["outputs"]]:
+        assert f"`{name}`" in section, name

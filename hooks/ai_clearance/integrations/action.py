@@ -443,6 +443,10 @@ def _comment(plan: Plan, report: Report, summary: str, env: Mapping[str, str],
         else:
             print(annotation("warning", f"the pull request comment was not updated: {exc}"))
         return
+    except Exception as exc:  # noqa: BLE001 - a comment never decides the verdict
+        print(annotation("warning", f"the pull request comment was not updated "
+                         f"({type(exc).__name__}: {exc})"))
+        return
     print(one_line(f"ai-clearance: pull request comment: {done}"))
 
 

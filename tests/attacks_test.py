@@ -33,7 +33,6 @@ Every attack must fail at every point, for the reason the output states.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -44,14 +43,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from action_runner import parse_output_file, run_action
+from action_runner import install_action, run_action
 from conftest import (
     AI_CLEARANCE,
     HUMAN,
     MAINTAINER,
-    ROOT,
     Repo,
     git,
     make_key,
@@ -497,16 +494,7 @@ def tools(tmp_path_factory: pytest.TempPathFactory, project_snapshot: tuple[Path
           pre_commit_home: Path) -> Tools:
     """The Action's install step, run once for the module (it builds a venv)."""
     runner_temp = tmp_path_factory.mktemp("attacks-runner-temp")
-    action = yaml.safe_load((ROOT / "action.yml").read_text("utf-8"))
-    step = next(s for s in action["runs"]["steps"] if s.get("id") == "install")
-    output = runner_temp / "install-output"
-    output.write_bytes(b"")
-    env = {**os.environ, "GITHUB_ACTION_PATH": str(project_snapshot[0]),
-           "RUNNER_TEMP": str(runner_temp), "RUNNER_OS": "Linux", "GITHUB_OUTPUT": str(output)}
-    done = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=runner_temp, env=env,
-                          capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return Tools(project_snapshot, runner_temp, parse_output_file(output.read_bytes()))
+    return Tools(project_snapshot, runner_temp, install_action(project_snapshot[0], runner_temp))
 
 
 POINTS: dict[str, Callable[[World, Proposal, Tools], list[Attempt]]] = {

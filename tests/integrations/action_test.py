@@ -15,8 +15,10 @@ import jsonschema
 import pytest
 import yaml
 
-from action_runner import Run, run_action, run_step
+from action_runner import Run, install_action, run_action
+from ai_clearance.integrations.pr_comment import MARKER
 from conftest import AI_CLEARANCE, ROOT, Repo, git
+from fake_github import FakeGitHub, fake_github
 from sarif_rules import assert_code_scanning_accepts
 
 README = (ROOT / "README.md").read_text("utf-8")
@@ -75,31 +77,28 @@ def remote(tmp_path: Path) -> Remote:
 
 @pytest.fixture(scope="session")
 def installed(runner_temp: Path, project_snapshot: tuple[Path, str]) -> dict[str, str]:
-    """The install step, run once for the session: its outputs (where the venv's Python is)."""
-    action = yaml.safe_load((ROOT / "action.yml").read_text("utf-8"))
-    step = next(s for s in action["runs"]["steps"] if s.get("id") == "install")
-    env = {**os.environ, "GITHUB_ACTION_PATH": str(project_snapshot[0]),
-           "RUNNER_TEMP": str(runner_temp), "RUNNER_OS": "Linux"}
-    code, text, outputs = run_step(step, {}, env, runner_temp, runner_temp)
-    assert code == 0, text
-    return outputs
+    """setup-python and the install step, run once for the session: the install step's
+    outputs (where the venv's Python is)."""
+    return install_action(project_snapshot[0], runner_temp)
 
 
 @pytest.fixture
 def act(runner_temp: Path, project_snapshot: tuple[Path, str], installed: dict[str, str]) -> Any:
     def _act(workspace: Path, event_name: str, payload: dict[str, Any],
-             env_overrides: dict[str, str] | None = None, **inputs: str) -> Run:
+             env_overrides: dict[str, str] | None = None, github_token: str = "",
+             **inputs: str) -> Run:
         return run_action(workspace, event_name, payload, runner_temp, project_snapshot[0],
-                          installed, env_overrides, **inputs)
+                          installed, env_overrides, github_token, **inputs)
     return _act
 
 
 def _open_pr(remote: Remote, number: int, *commits: tuple[str, tuple[str, ...]],
-             branch: str = "feature", title: str = "Change", body: str = "") -> dict[str, Any]:
+             branch: str = "feature", title: str = "Change", body: str = "",
+             author: tuple[str, str] | None = None) -> dict[str, Any]:
     dev = remote.dev
     dev.git("checkout", "-q", "-b", branch, "main")
     for message, files in commits:
-        dev.commit(message, *files, allow_empty=not files)
+        dev.commit(message, *files, allow_empty=not files, author=author)
     remote.push(f"HEAD:refs/pull/{number}/head")
     dev.git("checkout", "-q", "main")
     return {"action": "opened", "number": number, "pull_request": {
@@ -129,6 +128,8 @@ def test_pull_request_with_a_trace_fails_with_reports(remote: Remote, act: Any) 
     assert "::error title=ai-clearance AIC401::" in run.stdout
     assert "ai-clearance: FAIL" in run.summary and "Jane Dev <jane@example.com>" in run.summary
     assert "ai-clearance approve --author jane@example.com --assistant claude" in run.summary
+    head = payload["pull_request"]["head"]["sha"]  # the commit that adds CLAUDE.md
+    assert f"| [{head[:12]}](https://github.com/acme/widgets/commit/{head}) |" in run.summary
     report = json.loads(Path(run.outputs["report-json"]).read_text("utf-8"))
     assert report["coverage"]["range"].endswith(payload["pull_request"]["head"]["sha"])
     sarif = json.loads(Path(run.outputs["report-sarif"]).read_text("utf-8"))
@@ -323,20 +324,43 @@ def _steps() -> dict[str, dict[str, Any]]:
     return {step["id"]: step for step in action["runs"]["steps"]}
 
 
-def test_install_step_always_builds_a_fresh_venv() -> None:
-    install, check = _steps()["install"], _steps()["check"]
-    script = install["run"]
-    assert re.search(r'^\s*base="\$\{RUNNER_TEMP', script, re.M), script
-    assert 'venv="$(mktemp -d "$base/ai-clearance-venv.XXXXXXXXXX")"' in script
-    # No reuse-if-present: the only paths tested for are inside the fresh directory.
-    tested = re.findall(r'\[ !? ?-\w "([^"]*)" \]', script)
-    assert tested and all(path.startswith("$venv/") for path in tested), tested
-    assert "ai-clearance-action" not in script and not re.search(r"ai-clearance-venv[/\"]",
-                                                                  script)
-    assert '-m pip install' in script and '"$GITHUB_ACTION_PATH"' in script
+ACTION_TEXT = (ROOT / "action.yml").read_text("utf-8")
+
+
+def test_the_steps_are_thin_pinned_and_the_same_on_every_runner_os() -> None:
+    steps = _steps()
+    assert list(steps) == ["python", "install", "check", "upload"]
+    # Actions of others pinned to a full commit, the release named beside it.
+    for step in (steps["python"], steps["upload"]):
+        name = step["uses"].split("@")[0]
+        assert re.search(rf"^\s*uses: {name}@[0-9a-f]{{40}} # v\d+\.\d+\.\d+$",
+                         ACTION_TEXT, re.M), name
+    # Its own Python, which leaves the job's PATH and python alone.
+    assert steps["python"]["with"] == {"python-version": "${{ inputs.python-version }}",
+                                       "update-environment": False}
+    assert steps["install"]["env"]["AIC_SETUP_PYTHON"] == \
+        "${{ steps.python.outputs.python-path }}"
+    assert steps["install"]["run"] == (
+        '"$AIC_SETUP_PYTHON" -I "$GITHUB_ACTION_PATH/hooks/ai_clearance/integrations/'
+        'action_setup.py"')
     # The next step finds the venv through the install step's output, not a known path.
-    assert check["env"]["AIC_PYTHON"] == "${{ steps.install.outputs.python }}"
-    assert check["run"].startswith('"$AIC_PYTHON" -I -m ') and "RUNNER_TEMP" not in check["run"]
+    assert steps["check"]["env"]["AIC_PYTHON"] == "${{ steps.install.outputs.python }}"
+    assert steps["check"]["run"] == '"$AIC_PYTHON" -I -m ai_clearance.integrations.action'
+    # bash is on Linux, macOS and Windows runners; no venv layout is spelled out here.
+    for step in (steps["install"], steps["check"]):
+        assert step["shell"] == "bash"
+    assert not re.search(r"/bin/|Scripts|\.exe|mktemp|RUNNER_TEMP", ACTION_TEXT.split("runs:")[1])
+
+
+def test_the_token_is_in_one_environment_variable_only() -> None:
+    """Never in a command line: the check step gets it in its environment, and only when
+    comments are asked for."""
+    steps = _steps()
+    mentions = [line.strip() for line in ACTION_TEXT.split("runs:")[1].splitlines()
+                if "github-token" in line or "github.token" in line]
+    assert mentions == ["AIC_GITHUB_TOKEN: ${{ inputs.comment == 'true' && "
+                        "inputs.github-token || '' }}"]
+    assert "AIC_GITHUB_TOKEN" not in json.dumps([s.get("run", "") for s in steps.values()])
 
 
 def _planted(path: Path, marker: Path, text: str = "") -> None:
@@ -347,7 +371,8 @@ def _planted(path: Path, marker: Path, text: str = "") -> None:
 
 
 def test_nothing_planted_before_the_action_runs_in_its_place(
-        remote: Remote, tmp_path: Path, project_snapshot: tuple[Path, str]) -> None:
+        remote: Remote, tmp_path: Path, project_snapshot: tuple[Path, str],
+        installed: dict[str, str]) -> None:
     marker = tmp_path / "planted-code-ran"
     runner_temp = tmp_path / "runner-temp"
     # An earlier step left a venv where the action once looked for one and reused it.
@@ -371,6 +396,7 @@ def test_nothing_planted_before_the_action_runs_in_its_place(
     venv_python = Path(run.install["python"])
     assert venv_python.is_file() and venv_python.parent.parent.parent == runner_temp
     assert venv_python.parent.parent.name.startswith("ai-clearance-venv.")
+    assert run.install["python"] != installed["python"]  # a new venv on every run
 
 
 # ------------------------------------------------------------------------ trust on pushes
@@ -560,6 +586,7 @@ def test_every_output_is_set_on_every_path(remote: Remote, act: Any, tmp_path: P
     }
     for what, run in runs.items():
         assert set(run.written) == names, what
+        assert set(run.outputs) == names, what
     assert runs["fail"].written["verdict"] == "fail"
     assert all(runs["fail"].written.values())
     nothing = runs["nothing to check"].written
@@ -570,3 +597,181 @@ def test_every_output_is_set_on_every_path(remote: Remote, act: Any, tmp_path: P
         assert written["verdict"] == "error", (what, runs[what].stdout)
         assert {v for k, v in written.items() if k != "verdict"} == {""}, what
     assert runs["payload error"].code == 2 and runs["internal error"].code == 4
+
+
+def test_an_action_that_cannot_install_still_says_error(
+        remote: Remote, tmp_path: Path, project_snapshot: tuple[Path, str]) -> None:
+    """The check step never runs, and the workflow still reads verdict=error."""
+    payload = _open_pr(remote, 16, ("memory", ("CLAUDE.md",)))
+    run = run_action(remote.checkout(), "pull_request", payload, tmp_path / "no-runner-temp",
+                     project_snapshot[0], upload_reports="true")
+    assert run.code == 4 and run.ran == ["python", "install"], run.stdout
+    assert "::error title=ai-clearance::cannot install ai-clearance" in run.stdout
+    assert run.outputs["verdict"] == "error"
+    assert {v for k, v in run.outputs.items() if k != "verdict"} == {""}
+    assert run.uploads == []
+
+
+# ------------------------------------------------------------------------ installed from the lock
+def test_the_venv_holds_exactly_the_locked_dependencies(installed: dict[str, str]) -> None:
+    """pip --require-hashes refused anything missing from the lock; here nothing more came
+    in either: the venv holds the package, the locks' packages for this Python, and pip."""
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    listed = subprocess.run(
+        [installed["python"], "-I", "-c", "import importlib.metadata as m, json; print(json."
+         "dumps({d.metadata['Name']: d.version for d in m.distributions()}))"],
+        capture_output=True, text=True, check=True)
+    present = {canonicalize_name(k): v for k, v in json.loads(listed.stdout).items()}
+    locked = {}
+    for lock in ("requirements/action.txt", "requirements/action-build.txt"):
+        for line in (ROOT / lock).read_text("utf-8").splitlines():
+            if line[:1].isalnum():
+                requirement = Requirement(line.rstrip(" \\"))
+                if requirement.marker is None or requirement.marker.evaluate():
+                    locked[canonicalize_name(requirement.name)] = \
+                        next(iter(requirement.specifier)).version
+    assert present.pop("ai-clearance") and present.pop("pip")
+    assert present == locked
+
+
+# ------------------------------------------------------------------------ reports as an artifact
+def test_reports_are_uploaded_when_asked(remote: Remote, act: Any) -> None:
+    payload = _open_pr(remote, 17, ("memory", ("CLAUDE.md",)))
+    run = act(remote.checkout(), "pull_request", payload, upload_reports="true")
+    assert run.code == 1 and "upload" in run.ran  # after a failing check too
+    [upload] = run.uploads
+    assert upload["name"] == "ai-clearance-reports"
+    paths = upload["path"].split()
+    assert [Path(p).name for p in paths] == ["report.json", "report.sarif", "summary.md"]
+    assert all(Path(p).is_file() for p in paths)
+    named = act(remote.checkout(), "pull_request", payload, upload_reports="true",
+                artifact_name="reports-linux")
+    assert named.uploads[0]["name"] == "reports-linux"
+    assert act(remote.checkout(), "pull_request", payload).uploads == []  # not asked
+    # No reports after an error: nothing to upload, and no second failure for it.
+    broken = act(remote.checkout(), "pull_request", {"pull_request": {}}, upload_reports="true")
+    assert broken.code == 2 and broken.uploads == [] and "upload" not in broken.ran
+
+
+# ------------------------------------------------------------------------ the sticky comment
+TOKEN = "ghs_" + "t0k3n" * 8
+
+
+def _commenting(server: FakeGitHub, run_id: str = "1") -> dict[str, str]:
+    return {"GITHUB_API_URL": server.url, "GITHUB_RUN_ID": run_id}
+
+
+def _assert_secret_kept(run: Run) -> None:
+    assert TOKEN not in run.stdout + run.summary + json.dumps(run.outputs)
+
+
+def test_one_sticky_comment_follows_the_pull_request(remote: Remote, act: Any) -> None:
+    payload = _open_pr(remote, 18, ("memory", ("CLAUDE.md",)),
+                       author=("@octocat", "octo@example.com"))
+    with fake_github() as server:
+        run = act(remote.checkout(), "pull_request", payload, _commenting(server),
+                  github_token=TOKEN, comment="true")
+        assert run.code == 1 and run.outputs["verdict"] == "fail", run.stdout
+        [comment] = server.comments[18]
+        assert comment["body"].startswith(f"{MARKER}\n## ❌ ai-clearance: FAIL")
+        head = payload["pull_request"]["head"]["sha"]
+        assert f"(https://github.com/acme/widgets/commit/{head})" in comment["body"]
+        assert "@\u2060octocat <octo@example.com>" in comment["body"]  # mentions nobody
+        assert "**@octocat <octo@example.com>**" in run.summary
+        assert "ai-clearance: pull request comment: created" in run.stdout
+        assert all(r.headers["Authorization"] == f"Bearer {TOKEN}" for r in server.requests)
+        _assert_secret_kept(run)
+        # The next run of the same head writes nothing new; a later run updates the same one.
+        act(remote.checkout(), "pull_request", payload, _commenting(server), TOKEN,
+            comment="true")
+        assert len(server.writes()) == 1
+        # The author rewrites the branch without the trace: the comment says it is resolved.
+        dev = remote.dev
+        dev.git("checkout", "-q", "-B", "clean", "main")
+        dev.commit("Fix", "src/fix.py")
+        remote.push("+HEAD:refs/pull/18/head", force=True)
+        dev.git("checkout", "-q", "main")
+        fixed = {**payload, "action": "synchronize", "pull_request": {
+            **payload["pull_request"], "head": {"sha": remote.sha("clean"), "ref": "clean"}}}
+        passing = act(remote.checkout(), "pull_request", fixed, _commenting(server, "2"),
+                      TOKEN, comment="true")
+        assert passing.code == 0 and passing.outputs["verdict"] == "pass", passing.stdout
+        assert server.comments[18] == [comment]
+        assert comment["body"].startswith(f"{MARKER}\n## ✅ ai-clearance: resolved")
+        assert f"/commit/{remote.sha('clean')})" in comment["body"]
+        assert "/acme/widgets/actions/runs/2)" in comment["body"]
+        assert [r.method for r in server.writes()] == ["POST", "PATCH"]
+
+
+def test_no_comment_unless_asked(remote: Remote, act: Any) -> None:
+    payload = _open_pr(remote, 19, ("memory", ("CLAUDE.md",)))
+    with fake_github() as server:
+        run = act(remote.checkout(), "pull_request", payload, _commenting(server), TOKEN)
+        assert run.code == 1 and server.requests == []
+        pushed = act(remote.checkout(), "push", _push_payload(
+            remote.sha("main"), ZERO, "refs/heads/gone", deleted=True), _commenting(server),
+            TOKEN, comment="true")
+        assert pushed.code == 0 and server.requests == []
+
+
+def _from_fork(payload: dict[str, Any]) -> dict[str, Any]:
+    pr = payload["pull_request"]
+    return {**payload, "pull_request": {
+        **pr, "head": {**pr["head"], "repo": {"full_name": "mallory/widgets", "fork": True}},
+        "base": {**pr["base"], "repo": {"full_name": "acme/widgets", "fork": False}}}}
+
+
+def test_a_fork_pull_request_skips_the_comment_with_a_notice(remote: Remote, act: Any) -> None:
+    payload = _from_fork(_open_pr(remote, 20, ("memory", ("CLAUDE.md",))))
+    with fake_github() as server:
+        run = act(remote.checkout(), "pull_request", payload, _commenting(server), TOKEN,
+                  comment="true")
+        assert run.code == 1 and run.outputs["verdict"] == "fail"
+        assert "::notice title=ai-clearance::no pull request comment: a pull request from a " \
+               "fork gets a read-only token" in run.stdout
+        assert server.requests == []
+        # pull_request_target runs with the base repository's token: it may comment.
+        target = act(remote.checkout(), "pull_request_target", payload, _commenting(server),
+                     TOKEN, comment="true")
+        assert target.code == 1 and len(server.comments[20]) == 1
+
+
+def test_a_token_that_cannot_write_never_changes_the_verdict(remote: Remote, act: Any) -> None:
+    failing = _open_pr(remote, 21, ("memory", ("CLAUDE.md",)))
+    with fake_github() as server:
+        server.refuse["POST"] = 403
+        run = act(remote.checkout(), "pull_request", failing, _commenting(server), TOKEN,
+                  comment="true")
+        assert run.code == 1 and run.outputs["verdict"] == "fail"
+        assert re.search(r"^::notice title=ai-clearance::no pull request comment \(POST "
+                         r"/repos/acme/widgets/issues/21/comments: HTTP 403\): the job needs "
+                         r"permissions: pull-requests: write$", run.stdout, re.M), run.stdout
+        server.refuse["GET"] = 502
+        clean = _open_pr(remote, 22, ("Fix", ("src/fix.py",)), branch="fix")
+        passing = act(remote.checkout(), "pull_request", clean, _commenting(server), TOKEN,
+                      comment="true")
+        assert passing.code == 0 and passing.outputs["verdict"] == "pass"
+        assert "::warning title=ai-clearance::the pull request comment was not updated: " \
+               "GET /repos/acme/widgets/issues/22/comments: HTTP 502" in passing.stdout
+        _assert_secret_kept(run)
+        _assert_secret_kept(passing)
+    empty = act(remote.checkout(), "pull_request", failing, comment="true")
+    assert empty.code == 1
+    assert "::notice title=ai-clearance::no pull request comment: github-token is empty" \
+        in empty.stdout
+
+
+def test_the_readme_workflow_uses_all_of_it() -> None:
+    workflow = yaml.safe_load(README.split("# .github/workflows/ai-clearance.yml", 1)[1]
+                              .split("```", 1)[0])
+    assert set(workflow[True]["pull_request"]["types"]) >= {"opened", "synchronize", "edited"}
+    assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}
+    [step] = [s for s in workflow["jobs"]["ai-clearance"]["steps"]
+              if s["uses"].startswith("ai-clearance/ai-clearance@")]
+    assert step["with"] == {"comment": True, "upload-reports": True}
+    section = README.split("## GitHub Action", 1)[1].split("\n## ", 1)[0]
+    action = yaml.safe_load(ACTION_TEXT)
+    for name in [*action["inputs"], *action["outputs"]]:
+        assert f"`{name}`" in section, name

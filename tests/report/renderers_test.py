@@ -4,6 +4,7 @@ annotations and the job log. The report comes from a real check of a real reposi
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -239,6 +240,19 @@ def test_text_from_commits_stays_inside_its_line_and_cell() -> None:
     rows = [line for line in summary_markdown(report).splitlines() if "AIC101" in line]
     assert len(rows) == 1 and rows[0].count(" | ") == 5  # no pipe of its own splits a cell
     assert "**Eve \\| 'x' ::warning::y <eve@example.com>**" in summary_markdown(report)
+
+
+def test_summary_commits_link_to_github_when_a_base_is_given() -> None:
+    report = _hostile_report(2)
+    base = "https://github.com/acme/widgets/commit/"
+    linked = summary_markdown(report, base)
+    sha = f"{1:040x}"
+    assert f"| [{sha[:12]}]({base}{sha}) |" in linked
+    assert "](" not in summary_markdown(report)  # no base: the short sha alone
+    assert f"| {sha[:12]} |" in summary_markdown(report)
+    odd = dataclasses.replace(report, findings=[
+        dataclasses.replace(report.findings[0], commit="HEAD)(javascript:x")])
+    assert base not in summary_markdown(odd, base)  # only a full hex sha is linked
 
 
 def test_annotations_stop_at_their_limit_with_a_notice() -> None:

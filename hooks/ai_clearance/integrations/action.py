@@ -25,6 +25,13 @@ from ai_clearance.check import check_report, exit_code
 from ai_clearance.cli.main import check_request
 from ai_clearance.errors import EXIT_INTERNAL, EXIT_USAGE, ClearanceError, GitError, UsageError
 from ai_clearance.git import gitio
+from ai_clearance.integrations.pr_comment import (
+    Api,
+    CommentError,
+    fit,
+    keep_sticky,
+    quiet_mentions,
+)
 from ai_clearance.report.github import (
     annotation,
     job_log,
@@ -66,6 +73,8 @@ class Plan:
     pr_text: str | None = None
     notes: list[str] = field(default_factory=list)
     nothing_to_check: bool = False
+    head: str | None = None
+    read_only_token: bool = False  # a fork's pull request: its token cannot comment
 
 
 def _get(data: Any, *keys: str) -> Any:
@@ -138,6 +147,10 @@ def _plan_pull_request(repo: gitio.Repo, event: Mapping[str, Any], plan: Plan,
     head_ref = _get(pr, "head", "ref")
     plan.branch = head_ref if isinstance(head_ref, str) else None
     plan.pull_request = number
+    plan.head = head
+    # Under pull_request, a fork's (or a deleted fork's) pull request gets a read-only token.
+    plan.read_only_token = plan.event == "pull_request" and (
+        _get(pr, "head", "repo", "full_name") != _get(pr, "base", "repo", "full_name"))
     title, body = pr.get("title"), pr.get("body")
     plan.pr_text = f"{title if isinstance(title, str) else ''}\n" \
         f"{body if isinstance(body, str) else ''}"
@@ -382,15 +395,74 @@ def _results(report: Report, paths: Mapping[str, str]) -> dict[str, object]:
     }
 
 
-def _report(plan: Plan, report: Report, report_dir: str, env: Mapping[str, str]) -> int:
-    """Write the reports, annotations, log, summary and outputs of a finished check."""
-    summary = summary_markdown(report)
+def _repository_url(env: Mapping[str, str]) -> str | None:
+    """`$GITHUB_SERVER_URL/$GITHUB_REPOSITORY`, when both look as GitHub sets them."""
+    server, repository = env.get("GITHUB_SERVER_URL", ""), env.get("GITHUB_REPOSITORY", "")
+    if re.fullmatch(r"https?://[^\s()<>\[\]]+", server) and \
+            re.fullmatch(r"[\w.-]+/[\w.-]+", repository):
+        return f"{server.rstrip('/')}/{repository}"
+    return None
+
+
+def _comment_text(plan: Plan, report: Report, summary: str, env: Mapping[str, str]) -> str:
+    """The sticky comment: the summary while the check fails, a short note once it passes."""
+    repository = _repository_url(env)
+    run_id = env.get("GITHUB_RUN_ID", "")
+    run = f"{repository}/actions/runs/{run_id}" if repository and run_id.isdigit() else None
+    more = f"the whole report is in [the run's summary]({run})" if run else \
+        "the whole report is in the run's summary"
+    if report.verdict == "fail":
+        return fit(quiet_mentions(summary), more)
+    head = plan.head or ""
+    shown = f"[{head[:12]}]({repository}/commit/{head})" if repository and head else head[:12]
+    return f"## ✅ ai-clearance: resolved\n\nThe check passes as of {shown}; {more}.\n"
+
+
+def _comment(plan: Plan, report: Report, summary: str, env: Mapping[str, str],
+             token: str) -> None:
+    """Keep the pull request's sticky comment up to date. Whatever happens here, the
+    verdict and the exit code stay as they are: a missing permission is a notice."""
+    if env.get("AIC_COMMENT", "").lower() != "true" or plan.pull_request is None:
+        return
+    if plan.read_only_token:
+        print(annotation("notice", "no pull request comment: a pull request from a fork "
+                         "gets a read-only token (the check itself is not affected)"))
+        return
+    if not token:
+        print(annotation("notice", "no pull request comment: github-token is empty"))
+        return
+    api = Api(env.get("GITHUB_API_URL") or "https://api.github.com", token,
+              env.get("GITHUB_REPOSITORY", ""))
+    try:
+        done = keep_sticky(api, plan.pull_request, _comment_text(plan, report, summary, env),
+                           failing=report.verdict == "fail")
+    except CommentError as exc:
+        if exc.status in (401, 403, 404):
+            print(annotation("notice", f"no pull request comment ({exc}): the job needs "
+                             "permissions: pull-requests: write"))
+        else:
+            print(annotation("warning", f"the pull request comment was not updated: {exc}"))
+        return
+    except Exception as exc:  # noqa: BLE001 - a comment never decides the verdict
+        print(annotation("warning", f"the pull request comment was not updated "
+                         f"({type(exc).__name__}: {exc})"))
+        return
+    print(one_line(f"ai-clearance: pull request comment: {done}"))
+
+
+def _report(plan: Plan, report: Report, report_dir: str, env: Mapping[str, str],
+            token: str = "") -> int:
+    """Write the reports, annotations, log, summary and outputs of a finished check, and
+    keep the pull request comment up to date when asked to."""
+    repository = _repository_url(env)
+    summary = summary_markdown(report, f"{repository}/commit/" if repository else None)
     paths = _write_reports(report_dir, report, summary)
     for line in workflow_commands(report):
         print(line)
     print(untrusted_block(job_log(report, env.get("AIC_FORMAT") or "text")), end="")
     _append(env.get("GITHUB_STEP_SUMMARY"), summary)
     _outputs(env, _results(report, paths))
+    _comment(plan, report, summary, env, token)
     if plan.mode == "audit":
         return 0
     return 1 if report.verdict == "fail" else 0
@@ -406,6 +478,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the action step: reads GITHUB_* and AIC_* variables, writes the runner's files."""
     _utf8_stdout()
     env = os.environ
+    # Out of the environment before anything runs: git and its helpers never see it.
+    token = env.pop("AIC_GITHUB_TOKEN", "")
     try:
         repo, plan, extra = _prepare(env)
     except (ClearanceError, ValueError) as exc:
@@ -433,7 +507,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"internal error ({type(exc).__name__}: {exc}); please report it",
                      EXIT_INTERNAL, env)
     return _report(plan, _trusting_nothing(report) if plan.no_trust else report, report_dir,
-                   env)
+                   env, token)
 
 
 def entry() -> int:

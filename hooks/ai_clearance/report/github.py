@@ -14,6 +14,7 @@ from ai_clearance.report.sarif import finding_message, sarif_text
 
 MAX_ANNOTATIONS = 50
 MAX_SUMMARY_BYTES = 900_000  # GitHub caps a step summary at 1 MiB
+_SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
 
 # ------------------------------------------------------------------------ workflow commands
@@ -117,8 +118,9 @@ def _cell(text: object) -> str:
     return one_line(str(text or "")).replace("|", "\\|").replace("`", "'")[:300]
 
 
-def summary_markdown(report: Report) -> str:
-    """The job summary: verdict, coverage, findings grouped per author with their fixes."""
+def summary_markdown(report: Report, commit_url: str | None = None) -> str:
+    """The job summary: verdict, coverage, findings grouped per author with their fixes.
+    With `commit_url` (`https://github.com/OWNER/REPO/commit/`), commits link there."""
     coverage = report.coverage
     icon = "❌" if report.verdict == "fail" else "✅"
     out = [f"## {icon} ai-clearance: {report.verdict.upper()}", ""]
@@ -136,7 +138,7 @@ def summary_markdown(report: Report) -> str:
     for status, title in (("fail", "Unapproved"), ("warn", "Warnings"),
                           ("cleared", "Cleared by approval or token"),
                           ("allowed", "Allowed by policy")):
-        out.extend(_summary_section(title, report.with_status(status)))
+        out.extend(_summary_section(title, report.with_status(status), commit_url))
     if report.approve_commands:
         out.append("### To approve instead")
         out.append("A maintainer signs an approval and commits it to the protected branch:")
@@ -152,7 +154,16 @@ def summary_markdown(report: Report) -> str:
     return _capped("\n".join(out) + "\n")
 
 
-def _summary_section(title: str, group: list[Reported]) -> list[str]:
+def _commit_cell(sha: str | None, commit_url: str | None) -> str:
+    """A commit's first 12 digits, linked to `commit_url` + the full sha where there is one."""
+    if not sha:
+        return ""
+    if commit_url and _SHA.fullmatch(sha):
+        return f"[{sha[:12]}]({commit_url}{sha})"
+    return _cell(sha[:12])
+
+
+def _summary_section(title: str, group: list[Reported], commit_url: str | None) -> list[str]:
     if not group:
         return []
     out = [f"### {title}"]
@@ -168,7 +179,7 @@ def _summary_section(title: str, group: list[Reported]) -> list[str]:
             place = f.path or where(f)
             step = f.next_step or f.cleared_by or ""
             out.append(f"| {f.rule} | {_cell(', '.join(f.assistants))} | "
-                       f"{_cell((f.commit or '')[:12])} | {_cell(place)} | "
+                       f"{_commit_cell(f.commit, commit_url)} | {_cell(place)} | "
                        f"{_cell(f.evidence)} | {_cell(step)} |")
         out.append("")
     return out

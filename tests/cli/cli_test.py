@@ -313,7 +313,8 @@ def test_json_schema_is_stable(clean_repo: Repo) -> None:
     assert {"source", "range", "commits_scanned"} <= set(data["coverage"])
     for finding in data["findings"]:
         assert set(finding) == {"rule", "assistants", "kind", "severity", "status", "commit",
-                                "author", "path", "line", "evidence", "cleared_by", "next_step"}
+                                "author", "path", "line", "evidence", "cleared_by", "next_step",
+                                    "pull_request"}
         assert finding["author"] == "Jane Dev <jane@example.com>"
 
 
@@ -361,7 +362,8 @@ def test_doctor_lists_missing_hooks(clean_repo: Repo) -> None:
     result = run_cli("doctor", cwd=clean_repo.path)
     assert result.returncode == 1
     assert "pre-commit install --hook-type commit-msg" in result.stdout
-    assert "ok   policy: defaults" in result.stdout
+    assert "fail  no commit-msg hook" in result.stdout
+    assert "ok    policy: defaults" in result.stdout
 
 
 def test_doctor_outside_a_repository(tmp_path: Path) -> None:

@@ -164,11 +164,8 @@ def explain(rule_id: str) -> None:
         _explain_assistant(rule_id.strip().lower())
         return
     if rule is None:
-        known = [*catalog.by_id, *catalog.assistants]
-        close = difflib.get_close_matches(rule_id.strip().upper(), [k.upper() for k in known],
-                                          n=3, cutoff=0.6)
-        hint = "did you mean " + " or ".join(
-            next(k for k in known if k.upper() == c) for c in close) + "? " if close else ""
+        close = suggestions(rule_id, [*catalog.by_id, *catalog.assistants])
+        hint = f"did you mean {' or '.join(close)}? " if close else ""
         raise click.UsageError(f"no rule or assistant {rule_id!r}; {hint}`ai-clearance rules "
                                "[--assistants]` lists them")
     names = [catalog.assistants[a].title for a in rule.assistants] or \
@@ -193,6 +190,22 @@ def explain(rule_id: str) -> None:
     click.echo(f"  docs:       {rule_docs_url(rule.id)}")
     click.echo("  to keep it: a maintainer approves the assistant for the author "
                "(see README, Approvals)")
+
+
+def suggestions(word: str, known: Sequence[str], limit: int = 3) -> list[str]:
+    """The known names closest to `word` (any case): difflib's ratio, ties broken by how
+    many characters differ in place (AIC1O1 is AIC101 before AIC411)."""
+    wanted = word.strip().upper()
+
+    def distance(name: str) -> tuple[float, int, str]:
+        upper = name.upper()
+        ratio = difflib.SequenceMatcher(None, wanted, upper).ratio()
+        misplaced = sum(a != b for a, b in zip(wanted, upper, strict=False)) \
+            + abs(len(wanted) - len(upper))
+        return (-ratio, misplaced, name)
+
+    ranked = sorted(known, key=distance)
+    return [name for name in ranked[:limit] if -distance(name)[0] >= 0.6]
 
 
 def _explain_assistant(assistant_id: str) -> None:

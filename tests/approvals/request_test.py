@@ -29,7 +29,7 @@ def _request(repo: Repo, *args: str) -> Path:
     made = run_cli("request", "--assistant", "claude", "--reason", "pilot SEC-1", *args,
                    cwd=repo.path)
     assert made.returncode == 0, made.stderr
-    assert "next: commit it and open a pull request" in made.stdout
+    assert "next: commit it on a branch of its own and open a pull request" in made.stdout
     return repo.path / made.stdout.split()[1]
 
 

@@ -227,9 +227,10 @@ def request(assistants: tuple[str, ...], reason: str, paths: tuple[str, ...], da
     if not create_file(root, relative, request_file_bytes(payload)):
         raise UsageError(f"{relative} exists already")
     click.echo(f"wrote {relative}")
-    click.echo(f"next: commit it and open a pull request (or send the file); a maintainer "
-               f"runs `ai-clearance approve --request {relative}`, commits the approval and "
-               "merges it; then re-run the check")
+    click.echo(f"next: commit it on a branch of its own and open a pull request; a "
+               f"maintainer checks that branch out, runs `ai-clearance approve --request "
+               f"{relative}` (it replaces the request with the signed approval), commits and "
+               "merges it; then re-run your check")
 
 
 @click.command()

@@ -4,6 +4,7 @@ keys, real commits and the installed CLI."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -144,3 +145,13 @@ def test_request_refuses_what_could_not_be_signed(base: tuple[Repo, Path],
 def test_request_needs_the_developers_address(clean_repo: Repo) -> None:
     result = run_cli("request", "--assistant", "claude", "--reason", "r", cwd=clean_repo.path)
     assert result.returncode == 2 and "git config user.email" in result.stderr
+
+
+def test_a_fifo_request_is_refused_not_waited_on(base: tuple[Repo, Path], tmp_path: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    repo, key = base
+    fifo = tmp_path / "request.fifo"
+    os.mkfifo(fifo)
+    result = _approve(repo, key, "--request", str(fifo), "--yes")
+    assert result.returncode == 2 and "not a regular file" in result.stderr

@@ -20,7 +20,8 @@ ENV_HELP = ("Every option has an environment-variable twin (shown with it); an o
 _SOURCES = ("staged", "message_file", "range_spec", "tree_rev", "history")
 # Twins that would loosen a check in CI, where a build step of the change under review can
 # set variables for the steps after it (GitHub's $GITHUB_ENV): options only, there.
-_OPTION_ONLY_IN_CI = {"allow_empty": "--allow-empty", "directory": "-C"}
+_OPTION_ONLY_IN_CI = {"allow_empty": ("--allow-empty", "AI_CLEARANCE_ALLOW_EMPTY"),
+                      "directory": ("-C", "AI_CLEARANCE_DIRECTORY")}
 
 
 def envvar_of(option: str) -> str:
@@ -74,10 +75,10 @@ def guard_environment(source: str, range_spec: str | None, trust_ref: str | None
     if source in ("staged", "message") or not in_ci():
         return
     values = {"allow_empty": allow_empty, "directory": directory}
-    for name, option in _OPTION_ONLY_IN_CI.items():
+    for name, (option, variable) in _OPTION_ONLY_IN_CI.items():
         if values[name] and _from_environment(name):
-            raise UsageError(f"{envvar_of(option) if option != '-C' else 'AI_CLEARANCE_DIRECTORY'}"
-                             f" is not read in CI: pass {option} in the workflow instead")
+            raise UsageError(f"{variable} is not read in CI: pass {option} in the workflow "
+                             "instead")
     if trust_ref and _from_environment("trust_ref") and source == "range":
         _refuse_trust_at_change(directory, range_spec or "", trust_ref)
 

@@ -174,7 +174,7 @@ def _approve_request(source: str, yes: bool, key: str | None, signer: str | None
     if request_file is not None:
         os.unlink(request_file)
         click.echo(f"removed the request {os.path.relpath(request_file, root)}")
-    click.echo(f"{NEXT_AFTER_APPROVE}: git add .ai-clearance && git commit -m "
+    click.echo(f"{NEXT_AFTER_APPROVE}: git add -A .ai-clearance && git commit -m "
                f"\"Approve {request.author} for {', '.join(request.assistants)}\"")
 
 

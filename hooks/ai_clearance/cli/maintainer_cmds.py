@@ -124,7 +124,7 @@ def approve(authors: tuple[str, ...], logins: tuple[str, ...], assistants: tuple
         logins=logins, assistants=assistants, paths=paths, valid_from=start,
         valid_until=until, reason=reason,
         author_keys=[_read_public_key(p) for p in author_keys])
-    click.echo(f"recorded {path}; commit it to the protected branch to take effect")
+    click.echo(f"recorded {path}; {NEXT_AFTER_APPROVE}")
 
 
 def _load_request(source: str, root: str) -> tuple[Any, str | None]:

@@ -605,11 +605,12 @@ def test_approvals_list_show_verify(setup: Setup) -> None:
     listing = run_cli("approvals", "list", cwd=repo)
     assert listing.returncode == 0 and path.stem in listing.stdout and "active" in listing.stdout
     rows = json.loads(run_cli("approvals", "list", "--format", "json", cwd=repo).stdout)
-    assert rows[0]["authors"] == f"{DEV};@janedev" and rows[0]["status"] == "active"
+    assert rows[0]["authors"] == [DEV] and rows[0]["github_logins"] == ["janedev"]
+    assert rows[0]["status"] == "active" and rows[0]["signer"] == MAINTAINER
     csv_text = run_cli("approvals", "list", "--format", "csv", cwd=repo).stdout
-    assert csv_text.splitlines()[0].startswith("id,kind,status,authors")
+    assert csv_text.splitlines()[0].startswith("id,kind,status,when_merged,signer")
     shown = run_cli("approvals", "show", path.stem, cwd=repo)
-    assert "reason:      pilot" in shown.stdout
+    assert "reason:         pilot" in shown.stdout and "None" not in shown.stdout
     assert run_cli("approvals", "verify", cwd=repo).returncode == 0
     _tamper(path, lambda d: d["approval"].update(reason="changed"))
     bad = run_cli("approvals", "verify", cwd=repo)

@@ -363,7 +363,8 @@ def test_doctor_lists_missing_hooks(clean_repo: Repo) -> None:
     result = run_cli("doctor", cwd=clean_repo.path)
     assert result.returncode == 1
     assert "pre-commit install --hook-type commit-msg" in result.stdout
-    assert "ok   policy: defaults" in result.stdout
+    assert "fail  no commit-msg hook" in result.stdout
+    assert "ok    policy: defaults" in result.stdout
 
 
 def test_doctor_outside_a_repository(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from ai_clearance.approvals.records import (
     Approval,
+    Revocation,
     SignedRecord,
     Token,
     approval_from_payload,
@@ -40,6 +41,7 @@ class RecordState:
     record: Approval | Token | None = None
     detail: str = ""
     revoked_at: datetime | None = None
+    revocation: Revocation | None = None  # the record itself, for a revocation's state
 
     @property
     def usable(self) -> bool:
@@ -150,7 +152,8 @@ def _read_revocations(files: TrustFiles, verifier: Verifier, now: datetime,
         ok = verifier.verify(canonical(signed.payload), signed.signature,
                              revocation.issued_by, now)
         trust.states.append(RecordState(revocation.id, "revocation",
-                                        "active" if ok else "bad-signature", path))
+                                        "active" if ok else "bad-signature", path,
+                                        revocation=revocation))
         if ok:
             revoked[revocation.revokes] = min(revocation.issued_at,
                                               revoked.get(revocation.revokes,

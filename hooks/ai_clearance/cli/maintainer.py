@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ai_clearance.approvals import trust, trustfiles
+from ai_clearance.approvals import trustfiles
 from ai_clearance.approvals.records import (
     APPROVAL_TYPE,
     REVOCATION_TYPE,
@@ -29,6 +28,8 @@ from ai_clearance.approvals.sshsig import Verifier, sign, validate_signers
 from ai_clearance.approvals.trustfiles import POLICY_FILE, PYPROJECT
 from ai_clearance.catalog.rules import load_catalog
 from ai_clearance.clearance.policy import Policy, policy_from_texts
+from ai_clearance.cli.atomic import replace_file
+from ai_clearance.cli.signingkey import key_file_for_signing
 from ai_clearance.errors import UsageError
 from ai_clearance.git import gitio
 from ai_clearance.localfiles import read_regular
@@ -57,13 +58,7 @@ def resolve_signer(root: str, key: str | None, principal: str | None) -> Signer:
         raise UsageError("no signing key: pass --key FILE or set git config user.signingkey")
     if not principal:
         raise UsageError("no signer principal: pass --signer EMAIL or set user.email")
-    if key.startswith("key::"):
-        # A literal public key, as git allows: its private half must be in ssh-agent.
-        handle, path = tempfile.mkstemp(prefix="ai-clearance-key-", suffix=".pub")
-        with os.fdopen(handle, "w", encoding="ascii") as out:
-            out.write(key[len("key::"):].strip() + "\n")
-        key = path
-    key = os.path.expanduser(key)
+    key = key_file_for_signing(key)
     try:  # ssh-keygen would open it and wait for ever on a FIFO
         read_regular(key, 0, follow=True)
     except OSError as exc:
@@ -72,31 +67,11 @@ def resolve_signer(root: str, key: str | None, principal: str | None) -> Signer:
 
 
 def write_atomic(root: str, relative: str, data: bytes) -> str:
-    """Write `root/relative` (under .ai-clearance/ only) through a temporary file and a
-    rename, so that a crash leaves the old file or the new one, never a torn one."""
+    """Write `root/relative`, under .ai-clearance/ only, atomically (atomic.replace_file)."""
     normalized = os.path.normpath(relative).replace(os.sep, "/")
     if not normalized.startswith(trustfiles.TRUST_DIR + "/") or ".." in normalized.split("/"):
         raise UsageError(f"refusing to write outside {trustfiles.TRUST_DIR}/: {relative}")
-    target = os.path.join(root, normalized)
-    folder = os.path.dirname(target)
-    os.makedirs(folder, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-    directory = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-    return normalized
+    return replace_file(root, normalized, data)
 
 
 def _signed(payload: dict[str, Any], signer: Signer) -> str:
@@ -282,26 +257,3 @@ def add_token(root: str, text: str, now: datetime, trust_ref: str | None = None)
                          f"one ({repository_id or 'no repository_id in the trusted policy'})")
     return write_atomic(root, f"{trustfiles.TOKENS_DIR}/{token.id}.token",
                         (text.strip() + "\n").encode("ascii"))
-
-
-def record_rows(states: Sequence[trust.RecordState]) -> list[dict[str, Any]]:
-    """Rows for `approvals list`: who, what, where, when, status."""
-    rows = []
-    for state in states:
-        record = state.record
-        row: dict[str, Any] = {"id": state.id, "kind": state.kind, "status": state.status,
-                               "file": state.where}
-        if record is not None:
-            payload = record.payload
-            row.update({
-                "authors": ";".join(payload.get("authors", [])
-                                    + [f"@{x}" for x in payload.get("github_logins", [])]),
-                "assistants": ";".join(payload.get("assistants", [])),
-                "paths": ";".join(payload.get("paths", [])),
-                "valid_from": payload.get("valid_from"),
-                "valid_until": payload.get("valid_until"),
-                "issued_by": payload.get("issued_by"),
-                "reason": payload.get("reason"),
-            })
-        rows.append(row)
-    return rows

@@ -312,8 +312,9 @@ def test_a_long_report_ends_with_counts_and_a_bounded_list_of_commands() -> None
     assert "    ... and 2 more (--format json lists them all under approve_commands)" in lines
     # Keeping the traces and having them approved comes before removing them.
     ways = lines.index("What to do:")
-    assert lines[ways + 1].startswith("  Keep the traces and ask a maintainer")
-    assert lines[ways + 2 + MAX_COMMANDS + 1].startswith("  Or, if no assistant was used")
+    assert lines[ways + 1] == ("  Keep the traces and ask for an approval: ai-clearance "
+                               "request --assistant claude --reason 'WHY' --print")
+    assert lines[ways + 3 + MAX_COMMANDS + 1].startswith("  Or, if no assistant was used")
 
 
 def test_a_short_report_has_no_roll_up(checked: tuple[Report, list[str], Repo]) -> None:

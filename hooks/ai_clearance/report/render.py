@@ -128,14 +128,24 @@ def _ways_forward(report: Report) -> Iterator[str]:
     if not commands:
         return
     yield "What to do:"
-    yield ("  Keep the traces and ask a maintainer to approve them: the maintainer runs this, "
-           "then commits the record to the protected branch (approve asks why):")
+    assistants = sorted({a for c in commands for a in _assistants_of(c)})
+    asking = " ".join(f"--assistant {a}" for a in assistants)
+    yield (f"  Keep the traces and ask for an approval: ai-clearance request {asking} "
+           "--reason 'WHY' --print")
+    yield ("  (a maintainer approves it with approve --request, or runs this, then commits the "
+           "record to the protected branch):")
     yield from (f"    {command}" for command in commands[:MAX_COMMANDS])
     if len(commands) > MAX_COMMANDS:
         yield f"    ... and {len(commands) - MAX_COMMANDS} more (--format json lists them " \
               "all under approve_commands)"
     yield "  Or, if no assistant was used for this change, remove each trace with its fix above."
     yield ""
+
+
+def _assistants_of(command: str) -> list[str]:
+    """The assistant ids an approve command names."""
+    words = command.split()
+    return [words[i + 1] for i, word in enumerate(words[:-1]) if word == "--assistant"]
 
 
 def _group_lines(report: Report, items: list[Reported]) -> Iterator[str]:

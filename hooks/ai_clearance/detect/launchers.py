@@ -25,8 +25,8 @@ _SLASHES = re.compile(r"//+")
 
 
 def normalized(program: str, args: list[str]) -> list[str]:
-    """Arguments as compared: URLs without user, port or doubled slashes
-    (`https://u@claude.ai:443//install.sh` is claude.ai/install.sh), and the folded
+    """Arguments as compared: URLs decoded, without user, port, doubled slashes or dot
+    segments (`https://u@claude.ai:443//./install.sh` is claude.ai/install.sh), and the folded
     arguments of package managers that ignore case."""
     if program in _CASELESS:
         folded: list[str] = []
@@ -47,7 +47,30 @@ def _url(arg: str) -> str:
     if not host.startswith("["):
         host = host.partition(":")[0]
     path, mark, query = rest.partition("?")
-    return scheme + unquote(host).rstrip(".") + _SLASHES.sub("/", unquote(path)) + mark + query
+    return scheme + unquote(host).rstrip(".") + _dots_removed(_SLASHES.sub("/", unquote(path))) \
+        + mark + query
+
+
+def _dots_removed(path: str) -> str:
+    """A URL path without its `.` and `..` segments, as curl and browsers send it
+    (`/./install.sh`, `/x/../install.sh`: /install.sh)."""
+    if "." not in path:
+        return path
+    kept: list[str] = []
+    segments = path.split("/")
+    for k, segment in enumerate(segments):
+        last = k == len(segments) - 1
+        if segment == ".":
+            if last:
+                kept.append("")
+        elif segment == "..":
+            if len(kept) > 1:
+                kept.pop()
+            if last:
+                kept.append("")
+        else:
+            kept.append(segment)
+    return "/".join(kept)
 
 
 def script_arguments(program: str, args: list[str]) -> list[str]:
@@ -216,8 +239,12 @@ def argv_commands(program: str, args: list[str]) -> list[list[str]]:
         return _find_exec(args)
     if program in ("start-process", "saps", "start"):
         return _started(args)
+    found = installer_commands(program, args)
+    release = release_program(program)
+    if release is not None:
+        found.append([release, *args])
     verbs = _LAUNCHERS.get(program)
-    return [] if verbs is None else _launched(program, verbs, args)
+    return found if verbs is None else found + _launched(program, verbs, args)
 
 
 def _find_exec(args: list[str]) -> list[list[str]]:
@@ -346,3 +373,222 @@ def _start_parameter(word: str) -> str | None:
 
 def _split_all(words: list[str]) -> list[str]:
     return [a for word in words for a in _ARGUMENT_LIST.split(word) if a]
+
+
+# ------------------------------------------------------------------------------ installers
+# Every way of installing a package is read as the few forms the catalog's lists are
+# matched with (workflows.py): `npm install PKG` for an npm package, `pip install PROJECT`
+# for a PyPI project, and `fetch URL` for what is downloaded from a URL (a repository, a
+# release asset, an archive). So each installer applies to every assistant the catalog
+# lists, and a new assistant stays a data change.
+_NPM_TOOLS = frozenset({"npm", "pnpm", "yarn", "bun", "npx", "pnpx", "bunx"})
+_PYPI_TOOLS = frozenset({"pip", "pip3", "pipx", "uv", "uvx", "poetry", "pdm", "pipenv", "rye",
+                         "conda", "mamba", "micromamba"})
+# Python project managers whose `add` (pipenv: `install`) installs a requirement.
+_PROJECT_TOOLS = frozenset({"poetry", "pdm", "pipenv", "rye"})
+_MISE_VALUED = frozenset({"-C", "--cd", "-E", "--env", "-j", "--jobs", "-p", "--path"})
+_VOLTA_VALUED = frozenset({"--node", "--npm", "--yarn", "--pnpm", "--env"})
+# Hosts whose `owner/name` paths are repositories (a GitHub shorthand names the first).
+_FORGES = {"github": "github.com", "gitlab": "gitlab.com", "bitbucket": "bitbucket.org"}
+_VCS = re.compile(r"(?:git|hg|svn|bzr)\+", re.IGNORECASE)
+_REPOSITORY = re.compile(r"[a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]+)(?::\d*)?/+"
+                         r"([^/?#]+)/+([^/?#@]+)", re.IGNORECASE)
+_SHORTHAND = re.compile(r"(?:(github|gitlab|bitbucket):)?([A-Za-z0-9][\w.-]*)/"
+                        r"([\w.-]+?)(?:\.git)?(?:[#@].*)?")
+# A built distribution or source archive: its file name begins with the project's name
+# (PyPI: `aider_chat-0.50.0-py3-none-any.whl`, `aider-chat-0.50.0.tar.gz`; npm pack:
+# `anthropic-ai-claude-code-1.0.0.tgz`, a scope's `@` dropped and its `/` a `-`).
+_ARCHIVE = re.compile(r"(.+?)-(?:v?[0-9*][^/]*?)?(?:-[^/]*)?\.(?:whl|tar\.gz|tgz|zip|tar\.bz2)",
+                      re.IGNORECASE)
+
+
+def installer_commands(program: str, args: list[str]) -> list[list[str]]:
+    """What an installer command fetches, as the commands the catalog is matched with:
+    mise's and volta's tools, Poetry/PDM/Pipenv/Rye requirements, `npm pack X`, `go
+    install`, `gh release download`, and the URLs, VCS references, GitHub shorthands and
+    archives a package manager is given."""
+    if program == "mise":
+        return _mise(args)
+    if program == "volta":
+        return _volta(args)
+    found: list[list[str]] = []
+    verb = next((k for k, a in enumerate(args) if not a.startswith("-")), len(args))
+    if program in _PROJECT_TOOLS and args[verb:verb + 1] in (["add"], ["install"]):
+        found.append(["pip", "install", *args[verb + 1:]])
+    if program in ("npm", "pnpm") and args[verb:verb + 1] == ["pack"]:
+        found.append(["npm", "install", *args[verb + 1:]])
+    if program in ("go", "cargo") and any(a in ("install", "get") for a in args):
+        found.extend(["fetch", url] for a in args if (url := _go_module(a)) is not None)
+    if program == "gh" and args[:2] == ["release", "download"]:
+        found.extend(["fetch", f"https://github.com/{r}/releases"] for r in _gh_repos(args))
+    npm = program in _NPM_TOOLS
+    if npm or program in _PYPI_TOOLS or program in ("go", "cargo"):
+        for arg in args:
+            found.extend(_package_sources(arg, npm))
+    return found
+
+
+def _package_sources(arg: str, npm: bool) -> list[list[str]]:
+    """What one argument of a package manager fetches: a VCS or archive URL, a GitHub
+    shorthand (npm: `owner/name`, `github:owner/name`), a local archive (its name says
+    its package)."""
+    if arg.startswith("-"):
+        return []
+    spec = arg[arg.index("git+"):] if "@git+" in arg.replace(" ", "") else arg
+    spec = _VCS.sub("", spec, count=1) if _VCS.match(spec) else spec
+    found: list[list[str]] = []
+    repository = _REPOSITORY.match(spec)
+    if repository is not None:
+        host, owner, name = repository.groups()
+        found.append(["fetch", spec])
+        found.append(["fetch", f"https://{host}/{owner}/{name.removesuffix('.git')}"])
+    elif npm and not spec.startswith(("@", ".", "/", "~")):
+        short = _SHORTHAND.fullmatch(spec)
+        if short is not None:
+            forge, owner, name = short.groups()
+            found.append(["fetch", f"https://{_FORGES[forge or 'github']}/{owner}/{name}"])
+    archive = _ARCHIVE.fullmatch(spec.rpartition("/")[2].partition("?")[0])
+    if archive is not None:
+        stem = archive.group(1)
+        found.append(["npm", "install", *_packed_names(stem)] if npm else
+                     ["pip", "install", stem])
+    return found
+
+
+def _packed_names(stem: str) -> list[str]:
+    """The npm packages `npm pack` names a file `stem-VERSION.tgz` for: `stem` itself, and
+    `@a/b` for each split of it at a hyphen (a scope's `@` is dropped, its `/` a `-`)."""
+    names = [stem]
+    for k, c in enumerate(stem):
+        if c == "-" and 0 < k < len(stem) - 1:
+            names.append(f"@{stem[:k]}/{stem[k + 1:]}")
+    return names
+
+
+def _go_module(arg: str) -> str | None:
+    """The repository a `go install` module path or a `cargo install --git` URL is on."""
+    if arg.startswith("-"):
+        return None
+    path = arg.split("://", 1)[-1].partition("@")[0]
+    parts = path.split("/")
+    if len(parts) < 3 or "." not in parts[0]:
+        return None
+    return f"https://{parts[0]}/{parts[1]}/{parts[2].removesuffix('.git')}"
+
+
+def _gh_repos(args: list[str]) -> list[str]:
+    """The repositories of `gh release download -R owner/name` (--repo)."""
+    found = []
+    for i, arg in enumerate(args):
+        option, equals, value = arg.partition("=")
+        if option in ("-R", "--repo"):
+            found.append(value if equals else (args[i + 1] if i + 1 < len(args) else ""))
+        elif arg.startswith("-R") and len(arg) > 2:
+            found.append(arg[2:])
+    return [r for r in found if r.count("/") == 1]
+
+
+def _mise(args: list[str]) -> list[list[str]]:
+    """mise (`x`/`exec`, `use`, `install`): its tools as installs (`npm:PKG`, `pipx:X`,
+    `ubi:`/`github:`/`aqua:` OWNER/NAME), and the command after `--` that `mise x` runs."""
+    i = _past(args, 0, _MISE_VALUED)
+    if i >= len(args) or args[i] not in ("x", "exec", "use", "u", "install", "i"):
+        return []
+    found: list[list[str]] = []
+    i += 1
+    while i < len(args) and args[i] != "--":
+        if args[i].startswith("-"):
+            i += 2 if args[i] in _MISE_VALUED and "=" not in args[i] else 1
+            continue
+        found.extend(_mise_tool(args[i]))
+        i += 1
+    if i + 1 < len(args):
+        found.append(args[i + 1:])
+    return found
+
+
+def _mise_tool(spec: str) -> list[list[str]]:
+    backend, colon, tool = spec.partition(":")
+    if not colon:
+        return []
+    backend = backend.casefold()
+    if backend == "npm":
+        return [["npm", "install", "-g", tool]]
+    if backend in ("pipx", "pypi", "uv"):
+        return [["pipx", "install", tool]]
+    if backend in ("ubi", "github", "aqua", "gitlab"):
+        host = "gitlab.com" if backend == "gitlab" else "github.com"
+        return [["fetch", f"https://{host}/{tool.partition('@')[0]}/releases"]]
+    if backend in ("go", "cargo"):
+        module = _go_module(tool)
+        return [] if module is None else [["fetch", module]]
+    return []
+
+
+def _volta(args: list[str]) -> list[list[str]]:
+    """volta: `install`/`fetch PKG...` as npm installs, `run CMD` as CMD."""
+    if not args:
+        return []
+    if args[0] in ("install", "fetch"):
+        return [["npm", "install", "-g", a] for a in args[1:] if not a.startswith("-")]
+    if args[0] == "run":
+        i = _past(args, 1, _VOLTA_VALUED)
+        return [args[i:]] if i < len(args) else []
+    return []
+
+
+def _past(args: list[str], i: int, valued: frozenset[str]) -> int:
+    """Where the words go on past the options at `i` (`--` ends them)."""
+    while i < len(args) and args[i].startswith("-"):
+        if args[i] == "--":
+            return i + 1
+        i += 2 if args[i] in valued and "=" not in args[i] else 1
+    return i
+
+
+# A release binary under its download name: the program's name, then its platform
+# (`codex-x86_64-unknown-linux-musl`, `opencode-linux-x64`, `tool_darwin_arm64`).
+_PLATFORM_WORDS = ("x86_64|x86-64|x64|amd64|aarch64|arm64|armv7l?|armv6l?|i686|i386|riscv64|"
+                   "ppc64le|s390x|universal|unknown|pc|apple|musl|gnu|msvc|gnueabihf|"
+                   "musleabihf|eabihf")
+_OS_WORDS = "linux|darwin|macos|mac|osx|windows|win32|win64|freebsd"
+_RELEASE = re.compile(rf"(.+?)((?:[-_](?:{_PLATFORM_WORDS}|{_OS_WORDS}))+)")
+_OS = re.compile(rf"[-_](?:{_OS_WORDS})(?![a-z0-9])")
+
+
+def release_program(program: str) -> str | None:
+    """The program a release binary named for its platform is (`codex` for
+    `codex-x86_64-unknown-linux-musl`); None for a name with no platform in it."""
+    found = _RELEASE.fullmatch(program)
+    if found is None or _OS.search(found.group(2)) is None:
+        return None
+    return found.group(1)
+
+
+# ------------------------------------------------------------------------------ arguments
+def arguments_hit(args: tuple[str, ...], required: tuple[str, ...]) -> bool:
+    """Whether a command's arguments hold what a catalog.toml `workflow_run` entry asks
+    after its program: each `arg` (has_argument), none of the `!arg`, and for `{prompt}`
+    a word that is no option (what the command reads on its input counts: shell.STDIN)."""
+    for want in required:
+        if want.startswith("!"):
+            if has_argument(args, want[1:]):
+                return False
+        elif want == "{prompt}":
+            if all(a.startswith("-") for a in args):
+                return False
+        elif not has_argument(args, want):
+            return False
+    return True
+
+
+def has_argument(args: tuple[str, ...], want: str) -> bool:
+    """`want` among `args`: itself, `--long=value` for `--long`, or inside a cluster of
+    short options (`-sp` holds `-p`)."""
+    short = len(want) == 2 and want[0] == "-" and want[1] != "-"
+    for arg in args:
+        if arg == want or (want.startswith("--") and arg.startswith(want + "=")):
+            return True
+        if short and len(arg) > 2 and arg[0] == "-" and arg[1:].isalpha() and want[1] in arg:
+            return True
+    return False

@@ -40,6 +40,11 @@ _MAX_DEPTH = 6
 
 _BREAKS = frozenset(";&|()\n")
 
+# The word a command whose standard input is fed (`echo X | gemini`, `gemini <<< X`,
+# `gemini < prompt.md`) is also read with, after its own words: what it reads is an
+# argument it was not given on its command line (catalog.toml's `{prompt}`).
+STDIN = "<stdin>"
+
 
 def shell_commands(script: str, depth: int = 0) -> list[tuple[int, list[str]]]:
     """The simple commands of a shell script as (line offset, words), with quotes and
@@ -82,6 +87,7 @@ class _Scanner:
         # the command before when it pipes into this one: a shell reading them runs them.
         self.fed: list[str] = []
         self.piped: list[str] | None = None
+        self.input = False  # the command being read has its standard input redirected
         self.last: list[str] = []  # the words of the command read last
         self.script_call = False  # the command being read is the argument of one
         self._line = 0
@@ -339,6 +345,7 @@ class _Scanner:
             return end + 1
         # Any other operator is followed by its target.
         self.drop_next = not s.startswith("(", j)
+        self.input = self.input or s[i:j] in ("<", "<<", "<<-", "<<<")
         self.here_next = s[i:j] == "<<<"
         return j
 
@@ -372,6 +379,9 @@ class _Scanner:
             self.commands.append((self.command_line, words))
             for body in self.functions.get(words[0].casefold(), ()):
                 self.commands.append((self.command_line, _called(body, words[1:])))
+            if self.input or self.piped is not None:
+                # What it reads stands as its last word: a prompt, to an agent (STDIN).
+                self.commands.append((self.command_line, [*words, STDIN]))
             fed = self.fed + (_produced(self.piped) if self.piped is not None else [])
             if fed and _runs_what_it_reads(words):
                 self.read_fed(fed)
@@ -380,6 +390,7 @@ class _Scanner:
             self.piped = words if pipe else None
         self.last = words
         self.words, self.drop_next, self.here_next, self.fed = [], False, False, []
+        self.input = False
 
     def read_fed(self, texts: list[str]) -> None:
         """Reads text a shell is fed (`echo X | bash`, `bash <<< X`, `source <(echo X)`)

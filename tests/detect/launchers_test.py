@@ -190,3 +190,17 @@ def test_release_binaries_are_their_program(name: str, program: str | None) -> N
     from ai_clearance.detect.launchers import release_program
 
     assert release_program(name) == program
+
+
+@pytest.mark.parametrize(("path", "text", "found"), [
+    (".github/scripts/forbidden.js", 'module.exports = { forbidden: ["claude", "-p"] }\n', False),
+    (".github/scripts/lint.py", 'BANNED = [("codex", "exec"), ("gemini", "-p")]\n', False),
+    (".github/scripts/review.js", "spawn('codex', ['exec', 'fix'])\n", True),
+    (".github/scripts/review.py", 'a = ["aider", "-m", "x"]\nsubprocess.run(a)\n', True),
+])
+def test_lists_in_code_are_commands_only_when_a_process_runs_them(
+        path: str, text: str, found: bool) -> None:
+    from workflows_test import _found
+
+    assert bool(_found(path, text.encode())) is found, path
+

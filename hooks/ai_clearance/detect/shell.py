@@ -16,7 +16,8 @@ What only running could tell stays unknown. What a program runs through its argu
 (`sh -c X`, `npx X`, `find -exec X`) is read by launchers.py.
 
 Code in another language (`python -c`, a step with `shell: python`) is read by its string
-literals (literals.py): each as a command line, each run of them as one command's words."""
+literals (literals.py): each as a command line, each run of them a process call is given
+as one command's words."""
 
 from __future__ import annotations
 
@@ -923,16 +924,17 @@ def code_commands(code: str, language: str, depth: int = 0,
                   worth: Callable[[str], bool] | None = None) -> list[tuple[int, list[str]]]:
     """The commands code in `language` ("hash", "slash" or "code", see runners.py) may run,
     as (line offset, words): each string literal read as a shell command line (os.system,
-    execSync), and each run of literals as one command's words (subprocess.run([...]),
-    spawn('claude', ['-p'])); but not the arguments of print(), console.log() and their
-    like, which only print them. `worth` says which runs are worth reading (None: all)."""
+    execSync), and each run of literals a process call is given as one command's words
+    (subprocess.run([...]), spawn('claude', ['-p']); literals.argument_runs); but not the
+    arguments of print(), console.log() and their like, which only print them. `worth`
+    says which runs are worth reading (None: all)."""
     from ai_clearance.detect.literals import (
-        string_runs,  # its regexes cost a hook 2 ms: only code pays
+        argument_runs,  # its regexes cost a hook 2 ms: only code pays
     )
 
     found: list[tuple[int, list[str]]] = []
     for comments in _COMMENTS[language]:
-        for run in string_runs(code, comments, printed=False):
+        for run, launched in argument_runs(code, comments):
             texts = [text for _, text in run]
             if worth is not None and not worth("\n".join(texts)):
                 continue
@@ -942,7 +944,10 @@ def code_commands(code: str, language: str, depth: int = 0,
                 else:
                     found.extend((line + offset, words)
                                  for offset, words in shell_commands(text, depth + 1))
-            found.append((run[0][0], texts))
+            # In code of a language not known (a file judged line by line, where an exec
+            # form's array is a command) every run counts: fail closed.
+            if launched or language == "code":
+                found.append((run[0][0], texts))
     return found
 
 

@@ -204,3 +204,27 @@ def test_lists_in_code_are_commands_only_when_a_process_runs_them(
 
     assert bool(_found(path, text.encode())) is found, path
 
+
+
+@pytest.mark.parametrize(("head", "unit", "tail"), [
+    ("./a", "-a", "-1.tgz"), ("a", "-1", ".whl"), ("./x", "-linux", "-z"),
+    ("git+https://h/", "o/", ""), ("github:", "a", ""), ("https://c.ai/", "./..", ""),
+    ("npm:", "@a/", ""),
+])
+def test_hostile_installer_words_cost_time_linear_in_their_length(
+        head: str, unit: str, tail: str) -> None:
+    """Four times the word costs at most about four times the time (a ratio of sizes)."""
+    from conftest import clock
+
+    def cost(word: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            started = clock()
+            for command in (["npm", "i", word], ["pip", "install", word], [word, "x"],
+                            ["mise", "x", word, "--", "x"]):
+                list(invocations(command, 0))
+            best = min(best, clock() - started)
+        return best
+    small = cost(head + unit * 2000 + tail)
+    large = cost(head + unit * 8000 + tail)
+    assert large / max(small, 1e-4) < 10, (head, unit)

@@ -398,6 +398,9 @@ _SHORTHAND = re.compile(r"(?:(github|gitlab|bitbucket):)?([A-Za-z0-9][\w.-]*)/"
 # A built distribution or source archive: its file name begins with the project's name
 # (PyPI: `aider_chat-0.50.0-py3-none-any.whl`, `aider-chat-0.50.0.tar.gz`; npm pack:
 # `anthropic-ai-claude-code-1.0.0.tgz`, a scope's `@` dropped and its `/` a `-`).
+# Names longer than this are not split or matched (npm names are at most 214 characters;
+# the patterns below would cost time quadratic in a hostile word's length).
+_MAX_NAME = 256
 _ARCHIVE = re.compile(r"(.+?)-(?:v?[0-9*][^/]*?)?(?:-[^/]*)?\.(?:whl|tar\.gz|tgz|zip|tar\.bz2)",
                       re.IGNORECASE)
 
@@ -447,7 +450,8 @@ def _package_sources(arg: str, npm: bool) -> list[list[str]]:
         if short is not None:
             forge, owner, name = short.groups()
             found.append(["fetch", f"https://{_FORGES[forge or 'github']}/{owner}/{name}"])
-    archive = _ARCHIVE.fullmatch(spec.rpartition("/")[2].partition("?")[0])
+    file = spec.rpartition("/")[2].partition("?")[0]
+    archive = _ARCHIVE.fullmatch(file) if len(file) <= _MAX_NAME else None
     if archive is not None:
         stem = archive.group(1)
         found.append(["npm", "install", *_packed_names(stem)] if npm else
@@ -559,7 +563,7 @@ _OS = re.compile(rf"[-_](?:{_OS_WORDS})(?![a-z0-9])")
 def release_program(program: str) -> str | None:
     """The program a release binary named for its platform is (`codex` for
     `codex-x86_64-unknown-linux-musl`); None for a name with no platform in it."""
-    found = _RELEASE.fullmatch(program)
+    found = _RELEASE.fullmatch(program) if len(program) <= _MAX_NAME else None
     if found is None or _OS.search(found.group(2)) is None:
         return None
     return found.group(1)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ai_clearance.detect.literals import decode, string_runs
+from ai_clearance.detect.literals import argument_runs, decode, string_runs
 from conftest import clock
 
 
@@ -126,3 +126,25 @@ def test_reading_code_takes_time_linear_in_its_size(unit: str, comments: str) ->
     sizes, so that a slow machine does not fail it)."""
     small, large = _seconds(unit * 20_000, comments), _seconds(unit * 80_000, comments)
     assert large / max(small, 1e-4) < 10, (small, large)
+
+
+@pytest.mark.parametrize(("code", "comments", "launched"), [
+    ('subprocess.run(["claude", "-p", "x"], check=True)', "#", True),
+    ("subprocess.Popen(args=['codex', 'exec'])", "#", True),
+    ("spawn('claude', ['-p'], {stdio: 'inherit'})", "/", True),
+    ("await exec.exec('codex', ['exec', 'x'])", "/", True),
+    ("Bun.spawn({ cmd: ['claude', '-p'] })", "/", True),
+    ('system("codex", "exec", "x")', "#", True),
+    ('cmd = ["aider", "--message", "x"]\nsubprocess.run(cmd)', "#", True),
+    # Lists kept as data: in an object, in a file that starts no process, in a call
+    # that starts none.
+    ('module.exports = { forbidden: ["claude", "-p"] }', "/", False),
+    ('FORBIDDEN = ["gemini", "-p"]\n', "#", False),
+    ('const tools = ["codex", "exec"]; console.table(tools)', "/", False),
+    ('assert flags == ["claude", "-p"]', "#", False),
+])
+def test_runs_are_commands_only_where_a_process_starts(code: str, comments: str,
+                                                      launched: bool) -> None:
+    runs = [(texts, flag) for texts, flag in argument_runs(code, comments) if len(texts) > 1]
+    assert runs and all(flag is launched for _, flag in runs), runs
+

@@ -112,8 +112,10 @@ def test_any_yaml_equivalent_serialization_is_found(sample: tuple[str, str, byte
 
 # ------------------------------------------------------------------------ the shell reading
 @pytest.mark.parametrize(("script", "commands"), [
-    ("a && b || c; d | e & f", [["a"], ["b"], ["c"], ["d"], ["e"], ["f"]]),
-    ("X=1 claude -p \"a b\" 2>&1 | tee log", [["X=1", "claude", "-p", "a b"], ["tee", "log"]]),
+    # A command fed its input is read once more with the word STDIN (shell.py) after its own.
+    ("a && b || c; d | e & f", [["a"], ["b"], ["c"], ["d"], ["e"], ["e", "<stdin>"], ["f"]]),
+    ("X=1 claude -p \"a b\" 2>&1 | tee log", [["X=1", "claude", "-p", "a b"], ["tee", "log"],
+                                            ["tee", "log", "<stdin>"]]),
     ("cl'au'de -p x", [["claude", "-p", "x"]]),
     ("c\\laude \\\n  -p x", [["claude", "-p", "x"]]),
     ("# claude -p x\necho 'claude -p'", [["echo", "claude -p"]]),

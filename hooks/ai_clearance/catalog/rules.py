@@ -32,7 +32,7 @@ _RULE_KEYS = frozenset({
 # What a content rule may say about a CI workflow or action's structure (workflows.py).
 WORKFLOW_KEYS = ("workflow_uses", "workflow_run", "workflow_installs", "workflow_images",
                  "devcontainer_features", "editor_extensions")
-_INSTALL_KINDS = ("npm:", "pypi:", "url:")
+_INSTALL_KINDS = ("npm:", "pypi:", "url:", "repo:")
 _ASSISTANT_KEYS = frozenset({
     "title", "emails", "logins", "named", "name_suffixes", "disclosure", "source", "confirmed",
 })
@@ -402,7 +402,7 @@ def _check_target_needs(where: str, kind: str, target: str, has_paths: bool,
 
 def _workflow_fields(data: dict[str, Any], where: str) -> dict[str, tuple[str, ...]]:
     """The workflow_* lists of a rule that has any, checked: entries are one line of
-    printable text; an install names its kind (npm:, pypi:, url:)."""
+    printable text; an install names its kind (npm:, pypi:, url:, repo:)."""
     found = {}
     for key in WORKFLOW_KEYS:
         if key not in data:
@@ -413,7 +413,8 @@ def _workflow_fields(data: dict[str, Any], where: str) -> dict[str, tuple[str, .
                 raise _fail(where, f"'{key}' has an empty or unprintable entry")
             if key == "workflow_installs" and (not entry.startswith(_INSTALL_KINDS)
                                                or not entry.partition(":")[2].strip()):
-                raise _fail(where, f"'{key}' entries start with npm:, pypi: or url: ({entry!r})")
+                raise _fail(where, f"'{key}' entries start with npm:, pypi: or url: "
+                                   f"(or repo:) ({entry!r})")
         if entries:
             found[key] = entries
     return found

@@ -47,6 +47,28 @@ _PRINTED = re.compile(r"(?<![\w.$])(?:print|printf|puts|say|echo|"
                       r"sys\s*\.\s*std(?:out|err)\s*\.\s*write)\s*\(?\s*\Z")
 _PRINTED_TAIL = 48  # of the code before a run, the part a print call is looked for in
 
+# A call that starts a process from its arguments as words, right before a run of
+# literals (`subprocess.run([`, `spawn(`, `execFile(`, `system(`, `new Deno.Command(`,
+# `Bun.spawn({cmd: [`, `Popen(args=[`), and the assignment of a list (`cmd = [`) in code
+# that makes such a call somewhere: only these runs are one command's words. A list of
+# names kept as data (`forbidden: ["claude", "-p"]`) runs nothing.
+_LAUNCHERS = (r"(?:spawn|spawnSync|exec|execSync|execFile|execFileSync|execa|execaSync|fork|"
+              r"Popen|run|call|check_call|check_output|system|popen|capture[23]e?|pipeline|"
+              r"exec[lv]p?e?|spawn[lv]p?e?|Command|ProcessBuilder|create_subprocess_exec|"
+              r"start|run_command)")
+_LAUNCHED = re.compile(rf"(?<![\w$]){_LAUNCHERS}\s*\(\s*(?:\{{\s*)?(?:[A-Za-z_]\w*\s*[:=]\s*)?"
+                       r"[\[(]?\s*\Z")
+_LAUNCH_CALL = re.compile(rf"(?<![\w$]){_LAUNCHERS}\s*\(")
+_ASSIGNED_LIST = re.compile(r"=\s*[\[(]\s*\Z")
+
+
+def argument_runs(code: str, comments: str) -> list[tuple[list[tuple[int, str]], bool]]:
+    """string_runs without the printed ones, each with whether it is the words of a
+    command a process call starts (_LAUNCHED), not a list kept as data."""
+    scanner = _Scanner(code, comments, printed=False)
+    runs = scanner.scan()
+    return list(zip(runs, scanner.launched, strict=True))
+
 
 def string_runs(code: str, comments: str, printed: bool = True,
                 ) -> list[list[tuple[int, str]]]:
@@ -65,6 +87,9 @@ class _Scanner:
         self.comments = comments
         self.printed = printed
         self.run_printed = False  # the run being read is a print call's arguments
+        self.run_launched = False  # ... a process call's arguments (or a list assigned)
+        self.launched: list[bool] = []  # that, for each run kept
+        self.launches = _LAUNCH_CALL.search(code) is not None
         self.runs: list[list[tuple[int, str]]] = []
         self.run: list[tuple[int, str]] = []
         self.gap: list[str] = []  # the code since the last literal, comments left out
@@ -145,13 +170,16 @@ class _Scanner:
         else:
             self.flush()
             self.run = [(line, text)]
-            self.run_printed = not self.printed and \
-                _PRINTED.search(gap[-_PRINTED_TAIL:]) is not None
+            tail = gap[-_PRINTED_TAIL:]
+            self.run_printed = not self.printed and _PRINTED.search(tail) is not None
+            self.run_launched = _LAUNCHED.search(tail) is not None or (
+                self.launches and _ASSIGNED_LIST.search(tail) is not None)
 
     def flush(self) -> None:
         if self.run and not (self.run_printed and
                              not any("{" in t and "(" in t for _, t in self.run)):
             self.runs.append(self.run)
+            self.launched.append(self.run_launched)
         self.run = []
 
     def regex_at(self, i: int) -> int:

@@ -53,6 +53,7 @@ from ai_clearance.detect.expressions import (
     substitution,
     substitutions,
 )
+from ai_clearance.detect.launchers import arguments_hit
 from ai_clearance.detect.normalize import normalize_path, printable
 from ai_clearance.detect.runners import shebang_language
 from ai_clearance.detect.shell import (
@@ -668,7 +669,7 @@ def fact_hits(fact: Fact, spec: _Spec) -> bool:
 
 def _command_hits(program: str, args: tuple[str, ...], spec: _Spec) -> bool:
     for want, required in spec.commands:
-        if program == want and all(_has_argument(args, r) for r in required):
+        if program == want and arguments_hit(args, required):
             return True
     verb = program in _RUNNERS or any(a in _VERBS for a in args)
     if spec.npm and program in _NPM_TOOLS and verb and \
@@ -708,18 +709,6 @@ def _head_only(program: str, args: tuple[str, ...]) -> bool:
             if letter in _CURL_VALUED:
                 value = k == len(arg) - 1
                 break
-    return False
-
-
-def _has_argument(args: tuple[str, ...], want: str) -> bool:
-    """`want` among `args`: itself, `--long=value` for `--long`, or inside a cluster of
-    short options (`-sp` holds `-p`)."""
-    short = len(want) == 2 and want[0] == "-" and want[1] != "-"
-    for arg in args:
-        if arg == want or (want.startswith("--") and arg.startswith(want + "=")):
-            return True
-        if short and len(arg) > 2 and arg[0] == "-" and arg[1:].isalpha() and want[1] in arg:
-            return True
     return False
 
 
@@ -784,16 +773,22 @@ def _spec(uses: tuple[str, ...], run: tuple[str, ...], installs: tuple[str, ...]
           images: tuple[str, ...]) -> _Spec:
     commands = tuple((program_name(words[0]), tuple(words[1:]))
                      for words in (entry.split() for entry in run))
-    kinds: dict[str, list[str]] = {"npm": [], "pypi": [], "url": []}
+    kinds: dict[str, list[str]] = {"npm": [], "pypi": [], "url": [], "repo": []}
     for entry in installs:
         kind, _, name = entry.partition(":")
         kinds[kind].append(name.strip())
     npm = frozenset(n.casefold() for n in kinds["npm"])
     pypi = frozenset(_pypi_name(n) for n in kinds["pypi"])
+    # A repository is a URL too: what is fetched from under it (launchers.py reads VCS
+    # references, shorthands and release downloads as such fetches).
     urls = tuple(_SCHEME.sub("", u.casefold(), count=1).removeprefix("www.").rstrip("/")
-                 for u in kinds["url"])
+                 for u in (*kinds["url"], *kinds["repo"]))
     image_names = frozenset(image_name(i) for i in images)
     triggers = {re.escape(p) for p, _ in commands} | {re.escape(n) for n in (*npm, *urls)}
+    # Other spellings launchers.py reads: `owner/name` of a repository, npm pack's file.
+    triggers |= {re.escape(r.casefold().partition("/")[2].removesuffix("/"))
+                 for r in kinds["repo"]}
+    triggers |= {re.escape(n.removeprefix("@").replace("/", "-")) for n in npm}
     triggers |= {re.escape(i) for i in image_names}
     # PyPI names compare with their separators normalized: match any spelling of them.
     triggers |= {"[-_.]+".join(re.escape(p) for p in n.split("-")) for n in pypi}

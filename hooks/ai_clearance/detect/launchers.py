@@ -1,0 +1,598 @@
+"""What a command runs or fetches through its arguments, read statically (shell.py reads
+the words; this module, what a program does with them): the script a shell, eval, iex,
+cmd /c, watch, parallel or trap is given; the command find -exec, Start-Process, cmd's
+start and package runners (npx, pnpm dlx, yarn X, bunx, uvx, pipx run, deno run npm:X)
+run; and arguments as compared (URLs normalized, the package names of managers that
+ignore case folded)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable
+from urllib.parse import unquote
+
+SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "pwsh", "powershell"})
+POWERSHELL = frozenset({"pwsh", "powershell"})
+
+
+# Package managers whose package names ignore case (winget IDs, Homebrew, Chocolatey,
+# Scoop): their arguments are compared folded, `--id=X` as `--id X`.
+_CASELESS = frozenset({"winget", "brew", "choco", "scoop"})
+_URL = re.compile(r"([a-z][a-z0-9+.-]*://)([^/?#]*)(.*)", re.IGNORECASE | re.DOTALL)
+_SLASHES = re.compile(r"//+")
+
+
+def normalized(program: str, args: list[str]) -> list[str]:
+    """Arguments as compared: URLs decoded, without user, port, doubled slashes or dot
+    segments (`https://u@claude.ai:443//./install.sh` is claude.ai/install.sh), and the folded
+    arguments of package managers that ignore case."""
+    if program in _CASELESS:
+        folded: list[str] = []
+        for arg in args:
+            option, equals, value = arg.casefold().partition("=")
+            folded.extend([option, value] if equals and option.startswith("--") else
+                          [arg.casefold()])
+        return folded
+    return [_url(a) if "://" in a else a for a in args]
+
+
+def _url(arg: str) -> str:
+    found = _URL.match(arg)
+    if found is None:
+        return arg
+    scheme, authority, rest = found.groups()
+    host = authority.rpartition("@")[2]
+    if not host.startswith("["):
+        host = host.partition(":")[0]
+    path, mark, query = rest.partition("?")
+    return scheme + unquote(host).rstrip(".") + _dots_removed(_SLASHES.sub("/", unquote(path))) \
+        + mark + query
+
+
+def _dots_removed(path: str) -> str:
+    """A URL path without its `.` and `..` segments, as curl and browsers send it
+    (`/./install.sh`, `/x/../install.sh`: /install.sh)."""
+    if "." not in path:
+        return path
+    kept: list[str] = []
+    segments = path.split("/")
+    for k, segment in enumerate(segments):
+        last = k == len(segments) - 1
+        if segment == ".":
+            if last:
+                kept.append("")
+        elif segment == "..":
+            if len(kept) > 1:
+                kept.pop()
+            if last:
+                kept.append("")
+        else:
+            kept.append(segment)
+    return "/".join(kept)
+
+
+def script_arguments(program: str, args: list[str]) -> list[str]:
+    """The scripts that `sh -c SCRIPT`, `pwsh -Command ...`, `pwsh -EncodedCommand B64`,
+    `cmd /c ...`, `eval ...`, `iex ...`, `watch ...` and `parallel` run."""
+    read = _SCRIPT_READERS.get(program)
+    if read is not None:
+        return read(args)
+    if program in POWERSHELL:
+        return _powershell(args)
+    if program == "trap":
+        return _trap_script(args)
+    if program in SHELLS:
+        return _shell_command(args)
+    return []
+
+
+def _evaluated(args: list[str]) -> list[str]:
+    """eval: its words joined."""
+    return [" ".join(args)]
+
+
+def _invoked_expression(args: list[str]) -> list[str]:
+    """iex / Invoke-Expression: its words joined, without a -Command option."""
+    return [" ".join(a for a in args if a.casefold() not in ("-command", "-c"))]
+
+
+def _cmd_command(args: list[str]) -> list[str]:
+    """cmd /c, /k or /r: the words after it joined."""
+    for i, arg in enumerate(args):
+        if arg.casefold() in ("/c", "/k", "/r"):
+            return [unescaped(" ".join(args[i + 1:]))]
+    return []
+
+
+def _trap_script(args: list[str]) -> list[str]:
+    """trap SCRIPT SIGNAL...: the script."""
+    rest = args[1:] if args[:1] == ["--"] else args
+    return rest[:1] if len(rest) >= 2 and not rest[0].startswith("-") else []
+
+
+def _shell_command(args: list[str]) -> list[str]:
+    """sh -c SCRIPT: the script."""
+    script = shell_script(args)[0]
+    return [] if script is None else [script]
+
+
+def shell_script(args: list[str]) -> tuple[str | None, list[str]]:
+    """The script of `sh -c SCRIPT NAME ARGS...` (-c, -lc, -ec: a cluster of short
+    options that holds c; `--` may follow) and the words after it, its $0, $1..."""
+    for i, arg in enumerate(args[:-1]):
+        if arg.startswith("-") and not arg.startswith("--") and "c" in arg.casefold():
+            rest = args[i + 1:]
+            if rest[0] == "--" and len(rest) > 1:
+                rest = rest[1:]
+            return rest[0], rest[1:]
+    return None, []
+
+
+def _powershell(args: list[str]) -> list[str]:
+    """pwsh's -Command (any unambiguous prefix, or -c) runs the rest of its words
+    joined; -EncodedCommand (-e, -ec, -enc...) base64 of UTF-16LE text."""
+    for i, arg in enumerate(args):
+        option = arg.casefold().partition(":")[0]
+        if len(option) < 2 or not option.startswith(("-", "/")):
+            continue
+        name = option[1:]
+        if name == "ec" or (name and "encodedcommand".startswith(name) and name[0] == "e"):
+            return [decoded_command(args[i + 1])] if i + 1 < len(args) else []
+        if name == "c" or (len(name) > 1 and "command".startswith(name)):
+            return [unescaped(" ".join(args[i + 1:]))]
+        if name in ("f", "file") or (len(name) > 1 and "file".startswith(name)):
+            return []
+    return []
+
+
+# An -EncodedCommand longer than this is not decoded (a script that long is not one a
+# person typed in; it is left to the words around it).
+_MAX_ENCODED = 1 << 16
+
+
+# PowerShell's escape (`c`laude`, not a continuation line) and cmd's (`cl^aude`).
+_ESCAPES = re.compile(r"`(?!\r?\n)|\^")
+
+
+def unescaped(script: str) -> str:
+    """A PowerShell or cmd script with the escape characters gone, as they run it."""
+    return _ESCAPES.sub("", script)
+
+
+def decoded_command(text: str) -> str:
+    """The text of a PowerShell -EncodedCommand: base64 of UTF-16LE; empty when it is
+    not valid base64 or over _MAX_ENCODED."""
+    if len(text) > _MAX_ENCODED:
+        return ""
+    try:
+        data = base64.b64decode(text.strip() + "=" * (-len(text.strip()) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return ""
+    return data.decode("utf-16-le", "replace")
+
+
+def _watched(args: list[str]) -> list[str]:
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        option = args[i]
+        i += 2 if option in ("-n", "--interval", "-q", "--equexit") else 1
+    return [" ".join(args[i:])] if i < len(args) else []
+
+
+_PARALLEL_VALUED = frozenset({"-j", "-P", "-S", "-a", "-I", "-d", "-n", "-N", "-L", "--jobs",
+                              "--sshlogin", "--arg-file", "--colsep", "--delay", "--timeout"})
+_PARALLEL_SOURCES = frozenset({":::", "::::", ":::+", "::::+"})
+
+
+def _parallel(args: list[str]) -> list[str]:
+    """GNU parallel: the command before its first `:::` (joined, as it runs it through
+    a shell), or with none, each argument after it as a command line."""
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] not in _PARALLEL_SOURCES:
+        i += 2 if args[i] in _PARALLEL_VALUED else 1
+    command: list[str] = []
+    while i < len(args) and args[i] not in _PARALLEL_SOURCES:
+        command.append(args[i])
+        i += 1
+    if command:
+        return [" ".join(command)]
+    return [a for a in args[i:] if a not in _PARALLEL_SOURCES]
+
+
+# Programs that run a script given in their arguments, by how each reads it (shells and
+# PowerShell have their own options, read after these).
+_SCRIPT_READERS: dict[str, Callable[[list[str]], list[str]]] = {
+    "eval": _evaluated, "iex": _invoked_expression, "invoke-expression": _invoked_expression,
+    "cmd": _cmd_command, "watch": _watched, "parallel": _parallel, "sem": _parallel,
+}
+
+
+_FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
+# Package runners, by their verbs that run a package's program (none: the runner itself).
+_LAUNCHERS: dict[str, frozenset[str]] = {
+    "npx": frozenset(), "pnpx": frozenset(), "bunx": frozenset(), "uvx": frozenset(),
+    "npm": frozenset({"exec", "x"}), "pnpm": frozenset({"dlx", "exec", "x"}),
+    "yarn": frozenset({"dlx", "exec"}), "bun": frozenset({"x", "run", "exec"}),
+    "pipx": frozenset({"run"}), "uv": frozenset({"run"}), "deno": frozenset({"run", "x"}),
+}
+_LAUNCHER_VALUED = frozenset({"-p", "--package", "--from", "--with", "--spec", "--python",
+                              "--index-url", "-c", "--config", "--import-map", "--lock",
+                              "--cert", "--location", "--seed", "--cwd", "-C", "--dir",
+                              "--filter", "-F"})
+# Programs of yarn and pnpm's own: any other first word runs a package's program.
+_YARN_COMMANDS = frozenset({
+    "add", "install", "remove", "run", "test", "build", "why", "init", "upgrade", "up",
+    "link", "unlink", "info", "config", "cache", "audit", "outdated", "publish", "pack",
+    "version", "workspace", "workspaces", "global", "set", "plugin", "dedupe", "rebuild",
+    "store", "list", "ls", "update", "prune", "import", "start", "create", "i", "dlx",
+    "exec", "x", "node", "constraints", "npm", "patch", "patch-commit", "explain",
+})
+
+
+def argv_commands(program: str, args: list[str]) -> list[list[str]]:
+    """The commands a command runs from its arguments as words: find's -exec, `npx X`
+    and the verbs of package runners (`pnpm dlx X`, `deno run npm:X`, `uvx X`, `yarn X`),
+    PowerShell's Start-Process and cmd's start."""
+    if program == "find":
+        return _find_exec(args)
+    if program in ("start-process", "saps", "start"):
+        return _started(args)
+    found = installer_commands(program, args)
+    release = release_program(program)
+    if release is not None:
+        found.append([release, *args])
+    verbs = _LAUNCHERS.get(program)
+    return found if verbs is None else found + _launched(program, verbs, args)
+
+
+def _find_exec(args: list[str]) -> list[list[str]]:
+    """The commands of find's -exec (and -execdir, -ok, -okdir), up to `;` or `+`."""
+    found: list[list[str]] = []
+    for i, arg in enumerate(args):
+        if arg in _FIND_EXEC:
+            command = []
+            for word in args[i + 1:]:
+                if word in (";", "+"):
+                    break
+                command.append(word)
+            if command:
+                found.append(command)
+    return found
+
+
+def _launched(program: str, verbs: frozenset[str], args: list[str]) -> list[list[str]]:
+    """What a package runner runs: past its options and its verb (if it has verbs), the
+    program of the package named; `yarn X` / `pnpm X` with X not their own: X."""
+    i = 0
+    if verbs:
+        i = _past_options(args, 0)
+        if i >= len(args):
+            return []
+        verb = args[i]
+        if program in ("yarn", "pnpm") and verb not in verbs and verb not in _YARN_COMMANDS:
+            return [args[i:]]
+        after = _past_verb(program, verbs, args, i)
+        if after is None:
+            return []
+        i = after
+    return _package_program(program, args, _past_options(args, i))
+
+
+def _past_verb(program: str, verbs: frozenset[str], args: list[str], i: int) -> int | None:
+    """Where the words go on after the runner's verb at `i` (`uv tool run` is two words);
+    None when it is not a verb that runs a package."""
+    if args[i] == "tool" and program == "uv" and args[i + 1:i + 2] == ["run"]:
+        return i + 2
+    return i + 1 if args[i] in verbs else None
+
+
+def _package_program(program: str, args: list[str], i: int) -> list[list[str]]:
+    """The program of the package spec at `i`, with the words after it; an `npm:` spec is
+    also run as `npx` would (deno runs npm: specs only)."""
+    if i >= len(args):
+        return []
+    spec, rest = args[i], args[i + 1:]
+    if spec.startswith("npm:"):
+        package = spec[4:]
+        return [["npx", package, *rest], [_bin_of(package), *rest]]
+    if program == "deno":
+        return []
+    return [[_bin_of(spec), *rest]]
+
+
+def _past_options(args: list[str], i: int) -> int:
+    while i < len(args) and args[i].startswith("-"):
+        if args[i] == "--":
+            return i + 1
+        i += 2 if args[i] in _LAUNCHER_VALUED else 1
+    return i
+
+
+def _bin_of(spec: str) -> str:
+    """The program a package spec most likely runs: its name without scope or version
+    (`claude@latest`: claude; `@scope/tool@1`: tool; `pkg==1.0`: pkg)."""
+    name = spec[1:].partition("/")[2] if spec.startswith("@") else spec
+    return re.split(r"[@=<>!~\[]", name, maxsplit=1)[0]
+
+
+# Start-Process's parameters (a unique prefix names one), and those that take no value.
+_START_PARAMETERS = ("filepath", "argumentlist", "credential", "workingdirectory",
+                     "loaduserprofile", "nonewwindow", "passthru", "redirectstandarderror",
+                     "redirectstandardinput", "redirectstandardoutput", "verb", "windowstyle",
+                     "wait", "usenewenvironment", "environment", "args")
+_START_SWITCHES = frozenset({"loaduserprofile", "nonewwindow", "passthru", "wait",
+                             "usenewenvironment"})
+_ARGUMENT_LIST = re.compile(r"[\s,]+")
+
+
+def _started(args: list[str]) -> list[list[str]]:
+    """PowerShell's Start-Process PROGRAM [-ArgumentList A,B] (or -FilePath), and cmd's
+    start [/opts] ["title"] PROGRAM ARGS (`start` is both): the program with its
+    arguments. Both of cmd's first two words are tried as the program, as a title may
+    come first."""
+    file: str | None = None
+    arguments: list[str] = []
+    positional: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        parameter = _start_parameter(arg)
+        if parameter is None:
+            positional.append(arg)
+            i += 1
+            continue
+        following = args[i + 1] if i + 1 < len(args) else ""
+        if parameter == "filepath":
+            file = following
+        elif parameter in ("argumentlist", "args"):
+            arguments = [a for a in _ARGUMENT_LIST.split(following) if a]
+        i += 1 if parameter in _START_SWITCHES else 2
+    found: list[list[str]] = []
+    if file is not None:
+        found.append([file, *arguments, *_split_all(positional)])
+    elif positional:
+        found.append([positional[0], *arguments, *_split_all(positional[1:])])
+    # cmd: start [/b /wait /min ...] ["title"] program args...
+    k = 0
+    while k < len(args) and args[k].startswith("/"):
+        k += 1
+    found.extend(args[j:] for j in (k, k + 1) if j < len(args))
+    return found
+
+
+def _start_parameter(word: str) -> str | None:
+    """The Start-Process parameter `-Word` names (a unique prefix counts), or None."""
+    if not word.startswith("-") or len(word) < 2 or any(c.isspace() for c in word):
+        return None
+    name = word[1:].casefold().partition(":")[0]
+    matches = [p for p in _START_PARAMETERS if p.startswith(name)]
+    return matches[0] if len(matches) == 1 or name in matches else None
+
+
+def _split_all(words: list[str]) -> list[str]:
+    return [a for word in words for a in _ARGUMENT_LIST.split(word) if a]
+
+
+# ------------------------------------------------------------------------------ installers
+# Every way of installing a package is read as the few forms the catalog's lists are
+# matched with (workflows.py): `npm install PKG` for an npm package, `pip install PROJECT`
+# for a PyPI project, and `fetch URL` for what is downloaded from a URL (a repository, a
+# release asset, an archive). So each installer applies to every assistant the catalog
+# lists, and a new assistant stays a data change.
+_NPM_TOOLS = frozenset({"npm", "pnpm", "yarn", "bun", "npx", "pnpx", "bunx"})
+_PYPI_TOOLS = frozenset({"pip", "pip3", "pipx", "uv", "uvx", "poetry", "pdm", "pipenv", "rye",
+                         "conda", "mamba", "micromamba"})
+# Python project managers whose `add` (pipenv: `install`) installs a requirement.
+_PROJECT_TOOLS = frozenset({"poetry", "pdm", "pipenv", "rye"})
+_MISE_VALUED = frozenset({"-C", "--cd", "-E", "--env", "-j", "--jobs", "-p", "--path"})
+_VOLTA_VALUED = frozenset({"--node", "--npm", "--yarn", "--pnpm", "--env"})
+# Hosts whose `owner/name` paths are repositories (a GitHub shorthand names the first).
+_FORGES = {"github": "github.com", "gitlab": "gitlab.com", "bitbucket": "bitbucket.org"}
+_VCS = re.compile(r"(?:git|hg|svn|bzr)\+", re.IGNORECASE)
+_REPOSITORY = re.compile(r"[a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]+)(?::\d*)?/+"
+                         r"([^/?#]+)/+([^/?#@]+)", re.IGNORECASE)
+_SHORTHAND = re.compile(r"(?:(github|gitlab|bitbucket):)?([A-Za-z0-9][\w.-]*)/"
+                        r"([\w.-]+?)(?:\.git)?(?:[#@].*)?")
+# A built distribution or source archive: its file name begins with the project's name
+# (PyPI: `aider_chat-0.50.0-py3-none-any.whl`, `aider-chat-0.50.0.tar.gz`; npm pack:
+# `anthropic-ai-claude-code-1.0.0.tgz`, a scope's `@` dropped and its `/` a `-`).
+# Names longer than this are not split or matched (npm names are at most 214 characters;
+# the patterns below would cost time quadratic in a hostile word's length).
+_MAX_NAME = 256
+_ARCHIVE = re.compile(r"(.+?)-(?:v?[0-9*][^/]*?)?(?:-[^/]*)?\.(?:whl|tar\.gz|tgz|zip|tar\.bz2)",
+                      re.IGNORECASE)
+
+
+def installer_commands(program: str, args: list[str]) -> list[list[str]]:
+    """What an installer command fetches, as the commands the catalog is matched with:
+    mise's and volta's tools, Poetry/PDM/Pipenv/Rye requirements, `npm pack X`, `go
+    install`, `gh release download`, and the URLs, VCS references, GitHub shorthands and
+    archives a package manager is given."""
+    if program == "mise":
+        return _mise(args)
+    if program == "volta":
+        return _volta(args)
+    found: list[list[str]] = []
+    verb = next((k for k, a in enumerate(args) if not a.startswith("-")), len(args))
+    if program in _PROJECT_TOOLS and args[verb:verb + 1] in (["add"], ["install"]):
+        found.append(["pip", "install", *args[verb + 1:]])
+    if program in ("npm", "pnpm") and args[verb:verb + 1] == ["pack"]:
+        found.append(["npm", "install", *args[verb + 1:]])
+    if program in ("go", "cargo") and any(a in ("install", "get") for a in args):
+        found.extend(["fetch", url] for a in args if (url := _go_module(a)) is not None)
+    if program == "gh" and args[:2] == ["release", "download"]:
+        found.extend(["fetch", f"https://github.com/{r}/releases"] for r in _gh_repos(args))
+    npm = program in _NPM_TOOLS
+    if npm or program in _PYPI_TOOLS or program in ("go", "cargo"):
+        for arg in args:
+            found.extend(_package_sources(arg, npm))
+    return found
+
+
+def _package_sources(arg: str, npm: bool) -> list[list[str]]:
+    """What one argument of a package manager fetches: a VCS or archive URL, a GitHub
+    shorthand (npm: `owner/name`, `github:owner/name`), a local archive (its name says
+    its package)."""
+    if arg.startswith("-"):
+        return []
+    spec = arg[arg.index("git+"):] if "@git+" in arg.replace(" ", "") else arg
+    spec = _VCS.sub("", spec, count=1) if _VCS.match(spec) else spec
+    found: list[list[str]] = []
+    repository = _REPOSITORY.match(spec)
+    if repository is not None:
+        host, owner, name = repository.groups()
+        found.append(["fetch", spec])
+        found.append(["fetch", f"https://{host}/{owner}/{name.removesuffix('.git')}"])
+    elif npm and not spec.startswith(("@", ".", "/", "~")):
+        short = _SHORTHAND.fullmatch(spec)
+        if short is not None:
+            forge, owner, name = short.groups()
+            found.append(["fetch", f"https://{_FORGES[forge or 'github']}/{owner}/{name}"])
+    file = spec.rpartition("/")[2].partition("?")[0]
+    archive = _ARCHIVE.fullmatch(file) if len(file) <= _MAX_NAME else None
+    if archive is not None:
+        stem = archive.group(1)
+        found.append(["npm", "install", *_packed_names(stem)] if npm else
+                     ["pip", "install", stem])
+    return found
+
+
+def _packed_names(stem: str) -> list[str]:
+    """The npm packages `npm pack` names a file `stem-VERSION.tgz` for: `stem` itself, and
+    `@a/b` for each split of it at a hyphen (a scope's `@` is dropped, its `/` a `-`)."""
+    names = [stem]
+    for k, c in enumerate(stem):
+        if c == "-" and 0 < k < len(stem) - 1:
+            names.append(f"@{stem[:k]}/{stem[k + 1:]}")
+    return names
+
+
+def _go_module(arg: str) -> str | None:
+    """The repository a `go install` module path or a `cargo install --git` URL is on."""
+    if arg.startswith("-"):
+        return None
+    path = arg.split("://", 1)[-1].partition("@")[0]
+    parts = path.split("/")
+    if len(parts) < 3 or "." not in parts[0]:
+        return None
+    return f"https://{parts[0]}/{parts[1]}/{parts[2].removesuffix('.git')}"
+
+
+def _gh_repos(args: list[str]) -> list[str]:
+    """The repositories of `gh release download -R owner/name` (--repo)."""
+    found = []
+    for i, arg in enumerate(args):
+        option, equals, value = arg.partition("=")
+        if option in ("-R", "--repo"):
+            found.append(value if equals else (args[i + 1] if i + 1 < len(args) else ""))
+        elif arg.startswith("-R") and len(arg) > 2:
+            found.append(arg[2:])
+    return [r for r in found if r.count("/") == 1]
+
+
+def _mise(args: list[str]) -> list[list[str]]:
+    """mise (`x`/`exec`, `use`, `install`): its tools as installs (`npm:PKG`, `pipx:X`,
+    `ubi:`/`github:`/`aqua:` OWNER/NAME), and the command after `--` that `mise x` runs."""
+    i = _past(args, 0, _MISE_VALUED)
+    if i >= len(args) or args[i] not in ("x", "exec", "use", "u", "install", "i"):
+        return []
+    found: list[list[str]] = []
+    i += 1
+    while i < len(args) and args[i] != "--":
+        if args[i].startswith("-"):
+            i += 2 if args[i] in _MISE_VALUED and "=" not in args[i] else 1
+            continue
+        found.extend(_mise_tool(args[i]))
+        i += 1
+    if i + 1 < len(args):
+        found.append(args[i + 1:])
+    return found
+
+
+def _mise_tool(spec: str) -> list[list[str]]:
+    backend, colon, tool = spec.partition(":")
+    if not colon:
+        return []
+    backend = backend.casefold()
+    if backend == "npm":
+        return [["npm", "install", "-g", tool]]
+    if backend in ("pipx", "pypi", "uv"):
+        return [["pipx", "install", tool]]
+    if backend in ("ubi", "github", "aqua", "gitlab"):
+        host = "gitlab.com" if backend == "gitlab" else "github.com"
+        return [["fetch", f"https://{host}/{tool.partition('@')[0]}/releases"]]
+    if backend in ("go", "cargo"):
+        module = _go_module(tool)
+        return [] if module is None else [["fetch", module]]
+    return []
+
+
+def _volta(args: list[str]) -> list[list[str]]:
+    """volta: `install`/`fetch PKG...` as npm installs, `run CMD` as CMD."""
+    if not args:
+        return []
+    if args[0] in ("install", "fetch"):
+        return [["npm", "install", "-g", a] for a in args[1:] if not a.startswith("-")]
+    if args[0] == "run":
+        i = _past(args, 1, _VOLTA_VALUED)
+        return [args[i:]] if i < len(args) else []
+    return []
+
+
+def _past(args: list[str], i: int, valued: frozenset[str]) -> int:
+    """Where the words go on past the options at `i` (`--` ends them)."""
+    while i < len(args) and args[i].startswith("-"):
+        if args[i] == "--":
+            return i + 1
+        i += 2 if args[i] in valued and "=" not in args[i] else 1
+    return i
+
+
+# A release binary under its download name: the program's name, then its platform
+# (`codex-x86_64-unknown-linux-musl`, `opencode-linux-x64`, `tool_darwin_arm64`).
+_PLATFORM_WORDS = ("x86_64|x86-64|x64|amd64|aarch64|arm64|armv7l?|armv6l?|i686|i386|riscv64|"
+                   "ppc64le|s390x|universal|unknown|pc|apple|musl|gnu|msvc|gnueabihf|"
+                   "musleabihf|eabihf")
+_OS_WORDS = "linux|darwin|macos|mac|osx|windows|win32|win64|freebsd"
+_RELEASE = re.compile(rf"(.+?)((?:[-_](?:{_PLATFORM_WORDS}|{_OS_WORDS}))+)")
+_OS = re.compile(rf"[-_](?:{_OS_WORDS})(?![a-z0-9])")
+
+
+def release_program(program: str) -> str | None:
+    """The program a release binary named for its platform is (`codex` for
+    `codex-x86_64-unknown-linux-musl`); None for a name with no platform in it."""
+    found = _RELEASE.fullmatch(program) if len(program) <= _MAX_NAME else None
+    if found is None or _OS.search(found.group(2)) is None:
+        return None
+    return found.group(1)
+
+
+# ------------------------------------------------------------------------------ arguments
+def arguments_hit(args: tuple[str, ...], required: tuple[str, ...]) -> bool:
+    """Whether a command's arguments hold what a catalog.toml `workflow_run` entry asks
+    after its program: each `arg` (has_argument), none of the `!arg`, and for `{prompt}`
+    a word that is no option (what the command reads on its input counts: shell.STDIN)."""
+    for want in required:
+        if want.startswith("!"):
+            if has_argument(args, want[1:]):
+                return False
+        elif want == "{prompt}":
+            if all(a.startswith("-") for a in args):
+                return False
+        elif not has_argument(args, want):
+            return False
+    return True
+
+
+def has_argument(args: tuple[str, ...], want: str) -> bool:
+    """`want` among `args`: itself, `--long=value` for `--long`, or inside a cluster of
+    short options (`-sp` holds `-p`)."""
+    short = len(want) == 2 and want[0] == "-" and want[1] != "-"
+    for arg in args:
+        if arg == want or (want.startswith("--") and arg.startswith(want + "=")):
+            return True
+        if short and len(arg) > 2 and arg[0] == "-" and arg[1:].isalpha() and want[1] in arg:
+            return True
+    return False

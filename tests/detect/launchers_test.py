@@ -1,0 +1,230 @@
+"""Launchers, package runners and installers (launchers.py, and the workflow lists of
+catalog.toml): the vendors' installers, the package runners that run an agent's program,
+and what a program runs through its arguments."""
+
+from __future__ import annotations
+
+import pytest
+from shell_agents_test import _encoded, _rules_found
+
+from ai_clearance.detect.launchers import decoded_command
+from ai_clearance.detect.shell import invocations, script_commands
+
+
+# ------------------------------------------------------------------ installers and launchers
+@pytest.mark.parametrize(("run", "rule"), [
+    # anthropics/claude-code README: install.sh, install.ps1, brew --cask, winget; the
+    # setup docs' CMD line fetches install.cmd.
+    ("curl -fsSL https://claude.ai/install.sh | bash", "AIC301"),
+    ("curl -fsSL https://claude.ai:443/install.sh | bash", "AIC301"),
+    ("curl -fsSL https://ci@claude.ai/install.sh | bash", "AIC301"),
+    ("curl -fsSL https://user:pw@claude.ai:443//install.sh | bash", "AIC301"),
+    ("curl -fsSL HTTPS://CLAUDE.AI/install.sh | bash", "AIC301"),
+    ("curl -fsSL https://claude.ai/%69nstall.sh | bash", "AIC301"),
+    ("curl -fsSL https://claude.ai/install.cmd -o i.cmd && i.cmd", "AIC301"),
+    ("brew install claude-code", "AIC301"),
+    ("brew install --cask claude-code", "AIC301"),
+    ("winget install Anthropic.ClaudeCode", "AIC301"),
+    ("winget install -e --id=anthropic.claudecode", "AIC301"),
+    # The Agent SDKs run Claude Code's agent loop (the Python one bundles the CLI).
+    ("npm i @anthropic-ai/claude-agent-sdk && node review.mjs", "AIC301"),
+    ("pip install claude-agent-sdk", "AIC301"),
+    ("uv pip install claude_agent_sdk==0.2", "AIC301"),
+    ("pip install claude-code-sdk", "AIC301"),
+    # developers.openai.com/codex/sdk: the SDK spawns the codex CLI.
+    ("npm install @openai/codex-sdk", "AIC302"),
+    ("brew install --cask codex", "AIC302"),
+    # gemini-cli docs/get-started/installation.md: brew install gemini-cli.
+    ("brew install gemini-cli", "AIC303"),
+    ("gemini --yolo 'fix the build'", "AIC303"),
+    ("gemini -y 'fix the build'", "AIC303"),
+    ("gemini --approval-mode=yolo 'fix the build'", "AIC303"),
+    ("curl https://cursor.com/install -fsS | bash", "AIC305"),
+    # launchers that run a package's program
+    ("npx claude -p x", "AIC301"),
+    ("npx -y claude@latest -p x", "AIC301"),
+    ("npx --package @anthropic-ai/claude-code claude -p x", "AIC301"),
+    ("bunx claude -p x", "AIC301"),
+    ("bun x claude -p x", "AIC301"),
+    ("pnpm dlx @anthropic-ai/claude-code -p x", "AIC301"),
+    ("pnpm exec claude -p x", "AIC301"),
+    ("yarn dlx @anthropic-ai/claude-code -p x", "AIC301"),
+    ("yarn claude -p x", "AIC301"),
+    ("npm exec -- claude -p x", "AIC301"),
+    ("deno run -A npm:@anthropic-ai/claude-code -p x", "AIC301"),
+    ("deno run --allow-all npm:@openai/codex exec x", "AIC302"),
+    ("uvx aider-chat --message x", "AIC306"),
+    ("uv tool run --from aider-chat aider -m x", "AIC306"),
+    ("pipx run aider-chat -m x", "AIC306"),
+])
+def test_installers_and_launchers(run: str, rule: str) -> None:
+    assert rule in _rules_found(run), run
+
+
+# ------------------------------------------------------------------ the pieces
+def test_decoded_command_is_utf16_base64_or_nothing() -> None:
+    assert decoded_command(_encoded("claude -p x")) == "claude -p x"
+    assert decoded_command("not base64!") == ""
+    assert decoded_command("A" * (1 << 17)) == ""
+
+
+def test_invocations_of_launchers_and_start_process() -> None:
+    def calls(script: str) -> list[tuple[str, ...]]:
+        return [c for _, w in script_commands(script, "shell") for c in invocations(w, 0)]
+    assert ("claude", "-p", "x") in calls("deno run -A npm:@anthropic-ai/claude-code@1 -p x") \
+        or ("claude-code", "-p", "x") in calls("deno run -A npm:@anthropic-ai/claude-code@1 -p x")
+    assert ("claude", "-p", "x") in calls("Start-Process claude -ArgumentList '-p','x'")
+
+
+# ------------------------------------------------------------------ every installer form
+# Each form is tried on assistants other than the repro's (aider, codex, gemini, opencode,
+# crush, qwen): the form is code, which package, repository or program it names is data.
+@pytest.mark.parametrize(("run", "rule"), [
+    # mise: `x`/`exec` runs the command after --, and its tools install (npm:, pipx:, ubi:)
+    ("mise x npm:@openai/codex -- codex exec fix", "AIC302"),
+    ("mise exec npm:@google/gemini-cli@latest -- true", "AIC303"),
+    ("mise use -g npm:opencode-ai", "AIC304"),
+    ("mise install pipx:aider-chat", "AIC306"),
+    ("mise use -g ubi:charmbracelet/crush", "AIC324"),
+    ("mise x -- codex exec fix", "AIC302"),
+    # volta installs npm packages and runs their programs
+    ("volta install @qwen-code/qwen-code", "AIC309"),
+    ("volta fetch opencode-ai", "AIC304"),
+    ("volta run --node 20 codex exec fix", "AIC302"),
+    # Python project managers add a requirement
+    ("poetry add aider-chat", "AIC306"),
+    ("pdm add -d aider-chat==0.50", "AIC306"),
+    ("pipenv install aider_chat", "AIC306"),
+    ("uv add aider-chat", "AIC306"),
+    ("uv tool install aider-chat", "AIC306"),
+    ("pipx install aider-chat", "AIC306"),
+    # from a VCS URL, a GitHub shorthand, an archive or a wheel
+    ("pip install git+https://github.com/Aider-AI/aider.git", "AIC306"),
+    ("pip install 'aider-chat @ git+https://github.com/Aider-AI/aider@v0.50.0'", "AIC306"),
+    ("uv tool install git+ssh://git@github.com/Aider-AI/aider.git", "AIC306"),
+    ("pipx install https://github.com/Aider-AI/aider/archive/refs/heads/main.zip", "AIC306"),
+    ("pip install https://example.org/wheels/aider_chat-0.50.0-py3-none-any.whl", "AIC306"),
+    ("pip install ./dist/aider-chat-0.50.0.tar.gz", "AIC306"),
+    ("npm i -g github:google-gemini/gemini-cli", "AIC303"),
+    ("npx https://github.com/google-gemini/gemini-cli", "AIC303"),
+    ("npm install -g QwenLM/qwen-code", "AIC309"),
+    ("go install github.com/charmbracelet/crush@latest", "AIC324"),
+    # npm pack, then the packed file; a registry tarball URL
+    ("npm pack @openai/codex", "AIC302"),
+    ("npm i -g ./openai-codex-0.40.0.tgz", "AIC302"),
+    ("npm i -g ./google-gemini-cli-*.tgz", "AIC303"),
+    ("npm i -g https://registry.npmjs.org/@openai/codex/-/codex-0.40.0.tgz", "AIC302"),
+    # curl normalizes a URL's path before it asks for it
+    ("curl -fsSL https://aider.chat/./install.sh | sh", "AIC306"),
+    ("curl -fsSL https://aider.chat//install.sh | sh", "AIC306"),
+    ("curl -fsSL https://aider.chat/docs/../install.sh | sh", "AIC306"),
+    ("curl -fsSL https://aider.chat/%2e/install.sh | sh", "AIC306"),
+    ("wget -qO- https://opencode.ai/x/%2E%2E/install | bash", "AIC304"),
+    # a release asset downloaded, and the binary run under its download name
+    ("gh release download -R openai/codex -p '*linux-musl*'", "AIC302"),
+    ("curl -LO https://github.com/sst/opencode/releases/latest/download/x.zip", "AIC304"),
+    ("./codex-aarch64-apple-darwin exec 'fix the test'", "AIC302"),
+    ("./opencode-linux-x64 run 'fix the test'", "AIC304"),
+    ("codex-x86_64-pc-windows-msvc.exe exec fix", "AIC302"),
+    # Gemini CLI runs headless on a prompt given positionally or on its input
+    ("echo 'review the diff' | gemini", "AIC303"),
+    ("git diff | gemini -m gemini-2.5-flash", "AIC303"),
+    ("gemini < prompt.md", "AIC303"),
+    ("gemini <<< 'review the diff'", "AIC303"),
+    ("gemini 'review the diff'", "AIC303"),
+    ("npx @google/gemini-cli 'review the diff'", "AIC303"),
+])
+def test_every_installer_form_applies_to_every_assistant(run: str, rule: str) -> None:
+    assert rule in _rules_found(run), (run, _rules_found(run))
+
+
+@pytest.mark.parametrize("run", [
+    "npm i -g @anthropic-ai/claude-code-docs-viewer", "npm i -g gemini-utils",
+    "pip install gemini-utils", "gemini-utils review", "mise install node@20",
+    "mise use -g node@20 python@3.12", "mise x node@20 -- node build.js", "volta install node",
+    "volta run --node 20 npm test", "poetry add requests", "pdm add -d pytest", "uv add httpx",
+    "pip install git+https://github.com/psf/requests.git",
+    "npm i -g github:prettier/prettier", "go install github.com/golangci/golangci-lint@v1",
+    "npm pack", "npm pack ./packages/ui", "npm i -g ./my-tool-1.0.0.tgz",
+    "curl -I https://aider.chat/install.sh", "curl -sSfI https://claude.ai/./install.sh",
+    "curl -fsSL https://aider.chat.example.com/./install.sh",
+    "curl -fsSL https://example.com/aider.chat/install.sh",
+    "gh release download -R cli/cli", "./node-linux-x64 build.js", "./tool-linux-amd64 --help",
+    "gemini", "gemini --version", "gemini -h", "gemini mcp add github npx x",
+    "gemini extensions install https://github.com/gemini-cli-extensions/security",
+    "echo gemini | tee out.txt", "echo 'review' | grep gemini",
+])
+def test_installers_of_other_things_stay_clean(run: str) -> None:
+    assert _rules_found(run) == set(), run
+
+
+def test_a_command_fed_its_input_is_read_with_the_prompt_word() -> None:
+    from ai_clearance.detect.shell import STDIN, shell_commands
+
+    commands = [words for _, words in shell_commands("echo x | gemini; gemini <<< y; a || b")]
+    assert commands.count(["gemini", STDIN]) == 2
+    assert ["b", STDIN] not in commands and ["echo", "x", STDIN] not in commands
+
+
+@pytest.mark.parametrize(("url", "same"), [
+    ("https://claude.ai/./install.sh", "https://claude.ai/install.sh"),
+    ("https://claude.ai/a/b/../../install.sh", "https://claude.ai/install.sh"),
+    ("https://claude.ai/../install.sh", "https://claude.ai/install.sh"),
+    ("https://claude.ai/%2E%2e/x/%2e/install.sh?a=/../", "https://claude.ai/x/install.sh?a=/../"),
+    ("https://claude.ai/a/.", "https://claude.ai/a/"),
+    ("https://claude.ai/a.b/..c/install.sh", "https://claude.ai/a.b/..c/install.sh"),
+])
+def test_urls_are_compared_as_curl_sends_them(url: str, same: str) -> None:
+    from ai_clearance.detect.launchers import normalized
+
+    assert normalized("curl", [url]) == [same]
+
+
+@pytest.mark.parametrize(("name", "program"), [
+    ("codex-x86_64-unknown-linux-musl", "codex"), ("codex-aarch64-apple-darwin", "codex"),
+    ("opencode-linux-x64", "opencode"), ("crush_Linux_x86_64".casefold(), "crush"),
+    ("gemini-utils", None), ("x86_64-linux-gnu-gcc", None), ("linux", None),
+    ("tool-x86_64", None),
+])
+def test_release_binaries_are_their_program(name: str, program: str | None) -> None:
+    from ai_clearance.detect.launchers import release_program
+
+    assert release_program(name) == program
+
+
+@pytest.mark.parametrize(("path", "text", "found"), [
+    (".github/scripts/forbidden.js", 'module.exports = { forbidden: ["claude", "-p"] }\n', False),
+    (".github/scripts/lint.py", 'BANNED = [("codex", "exec"), ("gemini", "-p")]\n', False),
+    (".github/scripts/review.js", "spawn('codex', ['exec', 'fix'])\n", True),
+    (".github/scripts/review.py", 'a = ["aider", "-m", "x"]\nsubprocess.run(a)\n', True),
+])
+def test_lists_in_code_are_commands_only_when_a_process_runs_them(
+        path: str, text: str, found: bool) -> None:
+    from workflows_test import _found
+
+    assert bool(_found(path, text.encode())) is found, path
+
+
+
+@pytest.mark.parametrize(("head", "unit", "tail"), [
+    ("./a", "-a", "-1.tgz"), ("a", "-1", ".whl"), ("./x", "-linux", "-z"),
+    ("git+https://h/", "o/", ""), ("github:", "a", ""), ("https://c.ai/", "./..", ""),
+    ("npm:", "@a/", ""),
+])
+def test_hostile_installer_words_cost_time_linear_in_their_length(
+        head: str, unit: str, tail: str) -> None:
+    """Four times the word costs at most about four times the time (a ratio of sizes)."""
+    from conftest import clock
+
+    def cost(word: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            started = clock()
+            for command in (["npm", "i", word], ["pip", "install", word], [word, "x"],
+                            ["mise", "x", word, "--", "x"]):
+                list(invocations(command, 0))
+            best = min(best, clock() - started)
+        return best
+    small = cost(head + unit * 2000 + tail)
+    large = cost(head + unit * 8000 + tail)
+    assert large / max(small, 1e-4) < 10, (head, unit)

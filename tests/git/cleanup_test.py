@@ -163,6 +163,6 @@ def test_message_without_git_parent_is_every_mode(tmp_path: Path) -> None:
 ])
 def test_the_committing_command_line_is_found(argv: list[str],
                                              expected: list[str] | None) -> None:
-    from ai_clearance.git.gitio import _after_subcommand
+    from ai_clearance.git.gitio import subcommand_args
 
-    assert _after_subcommand(argv, "commit") == expected
+    assert subcommand_args(argv, "commit") == expected

@@ -118,7 +118,7 @@ def test_tree_listing_is_read_in_runs_of_whole_entries(
     monkeypatch.setattr(gitio, "_CHUNK", 256)
     repo = gitio.discover(str(repo_path))
     args = ["ls-tree", "-r", "-z", "--full-tree", "main"]
-    runs = list(gitio._runs(runner.stream(args, repo.cwd, "ls-tree"), b"\0", 1))
+    runs = list(gitio.record_runs(runner.stream(args, repo.cwd, "ls-tree"), b"\0", 1))
     assert len(runs) > 10
     assert b"".join(runs) == listing
     assert all(run.endswith(b"\0") for run in runs)
@@ -200,9 +200,9 @@ def test_tree_diff_against_several_bases_lists_what_differs_from_all(tmp_path: P
 
 def test_a_run_that_ends_inside_an_entry_keeps_its_meta_for_the_next() -> None:
     meta = b":000000 100644 " + b"0" * 40 + b" " + b"a" * 40 + b" A\0"
-    assert gitio._whole_entries(meta + b"x\0" + meta) == (meta + b"x\0", meta)
-    assert gitio._whole_entries(meta + b"x\0") == (meta + b"x\0", b"")
-    assert gitio._whole_entries(b"") == (b"", b"")
+    assert gitio.whole_entries(meta + b"x\0" + meta) == (meta + b"x\0", meta)
+    assert gitio.whole_entries(meta + b"x\0") == (meta + b"x\0", b"")
+    assert gitio.whole_entries(b"") == (b"", b"")
 
 
 def test_commit_stream_survives_records_longer_than_the_buffer(

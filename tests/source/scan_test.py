@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from ai_clearance.source.scan import _bottoms
+from ai_clearance.source.scan import revision_bottoms
 from conftest import Repo, _bin, git, run_cli
 
 MALLORY = ("Mallory", "mallory@example.com")
@@ -228,12 +228,12 @@ def test_a_new_branch_that_merged_two_remote_branches_brings_neither(
 
 
 def test_what_server_revisions_exclude() -> None:
-    assert _bottoms(["new", "^old"]) == ["old"]
-    assert _bottoms(["new", "--not", "main", "release"]) == ["main", "release"]
-    assert _bottoms(["new"]) == []
-    assert _bottoms(["new", "--not", "main", "--not", "^other"]) == ["main", "other"]
-    assert _bottoms(["new", "other"]) is None  # two heads
-    assert _bottoms(["new", "--not", "^other"]) is None  # ^ after --not: a second head
-    assert _bottoms(["new", "--not", "--remotes=origin"]) is None
-    assert _bottoms(["^old", "new"]) is None
-    assert _bottoms([]) is None
+    assert revision_bottoms(["new", "^old"]) == ["old"]
+    assert revision_bottoms(["new", "--not", "main", "release"]) == ["main", "release"]
+    assert revision_bottoms(["new"]) == []
+    assert revision_bottoms(["new", "--not", "main", "--not", "^other"]) == ["main", "other"]
+    assert revision_bottoms(["new", "other"]) is None  # two heads
+    assert revision_bottoms(["new", "--not", "^other"]) is None  # ^ after --not: a second head
+    assert revision_bottoms(["new", "--not", "--remotes=origin"]) is None
+    assert revision_bottoms(["^old", "new"]) is None
+    assert revision_bottoms([]) is None

@@ -282,7 +282,7 @@ def _count_raw(data: bytes) -> int:
     return data.lstrip(b"\0\n").count(b"\0") // 2
 
 
-def _runs(output: contextlib.AbstractContextManager[_Readable], boundary: bytes, keep: int,
+def record_runs(output: contextlib.AbstractContextManager[_Readable], boundary: bytes, keep: int,
           pace: bool = False) -> Iterator[bytes]:
     """Runs of whole records of a git command's `output` as git writes them, at least _BATCH
     bytes each but the last; GitError if git fails. A run ends `keep` bytes into the last
@@ -350,7 +350,7 @@ def stream_commits(repo: Repo, revs: Sequence[str], no_walk: bool = False,
         # once the next run is read: cat-file answers while the commits before are judged.
         waiting: list[tuple[bytes, bool]] = []
         # Runs end before a record's start marker: the last record of a run is whole.
-        for region in _runs(runner.stream(args, repo.cwd, "log"), start, 0, pace=True):
+        for region in record_runs(runner.stream(args, repo.cwd, "log"), start, 0, pace=True):
             records = _records(region, start, prefilter)
             objects.ask([record.partition(b"\0")[0] for record, _ in records])
             yield from (_parse_commit(record, end, prefilter, objects, look)
@@ -525,7 +525,7 @@ def tree_entries(repo: Repo, rev: str, prefilter: RegionFilter | None, counter: 
     """Paths in the tree of `rev` with their raw `mode type id` header, streamed from one
     git ls-tree (turn a hit into a PathChange with `tree_change`). With `prefilter`, only
     entries it finds something in are yielded; `counter[0]` counts every entry."""
-    for run in _runs(runner.stream([*LS_TREE, rev], repo.cwd, "ls-tree"), b"\0", 1):
+    for run in record_runs(runner.stream([*LS_TREE, rev], repo.cwd, "ls-tree"), b"\0", 1):
         yield from _tree_region(run, prefilter, counter)
 
 
@@ -544,14 +544,14 @@ def tree_diff(repo: Repo, bases: Sequence[str], head: str, prefilter: RegionFilt
     args = ["diff-tree", "-r", "-z", "--raw", "--no-renames", "--no-abbrev", *bases, head] \
         if len(bases) == 1 else [*_COMBINED_DIFF, head, *bases]
     left = b""
-    for run in _runs(runner.stream([*args, "--"], repo.cwd, args[0]), b"\0", 1):
-        region, left = _whole_entries(left + run)
+    for run in record_runs(runner.stream([*args, "--"], repo.cwd, args[0]), b"\0", 1):
+        region, left = whole_entries(left + run)
         yield from _diff_region(region, prefilter)
     if left:
         raise GitError("git diff-tree output was cut short")
 
 
-def _whole_entries(region: bytes) -> tuple[bytes, bytes]:
+def whole_entries(region: bytes) -> tuple[bytes, bytes]:
     """`region` (raw `-z` diff output ending in a NUL) cut after its last whole entry, and
     the rest: an entry is two NUL-ended tokens, its meta and its path, and a run of output
     may end between them."""
@@ -769,7 +769,7 @@ def entries_below(repo: Repo, tree: str | None, folders: Sequence[str],
     prefixes = tuple(f"{f}/" for f in folders)
     count = 0
     what = "ls-files" if tree is None else "ls-tree"
-    for run in _runs(runner.stream(args, repo.cwd, what), b"\0", 1):
+    for run in record_runs(runner.stream(args, repo.cwd, what), b"\0", 1):
         for entry in run.split(b"\0"):
             change = _listed(entry, tree is None)
             if change is None or not (whole or change.path.startswith(prefixes)):
@@ -792,7 +792,7 @@ def links_at(repo: Repo, tree: str | None, paths: Sequence[str]) -> dict[str, st
                               "--end-of-options", tree, "--", *sorted(wanted)]
     found: dict[str, str] = {}
     what = "ls-files" if tree is None else "ls-tree"
-    for run in _runs(runner.stream(args, repo.cwd, what), b"\0", 1):
+    for run in record_runs(runner.stream(args, repo.cwd, what), b"\0", 1):
         for entry in run.split(b"\0"):
             change = _listed(entry, tree is None)
             if change is not None and change.mode == "120000" and change.path in wanted:
@@ -812,7 +812,7 @@ def files_at(repo: Repo, tree: str | None, paths: Sequence[str]) -> dict[str, Pa
                               "--end-of-options", tree, "--", *sorted(wanted)]
     found: dict[str, PathChange] = {}
     what = "ls-files" if tree is None else "ls-tree"
-    for run in _runs(runner.stream(args, repo.cwd, what), b"\0", 1):
+    for run in record_runs(runner.stream(args, repo.cwd, what), b"\0", 1):
         for entry in run.split(b"\0"):
             change = _listed(entry, tree is None)
             if change is not None and change.mode in ("100644", "100755") \
@@ -987,7 +987,7 @@ def committing_command() -> list[str] | None:
         if argv is None or parent is None:
             return None
         if argv and os.path.basename(argv[0]).removesuffix(".exe") == "git":
-            return _after_subcommand(argv[1:], "commit")
+            return subcommand_args(argv[1:], "commit")
         pid = parent
     return None
 
@@ -1013,7 +1013,7 @@ _GIT_VALUE_OPTIONS = frozenset({"-c", "-C", "--git-dir", "--work-tree", "--names
                                 "--config-env", "--super-prefix"})
 
 
-def _after_subcommand(args: list[str], name: str) -> list[str] | None:
+def subcommand_args(args: list[str], name: str) -> list[str] | None:
     """The arguments after the git command `name` in a git command line; None when the
     command is another (or an alias)."""
     i = 0

@@ -582,7 +582,7 @@ def scan_revs(repo: gitio.Repo, catalog: Catalog, revs: list[str], label: str,
     for a notes `ref` being updated, the notes it adds too (`new ^old`: those not in old)."""
     coverage = Coverage(source="range", range=label, shallow=repo.shallow)
     tip = gitio.resolve_commit(repo, revs[0]) if revs else None
-    bottoms = _bottoms(revs)
+    bottoms = revision_bottoms(revs)
     span = _Span(tip, tuple(bottoms)) if tip is not None and bottoms is not None else None
     tokens: list[tuple[str, str]] = []
     findings = _scan_commits(repo, catalog, revs, coverage, ignored, tokens, span=span)
@@ -594,7 +594,7 @@ def scan_revs(repo: gitio.Repo, catalog: Catalog, revs: list[str], label: str,
     return Scan(findings, coverage, head=tip, tokens=tokens)
 
 
-def _bottoms(revs: list[str]) -> list[str] | None:
+def revision_bottoms(revs: list[str]) -> list[str] | None:
     """What a `HEAD ^A --not B C` revision list excludes; None when it is not of that form
     (several heads, an option), so that no one base and head describe it."""
     if not revs or revs[0].startswith(("-", "^")):

@@ -27,3 +27,14 @@ def test_text_that_markdown_would_read_as_markup_is_shown_as_written() -> None:
     page = rules_markdown(load_catalog())
     prose = [line for line in page.splitlines() if not line.startswith("- **Paths")]
     assert not any(re.search(r"(?<!\\)<[a-z]", line) for line in prose)
+
+
+def test_every_source_key_the_catalog_names_is_listed_in_the_sources_page() -> None:
+    catalog = load_catalog()
+    sources = " ".join([r.source for r in catalog.by_id.values()]
+                       + [a.source for a in catalog.assistants.values()])
+    keys = set(re.findall(r"\bS-[A-Z0-9][A-Z0-9-]*[A-Z0-9]\b", sources))
+    page = (ROOT / "docs" / "sources.md").read_text("utf-8")
+    listed = {key.strip() for heading in re.findall(r"^## (.+)$", page, re.M)
+              for key in heading.split(" / ")}
+    assert keys and keys <= listed, sorted(keys - listed)

@@ -190,8 +190,12 @@ def _plain(word: str) -> bool:
     rest = word.removeprefix(_HERE).removeprefix(_ROOT)
     if rest != word:
         rest = rest.lstrip("/\\")
-    return bool(rest) and not any(c in rest for c in "$%*?~!#\x01") and "://" not in rest \
+    return bool(rest) and _UNPLAIN.search(rest) is None \
         and not rest.startswith(("-", "@", "+", "/"))
+
+
+# An expansion, a wildcard, a comment or a URL: what a file name as written never holds.
+_UNPLAIN = re.compile("[$%*?~!#\x01]|://")
 
 
 def _copied(text: str) -> list[str]:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from ai_clearance.catalog.rules import load_catalog, parse_toml
 from ai_clearance.detect.detect import (
     PathMatcher,
+    RegionFilter,
     findings_for_branch,
     findings_for_identity,
     findings_for_message,
@@ -120,6 +121,8 @@ _SEGMENTS = ["src", "a", ".claude", "CLAUDE.md", "AGENTS.md", ".Cursor", "rules"
              "Dockerfile", "DOCKERFILE", "Containerfile", "x.Dockerfile", "Dockerfile.dev",
              "dockerfiles", "xdockerfile", "run.sh", "a.mjs", "Dockerfile\tb",
              "qwen.md.bak", "x.claude", "_message", ".Aider.Tags.Cache.V9", "sweep.yaml",
+             "rovo-config.yaml", "ROVO-CONFIG.YAML", "my-rovo-config.yaml", "rovo-config.yml",
+             "ｒｏｖｏ-config.yaml",
              # Disguises: look-alike, full-width and marked letters, a full-width dot and
              # slash, an invisible character; and non-ASCII names that are nothing.
              "\u0421LAUDE.md", "ＡＧＥＮＴＳ．ｍｄ", "C\u0301laude.md", ".cl\u200baude",
@@ -180,6 +183,22 @@ def test_region_filter_finds_symlinks_wherever_they_are() -> None:
            b":100644 100644 " + sha + b" " + sha + b" M\0plain\0")
     assert region_filter.any(raw)
     assert not region_filter.any(raw.replace(b"120000", b"100644"))
+
+
+def test_a_name_with_a_dot_is_keyed_on_it_wherever_it_sits() -> None:
+    """'.' is the preferred key byte even after a '-' or '_' (`rovo-config.yaml`): such
+    names share the one '.' search, and still match only as a whole component."""
+    region_filter = RegionFilter(frozenset({"rovo-config.yaml", "a_b.md", ".x-y"}), (), ())
+    assert len(region_filter._searches) == 1
+    paths = ["rovo-config.yaml", "ci/rovo-config.yaml/x", "x/A_B.md", "p/.x-y/q",
+             "my-rovo-config.yaml", "rovo-config.yml", "xa_b.md", "a_b.mdx", ".x-yz"]
+    data = _tree_bytes(paths)
+    found = {data[s:data.find(b"\0", s)].partition(b"\t")[2].decode()
+             for s in region_filter.entry_starts(data, raw_diff=False)}
+    assert found == set(paths[:4])
+    # Without a '.', '_' is preferred to '-' in the same way; '-' alone is its own key.
+    assert len(RegionFilter(frozenset({"a-b_c", "d_e"}), (), ())._searches) == 1
+    assert len(RegionFilter(frozenset({"a-b", "d_e"}), (), ())._searches) == 2
 
 
 def test_region_filter_on_every_path_case() -> None:

@@ -60,12 +60,15 @@ class Work:
                            f"{WORK_FACTOR} times its size")
 
 
-def walk(roots: list[Node], work: Work) -> Iterator[tuple[Node, Choices]]:
+def walk(roots: list[Node], work: Work, given: Choices = EMPTY,
+         ) -> Iterator[tuple[Node, Choices]]:
     """Every mapping reachable from `roots` with each context it is reached under (one per
-    matrix job), each pair once; mapping keys are walked too, with no context."""
+    matrix job), each pair once; mapping keys are walked too, with no context. `given`: the
+    values a caller gives the file's inputs (`inputs.tool`), beside their defaults."""
     from yaml import MappingNode, SequenceNode
 
-    stack: list[tuple[Node, Choices]] = [(root, root_choices(root, work)) for root in roots]
+    stack: list[tuple[Node, Choices]] = [(root, root_choices(root, work, given))
+                                         for root in roots]
     seen: set[tuple[int, int]] = set()
     keep: list[Choices] = []  # the contexts made, alive while their ids are in `seen`
     while stack:
@@ -129,14 +132,15 @@ def _merged(rows: list[Choices]) -> Choices:
     return {path: tuple(values) for path, values in found.items()}
 
 
-def root_choices(root: Node, work: Work) -> Choices:
+def root_choices(root: Node, work: Work, given: Choices = EMPTY) -> Choices:
     """What a whole file knows: the `inputs` of its `workflow_call` and
     `workflow_dispatch` triggers (or of an action) that have a default or a list of
-    options, each of those values; and `needs.<job>.outputs.<name>` of each job's
-    outputs whose value is constant (a literal, or a constant output of its steps)."""
+    options, each of those values, and those a caller gives (`given`); and
+    `needs.<job>.outputs.<name>` of each job's outputs whose value is constant (a literal,
+    or a constant output of its steps)."""
     from yaml import MappingNode, ScalarNode
 
-    found: Choices = {}
+    found = _given(given, work)
     triggers = _value_of(root, "on")
     for trigger in ("workflow_call", "workflow_dispatch"):
         for name, values in _input_values(_value_of(_value_of(triggers, trigger), "inputs"),
@@ -146,7 +150,8 @@ def root_choices(root: Node, work: Work) -> Choices:
             if trigger == "workflow_dispatch":
                 found[f"github.event.inputs.{name}"] = values
     for name, values in _input_values(_value_of(root, "inputs"), work):  # an action's
-        found.setdefault(f"inputs.{name}", values)
+        found[f"inputs.{name}"] = tuple(dict.fromkeys(found.get(f"inputs.{name}", ())
+                                                      + values))
     jobs = _value_of(root, "jobs")
     if not isinstance(jobs, MappingNode):
         return found
@@ -162,6 +167,15 @@ def root_choices(root: Node, work: Work) -> Choices:
 
 
 _OUTPUT_ROUNDS = 4
+
+
+def _given(given: Choices, work: Work) -> Choices:
+    """What a caller gives the file's contexts, paid for."""
+    found: Choices = {}
+    for name, values in given.items():
+        work.spend(len(name) + sum(len(str(v)) for v in values))
+        found[name.casefold()] = tuple(dict.fromkeys(values))
+    return found
 
 
 def _input_values(inputs: Node | None, work: Work) -> Iterator[tuple[str, tuple[Known, ...]]]:

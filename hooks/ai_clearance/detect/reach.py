@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ai_clearance.detect.calls import Inputs, local_calls
 from ai_clearance.detect.runners import language_of, shebang_language
 from ai_clearance.detect.workflows import ACTION_NAMES, action_files, readings
 from ai_clearance.errors import GitError
@@ -35,10 +36,18 @@ SCRIPT_KINDS = frozenset({"shell", "hash", "slash", "code", "dockerfile"})
 @dataclass(frozen=True)
 class Named:
     """A repository path a file names, with the reading its naming implies (`bash x`:
-    "shell"), or None when only the file itself can tell."""
+    "shell"), or None when only the file itself can tell. A local workflow or action the
+    file calls with inputs (calls.py) is named with them, read as a workflow."""
 
     path: str
     hint: str | None = None
+    inputs: Inputs = ()
+
+    @property
+    def key(self) -> tuple[str, Inputs]:
+        """What tells one reading of a path from another: a callee is judged once per
+        set of inputs its callers give it."""
+        return self.path, self.inputs
 
 
 # Where a script runs from, in the forms CI and shells write it: the action's own folder,
@@ -79,13 +88,19 @@ _DOCKER_COPY = re.compile(r"^[ \t]*(?:ONBUILD[ \t]+)?(?:COPY|ADD)[ \t]+(.*)$",
                           re.IGNORECASE | re.MULTILINE)
 
 
-def named_paths(path: str, data: bytes) -> list[Named]:
+def named_paths(path: str, data: bytes, given: Inputs = ()) -> list[Named]:
     """The repository paths the file at `path` (a CI file or a script CI reaches) names as
     something that may run, resolved from where it sits; paths outside the repository are
-    left out. GitError past MAX_NAMES."""
+    left out. A workflow or action file names the local ones it calls with inputs too,
+    once per set of inputs (`given`: what its own caller gives it). GitError past
+    MAX_NAMES."""
     text = data[:MAX_READ].decode("utf-8", "replace")
     folder = posixpath.dirname(path)
     found: dict[str, Named] = {}
+    calls: list[Named] = []
+    if "workflow" in readings([path]):
+        calls = [Named(target, "workflow", inputs)
+                 for target, inputs in local_calls(data[:MAX_READ], dict(given))]
     for relative, hint, bases in _relative_names(path, data[:MAX_READ], text, folder):
         for base in bases:
             target = _resolved(base, relative)
@@ -93,10 +108,15 @@ def named_paths(path: str, data: bytes) -> list[Named]:
                     target in found and found[target].hint is not None):
                 continue
             found[target] = Named(target, hint)
-            if len(found) > MAX_NAMES:
-                raise GitError(f"{path} names more than {MAX_NAMES} files that may run; "
-                               "refusing to pass unjudged")
-    return list(found.values())
+            _bounded(path, len(found) + len(calls))
+    _bounded(path, len(found) + len(calls))
+    return list(found.values()) + calls
+
+
+def _bounded(path: str, count: int) -> None:
+    if count > MAX_NAMES:
+        raise GitError(f"{path} names more than {MAX_NAMES} files that may run; "
+                       "refusing to pass unjudged")
 
 
 def _relative_names(path: str, data: bytes, text: str, folder: str,
@@ -215,7 +235,10 @@ def _copied(text: str) -> list[str]:
 def reached_kind(path: str, head: bytes, hint: str | None) -> str | None:
     """How a file CI reaches is read: by its name (a script's suffix, a Dockerfile), else
     by its `#!` line, else as the program that runs it implies; None when it is no script
-    (data, documents), which then runs nothing here."""
+    (data, documents), which then runs nothing here. A workflow or action a file calls is
+    read as one (its hint says so)."""
+    if hint == "workflow":
+        return hint
     kinds = readings([path]) & SCRIPT_KINDS
     if kinds:
         return min(kinds)

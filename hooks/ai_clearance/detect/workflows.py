@@ -114,11 +114,13 @@ class _Spec:
 
 # ------------------------------------------------------------------------------ entry point
 def content_matches(rules: dict[str, Rule], lines: Iterable[bytes], paths: Iterable[str] = (),
-                    kinds: frozenset[str] | None = None) -> dict[str, tuple[int, str]]:
+                    kinds: frozenset[str] | None = None, given: Choices | None = None,
+                    ) -> dict[str, tuple[int, str]]:
     """first_content_matches for a blob, with the rules that judge workflows judging what
     it runs, read as every kind of file its `paths` name (`readings`; a workflow when none
-    does), or as `kinds` when given (the script an action names, whatever its name). The
-    rules' line patterns still run and stay a floor: what they find is kept (so
+    does), or as `kinds` when given (the script an action names, whatever its name);
+    `given`: the values a caller gives a workflow's or action's inputs (`inputs.tool`).
+    The rules' line patterns still run and stay a floor: what they find is kept (so
     a YAML parser that reads a file otherwise than GitHub cannot hide what they see)."""
     judging = {rid: _spec_of(r) for rid, r in rules.items() if r.judges_workflows}
     if not judging:
@@ -128,19 +130,21 @@ def content_matches(rules: dict[str, Rule], lines: Iterable[bytes], paths: Itera
     kinds = kinds or readings(paths)
     head, rest = _read_upto(lines, MAX_BYTES, padding=kinds == {"workflow"})
     if rest is not None:
-        return _judged_by_lines(rules, judging, chain(head, rest), screen, kinds, large=True)
+        return _judged_by_lines(rules, judging, chain(head, rest), screen, kinds, large=True,
+                                given=given)
     matched = first_content_matches(_with_patterns(rules), head)
     data = b"\n".join(head)
     facts: list[Fact] = []
     for kind in sorted(kinds):
         try:
-            found = _facts_of(kind, data, screen)
+            found = _facts_of(kind, data, screen, given or {})
         except Unjudged as error:
             where = ", ".join(dict.fromkeys(paths)) or "a workflow"
             raise GitError(f"{where} could not be judged: {error}; refusing to pass "
                            "unjudged") from None
         if found is None:  # a workflow that is not YAML
-            matched.update(_judged_by_lines(rules, judging, head, screen, frozenset({kind})))
+            matched.update(_judged_by_lines(rules, judging, head, screen, frozenset({kind}),
+                                            given=given))
         else:
             facts.extend(found)
     facts.sort(key=lambda f: f.line)
@@ -196,7 +200,7 @@ def action_files(data: bytes) -> list[tuple[str, str, str]]:
     them from the same tree."""
     if len(data) > MAX_BYTES:
         return []
-    roots = _compose(data)
+    roots = compose(data)
     found: list[tuple[str, str, str]] = []
     for root in roots or ():
         runs = _value_of(root, "runs")
@@ -214,12 +218,13 @@ def action_files(data: bytes) -> list[tuple[str, str, str]]:
     return [(key, path, kind) for key, path, kind in found if path and "\0" not in path]
 
 
-def _facts_of(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[Fact] | None:
+def _facts_of(kind: str, data: bytes, screen: Callable[[str], bool], given: Choices,
+              ) -> list[Fact] | None:
     """What a file read as `kind` runs; None for a workflow that is not YAML."""
     if kind in setups.KINDS:
         return setups.setup_facts(kind, data, screen)
     if kind == "workflow":
-        return workflow_facts(data, screen)
+        return workflow_facts(data, screen, given)
     text = data.decode("utf-8", "replace")
     if kind == "dockerfile":
         return list(_dockerfile_facts(text, screen))
@@ -256,16 +261,16 @@ _PADDING = re.compile(rb"[ \t\r]*(?:#[^\n]*)?")
 
 # ------------------------------------------------------------------------------ structure
 def workflow_facts(data: bytes, screen: Callable[[str], bool] | None = None,
-                   ) -> list[Fact] | None:
+                   given: Choices | None = None) -> list[Fact] | None:
     """What a workflow or action file runs, in the order of its lines; None when the data
     is not YAML (the caller then judges it line by line). `screen` says which scripts are
-    worth splitting into commands (None: all). Unjudged when reading it would cost more
-    than its budget (contexts.Work)."""
-    roots = _compose(data)
+    worth splitting into commands (None: all); `given`, what a caller gives its inputs.
+    Unjudged when reading it would cost more than its budget (contexts.Work)."""
+    roots = compose(data)
     if roots is None:
         return None
     work = Work(len(data))
-    pairs = list(walk(roots, work))
+    pairs = list(walk(roots, work, given or {}))
     defaults = _default_languages(list({id(m): m for m, _ in pairs}.values()))
     reader = _Reader(screen, defaults, work)
     for mapping, choices in pairs:
@@ -274,7 +279,7 @@ def workflow_facts(data: bytes, screen: Callable[[str], bool] | None = None,
     return reader.facts
 
 
-def _compose(data: bytes) -> list[Node] | None:
+def compose(data: bytes) -> list[Node] | None:
     """The documents of `data` as YAML node graphs; None when it is not YAML. Nodes, not
     Python values: an alias is the node it names (no copy, so no alias bomb), a merge key
     is a node like any other, and tags are never constructed."""
@@ -830,7 +835,7 @@ _LOOSE_PREFIX = re.compile(r"""\s*(?:-\s+)?(?:["']?[\w.-]+["']?\s*:\s*)?(?:[|>][
 def _judged_by_lines(rules: dict[str, Rule], judging: dict[str, _Spec],
                      lines: Iterable[bytes], screen: Callable[[str], bool],
                      kinds: frozenset[str] = frozenset({"workflow"}), large: bool = False,
-                     ) -> dict[str, tuple[int, str]]:
+                     given: Choices | None = None) -> dict[str, tuple[int, str]]:
     """A file that is not YAML, or too `large`, judged line by line (a CR alone ends a line
     too): the line patterns, then each line's loose facts (`_loose_facts`), then the
     values that span lines as one text each: a workflow's block scalars, quoted and plain
@@ -838,7 +843,7 @@ def _judged_by_lines(rules: dict[str, Rule], judging: dict[str, _Spec],
     the other kinds (a shell script, a Dockerfile). A large workflow in UTF-16 or UTF-32
     cannot be read by its lines: it is refused (GitError, exit 3). One that is not YAML
     runs nothing on GitHub: it is read as it comes."""
-    judge = _LineJudge(rules, judging, screen, kinds)
+    judge = _LineJudge(rules, judging, screen, kinds, given or {})
     number = 0
     for raw in lines:
         if number == 0 and large and judge.values is not None and raw.startswith(_WIDE_BOMS):
@@ -858,8 +863,10 @@ class _LineJudge:
     the values that span lines being put together."""
 
     def __init__(self, rules: dict[str, Rule], judging: dict[str, _Spec],
-                 screen: Callable[[str], bool], kinds: frozenset[str]) -> None:
+                 screen: Callable[[str], bool], kinds: frozenset[str], given: Choices,
+                 ) -> None:
         self.rules, self.judging, self.screen, self.kinds = rules, judging, screen, kinds
+        self.given = given  # what a caller gives the file's inputs
         self.patterns = _with_patterns(rules)
         self.matched: dict[str, tuple[int, str]] = {}
         self.values = _Values() if "workflow" in kinds else None
@@ -902,15 +909,16 @@ class _LineJudge:
 
     def defer(self, number: int, key: str | None, text: str) -> None:
         """Keep a text that may read an env value (`$X`, `${{ env.X }}`) for `with_env`."""
-        if self.env is not None and ("$" in text and (_DOLLAR.search(text) or
-                                                      "env" in text.casefold())):
+        if self.env is not None and ("$" in text and (
+                _DOLLAR.search(text) or "env" in text.casefold()
+                or (self.given and "inputs" in text.casefold()))):
             self.deferred.append((number, key, text))
 
     def with_env(self) -> None:
         """Judge again, with each value the file's env gives them, the texts that read
         an env name the file sets (which step sees which env is not known here: every
         value of a name is tried). What that costs is paid from the file's Work."""
-        choices = {} if self.env is None else self.env.choices()
+        choices = {} if self.env is None else {**self.given, **self.env.choices()}
         if not choices:
             return
         work = Work(self.size)

@@ -7,15 +7,23 @@ Two ways, by what is checked:
 - `in_commits`: the commits of a range or history that change a reached path, each of its
   versions judged and attributed to the commit, and what they name followed in turn.
 
-Both are bounded: MAX_DEPTH links from a CI file, MAX_FILES files; past either the check
-fails rather than pass what it did not follow. A repository without CI files pays nothing."""
+A local workflow or action a CI file calls with inputs (`uses: ./.github/workflows/r.yml`
+with `with: {tool: claude}`) is reached the same way, and judged once per distinct set of
+inputs its callers give it (beside its own defaults), its findings naming the caller.
+
+All are bounded: MAX_DEPTH links from a CI file, MAX_FILES files, MAX_CALLS sets of inputs
+for one callee; past any the check fails rather than pass what it did not follow. A
+repository without CI files pays nothing."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 
 from ai_clearance.catalog.rules import Rule
+from ai_clearance.detect.calls import Inputs
+from ai_clearance.detect.normalize import printable
 from ai_clearance.detect.reach import MAX_NAMES, Named, named_paths, reached_kind
 from ai_clearance.detect.workflows import content_matches
 from ai_clearance.errors import GitError
@@ -24,6 +32,11 @@ from ai_clearance.model import Finding, Identity, PathChange
 
 MAX_DEPTH = 6
 MAX_FILES = 500
+# Distinct sets of inputs one callee is judged with: callers a person writes give a few.
+MAX_CALLS = 32
+
+# A reached path and the inputs it is called with (none for a script): `Named.key`.
+Key = tuple[str, Inputs]
 
 
 @dataclass(frozen=True)
@@ -47,32 +60,34 @@ class Step:
     depth: int
 
 
-def first_steps(roots: Iterable[tuple[Root, bytes]]) -> dict[str, Step]:
-    """The paths CI files name, by path (the first CI file to name one is kept)."""
-    steps: dict[str, Step] = {}
+def first_steps(roots: Iterable[tuple[Root, bytes]]) -> dict[Key, Step]:
+    """The paths CI files name, by path and inputs (the first CI file to name one is
+    kept)."""
+    steps: dict[Key, Step] = {}
     for root, data in roots:
         for named in named_paths(root.path, data):
-            steps.setdefault(named.path, Step(named, root, root.path, 1))
+            steps.setdefault(named.key, Step(named, root, root.path, 1))
     return steps
 
 
-def in_tree(repo: gitio.Repo, tree: str | None, steps: dict[str, Step],
+def in_tree(repo: gitio.Repo, tree: str | None, steps: dict[Key, Step],
             judged: Callable[[str], bool] | None, seen: set[tuple[str, str, str | None]],
-            ) -> tuple[list[Finding], dict[str, Step]]:
+            ) -> tuple[list[Finding], dict[Key, Step]]:
     """Findings in the files `steps` reach in `tree` (None: the index), followed link by
     link; `judged` says which reached paths are judged (None: all). Also every step taken,
     for `in_commits` to look for changes to."""
     findings: list[Finding] = []
-    taken: dict[str, Step] = {}
+    taken: dict[Key, Step] = {}
     frontier = steps
     while frontier:
-        files = gitio.files_at(repo, tree, list(frontier))
+        files = gitio.files_at(repo, tree, list({key[0]: None for key in frontier}))
         _count(taken, files, frontier)
         by_blob: dict[str, list[Step]] = {}
-        for path, change in files.items():
-            by_blob.setdefault(change.blob, []).append(frontier[path])
+        for key, step in frontier.items():
+            if key[0] in files:
+                by_blob.setdefault(files[key[0]].blob, []).append(step)
         taken.update(frontier)
-        following: dict[str, Step] = {}
+        following: dict[Key, Step] = {}
         for sha, read in gitio.read_blobs(repo, list(by_blob)):
             lines = list(read)
             for step in by_blob[sha]:
@@ -87,27 +102,21 @@ def in_tree(repo: gitio.Repo, tree: str | None, steps: dict[str, Step],
     return findings, taken
 
 
-def in_commits(repo: gitio.Repo, revs: Sequence[str], no_walk: bool, steps: dict[str, Step],
+def in_commits(repo: gitio.Repo, revs: Sequence[str], no_walk: bool, steps: dict[Key, Step],
                seen: set[tuple[str, str, str | None]]) -> list[Finding]:
     """Findings in the versions of reached paths that the commits `revs` select change,
     each attributed to its commit; what those versions name is looked for in turn."""
     findings: list[Finding] = []
-    asked: set[str] = set()
+    asked: set[Key] = set()
     frontier = steps
     while frontier:
         asked.update(frontier)
         if len(asked) > MAX_NAMES:
             raise GitError(f"CI files name more than {MAX_NAMES} paths that may run; "
                            "refusing to pass unjudged")
-        versions: dict[str, list[tuple[Step, str, Identity, int]]] = {}
-        for commit in gitio.stream_commits(repo, revs, no_walk=no_walk,
-                                           paths=sorted(frontier)):
-            for change in commit.changes:
-                step = frontier.get(change.path)
-                if step is not None and change.mode in ("100644", "100755"):
-                    versions.setdefault(change.blob, []).append(
-                        (step, commit.sha, commit.author, commit.committed_at))
-        following: dict[str, Step] = {}
+        _bounded_calls(asked)
+        versions = _versions(repo, revs, no_walk, frontier)
+        following: dict[Key, Step] = {}
         for sha, read in gitio.read_blobs(repo, list(versions)):
             lines = list(read)
             for step, sha_of, author, when in versions[sha]:
@@ -124,30 +133,58 @@ def in_commits(repo: gitio.Repo, revs: Sequence[str], no_walk: bool, steps: dict
     return findings
 
 
-def _count(taken: dict[str, Step], files: dict[str, PathChange], frontier: dict[str, Step],
+def _versions(repo: gitio.Repo, revs: Sequence[str], no_walk: bool,
+              frontier: dict[Key, Step]) -> dict[str, list[tuple[Step, str, Identity, int]]]:
+    """The blobs the commits `revs` select write at the paths of `frontier`, each with the
+    steps that reach it and the commit (its sha, author and time)."""
+    by_path: dict[str, list[Step]] = {}
+    for key, step in frontier.items():
+        by_path.setdefault(key[0], []).append(step)
+    versions: dict[str, list[tuple[Step, str, Identity, int]]] = {}
+    for commit in gitio.stream_commits(repo, revs, no_walk=no_walk, paths=sorted(by_path)):
+        for change in commit.changes:
+            if change.mode in ("100644", "100755"):
+                for step in by_path.get(change.path, ()):
+                    versions.setdefault(change.blob, []).append(
+                        (step, commit.sha, commit.author, commit.committed_at))
+    return versions
+
+
+def _count(taken: dict[Key, Step], files: dict[str, PathChange], frontier: dict[Key, Step],
            ) -> None:
     """GitError when following `frontier` would pass the bounds."""
-    if not files:
+    present = [step for key, step in frontier.items() if key[0] in files]
+    if not present:
         return
-    if len(taken) + len(files) > MAX_FILES:
+    if len(taken) + len(present) > MAX_FILES:
         raise GitError(f"CI reaches more than {MAX_FILES} files; refusing to pass unjudged")
-    deepest = max(frontier[p].depth for p in files)
-    if deepest > MAX_DEPTH:
-        step = next(frontier[p] for p in files if frontier[p].depth == deepest)
+    _bounded_calls([*taken, *frontier])
+    step = max(present, key=lambda s: s.depth)
+    if step.depth > MAX_DEPTH:
         raise GitError(f"{step.named.path} is more than {MAX_DEPTH} files away from "
                        f"{step.root.path}, which runs it; refusing to pass unjudged")
+
+
+def _bounded_calls(keys: Iterable[Key]) -> None:
+    """GitError when one callee would be judged with more than MAX_CALLS sets of inputs."""
+    counts = Counter(path for path, inputs in keys if inputs)
+    if counts and max(counts.values()) > MAX_CALLS:
+        path = max(counts, key=counts.__getitem__)
+        raise GitError(f"{path} is called with more than {MAX_CALLS} different sets of "
+                       "inputs; refusing to pass unjudged")
 
 
 def _kind(step: Step, lines: list[bytes]) -> str | None:
     return reached_kind(step.named.path, lines[0] if lines else b"", step.named.hint)
 
 
-def _follow(step: Step, lines: list[bytes], taken: Container[str],
-            following: dict[str, Step]) -> None:
-    """The paths a reached file names that were not taken yet."""
-    for named in named_paths(step.named.path, b"\n".join(lines)):
-        if named.path not in taken and named.path not in following:
-            following[named.path] = Step(named, step.root, step.named.path, step.depth + 1)
+def _follow(step: Step, lines: list[bytes], taken: Container[Key],
+            following: dict[Key, Step]) -> None:
+    """The paths a reached file names that were not taken yet (a callee calls on with the
+    inputs it was given)."""
+    for named in named_paths(step.named.path, b"\n".join(lines), step.named.inputs):
+        if named.key not in taken and named.key not in following:
+            following[named.key] = Step(named, step.root, step.named.path, step.depth + 1)
 
 
 def _judge(step: Step, kind: str, lines: list[bytes], commit: str | None,
@@ -157,9 +194,15 @@ def _judge(step: Step, kind: str, lines: list[bytes], commit: str | None,
     once per rule, path and commit (a file the path rules read already is not repeated)."""
     rules = {rule.id: rule for rule in step.root.rules}
     path = step.named.path
-    matched = content_matches(rules, lines, [path], frozenset({kind}))
-    who = step.root.path if step.via == step.root.path else \
-        f"{step.via}, which {step.root.path} runs"
+    inputs = step.named.inputs
+    matched = content_matches(rules, lines, [path], frozenset({kind}),
+                              dict(inputs))
+    who = "" if step.via == step.root.path else f", which {step.root.path} runs"
+    if inputs:
+        given = printable(", ".join(f"{name}={'|'.join(v)}" for name, v in inputs))
+        who = f"called by {step.via} with {given}{who}"
+    else:
+        who = f"run by {step.via}{who}"
     findings = []
     for rid, (line, evidence) in matched.items():
         if (rid, path, commit) in seen:
@@ -168,6 +211,6 @@ def _judge(step: Step, kind: str, lines: list[bytes], commit: str | None,
         rule = rules[rid]
         findings.append(Finding(
             rule=rid, assistants=rule.assistants, kind=rule.kind, severity=rule.severity,
-            evidence=f"{evidence} (run by {who})", commit=commit, author=author, path=path,
+            evidence=f"{evidence} ({who})", commit=commit, author=author, path=path,
             line=line, committed_at=committed_at))
     return findings

@@ -54,7 +54,7 @@ class _Pending:
     # and commit: the files it runs are read from there.
     trees: dict[tuple[str, str | None], str | None] = field(default_factory=dict)
     # What the CI files read name, by the tree they were found in (source/reach.py).
-    steps: dict[str | None, dict[str, reach.Step]] = field(default_factory=dict)
+    steps: dict[str | None, dict[reach.Key, reach.Step]] = field(default_factory=dict)
 
     def add(self, candidates: list[ContentCandidate], commit: str | None,
             author: Identity | None, tree: str | None = None) -> None:
@@ -214,7 +214,7 @@ def _reached_in_commits(repo: gitio.Repo, pending: _Pending, findings: list[Find
                         ) -> list[Finding]:
     """What the commits `revs` select change in the files CI reaches: those the CI files
     they change name, and (with `head`) those the CI files of the head's tree reach there."""
-    steps: dict[str, reach.Step] = {}
+    steps: dict[reach.Key, reach.Step] = {}
     for named in pending.steps.values():
         for path, step in named.items():
             steps.setdefault(path, step)

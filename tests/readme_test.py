@@ -31,8 +31,15 @@ def _bash(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedPr
                           env={**os.environ, **env, "PATH": path})
 
 
-def test_the_maintainer_quick_start_approves_and_the_approval_clears(repo: Repo,
-                                                                      tmp_path: Path) -> None:
+def _commands(block: str) -> list[str]:
+    """The commands of a shell block, one per line, without their comments."""
+    lines = (line.split("  #", 1)[0].strip() for line in block.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def test_the_maintainer_quick_start_and_the_approval_flow_clear_a_trace(
+        repo: Repo, tmp_path: Path, pre_commit_home: Path,
+        project_snapshot: tuple[Path, str]) -> None:
     home = tmp_path / "home"
     (home / ".ssh").mkdir(parents=True)
     key = home / ".ssh" / "id_ed25519"
@@ -40,9 +47,28 @@ def test_the_maintainer_quick_start_approves_and_the_approval_clears(repo: Repo,
     repo.git("config", "user.email", "maintainer@example.com")
     repo.git("config", "user.signingkey", str(key))
     repo.commit("Initial commit", "README.md")
-    done = _bash(_block_after("**A maintainer**"), repo.path, {"HOME": str(home)})
+    env = {"HOME": str(home), "PRE_COMMIT_HOME": str(pre_commit_home)}
+    done = _bash(_block_after("**A maintainer**"), repo.path, env)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "active" in done.stdout  # `approvals list`
+    assert "fail" not in done.stdout  # doctor: every check ok or warn
+    # The hooks it installed come from this project's snapshot, not from the network.
+    path, rev = project_snapshot
+    config = repo.path / ".pre-commit-config.yaml"
+    config.write_text(config.read_text("utf-8").replace(HOME_URL, str(path))
+                      .replace("v0.1.0", rev), "utf-8")
+    repo.git("commit", "-q", "--no-verify", "-am", "Hooks from the local snapshot")
+    # The approval flow, each command run by whom its comment names: the request by the
+    # developer (her address from git config), the rest by the maintainer. Off a terminal,
+    # `approve --request` signs only with --yes (on one it shows the request and asks).
+    request, approve, *rest = _commands(_block_after("**Approval, step by step**"))
+    repo.git("config", "user.email", "jane@example.com")
+    asked = _bash(request, repo.path, env)
+    assert asked.returncode == 0, asked.stdout + asked.stderr
+    repo.git("config", "user.email", "maintainer@example.com")
+    for command in (f"{approve} --yes", *rest):
+        ran = _bash(command, repo.path, env)
+        assert ran.returncode == 0, command + "\n" + ran.stdout + ran.stderr
+    assert "active" in ran.stdout  # `approvals list`
     trusted = repo.head()
     repo.commit(f"Add parser\n\n{TRAILER}", "src/parser.py",
                 author=("Jane", "jane@example.com"))

@@ -169,3 +169,21 @@ def test_undoing_disguises_is_linear(shape: Callable[[int], str]) -> None:
     # Both above the allocator's mmap threshold, so that fresh pages cost the same per byte.
     small, large = best(shape(200_000)), best(shape(800_000))
     assert large / max(small, 1e-6) < 10
+
+
+@pytest.mark.parametrize("hidden", ["\U000e0001", "\U000e0020", "\U000e007f", "\U000e0100",
+                                    "\U0001d173", "\U0001bca0", "\ufff9", "\u2065",
+                                    "\u200b", "\ufeff", "\u115f"])
+def test_every_invisible_character_is_dropped_from_an_address(hidden: str) -> None:
+    from ai_clearance.catalog.rules import load_catalog
+    from ai_clearance.detect.detect import findings_for_message
+
+    address = f"noreply@anth{hidden}ropic.com"
+    assert normalize_text(address) == "noreply@anthropic.com"
+    found = findings_for_message(load_catalog(), f"Fix\n\nCo-Authored-By: Claude <{address}>\n")
+    assert {f.rule for f in found} == {"AIC401"}
+
+
+def test_format_characters_that_show_are_kept() -> None:
+    # Arabic number signs are format characters that are drawn: not a disguise.
+    assert normalize_text("\u0600\u06dd1") == "\u0600\u06dd1"

@@ -8,14 +8,22 @@ import unicodedata
 from email.errors import HeaderParseError
 from email.header import decode_header
 
-# Characters that render as nothing (zero-width, joiners, bidi controls, soft hyphen, BOM).
-_INVISIBLE = (
-    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u180f"
-    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f"
-    "\u3164\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a\ufe0b\ufe0c"
-    "\ufe0d\ufe0e\ufe0f\ufeff\uffa0"
+# Characters that render as nothing: Unicode's default-ignorable code points (zero-width
+# characters, joiners, bidi controls, soft hyphen, BOM, variation selectors, Hangul fillers,
+# tags, the reserved ranges among them) and the other invisible format controls
+# (interlinear annotation, shorthand and musical format controls), as ranges. The format
+# characters that show (Arabic number signs and other prepended marks) are not here.
+_INVISIBLE_RANGES = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160),
+    (0x17B4, 0x17B5), (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0), (0xFFF0, 0xFFFB), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
 )
+_INVISIBLE = frozenset(chr(c) for low, high in _INVISIBLE_RANGES
+                       for c in range(low, high + 1))
+_INVISIBLE_CLASS = "".join(f"{re.escape(chr(low))}-{re.escape(chr(high))}"
+                           for low, high in _INVISIBLE_RANGES)
 
 # Letters from other scripts that look like Latin ones (after NFKC and case folding).
 # A subset of Unicode's confusables.txt: the letters an attacker can type to spell
@@ -57,7 +65,7 @@ _LOOKALIKES = _with_capitals(_LOOKALIKES)
 _TRANSLATE: dict[int, str | None] = {ord(ch): None for ch in _INVISIBLE}
 _TRANSLATE.update({ord(k): v for k, v in _LOOKALIKES.items()})
 # str.translate with a dict is slow per character; most text has nothing to translate.
-_TRANSLATABLE = re.compile("[" + re.escape("".join(chr(c) for c in _TRANSLATE)) + "]")
+_TRANSLATABLE = re.compile("[" + _INVISIBLE_CLASS + re.escape("".join(_LOOKALIKES)) + "]")
 # Look-alikes that NFKC would turn into something else first (lunate sigma "ϲ" into "ς").
 _BEFORE_NFKC = {ord(k): v for k, v in _LOOKALIKES.items()
                 if unicodedata.normalize("NFKC", k) != k}

@@ -103,3 +103,65 @@ def test_naming_costs_linear_time() -> None:
     cost(200)
     small, large = min(cost(2000) for _ in range(3)), min(cost(8000) for _ in range(3))
     assert large / small < 8, (small, large)
+
+
+_DIRECTORIES = ("on: push\n{top}jobs:\n  a:\n    runs-on: x\n{job}    steps:\n{steps}")
+
+
+@pytest.mark.parametrize(("top", "job", "steps", "want"), [
+    ("", "", "      - run: ./review.sh\n        working-directory: tools\n", "tools/review.sh"),
+    ("", "", "      - working-directory: ./tools/\n        run: bash r.sh\n", "tools/r.sh"),
+    ("", "    defaults:\n      run:\n        working-directory: tools\n",
+     "      - run: bash review.sh\n", "tools/review.sh"),
+    ("defaults: {run: {working-directory: ci}}\n", "", "      - run: ./r.sh\n", "ci/r.sh"),
+    ("defaults: {run: {working-directory: ci}}\n",
+     "    defaults: {run: {working-directory: tools}}\n", "      - run: ./r.sh\n",
+     "tools/r.sh"),
+    ("", "", "      - run: ./r.sh\n        working-directory: ${{ github.workspace }}/t\n",
+     "t/r.sh"),
+    ("", "", "      - run: cd tools && ./review.sh\n", "tools/review.sh"),
+    ("", "", "      - run: pushd tools; ./review.sh; popd\n", "tools/review.sh"),
+    ("", "", "      - run: cd 'tools' ; python review.py\n", "tools/review.py"),
+    ("", "", "      - run: |\n          cd a\n          cd ../b\n          ./r.sh\n", "b/r.sh"),
+    ("", "", "      - run: cd sub && ./r.sh\n        working-directory: tools\n",
+     "tools/sub/r.sh"),
+])
+def test_scripts_are_named_from_the_directory_they_run_in(top: str, job: str, steps: str,
+                                                          want: str) -> None:
+    found = _named(_WORKFLOW, _DIRECTORIES.format(top=top, job=job, steps=steps))
+    assert want in found, found
+
+
+def test_a_composite_action_step_runs_in_its_working_directory() -> None:
+    text = "runs:\n  using: composite\n  steps:\n    - run: ./r.sh\n      working-directory: ci\n"
+    assert "ci/r.sh" in _named(_ACTION, text)
+
+
+@pytest.mark.parametrize("steps", [
+    "      - run: cd $DIR && ./r.sh\n",
+    "      - run: cd ~/x && ./r.sh\n",
+    "      - run: cd /opt/x && ./r.sh\n",
+    "      - run: cd ../.. && ./r.sh\n",
+    "      - run: ./r.sh\n        working-directory: ${{ matrix.dir }}\n",
+    "      - run: ./r.sh\n        working-directory: ../elsewhere\n",
+])
+def test_directories_not_known_add_nothing_outside(steps: str) -> None:
+    """A directory not known (or outside the repository) names only what the top and the
+    file's folder give."""
+    found = _named(_WORKFLOW, _DIRECTORIES.format(top="", job="", steps=steps))
+    assert {p for p in found if p.endswith("r.sh")} == {"r.sh", ".github/workflows/r.sh"}, found
+
+
+def test_directories_of_aliased_steps_cost_linear_time() -> None:
+    """A script shared by aliases under many working directories is read under a few."""
+    def cost(n: int) -> float:
+        dirs = "".join(f"      - {{run: *s, working-directory: d{i}}}\n" for i in range(n))
+        text = _DIRECTORIES.format(top="", job="", steps="      - run: &s './r.sh "
+                                   + "x " * 200 + "'\n" + dirs)
+        start = time.perf_counter()
+        named_paths(_WORKFLOW, text.encode())
+        return time.perf_counter() - start
+
+    cost(100)
+    small, large = min(cost(1000) for _ in range(3)), min(cost(4000) for _ in range(3))
+    assert large / small < 8, (small, large)

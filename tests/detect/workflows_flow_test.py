@@ -618,3 +618,56 @@ def test_a_refused_workflow_fails_the_check_with_exit_3(clean_repo: Repo) -> Non
 def test_ci_scripts_in_other_languages_are_read(path: str, text: str, twin: str) -> None:
     assert _found(text, path), path
     assert _found(twin, path) == set(), path
+
+
+# ------------------------------------------------------------------------- $GITHUB_ENV
+@pytest.mark.parametrize(("steps", "rule"), [
+    ("      - run: echo T=claude >> \"$GITHUB_ENV\"\n      - run: $T -p review\n", "AIC301"),
+    ("      - run: echo PKG=@anthropic-ai/claude-code >> $GITHUB_ENV\n"
+     "      - run: npm i -g \"$PKG\"\n", "AIC301"),
+    ("      - run: |\n          { echo 'T<<EOF'; echo claude; echo EOF; } >> \"$GITHUB_ENV\"\n"
+     "      - run: $T -p review\n", "AIC301"),
+    ("      - run: |\n          echo 'T<<X' >> $GITHUB_ENV\n          echo codex >> $GITHUB_ENV\n"
+     "          echo X >> $GITHUB_ENV\n      - run: ${T} exec fix\n", "AIC302"),
+    ("      - run: echo T=claude >> $GITHUB_ENV\n      - run: ${{ env.T }} -p review\n",
+     "AIC301"),
+    ("      - shell: pwsh\n        run: Add-Content $env:GITHUB_ENV \"T=claude\"\n"
+     "      - run: $T -p review\n", "AIC301"),
+    ("      - shell: pwsh\n        run: Add-Content -Path $env:GITHUB_ENV -Value 'T=codex'\n"
+     "      - run: $T exec fix\n", "AIC302"),
+    ("      - shell: pwsh\n        run: '\"T=claude\" | Out-File -FilePath $env:GITHUB_ENV"
+     " -Append'\n      - run: $T -p review\n", "AIC301"),
+    ("      - run: echo \"T=claude\" | tee -a $GITHUB_ENV\n      - run: $T -p review\n",
+     "AIC301"),
+    ("      - run: |\n          cat >> \"$GITHUB_ENV\" <<EOF\n          T=claude\n          EOF\n"
+     "      - run: $T -p review\n", "AIC301"),
+    ("      - run: printf 'T=claude\\n' >> $GITHUB_ENV\n      - run: $T -p review\n", "AIC301"),
+    # A value an expression gives the write, and a job env the write replaces.
+    ("      - run: echo \"T=${{ matrix.t }}\" >> $GITHUB_ENV\n      - run: $T exec fix\n"
+     "    strategy: {matrix: {t: [make, codex]}}\n", "AIC302"),
+    ("      - run: echo T=claude >> $GITHUB_ENV\n      - run: $T -p review\n"
+     "    env: {T: make}\n", "AIC301"),
+])
+def test_constants_written_to_github_env_are_env_of_the_job(steps: str, rule: str) -> None:
+    assert rule in _found(_job(steps)), steps
+
+
+@pytest.mark.parametrize("steps", [
+    "      - run: echo NODE_ENV=production >> \"$GITHUB_ENV\"\n      - run: npm test\n",
+    "      - run: echo T=make >> $GITHUB_ENV\n      - run: $T -p review\n",
+    # Not known: a variable, a command's output; a file other than the env file.
+    "      - run: echo \"T=$AGENT\" >> $GITHUB_ENV\n      - run: $T -p review\n",
+    "      - run: echo \"T=$(cat tool)\" >> $GITHUB_ENV\n      - run: $T -p review\n",
+    "      - run: echo T=claude >> notes.env\n      - run: $T -p review\n",
+    # Printed, not written to the file; and a human named Claude in a harmless value.
+    "      - run: echo T=claude\n      - run: $T -p review\n",
+    "      - run: echo REVIEWER=claude >> $GITHUB_ENV\n      - run: echo thanks $REVIEWER\n",
+])
+def test_github_env_writes_that_run_nothing_are_clean(steps: str) -> None:
+    assert _found(_job(steps)) == set(), steps
+
+
+def test_github_env_is_the_env_of_its_own_job_only() -> None:
+    text = ("on: push\njobs:\n  a:\n    steps:\n      - run: echo T=claude >> $GITHUB_ENV\n"
+            "  b:\n    steps:\n      - run: $T -p review\n")
+    assert _found(text) == set()

@@ -170,3 +170,32 @@ def test_a_chain_longer_than_the_bound_fails_closed(clean_repo: Repo) -> None:
     assert result.returncode == 3, result.stdout + result.stderr
     assert "refusing to pass unjudged" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("steps", [
+    "      - run: ./review.sh\n        working-directory: tools\n",
+    "      - run: cd tools && ./review.sh\n",
+    "      - run: pushd tools; bash review.sh; popd\n",
+])
+def test_a_script_run_from_its_working_directory_is_reached(clean_repo: Repo,
+                                                            steps: str) -> None:
+    """A range that changes only tools/review.sh, which CI runs from tools/; the same
+    change with harmless content passes."""
+    base = _base(clean_repo, {_WORKFLOW: _STEPS + steps, "tools/review.sh": _HARMLESS})
+    clean_repo.write("tools/review.sh", _AGENT)
+    sha = clean_repo.commit("Tweak the script", "tools/review.sh")
+    code, found, findings = _check(clean_repo, "--range", f"{base}..HEAD")
+    assert (code, found) == (1, {("AIC301", "tools/review.sh")}), findings
+    clean_repo.write("tools/review.sh", _HARMLESS + "echo done\n")
+    clean_repo.commit("Tweak it back", "tools/review.sh")
+    assert _check(clean_repo, "--range", f"{sha}..HEAD")[:2] == (0, set())
+
+
+def test_a_job_default_working_directory_is_read_in_a_tree(clean_repo: Repo) -> None:
+    workflow = ("on: push\njobs:\n  a:\n    runs-on: x\n    defaults:\n      run:\n"
+                "        working-directory: tools\n    steps:\n      - run: bash review.sh\n")
+    _base(clean_repo, {_WORKFLOW: workflow, "tools/review.sh": _HARMLESS})
+    assert _check(clean_repo, "--tree", "HEAD")[:2] == (0, set())
+    clean_repo.write("tools/review.sh", _AGENT)
+    clean_repo.commit("Tweak the script", "tools/review.sh")
+    assert _check(clean_repo, "--tree", "HEAD")[:2] == (1, {("AIC301", "tools/review.sh")})

@@ -1,7 +1,8 @@
 """What a workflow's mappings know of the `env` and `matrix` contexts: the values its
 `env:` keys (workflow, job, step, container) and `strategy.matrix` give, for the
 expressions (`${{ env.AGENT }}`, `${{ matrix.pkg }}`) and shell variables (`$AGENT`) of the
-mappings below them.
+mappings below them. A constant a step writes to `$GITHUB_ENV` (envfile.py) is an `env`
+value of its job's steps beside the job's own.
 
 A mapping sees its ancestors' contexts and its own (an inner `env` shadows an outer one).
 A matrix is read as its jobs: the combinations of its lists (a `fromJSON('...')` of a
@@ -21,6 +22,7 @@ import json
 import re
 from collections.abc import Iterator
 
+from ai_clearance.detect.envfile import written_env
 from ai_clearance.detect.expressions import MATRIX_LIMIT, Known, substitutions
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
@@ -92,9 +94,9 @@ def walk(roots: list[Node], work: Work, given: Choices = EMPTY,
 
 def _own_choices(mapping: Node, outer: Choices, work: Work) -> list[Choices]:
     """The contexts below `mapping`: `outer` with, for each of its matrix's jobs, that
-    job's values, its `env` (whose values may read the matrix and the outer env) and the
-    constant outputs of its steps. [`outer`] itself when it adds nothing, so that a cycle
-    of aliases comes back to a pair already walked."""
+    job's values, its `env` (whose values may read the matrix and the outer env), the
+    constant outputs of its steps and what they write to `$GITHUB_ENV`. [`outer`] itself
+    when it adds nothing, so that a cycle of aliases comes back to a pair already walked."""
     from yaml import MappingNode, ScalarNode, SequenceNode
 
     matrix = _value_of(_value_of(mapping, "strategy"), "matrix")
@@ -105,8 +107,9 @@ def _own_choices(mapping: Node, outer: Choices, work: Work) -> list[Choices]:
     steps = _value_of(mapping, "steps")
     # Read once, under every value of every matrix job: a job may get an output another
     # would write (more to judge, never less), but the steps are not read once a job.
-    outputs = step_outputs(steps, {**outer, **_merged(rows)}, work) \
-        if isinstance(steps, SequenceNode) else EMPTY
+    every = {**outer, **_merged(rows)}
+    outputs = step_outputs(steps, every, work) if isinstance(steps, SequenceNode) else EMPTY
+    written = step_env(steps, every, work) if isinstance(steps, SequenceNode) else EMPTY
     found: list[Choices] = []
     for row in rows:
         added: Choices = {**row, **outputs}
@@ -116,6 +119,10 @@ def _own_choices(mapping: Node, outer: Choices, work: Work) -> list[Choices]:
             texts = substitutions(item.value, scope)
             added[f"env.{key.value.casefold()}"] = \
                 tuple(dict.fromkeys(t.text for t in texts)) or (item.value,)
+        # What the steps write to $GITHUB_ENV: the job's own value before, this after.
+        for path, values in written.items():
+            added[path] = tuple(dict.fromkeys((*added.get(path, outer.get(path, ())),
+                                               *values)))
         if all(outer.get(k) == v for k, v in added.items()):
             found.append(outer)
         else:
@@ -252,6 +259,24 @@ def step_outputs(steps: Node, scope: Choices, work: Work) -> Choices:
     return {path: tuple(values) for path, values in found.items()}
 
 
+def step_env(steps: Node, scope: Choices, work: Work) -> Choices:
+    """`env.<name>` for each constant value the `run` of a step writes to `$GITHUB_ENV`
+    (each value it may write, under `scope`): the env of the job's later steps."""
+    from yaml import ScalarNode
+
+    found: dict[str, dict[Known, None]] = {}
+    for step in steps.value:
+        run = _value_of(step, "run")
+        if not isinstance(run, ScalarNode) or "GITHUB_ENV" not in run.value.upper():
+            continue
+        for text in substitutions(run.value, scope):
+            work.spend(len(text.text))
+            for name, values in written_env(text.text).items():
+                found.setdefault(f"env.{name.casefold()}", {}).update(
+                    dict.fromkeys(v.strip() for v in values))
+    return {path: tuple(values) for path, values in found.items()}
+
+
 def matrix_rows(matrix: Node, work: Work) -> list[Choices]:
     """The jobs of a `strategy.matrix`, each as its values by `matrix.` path: the
     combinations of its lists, then its `include:` entries as GitHub adds them (to each
@@ -383,4 +408,4 @@ def _value_of(mapping: Node | None, key: str) -> Node | None:
 
 
 __all__ = ["EMPTY", "MATRIX_LIMIT", "Choices", "Unjudged", "Work", "from_json_literal",
-           "matrix_rows", "root_choices", "step_outputs", "walk"]
+           "matrix_rows", "root_choices", "step_env", "step_outputs", "walk"]

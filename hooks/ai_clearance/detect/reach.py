@@ -8,7 +8,10 @@ here is lexical on purpose: every word that looks like a relative path of a scri
 taken, wherever it sits (a `run:` line, a Dockerfile's COPY, a string literal of a script).
 Naming too much only costs a read, since what a named file holds is judged by the same
 content rules as the file naming it (only an agent command is a finding); naming too little
-would be a way around the check. source/reach.py reads the named files and follows them.
+would be a way around the check. A relative name is taken from the top, from the naming
+file's folder, and from each directory it runs in that is known: a step's or a default
+`working-directory`, a constant `cd DIR` / `pushd DIR` before it.
+source/reach.py reads the named files and follows them.
 
 Pure: bytes in, repository paths out; time linear in the input."""
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -131,6 +135,7 @@ def _relative_names(path: str, data: bytes, text: str, folder: str,
             yield source, None, (folder, "")
     if "slash" in kinds:
         yield from ((module, "slash", (folder,)) for module in _modules(text))
+    yield from _from_directories(path, data, text)
     anywhere = ("", folder) if folder else ("",)
     for word, hint in _words(text):
         if word.startswith(_HERE):
@@ -139,6 +144,121 @@ def _relative_names(path: str, data: bytes, text: str, folder: str,
             yield word[len(_ROOT):], hint, ("",)
         else:
             yield word, hint, anywhere
+
+
+# Where a script changes directory before naming a script: `cd tools && ./review.sh`.
+_CD = re.compile(r"""(?:^|(?<=[\s;&|(]))(?:cd|pushd|chdir|set-location|sl|popd)\b"""
+                 r"""(?:[ \t]+(?:-[A-Za-z]+[ \t]+)*["']?([^\s"';&|()<>]*)["']?)?""",
+                 re.IGNORECASE)
+# How many working directories one script (or one step's script) is read under.
+_MAX_DIRECTORIES = 8
+
+
+def _from_directories(path: str, data: bytes, text: str,
+                      ) -> Iterator[tuple[str, str | None, tuple[str, ...]]]:
+    """What a file names relative to a directory it changes to: a step's or a default
+    `working-directory` of a workflow or action, and a constant `cd DIR` / `pushd DIR`
+    before the words (each word is also taken from the top and the file's folder)."""
+    scripts = [(text, "")]
+    kinds = readings([path])
+    if "working-directory" in text.casefold() and (
+            "workflow" in kinds or path.rpartition("/")[2].casefold() in ACTION_NAMES):
+        scripts.extend(_working_scripts(data))
+    for script, start in scripts:
+        for segment, here in _cd_segments(script, start):
+            for word, hint in _words(segment):
+                if not word.startswith((_HERE, _ROOT)):
+                    yield word, hint, here
+
+
+def _cd_segments(script: str, start: str) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """The parts of a script between its `cd`s, each with the folders its relative names
+    may be from (a folder named from the start directory, or from the top); none for a
+    part in the start directory when that is the top."""
+    at = 0
+    here: tuple[str, ...] = (start,) if start else ()
+    for match in _CD.finditer(script):
+        yield script[at:match.start()], here
+        at = match.end()
+        word = "" if match.group(0).casefold().startswith("popd") else match.group(1) or ""
+        # From each folder it may be in, and from the top when unsure.
+        moved = [_directory(word, base) for base in (*here, "")]
+        here = tuple(dict.fromkeys(d for d in moved if d)) or ((start,) if start else ())
+    yield script[at:], here
+
+
+def _directory(word: str, base: str = "") -> str | None:
+    """A constant directory, from folder `base`, as a repository folder ('' for the top);
+    None when not known (none given, an expansion, `-`, `~`, an absolute path, outside
+    the repository)."""
+    if not word:
+        return None
+    for pattern, place in _PLACES:
+        word = pattern.sub(place, word)
+    if word.startswith(_ROOT):
+        word, base = word[len(_ROOT):].lstrip("/\\"), ""
+    if not _plain(word or "."):
+        return None
+    joined = posixpath.normpath(posixpath.join(base, word.replace("\\", "/")))
+    if joined == ".":
+        return ""
+    return None if joined.startswith("../") or joined == ".." else joined
+
+
+def _working_scripts(data: bytes) -> list[tuple[str, str]]:
+    """Each `run` of a workflow or action with the `working-directory` it runs in (its
+    own, else its job's or the workflow's `defaults.run`), when one is known. A mapping or
+    script shared by aliases is taken under at most _MAX_DIRECTORIES directories, so the
+    scripts returned are at most that many times the file."""
+    from yaml import MappingNode, ScalarNode, SequenceNode
+
+    from ai_clearance.detect.workflows import compose
+
+    found: dict[tuple[int, str], str] = {}  # (run scalar, directory) -> its script
+    seen: set[tuple[int, str]] = set()
+    walks: Counter[int] = Counter()  # directories each mapping and script is taken under
+    stack: list[tuple[object, str]] = [(root, "") for root in compose(data) or []]
+    while stack:
+        node, directory = stack.pop()
+        if isinstance(node, SequenceNode):
+            stack.extend((item, directory) for item in node.value)
+        if not isinstance(node, MappingNode) or (id(node), directory) in seen \
+                or walks[id(node)] >= _MAX_DIRECTORIES:
+            continue
+        seen.add((id(node), directory))
+        walks[id(node)] += 1
+        default = _value_at(_value_at(_value_at(node, "defaults"), "run"),
+                            "working-directory")
+        inner = _known_directory(default, directory)
+        own = _known_directory(_value_at(node, "working-directory"), inner)
+        run = _value_at(node, "run")
+        if isinstance(run, ScalarNode) and own and (id(run), own) not in found \
+                and walks[id(run)] < _MAX_DIRECTORIES:
+            walks[id(run)] += 1
+            found[(id(run), own)] = run.value
+        stack.extend((item, inner) for key, item in node.value
+                     if isinstance(key, ScalarNode))
+    return [(script, directory) for (_, directory), script in found.items()]
+
+
+def _known_directory(node: object, outer: str) -> str:
+    """A `working-directory` value as a folder, else the one it is under."""
+    from yaml import ScalarNode
+
+    if not isinstance(node, ScalarNode):
+        return outer
+    named = _directory(node.value)
+    return outer if named is None else named
+
+
+def _value_at(node: object, key: str) -> object:
+    from yaml import MappingNode, ScalarNode
+
+    if isinstance(node, MappingNode):
+        for k, v in node.value:
+            if isinstance(k, ScalarNode) and k.value.casefold() == key:
+                return v
+    return None
 
 
 def _modules(text: str) -> Iterator[str]:

@@ -1,0 +1,217 @@
+"""What a step's script writes to `$GITHUB_ENV`: the runner sets each `NAME=value` line
+(and each `NAME<<DELIMITER` block) it finds there as an env variable of every later step
+of the job, so `echo T=claude >> "$GITHUB_ENV"` then `$T -p review` runs an agent.
+
+Only constant writes are known: an `echo`, `printf` or PowerShell string whose text holds
+no expansion, sent to the file by `>>`, `| tee -a`, `Add-Content`, `Out-File` or a `cat`
+heredoc; a `{ ...; }` group's writes in order. A write whose text is not known breaks the
+file at that point (a heredoc block open there is dropped): nothing is made up.
+
+Pure and linear in the script (one pass of a shell-like tokenizer)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shlex
+
+# The env file as a shell, PowerShell or cmd script names it.
+_TARGET = re.compile(r"(?:\$(?:env:)?\{?GITHUB_ENV\}?|%GITHUB_ENV%)", re.IGNORECASE)
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,255}")
+_PRINTERS = frozenset({"echo", "printf", "write-output", "write-host", "echo.", "print"})
+_APPENDERS = frozenset({"add-content", "ac", "out-file", "set-content", "tee-object"})
+_SEPARATORS = frozenset(";&\n()")
+# `cat >> "$GITHUB_ENV" <<EOF` (or the heredoc before the redirection), then its body.
+_CAT_HEREDOC = re.compile(
+    r"""\bcat\s+(?:>>?\s*["']?(?:\$\{?GITHUB_ENV\}?)["']?\s*<<(-?)\s*(["']?)(\w+)\2"""
+    r"""|<<(-?)\s*(["']?)(\w+)\5\s*>>?\s*["']?\$\{?GITHUB_ENV\}?["']?)[^\n]*\n""")
+
+Unknown = None  # a write whose text is not known
+Piece = str | None
+
+
+def written_env(script: str) -> dict[str, list[str]]:
+    """Each env name the script's constant writes to `$GITHUB_ENV` set, with its values
+    in the order written."""
+    if "GITHUB_ENV" not in script.upper():
+        return {}
+    return _parsed([*_command_writes(script), Unknown, *_heredoc_writes(script)])
+
+
+def _parsed(pieces: list[Piece]) -> dict[str, list[str]]:
+    """An env file's variables, read as the runner reads it, from the text written to it
+    (Unknown where a write's text is not known)."""
+    found: dict[str, list[str]] = {}
+    lines: list[str | None] = []
+    for piece in pieces:
+        if piece is None:
+            lines.append(None)
+        else:
+            lines.extend(piece.splitlines())
+    block: tuple[str, str, list[str]] | None = None  # name, delimiter, lines so far
+    for line in lines:
+        if line is None:
+            block = None
+        elif block is not None:
+            name, delimiter, body = block
+            if line.strip() == delimiter:
+                found.setdefault(name, []).append("\n".join(body))
+                block = None
+            else:
+                body.append(line)
+        elif "<<" in line and _NAME.fullmatch(line.split("<<", 1)[0].strip()):
+            name, delimiter = line.split("<<", 1)
+            block = (name.strip(), delimiter.strip(), [])
+        elif "=" in line and _NAME.fullmatch(line.split("=", 1)[0].strip()):
+            name, value = line.split("=", 1)
+            found.setdefault(name.strip(), []).append(value)
+    return found
+
+
+def _tokens(script: str) -> list[str]:
+    lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|<>()\n")
+    lexer.whitespace = " \t\r"
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    found: list[str] = []
+    try:
+        for token in lexer:
+            found.append(token)
+    except ValueError:  # an unclosed quote: what came before it is kept
+        pass
+    return found
+
+
+def _commands(tokens: list[str]) -> list[list[list[str]]]:
+    """The script's commands, each as its pipeline's stages (each a list of words and
+    redirection operators)."""
+    commands: list[list[list[str]]] = [[[]]]
+    for token in tokens:
+        if (token and all(c in _SEPARATORS for c in token)) or token in ("&&", "||"):
+            commands.append([[]])
+        elif token == "|":
+            commands[-1].append([])
+        else:
+            commands[-1][-1].append(token)
+    return [[stage for stage in c if stage] for c in commands if any(c)]
+
+
+def _command_writes(script: str) -> list[Piece]:
+    """What the script's commands write to the env file, in order."""
+    pieces: list[Piece] = []
+    group: list[Piece] | None = None  # the output of an open `{ ...; }` group
+    for stages in _commands(_tokens(script)):
+        first = stages[0]
+        if first[0] == "{":
+            group = []
+            first = first[1:]
+        if group is not None and first and first[0] == "}":
+            if _to_env(first[1:]) or (len(stages) > 1 and _appends_env(stages[1])):
+                pieces.extend(group)
+            group = None
+            continue
+        if not first:
+            continue
+        output = _output(first)
+        if group is not None:
+            group.append(output)
+        if _to_env(first) or (len(stages) > 1 and _appends_env(stages[1])):
+            pieces.append(output)
+        elif first[0].casefold() in _APPENDERS and any(_TARGET.fullmatch(w) for w in first):
+            pieces.append(_appended(first))
+    return pieces
+
+
+def _to_env(words: list[str]) -> bool:
+    """Whether a command's redirections send its output to the env file."""
+    return any(op in (">>", ">") and _TARGET.fullmatch(target)
+               for op, target in itertools.pairwise(words))
+
+
+def _appends_env(words: list[str]) -> bool:
+    """Whether a pipeline stage appends what it reads to the env file (`tee -a`,
+    `Add-Content`, `Out-File`)."""
+    return bool(words) and words[0].casefold() in (*_APPENDERS, "tee") \
+        and any(_TARGET.fullmatch(w) for w in words)
+
+
+def _arguments(words: list[str]) -> list[str]:
+    """A command's words without its redirections."""
+    found: list[str] = []
+    skip = False
+    for word, after in zip(words, [*words[1:], ""], strict=True):
+        if skip:
+            skip = False
+        elif word and all(c in "<>&" for c in word):
+            skip = True
+        elif not (word.isdigit() and after[:1] in ("<", ">")):  # 2>&1: a descriptor
+            found.append(word)
+    return found
+
+
+def _constant(word: str) -> bool:
+    return "$" not in word and "`" not in word and "%" not in word
+
+
+def _output(words: list[str]) -> Piece:
+    """The text a command prints: an echo's or printf's of constant words, or a
+    PowerShell string alone on its line; Unknown for any other command."""
+    args = _arguments(words)
+    if not args:
+        return Unknown
+    program, rest = args[0].casefold(), args[1:]
+    if program == "printf":
+        return _printf(rest)
+    if program in _PRINTERS:
+        while rest and re.fullmatch(r"-[neE]+", rest[0]):
+            rest = rest[1:]
+        text = " ".join(rest)
+        return f"{text}\n" if _constant(text) and "\\" not in text else Unknown
+    if len(args) == 1 and _constant(args[0]) and "=" in args[0]:
+        return f"{args[0]}\n"  # PowerShell: a string alone is written out
+    return Unknown
+
+
+def _printf(args: list[str]) -> Piece:
+    if not args or "$" in "".join(args) or "`" in "".join(args):
+        return Unknown
+    form, values = args[0], args[1:]
+    if "%" not in form:
+        return form.replace("\\n", "\n")
+    if re.fullmatch(r"(?:%s\\n)+", form) and values:
+        return "".join(f"{v}\n" for v in values)
+    return Unknown
+
+
+def _appended(words: list[str]) -> Piece:
+    """What `Add-Content $env:GITHUB_ENV "T=x"` (or `-Value "T=x"`) appends."""
+    values = [w for w in _arguments(words[1:])
+              if not w.startswith("-") and not _TARGET.fullmatch(w)]
+    if len(values) != 1 or not _constant(values[0]):
+        return Unknown
+    return f"{values[0]}\n"
+
+
+def _heredoc_writes(script: str) -> list[Piece]:
+    """What `cat >> "$GITHUB_ENV" <<EOF` heredocs write: each body, up to its delimiter
+    (a body line that expands a variable is Unknown unless the delimiter is quoted)."""
+    pieces: list[Piece] = []
+    at = 0
+    while (match := _CAT_HEREDOC.search(script, at)) is not None:
+        dash = match.group(1) or match.group(4)
+        quoted = match.group(2) or match.group(5)
+        delimiter = match.group(3) or match.group(6)
+        at = match.end()
+        while at < len(script):
+            end = script.find("\n", at)
+            end = len(script) if end < 0 else end
+            line = script[at:end]
+            at = end + 1
+            text = line.lstrip("\t") if dash else line
+            if text == delimiter:
+                break
+            pieces.append(f"{text}\n" if quoted or _constant(text) else Unknown)
+        pieces.append(Unknown)
+    return pieces
+
+__all__ = ["written_env"]

@@ -1,0 +1,51 @@
+"""What a script writes to $GITHUB_ENV (envfile.py): constant writes in each form the
+runner reads, and nothing for a write whose text is not known."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from ai_clearance.detect.envfile import written_env
+
+
+@pytest.mark.parametrize(("script", "env"), [
+    ('echo T=claude >> "$GITHUB_ENV"', {"T": ["claude"]}),
+    ("echo 'A=1' >> ${GITHUB_ENV}; echo B=2 >> $GITHUB_ENV", {"A": ["1"], "B": ["2"]}),
+    ("echo T=x 2>&1 >> $GITHUB_ENV", {"T": ["x"]}),
+    ("{ echo 'T<<EOF'; echo two; echo lines; echo EOF; } >> \"$GITHUB_ENV\"",
+     {"T": ["two\nlines"]}),
+    ("echo 'T<<EOF' >> $GITHUB_ENV\necho v >> $GITHUB_ENV\necho EOF >> $GITHUB_ENV",
+     {"T": ["v"]}),
+    ("printf '%s\\n' A=1 B=2 >> $GITHUB_ENV", {"A": ["1"], "B": ["2"]}),
+    ("echo T=v | tee -a \"$GITHUB_ENV\" > /dev/null", {"T": ["v"]}),
+    ('Add-Content -Path $env:GITHUB_ENV -Value "T=v"', {"T": ["v"]}),
+    ('"T=v" | Out-File -FilePath $env:GITHUB_ENV -Append', {"T": ["v"]}),
+    ("echo T=v>>%GITHUB_ENV%", {"T": ["v"]}),
+    ("cat <<'EOF' >> $GITHUB_ENV\nT=$v\nEOF\necho U=x", {"T": ["$v"]}),
+    ("cat >> $GITHUB_ENV <<EOF\nT=$v\nU=w\nEOF", {"U": ["w"]}),
+    # Not known: expansions, other files, printed output, an unclosed quote's tail.
+    ('echo "T=$X" >> $GITHUB_ENV', {}),
+    ("echo T=`cat f` >> $GITHUB_ENV", {}),
+    ("echo T=v >> other.env", {}),
+    ("echo T=v", {}),
+    ("echo 'T<<EOF' >> $GITHUB_ENV\necho \"$X\" >> $GITHUB_ENV\necho EOF >> $GITHUB_ENV", {}),
+    ("echo T=v >> $GITHUB_ENV; echo 'unclosed", {"T": ["v"]}),
+    ("make all", {}),
+])
+def test_constant_writes_are_read_as_the_runner_reads_the_file(
+        script: str, env: dict[str, list[str]]) -> None:
+    assert written_env(script) == env
+
+
+def test_reading_is_linear_in_the_script() -> None:
+    def seconds(n: int) -> float:
+        script = "cat >> $GITHUB_ENV <<EOF\n" * n + "echo T=v >> $GITHUB_ENV\n" * n
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            written_env(script)
+            best = min(best, time.perf_counter() - start)
+        return best
+    assert seconds(8000) / seconds(4000) < 3.5

@@ -316,22 +316,10 @@ class _Scanner:
         """At a `(`: an array assignment (`A=(claude -p)`) or a function definition
         (`f() {...}`, `function f() {...}`) read, returning where the script goes on;
         None for any other `(`."""
+        if self.in_word and not self.words and all(type(p) is str for p in self.word) \
+                and _ARRAY.fullmatch("".join(self.word)):
+            return self.array("".join(self.word), i)
         s = self.s
-        if self.in_word and not self.words and all(type(p) is str for p in self.word):
-            text = "".join(self.word)
-            if _ARRAY.fullmatch(text):
-                end = _closing(s, i, "(", ")")
-                elements = [w for _, words in self.inner(s[i + 1:end]) for w in words]
-                name = text.rstrip("+=")
-                if text.endswith("+="):
-                    self.arrays.setdefault(name, []).extend(elements)
-                else:
-                    self.arrays[name] = elements
-                # The elements also count as a command, as a shell that took `(` for a
-                # subshell would run them (fail closed).
-                self.commands.append((self.line_at(i), elements))
-                self.word, self.in_word = [], False
-                return end + 1
         defined: str | None = None
         if self.in_word and not self.words:
             defined = "".join(self.word)
@@ -352,6 +340,22 @@ class _Scanner:
         if not s.startswith(("{", "("), body.end()):
             return None
         return self.function(defined, body.end())
+
+    def array(self, text: str, i: int) -> int:
+        """Reads the array assignment `text(...)` whose `(` is at `i`; returns its end."""
+        s = self.s
+        end = _closing(s, i, "(", ")")
+        elements = [w for _, words in self.inner(s[i + 1:end]) for w in words]
+        name = text.rstrip("+=")
+        if text.endswith("+="):
+            self.arrays.setdefault(name, []).extend(elements)
+        else:
+            self.arrays[name] = elements
+        # The elements also count as a command, as a shell that took `(` for a
+        # subshell would run them (fail closed).
+        self.commands.append((self.line_at(i), elements))
+        self.word, self.in_word = [], False
+        return end + 1
 
     def function(self, name: str, at: int) -> int:
         """Reads the body of function `name`, which opens at `at`, as commands (a call runs

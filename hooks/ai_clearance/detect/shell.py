@@ -13,7 +13,9 @@ is; fed to anything else it stays text. PowerShell's script blocks (`% { X }`, `
 [scriptblock]::Create("X") and iex("X") run X; a script with a backtick or caret is read
 once more without them, as PowerShell (c`laude) and cmd (cl^aude) read their escapes.
 What only running could tell stays unknown. What a program runs through its arguments
-(`sh -c X`, `npx X`, `find -exec X`) is read by launchers.py.
+(`sh -c X`, `npx X`, `find -exec X`) is read by launchers.py. What expansions write out
+is paid from a budget of WORK_FACTOR times the script's size: a script past it (`A=$A$A`
+on each line doubles a value) is refused, ScriptTooCostly (exit 3), never passed unjudged.
 
 Code in another language (`python -c`, a step with `shell: python`) is read by its string
 literals (literals.py): each as a command line, each run of them a process call is given

@@ -4,6 +4,7 @@ and the languages of `shell:` programs. (The shell reading itself: workflows_tes
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shlex
 
@@ -15,8 +16,14 @@ from ai_clearance.detect.runners import (
     shebang_language,
     stdin_language,
 )
-from ai_clearance.detect.shell import code_commands, invocations, script_commands
-from conftest import clock
+from ai_clearance.detect.shell import (
+    ScriptTooCostly,
+    code_commands,
+    invocations,
+    script_commands,
+)
+from ai_clearance.errors import EXIT_GIT
+from conftest import Repo, clock, run_cli
 
 
 def _calls(script: str, language: str = "shell") -> list[tuple[str, ...]]:
@@ -145,3 +152,86 @@ def test_reading_interpreters_takes_time_linear_in_size(unit: str) -> None:
         return best
     small, large = seconds(unit * 5_000), seconds(unit * 20_000)
     assert large / max(small, 1e-4) < 10, (small, large)
+
+
+def _runs_claude(script: str) -> bool:
+    return any(call[:2] == ("claude", "-p") for call in _calls(script))
+
+
+@pytest.mark.parametrize("script", [
+    "shopt -s expand_aliases\nalias r=\"true; claude -p review\"\nr",
+    "alias r='cd . && claude -p review'\nr x",
+    "alias r=\"git diff | claude -p review\"\nr",
+    "alias r='echo hi\nclaude -p review'\nr",
+    "$(echo cla)ude -p review",
+    "\"$(printf cl)\"aude -p review",
+    "$(echo $(echo claude)) -p review",
+    "$(echo $(echo cla)$(echo ude)) -p review",
+    ": ${T:=claude}\n$T -p review",
+    "echo ${T=claude}\n$T -p review",
+    "alias r=\"claude -p review\"\nr",
+])
+def test_compound_aliases_glued_substitutions_and_default_assignments_are_followed(
+        script: str) -> None:
+    assert _runs_claude(script), _calls(script)
+
+
+@pytest.mark.parametrize(("script", "call"), [
+    ("alias ll='ls -la'\nll /tmp", ("ls", "-la", "/tmp")),
+    ("alias up='git fetch && git pull --ff-only'\nup origin",
+     ("git", "pull", "--ff-only", "origin")),
+    ("tar czf out-$(date +%s).tgz dist", ("tar", "czf", "out-$(date +%s).tgz", "dist")),
+    (": ${CI:=false}\n$CI && echo local", ("false",)),
+    ("echo $(echo Claude) wrote this", ("echo", "Claude", "wrote", "this")),
+])
+def test_aliases_substitutions_and_defaults_that_run_no_agent_stay_clean(
+        script: str, call: tuple[str, ...]) -> None:
+    found = _calls(script)
+    assert call in found, found
+    assert not any(c[0] == "claude" for c in found), found
+
+
+def _doubling(lines: int, line: str = "A=$A$A\n") -> str:
+    return "A=claude\n" + line * lines + "$A -p review\n"
+
+
+@pytest.mark.parametrize("script", [
+    _doubling(26),
+    _doubling(40, "A=\"$A $A\"\n"),
+    "f() { g " + '"$@" ' * 2000 + "; }\nf " + "claude " * 2000 + "\n",
+    "sh -c '" + '"$@" ' * 2000 + "' sh " + "claude " * 2000 + "\n",
+    "A=claude\n" + "A+=\" $A\"\n" * 40 + "$A -p\n",
+    "alias a='x; ${A}'\nA=claude\n" + "A=$A$A\n" * 30 + "a\n",
+])
+def test_expansions_past_the_budget_are_refused(script: str) -> None:
+    with pytest.raises(ScriptTooCostly, match="32 times its size"):
+        _calls(script)
+
+
+@pytest.mark.parametrize("unit", ["A=$A$A\n", "A+=$A\n", 'A=("${A[@]}" "${A[@]}")\n',
+                                  "f $F $F $F\n"])
+def test_expanding_takes_time_linear_in_size_budget(unit: str) -> None:
+    """Hostile doubling is refused once the budget is spent: time grows with the size."""
+    def seconds(script: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            started = clock()
+            with contextlib.suppress(ScriptTooCostly):
+                _calls(script)
+            best = min(best, clock() - started)
+        return best
+    head = "A=claude\nF=0123456789\nf() { F=\"$F$*\"; echo \"$@\"; }\n"
+    small, large = seconds(head + unit * 2_000), seconds(head + unit * 8_000)
+    assert large / max(small, 1e-4) < 10, (small, large)
+
+
+def test_a_workflow_doubling_a_variable_ends_with_exit_3(repo: Repo) -> None:
+    steps = "\n".join(f"          {line}" for line in _doubling(26).splitlines())
+    repo.commit("base", allow_empty=True)
+    repo.write(".github/workflows/ci.yml", "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n"
+               f"    steps:\n      - run: |\n{steps}\n")
+    repo.commit("CI", ".github/workflows/ci.yml")
+    result = run_cli("check", "--range", "HEAD~1..HEAD", "--no-trust", cwd=repo.path)
+    assert result.returncode == EXIT_GIT, result.stdout + result.stderr
+    assert "refusing to pass unjudged" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -13,7 +13,9 @@ is; fed to anything else it stays text. PowerShell's script blocks (`% { X }`, `
 [scriptblock]::Create("X") and iex("X") run X; a script with a backtick or caret is read
 once more without them, as PowerShell (c`laude) and cmd (cl^aude) read their escapes.
 What only running could tell stays unknown. What a program runs through its arguments
-(`sh -c X`, `npx X`, `find -exec X`) is read by launchers.py.
+(`sh -c X`, `npx X`, `find -exec X`) is read by launchers.py. What expansions write out
+is paid from a budget of WORK_FACTOR times the script's size: a script past it (`A=$A$A`
+on each line doubles a value) is refused, ScriptTooCostly (exit 3), never passed unjudged.
 
 Code in another language (`python -c`, a step with `shell: python`) is read by its string
 literals (literals.py): each as a command line, each run of them a process call is given
@@ -25,6 +27,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
+from ai_clearance.detect.contexts import Unjudged
 from ai_clearance.detect.launchers import (
     POWERSHELL,
     SHELLS,
@@ -35,6 +38,7 @@ from ai_clearance.detect.launchers import (
     unescaped,
 )
 from ai_clearance.detect.runners import code_arguments, stdin_language
+from ai_clearance.errors import GitError
 
 # Shells inside shells ($(...), `...`, sh -c, eval) followed this deep.
 _MAX_DEPTH = 6
@@ -47,13 +51,43 @@ _BREAKS = frozenset(";&|()\n")
 STDIN = "<stdin>"
 
 
-def shell_commands(script: str, depth: int = 0) -> list[tuple[int, list[str]]]:
+# What reading a script may write out (the values of its variables, the words they make,
+# aliases and function bodies put in where called, text fed to a shell): this many
+# characters per character of the script, plus the floor. `A=claude` then `A=$A$A` on
+# each line doubles a value per line; past the budget the script is refused
+# (ScriptTooCostly, exit 3) in time and memory linear in its size, never passed unjudged.
+WORK_FACTOR = 32
+WORK_FLOOR = 1 << 12
+
+
+class ScriptTooCostly(Unjudged, GitError):
+    """A shell script's expansions write out more than its budget (WORK_FACTOR times its
+    size): it is refused (exit 3) rather than passed unjudged."""
+
+
+class _Budget:
+    """What is left of one script's budget, shared by the shells nested in it."""
+
+    def __init__(self, size: int) -> None:
+        self.left = WORK_FACTOR * size + WORK_FLOOR
+
+    def spend(self, amount: int) -> None:
+        self.left -= amount
+        if self.left < 0:
+            raise ScriptTooCostly(f"a shell script's variables, aliases and functions expand "
+                                  f"to more than {WORK_FACTOR} times its size")
+
+
+def shell_commands(script: str, depth: int = 0,
+                   budget: _Budget | None = None) -> list[tuple[int, list[str]]]:
     """The simple commands of a shell script as (line offset, words), with quotes and
     escapes removed; the commands of $(...) and `...` come out as commands of their own.
     Written for POSIX shells, and near enough for PowerShell and cmd one-liners. Never
-    fails: an unclosed quote or bracket runs to the end. A heredoc's body is read as
-    commands (it is often a script that is run next)."""
-    scanner = _Scanner(script, depth)
+    fails but one way: an unclosed quote or bracket runs to the end. A heredoc's body is
+    read as commands (it is often a script that is run next). A script whose expansions
+    write out more than WORK_FACTOR times its size is refused: ScriptTooCostly (exit 3).
+    `budget`: the budget of the script this one is nested in."""
+    scanner = _Scanner(script, depth, budget or _Budget(len(script)))
     scanner.scan()
     return scanner.commands
 
@@ -73,9 +107,10 @@ class _Brace(str):
 class _Scanner:
     """One pass over a script, in time linear in its length (times the nesting depth)."""
 
-    def __init__(self, script: str, depth: int) -> None:
+    def __init__(self, script: str, depth: int, budget: _Budget) -> None:
         self.s = script
         self.depth = depth
+        self.budget = budget
         self.commands: list[tuple[int, list[str]]] = []
         self.words: list[str] = []
         self.word: list[str] = []
@@ -96,7 +131,7 @@ class _Scanner:
         # What the script defines, as far as read: variables, arrays, aliases, functions.
         self.variables: dict[str, str] = {}
         self.arrays: dict[str, list[str]] = {}
-        self.aliases: dict[str, list[str]] = {}
+        self.aliases: dict[str, list[str] | str] = {}  # a compound command as its text
         self.functions: dict[str, list[list[str]]] = {}
 
     def scan(self) -> None:
@@ -228,6 +263,8 @@ class _Scanner:
         which = _WHICH.fullmatch(inner)
         if which is not None:
             return _Split(_QUOTES.sub("", which.group(1)))
+        if "$(" in inner and len(inner) <= _MAX_ECHOED:
+            inner = constant_substitutions(inner)  # nested: $(echo $(echo claude))
         echoed = _ECHOED.fullmatch(inner) if len(inner) <= _MAX_ECHOED else None
         if echoed is not None:  # `$(echo claude) -p`: what echo or printf prints
             return _Split(_QUOTES.sub("", echoed.group(1)))
@@ -245,8 +282,11 @@ class _Scanner:
         value: str | None = None
         if name in self.arrays:
             elements = self.arrays[name]
-            value = " ".join(elements) if index in ("[@]", "[*]") else \
-                (elements[0] if elements else "")
+            if index in ("[@]", "[*]"):
+                self.budget.spend(sum(map(len, elements)) + len(elements))
+                value = " ".join(elements)
+            else:
+                value = elements[0] if elements else ""
             split = split or index == "[@]"
         elif name in self.variables and not index:
             value = self.variables[name]
@@ -257,8 +297,12 @@ class _Scanner:
             value = self.default(default)  # set or not, the alternative may be used
         elif operator is not None:
             value = None  # ${A#x}, ${A/x/y}, ${A:0:2}: not worked out
+        if operator in (":=", "=") and value is not None and name not in self.arrays \
+                and not index:
+            self.variables[name] = value  # `: ${T:=claude}` assigns T
         if value is None:
             return _Unknown(text) if split else text
+        self.budget.spend(len(value))
         return _Split(value) if split else value
 
     def default(self, word: str) -> str:
@@ -274,20 +318,10 @@ class _Scanner:
         """At a `(`: an array assignment (`A=(claude -p)`) or a function definition
         (`f() {...}`, `function f() {...}`) read, returning where the script goes on;
         None for any other `(`."""
+        if self.in_word and not self.words and all(type(p) is str for p in self.word) \
+                and _ARRAY.fullmatch("".join(self.word)):
+            return self.array("".join(self.word), i)
         s = self.s
-        if self.in_word and not self.words and all(type(p) is str for p in self.word):
-            text = "".join(self.word)
-            if _ARRAY.fullmatch(text):
-                end = _closing(s, i, "(", ")")
-                elements = [w for _, words in self.inner(s[i + 1:end]) for w in words]
-                name = text.rstrip("+=")
-                self.arrays[name] = (self.arrays.get(name, []) if text.endswith("+=") else
-                                     []) + elements
-                # The elements also count as a command, as a shell that took `(` for a
-                # subshell would run them (fail closed).
-                self.commands.append((self.line_at(i), elements))
-                self.word, self.in_word = [], False
-                return end + 1
         defined: str | None = None
         if self.in_word and not self.words:
             defined = "".join(self.word)
@@ -309,6 +343,22 @@ class _Scanner:
             return None
         return self.function(defined, body.end())
 
+    def array(self, text: str, i: int) -> int:
+        """Reads the array assignment `text(...)` whose `(` is at `i`; returns its end."""
+        s = self.s
+        end = _closing(s, i, "(", ")")
+        elements = [w for _, words in self.inner(s[i + 1:end]) for w in words]
+        name = text.rstrip("+=")
+        if text.endswith("+="):
+            self.arrays.setdefault(name, []).extend(elements)
+        else:
+            self.arrays[name] = elements
+        # The elements also count as a command, as a shell that took `(` for a
+        # subshell would run them (fail closed).
+        self.commands.append((self.line_at(i), elements))
+        self.word, self.in_word = [], False
+        return end + 1
+
     def function(self, name: str, at: int) -> int:
         """Reads the body of function `name`, which opens at `at`, as commands (a call runs
         them with its arguments); returns where the script goes on."""
@@ -324,7 +374,7 @@ class _Scanner:
     def inner(self, script: str) -> list[tuple[int, list[str]]]:
         if self.depth >= _MAX_DEPTH:
             return [(0, words) for words in word_runs(script)]
-        return shell_commands(script, self.depth + 1)
+        return shell_commands(script, self.depth + 1, self.budget)
 
     def redirect(self, i: int) -> int:
         s, n = self.s, len(self.s)
@@ -363,7 +413,8 @@ class _Scanner:
                     self.fed.append("".join(str(p) for p in self.word))
                 self.drop_next = self.here_next = False
             else:
-                words = _expanded(self.word)
+                self.budget.spend(sum(map(len, self.word)))
+                words = _expanded(self.word, self.budget)
                 if words and not self.words:
                     self.command_line = self.line_at(self.word_start)
                 self.words.extend(words)
@@ -375,11 +426,16 @@ class _Scanner:
         if words:
             self.define(words)
             alias = self.aliases.get(words[0])
-            if alias is not None:
+            if isinstance(alias, str):
+                self.aliased(alias, words[1:])
+            elif alias is not None:
+                self.budget.spend(sum(map(len, alias)) + len(alias))
                 words = alias + words[1:]
             self.commands.append((self.command_line, words))
             for body in self.functions.get(words[0].casefold(), ()):
-                self.commands.append((self.command_line, _called(body, words[1:])))
+                self.budget.spend(sum(map(len, body)) + len(body))
+                self.commands.append((self.command_line,
+                                      _called(body, words[1:], spend=self.budget.spend)))
             if self.input or self.piped is not None:
                 # What it reads stands as its last word: a prompt, to an agent (STDIN).
                 self.commands.append((self.command_line, [*words, STDIN]))
@@ -398,11 +454,21 @@ class _Scanner:
         as the script it is, at the line of the command reading it."""
         line = self.command_line
         for text in texts:
+            self.budget.spend(len(text))
             if self.depth >= _MAX_DEPTH:
                 self.commands.extend((line, words) for words in word_runs(text))
             else:
-                self.commands.extend((line, words)
-                                     for _, words in shell_commands(text, self.depth + 1))
+                self.commands.extend((line, words) for _, words in
+                                     shell_commands(text, self.depth + 1, self.budget))
+
+    def aliased(self, value: str, args: list[str]) -> None:
+        """Reads a call of an alias whose value is a command line of more than one command
+        (`alias r="cd x && claude -p"`): its value with the call's arguments after it, as
+        the commands it is."""
+        text = " ".join([value, *(_quoted(a) for a in args)])
+        self.budget.spend(len(text))
+        line = self.command_line
+        self.commands.extend((line, words) for _, words in self.inner(text))
 
     def define(self, words: list[str]) -> None:
         """Notes the variables a command of assignments sets (`A=x`, `export A=x`) and
@@ -412,7 +478,8 @@ class _Scanner:
             for word in words[1:]:
                 name, equals, value = word.partition("=")
                 if equals:
-                    self.aliases[name] = value.split()
+                    # A value with `;`, `&&`, `|`... is a command line, read where called.
+                    self.aliases[name] = value if _COMPOUND.search(value) else value.split()
             return
         rest = words[1:] if first in _DECLARES else words
         rest = [w for w in rest if not w.startswith("-")] if first in _DECLARES else rest
@@ -422,6 +489,7 @@ class _Scanner:
             name, _, value = word.partition("=")
             if name.endswith("+"):
                 name = name[:-1]
+                self.budget.spend(len(self.variables.get(name, "")))
                 value = self.variables.get(name, "") + value
             self.variables[name] = value
             self.arrays.pop(name, None)
@@ -433,8 +501,8 @@ class _Scanner:
             # so an agent hidden under more layers still shows (never a silent pass).
             self.commands.extend((base, words) for words in word_runs(script))
             return
-        self.commands.extend((base + offset, words)
-                             for offset, words in shell_commands(script, self.depth + 1))
+        self.commands.extend((base + offset, words) for offset, words in
+                             shell_commands(script, self.depth + 1, self.budget))
 
     def line_at(self, pos: int) -> int:
         """The line offset of `pos`, counted on from the last position asked about."""
@@ -534,21 +602,40 @@ _BLANKS_AND_LINES = re.compile(r"\s*")
 _WHICH = re.compile(r"\s*(?:which|command\s+-v|type\s+-[pP])\s+(\S+)\s*")
 # $(echo X), $(printf X), $(printf '%s' X): X, for plain words only (no expansion, no
 # escape); longer substitutions are left as written.
-_ECHOED = re.compile(r"\s*(?:echo(?:\s+-[neE]+)*|printf(?:\s+--)?(?:\s+['\"]?%s['\"]?)?)"
-                     r"\s+([^\s;&|<>()$`\\%]+(?:[ \t]+[^\s;&|<>()$`\\%]+)*)\s*")
+_ECHO_BODY = (r"\s*(?:echo(?:\s+-[neE]+)*|printf(?:\s+--)?(?:\s+['\"]?%s['\"]?)?)"
+              r"\s+([^\s;&|<>()$`\\%]+(?:[ \t]+[^\s;&|<>()$`\\%]+)*)\s*")
+_ECHOED = re.compile(_ECHO_BODY)
+# Such a substitution inside a longer text: `$(echo $(echo claude))`, `$(echo cla)ude`.
+_INNER_ECHOED = re.compile(r"\$\(" + _ECHO_BODY + r"\)")
 _MAX_ECHOED = 256
+
+
+def constant_substitutions(text: str) -> str:
+    """`text` with what `$(echo X)` and `$(printf X)` print put in for them, innermost
+    first, to _MAX_DEPTH levels; each level in time linear in the text's length."""
+    for _ in range(_MAX_DEPTH):
+        done = _INNER_ECHOED.sub(lambda m: _QUOTES.sub("", m.group(1)), text)
+        if done == text:
+            break
+        text = done
+    return text
 _QUOTES = re.compile(r"[\"']")
 _DECLARES = frozenset({"export", "declare", "local", "readonly", "typeset"})
 _CALL_ARGUMENT = re.compile(r"\$\{?([0-9])\}?")
 
 
-def _called(body: list[str], args: list[str], zeroth: str | None = None) -> list[str]:
+def _called(body: list[str], args: list[str], zeroth: str | None = None,
+            spend: Callable[[int], None] | None = None) -> list[str]:
     """A command of a function's body with the arguments of a call put in ($@, $1...);
-    or of `sh -c SCRIPT ZEROTH ARGS...`, whose $0 is `zeroth` too."""
+    or of `sh -c SCRIPT ZEROTH ARGS...`, whose $0 is `zeroth` too. `spend` is paid for
+    each copy of the arguments."""
     words: list[str] = []
+    size = sum(map(len, args)) + len(args) if spend is not None else 0
     for word in body:
         position = _CALL_ARGUMENT.fullmatch(word)
         if word in ("$@", "$*", "${@}", "${*}"):
+            if spend is not None:
+                spend(size)
             words.extend(args)
         elif position is not None:
             k = int(position.group(1))
@@ -561,19 +648,31 @@ def _called(body: list[str], args: list[str], zeroth: str | None = None) -> list
     return words
 
 
-def _expanded(parts: list[str]) -> list[str]:
+def _expanded(parts: list[str], budget: _Budget) -> list[str]:
     """The words one word of the script stands for: brace expansion, then the values of
     unquoted expansions split at blanks. A variable not known is read as unset, as in CI
     it mostly is: nothing inside a word (`cl${X}aude`), and no word when it stands alone
-    (`$SUDO claude`)."""
+    (`$SUDO claude`). Each word brace expansion makes is paid for from `budget`."""
     if all(type(p) is str for p in parts):
         return ["".join(parts)]
     if all(type(p) is _Unknown for p in parts):
         return []
     words: list[str] = []
-    for alternative in brace_alternatives(parts):
+    alternatives = brace_alternatives(parts)
+    for alternative in alternatives:
+        if len(alternatives) > 1:
+            budget.spend(sum(map(len, alternative)))
         words.extend(_fields(alternative))
     return words
+
+
+def _quoted(word: str) -> str:
+    """`word` quoted for a shell, as one word with no expansion."""
+    return "'" + word.replace("'", "'\\''") + "'"
+
+
+# A command line of more than one command (an alias's value).
+_COMPOUND = re.compile(r"[;&|\n`]|\$\(")
 
 
 def _fields(parts: list[str]) -> list[str]:
@@ -873,10 +972,12 @@ def _inner(script: str, language: str, depth: int,
             if unwrapped is not None:
                 yield (unwrapped[0], *unwrapped[1])
         return
-    commands = shell_commands(script, depth + 1) if language == "shell" else \
+    budget = _Budget(len(script) + sum(map(len, positional or ())))
+    commands = shell_commands(script, depth + 1, budget) if language == "shell" else \
         code_commands(script, language, depth + 1)
     for _, inner in commands:
-        words = _called(inner, positional[1:], positional[0]) if positional else inner
+        words = _called(inner, positional[1:], positional[0], budget.spend) if positional \
+            else inner
         yield from invocations(words, depth + 1)
 
 
@@ -902,6 +1003,8 @@ def screen_text(script: str) -> str:
     text = _SCREEN_QUOTES.sub("", _EMPTY.sub("", _CONTINUED.sub("", script)))
     if "$" not in text:
         return text
+    if "$(" in text:
+        text = constant_substitutions(text)  # $(echo cla)ude
     values: dict[str, str] = {}
     for found in _SIMPLE_ASSIGNMENT.finditer(text):
         name, value = found.group(1), found.group(2)

@@ -133,6 +133,27 @@ def test_invocations_of_launchers_and_start_process() -> None:
     ("gemini <<< 'review the diff'", "AIC303"),
     ("gemini 'review the diff'", "AIC303"),
     ("npx @google/gemini-cli 'review the diff'", "AIC303"),
+    # corepack runs the package manager it is given; pkgx and nix-shell --run the command
+    ("corepack pnpm dlx @google/gemini-cli -p x", "AIC303"),
+    ("corepack yarn@4.1.0 dlx @openai/codex exec x", "AIC302"),
+    ("pkgx +node@22 codex exec x", "AIC302"),
+    ("nix-shell -p nodejs --run 'npx @google/gemini-cli -p x'", "AIC303"),
+    # nixpkgs attributes (nix: entries), however nix is asked for them
+    ("nix-shell -p gemini-cli", "AIC303"),
+    ("nix-shell --packages nodejs codex", "AIC302"),
+    ("nix run nixpkgs#codex -- exec x", "AIC302"),
+    ("nix run 'github:NixOS/nixpkgs/nixos-unstable#aider-chat'", "AIC306"),
+    ("nix shell nixpkgs#opencode -c opencode run x", "AIC304"),
+    ("nix profile install nixpkgs#claude-code", "AIC301"),
+    ("nix-env -iA nixpkgs.crush", "AIC324"),
+    # go run of a module builds its repository; eget and ubi fetch a repository's release
+    ("go run github.com/openai/codex/cmd@latest", "AIC302"),
+    ("eget --to=/usr/local/bin google-gemini/gemini-cli", "AIC303"),
+    ("eget -a linux https://github.com/charmbracelet/crush", "AIC324"),
+    ("ubi -p charmbracelet/crush", "AIC324"),
+    ("ubi --project=QwenLM/qwen-code", "AIC309"),
+    ("pixi add --pypi claude-agent-sdk", "AIC301"),
+    ("pixi exec aider-chat --message x", "AIC306"),
 ])
 def test_every_installer_form_applies_to_every_assistant(run: str, rule: str) -> None:
     assert rule in _rules_found(run), (run, _rules_found(run))
@@ -153,6 +174,12 @@ def test_every_installer_form_applies_to_every_assistant(run: str, rule: str) ->
     "gemini", "gemini --version", "gemini -h", "gemini mcp add github npx x",
     "gemini extensions install https://github.com/gemini-cli-extensions/security",
     "echo gemini | tee out.txt", "echo 'review' | grep gemini",
+    "nix run nixpkgs#hello", "nix shell nixpkgs#nodejs -c npm test", "nix-env -iA nixpkgs.git",
+    "nix-shell -p python3 --run 'pytest -q'", "nix build .#default", "go run ./cmd/tool",
+    "go run github.com/golangci/golangci-lint/cmd/golangci-lint@v1 run",
+    "corepack enable", "corepack pnpm install", "pkgx +node npm test", "pkgx deno run x.ts",
+    "eget cli/cli", "eget https://example.com/tool.tar.gz", "ubi --project cli/cli",
+    "pixi global install ruff", "pixi add numpy", "pixi run test", "pixi exec ruff check",
 ])
 def test_installers_of_other_things_stay_clean(run: str) -> None:
     assert _rules_found(run) == set(), run
@@ -221,7 +248,9 @@ def test_hostile_installer_words_cost_time_linear_in_their_length(
         for _ in range(3):
             started = clock()
             for command in (["npm", "i", word], ["pip", "install", word], [word, "x"],
-                            ["mise", "x", word, "--", "x"]):
+                            ["mise", "x", word, "--", "x"], ["nix", "run", word, "x"],
+                            ["nix-shell", "-p", word], ["eget", word], ["ubi", "-p", word],
+                            ["pixi", "exec", word, word], ["corepack", word], ["pkgx", word]):
                 list(invocations(command, 0))
             best = min(best, clock() - started)
         return best

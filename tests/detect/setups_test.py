@@ -78,6 +78,19 @@ def test_stripping_keeps_line_breaks() -> None:
     (".husky/pre-commit", {"shell"}),
     ("lefthook.yml", set()),
     ("docs/requirements.md", set()),
+    ("requirements-dev.txt", {"requirements"}),
+    ("requirements_test.txt", {"requirements"}),
+    ("setup.cfg", {"setupcfg"}),
+    ("Pipfile", {"pipfile"}),
+    ("environment.yml", {"conda"}),
+    ("mise.toml", {"mise"}),
+    (".config/mise/config.toml", {"mise"}),
+    (".githooks/pre-commit", {"shell"}),
+    (".lintstagedrc", {"hookmap"}),
+    (".simple-git-hooks.json", {"hookmap"}),
+    (".vscode/tasks.json", {"vscodetasks"}),
+    ("docs/tasks.json", set()),
+    (".gitpod.yml", {"gitpod"}),
 ])
 def test_a_setup_file_is_read_by_the_kind_its_path_names(path: str, kinds: set[str]) -> None:
     assert setup_readings(normalize_path(path)) == kinds
@@ -87,9 +100,13 @@ def test_every_shipped_setup_path_has_a_reading_or_is_yaml() -> None:
     """A path a content rule names is read by its kind here, or as a workflow (YAML)."""
     for path in (".devcontainer/a/devcontainer.json", "test-requirements.txt", "requirements.in",
                  ".gitlab/ci/x.yaml", "azure-pipelines.yml", "bitbucket-pipelines.yml",
-                 ".pre-commit-hooks.yaml"):
+                 ".pre-commit-hooks.yaml", "requirements-dev.txt", "requirements_test.txt",
+                 "setup.cfg", "Pipfile", "environment.yaml", ".mise.toml",
+                 ".config/mise/config.toml", ".githooks/pre-push", ".lintstagedrc.yml",
+                 ".huskyrc", ".vscode/tasks.json", ".gitpod.yml"):
         assert "AIC301" in _rules(path), path
         assert setup_readings(normalize_path(path)), path
+    assert "AIC301" in _rules("lefthook-local.yml")
 
 
 @pytest.mark.parametrize(("ref", "names"), [
@@ -165,7 +182,8 @@ def test_an_oversized_manifest_is_still_judged_by_its_literals() -> None:
 def test_any_text_is_judged_without_error(text: str) -> None:
     for path in (".devcontainer/devcontainer.json", "package.json", "pyproject.toml",
                  "requirements.txt", ".pre-commit-config.yaml", ".gitlab-ci.yml",
-                 "Jenkinsfile"):
+                 "Jenkinsfile", "setup.cfg", "Pipfile", "environment.yml", "mise.toml",
+                 ".lintstagedrc", ".vscode/tasks.json", ".gitpod.yml"):
         _matches(path, text)
 
 
@@ -197,6 +215,14 @@ _HOSTILE: dict[str, tuple[str, str, str]] = {
     "precommit hooks": (".pre-commit-config.yaml", "repos:\n- repo: local\n  hooks:\n",
                         "  - {id: a, entry: claude -p x, additional_dependencies: [b]}\n"),
     "jenkins quotes": ("Jenkinsfile", "", "sh '\"''"),
+    "setup.cfg extras": ("setup.cfg", "[options.extras_require]\n", "a = aider-chat\n  b\n"),
+    "pipfile": ("Pipfile", "[packages]\n", 'a-b = "*"\n'),
+    "mise tasks": ("mise.toml", "", '[tasks.t{}]\nrun = "npx claude -p"\n'),
+    "conda": ("environment.yml", "dependencies:\n", "  - pip: [aider-chat]\n"),
+    "lint-staged": (".lintstagedrc", "{", '"*.js": ["eslint --fix", "claude -p"],'),
+    "lint-staged yaml": (".lintstagedrc.yml", "", "'*.{}': [eslint a]\n"),
+    "vscode tasks": (".vscode/tasks.json", '{"tasks": [', '{"command": "x", "args": ["-p"]},'),
+    "gitpod aliases": (".gitpod.yml", "a: &a {init: claude -p x}\ntasks:\n", "  - *a\n"),
 }
 
 

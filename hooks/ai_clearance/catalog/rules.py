@@ -32,7 +32,7 @@ _RULE_KEYS = frozenset({
 # What a content rule may say about a CI workflow or action's structure (workflows.py).
 WORKFLOW_KEYS = ("workflow_uses", "workflow_run", "workflow_installs", "workflow_images",
                  "devcontainer_features", "editor_extensions")
-_INSTALL_KINDS = ("npm:", "pypi:", "url:", "repo:")
+_INSTALL_KINDS = ("npm:", "pypi:", "url:", "repo:", "nix:")
 _ASSISTANT_KEYS = frozenset({
     "title", "emails", "logins", "named", "name_suffixes", "disclosure", "source", "confirmed",
 })
@@ -414,7 +414,7 @@ def _workflow_fields(data: dict[str, Any], where: str) -> dict[str, tuple[str, .
             if key == "workflow_installs" and (not entry.startswith(_INSTALL_KINDS)
                                                or not entry.partition(":")[2].strip()):
                 raise _fail(where, f"'{key}' entries start with npm:, pypi: or url: "
-                                   f"(or repo:) ({entry!r})")
+                                   f"(or repo:, nix:) ({entry!r})")
         if entries:
             found[key] = entries
     return found

@@ -173,6 +173,11 @@ def decoded_command(text: str) -> str:
     return data.decode("utf-16-le", "replace")
 
 
+def _nix_run(args: list[str]) -> list[str]:
+    """nix-shell --run SCRIPT / --command SCRIPT: the script."""
+    return [args[i + 1] for i, a in enumerate(args[:-1]) if a in ("--run", "--command")]
+
+
 def _watched(args: list[str]) -> list[str]:
     i = 0
     while i < len(args) and args[i].startswith("-"):
@@ -206,6 +211,7 @@ def _parallel(args: list[str]) -> list[str]:
 _SCRIPT_READERS: dict[str, Callable[[list[str]], list[str]]] = {
     "eval": _evaluated, "iex": _invoked_expression, "invoke-expression": _invoked_expression,
     "cmd": _cmd_command, "watch": _watched, "parallel": _parallel, "sem": _parallel,
+    "nix-shell": _nix_run,
 }
 
 
@@ -414,13 +420,16 @@ def installer_commands(program: str, args: list[str]) -> list[list[str]]:
         return _mise(args)
     if program == "volta":
         return _volta(args)
+    other = _OTHER_INSTALLERS.get(program)
+    if other is not None:
+        return other(args)
     found: list[list[str]] = []
     verb = next((k for k, a in enumerate(args) if not a.startswith("-")), len(args))
     if program in _PROJECT_TOOLS and args[verb:verb + 1] in (["add"], ["install"]):
         found.append(["pip", "install", *args[verb + 1:]])
     if program in ("npm", "pnpm") and args[verb:verb + 1] == ["pack"]:
         found.append(["npm", "install", *args[verb + 1:]])
-    if program in ("go", "cargo") and any(a in ("install", "get") for a in args):
+    if program in ("go", "cargo") and any(a in ("install", "get", "run") for a in args):
         found.extend(["fetch", url] for a in args if (url := _go_module(a)) is not None)
     if program == "gh" and args[:2] == ["release", "download"]:
         found.extend(["fetch", f"https://github.com/{r}/releases"] for r in _gh_repos(args))
@@ -539,6 +548,157 @@ def _volta(args: list[str]) -> list[list[str]]:
         i = _past(args, 1, _VOLTA_VALUED)
         return [args[i:]] if i < len(args) else []
     return []
+
+
+def _corepack(args: list[str]) -> list[list[str]]:
+    """corepack PM[@VERSION] ARGS: the package manager it is given, run with ARGS."""
+    i = _past(args, 0, frozenset())
+    if i >= len(args):
+        return []
+    return [[args[i].partition("@")[0], *args[i + 1:]]]
+
+
+def _pkgx(args: list[str]) -> list[list[str]]:
+    """pkgx [+PKG...] [options] CMD ARGS: the command it runs (its `+PKG`s are tools it
+    adds to the environment)."""
+    i = 0
+    while i < len(args) and (args[i].startswith(("+", "-")) or args[i] in ("x", "exec")):
+        if args[i] == "--":
+            i += 1
+            break
+        i += 1
+    return [args[i:]] if i < len(args) else []
+
+
+# Options of nix and nix-shell that take a value (their words are no package).
+_NIX_VALUED = frozenset({"-I", "--include", "--arg", "--argstr", "-A", "--attr", "-f",
+                         "--file", "--option", "--expr", "-E", "--profile", "--keep",
+                         "-k", "--override-input", "--inputs-from", "--store"})
+
+
+def _nix_attribute(ref: str) -> str:
+    """The package a flake reference or attribute path names: `nixpkgs#claude-code`,
+    `nixpkgs.claude-code`, `github:NixOS/nixpkgs/unstable#legacyPackages.x86_64-linux.X`
+    (the last part of the attribute path)."""
+    return (ref.partition("#")[2] if "#" in ref else ref).rpartition(".")[2]
+
+
+def _nix(args: list[str]) -> list[list[str]]:
+    """nix run|shell|profile install|build|develop INSTALLABLE...: each package as
+    `nix install NAME` (matched with a rule's `nix:` entries); `nix run X -- ARGS` also
+    runs X's program, `nix shell X -c CMD` runs CMD."""
+    i = _past(args, 0, _NIX_VALUED)
+    if i >= len(args):
+        return []
+    verb = args[i]
+    i += 2 if verb == "profile" and args[i + 1:i + 2] in (["install"], ["add"]) else 1
+    if verb not in ("run", "shell", "profile", "build", "develop", "env"):
+        return []
+    found: list[list[str]] = []
+    names: list[str] = []
+    while i < len(args) and args[i] not in ("--", "-c", "--command"):
+        if args[i].startswith("-"):
+            i += 2 if args[i] in _NIX_VALUED else 1
+            continue
+        names.append(_nix_attribute(args[i]))
+        i += 1
+    found.extend(["nix", "install", n] for n in names if n)
+    rest = args[i + 1:]
+    if i < len(args) and args[i] in ("-c", "--command") and rest:
+        found.append(rest)
+    elif verb == "run" and names and names[0]:
+        found.append([names[0], *rest])
+    return found
+
+
+def _nix_shell(args: list[str]) -> list[list[str]]:
+    """nix-shell -p PKG... (and nix-env -i/-iA PKG): each package as `nix install NAME`;
+    the script of `--run`/`--command` is read by script_arguments."""
+    found: list[list[str]] = []
+    packages = False
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in ("--run", "--command"):
+            i += 2
+            continue
+        if arg.startswith("-"):
+            packages = arg in ("-p", "--packages", "-i", "--install", "-iA") or \
+                (packages and arg in ("-A", "--attr"))
+            i += 2 if arg in _NIX_VALUED and not packages else 1
+            continue
+        if packages:
+            found.append(["nix", "install", _nix_attribute(arg)])
+        i += 1
+    return found
+
+
+_EGET_VALUED = frozenset({"-t", "--tag", "-a", "--asset", "-f", "--file", "--to", "-s",
+                          "--system", "--rate", "--sha256", "--verify-sha256",
+                          "--download-only"})
+
+
+def _release_fetchers(args: list[str], project: frozenset[str], url: frozenset[str],
+                      positional: bool) -> list[list[str]]:
+    """eget REPO / ubi --project REPO: a download from REPO's GitHub releases (`--url`,
+    or a URL given: that URL)."""
+    found: list[list[str]] = []
+    i = 0
+    while i < len(args):
+        option, equals, value = args[i].partition("=")
+        if option in project or option in url:
+            value = value if equals else (args[i + 1] if i + 1 < len(args) else "")
+            found.extend(_release_source(value))
+            i += 1 if equals else 2
+        elif args[i].startswith("-"):
+            i += 2 if args[i] in _EGET_VALUED and not equals else 1
+        else:
+            if positional:
+                found.extend(_release_source(args[i]))
+            i += 1
+    return found
+
+
+def _release_source(value: str) -> list[list[str]]:
+    if "://" in value:
+        return [["fetch", value]]
+    short = _SHORTHAND.fullmatch(value) if len(value) <= _MAX_NAME else None
+    if short is None:
+        return []
+    forge, owner, name = short.groups()
+    return [["fetch", f"https://{_FORGES[forge or 'github']}/{owner}/{name}/releases"]]
+
+
+def _eget(args: list[str]) -> list[list[str]]:
+    return _release_fetchers(args, frozenset(), frozenset(), positional=True)
+
+
+def _ubi(args: list[str]) -> list[list[str]]:
+    return _release_fetchers(args, frozenset({"-p", "--project"}),
+                             frozenset({"-u", "--url"}), positional=False)
+
+
+def _pixi(args: list[str]) -> list[list[str]]:
+    """pixi global install / add / exec PKG: the packages as PyPI installs (conda-forge
+    packages Python tools under their PyPI names), and `pixi exec PKG ARGS` runs PKG."""
+    verb = next((k for k, a in enumerate(args) if not a.startswith("-")), len(args))
+    if args[verb:verb + 1] == ["global"]:
+        verb = next((k for k, a in enumerate(args) if k > verb and not a.startswith("-")),
+                    len(args))
+    found: list[list[str]] = []
+    if args[verb:verb + 1] in (["install"], ["add"], ["exec"], ["x"]):
+        names = [a for a in args[verb + 1:] if not a.startswith("-")]
+        found.append(["pip", "install", *names])
+        if args[verb] in ("exec", "x") and names:
+            i = args.index(names[0], verb + 1)
+            found.append([_bin_of(names[0]), *args[i + 1:]])
+    return found
+
+
+_OTHER_INSTALLERS: dict[str, Callable[[list[str]], list[list[str]]]] = {
+    "corepack": _corepack, "pkgx": _pkgx, "nix": _nix, "nix-shell": _nix_shell,
+    "nix-env": _nix_shell, "eget": _eget, "ubi": _ubi, "pixi": _pixi,
+}
 
 
 def _past(args: list[str], i: int, valued: frozenset[str]) -> int:

@@ -27,12 +27,20 @@ NPM_SECTIONS = ("dependencies", "devDependencies", "optionalDependencies",
 
 def manifest_facts(kind: str, text: str, screen: Callable[[str], bool] | None = None,
                    ) -> list[Fact] | None:
-    """What a manifest of `kind` ("npm", "pyproject", "requirements") depends on and runs;
-    None when it cannot be parsed (requirements files always can)."""
-    if kind == "npm":
-        return package_json_facts(text, screen)
-    if kind == "pyproject":
-        return pyproject_facts(text)
+    """What a manifest of `kind` ("npm", "pyproject", "pipfile", "mise", "setupcfg",
+    "requirements") depends on and runs; None when it cannot be parsed (requirements files
+    and setup.cfg, read line by line, always can)."""
+    readers: dict[str, Callable[[], list[Fact] | None]] = {
+        "npm": lambda: package_json_facts(text, screen),
+        "pyproject": lambda: pyproject_facts(text),
+        "pipfile": lambda: pipfile_facts(text, screen),
+        "mise": lambda: mise_facts(text, screen),
+        "setupcfg": lambda: setup_cfg_facts(text),
+        "conda": lambda: conda_facts(text.encode()),
+    }
+    reader = readers.get(kind)
+    if reader is not None:
+        return reader()
     return [f for number, line in enumerate(text.split("\n"), start=1)
             for f in requirement_facts(line, number)]
 
@@ -55,8 +63,20 @@ def package_json_facts(text: str, screen: Callable[[str], bool] | None = None,
                 if isinstance(body, str):
                     facts.extend(script_facts(f"scripts.{name}", body, lines.get(body, 1),
                                               screen))
+    facts.extend(_git_hook_facts(data, lines, screen))
     facts.sort(key=lambda f: f.line)
     return facts
+
+
+def _git_hook_facts(data: Pairs, lines: dict[str, int],
+                    screen: Callable[[str], bool] | None) -> list[Fact]:
+    """The commands git hooks run: lint-staged's per-glob commands, simple-git-hooks'
+    hooks, husky v4's `husky.hooks`."""
+    from ai_clearance.detect.devtools import json_hook_facts
+
+    return [fact for key in ("lint-staged", "simple-git-hooks", "husky")
+            for table in data.get(key, []) if isinstance(table, Pairs)
+            for fact in json_hook_facts(f"{key}.", table, lines, screen)]
 
 
 def _npm_dependencies(section: str, table: object, lines: dict[str, int]) -> Iterator[Fact]:
@@ -114,6 +134,132 @@ def pyproject_facts(text: str) -> list[Fact] | None:
 
 
 _BARE_KEY = re.compile(r"[ \t]*([A-Za-z0-9_-]+)[ \t]*=", re.MULTILINE)
+
+
+def _toml(text: str) -> dict[str, object] | None:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    try:
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return None
+
+
+# Pipfile tables that are no package category.
+_PIPFILE_OTHER = frozenset({"source", "requires", "scripts", "pipenv"})
+
+
+def pipfile_facts(text: str, screen: Callable[[str], bool] | None = None,
+                  ) -> list[Fact] | None:
+    """A Pipfile: the keys of its package categories ([packages], [dev-packages], any
+    other), and its [scripts] (run by `pipenv run`, a command line each)."""
+    data = _toml(text)
+    if data is None:
+        return None
+    lines = _toml_lines(text)
+    facts: list[Fact] = []
+    for section, table in data.items():
+        if not isinstance(table, dict):
+            continue
+        if section.casefold() == "scripts":
+            for name, body in table.items():
+                for script in body if isinstance(body, list) else [body]:
+                    if isinstance(script, str):
+                        facts.extend(script_facts(f"scripts.{name}", script,
+                                                  lines.get(script, 1), screen))
+        elif section.casefold() not in _PIPFILE_OTHER:
+            facts.extend(package_fact("pypi", name, lines.get(name, 1), f"{section}: {name}")
+                         for name in table)
+    facts.sort(key=lambda f: f.line)
+    return facts
+
+
+def mise_facts(text: str, screen: Callable[[str], bool] | None = None) -> list[Fact] | None:
+    """mise.toml: each [tools] entry as `mise use BACKEND:TOOL` (launchers.py reads what
+    that installs), and the commands of [tasks] (`run`, a string or a list) and [hooks]."""
+    from ai_clearance.detect.setups import argv_facts
+
+    data = _toml(text)
+    if data is None:
+        return None
+    lines = _toml_lines(text)
+    facts: list[Fact] = []
+    tools = data.get("tools")
+    if isinstance(tools, dict):
+        for tool in tools:
+            facts.extend(argv_facts("tools", ["mise", "use", tool], lines.get(tool, 1)))
+    tasks = data.get("tasks")
+    for name, task in tasks.items() if isinstance(tasks, dict) else ():
+        bodies = task.get("run", []) if isinstance(task, dict) else task
+        for script in bodies if isinstance(bodies, list) else [bodies]:
+            if isinstance(script, str):
+                facts.extend(script_facts(f"tasks.{name}", script, lines.get(script, 1),
+                                          screen))
+    hooks = data.get("hooks")
+    for name, body in hooks.items() if isinstance(hooks, dict) else ():
+        for script in body if isinstance(body, list) else [body]:
+            if isinstance(script, str):
+                facts.extend(script_facts(f"hooks.{name}", script, lines.get(script, 1),
+                                          screen))
+    facts.sort(key=lambda f: f.line)
+    return facts
+
+
+# setup.cfg: the keys whose value lists requirements, one a line (a dangling list).
+_SETUP_KEYS = frozenset({"install_requires", "setup_requires", "tests_require"})
+_SETUP_KEY = re.compile(r"([A-Za-z0-9_.-]+)\s*[=:](.*)")
+
+
+def setup_cfg_facts(text: str) -> list[Fact]:
+    """setup.cfg's `[options]` install_requires, setup_requires and tests_require and
+    every key of `[options.extras_require]`: the requirement on the key's line and on
+    each indented line after it."""
+    facts: list[Fact] = []
+    section, requiring = "", False
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith(("#", ";")):
+            continue
+        if line[:1] in (" ", "\t"):
+            if requiring:
+                facts.extend(requirement_facts(stripped, number))
+            continue
+        if stripped.startswith("["):
+            section, requiring = stripped.strip("[] \t").casefold(), False
+            continue
+        key = _SETUP_KEY.match(stripped)
+        name = key.group(1).casefold().replace("-", "_") if key else ""
+        requiring = (section == "options" and name in _SETUP_KEYS) or \
+            section == "options.extras_require"
+        if requiring and key is not None:
+            facts.extend(requirement_facts(key.group(2), number))
+    return facts
+
+
+def conda_facts(data: bytes) -> list[Fact] | None:
+    """A conda environment.yml: its `dependencies` (conda packages, compared as PyPI
+    names: conda-forge packages Python tools under the same name) and their `pip:` list."""
+    from ai_clearance.detect.devtools import mapping_items, scalar_texts, sequence_items, yaml_root
+
+    root = yaml_root(data)
+    if root is None:
+        return None
+    facts: list[Fact] = []
+    for key, value in mapping_items(root):
+        if key != "dependencies":
+            continue
+        for item in sequence_items(value):
+            for line, text in scalar_texts(item):
+                name = text.rpartition("::")[2]  # a channel's `conda-forge::name`
+                facts.extend(requirement_facts(name, line))
+            for manager, listed in mapping_items(item):
+                if manager == "pip":
+                    for line, text in scalar_texts(listed):
+                        facts.extend(requirement_facts(text, line))
+    facts.sort(key=lambda f: f.line)
+    return facts
 
 
 def _toml_lines(text: str) -> dict[str, int]:

@@ -28,7 +28,10 @@ if TYPE_CHECKING:
 FACT_KINDS = frozenset({"package", "feature", "extension"})
 # Kinds read here; "workflow" and "shell" are workflows.py's own.
 KINDS = frozenset({"devcontainer", "npm", "pyproject", "requirements", "precommit",
-                   "pipeline", "jenkins"})
+                   "pipeline", "jenkins", "pipfile", "mise", "setupcfg", "conda", "hookmap",
+                   "vscodetasks", "gitpod"})
+_MANIFESTS = frozenset({"npm", "pyproject", "requirements", "pipfile", "mise", "setupcfg",
+                        "conda"})
 
 _CI_NAMES = frozenset({".gitlab-ci.yml", ".gitlab-ci.yaml", "azure-pipelines.yml",
                        "azure-pipelines.yaml", "bitbucket-pipelines.yml",
@@ -49,6 +52,20 @@ _BY_NAME = {
     "package.json": frozenset({"npm"}),
     "pyproject.toml": frozenset({"pyproject"}),
     "jenkinsfile": _JENKINS,
+    "pipfile": frozenset({"pipfile"}),
+    "setup.cfg": frozenset({"setupcfg"}),
+    "mise.toml": frozenset({"mise"}),
+    ".mise.toml": frozenset({"mise"}),
+    "mise.local.toml": frozenset({"mise"}),
+    ".mise.local.toml": frozenset({"mise"}),
+    "environment.yml": frozenset({"conda"}),
+    "environment.yaml": frozenset({"conda"}),
+    ".gitpod.yml": frozenset({"gitpod"}),
+    ".gitpod.yaml": frozenset({"gitpod"}),
+    # lint-staged (JSON or YAML), simple-git-hooks, husky v4: names to commands
+    **dict.fromkeys((".lintstagedrc", ".lintstagedrc.json", ".lintstagedrc.yaml",
+                     ".lintstagedrc.yml", ".simple-git-hooks.json", "simple-git-hooks.json",
+                     ".huskyrc", ".huskyrc.json"), frozenset({"hookmap"})),
     # `args` are arguments here, not a script as in an action
     **dict.fromkeys(_PRECOMMIT, frozenset({"precommit"})),
     **dict.fromkeys(_CI_NAMES, _CI),
@@ -67,11 +84,20 @@ def setup_readings(folded: str) -> frozenset[str]:
     if _REQUIREMENTS.match(name) or (parent == "requirements" and name.endswith(".txt")):
         return _REQUIREMENTS_READING
     yaml = name.endswith((".yml", ".yaml"))
+    if (parent, name) in _IN_FOLDER:
+        return _IN_FOLDER[parent, name]
     if yaml and (parent in _CI_FOLDERS or f"/{folder}/".find("/.gitlab/ci/") >= 0):
         return _CI
     if name.endswith(".jenkinsfile"):
         return _JENKINS
-    return frozenset({"shell"}) if parent == ".husky" else frozenset()
+    # husky's hooks, and a hooks folder `git config core.hooksPath` points at
+    return frozenset({"shell"}) if parent in _HOOK_FOLDERS else frozenset()
+
+
+# Files known by their folder and name: VS Code tasks, mise's .config/mise/config.toml.
+_IN_FOLDER = {(".vscode", "tasks.json"): frozenset({"vscodetasks"}),
+              ("mise", "config.toml"): frozenset({"mise"})}
+_HOOK_FOLDERS = frozenset({".husky", ".githooks", ".git-hooks"})
 
 
 def setup_facts(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[Fact] | None:
@@ -81,10 +107,14 @@ def setup_facts(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[F
         from ai_clearance.detect.devcontainers import devcontainer_facts
 
         return devcontainer_facts(text, screen)
-    if kind in ("npm", "pyproject", "requirements"):
+    if kind in _MANIFESTS:
         from ai_clearance.detect import manifests
 
         return manifests.manifest_facts(kind, text, screen)
+    if kind in ("hookmap", "vscodetasks", "gitpod"):
+        from ai_clearance.detect.devtools import devtool_facts
+
+        return devtool_facts(kind, text, data, screen)
     from ai_clearance.detect import pipelines
 
     if kind == "jenkins":
@@ -95,7 +125,7 @@ def setup_facts(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[F
 def loose_facts(text: str, number: int, kinds: frozenset[str]) -> Iterator[Fact]:
     """What one line of a file that could not be parsed names, read by its literals: a
     dev container's feature references and extension ids, a manifest's packages."""
-    if "requirements" in kinds:
+    if kinds & {"requirements", "setupcfg", "conda"}:
         from ai_clearance.detect.manifests import requirement_facts
 
         yield from requirement_facts(text, number)
@@ -103,7 +133,7 @@ def loose_facts(text: str, number: int, kinds: frozenset[str]) -> Iterator[Fact]
         entry = _ENTRY.match(text)
         if entry is not None:
             yield from script_facts("entry", entry.group(1), number, None)
-    names = kinds & {"devcontainer", "npm", "pyproject", "precommit"}
+    names = kinds & {"devcontainer", "npm", "pyproject", "precommit", "pipfile"}
     if not names or ('"' not in text and "'" not in text):
         return
     from ai_clearance.detect.literals import string_runs
@@ -124,7 +154,7 @@ def _literal_facts(literal: str, line: int, kinds: frozenset[str]) -> Iterator[F
         yield extension_fact(literal, line)
     if kinds & {"npm", "precommit"}:
         yield package_fact("npm", literal, line, literal)
-    if kinds & {"pyproject", "precommit"}:
+    if kinds & {"pyproject", "precommit", "pipfile"}:
         yield package_fact("pypi", literal, line, literal)
 
 

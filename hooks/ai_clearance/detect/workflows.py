@@ -109,6 +109,7 @@ class _Spec:
     npm: frozenset[str]
     pypi: frozenset[str]
     urls: tuple[str, ...]
+    nix: frozenset[str]  # nixpkgs attribute names (launchers.py: `nix install NAME`)
     triggers: frozenset[str]  # regexes: a script that has none of them runs nothing here
 
 
@@ -683,6 +684,9 @@ def _command_hits(program: str, args: tuple[str, ...], spec: _Spec) -> bool:
     if spec.pypi and program in _PYPI_TOOLS and verb and \
             any(_pypi_name(a) in spec.pypi for a in args):
         return True
+    if spec.nix and program == "nix" and args[:1] == ("install",) and \
+            any(a.casefold() in spec.nix for a in args[1:]):
+        return True
     if spec.urls and program in _DOWNLOADERS and any(_url_hits(a, spec.urls) for a in args) \
             and not _head_only(program, args):
         return True
@@ -778,7 +782,7 @@ def _spec(uses: tuple[str, ...], run: tuple[str, ...], installs: tuple[str, ...]
           images: tuple[str, ...]) -> _Spec:
     commands = tuple((program_name(words[0]), tuple(words[1:]))
                      for words in (entry.split() for entry in run))
-    kinds: dict[str, list[str]] = {"npm": [], "pypi": [], "url": [], "repo": []}
+    kinds: dict[str, list[str]] = {"npm": [], "pypi": [], "url": [], "repo": [], "nix": []}
     for entry in installs:
         kind, _, name = entry.partition(":")
         kinds[kind].append(name.strip())
@@ -789,7 +793,8 @@ def _spec(uses: tuple[str, ...], run: tuple[str, ...], installs: tuple[str, ...]
     urls = tuple(_SCHEME.sub("", u.casefold(), count=1).removeprefix("www.").rstrip("/")
                  for u in (*kinds["url"], *kinds["repo"]))
     image_names = frozenset(image_name(i) for i in images)
-    triggers = {re.escape(p) for p, _ in commands} | {re.escape(n) for n in (*npm, *urls)}
+    nix = frozenset(n.casefold() for n in kinds["nix"])
+    triggers = {re.escape(p) for p, _ in commands} | {re.escape(n) for n in (*npm, *urls, *nix)}
     # Other spellings launchers.py reads: `owner/name` of a repository, npm pack's file.
     triggers |= {re.escape(r.casefold().partition("/")[2].removesuffix("/"))
                  for r in kinds["repo"]}
@@ -798,7 +803,7 @@ def _spec(uses: tuple[str, ...], run: tuple[str, ...], installs: tuple[str, ...]
     # PyPI names compare with their separators normalized: match any spelling of them.
     triggers |= {"[-_.]+".join(re.escape(p) for p in n.split("-")) for n in pypi}
     return _Spec(uses=tuple(action_ref(u) for u in uses), images=image_names,
-                 commands=commands, npm=npm, pypi=pypi, urls=urls,
+                 commands=commands, npm=npm, pypi=pypi, urls=urls, nix=nix,
                  triggers=frozenset(triggers))
 
 

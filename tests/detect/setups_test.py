@@ -78,6 +78,22 @@ def test_stripping_keeps_line_breaks() -> None:
     (".husky/pre-commit", {"shell"}),
     ("lefthook.yml", set()),
     ("docs/requirements.md", set()),
+    ("Makefile", {"make"}),
+    ("sub/GNUmakefile", {"make"}),
+    ("ci/rules.mk", {"make"}),
+    ("justfile", {"just"}),
+    (".justfile", {"just"}),
+    ("Taskfile.yml", {"taskfile"}),
+    ("tox.ini", {"tox"}),
+    ("Rakefile", {"hash"}),
+    ("lib/tasks/review.rake", {"hash"}),
+    ("docker-compose.yml", {"compose"}),
+    ("compose.ci.yaml", {"compose"}),
+    ("docs/compose.md", set()),
+    (".travis.yml", {"workflow", "pipeline"}),
+    ("appveyor.yml", {"workflow", "pipeline"}),
+    (".woodpecker.yml", {"workflow", "pipeline"}),
+    (".woodpecker/review.yaml", {"workflow", "pipeline"}),
 ])
 def test_a_setup_file_is_read_by_the_kind_its_path_names(path: str, kinds: set[str]) -> None:
     assert setup_readings(normalize_path(path)) == kinds
@@ -87,7 +103,9 @@ def test_every_shipped_setup_path_has_a_reading_or_is_yaml() -> None:
     """A path a content rule names is read by its kind here, or as a workflow (YAML)."""
     for path in (".devcontainer/a/devcontainer.json", "test-requirements.txt", "requirements.in",
                  ".gitlab/ci/x.yaml", "azure-pipelines.yml", "bitbucket-pipelines.yml",
-                 ".pre-commit-hooks.yaml"):
+                 ".pre-commit-hooks.yaml", "Makefile", "makefile", "ci/x.mk", "justfile",
+                 "Taskfile.yml", "tox.ini", "Rakefile", "x.rake", "docker-compose.yml",
+                 "compose.yaml", ".travis.yml", "appveyor.yml", ".woodpecker/a.yml"):
         assert "AIC301" in _rules(path), path
         assert setup_readings(normalize_path(path)), path
 
@@ -165,7 +183,8 @@ def test_an_oversized_manifest_is_still_judged_by_its_literals() -> None:
 def test_any_text_is_judged_without_error(text: str) -> None:
     for path in (".devcontainer/devcontainer.json", "package.json", "pyproject.toml",
                  "requirements.txt", ".pre-commit-config.yaml", ".gitlab-ci.yml",
-                 "Jenkinsfile"):
+                 "Jenkinsfile", "Makefile", "justfile", "tox.ini", "Taskfile.yml",
+                 "compose.yaml", ".travis.yml"):
         _matches(path, text)
 
 
@@ -197,6 +216,13 @@ _HOSTILE: dict[str, tuple[str, str, str]] = {
     "precommit hooks": (".pre-commit-config.yaml", "repos:\n- repo: local\n  hooks:\n",
                         "  - {id: a, entry: claude -p x, additional_dependencies: [b]}\n"),
     "jenkins quotes": ("Jenkinsfile", "", "sh '\"''"),
+    "make continuations": ("Makefile", "x:\n", "\tclaude \\\n"),
+    "make colons": ("Makefile", "", "a:b:c:d:e:f " * 8 + "\n"),
+    "make shell": ("ci.mk", "", "X := $(shell " * 8 + "\n"),
+    "just backticks": ("justfile", "", "x := `" * 8 + "\n"),
+    "tox commands": ("tox.ini", "[testenv]\ncommands =\n", "    claude -p x \\\n"),
+    "taskfile cmds": ("Taskfile.yml", "tasks:\n", "  t: {cmds: [codex exec a]}\n"),
+    "compose images": ("compose.yaml", "services:\n", "  s: {image: a/b, command: [x]}\n"),
 }
 
 

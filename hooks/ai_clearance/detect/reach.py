@@ -126,7 +126,8 @@ def _relative_names(path: str, data: bytes, text: str, folder: str,
     kinds = readings([path])
     yield from _tool_files(text, ("", folder) if folder else ("",))
     if path.casefold().endswith((".yml", ".yaml")):
-        yield from ((local, "pipeline", ("",)) for local in _local_includes(text))
+        yield from ((local, "pipeline", ("",)) for local in _local_includes(text)
+                    if _plain(local.lstrip("/")))
     if path.rpartition("/")[2].casefold() in ACTION_NAMES:
         for _, relative, kind in action_files(data):
             yield relative, kind, (folder,)

@@ -91,6 +91,22 @@ def test_stripping_keeps_line_breaks() -> None:
     (".vscode/tasks.json", {"vscodetasks"}),
     ("docs/tasks.json", set()),
     (".gitpod.yml", {"gitpod"}),
+    ("Makefile", {"make"}),
+    ("sub/GNUmakefile", {"make"}),
+    ("ci/rules.mk", {"make"}),
+    ("justfile", {"just"}),
+    (".justfile", {"just"}),
+    ("Taskfile.yml", {"taskfile"}),
+    ("tox.ini", {"tox"}),
+    ("Rakefile", {"hash"}),
+    ("lib/tasks/review.rake", {"hash"}),
+    ("docker-compose.yml", {"compose"}),
+    ("compose.ci.yaml", {"compose"}),
+    ("docs/compose.md", set()),
+    (".travis.yml", {"workflow", "pipeline"}),
+    ("appveyor.yml", {"workflow", "pipeline"}),
+    (".woodpecker.yml", {"workflow", "pipeline"}),
+    (".woodpecker/review.yaml", {"workflow", "pipeline"}),
 ])
 def test_a_setup_file_is_read_by_the_kind_its_path_names(path: str, kinds: set[str]) -> None:
     assert setup_readings(normalize_path(path)) == kinds
@@ -103,7 +119,10 @@ def test_every_shipped_setup_path_has_a_reading_or_is_yaml() -> None:
                  ".pre-commit-hooks.yaml", "requirements-dev.txt", "requirements_test.txt",
                  "setup.cfg", "Pipfile", "environment.yaml", ".mise.toml",
                  ".config/mise/config.toml", ".githooks/pre-push", ".lintstagedrc.yml",
-                 ".huskyrc", ".vscode/tasks.json", ".gitpod.yml"):
+                 ".huskyrc", ".vscode/tasks.json", ".gitpod.yml",
+                 "Makefile", "makefile", "ci/x.mk", "justfile",
+                 "Taskfile.yml", "tox.ini", "Rakefile", "x.rake", "docker-compose.yml",
+                 "compose.yaml", ".travis.yml", "appveyor.yml", ".woodpecker/a.yml"):
         assert "AIC301" in _rules(path), path
         assert setup_readings(normalize_path(path)), path
     assert "AIC301" in _rules("lefthook-local.yml")
@@ -183,7 +202,9 @@ def test_any_text_is_judged_without_error(text: str) -> None:
     for path in (".devcontainer/devcontainer.json", "package.json", "pyproject.toml",
                  "requirements.txt", ".pre-commit-config.yaml", ".gitlab-ci.yml",
                  "Jenkinsfile", "setup.cfg", "Pipfile", "environment.yml", "mise.toml",
-                 ".lintstagedrc", ".vscode/tasks.json", ".gitpod.yml"):
+                 ".lintstagedrc", ".vscode/tasks.json", ".gitpod.yml",
+                 "Jenkinsfile", "Makefile", "justfile", "tox.ini", "Taskfile.yml",
+                 "compose.yaml", ".travis.yml"):
         _matches(path, text)
 
 
@@ -223,6 +244,13 @@ _HOSTILE: dict[str, tuple[str, str, str]] = {
     "lint-staged yaml": (".lintstagedrc.yml", "", "'*.{}': [eslint a]\n"),
     "vscode tasks": (".vscode/tasks.json", '{"tasks": [', '{"command": "x", "args": ["-p"]},'),
     "gitpod aliases": (".gitpod.yml", "a: &a {init: claude -p x}\ntasks:\n", "  - *a\n"),
+    "make continuations": ("Makefile", "x:\n", "\tclaude \\\n"),
+    "make colons": ("Makefile", "", "a:b:c:d:e:f " * 8 + "\n"),
+    "make shell": ("ci.mk", "", "X := $(shell " * 8 + "\n"),
+    "just backticks": ("justfile", "", "x := `" * 8 + "\n"),
+    "tox commands": ("tox.ini", "[testenv]\ncommands =\n", "    claude -p x \\\n"),
+    "taskfile cmds": ("Taskfile.yml", "tasks:\n", "  t: {cmds: [codex exec a]}\n"),
+    "compose images": ("compose.yaml", "services:\n", "  s: {image: a/b, command: [x]}\n"),
 }
 
 

@@ -105,8 +105,39 @@ _LAYOUTS = {
         "ci/a.sh": "#!/bin/sh\n. \"$(dirname \"$0\")/b.sh\"\n",
         "ci/b.sh": "#!/bin/sh\ngemini -p 'fix it'\n",
     },
+    "make -f": {
+        _WORKFLOW: _workflow("make -f build/rules review"),
+        "build/rules": "review:\n\t@claude -p 'review the diff'\n",
+    },
+    "tox -c": {
+        _WORKFLOW: _workflow("tox -c ci/tox-review.ini -e review"),
+        "ci/tox-review.ini": "[testenv:review]\ncommands =\n    codex exec 'fix it'\n",
+    },
+    "rake -f": {
+        _WORKFLOW: _workflow("rake -f ci/tasks review"),
+        "ci/tasks": "task :review do\n  sh \"gemini -p 'fix it'\"\nend\n",
+    },
+    "docker build -f": {
+        _WORKFLOW: _workflow("docker build -f ci/review.docker -t r . && docker run r"),
+        "ci/review.docker": "FROM node:20\nRUN npm i -g @anthropic-ai/claude-code\n",
+    },
+    "compose -f": {
+        _WORKFLOW: _workflow("docker compose -f ci/stack.yml run ai"),
+        "ci/stack.yml": "services:\n  ai:\n    image: paulgauthier/aider\n",
+    },
+    "gitlab include": {
+        ".gitlab-ci.yml": "include:\n  - local: /ci/review.yml\nstages: [test]\n",
+        "ci/review.yml": "review:\n  image: node:20\n  script:\n"
+                         "    - npx -y @anthropic-ai/claude-code -p review\n",
+    },
 }
-_WANT = {"composite action": {("AIC301", "tools/review/review.sh")},
+_WANT = {"make -f": {("AIC301", "build/rules")},
+         "tox -c": {("AIC302", "ci/tox-review.ini")},
+         "rake -f": {("AIC303", "ci/tasks")},
+         "docker build -f": {("AIC301", "ci/review.docker")},
+         "compose -f": {("AIC306", "ci/stack.yml")},
+         "gitlab include": {("AIC301", "ci/review.yml")},
+         "composite action": {("AIC301", "tools/review/review.sh")},
          "docker action": {("AIC301", "tools/review/entrypoint.sh")},
          "require chain": {("AIC302", "tools/review/dist/lib/run.js")},
          "script chain": {("AIC303", "ci/b.sh")}}
@@ -149,13 +180,30 @@ def test_common_ci_commands_with_harmless_scripts_stay_clean(clean_repo: Repo) -
         "scripts/release.sh": _HARMLESS,
         "tools/build.mjs": "import {build} from './lib.mjs'\nconsole.log('claude')\n",
         "tools/lib.mjs": "export const build = () => 'codex'\n",
-        "Makefile": "test:\n\tclaude -p x\n",  # no rule reads a Makefile
+        "Makefile": "test:\n\tpython -m pytest\n\t@echo 'ask claude -p later'\n",
+        ".travis.yml": "language: python\nscript:\n  - make test\n",
+        "compose.yaml": "services:\n  db:\n    image: postgres:16\n",
     }
     base = clean_repo.head()
     _base(clean_repo, files)
     assert _check(clean_repo, "--range", f"{base}..HEAD")[:2] == (0, set())
     assert _check(clean_repo, "--tree", "HEAD")[:2] == (0, set())
     assert _check(clean_repo, "--history")[:2] == (0, set())
+
+
+def test_a_recipe_the_workflow_runs_is_judged_when_only_the_workflow_changes(
+        clean_repo: Repo) -> None:
+    """A Makefile whose recipe runs an agent is a trace itself; a workflow that starts to
+    run it is judged with it, the finding naming the workflow's commit."""
+    clean_repo.write("Makefile", "review:\n\tclaude -p review\n")
+    clean_repo.write(_WORKFLOW, _workflow("make test"))
+    base = clean_repo.commit("Add", "Makefile", _WORKFLOW)
+    assert _check(clean_repo, "--tree", "HEAD")[:2] == (1, {("AIC301", "Makefile")})
+    clean_repo.write(_WORKFLOW, _workflow("make review"))
+    sha = clean_repo.commit("Run the review", _WORKFLOW)
+    code, found, findings = _check(clean_repo, "--range", f"{base}..HEAD")
+    assert (code, found) == (1, {("AIC301", "Makefile")}), findings
+    assert findings[0]["commit"] == sha
 
 
 def test_a_chain_longer_than_the_bound_fails_closed(clean_repo: Repo) -> None:

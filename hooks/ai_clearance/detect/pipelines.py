@@ -31,7 +31,20 @@ if TYPE_CHECKING:
     from ai_clearance.detect.workflows import Fact
 
 # `script` again: GitLab nests its lists (`!reference`), which the workflow reading skips.
-_SCRIPTS = frozenset({"script", "before_script", "after_script", "bash", "pwsh", "powershell"})
+_SCRIPTS = frozenset({"script", "before_script", "after_script", "bash", "pwsh", "powershell",
+                      # Travis CI
+                      "install", "before_install", "after_success", "after_failure",
+                      "before_deploy", "after_deploy", "before_cache",
+                      # Woodpecker
+                      "commands", "entrypoint",
+                      # AppVeyor (its items may be `- ps: x`, `- cmd: x`, `- sh: x`)
+                      "init", "build_script", "test_script", "deploy_script",
+                      "before_build", "after_build", "before_test", "after_test",
+                      "on_success", "on_failure", "on_finish", "ps", "cmd", "sh"})
+# A Taskfile's commands (`cmds: [x, {cmd: y}]`, a dynamic variable's `sh:`).
+_TASK_SCRIPTS = frozenset({"cmds", "cmd", "sh"})
+# A Compose service's command, as a string (a shell reads it here) or a list of words.
+_COMPOSE_COMMANDS = frozenset({"command", "entrypoint"})
 _IMAGES = frozenset({"image", "services", "pipe"})
 _GITHUB = ("https://github.com/", "http://github.com/", "git@github.com:", "github.com/")
 
@@ -43,6 +56,8 @@ def yaml_facts(kind: str, data: bytes, screen: Callable[[str], bool] | None = No
     roots = _compose(data)
     if roots is None:
         return [] if kind == "pipeline" else None
+    if kind in ("taskfile", "compose"):
+        return _other_facts(kind, roots, screen)
     facts: list[Fact] = []
     for mapping in _mappings(roots):
         pairs = _pairs(mapping)
@@ -56,6 +71,31 @@ def yaml_facts(kind: str, data: bytes, screen: Callable[[str], bool] | None = No
                 facts.extend(_include_facts(node))
         if kind == "precommit":
             facts.extend(_hook_facts(pairs))
+    facts.sort(key=lambda f: f.line)
+    return facts
+
+
+def _other_facts(kind: str, roots: list[Node], screen: Callable[[str], bool] | None,
+                 ) -> list[Fact]:
+    """A Taskfile's commands; a Compose file's images and commands."""
+    from yaml import SequenceNode
+
+    facts: list[Fact] = []
+    for mapping in _mappings(roots):
+        for key, node in _pairs(mapping).items():
+            if kind == "taskfile" and key in _TASK_SCRIPTS:
+                for item in _scalars(node):
+                    facts.extend(script_facts(key, item.value, _line(item), screen))
+            elif kind == "compose" and key == "image":
+                facts.extend(image_fact(key, ref.value, _line(ref)) for ref in _images(node))
+            elif kind == "compose" and key in _COMPOSE_COMMANDS:
+                if isinstance(node, SequenceNode):
+                    words = [item.value for item in _scalars(node)]
+                    if words:
+                        facts.extend(argv_facts(key, words, _line(node)))
+                else:
+                    for item in _scalars(node):
+                        facts.extend(script_facts(key, item.value, _line(item), screen))
     facts.sort(key=lambda f: f.line)
     return facts
 

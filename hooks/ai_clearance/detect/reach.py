@@ -34,7 +34,8 @@ MAX_READ = 1 << 20
 # follow some and pass the rest unjudged.
 MAX_NAMES = 20000
 # How a named file is read; anything else (a README, a JSON file) runs nothing here.
-SCRIPT_KINDS = frozenset({"shell", "hash", "slash", "code", "dockerfile"})
+SCRIPT_KINDS = frozenset({"shell", "hash", "slash", "code", "dockerfile", "make", "just",
+                          "taskfile", "tox", "compose", "pipeline"})
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,10 @@ def _relative_names(path: str, data: bytes, text: str, folder: str,
                     ) -> Iterator[tuple[str, str | None, tuple[str, ...]]]:
     """What a file names, as (word, reading, the folders it may be relative to)."""
     kinds = readings([path])
+    yield from _tool_files(text, ("", folder) if folder else ("",))
+    if path.casefold().endswith((".yml", ".yaml")):
+        yield from ((local, "pipeline", ("",)) for local in _local_includes(text)
+                    if _plain(local.lstrip("/")))
     if path.rpartition("/")[2].casefold() in ACTION_NAMES:
         for _, relative, kind in action_files(data):
             yield relative, kind, (folder,)
@@ -259,6 +264,137 @@ def _value_at(node: object, key: str) -> object:
             if isinstance(k, ScalarNode) and k.value.casefold() == key:
                 return v
     return None
+
+
+# Task runners and the files each reads: (its reading, the names it looks for, the
+# options that name another file, those that name the folder it runs in).
+_MAKE = ("make", ("Makefile", "makefile", "GNUmakefile"), ("-f", "--file", "--makefile"),
+         ("-C", "--directory"))
+_RUNNERS = {
+    "make": _MAKE, "gmake": _MAKE,
+    "just": ("just", ("justfile", "Justfile", "JUSTFILE", ".justfile"),
+             ("-f", "--justfile"), ("-d", "--working-directory")),
+    "task": ("taskfile", ("Taskfile.yml", "Taskfile.yaml", "taskfile.yml", "taskfile.yaml",
+                          "Taskfile.dist.yml", "Taskfile.dist.yaml"),
+             ("-t", "--taskfile"), ("-d", "--dir")),
+    "tox": ("tox", ("tox.ini",), ("-c", "--conf"), ()),
+    "nox": ("hash", ("noxfile.py",), ("-f", "--noxfile"), ()),
+    "rake": ("hash", ("Rakefile", "rakefile", "Rakefile.rb", "rakefile.rb"),
+             ("-f", "--rakefile"), ("-C", "--directory")),
+}
+_CONTAINER_TOOLS = frozenset({"docker", "podman", "nerdctl", "buildah", "docker-compose",
+                              "podman-compose"})
+_COMPOSE_FILES = ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml")
+# How many words after a runner its options are looked for in (the words of a command
+# line; a `;` is not seen here, so a few more only name more).
+_LOOKAHEAD = 12
+
+
+def _tool_files(text: str, anywhere: tuple[str, ...],
+                ) -> Iterator[tuple[str, str | None, tuple[str, ...]]]:
+    """The files a task runner (`make`, `just`, `task`, `tox`, `nox`, `rake`) or a
+    container tool (`docker build -f NAME`, `docker compose -f NAME`) a command line runs
+    reads: the names it looks for by default, in the folder it runs in, and those its
+    options name (`-f NAME`, `-fNAME`, `--file=NAME`; `-C DIR`)."""
+    tool: tuple[str | None, tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None = None
+    left = 0
+    pending: str | None = None  # what the next word names: "file" or "folder"
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if len(word) > 1024 or word.endswith(":"):
+            left = 0
+            continue
+        name = word.replace("\\", "/").rpartition("/")[2].casefold().removesuffix(".exe")
+        if name in _RUNNERS or name in _CONTAINER_TOOLS:
+            tool, left, pending = _tool(name), _LOOKAHEAD, None
+            if tool[0] is not None:
+                yield from ((n, tool[0], anywhere) for n in tool[1])
+            continue
+        if left <= 0 or tool is None:
+            continue
+        left -= 1
+        reading, names, files, folders = tool
+        if reading is None and name in ("compose", "build", "bud", "buildx"):
+            tool = ("compose" if name == "compose" else "dockerfile", *tool[1:])
+            yield from ((n, "compose", anywhere) for n in names if name == "compose")
+            continue
+        value, kind, pending = _option_value(word, pending, files, folders)
+        if value is not None and reading is not None and _plain(value):
+            if kind == "file":
+                yield value, reading, anywhere
+            if kind == "folder" or reading == "tox":  # `tox -c` names a file or a folder
+                yield from ((f"{value}/{n}", reading, anywhere) for n in names)
+
+
+def _tool(name: str) -> tuple[str | None, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """A runner's entry, or a container tool's (its reading known once `build` or
+    `compose` is seen, but for `docker-compose`)."""
+    return _RUNNERS.get(name) or ("compose" if name.endswith("compose") else None,
+                                  _COMPOSE_FILES, ("-f", "--file"), ())
+
+
+def _option_value(word: str, pending: str | None, files: tuple[str, ...],
+                  folders: tuple[str, ...]) -> tuple[str | None, str | None, str | None]:
+    """(the file or folder `word` names, which of the two, what the next word names):
+    `word` is the value of an option the last word was (`pending`), an option whose value
+    follows, or a short option with its value (`-fci.mk`)."""
+    if pending is not None:
+        return word, pending, None
+    if word in files or word in folders:
+        return None, None, "file" if word in files else "folder"
+    for option in (*files, *folders):
+        if len(option) == 2 and word.startswith(option) and len(word) > 2:
+            return word[2:], "file" if option in files else "folder", None
+    return None, None, None
+
+
+# GitLab's `include:` of a file of the same repository: `- local: ci/x.yml`, or a path
+# written alone (`include: ci/x.yml`, `- ci/x.yml` under it).
+_LOCAL = re.compile(r"""^[ \t]*(?:-[ \t]*)?["']?local["']?[ \t]*:[ \t]*["']?([^"'#\s]+)""",
+                    re.MULTILINE)
+_INCLUDE = re.compile(r"""^([ \t]*)["']?include["']?[ \t]*:[ \t]*(.*)$""", re.MULTILINE)
+_INCLUDED = re.compile(r"""[ \t]*(?:-[ \t]*)?["']?([^"'#\s:{}\[\]]+\.ya?ml)["']?[ \t]*(?:#.*)?""")
+
+
+def _local_includes(text: str) -> Iterator[str]:
+    """The repository files a GitLab CI file includes (`include: local:` and the short
+    forms), whose jobs run as its own: each is read as a GitLab pipeline file."""
+    if "local" not in text and "include" not in text:
+        return
+    for match in _LOCAL.finditer(text):
+        yield match.group(1)
+    for match in _INCLUDE.finditer(text):
+        value = match.group(2).strip()
+        if value:
+            single = _INCLUDED.fullmatch(value)
+            if single is not None and "://" not in value:
+                yield single.group(1)
+            continue
+        indent = len(match.group(1))
+        for line in _lines_after(text, match.end(), _MAX_INCLUDES):
+            stripped = line.lstrip(" \t")
+            if not stripped or stripped.startswith("#"):
+                continue
+            if len(line) - len(stripped) < indent or (
+                    len(line) - len(stripped) == indent and not stripped.startswith("-")):
+                break
+            item = _INCLUDED.fullmatch(line)
+            if item is not None and "://" not in line:
+                yield item.group(1)
+
+
+# The lines under one `include:` looked at: a file includes a few.
+_MAX_INCLUDES = 200
+
+
+def _lines_after(text: str, end: int, count: int) -> Iterator[str]:
+    """Up to `count` lines after the one ending at `end`, without copying the rest."""
+    start = end + 1
+    while count > 0 and start < len(text):
+        stop = text.find("\n", start)
+        stop = len(text) if stop < 0 else stop
+        yield text[start:stop]
+        start, count = stop + 1, count - 1
 
 
 def _modules(text: str) -> Iterator[str]:

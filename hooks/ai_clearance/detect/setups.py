@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from ai_clearance.detect.normalize import printable
 from ai_clearance.detect.shell import invocations, script_commands
+from ai_clearance.detect.taskrunners import RUNNER_KINDS, RUNNER_NAMES, runner_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -29,14 +30,18 @@ FACT_KINDS = frozenset({"package", "feature", "extension"})
 # Kinds read here; "workflow" and "shell" are workflows.py's own.
 KINDS = frozenset({"devcontainer", "npm", "pyproject", "requirements", "precommit",
                    "pipeline", "jenkins", "pipfile", "mise", "setupcfg", "conda", "hookmap",
-                   "vscodetasks", "gitpod"})
+                   "vscodetasks", "gitpod", "compose", *RUNNER_KINDS})
 _MANIFESTS = frozenset({"npm", "pyproject", "requirements", "pipfile", "mise", "setupcfg",
                         "conda"})
 
 _CI_NAMES = frozenset({".gitlab-ci.yml", ".gitlab-ci.yaml", "azure-pipelines.yml",
                        "azure-pipelines.yaml", "bitbucket-pipelines.yml",
-                       "bitbucket-pipelines.yaml"})
-_CI_FOLDERS = frozenset({".circleci", ".buildkite"})
+                       "bitbucket-pipelines.yaml", ".travis.yml", ".travis.yaml",
+                       ".woodpecker.yml", ".woodpecker.yaml", "appveyor.yml", "appveyor.yaml",
+                       ".appveyor.yml", ".appveyor.yaml"})
+_CI_FOLDERS = frozenset({".circleci", ".buildkite", ".woodpecker"})
+# Docker Compose files: their services' `image`, `command` and `entrypoint`.
+_COMPOSE = re.compile(r"(?:docker-)?compose(?:\.[^/]*)?\.ya?ml\Z")
 _PRECOMMIT = frozenset({".pre-commit-config.yaml", ".pre-commit-config.yml",
                         ".pre-commit-hooks.yaml"})
 _REQUIREMENTS = re.compile(r"(?:.*[-_.])?requirements(?:[-_.].*)?\.(?:txt|in)\Z")
@@ -45,6 +50,9 @@ _REQUIREMENTS = re.compile(r"(?:.*[-_.])?requirements(?:[-_.].*)?\.(?:txt|in)\Z"
 _CI = frozenset({"workflow", "pipeline"})
 _JENKINS = frozenset({"jenkins"})
 _REQUIREMENTS_READING = frozenset({"requirements"})
+_COMPOSE_READING = frozenset({"compose"})
+# Files known by their name's end: `x.jenkinsfile`, make's `ci.mk`, Rake's `x.rake`.
+_BY_END = {"jenkinsfile": _JENKINS, "mk": frozenset({"make"}), "rake": frozenset({"hash"})}
 # Files known by their name alone, wherever they are.
 _BY_NAME = {
     "devcontainer.json": frozenset({"devcontainer"}),
@@ -69,6 +77,7 @@ _BY_NAME = {
     # `args` are arguments here, not a script as in an action
     **dict.fromkeys(_PRECOMMIT, frozenset({"precommit"})),
     **dict.fromkeys(_CI_NAMES, _CI),
+    **RUNNER_NAMES,
 }
 
 
@@ -88,8 +97,11 @@ def setup_readings(folded: str) -> frozenset[str]:
         return _IN_FOLDER[parent, name]
     if yaml and (parent in _CI_FOLDERS or f"/{folder}/".find("/.gitlab/ci/") >= 0):
         return _CI
-    if name.endswith(".jenkinsfile"):
-        return _JENKINS
+    if _COMPOSE.match(name):
+        return _COMPOSE_READING
+    by_end = _BY_END.get(name.rpartition(".")[2]) if "." in name else None
+    if by_end is not None:
+        return by_end
     # husky's hooks, and a hooks folder `git config core.hooksPath` points at
     return frozenset({"shell"}) if parent in _HOOK_FOLDERS else frozenset()
 
@@ -119,6 +131,9 @@ def setup_facts(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[F
 
     if kind == "jenkins":
         return script_facts("Jenkinsfile", text, 1, screen, "slash")
+    if kind in RUNNER_KINDS and kind != "taskfile":
+        return [fact for line, key, command in runner_lines(kind, text)
+                for fact in script_facts(key, command, line, screen)]
     return pipelines.yaml_facts(kind, data, screen)
 
 

@@ -187,6 +187,11 @@ def _follow(step: Step, lines: list[bytes], taken: Container[Key],
             following[named.key] = Step(named, step.root, step.named.path, step.depth + 1)
 
 
+# A GitLab file another includes is read as every CI file of another system is: as a
+# workflow too (setups.setup_readings).
+_READINGS = {"pipeline": frozenset({"workflow", "pipeline"})}
+
+
 def _judge(step: Step, kind: str, lines: list[bytes], commit: str | None,
            author: Identity | None, seen: set[tuple[str, str, str | None]],
            committed_at: int | None = None) -> list[Finding]:
@@ -195,7 +200,7 @@ def _judge(step: Step, kind: str, lines: list[bytes], commit: str | None,
     rules = {rule.id: rule for rule in step.root.rules}
     path = step.named.path
     inputs = step.named.inputs
-    matched = content_matches(rules, lines, [path], frozenset({kind}),
+    matched = content_matches(rules, lines, [path], _READINGS.get(kind, frozenset({kind})),
                               dict(inputs))
     who = "" if step.via == step.root.path else f", which {step.root.path} runs"
     if inputs:

@@ -1,0 +1,120 @@
+"""Task runners' files, which CI runs through `make review`, `just review`, `task review`
+or `tox -e review`: the command lines each holds, to be judged as shell.
+
+- a Makefile (Makefile, makefile, GNUmakefile, *.mk): its recipe lines (tab-indented, a
+  `target: ; command` too, continuations joined, the `@`, `-` and `+` prefixes dropped,
+  `$$` as the shell sees it) and the commands of `$(shell ...)`;
+- a justfile (justfile, .justfile): the indented lines of its recipes (`@` and `-`
+  dropped) and its backtick commands;
+- tox.ini: each line of `commands`, `commands_pre` and `commands_post`.
+
+A Taskfile (Taskfile.yml) is YAML and read by pipelines.py (`cmds`, `cmd`); a Rakefile
+and a noxfile.py are code, read by their literals (`sh "claude -p x"`,
+`session.run("claude", "-p", ...)`) as any Ruby or Python file is.
+
+Pure and linear in the text: each line is looked at a bounded number of times."""
+
+from __future__ import annotations
+
+import re
+
+RUNNER_KINDS = frozenset({"make", "just", "taskfile", "tox"})
+# Folded file names and how each is read (setups.setup_readings).
+RUNNER_NAMES = {
+    "makefile": frozenset({"make"}),
+    "gnumakefile": frozenset({"make"}),
+    "justfile": frozenset({"just"}),
+    ".justfile": frozenset({"just"}),
+    **dict.fromkeys(("taskfile.yml", "taskfile.yaml", "taskfile.dist.yml",
+                     "taskfile.dist.yaml"), frozenset({"taskfile"})),
+    "tox.ini": frozenset({"tox"}),
+    "rakefile": frozenset({"hash"}),
+}
+
+# `target: prerequisites ; command` (no `=`: `x := a;b` assigns).
+_INLINE_RECIPE = re.compile(r"[^#=:;\n]*:[^=;#\n]*;(.*)")
+_MAKE_SHELL = re.compile(r"\$[({]shell[ \t]+([^)}\n]*)")
+_BACKTICK = re.compile(r"`([^`\n]+)`")
+_TOX_KEY = re.compile(r"[ \t]*(commands(?:_pre|_post)?)[ \t]*[=:](.*)", re.IGNORECASE)
+
+
+def runner_lines(kind: str, text: str) -> list[tuple[int, str, str]]:
+    """The commands a task runner's file of `kind` holds, as (1-based line, what holds
+    it, command line)."""
+    lines = text.split("\n")
+    if kind == "make":
+        return _make(lines)
+    if kind == "just":
+        return _just(lines)
+    if kind == "tox":
+        return _tox(lines)
+    return []
+
+
+def _logical(lines: list[str], i: int) -> tuple[str, int]:
+    """The line at `i` with the lines its trailing backslashes continue onto (joined as a
+    shell reads them), and the index after them."""
+    parts = [lines[i]]
+    i += 1
+    while parts[-1].endswith("\\") and i < len(lines):
+        parts.append(lines[i].lstrip("\t"))
+        i += 1
+    return "\n".join(parts), i
+
+
+def _make(lines: list[str]) -> list[tuple[int, str, str]]:
+    found: list[tuple[int, str, str]] = []
+    i = 0
+    while i < len(lines):
+        start = i
+        line, i = _logical(lines, i)
+        for match in _MAKE_SHELL.finditer(line):
+            found.append((start + 1, "$(shell)", match.group(1)))
+        if line.startswith("\t"):
+            command = line.lstrip().lstrip("@-+ \t")
+        else:
+            inline = _INLINE_RECIPE.match(line)
+            if inline is None:
+                continue
+            command = inline.group(1).lstrip().lstrip("@-+ \t")
+        if command and not command.startswith("#"):
+            found.append((start + 1, "recipe", command.replace("$$", "$")))
+    return found
+
+
+def _just(lines: list[str]) -> list[tuple[int, str, str]]:
+    found: list[tuple[int, str, str]] = []
+    i = 0
+    while i < len(lines):
+        start = i
+        line, i = _logical(lines, i)
+        if line[:1] in (" ", "\t"):
+            command = line.lstrip().lstrip("@- \t")
+            if command and not command.startswith("#"):
+                found.append((start + 1, "recipe", command))
+        else:
+            found.extend((start + 1, "backtick", m.group(1)) for m in _BACKTICK.finditer(line))
+    return found
+
+
+def _tox(lines: list[str]) -> list[tuple[int, str, str]]:
+    found: list[tuple[int, str, str]] = []
+    key: str | None = None
+    i = 0
+    while i < len(lines):
+        start = i
+        line, i = _logical(lines, i)
+        match = _TOX_KEY.match(line) if line[:1] not in (" ", "\t") else None
+        if not line.strip():
+            continue  # a blank line inside a value does not end it
+        if match is not None:
+            key, command = match.group(1).casefold(), match.group(2)
+        elif key is not None and line[:1] in (" ", "\t"):
+            command = line
+        else:
+            key = None
+            continue
+        command = command.strip().lstrip("-! \t")
+        if command and not command.startswith(("#", ";")):
+            found.append((start + 1, key, command))
+    return found

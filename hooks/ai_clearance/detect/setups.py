@@ -97,6 +97,11 @@ def setup_readings(folded: str) -> frozenset[str]:
         return _IN_FOLDER[parent, name]
     if yaml and (parent in _CI_FOLDERS or f"/{folder}/".find("/.gitlab/ci/") >= 0):
         return _CI
+    return _by_name_end(name, parent)
+
+
+def _by_name_end(name: str, parent: str) -> frozenset[str]:
+    """Compose files, files known by their name's end, and hooks folders' scripts."""
     if _COMPOSE.match(name):
         return _COMPOSE_READING
     by_end = _BY_END.get(name.rpartition(".")[2]) if "." in name else None

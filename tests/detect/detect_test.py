@@ -189,7 +189,7 @@ def test_a_name_with_a_dot_is_keyed_on_it_wherever_it_sits() -> None:
     """'.' is the preferred key byte even after a '-' or '_' (`rovo-config.yaml`): such
     names share the one '.' search, and still match only as a whole component."""
     region_filter = RegionFilter(frozenset({"rovo-config.yaml", "a_b.md", ".x-y"}), (), ())
-    assert len(region_filter._searches) == 1
+    assert region_filter.passes == 1
     paths = ["rovo-config.yaml", "ci/rovo-config.yaml/x", "x/A_B.md", "p/.x-y/q",
              "my-rovo-config.yaml", "rovo-config.yml", "xa_b.md", "a_b.mdx", ".x-yz"]
     data = _tree_bytes(paths)
@@ -231,7 +231,7 @@ def test_marker_prefilter_and_identity_memo_change_no_result(parts: list[str]) -
     catalog = load_catalog()
     message = "\n".join(parts)
     fast = findings_for_message(catalog, message)
-    index = detect._index(catalog)
+    index = detect.catalog_index(catalog)
     union, index.any_marker = index.any_marker, None
     screen, index.screen = index.screen, None
     try:
@@ -333,11 +333,11 @@ _unicode_paths = st.lists(st.lists(_component, min_size=1, max_size=4).map("/".j
 def _truth(matcher: PathMatcher, path: str) -> set[str]:
     """Every rule the path matches, each tried on the normalized path: no anchor, no
     prefilter, no shortcut."""
-    from ai_clearance.detect.detect import _path_hit
+    from ai_clearance.detect.detect import path_hit
 
     folded, exact = normalize_path(path), normalize_path(path, fold=False)
     return {r.id for r in (*matcher.path_rules, *matcher.content_rules)
-            if _path_hit(r, folded, exact)}
+            if path_hit(r, folded, exact)}
 
 
 def _encoded_tree(paths: list[str]) -> bytes:
@@ -384,7 +384,7 @@ def test_marker_screen_over_all_lines_keeps_every_line_finding() -> None:
     from ai_clearance.detect import detect
 
     catalog = load_catalog()
-    assert detect._index(catalog).markers_anywhere is not None  # the shortcut is in use
+    assert detect.catalog_index(catalog).markers_anywhere is not None  # the shortcut is in use
     plain = [f"Line {i} of a long body, Signed-off-by: Dev <dev@example.com>" for i in range(60)]
     marker = "🤖 Generated with [Claude Code](https://claude.com/claude-code)"
     for where in (0, 30, 60):
@@ -411,15 +411,15 @@ def test_content_screen_changes_no_result(parts: list[str]) -> None:
     fast = first_content_matches(rules, lines)
     slow = first_content_matches(rules, iter(lines))  # not a list: no screen
     assert fast == slow
-    assert detect._content_screen((("x", False),)) is not None
+    assert detect.content_screen((("x", False),)) is not None
 
 
 def test_content_screen_stands_aside_for_patterns_bound_to_the_text() -> None:
     from ai_clearance.detect import detect
 
-    assert detect._content_screen((("\\Aclaude", True),)) is None
-    assert detect._content_screen((("(?-m:^)claude", True),)) is None
-    folded = detect._content_screen((("claude", True), ("Codex", False)))
+    assert detect.content_screen((("\\Aclaude", True),)) is None
+    assert detect.content_screen((("(?-m:^)claude", True),)) is None
+    folded = detect.content_screen((("claude", True), ("Codex", False)))
     assert folded is not None
     assert folded[0].search("x\nCLAUDE") and not folded[0].search("codex")
 
@@ -435,24 +435,24 @@ def test_trailer_lines_are_judged_once_and_reported_where_each_stands() -> None:
     second = findings_for_message(catalog, f"Fix\n\nBody\n\nMore\n\n{trailer}")
     assert [f.line for f in first] == [5] and [f.line for f in second] == [7]
     assert first[0].rule == second[0].rule
-    assert (normalize_text(trailer), frozenset()) in detect._index(catalog).trailer_lines
+    assert (normalize_text(trailer), frozenset()) in detect.catalog_index(catalog).trailer_lines
     ignored = frozenset({"noreply@anthropic.com"})
     assert findings_for_message(catalog, f"Fix\n\n{trailer}", ignored) == []
 
 
 def test_trailer_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    """At most _TRAILER_MEMO lines, none longer than _MEMO_LINE characters."""
+    """At most _TRAILER_MEMO lines, none longer than MEMO_LINE characters."""
     from ai_clearance.detect import detect
 
     monkeypatch.setattr(detect, "_TRAILER_MEMO", 3)
     catalog = load_catalog()
     for i in range(10):
         findings_for_message(catalog, f"Fix\n\nSigned-off-by: Dev {i} <d{i}@example.com>")
-        assert len(detect._index(catalog).trailer_lines) <= 3
-    detect._index(catalog).trailer_lines.clear()
-    long_line = "Co-authored-by: Claude <noreply@anthropic.com>" + " x" * detect._MEMO_LINE
+        assert len(detect.catalog_index(catalog).trailer_lines) <= 3
+    detect.catalog_index(catalog).trailer_lines.clear()
+    long_line = "Co-authored-by: Claude <noreply@anthropic.com>" + " x" * detect.MEMO_LINE
     assert findings_for_message(catalog, f"Fix\n\n{long_line}")
-    assert not detect._index(catalog).trailer_lines
+    assert not detect.catalog_index(catalog).trailer_lines
 
 
 def test_pull_request_text_is_read_as_the_message_a_squash_merge_makes() -> None:

@@ -155,11 +155,11 @@ class PathMatcher:
             return [], []
         exact = normalize_path(change.path, fold=False)
         rules = list(dict.fromkeys(candidates))
-        hits = [r for r in rules if _path_hit(r, folded, exact)]
+        hits = [r for r in rules if path_hit(r, folded, exact)]
         link = _LINK_KINDS.get(change.mode)
         as_folder = [] if link is None else [
             r for r in rules if r.target == "paths" and r not in hits
-            and _path_hit(r, folded + "/", exact + "/")]
+            and path_hit(r, folded + "/", exact + "/")]
         superseded = {sid for r in (*hits, *as_folder) for sid in r.supersedes}
         shown = printable(change.path)
         findings = [_path_finding(r, change.path, shown) for r in hits
@@ -316,6 +316,12 @@ class RegionFilter:
                           for key in sorted({*led, *others})]
         self._final_search = _final_search(finals) if finals else None
 
+    @property
+    def passes(self) -> int:
+        """How many searches a listing costs: one per key byte of the anchors, one for the
+        names matched at the NUL after a path (each is a pass over every byte)."""
+        return len(self._searches) + (self._final_search is not None)
+
     def entry_starts(self, region: bytes, raw_diff: bool = True) -> list[int]:
         """Offsets of the entries (after the previous NUL) that need a closer look, in
         ls-tree output or (`raw_diff`) in `--raw` diff output."""
@@ -408,7 +414,7 @@ def _non_ascii_positions(region: bytes, into: list[int]) -> None:
                 offset += len(piece) + 1
 
 
-def _path_hit(rule: Rule, folded: str, exact: str) -> bool:
+def path_hit(rule: Rule, folded: str, exact: str) -> bool:
     subject = exact if rule.case_sensitive else folded
     if not ((rule.paths is not None and rule.paths.match(subject))
             or (rule.exact_paths is not None and rule.exact_paths.match(exact))):
@@ -423,7 +429,7 @@ def first_content_matches(
     A line costs time linear in its length (the patterns run on RE2). A blob given whole
     (a list) that no rule matches anywhere costs one search, not one per line and rule."""
     if isinstance(lines, list) and len(lines) > 1:
-        screen = _content_screen(tuple((r.pattern.source, r.pattern.ignore_case)
+        screen = content_screen(tuple((r.pattern.source, r.pattern.ignore_case)
                                        for r in rules.values() if isinstance(r.pattern, Lazy)))
         if screen is not None and len(screen[1]) == len(rules) and \
                 not screen[0].search(b"\n".join(lines).decode("utf-8", "replace")):
@@ -443,7 +449,7 @@ def first_content_matches(
 
 
 @functools.lru_cache(maxsize=64)
-def _content_screen(sources: tuple[tuple[str, bool], ...],
+def content_screen(sources: tuple[tuple[str, bool], ...],
                     ) -> tuple[Pattern, tuple[tuple[str, bool], ...]] | None:
     """The content patterns as one, in multi-line mode, each with its own case folding: a
     line one of them matches is a match in the lines joined by newlines. None where that
@@ -465,7 +471,7 @@ def assistants_for_identity(catalog: Catalog, name: str, email: str) -> tuple[st
     undoes), GitHub login, name suffix."""
     if len(name) + len(email) > _MEMO_KEY_LIMIT:
         return _assistants_for_identity(catalog, name, email)  # attacker text: not kept
-    memo = _index(catalog).identities
+    memo = catalog_index(catalog).identities
     key = (name, email)
     found = memo.get(key)
     if found is None:
@@ -512,7 +518,7 @@ class _KeyMatcher:
         return bool(self.numbered) and stem != squashed and stem in self.numbered
 
 
-class _CatalogIndex:
+class CatalogIndex:
     """What the message and identity detectors derive from one catalog, once: the marker
     rules as one alternation (a line none of them can match costs one search, not one per
     rule) and the identities already looked up (histories repeat a few hundred authors)."""
@@ -611,15 +617,15 @@ def _message_screen(trailer_rules: list[Rule], markers: list[str]) -> _MessageSc
                           any("$" in src for src in markers))
 
 
-_INDEXES: dict[int, tuple[Catalog, _CatalogIndex]] = {}
+_INDEXES: dict[int, tuple[Catalog, CatalogIndex]] = {}
 
 
-def _index(catalog: Catalog) -> _CatalogIndex:
+def catalog_index(catalog: Catalog) -> CatalogIndex:
     entry = _INDEXES.get(id(catalog))
     if entry is None or entry[0] is not catalog:
         if len(_INDEXES) > 8:
             _INDEXES.clear()
-        entry = (catalog, _CatalogIndex(catalog))
+        entry = (catalog, CatalogIndex(catalog))
         _INDEXES[id(catalog)] = entry
     return entry[1]
 
@@ -663,7 +669,7 @@ def _nul_findings(catalog: Catalog, message: str, ignored: frozenset[str]) -> li
 
 def _message_findings(catalog: Catalog, message: str, ignored: frozenset[str],
                       ) -> list[Finding]:
-    index = _index(catalog)
+    index = catalog_index(catalog)
     if index.screen is not None and message.isascii() and \
             not index.screen.could_match(normalize_text(message)):
         return []
@@ -708,14 +714,14 @@ def _title(message: str, lines: list[MessageLine]) -> MessageLine | None:
     return first
 
 
-def _judged_line(catalog: Catalog, index: _CatalogIndex,
+def _judged_line(catalog: Catalog, index: CatalogIndex,
                  memo: dict[tuple[str, frozenset[str]], tuple[tuple[Rule, tuple[str, ...]], ...]],
                  line: MessageLine, ignored: frozenset[str],
                  ) -> tuple[tuple[Rule, tuple[str, ...]], ...]:
     """The trailer rules that fire on one line. Trailer lines repeat across a history (the
     same sign-offs, thousands of times): what a line's trailers say depends on its text
     alone, so a short line is judged once and remembered."""
-    short = len(line.text) <= _MEMO_LINE
+    short = len(line.text) <= MEMO_LINE
     judged = memo.get((line.text, ignored)) if short else None
     if judged is None:
         found = line_trailers(line)
@@ -731,10 +737,10 @@ def _judged_line(catalog: Catalog, index: _CatalogIndex,
 # remembered: sign-offs are short; a long line is rarely repeated, and would make the memo
 # hold megabytes.
 _TRAILER_MEMO = 4096
-_MEMO_LINE = 256
+MEMO_LINE = 256
 
 
-def _trailer_verdicts(catalog: Catalog, index: _CatalogIndex, found: list[Trailer],
+def _trailer_verdicts(catalog: Catalog, index: CatalogIndex, found: list[Trailer],
                       ignored: frozenset[str]) -> tuple[tuple[Rule, tuple[str, ...]], ...]:
     """The trailer rules that fire on the trailers of one line, each with its assistants."""
     verdicts = []
@@ -791,7 +797,7 @@ def _identities_in(catalog: Catalog, text: str, ignored: frozenset[str],
 _CODE_SPAN = re.compile(r"`[^`\n]*(?:`|\Z)")
 
 
-def _marker_findings(index: _CatalogIndex, lines: list[MessageLine]) -> list[Finding]:
+def _marker_findings(index: CatalogIndex, lines: list[MessageLine]) -> list[Finding]:
     lines = [replace(ln, text=_CODE_SPAN.sub(" ", ln.text)) if "`" in ln.text else ln
              for ln in lines]
     if index.any_marker is not None:
@@ -883,7 +889,7 @@ def findings_for_identity(
     catalog: Catalog, identity: Identity, role: str, ignored: frozenset[str] = frozenset(),
 ) -> list[Finding]:
     """Findings when the author or committer (`role`) is an assistant's identity."""
-    memo = _index(catalog).identity_findings
+    memo = catalog_index(catalog).identity_findings
     key = (role, identity.name, identity.email, ignored)
     found = memo.get(key)
     if found is None:

@@ -64,7 +64,10 @@ def _named(path: str, text: str) -> dict[str, str | None]:
      {"noxfile.py": "hash", "ci/review_nox.py": "hash"}),
     (_WORKFLOW, "steps:\n  - run: bundle exec rake -f ci/tasks review\n",
      {"Rakefile": "hash", "ci/tasks": "hash"}),
-    ("Makefile", "all:\n\t$(MAKE) -C docs html\n", {"docs/Makefile": "make"}),
+    # A task runner's own file is judged by its recipes and names nothing further (a
+    # project's Makefile names hundreds of its own scripts).
+    ("Makefile", "all:\n\t$(MAKE) -C docs html\n\t./gen.sh\n\tsh t/run.sh\n", {}),
+    ("ci/rules.mk", "x:\n\tbash ./a.sh b.sh c/d.sh\n", {}),
     # A Dockerfile `docker build -f` names; the compose files `docker compose` reads.
     (_WORKFLOW, "steps:\n  - run: docker build -f Dockerfile-review -t r .\n",
      {"Dockerfile-review": "dockerfile"}),

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from ai_clearance.detect.calls import Inputs, local_calls
 from ai_clearance.detect.runners import language_of, shebang_language
+from ai_clearance.detect.taskrunners import RUNNER_KINDS
 from ai_clearance.detect.workflows import ACTION_NAMES, action_files, readings
 from ai_clearance.errors import GitError
 
@@ -106,7 +107,13 @@ def named_paths(path: str, data: bytes, given: Inputs = ()) -> list[Named]:
     if "workflow" in readings([path]):
         calls = [Named(target, "workflow", inputs)
                  for target, inputs in local_calls(data[:MAX_READ], dict(given))]
-    for relative, hint, bases in _relative_names(path, data[:MAX_READ], text, folder):
+    # A task runner's file (a Makefile, justfile, Taskfile, tox.ini) is judged by its own
+    # recipe lines and names nothing further: a project's Makefile names hundreds of its
+    # own files (on git/git the chain reached every test script), and every check would
+    # fail closed on the reach budget.
+    names = () if readings([path]) & RUNNER_KINDS else \
+        _relative_names(path, data[:MAX_READ], text, folder)
+    for relative, hint, bases in names:
         for base in bases:
             target = _resolved(base, relative)
             if target is None or target == path or (

@@ -137,9 +137,18 @@ def setup_facts(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[F
     if kind == "jenkins":
         return script_facts("Jenkinsfile", text, 1, screen, "slash")
     if kind in RUNNER_KINDS and kind != "taskfile":
-        return [fact for line, key, command in runner_lines(kind, text)
-                for fact in script_facts(key, command, line, screen)]
+        return _runner_facts(kind, text, screen)
     return pipelines.yaml_facts(kind, data, screen)
+
+
+def _runner_facts(kind: str, text: str, screen: Callable[[str], bool]) -> list[Fact]:
+    """The commands of a task runner's recipes. One screen of all of them first: a
+    project's Makefile has thousands of recipe lines, most often none naming an agent."""
+    lines = runner_lines(kind, text)
+    if not screen("\n".join(command for _, _, command in lines)):
+        return []
+    return [fact for line, key, command in lines
+            for fact in script_facts(key, command, line, screen)]
 
 
 def loose_facts(text: str, number: int, kinds: frozenset[str]) -> Iterator[Fact]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from functools import lru_cache
 
 from ai_clearance.detect.normalize import printable
@@ -147,8 +148,23 @@ def _runner_facts(kind: str, text: str, screen: Callable[[str], bool]) -> list[F
     lines = runner_lines(kind, text)
     if not screen("\n".join(command for _, _, command in lines)):
         return []
-    return [fact for line, key, command in lines
-            for fact in script_facts(key, command, line, screen)]
+    found: list[Fact] = []
+    for line, key, command in lines:
+        # Each version of a Makefile a range changes repeats most of its recipes: what a
+        # recipe runs is remembered (at most _RECIPE_MEMO of them, then forgotten).
+        memo_key = (screen, key, command)  # the screen itself: its id could be reused
+        facts = _RECIPES.get(memo_key)
+        if facts is None:
+            facts = tuple(script_facts(key, command, 0, screen))
+            if len(_RECIPES) >= _RECIPE_MEMO:
+                _RECIPES.clear()
+            _RECIPES[memo_key] = facts
+        found.extend(replace(fact, line=fact.line + line) for fact in facts)
+    return found
+
+
+_RECIPE_MEMO = 8192
+_RECIPES: dict[tuple[Callable[[str], bool], str, str], tuple[Fact, ...]] = {}
 
 
 def loose_facts(text: str, number: int, kinds: frozenset[str]) -> Iterator[Fact]:

@@ -62,8 +62,44 @@ def _logical(lines: list[str], i: int) -> tuple[str, int]:
     return "\n".join(parts), i
 
 
+# A make variable's simple definition (`AGENT = claude`, `X := y`, `Y ?= z`).
+_MAKE_DEFINITION = re.compile(r"([A-Za-z_][\w.-]*)[ \t]*(?:::=|[:?+!]?=)[ \t]*(.*)")
+# What make puts in before the shell reads a recipe: `$$` (a `$` for the shell), a plain
+# variable `$(NAME)` / `${NAME}`, an automatic variable (`$@`, `$<`, `$^`...).
+_MAKE_REFERENCE = re.compile(r"\$\$|\$\(([A-Za-z_][\w.-]*)\)|\$\{([A-Za-z_][\w.-]*)\}"
+                             r"|\$[@<^?*+|%]")
+# A value longer than this is not put in (each reference could copy it): the reference
+# stays a plain word, as an unknown value is.
+_MAX_VALUE = 256
+
+
+def _expanded(command: str, known: dict[str, str]) -> str:
+    """A recipe line as make hands it to the shell: its simple variables' values put in
+    (once, not recursively), other references as a plain word, `$$` as `$`. Without this
+    every recipe looks like words the shell puts together (`$(CC) -o $@`), and is read in
+    full: on git/git most of a range check's time."""
+    def put(match: re.Match[str]) -> str:
+        if match.group() == "$$":
+            return "$"
+        name = match.group(1) or match.group(2)
+        value = known.get(name) if name else None
+        return value if value is not None and len(value) <= _MAX_VALUE else "MAKEVAR"
+    return _MAKE_REFERENCE.sub(put, command)
+
+
+def _definitions(lines: list[str]) -> dict[str, str]:
+    """The simple variables a Makefile defines (the last definition of each wins)."""
+    known: dict[str, str] = {}
+    for line in lines:
+        match = _MAKE_DEFINITION.match(line) if not line.startswith("\t") else None
+        if match is not None:
+            known[match.group(1)] = match.group(2).strip()
+    return known
+
+
 def _make(lines: list[str]) -> list[tuple[int, str, str]]:
     found: list[tuple[int, str, str]] = []
+    known = _definitions(lines)
     i = 0
     while i < len(lines):
         start = i
@@ -78,7 +114,7 @@ def _make(lines: list[str]) -> list[tuple[int, str, str]]:
                 continue
             command = inline.group(1).lstrip().lstrip("@-+ \t")
         if command and not command.startswith("#"):
-            found.append((start + 1, "recipe", command.replace("$$", "$")))
+            found.append((start + 1, "recipe", _expanded(command, known)))
     return found
 
 

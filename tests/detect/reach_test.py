@@ -231,3 +231,16 @@ def test_naming_tools_files_and_includes_costs_linear_time(unit: str) -> None:
     cost(100)
     small, large = min(cost(1000) for _ in range(3)), min(cost(4000) for _ in range(3))
     assert large / max(small, 1e-4) < 10, (small, large)
+
+
+def test_many_cd_lines_name_paths_in_proportion_to_the_script() -> None:
+    """Each `cd` is followed from a few starts, not from every folder before it: n lines of
+    `cd dI && ./rI.sh` name O(n) paths, not n x n (which passed the names bound)."""
+    def count(n: int) -> int:
+        steps = "".join(f"cd d{i} && ./r{i}.sh\n" for i in range(n))
+        text = _DIRECTORIES.format(top="", job="", steps="      - run: |\n"
+                                   + "".join(f"          {s}" for s in steps.splitlines(True)))
+        return len(named_paths(_WORKFLOW, text.encode()))
+
+    small, large = count(100), count(400)
+    assert small >= 100 and large <= 5 * small, (small, large)

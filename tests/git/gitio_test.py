@@ -317,3 +317,12 @@ def test_staged_prefetch_gives_the_same_result_again(tmp_path: Path) -> None:
     prefetch = gitio.StagedPrefetch(repo)
     first = prefetch.result()
     assert first[0].endswith(b"\0a.txt\0") and prefetch.result() == first
+
+
+def test_paths_are_passed_to_git_in_command_lines_every_system_takes() -> None:
+    paths = [f"dir{i}/" + "x" * 90 for i in range(1000)]
+    chunks = list(gitio.argument_chunks(paths, 10_000))
+    assert [p for chunk in chunks for p in chunk] == paths
+    assert all(sum(len(p) + 1 for p in chunk) <= 10_000 for chunk in chunks)
+    assert list(gitio.argument_chunks(["y" * 50_000], 10_000)) == [["y" * 50_000]]
+    assert list(gitio.argument_chunks([], 10)) == []

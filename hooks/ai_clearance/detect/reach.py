@@ -195,7 +195,10 @@ def _cd_segments(script: str, start: str) -> Iterator[tuple[str, tuple[str, ...]
         word = "" if match.group(0).casefold().startswith("popd") else match.group(1) or ""
         # From each folder it may be in, and from the top when unsure.
         moved = [_directory(word, base) for base in (*here, "")]
-        here = tuple(dict.fromkeys(d for d in moved if d)) or ((start,) if start else ())
+        # The folders from the nearest starts: one from each `cd` before would make a
+        # script of n `cd`s name n x n paths.
+        here = tuple(dict.fromkeys(d for d in moved if d))[-_MAX_DIRECTORIES:] or \
+            ((start,) if start else ())
     yield script[at:], here
 
 

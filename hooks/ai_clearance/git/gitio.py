@@ -805,20 +805,38 @@ def files_at(repo: Repo, tree: str | None, paths: Sequence[str]) -> dict[str, Pa
     index when it is None: path -> entry. Paths that are not there, or not files, are left
     out."""
     wanted = set(paths)
-    if not wanted:
-        return {}
-    args = ["--literal-pathspecs", "ls-files", "-s", "-z", "--full-name", "--", *sorted(wanted)] \
-        if tree is None else ["--literal-pathspecs", "ls-tree", "-z", "--full-tree",
-                              "--end-of-options", tree, "--", *sorted(wanted)]
     found: dict[str, PathChange] = {}
     what = "ls-files" if tree is None else "ls-tree"
-    for run in record_runs(runner.stream(args, repo.cwd, what), b"\0", 1):
-        for entry in run.split(b"\0"):
-            change = _listed(entry, tree is None)
-            if change is not None and change.mode in ("100644", "100755") \
-                    and change.path in wanted:
-                found[change.path] = change
+    head = ["--literal-pathspecs", "ls-files", "-s", "-z", "--full-name", "--"] \
+        if tree is None else ["--literal-pathspecs", "ls-tree", "-z", "--full-tree",
+                              "--end-of-options", tree, "--"]
+    for chunk in argument_chunks(sorted(wanted)):
+        for run in record_runs(runner.stream([*head, *chunk], repo.cwd, what), b"\0", 1):
+            for entry in run.split(b"\0"):
+                change = _listed(entry, tree is None)
+                if change is not None and change.mode in ("100644", "100755") \
+                        and change.path in wanted:
+                    found[change.path] = change
     return found
+
+
+# How many characters of paths one git command line carries: Windows allows 32,767 for a
+# whole command line, Linux 128 KiB for one argument and about 2 MiB for all of them.
+ARGUMENT_CHARS = 24_000
+
+
+def argument_chunks(paths: Sequence[str], limit: int = ARGUMENT_CHARS) -> Iterator[list[str]]:
+    """`paths` in runs whose total length stays within `limit` (a longer path alone)."""
+    chunk: list[str] = []
+    size = 0
+    for path in paths:
+        if chunk and size + len(path) + 1 > limit:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(path)
+        size += len(path) + 1
+    if chunk:
+        yield chunk
 
 
 def _listed(entry: bytes, staged: bool) -> PathChange | None:

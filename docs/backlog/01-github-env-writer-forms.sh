@@ -5,7 +5,7 @@
 # not the other everyday ways to write the same line: `printf 'T=%s\n' claude`, the
 # `${{ github.env }}` expression for the file's path, pwsh `Out-File -Append`, and a
 # value that is itself a constant shell variable of the writing step (X=claude; echo T=$X).
-. "$(dirname "$0")/../repros/lib.sh"
+. "$(dirname "$0")/lib.sh"
 put() { mkdir -p "$R/$(dirname "$1")"; printf '%s\n' "$2" > "$R/$1"; }
 one() { echo "== $1"; commit_all; LINES_SHOWN=0 check_range; }
 w() { new_repo; workflow "$2"; one "$1"; }

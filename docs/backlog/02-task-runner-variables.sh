@@ -4,7 +4,7 @@
 # variables are not expanded: `CLAUDE := npx -y @anthropic-ai/claude-code` then
 # `$(CLAUDE) -p review` is the ordinary Makefile style for a tool command, and justfile
 # `{{agent}}` / Taskfile `{{.AGENT}}` are the same. Control: the literal recipe IS found.
-. "$(dirname "$0")/../repros/lib.sh"
+. "$(dirname "$0")/lib.sh"
 put() { mkdir -p "$R/$(dirname "$1")"; printf '%s\n' "$2" > "$R/$1"; }
 one() { echo "== $1"; commit_all; LINES_SHOWN=0 check_range; }
 try() { new_repo; put "$1" "$2"; workflow "      - run: $3"; one "$1: $4"; }

@@ -5,7 +5,7 @@
 # Taskfile `includes: ci: ./ci/ReviewTasks.yml`, justfile `import "ci/review.just"`; tox's
 # config in pyproject.toml (`[tool.tox] legacy_tox_ini`) is not read as tox; a noxfile's
 # `session.install("aider-chat")` installs the agent (tox `deps = aider-chat` IS found).
-. "$(dirname "$0")/../repros/lib.sh"
+. "$(dirname "$0")/lib.sh"
 put() { mkdir -p "$R/$(dirname "$1")"; printf '%s\n' "$2" > "$R/$1"; }
 one() { echo "== $1"; commit_all; LINES_SHOWN=0 check_range; }
 new_repo; put Makefile 'include ci/rules.inc'; put ci/rules.inc $'review:\n\tclaude -p review'; workflow '      - run: make review'; one "Makefile include ci/rules.inc"

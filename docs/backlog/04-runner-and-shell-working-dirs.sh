@@ -5,7 +5,7 @@
 # working directory task runners set (justfile `[working-directory]`, Taskfile `dir:`, tox
 # `changedir`), `cd` inside a package.json script, `cd "$DIR"` with a constant DIR,
 # `cd -- tools`, `env -C tools`, `sh -c "cd tools && ..."`, working-directory: ${{ env.D }}.
-. "$(dirname "$0")/../repros/lib.sh"
+. "$(dirname "$0")/lib.sh"
 put() { mkdir -p "$R/$(dirname "$1")"; printf '%s\n' "$2" > "$R/$1"; }
 one() { echo "== $1"; commit_all; LINES_SHOWN=0 check_range; }
 s() { new_repo; mkdir -p "$R/tools"; printf '#!/bin/sh\nclaude -p review\n' > "$R/tools/review.sh"; chmod +x "$R/tools/review.sh"; }

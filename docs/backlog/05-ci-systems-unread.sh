@@ -5,7 +5,7 @@
 # Cirrus CI (.cirrus.yml), SourceHut builds (.build.yml, .builds/*.yml), Google Cloud Build
 # (cloudbuild.yaml), AWS CodeBuild (buildspec.yml), Bitrise (bitrise.yml), Semaphore
 # (.semaphore/semaphore.yml), Codemagic (codemagic.yaml). Each installs and runs the agent.
-. "$(dirname "$0")/../repros/lib.sh"
+. "$(dirname "$0")/lib.sh"
 put() { mkdir -p "$R/$(dirname "$1")"; printf '%s\n' "$2" > "$R/$1"; }
 one() { echo "== $1"; commit_all; LINES_SHOWN=0 check_range; }
 N='npx -y @anthropic-ai/claude-code -p review'

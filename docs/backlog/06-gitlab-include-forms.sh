@@ -3,7 +3,7 @@
 # (expected exit 1, actual exit 0 for the first three). `include:` is followed in block
 # form, but not in YAML flow form (`include: ["ci/review.yml"]`, `include: { local: ... }`)
 # nor with a wildcard, which GitLab supports for local includes (`local: "ci/*.yml"`).
-. "$(dirname "$0")/../repros/lib.sh"
+. "$(dirname "$0")/lib.sh"
 put() { mkdir -p "$R/$(dirname "$1")"; printf '%s\n' "$2" > "$R/$1"; }
 one() { echo "== $1"; commit_all; LINES_SHOWN=0 check_range; }
 R_=$'review:\n  image: node:20\n  script:\n    - npx -y @anthropic-ai/claude-code -p "review the MR"'

@@ -6,7 +6,7 @@
 # `extends: file:`, a healthcheck's CMD-SHELL command (run every interval), the name
 # podman-compose.yml, a stack file `docker stack deploy -c stack.yml`, and a file named by
 # COMPOSE_FILE (`COMPOSE_FILE=ci/stack.yml docker compose up`, or the step's env:).
-. "$(dirname "$0")/../repros/lib.sh"
+. "$(dirname "$0")/lib.sh"
 put() { mkdir -p "$R/$(dirname "$1")"; printf "%s\n" "$2" > "$R/$1"; }
 one() { echo "== $1"; commit_all; LINES_SHOWN=0 check_range; }
 A=$'services:\n  ai:\n    image: paulgauthier/aider\n    command: --yes --message "fix the tests"'

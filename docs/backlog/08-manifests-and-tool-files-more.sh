@@ -8,7 +8,7 @@
 # file under another name, used with `conda env create -f`); pyproject task tables
 # (hatch scripts, poe tasks, pixi tasks); a package.json dependency on github:openai/codex;
 # composer.json scripts; deno.json tasks; Nx project.json run-commands.
-. "$(dirname "$0")/../repros/lib.sh"
+. "$(dirname "$0")/lib.sh"
 put() { mkdir -p "$R/$(dirname "$1")"; printf "%s\n" "$2" > "$R/$1"; }
 one() { echo "== $1"; commit_all; LINES_SHOWN=0 check_range; }
 f() { new_repo; put "$1" "$2"; [ -n "${3:-}" ] && workflow "      - run: $3"; one "$1${3:+ (run: $3)}"; }

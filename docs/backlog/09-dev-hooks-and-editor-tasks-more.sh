@@ -7,7 +7,7 @@
 # .simple-git-hooks.cjs, .huskyrc.js); overcommit (.overcommit.yml); VS Code tasks inside a
 # .code-workspace file (runOn folderOpen); Zed tasks; direnv's .envrc (runs on `cd`);
 # Project IDX .idx/dev.nix onCreate; .replit run.
-. "$(dirname "$0")/../repros/lib.sh"
+. "$(dirname "$0")/lib.sh"
 put() { mkdir -p "$R/$(dirname "$1")"; printf "%s\n" "$2" > "$R/$1"; }
 one() { echo "== $1"; commit_all; LINES_SHOWN=0 check_range; }
 f() { new_repo; put "$1" "$2"; [ -n "${3:-}" ] && workflow "      - run: $3"; one "$1${3:+ (run: $3)}"; }

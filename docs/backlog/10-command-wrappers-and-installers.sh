@@ -8,7 +8,7 @@
 # exec-env); `docker exec C claude`; `perl -e` / `awk` system() (python -c, node -e ARE found).
 # Installers: proto install npm:..., deno install -g npm:..., devbox add, pkgx install, and
 # `go tool crush` with go.mod's `tool` directive (go.mod is not read).
-. "$(dirname "$0")/../repros/lib.sh"
+. "$(dirname "$0")/lib.sh"
 put() { mkdir -p "$R/$(dirname "$1")"; printf "%s\n" "$2" > "$R/$1"; }
 one() { echo "== $1"; commit_all; LINES_SHOWN=0 check_range; }
 run() { new_repo; workflow "      - run: $1"; one "$1"; }

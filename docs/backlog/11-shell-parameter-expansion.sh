@@ -5,7 +5,7 @@
 # the same constant: case change ${T,,}, substitution ${T/x/c}, prefix/suffix removal
 # ${T#x} ${T%x}, substring ${T:0}, an array element ${A[1]}, nor a value set by
 # `printf -v T` or `read T <<< claude`.
-. "$(dirname "$0")/../repros/lib.sh"
+. "$(dirname "$0")/lib.sh"
 put() { mkdir -p "$R/$(dirname "$1")"; printf "%s\n" "$2" > "$R/$1"; }
 one() { echo "== $1"; commit_all; LINES_SHOWN=0 check_range; }
 run() { new_repo; workflow "      - run: |

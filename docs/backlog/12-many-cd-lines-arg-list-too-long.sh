@@ -7,7 +7,7 @@
 # them all on one git command line: ARG_MAX is hit before the MAX_NAMES guard. Longer
 # directory names hit it with fewer lines. A monorepo workflow looping over packages by
 # hand is the realistic shape; the cost is quadratic in the file.
-. "$(dirname "$0")/../repros/lib.sh"
+. "$(dirname "$0")/lib.sh"
 for n in 100 141 500; do
   new_repo; mkdir -p "$R/.github/workflows"
   python3 -c "

@@ -1,5 +1,5 @@
-# Shared helpers for the hostile repros. Needs ai-clearance on PATH (the venv of /tmp/hostile).
-. "${AIC_VENV:-/work/main/.venv}/bin/activate"
+# Shared helpers for the attack scripts: AIC_VENV names a virtual environment with ai-clearance.
+. "${AIC_VENV:?set AIC_VENV to a virtual environment with ai-clearance}/bin/activate"
 set -u
 new_repo() {
   R=$(mktemp -d /tmp/aic-repro.XXXXXX)

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ai_clearance.detect.calls import Inputs, local_calls
-from ai_clearance.detect.runners import language_of, shebang_language
+from ai_clearance.detect.runners import PROGRAMS, language_of, shebang_language
 from ai_clearance.detect.taskrunners import RUNNER_KINDS
 from ai_clearance.detect.workflows import ACTION_NAMES, action_files, readings
 from ai_clearance.errors import GitError
@@ -86,6 +86,9 @@ _RUNS_NEXT = {"source": "shell", ".": "shell", "exec": None, "call": None, "star
 _SUFFIXES = frozenset({"sh", "bash", "zsh", "ksh", "dash", "fish", "ps1", "psm1", "cmd",
                        "bat", "py", "rb", "pl", "pm", "js", "mjs", "cjs", "ts", "mts", "cts",
                        "jsx", "tsx"})
+_SHELL_SUFFIXES = frozenset({"sh", "bash", "zsh", "ksh", "dash", "fish", "ps1", "psm1",
+                             "cmd", "bat"})
+_CODE_KINDS = frozenset({"hash", "slash", "code"})
 _MODULE = re.compile(r"""(?:\brequire\s*\(|\bimport\s*\(|\bfrom|\bimport)\s*["'`]"""
                      r"""(\.{1,2}/[^"'`\n]{1,512})["'`]""")
 _MODULE_ENDS = ("", ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx",
@@ -94,12 +97,13 @@ _DOCKER_COPY = re.compile(r"^[ \t]*(?:ONBUILD[ \t]+)?(?:COPY|ADD)[ \t]+(.*)$",
                           re.IGNORECASE | re.MULTILINE)
 
 
-def named_paths(path: str, data: bytes, given: Inputs = ()) -> list[Named]:
-    """The repository paths the file at `path` (a CI file or a script CI reaches) names as
-    something that may run, resolved from where it sits; paths outside the repository are
-    left out. A workflow or action file names the local ones it calls with inputs too,
-    once per set of inputs (`given`: what its own caller gives it). GitError past
-    MAX_NAMES."""
+def named_paths(path: str, data: bytes, given: Inputs = (), kind: str | None = None,
+                ) -> list[Named]:
+    """The repository paths the file at `path` (a CI file or a script CI reaches, read as
+    `kind` when its name does not tell) names as something that may run, resolved from
+    where it sits; paths outside the repository are left out. A workflow or action file
+    names the local ones it calls with inputs too, once per set of inputs (`given`: what
+    its own caller gives it). GitError past MAX_NAMES."""
     text = data[:MAX_READ].decode("utf-8", "replace")
     folder = posixpath.dirname(path)
     found: dict[str, Named] = {}
@@ -112,7 +116,7 @@ def named_paths(path: str, data: bytes, given: Inputs = ()) -> list[Named]:
     # own files (on git/git the chain reached every test script), and every check would
     # fail closed on the reach budget.
     names = () if readings([path]) & RUNNER_KINDS else \
-        _relative_names(path, data[:MAX_READ], text, folder)
+        _relative_names(path, data[:MAX_READ], text, folder, kind)
     for relative, hint, bases in names:
         for base in bases:
             target = _resolved(base, relative)
@@ -131,31 +135,43 @@ def _bounded(path: str, count: int) -> None:
                        "refusing to pass unjudged")
 
 
-def _relative_names(path: str, data: bytes, text: str, folder: str,
+def _relative_names(path: str, data: bytes, text: str, folder: str, kind: str | None,
                     ) -> Iterator[tuple[str, str | None, tuple[str, ...]]]:
     """What a file names, as (word, reading, the folders it may be relative to)."""
-    kinds = readings([path])
+    kinds = readings([path]) if kind is None else frozenset({kind})
+    # Code names its own modules and data files by the hundred (on rails, a Rakefile led to
+    # most of the tree): only what it runs is followed.
+    code = kinds <= _CODE_KINDS
     yield from _tool_files(text, ("", folder) if folder else ("",))
-    if path.casefold().endswith((".yml", ".yaml")):
-        yield from ((local, "pipeline", ("",)) for local in _local_includes(text)
-                    if _plain(local.lstrip("/")))
-    if path.rpartition("/")[2].casefold() in ACTION_NAMES:
-        for _, relative, kind in action_files(data):
-            yield relative, kind, (folder,)
-    if "dockerfile" in kinds:
-        for source in _copied(text):
-            yield source, None, (folder, "")
-    if "slash" in kinds:
-        yield from ((module, "slash", (folder,)) for module in _modules(text))
-    yield from _from_directories(path, data, text)
+    yield from _by_kind(path, data, text, folder, kinds)
+    yield from _from_directories(path, data, text, code)
     anywhere = ("", folder) if folder else ("",)
-    for word, hint in _words(text):
+    for word, hint in _words(text, code):
         if word.startswith(_HERE):
             yield word[len(_HERE):], hint, (folder,)
         elif word.startswith(_ROOT):
             yield word[len(_ROOT):], hint, ("",)
         else:
             yield word, hint, anywhere
+
+
+def _by_kind(path: str, data: bytes, text: str, folder: str, kinds: frozenset[str],
+             ) -> Iterator[tuple[str, str | None, tuple[str, ...]]]:
+    """What a file names by the way its kind names files: GitLab includes, an action's
+    scripts, a Dockerfile's COPY sources, the modules code loads from its folder."""
+    if path.casefold().endswith((".yml", ".yaml")):
+        yield from ((local, "pipeline", ("",)) for local in _local_includes(text)
+                    if _plain(local.lstrip("/")))
+    if path.rpartition("/")[2].casefold() in ACTION_NAMES:
+        for _, relative, reading in action_files(data):
+            yield relative, reading, (folder,)
+    if "dockerfile" in kinds:
+        for source in _copied(text):
+            yield source, None, (folder, "")
+    if "slash" in kinds:
+        yield from ((module, "slash", (folder,)) for module in _modules(text))
+    if "hash" in kinds:
+        yield from ((module, "hash", (folder,)) for module in _local_imports(text))
 
 
 # Where a script changes directory before naming a script: `cd tools && ./review.sh`.
@@ -166,7 +182,7 @@ _CD = re.compile(r"""(?:^|(?<=[\s;&|(]))(?:cd|pushd|chdir|set-location|sl|popd)\
 _MAX_DIRECTORIES = 8
 
 
-def _from_directories(path: str, data: bytes, text: str,
+def _from_directories(path: str, data: bytes, text: str, code: bool,
                       ) -> Iterator[tuple[str, str | None, tuple[str, ...]]]:
     """What a file names relative to a directory it changes to: a step's or a default
     `working-directory` of a workflow or action, and a constant `cd DIR` / `pushd DIR`
@@ -178,7 +194,9 @@ def _from_directories(path: str, data: bytes, text: str,
         scripts.extend(_working_scripts(data))
     for script, start in scripts:
         for segment, here in _cd_segments(script, start):
-            for word, hint in _words(segment):
+            if not here:  # the top: the words are taken from there anyway
+                continue
+            for word, hint in _words(segment, code):
                 if not word.startswith((_HERE, _ROOT)):
                     yield word, hint, here
 
@@ -295,6 +313,7 @@ _RUNNERS = {
 _CONTAINER_TOOLS = frozenset({"docker", "podman", "nerdctl", "buildah", "docker-compose",
                               "podman-compose"})
 _COMPOSE_FILES = ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml")
+_TOOL_WORDS = frozenset({*_RUNNERS, *_CONTAINER_TOOLS})
 # How many words after a runner its options are looked for in (the words of a command
 # line; a `;` is not seen here, so a few more only name more).
 _LOOKAHEAD = 12
@@ -309,8 +328,9 @@ def _tool_files(text: str, anywhere: tuple[str, ...],
     tool: tuple[str | None, tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None = None
     left = 0
     pending: str | None = None  # what the next word names: "file" or "folder"
-    for match in _WORD.finditer(text):
-        word = match.group()
+    for word in _WORD.findall(text):
+        if left <= 0 and not _may_be_tool(word):
+            continue
         if len(word) > 1024 or word.endswith(":"):
             left = 0
             continue
@@ -330,10 +350,23 @@ def _tool_files(text: str, anywhere: tuple[str, ...],
             continue
         value, kind, pending = _option_value(word, pending, files, folders)
         if value is not None and reading is not None and _plain(value):
-            if kind == "file":
-                yield value, reading, anywhere
-            if kind == "folder" or reading == "tox":  # `tox -c` names a file or a folder
-                yield from ((f"{value}/{n}", reading, anywhere) for n in names)
+            yield from ((named, reading, anywhere)
+                        for named in _option_files(value, kind, reading, names))
+
+
+def _option_files(value: str, kind: str | None, reading: str, names: tuple[str, ...],
+                  ) -> list[str]:
+    """The files an option's value names: the file, or a runner's own names in the folder
+    (`tox -c` names a file or a folder)."""
+    files = [value] if kind == "file" else []
+    if kind == "folder" or reading == "tox":
+        files.extend(f"{value}/{name}" for name in names)
+    return files
+
+
+def _may_be_tool(word: str) -> bool:
+    """Whether a word may name a task runner or container tool (most words do not)."""
+    return word.casefold() in _TOOL_WORDS or "/" in word or "\\" in word or "." in word
 
 
 def _tool(name: str) -> tuple[str | None, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
@@ -416,6 +449,26 @@ def _modules(text: str) -> Iterator[str]:
             yield spec + end
 
 
+# Ruby's `require_relative "x"` and Python's import of a module beside the script (a script's
+# own folder is first on Python's path): code a script CI runs loads from its folder.
+_RUBY_RELATIVE = re.compile(r"""\brequire_relative[ \t(]+["']([^"'\n]{1,512})["']""")
+_PYTHON_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+\.?([A-Za-z_]\w*)[\w.]*[ \t]+import\b"
+                            r"|import[ \t]+([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*))",
+                            re.MULTILINE)
+
+
+def _local_imports(text: str) -> Iterator[str]:
+    """The files of its own folder a Ruby or Python script loads, as they may be named."""
+    for spec in _RUBY_RELATIVE.findall(text):
+        yield spec if spec.endswith(".rb") else spec + ".rb"
+    if "import" not in text:
+        return
+    for package, modules in _PYTHON_IMPORT.findall(text):
+        for module in [package] if package else re.split(r"[ \t]*,[ \t]*", modules):
+            yield f"{module}.py"
+            yield f"{module}/__init__.py"
+
+
 def _resolved(base: str, relative: str) -> str | None:
     """`relative` (a word: `./x.sh`, `ci\\x.cmd`) from folder `base`; None when it leaves
     the repository or is no file name."""
@@ -428,17 +481,23 @@ def _resolved(base: str, relative: str) -> str | None:
     return target
 
 
-def _words(text: str) -> list[tuple[str, str | None]]:
+def _words(text: str, code: bool = False) -> list[tuple[str, str | None]]:
     """The words of `text` that may name a script, each with the reading its runner
     implies: a word with a '/' or a script's suffix, and the word after a program that
-    runs one (`bash review`, `python -u tool`, `npx tsx tool`)."""
+    runs one (`bash review`, `python -u tool`, `npx tsx tool`). In `code`, only what runs
+    as a program: the word after such a program, a shell script's name, and a name
+    written from a folder (`./x`, `$(dirname $0)/x`)."""
     text = _USES.sub(r"\1", text)
     for pattern, place in _PLACES:
         text = pattern.sub(place, text)
     words: list[tuple[str, str | None]] = []
     runner: tuple[str | None] | None = None  # the reading of the script the last word runs
-    for match in _WORD.finditer(text):
-        word = match.group()
+    for word in _WORD.findall(text):
+        # Most words are none of these: a plain word that names no program, after none.
+        if runner is None and "/" not in word and "\\" not in word and "." not in word \
+                and "\x01" not in word and word.casefold() not in _PROGRAM_WORDS \
+                and not _PYTHON_WORD.match(word):
+            continue
         if len(word) > 1024 or word.endswith(":"):  # a YAML key, not a file
             runner = None
             continue
@@ -454,10 +513,24 @@ def _words(text: str) -> list[tuple[str, str | None]]:
             continue
         if runner is not None:
             words.append((word, runner[0]))
-        elif "/" in word.replace("\\", "/") or name.rpartition(".")[2] in _SUFFIXES:
+        elif _names_script(word, name, code):
             words.append((word, None))
         runner = None
     return words
+
+
+def _names_script(word: str, name: str, code: bool) -> bool:
+    """A word (not after a program that runs it) that may name a script: in code, only a
+    shell script's name or one written from a folder."""
+    suffix = name.rpartition(".")[2] if "." in name else ""
+    if code:
+        return suffix in _SHELL_SUFFIXES or word.startswith(("./", ".\\", _HERE, _ROOT))
+    return "/" in word.replace("\\", "/") or suffix in _SUFFIXES
+
+
+# The words _program may take for a program (without a folder or `.exe`), but Python's.
+_PROGRAM_WORDS = frozenset({*_RUNS_NEXT, *PROGRAMS})
+_PYTHON_WORD = re.compile(r"py", re.IGNORECASE)
 
 
 def _program(word: str, name: str) -> tuple[str | None] | None:

@@ -16,6 +16,8 @@ _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "pwsh", 
                      "cmd"})
 _HASH = frozenset({"perl", "ruby", "rscript"})
 _SLASH = frozenset({"node", "nodejs", "bun", "deno", "tsx", "ts-node"})
+# The programs language_of knows, but Python's many names.
+PROGRAMS = _SHELLS | _HASH | _SLASH
 
 
 def language_of(program: str) -> str:

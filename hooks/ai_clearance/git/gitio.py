@@ -6,7 +6,7 @@ import contextlib
 import os
 import time
 from bisect import bisect_right
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Container, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Protocol
 
@@ -360,6 +360,32 @@ def stream_commits(repo: Repo, revs: Sequence[str], no_walk: bool = False,
                     for record, look in waiting)
 
 
+def path_versions(repo: Repo, revs: Sequence[str], no_walk: bool, paths: Container[str],
+                  ) -> Iterator[tuple[str, int, PathChange]]:
+    """(commit, its committer time, the change) for each change the commits `revs` select
+    make to one of `paths` (combined diffs for merges), from one git log that names no
+    path: git matches every pathspec against every entry it diffs, so on rails 600 of them
+    cost it 7x the whole log; a set lookup per entry here costs far less."""
+    nonce = os.urandom(16).hex()
+    start, end = b"\x00S" + nonce.encode(), b"\x00E" + nonce.encode()
+    args = ["-c", "log.showSignature=false", "log", "-z", "--raw", "--no-renames",
+            "--no-abbrev", "--cc", "--root", "--no-color", "--no-ext-diff", "--no-textconv",
+            f"--format=%x00S{nonce}%H %ct%x00E{nonce}"]
+    if no_walk:
+        args.append("--no-walk")
+    args.extend(revs)
+    args.append("--")
+    for region in record_runs(runner.stream(args, repo.cwd, "log"), start, 0):
+        for record in region.split(start):
+            head, sep, raw = record.partition(end)
+            if not sep:
+                continue
+            sha, _, committed = head.decode("ascii", "replace").partition(" ")
+            for change in _parse_raw(raw):
+                if change.path in paths:
+                    yield sha, _epoch(committed.encode()), change
+
+
 class _CommitObjects(runner.Batch):
     """Raw commit objects from one `git cat-file --batch`, asked for a run of commits at a
     time and read back in the order asked."""
@@ -654,6 +680,8 @@ def read_blobs(repo: Repo, shas: Sequence[str], unreadable: list[str] | None = N
     listed there and skipped. A partial clone's missing blobs are fetched in one batch from
     its promisor remote first (git would fetch them one by one); what that cannot bring is
     listed too."""
+    if not shas:
+        return
     missing: list[str] = []
     yield from _read_present(repo, shas, missing)
     if missing and fetch_missing(repo, missing):

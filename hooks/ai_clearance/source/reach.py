@@ -18,8 +18,8 @@ repository without CI files pays nothing."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Container, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 from ai_clearance.catalog.rules import Rule
 from ai_clearance.detect.calls import Inputs
@@ -60,6 +60,75 @@ class Step:
     depth: int
 
 
+_UNSEEN = "\x00"  # no reading remembered yet
+# Entries a Readings keeps before it starts afresh: memory stays flat on any history.
+_MAX_REMEMBERED = 20000
+
+
+@dataclass
+class Readings:
+    """How each reached blob is read, what it names and what the content rules find in
+    it, by blob id: the trees of a range share most of their files, and a blob is read and
+    parsed once for all of them. One per scan (its rules do not change in one)."""
+
+    kinds: dict[tuple[str, str, str | None], str | None] = field(default_factory=dict)
+    names: dict[tuple[str, Key, str], list[Named]] = field(default_factory=dict)
+    matches: dict[tuple[str, Key, str, tuple[str, ...]], dict[str, tuple[int, str]]] = \
+        field(default_factory=dict)
+
+    def known(self, sha: str, step: Step, judged: bool) -> bool:
+        """Whether `step` at blob `sha` needs no read."""
+        kind = self.kinds.get((sha, step.named.path, step.named.hint), _UNSEEN)
+        if kind is None:
+            return True
+        if kind == _UNSEEN or (sha, step.named.key, kind) not in self.names:
+            return False
+        return not judged or (sha, step.named.key, kind, _ids(step)) in self.matches
+
+    def kind(self, sha: str, step: Step, lines: list[bytes] | None) -> str | None:
+        key = (sha, step.named.path, step.named.hint)
+        if key not in self.kinds:
+            self._room()
+            self.kinds[key] = _kind(step, _given(lines))
+        return self.kinds[key]
+
+    def named(self, sha: str, step: Step, kind: str, lines: list[bytes] | None,
+              ) -> list[Named]:
+        key = (sha, step.named.key, kind)
+        if key not in self.names:
+            self._room()
+            self.names[key] = named_paths(step.named.path, b"\n".join(_given(lines)),
+                                          step.named.inputs, kind)
+        return self.names[key]
+
+    def matched(self, sha: str, step: Step, kind: str, lines: list[bytes] | None,
+                ) -> dict[str, tuple[int, str]]:
+        key = (sha, step.named.key, kind, _ids(step))
+        if key not in self.matches:
+            self._room()
+            self.matches[key] = content_matches(
+                {rule.id: rule for rule in step.root.rules}, _given(lines),
+                [step.named.path], _READINGS.get(kind, frozenset({kind})),
+                dict(step.named.inputs))
+        return self.matches[key]
+
+    def _room(self) -> None:
+        if len(self.kinds) + len(self.names) + len(self.matches) >= _MAX_REMEMBERED:
+            self.kinds.clear()
+            self.names.clear()
+            self.matches.clear()
+
+
+def _ids(step: Step) -> tuple[str, ...]:
+    return tuple(rule.id for rule in step.root.rules)
+
+
+def _given(lines: list[bytes] | None) -> list[bytes]:
+    if lines is None:  # Readings.known said it was not needed
+        raise GitError("a reached file was not read")
+    return lines
+
+
 def first_steps(roots: Iterable[tuple[Root, bytes]]) -> dict[Key, Step]:
     """The paths CI files name, by path and inputs (the first CI file to name one is
     kept)."""
@@ -72,40 +141,61 @@ def first_steps(roots: Iterable[tuple[Root, bytes]]) -> dict[Key, Step]:
 
 def in_tree(repo: gitio.Repo, tree: str | None, steps: dict[Key, Step],
             judged: Callable[[str], bool] | None, seen: set[tuple[str, str, str | None]],
-            ) -> tuple[list[Finding], dict[Key, Step]]:
+            memo: Readings | None = None) -> tuple[list[Finding], dict[Key, Step]]:
     """Findings in the files `steps` reach in `tree` (None: the index), followed link by
     link; `judged` says which reached paths are judged (None: all). Also every step taken,
     for `in_commits` to look for changes to."""
+    memo = Readings() if memo is None else memo
     findings: list[Finding] = []
     taken: dict[Key, Step] = {}
+    reached = 0  # files of the tree taken: a name of no file costs no read
     frontier = steps
     while frontier:
         files = gitio.files_at(repo, tree, list({key[0]: None for key in frontier}))
-        _count(taken, files, frontier)
+        reached += _count(reached, taken, files, frontier)
         by_blob: dict[str, list[Step]] = {}
         for key, step in frontier.items():
             if key[0] in files:
                 by_blob.setdefault(files[key[0]].blob, []).append(step)
         taken.update(frontier)
         following: dict[Key, Step] = {}
-        for sha, read in gitio.read_blobs(repo, list(by_blob)):
-            lines = list(read)
+        for sha, lines in _blobs(repo, memo, {sha: [(step, judged is None or judged(
+                step.named.path)) for step in listed] for sha, listed in by_blob.items()}):
             for step in by_blob[sha]:
-                kind = _kind(step, lines)
+                kind = memo.kind(sha, step, lines)
                 if kind is None:
                     continue
                 if judged is None or judged(step.named.path):
-                    findings.extend(_judge(step, kind, lines, step.root.commit,
-                                           step.root.author, seen))
-                _follow(step, lines, taken, following)
+                    findings.extend(_judge(step, memo.matched(sha, step, kind, lines),
+                                           step.root.commit, step.root.author, seen))
+                _follow(step, memo.named(sha, step, kind, lines), taken, following)
         frontier = following
     return findings, taken
 
 
+def _blobs(repo: gitio.Repo, memo: Readings, wanted: dict[str, list[tuple[Step, bool]]],
+           ) -> Iterator[tuple[str, list[bytes] | None]]:
+    """Each blob of `wanted` with its lines, or None when `memo` knows all its steps need
+    (with whether each is judged)."""
+    unread = []
+    for sha, steps in wanted.items():
+        if all(memo.known(sha, step, judge) for step, judge in steps):
+            yield sha, None
+        else:
+            unread.append(sha)
+    for sha, read in gitio.read_blobs(repo, unread):
+        yield sha, list(read)
+
+
 def in_commits(repo: gitio.Repo, revs: Sequence[str], no_walk: bool, steps: dict[Key, Step],
-               seen: set[tuple[str, str, str | None]]) -> list[Finding]:
+               seen: set[tuple[str, str, str | None]], memo: Readings | None = None,
+               own_rules: Callable[[str], Container[str]] = lambda _: (),
+               ) -> list[Finding]:
     """Findings in the versions of reached paths that the commits `revs` select change,
-    each attributed to its commit; what those versions name is looked for in turn."""
+    each attributed to its commit; what those versions name is looked for in turn. A
+    version is not judged again by rules `own_rules` says its path is judged by already
+    (a Makefile a workflow runs is a CI file itself: each of its versions is judged)."""
+    memo = Readings() if memo is None else memo
     findings: list[Finding] = []
     asked: set[Key] = set()
     frontier = steps
@@ -117,20 +207,32 @@ def in_commits(repo: gitio.Repo, revs: Sequence[str], no_walk: bool, steps: dict
         _bounded_calls(asked)
         versions = _versions(repo, revs, no_walk, frontier)
         following: dict[Key, Step] = {}
-        for sha, read in gitio.read_blobs(repo, list(versions)):
-            lines = list(read)
+        judged = {key: bool(step.named.inputs) or not _judged_already(step, own_rules)
+                  for key, step in frontier.items()}
+        wanted = {sha: [(version[0], judged[version[0].named.key]) for version in listed]
+                  for sha, listed in versions.items()}
+        for sha, lines in _blobs(repo, memo, wanted):
             for step, sha_of, author, when in versions[sha]:
-                kind = _kind(step, lines)
+                kind = memo.kind(sha, step, lines)
                 if kind is None:
                     continue
-                findings.extend(_judge(step, kind, lines, sha_of, author, seen, when))
+                if judged[step.named.key]:
+                    findings.extend(_judge(step, memo.matched(sha, step, kind, lines),
+                                           sha_of, author, seen, when))
                 if step.depth > MAX_DEPTH:
                     raise GitError(f"{step.named.path} is more than {MAX_DEPTH} files away "
                                    f"from {step.root.path}, which runs it; refusing to pass "
                                    "unjudged")
-                _follow(step, lines, asked, following)
+                _follow(step, memo.named(sha, step, kind, lines), asked, following)
         frontier = following
     return findings
+
+
+def _judged_already(step: Step, own_rules: Callable[[str], Container[str]]) -> bool:
+    """Whether each version of the path `step` reaches is judged by its CI file's rules
+    already, as a CI file of its own."""
+    own = own_rules(step.named.path)
+    return all(rid in own for rid in _ids(step))
 
 
 def _versions(repo: gitio.Repo, revs: Sequence[str], no_walk: bool,
@@ -141,28 +243,44 @@ def _versions(repo: gitio.Repo, revs: Sequence[str], no_walk: bool,
     for key, step in frontier.items():
         by_path.setdefault(key[0], []).append(step)
     versions: dict[str, list[tuple[Step, str, Identity, int]]] = {}
-    for commit in gitio.stream_commits(repo, revs, no_walk=no_walk, paths=sorted(by_path)):
-        for change in commit.changes:
-            if change.mode in ("100644", "100755"):
-                for step in by_path.get(change.path, ()):
+    if len(by_path) <= _PATHSPECS:
+        for commit in gitio.stream_commits(repo, revs, no_walk=no_walk, paths=sorted(by_path)):
+            for change in commit.changes:
+                for step in by_path.get(change.path, ()) if change.mode in _FILE_MODES else ():
                     versions.setdefault(change.blob, []).append(
                         (step, commit.sha, commit.author, commit.committed_at))
+        return versions
+    hits = [hit for hit in gitio.path_versions(repo, revs, no_walk, by_path)
+            if hit[2].mode in _FILE_MODES]
+    authors = gitio.commit_authors(repo, sorted({sha for sha, _, _ in hits}))
+    for sha, when, change in hits:
+        for step in by_path[change.path]:
+            versions.setdefault(change.blob, []).append((step, sha, authors[sha], when))
     return versions
 
 
-def _count(taken: dict[Key, Step], files: dict[str, PathChange], frontier: dict[Key, Step],
-           ) -> None:
-    """GitError when following `frontier` would pass the bounds."""
+_FILE_MODES = ("100644", "100755")
+# Up to this many paths, git log is given them as pathspecs; past it, the whole log is read
+# and its changes looked up (gitio.path_versions): measured on rails, 600 pathspecs cost git
+# 7x the whole log, while a few cost it a fraction.
+_PATHSPECS = 32
+
+
+def _count(reached: int, taken: dict[Key, Step], files: dict[str, PathChange],
+           frontier: dict[Key, Step]) -> int:
+    """How many files of the tree following `frontier` reads; GitError when that would pass
+    the bounds."""
     present = [step for key, step in frontier.items() if key[0] in files]
     if not present:
-        return
-    if len(taken) + len(present) > MAX_FILES:
+        return 0
+    if reached + len(present) > MAX_FILES:
         raise GitError(f"CI reaches more than {MAX_FILES} files; refusing to pass unjudged")
     _bounded_calls([*taken, *frontier])
     step = max(present, key=lambda s: s.depth)
     if step.depth > MAX_DEPTH:
         raise GitError(f"{step.named.path} is more than {MAX_DEPTH} files away from "
                        f"{step.root.path}, which runs it; refusing to pass unjudged")
+    return len(present)
 
 
 def _bounded_calls(keys: Iterable[Key]) -> None:
@@ -178,13 +296,13 @@ def _kind(step: Step, lines: list[bytes]) -> str | None:
     return reached_kind(step.named.path, lines[0] if lines else b"", step.named.hint)
 
 
-def _follow(step: Step, lines: list[bytes], taken: Container[Key],
+def _follow(step: Step, named: list[Named], taken: Container[Key],
             following: dict[Key, Step]) -> None:
     """The paths a reached file names that were not taken yet (a callee calls on with the
     inputs it was given)."""
-    for named in named_paths(step.named.path, b"\n".join(lines), step.named.inputs):
-        if named.key not in taken and named.key not in following:
-            following[named.key] = Step(named, step.root, step.named.path, step.depth + 1)
+    for one in named:
+        if one.key not in taken and one.key not in following:
+            following[one.key] = Step(one, step.root, step.named.path, step.depth + 1)
 
 
 # A GitLab file another includes is read as every CI file of another system is: as a
@@ -192,16 +310,15 @@ def _follow(step: Step, lines: list[bytes], taken: Container[Key],
 _READINGS = {"pipeline": frozenset({"workflow", "pipeline"})}
 
 
-def _judge(step: Step, kind: str, lines: list[bytes], commit: str | None,
+def _judge(step: Step, matched: dict[str, tuple[int, str]], commit: str | None,
            author: Identity | None, seen: set[tuple[str, str, str | None]],
            committed_at: int | None = None) -> list[Finding]:
-    """What the content rules of the CI file find in a file it reaches, read as `kind`;
-    once per rule, path and commit (a file the path rules read already is not repeated)."""
+    """The findings of what the content rules of the CI file `matched` in a file it
+    reaches; once per rule, path and commit (a file the path rules read already is not
+    repeated)."""
     rules = {rule.id: rule for rule in step.root.rules}
     path = step.named.path
     inputs = step.named.inputs
-    matched = content_matches(rules, lines, [path], _READINGS.get(kind, frozenset({kind})),
-                              dict(inputs))
     who = "" if step.via == step.root.path else f", which {step.root.path} runs"
     if inputs:
         given = printable(", ".join(f"{name}={'|'.join(v)}" for name, v in inputs))

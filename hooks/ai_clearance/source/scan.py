@@ -55,6 +55,8 @@ class _Pending:
     trees: dict[tuple[str, str | None], str | None] = field(default_factory=dict)
     # What the CI files read name, by the tree they were found in (source/reach.py).
     steps: dict[str | None, dict[reach.Key, reach.Step]] = field(default_factory=dict)
+    # The files CI reaches, read once for every tree and commit they are reached in.
+    readings: reach.Readings = field(default_factory=reach.Readings)
 
     def add(self, candidates: list[ContentCandidate], commit: str | None,
             author: Identity | None, tree: str | None = None) -> None:
@@ -154,7 +156,7 @@ def _reached_in_trees(repo: gitio.Repo, pending: _Pending, findings: list[Findin
     seen = _seen(findings)
     found: list[Finding] = []
     for tree, steps in pending.steps.items():
-        found.extend(reach.in_tree(repo, tree, steps, None, seen)[0])
+        found.extend(reach.in_tree(repo, tree, steps, None, seen, pending.readings)[0])
     return found
 
 
@@ -209,9 +211,9 @@ class _HeadRoots(gitio.OnThread):
         return self._roots
 
 
-def _reached_in_commits(repo: gitio.Repo, pending: _Pending, findings: list[Finding],
-                        revs: list[str], no_walk: bool, head: _HeadRoots | None,
-                        ) -> list[Finding]:
+def _reached_in_commits(repo: gitio.Repo, matcher: PathMatcher, pending: _Pending,
+                        findings: list[Finding], revs: list[str], no_walk: bool,
+                        head: _HeadRoots | None) -> list[Finding]:
     """What the commits `revs` select change in the files CI reaches: those the CI files
     they change name, and (with `head`) those the CI files of the head's tree reach there."""
     steps: dict[reach.Key, reach.Step] = {}
@@ -222,12 +224,21 @@ def _reached_in_commits(repo: gitio.Repo, pending: _Pending, findings: list[Find
         roots = head.result()
         if roots:
             taken = reach.in_tree(repo, head.head, reach.first_steps(roots),
-                                  lambda _: False, set())[1]
+                                  lambda _: False, set(), pending.readings)[1]
             for path, step in taken.items():
                 steps.setdefault(path, step)
     if not steps:
         return []
-    return reach.in_commits(repo, revs, no_walk, steps, _seen(findings))
+    return reach.in_commits(repo, revs, no_walk, steps, _seen(findings), pending.readings,
+                            lambda path: _content_rules(matcher, path))
+
+
+def _content_rules(matcher: PathMatcher, path: str) -> frozenset[str]:
+    """The content rules that judge each version of a file at `path` by its path."""
+    change = PathChange(path, "0" * 40, "100644")
+    if not matcher.might_match(path):
+        return frozenset()
+    return frozenset(candidate.rule.id for candidate in matcher.match(change)[1])
 
 
 def _reached_in_index(repo: gitio.Repo, head: _HeadRoots, raw: bytes,
@@ -403,7 +414,8 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
         findings.extend(_content_findings(repo, pending, coverage, matcher))
         # A history: each version of a file CI reaches is in some commit's change. One
         # commit (--no-walk): its tree's CI files tell what it reaches.
-        findings.extend(_reached_in_commits(repo, pending, findings, revs, no_walk, head))
+        findings.extend(_reached_in_commits(repo, matcher, pending, findings, revs, no_walk,
+                                            head))
         return findings
     bases = span.bases(repo)
     changes = _brought_changes(repo, span, bases, early, matcher)
@@ -411,7 +423,7 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
     findings.extend(_path_findings(matcher, changes, pending, None, None, span.head))
     findings.extend(_content_findings(repo, pending, coverage, matcher))
     findings.extend(_reached_in_trees(repo, pending, findings))
-    findings.extend(_reached_in_commits(repo, pending, findings, revs, False, head))
+    findings.extend(_reached_in_commits(repo, matcher, pending, findings, revs, False, head))
     return _with_brought(repo, findings, span, bases)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ai_clearance.detect.cisystems import BY_KIND, CiSystem
 from ai_clearance.detect.setups import (
     argv_facts,
     image_fact,
@@ -55,9 +56,18 @@ def yaml_facts(kind: str, data: bytes, screen: Callable[[str], bool] | None = No
     not YAML), or what a pre-commit ("precommit") file runs (None when it is not YAML)."""
     roots = _compose(data)
     if roots is None:
-        return [] if kind == "pipeline" else None
+        return [] if kind in BY_KIND else None
     if kind in ("taskfile", "compose"):
         return _other_facts(kind, roots, screen)
+    if kind != "pipeline" and kind in BY_KIND:
+        return _system_facts(BY_KIND[kind], roots, screen)
+    return _pipeline_facts(kind, roots, screen)
+
+
+def _pipeline_facts(kind: str, roots: list[Node], screen: Callable[[str], bool] | None,
+                    ) -> list[Fact]:
+    """The older CI systems' keys (`_SCRIPTS`, `_IMAGES`, GitLab's `include`), or a
+    pre-commit file's hooks."""
     facts: list[Fact] = []
     for mapping in _mappings(roots):
         pairs = _pairs(mapping)
@@ -98,6 +108,83 @@ def _other_facts(kind: str, roots: list[Node], screen: Callable[[str], bool] | N
                         facts.extend(script_facts(key, item.value, _line(item), screen))
     facts.sort(key=lambda f: f.line)
     return facts
+
+
+def _system_facts(system: CiSystem, roots: list[Node], screen: Callable[[str], bool] | None,
+                  ) -> list[Fact]:
+    """What a file of a CI system of its own row (cisystems.py) runs: the scripts, words
+    and images its keys hold."""
+    facts: list[Fact] = []
+    for mapping in _mappings(roots):
+        pairs = _pairs(mapping)
+        for key, node in pairs.items():
+            if key in system.scripts or (system.script_suffix
+                                         and key.endswith(system.script_suffix)):
+                facts.extend(_script_node_facts(key, node, screen))
+            elif key in system.argv:
+                facts.extend(_words_facts(key, node, screen))
+            elif key in system.images:
+                facts.extend(image_fact(key, ref.value, _line(ref)) for ref in _images(node))
+            elif key in system.named_scripts:
+                facts.extend(_named_script_facts(key, node, screen))
+        if system.steps is not None:
+            facts.extend(_step_facts(system.steps, pairs))
+    facts.sort(key=lambda f: f.line)
+    return facts
+
+
+def _script_node_facts(key: str, node: Node, screen: Callable[[str], bool] | None,
+                       ) -> list[Fact]:
+    return [fact for item in _scalars(node)
+            for fact in script_facts(key, item.value, _line(item), screen)]
+
+
+def _words_facts(key: str, node: Node, screen: Callable[[str], bool] | None) -> list[Fact]:
+    """A list is one command's words; a string, a script."""
+    from yaml import SequenceNode
+
+    if not isinstance(node, SequenceNode):
+        return _script_node_facts(key, node, screen)
+    words = [item.value for item in _scalars(node)]
+    return argv_facts(key, words, _line(node)) if words else []
+
+
+def _named_script_facts(key: str, node: Node, screen: Callable[[str], bool] | None,
+                        ) -> Iterator[Fact]:
+    """The scripts of `{name: script}` mappings, alone or in a list (SourceHut's `tasks`,
+    Screwdriver's `steps`)."""
+    from yaml import MappingNode, SequenceNode
+
+    items = node.value if isinstance(node, SequenceNode) else [node]
+    for item in items:
+        if isinstance(item, MappingNode):
+            for name, script in _pairs(item).items():
+                yield from _script_node_facts(f"{key}: {name}", script, screen)
+
+
+def _step_facts(keys: tuple[str, str, str, str], pairs: dict[str, Node]) -> Iterator[Fact]:
+    """A list of steps each naming its image and the command it runs in it (Cloud Build):
+    the program and its arguments, or the arguments alone (an image without an entrypoint
+    runs its first), or the image's own program (`gcr.io/cloud-builders/npm`: npm)."""
+    from yaml import MappingNode, ScalarNode, SequenceNode
+
+    steps = pairs.get(keys[0])
+    for step in steps.value if isinstance(steps, SequenceNode) else ():
+        if not isinstance(step, MappingNode):
+            continue
+        fields = _pairs(step)
+        image, program, args = (fields.get(k) for k in keys[1:])
+        if isinstance(image, ScalarNode):
+            yield image_fact(keys[1], image.value, _line(image))
+        words = [item.value for item in _scalars(args)] if args is not None else []
+        line = _line(step)
+        if isinstance(program, ScalarNode):
+            yield from argv_facts(keys[2], [program.value, *words], line)
+        elif words:
+            yield from argv_facts(keys[3], words, line)
+            if isinstance(image, ScalarNode):
+                tool = image.value.rpartition("/")[2].partition(":")[0].partition("@")[0]
+                yield from argv_facts(keys[1], [tool, *words], line)
 
 
 def _hook_facts(pairs: dict[str, Node]) -> Iterator[Fact]:

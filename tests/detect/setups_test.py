@@ -108,6 +108,7 @@ def test_stripping_keeps_line_breaks() -> None:
     ("appveyor.yml", {"workflow", "pipeline"}),
     (".woodpecker.yml", {"workflow", "pipeline"}),
     (".woodpecker/review.yaml", {"workflow", "pipeline"}),
+    ("podman-compose.yml", {"compose"}),
     (".drone.yml", {"workflow", "drone"}),
     ("sub/.cirrus.yml", {"workflow", "cirrus"}),
     (".builds/linux.yml", {"workflow", "sourcehut"}),

@@ -11,7 +11,9 @@ as commands, its literals as package names)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ai_clearance.detect.cisystems import BY_KIND, CiSystem
 from ai_clearance.detect.setups import (
@@ -88,26 +90,69 @@ def _pipeline_facts(kind: str, roots: list[Node], screen: Callable[[str], bool] 
 def _other_facts(kind: str, roots: list[Node], screen: Callable[[str], bool] | None,
                  ) -> list[Fact]:
     """A Taskfile's commands; a Compose file's images and commands."""
-    from yaml import SequenceNode
-
     facts: list[Fact] = []
     for mapping in _mappings(roots):
         for key, node in _pairs(mapping).items():
             if kind == "taskfile" and key in _TASK_SCRIPTS:
-                for item in _scalars(node):
-                    facts.extend(script_facts(key, item.value, _line(item), screen))
-            elif kind == "compose" and key == "image":
-                facts.extend(image_fact(key, ref.value, _line(ref)) for ref in _images(node))
-            elif kind == "compose" and key in _COMPOSE_COMMANDS:
-                if isinstance(node, SequenceNode):
-                    words = [item.value for item in _scalars(node)]
-                    if words:
-                        facts.extend(argv_facts(key, words, _line(node)))
-                else:
-                    for item in _scalars(node):
-                        facts.extend(script_facts(key, item.value, _line(item), screen))
+                facts.extend(_script_node_facts(key, node, screen))
+            elif kind == "compose":
+                facts.extend(_compose_facts(key, node, screen))
     facts.sort(key=lambda f: f.line)
     return facts
+
+
+def _compose_facts(key: str, node: Node, screen: Callable[[str], bool] | None,
+                   ) -> Iterator[Fact]:
+    """A Compose service's `image` (with the defaults of its `${VAR:-x}`), `command` and
+    `entrypoint` (a string a shell reads, or a list of words; `post_start` hooks' too), a
+    healthcheck's `test` (`[CMD, x...]`, `[CMD-SHELL, x]` or a string) and the Dockerfile of
+    a `build.dockerfile_inline`."""
+    from yaml import ScalarNode
+
+    if key == "image":
+        for ref in _images(node):
+            for value in _interpolations(ref.value):
+                yield image_fact(key, value, _line(ref))
+    elif key in _COMPOSE_COMMANDS:
+        yield from _words_facts(key, node, screen)
+    elif key == "test":
+        yield from _healthcheck_facts(key, node, screen)
+    elif key == "dockerfile_inline" and isinstance(node, ScalarNode):
+        from ai_clearance.detect.workflows import dockerfile_facts
+
+        for fact in dockerfile_facts(node.value, screen or _everything):
+            yield replace(fact, line=fact.line + _line(node) - 1)
+
+
+def _healthcheck_facts(key: str, node: Node, screen: Callable[[str], bool] | None,
+                       ) -> list[Fact]:
+    """A healthcheck's `test`: `[CMD, x...]` (words), `[CMD-SHELL, x]` or a string (a
+    shell's script); `[NONE]` runs nothing."""
+    from yaml import SequenceNode
+
+    if not isinstance(node, SequenceNode):
+        return _script_node_facts(key, node, screen)
+    words = [item.value for item in _scalars(node)]
+    form = words[0].upper() if words else ""
+    if form == "CMD-SHELL":
+        return [f for w in words[1:] for f in script_facts(key, w, _line(node), screen)]
+    return argv_facts(key, words[1:], _line(node)) if form == "CMD" and words[1:] else []
+
+
+def _everything(_: str) -> bool:
+    return True
+
+
+# Compose's interpolation with a default or an alternative: `${VAR:-x}`, `${VAR-x}`,
+# `${VAR:+x}`, `${VAR+x}` (the value when the variable is unset, or set).
+_DEFAULT = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?[-+]([^{}$]*)\}")
+
+
+def _interpolations(value: str) -> list[str]:
+    """`value`, and, when it interpolates a variable with a default, that default put in."""
+    if "${" not in value:
+        return [value]
+    return list(dict.fromkeys((value, _DEFAULT.sub(r"\1", value))))
 
 
 def _system_facts(system: CiSystem, roots: list[Node], screen: Callable[[str], bool] | None,
@@ -242,6 +287,63 @@ def _include_facts(node: Node) -> Iterator[Fact]:
                 if key == "component":
                     path = path.partition("/")[2]  # the host: GitLab.com or this instance
                 yield uses_fact(f"include {key}", path, _line(ref))
+
+
+def included_files(data: bytes) -> list[tuple[str, str]]:
+    """The repository files a YAML file pulls in, each with how it is read: a GitLab CI
+    file's `include:` ("pipeline": a path, `{local: path}`, or a list of them, in block or
+    flow form), a Compose file's `include:` (`{path: x}`, or a path when the file has
+    `services`) and a service's `extends: {file: x}` ("compose"). URLs, projects,
+    components and templates are no files here. Empty when the file is not YAML (reach.py's
+    line reading still looks)."""
+    from yaml import MappingNode
+
+    if b"include" not in data and b"extends" not in data:
+        return []
+    found: list[tuple[str, str]] = []
+    roots = _compose(data) or []
+    for root in roots:
+        pairs = _pairs(root) if isinstance(root, MappingNode) else {}
+        if "include" in pairs:
+            found.extend(_includes(pairs["include"], "services" in pairs))
+    for mapping in _mappings(roots) if b"extends" in data else ():
+        extends = _pairs(mapping).get("extends")
+        named = _pairs(extends).get("file") if isinstance(extends, MappingNode) else None
+        if named is not None:
+            found.extend((path.value, "compose") for path in _scalars(named))
+    return [(path.strip(), hint) for path, hint in found
+            if path.strip() and "://" not in path]
+
+
+# Compose's COMPOSE_FILE variable: the files `docker compose` reads, separated by `:` (`;`
+# on Windows), set in a command line, an `export`, a step's `env:` or a `.env` file.
+_COMPOSE_FILE = re.compile(r"""COMPOSE_FILE["']?[ \t]*[:=][ \t]*["']?([^\s"'&|<>()`]+)""")
+
+
+def compose_file_names(text: str, bases: tuple[str, ...],
+                       ) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """The Compose files a COMPOSE_FILE setting in `text` names, as (name, "compose", the
+    folders it may be from)."""
+    if "COMPOSE_FILE" not in text:
+        return
+    for match in _COMPOSE_FILE.finditer(text):
+        for name in re.split("[:;]", match.group(1)):
+            if name.endswith((".yml", ".yaml")):
+                yield name, "compose", bases
+
+
+def _includes(node: Node, compose: bool) -> Iterator[tuple[str, str]]:
+    from yaml import MappingNode, ScalarNode, SequenceNode
+
+    plain = "compose" if compose else "pipeline"
+    for item in node.value if isinstance(node, SequenceNode) else [node]:
+        if isinstance(item, ScalarNode):
+            yield item.value, plain
+        elif isinstance(item, MappingNode):
+            pairs = _pairs(item)
+            for key, hint in (("local", "pipeline"), ("path", "compose")):
+                yield from ((path.value, hint) for path in
+                            (_scalars(pairs[key]) if key in pairs else ()))
 
 
 def _images(node: Node) -> Iterator[Node]:

@@ -39,7 +39,7 @@ _MANIFESTS = frozenset({"npm", "pyproject", "requirements", "pipfile", "mise", "
                         "conda"})
 
 # Docker Compose files: their services' `image`, `command` and `entrypoint`.
-_COMPOSE = re.compile(r"(?:docker-)?compose(?:\.[^/]*)?\.ya?ml\Z")
+_COMPOSE = re.compile(r"(?:docker-|podman-)?compose(?:\.[^/]*)?\.ya?ml\Z")
 _PRECOMMIT = frozenset({".pre-commit-config.yaml", ".pre-commit-config.yml",
                         ".pre-commit-hooks.yaml"})
 _REQUIREMENTS = re.compile(r"(?:.*[-_.])?requirements(?:[-_.].*)?\.(?:txt|in)\Z")

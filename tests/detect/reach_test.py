@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from ai_clearance.detect.pipelines import include_pattern
 from ai_clearance.detect.reach import MAX_NAMES, named_paths, reached_kind
 from ai_clearance.errors import GitError
 
@@ -99,7 +100,7 @@ def test_what_ci_files_name(path: str, text: str, want: dict[str, str | None]) -
     (_WORKFLOW, "on:\n  push:\n    paths: ['src/**/*.py']\n"),
     ("a/index.js", "require('child_process')\nrequire('@scope/pkg/x')\n"),
     (_WORKFLOW, "steps:\n  - run: make -C ../x -f /etc/x.mk && docker build -f - .\n"),
-    (".gitlab-ci.yml", "include:\n  - local: ci/*.yml\n  - remote: https://x.example/x.yml\n"),
+    (".gitlab-ci.yml", "include:\n  - local: $CI/x.yml\n  - remote: https://x.example/x.yml\n"),
 ])
 def test_what_names_no_file_of_the_repository(path: str, text: str) -> None:
     found = _named(path, text)
@@ -268,6 +269,9 @@ def test_many_cd_lines_name_paths_in_proportion_to_the_script() -> None:
     (_WORKFLOW, "steps:\n  - run: docker stack deploy -c stack.yml --compose-file=b.yml s\n",
      {"stack.yml": "compose", "b.yml": "compose"}),
     (_WORKFLOW, "steps:\n  - run: podman-compose up\n", {"podman-compose.yml": "compose"}),
+    # A GitLab wildcard is named as written (source/reach.py expands it), in either form
+    (".gitlab-ci.yml", "include:\n  - local: '/ci/*.yml'\n", {"ci/*.yml": "pipeline"}),
+    (".gitlab-ci.yml", "include: [{local: 'ci/**.yml'}]\n", {"ci/**.yml": "pipeline"}),
 ])
 def test_what_includes_and_compose_settings_name(path: str, text: str,
                                                  want: dict[str, str | None]) -> None:
@@ -286,6 +290,20 @@ def test_what_includes_and_compose_settings_name(path: str, text: str,
 def test_what_includes_name_no_file(path: str, text: str) -> None:
     found = _named(path, text)
     assert not any(p.endswith((".yml", ".yaml")) for p in found), found
+
+
+@pytest.mark.parametrize(("pattern", "paths", "others"), [
+    ("ci/*.yml", ["ci/a.yml"], ["ci/sub/a.yml", "ci/a.yaml", "cix/a.yml", "a.yml"]),
+    ("/ci/**/*.yml", ["ci/a.yml", "ci/x/y/a.yml"], ["cia.yml", "ci/a.yml.bak"]),
+    ("**.yml", ["a.yml", "x/y/a.yml"], ["a.yaml"]),
+    ("ci/[ab].yml", ["ci/[ab].yml"], ["ci/a.yml"]),
+])
+def test_a_gitlab_wildcard_matches_as_gitlab_expands_it(pattern: str, paths: list[str],
+                                                        others: list[str]) -> None:
+    folder, expression = include_pattern(pattern)
+    assert all(p.startswith(folder) for p in paths)
+    assert all(expression.fullmatch(p) for p in paths), paths
+    assert not any(expression.fullmatch(p) for p in others), others
 
 
 @pytest.mark.parametrize("unit", [

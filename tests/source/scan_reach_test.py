@@ -264,6 +264,11 @@ _INCLUDED = {
     "COMPOSE_FILE": ({"ci/stack.yml": _AIDER,
                       _WORKFLOW: _workflow("COMPOSE_FILE=ci/stack.yml docker compose run ai")},
                      ("AIC306", "ci/stack.yml")),
+    "gitlab wildcard include": ({".gitlab-ci.yml": "include:\n  - local: 'ci/**/*.yml'\n",
+                                 "ci/jobs/review.yml": "review:\n  script:\n"
+                                                       "    - codex exec fix\n",
+                                 "ci/notes.md": "codex exec fix\n"},
+                                ("AIC302", "ci/jobs/review.yml")),
     "stack deploy": ({"stack.yml": _AIDER,
                       _WORKFLOW: _workflow("docker stack deploy -c stack.yml s")},
                      ("AIC306", "stack.yml")),
@@ -288,3 +293,16 @@ def test_a_compose_file_a_workflow_names_without_an_agent_stays_clean(
                        _WORKFLOW: _workflow("COMPOSE_FILE=ci/stack.yml docker compose up -d",
                                             "docker stack deploy -c ci/stack.yml db")})
     assert _check(clean_repo, "--tree", "HEAD")[:2] == (0, set())
+
+
+def test_a_wildcard_include_of_harmless_files_stays_clean(clean_repo: Repo) -> None:
+    """Only what the wildcard matches is read: an agent in a file it does not match (a
+    .yaml, another folder) is no finding of the GitLab file."""
+    _base(clean_repo, {".gitlab-ci.yml": "include: [{local: 'ci/*.yml'}]\n",
+                       "ci/test.yml": "test:\n  script: [make test]\n",
+                       "other/review.yml": "review:\n  script: [codex exec fix]\n"})
+    assert _check(clean_repo, "--tree", "HEAD")[:2] == (0, set())
+    clean_repo.write("ci/review.yml", "review:\n  script: [codex exec fix]\n")
+    clean_repo.commit("Add a job", "ci/review.yml")
+    assert _check(clean_repo, "--range", "HEAD~1..HEAD")[:2] == (
+        1, {("AIC302", "ci/review.yml")})

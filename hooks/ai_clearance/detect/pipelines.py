@@ -5,9 +5,11 @@ workflow reading (workflows.py, which reads them too) does not know: GitLab's
 (images), GitLab's `include` of a component or project; and pre-commit's hooks: the
 command of `entry` with its `args` (`language: docker_image` runs the entry's image), the
 `additional_dependencies` it installs, and a hook `repo` on GitHub (compared with the
-actions a rule lists). A CI file that is not YAML gives nothing here: its workflow reading
-judges it line by line; a pre-commit file is then judged line by line (its `entry:` lines
-as commands, its literals as package names)."""
+actions a rule lists). The CI systems of cisystems.py are read by their row's keys, Compose
+files by their services (`_compose_facts`), and the files a GitLab or Compose file pulls
+in (`included_files`) are named for reach.py to follow. A CI file that is not YAML gives
+nothing here: its workflow reading judges it line by line; a pre-commit file is then
+judged line by line (its `entry:` lines as commands, its literals as package names)."""
 
 from __future__ import annotations
 
@@ -289,6 +291,9 @@ def _include_facts(node: Node) -> Iterator[Fact]:
                 yield uses_fact(f"include {key}", path, _line(ref))
 
 
+_TOP_INCLUDE = re.compile(rb"""\n["']?include""")
+
+
 def included_files(data: bytes) -> list[tuple[str, str]]:
     """The repository files a YAML file pulls in, each with how it is read: a GitLab CI
     file's `include:` ("pipeline": a path, `{local: path}`, or a list of them, in block or
@@ -298,15 +303,20 @@ def included_files(data: bytes) -> list[tuple[str, str]]:
     line reading still looks)."""
     from yaml import MappingNode
 
-    if b"include" not in data and b"extends" not in data:
+    # Only a top-level `include` counts (a workflow's matrix has its own), and an `extends`
+    # with a `file`: a file without either is not parsed again.
+    includes = data.startswith((b"include", b'"include', b"'include")) or \
+        _TOP_INCLUDE.search(data) is not None
+    extending = b"extends" in data and b"file" in data
+    if not includes and not extending:
         return []
     found: list[tuple[str, str]] = []
     roots = _compose(data) or []
-    for root in roots:
+    for root in roots if includes else ():
         pairs = _pairs(root) if isinstance(root, MappingNode) else {}
         if "include" in pairs:
             found.extend(_includes(pairs["include"], "services" in pairs))
-    for mapping in _mappings(roots) if b"extends" in data else ():
+    for mapping in _mappings(roots) if extending else ():
         extends = _pairs(mapping).get("extends")
         named = _pairs(extends).get("file") if isinstance(extends, MappingNode) else None
         if named is not None:
@@ -330,6 +340,17 @@ def compose_file_names(text: str, bases: tuple[str, ...],
         for name in re.split("[:;]", match.group(1)):
             if name.endswith((".yml", ".yaml")):
                 yield name, "compose", bases
+
+
+def include_pattern(pattern: str) -> tuple[str, re.Pattern[str]]:
+    """A GitLab wildcard include (`ci/*.yml`, `ci/**/*.yml`, `**.yml`) as (the folder below
+    which its files are, the expression a repository path must match): `**/` is any run of
+    folders or none, `**` any characters, `*` any but `/`."""
+    pattern = pattern.lstrip("/")
+    folder = pattern[:pattern.find("*")].rpartition("/")[0]
+    expression = re.escape(pattern).replace(r"\*\*/", "(?:.*/)?").replace(r"\*\*", ".*") \
+        .replace(r"\*", "[^/]*")
+    return folder, re.compile(expression, re.DOTALL)
 
 
 def _includes(node: Node, compose: bool) -> Iterator[tuple[str, str]]:

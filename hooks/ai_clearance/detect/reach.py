@@ -138,11 +138,13 @@ def _relative_names(path: str, data: bytes, text: str, folder: str,
     kinds = readings([path])
     yield from _tool_files(text, ("", folder) if folder else ("",))
     if path.casefold().endswith((".yml", ".yaml")):
+        # (a GitLab wildcard stays one: source/reach.py expands it against the tree)
         yield from ((local, "pipeline", ("",)) for local in _local_includes(text)
-                    if _plain(local.lstrip("/")))
+                    if _plain(local.lstrip("/").replace("*", "x")))
         # GitLab's includes in flow form, Compose's include and extends (pipelines.py)
         yield from ((name, hint, ("", folder)) for name, hint in included_files(data)
-                    if _plain(name.lstrip("/")))
+                    if _plain(name.lstrip("/")) or (
+                        hint == "pipeline" and _plain(name.lstrip("/").replace("*", "x"))))
     yield from compose_file_names(text, ("", folder) if folder else ("",))
     if path.rpartition("/")[2].casefold() in ACTION_NAMES:
         for _, relative, kind in action_files(data):

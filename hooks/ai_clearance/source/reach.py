@@ -17,13 +17,15 @@ repository without CI files pays nothing."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Callable, Container, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 
 from ai_clearance.catalog.rules import Rule
 from ai_clearance.detect.calls import Inputs
 from ai_clearance.detect.normalize import printable
+from ai_clearance.detect.pipelines import include_pattern
 from ai_clearance.detect.reach import MAX_NAMES, Named, named_paths, reached_kind
 from ai_clearance.detect.workflows import content_matches
 from ai_clearance.errors import GitError
@@ -80,6 +82,7 @@ def in_tree(repo: gitio.Repo, tree: str | None, steps: dict[Key, Step],
     taken: dict[Key, Step] = {}
     frontier = steps
     while frontier:
+        frontier = _expanded(repo, tree, frontier, taken)
         files = gitio.files_at(repo, tree, list({key[0]: None for key in frontier}))
         _count(taken, files, frontier)
         by_blob: dict[str, list[Step]] = {}
@@ -139,15 +142,65 @@ def _versions(repo: gitio.Repo, revs: Sequence[str], no_walk: bool,
     steps that reach it and the commit (its sha, author and time)."""
     by_path: dict[str, list[Step]] = {}
     for key, step in frontier.items():
+        if _WILDCARD in key[0]:
+            continue
         by_path.setdefault(key[0], []).append(step)
+    patterns = _patterns(frontier)
+    folders = [folder or "." for folder, _, _ in patterns]
     versions: dict[str, list[tuple[Step, str, Identity, int]]] = {}
-    for commit in gitio.stream_commits(repo, revs, no_walk=no_walk, paths=sorted(by_path)):
+    for commit in gitio.stream_commits(repo, revs, no_walk=no_walk,
+                                       paths=sorted({*by_path, *folders})):
         for change in commit.changes:
             if change.mode in ("100644", "100755"):
-                for step in by_path.get(change.path, ()):
+                for step in (*by_path.get(change.path, ()), *_matching(patterns, change.path)):
                     versions.setdefault(change.blob, []).append(
                         (step, commit.sha, commit.author, commit.committed_at))
     return versions
+
+
+# A GitLab include of every file a wildcard matches (`local: ci/*.yml`) is named as written
+# and expanded here, against the tree or the paths commits change.
+_WILDCARD = "*"
+
+
+def _patterns(frontier: dict[Key, Step]) -> list[tuple[str, re.Pattern[str], Step]]:
+    """The wildcard steps of `frontier`: (the folder below which their files are, the
+    expression a path must match, the step)."""
+    found = []
+    for key, step in frontier.items():
+        if _WILDCARD in key[0]:
+            folder, expression = include_pattern(key[0])
+            found.append((folder, expression, step))
+    return found
+
+
+def _matching(patterns: list[tuple[str, re.Pattern[str], Step]], path: str) -> Iterator[Step]:
+    """A step for `path` from each wildcard step it matches."""
+    for _, expression, step in patterns:
+        if expression.fullmatch(path) and path != step.via:
+            yield replace(step, named=replace(step.named, path=path))
+
+
+def _expanded(repo: gitio.Repo, tree: str | None, frontier: dict[Key, Step],
+              taken: Container[Key]) -> dict[Key, Step]:
+    """`frontier` with each wildcard step replaced by a step for each file of `tree` it
+    matches (one listing of the folders they are below)."""
+    patterns = _patterns(frontier)
+    if not patterns:
+        return frontier
+    expanded = {key: step for key, step in frontier.items() if _WILDCARD not in key[0]}
+    folders = sorted({folder for folder, _, _ in patterns})
+    for entry in gitio.entries_below(repo, tree, folders, _MAX_LISTED):
+        if entry.mode in ("100644", "100755"):
+            for step in _matching(patterns, entry.path):
+                if step.named.key not in taken:
+                    expanded.setdefault(step.named.key, step)
+    return expanded
+
+
+# How many entries the folders of wildcard includes may hold: a listing costs time linear in
+# it, and past this the check fails rather than judge some.
+_MAX_LISTED = 200_000
 
 
 def _count(taken: dict[Key, Step], files: dict[str, PathChange], frontier: dict[Key, Step],

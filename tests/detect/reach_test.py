@@ -272,6 +272,12 @@ def test_many_cd_lines_name_paths_in_proportion_to_the_script() -> None:
     # A GitLab wildcard is named as written (source/reach.py expands it), in either form
     (".gitlab-ci.yml", "include:\n  - local: '/ci/*.yml'\n", {"ci/*.yml": "pipeline"}),
     (".gitlab-ci.yml", "include: [{local: 'ci/**.yml'}]\n", {"ci/**.yml": "pipeline"}),
+    # A GitLab child pipeline; Azure Pipelines templates (from the file's folder too)
+    (".gitlab-ci.yml", "child:\n  trigger: {include: ci/child.yml}\n",
+     {"ci/child.yml": "pipeline"}),
+    ("ci/azure-pipelines.yml", "steps:\n- template: steps/build.yml\n",
+     {"ci/steps/build.yml": "pipeline", "steps/build.yml": "pipeline"}),
+    ("azure-pipelines.yml", "extends:\n  template: ci/base.yaml\n", {"ci/base.yaml": "pipeline"}),
 ])
 def test_what_includes_and_compose_settings_name(path: str, text: str,
                                                  want: dict[str, str | None]) -> None:
@@ -283,7 +289,7 @@ def test_what_includes_and_compose_settings_name(path: str, text: str,
 @pytest.mark.parametrize(("path", "text"), [
     (".gitlab-ci.yml", "include: [{remote: 'https://x.example/r.yml'}, {project: g/p}]\n"
      "job:\n  extends: .base\n  script: [make]\n"),
-    (".gitlab-ci.yml", "include: [{template: Auto-DevOps.gitlab-ci.yml}]\n"),
+    ("azure-pipelines.yml", "steps:\n- template: steps/build.yml@templates\n"),
     ("compose.yaml", "services:\n  a:\n    extends: base\n    image: x\n"),
     (_WORKFLOW, "steps:\n  - run: echo COMPOSE_FILE is unset; docker stack ls\n"),
 ])

@@ -297,18 +297,20 @@ _TOP_INCLUDE = re.compile(rb"""\n["']?include""")
 def included_files(data: bytes) -> list[tuple[str, str]]:
     """The repository files a YAML file pulls in, each with how it is read: a GitLab CI
     file's `include:` ("pipeline": a path, `{local: path}`, or a list of them, in block or
-    flow form), a Compose file's `include:` (`{path: x}`, or a path when the file has
-    `services`) and a service's `extends: {file: x}` ("compose"). URLs, projects,
-    components and templates are no files here. Empty when the file is not YAML (reach.py's
-    line reading still looks)."""
+    flow form) and a job's `trigger: include:` (a child pipeline), an Azure Pipelines
+    `template: x.yml` ("pipeline"), a Compose file's `include:` (`{path: x}`, or a path
+    when the file has `services`) and a service's `extends: {file: x}` ("compose"). URLs,
+    projects, components, another repository's templates are no files here. Empty when the
+    file is not YAML (reach.py's line reading still looks)."""
     from yaml import MappingNode
 
-    # Only a top-level `include` counts (a workflow's matrix has its own), and an `extends`
-    # with a `file`: a file without either is not parsed again.
+    # Only a top-level `include` counts (a workflow's matrix has its own); nested keys only
+    # when their words are there: a file without any is not parsed again.
     includes = data.startswith((b"include", b'"include', b"'include")) or \
         _TOP_INCLUDE.search(data) is not None
-    extending = b"extends" in data and b"file" in data
-    if not includes and not extending:
+    nested = (b"extends" in data and b"file" in data) or b"template" in data or (
+        b"trigger" in data and b"include" in data)
+    if not includes and not nested:
         return []
     found: list[tuple[str, str]] = []
     roots = _compose(data) or []
@@ -316,13 +318,24 @@ def included_files(data: bytes) -> list[tuple[str, str]]:
         pairs = _pairs(root) if isinstance(root, MappingNode) else {}
         if "include" in pairs:
             found.extend(_includes(pairs["include"], "services" in pairs))
-    for mapping in _mappings(roots) if extending else ():
-        extends = _pairs(mapping).get("extends")
-        named = _pairs(extends).get("file") if isinstance(extends, MappingNode) else None
-        if named is not None:
-            found.extend((path.value, "compose") for path in _scalars(named))
+    for mapping in _mappings(roots) if nested else ():
+        found.extend(_nested_files(_pairs(mapping)))
     return [(path.strip(), hint) for path, hint in found
             if path.strip() and "://" not in path]
+
+
+def _nested_files(pairs: dict[str, Node]) -> Iterator[tuple[str, str]]:
+    """What one mapping pulls in: `extends: {file}`, `trigger: {include}`, `template`."""
+    from yaml import MappingNode, ScalarNode
+
+    extends, trigger, template = (pairs.get(k) for k in ("extends", "trigger", "template"))
+    if isinstance(extends, MappingNode) and "file" in _pairs(extends):
+        yield from ((path.value, "compose") for path in _scalars(_pairs(extends)["file"]))
+    if isinstance(trigger, MappingNode) and "include" in _pairs(trigger):
+        yield from _includes(_pairs(trigger)["include"], False)
+    if isinstance(template, ScalarNode) and "@" not in template.value and \
+            template.value.strip().endswith((".yml", ".yaml")):
+        yield template.value, "pipeline"
 
 
 # Compose's COMPOSE_FILE variable: the files `docker compose` reads, separated by `:` (`;`

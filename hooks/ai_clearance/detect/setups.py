@@ -60,6 +60,8 @@ _BY_NAME = {
     "package.json": frozenset({"npm"}),
     "pyproject.toml": frozenset({"pyproject"}),
     "jenkinsfile": _JENKINS,
+    # Drone's and Cirrus CI's programmable configs (Starlark, Jsonnet), read by their literals
+    **dict.fromkeys((".drone.star", ".drone.jsonnet", ".cirrus.star"), frozenset({"hash"})),
     "pipfile": frozenset({"pipfile"}),
     "setup.cfg": frozenset({"setupcfg"}),
     "mise.toml": frozenset({"mise"}),

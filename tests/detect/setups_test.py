@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ai_clearance.catalog.rules import Rule, load_catalog
+from ai_clearance.catalog.rules import Rule, glob_anchor, load_catalog
 from ai_clearance.detect.cisystems import SYSTEMS
 from ai_clearance.detect.detect import PathMatcher
 from ai_clearance.detect.devcontainers import devcontainer_facts
@@ -127,6 +127,15 @@ def test_every_ci_system_file_is_named_by_the_content_rules() -> None:
         for path in (*system.names, *(f"{folder}/x.yml" for folder in system.folders)):
             assert "AIC301" in _rules(f"a/{path}"), path
             assert setup_readings(normalize_path(f"a/{path}")) == {"workflow", system.kind}
+
+
+def test_no_content_rule_path_takes_every_yaml_file_through_the_prefilter() -> None:
+    """A glob such as `**/folder/*.yml` is anchored on `.yml`: each YAML path of a
+    repository would then be matched against every content rule's globs (a tenfold cost
+    on a tree of many .yml files)."""
+    for rule in load_catalog().rules:
+        for glob in rule.path_globs:
+            assert glob_anchor(glob) not in (("suffix", ".yml"), ("suffix", ".yaml")), glob
 
 
 def test_every_shipped_setup_path_has_a_reading_or_is_yaml() -> None:

@@ -75,8 +75,10 @@ SYSTEMS = (
     # Screwdriver: `steps: [{name: command}]`, `image`
     CiSystem("screwdriver", names=_yaml("screwdriver"), named_scripts=frozenset({"steps"}),
              images=_IMAGE),
-    # Bamboo YAML specs: `bamboo-specs/*.yml`, script tasks (`- script: [x]`, `scripts:`)
-    CiSystem("bamboo", folders=("bamboo-specs",), scripts=frozenset({"script", "scripts"}),
+    # Bamboo YAML specs (`bamboo-specs/bamboo.yml`): script tasks (`- script: [x]`,
+    # `scripts:`). By its name: a glob of every YAML file of a folder would have the path
+    # prefilter take each .yml path of a repository (catalog/rules.glob_anchor).
+    CiSystem("bamboo", names=_yaml("bamboo"), scripts=frozenset({"script", "scripts"}),
              images=_IMAGE),
     # CodeShip Pro: steps' `command`, services' `image`
     CiSystem("codeship", names=_yaml("codeship-steps", "codeship-services"),

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from ai_clearance.detect.pipelines import include_pattern
 from ai_clearance.detect.reach import MAX_NAMES, named_paths, reached_kind
 from ai_clearance.errors import GitError
 
@@ -99,7 +100,7 @@ def test_what_ci_files_name(path: str, text: str, want: dict[str, str | None]) -
     (_WORKFLOW, "on:\n  push:\n    paths: ['src/**/*.py']\n"),
     ("a/index.js", "require('child_process')\nrequire('@scope/pkg/x')\n"),
     (_WORKFLOW, "steps:\n  - run: make -C ../x -f /etc/x.mk && docker build -f - .\n"),
-    (".gitlab-ci.yml", "include:\n  - local: ci/*.yml\n  - remote: https://x.example/x.yml\n"),
+    (".gitlab-ci.yml", "include:\n  - local: $CI/x.yml\n  - remote: https://x.example/x.yml\n"),
 ])
 def test_what_names_no_file_of_the_repository(path: str, text: str) -> None:
     found = _named(path, text)
@@ -244,3 +245,85 @@ def test_many_cd_lines_name_paths_in_proportion_to_the_script() -> None:
 
     small, large = count(100), count(400)
     assert small >= 100 and large <= 5 * small, (small, large)
+
+
+# ------------------------------------------------------------------------------ includes
+@pytest.mark.parametrize(("path", "text", "want"), [
+    # GitLab's includes in flow form (pipelines.included_files)
+    (".gitlab-ci.yml", 'include: [ "ci/review.yml" ]\n', {"ci/review.yml": "pipeline"}),
+    (".gitlab-ci.yml", "include: { local: ci/review.yml }\n", {"ci/review.yml": "pipeline"}),
+    (".gitlab-ci.yml", "include: [{local: /ci/a.yml}, ci/b.yml]\n",
+     {"ci/a.yml": "pipeline", "ci/b.yml": "pipeline"}),
+    # Compose's include and extends, from the top or the file's folder
+    ("deploy/compose.yaml", "include:\n  - path: ai.yml\nservices: {}\n",
+     {"deploy/ai.yml": "compose", "ai.yml": "compose"}),
+    ("compose.yaml", "include: [ci/ai.yml]\nservices: {}\n", {"ci/ai.yml": "compose"}),
+    ("docker-compose.yml",
+     "services:\n  ai:\n    extends:\n      file: ci/ai.yml\n      service: ai\n",
+     {"ci/ai.yml": "compose"}),
+    # Compose files named by COMPOSE_FILE, and by `docker stack deploy -c`
+    (_WORKFLOW, "steps:\n  - run: COMPOSE_FILE=ci/a.yml:ci/b.yaml docker compose up\n",
+     {"ci/a.yml": "compose", "ci/b.yaml": "compose"}),
+    (_WORKFLOW, "steps:\n  - run: docker compose up\n    env:\n      COMPOSE_FILE: ci/s.yml\n",
+     {"ci/s.yml": "compose"}),
+    (_WORKFLOW, "steps:\n  - run: docker stack deploy -c stack.yml --compose-file=b.yml s\n",
+     {"stack.yml": "compose", "b.yml": "compose"}),
+    (_WORKFLOW, "steps:\n  - run: podman-compose up\n", {"podman-compose.yml": "compose"}),
+    # A GitLab wildcard is named as written (source/reach.py expands it), in either form
+    (".gitlab-ci.yml", "include:\n  - local: '/ci/*.yml'\n", {"ci/*.yml": "pipeline"}),
+    (".gitlab-ci.yml", "include: [{local: 'ci/**.yml'}]\n", {"ci/**.yml": "pipeline"}),
+    # A GitLab child pipeline; Azure Pipelines templates (from the file's folder too)
+    (".gitlab-ci.yml", "child:\n  trigger: {include: ci/child.yml}\n",
+     {"ci/child.yml": "pipeline"}),
+    ("ci/azure-pipelines.yml", "steps:\n- template: steps/build.yml\n",
+     {"ci/steps/build.yml": "pipeline", "steps/build.yml": "pipeline"}),
+    ("azure-pipelines.yml", "extends:\n  template: ci/base.yaml\n", {"ci/base.yaml": "pipeline"}),
+])
+def test_what_includes_and_compose_settings_name(path: str, text: str,
+                                                 want: dict[str, str | None]) -> None:
+    found = _named(path, text)
+    for named, hint in want.items():
+        assert found.get(named) == hint, (found, named)
+
+
+@pytest.mark.parametrize(("path", "text"), [
+    (".gitlab-ci.yml", "include: [{remote: 'https://x.example/r.yml'}, {project: g/p}]\n"
+     "job:\n  extends: .base\n  script: [make]\n"),
+    ("azure-pipelines.yml", "steps:\n- template: steps/build.yml@templates\n"),
+    ("compose.yaml", "services:\n  a:\n    extends: base\n    image: x\n"),
+    (_WORKFLOW, "steps:\n  - run: echo COMPOSE_FILE is unset; docker stack ls\n"),
+])
+def test_what_includes_name_no_file(path: str, text: str) -> None:
+    found = _named(path, text)
+    assert not any(p.endswith((".yml", ".yaml")) for p in found), found
+
+
+@pytest.mark.parametrize(("pattern", "paths", "others"), [
+    ("ci/*.yml", ["ci/a.yml"], ["ci/sub/a.yml", "ci/a.yaml", "cix/a.yml", "a.yml"]),
+    ("/ci/**/*.yml", ["ci/a.yml", "ci/x/y/a.yml"], ["cia.yml", "ci/a.yml.bak"]),
+    ("**.yml", ["a.yml", "x/y/a.yml"], ["a.yaml"]),
+    ("ci/[ab].yml", ["ci/[ab].yml"], ["ci/a.yml"]),
+])
+def test_a_gitlab_wildcard_matches_as_gitlab_expands_it(pattern: str, paths: list[str],
+                                                        others: list[str]) -> None:
+    folder, expression = include_pattern(pattern)
+    assert all(p.startswith(folder) for p in paths)
+    assert all(expression.fullmatch(p) for p in paths), paths
+    assert not any(expression.fullmatch(p) for p in others), others
+
+
+@pytest.mark.parametrize("unit", [
+    "COMPOSE_FILE=a.yml:" + "b:" * 50 + "\n",
+    "include: [{local: a.yml}, b.yml]\nx:\n  extends: {file: c.yml}\n",
+])
+def test_naming_includes_and_compose_files_costs_linear_time(unit: str) -> None:
+    """Four times the lines, about four times the time (a ratio of two sizes)."""
+    def cost(n: int) -> float:
+        text = (unit * n).encode()
+        start = time.perf_counter()
+        named_paths("compose.yaml", text)
+        return time.perf_counter() - start
+
+    cost(100)
+    small, large = min(cost(500) for _ in range(3)), min(cost(2000) for _ in range(3))
+    assert large / max(small, 1e-4) < 10, (small, large)

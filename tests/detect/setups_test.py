@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ai_clearance.catalog.rules import Rule, load_catalog
+from ai_clearance.catalog.rules import Rule, glob_anchor, load_catalog
+from ai_clearance.detect.cisystems import SYSTEMS
 from ai_clearance.detect.detect import PathMatcher
 from ai_clearance.detect.devcontainers import devcontainer_facts
 from ai_clearance.detect.jsonc import Pairs, load_jsonc, strip_jsonc
@@ -107,9 +108,34 @@ def test_stripping_keeps_line_breaks() -> None:
     ("appveyor.yml", {"workflow", "pipeline"}),
     (".woodpecker.yml", {"workflow", "pipeline"}),
     (".woodpecker/review.yaml", {"workflow", "pipeline"}),
+    ("podman-compose.yml", {"compose"}),
+    (".drone.yml", {"workflow", "drone"}),
+    ("sub/.cirrus.yml", {"workflow", "cirrus"}),
+    (".builds/linux.yml", {"workflow", "sourcehut"}),
+    ("cloudbuild.json", {"workflow", "cloudbuild"}),
+    (".semaphore/deploy.yml", {"workflow", "semaphore"}),
+    (".semaphore/notes.md", set()),
+    ("docs/buildspec.md", set()),
 ])
 def test_a_setup_file_is_read_by_the_kind_its_path_names(path: str, kinds: set[str]) -> None:
     assert setup_readings(normalize_path(path)) == kinds
+
+
+def test_every_ci_system_file_is_named_by_the_content_rules() -> None:
+    """A row of cisystems.py that no rule's paths name would be read by nothing."""
+    for system in SYSTEMS[1:]:  # the first, "pipeline", is the older systems' catalog globs
+        for path in (*system.names, *(f"{folder}/x.yml" for folder in system.folders)):
+            assert "AIC301" in _rules(f"a/{path}"), path
+            assert setup_readings(normalize_path(f"a/{path}")) == {"workflow", system.kind}
+
+
+def test_no_content_rule_path_takes_every_yaml_file_through_the_prefilter() -> None:
+    """A glob such as `**/folder/*.yml` is anchored on `.yml`: each YAML path of a
+    repository would then be matched against every content rule's globs (a tenfold cost
+    on a tree of many .yml files)."""
+    for rule in load_catalog().rules:
+        for glob in rule.path_globs:
+            assert glob_anchor(glob) not in (("suffix", ".yml"), ("suffix", ".yaml")), glob
 
 
 def test_every_shipped_setup_path_has_a_reading_or_is_yaml() -> None:

@@ -247,3 +247,65 @@ def test_a_job_default_working_directory_is_read_in_a_tree(clean_repo: Repo) -> 
     clean_repo.write("tools/review.sh", _AGENT)
     clean_repo.commit("Tweak the script", "tools/review.sh")
     assert _check(clean_repo, "--tree", "HEAD")[:2] == (1, {("AIC301", "tools/review.sh")})
+
+
+_AIDER = "services:\n  ai:\n    image: paulgauthier/aider\n    command: --yes --message fix\n"
+# Files CI reads by a GitLab include in flow form or a Compose setting: (files, the file
+# that holds the agent).
+_INCLUDED = {
+    "gitlab flow include": ({".gitlab-ci.yml": 'include: [ "ci/review.yml" ]\n',
+                             "ci/review.yml": "review:\n  image: node:20\n  script:\n"
+                                              "    - npx -y @anthropic-ai/claude-code -p x\n"},
+                            ("AIC301", "ci/review.yml")),
+    "compose extends": ({"docker-compose.yml": "services:\n  ai:\n    extends:\n"
+                                              "      file: ci/ai.yml\n      service: ai\n",
+                         "ci/ai.yml": _AIDER, _WORKFLOW: _workflow("docker compose run ai")},
+                        ("AIC306", "ci/ai.yml")),
+    "COMPOSE_FILE": ({"ci/stack.yml": _AIDER,
+                      _WORKFLOW: _workflow("COMPOSE_FILE=ci/stack.yml docker compose run ai")},
+                     ("AIC306", "ci/stack.yml")),
+    "gitlab wildcard include": ({".gitlab-ci.yml": "include:\n  - local: 'ci/**/*.yml'\n",
+                                 "ci/jobs/review.yml": "review:\n  script:\n"
+                                                       "    - codex exec fix\n",
+                                 "ci/notes.md": "codex exec fix\n"},
+                                ("AIC302", "ci/jobs/review.yml")),
+    "azure template": ({"azure-pipelines.yml": "steps:\n- template: ci/review.yml\n",
+                        "ci/review.yml": "steps:\n- bash: npx -y @openai/codex exec fix\n"},
+                       ("AIC302", "ci/review.yml")),
+    "stack deploy": ({"stack.yml": _AIDER,
+                      _WORKFLOW: _workflow("docker stack deploy -c stack.yml s")},
+                     ("AIC306", "stack.yml")),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(_INCLUDED))
+def test_included_and_compose_files_are_reached(clean_repo: Repo, layout: str) -> None:
+    files, want = _INCLUDED[layout]
+    base = clean_repo.head()
+    for path, text in files.items():
+        clean_repo.write(path, text)
+    clean_repo.commit("Add it", *files)
+    assert _check(clean_repo, "--range", f"{base}..HEAD")[:2] == (1, {want})
+    assert _check(clean_repo, "--tree", "HEAD")[:2] == (1, {want})
+
+
+def test_a_compose_file_a_workflow_names_without_an_agent_stays_clean(
+        clean_repo: Repo) -> None:
+    _base(clean_repo, {"ci/stack.yml": "services:\n  db:\n    image: postgres:16\n"
+                                       "    healthcheck:\n      test: [CMD, pg_isready]\n",
+                       _WORKFLOW: _workflow("COMPOSE_FILE=ci/stack.yml docker compose up -d",
+                                            "docker stack deploy -c ci/stack.yml db")})
+    assert _check(clean_repo, "--tree", "HEAD")[:2] == (0, set())
+
+
+def test_a_wildcard_include_of_harmless_files_stays_clean(clean_repo: Repo) -> None:
+    """Only what the wildcard matches is read: an agent in a file it does not match (a
+    .yaml, another folder) is no finding of the GitLab file."""
+    _base(clean_repo, {".gitlab-ci.yml": "include: [{local: 'ci/*.yml'}]\n",
+                       "ci/test.yml": "test:\n  script: [make test]\n",
+                       "other/review.yml": "review:\n  script: [codex exec fix]\n"})
+    assert _check(clean_repo, "--tree", "HEAD")[:2] == (0, set())
+    clean_repo.write("ci/review.yml", "review:\n  script: [codex exec fix]\n")
+    clean_repo.commit("Add a job", "ci/review.yml")
+    assert _check(clean_repo, "--range", "HEAD~1..HEAD")[:2] == (
+        1, {("AIC302", "ci/review.yml")})

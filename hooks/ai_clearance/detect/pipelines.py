@@ -5,14 +5,19 @@ workflow reading (workflows.py, which reads them too) does not know: GitLab's
 (images), GitLab's `include` of a component or project; and pre-commit's hooks: the
 command of `entry` with its `args` (`language: docker_image` runs the entry's image), the
 `additional_dependencies` it installs, and a hook `repo` on GitHub (compared with the
-actions a rule lists). A CI file that is not YAML gives nothing here: its workflow reading
-judges it line by line; a pre-commit file is then judged line by line (its `entry:` lines
-as commands, its literals as package names)."""
+actions a rule lists). The CI systems of cisystems.py are read by their row's keys, Compose
+files by their services (`_compose_facts`), and the files a GitLab or Compose file pulls
+in (`included_files`) are named for reach.py to follow. A CI file that is not YAML gives
+nothing here: its workflow reading judges it line by line; a pre-commit file is then
+judged line by line (its `entry:` lines as commands, its literals as package names)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import replace
 
+from ai_clearance.detect.cisystems import BY_KIND, CiSystem
 from ai_clearance.detect.setups import (
     argv_facts,
     image_fact,
@@ -55,9 +60,18 @@ def yaml_facts(kind: str, data: bytes, screen: Callable[[str], bool] | None = No
     not YAML), or what a pre-commit ("precommit") file runs (None when it is not YAML)."""
     roots = _compose(data)
     if roots is None:
-        return [] if kind == "pipeline" else None
+        return [] if kind in BY_KIND else None
     if kind in ("taskfile", "compose"):
         return _other_facts(kind, roots, screen)
+    if kind != "pipeline" and kind in BY_KIND:
+        return _system_facts(BY_KIND[kind], roots, screen)
+    return _pipeline_facts(kind, roots, screen)
+
+
+def _pipeline_facts(kind: str, roots: list[Node], screen: Callable[[str], bool] | None,
+                    ) -> list[Fact]:
+    """The older CI systems' keys (`_SCRIPTS`, `_IMAGES`, GitLab's `include`), or a
+    pre-commit file's hooks."""
     facts: list[Fact] = []
     for mapping in _mappings(roots):
         pairs = _pairs(mapping)
@@ -78,26 +92,146 @@ def yaml_facts(kind: str, data: bytes, screen: Callable[[str], bool] | None = No
 def _other_facts(kind: str, roots: list[Node], screen: Callable[[str], bool] | None,
                  ) -> list[Fact]:
     """A Taskfile's commands; a Compose file's images and commands."""
-    from yaml import SequenceNode
-
     facts: list[Fact] = []
     for mapping in _mappings(roots):
         for key, node in _pairs(mapping).items():
             if kind == "taskfile" and key in _TASK_SCRIPTS:
-                for item in _scalars(node):
-                    facts.extend(script_facts(key, item.value, _line(item), screen))
-            elif kind == "compose" and key == "image":
-                facts.extend(image_fact(key, ref.value, _line(ref)) for ref in _images(node))
-            elif kind == "compose" and key in _COMPOSE_COMMANDS:
-                if isinstance(node, SequenceNode):
-                    words = [item.value for item in _scalars(node)]
-                    if words:
-                        facts.extend(argv_facts(key, words, _line(node)))
-                else:
-                    for item in _scalars(node):
-                        facts.extend(script_facts(key, item.value, _line(item), screen))
+                facts.extend(_script_node_facts(key, node, screen))
+            elif kind == "compose":
+                facts.extend(_compose_facts(key, node, screen))
     facts.sort(key=lambda f: f.line)
     return facts
+
+
+def _compose_facts(key: str, node: Node, screen: Callable[[str], bool] | None,
+                   ) -> Iterator[Fact]:
+    """A Compose service's `image` (with the defaults of its `${VAR:-x}`), `command` and
+    `entrypoint` (a string a shell reads, or a list of words; `post_start` hooks' too), a
+    healthcheck's `test` (`[CMD, x...]`, `[CMD-SHELL, x]` or a string) and the Dockerfile of
+    a `build.dockerfile_inline`."""
+    from yaml import ScalarNode
+
+    if key == "image":
+        for ref in _images(node):
+            for value in _interpolations(ref.value):
+                yield image_fact(key, value, _line(ref))
+    elif key in _COMPOSE_COMMANDS:
+        yield from _words_facts(key, node, screen)
+    elif key == "test":
+        yield from _healthcheck_facts(key, node, screen)
+    elif key == "dockerfile_inline" and isinstance(node, ScalarNode):
+        from ai_clearance.detect.workflows import dockerfile_facts
+
+        for fact in dockerfile_facts(node.value, screen or _everything):
+            yield replace(fact, line=fact.line + _line(node) - 1)
+
+
+def _healthcheck_facts(key: str, node: Node, screen: Callable[[str], bool] | None,
+                       ) -> list[Fact]:
+    """A healthcheck's `test`: `[CMD, x...]` (words), `[CMD-SHELL, x]` or a string (a
+    shell's script); `[NONE]` runs nothing."""
+    from yaml import SequenceNode
+
+    if not isinstance(node, SequenceNode):
+        return _script_node_facts(key, node, screen)
+    words = [item.value for item in _scalars(node)]
+    form = words[0].upper() if words else ""
+    if form == "CMD-SHELL":
+        return [f for w in words[1:] for f in script_facts(key, w, _line(node), screen)]
+    return argv_facts(key, words[1:], _line(node)) if form == "CMD" and words[1:] else []
+
+
+def _everything(_: str) -> bool:
+    return True
+
+
+# Compose's interpolation with a default or an alternative: `${VAR:-x}`, `${VAR-x}`,
+# `${VAR:+x}`, `${VAR+x}` (the value when the variable is unset, or set).
+_DEFAULT = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?[-+]([^{}$]*)\}")
+
+
+def _interpolations(value: str) -> list[str]:
+    """`value`, and, when it interpolates a variable with a default, that default put in."""
+    if "${" not in value:
+        return [value]
+    return list(dict.fromkeys((value, _DEFAULT.sub(r"\1", value))))
+
+
+def _system_facts(system: CiSystem, roots: list[Node], screen: Callable[[str], bool] | None,
+                  ) -> list[Fact]:
+    """What a file of a CI system of its own row (cisystems.py) runs: the scripts, words
+    and images its keys hold."""
+    facts: list[Fact] = []
+    for mapping in _mappings(roots):
+        pairs = _pairs(mapping)
+        for key, node in pairs.items():
+            if key in system.scripts or (system.script_suffix
+                                         and key.endswith(system.script_suffix)):
+                facts.extend(_script_node_facts(key, node, screen))
+            elif key in system.argv:
+                facts.extend(_words_facts(key, node, screen))
+            elif key in system.images:
+                facts.extend(image_fact(key, ref.value, _line(ref)) for ref in _images(node))
+            elif key in system.named_scripts:
+                facts.extend(_named_script_facts(key, node, screen))
+        if system.steps is not None:
+            facts.extend(_step_facts(system.steps, pairs))
+    facts.sort(key=lambda f: f.line)
+    return facts
+
+
+def _script_node_facts(key: str, node: Node, screen: Callable[[str], bool] | None,
+                       ) -> list[Fact]:
+    return [fact for item in _scalars(node)
+            for fact in script_facts(key, item.value, _line(item), screen)]
+
+
+def _words_facts(key: str, node: Node, screen: Callable[[str], bool] | None) -> list[Fact]:
+    """A list is one command's words; a string, a script."""
+    from yaml import SequenceNode
+
+    if not isinstance(node, SequenceNode):
+        return _script_node_facts(key, node, screen)
+    words = [item.value for item in _scalars(node)]
+    return argv_facts(key, words, _line(node)) if words else []
+
+
+def _named_script_facts(key: str, node: Node, screen: Callable[[str], bool] | None,
+                        ) -> Iterator[Fact]:
+    """The scripts of `{name: script}` mappings, alone or in a list (SourceHut's `tasks`,
+    Screwdriver's `steps`)."""
+    from yaml import MappingNode, SequenceNode
+
+    items = node.value if isinstance(node, SequenceNode) else [node]
+    for item in items:
+        if isinstance(item, MappingNode):
+            for name, script in _pairs(item).items():
+                yield from _script_node_facts(f"{key}: {name}", script, screen)
+
+
+def _step_facts(keys: tuple[str, str, str, str], pairs: dict[str, Node]) -> Iterator[Fact]:
+    """A list of steps each naming its image and the command it runs in it (Cloud Build):
+    the program and its arguments, or the arguments alone (an image without an entrypoint
+    runs its first), or the image's own program (`gcr.io/cloud-builders/npm`: npm)."""
+    from yaml import MappingNode, ScalarNode, SequenceNode
+
+    steps = pairs.get(keys[0])
+    for step in steps.value if isinstance(steps, SequenceNode) else ():
+        if not isinstance(step, MappingNode):
+            continue
+        fields = _pairs(step)
+        image, program, args = (fields.get(k) for k in keys[1:])
+        if isinstance(image, ScalarNode):
+            yield image_fact(keys[1], image.value, _line(image))
+        words = [item.value for item in _scalars(args)] if args is not None else []
+        line = _line(step)
+        if isinstance(program, ScalarNode):
+            yield from argv_facts(keys[2], [program.value, *words], line)
+        elif words:
+            yield from argv_facts(keys[3], words, line)
+            if isinstance(image, ScalarNode):
+                tool = image.value.rpartition("/")[2].partition(":")[0].partition("@")[0]
+                yield from argv_facts(keys[1], [tool, *words], line)
 
 
 def _hook_facts(pairs: dict[str, Node]) -> Iterator[Fact]:
@@ -155,6 +289,95 @@ def _include_facts(node: Node) -> Iterator[Fact]:
                 if key == "component":
                     path = path.partition("/")[2]  # the host: GitLab.com or this instance
                 yield uses_fact(f"include {key}", path, _line(ref))
+
+
+_TOP_INCLUDE = re.compile(rb"""\n["']?include""")
+
+
+def included_files(data: bytes) -> list[tuple[str, str]]:
+    """The repository files a YAML file pulls in, each with how it is read: a GitLab CI
+    file's `include:` ("pipeline": a path, `{local: path}`, or a list of them, in block or
+    flow form) and a job's `trigger: include:` (a child pipeline), an Azure Pipelines
+    `template: x.yml` ("pipeline"), a Compose file's `include:` (`{path: x}`, or a path
+    when the file has `services`) and a service's `extends: {file: x}` ("compose"). URLs,
+    projects, components, another repository's templates are no files here. Empty when the
+    file is not YAML (reach.py's line reading still looks)."""
+    from yaml import MappingNode
+
+    # Only a top-level `include` counts (a workflow's matrix has its own); nested keys only
+    # when their words are there: a file without any is not parsed again.
+    includes = data.startswith((b"include", b'"include', b"'include")) or \
+        _TOP_INCLUDE.search(data) is not None
+    nested = (b"extends" in data and b"file" in data) or b"template" in data or (
+        b"trigger" in data and b"include" in data)
+    if not includes and not nested:
+        return []
+    found: list[tuple[str, str]] = []
+    roots = _compose(data) or []
+    for root in roots if includes else ():
+        pairs = _pairs(root) if isinstance(root, MappingNode) else {}
+        if "include" in pairs:
+            found.extend(_includes(pairs["include"], "services" in pairs))
+    for mapping in _mappings(roots) if nested else ():
+        found.extend(_nested_files(_pairs(mapping)))
+    return [(path.strip(), hint) for path, hint in found
+            if path.strip() and "://" not in path]
+
+
+def _nested_files(pairs: dict[str, Node]) -> Iterator[tuple[str, str]]:
+    """What one mapping pulls in: `extends: {file}`, `trigger: {include}`, `template`."""
+    from yaml import MappingNode, ScalarNode
+
+    extends, trigger, template = (pairs.get(k) for k in ("extends", "trigger", "template"))
+    if isinstance(extends, MappingNode) and "file" in _pairs(extends):
+        yield from ((path.value, "compose") for path in _scalars(_pairs(extends)["file"]))
+    if isinstance(trigger, MappingNode) and "include" in _pairs(trigger):
+        yield from _includes(_pairs(trigger)["include"], False)
+    if isinstance(template, ScalarNode) and "@" not in template.value and \
+            template.value.strip().endswith((".yml", ".yaml")):
+        yield template.value, "pipeline"
+
+
+# Compose's COMPOSE_FILE variable: the files `docker compose` reads, separated by `:` (`;`
+# on Windows), set in a command line, an `export`, a step's `env:` or a `.env` file.
+_COMPOSE_FILE = re.compile(r"""COMPOSE_FILE["']?[ \t]*[:=][ \t]*["']?([^\s"'&|<>()`]+)""")
+
+
+def compose_file_names(text: str, bases: tuple[str, ...],
+                       ) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """The Compose files a COMPOSE_FILE setting in `text` names, as (name, "compose", the
+    folders it may be from)."""
+    if "COMPOSE_FILE" not in text:
+        return
+    for match in _COMPOSE_FILE.finditer(text):
+        for name in re.split("[:;]", match.group(1)):
+            if name.endswith((".yml", ".yaml")):
+                yield name, "compose", bases
+
+
+def include_pattern(pattern: str) -> tuple[str, re.Pattern[str]]:
+    """A GitLab wildcard include (`ci/*.yml`, `ci/**/*.yml`, `**.yml`) as (the folder below
+    which its files are, the expression a repository path must match): `**/` is any run of
+    folders or none, `**` any characters, `*` any but `/`."""
+    pattern = pattern.lstrip("/")
+    folder = pattern[:pattern.find("*")].rpartition("/")[0]
+    expression = re.escape(pattern).replace(r"\*\*/", "(?:.*/)?").replace(r"\*\*", ".*") \
+        .replace(r"\*", "[^/]*")
+    return folder, re.compile(expression, re.DOTALL)
+
+
+def _includes(node: Node, compose: bool) -> Iterator[tuple[str, str]]:
+    from yaml import MappingNode, ScalarNode, SequenceNode
+
+    plain = "compose" if compose else "pipeline"
+    for item in node.value if isinstance(node, SequenceNode) else [node]:
+        if isinstance(item, ScalarNode):
+            yield item.value, plain
+        elif isinstance(item, MappingNode):
+            pairs = _pairs(item)
+            for key, hint in (("local", "pipeline"), ("path", "compose")):
+                yield from ((path.value, hint) for path in
+                            (_scalars(pairs[key]) if key in pairs else ()))
 
 
 def _images(node: Node) -> Iterator[Node]:

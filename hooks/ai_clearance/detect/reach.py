@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ai_clearance.detect.calls import Inputs, local_calls
+from ai_clearance.detect.pipelines import compose_file_names, included_files
 from ai_clearance.detect.runners import PROGRAMS, language_of, shebang_language
 from ai_clearance.detect.taskrunners import RUNNER_KINDS
 from ai_clearance.detect.workflows import ACTION_NAMES, action_files, readings
@@ -160,8 +161,14 @@ def _by_kind(path: str, data: bytes, text: str, folder: str, kinds: frozenset[st
     """What a file names by the way its kind names files: GitLab includes, an action's
     scripts, a Dockerfile's COPY sources, the modules code loads from its folder."""
     if path.casefold().endswith((".yml", ".yaml")):
+        # (a GitLab wildcard stays one: source/reach.py expands it against the tree)
         yield from ((local, "pipeline", ("",)) for local in _local_includes(text)
-                    if _plain(local.lstrip("/")))
+                    if _plain(local.lstrip("/").replace("*", "x")))
+        # GitLab's includes in flow form, Compose's include and extends (pipelines.py)
+        yield from ((name, hint, ("", folder)) for name, hint in included_files(data)
+                    if _plain(name.lstrip("/")) or (
+                        hint == "pipeline" and _plain(name.lstrip("/").replace("*", "x"))))
+    yield from compose_file_names(text, ("", folder) if folder else ("",))
     if path.rpartition("/")[2].casefold() in ACTION_NAMES:
         for _, relative, reading in action_files(data):
             yield relative, reading, (folder,)
@@ -312,7 +319,10 @@ _RUNNERS = {
 }
 _CONTAINER_TOOLS = frozenset({"docker", "podman", "nerdctl", "buildah", "docker-compose",
                               "podman-compose"})
-_COMPOSE_FILES = ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml")
+_COMPOSE_FILES = ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml",
+                  "podman-compose.yml", "podman-compose.yaml")
+# `docker stack deploy -c stack.yml`: a Compose file, named by its own option
+_STACK = ("compose", (), ("-c", "--compose-file"), ())
 _TOOL_WORDS = frozenset({*_RUNNERS, *_CONTAINER_TOOLS})
 # How many words after a runner its options are looked for in (the words of a command
 # line; a `;` is not seen here, so a few more only name more).
@@ -344,8 +354,9 @@ def _tool_files(text: str, anywhere: tuple[str, ...],
             continue
         left -= 1
         reading, names, files, folders = tool
-        if reading is None and name in ("compose", "build", "bud", "buildx"):
-            tool = ("compose" if name == "compose" else "dockerfile", *tool[1:])
+        if reading is None and name in ("compose", "build", "bud", "buildx", "stack"):
+            tool = _STACK if name == "stack" else \
+                ("compose" if name == "compose" else "dockerfile", *tool[1:])
             yield from ((n, "compose", anywhere) for n in names if name == "compose")
             continue
         value, kind, pending = _option_value(word, pending, files, folders)

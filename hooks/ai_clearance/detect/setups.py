@@ -16,6 +16,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache
 
+from ai_clearance.detect.cisystems import BY_FOLDER as CI_FOLDERS
+from ai_clearance.detect.cisystems import BY_KIND
+from ai_clearance.detect.cisystems import BY_NAME as CI_NAMES
 from ai_clearance.detect.normalize import printable
 from ai_clearance.detect.shell import invocations, script_commands
 from ai_clearance.detect.taskrunners import RUNNER_KINDS, RUNNER_NAMES, runner_lines
@@ -31,24 +34,20 @@ FACT_KINDS = frozenset({"package", "feature", "extension"})
 # Kinds read here; "workflow" and "shell" are workflows.py's own.
 KINDS = frozenset({"devcontainer", "npm", "pyproject", "requirements", "precommit",
                    "pipeline", "jenkins", "pipfile", "mise", "setupcfg", "conda", "hookmap",
-                   "vscodetasks", "gitpod", "compose", *RUNNER_KINDS})
+                   "vscodetasks", "gitpod", "compose", *RUNNER_KINDS, *BY_KIND})
 _MANIFESTS = frozenset({"npm", "pyproject", "requirements", "pipfile", "mise", "setupcfg",
                         "conda"})
 
-_CI_NAMES = frozenset({".gitlab-ci.yml", ".gitlab-ci.yaml", "azure-pipelines.yml",
-                       "azure-pipelines.yaml", "bitbucket-pipelines.yml",
-                       "bitbucket-pipelines.yaml", ".travis.yml", ".travis.yaml",
-                       ".woodpecker.yml", ".woodpecker.yaml", "appveyor.yml", "appveyor.yaml",
-                       ".appveyor.yml", ".appveyor.yaml"})
-_CI_FOLDERS = frozenset({".circleci", ".buildkite", ".woodpecker"})
 # Docker Compose files: their services' `image`, `command` and `entrypoint`.
-_COMPOSE = re.compile(r"(?:docker-)?compose(?:\.[^/]*)?\.ya?ml\Z")
+_COMPOSE = re.compile(r"(?:docker-|podman-)?compose(?:\.[^/]*)?\.ya?ml\Z")
 _PRECOMMIT = frozenset({".pre-commit-config.yaml", ".pre-commit-config.yml",
                         ".pre-commit-hooks.yaml"})
 _REQUIREMENTS = re.compile(r"(?:.*[-_.])?requirements(?:[-_.].*)?\.(?:txt|in)\Z")
 
 
-_CI = frozenset({"workflow", "pipeline"})
+# Other CI systems' YAML (cisystems.py), read as a workflow too: their `script`, `run`,
+# `image` keys are the same, and an invalid file is then judged line by line as a workflow is.
+_CI = {kind: frozenset({"workflow", kind}) for kind in BY_KIND}
 _JENKINS = frozenset({"jenkins"})
 _REQUIREMENTS_READING = frozenset({"requirements"})
 _COMPOSE_READING = frozenset({"compose"})
@@ -61,6 +60,8 @@ _BY_NAME = {
     "package.json": frozenset({"npm"}),
     "pyproject.toml": frozenset({"pyproject"}),
     "jenkinsfile": _JENKINS,
+    # Drone's and Cirrus CI's programmable configs (Starlark, Jsonnet), read by their literals
+    **dict.fromkeys((".drone.star", ".drone.jsonnet", ".cirrus.star"), frozenset({"hash"})),
     "pipfile": frozenset({"pipfile"}),
     "setup.cfg": frozenset({"setupcfg"}),
     "mise.toml": frozenset({"mise"}),
@@ -77,7 +78,7 @@ _BY_NAME = {
                      ".huskyrc", ".huskyrc.json"), frozenset({"hookmap"})),
     # `args` are arguments here, not a script as in an action
     **dict.fromkeys(_PRECOMMIT, frozenset({"precommit"})),
-    **dict.fromkeys(_CI_NAMES, _CI),
+    **{name: _CI[kind] for name, kind in CI_NAMES.items()},
     **RUNNER_NAMES,
 }
 
@@ -96,8 +97,10 @@ def setup_readings(folded: str) -> frozenset[str]:
     yaml = name.endswith((".yml", ".yaml"))
     if (parent, name) in _IN_FOLDER:
         return _IN_FOLDER[parent, name]
-    if yaml and (parent in _CI_FOLDERS or f"/{folder}/".find("/.gitlab/ci/") >= 0):
-        return _CI
+    if yaml and parent in CI_FOLDERS:
+        return _CI[CI_FOLDERS[parent]]
+    if yaml and f"/{folder}/".find("/.gitlab/ci/") >= 0:
+        return _CI["pipeline"]
     return _by_name_end(name, parent)
 
 

@@ -601,6 +601,11 @@ def _command_facts(key: str, script: str, first_line: int,
             yield Fact("command", invocation, first_line + offset, evidence)
 
 
+def dockerfile_facts(text: str, screen: Callable[[str], bool]) -> Iterator[Fact]:
+    """What a Dockerfile's text runs: its images and its RUN, CMD, ENTRYPOINT commands."""
+    return _dockerfile_facts(text, screen)
+
+
 def _dockerfile_facts(text: str, screen: Callable[[str], bool]) -> Iterator[Fact]:
     from ai_clearance.detect.dockerfiles import (
         dockerfile_steps,  # only a check that reads one pays for it

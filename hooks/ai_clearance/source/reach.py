@@ -17,13 +17,15 @@ repository without CI files pays nothing."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ai_clearance.catalog.rules import Rule
 from ai_clearance.detect.calls import Inputs
 from ai_clearance.detect.normalize import printable
+from ai_clearance.detect.pipelines import include_pattern
 from ai_clearance.detect.reach import MAX_NAMES, Named, named_paths, reached_kind
 from ai_clearance.detect.workflows import content_matches
 from ai_clearance.errors import GitError
@@ -151,6 +153,7 @@ def in_tree(repo: gitio.Repo, tree: str | None, steps: dict[Key, Step],
     reached = 0  # files of the tree taken: a name of no file costs no read
     frontier = steps
     while frontier:
+        frontier = _expanded(repo, tree, frontier, taken)
         files = gitio.files_at(repo, tree, list({key[0]: None for key in frontier}))
         reached += _count(reached, taken, files, frontier)
         by_blob: dict[str, list[Step]] = {}
@@ -241,22 +244,48 @@ def _versions(repo: gitio.Repo, revs: Sequence[str], no_walk: bool,
     steps that reach it and the commit (its sha, author and time)."""
     by_path: dict[str, list[Step]] = {}
     for key, step in frontier.items():
-        by_path.setdefault(key[0], []).append(step)
+        if _WILDCARD not in key[0]:
+            by_path.setdefault(key[0], []).append(step)
+    patterns = _patterns(frontier)
+    folders = [folder or "." for folder, _, _ in patterns]
     versions: dict[str, list[tuple[Step, str, Identity, int]]] = {}
-    if len(by_path) <= _PATHSPECS:
-        for commit in gitio.stream_commits(repo, revs, no_walk=no_walk, paths=sorted(by_path)):
+    if len(by_path) + len(folders) <= _PATHSPECS:
+        for commit in gitio.stream_commits(repo, revs, no_walk=no_walk,
+                                           paths=sorted({*by_path, *folders})):
             for change in commit.changes:
-                for step in by_path.get(change.path, ()) if change.mode in _FILE_MODES else ():
+                for step in _steps_of(change, by_path, patterns):
                     versions.setdefault(change.blob, []).append(
                         (step, commit.sha, commit.author, commit.committed_at))
         return versions
-    hits = [hit for hit in gitio.path_versions(repo, revs, no_walk, by_path)
-            if hit[2].mode in _FILE_MODES]
-    authors = gitio.commit_authors(repo, sorted({sha for sha, _, _ in hits}))
-    for sha, when, change in hits:
-        for step in by_path[change.path]:
+    hits = [(sha, when, change, steps) for sha, when, change in gitio.path_versions(
+        repo, revs, no_walk, _Wanted(by_path, patterns))
+        for steps in [_steps_of(change, by_path, patterns)] if steps]
+    authors = gitio.commit_authors(repo, sorted({hit[0] for hit in hits}))
+    for sha, when, change, steps in hits:
+        for step in steps:
             versions.setdefault(change.blob, []).append((step, sha, authors[sha], when))
     return versions
+
+
+def _steps_of(change: PathChange, by_path: dict[str, list[Step]],
+              patterns: list[tuple[str, re.Pattern[str], Step]]) -> list[Step]:
+    """The steps that reach the file a change writes (none for a link or a submodule)."""
+    if change.mode not in _FILE_MODES:
+        return []
+    return [*by_path.get(change.path, ()), *_matching(patterns, change.path)]
+
+
+class _Wanted:
+    """The paths of reached files, and those wildcard includes match."""
+
+    def __init__(self, by_path: dict[str, list[Step]],
+                 patterns: list[tuple[str, re.Pattern[str], Step]]) -> None:
+        self.by_path = by_path
+        self.patterns = patterns
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.by_path or (isinstance(path, str) and any(
+            expression.fullmatch(path) for _, expression, _ in self.patterns))
 
 
 _FILE_MODES = ("100644", "100755")
@@ -264,6 +293,51 @@ _FILE_MODES = ("100644", "100755")
 # and its changes looked up (gitio.path_versions): measured on rails, 600 pathspecs cost git
 # 7x the whole log, while a few cost it a fraction.
 _PATHSPECS = 32
+
+
+# A GitLab include of every file a wildcard matches (`local: ci/*.yml`) is named as written
+# and expanded here, against the tree or the paths commits change.
+_WILDCARD = "*"
+
+
+def _patterns(frontier: dict[Key, Step]) -> list[tuple[str, re.Pattern[str], Step]]:
+    """The wildcard steps of `frontier`: (the folder below which their files are, the
+    expression a path must match, the step)."""
+    found = []
+    for key, step in frontier.items():
+        if _WILDCARD in key[0]:
+            folder, expression = include_pattern(key[0])
+            found.append((folder, expression, step))
+    return found
+
+
+def _matching(patterns: list[tuple[str, re.Pattern[str], Step]], path: str) -> Iterator[Step]:
+    """A step for `path` from each wildcard step it matches."""
+    for _, expression, step in patterns:
+        if expression.fullmatch(path) and path != step.via:
+            yield replace(step, named=replace(step.named, path=path))
+
+
+def _expanded(repo: gitio.Repo, tree: str | None, frontier: dict[Key, Step],
+              taken: Container[Key]) -> dict[Key, Step]:
+    """`frontier` with each wildcard step replaced by a step for each file of `tree` it
+    matches (one listing of the folders they are below)."""
+    patterns = _patterns(frontier)
+    if not patterns:
+        return frontier
+    expanded = {key: step for key, step in frontier.items() if _WILDCARD not in key[0]}
+    folders = sorted({folder for folder, _, _ in patterns})
+    for entry in gitio.entries_below(repo, tree, folders, _MAX_LISTED):
+        if entry.mode in ("100644", "100755"):
+            for step in _matching(patterns, entry.path):
+                if step.named.key not in taken:
+                    expanded.setdefault(step.named.key, step)
+    return expanded
+
+
+# How many entries the folders of wildcard includes may hold: a listing costs time linear in
+# it, and past this the check fails rather than judge some.
+_MAX_LISTED = 200_000
 
 
 def _count(reached: int, taken: dict[Key, Step], files: dict[str, PathChange],

@@ -325,9 +325,8 @@ def test_runners_of_other_things_stay_clean(run: str) -> None:
 @pytest.mark.parametrize("unit", ["q(", "q/", "qq{a", "q<q("])
 def test_perl_quotes_cost_time_linear_in_the_code(unit: str) -> None:
     """Four times the code costs at most about four times the time (a ratio of sizes)."""
-    from conftest import clock
-
     from ai_clearance.detect.runners import perl_quoted
+    from conftest import clock
 
     def cost(code: str) -> float:
         best = float("inf")

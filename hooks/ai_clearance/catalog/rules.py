@@ -68,6 +68,9 @@ class Lazy:
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> bool:
         return self.get().search(text, pos, endpos)
 
+    def end(self, text: str) -> int:
+        return self.get().end(text)
+
 
 def glob_anchor(glob: str) -> tuple[str, str] | None:
     """A cheap necessary condition for a glob, case-folded: ("name", c) when some path

@@ -346,6 +346,34 @@ def _runner_command(runner: Runner, args: list[str]) -> int | None:
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 
+# Image scanners, by the verbs before the image they read (none: it follows the program).
+# An image pulled to be scanned is not run (workflows.py: scanned_pulls).
+_SCANNERS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "trivy": (("image",), ("i",)), "grype": ((),), "syft": ((), ("scan",)), "dockle": ((),),
+    "docker": (("scout", "cves"), ("scout", "quickview"), ("scout", "recommendations"),
+               ("scan",)),
+    "snyk": (("container", "test"), ("container", "monitor")),
+}
+_SCANNER_VALUED = frozenset({"-f", "--format", "-o", "--output", "-s", "--severity", "-t",
+                             "--template", "--exit-code", "--timeout", "--scanners",
+                             "--ignorefile", "--cache-dir", "--platform", "-c", "--config",
+                             "--file", "--fail-on", "--only-fixed", "--org",
+                             "--severity-threshold"})
+
+
+def scanned_image(program: str, args: tuple[str, ...] | list[str]) -> str | None:
+    """The image an image scanner reads (`trivy image X`, `grype X`, `docker scout cves X`,
+    `snyk container test X`); None for any other command."""
+    for verb in sorted(_SCANNERS.get(program, ()), key=len, reverse=True):
+        if tuple(args[:len(verb)]) != verb:
+            continue
+        rest = list(args[len(verb):])
+        i = _past(rest, 0, _SCANNER_VALUED)
+        if i < len(rest):
+            return rest[i]
+    return None
+
+
 _FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 # Package runners, by their verbs that run a package's program (none: the runner itself).
 _LAUNCHERS: dict[str, frozenset[str]] = {

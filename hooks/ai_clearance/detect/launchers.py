@@ -257,6 +257,8 @@ _DOCKER_RUN = ("-e --env --env-file -v --volume -w --workdir -u --user --name --
 _DOCKER = _r("exec, container exec, run, container run, compose exec, compose run",
              _DOCKER_RUN, 1)
 _DOTENV = _r("", "-e -v -c -f --file --env-file")
+_KUBECTL = "-n --namespace -c --container --context -f --filename --image --restart"
+_LXC = "--env --user --group --cwd --mode"
 _SECRETS = "-p --project -c --config -t --token --env --path --env-file -f --account " \
     "--projectId --domain --fallback --mount --name-transformer --environment --convention"
 # Programs that run a command line they are given, by how they take it: environment and
@@ -294,8 +296,36 @@ RUNNERS: dict[str, Runner] = {
     "docker": _DOCKER, "podman": _DOCKER, "nerdctl": _DOCKER,
     "docker-compose": _r("exec, run", _DOCKER_RUN, 1), "podman-compose": _r("exec, run",
                                                                             _DOCKER_RUN, 1),
-    "kubectl": _r("exec", "-n --namespace -c --container --context -f --filename", 1),
-    "oc": _r("exec", "-n --namespace -c --container", 1),
+    "finch": _DOCKER, "lima": _r(""), "limactl": _r("shell", "--workdir", 1),
+    "kubectl": _r("exec, run", _KUBECTL, 1), "oc": _r("exec, run", _KUBECTL, 1),
+    "lxc": _r("exec", _LXC, 1), "incus": _r("exec", _LXC, 1),
+    "multipass": _r("exec", "-d --working-directory", 1),
+    "distrobox": _r("enter", "-n --name -a --additional-flags", until_separator=True),
+    "toolbox": _r("run", "-c --container -r --release -d --distro"),
+    "wsl": _r("", "-d --distribution -u --user --cd"),
+    "devcontainer": _r("exec", "--workspace-folder --container-id --config --remote-env "
+                               "--id-label --docker-path"),
+    "vagrant": _r("ssh", "", scripts="-c --command"),
+    # ssh runs its command line on another host: the agent still runs for this job.
+    "ssh": _r("", "-i -p -o -l -F -J -b -c -D -E -e -I -L -m -O -Q -R -S -W -w -B", 1,
+              script=True),
+    "opam": _r("exec", "--switch"), "stack": _r("exec", "--package"), "cabal": _r("exec"),
+    "guix": _r("shell, environment", "-m --manifest -f --load", until_separator=True),
+    "scl": _r("enable", "", 1, script=True), "aqua": _r("exec"), "rtx": _r("exec, x", "",
+                                                                           until_separator=True),
+    "proto": _r("run"), "saml2aws": _r("exec", "-a --idp-account -p --profile"),
+    "chroot": _r("", "--userspec --groups", 1), "fakeroot": _r("", "-l -s -i --lib --faked"),
+    "pkexec": _r("", "--user"), "setuidgid": _r("", "", 1), "s6-setuidgid": _r("", "", 1),
+    "chpst": _r("", "-u -U -e -n -l -L -m -d -o -p -f -c -r -t"),
+    "nsenter": _r("", "-t --target -S -G --setuid --setgid -w --wd -r --root"),
+    "ip": _r("netns exec", "", 1),
+    "strace": _r("", "-e -o -p -s -u -a -O -S -X -b -P -I -E"),
+    "ltrace": _r("", "-e -o -p -s -u -a -n -l"), "valgrind": _r(""),
+    "perf": _r("record, stat, trace", "-e -o -F -c -p -t -C -G --call-graph"),
+    "watchexec": _r("", "-w --watch -e --exts -i --ignore -d --debounce -s --signal --shell "
+                        "-f --filter"),
+    "entr": _r(""), "nodemon": _r("", "-w --watch -e --ext -i --ignore", scripts="-x --exec"),
+    "retry": _r("", "-t --tries -d --delay -u --until"),
 }
 _VERSION = re.compile(r"v?\d[\w.]*|node|iojs|stable|system|lts/.*|--lts(?:=.*)?")
 

@@ -29,7 +29,8 @@ def _found(path: str, text: str) -> set[str]:
     (".lefthook/pre-commit/review", {"shell"}), (".envrc", {"shell"}),
     (".overcommit.yml", {"overcommit"}), ("ws.code-workspace", {"codeworkspace"}),
     (".zed/tasks.json", {"zedtasks"}), (".idx/dev.nix", {"nix"}), ("replit.nix", {"nix"}),
-    (".replit", {"replit"}), ("scripts/update", set()), ("docs/pre-commit.md", set()),
+    (".replit", {"replit"}), ("devenv.nix", {"nix"}), ("devbox.json", {"devbox"}),
+    ("scripts/update", set()), ("docs/pre-commit.md", set()),
     ("zed/tasks.json", set()), ("nix/dev.nix", set()),
 ])
 def test_readings(path: str, kinds: set[str]) -> None:
@@ -63,6 +64,11 @@ def test_the_kinds_read_here_are_the_ones_setups_sends_here() -> None:
                      "      claude -p 'review'\n    '';\n  };\n}\n"),
     (".idx/dev.nix", "{pkgs, ...}: { packages = [ pkgs.nodejs_20 pkgs.claude-code ]; }\n"),
     (".replit", 'run = "npx -y @anthropic-ai/claude-code -p hi"\n'),
+    ("devenv.nix", "{ pkgs, ... }: {\n  enterShell = ''\n    claude -p 'review'\n  '';\n}\n"),
+    ("devbox.json", '{"packages": ["nodejs@20", "claude-code@latest"]}'),
+    ("devbox.json", '{"packages": {"claude-code": "latest"}}'),
+    ("devbox.json", '{"shell": {"init_hook": ["echo hi", "claude -p review"]}}'),
+    ("devbox.json", '{"shell": {"scripts": {"review": "npx -y @anthropic-ai/claude-code -p x"}}}'),
     (".replit", '[deployment]\nrun = ["claude", "-p", "hi"]\n'),
     (".replit", '[[workflows.workflow]]\nname = "x"\n[[workflows.workflow.tasks]]\n'
                 'task = "shell.exec"\nargs = "claude -p review"\n'),
@@ -85,6 +91,8 @@ def test_what_developer_tools_run_is_found(path: str, text: str) -> None:
                      '  # onCreate: "claude -p review" (not yet)\n'
                      '  idx.workspace.onCreate.install = "npm ci"; }\n'),
     (".replit", 'run = "npm start"\nentrypoint = "claude -p notes.md"\n'),
+    ("devbox.json", '{"packages": ["nodejs@20"], "shell": {"init_hook": ["echo claude -p"],'
+                    ' "scripts": {"claude": "make review"}}, "description": "claude -p"}'),
     ("docs/pre-commit.md", "Run `claude -p review` in your pre-commit hook.\n"),
 ])
 def test_what_developer_tools_only_mention_stays_clean(path: str, text: str) -> None:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 _GITPOD_KEYS = ("before", "init", "prebuild", "command")
 KINDS = frozenset({"hookmap", "vscodetasks", "gitpod", "codeworkspace", "zedtasks",
-                   "overcommit", "nix", "replit"})
+                   "overcommit", "nix", "replit", "devbox"})
 _SHELL = frozenset({"shell"})
 # The hooks git runs, by their file names: a hooks folder of any name is one that
 # `git config core.hooksPath` points at (`update` is left out: too common a script name).
@@ -40,7 +40,8 @@ _GIT_HOOKS = frozenset({
     "sendemail-validate", "post-index-change"})
 _BY_NAME = {".envrc": _SHELL, ".overcommit.yml": frozenset({"overcommit"}),
             ".overcommit.yaml": frozenset({"overcommit"}), ".replit": frozenset({"replit"}),
-            "replit.nix": frozenset({"nix"})}
+            "replit.nix": frozenset({"nix"}), "devenv.nix": frozenset({"nix"}),
+            "devbox.json": frozenset({"devbox"})}
 _IN_FOLDER = {(".zed", "tasks.json"): frozenset({"zedtasks"}),
               (".idx", "dev.nix"): frozenset({"nix"})}
 
@@ -65,16 +66,12 @@ def devtool_readings(folder: str, name: str) -> frozenset[str]:
 def devtool_facts(kind: str, text: str, data: bytes, screen: Callable[[str], bool] | None,
                   ) -> list[Fact] | None:
     """What a file read as one of KINDS runs."""
-    if kind == "gitpod":
-        return gitpod_facts(data, screen)
     if kind in ("vscodetasks", "codeworkspace", "zedtasks"):
         return vscode_task_facts(text, screen, kind)
-    if kind == "overcommit":
-        return overcommit_facts(data, screen)
-    if kind == "nix":
-        return nix_facts(text, screen)
-    if kind == "replit":
-        return replit_facts(text, screen)
+    if kind in ("gitpod", "overcommit"):
+        return (gitpod_facts if kind == "gitpod" else overcommit_facts)(data, screen)
+    if kind in ("nix", "replit", "devbox"):
+        return _TEXT_READERS[kind](text, screen)
     return hook_map_facts(text, data, screen)
 
 
@@ -263,6 +260,38 @@ def nix_facts(text: str, screen: Callable[[str], bool] | None) -> list[Fact]:
     return facts
 
 
+def devbox_facts(text: str, screen: Callable[[str], bool] | None) -> list[Fact] | None:
+    """devbox.json: its `packages` (a list or a map of nixpkgs names, `@version` after
+    them) as nix installs, and `shell.init_hook` and `shell.scripts` (a command line or a
+    list of them) as shell."""
+    from ai_clearance.detect.workflows import Fact
+
+    data = load_jsonc(text)
+    if not isinstance(data, Pairs):
+        return None
+    lines = first_lines(item for run in string_runs(text, "/") for item in run)
+    facts: list[Fact] = []
+    for packages in data.get("packages", []):
+        names = list(packages) if isinstance(packages, (list, Pairs)) else []
+        for name in names:
+            if isinstance(name, str):
+                package = name.rpartition("@")[0] if name.rfind("@") > 0 else name
+                facts.append(Fact("command", ("nix", "install", package.rpartition("#")[2]),
+                                  lines.get(name, 1), f"packages: {name}"))
+    for shell in data.get("shell", []):
+        if not isinstance(shell, Pairs):
+            continue
+        hooks = [("init_hook", v) for v in shell.get("init_hook", [])]
+        hooks += [(f"scripts.{k}", v) for scripts in shell.get("scripts", [])
+                  if isinstance(scripts, Pairs) for k, vs in scripts.items() for v in vs]
+        for key, value in hooks:
+            for script in value if isinstance(value, list) else [value]:
+                if isinstance(script, str):
+                    facts.extend(script_facts(key, script, lines.get(script, 1), screen))
+    facts.sort(key=lambda f: f.line)
+    return facts
+
+
 _REPLIT_KEYS = frozenset({"run", "onboot", "build", "compile"})
 _REPLIT_DEPTH = 4
 
@@ -299,6 +328,10 @@ def _replit_command(key: str, value: object, lines: dict[str, int],
         return script_facts(key, value, lines.get(value, 1), screen)
     words = [w for w in value if isinstance(w, str)] if isinstance(value, list) else []
     return argv_facts(key, words, lines.get(words[0], 1)) if words else []
+
+
+_TEXT_READERS: dict[str, Callable[[str, Callable[[str], bool] | None], list[Fact] | None]] = {
+    "nix": nix_facts, "replit": replit_facts, "devbox": devbox_facts}
 
 
 # ------------------------------------------------------------------------------ YAML nodes

@@ -31,7 +31,7 @@ FACT_KINDS = frozenset({"package", "feature", "extension"})
 # Kinds read here; "workflow" and "shell" are workflows.py's own.
 # Read by devtools.py (its KINDS: a test keeps the two the same).
 DEVTOOL_KINDS = frozenset({"hookmap", "vscodetasks", "gitpod", "codeworkspace", "zedtasks",
-                           "overcommit", "nix", "replit"})
+                           "overcommit", "nix", "replit", "devbox"})
 KINDS = frozenset({"devcontainer", "npm", "pyproject", "requirements", "precommit",
                    "pipeline", "jenkins", "pipfile", "mise", "setupcfg", "conda",
                    "compose", *RUNNER_KINDS, *DEVTOOL_KINDS})

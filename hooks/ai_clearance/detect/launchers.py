@@ -376,6 +376,28 @@ def _runner_command(runner: Runner, args: list[str]) -> int | None:
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 
+_CONTAINER_VERBS = frozenset({"run", "pull", "create"})
+
+
+def container_images(args: tuple[str, ...] | list[str]) -> list[str]:
+    """The words of `docker|podman run|pull|create ...` that may name the image: the
+    first two words after the verb and its options (an option this table does not know
+    to take a value may stand before the image). The words after the image are the
+    container's command, read as a command of their own (RUNNERS)."""
+    verb = next((k for k, a in enumerate(args) if a in _CONTAINER_VERBS), None)
+    if verb is None:
+        return []
+    found: list[str] = []
+    i = verb + 1
+    while len(found) < 2:
+        i = _past(list(args), i, _DOCKER.valued)
+        if i >= len(args):
+            break
+        found.append(args[i])
+        i += 1
+    return found
+
+
 # Image scanners, by the verbs before the image they read (none: it follows the program).
 # An image pulled to be scanned is not run (workflows.py: scanned_pulls).
 _SCANNERS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -391,9 +413,21 @@ _SCANNER_VALUED = frozenset({"-f", "--format", "-o", "--output", "-s", "--severi
                              "--severity-threshold"})
 
 
+# Scanners' own images, by the program each runs (`docker run aquasec/trivy image X`).
+_SCANNER_IMAGES = {"aquasec/trivy": "trivy", "anchore/grype": "grype", "anchore/syft": "syft",
+                   "goodwithtech/dockle": "dockle", "snyk/snyk": "snyk"}
+
+
 def scanned_image(program: str, args: tuple[str, ...] | list[str]) -> str | None:
     """The image an image scanner reads (`trivy image X`, `grype X`, `docker scout cves X`,
-    `snyk container test X`); None for any other command."""
+    `snyk container test X`, `docker run aquasec/trivy image X`); None for any other
+    command."""
+    if program in ("docker", "podman", "nerdctl") and "run" in args:
+        images = container_images(args)
+        image = images[0].partition(":")[0].removeprefix("docker.io/") if images else ""
+        command = _run_by(_DOCKER, list(args))
+        if image in _SCANNER_IMAGES and command:
+            return scanned_image(_SCANNER_IMAGES[image], command[0])
     for verb in sorted(_SCANNERS.get(program, ()), key=len, reverse=True):
         if tuple(args[:len(verb)]) != verb:
             continue

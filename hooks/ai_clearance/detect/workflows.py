@@ -53,7 +53,7 @@ from ai_clearance.detect.expressions import (
     substitution,
     substitutions,
 )
-from ai_clearance.detect.launchers import arguments_hit, scanned_image
+from ai_clearance.detect.launchers import arguments_hit, container_images, scanned_image
 from ai_clearance.detect.normalize import normalize_path, printable
 from ai_clearance.detect.runners import shebang_language
 from ai_clearance.detect.shell import (
@@ -669,7 +669,6 @@ _VERBS = frozenset({"install", "i", "in", "ins", "inst", "insta", "instal", "isn
 _DOWNLOADERS = frozenset({"curl", "wget", "irm", "iwr", "invoke-restmethod",
                           "invoke-webrequest", "http", "https", "aria2c", "fetch"})
 _CONTAINER_TOOLS = frozenset({"docker", "podman", "nerdctl"})
-_CONTAINER_VERBS = frozenset({"run", "pull", "create"})
 
 
 def fact_hits(fact: Fact, spec: _Spec) -> bool:
@@ -705,8 +704,7 @@ def _command_hits(program: str, args: tuple[str, ...], spec: _Spec) -> bool:
             and not _head_only(program, args):
         return True
     return bool(spec.images and program in _CONTAINER_TOOLS and
-                any(a in _CONTAINER_VERBS for a in args) and
-                any(image_name(a) in spec.images for a in args if not a.startswith("-")))
+                any(image_name(a) in spec.images for a in container_images(args)))
 
 
 # curl's short options that take a value: a letter after one of these in a cluster is

@@ -547,6 +547,15 @@ class CatalogIndex:
                 self.markers_anywhere = any_of(sources, multiline=True)
             except PatternError:
                 self.markers_anywhere = None
+        # All assistants' disclosure patterns as one: most values name none of them.
+        self.any_disclosure: Pattern | None = None
+        disclosures = [a.disclosure.source for a in catalog.assistants.values()
+                       if a.disclosure is not None]
+        if disclosures:
+            try:
+                self.any_disclosure = any_of(disclosures)
+            except PatternError:
+                self.any_disclosure = None
         self.identities: dict[tuple[str, str], tuple[str, ...]] = {}
         self.trailer_lines: dict[tuple[str, frozenset[str]],
                                  tuple[tuple[Rule, tuple[str, ...]], ...]] = {}
@@ -635,6 +644,9 @@ def catalog_index(catalog: Catalog) -> CatalogIndex:
 def _assistants_for_disclosure(catalog: Catalog, value: str) -> tuple[str, ...]:
     """The assistants a disclosure names; the generic one (a model or an `AGENT:MODEL`
     no entry names) only when no other is named."""
+    screen = catalog_index(catalog).any_disclosure
+    if screen is not None and not screen.search(value):
+        return ()
     found = tuple(
         a.id for a in catalog.assistants.values()
         if a.disclosure is not None and a.disclosure.search(value)

@@ -129,7 +129,7 @@ def test_every_path_rule_has_a_cheap_anchor() -> None:
     ("**/Dockerfile.*", ("prefix", "dockerfile.")),
     ("**/*.Dockerfile", ("suffix", ".dockerfile")),
     ("**/.github/**/*.sh", ("name", ".github")),
-    ("**/my-agent", ("name", "my-agent")),                   # '-' is a key byte
+    ("**/my-agent", ("final", "my-agent")),                  # ends the path: final
     ("**/agent/**", ("name", "agent")),                      # not the path's end
 ])
 def test_anchors_prefer_the_key_byte_the_scan_already_searches(

@@ -257,3 +257,117 @@ def test_hostile_installer_words_cost_time_linear_in_their_length(
     small = cost(head + unit * 2000 + tail)
     large = cost(head + unit * 8000 + tail)
     assert large / max(small, 1e-4) < 10, (head, unit)
+
+
+# ------------------------------------------------------------------ runners of a command line
+@pytest.mark.parametrize("wrapper", [
+    "poetry run", "poetry -C sub run", "pipenv run", "pdm run", "hatch run", "hatch env run --",
+    "rye run", "conda run -n base", "conda run --no-capture-output -p /opt/env",
+    "micromamba run -n x", "mamba run -n x", "pixi run", "pixi run -e ci", "tox exec -e py --",
+    "asdf exec", "pyenv exec", "rbenv exec", "fnm exec --using 20", "nvm exec 20", "nvm exec",
+    "nvm exec lts/iron", "devbox run --", "devbox run", "bundle exec", "direnv exec .",
+    "rvm 3.2 do", "flox activate --", "doppler run --", "doppler run -p api -c ci --",
+    "op run --env-file=.env --", "infisical run --env=prod --", "dotenvx run -f .env --",
+    "teller run --", "bws run --", "berglas exec --", "chamber exec svc other --",
+    "aws-vault exec ci --", "envchain ci", "summon -p keyring", "dotenv -e .env --",
+    "env-cmd -f .env", "cross-env A=1 B=2", "docker exec c", "docker exec -it -u root c",
+    "docker exec -w /src -e A=1 c", "podman exec c", "docker compose exec app",
+    "docker compose run --rm -e A=1 app", "docker-compose exec app",
+    "docker run --rm -v $PWD:/src -w /src node:22", "docker container exec c",
+    "kubectl exec pod --", "kubectl exec -n ci -c main pod --", "yarn run",
+    "ssh ci@host", "ssh -i k.pem -p 2222 host", "lxc exec c --", "incus exec c --",
+    "multipass exec vm --", "distrobox enter box --", "toolbox run", "wsl -e", "wsl --",
+    "devcontainer exec --workspace-folder .", "opam exec --", "stack exec --",
+    "guix shell node --", "scl enable devtoolset-9", "scl enable devtoolset-9 --",
+    "aqua exec --", "rtx exec node@20 --", "chroot /mnt", "fakeroot", "pkexec", "chpst -u ci",
+    "nsenter -t 1 -m --", "ip netns exec ns", "strace -f -o t", "valgrind",
+    "perf record -g --", "watchexec -e py --", "entr", "retry -t 3 --",
+    "kubectl run ai --image=node:22 --restart=Never --", "finch exec c",
+    "limactl shell default", "saml2aws exec --",
+])
+def test_runners_run_the_command_after_them(wrapper: str) -> None:
+    assert "AIC301" in _rules_found(f"{wrapper} claude -p review"), wrapper
+
+
+@pytest.mark.parametrize("run", [
+    "sops exec-env secrets.enc.json 'claude -p review'",
+    "sops exec-file --no-fifo s.enc.json 'claude -p {}'",
+    "doppler run --command 'claude -p review'", "infisical run --command='claude -p review'",
+    "flox activate -c 'claude -p review'", "vagrant ssh -c 'claude -p review'",
+    "nodemon --exec 'claude -p review'", "ssh host 'claude -p review'",
+    "scl enable devtoolset-9 'claude -p review'",
+    "perl -e 'system q(claude -p review)'", "perl -e 'system qq{claude -p review}'",
+    "perl -e 'print qx/claude -p review/'",
+    "awk 'BEGIN{system(\"claude -p review\")}'", "gawk -v x=1 'BEGIN { system(\"claude -p x\") }'",
+])
+def test_runners_that_take_a_command_line_or_code(run: str) -> None:
+    assert "AIC301" in _rules_found(run), run
+
+
+@pytest.mark.parametrize(("run", "rule"), [
+    ("proto install npm:@anthropic-ai/claude-code", "AIC301"),
+    ("deno install -g -A npm:@anthropic-ai/claude-code", "AIC301"),
+    ("deno add npm:@google/gemini-cli", "AIC303"),
+    ("devbox global add claude-code", "AIC301"),
+    ("devbox add claude-code@latest", "AIC301"),
+    ("pkgx install github.com/charmbracelet/crush", "AIC324"),
+    ("go tool github.com/charmbracelet/crush run x", "AIC324"),
+])
+def test_tool_installers(run: str, rule: str) -> None:
+    assert rule in _rules_found(run), (run, _rules_found(run))
+
+
+@pytest.mark.parametrize("run", [
+    "poetry run pytest -q", "poetry run claude-test-helper", "pipenv run python manage.py",
+    "conda run -n claude pytest", "docker exec claude ls", "docker run claude-image make",
+    "docker run --rm -e CLAUDE=1 node:22 npm test", "kubectl exec claude -- ls",
+    "direnv exec claude make", "doppler run -- npm test", "doppler secrets get CLAUDE_KEY",
+    "sops exec-env claude.enc.json 'make deploy'", "nvm exec 20 node build.js",
+    "bundle exec rake", "rvm 3.2 do bundle install", "chamber exec claude -- make",
+    "cross-env CLAUDE=1 jest", "yarn run build", "perl -e 'print q(claude -p review)'",
+    "awk '{print \"claude -p review\"}' f", "awk -f claude.awk x",
+    "proto install node", "devbox add nodejs@20", "deno install -g -A jsr:@std/fmt",
+    "pkgx install node", "op read op://vault/claude/key",
+    "ssh host ls", "ssh claude@host make", "ip addr", "perf stat make", "scl enable claude make",
+    "kubectl run claude --image=nginx", "lxc exec claude -- ls", "chroot claude ls",
+    "strace -p 1", "distrobox enter claude", "ssh -T git@github.com",
+])
+def test_runners_of_other_things_stay_clean(run: str) -> None:
+    assert _rules_found(run) == set(), (run, _rules_found(run))
+
+
+@pytest.mark.parametrize("unit", ["q(", "q/", "qq{a", "q<q("])
+def test_perl_quotes_cost_time_linear_in_the_code(unit: str) -> None:
+    """Four times the code costs at most about four times the time (a ratio of sizes)."""
+    from ai_clearance.detect.runners import perl_quoted
+    from conftest import clock
+
+    def cost(code: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            started = clock()
+            perl_quoted(code)
+            best = min(best, clock() - started)
+        return best
+    small = cost(unit * 5000)
+    large = cost(unit * 20000)
+    assert large / max(small, 1e-4) < 10, unit
+
+
+@pytest.mark.parametrize("words", [["-e", "A=1"], ["svc"], ["--"], ["A=1"], ["do"], ["-it"]])
+def test_runners_cost_time_linear_in_their_words(words: list[str]) -> None:
+    """Four times the words cost at most about four times the time (a ratio of sizes)."""
+    from conftest import clock
+
+    def cost(n: int) -> float:
+        best = float("inf")
+        for _ in range(3):
+            started = clock()
+            for head in (["docker", "run"], ["chamber", "exec"], ["cross-env"], ["rvm"],
+                         ["doppler", "run"], ["sops", "exec-env", "f"], ["kubectl", "exec"]):
+                list(invocations([*head, *words * n, "claude", "-p", "x"], 0))
+            best = min(best, clock() - started)
+        return best
+    small = cost(1000)
+    large = cost(4000)
+    assert large / max(small, 1e-4) < 10, words

@@ -580,3 +580,39 @@ def test_a_staged_dockerfile_fails_the_commit(clean_repo: Repo) -> None:
     assert result.returncode == 1, result.stdout + result.stderr
     [finding] = json.loads(result.stdout)["findings"]
     assert (finding["rule"], finding["path"], finding["line"]) == ("AIC302", "Dockerfile", 3)
+
+
+# ------------------------------------------------------------------------ images scanned
+def _scan_job(*runs: str) -> bytes:
+    steps = "".join(f"      - run: {r}\n" for r in runs)
+    return f"on: push\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n{steps}".encode()
+
+
+@pytest.mark.parametrize("scan", [
+    "trivy image paulgauthier/aider:latest", "trivy i --severity HIGH paulgauthier/aider",
+    "grype paulgauthier/aider", "docker scout cves paulgauthier/aider",
+    "snyk container test paulgauthier/aider", "syft scan -o json paulgauthier/aider",
+    "docker run --rm -v /var/run/docker.sock:/var/run/docker.sock aquasec/trivy:0.50 image "
+    "--severity HIGH paulgauthier/aider",
+])
+def test_an_agent_image_pulled_to_be_scanned_is_not_run(scan: str) -> None:
+    path = ".github/workflows/scan.yml"
+    assert _found(path, _scan_job("docker pull paulgauthier/aider:latest", scan)) == set()
+
+
+@pytest.mark.parametrize("runs", [
+    ("docker pull paulgauthier/aider", "trivy image nginx"),
+    ("docker pull paulgauthier/aider", "trivy image paulgauthier/aider",
+     "docker run paulgauthier/aider --message x"),
+    ("docker pull paulgauthier/aider", "echo trivy image paulgauthier/aider"),
+    ("docker run --pids-limit 100 paulgauthier/aider --message x",),
+    ("docker run aquasec/trivy image nginx", "docker pull paulgauthier/aider"),
+])
+def test_a_pull_of_an_agent_image_not_scanned_or_also_run_is_found(runs: tuple[str, ...]) -> None:
+    assert "AIC306" in _found(".github/workflows/scan.yml", _scan_job(*runs))
+
+
+def test_an_agent_image_a_scanner_container_is_given_is_not_run() -> None:
+    """`docker run SCANNER image X`: the image run is the scanner's; X is its argument."""
+    run = "docker run --rm aquasec/trivy image --severity HIGH paulgauthier/aider:latest"
+    assert _found(".github/workflows/scan.yml", _scan_job(run)) == set()

@@ -58,6 +58,14 @@ class Pattern:
         except UnicodeEncodeError:
             return self._regexp.search(_SURROGATE.sub("\ufffd", text), pos, endpos) is not None
 
+    def end(self, text: str) -> int:
+        """Where the first match in `text` ends; -1 when there is none."""
+        try:
+            found = self._regexp.search(text)
+        except UnicodeEncodeError:
+            found = self._regexp.search(_SURROGATE.sub("\ufffd", text))
+        return -1 if found is None else int(found.end())
+
     def match(self, text: str) -> bool:
         """Whether the pattern matches at the start of `text`."""
         try:

@@ -68,6 +68,9 @@ class Lazy:
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> bool:
         return self.get().search(text, pos, endpos)
 
+    def end(self, text: str) -> int:
+        return self.get().end(text)
+
 
 def glob_anchor(glob: str) -> tuple[str, str] | None:
     """A cheap necessary condition for a glob, case-folded: ("name", c) when some path
@@ -75,9 +78,10 @@ def glob_anchor(glob: str) -> tuple[str, str] | None:
     ("suffix", s) for the last wildcard component; None when the glob has no such anchor.
     Of several, one with a '.' is taken: the scan of git's output searches for anchors from
     their '.' (most have one), and an anchor without one costs a pass of its own over every
-    byte of the listing. A name that ends the path and has no '.', '_' or '-' to search
-    from (`**/Dockerfile`) is final: it is searched for from the NUL after the path, a pass
-    far cheaper than one from a letter."""
+    byte of the listing. A name that ends the path and has no '.' (`**/Dockerfile`,
+    `**/pre-commit`) is final: it is searched for from the NUL after the path, a pass far
+    cheaper than one from a letter, and shared by all such names (one from '-' or '_'
+    would be a pass of its own)."""
     parts = [p for p in glob.casefold().split("/") if p != "**"]
     found: list[tuple[str, str]] = [
         ("name", part) for part in parts if part and not any(ch in part for ch in "*?[")]
@@ -92,7 +96,7 @@ def glob_anchor(glob: str) -> tuple[str, str] | None:
     if dotted is not None:
         return dotted
     if last and last == glob.casefold().rpartition("/")[2] and \
-            not any(ch in last for ch in "*?[_-"):
+            not any(ch in last for ch in "*?["):
         return ("final", last)
     return found[0] if found else None
 

@@ -11,6 +11,7 @@ import base64
 import binascii
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 from urllib.parse import unquote
 
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "pwsh", "powershell"})
@@ -79,6 +80,9 @@ def script_arguments(program: str, args: list[str]) -> list[str]:
     read = _SCRIPT_READERS.get(program)
     if read is not None:
         return read(args)
+    runner = RUNNERS.get(program)
+    if runner is not None:
+        return _runner_scripts(runner, args)
     if program in POWERSHELL:
         return _powershell(args)
     if program == "trap":
@@ -215,12 +219,231 @@ _SCRIPT_READERS: dict[str, Callable[[list[str]], list[str]]] = {
 }
 
 
+class Runner(NamedTuple):
+    """A program that runs the command line after its verb (and after its options, the
+    words it takes first and a `--`): its verbs, each one or more words (none: the command
+    follows the program), its options that take a value, how many words come before the
+    command (a container, a profile, a folder), whether those words run up to a `--`
+    (chamber's services), whether a version may come first (`nvm exec 20`), whether the
+    command is one string a shell runs (`sops exec-env FILE 'CMD'`), and its options whose
+    value is such a string (`doppler run --command 'CMD'`)."""
+
+    verbs: tuple[tuple[str, ...], ...] = ()
+    valued: frozenset[str] = frozenset()
+    positional: int = 0
+    until_separator: bool = False
+    version: bool = False
+    script: bool = False
+    scripts: frozenset[str] = frozenset()
+
+
+def _r(verbs: str = "", valued: str = "", positional: int = 0, *, until_separator: bool = False,
+       version: bool = False, script: bool = False, scripts: str = "") -> Runner:
+    """A Runner from words: `verbs` comma-separated (`"exec, compose exec"`)."""
+    return Runner(tuple(tuple(v.split()) for v in verbs.split(",") if v.strip()),
+                  frozenset(valued.split() + scripts.split()), positional, until_separator,
+                  version, script, frozenset(scripts.split()))
+
+
+_DOCKER_RUN = ("-e --env --env-file -v --volume -w --workdir -u --user --name --network --net "
+               "-p --publish -m --memory --cpus -l --label --label-file --mount --platform "
+               "--pull --restart -h --hostname --add-host --device --cap-add --cap-drop "
+               "--security-opt --shm-size --tmpfs --ulimit --gpus --ipc --pid --runtime "
+               "--log-driver --log-opt --dns --expose --group-add --cidfile --link "
+               "--stop-signal --stop-timeout --volumes-from --cgroupns --userns --uts -a "
+               "--attach -c --cpu-shares --memory-swap --detach-keys --entrypoint "
+               "--health-cmd --isolation --privileged-mode --domainname --mac-address "
+               "--ip --ip6 --network-alias --storage-opt --sysctl --cpuset-cpus")
+_DOCKER = _r("exec, container exec, run, container run, compose exec, compose run",
+             _DOCKER_RUN, 1)
+_DOTENV = _r("", "-e -v -c -f --file --env-file")
+_KUBECTL = "-n --namespace -c --container --context -f --filename --image --restart"
+_LXC = "--env --user --group --cwd --mode"
+_SECRETS = "-p --project -c --config -t --token --env --path --env-file -f --account " \
+    "--projectId --domain --fallback --mount --name-transformer --environment --convention"
+# Programs that run a command line they are given, by how they take it: environment and
+# version managers, dependency runners, secret injectors (the usual way to hand an agent
+# its key in CI), container exec. `env`, `sudo`, `timeout` and their like: shell.py.
+RUNNERS: dict[str, Runner] = {
+    "poetry": _r("run", "-C --directory -P --project"),
+    "pipenv": _r("run"), "rye": _r("run"), "pdm": _r("run", "-p --project"),
+    "hatch": _r("run, env run", "-e --env"),
+    "conda": _r("run", "-n --name -p --prefix --cwd"),
+    "mamba": _r("run", "-n --name -p --prefix --cwd"),
+    "micromamba": _r("run", "-n --name -p --prefix --cwd"),
+    "pixi": _r("run", "-e --environment --manifest-path"),
+    "tox": _r("exec", "-e -c --conf --root --workdir"),
+    "asdf": _r("exec"), "pyenv": _r("exec"), "rbenv": _r("exec"), "nodenv": _r("exec"),
+    "goenv": _r("exec"), "jenv": _r("exec"), "plenv": _r("exec"),
+    "fnm": _r("exec", "--using"), "nvm": _r("exec, run", version=True),
+    "devbox": _r("run", "-c --config -e --env --env-file"),
+    "flox": _r("activate", "-d --dir -r --remote", scripts="-c --command"),
+    "bundle": _r("exec"), "bundler": _r("exec"),
+    "direnv": _r("exec", "", 1),
+    "rvm": _r("", "", until_separator=True),  # rvm 3.2 do CMD: `do` ends its words
+    "doppler": _r("run", _SECRETS, scripts="--command"),
+    "infisical": _r("run", _SECRETS, scripts="--command"),
+    "op": _r("run", _SECRETS), "dotenvx": _r("run", _SECRETS), "teller": _r("run", _SECRETS),
+    "bws": _r("run", "--project-id -t --access-token"),
+    "berglas": _r("exec", "--local"), "vals": _r("exec", "-f --file"),
+    "chamber": _r("exec", "-b --backend", until_separator=True),
+    "aws-vault": _r("exec", "-d --duration -r --region -t --mfa-token --prompt", 1),
+    "envchain": _r("", "", 1), "summon": _r("", "-p --provider -f --up -D"),
+    "sops": _r("exec-env, exec-file", "--input-type --output-type", 1, script=True),
+    "dotenv": _DOTENV, "dotenv-cli": _DOTENV, "env-cmd": _r("", "-f --file -e --environments "
+                                                            "-r --rc-file"),
+    "cross-env": _r(""),
+    "docker": _DOCKER, "podman": _DOCKER, "nerdctl": _DOCKER,
+    "docker-compose": _r("exec, run", _DOCKER_RUN, 1), "podman-compose": _r("exec, run",
+                                                                            _DOCKER_RUN, 1),
+    "finch": _DOCKER, "lima": _r(""), "limactl": _r("shell", "--workdir", 1),
+    "kubectl": _r("exec, run", _KUBECTL, 1), "oc": _r("exec, run", _KUBECTL, 1),
+    "lxc": _r("exec", _LXC, 1), "incus": _r("exec", _LXC, 1),
+    "multipass": _r("exec", "-d --working-directory", 1),
+    "distrobox": _r("enter", "-n --name -a --additional-flags", until_separator=True),
+    "toolbox": _r("run", "-c --container -r --release -d --distro"),
+    "wsl": _r("", "-d --distribution -u --user --cd"),
+    "devcontainer": _r("exec", "--workspace-folder --container-id --config --remote-env "
+                               "--id-label --docker-path"),
+    "vagrant": _r("ssh", "", scripts="-c --command"),
+    # ssh runs its command line on another host: the agent still runs for this job.
+    "ssh": _r("", "-i -p -o -l -F -J -b -c -D -E -e -I -L -m -O -Q -R -S -W -w -B", 1,
+              script=True),
+    "opam": _r("exec", "--switch"), "stack": _r("exec", "--package"), "cabal": _r("exec"),
+    "guix": _r("shell, environment", "-m --manifest -f --load", until_separator=True),
+    "scl": _r("enable", "", 1, script=True), "aqua": _r("exec"), "rtx": _r("exec, x", "",
+                                                                           until_separator=True),
+    "proto": _r("run"), "saml2aws": _r("exec", "-a --idp-account -p --profile"),
+    "chroot": _r("", "--userspec --groups", 1), "fakeroot": _r("", "-l -s -i --lib --faked"),
+    "pkexec": _r("", "--user"), "setuidgid": _r("", "", 1), "s6-setuidgid": _r("", "", 1),
+    "chpst": _r("", "-u -U -e -n -l -L -m -d -o -p -f -c -r -t"),
+    "nsenter": _r("", "-t --target -S -G --setuid --setgid -w --wd -r --root"),
+    "ip": _r("netns exec", "", 1),
+    "strace": _r("", "-e -o -p -s -u -a -O -S -X -b -P -I -E"),
+    "ltrace": _r("", "-e -o -p -s -u -a -n -l"), "valgrind": _r(""),
+    "perf": _r("record, stat, trace", "-e -o -F -c -p -t -C -G --call-graph"),
+    "watchexec": _r("", "-w --watch -e --exts -i --ignore -d --debounce -s --signal --shell "
+                        "-f --filter"),
+    "entr": _r(""), "nodemon": _r("", "-w --watch -e --ext -i --ignore", scripts="-x --exec"),
+    "retry": _r("", "-t --tries -d --delay -u --until"),
+}
+_VERSION = re.compile(r"v?\d[\w.]*|node|iojs|stable|system|lts/.*|--lts(?:=.*)?")
+
+
+def _run_by(runner: Runner, args: list[str]) -> list[list[str]]:
+    """The command a RUNNERS program runs, as words; for one that runs it through a shell,
+    or given an option whose value is one, none (script_arguments reads those)."""
+    i = _runner_command(runner, args)
+    return [] if i is None or i >= len(args) else [args[i:]]
+
+
+def _runner_scripts(runner: Runner, args: list[str]) -> list[str]:
+    """The command lines a RUNNERS program hands to a shell: its `--command 'CMD'`, and
+    all of its command for one that takes a string (sops exec-env)."""
+    found = [args[k + 1] for k in range(len(args) - 1) if args[k] in runner.scripts]
+    found.extend(value for a in args if "=" in a
+                 for option, _, value in [a.partition("=")] if option in runner.scripts)
+    if runner.script:
+        i = _runner_command(runner, args)
+        if i is not None and i < len(args):
+            found.append(" ".join(args[i:]))
+    return found
+
+
+def _runner_command(runner: Runner, args: list[str]) -> int | None:
+    """Where the command a RUNNERS program runs starts in `args`; None when its words name
+    no verb of it."""
+    i = _past(args, 0, runner.valued)
+    if runner.verbs:
+        verb = next((v for v in runner.verbs if tuple(args[i:i + len(v)]) == v), None)
+        if verb is None:
+            return None
+        i = _past(args, i + len(verb), runner.valued)
+    if runner.version and i < len(args) and _VERSION.fullmatch(args[i]):
+        i = _past(args, i + 1, runner.valued)
+    if runner.until_separator:
+        ends = [k for k in range(i, len(args)) if args[k] in ("--", "do")]
+        return ends[0] + 1 if ends else None
+    for _ in range(runner.positional):
+        i = _past(args, i + 1, runner.valued)
+    if args[i:i + 1] == ["--"]:
+        i += 1
+    while i < len(args) and _ASSIGNMENT.match(args[i]):  # cross-env A=1 CMD
+        i += 1
+    return i
+
+
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+
+
+_CONTAINER_VERBS = frozenset({"run", "pull", "create"})
+
+
+def container_images(args: tuple[str, ...] | list[str]) -> list[str]:
+    """The words of `docker|podman run|pull|create ...` that may name the image: the
+    first two words after the verb and its options (an option this table does not know
+    to take a value may stand before the image). The words after the image are the
+    container's command, read as a command of their own (RUNNERS)."""
+    verb = next((k for k, a in enumerate(args) if a in _CONTAINER_VERBS), None)
+    if verb is None:
+        return []
+    found: list[str] = []
+    i = verb + 1
+    while len(found) < 2:
+        i = _past(list(args), i, _DOCKER.valued)
+        if i >= len(args):
+            break
+        found.append(args[i])
+        i += 1
+    return found
+
+
+# Image scanners, by the verbs before the image they read (none: it follows the program).
+# An image pulled to be scanned is not run (workflows.py: scanned_pulls).
+_SCANNERS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "trivy": (("image",), ("i",)), "grype": ((),), "syft": ((), ("scan",)), "dockle": ((),),
+    "docker": (("scout", "cves"), ("scout", "quickview"), ("scout", "recommendations"),
+               ("scan",)),
+    "snyk": (("container", "test"), ("container", "monitor")),
+}
+_SCANNER_VALUED = frozenset({"-f", "--format", "-o", "--output", "-s", "--severity", "-t",
+                             "--template", "--exit-code", "--timeout", "--scanners",
+                             "--ignorefile", "--cache-dir", "--platform", "-c", "--config",
+                             "--file", "--fail-on", "--only-fixed", "--org",
+                             "--severity-threshold"})
+
+
+# Scanners' own images, by the program each runs (`docker run aquasec/trivy image X`).
+_SCANNER_IMAGES = {"aquasec/trivy": "trivy", "anchore/grype": "grype", "anchore/syft": "syft",
+                   "goodwithtech/dockle": "dockle", "snyk/snyk": "snyk"}
+
+
+def scanned_image(program: str, args: tuple[str, ...] | list[str]) -> str | None:
+    """The image an image scanner reads (`trivy image X`, `grype X`, `docker scout cves X`,
+    `snyk container test X`, `docker run aquasec/trivy image X`); None for any other
+    command."""
+    if program in ("docker", "podman", "nerdctl") and "run" in args:
+        images = container_images(args)
+        image = images[0].partition(":")[0].removeprefix("docker.io/") if images else ""
+        command = _run_by(_DOCKER, list(args))
+        if image in _SCANNER_IMAGES and command:
+            return scanned_image(_SCANNER_IMAGES[image], command[0])
+    for verb in sorted(_SCANNERS.get(program, ()), key=len, reverse=True):
+        if tuple(args[:len(verb)]) != verb:
+            continue
+        rest = list(args[len(verb):])
+        i = _past(rest, 0, _SCANNER_VALUED)
+        if i < len(rest):
+            return rest[i]
+    return None
+
+
 _FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 # Package runners, by their verbs that run a package's program (none: the runner itself).
 _LAUNCHERS: dict[str, frozenset[str]] = {
     "npx": frozenset(), "pnpx": frozenset(), "bunx": frozenset(), "uvx": frozenset(),
     "npm": frozenset({"exec", "x"}), "pnpm": frozenset({"dlx", "exec", "x"}),
-    "yarn": frozenset({"dlx", "exec"}), "bun": frozenset({"x", "run", "exec"}),
+    "yarn": frozenset({"dlx", "exec", "run"}), "bun": frozenset({"x", "run", "exec"}),
     "pipx": frozenset({"run"}), "uv": frozenset({"run"}), "deno": frozenset({"run", "x"}),
 }
 _LAUNCHER_VALUED = frozenset({"-p", "--package", "--from", "--with", "--spec", "--python",
@@ -240,12 +463,16 @@ _YARN_COMMANDS = frozenset({
 def argv_commands(program: str, args: list[str]) -> list[list[str]]:
     """The commands a command runs from its arguments as words: find's -exec, `npx X`
     and the verbs of package runners (`pnpm dlx X`, `deno run npm:X`, `uvx X`, `yarn X`),
-    PowerShell's Start-Process and cmd's start."""
+    PowerShell's Start-Process and cmd's start, and the command of a RUNNERS program
+    (`poetry run X`, `doppler run -- X`, `docker exec C X`)."""
     if program == "find":
         return _find_exec(args)
     if program in ("start-process", "saps", "start"):
         return _started(args)
     found = installer_commands(program, args)
+    runner = RUNNERS.get(program)
+    if runner is not None and not runner.script:
+        found.extend(_run_by(runner, args))
     release = release_program(program)
     if release is not None:
         found.append([release, *args])
@@ -423,13 +650,8 @@ def installer_commands(program: str, args: list[str]) -> list[list[str]]:
     other = _OTHER_INSTALLERS.get(program)
     if other is not None:
         return other(args)
-    found: list[list[str]] = []
-    verb = next((k for k, a in enumerate(args) if not a.startswith("-")), len(args))
-    if program in _PROJECT_TOOLS and args[verb:verb + 1] in (["add"], ["install"]):
-        found.append(["pip", "install", *args[verb + 1:]])
-    if program in ("npm", "pnpm") and args[verb:verb + 1] == ["pack"]:
-        found.append(["npm", "install", *args[verb + 1:]])
-    if program in ("go", "cargo") and any(a in ("install", "get", "run") for a in args):
+    found = _verb_installs(program, args)
+    if program in ("go", "cargo") and any(a in ("install", "get", "run", "tool") for a in args):
         found.extend(["fetch", url] for a in args if (url := _go_module(a)) is not None)
     if program == "gh" and args[:2] == ["release", "download"]:
         found.extend(["fetch", f"https://github.com/{r}/releases"] for r in _gh_repos(args))
@@ -437,6 +659,22 @@ def installer_commands(program: str, args: list[str]) -> list[list[str]]:
     if npm or program in _PYPI_TOOLS or program in ("go", "cargo"):
         for arg in args:
             found.extend(_package_sources(arg, npm))
+    return found
+
+
+def _verb_installs(program: str, args: list[str]) -> list[list[str]]:
+    """What the install verbs of Poetry/PDM/Pipenv/Rye, `npm pack`, `deno install npm:X`,
+    proto and devbox fetch."""
+    found: list[list[str]] = []
+    verb = next((k for k, a in enumerate(args) if not a.startswith("-")), len(args))
+    if program in _PROJECT_TOOLS and args[verb:verb + 1] in (["add"], ["install"]):
+        found.append(["pip", "install", *args[verb + 1:]])
+    if program in ("npm", "pnpm") and args[verb:verb + 1] == ["pack"]:
+        found.append(["npm", "install", *args[verb + 1:]])
+    if program == "deno" and args[verb:verb + 1] in (["install"], ["i"], ["add"]):
+        found.extend(["npm", "install", a[4:]] for a in args if a.startswith("npm:"))
+    if program in ("proto", "devbox"):
+        found.extend(_tool_installs(program, args))
     return found
 
 
@@ -550,6 +788,30 @@ def _volta(args: list[str]) -> list[list[str]]:
     return []
 
 
+def _tool_installs(program: str, args: list[str]) -> list[list[str]]:
+    """proto install|use TOOL (a `backend:name` as mise reads it), devbox [global] add PKG
+    (a nixpkgs package, `@version` after it), pkgx install PKG (its last path part as a
+    nixpkgs name; `github.com/owner/name` as that repository)."""
+    words = [a for a in args if not a.startswith("-")]
+    if words[:1] == ["global"]:
+        words = words[1:]
+    verbs = {"proto": ("install", "i", "use", "pin"), "devbox": ("add",),
+             "pkgx": ("install",)}[program]
+    if not words or words[0] not in verbs:
+        return []
+    found: list[list[str]] = []
+    for spec in words[1:]:
+        if program == "proto":
+            found.extend(_mise_tool(spec))
+            continue
+        name = spec.rpartition("@")[0] if spec.rfind("@") > 0 else spec
+        found.append(["nix", "install", _nix_attribute(name).rpartition("/")[2]])
+        module = _go_module(name) if program == "pkgx" else None
+        if module is not None:
+            found.append(["fetch", module])
+    return found
+
+
 def _corepack(args: list[str]) -> list[list[str]]:
     """corepack PM[@VERSION] ARGS: the package manager it is given, run with ARGS."""
     i = _past(args, 0, frozenset())
@@ -560,7 +822,9 @@ def _corepack(args: list[str]) -> list[list[str]]:
 
 def _pkgx(args: list[str]) -> list[list[str]]:
     """pkgx [+PKG...] [options] CMD ARGS: the command it runs (its `+PKG`s are tools it
-    adds to the environment)."""
+    adds to the environment); `pkgx install PKG` installs PKG."""
+    if args[:1] == ["install"]:
+        return _tool_installs("pkgx", args)
     i = 0
     while i < len(args) and (args[i].startswith(("+", "-")) or args[i] in ("x", "exec")):
         if args[i] == "--":

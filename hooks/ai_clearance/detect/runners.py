@@ -60,6 +60,8 @@ def code_arguments(program: str, args: list[str]) -> list[tuple[str, str]]:
             code = next((a for a in args[1:] if not a.startswith("-")), None)
             return [] if code is None else [(code, "slash")]
         return []
+    if program in _AWKS:
+        return _awk_program(args)
     runner = _runner(program)
     if runner is None:
         return []
@@ -74,8 +76,47 @@ def code_arguments(program: str, args: list[str]) -> list[tuple[str, str]]:
         else:
             code = None
         if code is not None:
-            found.append((code, language))
+            found.append((perl_quoted(code) if program == "perl" else code, language))
     return found
+
+
+_AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
+_AWK_VALUED = frozenset({"-F", "-v", "--assign", "--field-separator"})
+
+
+def _awk_program(args: list[str]) -> list[tuple[str, str]]:
+    """awk's program: its first word that is no option (none with -f, a program file);
+    its strings are what `system("...")` runs."""
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "-":
+        if args[i] == "--":
+            i += 1
+            break
+        if args[i] in ("-f", "--file") or args[i].startswith("-f"):
+            return []
+        i += 2 if args[i] in _AWK_VALUED else 1
+    return [(args[i], "hash")] if i < len(args) else []
+
+
+# Perl's quote-like operators (q(...), qq{...}, qx/.../, qw[...]): each body ends at its
+# delimiter's next closer, so that a scan never passes an opener of its own kind (linear).
+_PERL_QUOTE = re.compile(r"(?<![\w$@%&])q[qxw]?\s*(?:\(([^()]*)\)|\{([^{}]*)\}|"
+                         r"\[([^\[\]]*)\]|<([^<>]*)>|/([^/]*)/|\|([^|]*)\||!([^!]*)!)")
+
+
+def perl_quoted(code: str) -> str:
+    """Perl code with its quote-like operators written as "..." literals, which the
+    literal reader knows (`system q(claude -p x)`: `system "claude -p x"`)."""
+    if "q" not in code:
+        return code
+    return _PERL_QUOTE.sub(_as_literal, code)
+
+
+def _as_literal(match: re.Match[str]) -> str:
+    """A quote-like operator as a literal: qx, which runs its command, as a backtick."""
+    body = next(g for g in match.groups() if g is not None)
+    quote = "`" if match.group(0).startswith("qx") else '"'
+    return quote + body.replace("\\", "\\\\").replace(quote, "\\" + quote) + quote
 
 
 def _long_code(arg: str, following: str | None, longs: tuple[str, ...]) -> str | None:

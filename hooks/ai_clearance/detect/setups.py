@@ -32,9 +32,12 @@ if TYPE_CHECKING:
 
 FACT_KINDS = frozenset({"package", "feature", "extension"})
 # Kinds read here; "workflow" and "shell" are workflows.py's own.
+# Read by devtools.py (its KINDS: a test keeps the two the same).
+DEVTOOL_KINDS = frozenset({"hookmap", "vscodetasks", "gitpod", "codeworkspace", "zedtasks",
+                           "overcommit", "nix", "replit", "devbox"})
 KINDS = frozenset({"devcontainer", "npm", "pyproject", "requirements", "precommit",
-                   "pipeline", "jenkins", "pipfile", "mise", "setupcfg", "conda", "hookmap",
-                   "vscodetasks", "gitpod", "compose", *RUNNER_KINDS, *BY_KIND})
+                   "pipeline", "jenkins", "pipfile", "mise", "setupcfg", "conda",
+                   "compose", *RUNNER_KINDS, *BY_KIND, *DEVTOOL_KINDS})
 _MANIFESTS = frozenset({"npm", "pyproject", "requirements", "pipfile", "mise", "setupcfg",
                         "conda"})
 
@@ -101,10 +104,10 @@ def setup_readings(folded: str) -> frozenset[str]:
         return _CI[CI_FOLDERS[parent]]
     if yaml and f"/{folder}/".find("/.gitlab/ci/") >= 0:
         return _CI["pipeline"]
-    return _by_name_end(name, parent)
+    return _by_name_end(folder, name, parent)
 
 
-def _by_name_end(name: str, parent: str) -> frozenset[str]:
+def _by_name_end(folder: str, name: str, parent: str) -> frozenset[str]:
     """Compose files, files known by their name's end, and hooks folders' scripts."""
     if _COMPOSE.match(name):
         return _COMPOSE_READING
@@ -112,7 +115,11 @@ def _by_name_end(name: str, parent: str) -> frozenset[str]:
     if by_end is not None:
         return by_end
     # husky's hooks, and a hooks folder `git config core.hooksPath` points at
-    return frozenset({"shell"}) if parent in _HOOK_FOLDERS else frozenset()
+    if parent in _HOOK_FOLDERS:
+        return frozenset({"shell"})
+    from ai_clearance.detect.devtools import devtool_readings
+
+    return devtool_readings(folder, name)
 
 
 # Files known by their folder and name: VS Code tasks, mise's .config/mise/config.toml.
@@ -132,7 +139,7 @@ def setup_facts(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[F
         from ai_clearance.detect import manifests
 
         return manifests.manifest_facts(kind, text, screen)
-    if kind in ("hookmap", "vscodetasks", "gitpod"):
+    if kind in DEVTOOL_KINDS:
         from ai_clearance.detect.devtools import devtool_facts
 
         return devtool_facts(kind, text, data, screen)

@@ -53,7 +53,7 @@ from ai_clearance.detect.expressions import (
     substitution,
     substitutions,
 )
-from ai_clearance.detect.launchers import arguments_hit
+from ai_clearance.detect.launchers import arguments_hit, container_images, scanned_image
 from ai_clearance.detect.normalize import normalize_path, printable
 from ai_clearance.detect.runners import shebang_language
 from ai_clearance.detect.shell import (
@@ -151,6 +151,7 @@ def content_matches(rules: dict[str, Rule], lines: Iterable[bytes], paths: Itera
     facts.sort(key=lambda f: f.line)
     # The same command in many matrix jobs is judged once, at its first line.
     facts = list({(f.kind, f.subject): f for f in reversed(facts)}.values())[::-1]
+    facts = _without_scanned_pulls(facts)
     for rid, spec in judging.items():
         hit = next((f for f in facts if (setups.setup_hits(f, rules[rid])
                     if f.kind in setups.FACT_KINDS else fact_hits(f, spec))), None)
@@ -233,6 +234,19 @@ def _facts_of(kind: str, data: bytes, screen: Callable[[str], bool], given: Choi
     languages = {kind, shebang_language(text) or kind}
     return [f for language in sorted(languages)
             for f in _command_facts("script", text, 1, screen, language)]
+
+
+def _without_scanned_pulls(facts: list[Fact]) -> list[Fact]:
+    """The facts without a `docker pull IMAGE` of an image the file scans (`trivy image
+    IMAGE`): a pull runs nothing, and one that is scanned was fetched to be read. A run
+    of it is a fact of its own and stays."""
+    scanned = {image_name(found) for f in facts if f.kind == "command"
+               for found in [scanned_image(f.subject[0], f.subject[1:])] if found}
+    if not scanned:
+        return facts
+    return [f for f in facts if not (
+        f.kind == "command" and f.subject[0] in _CONTAINER_TOOLS and f.subject[1:2] == ("pull",)
+        and any(image_name(a) in scanned for a in f.subject[2:] if not a.startswith("-")))]
 
 
 def _with_patterns(rules: dict[str, Rule]) -> dict[str, Rule]:
@@ -660,7 +674,6 @@ _VERBS = frozenset({"install", "i", "in", "ins", "inst", "insta", "instal", "isn
 _DOWNLOADERS = frozenset({"curl", "wget", "irm", "iwr", "invoke-restmethod",
                           "invoke-webrequest", "http", "https", "aria2c", "fetch"})
 _CONTAINER_TOOLS = frozenset({"docker", "podman", "nerdctl"})
-_CONTAINER_VERBS = frozenset({"run", "pull", "create"})
 
 
 def fact_hits(fact: Fact, spec: _Spec) -> bool:
@@ -696,8 +709,7 @@ def _command_hits(program: str, args: tuple[str, ...], spec: _Spec) -> bool:
             and not _head_only(program, args):
         return True
     return bool(spec.images and program in _CONTAINER_TOOLS and
-                any(a in _CONTAINER_VERBS for a in args) and
-                any(image_name(a) in spec.images for a in args if not a.startswith("-")))
+                any(image_name(a) in spec.images for a in container_images(args)))
 
 
 # curl's short options that take a value: a letter after one of these in a cluster is

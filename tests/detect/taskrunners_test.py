@@ -32,3 +32,47 @@ def test_a_recipe_read_again_in_another_version_keeps_its_own_line() -> None:
     assert first["AIC301"][0] == 2 and shifted["AIC301"][0] == 4
     facts = setup_facts("make", recipe.encode(), lambda _: True)
     assert facts and {f.line for f in facts} == {2}
+
+
+def test_just_puts_its_variables_and_parameter_defaults_in() -> None:
+    text = ('agent := "cla" + "ude"\nexport TOOL := \'npx\'\nother := agent\n'
+            'review model="opus":\n    {{ agent }} -p x --model {{model}}\n'
+            '    {{TOOL}} -y @anthropic-ai/claude-code\n    {{other}} {{ nope }} {{ "lit" }}\n')
+    assert [command for _, _, command in runner_lines("just", text)] == [
+        "claude -p x --model opus", "npx -y @anthropic-ai/claude-code",
+        "claude JUSTVAR JUSTVAR"]
+
+
+def test_taskfile_vars_are_put_in_before_its_commands_are_read() -> None:
+    from ai_clearance.detect.taskrunners import taskfile_text
+
+    data = (b'version: "3"\nvars:\n  AGENT: claude\n  DYN:\n    sh: echo x\ntasks:\n'
+            b'  review:\n    vars: {MODEL: opus}\n    cmds:\n'
+            b'      - "{{.AGENT}} -p review --model {{ .MODEL | trim }} {{.DYN}} {{.NONE}}"\n')
+    assert taskfile_text(data).split(b"\n")[-2] == (
+        b'      - "claude -p review --model opus TASKVAR TASKVAR"')
+    assert taskfile_text(b"tasks: {}\n") == b"tasks: {}\n"
+
+
+def test_template_values_cannot_blow_a_file_up() -> None:
+    text = "x := \"" + "a" * 200 + "\"\nr:\n" + "    {{x}}{{x}}{{x}}\n" * 2000
+    size = sum(len(command) for _, _, command in runner_lines("just", text))
+    assert size <= 2 * len(text) + (1 << 16)
+    assert "JUSTVAR" in runner_lines("just", text)[-1][2]
+
+
+def test_runner_variables_found_and_clean() -> None:
+    catalog = load_catalog()
+    rules = {r.id: r for r in catalog.rules_for("content") if r.id == "AIC301"}
+
+    def judged(path: str, text: str) -> bool:
+        return "AIC301" in content_matches(rules, text.encode().split(b"\n"), [path])
+
+    assert judged("justfile", 'agent := "claude"\nreview:\n    {{agent}} -p review\n')
+    assert judged("Taskfile.yml", 'version: "3"\nvars:\n  AGENT: claude\ntasks:\n  r:\n'
+                  '    cmds:\n      - "{{.AGENT}} -p review"\n')
+    # a maintainer named Claude, and a variable that names no agent, stay clean
+    assert not judged("justfile", 'author := "Claude Shannon"\nagent := "echo"\n'
+                      'review:\n    {{agent}} -p review  # by {{author}}\n')
+    assert not judged("Taskfile.yml", 'version: "3"\nvars:\n  WHO: Claude Dupont\ntasks:\n'
+                      '  r:\n    cmds:\n      - echo "built by {{.WHO}}" -p\n')

@@ -139,6 +139,10 @@ def setup_facts(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[F
         return script_facts("Jenkinsfile", text, 1, screen, "slash")
     if kind in RUNNER_KINDS and kind != "taskfile":
         return _runner_facts(kind, text, screen)
+    if kind == "taskfile":
+        from ai_clearance.detect.taskrunners import taskfile_text
+
+        data = taskfile_text(data)
     return pipelines.yaml_facts(kind, data, screen)
 
 

@@ -18,6 +18,10 @@ from __future__ import annotations
 
 import re
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 RUNNER_KINDS = frozenset({"make", "just", "taskfile", "tox"})
 # Folded file names and how each is read (setups.setup_readings).
 RUNNER_NAMES = {
@@ -118,8 +122,72 @@ def _make(lines: list[str]) -> list[tuple[int, str, str]]:
     return found
 
 
+# A justfile's variable (`agent := "claude"`, `export AGENT := 'x'`) and a recipe
+# parameter's default (`review agent="claude":`), and a `{{ name }}` put in a recipe.
+_JUST_DEFINITION = re.compile(r"(?:export[ \t]+)?([A-Za-z_][\w-]*)[ \t]*:=[ \t]*(.*)")
+_JUST_PARAMETER = re.compile(r"""[ \t][+*$]?([A-Za-z_][\w-]*)=("[^"\n]*"|'[^'\n]*'|[^\s:'"]+)""")
+_QUOTED = re.compile(r""""((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'""")
+_JUST_REFERENCE = re.compile(r"\{\{(?!\{)[ \t]*([^{}\n]{0,256}?)[ \t]*\}\}")
+_JUST_NAME = re.compile(r"[A-Za-z_][\w-]*")
+
+
+def _just_value(expression: str) -> str:
+    """A just expression's value as far as constant: its quoted strings joined (`+` and
+    `/` put them together), else the bare word it is."""
+    literals = [m.group(1) if m.group(1) is not None else m.group(2)
+                for m in _QUOTED.finditer(expression)]
+    if literals:
+        joiner = "/" if "/" in _QUOTED.sub("", expression) else ""
+        return joiner.join(literals)
+    return expression.strip()
+
+
+def _just_definitions(lines: list[str]) -> dict[str, str]:
+    """The variables and parameter defaults a justfile sets (the last of each name wins;
+    a value naming another variable is that variable's value)."""
+    known: dict[str, str] = {}
+    for line in lines:
+        if line[:1] in (" ", "\t") or not line:
+            continue
+        match = _JUST_DEFINITION.match(line)
+        if match is not None:
+            known[match.group(1)] = _just_value(match.group(2))
+        elif ":" in line and "{{" not in line:
+            for parameter in _JUST_PARAMETER.finditer(line.partition(":")[0]):
+                known[parameter.group(1)] = _just_value(parameter.group(2))
+    return {name: known.get(value, value) for name, value in known.items()}
+
+
+def _templated(command: str, reference: re.Pattern[str], known: dict[str, str],
+               name_of: Callable[[str], str | None], unknown: str, budget: list[int],
+               ) -> str:
+    """`command` with each template reference that names a known variable given its value
+    (up to _MAX_VALUE characters), any other as the plain word `unknown`; `budget` holds
+    what the values may still add to the file, all told."""
+    def put(match: re.Match[str]) -> str:
+        name = name_of(match.group(1))
+        value = known.get(name) if name is not None else None
+        if value is None or len(value) > min(_MAX_VALUE, budget[0]):
+            return unknown
+        budget[0] -= len(value)
+        return value.replace("\n", " ")  # each line keeps its number
+    return reference.sub(put, command)
+
+
+# What template values may add to a text beyond its own size: the expanded text stays
+# within twice its size and this (linear, whatever the references).
+_MAX_GROWTH = 1 << 16
+
+
+def _just_name(inner: str) -> str | None:
+    found = _JUST_NAME.fullmatch(inner)
+    return found.group() if found is not None else None
+
+
 def _just(lines: list[str]) -> list[tuple[int, str, str]]:
     found: list[tuple[int, str, str]] = []
+    known = _just_definitions(lines) if any("{{" in line for line in lines) else {}
+    budget = [sum(map(len, lines)) + _MAX_GROWTH]
     i = 0
     while i < len(lines):
         start = i
@@ -127,10 +195,43 @@ def _just(lines: list[str]) -> list[tuple[int, str, str]]:
         if line[:1] in (" ", "\t"):
             command = line.lstrip().lstrip("@- \t")
             if command and not command.startswith("#"):
+                if "{{" in command:
+                    command = _templated(command, _JUST_REFERENCE, known, _just_name,
+                                         "JUSTVAR", budget)
                 found.append((start + 1, "recipe", command))
         else:
             found.extend((start + 1, "backtick", m.group(1)) for m in _BACKTICK.finditer(line))
     return found
+
+
+# A Go template's reference to a Taskfile variable: `{{.AGENT}}`, `{{ .AGENT | trim }}`.
+_TASK_REFERENCE = re.compile(r"\{\{-?[ \t]*\.([A-Za-z_]\w*)[^{}\n]{0,256}?\}\}")
+
+
+def taskfile_text(data: bytes) -> bytes:
+    """A Taskfile with the values of its `vars` (the file's and each task's, read as one
+    set, last wins; a `sh:` one is unknown) put in for their `{{.NAME}}` references, as
+    Task does before a command runs. Values over _MAX_VALUE characters, and any unknown
+    name, become a plain word. Unchanged when the file has no references."""
+    if b"{{" not in data or b"vars" not in data:
+        return data
+    from ai_clearance.detect.devtools import mapping_items, yaml_root
+
+    root = yaml_root(data)
+    known: dict[str, str] = {}
+    tasks = [value for key, value in mapping_items(root) if key == "tasks"]
+    scopes = [root, *(task for table in tasks for _, task in mapping_items(table))]
+    for scope in scopes:
+        for key, value in mapping_items(scope):
+            if key != "vars":
+                continue
+            for name, node in mapping_items(value):
+                text = getattr(node, "value", None)
+                if isinstance(text, str):
+                    known[name] = text
+    text = data.decode("utf-8", "replace")
+    return _templated(text, _TASK_REFERENCE, known, str.casefold, "TASKVAR",
+                      [len(text) + _MAX_GROWTH]).encode()
 
 
 def _tox(lines: list[str]) -> list[tuple[int, str, str]]:

@@ -80,7 +80,7 @@ def test_stripping_keeps_line_breaks() -> None:
     ("docs/requirements.md", set()),
     ("requirements-dev.txt", {"requirements"}),
     ("requirements_test.txt", {"requirements"}),
-    ("setup.cfg", {"setupcfg"}),
+    ("setup.cfg", {"setupcfg", "tox"}),
     ("Pipfile", {"pipfile"}),
     ("environment.yml", {"conda"}),
     ("mise.toml", {"mise"}),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ai_clearance.catalog.rules import load_catalog
 from ai_clearance.detect.setups import setup_facts
 from ai_clearance.detect.taskrunners import runner_lines
@@ -76,3 +78,63 @@ def test_runner_variables_found_and_clean() -> None:
                       'review:\n    {{agent}} -p review  # by {{author}}\n')
     assert not judged("Taskfile.yml", 'version: "3"\nvars:\n  WHO: Claude Dupont\ntasks:\n'
                       '  r:\n    cmds:\n      - echo "built by {{.WHO}}" -p\n')
+
+
+def test_the_files_a_runner_file_pulls_in() -> None:
+    from ai_clearance.detect.taskrunners import runner_includes
+
+    make = ("CI := ci\ninclude ci/a.inc $(CI)/b.inc\n-include local.mk\nsinclude $(DEPS)\n"
+            "include *.d\n\t@echo include x\n# include nope\n")
+    assert runner_includes("make", make) == [("ci/a.inc", "make"), ("ci/b.inc", "make"),
+                                             ("local.mk", "make")]
+    just = "import 'ci/review.just'\nimport? \"opt.just\"\nmod tools\nmod? ci 'ci/m.just'\n"
+    assert [p for p, _ in runner_includes("just", just)] == [
+        "ci/review.just", "opt.just", "tools.just", "tools/mod.just", "tools/justfile",
+        "tools/.justfile", "ci/m.just"]
+    task = ('version: "3"\nincludes:\n  ci: ./ci/Review.yml\n  docs:\n    taskfile: ./docs\n'
+            '  os: ./Taskfile_{{OS}}.yml\n')
+    assert [p for p, _ in runner_includes("taskfile", task)][:2] == [
+        "./ci/Review.yml", "./docs/Taskfile.yml"]
+    assert all("{{" not in p for p, _ in runner_includes("taskfile", task))
+    assert runner_includes("requirements", "-r base.txt\n--requirement=ci.txt\nrequests\n") \
+        == [("base.txt", "requirements"), ("ci.txt", "requirements")]
+    # a recipe, a comment and a word that only looks so name nothing
+    assert runner_includes("make", "all:\n\tinclude-what-you-use x\n") == []
+    assert runner_includes("just", "module := 'x'\nr:\n    import x\n") == []
+
+
+def test_tox_deps_and_nox_installs_are_what_pip_is_given() -> None:
+    tox = "[testenv]\ndeps =\n    pytest\n    aider-chat>=0.5\ncommands = pytest\n"
+    assert [(key, c) for _, key, c in runner_lines("tox", tox)] == [
+        ("deps", "pip install pytest"), ("deps", "pip install aider-chat>=0.5"),
+        ("commands", "pytest")]
+    nox = ('import nox\n\n@nox.session\ndef review(session):\n    session.install(\n'
+           '        "aider-chat", \'ruff\')\n    session.conda_install("x")\n'
+           '    session.install()\n')
+    assert runner_lines("nox", nox) == [(5, "install", "pip install 'aider-chat' 'ruff'"),
+                                        (7, "conda_install", "conda install 'x'")]
+
+
+@pytest.mark.parametrize(("path", "text", "found"), [
+    ("noxfile.py", 'import nox\n@nox.session\ndef r(session):\n    session.install("aider-chat")\n',
+     True),
+    ("noxfile.py", 'import nox\n@nox.session\ndef r(session):\n    session.install("pytest")\n'
+     '    session.run("pytest", "-k", "claude")\n', False),
+    ("tox.ini", "[testenv:review]\ndeps = aider-chat\ncommands = python -m x\n", True),
+    ("tox.ini", "[testenv]\ndeps = anthropic\n    claude-nonsense-lib\ncommands = pytest\n",
+     False),
+    ("pyproject.toml", '[tool.tox]\nlegacy_tox_ini = """\n[testenv:review]\n'
+     'commands = claude -p review\n"""\n', True),
+    ("pyproject.toml", '[tool.tox.env.review]\ncommands = [["claude", "-p", "review"]]\n', True),
+    ("pyproject.toml", '[tool.tox.env_run_base]\ndeps = ["aider-chat"]\n', True),
+    ("pyproject.toml", '[tool.tox.env.docs]\ndescription = "ask claude -p later"\n'
+     'commands = [["sphinx-build", "docs", "out"]]\n', False),
+    ("tox.toml", '[env.review]\ncommands = [["npx", "-y", "@anthropic-ai/claude-code", "-p",'
+     ' "x"]]\n', True),
+    ("setup.cfg", "[testenv:review]\ncommands = claude -p review\n", True),
+    ("setup.cfg", "[metadata]\nauthor = Claude Monet\n[testenv]\ncommands = pytest\n", False),
+])
+def test_tox_and_nox_configurations(path: str, text: str, found: bool) -> None:
+    rules = {r.id: r for r in load_catalog().rules_for("content")}
+    matched = content_matches(rules, text.encode().split(b"\n"), [path])
+    assert bool(matched) == found, matched

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from ai_clearance.detect.calls import Inputs, local_calls
 from ai_clearance.detect.runners import language_of, shebang_language
-from ai_clearance.detect.taskrunners import RUNNER_KINDS
+from ai_clearance.detect.taskrunners import runner_includes
 from ai_clearance.detect.workflows import ACTION_NAMES, action_files, readings
 from ai_clearance.errors import GitError
 
@@ -36,7 +36,9 @@ MAX_READ = 1 << 20
 MAX_NAMES = 20000
 # How a named file is read; anything else (a README, a JSON file) runs nothing here.
 SCRIPT_KINDS = frozenset({"shell", "hash", "slash", "code", "dockerfile", "make", "just",
-                          "taskfile", "tox", "compose", "pipeline"})
+                          "taskfile", "tox", "compose", "pipeline", "requirements", "conda"})
+# Files read for what they pull in only (runner_includes).
+_INCLUDING = frozenset({"make", "just", "taskfile", "tox", "requirements"})
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,8 @@ _DOCKER_COPY = re.compile(r"^[ \t]*(?:ONBUILD[ \t]+)?(?:COPY|ADD)[ \t]+(.*)$",
                           re.IGNORECASE | re.MULTILINE)
 
 
-def named_paths(path: str, data: bytes, given: Inputs = ()) -> list[Named]:
+def named_paths(path: str, data: bytes, given: Inputs = (), hint: str | None = None,
+                ) -> list[Named]:
     """The repository paths the file at `path` (a CI file or a script CI reaches) names as
     something that may run, resolved from where it sits; paths outside the repository are
     left out. A workflow or action file names the local ones it calls with inputs too,
@@ -108,18 +111,23 @@ def named_paths(path: str, data: bytes, given: Inputs = ()) -> list[Named]:
         calls = [Named(target, "workflow", inputs)
                  for target, inputs in local_calls(data[:MAX_READ], dict(given))]
     # A task runner's file (a Makefile, justfile, Taskfile, tox.ini) is judged by its own
-    # recipe lines and names nothing further: a project's Makefile names hundreds of its
-    # own files (on git/git the chain reached every test script), and every check would
-    # fail closed on the reach budget.
-    names = () if readings([path]) & RUNNER_KINDS else \
+    # recipe lines and names only the files it pulls in (`include`, `import`): a project's
+    # Makefile names hundreds of its own files (on git/git the chain reached every test
+    # script), and every check would fail closed on the reach budget. A requirements
+    # file names those it takes in (`-r`).
+    kinds = readings([path]) | {hint} if hint is not None else readings([path])
+    including = kinds & _INCLUDING
+    names: Iterator[tuple[str, str | None, tuple[str, ...]]] | tuple[()] = (
+        (relative, reading, (folder,)) for kind in sorted(including)
+        for relative, reading in runner_includes(kind, text)) if including else \
         _relative_names(path, data[:MAX_READ], text, folder)
-    for relative, hint, bases in names:
+    for relative, reading, bases in names:
         for base in bases:
             target = _resolved(base, relative)
             if target is None or target == path or (
                     target in found and found[target].hint is not None):
                 continue
-            found[target] = Named(target, hint)
+            found[target] = Named(target, reading)
             _bounded(path, len(found) + len(calls))
     _bounded(path, len(found) + len(calls))
     return list(found.values()) + calls
@@ -291,6 +299,10 @@ _RUNNERS = {
     "nox": ("hash", ("noxfile.py",), ("-f", "--noxfile"), ()),
     "rake": ("hash", ("Rakefile", "rakefile", "Rakefile.rb", "rakefile.rb"),
              ("-f", "--rakefile"), ("-C", "--directory")),
+    # installers given a file of what to install: `pip install -r x.txt`, `conda env
+    # create -f env.yml`
+    **dict.fromkeys(("pip", "pip3", "uv"), ("requirements", (), ("-r", "--requirement"), ())),
+    **dict.fromkeys(("conda", "mamba", "micromamba"), ("conda", (), ("-f", "--file"), ())),
 }
 _CONTAINER_TOOLS = frozenset({"docker", "podman", "nerdctl", "buildah", "docker-compose",
                               "podman-compose"})

@@ -31,9 +31,9 @@ FACT_KINDS = frozenset({"package", "feature", "extension"})
 # Kinds read here; "workflow" and "shell" are workflows.py's own.
 KINDS = frozenset({"devcontainer", "npm", "pyproject", "requirements", "precommit",
                    "pipeline", "jenkins", "pipfile", "mise", "setupcfg", "conda", "hookmap",
-                   "vscodetasks", "gitpod", "compose", *RUNNER_KINDS})
+                   "vscodetasks", "gitpod", "compose", "toxtoml", "pixi", *RUNNER_KINDS})
 _MANIFESTS = frozenset({"npm", "pyproject", "requirements", "pipfile", "mise", "setupcfg",
-                        "conda"})
+                        "conda", "toxtoml", "pixi"})
 
 _CI_NAMES = frozenset({".gitlab-ci.yml", ".gitlab-ci.yaml", "azure-pipelines.yml",
                        "azure-pipelines.yaml", "bitbucket-pipelines.yml",
@@ -62,7 +62,9 @@ _BY_NAME = {
     "pyproject.toml": frozenset({"pyproject"}),
     "jenkinsfile": _JENKINS,
     "pipfile": frozenset({"pipfile"}),
-    "setup.cfg": frozenset({"setupcfg"}),
+    "setup.cfg": frozenset({"setupcfg", "tox"}),  # tox reads its [testenv] sections
+    "tox.toml": frozenset({"toxtoml"}),
+    "pixi.toml": frozenset({"pixi"}),
     "mise.toml": frozenset({"mise"}),
     ".mise.toml": frozenset({"mise"}),
     "mise.local.toml": frozenset({"mise"}),
@@ -138,7 +140,7 @@ def setup_facts(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[F
     if kind == "jenkins":
         return script_facts("Jenkinsfile", text, 1, screen, "slash")
     if kind in RUNNER_KINDS and kind != "taskfile":
-        return _runner_facts(kind, text, screen)
+        return runner_facts(kind, text, screen)
     if kind == "taskfile":
         from ai_clearance.detect.taskrunners import taskfile_text
 
@@ -146,7 +148,7 @@ def setup_facts(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[F
     return pipelines.yaml_facts(kind, data, screen)
 
 
-def _runner_facts(kind: str, text: str, screen: Callable[[str], bool]) -> list[Fact]:
+def runner_facts(kind: str, text: str, screen: Callable[[str], bool]) -> list[Fact]:
     """The commands of a task runner's recipes. One screen of all of them first: a
     project's Makefile has thousands of recipe lines, most often none naming an agent."""
     lines = runner_lines(kind, text)

@@ -20,9 +20,9 @@ import re
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable, Iterator
 
-RUNNER_KINDS = frozenset({"make", "just", "taskfile", "tox"})
+RUNNER_KINDS = frozenset({"make", "just", "taskfile", "tox", "nox"})
 # Folded file names and how each is read (setups.setup_readings).
 RUNNER_NAMES = {
     "makefile": frozenset({"make"}),
@@ -32,6 +32,7 @@ RUNNER_NAMES = {
     **dict.fromkeys(("taskfile.yml", "taskfile.yaml", "taskfile.dist.yml",
                      "taskfile.dist.yaml"), frozenset({"taskfile"})),
     "tox.ini": frozenset({"tox"}),
+    "noxfile.py": frozenset({"hash", "nox"}),  # code, and what its sessions install
     "rakefile": frozenset({"hash"}),
 }
 
@@ -39,7 +40,7 @@ RUNNER_NAMES = {
 _INLINE_RECIPE = re.compile(r"[^#=:;\n]*:[^=;#\n]*;(.*)")
 _MAKE_SHELL = re.compile(r"\$[({]shell[ \t]+([^)}\n]*)")
 _BACKTICK = re.compile(r"`([^`\n]+)`")
-_TOX_KEY = re.compile(r"[ \t]*(commands(?:_pre|_post)?)[ \t]*[=:](.*)", re.IGNORECASE)
+_TOX_KEY = re.compile(r"[ \t]*(commands(?:_pre|_post)?|deps)[ \t]*[=:](.*)", re.IGNORECASE)
 
 
 def runner_lines(kind: str, text: str) -> list[tuple[int, str, str]]:
@@ -52,6 +53,8 @@ def runner_lines(kind: str, text: str) -> list[tuple[int, str, str]]:
         return _just(lines)
     if kind == "tox":
         return _tox(lines)
+    if kind == "nox":
+        return _nox(text)
     return []
 
 
@@ -251,7 +254,125 @@ def _tox(lines: list[str]) -> list[tuple[int, str, str]]:
         else:
             key = None
             continue
-        command = command.strip().lstrip("-! \t")
+        command = command.strip() if key == "deps" else command.strip().lstrip("-! \t")
         if command and not command.startswith(("#", ";")):
-            found.append((start + 1, key, command))
+            # what tox installs into the environment, as pip is given it
+            found.append((start + 1, key, f"pip install {command}" if key == "deps"
+                          else command))
     return found
+
+
+# A nox session's installs: `session.install("aider-chat")`, `session.conda_install(...)`.
+_NOX_INSTALL = re.compile(r"\.(install|conda_install|mamba_install|micromamba_install)"
+                          r"[ \t]*\(([^()]{0,4096})\)")
+_LITERAL = re.compile(r""""([^"\\\n]*)"|'([^'\\\n]*)'""")
+
+
+def _nox(text: str) -> list[tuple[int, str, str]]:
+    """What a noxfile's sessions install, as the command line nox runs for it (`pip
+    install NAME`); its other commands are read by its literals, as any Python file."""
+    found: list[tuple[int, str, str]] = []
+    if "install" not in text:
+        return found
+    line, counted = 1, 0
+    for match in _NOX_INSTALL.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        words = [m.group(1) if m.group(1) is not None else m.group(2)
+                 for m in _LITERAL.finditer(match.group(2))]
+        program = "pip" if match.group(1) == "install" else "conda"
+        if words:
+            found.append((line, match.group(1), " ".join([program, "install", *(
+                "'" + w.replace("'", "") + "'" for w in words)])))
+    return found
+
+
+# ------------------------------------------------------------------------------ includes
+# Make's `include a.mk b.mk`, `-include x`, `sinclude x`.
+_MAKE_INCLUDE = re.compile(r"[ \t]*(?:-|s)?include[ \t]+([^#\n]*)")
+# just's `import 'x.just'`, `import? "x"`, `mod name`, `mod? name 'path'`.
+_JUST_IMPORT = re.compile(r"""import\??[ \t]+(?:"([^"\n]*)"|'([^'\n]*)')""")
+_JUST_MODULE = re.compile(r"""mod\??[ \t]+([A-Za-z_][\w-]*)"""
+                          r"""(?:[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'))?""")
+# pip's `-r other.txt`, `--requirement=other.txt` in a requirements file.
+_REQUIREMENT_FILE = re.compile(r"[ \t]*(?:-r|--requirement)(?:[ \t]*=?[ \t]*)(\S+)")
+_TASKFILE_NAMES = ("Taskfile.yml", "Taskfile.yaml", "taskfile.yml", "taskfile.yaml",
+                   "Taskfile.dist.yml", "Taskfile.dist.yaml")
+# Files one runner's file pulls in that are followed: a person writes a few.
+MAX_INCLUDES = 200
+
+
+def runner_includes(kind: str, text: str) -> list[tuple[str, str]]:
+    """The files a task runner's file (or a requirements file) of `kind` pulls in and runs
+    as its own, as (path relative to its folder, how it is read): make's `include`,
+    just's `import` and `mod`, a Taskfile's `includes`, pip's `-r`. A name make would
+    build from a variable it does not know is left out. Only lines that say so are read."""
+    reader, needle = _INCLUDE_READERS.get(kind, (None, ""))
+    if reader is None or needle not in text:
+        return []
+    return [(name, kind) for name in reader(text) if name][:MAX_INCLUDES]
+
+
+def _make_includes(text: str) -> Iterator[str]:
+    known: dict[str, str] | None = None
+    for line in text.split("\n"):
+        match = _MAKE_INCLUDE.match(line) if "include" in line else None
+        if match is None:
+            continue
+        names = match.group(1)
+        if "$" in names:
+            known = _definitions(text.split("\n")) if known is None else known
+            names = _expanded(names, known)
+        yield from (name for name in names.split()
+                    if "MAKEVAR" not in name and not any(c in name for c in "*?%[$"))
+
+
+def _just_includes(text: str) -> Iterator[str]:
+    for line in text.split("\n"):
+        imported = _JUST_IMPORT.match(line)
+        if imported is not None:
+            yield imported.group(1) or imported.group(2) or ""
+            continue
+        module = _JUST_MODULE.match(line)
+        if module is not None:
+            given, name = module.group(2) or module.group(3), module.group(1)
+            yield from (given,) if given else (f"{name}.just", f"{name}/mod.just",
+                                               f"{name}/justfile", f"{name}/.justfile")
+
+
+def _requirement_includes(text: str) -> Iterator[str]:
+    for line in text.split("\n"):
+        match = _REQUIREMENT_FILE.match(line)
+        if match is not None:
+            yield match.group(1)
+
+
+def _taskfile_includes(text: str) -> list[str]:
+    """A Taskfile's `includes`: each a path (`ns: ./ci/Tasks.yml`) or a table's
+    `taskfile`; a folder's path names the Taskfile in it."""
+    from ai_clearance.detect.devtools import mapping_items, yaml_root
+
+    found: list[str] = []
+    for key, table in mapping_items(yaml_root(text.encode())):
+        if key != "includes":
+            continue
+        for _, include in mapping_items(table):
+            value = getattr(include, "value", None)
+            if not isinstance(value, str):
+                value = next((getattr(node, "value", None) for name, node
+                              in mapping_items(include) if name == "taskfile"), None)
+            if not isinstance(value, str) or "{{" in value or not value.strip():
+                continue
+            value = value.strip()
+            if value.casefold().endswith((".yml", ".yaml")):
+                found.append(value)
+            else:
+                found.extend(f"{value.rstrip('/')}/{name}" for name in _TASKFILE_NAMES)
+    return found
+
+
+# How each kind's includes are found, and a word its file holds if it has any.
+_INCLUDE_READERS: dict[str, tuple[Callable[[str], Iterable[str]], str]] = {
+    "make": (_make_includes, "include"), "just": (_just_includes, ""),
+    "taskfile": (_taskfile_includes, "includes"), "requirements": (_requirement_includes, "-r"),
+}

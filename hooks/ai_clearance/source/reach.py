@@ -182,7 +182,8 @@ def _follow(step: Step, lines: list[bytes], taken: Container[Key],
             following: dict[Key, Step]) -> None:
     """The paths a reached file names that were not taken yet (a callee calls on with the
     inputs it was given)."""
-    for named in named_paths(step.named.path, b"\n".join(lines), step.named.inputs):
+    for named in named_paths(step.named.path, b"\n".join(lines), step.named.inputs,
+                             step.named.hint):
         if named.key not in taken and named.key not in following:
             following[named.key] = Step(named, step.root, step.named.path, step.depth + 1)
 

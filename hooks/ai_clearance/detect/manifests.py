@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ai_clearance.detect.jsonc import Pairs, load_jsonc
 from ai_clearance.detect.literals import string_runs
-from ai_clearance.detect.setups import first_lines, package_fact, script_facts
+from ai_clearance.detect.setups import argv_facts, first_lines, package_fact, script_facts
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -29,8 +29,8 @@ NPM_SECTIONS = ("dependencies", "devDependencies", "optionalDependencies",
 def manifest_facts(kind: str, text: str, screen: Callable[[str], bool] | None = None,
                    ) -> list[Fact] | None:
     """What a manifest of `kind` ("npm", "pyproject", "pipfile", "mise", "setupcfg",
-    "requirements") depends on and runs; None when it cannot be parsed (requirements files
-    and setup.cfg, read line by line, always can)."""
+    "requirements"; a project file of projectfiles.py) depends on and runs; None when it
+    cannot be parsed (requirements files and setup.cfg, read line by line, always can)."""
     readers: dict[str, Callable[[], list[Fact] | None]] = {
         "npm": lambda: package_json_facts(text, screen),
         "pyproject": lambda: pyproject_facts(text, screen),
@@ -41,6 +41,10 @@ def manifest_facts(kind: str, text: str, screen: Callable[[str], bool] | None = 
         "setupcfg": lambda: setup_cfg_facts(text),
         "conda": lambda: conda_facts(text.encode()),
     }
+    if kind not in readers and kind != "requirements":
+        from ai_clearance.detect.projectfiles import project_facts
+
+        return project_facts(kind, text, screen)
     reader = readers.get(kind)
     if reader is not None:
         return reader()
@@ -96,6 +100,10 @@ def _npm_dependencies(section: str, table: object, lines: dict[str, int]) -> Ite
         for spec in specs:
             if isinstance(spec, str) and spec.startswith("npm:"):
                 yield package_fact("npm", spec, lines.get(spec, 1), f"{section}: {spec}")
+            elif isinstance(spec, str) and ("/" in spec or ":" in spec):
+                # what npm installs from a repository or URL (`github:openai/codex`)
+                yield from argv_facts(f"{section}.{name}", ["npm", "install", spec.strip()],
+                                      lines.get(spec, 1))
 
 
 # Keys whose value lists requirements (every string below them is read as one), or, as a
@@ -181,8 +189,6 @@ def _tables_at(node: object, path: tuple[str, ...], where: str,
 
 def _task_facts(key: str, task: object, lines: dict[str, int],
                 screen: Callable[[str], bool] | None) -> list[Fact]:
-    from ai_clearance.detect.setups import argv_facts
-
     if isinstance(task, dict):
         body = next((task[k] for k in _TASK_KEYS if k in task), None)
         if isinstance(body, list) and all(isinstance(w, str) for w in body):
@@ -198,7 +204,7 @@ def _tox_table_facts(tox: dict[str, object], lines: dict[str, int],
     """tox's configuration in TOML: a `legacy_tox_ini` string read as tox.ini, and tox 4's
     environments (`env_run_base`, `env.NAME`): `commands` as argument lists, `deps`
     installed by pip."""
-    from ai_clearance.detect.setups import argv_facts, runner_facts
+    from ai_clearance.detect.setups import runner_facts
 
     facts: list[Fact] = []
     legacy = tox.get("legacy_tox_ini")
@@ -293,8 +299,6 @@ def pipfile_facts(text: str, screen: Callable[[str], bool] | None = None,
 def mise_facts(text: str, screen: Callable[[str], bool] | None = None) -> list[Fact] | None:
     """mise.toml: each [tools] entry as `mise use BACKEND:TOOL` (launchers.py reads what
     that installs), and the commands of [tasks] (`run`, a string or a list) and [hooks]."""
-    from ai_clearance.detect.setups import argv_facts
-
     data = _toml(text)
     if data is None:
         return None

@@ -32,6 +32,9 @@ FACT_KINDS = frozenset({"package", "feature", "extension"})
 KINDS = frozenset({"devcontainer", "npm", "pyproject", "requirements", "precommit",
                    "pipeline", "jenkins", "pipfile", "mise", "setupcfg", "conda", "hookmap",
                    "vscodetasks", "gitpod", "compose", "toxtoml", "pixi", *RUNNER_KINDS})
+# Project files read into the commands they amount to (projectfiles.py).
+_PROJECT = frozenset({"setuppy", "nix", "toolversions", "composer", "deno", "nx", "devbox"})
+KINDS |= _PROJECT
 _MANIFESTS = frozenset({"npm", "pyproject", "requirements", "pipfile", "mise", "setupcfg",
                         "conda", "toxtoml", "pixi"})
 
@@ -46,6 +49,12 @@ _COMPOSE = re.compile(r"(?:docker-)?compose(?:\.[^/]*)?\.ya?ml\Z")
 _PRECOMMIT = frozenset({".pre-commit-config.yaml", ".pre-commit-config.yml",
                         ".pre-commit-hooks.yaml"})
 _REQUIREMENTS = re.compile(r"(?:.*[-_.])?requirements(?:[-_.].*)?\.(?:txt|in)\Z")
+# mise's files for an environment (`mise.ci.toml`, `.mise.dev.toml`) and its folders'
+# (`.mise/config.toml`, `mise/conf.d/x.toml`); a conda env file under another name.
+_MISE = re.compile(r"\.?mise\.[^/]+\.toml\Z")
+_MISE_READING = frozenset({"mise"})
+_CONDA = re.compile(r"environment[-_.][^/]*\.ya?ml\Z")
+_CONDA_READING = frozenset({"conda"})
 
 
 _CI = frozenset({"workflow", "pipeline"})
@@ -65,6 +74,15 @@ _BY_NAME = {
     "setup.cfg": frozenset({"setupcfg", "tox"}),  # tox reads its [testenv] sections
     "tox.toml": frozenset({"toxtoml"}),
     "pixi.toml": frozenset({"pixi"}),
+    "setup.py": frozenset({"hash", "setuppy"}),  # code, and what it requires
+    **dict.fromkeys(("shell.nix", "default.nix", "flake.nix", "devenv.nix"),
+                    frozenset({"nix"})),
+    "devbox.json": frozenset({"devbox"}),
+    ".tool-versions": frozenset({"toolversions"}),
+    "composer.json": frozenset({"composer"}),
+    "deno.json": frozenset({"deno"}),
+    "deno.jsonc": frozenset({"deno"}),
+    "project.json": frozenset({"nx"}),
     "mise.toml": frozenset({"mise"}),
     ".mise.toml": frozenset({"mise"}),
     "mise.local.toml": frozenset({"mise"}),
@@ -93,14 +111,28 @@ def setup_readings(folded: str) -> frozenset[str]:
     by_name = _BY_NAME.get(name)
     if by_name is not None:
         return by_name
-    if _REQUIREMENTS.match(name) or (parent == "requirements" and name.endswith(".txt")):
-        return _REQUIREMENTS_READING
+    by_pattern = _by_pattern(folder, parent, name)
+    if by_pattern:
+        return by_pattern
     yaml = name.endswith((".yml", ".yaml"))
     if (parent, name) in _IN_FOLDER:
         return _IN_FOLDER[parent, name]
     if yaml and (parent in _CI_FOLDERS or f"/{folder}/".find("/.gitlab/ci/") >= 0):
         return _CI
     return _by_name_end(name, parent)
+
+
+def _by_pattern(folder: str, parent: str, name: str) -> frozenset[str]:
+    """Requirements files, mise's files for an environment or in its folders, conda env
+    files under another name."""
+    if _REQUIREMENTS.match(name) or (parent == "requirements" and name.endswith((".txt",
+                                                                                ".in"))):
+        return _REQUIREMENTS_READING
+    if _MISE.match(name) or (parent in (".mise", "conf.d") and name.endswith(".toml") and (
+            parent == ".mise" or folder.endswith(("mise/conf.d", ".mise/conf.d")))) or (
+            parent == "mise" and name.startswith("config.") and name.endswith(".toml")):
+        return _MISE_READING
+    return _CONDA_READING if _CONDA.match(name) else frozenset()
 
 
 def _by_name_end(name: str, parent: str) -> frozenset[str]:
@@ -127,7 +159,7 @@ def setup_facts(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[F
         from ai_clearance.detect.devcontainers import devcontainer_facts
 
         return devcontainer_facts(text, screen)
-    if kind in _MANIFESTS:
+    if kind in _MANIFESTS or kind in _PROJECT:
         from ai_clearance.detect import manifests
 
         return manifests.manifest_facts(kind, text, screen)

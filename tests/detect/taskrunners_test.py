@@ -83,10 +83,9 @@ def test_runner_variables_found_and_clean() -> None:
 def test_the_files_a_runner_file_pulls_in() -> None:
     from ai_clearance.detect.taskrunners import runner_includes
 
-    make = ("CI := ci\ninclude ci/a.inc $(CI)/b.inc\n-include local.mk\nsinclude $(DEPS)\n"
-            "include *.d\n\t@echo include x\n# include nope\n")
-    assert runner_includes("make", make) == [("ci/a.inc", "make"), ("ci/b.inc", "make"),
-                                             ("local.mk", "make")]
+    make = ("CI := ci\ninclude ci/a.inc $(CI)/b.inc # x\n-include local.mk\nsinclude $(DEPS)\n"
+            "include *.d\n\t@echo include x\n\tinclude y\n# include nope\ninclude")
+    assert runner_includes("make", make) == [("ci/a.inc", "make"), ("local.mk", "make")]
     just = "import 'ci/review.just'\nimport? \"opt.just\"\nmod tools\nmod? ci 'ci/m.just'\n"
     assert [p for p, _ in runner_includes("just", just)] == [
         "ci/review.just", "opt.just", "tools.just", "tools/mod.just", "tools/justfile",

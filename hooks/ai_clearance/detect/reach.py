@@ -125,8 +125,9 @@ def named_paths(path: str, data: bytes, given: Inputs = (), hint: str | None = N
         for base in bases:
             target = _resolved(base, relative)
             if target is None or target == path or (
-                    target in found and found[target].hint is not None):
-                continue
+                    target in found and found[target].hint is not None) or (
+                    including and reading in readings([target])):
+                continue  # an included file read as such by its own name is judged so
             found[target] = Named(target, reading)
             _bounded(path, len(found) + len(calls))
     _bounded(path, len(found) + len(calls))

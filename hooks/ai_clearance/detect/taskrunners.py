@@ -289,7 +289,7 @@ def _nox(text: str) -> list[tuple[int, str, str]]:
 
 # ------------------------------------------------------------------------------ includes
 # Make's `include a.mk b.mk`, `-include x`, `sinclude x`.
-_MAKE_INCLUDE = re.compile(r"[ \t]*(?:-|s)?include[ \t]+([^#\n]*)")
+_MAKE_INCLUDE = re.compile(r" *(?:-|s)?include[ \t]+([^#\n]*)(?:#[^\n]*)?")
 # just's `import 'x.just'`, `import? "x"`, `mod name`, `mod? name 'path'`.
 _JUST_IMPORT = re.compile(r"""import\??[ \t]+(?:"([^"\n]*)"|'([^'\n]*)')""")
 _JUST_MODULE = re.compile(r"""mod\??[ \t]+([A-Za-z_][\w-]*)"""
@@ -314,17 +314,18 @@ def runner_includes(kind: str, text: str) -> list[tuple[str, str]]:
 
 
 def _make_includes(text: str) -> Iterator[str]:
-    known: dict[str, str] | None = None
-    for line in text.split("\n"):
-        match = _MAKE_INCLUDE.match(line) if "include" in line else None
-        if match is None:
-            continue
-        names = match.group(1)
-        if "$" in names:
-            known = _definitions(text.split("\n")) if known is None else known
-            names = _expanded(names, known)
-        yield from (name for name in names.split()
-                    if "MAKEVAR" not in name and not any(c in name for c in "*?%[$"))
+    """The constant names of make's include lines (one built from a variable is left out:
+    finding its value would read the whole file on every version of every Makefile)."""
+    start = 0
+    while (found := text.find("include", start)) >= 0:
+        line_start = text.rfind("\n", 0, found) + 1
+        end = text.find("\n", found)
+        end = len(text) if end < 0 else end
+        start = end
+        match = _MAKE_INCLUDE.fullmatch(text, line_start, end)
+        if match is not None:
+            yield from (name for name in match.group(1).split()
+                        if not any(c in name for c in "*?%[$"))
 
 
 def _just_includes(text: str) -> Iterator[str]:

@@ -96,7 +96,7 @@ def in_tree(repo: gitio.Repo, tree: str | None, steps: dict[Key, Step],
                     continue
                 if judged is None or judged(step.named.path):
                     findings.extend(_judge(step, kind, lines, step.root.commit,
-                                           step.root.author, seen))
+                                           step.root.author, seen, blob=sha))
                 _follow(step, lines, taken, following)
         frontier = following
     return findings, taken
@@ -123,7 +123,7 @@ def in_commits(repo: gitio.Repo, revs: Sequence[str], no_walk: bool, steps: dict
                 kind = _kind(step, lines)
                 if kind is None:
                     continue
-                findings.extend(_judge(step, kind, lines, sha_of, author, seen, when))
+                findings.extend(_judge(step, kind, lines, sha_of, author, seen, when, sha))
                 if step.depth > MAX_DEPTH:
                     raise GitError(f"{step.named.path} is more than {MAX_DEPTH} files away "
                                    f"from {step.root.path}, which runs it; refusing to pass "
@@ -188,6 +188,11 @@ def _follow(step: Step, lines: list[bytes], taken: Container[Key],
             following[named.key] = Step(named, step.root, step.named.path, step.depth + 1)
 
 
+_JUDGED_MEMO = 4096
+_JUDGED: dict[tuple[str | None, str, tuple[Rule, ...], Inputs],
+              dict[str, tuple[int, str]]] = {}
+
+
 # A GitLab file another includes is read as every CI file of another system is: as a
 # workflow too (setups.setup_readings).
 _READINGS = {"pipeline": frozenset({"workflow", "pipeline"})}
@@ -195,14 +200,23 @@ _READINGS = {"pipeline": frozenset({"workflow", "pipeline"})}
 
 def _judge(step: Step, kind: str, lines: list[bytes], commit: str | None,
            author: Identity | None, seen: set[tuple[str, str, str | None]],
-           committed_at: int | None = None) -> list[Finding]:
+           committed_at: int | None = None, blob: str | None = None) -> list[Finding]:
     """What the content rules of the CI file find in a file it reaches, read as `kind`;
-    once per rule, path and commit (a file the path rules read already is not repeated)."""
+    once per rule, path and commit (a file the path rules read already is not repeated).
+    What one blob holds is judged once per reading, rules and inputs: a file a Makefile
+    includes is reached again in every tree that changes the Makefile."""
     rules = {rule.id: rule for rule in step.root.rules}
     path = step.named.path
     inputs = step.named.inputs
-    matched = content_matches(rules, lines, [path], _READINGS.get(kind, frozenset({kind})),
-                              dict(inputs))
+    key = (blob, kind, step.root.rules, inputs)  # the rules themselves, not their ids
+    matched = _JUDGED.get(key) if blob is not None else None
+    if matched is None:
+        matched = content_matches(rules, lines, [path], _READINGS.get(kind, frozenset({kind})),
+                                  dict(inputs))
+        if blob is not None:
+            if len(_JUDGED) >= _JUDGED_MEMO:
+                _JUDGED.clear()
+            _JUDGED[key] = matched
     who = "" if step.via == step.root.path else f", which {step.root.path} runs"
     if inputs:
         given = printable(", ".join(f"{name}={'|'.join(v)}" for name, v in inputs))

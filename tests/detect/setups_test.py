@@ -81,7 +81,7 @@ def test_stripping_keeps_line_breaks() -> None:
     ("docs/requirements.md", set()),
     ("requirements-dev.txt", {"requirements"}),
     ("requirements_test.txt", {"requirements"}),
-    ("setup.cfg", {"setupcfg"}),
+    ("setup.cfg", {"setupcfg", "tox"}),
     ("Pipfile", {"pipfile"}),
     ("environment.yml", {"conda"}),
     ("mise.toml", {"mise"}),
@@ -277,6 +277,16 @@ _HOSTILE: dict[str, tuple[str, str, str]] = {
     "tox commands": ("tox.ini", "[testenv]\ncommands =\n", "    claude -p x \\\n"),
     "taskfile cmds": ("Taskfile.yml", "tasks:\n", "  t: {cmds: [codex exec a]}\n"),
     "compose images": ("compose.yaml", "services:\n", "  s: {image: a/b, command: [x]}\n"),
+    "setup.py brackets": ("setup.py", "install_requires = ", "['aider-chat', ["),
+    "setup.py names": ("setup.py", "", "x_requires = ['aider-chat', 'a'\n"),
+    "nix lists": ("shell.nix", "", "[ pkgs.a b c ] # x\n"),
+    "devbox packages": ("devbox.json", '{"packages": [', '"claude-code@1", "jq",'),
+    "tool-versions": (".tool-versions", "", "npm:@anthropic-ai/claude-code 1\n"),
+    "composer scripts": ("composer.json", '{"scripts": {', '"t": ["@php x", "claude -p"],'),
+    "just variables": ("justfile", 'x := "claude"\nr:\n', "    {{x}} -p {{ y }}\n"),
+    "taskfile vars": ("Taskfile.yml", "vars: {A: claude}\ntasks:\n  t:\n    cmds:\n",
+                      "      - '{{.A}} -p {{.B}}'\n"),
+    "pyproject tasks": ("pyproject.toml", "[tool.poe.tasks]\n", 'a{} = "claude -p"\n'),
 }
 
 
@@ -363,3 +373,68 @@ def test_hostile_setup_files_end_with_a_documented_exit_code(clean_repo: Repo) -
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert [(f["rule"], f["line"]) for f in json.loads(result.stdout)["findings"]] == [
         ("AIC301", 3)]
+
+
+# ------------------------------------------------------------------------------ project files
+@pytest.mark.parametrize(("path", "text", "found"), [
+    ("requirements/dev.in", "aider-chat\n", True),
+    ("requirements/dev.in", "black\n# aider-chat later\n", False),
+    ("setup.py", 'from setuptools import setup\nsetup(name="x", install_requires=["aider-chat"])\n',
+     True),
+    ("setup.py", 'REQUIRES = [\n    "requests",\n'
+     '    "aider-chat>=0.5; python_version>\'3.9\'",\n]\nsetup(install_requires=REQUIRES)\n',
+     True),
+    ("setup.py", 'setup(extras_require={"ai": ["claude-agent-sdk"]})\n', True),
+    ("setup.py", 'setup(name="x", author="Claude Monet", keywords=["aider-chat", "claude"],\n'
+     '      description="Works with aider-chat", install_requires=["anthropic"])\n', False),
+    ("pixi.toml", '[project]\nname = "x"\n[pypi-dependencies]\naider-chat = "*"\n', True),
+    ("pixi.toml", '[feature.ai.tasks]\nreview = { cmd = "claude -p review" }\n', True),
+    ("pixi.toml", '[tasks]\ndocs = "echo claude -p"\n[dependencies]\npython = "3.12"\n', False),
+    ("devbox.json", '{"packages": ["claude-code@latest"]}', True),
+    ("devbox.json", '{"packages": {"codex": "latest"}}', True),
+    ("devbox.json", '{"packages": ["jq"], "shell": {"scripts": {"r": ["claude -p review"]}}}',
+     True),
+    ("devbox.json", '{"packages": ["nodejs@20", "claude-cli-docs"], "shell": '
+     '{"init_hook": ["echo Claude says hi"]}}', False),
+    ("shell.nix", "{ pkgs ? import <nixpkgs> {} }:\n"
+     "pkgs.mkShell { packages = [ pkgs.claude-code ]; }", True),
+    ("flake.nix", "{ outputs = { nixpkgs, ... }: { devShells.x.default = pkgs.mkShell {\n"
+     "  buildInputs = with pkgs; [ nodejs gemini-cli ]; }; }; }\n", True),
+    ("default.nix", '{ pkgs }: pkgs.mkShell { buildInputs = [ pkgs.nodejs ];\n'
+     '  # claude-code later\n  shellHook = "echo codex"; }\n', False),
+    (".tool-versions", "nodejs 20.1.0\nnpm:@anthropic-ai/claude-code latest\n", True),
+    (".tool-versions", "nodejs 20.1.0\npython 3.12 # claude-code\n", False),
+    ("mise.ci.toml", '[tools]\n"npm:@anthropic-ai/claude-code" = "latest"\n', True),
+    (".mise/config.toml", '[tools]\n"npm:@openai/codex" = "latest"\n', True),
+    ("mise/conf.d/ai.toml", '[tasks.r]\nrun = "claude -p review"\n', True),
+    (".mise.dev.toml", '[tools]\nnode = "20"\n', False),
+    ("environment-dev.yml", "name: dev\ndependencies:\n  - pip:\n    - aider-chat\n", True),
+    ("environment-ci.yml", "name: ci\ndependencies:\n  - python\n  - anthropic\n", False),
+    ("pyproject.toml", '[tool.hatch.envs.default.scripts]\nreview = "claude -p review"\n', True),
+    ("pyproject.toml", '[tool.poe.tasks.review]\nshell = "claude -p review"\n', True),
+    ("pyproject.toml", '[tool.pdm.scripts]\nreview = {cmd = ["claude", "-p", "review"]}\n', True),
+    ("pyproject.toml", '[tool.pixi.tasks]\nreview = "claude -p review"\n', True),
+    ("pyproject.toml", '[tool.poetry.scripts]\nclaude = "claude_tools.cli:main"\n'
+     '[tool.poe.tasks]\ndocs = "mkdocs build"\n', False),
+    ("package.json", '{"devDependencies":{"codex":"github:openai/codex"}}', True),
+    ("package.json", '{"dependencies":{"x":"git+https://github.com/anthropics/claude-code.git"}}',
+     True),
+    ("package.json", '{"dependencies":{"codex-docs":"github:acme/codex-docs", "y": "file:../y"}}',
+     False),
+    ("composer.json", '{"scripts":{"review":"claude -p review"}}', True),
+    ("composer.json", '{"scripts":{"review":["@php artisan x", "@composer codex"],'
+     ' "t": "phpunit --filter claude"}}', False),
+    ("deno.json", '{"tasks":{"review":"npx -y @anthropic-ai/claude-code -p review"}}', True),
+    ("deno.jsonc", '{"tasks":{"r":{"command":"claude -p x", "description": "d"}}}', True),
+    ("deno.json", '{"tasks":{"docs":"echo claude -p"}, "description": "claude -p"}', False),
+    ("apps/web/project.json", '{"targets":{"review":{"executor":"nx:run-commands",'
+     '"options":{"command":"claude -p review"}}}}', True),
+    ("project.json", '{"targets":{"r":{"options":{"commands":[{"command":"codex exec x"}]}}}}',
+     True),
+    ("project.json", '{"name": "claude", "targets":{"build":{"executor":"@nx/js:tsc",'
+     '"options":{"main":"claude -p"}}}}', False),
+])
+def test_project_files_that_install_or_run_an_agent(path: str, text: str, found: bool) -> None:
+    """Files a developer or CI sets the project up with (precision: names, descriptions,
+    docs and lookalike packages stay clean)."""
+    assert bool(_matches(path, text)) == found, _matches(path, text)

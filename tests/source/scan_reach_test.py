@@ -309,3 +309,29 @@ def test_a_wildcard_include_of_harmless_files_stays_clean(clean_repo: Repo) -> N
     clean_repo.commit("Add a job", "ci/review.yml")
     assert _check(clean_repo, "--range", "HEAD~1..HEAD")[:2] == (
         1, {("AIC302", "ci/review.yml")})
+@pytest.mark.parametrize(("files", "run", "reached"), [
+    ({"Makefile": "include ci/rules.inc\n"}, "make review", "ci/rules.inc"),
+    ({"Taskfile.yml": 'version: "3"\nincludes:\n  ci: ./ci/Review.yml\n'}, "task ci:review",
+     "ci/Review.yml"),
+    ({"justfile": "import 'ci/review.just'\n"}, "just review", "ci/review.just"),
+    ({"justfile": "mod ci\n"}, "just ci review", "ci/mod.just"),
+    ({}, "pip install -r ci/deps.txt", "ci/deps.txt"),
+    ({"requirements.txt": "-r ci/extra.lst\nrequests\n"}, "pip install -r requirements.txt",
+     "ci/extra.lst"),
+    ({}, "conda env create -f ci/env-dev.yml", "ci/env-dev.yml"),
+])
+def test_the_files_a_runner_or_installer_pulls_in_are_judged(
+        clean_repo: Repo, files: dict[str, str], run: str, reached: str) -> None:
+    agent = "name: dev\ndependencies:\n  - python\n  - pip:\n    - aider-chat\n" \
+        if "conda" in run else "aider-chat\n" if "pip" in run \
+        else 'version: "3"\ntasks:\n  review:\n    cmds:\n      - claude -p review\n' \
+        if reached.endswith(".yml") else "review:\n\tclaude -p review\n" if "inc" in reached \
+        else "review:\n    claude -p review\n"
+    base = _base(clean_repo, {_WORKFLOW: _workflow(run), **files,
+                              reached: agent.replace("claude", "echo").replace("aider", "black")})
+    assert _check(clean_repo, "--range", f"{base}~1..HEAD")[:2] == (0, set())
+    clean_repo.write(reached, agent)
+    sha = clean_repo.commit("Tweak it", reached)
+    code, found, findings = _check(clean_repo, "--range", f"{base}..HEAD")
+    assert code == 1 and reached in {path for _, path in found}, findings
+    assert findings[0]["commit"] == sha

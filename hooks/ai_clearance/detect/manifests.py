@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ai_clearance.detect.jsonc import Pairs, load_jsonc
 from ai_clearance.detect.literals import string_runs
-from ai_clearance.detect.setups import first_lines, package_fact, script_facts
+from ai_clearance.detect.setups import argv_facts, first_lines, package_fact, script_facts
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,16 +29,22 @@ NPM_SECTIONS = ("dependencies", "devDependencies", "optionalDependencies",
 def manifest_facts(kind: str, text: str, screen: Callable[[str], bool] | None = None,
                    ) -> list[Fact] | None:
     """What a manifest of `kind` ("npm", "pyproject", "pipfile", "mise", "setupcfg",
-    "requirements") depends on and runs; None when it cannot be parsed (requirements files
-    and setup.cfg, read line by line, always can)."""
+    "requirements"; a project file of projectfiles.py) depends on and runs; None when it
+    cannot be parsed (requirements files and setup.cfg, read line by line, always can)."""
     readers: dict[str, Callable[[], list[Fact] | None]] = {
         "npm": lambda: package_json_facts(text, screen),
-        "pyproject": lambda: pyproject_facts(text),
+        "pyproject": lambda: pyproject_facts(text, screen),
+        "toxtoml": lambda: tox_toml_facts(text, screen),
+        "pixi": lambda: pixi_facts(text, screen),
         "pipfile": lambda: pipfile_facts(text, screen),
         "mise": lambda: mise_facts(text, screen),
         "setupcfg": lambda: setup_cfg_facts(text),
         "conda": lambda: conda_facts(text.encode()),
     }
+    if kind not in readers and kind != "requirements":
+        from ai_clearance.detect.projectfiles import project_facts
+
+        return project_facts(kind, text, screen)
     reader = readers.get(kind)
     if reader is not None:
         return reader()
@@ -93,6 +100,10 @@ def _npm_dependencies(section: str, table: object, lines: dict[str, int]) -> Ite
         for spec in specs:
             if isinstance(spec, str) and spec.startswith("npm:"):
                 yield package_fact("npm", spec, lines.get(spec, 1), f"{section}: {spec}")
+            elif isinstance(spec, str) and ("/" in spec or ":" in spec):
+                # what npm installs from a repository or URL (`github:openai/codex`)
+                yield from argv_facts(f"{section}.{name}", ["npm", "install", spec.strip()],
+                                      lines.get(spec, 1))
 
 
 # Keys whose value lists requirements (every string below them is read as one), or, as a
@@ -101,16 +112,26 @@ _REQUIRING = re.compile(r"(?:.*[-_])?(?:dependencies|requires|requirements)|depe
 _MAX_NODES = 1_000_000  # a parsed document has at most as many values as characters
 
 
-def pyproject_facts(text: str) -> list[Fact] | None:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on Python 3.10 only
-        import tomli as tomllib
-    try:
-        data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+def pyproject_facts(text: str, screen: Callable[[str], bool] | None = None,
+                    ) -> list[Fact] | None:
+    """Every requirement list, and the tasks of the tools that run them (tox, Hatch, Poe,
+    PDM, Rye, taskipy, pixi)."""
+    data = _toml(text)
+    if data is None:
         return None
     lines = _toml_lines(text)
+    facts = _requirements_of(data, lines)
+    tool = data.get("tool")
+    if isinstance(tool, dict):
+        facts.extend(task_table_facts(tool, lines, screen))
+        tox = tool.get("tox")
+        if isinstance(tox, dict):
+            facts.extend(_tox_table_facts(tox, lines, screen))
+    facts.sort(key=lambda f: f.line)
+    return facts
+
+
+def _requirements_of(data: dict[str, object], lines: dict[str, int]) -> list[Fact]:
     facts: list[Fact] = []
     stack: list[tuple[str, object, bool]] = [("", data, False)]
     seen = 0
@@ -129,6 +150,105 @@ def pyproject_facts(text: str) -> list[Fact] | None:
             stack.extend((key, item, requiring) for item in node)
         elif isinstance(node, str) and requiring:
             facts.append(package_fact("pypi", node, lines.get(node, 1), f"{key}: {node}"))
+    return facts
+
+
+# The task tables of pyproject's tools, each task a command line (a string), a list of
+# them, or a table whose `cmd`/`shell`/`run` holds one (a list there: one command's
+# words): `[tool.poe.tasks]`, `[tool.pdm.scripts]`, `[tool.hatch.envs.NAME.scripts]`...
+_TASK_TABLES = (("poe", "tasks"), ("pdm", "scripts"), ("rye", "scripts"), ("taskipy", "tasks"),
+                ("pixi", "tasks"), ("pixi", "feature", "*", "tasks"), ("pixi", "target", "*",
+                "tasks"), ("hatch", "envs", "*", "scripts"), ("uv", "scripts"))
+_TASK_KEYS = ("cmd", "shell", "run", "command", "cmds")
+
+
+def task_table_facts(tool: dict[str, object], lines: dict[str, int],
+                     screen: Callable[[str], bool] | None, prefix: str = "tool.",
+                     ) -> list[Fact]:
+    """What the task tables of `tool` (pyproject's [tool], or a pixi.toml) run."""
+    facts: list[Fact] = []
+    for path in _TASK_TABLES:
+        for where, table in _tables_at(tool, path, prefix):
+            for name, task in table.items():
+                facts.extend(_task_facts(f"{where}.{name}", task, lines, screen))
+    return facts
+
+
+def _tables_at(node: object, path: tuple[str, ...], where: str,
+               ) -> Iterator[tuple[str, dict[str, object]]]:
+    if not path:
+        if isinstance(node, dict):
+            yield where.rstrip("."), node
+        return
+    if not isinstance(node, dict):
+        return
+    keys = list(node) if path[0] == "*" else [path[0]] if path[0] in node else []
+    for key in keys:
+        yield from _tables_at(node[key], path[1:], f"{where}{key}.")
+
+
+def _task_facts(key: str, task: object, lines: dict[str, int],
+                screen: Callable[[str], bool] | None) -> list[Fact]:
+    if isinstance(task, dict):
+        body = next((task[k] for k in _TASK_KEYS if k in task), None)
+        if isinstance(body, list) and all(isinstance(w, str) for w in body):
+            return argv_facts(key, list(body), lines.get(body[0], 1) if body else 1)
+        task = body
+    scripts = task if isinstance(task, list) else [task]
+    return [fact for script in scripts if isinstance(script, str)
+            for fact in script_facts(key, script, lines.get(script, 1), screen)]
+
+
+def _tox_table_facts(tox: dict[str, object], lines: dict[str, int],
+                     screen: Callable[[str], bool] | None) -> list[Fact]:
+    """tox's configuration in TOML: a `legacy_tox_ini` string read as tox.ini, and tox 4's
+    environments (`env_run_base`, `env.NAME`): `commands` as argument lists, `deps`
+    installed by pip."""
+    from ai_clearance.detect.setups import runner_facts
+
+    facts: list[Fact] = []
+    legacy = tox.get("legacy_tox_ini")
+    if isinstance(legacy, str):
+        start = lines.get("legacy_tox_ini", 1)  # its text starts on the next line
+        facts.extend(replace(fact, line=fact.line + start)
+                     for fact in runner_facts("tox", legacy, screen or (lambda _: True)))
+    envs = tox.get("env")
+    tables = [tox.get("env_run_base"), *(envs.values() if isinstance(envs, dict) else ())]
+    for env in tables:
+        if not isinstance(env, dict):
+            continue
+        for key in ("commands_pre", "commands", "commands_post"):
+            for command in env.get(key, []) if isinstance(env.get(key), list) else []:
+                words = [w for w in command if isinstance(w, str)] \
+                    if isinstance(command, list) else []
+                if words:
+                    facts.extend(argv_facts(key, words, lines.get(words[0], 1)))
+        for dep in env.get("deps", []) if isinstance(env.get("deps"), list) else []:
+            if isinstance(dep, str):
+                facts.extend(argv_facts("deps", ["pip", "install", dep], lines.get(dep, 1)))
+    return facts
+
+
+def tox_toml_facts(text: str, screen: Callable[[str], bool] | None = None,
+                   ) -> list[Fact] | None:
+    """tox.toml: tox's TOML configuration at the top level."""
+    data = _toml(text)
+    if data is None:
+        return None
+    facts = _tox_table_facts(data, _toml_lines(text), screen)
+    facts.sort(key=lambda f: f.line)
+    return facts
+
+
+def pixi_facts(text: str, screen: Callable[[str], bool] | None = None) -> list[Fact] | None:
+    """pixi.toml: its dependency tables (conda and PyPI names, compared as PyPI names),
+    those of its features and targets, and its tasks."""
+    data = _toml(text)
+    if data is None:
+        return None
+    lines = _toml_lines(text)
+    facts = _requirements_of(data, lines)
+    facts.extend(task_table_facts({"pixi": data}, lines, screen, ""))
     facts.sort(key=lambda f: f.line)
     return facts
 
@@ -179,8 +299,6 @@ def pipfile_facts(text: str, screen: Callable[[str], bool] | None = None,
 def mise_facts(text: str, screen: Callable[[str], bool] | None = None) -> list[Fact] | None:
     """mise.toml: each [tools] entry as `mise use BACKEND:TOOL` (launchers.py reads what
     that installs), and the commands of [tasks] (`run`, a string or a list) and [hooks]."""
-    from ai_clearance.detect.setups import argv_facts
-
     data = _toml(text)
     if data is None:
         return None

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from ai_clearance.detect.calls import Inputs, local_calls
 from ai_clearance.detect.pipelines import compose_file_names, included_files
 from ai_clearance.detect.runners import PROGRAMS, language_of, shebang_language
-from ai_clearance.detect.taskrunners import RUNNER_KINDS
+from ai_clearance.detect.taskrunners import runner_includes
 from ai_clearance.detect.workflows import ACTION_NAMES, action_files, readings
 from ai_clearance.errors import GitError
 
@@ -37,7 +37,9 @@ MAX_READ = 1 << 20
 MAX_NAMES = 20000
 # How a named file is read; anything else (a README, a JSON file) runs nothing here.
 SCRIPT_KINDS = frozenset({"shell", "hash", "slash", "code", "dockerfile", "make", "just",
-                          "taskfile", "tox", "compose", "pipeline"})
+                          "taskfile", "tox", "compose", "pipeline", "requirements", "conda"})
+# Files read for what they pull in only (runner_includes).
+_INCLUDING = frozenset({"make", "just", "taskfile", "tox", "requirements"})
 
 
 @dataclass(frozen=True)
@@ -113,18 +115,24 @@ def named_paths(path: str, data: bytes, given: Inputs = (), kind: str | None = N
         calls = [Named(target, "workflow", inputs)
                  for target, inputs in local_calls(data[:MAX_READ], dict(given))]
     # A task runner's file (a Makefile, justfile, Taskfile, tox.ini) is judged by its own
-    # recipe lines and names nothing further: a project's Makefile names hundreds of its
-    # own files (on git/git the chain reached every test script), and every check would
-    # fail closed on the reach budget.
-    names = () if readings([path]) & RUNNER_KINDS else \
+    # recipe lines and names only the files it pulls in (`include`, `import`): a project's
+    # Makefile names hundreds of its own files (on git/git the chain reached every test
+    # script), and every check would fail closed on the reach budget. A requirements
+    # file names those it takes in (`-r`).
+    kinds = readings([path]) | {kind} if kind is not None else readings([path])
+    including = kinds & _INCLUDING
+    names: Iterator[tuple[str, str | None, tuple[str, ...]]] | tuple[()] = (
+        (relative, reading, (folder,)) for runner in sorted(including)
+        for relative, reading in runner_includes(runner, text)) if including else \
         _relative_names(path, data[:MAX_READ], text, folder, kind)
-    for relative, hint, bases in names:
+    for relative, reading, bases in names:
         for base in bases:
             target = _resolved(base, relative)
             if target is None or target == path or (
-                    target in found and found[target].hint is not None):
-                continue
-            found[target] = Named(target, hint)
+                    target in found and found[target].hint is not None) or (
+                    including and reading in readings([target])):
+                continue  # an included file read as such by its own name is judged so
+            found[target] = Named(target, reading)
             _bounded(path, len(found) + len(calls))
     _bounded(path, len(found) + len(calls))
     return list(found.values()) + calls
@@ -316,6 +324,10 @@ _RUNNERS = {
     "nox": ("hash", ("noxfile.py",), ("-f", "--noxfile"), ()),
     "rake": ("hash", ("Rakefile", "rakefile", "Rakefile.rb", "rakefile.rb"),
              ("-f", "--rakefile"), ("-C", "--directory")),
+    # installers given a file of what to install: `pip install -r x.txt`, `conda env
+    # create -f env.yml`
+    **dict.fromkeys(("pip", "pip3", "uv"), ("requirements", (), ("-r", "--requirement"), ())),
+    **dict.fromkeys(("conda", "mamba", "micromamba"), ("conda", (), ("-f", "--file"), ())),
 }
 _CONTAINER_TOOLS = frozenset({"docker", "podman", "nerdctl", "buildah", "docker-compose",
                               "podman-compose"})

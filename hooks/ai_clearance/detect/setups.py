@@ -37,15 +37,24 @@ DEVTOOL_KINDS = frozenset({"hookmap", "vscodetasks", "gitpod", "codeworkspace", 
                            "overcommit", "nix", "replit", "devbox"})
 KINDS = frozenset({"devcontainer", "npm", "pyproject", "requirements", "precommit",
                    "pipeline", "jenkins", "pipfile", "mise", "setupcfg", "conda",
-                   "compose", *RUNNER_KINDS, *BY_KIND, *DEVTOOL_KINDS})
+                   "compose", "toxtoml", "pixi", *RUNNER_KINDS, *BY_KIND, *DEVTOOL_KINDS})
+# Project files read into the commands they amount to (projectfiles.py).
+_PROJECT = frozenset({"setuppy", "nix", "toolversions", "composer", "deno", "nx", "devbox"})
+KINDS |= _PROJECT
 _MANIFESTS = frozenset({"npm", "pyproject", "requirements", "pipfile", "mise", "setupcfg",
-                        "conda"})
+                        "conda", "toxtoml", "pixi"})
 
 # Docker Compose files: their services' `image`, `command` and `entrypoint`.
 _COMPOSE = re.compile(r"(?:docker-|podman-)?compose(?:\.[^/]*)?\.ya?ml\Z")
 _PRECOMMIT = frozenset({".pre-commit-config.yaml", ".pre-commit-config.yml",
                         ".pre-commit-hooks.yaml"})
 _REQUIREMENTS = re.compile(r"(?:.*[-_.])?requirements(?:[-_.].*)?\.(?:txt|in)\Z")
+# mise's files for an environment (`mise.ci.toml`, `.mise.dev.toml`) and its folders'
+# (`.mise/config.toml`, `mise/conf.d/x.toml`); a conda env file under another name.
+_MISE = re.compile(r"\.?mise\.[^/]+\.toml\Z")
+_MISE_READING = frozenset({"mise"})
+_CONDA = re.compile(r"environment[-_.][^/]*\.ya?ml\Z")
+_CONDA_READING = frozenset({"conda"})
 
 
 # Other CI systems' YAML (cisystems.py), read as a workflow too: their `script`, `run`,
@@ -66,7 +75,18 @@ _BY_NAME = {
     # Drone's and Cirrus CI's programmable configs (Starlark, Jsonnet), read by their literals
     **dict.fromkeys((".drone.star", ".drone.jsonnet", ".cirrus.star"), frozenset({"hash"})),
     "pipfile": frozenset({"pipfile"}),
-    "setup.cfg": frozenset({"setupcfg"}),
+    "setup.cfg": frozenset({"setupcfg", "tox"}),  # tox reads its [testenv] sections
+    "tox.toml": frozenset({"toxtoml"}),
+    "pixi.toml": frozenset({"pixi"}),
+    "setup.py": frozenset({"hash", "setuppy"}),  # code, and what it requires
+    **dict.fromkeys(("shell.nix", "default.nix", "flake.nix", "devenv.nix"),
+                    frozenset({"nix"})),
+    "devbox.json": frozenset({"devbox"}),
+    ".tool-versions": frozenset({"toolversions"}),
+    "composer.json": frozenset({"composer"}),
+    "deno.json": frozenset({"deno"}),
+    "deno.jsonc": frozenset({"deno"}),
+    "project.json": frozenset({"nx"}),
     "mise.toml": frozenset({"mise"}),
     ".mise.toml": frozenset({"mise"}),
     "mise.local.toml": frozenset({"mise"}),
@@ -95,8 +115,9 @@ def setup_readings(folded: str) -> frozenset[str]:
     by_name = _BY_NAME.get(name)
     if by_name is not None:
         return by_name
-    if _REQUIREMENTS.match(name) or (parent == "requirements" and name.endswith(".txt")):
-        return _REQUIREMENTS_READING
+    by_pattern = _by_pattern(folder, parent, name)
+    if by_pattern:
+        return by_pattern
     yaml = name.endswith((".yml", ".yaml"))
     if (parent, name) in _IN_FOLDER:
         return _IN_FOLDER[parent, name]
@@ -105,6 +126,19 @@ def setup_readings(folded: str) -> frozenset[str]:
     if yaml and f"/{folder}/".find("/.gitlab/ci/") >= 0:
         return _CI["pipeline"]
     return _by_name_end(folder, name, parent)
+
+
+def _by_pattern(folder: str, parent: str, name: str) -> frozenset[str]:
+    """Requirements files, mise's files for an environment or in its folders, conda env
+    files under another name."""
+    if _REQUIREMENTS.match(name) or (parent == "requirements" and name.endswith((".txt",
+                                                                                ".in"))):
+        return _REQUIREMENTS_READING
+    if _MISE.match(name) or (parent in (".mise", "conf.d") and name.endswith(".toml") and (
+            parent == ".mise" or folder.endswith(("mise/conf.d", ".mise/conf.d")))) or (
+            parent == "mise" and name.startswith("config.") and name.endswith(".toml")):
+        return _MISE_READING
+    return _CONDA_READING if _CONDA.match(name) else frozenset()
 
 
 def _by_name_end(folder: str, name: str, parent: str) -> frozenset[str]:
@@ -135,24 +169,38 @@ def setup_facts(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[F
         from ai_clearance.detect.devcontainers import devcontainer_facts
 
         return devcontainer_facts(text, screen)
-    if kind in _MANIFESTS:
-        from ai_clearance.detect import manifests
-
-        return manifests.manifest_facts(kind, text, screen)
-    if kind in DEVTOOL_KINDS:
-        from ai_clearance.detect.devtools import devtool_facts
-
-        return devtool_facts(kind, text, data, screen)
+    if kind in _MANIFESTS or kind in _PROJECT or kind in DEVTOOL_KINDS:
+        return _project_facts(kind, text, data, screen)
     from ai_clearance.detect import pipelines
 
     if kind == "jenkins":
         return script_facts("Jenkinsfile", text, 1, screen, "slash")
     if kind in RUNNER_KINDS and kind != "taskfile":
-        return _runner_facts(kind, text, screen)
+        return runner_facts(kind, text, screen)
+    if kind == "taskfile":
+        from ai_clearance.detect.taskrunners import taskfile_text
+
+        data = taskfile_text(data)
     return pipelines.yaml_facts(kind, data, screen)
 
 
-def _runner_facts(kind: str, text: str, screen: Callable[[str], bool]) -> list[Fact]:
+def _project_facts(kind: str, text: str, data: bytes, screen: Callable[[str], bool],
+                   ) -> list[Fact] | None:
+    """What a manifest, project file or dev tool's file installs and runs. A Nix file and
+    devbox.json are read both ways: the packages they install (projectfiles.py) and the
+    commands their hooks run (devtools.py)."""
+    from ai_clearance.detect import manifests
+    from ai_clearance.detect.devtools import devtool_facts
+
+    installs = manifests.manifest_facts(kind, text, screen) \
+        if kind in _MANIFESTS or kind in _PROJECT else []
+    runs = devtool_facts(kind, text, data, screen) if kind in DEVTOOL_KINDS else []
+    if installs is None or runs is None:
+        return None if not installs and not runs else [*(installs or ()), *(runs or ())]
+    return [*installs, *runs]
+
+
+def runner_facts(kind: str, text: str, screen: Callable[[str], bool]) -> list[Fact]:
     """The commands of a task runner's recipes. One screen of all of them first: a
     project's Makefile has thousands of recipe lines, most often none naming an agent."""
     lines = runner_lines(kind, text)

@@ -18,7 +18,11 @@ from __future__ import annotations
 
 import re
 
-RUNNER_KINDS = frozenset({"make", "just", "taskfile", "tox"})
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+
+RUNNER_KINDS = frozenset({"make", "just", "taskfile", "tox", "nox"})
 # Folded file names and how each is read (setups.setup_readings).
 RUNNER_NAMES = {
     "makefile": frozenset({"make"}),
@@ -28,6 +32,7 @@ RUNNER_NAMES = {
     **dict.fromkeys(("taskfile.yml", "taskfile.yaml", "taskfile.dist.yml",
                      "taskfile.dist.yaml"), frozenset({"taskfile"})),
     "tox.ini": frozenset({"tox"}),
+    "noxfile.py": frozenset({"hash", "nox"}),  # code, and what its sessions install
     "rakefile": frozenset({"hash"}),
 }
 
@@ -35,7 +40,7 @@ RUNNER_NAMES = {
 _INLINE_RECIPE = re.compile(r"[^#=:;\n]*:[^=;#\n]*;(.*)")
 _MAKE_SHELL = re.compile(r"\$[({]shell[ \t]+([^)}\n]*)")
 _BACKTICK = re.compile(r"`([^`\n]+)`")
-_TOX_KEY = re.compile(r"[ \t]*(commands(?:_pre|_post)?)[ \t]*[=:](.*)", re.IGNORECASE)
+_TOX_KEY = re.compile(r"[ \t]*(commands(?:_pre|_post)?|deps)[ \t]*[=:](.*)", re.IGNORECASE)
 
 
 def runner_lines(kind: str, text: str) -> list[tuple[int, str, str]]:
@@ -48,6 +53,8 @@ def runner_lines(kind: str, text: str) -> list[tuple[int, str, str]]:
         return _just(lines)
     if kind == "tox":
         return _tox(lines)
+    if kind == "nox":
+        return _nox(text)
     return []
 
 
@@ -118,8 +125,72 @@ def _make(lines: list[str]) -> list[tuple[int, str, str]]:
     return found
 
 
+# A justfile's variable (`agent := "claude"`, `export AGENT := 'x'`) and a recipe
+# parameter's default (`review agent="claude":`), and a `{{ name }}` put in a recipe.
+_JUST_DEFINITION = re.compile(r"(?:export[ \t]+)?([A-Za-z_][\w-]*)[ \t]*:=[ \t]*(.*)")
+_JUST_PARAMETER = re.compile(r"""[ \t][+*$]?([A-Za-z_][\w-]*)=("[^"\n]*"|'[^'\n]*'|[^\s:'"]+)""")
+_QUOTED = re.compile(r""""((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'""")
+_JUST_REFERENCE = re.compile(r"\{\{(?!\{)[ \t]*([^{}\n]{0,256}?)[ \t]*\}\}")
+_JUST_NAME = re.compile(r"[A-Za-z_][\w-]*")
+
+
+def _just_value(expression: str) -> str:
+    """A just expression's value as far as constant: its quoted strings joined (`+` and
+    `/` put them together), else the bare word it is."""
+    literals = [m.group(1) if m.group(1) is not None else m.group(2)
+                for m in _QUOTED.finditer(expression)]
+    if literals:
+        joiner = "/" if "/" in _QUOTED.sub("", expression) else ""
+        return joiner.join(literals)
+    return expression.strip()
+
+
+def _just_definitions(lines: list[str]) -> dict[str, str]:
+    """The variables and parameter defaults a justfile sets (the last of each name wins;
+    a value naming another variable is that variable's value)."""
+    known: dict[str, str] = {}
+    for line in lines:
+        if line[:1] in (" ", "\t") or not line:
+            continue
+        match = _JUST_DEFINITION.match(line)
+        if match is not None:
+            known[match.group(1)] = _just_value(match.group(2))
+        elif ":" in line and "{{" not in line:
+            for parameter in _JUST_PARAMETER.finditer(line.partition(":")[0]):
+                known[parameter.group(1)] = _just_value(parameter.group(2))
+    return {name: known.get(value, value) for name, value in known.items()}
+
+
+def _templated(command: str, reference: re.Pattern[str], known: dict[str, str],
+               name_of: Callable[[str], str | None], unknown: str, budget: list[int],
+               ) -> str:
+    """`command` with each template reference that names a known variable given its value
+    (up to _MAX_VALUE characters), any other as the plain word `unknown`; `budget` holds
+    what the values may still add to the file, all told."""
+    def put(match: re.Match[str]) -> str:
+        name = name_of(match.group(1))
+        value = known.get(name) if name is not None else None
+        if value is None or len(value) > min(_MAX_VALUE, budget[0]):
+            return unknown
+        budget[0] -= len(value)
+        return value.replace("\n", " ")  # each line keeps its number
+    return reference.sub(put, command)
+
+
+# What template values may add to a text beyond its own size: the expanded text stays
+# within twice its size and this (linear, whatever the references).
+_MAX_GROWTH = 1 << 16
+
+
+def _just_name(inner: str) -> str | None:
+    found = _JUST_NAME.fullmatch(inner)
+    return found.group() if found is not None else None
+
+
 def _just(lines: list[str]) -> list[tuple[int, str, str]]:
     found: list[tuple[int, str, str]] = []
+    known = _just_definitions(lines) if any("{{" in line for line in lines) else {}
+    budget = [sum(map(len, lines)) + _MAX_GROWTH]
     i = 0
     while i < len(lines):
         start = i
@@ -127,10 +198,43 @@ def _just(lines: list[str]) -> list[tuple[int, str, str]]:
         if line[:1] in (" ", "\t"):
             command = line.lstrip().lstrip("@- \t")
             if command and not command.startswith("#"):
+                if "{{" in command:
+                    command = _templated(command, _JUST_REFERENCE, known, _just_name,
+                                         "JUSTVAR", budget)
                 found.append((start + 1, "recipe", command))
         else:
             found.extend((start + 1, "backtick", m.group(1)) for m in _BACKTICK.finditer(line))
     return found
+
+
+# A Go template's reference to a Taskfile variable: `{{.AGENT}}`, `{{ .AGENT | trim }}`.
+_TASK_REFERENCE = re.compile(r"\{\{-?[ \t]*\.([A-Za-z_]\w*)[^{}\n]{0,256}?\}\}")
+
+
+def taskfile_text(data: bytes) -> bytes:
+    """A Taskfile with the values of its `vars` (the file's and each task's, read as one
+    set, last wins; a `sh:` one is unknown) put in for their `{{.NAME}}` references, as
+    Task does before a command runs. Values over _MAX_VALUE characters, and any unknown
+    name, become a plain word. Unchanged when the file has no references."""
+    if b"{{" not in data or b"vars" not in data:
+        return data
+    from ai_clearance.detect.devtools import mapping_items, yaml_root
+
+    root = yaml_root(data)
+    known: dict[str, str] = {}
+    tasks = [value for key, value in mapping_items(root) if key == "tasks"]
+    scopes = [root, *(task for table in tasks for _, task in mapping_items(table))]
+    for scope in scopes:
+        for key, value in mapping_items(scope):
+            if key != "vars":
+                continue
+            for name, node in mapping_items(value):
+                text = getattr(node, "value", None)
+                if isinstance(text, str):
+                    known[name] = text
+    text = data.decode("utf-8", "replace")
+    return _templated(text, _TASK_REFERENCE, known, str.casefold, "TASKVAR",
+                      [len(text) + _MAX_GROWTH]).encode()
 
 
 def _tox(lines: list[str]) -> list[tuple[int, str, str]]:
@@ -150,7 +254,126 @@ def _tox(lines: list[str]) -> list[tuple[int, str, str]]:
         else:
             key = None
             continue
-        command = command.strip().lstrip("-! \t")
+        command = command.strip() if key == "deps" else command.strip().lstrip("-! \t")
         if command and not command.startswith(("#", ";")):
-            found.append((start + 1, key, command))
+            # what tox installs into the environment, as pip is given it
+            found.append((start + 1, key, f"pip install {command}" if key == "deps"
+                          else command))
     return found
+
+
+# A nox session's installs: `session.install("aider-chat")`, `session.conda_install(...)`.
+_NOX_INSTALL = re.compile(r"\.(install|conda_install|mamba_install|micromamba_install)"
+                          r"[ \t]*\(([^()]{0,4096})\)")
+_LITERAL = re.compile(r""""([^"\\\n]*)"|'([^'\\\n]*)'""")
+
+
+def _nox(text: str) -> list[tuple[int, str, str]]:
+    """What a noxfile's sessions install, as the command line nox runs for it (`pip
+    install NAME`); its other commands are read by its literals, as any Python file."""
+    found: list[tuple[int, str, str]] = []
+    if "install" not in text:
+        return found
+    line, counted = 1, 0
+    for match in _NOX_INSTALL.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        words = [m.group(1) if m.group(1) is not None else m.group(2)
+                 for m in _LITERAL.finditer(match.group(2))]
+        program = "pip" if match.group(1) == "install" else "conda"
+        if words:
+            found.append((line, match.group(1), " ".join([program, "install", *(
+                "'" + w.replace("'", "") + "'" for w in words)])))
+    return found
+
+
+# ------------------------------------------------------------------------------ includes
+# Make's `include a.mk b.mk`, `-include x`, `sinclude x`.
+_MAKE_INCLUDE = re.compile(r" *(?:-|s)?include[ \t]+([^#\n]*)(?:#[^\n]*)?")
+# just's `import 'x.just'`, `import? "x"`, `mod name`, `mod? name 'path'`.
+_JUST_IMPORT = re.compile(r"""import\??[ \t]+(?:"([^"\n]*)"|'([^'\n]*)')""")
+_JUST_MODULE = re.compile(r"""mod\??[ \t]+([A-Za-z_][\w-]*)"""
+                          r"""(?:[ \t]+(?:"([^"\n]*)"|'([^'\n]*)'))?""")
+# pip's `-r other.txt`, `--requirement=other.txt` in a requirements file.
+_REQUIREMENT_FILE = re.compile(r"[ \t]*(?:-r|--requirement)(?:[ \t]*=?[ \t]*)(\S+)")
+_TASKFILE_NAMES = ("Taskfile.yml", "Taskfile.yaml", "taskfile.yml", "taskfile.yaml",
+                   "Taskfile.dist.yml", "Taskfile.dist.yaml")
+# Files one runner's file pulls in that are followed: a person writes a few.
+MAX_INCLUDES = 200
+
+
+def runner_includes(kind: str, text: str) -> list[tuple[str, str]]:
+    """The files a task runner's file (or a requirements file) of `kind` pulls in and runs
+    as its own, as (path relative to its folder, how it is read): make's `include`,
+    just's `import` and `mod`, a Taskfile's `includes`, pip's `-r`. A name make would
+    build from a variable it does not know is left out. Only lines that say so are read."""
+    reader, needle = _INCLUDE_READERS.get(kind, (None, ""))
+    if reader is None or needle not in text:
+        return []
+    return [(name, kind) for name in reader(text) if name][:MAX_INCLUDES]
+
+
+def _make_includes(text: str) -> Iterator[str]:
+    """The constant names of make's include lines (one built from a variable is left out:
+    finding its value would read the whole file on every version of every Makefile)."""
+    start = 0
+    while (found := text.find("include", start)) >= 0:
+        line_start = text.rfind("\n", 0, found) + 1
+        end = text.find("\n", found)
+        end = len(text) if end < 0 else end
+        start = end
+        match = _MAKE_INCLUDE.fullmatch(text, line_start, end)
+        if match is not None:
+            yield from (name for name in match.group(1).split()
+                        if not any(c in name for c in "*?%[$"))
+
+
+def _just_includes(text: str) -> Iterator[str]:
+    for line in text.split("\n"):
+        imported = _JUST_IMPORT.match(line)
+        if imported is not None:
+            yield imported.group(1) or imported.group(2) or ""
+            continue
+        module = _JUST_MODULE.match(line)
+        if module is not None:
+            given, name = module.group(2) or module.group(3), module.group(1)
+            yield from (given,) if given else (f"{name}.just", f"{name}/mod.just",
+                                               f"{name}/justfile", f"{name}/.justfile")
+
+
+def _requirement_includes(text: str) -> Iterator[str]:
+    for line in text.split("\n"):
+        match = _REQUIREMENT_FILE.match(line)
+        if match is not None:
+            yield match.group(1)
+
+
+def _taskfile_includes(text: str) -> list[str]:
+    """A Taskfile's `includes`: each a path (`ns: ./ci/Tasks.yml`) or a table's
+    `taskfile`; a folder's path names the Taskfile in it."""
+    from ai_clearance.detect.devtools import mapping_items, yaml_root
+
+    found: list[str] = []
+    for key, table in mapping_items(yaml_root(text.encode())):
+        if key != "includes":
+            continue
+        for _, include in mapping_items(table):
+            value = getattr(include, "value", None)
+            if not isinstance(value, str):
+                value = next((getattr(node, "value", None) for name, node
+                              in mapping_items(include) if name == "taskfile"), None)
+            if not isinstance(value, str) or "{{" in value or not value.strip():
+                continue
+            value = value.strip()
+            if value.casefold().endswith((".yml", ".yaml")):
+                found.append(value)
+            else:
+                found.extend(f"{value.rstrip('/')}/{name}" for name in _TASKFILE_NAMES)
+    return found
+
+
+# How each kind's includes are found, and a word its file holds if it has any.
+_INCLUDE_READERS: dict[str, tuple[Callable[[str], Iterable[str]], str]] = {
+    "make": (_make_includes, "include"), "just": (_just_includes, ""),
+    "taskfile": (_taskfile_includes, "includes"), "requirements": (_requirement_includes, "-r"),
+}

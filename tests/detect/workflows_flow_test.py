@@ -647,6 +647,12 @@ def test_ci_scripts_in_other_languages_are_read(path: str, text: str, twin: str)
      "    strategy: {matrix: {t: [make, codex]}}\n", "AIC302"),
     ("      - run: echo T=claude >> $GITHUB_ENV\n      - run: $T -p review\n"
      "    env: {T: make}\n", "AIC301"),
+    # printf's format, the file by its expression, a constant of the writing step.
+    ("      - run: printf \"T=%s\\\\n\" claude >> \"$GITHUB_ENV\"\n      - run: $T -p review\n",
+     "AIC301"),
+    ("      - run: echo T=claude >> ${{ github.env }}\n      - run: $T -p review\n", "AIC301"),
+    ("      - run: |\n          X=codex\n          echo \"T=$X\" >> $GITHUB_ENV\n"
+     "      - run: $T exec fix\n", "AIC302"),
 ])
 def test_constants_written_to_github_env_are_env_of_the_job(steps: str, rule: str) -> None:
     assert rule in _found(_job(steps)), steps
@@ -662,6 +668,10 @@ def test_constants_written_to_github_env_are_env_of_the_job(steps: str, rule: st
     # Printed, not written to the file; and a human named Claude in a harmless value.
     "      - run: echo T=claude\n      - run: $T -p review\n",
     "      - run: echo REVIEWER=claude >> $GITHUB_ENV\n      - run: echo thanks $REVIEWER\n",
+    "      - run: |\n          X=claude\n          echo \"T=$X\" >> notes.env\n"
+    "      - run: $T -p review\n",
+    "      - run: printf 'REVIEWER=%s\\n' claude >> ${{ github.env }}\n"
+    "      - run: echo thanks $REVIEWER\n",
 ])
 def test_github_env_writes_that_run_nothing_are_clean(steps: str) -> None:
     assert _found(_job(steps)) == set(), steps

@@ -2,10 +2,12 @@
 (and each `NAME<<DELIMITER` block) it finds there as an env variable of every later step
 of the job, so `echo T=claude >> "$GITHUB_ENV"` then `$T -p review` runs an agent.
 
-Only constant writes are known: an `echo`, `printf` or PowerShell string whose text holds
-no expansion, sent to the file by `>>`, `| tee -a`, `Add-Content`, `Out-File` or a `cat`
-heredoc; a `{ ...; }` group's writes in order. A write whose text is not known breaks the
-file at that point (a heredoc block open there is dropped): nothing is made up.
+Only constant writes are known: an `echo`, `printf` (its format worked out) or PowerShell
+string whose text holds no expansion but of a variable the script set to a constant before
+(`X=claude; echo "T=$X"`, `$X = "claude"`), sent to the file (`$GITHUB_ENV`, `${{
+github.env }}`) by `>>`, `| tee -a`, `Add-Content`, `Out-File` or a `cat` heredoc; a `{
+...; }` group's writes in order. A write whose text is not known breaks the file at that
+point (a heredoc block open there is dropped): nothing is made up.
 
 Pure and linear in the script (one pass of a shell-like tokenizer)."""
 
@@ -17,7 +19,15 @@ import shlex
 
 # The env file as a shell, PowerShell or cmd script names it.
 _TARGET = re.compile(r"(?:\$(?:env:)?\{?GITHUB_ENV\}?|%GITHUB_ENV%)", re.IGNORECASE)
+# The expression for the same file, put back as the variable before the script is read.
+_EXPRESSION = re.compile(r"\$\{\{\s*github\.env\s*\}\}", re.IGNORECASE)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,255}")
+# A reference to a variable, in shell ($X, ${X}) and PowerShell ($X, $env:X) forms.
+_REFERENCE = re.compile(r"\$(?:env:)?(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))",
+                        re.IGNORECASE)
+# A value longer than this is not followed (`X=$X$X` on each line doubles it).
+_MAX_VALUE = 1024
+_DECLARES = frozenset({"export", "declare", "readonly", "local", "typeset", "set"})
 _PRINTERS = frozenset({"echo", "printf", "write-output", "write-host", "echo.", "print"})
 _APPENDERS = frozenset({"add-content", "ac", "out-file", "set-content", "tee-object"})
 _SEPARATORS = frozenset(";&\n()")
@@ -33,8 +43,11 @@ Piece = str | None
 def written_env(script: str) -> dict[str, list[str]]:
     """Each env name the script's constant writes to `$GITHUB_ENV` set, with its values
     in the order written."""
-    if "GITHUB_ENV" not in script.upper():
-        return {}
+    upper = script.upper()
+    if "GITHUB_ENV" not in upper:
+        if "GITHUB.ENV" not in upper:
+            return {}
+        script = _EXPRESSION.sub("$GITHUB_ENV", script)
     return _parsed([*_command_writes(script), Unknown, *_heredoc_writes(script)])
 
 
@@ -100,8 +113,11 @@ def _command_writes(script: str) -> list[Piece]:
     """What the script's commands write to the env file, in order."""
     pieces: list[Piece] = []
     group: list[Piece] | None = None  # the output of an open `{ ...; }` group
+    values: dict[str, str] = {}  # the constants the script's variables hold so far
     for stages in _commands(_tokens(script)):
-        first = stages[0]
+        if _assigned(stages, values):
+            continue
+        first = [_known(word, values) for word in stages[0]]
         if first[0] == "{":
             group = []
             first = first[1:]
@@ -120,6 +136,41 @@ def _command_writes(script: str) -> list[Piece]:
         elif first[0].casefold() in _APPENDERS and any(_TARGET.fullmatch(w) for w in first):
             pieces.append(_appended(first))
     return pieces
+
+
+def _assigned(stages: list[list[str]], values: dict[str, str]) -> bool:
+    """Notes what a command of constant assignments sets (`X=v`, `export X=v`, PowerShell
+    `$X = "v"`); whether it is one. A value not known unsets what was known."""
+    if len(stages) != 1:
+        return False
+    words = stages[0]
+    if len(words) == 3 and words[1] == "=" and _REFERENCE.fullmatch(words[0]):
+        found = _REFERENCE.fullmatch(words[0])
+        assert found is not None
+        pairs = [(found.group(1) or found.group(2), words[2])]
+    else:
+        rest = words[1:] if words[0] in _DECLARES else words
+        rest = [w for w in rest if not w.startswith("-")]
+        if not rest or not all("=" in w and _NAME.fullmatch(w.split("=", 1)[0]) for w in rest):
+            return False
+        pairs = [(w.split("=", 1)[0], w.split("=", 1)[1]) for w in rest]
+    for name, written in pairs:
+        value = _known(written, values)
+        if _constant(value) and len(value) <= _MAX_VALUE:
+            values[name.casefold()] = value
+        else:
+            values.pop(name.casefold(), None)
+    return True
+
+
+def _known(word: str, values: dict[str, str]) -> str:
+    """`word` with the variables whose constant values are known put in (others kept);
+    the word as written when that would make it longer than _MAX_VALUE."""
+    if "$" not in word or not values:
+        return word
+    done = _REFERENCE.sub(
+        lambda m: values.get((m.group(1) or m.group(2)).casefold(), m.group(0)), word)
+    return done if len(done) <= _MAX_VALUE else word
 
 
 def _to_env(words: list[str]) -> bool:
@@ -172,15 +223,45 @@ def _output(words: list[str]) -> Piece:
     return Unknown
 
 
+# printf's conversions (`%s`, `%-8s`, `%q`, `%%`) and the escapes of its format.
+_FIELD = re.compile(r"%(?:%|([-#0 +]*[0-9]*(?:\.[0-9]*)?)([sbqdiuc])|)|\\(.)", re.DOTALL)
+_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", "r": "\r", '"': '"', "'": "'"}
+
+
 def _printf(args: list[str]) -> Piece:
-    if not args or "$" in "".join(args) or "`" in "".join(args):
+    """What `printf FORMAT ARGS` prints: the format used again while arguments are left,
+    as printf does; Unknown for an expansion or a conversion it cannot work out."""
+    args = args[1:] if args[:1] == ["--"] else args
+    if not args or not all(map(_constant, args[1:])) or "$" in args[0] or "`" in args[0]:
         return Unknown
     form, values = args[0], args[1:]
-    if "%" not in form:
-        return form.replace("\\n", "\n")
-    if re.fullmatch(r"(?:%s\\n)+", form) and values:
-        return "".join(f"{v}\n" for v in values)
-    return Unknown
+    out: list[str] = []
+    while True:
+        used = at = 0
+        for piece in _FIELD.finditer(form):
+            out.append(form[at:piece.start()])
+            at = piece.end()
+            text = piece.group(0)
+            if text.startswith("\\"):
+                out.append(_ESCAPES.get(piece.group(3), text))
+                continue
+            if text == "%%":
+                out.append("%")
+                continue
+            if piece.group(2) is None:
+                return Unknown  # a conversion printf has that is not read here
+            value = values[used] if used < len(values) else ""
+            used += 1
+            if piece.group(2) in "diu":
+                if not re.fullmatch(r"-?[0-9]{1,18}", value or "0"):
+                    return Unknown
+                out.append(f"%{piece.group(1)}d" % int(value or "0"))
+            else:
+                out.append(f"%{piece.group(1)}s" % (value[:1] if piece.group(2) == "c" else value))
+        out.append(form[at:])
+        values = values[used:]
+        if not used or not values:
+            return "".join(out)
 
 
 def _appended(words: list[str]) -> Piece:

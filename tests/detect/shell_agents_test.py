@@ -249,12 +249,18 @@ def test_parameter_operators_and_read_values(run: str, found: bool) -> None:
     ("A=(claude -p review)\nbash -c \"$(printf '%q ' \"${A[@]}\")\"", True),
     ("T=claude\nX=$(echo $T)\n$X -p review", True),
     ("P=cla; bash -c \"${P}ude -p review\"", True),
+    ("set -- claude -p review\n\"$@\"", True),
+    ("set -- codex exec fix\nbash -c \"$*\"", True),
+    ("CMD='claude -p review'\nsh -c '$1' _ \"$CMD\"", True),
     # Printed, or handed as text to what only prints it.
     ("CMD=\"claude -p review\"\necho \"$CMD\"", False),
     ("CMD=\"claude -p review\"\nbash -c 'echo \"$CMD\" > cmd.txt'", False),
     ("bash -c \"echo $(printf %q claude) -p review\"", False),
     ("X=$(printf '%q' \"$HOME\")\nbash -c \"ls $X\"", False),
     ("X=$(date +%s)\nbash -c \"echo $X\"", False),
+    ("set -- claude -p review\necho \"$@\"", False),
+    ("set -e\nset -o pipefail\nmake test", False),
+    ("CMD='claude -p review'\nsh -c 'echo \"$1\"' _ \"$CMD\"", False),
 ])
 def test_nested_shells_given_constant_command_lines(run: str, found: bool) -> None:
     rules = _rules_found(run)

@@ -145,6 +145,7 @@ class _Scanner:
         self.aliases: ChainMap[str, list[str] | str] = _scoped(scope.aliases if scope else None)
         self.functions: ChainMap[str, list[list[str]]] = _scoped(scope.functions if scope else None)
         self.refs: ChainMap[str, str] = _scoped(scope.refs if scope else None)  # namerefs
+        self.positional: list[str] | None = None  # what `set -- X Y` made $1, $2, "$@"
         self.unknown = False  # an expansion was not known (what it prints is not either)
 
     def scan(self) -> None:
@@ -524,6 +525,8 @@ class _Scanner:
         self.end_word()
         words = self.words
         if words:
+            if self.positional is not None and any(map(_POSITIONAL.fullmatch, words)):
+                words = _called(words, self.positional, spend=self.budget.spend)
             fed = self.fed + (_produced(self.piped) if self.piped is not None else [])
             self.define(words, fed)
             alias = self.aliases.get(words[0])
@@ -578,13 +581,11 @@ class _Scanner:
         if command and (command[0] in _READERS or command[:2] == ["printf", "-v"]):
             self.read_into(command, fed)
             return
-        first = words[0]
-        if first == "eval":
-            words = " ".join(words[1:]).split()
-            first = words[0] if words else ""
-        if first in _DECLARES and any(w.startswith("-") and "n" in w for w in words[1:]):
-            self.namerefs(words[1:])
+        if words[0] == "eval":
+            words = " ".join(words[1:]).split() or [""]
+        if self.sets_names(words):
             return
+        first = words[0]
         if first == "alias":
             for word in words[1:]:
                 name, equals, value = word.partition("=")
@@ -605,12 +606,21 @@ class _Scanner:
             self.variables[name] = value
             self.arrays.pop(name, None)
 
-    def namerefs(self, words: list[str]) -> None:
-        """`declare -n R=T`: R stands for T from then on."""
-        for word in words:
+    def sets_names(self, words: list[str]) -> bool:
+        """Notes what `set -- X Y` ($1, $2, "$@") and `declare -n R=T` (R stands for T
+        from then on) set; whether the command is one of them."""
+        first = words[0]
+        if first == "set" and len(words) > 1 and (
+                words[1] == "--" or not words[1].startswith(("-", "+"))):
+            self.positional = words[2:] if words[1] == "--" else words[1:]
+            return True
+        if first not in _DECLARES or not any(w.startswith("-") and "n" in w for w in words):
+            return False
+        for word in words[1:]:
             name, equals, target = word.partition("=")
             if equals and _NAME.fullmatch(name) and _NAME.fullmatch(target):
                 self.refs[name] = target
+        return True
 
     def read_into(self, words: list[str], fed: list[str]) -> None:
         """`printf -v NAME FORMAT ARGS`, `read [-r] [-a A] NAMES`, `mapfile -t A` given
@@ -814,6 +824,7 @@ def _read_options(words: list[str]) -> tuple[dict[str, str], list[str]]:
         k += 1
     return options, names
 _CALL_ARGUMENT = re.compile(r"\$\{?([0-9])\}?")
+_POSITIONAL = re.compile(r"\$\{?(?:[0-9@*])\}?")
 
 
 def _called(body: list[str], args: list[str], zeroth: str | None = None,
@@ -828,13 +839,18 @@ def _called(body: list[str], args: list[str], zeroth: str | None = None,
         if word in ("$@", "$*", "${@}", "${*}"):
             if spend is not None:
                 spend(size)
-            words.extend(args)
+            if words and "*" in word:  # "$*" as an argument: one word (sh -c "$*")
+                words.append(" ".join(args))
+            else:
+                words.extend(args)
         elif position is not None:
             k = int(position.group(1))
             if k == 0:
                 words.append(word if zeroth is None else zeroth)
             elif k <= len(args):
-                words.append(args[k - 1])
+                # Split as where it stands unquoted (`sh -c '$1' _ "claude -p"`); quoted,
+                # a word with blanks names no program anyway.
+                words.extend(args[k - 1].split() or [""])
         else:
             words.append(word)
     return words

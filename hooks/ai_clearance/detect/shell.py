@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import ChainMap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import NamedTuple, TypeVar
 
 from ai_clearance.detect.contexts import Unjudged
@@ -139,12 +139,14 @@ class _Scanner:
         # What the script defines, as far as read: variables, arrays, aliases, functions;
         # a nested script ($(...), a function's body) sees those of the one it is in, and
         # what it defines stays its own (a subshell's).
-        self.variables: ChainMap[str, str] = _scoped(scope.variables if scope else None)
-        self.arrays: ChainMap[str, list[str]] = _scoped(scope.arrays if scope else None)
+        self.variables: MutableMapping[str, str] = _scoped(scope.variables if scope else None)
+        self.arrays: MutableMapping[str, list[str]] = _scoped(scope.arrays if scope else None)
         # A compound command as its text.
-        self.aliases: ChainMap[str, list[str] | str] = _scoped(scope.aliases if scope else None)
-        self.functions: ChainMap[str, list[list[str]]] = _scoped(scope.functions if scope else None)
-        self.refs: ChainMap[str, str] = _scoped(scope.refs if scope else None)  # namerefs
+        self.aliases: MutableMapping[str, list[str] | str] = \
+            _scoped(scope.aliases if scope else None)
+        self.functions: MutableMapping[str, list[list[str]]] = \
+            _scoped(scope.functions if scope else None)
+        self.refs: MutableMapping[str, str] = _scoped(scope.refs if scope else None)  # namerefs
         self.positional: list[str] | None = None  # what `set -- X Y` made $1, $2, "$@"
         self.unknown = False  # an expansion was not known (what it prints is not either)
 
@@ -507,7 +509,8 @@ class _Scanner:
                 self.drop_next = self.here_next = False
             else:
                 self.budget.spend(sum(map(len, self.word)))
-                words = self.assignment() or _expanded(self.word, self.budget)
+                words = ["".join(self.word)] if all(type(p) is str for p in self.word) \
+                    else self.assignment() or _expanded(self.word, self.budget)
                 if words and not self.words:
                     self.command_line = self.line_at(self.word_start)
                 self.words.extend(words)
@@ -684,9 +687,12 @@ class _Scanner:
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _scoped(outer: ChainMap[str, _T] | None) -> ChainMap[str, _T]:
-    """A new scope of definitions that sees those of `outer`."""
-    return ChainMap({}, *outer.maps) if outer is not None else ChainMap({})
+def _scoped(outer: MutableMapping[str, _T] | None) -> MutableMapping[str, _T]:
+    """A new scope of definitions that sees those of `outer` (a plain dict when there are
+    none to see: most scripts define nothing, and a dict is quicker)."""
+    maps = [] if outer is None else outer.maps if isinstance(outer, ChainMap) else [outer]
+    maps = [m for m in maps if m]
+    return ChainMap({}, *maps) if maps else {}
 
 
 # PowerShell calls whose string argument is run as a script.
@@ -1206,8 +1212,8 @@ _MUST_READ = re.compile(r"\{[^\s{}]*,[^\s{}]*\}|"
 # An expansion that replaces within a value or decodes its escapes, an array's element,
 # and `printf -v` (the screen sees only values as written, not what these make of them),
 # and how many such names a script is screened for.
-_HIDING = re.compile(r"\$\{!?([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]{0,64}\])?(?:/|@E)"
-                     r"|\$\{!?([A-Za-z_][A-Za-z0-9_]*)\[[^\]@*]|(?<![\w-])printf\s+-v\s+()")
+_HIDING = re.compile(r"\$\{!?([A-Za-z_][A-Za-z0-9_]*)(?:(?:\[[^\]]{0,64}\])?(?:/|@E)|\[[^\]@*])")
+_PRINTF_V = re.compile(r"(?<![\w-])printf\s+-v\s")
 _MAX_HIDING = 8
 
 
@@ -1236,11 +1242,13 @@ def must_read(script: str) -> bool:
     `${T@E}` of escapes)."""
     if _MUST_READ.search(script) is not None:
         return True
-    if "${" not in script and "printf" not in script:
-        return False
-    names = dict.fromkeys(m.group(1) or m.group(2) or "" for m in _HIDING.finditer(script))
-    if "" in names or len(names) > _MAX_HIDING:
+    if "printf" in script and _PRINTF_V.search(script) is not None:
         return True  # printf -v puts its value together
+    if "${" not in script:
+        return False
+    names = dict.fromkeys(m.group(1) for m in _HIDING.finditer(script))
+    if len(names) > _MAX_HIDING:
+        return True
     return any(re.search(rf"(?<![\w${{]){re.escape(name)}(?!\w)", script) for name in names)
 
 

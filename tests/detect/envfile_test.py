@@ -41,12 +41,20 @@ from ai_clearance.detect.envfile import written_env
     ('X=claude\necho "T=$X" >> $GITHUB_ENV', {"T": ["claude"]}),
     ("export A=cl B=aude\necho T=${A}$B >> $GITHUB_ENV", {"T": ["claude"]}),
     ('$X = "claude"\n"T=$X" | Out-File -FilePath $env:GITHUB_ENV -Append', {"T": ["claude"]}),
+    ('tee -a "$GITHUB_ENV" <<EOF\nT=claude\nEOF', {"T": ["claude"]}),
+    ("cat <<'EOF' | tee -a $GITHUB_ENV >/dev/null\nT=$x\nEOF", {"T": ["$x"]}),
+    ("ENVF=$GITHUB_ENV\necho T=claude >> $ENVF", {"T": ["claude"]}),
+    ("echo T=claude | sudo tee -a $GITHUB_ENV", {"T": ["claude"]}),
+    ('echo -e "T=claude\\nU=x" >> $GITHUB_ENV', {"T": ["claude"], "U": ["x"]}),
     # ... but not a conversion not read, a variable not constant or no longer so.
     ('printf "T=%x\\n" 255 >> $GITHUB_ENV', {}),
     ("printf \"T=%s\\n\" \"$X\" >> $GITHUB_ENV", {}),
     ("X=$(cat f)\necho T=$X >> $GITHUB_ENV", {}),
     ("X=claude\nX=$(cat f)\necho T=$X >> $GITHUB_ENV", {}),
     ("X=claude\necho T=$X >> other.env\necho ${{ github.event.name }}", {}),
+    ("cat <<EOF > notes.env\nT=claude\nEOF\necho $GITHUB_ENV", {}),
+    ("tee -a notes.env <<EOF\nT=claude\nEOF", {}),
+    ('echo "T=claude\\nU=x" >> $GITHUB_ENV', {}),
 ])
 def test_constant_writes_are_read_as_the_runner_reads_the_file(
         script: str, env: dict[str, list[str]]) -> None:

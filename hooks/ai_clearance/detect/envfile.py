@@ -5,9 +5,10 @@ of the job, so `echo T=claude >> "$GITHUB_ENV"` then `$T -p review` runs an agen
 Only constant writes are known: an `echo`, `printf` (its format worked out) or PowerShell
 string whose text holds no expansion but of a variable the script set to a constant before
 (`X=claude; echo "T=$X"`, `$X = "claude"`), sent to the file (`$GITHUB_ENV`, `${{
-github.env }}`) by `>>`, `| tee -a`, `Add-Content`, `Out-File` or a `cat` heredoc; a `{
-...; }` group's writes in order. A write whose text is not known breaks the file at that
-point (a heredoc block open there is dropped): nothing is made up.
+github.env }}`, a variable holding it) by `>>`, `| tee -a`, `Add-Content`, `Out-File` or a
+`cat` or `tee` heredoc; a `{ ...; }` group's writes in order. A write whose text is not
+known breaks the file at that point (a heredoc block open there is dropped): nothing is
+made up.
 
 Pure and linear in the script (one pass of a shell-like tokenizer)."""
 
@@ -31,10 +32,11 @@ _DECLARES = frozenset({"export", "declare", "readonly", "local", "typeset", "set
 _PRINTERS = frozenset({"echo", "printf", "write-output", "write-host", "echo.", "print"})
 _APPENDERS = frozenset({"add-content", "ac", "out-file", "set-content", "tee-object"})
 _SEPARATORS = frozenset(";&\n()")
-# `cat >> "$GITHUB_ENV" <<EOF` (or the heredoc before the redirection), then its body.
-_CAT_HEREDOC = re.compile(
-    r"""\bcat\s+(?:>>?\s*["']?(?:\$\{?GITHUB_ENV\}?)["']?\s*<<(-?)\s*(["']?)(\w+)\2"""
-    r"""|<<(-?)\s*(["']?)(\w+)\5\s*>>?\s*["']?\$\{?GITHUB_ENV\}?["']?)[^\n]*\n""")
+# A heredoc (`<<EOF`, `<<-'EOF'`, not `<<<`); its body is written to the env file when its
+# line has `cat` or `tee` and names the file (`cat >> "$GITHUB_ENV" <<EOF`,
+# `tee -a $GITHUB_ENV <<EOF`, `cat <<EOF | tee -a $GITHUB_ENV`).
+_HEREDOC = re.compile(r"""(?<!<)<<(-?)[ \t]*(["']?)(\w+)\2""")
+_HEREDOC_WRITER = re.compile(r"(?<![\w-])(?:cat|tee)(?![\w-])")
 
 Unknown = None  # a write whose text is not known
 Piece = str | None
@@ -114,10 +116,11 @@ def _command_writes(script: str) -> list[Piece]:
     pieces: list[Piece] = []
     group: list[Piece] | None = None  # the output of an open `{ ...; }` group
     values: dict[str, str] = {}  # the constants the script's variables hold so far
-    for stages in _commands(_tokens(script)):
-        if _assigned(stages, values):
+    for command in _commands(_tokens(script)):
+        if _assigned(command, values):
             continue
-        first = [_known(word, values) for word in stages[0]]
+        stages = [[_known(word, values) for word in stage] for stage in command]
+        first = stages[0]
         if first[0] == "{":
             group = []
             first = first[1:]
@@ -156,7 +159,7 @@ def _assigned(stages: list[list[str]], values: dict[str, str]) -> bool:
         pairs = [(w.split("=", 1)[0], w.split("=", 1)[1]) for w in rest]
     for name, written in pairs:
         value = _known(written, values)
-        if _constant(value) and len(value) <= _MAX_VALUE:
+        if (_constant(value) and len(value) <= _MAX_VALUE) or _TARGET.fullmatch(value):
             values[name.casefold()] = value
         else:
             values.pop(name.casefold(), None)
@@ -182,6 +185,7 @@ def _to_env(words: list[str]) -> bool:
 def _appends_env(words: list[str]) -> bool:
     """Whether a pipeline stage appends what it reads to the env file (`tee -a`,
     `Add-Content`, `Out-File`)."""
+    words = words[1:] if words[:1] == ["sudo"] else words
     return bool(words) and words[0].casefold() in (*_APPENDERS, "tee") \
         and any(_TARGET.fullmatch(w) for w in words)
 
@@ -214,9 +218,13 @@ def _output(words: list[str]) -> Piece:
     if program == "printf":
         return _printf(rest)
     if program in _PRINTERS:
+        escapes = False
         while rest and re.fullmatch(r"-[neE]+", rest[0]):
+            escapes = escapes or "e" in rest[0]
             rest = rest[1:]
         text = " ".join(rest)
+        if escapes:  # echo -e: \n and \t decoded
+            text = text.replace("\\n", "\n").replace("\\t", "\t")
         return f"{text}\n" if _constant(text) and "\\" not in text else Unknown
     if len(args) == 1 and _constant(args[0]) and "=" in args[0]:
         return f"{args[0]}\n"  # PowerShell: a string alone is written out
@@ -274,25 +282,32 @@ def _appended(words: list[str]) -> Piece:
 
 
 def _heredoc_writes(script: str) -> list[Piece]:
-    """What `cat >> "$GITHUB_ENV" <<EOF` heredocs write: each body, up to its delimiter
-    (a body line that expands a variable is Unknown unless the delimiter is quoted)."""
+    """What heredocs written to the env file write (`cat >> "$GITHUB_ENV" <<EOF`, `tee -a
+    "$GITHUB_ENV" <<EOF`): each body, up to its delimiter (a body line that expands a
+    variable is Unknown unless the delimiter is quoted)."""
     pieces: list[Piece] = []
     at = 0
-    while (match := _CAT_HEREDOC.search(script, at)) is not None:
-        dash = match.group(1) or match.group(4)
-        quoted = match.group(2) or match.group(5)
-        delimiter = match.group(3) or match.group(6)
-        at = match.end()
+    while (match := _HEREDOC.search(script, at)) is not None:
+        start = script.rfind("\n", 0, match.start()) + 1
+        end = script.find("\n", match.end())
+        end = len(script) if end < 0 else end
+        line = script[start:end]
+        at = end + 1
+        if not (_HEREDOC_WRITER.search(line) and _TARGET.search(_EXPRESSION.sub(
+                "$GITHUB_ENV", line))):
+            continue
+        dash, quoted, delimiter = match.groups()
         while at < len(script):
-            end = script.find("\n", at)
-            end = len(script) if end < 0 else end
-            line = script[at:end]
-            at = end + 1
-            text = line.lstrip("\t") if dash else line
+            stop = script.find("\n", at)
+            stop = len(script) if stop < 0 else stop
+            body_line = script[at:stop]
+            at = stop + 1
+            text = body_line.lstrip("\t") if dash else body_line
             if text == delimiter:
                 break
             pieces.append(f"{text}\n" if quoted or _constant(text) else Unknown)
         pieces.append(Unknown)
     return pieces
+
 
 __all__ = ["written_env"]

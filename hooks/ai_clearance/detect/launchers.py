@@ -13,7 +13,10 @@ import re
 from collections.abc import Callable
 from urllib.parse import unquote
 
-SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "pwsh", "powershell"})
+# Shells whose -c takes a command line (the ksh family, yash, posh, csh, rbash too).
+SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "pwsh", "powershell",
+                    "ksh93", "mksh", "lksh", "oksh", "pdksh", "yash", "posh", "rbash", "csh",
+                    "tcsh"})
 POWERSHELL = frozenset({"pwsh", "powershell"})
 
 

@@ -677,6 +677,27 @@ def test_github_env_writes_that_run_nothing_are_clean(steps: str) -> None:
     assert _found(_job(steps)) == set(), steps
 
 
+@pytest.mark.parametrize(("steps", "job", "rule"), [
+    ("      - run: ${T#x} -p review\n        env: {T: xclaude}\n", "", "AIC301"),
+    ("      - run: ${T,,} exec fix\n", "    env: {T: CODEX}\n", "AIC302"),
+    ("      - run: |\n          X=${T/x/c}\n          $X -p review\n", "    env: {T: xlaude}\n",
+     "AIC301"),
+    ("      - run: echo T=xlaude >> $GITHUB_ENV\n      - run: ${T/x/c} -p review\n", "",
+     "AIC301"),
+])
+def test_env_values_read_with_parameter_operators(steps: str, job: str, rule: str) -> None:
+    assert rule in _found(_job(steps, job)), steps
+
+
+@pytest.mark.parametrize(("steps", "job"), [
+    ("      - run: echo ${T/x/c} -p review\n", "    env: {T: xlaude}\n"),
+    ("      - run: tar czf out-${V//./-}.tgz dist\n", "    env: {V: 1.2.3}\n"),
+    ("      - run: ${T#x} -p review\n        env: {T: \"x'claude\"}\n", ""),  # not quoted
+])
+def test_env_values_read_with_operators_that_run_nothing(steps: str, job: str) -> None:
+    assert _found(_job(steps, job)) == set(), steps
+
+
 def test_github_env_is_the_env_of_its_own_job_only() -> None:
     text = ("on: push\njobs:\n  a:\n    steps:\n      - run: echo T=claude >> $GITHUB_ENV\n"
             "  b:\n    steps:\n      - run: $T -p review\n")

@@ -221,6 +221,8 @@ def test_positional_words_substitutions_and_traps(run: str, found: bool) -> None
     ("read T < <(echo codex)\n$T exec fix", True),
     ("mapfile -t A <<< claude\n${A[0]} -p review", True),
     ("A=(cla ude)\n${A[0]}${A[1]} -p review", True),
+    ("$(printf '\\x63laude') -p review", True),
+    ("printf -v T '%b' '\\143odex'\n$T exec fix", True),
     ("eval T=claude\n$T -p review", True),
     # ... and the same operators on values that run no agent, or only print one.
     ("T=CLAUDE\necho ${T,,} -p review", False),
@@ -231,6 +233,8 @@ def test_positional_words_substitutions_and_traps(run: str, found: bool) -> None
     ("read -r T <<< claude\necho \"$T\" -p review", False),
     ("read -p 'name? ' T\n$T -p review", False),
     ("git tag -l | read T\n$T -p review", False),
+    ("printf '\\x63laude is a name\\n'", False),
+    ("printf -v T '%b' '\\x63laude'\necho \"$T\" -p review", False),
     ("echo ${GITHUB_REF//\\//-} claude", False),
 ])
 def test_parameter_operators_and_read_values(run: str, found: bool) -> None:

@@ -701,7 +701,7 @@ _SCRIPT_CALL = re.compile(r"(?:\[scriptblock\]::create|\.invokescript|\.newscrip
 # Programs whose words are what they print, and the options they take before them.
 _ECHOES = frozenset({"echo", "write-output", "write"})
 _ECHO_OPTIONS = frozenset({"-n", "-e", "-E", "-ne", "-en", "-nE", "-En"})
-_PRINTF_FIELD = re.compile(r"%[-#0 +']*[0-9]*(?:\.[0-9]*)?[sbqdc]|\\n|\\t")
+_PRINTF_FIELD = re.compile(r"%[-#0 +']*[0-9]*(?:\.[0-9]*)?([sbqdc])|(\\.)")
 
 
 def _produced(words: list[str]) -> list[str]:
@@ -724,9 +724,13 @@ def _produced(words: list[str]) -> list[str]:
         values = iter(args[1:])
 
         def field(match: re.Match[str]) -> str:
-            code = match.group(0)
-            return "\n" if code == "\\n" else "\t" if code == "\\t" else next(values, "")
-        text = _PRINTF_FIELD.sub(field, args[0])
+            conversion, escape = match.groups()
+            if escape is not None:  # the format's escapes, as $'...' decodes them
+                return _ansi_c(escape)
+            value = next(values, "")
+            return _ansi_c(value) if conversion == "b" else value
+        text = _PRINTF_FIELD.sub(field, _OCTAL_OR_HEX.sub(lambda m: _ansi_c(m.group(0)),
+                                                           args[0]))
         return [" ".join([text, *values])]
     code = code_arguments(program, args)
     if code:
@@ -803,6 +807,9 @@ def constant_substitutions(text: str) -> str:
     return text
 _QUOTES = re.compile(r"[\"']")
 _DECLARES = frozenset({"export", "declare", "local", "readonly", "typeset"})
+# printf's escapes of more than one character after the backslash (\x63, \143, \u0063).
+_OCTAL_OR_HEX = re.compile(r"\\(?:x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}"
+                           r"|[0-7]{1,3})")
 _READERS = frozenset({"read", "mapfile", "readarray"})
 # Options of read and of mapfile that take a value.
 _READ_VALUED = {"read": frozenset({"-a", "-d", "-i", "-n", "-N", "-p", "-t", "-u"}),
@@ -1213,7 +1220,7 @@ _MUST_READ = re.compile(r"\{[^\s{}]*,[^\s{}]*\}|"
 # and `printf -v` (the screen sees only values as written, not what these make of them),
 # and how many such names a script is screened for.
 _HIDING = re.compile(r"\$\{!?([A-Za-z_][A-Za-z0-9_]*)(?:(?:\[[^\]]{0,64}\])?(?:/|@E)|\[[^\]@*])")
-_PRINTF_V = re.compile(r"(?<![\w-])printf\s+-v\s")
+_PRINTF_V = re.compile(r"(?<![\w-])printf(?:\s+-v\s|[^\n]*?\\(?:[xuU0-7]))")
 _MAX_HIDING = 8
 
 
@@ -1243,7 +1250,8 @@ def must_read(script: str) -> bool:
     if _MUST_READ.search(script) is not None:
         return True
     if "printf" in script and _PRINTF_V.search(script) is not None:
-        return True  # printf -v puts its value together
+        return True  # printf -v puts its value together; printf decodes \x63
+
     if "${" not in script:
         return False
     names = dict.fromkeys(m.group(1) for m in _HIDING.finditer(script))

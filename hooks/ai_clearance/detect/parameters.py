@@ -105,8 +105,9 @@ def _cased(value: str, operator: str, rest: str, spend: Spend) -> str | None:
     """`${T,,}` (every character), `${T,}` (the first), or only those matching a pattern
     (`${T^^[cl]}`)."""
     every = rest.startswith(operator)
-    pattern = _glob(rest[1:] if every else rest) if (rest[1:] if every else rest) else None
-    if (rest[1:] if every else rest) and pattern is None:
+    text = rest[1:] if every else rest
+    pattern = _glob(text) if text else None
+    if text and pattern is None:
         return None
     change = {",": str.lower, "^": str.upper, "~": str.swapcase}[operator]
     spend(len(value))

@@ -198,6 +198,82 @@ def test_positional_words_substitutions_and_traps(run: str, found: bool) -> None
     assert bool(rules & {"AIC301", "AIC302"}) is found, (run, rules)
 
 
+# ------------------------------------------------- parameter operators, values read in
+@pytest.mark.parametrize(("run", "found"), [
+    ("T=CLAUDE\n${T,,} -p review", True),
+    ("T=xlaude\n${T/x/c} -p review", True),
+    ("T=cXlXaude\n\"${T//X}\" -p review", True),
+    ("T=xclaude\n${T#x} -p review", True),
+    ("T=claudex\n${T%x} -p review", True),
+    ("T=xxcodex\n${T:2} exec fix", True),
+    ("T=codex\n${T@U} exec fix", True),  # CODEX runs codex on Windows and macOS
+    ("T=Codex\n${T,} exec fix", True),
+    ("A=(x claude)\n${A[1]} -p review", True),
+    ("A=(x claude)\n${A[-1]} -p review", True),
+    ("A=(x claude -p review)\n\"${A[@]:1}\"", True),
+    ("N=T\nT=claude\n${!N} -p review", True),
+    ("declare -n R=T\nT=claude\n$R -p review", True),
+    ("T='\\x63laude'\n${T@E} -p review", True),
+    ("printf -v T claude\n$T -p review", True),
+    ("printf -v T '%s%s' cla ude\n$T -p review", True),
+    ("read -r T <<< claude\n$T -p review", True),
+    ("IFS= read -r T A <<< 'claude -p'\n$T $A review", True),
+    ("read T < <(echo codex)\n$T exec fix", True),
+    ("mapfile -t A <<< claude\n${A[0]} -p review", True),
+    ("A=(cla ude)\n${A[0]}${A[1]} -p review", True),
+    ("$(printf '\\x63laude') -p review", True),
+    ("printf -v T '%b' '\\143odex'\n$T exec fix", True),
+    ("eval T=claude\n$T -p review", True),
+    # ... and the same operators on values that run no agent, or only print one.
+    ("T=CLAUDE\necho ${T,,} -p review", False),
+    ("T=xlaude\necho ${T/x/c}", False),
+    ("V=1.2.3\ntar czf out-${V//./-}.tgz dist", False),
+    ("T=claude\n${T/claude/make} -p review", False),
+    ("T=claude\n${T:1} -p review", False),
+    ("read -r T <<< claude\necho \"$T\" -p review", False),
+    ("read -p 'name? ' T\n$T -p review", False),
+    ("git tag -l | read T\n$T -p review", False),
+    ("printf '\\x63laude is a name\\n'", False),
+    ("printf -v T '%b' '\\x63laude'\necho \"$T\" -p review", False),
+    ("echo ${GITHUB_REF//\\//-} claude", False),
+])
+def test_parameter_operators_and_read_values(run: str, found: bool) -> None:
+    rules = _rules_found(run)
+    assert bool(rules & {"AIC301", "AIC302"}) is found, (run, rules)
+
+
+# ----------------------------------------------- nested shells given a command line
+@pytest.mark.parametrize(("run", "found"), [
+    ("CMD=\"claude -p review\"\nbash -c \"$CMD\"", True),
+    ("CMD='codex exec fix'; sh -c \"$CMD\"", True),
+    ("bash -c \"$(printf %q claude) -p review\"", True),
+    ("sh -c \"$(printf '%q ' claude -p review)\"", True),
+    ("CMD=$(printf '%q ' claude -p review)\nbash -c \"$CMD\"", True),
+    ("printf -v CMD '%q ' codex exec fix\nbash -c \"$CMD\"", True),
+    ("A=(claude -p review)\nbash -c \"$(printf '%q ' \"${A[@]}\")\"", True),
+    ("T=claude\nX=$(echo $T)\n$X -p review", True),
+    ("P=cla; bash -c \"${P}ude -p review\"", True),
+    ("mksh -c 'claude -p review'", True),
+    ("ksh93 -c \"$CMD\"\nCMD=x", False),
+    ("CMD='claude -p review'; tcsh -c \"$CMD\"", True),
+    ("set -- claude -p review\n\"$@\"", True),
+    ("set -- codex exec fix\nbash -c \"$*\"", True),
+    ("CMD='claude -p review'\nsh -c '$1' _ \"$CMD\"", True),
+    # Printed, or handed as text to what only prints it.
+    ("CMD=\"claude -p review\"\necho \"$CMD\"", False),
+    ("CMD=\"claude -p review\"\nbash -c 'echo \"$CMD\" > cmd.txt'", False),
+    ("bash -c \"echo $(printf %q claude) -p review\"", False),
+    ("X=$(printf '%q' \"$HOME\")\nbash -c \"ls $X\"", False),
+    ("X=$(date +%s)\nbash -c \"echo $X\"", False),
+    ("set -- claude -p review\necho \"$@\"", False),
+    ("set -e\nset -o pipefail\nmake test", False),
+    ("CMD='claude -p review'\nsh -c 'echo \"$1\"' _ \"$CMD\"", False),
+])
+def test_nested_shells_given_constant_command_lines(run: str, found: bool) -> None:
+    rules = _rules_found(run)
+    assert bool(rules & {"AIC301", "AIC302"}) is found, (run, rules)
+
+
 # ------------------------------------------------------------------ PowerShell blocks, escapes
 @pytest.mark.parametrize(("run", "shell", "found"), [
     ("1 | ForEach-Object { claude -p x }", "pwsh", True),
@@ -347,6 +423,9 @@ def _all_invocations(script: str) -> None:
     "trap 'a b' EXIT; ",
     "c`l^a x | % { b {c} } ",     # blocks, and the reading without escapes
     "& ([scriptblock]::Create('a b')); ",
+    "T=xaxbx; ${T//x/c} ${T#*a} ${T%%b*} ${T,,} ${T:1:2}; ",  # operators on a value
+    "A=(a b c); ${A[1]} ${A[@]:1} ${!T}; ",
+    "read -r T <<< 'a b'; printf -v T '%s' $T; X=$(printf %q $T); ",
 ])
 def test_expansion_costs_time_linear_in_the_script(unit: str) -> None:
     """Four times the input costs at most about four times the time (a ratio of two

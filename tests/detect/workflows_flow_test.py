@@ -647,6 +647,12 @@ def test_ci_scripts_in_other_languages_are_read(path: str, text: str, twin: str)
      "    strategy: {matrix: {t: [make, codex]}}\n", "AIC302"),
     ("      - run: echo T=claude >> $GITHUB_ENV\n      - run: $T -p review\n"
      "    env: {T: make}\n", "AIC301"),
+    # printf's format, the file by its expression, a constant of the writing step.
+    ("      - run: printf \"T=%s\\\\n\" claude >> \"$GITHUB_ENV\"\n      - run: $T -p review\n",
+     "AIC301"),
+    ("      - run: echo T=claude >> ${{ github.env }}\n      - run: $T -p review\n", "AIC301"),
+    ("      - run: |\n          X=codex\n          echo \"T=$X\" >> $GITHUB_ENV\n"
+     "      - run: $T exec fix\n", "AIC302"),
 ])
 def test_constants_written_to_github_env_are_env_of_the_job(steps: str, rule: str) -> None:
     assert rule in _found(_job(steps)), steps
@@ -662,9 +668,34 @@ def test_constants_written_to_github_env_are_env_of_the_job(steps: str, rule: st
     # Printed, not written to the file; and a human named Claude in a harmless value.
     "      - run: echo T=claude\n      - run: $T -p review\n",
     "      - run: echo REVIEWER=claude >> $GITHUB_ENV\n      - run: echo thanks $REVIEWER\n",
+    "      - run: |\n          X=claude\n          echo \"T=$X\" >> notes.env\n"
+    "      - run: $T -p review\n",
+    "      - run: printf 'REVIEWER=%s\\n' claude >> ${{ github.env }}\n"
+    "      - run: echo thanks $REVIEWER\n",
 ])
 def test_github_env_writes_that_run_nothing_are_clean(steps: str) -> None:
     assert _found(_job(steps)) == set(), steps
+
+
+@pytest.mark.parametrize(("steps", "job", "rule"), [
+    ("      - run: ${T#x} -p review\n        env: {T: xclaude}\n", "", "AIC301"),
+    ("      - run: ${T,,} exec fix\n", "    env: {T: CODEX}\n", "AIC302"),
+    ("      - run: |\n          X=${T/x/c}\n          $X -p review\n", "    env: {T: xlaude}\n",
+     "AIC301"),
+    ("      - run: echo T=xlaude >> $GITHUB_ENV\n      - run: ${T/x/c} -p review\n", "",
+     "AIC301"),
+])
+def test_env_values_read_with_parameter_operators(steps: str, job: str, rule: str) -> None:
+    assert rule in _found(_job(steps, job)), steps
+
+
+@pytest.mark.parametrize(("steps", "job"), [
+    ("      - run: echo ${T/x/c} -p review\n", "    env: {T: xlaude}\n"),
+    ("      - run: tar czf out-${V//./-}.tgz dist\n", "    env: {V: 1.2.3}\n"),
+    ("      - run: ${T#x} -p review\n        env: {T: \"x'claude\"}\n", ""),  # not quoted
+])
+def test_env_values_read_with_operators_that_run_nothing(steps: str, job: str) -> None:
+    assert _found(_job(steps, job)) == set(), steps
 
 
 def test_github_env_is_the_env_of_its_own_job_only() -> None:

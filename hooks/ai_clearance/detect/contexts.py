@@ -267,7 +267,7 @@ def step_env(steps: Node, scope: Choices, work: Work) -> Choices:
     found: dict[str, dict[Known, None]] = {}
     for step in steps.value:
         run = _value_of(step, "run")
-        if not isinstance(run, ScalarNode) or "GITHUB_ENV" not in run.value.upper():
+        if not isinstance(run, ScalarNode) or not _writes_env(run.value):
             continue
         for text in substitutions(run.value, scope):
             work.spend(len(text.text))
@@ -275,6 +275,12 @@ def step_env(steps: Node, scope: Choices, work: Work) -> Choices:
                 found.setdefault(f"env.{name.casefold()}", {}).update(
                     dict.fromkeys(v.strip() for v in values))
     return {path: tuple(values) for path, values in found.items()}
+
+
+def _writes_env(script: str) -> bool:
+    """Whether a script may name the env file: `$GITHUB_ENV` or `${{ github.env }}`."""
+    upper = script.upper()
+    return "GITHUB_ENV" in upper or "GITHUB.ENV" in upper
 
 
 def matrix_rows(matrix: Node, work: Work) -> list[Choices]:

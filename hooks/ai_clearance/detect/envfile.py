@@ -2,10 +2,13 @@
 (and each `NAME<<DELIMITER` block) it finds there as an env variable of every later step
 of the job, so `echo T=claude >> "$GITHUB_ENV"` then `$T -p review` runs an agent.
 
-Only constant writes are known: an `echo`, `printf` or PowerShell string whose text holds
-no expansion, sent to the file by `>>`, `| tee -a`, `Add-Content`, `Out-File` or a `cat`
-heredoc; a `{ ...; }` group's writes in order. A write whose text is not known breaks the
-file at that point (a heredoc block open there is dropped): nothing is made up.
+Only constant writes are known: an `echo`, `printf` (its format worked out) or PowerShell
+string whose text holds no expansion but of a variable the script set to a constant before
+(`X=claude; echo "T=$X"`, `$X = "claude"`), sent to the file (`$GITHUB_ENV`, `${{
+github.env }}`, a variable holding it) by `>>`, `| tee -a`, `Add-Content`, `Out-File` or a
+`cat` or `tee` heredoc; a `{ ...; }` group's writes in order. A write whose text is not
+known breaks the file at that point (a heredoc block open there is dropped): nothing is
+made up.
 
 Pure and linear in the script (one pass of a shell-like tokenizer)."""
 
@@ -17,14 +20,23 @@ import shlex
 
 # The env file as a shell, PowerShell or cmd script names it.
 _TARGET = re.compile(r"(?:\$(?:env:)?\{?GITHUB_ENV\}?|%GITHUB_ENV%)", re.IGNORECASE)
+# The expression for the same file, put back as the variable before the script is read.
+_EXPRESSION = re.compile(r"\$\{\{\s*github\.env\s*\}\}", re.IGNORECASE)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,255}")
+# A reference to a variable, in shell ($X, ${X}) and PowerShell ($X, $env:X) forms.
+_REFERENCE = re.compile(r"\$(?:env:)?(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))",
+                        re.IGNORECASE)
+# A value longer than this is not followed (`X=$X$X` on each line doubles it).
+_MAX_VALUE = 1024
+_DECLARES = frozenset({"export", "declare", "readonly", "local", "typeset", "set"})
 _PRINTERS = frozenset({"echo", "printf", "write-output", "write-host", "echo.", "print"})
 _APPENDERS = frozenset({"add-content", "ac", "out-file", "set-content", "tee-object"})
 _SEPARATORS = frozenset(";&\n()")
-# `cat >> "$GITHUB_ENV" <<EOF` (or the heredoc before the redirection), then its body.
-_CAT_HEREDOC = re.compile(
-    r"""\bcat\s+(?:>>?\s*["']?(?:\$\{?GITHUB_ENV\}?)["']?\s*<<(-?)\s*(["']?)(\w+)\2"""
-    r"""|<<(-?)\s*(["']?)(\w+)\5\s*>>?\s*["']?\$\{?GITHUB_ENV\}?["']?)[^\n]*\n""")
+# A heredoc (`<<EOF`, `<<-'EOF'`, not `<<<`); its body is written to the env file when its
+# line has `cat` or `tee` and names the file (`cat >> "$GITHUB_ENV" <<EOF`,
+# `tee -a $GITHUB_ENV <<EOF`, `cat <<EOF | tee -a $GITHUB_ENV`).
+_HEREDOC = re.compile(r"""(?<!<)<<(-?)[ \t]*(["']?)(\w+)\2""")
+_HEREDOC_WRITER = re.compile(r"(?<![\w-])(?:cat|tee)(?![\w-])")
 
 Unknown = None  # a write whose text is not known
 Piece = str | None
@@ -33,8 +45,11 @@ Piece = str | None
 def written_env(script: str) -> dict[str, list[str]]:
     """Each env name the script's constant writes to `$GITHUB_ENV` set, with its values
     in the order written."""
-    if "GITHUB_ENV" not in script.upper():
-        return {}
+    upper = script.upper()
+    if "GITHUB_ENV" not in upper:
+        if "GITHUB.ENV" not in upper:
+            return {}
+        script = _EXPRESSION.sub("$GITHUB_ENV", script)
     return _parsed([*_command_writes(script), Unknown, *_heredoc_writes(script)])
 
 
@@ -100,7 +115,11 @@ def _command_writes(script: str) -> list[Piece]:
     """What the script's commands write to the env file, in order."""
     pieces: list[Piece] = []
     group: list[Piece] | None = None  # the output of an open `{ ...; }` group
-    for stages in _commands(_tokens(script)):
+    values: dict[str, str] = {}  # the constants the script's variables hold so far
+    for command in _commands(_tokens(script)):
+        if _assigned(command, values):
+            continue
+        stages = [[_known(word, values) for word in stage] for stage in command]
         first = stages[0]
         if first[0] == "{":
             group = []
@@ -122,6 +141,41 @@ def _command_writes(script: str) -> list[Piece]:
     return pieces
 
 
+def _assigned(stages: list[list[str]], values: dict[str, str]) -> bool:
+    """Notes what a command of constant assignments sets (`X=v`, `export X=v`, PowerShell
+    `$X = "v"`); whether it is one. A value not known unsets what was known."""
+    if len(stages) != 1:
+        return False
+    words = stages[0]
+    if len(words) == 3 and words[1] == "=" and _REFERENCE.fullmatch(words[0]):
+        found = _REFERENCE.fullmatch(words[0])
+        assert found is not None
+        pairs = [(found.group(1) or found.group(2), words[2])]
+    else:
+        rest = words[1:] if words[0] in _DECLARES else words
+        rest = [w for w in rest if not w.startswith("-")]
+        if not rest or not all("=" in w and _NAME.fullmatch(w.split("=", 1)[0]) for w in rest):
+            return False
+        pairs = [(w.split("=", 1)[0], w.split("=", 1)[1]) for w in rest]
+    for name, written in pairs:
+        value = _known(written, values)
+        if (_constant(value) and len(value) <= _MAX_VALUE) or _TARGET.fullmatch(value):
+            values[name.casefold()] = value
+        else:
+            values.pop(name.casefold(), None)
+    return True
+
+
+def _known(word: str, values: dict[str, str]) -> str:
+    """`word` with the variables whose constant values are known put in (others kept);
+    the word as written when that would make it longer than _MAX_VALUE."""
+    if "$" not in word or not values:
+        return word
+    done = _REFERENCE.sub(
+        lambda m: values.get((m.group(1) or m.group(2)).casefold(), m.group(0)), word)
+    return done if len(done) <= _MAX_VALUE else word
+
+
 def _to_env(words: list[str]) -> bool:
     """Whether a command's redirections send its output to the env file."""
     return any(op in (">>", ">") and _TARGET.fullmatch(target)
@@ -131,6 +185,7 @@ def _to_env(words: list[str]) -> bool:
 def _appends_env(words: list[str]) -> bool:
     """Whether a pipeline stage appends what it reads to the env file (`tee -a`,
     `Add-Content`, `Out-File`)."""
+    words = words[1:] if words[:1] == ["sudo"] else words
     return bool(words) and words[0].casefold() in (*_APPENDERS, "tee") \
         and any(_TARGET.fullmatch(w) for w in words)
 
@@ -163,24 +218,58 @@ def _output(words: list[str]) -> Piece:
     if program == "printf":
         return _printf(rest)
     if program in _PRINTERS:
+        escapes = False
         while rest and re.fullmatch(r"-[neE]+", rest[0]):
+            escapes = escapes or "e" in rest[0]
             rest = rest[1:]
         text = " ".join(rest)
+        if escapes:  # echo -e: \n and \t decoded
+            text = text.replace("\\n", "\n").replace("\\t", "\t")
         return f"{text}\n" if _constant(text) and "\\" not in text else Unknown
     if len(args) == 1 and _constant(args[0]) and "=" in args[0]:
         return f"{args[0]}\n"  # PowerShell: a string alone is written out
     return Unknown
 
 
+# printf's conversions (`%s`, `%-8s`, `%q`, `%%`) and the escapes of its format.
+_FIELD = re.compile(r"%(?:%|([-#0 +]*[0-9]*(?:\.[0-9]*)?)([sbqdiuc])|)|\\(.)", re.DOTALL)
+_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", "r": "\r", '"': '"', "'": "'"}
+
+
 def _printf(args: list[str]) -> Piece:
-    if not args or "$" in "".join(args) or "`" in "".join(args):
+    """What `printf FORMAT ARGS` prints: the format used again while arguments are left,
+    as printf does; Unknown for an expansion or a conversion it cannot work out."""
+    args = args[1:] if args[:1] == ["--"] else args
+    if not args or not all(map(_constant, args[1:])) or "$" in args[0] or "`" in args[0]:
         return Unknown
     form, values = args[0], args[1:]
-    if "%" not in form:
-        return form.replace("\\n", "\n")
-    if re.fullmatch(r"(?:%s\\n)+", form) and values:
-        return "".join(f"{v}\n" for v in values)
-    return Unknown
+    out: list[str] = []
+    while True:
+        used = at = 0
+        for piece in _FIELD.finditer(form):
+            out.append(form[at:piece.start()])
+            at = piece.end()
+            text = piece.group(0)
+            if text.startswith("\\"):
+                out.append(_ESCAPES.get(piece.group(3), text))
+                continue
+            if text == "%%":
+                out.append("%")
+                continue
+            if piece.group(2) is None:
+                return Unknown  # a conversion printf has that is not read here
+            value = values[used] if used < len(values) else ""
+            used += 1
+            if piece.group(2) in "diu":
+                if not re.fullmatch(r"-?[0-9]{1,18}", value or "0"):
+                    return Unknown
+                out.append(f"%{piece.group(1)}d" % int(value or "0"))
+            else:
+                out.append(f"%{piece.group(1)}s" % (value[:1] if piece.group(2) == "c" else value))
+        out.append(form[at:])
+        values = values[used:]
+        if not used or not values:
+            return "".join(out)
 
 
 def _appended(words: list[str]) -> Piece:
@@ -193,25 +282,32 @@ def _appended(words: list[str]) -> Piece:
 
 
 def _heredoc_writes(script: str) -> list[Piece]:
-    """What `cat >> "$GITHUB_ENV" <<EOF` heredocs write: each body, up to its delimiter
-    (a body line that expands a variable is Unknown unless the delimiter is quoted)."""
+    """What heredocs written to the env file write (`cat >> "$GITHUB_ENV" <<EOF`, `tee -a
+    "$GITHUB_ENV" <<EOF`): each body, up to its delimiter (a body line that expands a
+    variable is Unknown unless the delimiter is quoted)."""
     pieces: list[Piece] = []
     at = 0
-    while (match := _CAT_HEREDOC.search(script, at)) is not None:
-        dash = match.group(1) or match.group(4)
-        quoted = match.group(2) or match.group(5)
-        delimiter = match.group(3) or match.group(6)
-        at = match.end()
+    while (match := _HEREDOC.search(script, at)) is not None:
+        start = script.rfind("\n", 0, match.start()) + 1
+        end = script.find("\n", match.end())
+        end = len(script) if end < 0 else end
+        line = script[start:end]
+        at = end + 1
+        if not (_HEREDOC_WRITER.search(line) and _TARGET.search(_EXPRESSION.sub(
+                "$GITHUB_ENV", line))):
+            continue
+        dash, quoted, delimiter = match.groups()
         while at < len(script):
-            end = script.find("\n", at)
-            end = len(script) if end < 0 else end
-            line = script[at:end]
-            at = end + 1
-            text = line.lstrip("\t") if dash else line
+            stop = script.find("\n", at)
+            stop = len(script) if stop < 0 else stop
+            body_line = script[at:stop]
+            at = stop + 1
+            text = body_line.lstrip("\t") if dash else body_line
             if text == delimiter:
                 break
             pieces.append(f"{text}\n" if quoted or _constant(text) else Unknown)
         pieces.append(Unknown)
     return pieces
+
 
 __all__ = ["written_env"]

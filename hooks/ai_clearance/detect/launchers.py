@@ -14,7 +14,10 @@ from collections.abc import Callable
 from typing import NamedTuple
 from urllib.parse import unquote
 
-SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "pwsh", "powershell"})
+# Shells whose -c takes a command line (the ksh family, yash, posh, csh, rbash too).
+SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "pwsh", "powershell",
+                    "ksh93", "mksh", "lksh", "oksh", "pdksh", "yash", "posh", "rbash", "csh",
+                    "tcsh"})
 POWERSHELL = frozenset({"pwsh", "powershell"})
 
 

@@ -10,7 +10,9 @@ Naming too much only costs a read, since what a named file holds is judged by th
 content rules as the file naming it (only an agent command is a finding); naming too little
 would be a way around the check. A relative name is taken from the top, from the naming
 file's folder, and from each directory it runs in that is known: a step's or a default
-`working-directory`, a constant `cd DIR` / `pushd DIR` before it.
+`working-directory`, a constant `cd DIR` / `pushd DIR` / `env -C DIR` before it (also
+inside `sh -c "..."`), DIR given directly or by a variable the file sets to a constant
+(`D=tools`, an `env:` entry `D: tools`, `${{ env.D }}`).
 source/reach.py reads the named files and follows them.
 
 Pure: bytes in, repository paths out; time linear in the input."""
@@ -189,10 +191,18 @@ def _by_kind(path: str, data: bytes, text: str, folder: str, kinds: frozenset[st
         yield from ((module, "hash", (folder,)) for module in _local_imports(text))
 
 
-# Where a script changes directory before naming a script: `cd tools && ./review.sh`.
-_CD = re.compile(r"""(?:^|(?<=[\s;&|(]))(?:cd|pushd|chdir|set-location|sl|popd)\b"""
-                 r"""(?:[ \t]+(?:-[A-Za-z]+[ \t]+)*["']?([^\s"';&|()<>]*)["']?)?""",
+# Where a script changes directory before naming a script: `cd tools && ./review.sh`,
+# `cd -- tools`, `Set-Location -Path tools`, `sh -c "cd tools; ..."`, `env -C tools ...`.
+_CD = re.compile(r"""(?:^|(?<=[\s;&|("'`]))(?:(?:cd|pushd|chdir|set-location|sl|popd)\b"""
+                 r"""(?:[ \t]+(?:--?[A-Za-z]*[ \t]+)*["']?([^\s"';&|()<>]*)["']?)?"""
+                 r"""|env(?:[ \t]+(?:-[A-Za-z]*|[A-Za-z_]\w*=\S*))*?[ \t]+"""
+                 r"""(?:-C[ \t]*|--chdir[= \t]+)["']?([^\s"';&|()<>]*)["']?)""",
                  re.IGNORECASE)
+# A variable a directory is given by (`cd "$DIR"`, `${{ env.D }}`), and how many a
+# file's directories are looked up for.
+_VARIABLE = re.compile(r"\$\{\{\s*env\.([A-Za-z_]\w*)\s*\}\}|\$\{([A-Za-z_]\w*)\}"
+                       r"|\$(?:env:)?([A-Za-z_]\w*)", re.IGNORECASE)
+_MAX_VARIABLES = 8
 # How many working directories one script (or one step's script) is read under.
 _MAX_DIRECTORIES = 8
 
@@ -204,11 +214,12 @@ def _from_directories(path: str, data: bytes, text: str, code: bool,
     before the words (each word is also taken from the top and the file's folder)."""
     scripts = [(text, "")]
     kinds = readings([path])
+    values = _Values(text)
     if "working-directory" in text.casefold() and (
             "workflow" in kinds or path.rpartition("/")[2].casefold() in ACTION_NAMES):
-        scripts.extend(_working_scripts(data))
+        scripts.extend(_working_scripts(data, values))
     for script, start in scripts:
-        for segment, here in _cd_segments(script, start):
+        for segment, here in _cd_segments(script, start, values):
             if not here:  # the top: the words are taken from there anyway
                 continue
             for word, hint in _words(segment, code):
@@ -216,7 +227,45 @@ def _from_directories(path: str, data: bytes, text: str, code: bool,
                     yield word, hint, here
 
 
-def _cd_segments(script: str, start: str) -> Iterator[tuple[str, tuple[str, ...]]]:
+class _Values:
+    """The constant values a file gives its variables (`DIR=tools`, `export DIR=tools`,
+    an `env:` entry `DIR: tools`), looked up by name when a directory names one; at most
+    _MAX_VARIABLES names per file, each found in one pass over its text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: dict[str, list[str]] = {}
+
+    def of(self, name: str) -> list[str]:
+        if name not in self.found:
+            if len(self.found) >= _MAX_VARIABLES:
+                return []
+            pattern = re.compile(rf"(?<![\w$.-]){re.escape(name)}[ \t]*[:=][ \t]*"
+                                 r"""["']?([^\s"';&|()<>#{},\[\]]+)""")
+            values = [m.group(1) for m in pattern.finditer(self.text)]
+            self.found[name] = list(dict.fromkeys(values))[:_MAX_DIRECTORIES]
+        return self.found[name]
+
+    def words(self, word: str) -> list[str]:
+        """`word` with each value its variables may hold put in (itself when it has none
+        known)."""
+        if "$" not in word:
+            return [word]
+        for pattern, place in _PLACES:
+            word = pattern.sub(place, word)
+        words = [""]
+        at = 0
+        for found in _VARIABLE.finditer(word):
+            name = found.group(1) or found.group(2) or found.group(3)
+            head = word[at:found.start()]
+            words = [w + head + value for w in words
+                     for value in self.of(name)][:_MAX_DIRECTORIES]
+            at = found.end()
+        return [w + word[at:] for w in words]
+
+
+def _cd_segments(script: str, start: str,
+                 values: _Values) -> Iterator[tuple[str, tuple[str, ...]]]:
     """The parts of a script between its `cd`s, each with the folders its relative names
     may be from (a folder named from the start directory, or from the top); none for a
     part in the start directory when that is the top."""
@@ -225,9 +274,11 @@ def _cd_segments(script: str, start: str) -> Iterator[tuple[str, tuple[str, ...]
     for match in _CD.finditer(script):
         yield script[at:match.start()], here
         at = match.end()
-        word = "" if match.group(0).casefold().startswith("popd") else match.group(1) or ""
+        word = "" if match.group(0).casefold().startswith("popd") else \
+            match.group(1) or match.group(2) or ""
         # From each folder it may be in, and from the top when unsure.
-        moved = [_directory(word, base) for base in (*here, "")]
+        moved = [_directory(each, base) for base in (*here, "")
+                 for each in values.words(word)]
         # The folders from the nearest starts: one from each `cd` before would make a
         # script of n `cd`s name n x n paths.
         here = tuple(dict.fromkeys(d for d in moved if d))[-_MAX_DIRECTORIES:] or \
@@ -253,7 +304,7 @@ def _directory(word: str, base: str = "") -> str | None:
     return None if joined.startswith("../") or joined == ".." else joined
 
 
-def _working_scripts(data: bytes) -> list[tuple[str, str]]:
+def _working_scripts(data: bytes, values: _Values) -> list[tuple[str, str]]:
     """Each `run` of a workflow or action with the `working-directory` it runs in (its
     own, else its job's or the workflow's `defaults.run`), when one is known. A mapping or
     script shared by aliases is taken under at most _MAX_DIRECTORIES directories, so the
@@ -277,8 +328,8 @@ def _working_scripts(data: bytes) -> list[tuple[str, str]]:
         walks[id(node)] += 1
         default = _value_at(_value_at(_value_at(node, "defaults"), "run"),
                             "working-directory")
-        inner = _known_directory(default, directory)
-        own = _known_directory(_value_at(node, "working-directory"), inner)
+        inner = _known_directory(default, directory, values)
+        own = _known_directory(_value_at(node, "working-directory"), inner, values)
         run = _value_at(node, "run")
         if isinstance(run, ScalarNode) and own and (id(run), own) not in found \
                 and walks[id(run)] < _MAX_DIRECTORIES:
@@ -289,14 +340,18 @@ def _working_scripts(data: bytes) -> list[tuple[str, str]]:
     return [(script, directory) for (_, directory), script in found.items()]
 
 
-def _known_directory(node: object, outer: str) -> str:
-    """A `working-directory` value as a folder, else the one it is under."""
+def _known_directory(node: object, outer: str, values: _Values) -> str:
+    """A `working-directory` value as a folder (the first its variables may give), else
+    the one it is under."""
     from yaml import ScalarNode
 
     if not isinstance(node, ScalarNode):
         return outer
-    named = _directory(node.value)
-    return outer if named is None else named
+    for word in values.words(node.value):
+        named = _directory(word)
+        if named is not None:
+            return named
+    return outer
 
 
 def _value_at(node: object, key: str) -> object:

@@ -13,7 +13,8 @@ import re
 
 _PYTHON = re.compile(r"(?:python|py|pypy)[0-9.]*")
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "pwsh", "powershell",
-                     "cmd"})
+                     "cmd", "ksh93", "mksh", "lksh", "oksh", "pdksh", "yash", "posh", "rbash",
+                     "csh", "tcsh"})
 _HASH = frozenset({"perl", "ruby", "rscript"})
 _SLASH = frozenset({"node", "nodejs", "bun", "deno", "tsx", "ts-node"})
 # The programs language_of knows, but Python's many names.

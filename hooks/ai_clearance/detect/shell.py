@@ -23,9 +23,11 @@ as one command's words."""
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable, Iterator
-from typing import NamedTuple
+from collections import ChainMap
+from collections.abc import Callable, Iterator, MutableMapping
+from typing import NamedTuple, TypeVar
 
 from ai_clearance.detect.contexts import Unjudged
 from ai_clearance.detect.launchers import (
@@ -37,8 +39,11 @@ from ai_clearance.detect.launchers import (
     shell_script,
     unescaped,
 )
+from ai_clearance.detect.parameters import element, operated, sliced
 from ai_clearance.detect.runners import code_arguments, stdin_language
 from ai_clearance.errors import GitError
+
+_T = TypeVar("_T")
 
 # Shells inside shells ($(...), `...`, sh -c, eval) followed this deep.
 _MAX_DEPTH = 6
@@ -78,16 +83,17 @@ class _Budget:
                                   f"to more than {WORK_FACTOR} times its size")
 
 
-def shell_commands(script: str, depth: int = 0,
-                   budget: _Budget | None = None) -> list[tuple[int, list[str]]]:
+def shell_commands(script: str, depth: int = 0, budget: _Budget | None = None,
+                   scope: _Scanner | None = None) -> list[tuple[int, list[str]]]:
     """The simple commands of a shell script as (line offset, words), with quotes and
     escapes removed; the commands of $(...) and `...` come out as commands of their own.
     Written for POSIX shells, and near enough for PowerShell and cmd one-liners. Never
     fails but one way: an unclosed quote or bracket runs to the end. A heredoc's body is
     read as commands (it is often a script that is run next). A script whose expansions
     write out more than WORK_FACTOR times its size is refused: ScriptTooCostly (exit 3).
-    `budget`: the budget of the script this one is nested in."""
-    scanner = _Scanner(script, depth, budget or _Budget(len(script)))
+    `budget`: the budget of the script this one is nested in; `scope`: the reading of
+    that script, whose variables, arrays, aliases and functions this one sees."""
+    scanner = _Scanner(script, depth, budget or _Budget(len(script)), scope)
     scanner.scan()
     return scanner.commands
 
@@ -107,7 +113,8 @@ class _Brace(str):
 class _Scanner:
     """One pass over a script, in time linear in its length (times the nesting depth)."""
 
-    def __init__(self, script: str, depth: int, budget: _Budget) -> None:
+    def __init__(self, script: str, depth: int, budget: _Budget,
+                 scope: _Scanner | None = None) -> None:
         self.s = script
         self.depth = depth
         self.budget = budget
@@ -126,13 +133,22 @@ class _Scanner:
         self.input = False  # the command being read has its standard input redirected
         self.last: list[str] = []  # the words of the command read last
         self.script_call = False  # the command being read is the argument of one
+        self.printed: str | None = None  # what the substitution read last prints
         self._line = 0
         self._counted = 0
-        # What the script defines, as far as read: variables, arrays, aliases, functions.
-        self.variables: dict[str, str] = {}
-        self.arrays: dict[str, list[str]] = {}
-        self.aliases: dict[str, list[str] | str] = {}  # a compound command as its text
-        self.functions: dict[str, list[list[str]]] = {}
+        # What the script defines, as far as read: variables, arrays, aliases, functions;
+        # a nested script ($(...), a function's body) sees those of the one it is in, and
+        # what it defines stays its own (a subshell's).
+        self.variables: MutableMapping[str, str] = _scoped(scope.variables if scope else None)
+        self.arrays: MutableMapping[str, list[str]] = _scoped(scope.arrays if scope else None)
+        # A compound command as its text.
+        self.aliases: MutableMapping[str, list[str] | str] = \
+            _scoped(scope.aliases if scope else None)
+        self.functions: MutableMapping[str, list[list[str]]] = \
+            _scoped(scope.functions if scope else None)
+        self.refs: MutableMapping[str, str] = _scoped(scope.refs if scope else None)  # namerefs
+        self.positional: list[str] | None = None  # what `set -- X Y` made $1, $2, "$@"
+        self.unknown = False  # an expansion was not known (what it prints is not either)
 
     def scan(self) -> None:
         s, n, i = self.s, len(self.s), 0
@@ -251,12 +267,13 @@ class _Scanner:
         s = self.s
         backtick = s[i] == "`"
         end = _find(s, "`", i + 1) if backtick else _closing(s, i + 1, "(", ")")
-        self.nested(s[i + (1 if backtick else 2):end], i)
+        self.printed = self.nested(s[i + (1 if backtick else 2):end], i)
         return end
 
     def substituted(self, text: str) -> str:
         """What a substitution stands for where it is known: nothing for an empty one
-        (`cl$()aude` is claude), the program for `$(which X)`; else its text."""
+        (`cl$()aude` is claude), the program for `$(which X)`, what an echo or printf of
+        known words prints (`$(printf %q "$T")`); else its text."""
         inner = text[1:-1] if text.startswith("`") else text[2:-1]
         if not inner.strip():
             return _Split("")
@@ -268,42 +285,120 @@ class _Scanner:
         echoed = _ECHOED.fullmatch(inner) if len(inner) <= _MAX_ECHOED else None
         if echoed is not None:  # `$(echo claude) -p`: what echo or printf prints
             return _Split(_QUOTES.sub("", echoed.group(1)))
+        if self.printed is not None:
+            self.budget.spend(len(self.printed))
+            return _Split(self.printed)
+        self.unknown = True
         return text
 
     def parameter(self, text: str, split: bool) -> str:
-        """The value of the expansion `text` ($A, ${A}, ${A[@]}, ${X:-default}): a
-        _Split when known (split unquoted, and "${A[@]}" into its elements), else the
-        text, an _Unknown when unquoted."""
+        """The value of the expansion `text` ($A, ${A}, ${A[@]}, ${X:-default}, ${A,,},
+        ${A#x}, ${A/x/y}, ${A:1}, ${A[1]}, ${!N}: parameters.py): a _Split when known
+        (split unquoted, and "${A[@]}" into its elements), else the text, an _Unknown when
+        unquoted."""
         inner = text[2:-1] if text.startswith("${") else text[1:]
+        if inner.startswith("!") and text.startswith("${"):
+            target = self.indirect(inner[1:])
+            if target is None:
+                self.unknown = True
+                return _Unknown(text) if split else text
+            inner = target
         found = _PARAMETER.fullmatch(inner)
         if found is None:
-            return text
-        name, index, operator, default = found.groups()
-        value: str | None = None
-        if name in self.arrays:
-            elements = self.arrays[name]
-            if index in ("[@]", "[*]"):
+            return self.length(inner, split) or text
+        name, index, operator, rest = found.groups()
+        name = self.refs.get(name, name)
+        elements, value = self.stored(name, index)
+        split = split or (name in self.arrays and index == "[@]")
+        if operator in _DEFAULTS:
+            if elements is not None:
                 self.budget.spend(sum(map(len, elements)) + len(elements))
-                value = " ".join(elements)
-            else:
-                value = elements[0] if elements else ""
-            split = split or index == "[@]"
-        elif name in self.variables and not index:
-            value = self.variables[name]
-        if operator in (":-", "-", ":=", "=") and (
-                value is None or (operator.startswith(":") and not value)):
-            value = self.default(default)
-        elif operator in (":+", "+"):
-            value = self.default(default)  # set or not, the alternative may be used
+                value, elements = " ".join(elements), None
+            value = self.defaulted(name, index, operator, rest, value)
         elif operator is not None:
-            value = None  # ${A#x}, ${A/x/y}, ${A:0:2}: not worked out
-        if operator in (":=", "=") and value is not None and name not in self.arrays \
-                and not index:
-            self.variables[name] = value  # `: ${T:=claude}` assigns T
+            elements, value = self.operated(elements, value, operator, rest)
+        if elements is not None:
+            self.budget.spend(sum(map(len, elements)) + len(elements))
+            value = " ".join(elements)
         if value is None:
+            self.unknown = True
             return _Unknown(text) if split else text
         self.budget.spend(len(value))
         return _Split(value) if split else value
+
+    def stored(self, name: str, index: str | None) -> tuple[list[str] | None, str | None]:
+        """What a parameter holds: the elements of an array's ${A[@]}, else its value;
+        None when not known."""
+        if name in self.arrays:
+            if index in ("[@]", "[*]"):
+                return self.arrays[name], None
+            return None, element(self.arrays[name], index[1:-1] if index else "0", self.lookup)
+        if name in self.variables and index in (None, "[0]", "[@]", "[*]"):
+            return None, self.variables[name]
+        return None, None
+
+    def length(self, inner: str, split: bool) -> str | None:
+        """${#T}: the length of a value the script set (of an array: its count)."""
+        name = inner[1:].removesuffix("[@]").removesuffix("[*]")
+        if not inner.startswith("#") or not _NAME.fullmatch(name):
+            return None
+        if name in self.arrays:
+            count = len(self.arrays[name]) if inner != "#" + name else \
+                len(self.arrays[name][0]) if self.arrays[name] else 0
+        elif name in self.variables:
+            count = len(self.variables[name])
+        else:
+            return None
+        return _Split(str(count)) if split else str(count)
+
+    def defaulted(self, name: str, index: str | None, operator: str, rest: str,
+                  value: str | None) -> str | None:
+        """The value of ${X:-d}, ${X-d}, ${X:=d}, ${X=d} (which assigns X), ${X:+a}."""
+        if operator in (":+", "+"):
+            return self.default(rest)  # set or not, the alternative may be used
+        if operator.endswith("?"):
+            return value
+        if value is None or (operator.startswith(":") and not value):
+            value = self.default(rest)
+        if operator in (":=", "=") and name not in self.arrays and not index:
+            self.variables[name] = value  # `: ${T:=claude}` assigns T
+        return value
+
+    def operated(self, elements: list[str] | None, value: str | None, operator: str,
+                 rest: str) -> tuple[list[str] | None, str | None]:
+        """An operator other than a default's applied to a value, or to each element of
+        an array's ${A[@]} (a slice of it for `:`); None where not known."""
+        if elements is not None:
+            if operator == ":":
+                return sliced(elements, rest, self.lookup), None
+            each = [self.operated_one(e, operator, rest) for e in elements]
+            known = [e for e in each if e is not None]
+            return (known, None) if len(known) == len(each) else (None, None)
+        if value is None:
+            return None, None
+        return None, self.operated_one(value, operator, rest)
+
+    def operated_one(self, value: str, operator: str, rest: str) -> str | None:
+        if operator == "@" and rest == "E":
+            return _ansi_c(value)
+        if operator == "@" and rest == "Q":
+            return _quoted(value)
+        return operated(value, operator, rest, self.lookup, self.budget.spend)
+
+    def lookup(self, name: str) -> str | None:
+        """The constant value of a variable the script set, if known."""
+        return self.variables.get(name)
+
+    def indirect(self, inner: str) -> str | None:
+        """What `${!N...}` expands like: ${T...} when N holds the name T (or T[1]); None
+        when not known, and for ${!A[@]} and ${!prefix*}, which give names."""
+        found = _NAME.match(inner)
+        if found is None or inner[found.end():found.end() + 1] in ("[", "*", "@"):
+            return None
+        target = self.variables.get(found.group(0))
+        if target is None or not _INDIRECT_TARGET.fullmatch(target):
+            return None
+        return target + inner[found.end():]
 
     def default(self, word: str) -> str:
         """The text of a default's word: quotes removed, a nested ${...} expanded."""
@@ -374,7 +469,7 @@ class _Scanner:
     def inner(self, script: str) -> list[tuple[int, list[str]]]:
         if self.depth >= _MAX_DEPTH:
             return [(0, words) for words in word_runs(script)]
-        return shell_commands(script, self.depth + 1, self.budget)
+        return shell_commands(script, self.depth + 1, self.budget, self)
 
     def redirect(self, i: int) -> int:
         s, n = self.s, len(self.s)
@@ -414,17 +509,29 @@ class _Scanner:
                 self.drop_next = self.here_next = False
             else:
                 self.budget.spend(sum(map(len, self.word)))
-                words = _expanded(self.word, self.budget)
+                words = ["".join(self.word)] if all(type(p) is str for p in self.word) \
+                    else self.assignment() or _expanded(self.word, self.budget)
                 if words and not self.words:
                     self.command_line = self.line_at(self.word_start)
                 self.words.extend(words)
         self.word, self.in_word = [], False
 
+    def assignment(self) -> list[str] | None:
+        """The word being read as one word when it assigns a variable (`X=$(echo a b)`:
+        its value is not split), as the command's first words; else None."""
+        head = "".join(itertools.takewhile(lambda p: type(p) is str, self.word[:256]))
+        if not _ASSIGNMENT.match(head) or not all(_ASSIGNMENT.match(w) for w in self.words):
+            return None
+        return ["".join(str(p) for p in self.word if type(p) is not _Unknown)]
+
     def end_command(self, pipe: bool = False) -> None:
         self.end_word()
         words = self.words
         if words:
-            self.define(words)
+            if self.positional is not None and any(map(_POSITIONAL.fullmatch, words)):
+                words = _called(words, self.positional, spend=self.budget.spend)
+            fed = self.fed + (_produced(self.piped) if self.piped is not None else [])
+            self.define(words, fed)
             alias = self.aliases.get(words[0])
             if isinstance(alias, str):
                 self.aliased(alias, words[1:])
@@ -439,7 +546,6 @@ class _Scanner:
             if self.input or self.piped is not None:
                 # What it reads stands as its last word: a prompt, to an agent (STDIN).
                 self.commands.append((self.command_line, [*words, STDIN]))
-            fed = self.fed + (_produced(self.piped) if self.piped is not None else [])
             if fed and _runs_what_it_reads(words):
                 self.read_fed(fed)
             if self.script_call:
@@ -459,7 +565,7 @@ class _Scanner:
                 self.commands.extend((line, words) for words in word_runs(text))
             else:
                 self.commands.extend((line, words) for _, words in
-                                     shell_commands(text, self.depth + 1, self.budget))
+                                     shell_commands(text, self.depth + 1, self.budget, self))
 
     def aliased(self, value: str, args: list[str]) -> None:
         """Reads a call of an alias whose value is a command line of more than one command
@@ -470,9 +576,18 @@ class _Scanner:
         line = self.command_line
         self.commands.extend((line, words) for _, words in self.inner(text))
 
-    def define(self, words: list[str]) -> None:
-        """Notes the variables a command of assignments sets (`A=x`, `export A=x`) and
-        the aliases `alias` defines."""
+    def define(self, words: list[str], fed: list[str]) -> None:
+        """Notes the variables a command of assignments sets (`A=x`, `export A=x`, `eval
+        A=x`, `declare -n R=A`), the aliases `alias` defines, and the values `printf -v`,
+        and `read` and `mapfile` of a known input (`<<< X`, `echo X |`), set."""
+        command = list(itertools.dropwhile(_ASSIGNMENT.match, words))  # IFS= read
+        if command and (command[0] in _READERS or command[:2] == ["printf", "-v"]):
+            self.read_into(command, fed)
+            return
+        if words[0] == "eval":
+            words = " ".join(words[1:]).split() or [""]
+        if self.sets_names(words):
+            return
         first = words[0]
         if first == "alias":
             for word in words[1:]:
@@ -494,15 +609,70 @@ class _Scanner:
             self.variables[name] = value
             self.arrays.pop(name, None)
 
-    def nested(self, script: str, at: int) -> None:
+    def sets_names(self, words: list[str]) -> bool:
+        """Notes what `set -- X Y` ($1, $2, "$@") and `declare -n R=T` (R stands for T
+        from then on) set; whether the command is one of them."""
+        first = words[0]
+        if first == "set" and len(words) > 1 and (
+                words[1] == "--" or not words[1].startswith(("-", "+"))):
+            self.positional = words[2:] if words[1] == "--" else words[1:]
+            return True
+        if first not in _DECLARES or not any(w.startswith("-") and "n" in w for w in words):
+            return False
+        for word in words[1:]:
+            name, equals, target = word.partition("=")
+            if equals and _NAME.fullmatch(name) and _NAME.fullmatch(target):
+                self.refs[name] = target
+        return True
+
+    def read_into(self, words: list[str], fed: list[str]) -> None:
+        """`printf -v NAME FORMAT ARGS`, `read [-r] [-a A] NAMES`, `mapfile -t A` given
+        a known input: the variables or array they set."""
+        if words[0] == "printf":
+            if len(words) > 3 and _NAME.fullmatch(words[2]):
+                self.set_value(words[2], " ".join(_produced(["printf", *words[3:]])))
+            return
+        if len(fed) != 1:
+            return
+        text = fed[0]
+        self.budget.spend(len(text))
+        options, names = _read_options(words)
+        if words[0] in ("mapfile", "readarray"):
+            target = names[0] if names else "MAPFILE"
+            self.arrays[target] = text.split("\n") if "-t" in options else \
+                [line + "\n" for line in text.split("\n")]
+            return
+        text = text.split("\n", 1)[0]
+        if "-a" in options:
+            self.arrays[options["-a"]] = text.split()
+            return
+        fields = text.split(None, max(len(names) - 1, 0)) if names else [text]
+        for k, name in enumerate(names or ["REPLY"]):
+            self.set_value(name, fields[k].strip() if k < len(fields) else "")
+
+    def set_value(self, name: str, value: str) -> None:
+        self.variables[name] = value
+        self.arrays.pop(name, None)
+
+    def nested(self, script: str, at: int) -> str | None:
+        """Reads a substitution's script as commands; returns what it prints when that
+        is known (one echo or printf of known words), else None."""
         base = self.line_at(at)
         if self.depth >= _MAX_DEPTH:
             # Deeper than shells are followed: every run of its words counts as a command,
             # so an agent hidden under more layers still shows (never a silent pass).
             self.commands.extend((base, words) for words in word_runs(script))
-            return
-        self.commands.extend((base + offset, words) for offset, words in
-                             shell_commands(script, self.depth + 1, self.budget))
+            return None
+        scanner = _Scanner(script, self.depth + 1, self.budget, self)
+        scanner.scan()
+        self.commands.extend((base + offset, words) for offset, words in scanner.commands)
+        if scanner.unknown or len(scanner.commands) != 1:
+            return None
+        printed = _produced(scanner.commands[0][1])
+        unwrapped = _unwrap(scanner.commands[0][1])
+        if unwrapped is None or unwrapped[0] not in ("echo", "printf") or len(printed) != 1:
+            return None
+        return printed[0].rstrip("\n")
 
     def line_at(self, pos: int) -> int:
         """The line offset of `pos`, counted on from the last position asked about."""
@@ -515,13 +685,23 @@ class _Scanner:
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _scoped(outer: MutableMapping[str, _T] | None) -> MutableMapping[str, _T]:
+    """A new scope of definitions that sees those of `outer` (a plain dict when there are
+    none to see: most scripts define nothing, and a dict is quicker)."""
+    maps = [] if outer is None else outer.maps if isinstance(outer, ChainMap) else [outer]
+    maps = [m for m in maps if m]
+    return ChainMap({}, *maps) if maps else {}
+
+
 # PowerShell calls whose string argument is run as a script.
 _SCRIPT_CALL = re.compile(r"(?:\[scriptblock\]::create|\.invokescript|\.newscriptblock|"
                           r"(?<![\w-])(?:iex|invoke-expression))\Z", re.IGNORECASE)
 # Programs whose words are what they print, and the options they take before them.
 _ECHOES = frozenset({"echo", "write-output", "write"})
 _ECHO_OPTIONS = frozenset({"-n", "-e", "-E", "-ne", "-en", "-nE", "-En"})
-_PRINTF_FIELD = re.compile(r"%[-#0 +']*[0-9]*(?:\.[0-9]*)?[sbqdc]|\\n|\\t")
+_PRINTF_FIELD = re.compile(r"%[-#0 +']*[0-9]*(?:\.[0-9]*)?([sbqdc])|(\\.)")
 
 
 def _produced(words: list[str]) -> list[str]:
@@ -544,9 +724,13 @@ def _produced(words: list[str]) -> list[str]:
         values = iter(args[1:])
 
         def field(match: re.Match[str]) -> str:
-            code = match.group(0)
-            return "\n" if code == "\\n" else "\t" if code == "\\t" else next(values, "")
-        text = _PRINTF_FIELD.sub(field, args[0])
+            conversion, escape = match.groups()
+            if escape is not None:  # the format's escapes, as $'...' decodes them
+                return _ansi_c(escape)
+            value = next(values, "")
+            return _ansi_c(value) if conversion == "b" else value
+        text = _PRINTF_FIELD.sub(field, _OCTAL_OR_HEX.sub(lambda m: _ansi_c(m.group(0)),
+                                                           args[0]))
         return [" ".join([text, *values])]
     code = code_arguments(program, args)
     if code:
@@ -593,8 +777,10 @@ def _reads_its_input(args: list[str]) -> bool:
             return False  # a script file: the shell runs it, not what it is fed
         i += 2 if arg in _SHELL_VALUED else 1
     return True
-_PARAMETER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?(?:(:?[-=+?]|[#%/:^,@].*?)(.*))?",
+_PARAMETER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?(?:(:?[-=+?]|[#%/:^,~@])(.*))?",
                         re.DOTALL)
+_DEFAULTS = frozenset({":-", "-", ":=", "=", ":+", "+", ":?", "?"})
+_INDIRECT_TARGET = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?")
 _ARRAY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
 _FUNCTION_NAME = re.compile(r"[^\s$=\"'`\\(){}]+")
 _BLANK = re.compile(r"[ \t]*")
@@ -621,7 +807,37 @@ def constant_substitutions(text: str) -> str:
     return text
 _QUOTES = re.compile(r"[\"']")
 _DECLARES = frozenset({"export", "declare", "local", "readonly", "typeset"})
+# printf's escapes of more than one character after the backslash (\x63, \143, \u0063).
+_OCTAL_OR_HEX = re.compile(r"\\(?:x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}"
+                           r"|[0-7]{1,3})")
+_READERS = frozenset({"read", "mapfile", "readarray"})
+# Options of read and of mapfile that take a value.
+_READ_VALUED = {"read": frozenset({"-a", "-d", "-i", "-n", "-N", "-p", "-t", "-u"}),
+                "mapfile": frozenset({"-d", "-n", "-O", "-s", "-u", "-C", "-c"})}
+
+
+def _read_options(words: list[str]) -> tuple[dict[str, str], list[str]]:
+    """read's or mapfile's options (a flag's value "") and the names it reads into."""
+    options: dict[str, str] = {}
+    names: list[str] = []
+    valued = _READ_VALUED["read" if words[0] == "read" else "mapfile"]
+    k = 1
+    while k < len(words):
+        word = words[k]
+        if word.startswith("-") and len(word) > 1:
+            for j, letter in enumerate(word[1:], 1):
+                if f"-{letter}" in valued:
+                    value = word[j + 1:] or (words[k + 1] if k + 1 < len(words) else "")
+                    options[f"-{letter}"] = value
+                    k += 0 if word[j + 1:] else 1
+                    break
+                options[f"-{letter}"] = ""
+        elif _NAME.fullmatch(word):
+            names.append(word)
+        k += 1
+    return options, names
 _CALL_ARGUMENT = re.compile(r"\$\{?([0-9])\}?")
+_POSITIONAL = re.compile(r"\$\{?(?:[0-9@*])\}?")
 
 
 def _called(body: list[str], args: list[str], zeroth: str | None = None,
@@ -636,13 +852,18 @@ def _called(body: list[str], args: list[str], zeroth: str | None = None,
         if word in ("$@", "$*", "${@}", "${*}"):
             if spend is not None:
                 spend(size)
-            words.extend(args)
+            if words and "*" in word:  # "$*" as an argument: one word (sh -c "$*")
+                words.append(" ".join(args))
+            else:
+                words.extend(args)
         elif position is not None:
             k = int(position.group(1))
             if k == 0:
                 words.append(word if zeroth is None else zeroth)
             elif k <= len(args):
-                words.append(args[k - 1])
+                # Split as where it stands unquoted (`sh -c '$1' _ "claude -p"`); quoted,
+                # a word with blanks names no program anyway.
+                words.extend(args[k - 1].split() or [""])
         else:
             words.append(word)
     return words
@@ -995,6 +1216,14 @@ _MUST_READ = re.compile(r"\{[^\s{}]*,[^\s{}]*\}|"
                         r"(?<![\w-])[-/]e(?:c|n[a-z]*)?[\s:]+[A-Za-z0-9+/]{8}", re.IGNORECASE)
 
 
+# An expansion that replaces within a value or decodes its escapes, an array's element,
+# and `printf -v` (the screen sees only values as written, not what these make of them),
+# and how many such names a script is screened for.
+_HIDING = re.compile(r"\$\{!?([A-Za-z_][A-Za-z0-9_]*)(?:(?:\[[^\]]{0,64}\])?(?:/|@E)|\[[^\]@*])")
+_PRINTF_V = re.compile(r"(?<![\w-])printf(?:\s+-v\s|[^\n]*?\\(?:[xuU0-7]))")
+_MAX_HIDING = 8
+
+
 def screen_text(script: str) -> str:
     """The text a screen looks for names in: `script` with continuation lines, empty
     substitutions, quotes and backslashes gone, then once more with the values of its
@@ -1015,8 +1244,20 @@ def screen_text(script: str) -> str:
 
 def must_read(script: str) -> bool:
     """Whether a script is read whatever its text names: it has a brace group with a
-    comma, or an -EncodedCommand, which only reading expands or decodes."""
-    return _MUST_READ.search(script) is not None
+    comma, or an -EncodedCommand, which only reading expands or decodes; or it changes a
+    value it set with an expansion that may put a name together (`T=xlaude; ${T/x/c}`,
+    `${T@E}` of escapes)."""
+    if _MUST_READ.search(script) is not None:
+        return True
+    if "printf" in script and _PRINTF_V.search(script) is not None:
+        return True  # printf -v puts its value together; printf decodes \x63
+
+    if "${" not in script:
+        return False
+    names = dict.fromkeys(m.group(1) for m in _HIDING.finditer(script))
+    if len(names) > _MAX_HIDING:
+        return True
+    return any(re.search(rf"(?<![\w${{]){re.escape(name)}(?!\w)", script) for name in names)
 
 
 # The comment syntaxes a language is read with (literals.py); one not known is read both ways.

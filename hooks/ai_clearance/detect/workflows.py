@@ -312,6 +312,9 @@ def compose(data: bytes) -> list[Node] | None:
 _SCRIPT_PATH = "/home/runner/work/_temp/step.sh"
 # A shell variable, $NAME or ${NAME}: an `env:` value when the workflow sets NAME.
 _DOLLAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+# A shell variable read with an operator (`${T#x}`, `${T,,}`, `${T:-x}`): the env's value
+# is given to the script as an assignment before it, for the shell reading to work out.
+_OPERATED = re.compile(r"\$\{!?([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]{0,64}\])?[-=+?#%/:^,~@]")
 _ENTRYPOINTS = ("entrypoint", "pre-entrypoint", "post-entrypoint")
 
 
@@ -420,7 +423,8 @@ class _Reader:
             return known
         raw: str = node.value
         if shell_names:
-            raw = _DOLLAR.sub(lambda m: _env_expression(m, shell_names), raw)
+            raw = _operated_env(raw, subset) + \
+                _DOLLAR.sub(lambda m: _env_expression(m, shell_names), raw)
         count = 1
         for values in subset.values():
             count = min(count * max(len(values), 1), MATRIX_LIMIT)
@@ -453,7 +457,8 @@ class _Reader:
             self.work.spend(len(node.value))
             done = substitution(node.value)
             dollars = frozenset(f"env.{(a or b).casefold()}"
-                                for a, b in _DOLLAR.findall(node.value))
+                                for a, b in _DOLLAR.findall(node.value)) | frozenset(
+                f"env.{a.casefold()}" for a in _OPERATED.findall(node.value))
             info = (done.text, done.names, dollars)
             self.info[id(node)] = info
         return info
@@ -520,6 +525,18 @@ class _Reader:
 def _env_expressions(text: str, names: set[str]) -> str:
     """`text` with each shell variable of `names` (env paths) as its `${{ env.X }}`."""
     return _DOLLAR.sub(lambda m: _env_expression(m, names), text)
+
+
+def _operated_env(text: str, values: Choices) -> str:
+    """Assignments of the env names `text` reads with an operator, to put before it on
+    its first line (`T='${{ env.T }}'; `), so the shell reading works the operator out;
+    only of values that a quote holds on one line."""
+    if "${" not in text:
+        return ""
+    operated = dict.fromkeys(n for n in _OPERATED.findall(text)
+                             if all("'" not in str(v) and "\n" not in str(v)
+                                    for v in values.get(f"env.{n.casefold()}", (0,))))
+    return "".join(f"{n}='${{{{ env.{n} }}}}'; " for n in operated)
 
 
 def _env_expression(match: re.Match[str], names: set[str]) -> str:

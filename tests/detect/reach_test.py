@@ -367,3 +367,26 @@ def test_naming_includes_and_compose_files_costs_linear_time(unit: str) -> None:
     cost(100)
     small, large = min(cost(500) for _ in range(3)), min(cost(2000) for _ in range(3))
     assert large / max(small, 1e-4) < 10, (small, large)
+
+
+@pytest.mark.parametrize(("path", "text", "named"), [
+    ("ci/run.py", 'import subprocess\nsubprocess.run(["tools/agent-review", "-x"])\n',
+     "tools/agent-review"),
+    ("ci/run.rb", 'system("tools/agent-review --all")\n', "tools/agent-review"),
+    ("ci/run.js", 'const {execSync} = require("child_process")\nexecSync("bin/review")\n',
+     "bin/review"),
+    ("ci/run.py", "os.system('./review')\n", "ci/review"),
+])
+def test_code_names_the_programs_it_runs(path: str, text: str, named: str) -> None:
+    assert named in _named(path, text)
+
+
+@pytest.mark.parametrize(("path", "text"), [
+    # Code names its own modules and data files: none of them runs because it is named.
+    ("Rakefile", 'require "active_support/core_ext"\nload "lib/tasks/db.rake"\n'
+                 'FILES = ["lib/a.rb", "test/b_test.rb"]\n'),
+    ("ci/run.py", 'open("data/config.yml")\nPATH = "docs/guide/index.md"\n'),
+])
+def test_code_data_files_are_not_followed(path: str, text: str) -> None:
+    found = _named(path, text)
+    assert not any(p.endswith((".rb", ".rake", ".yml", ".md")) for p in found), found

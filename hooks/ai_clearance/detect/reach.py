@@ -580,7 +580,7 @@ def _words(text: str, code: bool = False) -> list[tuple[str, str | None]]:
             runner = None
             continue
         name = word.replace("\\", "/").rpartition("/")[2].casefold().removesuffix(".exe")
-        program = _program(word, name)
+        program = _program(word, name, code)
         if program is not None:
             runner = program
             continue
@@ -607,19 +607,28 @@ def _names_script(word: str, name: str, code: bool) -> bool:
 
 
 # The words _program may take for a program (without a folder or `.exe`), but Python's.
-_PROGRAM_WORDS = frozenset({*_RUNS_NEXT, *PROGRAMS})
+# The calls by which code runs a program, its name the next word (`subprocess.run`,
+# Ruby's `system`, Node's `execSync`).
+_EXEC_CALLS = frozenset({"system", "run", "call", "check_call", "check_output", "popen",
+                         "spawn", "spawnsync", "exec", "execsync", "execfile",
+                         "execfilesync", "execa", "execasync", "spawn_async", "capture2",
+                         "capture3", "popen3", "open3", "shell"})
+_PROGRAM_WORDS = frozenset({*_RUNS_NEXT, *PROGRAMS, *_EXEC_CALLS})
 _PYTHON_WORD = re.compile(r"py", re.IGNORECASE)
 
 
-def _program(word: str, name: str) -> tuple[str | None] | None:
+def _program(word: str, name: str, code: bool = False) -> tuple[str | None] | None:
     """For a program that runs a script (`bash`, `/usr/bin/python3`, `npx`: not a script
-    of the repository), the reading of that script; None for any other word."""
+    of the repository), or in `code` a call that runs a program (`subprocess.run`,
+    `system`), the reading of that script; None for any other word."""
     if "/" in word and not word.startswith("/"):
         return None
     if name in _RUNS_NEXT and "/" not in word:
         return (_RUNS_NEXT[name],)
     language = language_of(name)
-    return None if language == "code" else (language,)
+    if language == "code":
+        return (None,) if code and name.rpartition(".")[2] in _EXEC_CALLS else None
+    return (language,)
 
 
 def _plain(word: str) -> bool:

@@ -184,6 +184,10 @@ def test_summary(checked: tuple[Report, list[str], Repo]) -> None:
         in unapproved
     assert "**(no author)**" in rest and "| AIC602 | codex |  |  | branch codex/fix |" in rest
     assert "```sh\nai-clearance approve --author jane@example.com --assistant claude" in rest
+    # The ways forward start as the text report's do: ask for an approval.
+    forward = rest.partition("### What to do\n")[2]
+    assert forward.index("ai-clearance request --assistant claude") \
+        < forward.index("ai-clearance approve --author")
 
 
 def test_annotations(checked: tuple[Report, list[str], Repo]) -> None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import io
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from ai_clearance.report.model import Report, Reported
-from ai_clearance.report.render import where, write_json
+from ai_clearance.report.render import MAX_COMMANDS, request_command, where, write_json
 from ai_clearance.report.sarif import finding_message, sarif_text
 
 MAX_ANNOTATIONS = 50
@@ -140,18 +140,28 @@ def summary_markdown(report: Report, commit_url: str | None = None) -> str:
                           ("allowed", "Allowed by policy")):
         out.extend(_summary_section(title, report.with_status(status), commit_url))
     if report.approve_commands:
-        out.append("### To approve instead")
-        out.append("A maintainer signs an approval and commits it to the protected branch:")
-        out.append("")
-        out.append("```sh")
-        out.extend(report.approve_commands)
-        out.append("```")
-        out.append("")
+        out.extend(_what_to_do(report.approve_commands))
     out.extend(f"- pending (takes effect after merge): `{_cell(path)}`"
                for path in coverage.pending)
     notes = trust.get("notes")
     out.extend(f"- note: {_cell(note)}" for note in (notes if isinstance(notes, list) else []))
     return _capped("\n".join(out) + "\n")
+
+
+def _what_to_do(commands: Sequence[str]) -> list[str]:
+    """The ways forward, as the text report gives them: ask for an approval first."""
+    shown = list(commands[:MAX_COMMANDS])
+    if len(commands) > MAX_COMMANDS:
+        shown.append(f"# ... and {len(commands) - MAX_COMMANDS} more (--format json lists "
+                     "them all under approve_commands)")
+    return ["### What to do",
+            "Keep the traces and ask for an approval (a maintainer approves the request "
+            "with `ai-clearance approve --request`):", "", "```sh",
+            request_command(commands), "```", "",
+            "Or a maintainer signs an approval and commits it to the protected branch:", "",
+            "```sh", *shown, "```", "",
+            "Or, if no assistant was used for this change, remove each trace with its fix "
+            "above.", ""]
 
 
 def _commit_cell(sha: str | None, commit_url: str | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 
 from ai_clearance.detect.normalize import printable
@@ -128,10 +128,7 @@ def _ways_forward(report: Report) -> Iterator[str]:
     if not commands:
         return
     yield "What to do:"
-    assistants = sorted({a for c in commands for a in _assistants_of(c)})
-    asking = " ".join(f"--assistant {a}" for a in assistants)
-    yield (f"  Keep the traces and ask for an approval: ai-clearance request {asking} "
-           "--reason 'WHY' --print")
+    yield f"  Keep the traces and ask for an approval: {request_command(commands)}"
     yield ("  (a maintainer approves it with approve --request, or runs this, then commits the "
            "record to the protected branch):")
     yield from (f"    {command}" for command in commands[:MAX_COMMANDS])
@@ -140,6 +137,13 @@ def _ways_forward(report: Report) -> Iterator[str]:
               "all under approve_commands)"
     yield "  Or, if no assistant was used for this change, remove each trace with its fix above."
     yield ""
+
+
+def request_command(commands: Sequence[str]) -> str:
+    """The request a developer writes for the assistants the approve `commands` name."""
+    assistants = sorted({a for c in commands for a in _assistants_of(c)})
+    asking = " ".join(f"--assistant {a}" for a in assistants)
+    return f"ai-clearance request {asking} --reason 'WHY' --print"
 
 
 def _assistants_of(command: str) -> list[str]:

@@ -390,3 +390,11 @@ def test_code_names_the_programs_it_runs(path: str, text: str, named: str) -> No
 def test_code_data_files_are_not_followed(path: str, text: str) -> None:
     found = _named(path, text)
     assert not any(p.endswith((".rb", ".rake", ".yml", ".md")) for p in found), found
+
+
+def test_only_a_build_action_s_file_input_names_a_dockerfile() -> None:
+    coverage = "steps:\n  - uses: codecov/codecov-action@v4\n    with:\n" \
+        "      file: coverage.xml\n"
+    assert "coverage.xml" not in _named(_WORKFLOW, coverage)
+    build = coverage.replace("codecov/codecov-action@v4", "docker/build-push-action@v6")
+    assert _named(_WORKFLOW, build).get("coverage.xml") == "dockerfile"

@@ -335,3 +335,26 @@ def test_the_files_a_runner_or_installer_pulls_in_are_judged(
     code, found, findings = _check(clean_repo, "--range", f"{base}..HEAD")
     assert code == 1 and reached in {path for _, path in found}, findings
     assert findings[0]["commit"] == sha
+
+
+_AGENT_IMAGE = "FROM node:20\nRUN npm i -g @openai/codex\n"
+_PLAIN_IMAGE = "FROM node:20\nRUN npm ci\n"
+
+
+@pytest.mark.parametrize(("files", "dockerfile"), [
+    ({_WORKFLOW: _STEPS + "      - uses: docker/build-push-action@v6\n        with:\n"
+                          "          file: Dockerfile-ci\n"}, "Dockerfile-ci"),
+    ({"compose.yaml": "services:\n  r:\n    build:\n      context: .\n"
+                      "      dockerfile: Dockerfile-ci\n"}, "Dockerfile-ci"),
+    ({"Makefile": "image:\n\tdocker build -f Dockerfile-ci -t r .\n"}, "Dockerfile-ci"),
+    ({".devcontainer/devcontainer.json": '{"build": {"dockerfile": "agent.df"}}'},
+     ".devcontainer/agent.df"),
+])
+def test_a_dockerfile_a_build_names_by_a_key_is_judged(clean_repo: Repo, files: dict[str, str],
+                                                       dockerfile: str) -> None:
+    base = _base(clean_repo, {**files, dockerfile: _PLAIN_IMAGE})
+    assert _check(clean_repo, "--range", f"{base}~1..HEAD")[:2] == (0, set())
+    clean_repo.write(dockerfile, _AGENT_IMAGE)
+    clean_repo.commit("Install the reviewer", dockerfile)
+    code, found, findings = _check(clean_repo, "--range", f"{base}..HEAD")
+    assert code == 1 and any(path == dockerfile for _, path in found), findings

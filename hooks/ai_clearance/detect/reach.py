@@ -22,7 +22,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ai_clearance.detect.calls import Inputs, local_calls
@@ -123,9 +123,10 @@ def named_paths(path: str, data: bytes, given: Inputs = (), kind: str | None = N
     # file names those it takes in (`-r`).
     kinds = readings([path]) | {kind} if kind is not None else readings([path])
     including = kinds & _INCLUDING
-    names: Iterator[tuple[str, str | None, tuple[str, ...]]] | tuple[()] = (
-        (relative, reading, (folder,)) for runner in sorted(including)
-        for relative, reading in runner_includes(runner, text)) if including else \
+    names: Iterable[tuple[str, str | None, tuple[str, ...]]] = [
+        *((relative, reading, (folder,)) for runner in sorted(including)
+          for relative, reading in runner_includes(runner, text)),
+        *_built_images(text, folder)] if including else \
         _relative_names(path, data[:MAX_READ], text, folder, kind)
     for relative, reading, bases in names:
         for base in bases:
@@ -185,10 +186,37 @@ def _by_kind(path: str, data: bytes, text: str, folder: str, kinds: frozenset[st
     if "dockerfile" in kinds:
         for source in _copied(text):
             yield source, None, (folder, "")
+    yield from _named_dockerfiles(text, folder)
     if "slash" in kinds:
         yield from ((module, "slash", (folder,)) for module in _modules(text))
     if "hash" in kinds:
         yield from ((module, "hash", (folder,)) for module in _local_imports(text))
+
+
+# A Dockerfile a build names by a key: Compose's and a dev container's `build.dockerfile`,
+# bake's `dockerfile`; docker/build-push-action's `file:` input.
+_DOCKERFILE_KEY = re.compile(r"""["']?dockerfile["']?[ \t]*:[ \t]*["']?([^"'\s#,}]+)""",
+                             re.IGNORECASE)
+_FILE_INPUT = re.compile(r"""^[ \t]*["']?file["']?[ \t]*:[ \t]*["']?([^"'\s#]+)""",
+                         re.MULTILINE)
+
+
+def _named_dockerfiles(text: str, folder: str,
+                       ) -> Iterator[tuple[str, str | None, tuple[str, ...]]]:
+    """The Dockerfiles a CI or setup file names by a key (from its folder or the top: a
+    build context is one of them most often)."""
+    if "dockerfile" in text.casefold():
+        for match in _DOCKERFILE_KEY.finditer(text):
+            yield match.group(1), "dockerfile", (folder, "")
+    if "build-push-action" in text:
+        yield from ((m.group(1), "dockerfile", ("",)) for m in _FILE_INPUT.finditer(text))
+
+
+def _built_images(text: str, folder: str) -> list[tuple[str, str | None, tuple[str, ...]]]:
+    """The Dockerfiles and Compose files a task runner's recipes build with (`docker build
+    -f NAME`): a runner file names nothing else but what it includes."""
+    return [named for named in _tool_files(text, (folder, "") if folder else ("",))
+            if named[1] in ("dockerfile", "compose")]
 
 
 # Where a script changes directory before naming a script: `cd tools && ./review.sh`,

@@ -371,3 +371,21 @@ def test_runners_cost_time_linear_in_their_words(words: list[str]) -> None:
     small = cost(1000)
     large = cost(4000)
     assert large / max(small, 1e-4) < 10, words
+
+
+@pytest.mark.parametrize(("run", "found"), [
+    ('tmux new-session -d "claude -p review"', True),
+    ("tmux new-session -d -s rv -c ci claude -p review", True),
+    ("tmux split-window -t 0 'codex exec fix'", True),
+    ("screen -dmS rv claude -p review", True),
+    ("screen -S rv -dm bash -c 'claude -p review'", True),
+    ('npx concurrently -n a,b "claude -p review" "npm test"', True),
+    ('concurrently --kill-others "codex exec review" "vitest run"', True),
+    # Sessions and processes that run no agent, and names that only look alike.
+    ("tmux new-session -d -s claude 'npm run dev'", False),
+    ("screen -dmS codex npm start", False),
+    ('concurrently -n claude,api "npm:dev" "npm:api"', False),
+])
+def test_session_multiplexers_and_concurrently_run_their_commands(run: str,
+                                                                    found: bool) -> None:
+    assert bool(_rules_found(run)) is found, (run, _rules_found(run))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import shlex
 from collections.abc import Callable
 from typing import NamedTuple
 from urllib.parse import unquote
@@ -213,12 +214,74 @@ def _parallel(args: list[str]) -> list[str]:
     return [a for a in args[i:] if a not in _PARALLEL_SOURCES]
 
 
+def _after_options(args: list[str], valued: str, longs: frozenset[str] = frozenset(),
+                   ) -> int:
+    """Where the command starts after a program's options: short ones clustered (`-dmS
+    name`: a cluster ending in a letter of `valued` takes the next word), long ones in
+    `longs` taking a value."""
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        option = args[i]
+        takes = option in longs if option.startswith("--") else \
+            len(option) > 1 and option[-1] in valued
+        i += 2 if takes else 1
+    return i + 1 if i < len(args) and args[i] == "--" else i
+
+
+_TMUX_VERBS = frozenset({"new-session", "new", "new-window", "neww", "split-window", "splitw",
+                         "respawn-pane", "respawnp", "respawn-window", "respawnw", "run-shell",
+                         "run", "display-popup", "popup"})
+
+
+def _tmux(args: list[str]) -> list[str]:
+    """tmux: the shell command after a verb that starts one (`new-session -d 'CMD'`)."""
+    verb = next((i for i, a in enumerate(args) if a in _TMUX_VERBS), None)
+    if verb is None:
+        return []
+    rest = args[verb + 1:]
+    return _command_line(rest[_after_options(rest, "ceFfnstxyl"):])
+
+
+def _screen(args: list[str]) -> list[str]:
+    """GNU screen: the command after its options (`screen -dmS name CMD ARGS`)."""
+    return _command_line(args[_after_options(args, "SceEhpTstL"):])
+
+
+def _command_line(words: list[str]) -> list[str]:
+    """The command line of a program's last words: one word is a line a shell runs, more
+    are the command's own words (quoted again, so `bash -c 'x y'` stays one argument)."""
+    if not words:
+        return []
+    return [words[0]] if len(words) == 1 else [shlex.join(words)]
+
+
+_CONCURRENTLY_VALUED = frozenset({"-n", "--names", "-c", "--prefix-colors", "-p", "--prefix",
+                                  "-s", "--success", "-m", "--max-processes", "-t",
+                                  "--timestamp-format", "--restart-tries", "--restart-after",
+                                  "--names-separator", "--default-input-target", "-l",
+                                  "--prefix-length", "--teardown"})
+
+
+def _concurrently(args: list[str]) -> list[str]:
+    """concurrently: each argument that is no option is a command line a shell runs."""
+    commands: list[str] = []
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg.startswith("-"):
+            skip = arg in _CONCURRENTLY_VALUED
+        else:
+            commands.append(arg)
+    return commands
+
+
 # Programs that run a script given in their arguments, by how each reads it (shells and
 # PowerShell have their own options, read after these).
 _SCRIPT_READERS: dict[str, Callable[[list[str]], list[str]]] = {
     "eval": _evaluated, "iex": _invoked_expression, "invoke-expression": _invoked_expression,
     "cmd": _cmd_command, "watch": _watched, "parallel": _parallel, "sem": _parallel,
-    "nix-shell": _nix_run,
+    "nix-shell": _nix_run, "tmux": _tmux, "screen": _screen, "concurrently": _concurrently,
 }
 
 

@@ -28,7 +28,8 @@ from ai_clearance.localfiles import read_regular
 from ai_clearance.model import Finding
 from ai_clearance.report.model import Report, build_report
 from ai_clearance.report.render import unjudged_place, write_json, write_text
-from ai_clearance.source import scan
+from ai_clearance.source import message
+from ai_clearance.source.message import Scan
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:
@@ -113,8 +114,7 @@ def check_report(request: Request) -> Report:
     errors; files that could not be judged are in the report: see `exit_code`)."""
     repo = _repository(request)
     # The pre-commit hook's git work runs while the catalog, policy and trust load.
-    staged = scan.start_staged(repo) \
-        if repo is not None and request.source == "staged" else None
+    staged = _start_staged(repo) if repo is not None and request.source == "staged" else None
     _refuse_config_in_tree(repo, request)
     files, policy = _trust_files_and_policy(repo, request)
     catalog = policy.catalog
@@ -131,6 +131,11 @@ def check_report(request: Request) -> Report:
     decided = _decide(repo, files, policy, result, request, extra)
     return build_report(decided.decisions, result.coverage, decided.verdict, result.head,
                         catalog)
+
+
+def _start_staged(repo: gitio.Repo) -> gitio.StagedPrefetch:
+    from ai_clearance.source import scan  # not for a message: ranges need the CI readers
+    return scan.start_staged(repo)
 
 
 def _repository(request: Request) -> gitio.Repo | None:
@@ -164,24 +169,24 @@ def _trust_files_and_policy(repo: gitio.Repo | None,
 
 
 def _scan(repo: gitio.Repo | None, catalog: Catalog, request: Request,
-          ignored: frozenset[str], staged: gitio.StagedPrefetch | None) -> scan.Scan:
+          ignored: frozenset[str], staged: gitio.StagedPrefetch | None) -> Scan:
     """The findings of what the request names, with its branch name and pull request text."""
     if request.source == "message":
         assert request.argument is not None
-        result = scan.scan_message(repo, catalog, _read_message(request.argument), ignored)
+        result = message.scan_message(repo, catalog, _read_message(request.argument), ignored)
     else:
         assert repo is not None
         result = _scan_repo(repo, catalog, request, ignored, staged)
-    scan.with_branch(result, catalog, request.branch)
+    message.with_branch(result, catalog, request.branch)
     if request.pr_text is not None:
         if repo is None:
             raise UsageError("--pr-text needs a repository")
-        scan.with_pr_text(repo, result, catalog, _read_message(request.pr_text))
+        message.with_pr_text(repo, result, catalog, _read_message(request.pr_text))
     return result
 
 
 def _decide(repo: gitio.Repo | None, files: trustfiles.TrustFiles, policy: Policy,
-            result: scan.Scan, request: Request, extra: list[tuple[str, str]]) -> Decided:
+            result: Scan, request: Request, extra: list[tuple[str, str]]) -> Decided:
     """Decide the findings: with the trust files and tokens when there are any."""
     if extra or any(p.startswith(trustfiles.TRUST_DIR + "/") for p in files.files):
         with proposed.judged_by(files, policy=False):
@@ -241,7 +246,7 @@ def _refuse_config_in_tree(repo: gitio.Repo | None, request: Request) -> None:
 
 
 def _decide_with_trust(repo: gitio.Repo | None, files: trustfiles.TrustFiles, policy: Policy,
-                       result: scan.Scan, request: Request,
+                       result: Scan, request: Request,
                        extra: list[tuple[str, str]]) -> Decided:
     """Verify approvals, revocations and tokens once, ask git what the decision needs to
     know about the findings' commits, then decide."""
@@ -306,7 +311,9 @@ def _signatures(repo: gitio.Repo, files: trustfiles.TrustFiles, verified: Trust,
 
 def _scan_repo(repo: gitio.Repo, catalog: Catalog, request: Request,
                ignored: frozenset[str], staged: gitio.StagedPrefetch | None = None,
-               ) -> scan.Scan:
+               ) -> Scan:
+    # Imported here: the CI readers it loads take a commit-msg hook's start-up time twice over.
+    from ai_clearance.source import scan
     if request.source == "staged":
         return scan.scan_staged(repo, catalog, ignored, started=staged)
     if request.source == "range":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -13,9 +12,7 @@ from ai_clearance.detect.detect import (
     PathMatcher,
     findings_for_branch,
     findings_for_commit_text,
-    findings_for_identity,
     findings_for_message,
-    findings_for_pr_text,
 )
 from ai_clearance.detect.links import (
     Link,
@@ -28,19 +25,9 @@ from ai_clearance.detect.reach import MAX_READ
 from ai_clearance.detect.workflows import content_matches
 from ai_clearance.errors import GitError, UsageError
 from ai_clearance.git import gitio
-from ai_clearance.git.commit_text import stored_messages
 from ai_clearance.model import Commit, Coverage, Finding, Identity, PathChange
 from ai_clearance.source import reach
-
-
-@dataclass
-class Scan:
-    """Findings of one source and what was covered to get them."""
-
-    findings: list[Finding]
-    coverage: Coverage
-    head: str | None = None
-    tokens: list[tuple[str, str]] = field(default_factory=list)
+from ai_clearance.source.message import Scan
 
 
 @dataclass
@@ -307,40 +294,6 @@ def scan_staged(repo: gitio.Repo, catalog: Catalog, ignored: frozenset[str],
         return Scan([], coverage)  # who is committing matters only for a finding
     author = gitio.ident(repo, "author")
     return Scan([replace(f, author=author) for f in findings], coverage)
-
-
-def scan_message(repo: gitio.Repo | None, catalog: Catalog, message: str,
-                 ignored: frozenset[str]) -> Scan:
-    """A commit message about to be committed, with the identities git would record."""
-    coverage = Coverage(source="message", messages_scanned=1)
-    author = gitio.ident(repo, "author") if repo is not None else None
-    findings = findings_for_stored_message(catalog, message, ignored, repo)
-    if repo is not None:
-        committer = gitio.ident(repo, "committer")
-        for role, who in (("author", author), ("committer", committer)):
-            if who is not None:
-                findings.extend(findings_for_identity(catalog, who, role, ignored))
-    tokens = [(t, "commit message") for t in tokens_in_message(message)]
-    return Scan([replace(f, author=author) for f in findings], coverage,
-                tokens=tokens)
-
-
-def findings_for_stored_message(catalog: Catalog, message: str, ignored: frozenset[str],
-                                repo: gitio.Repo | None) -> list[Finding]:
-    """Findings for a message file in the text git will store for it: cleaned by the mode
-    and comment character of the `git commit` running the hook, or (when its command line
-    cannot be read) in each text a mode would store. git sets GIT_EDITOR=: for the hook
-    when no editor ran."""
-    texts = stored_messages(message, gitio.commit_cleanup_config(repo),
-                            gitio.committing_command(), os.environ.get("GIT_EDITOR") != ":")
-    findings: list[Finding] = []
-    seen: set[tuple[str, str]] = set()
-    for text in texts:
-        for finding in findings_for_message(catalog, text, ignored):
-            if (finding.rule, finding.evidence) not in seen:
-                seen.add((finding.rule, finding.evidence))
-                findings.append(finding)
-    return findings
 
 
 def findings_for_commit(catalog: Catalog, matcher: PathMatcher, commit: Commit,
@@ -689,21 +642,3 @@ def scan_tree(repo: gitio.Repo, catalog: Catalog, rev: str) -> Scan:
     findings.extend(_content_findings(repo, pending, coverage, matcher))
     findings.extend(_reached_in_trees(repo, pending, findings))
     return Scan(findings, coverage)
-
-
-def with_pr_text(repo: gitio.Repo, scan: Scan, catalog: Catalog, text: str) -> Scan:
-    """Add the markers of a pull request's title (first line) and body (the rest), attributed
-    to the author of the pull request's head commit."""
-    title, _, body = text.partition("\n")
-    author = gitio.commit_author(repo, scan.head) if scan.head else None
-    scan.findings.extend(replace(f, author=author)
-                         for f in findings_for_pr_text(catalog, title, body))
-    return scan
-
-
-def with_branch(scan: Scan, catalog: Catalog, branch: str | None) -> Scan:
-    """Add the findings of a branch name (the branch being pushed or checked) to a scan."""
-    if branch:
-        scan.coverage.branches.append(branch)
-        scan.findings.extend(findings_for_branch(catalog, branch))
-    return scan

@@ -32,9 +32,10 @@ def test_the_changelog_names_this_version_as_its_latest_release() -> None:
 
 def test_the_readme_installs_this_version_from_this_home() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
-    pins = re.findall(r"(?:rev: |@)v(\d+\.\d+\.\d+)", readme)
+    guides = readme + (ROOT / "docs" / "ci.md").read_text("utf-8")  # the GitLab job's pin
+    pins = re.findall(r"(?:rev: |@)v(\d+\.\d+\.\d+)", guides)
     assert pins and set(pins) == {__version__}
-    homes = set(re.findall(r"https://github\.com/([\w.-]+/ai-clearance)\b", readme))
+    homes = set(re.findall(r"https://github\.com/([\w.-]+/ai-clearance)\b", guides))
     assert homes == {HOME_URL.removeprefix("https://github.com/")}
     assert f"uses: {HOME_URL.removeprefix('https://github.com/')}@v{__version__}" in readme
 

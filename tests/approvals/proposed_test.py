@@ -1,5 +1,5 @@
 """A change cannot commit or merge a trust file that would not load, and a broken trusted file
-names the way out (README: Where trust comes from)."""
+names the way out (docs/policy.md: Where trust comes from)."""
 
 from __future__ import annotations
 

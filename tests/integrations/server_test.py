@@ -1,4 +1,4 @@
-"""Server-side hooks in a real bare repository, and the GitLab CI snippet of the README."""
+"""Server-side hooks in a real bare repository, and the GitLab CI snippet of docs/ci.md."""
 
 from __future__ import annotations
 
@@ -468,7 +468,7 @@ def test_one_failing_ref_rejects_the_whole_push(pre_receive_hooked: Server) -> N
 
 def test_one_push_cannot_loosen_the_policy_for_its_other_refs(pre_receive_hooked: Server) -> None:
     # pre-receive reads the protected base once, before any ref moves. (The update hook runs
-    # after the refs before it in the push have moved: README, "Server-side hooks".)
+    # after the refs before it in the push have moved: docs/ci.md, "Server-side hooks".)
     clone = pre_receive_hooked.clone
     clone.write(".ai-clearance.toml", PERMISSIVE)
     clone.commit("Loosen the policy", ".ai-clearance.toml")
@@ -503,9 +503,9 @@ def test_bad_update_arguments_are_one_line_errors(server: tuple[Path, Repo, Path
 
 # ------------------------------------------------------------------------ GitLab CI
 def _gitlab_job() -> dict[str, object]:
-    readme = (ROOT / "README.md").read_text("utf-8")
-    match = re.search(r"```yaml\n(# \.gitlab-ci\.yml.*?)```", readme, re.S)
-    assert match, "README has no .gitlab-ci.yml snippet"
+    text = (ROOT / "docs" / "ci.md").read_text("utf-8")
+    match = re.search(r"```yaml\n(# \.gitlab-ci\.yml.*?)```", text, re.S)
+    assert match, "docs/ci.md has no .gitlab-ci.yml snippet"
     job: dict[str, object] = yaml.safe_load(match.group(1))["ai-clearance"]
     return job
 

@@ -50,16 +50,24 @@ class Unjudged(Exception):
 
 
 class Work:
-    """What is left of one file's budget."""
+    """What is left of a budget of work on one input: `factor` units per character of it,
+    plus `floor`. Spending past it raises `error` (an Unjudged: the input is refused,
+    never passed unjudged) with the text `what`, the factor, "times its size". The
+    workflow readers use the defaults; shell.py gives a script a budget of its own."""
 
-    def __init__(self, size: int) -> None:
-        self.left = WORK_FACTOR * size + WORK_FLOOR
+    def __init__(self, size: int, factor: int = WORK_FACTOR, floor: int = WORK_FLOOR,
+                 error: type[Unjudged] = Unjudged,
+                 what: str = "its aliases, env and matrix values give more to read than"
+                 ) -> None:
+        self.left = factor * size + floor
+        self.factor = factor
+        self.error = error
+        self.what = what
 
     def spend(self, amount: int) -> None:
         self.left -= amount
         if self.left < 0:
-            raise Unjudged(f"its aliases, env and matrix values give more to read than "
-                           f"{WORK_FACTOR} times its size")
+            raise self.error(f"{self.what} {self.factor} times its size")
 
 
 def walk(roots: list[Node], work: Work, given: Choices = EMPTY,

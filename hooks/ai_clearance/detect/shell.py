@@ -29,7 +29,7 @@ from collections import ChainMap
 from collections.abc import Callable, Iterator, MutableMapping
 from typing import NamedTuple, TypeVar
 
-from ai_clearance.detect.contexts import Unjudged
+from ai_clearance.detect.contexts import Unjudged, Work
 from ai_clearance.detect.launchers import (
     POWERSHELL,
     SHELLS,
@@ -70,17 +70,12 @@ class ScriptTooCostly(Unjudged, GitError):
     size): it is refused (exit 3) rather than passed unjudged."""
 
 
-class _Budget:
+class _Budget(Work):
     """What is left of one script's budget, shared by the shells nested in it."""
 
     def __init__(self, size: int) -> None:
-        self.left = WORK_FACTOR * size + WORK_FLOOR
-
-    def spend(self, amount: int) -> None:
-        self.left -= amount
-        if self.left < 0:
-            raise ScriptTooCostly(f"a shell script's variables, aliases and functions expand "
-                                  f"to more than {WORK_FACTOR} times its size")
+        super().__init__(size, WORK_FACTOR, WORK_FLOOR, ScriptTooCostly,
+                         "a shell script's variables, aliases and functions expand to more than")
 
 
 def shell_commands(script: str, depth: int = 0, budget: _Budget | None = None,

@@ -155,7 +155,8 @@ _INTEGRATION_FIXTURES = frozenset({
 # Calls that do the same from a test's own body; and the slow kinds of test: time ratios
 # (`clock()`, on inputs large enough to time) and property tests (hypothesis's `@given`).
 _INTEGRATION_CALLS = re.compile(r"\b(?:run_cli|subprocess|git|make_key|Repo|gitio\.discover|"
-                                r"interpret_trailers|ssh_keygen|clock|_?seconds|_best_time|best)\(|"
+                                r"interpret_trailers|ssh_keygen|clock|_?seconds|_best_time|best|"
+                                r"_ratio)\(|"
                                 r"subprocess\.|^@given\b|@settings\b", re.M)
 
 

@@ -364,6 +364,7 @@ def _matrix(oses: int, pythons: int, lines: int, tail: str = "", env: str = "") 
                 f"        py: [{pythons_list}]\n{env}")
 
 
+@pytest.mark.integration  # the largest matrices GitHub runs: 50 s of the unit loop
 @pytest.mark.parametrize(("oses", "pythons", "lines"), [
     (3, 24, 40),     # the 72 jobs of a hostile review's repro
     (2, 128, 40),    # GitHub's limit of 256 jobs
@@ -491,6 +492,7 @@ def test_flow_steps_and_env_that_run_nothing_are_clean_in_a_large_workflow(
     assert _found(text.encode() + padding) == set(), text
 
 
+@pytest.mark.integration  # parses MAX_PARSED_BYTES of comments twice
 def test_comment_padding_keeps_the_structure(monkeypatch: pytest.MonkeyPatch) -> None:
     """A workflow padded with comments is read as YAML (its matrix is known, its lines
     are where they are); past MAX_PARSED_BYTES of padding it is read by lines."""

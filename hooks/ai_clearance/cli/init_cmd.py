@@ -42,7 +42,7 @@ def policy_text(repo_id: str | None) -> str:
     """A starting policy: every assistant restricted, tokens bound to this repository."""
     binding = f'repository_id = "{repo_id}"' if repo_id else \
         '# repository_id = "github.com/OWNER/REPO"  # needed for override tokens'
-    return ("# ai-clearance policy, read from the protected branch (README: Policy).\n"
+    return ("# ai-clearance policy, read from the protected branch (docs/policy.md).\n"
             f"{binding}\n"
             "restricted = [\"*\"]                # assistants that need an approval\n"
             "allowed = []                     # assistants allowed outright\n"

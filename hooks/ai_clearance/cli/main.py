@@ -189,7 +189,7 @@ def explain(rule_id: str) -> None:
     click.echo(f"  what to do: {rule.remedy}")
     click.echo(f"  docs:       {rule_docs_url(rule.id)}")
     click.echo("  to keep it: a maintainer approves the assistant for the author "
-               "(see README, Approvals)")
+               "(see docs/policy.md, Approvals)")
 
 
 def suggestions(word: str, known: Sequence[str], limit: int = 3) -> list[str]:

@@ -258,7 +258,7 @@ def _finding_json(f: Reported) -> dict[str, Any]:
 
 
 def report_json(report: Report) -> dict[str, Any]:
-    """The JSON report as a dict (see README, "JSON report")."""
+    """The JSON report as a dict (see docs/cli.md, "JSON report")."""
     return {
         "schema": JSON_SCHEMA_VERSION,
         "verdict": report.verdict,

@@ -3,6 +3,7 @@ installed are refused exactly when the stored message would carry the trailer.""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -72,3 +73,33 @@ def test_hook_refuses_what_git_would_store(clean_repo: Repo, tmp_path: Path, nam
             *args, env=env)
     stored = git(clean_repo.path, "log", "-1", "--format=%B").stdout
     assert (TRAILER in stored) is refused
+
+
+_LOADED = """
+import sys
+from ai_clearance.check import Request, run
+code = run(Request(source=sys.argv[1], argument=sys.argv[2] or None))
+print(code, *sorted(m for m in sys.modules if m.startswith("ai_clearance.")))
+"""
+
+
+def _modules_loaded(repo: Repo, source: str, argument: str) -> tuple[str, set[str]]:
+    done = subprocess.run([sys.executable, "-c", _LOADED, source, argument], cwd=repo.path,
+                          text=True, capture_output=True, check=True)
+    code, *modules = done.stdout.split("\n")[-2].split()
+    return code, set(modules)
+
+
+def test_the_message_check_loads_none_of_the_range_and_ci_readers(repo: Repo) -> None:
+    """The commit-msg hook runs on every commit: it loads what a message needs, not the
+    stream of commits and the CI readers a staged or range check loads."""
+    repo.commit("Initial commit", "README.md")
+    repo.write("msg.txt", f"Fix bug\n\n{TRAILER}\n")
+    heavy = {"ai_clearance.source.scan", "ai_clearance.detect.workflows",
+             "ai_clearance.detect.reach", "ai_clearance.detect.shell"}
+    code, loaded = _modules_loaded(repo, "message", str(repo.path / "msg.txt"))
+    assert code == "1" and "ai_clearance.source.message" in loaded  # the trailer found
+    assert loaded & heavy == set()
+    repo.git("add", "msg.txt")
+    code, loaded = _modules_loaded(repo, "staged", "")
+    assert code == "0" and heavy <= loaded

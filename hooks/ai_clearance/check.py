@@ -119,6 +119,11 @@ def check_report(request: Request) -> Report:
     files, policy = _trust_files_and_policy(repo, request)
     catalog = policy.catalog
     result = _scan(repo, catalog, request, policy.ignored_identities, staged)
+    if request.source in ("staged", "message") and policy.session != "off":
+        # Commit time: is an agent running this commit? (psutil is imported only here.)
+        from ai_clearance.source.session import session_findings
+
+        result.findings.extend(session_findings(repo, catalog))
     extra = [(t, "--token") for t in request.tokens] + _env_tokens() + result.tokens
     result.coverage.policy = policy.origin
     if repo is not None and request.source in proposed.SOURCES:

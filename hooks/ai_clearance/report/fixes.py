@@ -56,6 +56,9 @@ def next_step(finding: Finding, source: str, head: str | None) -> str:
     """The fix of one finding on its own."""
     if finding.kind in ("branch", "notes"):
         return _ref_step(finding)
+    if finding.kind == "session":
+        return ("the commit was not made; get an approval for this assistant, or make the "
+                "commit yourself outside the agent's session")
     if finding.note is not None:
         return _note_step(finding)
     if finding.pull_request is not None:

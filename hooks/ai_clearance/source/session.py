@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from ai_clearance.catalog.rules import Catalog
 from ai_clearance.detect.session import ProcessRecord, findings_for_session
-from ai_clearance.errors import ClearanceError
+from ai_clearance.errors import EXIT_GIT, ClearanceError
 from ai_clearance.git import gitio
 from ai_clearance.model import Finding
 
@@ -30,7 +30,10 @@ MAX_ARG_CHARS = 512
 
 
 class SessionError(ClearanceError):
-    """The process tree could not be read at all (fail closed)."""
+    """The process tree could not be read at all: like history that is not there, what
+    must be judged is missing, and the check fails closed (exit 3)."""
+
+    exit_code = EXIT_GIT
 
 
 def ancestors(limit: int = MAX_ANCESTORS) -> list[ProcessRecord]:

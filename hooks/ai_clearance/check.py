@@ -138,6 +138,11 @@ def check_report(request: Request) -> Report:
                         catalog)
 
 
+def policy_for(request: Request) -> Policy:
+    """The policy a check of `request` applies, read from the same trusted files."""
+    return _trust_files_and_policy(_repository(request), request)[1]
+
+
 def _repository(request: Request) -> gitio.Repo | None:
     """The repository the check runs in; None only for a message checked outside one."""
     if request.source != "message":

@@ -39,16 +39,21 @@ def _commit(repo: Repo, message: str, *launcher: str,
                           env={**os.environ, **(env or {})})
 
 
-def _setup(repo: Repo, tmp_path: Path, hook_repo: tuple[Path, str]) -> Path:
-    """Maintainers and both commit-time hooks installed; returns the maintainer's key."""
+def _setup(repo: Repo, tmp_path: Path, hook_repo: tuple[Path, str],
+           policy: str = "") -> Path:
+    """Maintainers, `policy`, and the commit-time hooks installed (the disclosure hook
+    too); returns the maintainer's key."""
     path, rev = hook_repo
     key = make_key(tmp_path, "maintainer")
     repo.write(".ai-clearance/maintainers", signer_line(MAINTAINER, key))
+    repo.write(".ai-clearance.toml", policy)
     repo.write(".pre-commit-config.yaml",
-               "default_install_hook_types: [pre-commit, commit-msg]\n"
+               "default_install_hook_types: [pre-commit, prepare-commit-msg, commit-msg]\n"
                f"repos:\n- repo: {path}\n  rev: {rev}\n  hooks:\n"
-               "  - id: ai-clearance-files\n  - id: ai-clearance-msg\n")
-    repo.commit("setup", ".ai-clearance/maintainers", ".pre-commit-config.yaml")
+               "  - id: ai-clearance-files\n  - id: ai-clearance-disclose\n"
+               "  - id: ai-clearance-msg\n")
+    repo.commit("setup", ".ai-clearance/maintainers", ".ai-clearance.toml",
+                ".pre-commit-config.yaml")
     installed = subprocess.run([*PRE_COMMIT, "install"], cwd=repo.path, text=True,
                                capture_output=True, check=False)
     assert installed.returncode == 0, installed.stdout + installed.stderr
@@ -96,7 +101,40 @@ def test_an_agent_session_fails_the_commit_hooks_until_approved(
     assert _commit(repo, "Add b", env={"GEMINI_CLI": "1"}).returncode != 0
     cleared = _commit(repo, "Add b", str(claude))
     assert cleared.returncode == 0, cleared.stdout + cleared.stderr
-    assert repo.git("log", "-1", "--format=%s").stdout.strip() == "Add b"
+    assert repo.git("log", "-1", "--format=%B").stdout.strip() == "Add b"  # block: as is
+
+
+def _approve(repo: Repo, key: Path, assistant: str) -> None:
+    repo.git("config", "user.signingkey", str(key))
+    approved = run_cli("approve", "--key", str(key), "--signer", MAINTAINER,
+                       "--author", HUMAN[1], "--assistant", assistant, "--expires", "90d",
+                       "--reason", "pilot", cwd=repo.path)
+    assert approved.returncode == 0, approved.stdout + approved.stderr
+    repo.git("add", ".ai-clearance/approvals")
+    repo.git("commit", "-q", "--no-verify", "-m", f"Approve Jane for {assistant}")
+
+
+def test_an_approved_session_discloses_itself_when_the_policy_says_so(
+        hook_repo: tuple[Path, str], repo: Repo, tmp_path: Path) -> None:
+    key = _setup(repo, tmp_path, hook_repo, 'session = "disclose"\n')
+    _approve(repo, key, "claude")
+    claude = _agent(tmp_path / "bin", "claude")
+    repo.write("c.txt")
+    repo.git("add", "c.txt")
+    by_agent = _commit(repo, "Add c\n\nBody.", str(claude))
+    assert by_agent.returncode == 0, by_agent.stdout + by_agent.stderr
+    assert repo.git("log", "-1", "--format=%B").stdout.strip() == \
+        "Add c\n\nBody.\n\nAssisted-by: claude"
+    # A person's commit is left as written; an unapproved session still fails.
+    repo.write("d.txt")
+    repo.git("add", "d.txt")
+    person = _commit(repo, "Add d")
+    assert person.returncode == 0, person.stdout + person.stderr
+    assert repo.git("log", "-1", "--format=%B").stdout.strip() == "Add d"
+    repo.write("e.txt")
+    repo.git("add", "e.txt")
+    gemini = _commit(repo, "Add e", env={"GEMINI_CLI": "1"})
+    assert gemini.returncode != 0 and "AIC802" in gemini.stdout + gemini.stderr
 
 
 def test_the_policy_can_turn_session_detection_off(repo: Repo, tmp_path: Path) -> None:

@@ -53,11 +53,12 @@ def ancestors(limit: int = MAX_ANCESTORS) -> list[ProcessRecord]:
         raise SessionError(f"cannot read the process that started this hook: {exc}") from None
     while process is not None and len(records) < limit and process.pid not in seen:
         seen.add(process.pid)
-        records.append(_record(process))
-        try:
-            process = process.parent()
-        except psutil.Error:
-            break  # the parent is gone, or its pid was reused: the chain ends here
+        with process.oneshot():  # one read of /proc/PID/stat for name and parent
+            records.append(_record(process))
+            try:
+                process = process.parent()
+            except psutil.Error:
+                break  # the parent is gone, or its pid was reused: the chain ends here
     return records
 
 

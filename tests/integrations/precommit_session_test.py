@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HUMAN, MAINTAINER, Repo, make_key, run_cli, signer_line
+from conftest import HUMAN, MAINTAINER, Repo, _bin, make_key, run_cli, signer_line
 
 PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
+AI_CLEARANCE_MSG = _bin("ai-clearance-msg")
 
 
 @pytest.fixture(scope="session")
@@ -151,3 +152,39 @@ def test_the_policy_can_turn_session_detection_off(repo: Repo, tmp_path: Path) -
     repo.commit("policy", ".ai-clearance.toml")
     off = subprocess.run(command, cwd=repo.path, text=True, capture_output=True, check=False)
     assert off.returncode == 0, off.stdout + off.stderr
+
+
+def _session_cases() -> list[tuple[str, str, str]]:
+    """(rule, how, what) for each session rule: its first variable (NAME=VALUE) or its
+    first executable name."""
+    from ai_clearance.catalog.rules import load_catalog
+
+    cases = []
+    for rule in load_catalog().rules_for("session"):
+        if rule.env:
+            name, value = rule.env[0]
+            cases.append((rule.id, "env", f"{name}={value or 'x'}"))
+        else:
+            cases.append((rule.id, "process", sorted(rule.processes)[0]))
+    return cases
+
+
+@pytest.mark.parametrize(("rule", "how", "what"), _session_cases())
+def test_each_session_rule_is_seen_by_the_installed_message_hook(
+        repo: Repo, tmp_path: Path, rule: str, how: str, what: str) -> None:
+    """Every marker and every executable, for real: the commit-msg entry point started
+    with the variable set, or by a script of that name."""
+    message = tmp_path / "MSG"
+    message.write_text("Add x\n", encoding="utf-8")
+    command = [AI_CLEARANCE_MSG, str(message)]
+    env = dict(os.environ)
+    if how == "env":
+        name, _, value = what.partition("=")
+        env[name] = value
+    else:
+        command.insert(0, str(_agent(tmp_path / "bin", what)))
+    ran = subprocess.run(command, cwd=repo.path, text=True, capture_output=True,
+                         check=False, env=env)
+    warns = rule == "AIC831"  # an AI editor: reported, does not fail
+    assert ran.returncode == (0 if warns else 1), ran.stdout + ran.stderr
+    assert rule in ran.stdout

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from ai_clearance.catalog.rules import load_catalog
+
 ROOT = Path(__file__).resolve().parent.parent
 HUMAN = ("Jane Dev", "jane@example.com")
 
@@ -26,6 +28,8 @@ def _bin(name: str) -> str:
 
 
 AI_CLEARANCE = _bin("ai-clearance")
+SESSION_VARIABLES = frozenset(name for rule in load_catalog().rules_for("session")
+                              for name, _ in rule.env)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -34,8 +38,9 @@ def _git_identity(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     home = tmp_path_factory.mktemp("home")
     saved = dict(os.environ)
     for key in list(os.environ):
-        if key.startswith(("GIT_", "PRE_COMMIT", "AI_CLEARANCE_", "GITHUB_")) or key == "CI":
-            del os.environ[key]
+        if key.startswith(("GIT_", "PRE_COMMIT", "AI_CLEARANCE_", "GITHUB_")) or key == "CI" \
+                or key in SESSION_VARIABLES:
+            del os.environ[key]  # an agent running these tests must not be every hook's finding
     os.environ.update({
         "HOME": str(home),
         "XDG_CONFIG_HOME": str(home / ".config"),

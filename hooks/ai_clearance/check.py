@@ -119,6 +119,11 @@ def check_report(request: Request) -> Report:
     files, policy = _trust_files_and_policy(repo, request)
     catalog = policy.catalog
     result = _scan(repo, catalog, request, policy.ignored_identities, staged)
+    if request.source in ("staged", "message") and policy.session != "off":
+        # Commit time: is an agent running this commit? (psutil is imported only here.)
+        from ai_clearance.source.session import session_findings
+
+        result.findings.extend(session_findings(repo, catalog))
     extra = [(t, "--token") for t in request.tokens] + _env_tokens() + result.tokens
     result.coverage.policy = policy.origin
     if repo is not None and request.source in proposed.SOURCES:
@@ -136,6 +141,11 @@ def check_report(request: Request) -> Report:
 def _start_staged(repo: gitio.Repo) -> gitio.StagedPrefetch:
     from ai_clearance.source import scan  # imported when needed: see _scan_repo
     return scan.start_staged(repo)
+
+
+def policy_for(request: Request) -> Policy:
+    """The policy a check of `request` applies, read from the same trusted files."""
+    return _trust_files_and_policy(_repository(request), request)[1]
 
 
 def _repository(request: Request) -> gitio.Repo | None:

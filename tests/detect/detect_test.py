@@ -20,6 +20,7 @@ from ai_clearance.detect.detect import (
     first_content_matches,
 )
 from ai_clearance.detect.normalize import normalize_path, normalize_text
+from ai_clearance.detect.session import ProcessRecord, findings_for_session
 from ai_clearance.detect.workflows import content_matches
 from ai_clearance.git.commit_text import stored_messages
 from ai_clearance.model import Finding, Identity, PathChange
@@ -28,7 +29,8 @@ CASES = parse_toml((Path(__file__).parent / "detect_cases.toml").read_text("utf-
 
 
 def _case_id(case: dict[str, Any]) -> str:
-    subject = case.get("path") or case.get("name") or case.get("email") or case.get("text", "")
+    subject = case.get("path") or case.get("name") or case.get("email") or \
+        case.get("env") or case.get("processes") or case.get("text", "")
     return f"{case['rule'] or 'none'}:{str(subject)[:40]!r}"
 
 
@@ -70,6 +72,13 @@ def test_branch(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", CASES["pr"], ids=_case_id)
 def test_pull_request_text(case: dict[str, Any]) -> None:
     _check(case, findings_for_pr_text(load_catalog(), case["title"], case["body"]))
+
+
+@pytest.mark.parametrize("case", CASES["session"], ids=_case_id)
+def test_session(case: dict[str, Any]) -> None:
+    ancestors = [ProcessRecord(pid, p[0], tuple(p[1:]))
+                 for pid, p in enumerate(case.get("processes", []), start=100)]
+    _check(case, findings_for_session(load_catalog(), case.get("env", {}), ancestors))
 
 
 @pytest.mark.parametrize("case", CASES["content"], ids=_case_id)

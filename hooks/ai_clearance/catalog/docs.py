@@ -17,6 +17,8 @@ _KINDS = {
     "marker": "a line of a commit message",
     "identity": "the commit's author or committer",
     "branch": "a branch name",
+    "notes": "a ref name",
+    "session": "the environment and ancestor processes of the commit hook",
 }
 
 
@@ -52,6 +54,11 @@ def _section(catalog: Catalog, rule: Rule) -> list[str]:
         lines.append(f"- **Paths:** {_code(rule.path_globs)}{case}")
     if rule.exact_globs:
         lines.append(f"- **Paths, exact case:** {_code(rule.exact_globs)}")
+    if rule.env:
+        shown = (name if value is None else f"{name}={value}" for name, value in rule.env)
+        lines.append(f"- **Environment:** {_code(shown)}")
+    if rule.processes:
+        lines.append(f"- **Executables:** {_code(sorted(rule.processes))}")
     if rule.keys:
         lines.append(f"- **Trailer keys:** {_code(sorted(rule.keys))}")
     lines.append(f"- **What to do:** {_plain(rule.remedy)}")

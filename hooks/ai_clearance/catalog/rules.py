@@ -27,12 +27,15 @@ _RULE_KEYS = frozenset({
     "paths", "exact_paths", "not_paths", "case_sensitive", "supersedes", "pattern", "scope", "keys",
     "identities", "disclosures", "role",
     "workflow_uses", "workflow_run", "workflow_installs", "workflow_images",
-    "devcontainer_features", "editor_extensions",
+    "devcontainer_features", "editor_extensions", "env", "processes",
 })
 # What a content rule may say about a CI workflow or action's structure (workflows.py).
 WORKFLOW_KEYS = ("workflow_uses", "workflow_run", "workflow_installs", "workflow_images",
                  "devcontainer_features", "editor_extensions")
 _INSTALL_KINDS = ("npm:", "pypi:", "url:", "repo:", "nix:")
+# A session rule's environment variable (NAME or NAME=VALUE) and executable names.
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}\Z")
+_PROCESS_NAME = re.compile(r"[a-z0-9][a-z0-9._+-]{0,63}\Z")
 _ASSISTANT_KEYS = frozenset({
     "title", "emails", "logins", "named", "name_suffixes", "disclosure", "source", "confirmed",
 })
@@ -150,6 +153,10 @@ class Rule:
     workflow_images: tuple[str, ...] = ()
     devcontainer_features: tuple[str, ...] = ()
     editor_extensions: tuple[str, ...] = ()
+    # Session rules: (NAME, VALUE) pairs, VALUE case-folded or None for any non-empty value;
+    # executable names (lower case) an ancestor process may run as.
+    env: tuple[tuple[str, str | None], ...] = ()
+    processes: frozenset[str] = frozenset()
 
     @property
     def judges_workflows(self) -> bool:
@@ -286,6 +293,7 @@ def parse_rule(
     if target == "paths" and not has_paths:
         raise _fail(where, f"a '{kind}' rule needs 'paths'")
     workflow = _workflow_fields(data, where)
+    env, processes = _session_fields(data, where, target)
     _check_target_needs(where, kind, target, has_paths, pattern is not None, workflow,
                         bool(keys), identities or disclosures, role)
     return Rule(
@@ -313,7 +321,34 @@ def parse_rule(
         workflow_images=workflow.get("workflow_images", ()),
         devcontainer_features=workflow.get("devcontainer_features", ()),
         editor_extensions=workflow.get("editor_extensions", ()),
+        env=env,
+        processes=processes,
     )
+
+
+def _session_fields(data: dict[str, Any], where: str, target: str,
+                    ) -> tuple[tuple[tuple[str, str | None], ...], frozenset[str]]:
+    """A session rule's `env` entries (NAME or NAME=VALUE) and `processes` (executable
+    names, lower case, no folder): at least one of them, and only on a session rule."""
+    raw_env = _str_list(data.get("env", []), where, "env")
+    raw_processes = _str_list(data.get("processes", []), where, "processes")
+    if target != "session":
+        if raw_env or raw_processes:
+            raise _fail(where, "'env' and 'processes' are only for 'session' rules")
+        return (), frozenset()
+    if not raw_env and not raw_processes:
+        raise _fail(where, "a 'session' rule needs 'env' or 'processes'")
+    env: list[tuple[str, str | None]] = []
+    for entry in raw_env:
+        name, equals, value = entry.partition("=")
+        if not _ENV_NAME.match(name) or (equals and not value.strip()):
+            raise _fail(where, f"'env' entries are NAME or NAME=VALUE ({entry!r})")
+        env.append((name, value.strip().casefold() if equals else None))
+    for name in raw_processes:
+        if not _PROCESS_NAME.match(name):
+            raise _fail(where, f"'processes' entries are lower-case executable names "
+                               f"without a folder ({name!r})")
+    return tuple(env), frozenset(raw_processes)
 
 
 def _rule_id(data: Any, where: str) -> tuple[str, str]:

@@ -22,7 +22,12 @@ if TYPE_CHECKING:
 _KEYS = frozenset({
     "restricted", "allowed", "severity", "exclude_paths", "ignore_identities", "rules",
     "assistants", "allow_open_ended_approvals", "require_signed_commits", "repository_id",
+    "session",
 })
+# What the commit-time checks do about an agent session running the commit: report it as
+# a finding (block), the same and let an approved one disclose itself (disclose), or not
+# look (off).
+SESSION_MODES = ("block", "disclose", "off")
 # The key `ai-clearance` as TOML could spell it in a table header, a dotted key or an inline
 # table. Loose on purpose: when in doubt, a pyproject.toml that does not parse is judged.
 _POLICY_KEY = re.compile(r"""\bai-clearance["']?[ \t]*[.=\]]""")
@@ -43,6 +48,7 @@ class Policy:
     require_signed_commits: bool = False
     # Names this repository in override tokens, so that a token cannot be replayed elsewhere.
     repository_id: str | None = None
+    session: str = "block"
 
     def is_restricted(self, assistant: str) -> bool:
         """Whether using `assistant` needs an approval."""
@@ -84,6 +90,9 @@ def build_policy(data: dict[str, Any], where: str, catalog: Catalog) -> Policy:
     exclude_paths = _exclude_paths(data.get("exclude_paths", []), where)
     identities = _ignored_identities(data.get("ignore_identities", []), where)
     repository_id = _repository_id(data.get("repository_id"), where)
+    session = data.get("session", "block")
+    if session not in SESSION_MODES:
+        raise ConfigError(f"{where}: 'session' must be one of {', '.join(SESSION_MODES)}")
     flags = {key: _flag(data, key, where)
              for key in ("allow_open_ended_approvals", "require_signed_commits")}
     return Policy(
@@ -91,6 +100,7 @@ def build_policy(data: dict[str, Any], where: str, catalog: Catalog) -> Policy:
         allow_open_ended_approvals=flags["allow_open_ended_approvals"],
         require_signed_commits=flags["require_signed_commits"],
         repository_id=repository_id,
+        session=session,
         restricted=restricted,
         allowed=allowed,
         severity=severity,

@@ -69,6 +69,7 @@ def _exit_code(module: str, function: str) -> int:
 ai_clearance = _command("cli.main")
 files_hook = _command("integrations.hook_files")
 msg_hook = _command("integrations.hook_msg")
+disclose_hook = _command("integrations.hook_disclose")
 push_hook = _command("integrations.hook_push")
 ci_hook = _command("integrations.hook_ci")
 action = _command("integrations.action", "entry")

@@ -1150,3 +1150,14 @@ def commit_authors(repo: Repo, shas: Sequence[str]) -> dict[str, Identity]:
                if line.endswith(" commit")]
     return {sha: read_commit(b"\n".join(lines)).author
             for sha, lines in read_blobs(repo, commits)}
+
+
+def add_trailers(path: str, trailers: Sequence[str], cwd: str = ".") -> None:
+    """Add each `Key: value` trailer to the message file at `path`, as git itself places
+    trailers (before the comment lines of a template), unless the same one is there."""
+    args = ["interpret-trailers", "--in-place", "--if-exists", "addIfDifferent"]
+    for trailer in trailers:
+        args += ["--trailer", trailer]
+    code, _, errors = runner.completed([*args, path], cwd)
+    if code != 0:
+        raise GitError(f"{path}: cannot add the disclosure trailer: {first_line(errors)}")

@@ -54,7 +54,7 @@ def agent_folder(path: str | None, globs: Sequence[str]) -> str | None:
 
 def next_step(finding: Finding, source: str, head: str | None) -> str:
     """The fix of one finding on its own."""
-    if finding.kind in ("branch", "notes"):
+    if finding.kind in ("branch", "notes", "session"):
         return _ref_step(finding)
     if finding.note is not None:
         return _note_step(finding)
@@ -69,7 +69,11 @@ def next_step(finding: Finding, source: str, head: str | None) -> str:
 
 def _ref_step(finding: Finding) -> str:
     """Rename the branch here and where it was pushed (the old name stays on the remote
-    otherwise, and so does the trace); delete the notes ref, here and there."""
+    otherwise, and so does the trace); delete the notes ref, here and there. (A session
+    is no ref, but like one it is no line of what was checked.)"""
+    if finding.kind == "session":
+        return ("the commit was not made; get an approval for this assistant, or make the "
+                "commit yourself outside the agent's session")
     if finding.kind == "notes":
         return "git push origin --delete refs/notes/ai; git update-ref -d refs/notes/ai"
     name = finding.evidence.removeprefix("branch ")

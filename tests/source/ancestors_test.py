@@ -1,0 +1,55 @@
+"""The edge that reads a hook's session: the real process tree, bounded, on every OS."""
+
+from __future__ import annotations
+
+import json
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ai_clearance.source import session
+
+_PRINT_ANCESTORS = (
+    "import json; from ai_clearance.source.session import ancestors; "
+    "print(json.dumps([[r.pid, r.name, list(r.argv)] for r in ancestors()]))")
+
+
+def test_the_walk_sees_a_script_named_like_an_agent_above_it(tmp_path: Path) -> None:
+    agent = tmp_path / "codex"
+    agent.write_text('#!/bin/sh\n"$@"\n', encoding="utf-8")
+    agent.chmod(agent.stat().st_mode | stat.S_IXUSR)
+    ran = subprocess.run([str(agent), sys.executable, "-c", _PRINT_ANCESTORS],
+                         capture_output=True, text=True, check=True)
+    records = json.loads(ran.stdout)
+    assert records[0][1] == "codex"  # the parent: the script, by its name
+    assert any(r[0] == __import__("os").getpid() for r in records)  # and this test above it
+
+
+def test_the_walk_is_bounded() -> None:
+    assert len(session.ancestors(limit=1)) == 1
+    assert len(session.ancestors()) <= session.MAX_ANCESTORS
+
+
+def test_without_psutil_the_check_fails_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psutil", None)
+    with pytest.raises(session.SessionError, match="psutil is not installed") as caught:
+        session.ancestors()
+    assert caught.value.exit_code == 3
+
+
+def test_no_session_rule_reads_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from ai_clearance.catalog.rules import load_catalog
+
+    catalog = load_catalog()
+    bare = replace(catalog, by_target={k: v for k, v in catalog.by_target.items()
+                                       if k != "session"})
+    monkeypatch.setitem(sys.modules, "psutil", None)  # would fail if it were imported
+    assert session.session_findings(None, bare, {"CLAUDECODE": "1"}) == []
+    assert [f.rule for f in session.session_findings(
+        None, replace(bare, by_target={"session": catalog.rules_for("session")[:1]}),
+        {"CLAUDECODE": "1"})] == ["AIC801"]

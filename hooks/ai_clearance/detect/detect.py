@@ -1000,3 +1000,9 @@ def _name_findings(rules: tuple[Rule, ...], name: str, label: str) -> list[Findi
     return [Finding(rule=r.id, assistants=r.assistants, kind=r.kind, severity=r.severity,
                     evidence=f"{label} {printable(name)}")
             for r in rules if r.pattern is not None and r.pattern.search(text)]
+
+
+def assistants_for_disclosure(catalog: Catalog, value: str) -> tuple[str, ...]:
+    """The assistants a disclosure's value (normalized, addresses left out) names, as the
+    disclosure rules judge it: detect/disclosure.py reads declarations by the same map."""
+    return _assistants_for_disclosure(catalog, without_addresses(value))

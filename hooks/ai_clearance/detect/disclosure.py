@@ -1,0 +1,131 @@
+"""Disclosure trailers read exactly: which agent, model and tools a commit declares (pure).
+
+The vocabularies real projects require:
+- kernel `Assisted-by: AGENT_NAME:MODEL_VERSION [TOOL1] [TOOL2]` (Claude:claude-3-opus
+  coccinelle sparse), and LLVM's and Fedora's free-form `Assisted-by: <tool>`;
+- OpenStack `Generated-By: <tool> [model]` and `Assisted-By: <tool> [model]`;
+- ASF `Generated-by: <tool>`;
+- OpenLiberty `Co-authored-by-AI: <tool> (<model>)`.
+The key is read exactly (as git writes it, any case): a disguised key is a trace the other
+rules find, never a declaration that clears one. The agent is mapped to a catalog assistant
+by the same disclosure patterns that find the trailer (unknown agent: the generic one); a
+value with a person's address, or one no pattern names, is no agent's disclosure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ai_clearance.catalog.rules import Catalog
+from ai_clearance.detect.detect import (
+    GENERIC,
+    assistants_for_disclosure,
+    assistants_for_identity,
+)
+from ai_clearance.detect.messages import addresses, message_lines, without_addresses
+from ai_clearance.detect.normalize import normalize_text, printable
+
+# The keys accepted by default, lower case: what the standards above write.
+DISCLOSURE_KEYS = ("assisted-by", "generated-by", "co-authored-by-ai")
+# A trailer as git writes one: a key of ASCII letters, digits and dashes, a colon, a value.
+_TRAILER = re.compile(r"([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)\Z")
+# OpenLiberty's `Tool (Model)`: the model in parentheses that end the value.
+_PARENTHESIZED_MODEL = re.compile(r"(.*?)\s*\(([^()]*)\)\Z")
+# A word that reads as a model or a version (it holds a digit): OpenStack's `tool [model]`.
+_HAS_DIGIT = re.compile(r"\d")
+# The longest value read: a disclosure is a line; a longer one is cut, not refused.
+_VALUE_LIMIT = 400
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """One disclosure trailer: its key as written, the agent, model and tools it declares,
+    and the catalog assistants the agent maps to (the generic one when none names it)."""
+
+    key: str
+    value: str
+    agent: str
+    model: str | None
+    tools: tuple[str, ...]
+    assistants: tuple[str, ...]
+    line: int
+    evidence: str  # the line as a finding on it shows it
+
+    def describe(self) -> str:
+        """`Key: value (agent X, model Y)`, as a report shows it."""
+        parsed = f"agent {self.agent}" + (f", model {self.model}" if self.model else "")
+        return f"{self.key}: {printable(self.value, 120)} ({parsed})"
+
+
+def parse_value(value: str) -> tuple[str, str | None, tuple[str, ...]]:
+    """Split a disclosure's value into (agent, model, tools): `AGENT:MODEL TOOL...` (kernel),
+    `Tool (Model)` (OpenLiberty), `tool model` where the last of several words holds a digit
+    (OpenStack), else the whole value is the agent's name."""
+    value = " ".join(value.split())
+    agent, colon, rest = value.partition(":")
+    if colon and agent.strip() and rest[:1] not in ("/", "") and not rest.startswith(" "):
+        words = [w.strip("[]") for w in rest.split()]
+        tools = tuple(w for w in words[1:] if w)
+        return agent.strip(), words[0] or None, tools
+    match = _PARENTHESIZED_MODEL.match(value)
+    if match and match.group(1):
+        return match.group(1), match.group(2).strip() or None, ()
+    words = value.split(" ")
+    if len(words) > 1 and _HAS_DIGIT.search(words[-1]):
+        return " ".join(words[:-1]), words[-1], ()
+    return value, None, ()
+
+
+def parse_disclosures(catalog: Catalog, message: str,
+                      keys: Iterable[str] = DISCLOSURE_KEYS) -> list[Disclosure]:
+    """The agents' disclosures in a commit message: trailers at the start of a body line
+    (not the subject, as git reads them) whose key is one of `keys`, in order. Linear in
+    the message."""
+    accepted = frozenset(k.casefold() for k in keys)
+    found: list[Disclosure] = []
+    for line in message_lines(message):
+        if line.is_subject:
+            continue
+        match = _TRAILER.match(line.raw)
+        if match is None or match.group(1).casefold() not in accepted:
+            continue
+        value = match.group(2)[:_VALUE_LIMIT].strip()
+        assistants, value, by_address = _declared(catalog, value)
+        if not assistants:
+            continue
+        agent, model, tools = parse_value(value)
+        if not by_address:
+            # The agent names the assistant (a model of another vendor's family does not:
+            # `Copilot (GPT-4.1)` is Copilot); an agent no entry names is the generic one.
+            assistants = assistants_for_disclosure(catalog, normalize_text(agent)) or \
+                (GENERIC,)
+        found.append(Disclosure(match.group(1), value, agent, model, tools, assistants,
+                                line.number, printable(line.raw)))
+    return found
+
+
+def _declared(catalog: Catalog, value: str) -> tuple[tuple[str, ...], str, bool]:
+    """The assistants a value declares, the value without its addresses, and whether an
+    address said who: an agent's own, or a person's (who stays a person and declares
+    nothing). Without an address, the disclosure patterns judge the words."""
+    text = normalize_text(value).strip()
+    people = addresses(text)
+    if not people:
+        return assistants_for_disclosure(catalog, text), value, False
+    agents = tuple(dict.fromkeys(a for name, email in people
+                                 for a in assistants_for_identity(catalog, name, email)))
+    return agents, without_addresses(value) or value, True
+
+
+def disclosing(disclosures: Sequence[Disclosure], assistants: Sequence[str],
+               evidence: str | None = None) -> Disclosure | None:
+    """The first disclosure that declares one of `assistants`, or that is the line
+    `evidence` shows (a finding on the disclosure itself); any disclosure declares the
+    generic assistant (a trace that names no product is some agent's)."""
+    for disclosure in disclosures:
+        if GENERIC in assistants or set(disclosure.assistants) & set(assistants) or \
+                (evidence is not None and evidence.startswith(disclosure.evidence)):
+            return disclosure
+    return None

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from ai_clearance.approvals.trust import Trust
     from ai_clearance.clearance.clearing import Facts
+    from ai_clearance.detect.disclosure import Declarations
 
 MAX_MESSAGE_BYTES = 64 << 20
 
@@ -133,7 +134,9 @@ def check_report(request: Request) -> Report:
                                            files)
         if result.head and files.commit:
             result.coverage.pending = changed
-    decided = _decide(repo, files, policy, result, request, extra)
+    declarations = _declarations(repo, policy, result, request) \
+        if policy.mode != "forbid" else None
+    decided = _decide(repo, files, policy, result, request, extra, declarations)
     return build_report(decided.decisions, result.coverage, decided.verdict, result.head,
                         catalog)
 
@@ -195,17 +198,42 @@ def _scan(repo: gitio.Repo | None, catalog: Catalog, request: Request,
     return result
 
 
+def _declarations(repo: gitio.Repo | None, policy: Policy, result: Scan,
+                  request: Request) -> Declarations:
+    """What the findings' commits disclose (policy `mode` approve or disclose): each
+    commit's disclosure trailers, or the message's being committed (a disclosure counts
+    only if it is in every text git may store), or none yet (the pre-commit stage)."""
+    from ai_clearance.detect.disclosure import Declarations, parse_disclosures
+
+    catalog, keys = policy.catalog, policy.disclosure_keys
+    if request.source == "message":
+        readings = [parse_disclosures(catalog, text, keys) for text in result.messages]
+        everywhere = set.intersection(*({(d.key, d.value) for d in found}
+                                        for found in readings)) if readings else set()
+        return Declarations(message=[d for d in (readings[0] if readings else [])
+                                     if (d.key, d.value) in everywhere])
+    if request.source == "staged":
+        return Declarations(pending=True)
+    commits = sorted({f.commit for f in result.findings if f.commit})
+    if repo is None or not commits:
+        return Declarations()
+    return Declarations(by_commit={sha: parse_disclosures(catalog, text, keys)
+                                   for sha, text in gitio.commit_messages(repo, commits).items()})
+
+
 def _decide(repo: gitio.Repo | None, files: trustfiles.TrustFiles, policy: Policy,
-            result: Scan, request: Request, extra: list[tuple[str, str]]) -> Decided:
+            result: Scan, request: Request, extra: list[tuple[str, str]],
+            declarations: Declarations | None = None) -> Decided:
     """Decide the findings: with the trust files and tokens when there are any."""
     if extra or any(p.startswith(trustfiles.TRUST_DIR + "/") for p in files.files):
         with proposed.judged_by(files, policy=False):
-            return _decide_with_trust(repo, files, policy, result, request, extra)
+            return _decide_with_trust(repo, files, policy, result, request, extra,
+                                      declarations)
     # No signers, approvals or tokens anywhere: the hooks skip loading the crypto side.
     result.coverage.trust = {"source": files.label, "commit": files.commit, "signers": 0,
                              "approvals_active": 0, "tokens_active": 0,
                              "records_refused": 0, "notes": []}
-    return decide(result.findings, policy)
+    return decide(result.findings, policy, declarations=declarations)
 
 
 def write_report(out: TextIO, report: Report, output_format: str) -> None:
@@ -256,8 +284,8 @@ def _refuse_config_in_tree(repo: gitio.Repo | None, request: Request) -> None:
 
 
 def _decide_with_trust(repo: gitio.Repo | None, files: trustfiles.TrustFiles, policy: Policy,
-                       result: Scan, request: Request,
-                       extra: list[tuple[str, str]]) -> Decided:
+                       result: Scan, request: Request, extra: list[tuple[str, str]],
+                       declarations: Declarations | None) -> Decided:
     """Verify approvals, revocations and tokens once, ask git what the decision needs to
     know about the findings' commits, then decide."""
     from ai_clearance.approvals import trust
@@ -267,7 +295,7 @@ def _decide_with_trust(repo: gitio.Repo | None, files: trustfiles.TrustFiles, po
     verified = trust.build_trust(files, now, policy.allow_open_ended_approvals, extra,
                                  repository_id=policy.repository_id)
     facts = _facts(repo, files, policy, verified, result.findings, request)
-    decided = decide(result.findings, policy, verified, facts, now)
+    decided = decide(result.findings, policy, verified, facts, now, declarations)
     summary = verified.summary()
     summary["notes"] = [*verified.notes, *decided.notes]
     result.coverage.trust = summary

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ai_clearance.clearance.policy import Policy
+from ai_clearance.detect.disclosure import Declarations, Disclosure, disclosing
 from ai_clearance.model import FAILING_SEVERITIES, Decision, Finding
 
 TYPE_CHECKING = False  # the hooks skip importing the approvals side when nothing is signed
@@ -28,11 +29,18 @@ class Decided:
         return verdict(self.decisions)
 
 
+# Rules a disclosure never answers, whose findings only a token clears outside `forbid`: an
+# agent in Signed-off-by (only a human can certify the origin of a change; kernel rule).
+UNDISCLOSABLE = frozenset({"AIC450"})
+
+
 def decide(findings: Iterable[Finding], policy: Policy, trust: Trust | None = None,
-           facts: Facts | None = None, now: datetime | None = None) -> Decided:
+           facts: Facts | None = None, now: datetime | None = None,
+           declarations: Declarations | None = None) -> Decided:
     """Apply policy (excludes, severities, allowed assistants), then the verified approvals
     and tokens of `trust` (judged at `now`, or in an audit at each protected commit's date),
-    to findings. Pure: what git knows about the commits comes in `facts`."""
+    then the policy's `mode` with what the commits disclose (`declarations`), to findings.
+    Pure: what git knows about the commits comes in `facts` and `declarations`."""
     clearing = None
     if trust is not None and now is not None:
         from ai_clearance.clearance.clearing import Clearing, Facts
@@ -59,13 +67,90 @@ def decide(findings: Iterable[Finding], policy: Policy, trust: Trust | None = No
         if clearing is not None:
             cleared_by, why_not = clearing.cleared_by(judged)
             notes.update(dict.fromkeys(why_not))
-        if cleared_by is not None:
-            decisions.append(Decision(judged, "cleared", cleared_by))
-        elif severity in FAILING_SEVERITIES:
-            decisions.append(Decision(judged, "fail"))
-        else:
-            decisions.append(Decision(judged, "warn"))
+        by_mode = policy.mode != "forbid" and _disclosable(judged)
+        decision = _by_mode(judged, policy.mode, cleared_by, declarations, notes) \
+            if by_mode else None
+        decisions.append(decision or _by_severity(judged, None if by_mode else cleared_by))
     return Decided(decisions, list(notes))
+
+
+def _by_severity(finding: Finding, cleared_by: str | None) -> Decision:
+    """Cleared by `cleared_by`, else a failure or a warning by the finding's severity."""
+    if cleared_by is not None:
+        return Decision(finding, "cleared", cleared_by)
+    return Decision(finding, "fail" if finding.severity in FAILING_SEVERITIES else "warn")
+
+
+def _disclosable(finding: Finding) -> bool:
+    """Whether the policy's mode judges a finding by disclosure: an agent's use, not a leak
+    (a transcript or secret stays a leak however declared) and not a pull request's text."""
+    return finding.severity != "leak" and finding.pull_request is None
+
+
+def _by_mode(finding: Finding, mode: str, cleared_by: str | None,
+             declarations: Declarations | None, notes: dict[str, None]) -> Decision | None:
+    """The decision `approve` or `disclose` makes on a finding the approvals and tokens
+    cleared (`cleared_by`) or not; None: it fails or warns by its severity."""
+    token = cleared_by is not None and cleared_by.startswith("token ")
+    if finding.rule in UNDISCLOSABLE:
+        # An agent may be approved and disclosed, never sign off: a token alone clears it.
+        return Decision(finding, "cleared", cleared_by) if token else None
+    known, declared = _declared(finding, declarations)
+    if declared is not None:
+        said = f"disclosed by {declared.describe()}"
+        if mode == "disclose":
+            return Decision(finding, "cleared", said)
+        return Decision(finding, "cleared", f"{cleared_by}; {said}") if cleared_by else None
+    if known and not token:
+        # The commit is at hand and does not disclose the agent: it fails, approved or not.
+        notes[_add_trailer(finding, approved=cleared_by is not None)] = None
+        return None
+    if _pending(finding, declarations) and not token:
+        # The pre-commit stage: the message is still to be written.
+        if cleared_by is not None or mode == "disclose":
+            notes[f"{_place(finding)}: {_trailer_for(finding)} must be in its commit message "
+                  f"(mode {mode}; the commit-msg hook and CI check it)"] = None
+        if cleared_by is None:
+            return Decision(finding, "warn") if mode == "disclose" else None
+    # A token, or no commit to disclose in (a tree, a branch name): approvals decide.
+    return Decision(finding, "cleared", cleared_by) if cleared_by is not None else None
+
+
+def _declared(finding: Finding,
+              declarations: Declarations | None) -> tuple[bool, Disclosure | None]:
+    """Whether the finding's commit (or the message being committed) is known, and the
+    disclosure in it that declares the finding's assistant, if any."""
+    if declarations is None:
+        return False, None
+    if finding.commit is not None:
+        found: Sequence[Disclosure] = declarations.by_commit.get(finding.commit, ())
+    elif declarations.message is not None:
+        found = declarations.message
+    else:
+        return False, None
+    return True, disclosing(found, finding.assistants, finding.evidence)
+
+
+def _pending(finding: Finding, declarations: Declarations | None) -> bool:
+    """Whether the finding's commit message is still to be written (the pre-commit stage)."""
+    return finding.commit is None and declarations is not None and declarations.pending
+
+
+def _place(finding: Finding) -> str:
+    return f"commit {finding.commit[:12]}" if finding.commit else "this commit"
+
+
+def _trailer_for(finding: Finding) -> str:
+    """The trailer that would disclose the finding's assistant, kernel style."""
+    return f"`Assisted-by: {finding.assistants[0] if finding.assistants else 'AGENT'}`"
+
+
+def _add_trailer(finding: Finding, approved: bool = False) -> str:
+    """What to do about a trace its commit does not disclose."""
+    state = "approved, but does not disclose" if approved else "does not disclose"
+    who = ", ".join(finding.assistants) or "the agent"
+    return (f"{_place(finding)} {state} {who} ({finding.rule}): add a disclosure trailer "
+            f"such as {_trailer_for(finding)} (git commit --amend, or git rebase -i)")
 
 
 def verdict(decisions: Iterable[Decision]) -> str:

@@ -10,6 +10,7 @@ from ai_clearance.approvals.trustfiles import POLICY_FILE, PYPROJECT
 from ai_clearance.catalog.globs import GlobError, compile_globs
 from ai_clearance.catalog.patterns import Pattern
 from ai_clearance.catalog.rules import Catalog, build_catalog, parse_toml
+from ai_clearance.detect.disclosure import DISCLOSURE_KEYS
 from ai_clearance.detect.normalize import normalize_text
 from ai_clearance.errors import ConfigError
 from ai_clearance.localfiles import read_regular
@@ -22,12 +23,17 @@ if TYPE_CHECKING:
 _KEYS = frozenset({
     "restricted", "allowed", "severity", "exclude_paths", "ignore_identities", "rules",
     "assistants", "allow_open_ended_approvals", "require_signed_commits", "repository_id",
-    "session",
+    "session", "mode", "disclosure_keys",
 })
 # What the commit-time checks do about an agent session running the commit: report it as
 # a finding (block), the same and let an approved one disclose itself (disclose), or not
 # look (off).
 SESSION_MODES = ("block", "disclose", "off")
+# What a trace needs to pass: an approval (forbid, the default), an approval and a disclosure
+# trailer in its commit (approve), or a disclosure trailer alone (disclose).
+MODES = ("forbid", "approve", "disclose")
+# A disclosure key as git writes one.
+_DISCLOSURE_KEY = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,63}\Z")
 # The key `ai-clearance` as TOML could spell it in a table header, a dotted key or an inline
 # table. Loose on purpose: when in doubt, a pyproject.toml that does not parse is judged.
 _POLICY_KEY = re.compile(r"""\bai-clearance["']?[ \t]*[.=\]]""")
@@ -49,6 +55,9 @@ class Policy:
     # Names this repository in override tokens, so that a token cannot be replayed elsewhere.
     repository_id: str | None = None
     session: str = "block"
+    mode: str = "forbid"
+    # The disclosure trailers this repository accepts (lower case).
+    disclosure_keys: tuple[str, ...] = DISCLOSURE_KEYS
 
     def is_restricted(self, assistant: str) -> bool:
         """Whether using `assistant` needs an approval."""
@@ -93,6 +102,11 @@ def build_policy(data: dict[str, Any], where: str, catalog: Catalog) -> Policy:
     session = data.get("session", "block")
     if session not in SESSION_MODES:
         raise ConfigError(f"{where}: 'session' must be one of {', '.join(SESSION_MODES)}")
+    mode = data.get("mode", "forbid")
+    if mode not in MODES:
+        raise ConfigError(f"{where}: 'mode' must be one of {', '.join(MODES)}")
+    disclosure_keys = _disclosure_keys(data.get("disclosure_keys", list(DISCLOSURE_KEYS)),
+                                       where)
     flags = {key: _flag(data, key, where)
              for key in ("allow_open_ended_approvals", "require_signed_commits")}
     return Policy(
@@ -101,6 +115,8 @@ def build_policy(data: dict[str, Any], where: str, catalog: Catalog) -> Policy:
         require_signed_commits=flags["require_signed_commits"],
         repository_id=repository_id,
         session=session,
+        mode=mode,
+        disclosure_keys=disclosure_keys,
         restricted=restricted,
         allowed=allowed,
         severity=severity,
@@ -120,6 +136,15 @@ def _severities(value: Any, where: str, catalog: Catalog) -> dict[str, str]:
         if level not in SEVERITIES:
             raise ConfigError(f"{where}: severity of {rid} must be one of {', '.join(SEVERITIES)}")
     return {str(k): str(v) for k, v in value.items()}
+
+
+def _disclosure_keys(value: Any, where: str) -> tuple[str, ...]:
+    """The `disclosure_keys`: trailer keys as git writes them (`Assisted-by`), lower case."""
+    if not isinstance(value, list) or not value or not all(
+            isinstance(v, str) and _DISCLOSURE_KEY.match(v) for v in value):
+        raise ConfigError(f"{where}: 'disclosure_keys' must be a non-empty list of trailer "
+                          "keys (letters, digits and dashes, e.g. \"Assisted-by\")")
+    return tuple(dict.fromkeys(v.casefold() for v in value))
 
 
 def _exclude_paths(value: Any, where: str) -> Pattern | None:

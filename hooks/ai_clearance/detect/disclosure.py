@@ -15,8 +15,8 @@ value with a person's address, or one no pattern names, is no agent's disclosure
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from ai_clearance.catalog.rules import Catalog
 from ai_clearance.detect.detect import (
@@ -129,3 +129,15 @@ def disclosing(disclosures: Sequence[Disclosure], assistants: Sequence[str],
                 (evidence is not None and evidence.startswith(disclosure.evidence)):
             return disclosure
     return None
+
+
+@dataclass(frozen=True)
+class Declarations:
+    """What the commits of a check disclose, for the decision: each commit's disclosures
+    (a commit absent has none), those of the message being committed (None: no message is
+    checked), and whether the message is still to be written (the pre-commit stage: the
+    commit-msg hook and CI judge the disclosure)."""
+
+    by_commit: Mapping[str, Sequence[Disclosure]] = field(default_factory=dict)
+    message: Sequence[Disclosure] | None = None
+    pending: bool = False

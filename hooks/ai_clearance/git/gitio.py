@@ -1152,6 +1152,12 @@ def commit_authors(repo: Repo, shas: Sequence[str]) -> dict[str, Identity]:
             for sha, lines in read_blobs(repo, commits)}
 
 
+def commit_messages(repo: Repo, shas: Sequence[str]) -> dict[str, str]:
+    """The messages of commits `shas` as their objects hold them, in one git call."""
+    return {sha: read_commit(b"\n".join(lines)).message
+            for sha, lines in read_blobs(repo, list(dict.fromkeys(shas)))}
+
+
 def add_trailers(path: str, trailers: Sequence[str], cwd: str = ".") -> None:
     """Add each `Key: value` trailer to the message file at `path`, as git itself places
     trailers (before the comment lines of a template), unless the same one is there."""

@@ -28,6 +28,8 @@ class Scan:
     coverage: Coverage
     head: str | None = None
     tokens: list[tuple[str, str]] = field(default_factory=list)
+    # The message source: the texts git may store for the message (see stored_texts).
+    messages: list[str] = field(default_factory=list)
 
 
 def scan_message(repo: gitio.Repo | None, catalog: Catalog, message: str,
@@ -35,7 +37,8 @@ def scan_message(repo: gitio.Repo | None, catalog: Catalog, message: str,
     """A commit message about to be committed, with the identities git would record."""
     coverage = Coverage(source="message", messages_scanned=1)
     author = gitio.ident(repo, "author") if repo is not None else None
-    findings = findings_for_stored_message(catalog, message, ignored, repo)
+    texts = stored_texts(message, repo)
+    findings = _findings_for_texts(catalog, texts, ignored)
     if repo is not None:
         committer = gitio.ident(repo, "committer")
         for role, who in (("author", author), ("committer", committer)):
@@ -43,17 +46,20 @@ def scan_message(repo: gitio.Repo | None, catalog: Catalog, message: str,
                 findings.extend(findings_for_identity(catalog, who, role, ignored))
     tokens = [(t, "commit message") for t in tokens_in_message(message)]
     return Scan([replace(f, author=author) for f in findings], coverage,
-                tokens=tokens)
+                tokens=tokens, messages=texts)
 
 
-def findings_for_stored_message(catalog: Catalog, message: str, ignored: frozenset[str],
-                                repo: gitio.Repo | None) -> list[Finding]:
-    """Findings for a message file in the text git will store for it: cleaned by the mode
-    and comment character of the `git commit` running the hook, or (when its command line
-    cannot be read) in each text a mode would store. git sets GIT_EDITOR=: for the hook
-    when no editor ran."""
-    texts = stored_messages(message, gitio.commit_cleanup_config(repo),
-                            gitio.committing_command(), os.environ.get("GIT_EDITOR") != ":")
+def stored_texts(message: str, repo: gitio.Repo | None) -> list[str]:
+    """The text git will store for a message file: cleaned by the mode and comment
+    character of the `git commit` running the hook, or (when its command line cannot be
+    read) each text a mode would store. git sets GIT_EDITOR=: for the hook when no editor
+    ran."""
+    return stored_messages(message, gitio.commit_cleanup_config(repo),
+                           gitio.committing_command(), os.environ.get("GIT_EDITOR") != ":")
+
+
+def _findings_for_texts(catalog: Catalog, texts: list[str],
+                        ignored: frozenset[str]) -> list[Finding]:
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     for text in texts:

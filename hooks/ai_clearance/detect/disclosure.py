@@ -37,6 +37,9 @@ _PARENTHESIZED_MODEL = re.compile(r"(.*?)\s*\(([^()]*)\)\Z")
 _HAS_DIGIT = re.compile(r"\d")
 # The longest value read: a disclosure is a line; a longer one is cut, not refused.
 _VALUE_LIMIT = 400
+# Disclosure trailers read per message at most: each costs a search per assistant, and a
+# message is attacker input. Fail closed: one left unread can only leave a trace undisclosed.
+DISCLOSURE_LIMIT = 64
 
 
 @dataclass(frozen=True)
@@ -81,16 +84,20 @@ def parse_value(value: str) -> tuple[str, str | None, tuple[str, ...]]:
 def parse_disclosures(catalog: Catalog, message: str,
                       keys: Iterable[str] = DISCLOSURE_KEYS) -> list[Disclosure]:
     """The agents' disclosures in a commit message: trailers at the start of a body line
-    (not the subject, as git reads them) whose key is one of `keys`, in order. Linear in
-    the message."""
+    (not the subject, as git reads them) whose key is one of `keys`, in order; the first
+    DISCLOSURE_LIMIT such trailers only. Linear in the message."""
     accepted = frozenset(k.casefold() for k in keys)
     found: list[Disclosure] = []
+    read = 0
     for line in message_lines(message):
         if line.is_subject:
             continue
         match = _TRAILER.match(line.raw)
         if match is None or match.group(1).casefold() not in accepted:
             continue
+        read += 1
+        if read > DISCLOSURE_LIMIT:
+            break
         value = match.group(2)[:_VALUE_LIMIT].strip()
         assistants, value, by_address = _declared(catalog, value)
         if not assistants:

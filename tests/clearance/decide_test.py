@@ -3,14 +3,16 @@ in; decisions and notes out. (Signatures and git are exercised end to end in app
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from ai_clearance.approvals.records import Approval, Cover, Token
 from ai_clearance.approvals.trust import RecordState, Trust
 from ai_clearance.catalog.rules import load_catalog
 from ai_clearance.clearance.clearing import Facts
-from ai_clearance.clearance.decide import decide
+from ai_clearance.clearance.decide import Decided, decide
 from ai_clearance.clearance.policy import default_policy
+from ai_clearance.detect.disclosure import Declarations, parse_disclosures
 from ai_clearance.model import Finding, Identity
 
 NOW = datetime(2026, 12, 7, tzinfo=timezone.utc)
@@ -94,3 +96,106 @@ def test_a_token_clears_a_message_finding_by_the_patch_id_git_gave() -> None:
     assert _statuses([_finding()], trust, Facts(patch_ids={COMMIT: "p" * 40})) == ["cleared"]
     assert _statuses([_finding()], trust, Facts(patch_ids={COMMIT: "q" * 40})) == ["fail"]
     assert _statuses([_finding()], trust) == ["fail"]
+
+
+# ------------------------------------------------------------------ policy `mode`
+def _mode_statuses(mode: str, findings: list[Finding], trust: Trust | None,
+                   declarations: Declarations | None) -> tuple[list[str], Decided]:
+    policy = replace(default_policy(load_catalog()), mode=mode)
+    decided = decide(findings, policy, trust, Facts(), NOW, declarations)
+    return [d.status for d in decided.decisions], decided
+
+
+def _approved() -> Trust:
+    return _trust(RecordState("A-1", "approval", "active", "f", _approval()))
+
+
+def _claude_trailer(commit: str | None = COMMIT, rule: str = "AIC102",
+                    severity: str = "block", assistants: tuple[str, ...] = ("claude",),
+                    ) -> Finding:
+    return Finding(rule=rule, assistants=assistants, kind="config", severity=severity,
+                   evidence="e", path=".claude/settings.json" if rule == "AIC102" else None,
+                   commit=commit, author=Identity(name="Jane", email=JANE))
+
+
+DISCLOSED = Declarations(by_commit={COMMIT: parse_disclosures(
+    load_catalog(), "Add settings\n\nAssisted-by: Claude:claude-opus-4 sparse\n")})
+UNDISCLOSED = Declarations(by_commit={COMMIT: parse_disclosures(
+    load_catalog(), "Add settings\n\nAssisted-by: Jane Doe <jane.doe@example.com>\n")})
+
+
+def test_forbid_ignores_disclosures() -> None:
+    assert _mode_statuses("forbid", [_claude_trailer()], None, DISCLOSED)[0] == ["fail"]
+    assert _mode_statuses("forbid", [_claude_trailer()], _approved(), UNDISCLOSED)[0] == \
+        ["cleared"]
+
+
+def test_approve_clears_an_approved_agent_only_when_its_commit_discloses_it() -> None:
+    statuses, decided = _mode_statuses("approve", [_claude_trailer()], _approved(), DISCLOSED)
+    assert statuses == ["cleared"]
+    assert decided.decisions[0].cleared_by is not None
+    assert decided.decisions[0].cleared_by.startswith("approval A-1 by ")
+    assert decided.decisions[0].cleared_by.endswith(
+        "; disclosed by Assisted-by: Claude:claude-opus-4 sparse "
+        "(agent Claude, model claude-opus-4)")
+    statuses, decided = _mode_statuses("approve", [_claude_trailer()], _approved(), UNDISCLOSED)
+    assert statuses == ["fail"]
+    assert decided.notes == [f"commit {COMMIT[:12]} approved, but does not disclose claude "
+                             "(AIC102): add a disclosure trailer such as `Assisted-by: claude` "
+                             "(git commit --amend, or git rebase -i)"]
+    # Disclosed but not approved: approve still needs the approval.
+    assert _mode_statuses("approve", [_claude_trailer()], None, DISCLOSED)[0] == ["fail"]
+    # Another agent's disclosure does not disclose this one.
+    codex = _claude_trailer(assistants=("codex",))
+    assert _mode_statuses("approve", [codex], _approved(), DISCLOSED)[0] == ["fail"]
+
+
+def test_disclose_passes_disclosed_traces_without_approval_and_fails_undisclosed_ones() -> None:
+    statuses, decided = _mode_statuses("disclose", [_claude_trailer()], None, DISCLOSED)
+    assert statuses == ["cleared"]
+    assert decided.decisions[0].cleared_by == (
+        "disclosed by Assisted-by: Claude:claude-opus-4 sparse (agent Claude, model "
+        "claude-opus-4)")
+    # Undisclosed: fails, approved or not.
+    for trust in (None, _approved()):
+        statuses, decided = _mode_statuses("disclose", [_claude_trailer()], trust, UNDISCLOSED)
+        assert statuses == ["fail"]
+        assert "add a disclosure trailer such as `Assisted-by: claude`" in decided.notes[0]
+    # A trace that names no product is disclosed by any agent's disclosure.
+    generic = _claude_trailer(rule="AIC403", assistants=("generic",))
+    assert _mode_statuses("disclose", [generic], None, DISCLOSED)[0] == ["cleared"]
+
+
+def test_the_message_being_committed_and_the_pre_commit_stage() -> None:
+    message = Declarations(message=DISCLOSED.by_commit[COMMIT])
+    session = _claude_trailer(commit=None, rule="AIC821")
+    assert _mode_statuses("disclose", [session], None, message)[0] == ["cleared"]
+    assert _mode_statuses("disclose", [session], None, Declarations(message=[]))[0] == ["fail"]
+    # pre-commit: no message yet; disclose warns, approve clears an approved one, both say
+    # the commit message must carry the trailer.
+    pending = Declarations(pending=True)
+    statuses, decided = _mode_statuses("disclose", [session], None, pending)
+    assert statuses == ["warn"]
+    assert decided.notes == ["this commit: `Assisted-by: claude` must be in its commit "
+                             "message (mode disclose; the commit-msg hook and CI check it)"]
+    assert _mode_statuses("approve", [session], None, pending)[0] == ["fail"]
+    statuses, decided = _mode_statuses("approve", [session], _approved(), pending)
+    assert statuses == ["cleared"] and "(mode approve;" in decided.notes[0]
+    # No commit to disclose in (a tree): approvals decide, as in forbid.
+    assert _mode_statuses("disclose", [session], _approved(), Declarations())[0] == ["cleared"]
+    assert _mode_statuses("disclose", [session], None, Declarations())[0] == ["fail"]
+
+
+def test_leaks_and_agent_sign_offs_are_not_answered_by_a_disclosure() -> None:
+    leak = _claude_trailer(severity="leak")
+    assert _mode_statuses("disclose", [leak], None, DISCLOSED)[0] == ["fail"]
+    sign_off = _claude_trailer(commit=COMMIT, rule="AIC450")
+    assert _mode_statuses("disclose", [sign_off], None, DISCLOSED)[0] == ["fail"]
+    assert _mode_statuses("approve", [sign_off], _approved(), DISCLOSED)[0] == ["fail"]
+    assert _mode_statuses("forbid", [sign_off], _approved(), DISCLOSED)[0] == ["cleared"]
+    token = Token(id="T-9", repository="example.com/r",
+                  covers=(Cover(rule="AIC450", author=JANE, commit=COMMIT),),
+                  valid_from=NOW - timedelta(days=1), valid_until=NOW + timedelta(days=1),
+                  reason="r", issued_by="maintainer@example.com", issued_at=NOW, payload={})
+    trust = _trust(RecordState("T-9", "token", "active", "f", token))
+    assert _mode_statuses("approve", [sign_off], trust, UNDISCLOSED)[0] == ["cleared"]

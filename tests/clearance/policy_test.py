@@ -91,6 +91,11 @@ def test_own_rules_extend_the_catalog() -> None:
      'severity="block"\ndescription="d"\npaths=["x"]\n', "already used"),
     ('[[rules]]\nid = "ORG001"\nassistants=["claude"]\nkind="marker"\n'
      'severity="block"\ndescription="d"\npattern="(?<!x)y"\n', "look-around"),
+    ('mode = "require"\n', "'mode' must be one of forbid, approve, disclose"),
+    ('mode = 1\n', "'mode' must be one of"),
+    ('disclosure_keys = "Assisted-by"\n', "'disclosure_keys' must be a non-empty list"),
+    ('disclosure_keys = []\n', "'disclosure_keys' must be a non-empty list"),
+    ('disclosure_keys = ["Assisted by"]\n', "'disclosure_keys' must be a non-empty list"),
 ])
 def test_broken_policy_is_a_clear_error(text: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message) as info:
@@ -156,3 +161,14 @@ def test_excluded_precomposed_folder_does_not_cover_its_decomposed_twin() -> Non
     assert _decide([_finding("AIC101", ("claude",), path="docs/caf\u00e9/CLAUDE.md")],
                   policy) == []
     assert _decide([_finding("AIC101", ("claude",), path="docs/cafe\u0301/CLAUDE.md")], policy)
+
+
+def test_mode_and_disclosure_keys() -> None:
+    default = _policy("")
+    assert default.mode == "forbid"
+    assert default.disclosure_keys == ("assisted-by", "generated-by", "co-authored-by-ai")
+    policy = _policy('mode = "disclose"\ndisclosure_keys = ["Assisted-by", "ASSISTED-BY", '
+                     '"Generated-By"]\n')
+    assert policy.mode == "disclose"
+    assert policy.disclosure_keys == ("assisted-by", "generated-by")
+    assert _policy('mode = "approve"\n').mode == "approve"

@@ -100,6 +100,7 @@ class Decision:
     finding: Finding
     status: str
     cleared_by: str | None = None
+    why: str | None = None  # what the policy's mode asks of a failing or warned finding
 
 
 @dataclass

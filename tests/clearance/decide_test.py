@@ -140,11 +140,14 @@ def test_approve_clears_an_approved_agent_only_when_its_commit_discloses_it() ->
         "(agent Claude, model claude-opus-4)")
     statuses, decided = _mode_statuses("approve", [_claude_trailer()], _approved(), UNDISCLOSED)
     assert statuses == ["fail"]
-    assert decided.notes == [f"commit {COMMIT[:12]} approved, but does not disclose claude "
-                             "(AIC102): add a disclosure trailer such as `Assisted-by: claude` "
-                             "(git commit --amend, or git rebase -i)"]
+    assert decided.decisions[0].why == ("approved, but does not disclose claude (mode "
+                                        "approve): add a trailer such as `Assisted-by: claude` "
+                                        "to the commit message")
     # Disclosed but not approved: approve still needs the approval.
-    assert _mode_statuses("approve", [_claude_trailer()], None, DISCLOSED)[0] == ["fail"]
+    statuses, decided = _mode_statuses("approve", [_claude_trailer()], None, DISCLOSED)
+    assert statuses == ["fail"]
+    assert decided.decisions[0].why is not None
+    assert decided.decisions[0].why.endswith(", but not approved (mode approve)")
     # Another agent's disclosure does not disclose this one.
     codex = _claude_trailer(assistants=("codex",))
     assert _mode_statuses("approve", [codex], _approved(), DISCLOSED)[0] == ["fail"]
@@ -160,7 +163,8 @@ def test_disclose_passes_disclosed_traces_without_approval_and_fails_undisclosed
     for trust in (None, _approved()):
         statuses, decided = _mode_statuses("disclose", [_claude_trailer()], trust, UNDISCLOSED)
         assert statuses == ["fail"]
-        assert "add a disclosure trailer such as `Assisted-by: claude`" in decided.notes[0]
+        assert decided.decisions[0].why is not None
+        assert "add a trailer such as `Assisted-by: claude`" in decided.decisions[0].why
     # A trace that names no product is disclosed by any agent's disclosure.
     generic = _claude_trailer(rule="AIC403", assistants=("generic",))
     assert _mode_statuses("disclose", [generic], None, DISCLOSED)[0] == ["cleared"]
@@ -176,11 +180,14 @@ def test_the_message_being_committed_and_the_pre_commit_stage() -> None:
     pending = Declarations(pending=True)
     statuses, decided = _mode_statuses("disclose", [session], None, pending)
     assert statuses == ["warn"]
-    assert decided.notes == ["this commit: `Assisted-by: claude` must be in its commit "
-                             "message (mode disclose; the commit-msg hook and CI check it)"]
+    assert decided.decisions[0].why == \
+        "`Assisted-by: claude` must be in the commit message (mode disclose)"
     assert _mode_statuses("approve", [session], None, pending)[0] == ["fail"]
     statuses, decided = _mode_statuses("approve", [session], _approved(), pending)
-    assert statuses == ["cleared"] and "(mode approve;" in decided.notes[0]
+    assert statuses == ["cleared"]
+    assert decided.decisions[0].cleared_by is not None
+    assert decided.decisions[0].cleared_by.endswith(
+        "; `Assisted-by: claude` must be in the commit message (mode approve)")
     # No commit to disclose in (a tree): approvals decide, as in forbid.
     assert _mode_statuses("disclose", [session], _approved(), Declarations())[0] == ["cleared"]
     assert _mode_statuses("disclose", [session], None, Declarations())[0] == ["fail"]

@@ -67,18 +67,20 @@ def decide(findings: Iterable[Finding], policy: Policy, trust: Trust | None = No
         if clearing is not None:
             cleared_by, why_not = clearing.cleared_by(judged)
             notes.update(dict.fromkeys(why_not))
-        by_mode = policy.mode != "forbid" and _disclosable(judged)
-        decision = _by_mode(judged, policy.mode, cleared_by, declarations, notes) \
-            if by_mode else None
-        decisions.append(decision or _by_severity(judged, None if by_mode else cleared_by))
+        if policy.mode != "forbid" and _disclosable(judged):
+            decisions.append(_by_mode(judged, policy.mode, cleared_by, declarations))
+        else:
+            decisions.append(_by_severity(judged, cleared_by))
     return Decided(decisions, list(notes))
 
 
-def _by_severity(finding: Finding, cleared_by: str | None) -> Decision:
+def _by_severity(finding: Finding, cleared_by: str | None, why: str | None = None,
+                 ) -> Decision:
     """Cleared by `cleared_by`, else a failure or a warning by the finding's severity."""
     if cleared_by is not None:
         return Decision(finding, "cleared", cleared_by)
-    return Decision(finding, "fail" if finding.severity in FAILING_SEVERITIES else "warn")
+    status = "fail" if finding.severity in FAILING_SEVERITIES else "warn"
+    return Decision(finding, status, why=why)
 
 
 def _disclosable(finding: Finding) -> bool:
@@ -88,32 +90,42 @@ def _disclosable(finding: Finding) -> bool:
 
 
 def _by_mode(finding: Finding, mode: str, cleared_by: str | None,
-             declarations: Declarations | None, notes: dict[str, None]) -> Decision | None:
-    """The decision `approve` or `disclose` makes on a finding the approvals and tokens
-    cleared (`cleared_by`) or not; None: it fails or warns by its severity."""
-    token = cleared_by is not None and cleared_by.startswith("token ")
+             declarations: Declarations | None) -> Decision:
+    """The decision `approve` or `disclose` makes on a finding that the approvals and
+    tokens cleared (`cleared_by`) or not."""
+    token = cleared_by if cleared_by is not None and cleared_by.startswith("token ") else None
     if finding.rule in UNDISCLOSABLE:
         # An agent may be approved and disclosed, never sign off: a token alone clears it.
-        return Decision(finding, "cleared", cleared_by) if token else None
+        return _by_severity(finding, token, "an agent never signs off a commit (kernel "
+                            "rule); disclose it with a trailer such as "
+                            f"{_trailer_for(finding)} instead")
     known, declared = _declared(finding, declarations)
     if declared is not None:
         said = f"disclosed by {declared.describe()}"
         if mode == "disclose":
             return Decision(finding, "cleared", said)
-        return Decision(finding, "cleared", f"{cleared_by}; {said}") if cleared_by else None
-    if known and not token:
-        # The commit is at hand and does not disclose the agent: it fails, approved or not.
-        notes[_add_trailer(finding, approved=cleared_by is not None)] = None
-        return None
-    if _pending(finding, declarations) and not token:
-        # The pre-commit stage: the message is still to be written.
-        if cleared_by is not None or mode == "disclose":
-            notes[f"{_place(finding)}: {_trailer_for(finding)} must be in its commit message "
-                  f"(mode {mode}; the commit-msg hook and CI check it)"] = None
-        if cleared_by is None:
-            return Decision(finding, "warn") if mode == "disclose" else None
-    # A token, or no commit to disclose in (a tree, a branch name): approvals decide.
-    return Decision(finding, "cleared", cleared_by) if cleared_by is not None else None
+        return _by_severity(finding, f"{cleared_by}; {said}" if cleared_by else None,
+                            f"{said}, but not approved (mode approve)")
+    if known:
+        # The commit is at hand and does not disclose the agent: a token alone clears it.
+        state = "approved, but" if cleared_by is not None else "the commit"
+        return _by_severity(finding, token, f"{state} does not disclose "
+                            f"{_who(finding)} (mode {mode}): add a trailer such as "
+                            f"{_trailer_for(finding)} to the commit message")
+    if _pending(finding, declarations):
+        return _before_the_message(finding, mode, cleared_by)
+    # No commit to disclose in (a tree, a branch name): approvals decide, as in forbid.
+    return _by_severity(finding, cleared_by)
+
+
+def _before_the_message(finding: Finding, mode: str, cleared_by: str | None) -> Decision:
+    """The pre-commit stage, where the message is still to be written: an approved trace
+    passes (approve), any trace warns (disclose), each saying which trailer the message
+    needs (the commit-msg hook and CI judge it)."""
+    why = f"{_trailer_for(finding)} must be in the commit message (mode {mode})"
+    if cleared_by is None and mode == "disclose":
+        return Decision(finding, "warn", why=why)
+    return _by_severity(finding, f"{cleared_by}; {why}" if cleared_by else None, why)
 
 
 def _declared(finding: Finding,
@@ -136,21 +148,13 @@ def _pending(finding: Finding, declarations: Declarations | None) -> bool:
     return finding.commit is None and declarations is not None and declarations.pending
 
 
-def _place(finding: Finding) -> str:
-    return f"commit {finding.commit[:12]}" if finding.commit else "this commit"
+def _who(finding: Finding) -> str:
+    return ", ".join(finding.assistants) or "the agent"
 
 
 def _trailer_for(finding: Finding) -> str:
     """The trailer that would disclose the finding's assistant, kernel style."""
     return f"`Assisted-by: {finding.assistants[0] if finding.assistants else 'AGENT'}`"
-
-
-def _add_trailer(finding: Finding, approved: bool = False) -> str:
-    """What to do about a trace its commit does not disclose."""
-    state = "approved, but does not disclose" if approved else "does not disclose"
-    who = ", ".join(finding.assistants) or "the agent"
-    return (f"{_place(finding)} {state} {who} ({finding.rule}): add a disclosure trailer "
-            f"such as {_trailer_for(finding)} (git commit --amend, or git rebase -i)")
 
 
 def verdict(decisions: Iterable[Decision]) -> str:

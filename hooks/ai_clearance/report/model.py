@@ -45,6 +45,7 @@ class Reported:
     next_step: str | None = None  # for fail and warn: the command that removes the trace
     note: str | None = None  # the notes ref, for a trace in a git note on `commit`
     pull_request: str | None = None  # "title" or "description", for a pull request's text
+    why: str | None = None  # for fail and warn: what the policy's mode asks (a disclosure)
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def _reported(decision: Decision, step: str | None) -> Reported:
                     author=str(f.author) if f.author else None, path=f.path, line=f.line,
                     cleared_by=decision.cleared_by,
                     next_step=step, note=f.note,
-                    pull_request=f.pull_request)
+                    pull_request=f.pull_request, why=decision.why)
 
 
 def approval_commands(failing: Sequence[Finding]) -> list[str]:

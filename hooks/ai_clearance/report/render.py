@@ -170,6 +170,8 @@ def _finding_lines(report: Report, f: Reported, with_fix: bool = True) -> Iterat
     yield "      " + ": ".join(x for x in (where(f, printable), evidence) if x)
     if f.next_step and with_fix:
         yield f"      fix: {f.next_step}"
+    if f.why:
+        yield f"      {f.status}: {printable(f.why)}"
     if f.cleared_by:
         yield f"      {f.status} by {printable(f.cleared_by)}"
 
@@ -254,6 +256,7 @@ def _finding_json(f: Reported) -> dict[str, Any]:
         "evidence": f.evidence,
         "cleared_by": f.cleared_by,
         "next_step": f.next_step,
+        "why": f.why,
     }
 
 

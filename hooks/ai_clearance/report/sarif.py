@@ -117,6 +117,8 @@ def finding_message(f: Reported) -> str:
     text = " ".join(parts) + f": {place + ': ' if place else ''}{f.evidence}"
     if f.next_step:
         text += f". Fix: {f.next_step}"
+    if f.why:
+        text += f". {f.why[:1].upper()}{f.why[1:]}"
     if f.cleared_by:
         text += f". {f.status.capitalize()} by {f.cleared_by}"
     return text

@@ -68,6 +68,9 @@ class Request:
     # Judge approvals at each commit's date (an audit of history already on the protected
     # branch) rather than now (a gate). None: by the source (`history` audits).
     at_commit_dates: bool | None = None
+    # Judge the policy's `mode` by what the commits disclose. Off for the disclose hook,
+    # which asks what is approved before it adds the trailer the mode then finds.
+    judge_disclosures: bool = True
 
     @property
     def enforcing(self) -> bool:
@@ -135,7 +138,7 @@ def check_report(request: Request) -> Report:
         if result.head and files.commit:
             result.coverage.pending = changed
     declarations = _declarations(repo, policy, result, request) \
-        if policy.mode != "forbid" else None
+        if policy.mode != "forbid" and request.judge_disclosures else None
     decided = _decide(repo, files, policy, result, request, extra, declarations)
     return build_report(decided.decisions, result.coverage, decided.verdict, result.head,
                         catalog)

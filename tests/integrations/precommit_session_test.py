@@ -188,3 +188,30 @@ def test_each_session_rule_is_seen_by_the_installed_message_hook(
     warns = rule == "AIC831"  # an AI editor: reported, does not fail
     assert ran.returncode == (0 if warns else 1), ran.stdout + ran.stderr
     assert rule in ran.stdout
+
+
+def test_mode_approve_passes_an_approved_session_that_discloses_itself(
+        hook_repo: tuple[Path, str], repo: Repo, tmp_path: Path) -> None:
+    """`mode = "approve"` with `session = "disclose"`: the approved agent's commit passes the
+    hooks because the prepare-commit-msg hook adds the trailer; with that hook's trailer
+    missing (session = "block" adds none), the commit-msg hook fails and says what to add."""
+    key = _setup(repo, tmp_path, hook_repo, 'mode = "approve"\nsession = "disclose"\n')
+    _approve(repo, key, "claude")
+    claude = _agent(tmp_path / "bin", "claude")
+    repo.write("f.txt")
+    repo.git("add", "f.txt")
+    disclosed = _commit(repo, "Add f", str(claude))
+    assert disclosed.returncode == 0, disclosed.stdout + disclosed.stderr
+    assert repo.git("log", "-1", "--format=%B").stdout.strip() == "Add f\n\nAssisted-by: claude"
+    repo.write(".ai-clearance.toml", 'mode = "approve"\nsession = "block"\n')
+    repo.commit("Session block", ".ai-clearance.toml")
+    head = repo.head()
+    repo.write("g.txt")
+    repo.git("add", "g.txt")
+    undisclosed = _commit(repo, "Add g", str(claude))
+    assert undisclosed.returncode != 0
+    said = undisclosed.stdout + undisclosed.stderr
+    assert "AIC821" in said and "add a trailer such as `Assisted-by: claude`" in said
+    assert repo.head() == head
+    by_hand = _commit(repo, "Add g\n\nAssisted-by: Claude:claude-opus-4", str(claude))
+    assert by_hand.returncode == 0, by_hand.stdout + by_hand.stderr

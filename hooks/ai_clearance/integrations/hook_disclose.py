@@ -33,9 +33,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if not args or args[0].startswith("-"):
             raise UsageError("ai-clearance-disclose: the commit message file is missing")
+        # Approved sessions, not yet disclosed: `mode = "approve"` would fail them until
+        # the trailer this hook adds is there.
         request = Request(source="message", argument=args[0],
                           config=os.environ.get("AI_CLEARANCE_CONFIG"),
-                          trust_ref=os.environ.get("AI_CLEARANCE_TRUST_REF") or None)
+                          trust_ref=os.environ.get("AI_CLEARANCE_TRUST_REF") or None,
+                          judge_disclosures=False)
         if policy_for(request).session != "disclose":
             return 0
         trailers = disclosures(check_report(request))

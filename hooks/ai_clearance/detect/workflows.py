@@ -53,7 +53,13 @@ from ai_clearance.detect.expressions import (
     substitution,
     substitutions,
 )
-from ai_clearance.detect.launchers import arguments_hit, container_images, scanned_image
+from ai_clearance.detect.launchers import (
+    arguments_hit,
+    container_images,
+    normalized,
+    repository_url,
+    scanned_image,
+)
 from ai_clearance.detect.normalize import normalize_path, printable
 from ai_clearance.detect.runners import shebang_language
 from ai_clearance.detect.shell import (
@@ -85,6 +91,31 @@ MAX_PARSED_BYTES = 64 << 20
 _SCRIPT_KEYS = frozenset({"run", "command", "commands", "cmd", "script", "args", "entrypoint",
                           "pre-entrypoint", "post-entrypoint"})
 _IMAGE_KEYS = frozenset({"image", "container"})
+
+# Actions' own inputs that are what the action runs, by the action (its reference folded,
+# without @ref) and the input (folded): a command line ("shell"), JavaScript ("slash"), or
+# an action it calls for the step ("uses"). The keys of _SCRIPT_KEYS are read wherever they
+# are (`command:` of nick-fields/retry, `script:` of appleboy/ssh-action).
+_ACTION_INPUTS: dict[str, dict[str, str]] = {
+    "devcontainers/ci": {"runcmd": "shell"},
+    "nick-fields/retry": {"on_retry_command": "shell", "new_command_on_retry": "shell"},
+    "nick-invision/retry": {"on_retry_command": "shell", "new_command_on_retry": "shell"},
+    "wandalen/wretry.action": {"action": "uses"},
+    "cypress-io/github-action": {"start": "shell", "build": "shell", "install-command": "shell"},
+    "reactivecircus/android-emulator-runner": {"pre-emulator-launch-script": "shell"},
+    "uraimo/run-on-arch-action": {"install": "shell", "setup": "shell"},
+    "easingthemes/ssh-deploy": {"script_before": "shell", "script_after": "shell"},
+    "actions/github-script": {"script": "slash"},
+    **{f"vmactions/{system}-vm": {"prepare": "shell"}
+       for system in ("freebsd", "openbsd", "netbsd", "solaris", "dragonflybsd", "omnios")},
+}
+# Inputs that name a repository to fetch from (`repository:` of actions/checkout and of
+# release downloaders, `repo:`), and the owner given apart from its name; compared
+# folded, without `-` and `_`.
+_REPOSITORY_INPUTS = frozenset({"repository", "repo", "githubrepository", "githubrepo",
+                                "sourcerepository", "sourcerepo", "reponame",
+                                "repositoryname"})
+_OWNER_INPUTS = frozenset({"owner", "repoowner", "repositoryowner"})
 
 
 @dataclass(frozen=True)
@@ -367,7 +398,8 @@ class _Reader:
                 for item in _items(node):
                     self.read_item(key, item, choices, run_languages)
         self.docker(mapping, scalars, choices)
-        self.github_script(mapping, scalars, choices)
+        self.action_inputs(mapping, scalars, choices)
+        self.repositories(mapping, choices)
 
     def names_read(self, mapping: Node) -> tuple[str, ...]:
         """The context names the scalars of a mapping (and of its `with`) read, once."""
@@ -399,13 +431,45 @@ class _Reader:
         elif key in _SCRIPT_KEYS:
             self.script(key, item, choices, "shell")
 
-    def github_script(self, mapping: Node, scalars: dict[str, Node], choices: Choices) -> None:
-        """actions/github-script runs its `script` input as JavaScript."""
+    def action_inputs(self, mapping: Node, scalars: dict[str, Node], choices: Choices) -> None:
+        """The inputs an action named in _ACTION_INPUTS runs: a command line, a script of
+        code, or an action it calls (read as a `uses`)."""
         uses = scalars.get("uses")
-        if uses is not None and action_ref(substitute(uses.value)) == "actions/github-script":
-            script = _scalars(_value_of(mapping, "with")).get("script")
-            if script is not None:
-                self.script("script", script, choices, "slash")
+        inputs = _ACTION_INPUTS.get(action_ref(substitute(uses.value))) \
+            if uses is not None else None
+        if inputs is None:
+            return
+        given = _scalars(_value_of(mapping, "with"))
+        for name, reading in inputs.items():
+            node = given.get(name)
+            if node is None:
+                continue
+            if reading == "uses":
+                for text in self.texts(node, choices, variables=False):
+                    if self.first(id(node), "uses", text):
+                        self.facts.extend(_uses_facts(text, node.start_mark.line + 1))
+            else:
+                self.script(name, node, choices, reading)
+
+    def repositories(self, mapping: Node, choices: Choices) -> None:
+        """The repositories an action is given to fetch from (`with: repository:` of
+        actions/checkout, a release downloader's `repo:`, `owner:` and `repo:` apart),
+        and any input that is a URL alone: each a fetch from under it, and a repository
+        that is an action as a `uses` of it (its code checked out is a step away from
+        `uses: ./path`)."""
+        given = _scalars(_value_of(mapping, "with"))
+        if not given:
+            return
+        owners = [given[k] for k in given if _input_name(k) in _OWNER_INPUTS]
+        for key, node in given.items():
+            named = _input_name(key) in _REPOSITORY_INPUTS
+            for text in self.texts(node, choices, variables=False):
+                value = text.strip()
+                if named and "/" not in value and owners:
+                    value = f"{self.texts(owners[0], choices, variables=False)[0].strip()}/{value}"
+                if (named or "://" in value) and self.first(id(node), "repository", value):
+                    self.facts.extend(repository_facts(key, value, node.start_mark.line + 1,
+                                                       shorthand=named))
 
     def texts(self, node: Node, choices: Choices, variables: bool) -> list[str]:
         """The texts a scalar stands for under `choices`: constant expressions written in,
@@ -622,6 +686,26 @@ def _uses_facts(text: str, line: int) -> Iterator[Fact]:
     yield Fact("uses", (action_ref(ref),), line, evidence)
 
 
+def _input_name(key: str) -> str:
+    return key.casefold().replace("-", "").replace("_", "")
+
+
+def repository_facts(key: str, text: str, line: int, shorthand: bool) -> list[Fact]:
+    """What an action's input that names a repository (`repository: openai/codex`, with
+    `shorthand`) or a URL fetches: a fetch from under the repository (or the URL), and
+    for a repository the `uses` of it (an action checked out is a step away from being
+    run: `uses: ./path`)."""
+    text = substitute(text).strip()
+    evidence = printable(f"with: {key}: {text}")
+    url = repository_url(text, shorthand=shorthand)
+    found = [] if "://" not in text else [Fact("command", ("fetch", *normalized("fetch", [text])),
+                                                line, evidence)]
+    if url is not None:
+        found.append(Fact("command", ("fetch", url), line, evidence))
+        found.append(Fact("uses", (action_ref(url.split("/", 3)[3]),), line, evidence))
+    return found
+
+
 def _image_fact(key: str, text: str, line: int) -> Fact:
     text = substitute(text)
     return Fact("image", (image_name(text),), line, printable(f"{key}: {text.strip()}"))
@@ -812,8 +896,20 @@ def _pypi_name(arg: str) -> str:
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://")
 
 
+# Hosts that serve a GitHub repository's files, archives and API under its owner/name.
+_GITHUB_ALIASES = ("codeload.github.com/", "api.github.com/repos/", "raw.githubusercontent.com/",
+                   "raw.github.com/")
+
+
 def _url_hits(arg: str, urls: tuple[str, ...]) -> bool:
     text = _SCHEME.sub("", arg.casefold(), count=1).removeprefix("www.")
+    alias = next((a for a in _GITHUB_ALIASES if text.startswith(a)), None)
+    if alias is not None:
+        text = "github.com/" + text[len(alias):]
+    parts = text.split("/", 3)
+    if len(parts) > 2 and parts[2].endswith(".git"):  # a clone URL's name
+        parts[2] = parts[2][:-4]
+        text = "/".join(parts)
     return any(text.startswith(url) and text[len(url):len(url) + 1] in ("", "/", "?", "#")
                for url in urls)
 

@@ -320,8 +320,8 @@ _DOCKER_RUN = ("-e --env --env-file -v --volume -w --workdir -u --user --name --
                "--attach -c --cpu-shares --memory-swap --detach-keys --entrypoint "
                "--health-cmd --isolation --privileged-mode --domainname --mac-address "
                "--ip --ip6 --network-alias --storage-opt --sysctl --cpuset-cpus")
-_DOCKER = _r("exec, container exec, run, container run, compose exec, compose run",
-             _DOCKER_RUN, 1)
+_DOCKER = _r("exec, container exec, run, container run, compose exec, compose run, create, "
+             "container create", _DOCKER_RUN, 1)
 _DOTENV = _r("", "-e -v -c -f --file --env-file")
 _KUBECTL = "-n --namespace -c --container --context -f --filename --image --restart"
 _LXC = "--env --user --group --cwd --mode"
@@ -393,6 +393,8 @@ RUNNERS: dict[str, Runner] = {
     "entr": _r(""), "nodemon": _r("", "-w --watch -e --ext -i --ignore", scripts="-x --exec"),
     "retry": _r("", "-t --tries -d --delay -u --until"),
 }
+# Runners whose `--entrypoint PROG` is the program the command after the image runs with.
+_ENTRYPOINT_RUNNERS = (_DOCKER, RUNNERS["docker-compose"])
 _VERSION = re.compile(r"v?\d[\w.]*|node|iojs|stable|system|lts/.*|--lts(?:=.*)?")
 
 
@@ -539,11 +541,47 @@ def argv_commands(program: str, args: list[str]) -> list[list[str]]:
     runner = RUNNERS.get(program)
     if runner is not None and not runner.script:
         found.extend(_run_by(runner, args))
+    if runner in _ENTRYPOINT_RUNNERS:
+        found.extend(_with_entrypoint(runner, args))
     release = release_program(program)
     if release is not None:
         found.append([release, *args])
     verbs = _LAUNCHERS.get(program)
     return found if verbs is None else found + _launched(program, verbs, args)
+
+
+def _with_entrypoint(runner: Runner, args: list[str]) -> list[list[str]]:
+    """`docker run --entrypoint PROG IMAGE ARGS...`: PROG run with ARGS (a JSON list, as
+    podman takes it, is its words; any other value is split at blanks, as near as a
+    static reading gets to what a container finds to run)."""
+    entry: str | None = None
+    k = 0
+    while k < len(args) and args[k] != "--":
+        option, equals, value = args[k].partition("=")
+        if option == "--entrypoint":
+            entry = value if equals else (args[k + 1] if k + 1 < len(args) else "")
+        k += 1
+    if entry is None or len(entry) > _MAX_NAME * 16:
+        return []
+    words = _json_words(entry) if entry.lstrip().startswith("[") else entry.split()
+    if not words:
+        return []
+    i = _past(args, 0, runner.valued)
+    verb = next((v for v in runner.verbs if tuple(args[i:i + len(v)]) == v), None)
+    if verb is None:
+        return []
+    i = _past(args, i + len(verb), runner.valued)  # the image, then its command's words
+    return [[*words, *args[i + 1:]]]
+
+
+def _json_words(text: str) -> list[str]:
+    import json
+
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text.strip("[] ").replace('"', " ").replace(",", " ").split()
+    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 def _find_exec(args: list[str]) -> list[list[str]]:

@@ -148,6 +148,13 @@ class _Scanner:
             _scoped(scope.functions if scope else None)
         self.refs: MutableMapping[str, str] = _scoped(scope.refs if scope else None)  # namerefs
         self.positional: list[str] | None = None  # what `set -- X Y` made $1, $2, "$@"
+        # `for T in A B C`: T's values (it holds A as a variable); a command that reads T
+        # is read again for each other value (`rescanned`), but within such a reading.
+        self.loops: MutableMapping[str, list[str]] = _scoped(scope.loops if scope else None)
+        self.looped: set[str] = set()  # the loop variables the command being read reads
+        self.rescan: bool = scope.rescan if scope else False
+        self.command_start = 0  # where the command being read starts, and where it ends
+        self.at = 0
         self.unknown = False  # an expansion was not known (what it prints is not either)
 
     def scan(self) -> None:
@@ -163,6 +170,7 @@ class _Scanner:
                     self.words[0] == "function":
                 i = self.function(self.words[1], i)
             elif c in _BREAKS:
+                self.at = i
                 self.end_command(pipe=c == "|" and not s.startswith(("|", "&"), i + 1)
                                  and not s.startswith("|", i - 1))
                 # [scriptblock]::Create("X"), iex("X"): the string is a script.
@@ -176,6 +184,7 @@ class _Scanner:
                 i = n if end < 0 else end
             else:
                 i = self.quoted(i)
+        self.at = n
         self.end_command()
 
     def quoted(self, i: int) -> int:
@@ -308,6 +317,9 @@ class _Scanner:
             return self.length(inner, split) or text
         name, index, operator, rest = found.groups()
         name = self.refs.get(name, name)
+        if self.loops and name in self.loops and not self.rescan and \
+                self.variables.get(name) == self.loops[name][0]:
+            self.looped.add(name)
         elements, value = self.stored(name, index)
         split = split or (name in self.arrays and index == "[@]")
         if operator in _DEFAULTS:
@@ -513,6 +525,7 @@ class _Scanner:
                     else self.assignment() or _expanded(self.word, self.budget)
                 if words and not self.words:
                     self.command_line = self.line_at(self.word_start)
+                    self.command_start = self.word_start
                 self.words.extend(words)
         self.word, self.in_word = [], False
 
@@ -550,10 +563,29 @@ class _Scanner:
                 self.read_fed(fed)
             if self.script_call:
                 self.read_fed([" ".join(words)])
+            if self.looped:
+                self.rescanned()
             self.piped = words if pipe else None
         self.last = words
         self.words, self.drop_next, self.here_next, self.fed = [], False, False, []
-        self.input = False
+        self.input, self.looped = False, set()
+
+    def rescanned(self) -> None:
+        """Reads the command just read once more for each other value of the loop
+        variables it reads (`for T in claude codex; do "$T" -p x; done`: codex too)."""
+        text = self.s[self.command_start:self.at]
+        line = self.command_line
+        for name in sorted(self.looped):
+            values = self.loops[name]
+            for value in values[1:]:
+                self.budget.spend(len(text) + len(value))
+                self.variables[name] = value
+                scanner = _Scanner(text, self.depth, self.budget, self)
+                scanner.rescan = True
+                scanner.scan()
+                self.commands.extend((line + offset, words)
+                                     for offset, words in scanner.commands)
+            self.variables[name] = values[0]
 
     def read_fed(self, texts: list[str]) -> None:
         """Reads text a shell is fed (`echo X | bash`, `bash <<< X`, `source <(echo X)`)
@@ -609,9 +641,21 @@ class _Scanner:
             self.variables[name] = value
             self.arrays.pop(name, None)
 
+    def sets_loop(self, words: list[str]) -> bool:
+        """Notes the values `for T in A B` (or `select`) gives T; whether it is one."""
+        loop = list(itertools.dropwhile(_KEYWORDS.__contains__, words))  # do for T in...
+        if loop[:1] not in (["for"], ["select"]) or loop[2:3] != ["in"] or len(loop) < 4 \
+                or not _NAME.fullmatch(loop[1]):
+            return False
+        self.set_value(loop[1], loop[3])
+        self.loops[loop[1]] = loop[3:]
+        return True
+
     def sets_names(self, words: list[str]) -> bool:
-        """Notes what `set -- X Y` ($1, $2, "$@") and `declare -n R=T` (R stands for T
-        from then on) set; whether the command is one of them."""
+        """Notes what `set -- X Y` ($1, $2, "$@"), `declare -n R=T` (R stands for T
+        from then on) and `for T in A B` set; whether the command is one of them."""
+        if self.sets_loop(words):
+            return True
         first = words[0]
         if first == "set" and len(words) > 1 and (
                 words[1] == "--" or not words[1].startswith(("-", "+"))):

@@ -545,17 +545,20 @@ class _Scanner:
                 words = _called(words, self.positional, spend=self.budget.spend)
             fed = self.fed + (_produced(self.piped) if self.piped is not None else [])
             self.define(words, fed)
-            alias = self.aliases.get(words[0])
+            # The command's name comes after the keywords before it (`do f x`, `then f`).
+            k = next((j for j, w in enumerate(words) if w not in _KEYWORDS), 0)
+            alias = self.aliases.get(words[k])
             if isinstance(alias, str):
-                self.aliased(alias, words[1:])
+                self.aliased(alias, words[k + 1:])
             elif alias is not None:
                 self.budget.spend(sum(map(len, alias)) + len(alias))
-                words = alias + words[1:]
+                # An empty alias leaves no word (`alias x=''`, then `x`): no command.
+                words = words[:k] + alias + words[k + 1:] or [""]
             self.commands.append((self.command_line, words))
-            for body in self.functions.get(words[0].casefold(), ()):
+            for body in self.functions.get(words[min(k, len(words) - 1)].casefold(), ()):
                 self.budget.spend(sum(map(len, body)) + len(body))
                 self.commands.append((self.command_line,
-                                      _called(body, words[1:], spend=self.budget.spend)))
+                                      _called(body, words[k + 1:], spend=self.budget.spend)))
             if self.input or self.piped is not None:
                 # What it reads stands as its last word: a prompt, to an agent (STDIN).
                 self.commands.append((self.command_line, [*words, STDIN]))

@@ -973,7 +973,8 @@ def _screen(specs: tuple[_Spec, ...]) -> Callable[[str], bool]:
 
 
 # ------------------------------------------------------------------------------ by lines
-_LOOSE_KEY = re.compile(r"""(?:^|[\s{,\[])["']?(uses|image|container)["']?\s*:[\s>|+-]*"""
+_LOOSE_KEY = re.compile(r"""(?:^|[\s{,\[])["']?(uses|image|container|repository|repo)["']?"""
+                        r"""\s*:[\s>|+-]*"""
                         r"""["']?([^\s"'{},\[\]#]+)""", re.IGNORECASE)
 _BARE_REF = re.compile(r"""\s*["']?([\w.-]+/[\w./-]+@[^\s"']+)["']?\s*""")
 _LOOSE_PREFIX = re.compile(r"""\s*(?:-\s+)?(?:["']?[\w.-]+["']?\s*:\s*)?(?:[|>][-+0-9]*\s*)?""")
@@ -1342,13 +1343,16 @@ def _loose_facts(text: str, number: int, screen: Callable[[str], bool],
 
 
 def _loose_workflow_facts(text: str, number: int) -> Iterator[Fact]:
-    """A workflow line's `uses:`, `image:` and `container:` values (read a window at a
-    time, so that a long line stays linear), or the line as a lone owner/repo@ref."""
+    """A workflow line's `uses:`, `image:`, `container:`, `repository:` and `repo:` values
+    (read a window at a time, so that a long line stays linear), or the line as a lone
+    owner/repo@ref."""
     for start in range(0, max(len(text), 1), MAX_MATCH_CHARS):
         for match in _LOOSE_KEY.finditer(text, start, start + MAX_MATCH_CHARS):
             key, found = match.group(1).casefold(), match.group(2)
             if key == "uses":
                 yield from _uses_facts(found, number)
+            elif key.startswith("repo"):
+                yield from repository_facts(key, found, number, shorthand=True)
             else:
                 yield _image_fact(key, found, number)
     bare = _BARE_REF.fullmatch(text[:MAX_MATCH_CHARS])

@@ -566,7 +566,7 @@ class _Scanner:
                 self.read_fed(fed)
             if self.script_call:
                 self.read_fed([" ".join(words)])
-            if self.looped:
+            if self.looped and not _inert(words):
                 self.rescanned()
             self.piped = words if pipe else None
         self.last = words
@@ -579,7 +579,7 @@ class _Scanner:
         text = self.s[self.command_start:self.at]
         line = self.command_line
         for name in sorted(self.looped):
-            values = self.loops[name]
+            values = list(dict.fromkeys(self.loops[name]))  # each value read once
             for value in values[1:]:
                 self.budget.spend(len(text) + len(value))
                 self.variables[name] = value
@@ -732,6 +732,17 @@ class _Scanner:
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Programs that run nothing they are given: a loop's body of them is not read once per value.
+_INERT = frozenset({"echo", "printf", "cat", "cp", "mv", "rm", "mkdir", "rmdir", "touch", "ln",
+                    "ls", "test", "[", "[[", "grep", "head", "tail", "wc", "sort", "uniq", "tr",
+                    "cut", "basename", "dirname", "chmod", "chown", "stat", "diff", "cmp",
+                    "true", "false", ":", "break", "continue", "return", "shift", "done"})
+
+
+def _inert(words: list[str]) -> bool:
+    """Whether a command runs a program of _INERT (after keywords), or only assigns."""
+    rest = [w for w in words if w not in _KEYWORDS]
+    return not rest or rest[0] in _INERT or all(_ASSIGNMENT.match(w) for w in rest)
 
 
 def _scoped(outer: MutableMapping[str, _T] | None) -> MutableMapping[str, _T]:

@@ -418,6 +418,9 @@ def test_session_multiplexers_and_concurrently_run_their_commands(run: str,
     # a copy of its files
     ("npx degit openai/codex codex-src", "AIC302"),
     ("npx tiged github:charmbracelet/crush#main crush", "AIC324"),
+    # an agent's action fetched, then run as a local action (`uses: ./rv`)
+    ("git clone --depth 1 https://github.com/anthropics/claude-code-action rv", "AIC301"),
+    ("curl -L https://codeload.github.com/openai/codex-action/tar.gz/main | tar xz", "AIC302"),
 ])
 def test_an_agents_repository_fetched_without_an_installer(run: str, rule: str) -> None:
     assert rule in _rules_found(run), (run, _rules_found(run))
@@ -432,6 +435,7 @@ def test_an_agents_repository_fetched_without_an_installer(run: str, rule: str) 
     "curl -fsSL https://raw.githubusercontent.com/octo/claude/main/install.sh | bash",
     "curl -L https://codeload.github.com/cli/cli/tar.gz/main | tar xz",
     "npx degit sveltejs/template app", "degit ./openai/codex",
+    "git clone https://github.com/anthropics/claude-code-action-docs",
 ])
 def test_other_repositories_fetched_stay_clean(run: str) -> None:
     assert _rules_found(run) == set(), (run, _rules_found(run))

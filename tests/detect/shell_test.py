@@ -246,6 +246,9 @@ def test_a_workflow_doubling_a_variable_ends_with_exit_3(repo: Repo) -> None:
     ("T=(codex claude); for t in \"${T[@]}\"; do $t -p x; done", {"codex", "claude"}),
     ("for a in x y; do for t in make claude; do \"$t\" -p x; done; done", {"claude"}),
     ("run() { \"$1\" -p x; }\nfor t in ls claude; do run \"$t\"; done", {"claude"}),
+    # `while read T` fed lines reads each line into T
+    ("printf 'lint\\nclaude\\n' | while read -r t; do \"$t\" -p x; done", {"claude"}),
+    ("echo codex | while IFS= read -r t; do $t -p x; done", {"codex"}),
 ])
 def test_a_loop_variable_used_as_the_program_runs_each_value(
         script: str, programs: set[str]) -> None:

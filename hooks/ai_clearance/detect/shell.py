@@ -615,9 +615,11 @@ class _Scanner:
         """Notes the variables a command of assignments sets (`A=x`, `export A=x`, `eval
         A=x`, `declare -n R=A`), the aliases `alias` defines, and the values `printf -v`,
         and `read` and `mapfile` of a known input (`<<< X`, `echo X |`), set."""
-        command = list(itertools.dropwhile(_ASSIGNMENT.match, words))  # IFS= read
+        # `IFS= read`, `while read T` (each line it is fed is a value of T, as a loop's)
+        command = list(itertools.dropwhile(lambda w: w in _KEYWORDS or _ASSIGNMENT.match(w),
+                                           words))
         if command and (command[0] in _READERS or command[:2] == ["printf", "-v"]):
-            self.read_into(command, fed)
+            self.read_into(command, fed, looping=words[0] in ("while", "until"))
             return
         if words[0] == "eval":
             words = " ".join(words[1:]).split() or [""]
@@ -672,9 +674,10 @@ class _Scanner:
                 self.refs[name] = target
         return True
 
-    def read_into(self, words: list[str], fed: list[str]) -> None:
+    def read_into(self, words: list[str], fed: list[str], looping: bool = False) -> None:
         """`printf -v NAME FORMAT ARGS`, `read [-r] [-a A] NAMES`, `mapfile -t A` given
-        a known input: the variables or array they set."""
+        a known input: the variables or array they set (`looping`: `while read T` reads
+        each line into T)."""
         if words[0] == "printf":
             if len(words) > 3 and _NAME.fullmatch(words[2]):
                 self.set_value(words[2], " ".join(_produced(["printf", *words[3:]])))
@@ -689,6 +692,12 @@ class _Scanner:
             self.arrays[target] = text.split("\n") if "-t" in options else \
                 [line + "\n" for line in text.split("\n")]
             return
+        if looping and len(names) == 1 and "-a" not in options:
+            lines = [line.strip() for line in text.split("\n") if line.strip()]
+            if lines:
+                self.set_value(names[0], lines[0])
+                self.loops[names[0]] = lines
+                return
         text = text.split("\n", 1)[0]
         if "-a" in options:
             self.arrays[options["-a"]] = text.split()

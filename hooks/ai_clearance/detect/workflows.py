@@ -792,16 +792,32 @@ def _programs(specs: Iterable[_Spec]) -> frozenset[str]:
 def fact_hits(fact: Fact, spec: _Spec) -> bool:
     """Whether a rule (its normalized lists) covers what `fact` runs."""
     if fact.kind == "uses":
-        ref = fact.subject[0]
-        # `*/name`: the action by any owner (a fork or copy runs the same agent).
-        owned = ref.partition("/")[2]
-        return any(ref == want or ref.startswith(want + "/") or
-                   (want.startswith("*/") and (owned == want[2:] or
-                                               owned.startswith(want[2:] + "/")))
-                   for want in spec.uses)
+        return _uses_hits(fact.subject[0], spec)
     if fact.kind == "image":
         return fact.subject[0] in spec.images
     return _command_hits(fact.subject[0], fact.subject[1:], spec)
+
+
+def _uses_hits(ref: str, spec: _Spec) -> bool:
+    # `*/name`: the action by any owner (a fork or copy runs the same agent).
+    owned = ref.partition("/")[2]
+    return any(ref == want or ref.startswith(want + "/") or
+               (want.startswith("*/") and (owned == want[2:] or
+                                           owned.startswith(want[2:] + "/")))
+               for want in spec.uses)
+
+
+def _fetches_action(args: tuple[str, ...], spec: _Spec) -> bool:
+    """Whether a download is from under the GitHub repository of an action `spec` lists
+    (`git clone https://github.com/anthropics/claude-code-action`: a step from `uses:
+    ./path`)."""
+    for arg in args:
+        path = _github_path(arg)
+        if path is not None and path.count("/") >= 1:
+            owner, name = path.split("/")[:2]
+            if _uses_hits(f"{owner}/{name}", spec):
+                return True
+    return False
 
 
 def _command_hits(program: str, args: tuple[str, ...], spec: _Spec) -> bool:
@@ -818,8 +834,9 @@ def _command_hits(program: str, args: tuple[str, ...], spec: _Spec) -> bool:
     if spec.nix and program == "nix" and args[:1] == ("install",) and \
             any(a.casefold() in spec.nix for a in args[1:]):
         return True
-    if spec.urls and program in _DOWNLOADERS and any(_url_hits(a, spec.urls) for a in args) \
-            and not _head_only(program, args):
+    if program in _DOWNLOADERS and not _head_only(program, args) and (
+            (spec.urls and any(_url_hits(a, spec.urls) for a in args)) or
+            (spec.uses and _fetches_action(args, spec))):
         return True
     return bool(spec.images and program in _CONTAINER_TOOLS and
                 any(image_name(a) in spec.images for a in container_images(args)))
@@ -901,15 +918,30 @@ _GITHUB_ALIASES = ("codeload.github.com/", "api.github.com/repos/", "raw.githubu
                    "raw.github.com/")
 
 
-def _url_hits(arg: str, urls: tuple[str, ...]) -> bool:
+def _url_text(arg: str) -> str:
+    """A URL as compared: folded, without scheme and `www.`, GitHub's archive, raw and API
+    hosts as github.com, without a clone URL's `.git`."""
     text = _SCHEME.sub("", arg.casefold(), count=1).removeprefix("www.")
     alias = next((a for a in _GITHUB_ALIASES if text.startswith(a)), None)
     if alias is not None:
         text = "github.com/" + text[len(alias):]
     parts = text.split("/", 3)
-    if len(parts) > 2 and parts[2].endswith(".git"):  # a clone URL's name
+    if len(parts) > 2 and parts[2].endswith(".git"):
         parts[2] = parts[2][:-4]
         text = "/".join(parts)
+    return text
+
+
+def _github_path(arg: str) -> str | None:
+    """The path of a github.com URL (`owner/name/...`), None for any other word."""
+    if "github" not in arg.casefold():
+        return None
+    text = _url_text(arg)
+    return text[len("github.com/"):] if text.startswith("github.com/") else None
+
+
+def _url_hits(arg: str, urls: tuple[str, ...]) -> bool:
+    text = _url_text(arg)
     return any(text.startswith(url) and text[len(url):len(url) + 1] in ("", "/", "?", "#")
                for url in urls)
 
@@ -942,6 +974,8 @@ def _spec(uses: tuple[str, ...], run: tuple[str, ...], installs: tuple[str, ...]
                  for r in kinds["repo"]}
     triggers |= {re.escape(n.removeprefix("@").replace("/", "-")) for n in npm}
     triggers |= {re.escape(i) for i in image_names}
+    # An action's repository fetched (`git clone .../anthropics/claude-code-action`).
+    triggers |= {re.escape(action_ref(u).removeprefix("*/")) for u in uses}
     # PyPI names compare with their separators normalized: match any spelling of them.
     triggers |= {"[-_.]+".join(re.escape(p) for p in n.split("-")) for n in pypi}
     return _Spec(uses=tuple(action_ref(u) for u in uses), images=image_names,

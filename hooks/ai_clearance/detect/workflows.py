@@ -467,7 +467,8 @@ class _Reader:
                 value = text.strip()
                 if named and "/" not in value and owners:
                     value = f"{self.texts(owners[0], choices, variables=False)[0].strip()}/{value}"
-                if (named or "://" in value) and self.first(id(node), "repository", value):
+                url = "://" in value and len(value.split()) == 1  # a URL alone
+                if (named or url) and self.first(id(node), "repository", value):
                     self.facts.extend(repository_facts(key, value, node.start_mark.line + 1,
                                                        shorthand=named))
 
@@ -692,9 +693,9 @@ def _input_name(key: str) -> str:
 
 def repository_facts(key: str, text: str, line: int, shorthand: bool) -> list[Fact]:
     """What an action's input that names a repository (`repository: openai/codex`, with
-    `shorthand`) or a URL fetches: a fetch from under the repository (or the URL), and
-    for a repository the `uses` of it (an action checked out is a step away from being
-    run: `uses: ./path`)."""
+    `shorthand`) or a URL fetches: a fetch from under the repository (or the URL); one
+    of an agent action's repository counts as its `uses` (fact_hits): checked out, it
+    is a step away from `uses: ./path`."""
     text = substitute(text).strip()
     evidence = printable(f"with: {key}: {text}")
     url = repository_url(text, shorthand=shorthand)
@@ -702,7 +703,6 @@ def repository_facts(key: str, text: str, line: int, shorthand: bool) -> list[Fa
                                                 line, evidence)]
     if url is not None:
         found.append(Fact("command", ("fetch", url), line, evidence))
-        found.append(Fact("uses", (action_ref(url.split("/", 3)[3]),), line, evidence))
     return found
 
 

@@ -147,6 +147,8 @@ class _Scanner:
         self.functions: MutableMapping[str, list[list[str]]] = \
             _scoped(scope.functions if scope else None)
         self.refs: MutableMapping[str, str] = _scoped(scope.refs if scope else None)  # namerefs
+        # The variables exported (`export X=v`, `declare -x X`): a shell it runs sees them.
+        self.exported: set[str] = scope.exported if scope else set()
         self.positional: list[str] | None = None  # what `set -- X Y` made $1, $2, "$@"
         self.unknown = False  # an expansion was not known (what it prints is not either)
 
@@ -532,6 +534,9 @@ class _Scanner:
                 words = _called(words, self.positional, spend=self.budget.spend)
             fed = self.fed + (_produced(self.piped) if self.piped is not None else [])
             self.define(words, fed)
+            if (self.exported or _ASSIGNMENT.match(words[0]) or words[0] in _WRAPPERS) \
+                    and any("$" in w for w in words[1:]):
+                self.environment_to_shell(words)
             alias = self.aliases.get(words[0])
             if isinstance(alias, str):
                 self.aliased(alias, words[1:])
@@ -554,6 +559,37 @@ class _Scanner:
         self.last = words
         self.words, self.drop_next, self.here_next, self.fed = [], False, False, []
         self.input = False
+
+    def environment_to_shell(self, words: list[str]) -> None:
+        """Reads the script a shell the command runs is given (`bash -c '$T -p x'`) with
+        what the environment gives it: the variables exported before, and the command's
+        own assignments (`T=x bash -c ...`, `env T=x bash -c ...`); others it does not
+        see, as a shell would not."""
+        found, scripts = _unwrapped(words)
+        if found is not None and found[0] in SHELLS:
+            scripts = scripts + script_arguments(found[0], normalized(*found))
+        scripts = [script for script in scripts if "$" in script]
+        if not scripts:
+            return
+        given = {n: self.variables[n] for n in self.exported if n in self.variables}
+        for word in words:
+            if _ASSIGNMENT.match(word) and "=" in word:
+                name, _, value = word.partition("=")
+                given[name.rstrip("+")] = value
+            elif not word.startswith("-") and program_name(word) not in _WRAPPERS:
+                break
+        if not given:
+            return
+        prefix = "".join(f"{name}={_quoted(value)}\n" for name, value in given.items())
+        line = self.command_line
+        for script in scripts:
+            text = prefix + script
+            self.budget.spend(len(text))
+            if self.depth >= _MAX_DEPTH:
+                self.commands.extend((line, run) for run in word_runs(text))
+            else:
+                self.commands.extend((line, inner) for _, inner in
+                                     shell_commands(text, self.depth + 1, self.budget))
 
     def read_fed(self, texts: list[str]) -> None:
         """Reads text a shell is fed (`echo X | bash`, `bash <<< X`, `source <(echo X)`)
@@ -598,6 +634,7 @@ class _Scanner:
             return
         rest = words[1:] if first in _DECLARES else words
         rest = [w for w in rest if not w.startswith("-")] if first in _DECLARES else rest
+        self.note_exports(words, rest)
         if not rest or not all(_ASSIGNMENT.match(w) for w in rest):
             return
         for word in rest:
@@ -608,6 +645,14 @@ class _Scanner:
                 value = self.variables.get(name, "") + value
             self.variables[name] = value
             self.arrays.pop(name, None)
+
+    def note_exports(self, words: list[str], names: list[str]) -> None:
+        """Notes the names `export` and `declare -x` export."""
+        first = words[0]
+        if first == "export" or (first in _DECLARES and first != "local" and any(
+                w.startswith("-") and "x" in w for w in words[1:])):
+            self.exported.update(w.partition("=")[0].rstrip("+") for w in names
+                                 if _NAME.match(w))
 
     def sets_names(self, words: list[str]) -> bool:
         """Notes what `set -- X Y` ($1, $2, "$@") and `declare -n R=T` (R stands for T

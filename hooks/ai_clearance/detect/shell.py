@@ -578,11 +578,14 @@ class _Scanner:
                 given[name.rstrip("+")] = value
             elif not word.startswith("-") and program_name(word) not in _WRAPPERS:
                 break
-        if not given:
-            return
-        prefix = "".join(f"{name}={_quoted(value)}\n" for name, value in given.items())
         line = self.command_line
         for script in scripts:
+            # Only what the script reads: each shell's prefix stays as large as it.
+            read = {m.group(1) for m in _REFERENCE.finditer(script)}
+            prefix = "".join(f"{name}={_quoted(value)}\n" for name, value in given.items()
+                             if name in read)
+            if not prefix:
+                continue
             text = prefix + script
             self.budget.spend(len(text))
             if self.depth >= _MAX_DEPTH:

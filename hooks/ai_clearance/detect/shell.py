@@ -534,7 +534,7 @@ class _Scanner:
                 words = _called(words, self.positional, spend=self.budget.spend)
             fed = self.fed + (_produced(self.piped) if self.piped is not None else [])
             self.define(words, fed)
-            if (self.exported or _ASSIGNMENT.match(words[0]) or words[0] in _WRAPPERS) \
+            if (self.exported or "=" in words[0] or words[0] in _WRAPPERS) and len(words) > 2 \
                     and any("$" in w for w in words[1:]):
                 self.environment_to_shell(words)
             alias = self.aliases.get(words[0])

@@ -43,7 +43,7 @@ from ai_clearance.detect.carried import (
 from ai_clearance.detect.normalize import printable
 from ai_clearance.detect.pipelines import include_pattern
 from ai_clearance.detect.reach import MAX_NAMES, MAX_READ, Named, named_paths, reached_kind
-from ai_clearance.detect.workflows import content_matches
+from ai_clearance.detect.workflows import content_matches, readings
 from ai_clearance.errors import GitError
 from ai_clearance.git import gitio
 from ai_clearance.model import Finding, Identity, PathChange
@@ -136,8 +136,7 @@ class Readings:
             self._room()
             data = b"\n".join(_given(lines))
             named = named_paths(step.named.path, data, step.named.inputs, kind)
-            env = given_env(data[:MAX_READ].decode("utf-8", "replace")) if named else ()
-            self.names[key] = (named, env)
+            self.names[key] = (named, _env_of(data, kind) if named else ())
         return self.names[key]
 
     def env(self, sha: str, step: Step, kind: str, lines: list[bytes] | None) -> Env:
@@ -204,13 +203,25 @@ def _given(lines: list[bytes] | None) -> list[bytes]:
     return lines
 
 
+# Code is not read for what it gives the environment (`name=value` is an argument there).
+_NO_ENV = frozenset({"hash", "slash", "code"})
+
+
+def _env_of(data: bytes, kind: str | None, path: str = "") -> Env:
+    """What a file that names others gives the environment (none for code)."""
+    kinds = frozenset({kind}) if kind is not None else readings([path])
+    if kinds <= _NO_ENV:
+        return ()
+    return given_env(data[:MAX_READ].decode("utf-8", "replace"))
+
+
 def first_steps(roots: Iterable[tuple[Root, bytes]]) -> dict[Key, Step]:
     """The paths CI files name, by path and inputs (the first CI file to name one is
     kept)."""
     steps: dict[Key, Step] = {}
     for root, data in roots:
         named = named_paths(root.path, data)
-        env = given_env(data[:MAX_READ].decode("utf-8", "replace")) if named else ()
+        env = _env_of(data, None, root.path) if named else ()
         for one in named:
             add_step(steps, Step(one, root, root.path, 1, env))
     return steps

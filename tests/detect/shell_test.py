@@ -303,3 +303,41 @@ def test_an_empty_alias_called_is_no_command(script: str) -> None:
 def test_functions_and_aliases_are_called_after_keywords() -> None:
     assert _runs_claude("r() { claude -p \"$1\"; }\nif true; then r x; fi")
     assert _runs_claude("alias r='claude -p'\nwhile true; do r x; done")
+
+
+@pytest.mark.parametrize("script", [
+    "export T=claude; bash -c '$T -p review'",
+    "T=claude\nexport T\nsh -c '\"$T\" -p review'",
+    "declare -x T=claude\nbash -lc '$T -p review'",
+    "T=claude bash -c '$T -p review'",
+    "env T=claude sh -c '${T} -p review'",
+    "export T=claude\nsudo -E bash -c '$T -p review'",
+])
+def test_a_shell_run_with_c_sees_the_environment_it_is_given(script: str) -> None:
+    assert _runs_claude(script), _calls(script)
+
+
+@pytest.mark.parametrize("script", [
+    "T=claude; bash -c '$T -p review'",  # not exported: the inner shell does not see it
+    "export T=claude; bash -c 'T=true; $T -p review'",  # reassigned inside
+    "export T=claude; bash -c 'echo \"$T -p review\"'",  # only printed
+    "export NOTE='ask claude'; sh -c 'echo $NOTE'",
+])
+def test_a_shell_run_with_c_that_does_not_run_what_it_is_given_stays_clean(
+        script: str) -> None:
+    assert not any(call[0] == "claude" for call in _calls(script)), _calls(script)
+
+
+def test_carrying_exports_into_shells_takes_time_linear_in_size() -> None:
+    """Many exports and many shells: each shell is given only what it reads."""
+    def seconds(count: int) -> float:
+        script = "".join(f"export T{k}=claude\n" for k in range(count)) + \
+            "bash -c '$T1 -p review'\n" * count
+        best = float("inf")
+        for _ in range(3):
+            started = clock()
+            _calls(script)
+            best = min(best, clock() - started)
+        return best
+    small, large = seconds(500), seconds(2_000)
+    assert large / max(small, 1e-4) < 10, (small, large)

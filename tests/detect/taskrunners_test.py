@@ -137,3 +137,10 @@ def test_tox_and_nox_configurations(path: str, text: str, found: bool) -> None:
     rules = {r.id: r for r in load_catalog().rules_for("content")}
     matched = content_matches(rules, text.encode().split(b"\n"), [path])
     assert bool(matched) == found, matched
+
+
+def test_an_exported_make_variable_is_what_a_recipe_shell_reads() -> None:
+    text = ("export AGENT = claude\nLOCAL = codex\nall:\n\t$$AGENT -p x\n\t$${AGENT} -p y\n"
+            "\t$$LOCAL exec z\n\t$(AGENT) -p w\n")
+    assert [command for _, _, command in runner_lines("make", text)] == [
+        "claude -p x", "claude -p y", "$LOCAL exec z", "claude -p w"]

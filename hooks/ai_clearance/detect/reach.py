@@ -39,7 +39,8 @@ MAX_READ = 1 << 20
 MAX_NAMES = 20000
 # How a named file is read; anything else (a README, a JSON file) runs nothing here.
 SCRIPT_KINDS = frozenset({"shell", "hash", "slash", "code", "dockerfile", "make", "just",
-                          "taskfile", "tox", "compose", "pipeline", "requirements", "conda"})
+                          "taskfile", "tox", "compose", "pipeline", "requirements", "conda",
+                          "npm"})
 # Files read for what they pull in only (runner_includes).
 _INCLUDING = frozenset({"make", "just", "taskfile", "tox", "requirements"})
 
@@ -123,6 +124,8 @@ def named_paths(path: str, data: bytes, given: Inputs = (), kind: str | None = N
     # file names those it takes in (`-r`).
     kinds = readings([path]) | {kind} if kind is not None else readings([path])
     including = kinds & _INCLUDING
+    if "npm" in kinds and not including:
+        return calls  # package.json is read for what CI gives its scripts only
     names: Iterable[tuple[str, str | None, tuple[str, ...]]] = [
         *((relative, reading, (folder,)) for runner in sorted(including)
           for relative, reading in runner_includes(runner, text)),
@@ -404,6 +407,9 @@ _RUNNERS = {
                           "Taskfile.dist.yml", "Taskfile.dist.yaml"),
              ("-t", "--taskfile"), ("-d", "--dir")),
     "tox": ("tox", ("tox.ini",), ("-c", "--conf"), ()),
+    # package.json, whose scripts `npm run X` runs (reached for the environment CI gives)
+    **dict.fromkeys(("npm", "pnpm", "yarn"), ("npm", ("package.json",), (),
+                                             ("--prefix", "--cwd", "-C", "--dir"))),
     "nox": ("hash", ("noxfile.py",), ("-f", "--noxfile"), ()),
     "rake": ("hash", ("Rakefile", "rakefile", "Rakefile.rb", "rakefile.rb"),
              ("-f", "--rakefile"), ("-C", "--directory")),

@@ -142,6 +142,8 @@ class _Scanner:
         self.functions: MutableMapping[str, list[list[str]]] = \
             _scoped(scope.functions if scope else None)
         self.refs: MutableMapping[str, str] = _scoped(scope.refs if scope else None)  # namerefs
+        # The variables exported (`export X=v`, `declare -x X`): a shell it runs sees them.
+        self.exported: set[str] = scope.exported if scope else set()
         self.positional: list[str] | None = None  # what `set -- X Y` made $1, $2, "$@"
         # `for T in A B C`: T's values (it holds A as a variable); a command that reads T
         # is read again for each other value (`rescanned`), but within such a reading.
@@ -542,18 +544,10 @@ class _Scanner:
             self.define(words, fed)
             # The command's name comes after the keywords before it (`do f x`, `then f`).
             k = next((j for j, w in enumerate(words) if w not in _KEYWORDS), 0)
-            alias = self.aliases.get(words[k])
-            if isinstance(alias, str):
-                self.aliased(alias, words[k + 1:])
-            elif alias is not None:
-                self.budget.spend(sum(map(len, alias)) + len(alias))
-                # An empty alias leaves no word (`alias x=''`, then `x`): no command.
-                words = words[:k] + alias + words[k + 1:] or [""]
-            self.commands.append((self.command_line, words))
-            for body in self.functions.get(words[min(k, len(words) - 1)].casefold(), ()):
-                self.budget.spend(sum(map(len, body)) + len(body))
-                self.commands.append((self.command_line,
-                                      _called(body, words[k + 1:], spend=self.budget.spend)))
+            if (self.exported or "=" in words[k] or words[k] in _WRAPPERS) \
+                    and len(words) > k + 2 and any("$" in w for w in words[k + 1:]):
+                self.environment_to_shell(words[k:])
+            words = self.called(words, k)
             if self.input or self.piped is not None:
                 # What it reads stands as its last word: a prompt, to an agent (STDIN).
                 self.commands.append((self.command_line, [*words, STDIN]))
@@ -567,6 +561,23 @@ class _Scanner:
         self.last = words
         self.words, self.drop_next, self.here_next, self.fed = [], False, False, []
         self.input, self.looped = False, set()
+
+    def called(self, words: list[str], k: int) -> list[str]:
+        """Notes the command `words` (its name at `k`, after keywords) with what an alias
+        or a function it calls runs; returns its words with the alias expanded."""
+        alias = self.aliases.get(words[k])
+        if isinstance(alias, str):
+            self.aliased(alias, words[k + 1:])
+        elif alias is not None:
+            self.budget.spend(sum(map(len, alias)) + len(alias))
+            # An empty alias leaves no word (`alias x=''`, then `x`): no command.
+            words = words[:k] + alias + words[k + 1:] or [""]
+        self.commands.append((self.command_line, words))
+        for body in self.functions.get(words[min(k, len(words) - 1)].casefold(), ()):
+            self.budget.spend(sum(map(len, body)) + len(body))
+            self.commands.append((self.command_line,
+                                  _called(body, words[k + 1:], spend=self.budget.spend)))
+        return words
 
     def rescanned(self) -> None:
         """Reads the command just read once more for each other value of the loop
@@ -584,6 +595,40 @@ class _Scanner:
                 self.commands.extend((line + offset, words)
                                      for offset, words in scanner.commands)
             self.variables[name] = values[0]
+
+    def environment_to_shell(self, words: list[str]) -> None:
+        """Reads the script a shell the command runs is given (`bash -c '$T -p x'`) with
+        what the environment gives it: the variables exported before, and the command's
+        own assignments (`T=x bash -c ...`, `env T=x bash -c ...`); others it does not
+        see, as a shell would not."""
+        found, scripts = _unwrapped(words)
+        if found is not None and found[0] in SHELLS:
+            scripts = scripts + script_arguments(found[0], normalized(*found))
+        scripts = [script for script in scripts if "$" in script]
+        if not scripts:
+            return
+        given = {n: self.variables[n] for n in self.exported if n in self.variables}
+        for word in words:
+            if _ASSIGNMENT.match(word) and "=" in word:
+                name, _, value = word.partition("=")
+                given[name.rstrip("+")] = value
+            elif not word.startswith("-") and program_name(word) not in _WRAPPERS:
+                break
+        line = self.command_line
+        for script in scripts:
+            # Only what the script reads: each shell's prefix stays as large as it.
+            read = {m.group(1) for m in _REFERENCE.finditer(script)}
+            prefix = "".join(f"{name}={_quoted(value)}\n" for name, value in given.items()
+                             if name in read)
+            if not prefix:
+                continue
+            text = prefix + script
+            self.budget.spend(len(text))
+            if self.depth >= _MAX_DEPTH:
+                self.commands.extend((line, run) for run in word_runs(text))
+            else:
+                self.commands.extend((line, inner) for _, inner in
+                                     shell_commands(text, self.depth + 1, self.budget))
 
     def read_fed(self, texts: list[str]) -> None:
         """Reads text a shell is fed (`echo X | bash`, `bash <<< X`, `source <(echo X)`)
@@ -630,6 +675,7 @@ class _Scanner:
             return
         rest = words[1:] if first in _DECLARES else words
         rest = [w for w in rest if not w.startswith("-")] if first in _DECLARES else rest
+        self.note_exports(words, rest)
         if not rest or not all(_ASSIGNMENT.match(w) for w in rest):
             return
         for word in rest:
@@ -650,6 +696,14 @@ class _Scanner:
         self.set_value(loop[1], loop[3])
         self.loops[loop[1]] = loop[3:]
         return True
+
+    def note_exports(self, words: list[str], names: list[str]) -> None:
+        """Notes the names `export` and `declare -x` export."""
+        first = words[0]
+        if first == "export" or (first in _DECLARES and first != "local" and any(
+                w.startswith("-") and "x" in w for w in words[1:])):
+            self.exported.update(w.partition("=")[0].rstrip("+") for w in names
+                                 if _NAME.match(w))
 
     def sets_names(self, words: list[str]) -> bool:
         """Notes what `set -- X Y` ($1, $2, "$@"), `declare -n R=T` (R stands for T

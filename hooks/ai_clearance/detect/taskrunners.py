@@ -69,11 +69,15 @@ def _logical(lines: list[str], i: int) -> tuple[str, int]:
     return "\n".join(parts), i
 
 
-# A make variable's simple definition (`AGENT = claude`, `X := y`, `Y ?= z`).
-_MAKE_DEFINITION = re.compile(r"([A-Za-z_][\w.-]*)[ \t]*(?:::=|[:?+!]?=)[ \t]*(.*)")
-# What make puts in before the shell reads a recipe: `$$` (a `$` for the shell), a plain
-# variable `$(NAME)` / `${NAME}`, an automatic variable (`$@`, `$<`, `$^`...).
-_MAKE_REFERENCE = re.compile(r"\$\$|\$\(([A-Za-z_][\w.-]*)\)|\$\{([A-Za-z_][\w.-]*)\}"
+# A make variable's simple definition (`AGENT = claude`, `X := y`, `Y ?= z`), exported
+# too (`export AGENT = claude`: a recipe's shell sees it as $AGENT).
+_MAKE_DEFINITION = re.compile(r"(export[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*(?:::=|[:?+!]?=)"
+                              r"[ \t]*(.*)")
+# What make puts in before the shell reads a recipe: `$$` (a `$` for the shell, and with
+# the name of an exported variable after it, its value), a plain variable `$(NAME)` /
+# `${NAME}`, an automatic variable (`$@`, `$<`, `$^`...).
+_MAKE_REFERENCE = re.compile(r"\$\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))?"
+                             r"|\$\(([A-Za-z_][\w.-]*)\)|\$\{([A-Za-z_][\w.-]*)\}"
                              r"|\$[@<^?*+|%]")
 # A value longer than this is not put in (each reference could copy it): the reference
 # stays a plain word, as an unknown value is.
@@ -86,9 +90,11 @@ def _expanded(command: str, known: dict[str, str]) -> str:
     every recipe looks like words the shell puts together (`$(CC) -o $@`), and is read in
     full: on git/git most of a range check's time."""
     def put(match: re.Match[str]) -> str:
-        if match.group() == "$$":
-            return "$"
-        name = match.group(1) or match.group(2)
+        if match.group().startswith("$$"):
+            shell = match.group(1) or match.group(2)
+            value = known.get(_EXPORTED + shell) if shell else None
+            return match.group()[1:] if value is None or len(value) > _MAX_VALUE else value
+        name = match.group(3) or match.group(4)
         value = known.get(name) if name else None
         return value if value is not None and len(value) <= _MAX_VALUE else "MAKEVAR"
     return _MAKE_REFERENCE.sub(put, command)
@@ -100,8 +106,14 @@ def _definitions(lines: list[str]) -> dict[str, str]:
     for line in lines:
         match = _MAKE_DEFINITION.match(line) if not line.startswith("\t") else None
         if match is not None:
-            known[match.group(1)] = match.group(2).strip()
+            known[match.group(2)] = match.group(3).strip()
+            if match.group(1):
+                known[_EXPORTED + match.group(2)] = known[match.group(2)]
     return known
+
+
+# How the value an exported variable gives a recipe's shell is kept beside make's own.
+_EXPORTED = "\x00"
 
 
 def _make(lines: list[str]) -> list[tuple[int, str, str]]:

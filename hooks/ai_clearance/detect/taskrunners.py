@@ -46,9 +46,9 @@ _TOX_KEY = re.compile(r"[ \t]*(commands(?:_pre|_post)?|deps)[ \t]*[=:](.*)", re.
 def runner_lines(kind: str, text: str) -> list[tuple[int, str, str]]:
     """The commands a task runner's file of `kind` holds, as (1-based line, what holds
     it, command line)."""
-    lines = text.split("\n")
     if kind == "make":
-        return _make(lines)
+        return _make(text)
+    lines = text.split("\n")
     if kind == "just":
         return _just(lines)
     if kind == "tox":
@@ -94,19 +94,75 @@ def _expanded(command: str, known: dict[str, str]) -> str:
     return _MAKE_REFERENCE.sub(put, command)
 
 
-def _definitions(lines: list[str]) -> dict[str, str]:
-    """The simple variables a Makefile defines (the last definition of each wins)."""
-    known: dict[str, str] = {}
+def _definitions(lines: list[str]) -> list[tuple[str, str]]:
+    """The simple variables a Makefile's lines define, in order (the last of each wins)."""
+    known: list[tuple[str, str]] = []
     for line in lines:
         match = _MAKE_DEFINITION.match(line) if not line.startswith("\t") else None
         if match is not None:
-            known[match.group(1)] = match.group(2).strip()
+            known.append((match.group(1), match.group(2).strip()))
     return known
 
 
-def _make(lines: list[str]) -> list[tuple[int, str, str]]:
+# Each version of a Makefile a range changes repeats most of it (git/git's: 17 ms a
+# version read whole). It is read by paragraphs (up to an empty line, which ends any
+# continued line): the definitions of a paragraph met before, and its commands as long as
+# the file's definitions are those they were put in with, are remembered by its text.
+_PARAGRAPHS_KEPT = 1 << 22  # characters of paragraphs remembered, then all forgotten
+
+
+class _Paragraphs:
+    """What the paragraphs met lately hold: memory stays flat on any history."""
+
+    def __init__(self) -> None:
+        self.definitions: dict[str, list[tuple[str, str]]] = {}
+        self.commands: dict[str, list[tuple[int, str, str]]] = {}
+        self.known: dict[str, str] = {}  # the definitions `commands` were put in with
+        self.size = 0
+
+    def forget(self) -> None:
+        self.definitions.clear()
+        self.commands.clear()
+        self.known = {}
+        self.size = 0
+
+    def read(self, pieces: list[str], paragraphs: list[list[str]],
+             ) -> list[tuple[int, str, str]]:
+        if sum(map(len, pieces)) + self.size > _PARAGRAPHS_KEPT:
+            self.forget()
+        known: dict[str, str] = {}
+        for piece, lines in zip(pieces, paragraphs, strict=True):
+            if piece not in self.definitions:
+                self.definitions[piece] = _definitions(lines)
+                self.size += len(piece)
+            known.update(self.definitions[piece])
+        if known != self.known:
+            self.commands.clear()
+            self.known = known
+        found: list[tuple[int, str, str]] = []
+        start = 0
+        for piece, lines in zip(pieces, paragraphs, strict=True):
+            if piece not in self.commands:
+                self.commands[piece] = _make_lines(lines, known)
+            found.extend((start + line, holder, command)
+                         for line, holder, command in self.commands[piece])
+            start += len(lines)
+        return found
+
+
+_PARAGRAPHS = _Paragraphs()
+
+
+def _make(text: str) -> list[tuple[int, str, str]]:
+    """The commands of a Makefile, read by paragraphs (as `_make_lines` reads it whole)."""
+    pieces = text.split("\n\n")
+    paragraphs = [[*piece.split("\n"), ""] for piece in pieces[:-1]] + [pieces[-1].split("\n")]
+    return _PARAGRAPHS.read(pieces, paragraphs)
+
+
+def _make_lines(lines: list[str], known: dict[str, str]) -> list[tuple[int, str, str]]:
+    """The commands of a Makefile's `lines`, the variables `known` put in."""
     found: list[tuple[int, str, str]] = []
-    known = _definitions(lines)
     i = 0
     while i < len(lines):
         start = i

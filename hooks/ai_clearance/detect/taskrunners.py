@@ -106,46 +106,48 @@ def _definitions(lines: list[str]) -> list[tuple[str, str]]:
 
 # Each version of a Makefile a range changes repeats most of it (git/git's: 17 ms a
 # version read whole). It is read by paragraphs (up to an empty line, which ends any
-# continued line): the definitions of a paragraph met before, and its commands as long as
-# the file's definitions are those they were put in with, are remembered by its text.
+# continued line): the definitions of a paragraph met before are remembered by its text,
+# and its commands by its text and the values of the variables it may refer to (a file
+# that adds to one variable changes `known` in most versions, not what most recipes get).
 _PARAGRAPHS_KEPT = 1 << 22  # characters of paragraphs remembered, then all forgotten
+# Every name a paragraph may refer to, whatever the `$$` before it (more than it does).
+_MAKE_NAMES = re.compile(r"\$[({]([A-Za-z_][\w.-]*)")
 
 
 class _Paragraphs:
     """What the paragraphs met lately hold: memory stays flat on any history."""
 
     def __init__(self) -> None:
-        self.definitions: dict[str, list[tuple[str, str]]] = {}
-        self.commands: dict[str, list[tuple[int, str, str]]] = {}
-        self.known: dict[str, str] = {}  # the definitions `commands` were put in with
+        self.definitions: dict[str, tuple[list[tuple[str, str]], tuple[str, ...]]] = {}
+        self.commands: dict[tuple[str, tuple[str | None, ...]],
+                            list[tuple[int, str, str]]] = {}
         self.size = 0
 
     def forget(self) -> None:
         self.definitions.clear()
         self.commands.clear()
-        self.known = {}
         self.size = 0
 
     def read(self, pieces: list[str], paragraphs: list[list[str]],
              ) -> list[tuple[int, str, str]]:
-        if sum(map(len, pieces)) + self.size > _PARAGRAPHS_KEPT:
+        if 2 * sum(map(len, pieces)) + self.size > _PARAGRAPHS_KEPT:
             self.forget()
         known: dict[str, str] = {}
         for piece, lines in zip(pieces, paragraphs, strict=True):
             if piece not in self.definitions:
-                self.definitions[piece] = _definitions(lines)
+                self.definitions[piece] = (_definitions(lines), tuple(
+                    dict.fromkeys(_MAKE_NAMES.findall(piece))))
                 self.size += len(piece)
-            known.update(self.definitions[piece])
-        if known != self.known:
-            self.commands.clear()
-            self.known = known
+            known.update(self.definitions[piece][0])
         found: list[tuple[int, str, str]] = []
         start = 0
         for piece, lines in zip(pieces, paragraphs, strict=True):
-            if piece not in self.commands:
-                self.commands[piece] = _make_lines(lines, known)
-            found.extend((start + line, holder, command)
-                         for line, holder, command in self.commands[piece])
+            key = (piece, tuple(known.get(name) for name in self.definitions[piece][1]))
+            commands = self.commands.get(key)
+            if commands is None:
+                commands = self.commands[key] = _make_lines(lines, known)
+                self.size += len(piece)
+            found.extend((start + line, holder, command) for line, holder, command in commands)
             start += len(lines)
         return found
 
@@ -157,7 +159,8 @@ def _make(text: str) -> list[tuple[int, str, str]]:
     """The commands of a Makefile, read by paragraphs (as `_make_lines` reads it whole)."""
     pieces = text.split("\n\n")
     paragraphs = [[*piece.split("\n"), ""] for piece in pieces[:-1]] + [pieces[-1].split("\n")]
-    return _PARAGRAPHS.read(pieces, paragraphs)
+    # each paragraph known by the text of its lines: the last has no empty line after it
+    return _PARAGRAPHS.read([piece + "\n" for piece in pieces[:-1]] + pieces[-1:], paragraphs)
 
 
 def _make_lines(lines: list[str], known: dict[str, str]) -> list[tuple[int, str, str]]:

@@ -398,3 +398,22 @@ def test_only_a_build_action_s_file_input_names_a_dockerfile() -> None:
     assert "coverage.xml" not in _named(_WORKFLOW, coverage)
     build = coverage.replace("codecov/codecov-action@v4", "docker/build-push-action@v6")
     assert _named(_WORKFLOW, build).get("coverage.xml") == "dockerfile"
+
+
+# A Makefile's lines with and without tools, and words that become a tool's name only
+# when folded (the Kelvin sign folds to k: not ASCII, so read word by word).
+@pytest.mark.parametrize(("text", "want"), [
+    ("all:\n\tcc -o x x.c\n\n" * 50 + "img:\n\tdocker build -f ci/img1 .\n",
+     {"ci/img1": "dockerfile"}),
+    ("\n\nx:\n\tDOCKER \\\n  build --file=ci/img2 .\n", {"ci/img2": "dockerfile"}),
+    ("x:\n\techo \u00e9; docker build \\\n\t  -f ci/img3 .\n", {"ci/img3": "dockerfile"}),
+    ("x:\n\tdocker-compose -f ci/c.yml up\n\n" + "y:\n\ttrue\n" * 30,
+     {"ci/c.yml": "compose"}),
+    ("x:\n\tmake -C sub\n\tdocker build -f ci/img4 .\n", {"ci/img4": "dockerfile"}),
+    ("x:\n\tdoc\u212aer build -f ci/img5 .\n", {"ci/img5": "dockerfile"}),
+    ("x:\n\tdocker\n\n" + "\techo\n" * 20 + "\tbuild -f ci/img6\n", {}),
+])
+def test_a_runner_file_names_the_images_its_tools_build(text: str, want: dict[str, str | None],
+                                                        ) -> None:
+    named = _named("Makefile", text)
+    assert {p: h for p, h in named.items() if p.startswith("ci/")} == want

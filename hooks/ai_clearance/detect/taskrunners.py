@@ -46,9 +46,9 @@ _TOX_KEY = re.compile(r"[ \t]*(commands(?:_pre|_post)?|deps)[ \t]*[=:](.*)", re.
 def runner_lines(kind: str, text: str) -> list[tuple[int, str, str]]:
     """The commands a task runner's file of `kind` holds, as (1-based line, what holds
     it, command line)."""
-    lines = text.split("\n")
     if kind == "make":
-        return _make(lines)
+        return _make(text)
+    lines = text.split("\n")
     if kind == "just":
         return _just(lines)
     if kind == "tox":
@@ -100,15 +100,15 @@ def _expanded(command: str, known: dict[str, str]) -> str:
     return _MAKE_REFERENCE.sub(put, command)
 
 
-def _definitions(lines: list[str]) -> dict[str, str]:
-    """The simple variables a Makefile defines (the last definition of each wins)."""
-    known: dict[str, str] = {}
+def _definitions(lines: list[str]) -> list[tuple[str, str]]:
+    """The simple variables a Makefile's lines define, in order (the last of each wins)."""
+    known: list[tuple[str, str]] = []
     for line in lines:
         match = _MAKE_DEFINITION.match(line) if not line.startswith("\t") else None
         if match is not None:
-            known[match.group(2)] = match.group(3).strip()
+            known.append((match.group(2), match.group(3).strip()))
             if match.group(1):
-                known[_EXPORTED + match.group(2)] = known[match.group(2)]
+                known.append((_EXPORTED + match.group(2), match.group(3).strip()))
     return known
 
 
@@ -116,9 +116,69 @@ def _definitions(lines: list[str]) -> dict[str, str]:
 _EXPORTED = "\x00"
 
 
-def _make(lines: list[str]) -> list[tuple[int, str, str]]:
+# Each version of a Makefile a range changes repeats most of it (git/git's: 17 ms a
+# version read whole). It is read by paragraphs (up to an empty line, which ends any
+# continued line): the definitions of a paragraph met before are remembered by its text,
+# and its commands by its text and the values of the variables it may refer to (a file
+# that adds to one variable changes `known` in most versions, not what most recipes get).
+_PARAGRAPHS_KEPT = 1 << 22  # characters of paragraphs remembered, then all forgotten
+# Every name a paragraph may refer to, whatever the `$$` before it (more than it does);
+# `$$X` and `$${X}` may read an exported X.
+_MAKE_NAMES = re.compile(r"\$[({]([A-Za-z_][\w.-]*)|\$\$\{?([A-Za-z_]\w*)")
+
+
+class _Paragraphs:
+    """What the paragraphs met lately hold: memory stays flat on any history."""
+
+    def __init__(self) -> None:
+        self.definitions: dict[str, tuple[list[tuple[str, str]], tuple[str, ...]]] = {}
+        self.commands: dict[tuple[str, tuple[str | None, ...]],
+                            list[tuple[int, str, str]]] = {}
+        self.size = 0
+
+    def forget(self) -> None:
+        self.definitions.clear()
+        self.commands.clear()
+        self.size = 0
+
+    def read(self, pieces: list[str], paragraphs: list[list[str]],
+             ) -> list[tuple[int, str, str]]:
+        if 2 * sum(map(len, pieces)) + self.size > _PARAGRAPHS_KEPT:
+            self.forget()
+        known: dict[str, str] = {}
+        for piece, lines in zip(pieces, paragraphs, strict=True):
+            if piece not in self.definitions:
+                self.definitions[piece] = (_definitions(lines), tuple(dict.fromkeys(
+                    name or _EXPORTED + shell for name, shell in _MAKE_NAMES.findall(piece))))
+                self.size += len(piece)
+            known.update(self.definitions[piece][0])
+        found: list[tuple[int, str, str]] = []
+        start = 0
+        for piece, lines in zip(pieces, paragraphs, strict=True):
+            key = (piece, tuple(known.get(name) for name in self.definitions[piece][1]))
+            commands = self.commands.get(key)
+            if commands is None:
+                commands = self.commands[key] = _make_lines(lines, known)
+                self.size += len(piece)
+            found.extend((start + line, holder, command) for line, holder, command in commands)
+            start += len(lines)
+        return found
+
+
+_PARAGRAPHS = _Paragraphs()
+
+
+def _make(text: str) -> list[tuple[int, str, str]]:
+    """The commands of a Makefile, read by paragraphs (as `_make_lines` reads it whole)."""
+    pieces = text.split("\n\n")
+    paragraphs = [[*piece.split("\n"), ""] for piece in pieces[:-1]] + [pieces[-1].split("\n")]
+    # each paragraph known by the text of its lines: the last has no empty line after it
+    return _PARAGRAPHS.read([piece + "\n" for piece in pieces[:-1]] + pieces[-1:], paragraphs)
+
+
+def _make_lines(lines: list[str], known: dict[str, str]) -> list[tuple[int, str, str]]:
+    """The commands of a Makefile's `lines`, the variables `known` put in."""
     found: list[tuple[int, str, str]] = []
-    known = _definitions(lines)
     i = 0
     while i < len(lines):
         start = i

@@ -37,12 +37,13 @@ DEVTOOL_KINDS = frozenset({"hookmap", "vscodetasks", "gitpod", "codeworkspace", 
                            "overcommit", "nix", "replit", "devbox"})
 KINDS = frozenset({"devcontainer", "npm", "pyproject", "requirements", "precommit",
                    "pipeline", "jenkins", "pipfile", "mise", "setupcfg", "conda",
-                   "compose", "toxtoml", "pixi", *RUNNER_KINDS, *BY_KIND, *DEVTOOL_KINDS})
+                   "compose", "toxtoml", "pixi", "pnpmworkspace", *RUNNER_KINDS, *BY_KIND,
+                   *DEVTOOL_KINDS})
 # Project files read into the commands they amount to (projectfiles.py).
 _PROJECT = frozenset({"setuppy", "nix", "toolversions", "composer", "deno", "nx", "devbox"})
 KINDS |= _PROJECT
 _MANIFESTS = frozenset({"npm", "pyproject", "requirements", "pipfile", "mise", "setupcfg",
-                        "conda", "toxtoml", "pixi"})
+                        "conda", "toxtoml", "pixi", "pnpmworkspace"})
 
 # Docker Compose files: their services' `image`, `command` and `entrypoint`.
 _COMPOSE = re.compile(r"(?:docker-|podman-)?compose(?:\.[^/]*)?\.ya?ml\Z")
@@ -70,6 +71,9 @@ _BY_NAME = {
     "devcontainer.json": frozenset({"devcontainer"}),
     ".devcontainer.json": frozenset({"devcontainer"}),
     "package.json": frozenset({"npm"}),
+    # pnpm's catalogs and overrides, yarn's packageExtensions (manifests.py)
+    **dict.fromkeys(("pnpm-workspace.yaml", "pnpm-workspace.yml", ".yarnrc.yml"),
+                    frozenset({"pnpmworkspace"})),
     "pyproject.toml": frozenset({"pyproject"}),
     "jenkinsfile": _JENKINS,
     # Drone's and Cirrus CI's programmable configs (Starlark, Jsonnet), read by their literals

@@ -398,3 +398,43 @@ def test_only_a_build_action_s_file_input_names_a_dockerfile() -> None:
     assert "coverage.xml" not in _named(_WORKFLOW, coverage)
     build = coverage.replace("codecov/codecov-action@v4", "docker/build-push-action@v6")
     assert _named(_WORKFLOW, build).get("coverage.xml") == "dockerfile"
+
+
+@pytest.mark.parametrize(("run", "want"), [
+    ("npm i -g $(cat ci/tools.txt)", {"ci/tools.txt": "list-npm"}),
+    ("xargs npm install --global < ci/tools.txt", {"ci/tools.txt": "list-npm"}),
+    ("cat ci/tools.lst | xargs pnpm add -g", {"ci/tools.lst": "list-npm"}),
+    ("xargs -a ci/tools.txt yarn global add", {"ci/tools.txt": "list-npm"}),
+    ("pip install $(grep -v '^#' ci/py-tools.txt)", {"ci/py-tools.txt": "requirements"}),
+    ("uv tool install $(< ci/tools)", {"ci/tools": "requirements"}),
+    ("brew install $(cat ci/Brewfile.txt)", {"ci/Brewfile.txt": "list-brew"}),
+    ("|\n        while read -r p; do\n          npm i -g \"$p\"\n        done < ci/tools.txt",
+     {"ci/tools.txt": "list-npm"}),
+])
+def test_a_file_an_installer_takes_its_packages_from_is_named_as_a_list(
+        run: str, want: dict[str, str]) -> None:
+    named = _named(_WORKFLOW, f"steps:\n  - run: {run}\n")
+    assert {path: hint for path, hint in named.items() if not path.startswith(".github/") and (
+        (hint and "list" in hint) or hint == "requirements")} == want, named
+
+
+@pytest.mark.parametrize("run", [
+    "cat ci/notes.txt; npm ci",  # no installer given a list
+    "npm install && cat ci/notes.txt",
+    "echo $(cat VERSION.txt) > out && npm publish",
+])
+def test_files_read_beside_other_commands_are_not_lists(run: str) -> None:
+    named = _named(_WORKFLOW, f"steps:\n  - run: {run}\n")
+    assert not any(hint and hint.startswith("list-") for hint in named.values()), named
+
+
+def test_naming_package_lists_costs_linear_time() -> None:
+    def cost(n: int) -> float:
+        text = ("  - run: npm i -g $(cat a/b.txt) " + "x" * 40 + "\n" + "npm " * 20 + "\n") * n
+        start = time.perf_counter()
+        named_paths("ci/r.sh", text.encode())
+        return time.perf_counter() - start
+
+    cost(100)
+    small, large = min(cost(1000) for _ in range(3)), min(cost(4000) for _ in range(3))
+    assert large / small < 8, (small, large)

@@ -358,3 +358,20 @@ def test_a_dockerfile_a_build_names_by_a_key_is_judged(clean_repo: Repo, files: 
     clean_repo.commit("Install the reviewer", dockerfile)
     code, found, findings = _check(clean_repo, "--range", f"{base}..HEAD")
     assert code == 1 and any(path == dockerfile for _, path in found), findings
+
+
+@pytest.mark.parametrize(("run", "listed", "agent", "plain"), [
+    ("npm i -g $(cat ci/tools.txt)", "ci/tools.txt", "prettier\n@openai/codex\n", "prettier\n"),
+    ("xargs npm i -g < ci/tools.txt", "ci/tools.txt", "@anthropic-ai/claude-code # AI\n",
+     "eslint # not claude\n"),
+    ("pip install $(cat ci/py.lst)", "ci/py.lst", "black\naider-chat\n", "black\n"),
+])
+def test_a_package_list_an_installer_reads_is_judged(clean_repo: Repo, run: str, listed: str,
+                                                      agent: str, plain: str) -> None:
+    base = _base(clean_repo, {_WORKFLOW: _workflow(run), listed: plain})
+    assert _check(clean_repo, "--range", f"{base}~1..HEAD")[:2] == (0, set())
+    clean_repo.write(listed, agent)
+    sha = clean_repo.commit("Add a tool", listed)
+    code, found, findings = _check(clean_repo, "--range", f"{base}..HEAD")
+    assert code == 1 and {path for _, path in found} == {listed}, findings
+    assert findings[0]["commit"] == sha

@@ -42,6 +42,8 @@ def manifest_facts(kind: str, text: str, screen: Callable[[str], bool] | None = 
         "conda": lambda: conda_facts(text.encode()),
         "pnpmworkspace": lambda: pnpm_workspace_facts(text.encode()),
     }
+    if kind.startswith("list-"):
+        return list(package_list_facts(kind.removeprefix("list-"), text))
     if kind not in readers and kind != "requirements":
         from ai_clearance.detect.projectfiles import project_facts
 
@@ -478,6 +480,15 @@ def _toml_lines(text: str) -> dict[str, int]:
         counted = found.start()
         lines.setdefault(found.group(1), number)
     return lines
+
+
+def package_list_facts(installer: str, text: str) -> Iterator[Fact]:
+    """A file of package names a command line gives `installer` (`npm i -g $(cat x)`):
+    each line's words, comments left out, as `INSTALLER install WORDS`."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        words = [w for w in line.partition("#")[0].split() if not w.startswith("-")]
+        if words:
+            yield from argv_facts("list", [installer, "install", *words], number)
 
 
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9._-]+)")

@@ -39,7 +39,8 @@ MAX_READ = 1 << 20
 MAX_NAMES = 20000
 # How a named file is read; anything else (a README, a JSON file) runs nothing here.
 SCRIPT_KINDS = frozenset({"shell", "hash", "slash", "code", "dockerfile", "make", "just",
-                          "taskfile", "tox", "compose", "pipeline", "requirements", "conda"})
+                          "taskfile", "tox", "compose", "pipeline", "requirements", "conda",
+                          "list-npm", "list-brew", "list-cargo", "list-gem"})
 # Files read for what they pull in only (runner_includes).
 _INCLUDING = frozenset({"make", "just", "taskfile", "tox", "requirements"})
 
@@ -126,7 +127,7 @@ def named_paths(path: str, data: bytes, given: Inputs = (), kind: str | None = N
     names: Iterable[tuple[str, str | None, tuple[str, ...]]] = [
         *((relative, reading, (folder,)) for runner in sorted(including)
           for relative, reading in runner_includes(runner, text)),
-        *_built_images(text, folder)] if including else \
+        *_built_images(text, folder), *_package_lists(text, (folder, ""))] if including else \
         _relative_names(path, data[:MAX_READ], text, folder, kind)
     for relative, reading, bases in names:
         for base in bases:
@@ -155,6 +156,7 @@ def _relative_names(path: str, data: bytes, text: str, folder: str, kind: str | 
     # most of the tree): only what it runs is followed.
     code = kinds <= _CODE_KINDS
     yield from _tool_files(text, ("", folder) if folder else ("",))
+    yield from _package_lists(text, ("", folder) if folder else ("",))
     yield from _by_kind(path, data, text, folder, kinds)
     yield from _from_directories(path, data, text, code)
     anywhere = ("", folder) if folder else ("",)
@@ -495,6 +497,48 @@ def _option_value(word: str, pending: str | None, files: tuple[str, ...],
         if len(option) == 2 and word.startswith(option) and len(word) > 2:
             return word[2:], "file" if option in files else "folder", None
     return None, None, None
+
+
+# An installer given what to install by another command that reads a file: `npm i -g
+# $(cat tools.txt)`, `$(< tools.txt)`, `xargs -a tools.txt pip install`, `cat tools.txt |
+# xargs npm i -g`, `xargs brew install < Brewfile.txt`, a `while read` loop's `done < x`.
+_INSTALLER = re.compile(r"(?<![\w.-])(npm|pnpm|yarn|bun|pip3?|uv|pipx|brew|cargo|gem)"
+                        r"(?:[ \t]+[^\s;&|<>()`]+){0,3}?[ \t]+(?:i|install|add)(?![\w-])")
+_READS_FILE = re.compile(r"\$\(|`|\bxargs\b|<")
+# Each installer's list, by the reading of its file (manifests.py: `list-npm` is npm
+# package names a word each, `requirements` pip's).
+_LIST_KINDS = {"npm": "list-npm", "pnpm": "list-npm", "yarn": "list-npm", "bun": "list-npm",
+               "pip": "requirements", "pip3": "requirements", "uv": "requirements",
+               "pipx": "requirements", "brew": "list-brew", "cargo": "list-cargo",
+               "gem": "list-gem"}
+# How many lines before a `done < FILE` its loop's installer may be on.
+_LOOP_LINES = 20
+
+
+def _package_lists(text: str, anywhere: tuple[str, ...],
+                   ) -> Iterator[tuple[str, str | None, tuple[str, ...]]]:
+    """The files a line that installs packages takes their names from (a word with a '/'
+    or a '.' on a line whose installer is given another command's output or input), each
+    read as that installer's list. Only lines that hold an installer are looked at."""
+    first = _INSTALLER.search(text)
+    if first is None:
+        return
+    lines = text[text.rfind("\n", 0, first.start()) + 1:].split("\n")
+    last: tuple[int, str] | None = None  # the last installer line: (index, its reading)
+    for number, line in enumerate(lines):
+        installer = _INSTALLER.search(line)
+        if installer is not None:
+            last = (number, _LIST_KINDS[installer.group(1)])
+        if installer is not None and _READS_FILE.search(line):
+            reading, given = last[1] if last else None, line
+        elif "done" in line and "<" in line and last and number - last[0] <= _LOOP_LINES:
+            reading, given = last[1], line.partition("<")[2]
+        else:
+            continue
+        for word in _WORD.findall(given):
+            if ("/" in word or "." in word) and _plain(word) and len(word) <= 1024 \
+                    and not word.endswith(":"):
+                yield word, reading, anywhere
 
 
 # GitLab's `include:` of a file of the same repository: `- local: ci/x.yml`, or a path

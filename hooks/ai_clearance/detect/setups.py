@@ -42,8 +42,12 @@ KINDS = frozenset({"devcontainer", "npm", "pyproject", "requirements", "precommi
 # Project files read into the commands they amount to (projectfiles.py).
 _PROJECT = frozenset({"setuppy", "nix", "toolversions", "composer", "deno", "nx", "devbox"})
 KINDS |= _PROJECT
+# Package lists an installer is given by another command (`npm i -g $(cat x)`), by
+# installer: reach.py names them so, no path does.
+LIST_KINDS = frozenset({"list-npm", "list-brew", "list-cargo", "list-gem"})
 _MANIFESTS = frozenset({"npm", "pyproject", "requirements", "pipfile", "mise", "setupcfg",
-                        "conda", "toxtoml", "pixi", "pnpmworkspace"})
+                        "conda", "toxtoml", "pixi", "pnpmworkspace", *LIST_KINDS})
+KINDS |= LIST_KINDS
 
 # Docker Compose files: their services' `image`, `command` and `entrypoint`.
 _COMPOSE = re.compile(r"(?:docker-|podman-)?compose(?:\.[^/]*)?\.ya?ml\Z")

@@ -438,3 +438,53 @@ def test_naming_package_lists_costs_linear_time() -> None:
     cost(100)
     small, large = min(cost(1000) for _ in range(3)), min(cost(4000) for _ in range(3))
     assert large / small < 8, (small, large)
+
+
+@pytest.mark.parametrize(("path", "text", "want"), [
+    ("Makefile", "review:\n\tcd tools && ./review.sh\n", "tools/review.sh"),
+    ("Makefile", "review:\n\t@$(Q)./tools/review.sh --all\n", "tools/review.sh"),
+    ("ci/Makefile", "r:\n\tbash -e review.sh\n", "ci/review.sh"),
+    ("Makefile", "R = tools\nr:\n\tcd $(R); sh ./review.sh\n", "tools/review.sh"),
+    ("justfile", '[working-directory: "tools"]\nreview:\n    ./review.sh\n', "tools/review.sh"),
+    ("justfile", "[no-cd, working-directory('tools')]\nreview:\n    python3 r.py\n",
+     "tools/r.py"),
+    ("justfile", "set working-directory := 'tools'\nreview arg:\n    ./review.sh {{arg}}\n",
+     "tools/review.sh"),
+    ("Taskfile.yml", 'version: "3"\ntasks:\n  review:\n    dir: tools\n    cmds:\n'
+     "      - ./review.sh\n      - cmd: node run.js\n", "tools/review.sh"),
+    ("Taskfile.yml", 'version: "3"\ntasks:\n  review:\n    dir: tools\n    cmds:\n'
+     "      - cmd: node run.js\n", "tools/run.js"),
+    ("tox.ini", "[testenv:r]\nallowlist_externals = ./review.sh\ncommands = ./review.sh\n"
+     "changedir = {toxinidir}/tools\n", "tools/review.sh"),
+])
+def test_a_runner_names_the_scripts_its_recipes_run_from_their_directory(
+        path: str, text: str, want: str) -> None:
+    assert want in _named(path, text), _named(path, text)
+
+
+@pytest.mark.parametrize(("path", "text"), [
+    # the words of a recipe that are no command it runs: arguments, make's own, modules
+    ("Makefile", "all:\n\t$(CC) -o build/x src/main.c tools/review.sh\n"),
+    ("Makefile", "docs:\n\techo see tools/review.sh; cp tools/review.sh dist/\n"),
+    ("Makefile", "t:\n\tpython -m tools.review\n\t$(call tmpl,tools/review.sh)\n"),
+    ("justfile", "[working-directory: 'tools']\nr:\n    cat review.sh\n"),
+    ("tox.ini", "[testenv]\nchangedir = tools\ncommands = pytest review.sh\n"),
+])
+def test_a_runner_does_not_name_what_its_recipes_only_mention(path: str, text: str) -> None:
+    assert not any(p.endswith("review.sh") for p in _named(path, text)), _named(path, text)
+
+
+@pytest.mark.parametrize("unit", [
+    "\tcd a && ./b.sh && cd c; bash d/e.sh $(X) f/g h/i\n",
+    "\t$(CC) -o x/y.o x/y.c && cp a/b c/d\n",
+])
+def test_naming_recipe_scripts_costs_linear_time(unit: str) -> None:
+    def cost(n: int) -> float:
+        text = "X = v\nall:\n" + unit * n
+        start = time.perf_counter()
+        named_paths("Makefile", text.encode())
+        return time.perf_counter() - start
+
+    cost(200)
+    small, large = min(cost(1000) for _ in range(3)), min(cost(4000) for _ in range(3))
+    assert large / small < 8, (small, large)

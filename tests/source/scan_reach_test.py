@@ -375,3 +375,22 @@ def test_a_package_list_an_installer_reads_is_judged(clean_repo: Repo, run: str,
     code, found, findings = _check(clean_repo, "--range", f"{base}..HEAD")
     assert code == 1 and {path for _, path in found} == {listed}, findings
     assert findings[0]["commit"] == sha
+
+
+@pytest.mark.parametrize(("files", "run"), [
+    ({"justfile": '[working-directory: "tools"]\nreview:\n    ./review.sh\n'}, "just review"),
+    ({"Taskfile.yml": 'version: "3"\ntasks:\n  review:\n    dir: tools\n    cmds:\n'
+                      "      - ./review.sh\n"}, "task review"),
+    ({"tox.ini": "[testenv:r]\nchangedir = tools\nallowlist_externals = ./review.sh\n"
+                 "commands = ./review.sh\n"}, "tox -e r"),
+    ({"Makefile": "review:\n\tcd tools && ./review.sh\n"}, "make review"),
+])
+def test_a_script_a_runner_s_recipe_runs_from_its_directory_is_judged(
+        clean_repo: Repo, files: dict[str, str], run: str) -> None:
+    base = _base(clean_repo, {_WORKFLOW: _workflow(run), **files, "tools/review.sh": _HARMLESS})
+    assert _check(clean_repo, "--range", f"{base}~1..HEAD")[:2] == (0, set())
+    clean_repo.write("tools/review.sh", _AGENT)
+    sha = clean_repo.commit("Tweak the script", "tools/review.sh")
+    code, found, findings = _check(clean_repo, "--range", f"{base}..HEAD")
+    assert (code, found) == (1, {("AIC301", "tools/review.sh")}), findings
+    assert findings[0]["commit"] == sha

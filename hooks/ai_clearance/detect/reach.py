@@ -118,23 +118,26 @@ def named_paths(path: str, data: bytes, given: Inputs = (), kind: str | None = N
         calls = [Named(target, "workflow", inputs)
                  for target, inputs in local_calls(data[:MAX_READ], dict(given))]
     # A task runner's file (a Makefile, justfile, Taskfile, tox.ini) is judged by its own
-    # recipe lines and names only the files it pulls in (`include`, `import`): a project's
-    # Makefile names hundreds of its own files (on git/git the chain reached every test
-    # script), and every check would fail closed on the reach budget. A requirements
-    # file names those it takes in (`-r`).
+    # recipe lines and names the files it pulls in (`include`, `import`) and the scripts
+    # its recipes run as the command (`./review.sh`, `bash tools/r.sh`, from the directory
+    # the recipe runs in), never every word: a project's Makefile names hundreds of its
+    # own files (on git/git the chain reached every test script), and every check would
+    # fail closed on the reach budget. A requirements file names those it takes in (`-r`).
     kinds = readings([path]) | {kind} if kind is not None else readings([path])
     including = kinds & _INCLUDING
     names: Iterable[tuple[str, str | None, tuple[str, ...]]] = [
         *((relative, reading, (folder,)) for runner in sorted(including)
           for relative, reading in runner_includes(runner, text)),
-        *_built_images(text, folder), *_package_lists(text, (folder, ""))] if including else \
+        *_built_images(text, folder), *_package_lists(text, (folder, "")),
+        *_recipe_scripts(including, text, folder)] if including else \
         _relative_names(path, data[:MAX_READ], text, folder, kind)
     for relative, reading, bases in names:
         for base in bases:
             target = _resolved(base, relative)
             if target is None or target == path or (
                     target in found and found[target].hint is not None) or (
-                    including and reading in readings([target])):
+                    including and reading in readings([target]) and
+                    reading not in _CODE_KINDS | {"shell"}):
                 continue  # an included file read as such by its own name is judged so
             found[target] = Named(target, reading)
             _bounded(path, len(found) + len(calls))
@@ -497,6 +500,77 @@ def _option_value(word: str, pending: str | None, files: tuple[str, ...],
         if len(option) == 2 and word.startswith(option) and len(word) > 2:
             return word[2:], "file" if option in files else "folder", None
     return None, None, None
+
+
+# ------------------------------------------------------------------------------ recipes
+# Where one simple command of a recipe ends and the next starts.
+_COMMAND_BREAK = re.compile(r"&&|\|\||[;|&\n(){}]|\bthen\b|\bdo\b|\belse\b")
+# Words before a command's program that leave it the program: assignments, `exec`...
+_PREFIXES = frozenset({"exec", "command", "builtin", "time", "nice", "nohup", "sudo", "env",
+                       "xvfb-run", "!"})
+_ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=\S*")
+# What taskrunners.py puts for a variable whose value it does not know.
+_UNKNOWN_VARIABLE = re.compile(r"\A(?:MAKEVAR|JUSTVAR|TASKVAR)(?=[./])")
+
+
+def _recipe_scripts(kinds: frozenset[str], text: str, folder: str,
+                    ) -> Iterator[tuple[str, str | None, tuple[str, ...]]]:
+    """The scripts a task runner's recipes run as their command (a path as the program, or
+    the script an interpreter is given), each from the directory its recipe runs in: the
+    file's folder, a justfile's `[working-directory]` or `set working-directory`, a
+    Taskfile task's `dir`, tox's `changedir`, then each `cd DIR` in the line."""
+    from ai_clearance.detect.taskrunners import recipe_directories
+
+    values: _Values | None = None
+    for directory, command in recipe_directories(sorted(kinds), text):
+        if _RUNS_SCRIPT.search(command) is None:
+            continue  # runs no path and no interpreter: most recipe lines
+        start = _directory(directory, folder) if directory else folder
+        if start is None:
+            start = folder
+        values = values or _Values(text)
+        for segment, here in _cd_segments(command, start, values):
+            for word, hint in _command_scripts(segment):
+                yield word, hint, here or (start,)
+
+
+# A command that runs a path (`./x`, `tools/x`, `$(Q)./x`) or an interpreter, at the start
+# of a line or after an operator: what a recipe line must hold to be looked at further.
+_RUNS_SCRIPT = re.compile(r"(?:^|[;&|(]|\bdo\b|\bthen\b)[ \t]*(?:[A-Za-z_]\w*=\S*[ \t]+)*"
+                          r"(?:(?:exec|env|command|sudo|time)[ \t]+)*(?:[\w.-]*/|(?:ba|z|da|k)?sh"
+                          r"[ \t]|python[\d.]*[ \t]|node[ \t]|perl[ \t]|ruby[ \t]|pwsh[ \t]"
+                          r"|deno[ \t]|bun[ \t]|tsx[ \t]|php[ \t]|source[ \t]|\.[ \t])")
+
+
+def _command_scripts(segment: str) -> Iterator[tuple[str, str | None]]:
+    """The script each simple command of a shell segment runs: its program when that is a
+    path of a file (`./review.sh`, `tools/r`), or the first word an interpreter is given
+    that is no option (`bash -e tools/r.sh`, `python3 -m x` names none)."""
+    for simple in _COMMAND_BREAK.split(segment):
+        words = simple.split()
+        while words and (words[0] in _PREFIXES or _ASSIGNMENT.fullmatch(words[0])):
+            words.pop(0)
+        # its words as a file name may be written (`"x.sh"`, `2>/dev/null` no name), a
+        # runner's unknown variable before the program (`$(QUIET)./x.sh`) dropped
+        words = [_UNKNOWN_VARIABLE.sub("", w) for w in _WORD.findall(" ".join(words))]
+        if not words:
+            continue
+        first = words[0]
+        name = first.rpartition("/")[2].casefold()
+        program = _program(first, name) if "/" not in first or first.startswith("/") \
+            else None
+        if program is None:
+            if "/" in first and _plain(first) and not first.startswith("/"):
+                yield first, None
+            continue
+        for word in words[1:]:
+            if word in ("-m", "-c", "-e") and name not in ("bash", "sh", "zsh", "dash"):
+                break  # a module or code, not a file
+            if word.startswith("-"):
+                continue
+            if _plain(word) and ("/" in word or "." in word):
+                yield word, program[0]
+            break
 
 
 # An installer given what to install by another command that reads a file: `npm i -g

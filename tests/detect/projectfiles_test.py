@@ -1,6 +1,6 @@
 """Project and tool files read for what they install and run (detect/projectfiles.py):
 Brewfile, docker-bake.hcl's inline Dockerfiles, moon's tasks, an Earthfile, mise's file
-tasks."""
+tasks, go.mod's `tool` directives."""
 
 from __future__ import annotations
 
@@ -47,6 +47,12 @@ def _matches(path: str, text: str) -> dict[str, tuple[int, str]]:
     (".mise/tasks/review", '#!/usr/bin/env bash\ncodex exec "review the diff"\n', True),
     ("mise-tasks/ci/review", "#!/bin/sh\nclaude -p review\n", True),
     (".mise/tasks/docs", "#!/bin/sh\necho 'claude -p is documented in docs/'\n", False),
+    ("go.mod", "module x\n\ngo 1.24\n\ntool github.com/charmbracelet/crush\n", True),
+    ("tools/go.mod", "module x\n\ntool (\n\tgolang.org/x/tools/cmd/stringer\n"
+     "\tgithub.com/charmbracelet/crush // the reviewer\n)\n", True),
+    ("go.mod", "module github.com/acme/claude-tools\n\ngo 1.24\n\nrequire (\n"
+     "\tgithub.com/anthropics/anthropic-sdk-go v1.0.0\n)\n\ntool golang.org/x/tools/cmd/stringer\n"
+     "// tool github.com/charmbracelet/crush later\n", False),
 ])
 def test_tool_files_that_install_or_run_an_agent(path: str, text: str, found: bool) -> None:
     assert bool(_matches(path, text)) == found, _matches(path, text)
@@ -63,6 +69,7 @@ def test_a_bake_file_reports_the_line_of_its_inline_run() -> None:
     ("docker-bake.hcl", "", 'target "t{}" {{ dockerfile-inline = "FROM x\\nRUN a \\"b\\"" }}\n'),
     ("docker-bake.hcl", "", "dockerfile-inline = <<EOT\n"),
     ("moon.yml", "tasks:\n", "  t{}: {{command: [claude, x], args: [-p]}}\n"),
+    ("go.mod", "module x\ntool (\n", "\tgithub.com/a/b{} // tool (\n"),
 ])
 def test_tool_files_take_time_linear_in_their_size(path: str, head: str, unit: str) -> None:
     rules = _rules(path)

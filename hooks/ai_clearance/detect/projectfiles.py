@@ -329,5 +329,35 @@ def _moon_facts(text: str, screen: Callable[[str], bool] | None) -> list[Fact] |
     return facts
 
 
+# go.mod's `tool MODULE` lines and `tool ( ... )` blocks (Go 1.24): `go tool NAME` runs
+# the module's program by its last path part, built from the module's source.
+_GO_TOOL = re.compile(r"[ \t]*tool[ \t]+(\(|[^\s/]+/\S+)")
+
+
+def _go_mod_facts(text: str, _screen: Callable[[str], bool] | None) -> list[Fact]:
+    """The tools a go.mod declares, each as the `go install MODULE` that fetches it."""
+    facts: list[Fact] = []
+    if "tool" not in text:
+        return facts
+    block = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        words = line.partition("//")[0].split()
+        if block:
+            if words[:1] == [")"]:
+                block = False
+            elif words:
+                facts.extend(argv_facts("tool", ["go", "install", words[0]], number))
+            continue
+        match = _GO_TOOL.match(line)
+        if match is None:
+            continue
+        if match.group(1) == "(":
+            block = True
+        else:
+            facts.extend(argv_facts("tool", ["go", "install", match.group(1)], number))
+    return facts
+
+
 _TOOL_READERS: dict[str, Callable[[str, Callable[[str], bool] | None], list[Fact] | None]] = {
-    "brewfile": _brewfile_facts, "bake": _bake_facts, "moon": _moon_facts}
+    "brewfile": _brewfile_facts, "bake": _bake_facts, "moon": _moon_facts,
+    "gomod": _go_mod_facts}

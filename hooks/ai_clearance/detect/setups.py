@@ -41,7 +41,7 @@ KINDS = frozenset({"devcontainer", "npm", "pyproject", "requirements", "precommi
                    *DEVTOOL_KINDS})
 # Project files read into the commands they amount to (projectfiles.py).
 _PROJECT = frozenset({"setuppy", "nix", "toolversions", "composer", "deno", "nx", "devbox",
-                      "brewfile", "bake", "moon"})
+                      "brewfile", "bake", "moon", "gomod"})
 KINDS |= _PROJECT
 # Package lists an installer is given by another command (`npm i -g $(cat x)`), by
 # installer: reach.py names them so, no path does.
@@ -98,6 +98,7 @@ _BY_NAME = {
     **dict.fromkeys(("docker-bake.hcl", "docker-bake.override.hcl"), frozenset({"bake"})),
     **dict.fromkeys(("moon.yml", "moon.yaml"), frozenset({"moon"})),
     "earthfile": frozenset({"dockerfile"}),
+    "go.mod": frozenset({"gomod"}),  # its `tool` directives (projectfiles.py)
     "composer.json": frozenset({"composer"}),
     "deno.json": frozenset({"deno"}),
     "deno.jsonc": frozenset({"deno"}),

@@ -488,3 +488,17 @@ def test_naming_recipe_scripts_costs_linear_time(unit: str) -> None:
     cost(200)
     small, large = min(cost(1000) for _ in range(3)), min(cost(4000) for _ in range(3))
     assert large / small < 8, (small, large)
+
+
+def test_a_taskfile_of_aliased_command_lists_names_in_proportion_to_its_size() -> None:
+    """Every task gives the same aliased list of commands a directory of its own: read
+    under each until the file's size in commands, then once; past MAX_NAMES, refused."""
+    def taskfile(n: int) -> bytes:
+        cmds = "".join(f"  - ./s{i}.sh\n" for i in range(n))
+        tasks = "".join(f"  t{i}: {{dir: d{i}, cmds: *c}}\n" for i in range(n))
+        return f"x: &c\n{cmds}tasks:\n{tasks}".encode()
+
+    small = taskfile(100)
+    assert len(named_paths("Taskfile.yml", small)) <= 2 * len(small) < 100 * 100
+    with pytest.raises(GitError, match="refusing to pass unjudged"):
+        named_paths("Taskfile.yml", taskfile(1000))

@@ -379,6 +379,11 @@ def _taskfile_directories(text: str) -> list[tuple[str, str]]:
     from ai_clearance.detect.devtools import mapping_items, sequence_items, yaml_root
 
     found: list[tuple[str, str]] = []
+    # A list of commands an alias gives many tasks is read under each task's directory
+    # until the file's size in commands is read; past that, once (else a small file of
+    # aliases would cost tasks x commands).
+    seen: set[int] = set()
+    budget = len(text)
     for key, tasks in mapping_items(yaml_root(text.encode())):
         if key != "tasks":
             continue
@@ -387,7 +392,12 @@ def _taskfile_directories(text: str) -> list[tuple[str, str]]:
             directory = getattr(items.get("dir"), "value", "")
             directory = directory if isinstance(directory, str) and "{{" not in directory \
                 else ""
-            commands = [items.get("cmd"), *sequence_items(items.get("cmds"))]
+            listed = items.get("cmds")
+            if id(listed) in seen and budget <= 0:
+                continue
+            seen.add(id(listed))
+            commands = [items.get("cmd"), *sequence_items(listed)]
+            budget -= len(commands)
             for command in commands:
                 value = getattr(command, "value", None)
                 if not isinstance(value, str):

@@ -477,6 +477,8 @@ def test_a_runner_does_not_name_what_its_recipes_only_mention(path: str, text: s
 @pytest.mark.parametrize("unit", [
     "\tcd a && ./b.sh && cd c; bash d/e.sh $(X) f/g h/i\n",
     "\t$(CC) -o x/y.o x/y.c && cp a/b c/d\n",
+    "\t" + "do a=" * 50 + "\n",  # assignments after each separator, never a program
+    "\t" + "&a=" * 50 + "\n",
 ])
 def test_naming_recipe_scripts_costs_linear_time(unit: str) -> None:
     def cost(n: int) -> float:

@@ -536,9 +536,11 @@ def _recipe_scripts(kinds: frozenset[str], text: str, folder: str,
 
 # A command that runs a path (`./x`, `tools/x`, `$(Q)./x`) or an interpreter, at the start
 # of a line or after an operator: what a recipe line must hold to be looked at further.
-_RUNS_SCRIPT = re.compile(r"(?:^|[;&|(]|\bdo\b|\bthen\b)[ \t]*(?:[A-Za-z_]\w*=\S*[ \t]+)*"
-                          r"(?:(?:exec|env|command|sudo|time)[ \t]+)*(?:[\w.-]*/|(?:ba|z|da|k)?sh"
-                          r"[ \t]|python[\d.]*[ \t]|node[ \t]|perl[ \t]|ruby[ \t]|pwsh[ \t]"
+_RUNS_SCRIPT = re.compile(r"(?:^|[;&|(]|\bdo\b|\bthen\b)[ \t]*"
+                          r"(?:[A-Za-z_]\w*=[^\s;&|()]*[ \t]+){0,8}"
+                          r"(?:(?:exec|env|command|sudo|time)[ \t]+){0,4}"
+                          r"(?:[\w.-]*/|(?:ba|z|da|k)?sh[ \t]|python[\d.]*[ \t]|node[ \t]"
+                          r"|perl[ \t]|ruby[ \t]|pwsh[ \t]"
                           r"|deno[ \t]|bun[ \t]|tsx[ \t]|php[ \t]|source[ \t]|\.[ \t])")
 
 

@@ -451,3 +451,38 @@ def test_a_range_that_changes_only_the_file_given_the_env(clean_repo: Repo, path
     assert (code, {p for _, p in found}) == (1, {path}), findings
     assert findings[0]["commit"] == sha
     assert "AGENT=claude" in findings[0]["evidence"]
+
+@pytest.mark.parametrize(("run", "listed", "agent", "plain"), [
+    ("npm i -g $(cat ci/tools.txt)", "ci/tools.txt", "prettier\n@openai/codex\n", "prettier\n"),
+    ("xargs npm i -g < ci/tools.txt", "ci/tools.txt", "@anthropic-ai/claude-code # AI\n",
+     "eslint # not claude\n"),
+    ("pip install $(cat ci/py.lst)", "ci/py.lst", "black\naider-chat\n", "black\n"),
+])
+def test_a_package_list_an_installer_reads_is_judged(clean_repo: Repo, run: str, listed: str,
+                                                      agent: str, plain: str) -> None:
+    base = _base(clean_repo, {_WORKFLOW: _workflow(run), listed: plain})
+    assert _check(clean_repo, "--range", f"{base}~1..HEAD")[:2] == (0, set())
+    clean_repo.write(listed, agent)
+    sha = clean_repo.commit("Add a tool", listed)
+    code, found, findings = _check(clean_repo, "--range", f"{base}..HEAD")
+    assert code == 1 and {path for _, path in found} == {listed}, findings
+    assert findings[0]["commit"] == sha
+
+
+@pytest.mark.parametrize(("files", "run"), [
+    ({"justfile": '[working-directory: "tools"]\nreview:\n    ./review.sh\n'}, "just review"),
+    ({"Taskfile.yml": 'version: "3"\ntasks:\n  review:\n    dir: tools\n    cmds:\n'
+                      "      - ./review.sh\n"}, "task review"),
+    ({"tox.ini": "[testenv:r]\nchangedir = tools\nallowlist_externals = ./review.sh\n"
+                 "commands = ./review.sh\n"}, "tox -e r"),
+    ({"Makefile": "review:\n\tcd tools && ./review.sh\n"}, "make review"),
+])
+def test_a_script_a_runner_s_recipe_runs_from_its_directory_is_judged(
+        clean_repo: Repo, files: dict[str, str], run: str) -> None:
+    base = _base(clean_repo, {_WORKFLOW: _workflow(run), **files, "tools/review.sh": _HARMLESS})
+    assert _check(clean_repo, "--range", f"{base}~1..HEAD")[:2] == (0, set())
+    clean_repo.write("tools/review.sh", _AGENT)
+    sha = clean_repo.commit("Tweak the script", "tools/review.sh")
+    code, found, findings = _check(clean_repo, "--range", f"{base}..HEAD")
+    assert (code, found) == (1, {("AIC301", "tools/review.sh")}), findings
+    assert findings[0]["commit"] == sha

@@ -45,7 +45,23 @@ _TOX_KEY = re.compile(r"[ \t]*(commands(?:_pre|_post)?|deps)[ \t]*[=:](.*)", re.
 
 def runner_lines(kind: str, text: str) -> list[tuple[int, str, str]]:
     """The commands a task runner's file of `kind` holds, as (1-based line, what holds
-    it, command line)."""
+    it, command line). The last few files' are remembered: a version is judged for what
+    its recipes run and read for the scripts they name, one after the other."""
+    key = (kind, text)
+    found = _READ.get(key)
+    if found is None:
+        found = _runner_lines(kind, text)
+        if len(_READ) >= _READ_MEMO:
+            _READ.pop(next(iter(_READ)))
+        _READ[key] = found
+    return found
+
+
+_READ_MEMO = 8
+_READ: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
+
+
+def _runner_lines(kind: str, text: str) -> list[tuple[int, str, str]]:
     if kind == "make":
         return _make(text)
     lines = text.split("\n")
@@ -356,6 +372,110 @@ def _nox(text: str) -> list[tuple[int, str, str]]:
         if words:
             found.append((line, match.group(1), " ".join([program, "install", *(
                 "'" + w.replace("'", "") + "'" for w in words)])))
+    return found
+
+
+# ------------------------------------------------------------------------------ directories
+# just's `[working-directory: 'x']` / `[working-directory('x')]` on a recipe, and `set
+# working-directory := 'x'` for every recipe; tox's `changedir = x`.
+_JUST_DIRECTORY = re.compile(r"""\[[^\]\n]*working-directory[ \t]*[:(][ \t]*"""
+                             r"""(?:"([^"\n]*)"|'([^'\n]*)')""")
+_JUST_SET_DIRECTORY = re.compile(r"""set[ \t]+working-directory[ \t]*:=[ \t]*"""
+                                 r"""(?:"([^"\n]*)"|'([^'\n]*)')""")
+_TOX_CHANGEDIR = re.compile(r"[ \t]*changedir[ \t]*[=:][ \t]*(\S+)", re.IGNORECASE)
+
+
+def recipe_directories(kinds: Iterable[str], text: str) -> list[tuple[str, str]]:
+    """Each recipe command of a task runner's file (its kinds: "make", "just", "tox",
+    "taskfile") with the directory it runs in, relative to the file's folder ("" for the
+    folder itself): a justfile's working-directory attribute or setting, tox's
+    `changedir` (`{toxinidir}/` dropped), a Taskfile task's `dir`."""
+    found: list[tuple[str, str]] = []
+    for kind in kinds:
+        if kind == "taskfile":
+            found.extend(_taskfile_directories(text))
+            continue
+        places = _just_places(text) if kind == "just" and "working-directory" in text \
+            else _tox_places(text) if kind == "tox" and "changedir" in text.casefold() \
+            else {}
+        found.extend((places.get(line, ""), command)
+                     for line, _, command in runner_lines(kind, text))
+    return found
+
+
+def _just_places(text: str) -> dict[int, str]:
+    """The directory of each line of a justfile's recipes (1-based), where one is set."""
+    places: dict[int, str] = {}
+    every = pending = recipe = ""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line[:1] in (" ", "\t"):
+            if recipe:
+                places[number] = recipe
+            continue
+        attribute = _JUST_DIRECTORY.match(line)
+        setting = _JUST_SET_DIRECTORY.match(line)
+        if attribute is not None:
+            pending = attribute.group(1) or attribute.group(2) or ""
+        elif setting is not None:
+            every = setting.group(1) or setting.group(2) or ""
+        elif line.strip() and not line.startswith(("#", "[")):
+            recipe, pending = (pending or every) if ":" in line and ":=" not in line \
+                else "", ""
+    return places
+
+
+def _tox_places(text: str) -> dict[int, str]:
+    """The `changedir` of each line's section in a tox.ini (1-based lines)."""
+    places: dict[int, str] = {}
+    sections: dict[str, str] = {}
+    lines = text.split("\n")
+    section = ""
+    for line in lines:  # a section's changedir may come after its commands
+        if line.startswith("["):
+            section = line.strip()
+        changedir = _TOX_CHANGEDIR.match(line)
+        if changedir is not None and not line[:1].isspace():
+            sections[section] = changedir.group(1).replace("{toxinidir}", "").lstrip("/")
+    section = ""
+    for number, line in enumerate(lines, start=1):
+        if line.startswith("["):
+            section = line.strip()
+        if section in sections:
+            places[number] = sections[section]
+    return places
+
+
+def _taskfile_directories(text: str) -> list[tuple[str, str]]:
+    """A Taskfile's commands (`cmds` items, a string or a table's `cmd`, and `cmd`) with
+    their task's `dir`."""
+    from ai_clearance.detect.devtools import mapping_items, sequence_items, yaml_root
+
+    found: list[tuple[str, str]] = []
+    # A list of commands an alias gives many tasks is read under each task's directory
+    # until the file's size in commands is read; past that, once (else a small file of
+    # aliases would cost tasks x commands).
+    seen: set[int] = set()
+    budget = len(text)
+    for key, tasks in mapping_items(yaml_root(text.encode())):
+        if key != "tasks":
+            continue
+        for _, task in mapping_items(tasks):
+            items = dict(mapping_items(task))
+            directory = getattr(items.get("dir"), "value", "")
+            directory = directory if isinstance(directory, str) and "{{" not in directory \
+                else ""
+            listed = items.get("cmds")
+            if id(listed) in seen and budget <= 0:
+                continue
+            seen.add(id(listed))
+            commands = [items.get("cmd"), *sequence_items(listed)]
+            budget -= len(commands)
+            for command in commands:
+                value = getattr(command, "value", None)
+                if not isinstance(value, str):
+                    value = getattr(dict(mapping_items(command)).get("cmd"), "value", None)
+                if isinstance(value, str):
+                    found.append((directory, value))
     return found
 
 

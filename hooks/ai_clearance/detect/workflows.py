@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import chain
 from urllib.parse import unquote
@@ -400,6 +400,7 @@ class _Reader:
         self.docker(mapping, scalars, choices)
         self.action_inputs(mapping, scalars, choices)
         self.repositories(mapping, choices)
+        self.inline_files(mapping, scalars)
 
     def names_read(self, mapping: Node) -> tuple[str, ...]:
         """The context names the scalars of a mapping (and of its `with`) read, once."""
@@ -471,6 +472,28 @@ class _Reader:
                 if (named or url) and self.first(id(node), "repository", value):
                     self.facts.extend(repository_facts(key, value, node.start_mark.line + 1,
                                                        shorthand=named))
+
+    def inline_files(self, mapping: Node, scalars: dict[str, Node]) -> None:
+        """An action's input that holds a whole tool file (jdx/mise-action's `mise_toml`
+        and `tool_versions`, asdf's `tool_versions`), read as that file is (manifests.py),
+        and mise-action's `install_args` as `mise install ARGS`."""
+        uses = scalars.get("uses")
+        inputs = _INLINE_FILES.get(action_ref(substitute(uses.value))) if uses else None
+        if not inputs:
+            return
+        from ai_clearance.detect.manifests import manifest_facts
+
+        for name, node in _scalars(_value_of(mapping, "with")).items():
+            kind = inputs.get(name)
+            if kind is None or not self.first(id(node), "inline"):
+                continue
+            self.work.spend(len(node.value))
+            found = setups.argv_facts(name, ["mise", "install", *node.value.split()], 1) \
+                if kind == "args" else manifest_facts(kind, node.value, self.screen) or []
+            # a block scalar's text starts on the line after its key
+            start = node.start_mark.line + (1 if getattr(node, "style", None) in ("|", ">")
+                                            else 0)
+            self.facts.extend(replace(fact, line=fact.line + start) for fact in found)
 
     def texts(self, node: Node, choices: Choices, variables: bool) -> list[str]:
         """The texts a scalar stands for under `choices`: constant expressions written in,
@@ -629,6 +652,16 @@ def _items(node: Node) -> list[Node]:
     if isinstance(node, SequenceNode):
         return [n for n in node.value if isinstance(n, ScalarNode)]
     return [node] if isinstance(node, ScalarNode) else []
+
+
+# Actions whose inputs hold a tool file: the input and how it is read ("args": words
+# given to `mise install`, read as a .tool-versions line is).
+_INLINE_FILES = {
+    "jdx/mise-action": {"mise_toml": "mise", "tool_versions": "toolversions",
+                        "install_args": "args"},
+    "asdf-vm/actions/install": {"tool_versions": "toolversions"},
+    "asdf-vm/actions/setup": {"tool_versions": "toolversions"},
+}
 
 
 def _scalars(mapping: Node | None) -> dict[str, Node]:

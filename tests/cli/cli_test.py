@@ -315,7 +315,7 @@ def test_json_schema_is_stable(clean_repo: Repo) -> None:
     for finding in data["findings"]:
         assert set(finding) == {"rule", "assistants", "kind", "severity", "status", "commit",
                                 "author", "path", "line", "pull_request", "evidence",
-                                "cleared_by", "next_step"}
+                                "cleared_by", "next_step", "why"}
         assert finding["author"] == "Jane Dev <jane@example.com>"
 
 

@@ -324,3 +324,20 @@ def test_a_long_report_ends_with_counts_and_a_bounded_list_of_commands() -> None
 def test_a_short_report_has_no_roll_up(checked: tuple[Report, list[str], Repo]) -> None:
     report, _, _ = checked
     assert not any(line.startswith("In all, ") for line in text_lines(report))
+
+
+def test_every_renderer_says_what_the_mode_asks_of_a_finding() -> None:
+    finding = Finding(rule="AIC102", assistants=("claude",), kind="config", severity="block",
+                      evidence=".claude/settings.json", commit="c" * 40,
+                      author=Identity("Jane Dev", "jane@example.com"),
+                      path=".claude/settings.json")
+    why = ("the commit does not disclose claude (mode disclose): add a trailer such as "
+           "`Assisted-by: claude` to the commit message")
+    report = build_report([Decision(finding, "fail", why=why)], Coverage(source="range"),
+                          "fail", "c" * 40, load_catalog())
+    assert f"\n      fail: {why}\n" in "\n".join(text_lines(report))
+    assert report_json(report)["findings"][0]["why"] == why
+    assert ". The commit does not disclose claude" in sarif_text(report)
+    # (A table cell quotes with ' rather than backticks.)
+    assert "add a trailer such as 'Assisted-by: claude' to the commit message; git rm" in \
+        summary_markdown(report)

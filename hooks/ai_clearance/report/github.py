@@ -187,7 +187,8 @@ def _summary_section(title: str, group: list[Reported], commit_url: str | None) 
         out.append("|---|---|---|---|---|---|")
         for f in items:
             place = f.path or where(f)
-            step = f.next_step or f.cleared_by or ""
+            # What the policy's mode asks (the trailer to add) before the removal.
+            step = "; ".join(x for x in (f.why, f.next_step) if x) or f.cleared_by or ""
             out.append(f"| {f.rule} | {_cell(', '.join(f.assistants))} | "
                        f"{_commit_cell(f.commit, commit_url)} | {_cell(place)} | "
                        f"{_cell(f.evidence)} | {_cell(step)} |")

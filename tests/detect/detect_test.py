@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ai_clearance.catalog.rules import load_catalog, parse_toml
+from ai_clearance.detect.attribution import git_ai_findings
 from ai_clearance.detect.detect import (
     PathMatcher,
     RegionFilter,
@@ -79,6 +80,11 @@ def test_session(case: dict[str, Any]) -> None:
     ancestors = [ProcessRecord(pid, p[0], tuple(p[1:]))
                  for pid, p in enumerate(case.get("processes", []), start=100)]
     _check(case, findings_for_session(load_catalog(), case.get("env", {}), ancestors))
+
+
+@pytest.mark.parametrize("case", CASES["attribution"], ids=_case_id)
+def test_attribution(case: dict[str, Any]) -> None:
+    _check(case, git_ai_findings(load_catalog(), case["ref"], case["text"]))
 
 
 @pytest.mark.parametrize("case", CASES["content"], ids=_case_id)

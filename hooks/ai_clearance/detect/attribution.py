@@ -1,0 +1,262 @@
+"""Attribution records an agent tool writes about a commit, read exactly: git-ai authorship
+notes (standard v3.0.0, `refs/notes/ai`). Pure: text in, records or a reason out.
+
+A git-ai note is an attestation section, a line `---`, then JSON metadata. The attestation
+names each file at column 0 (in double quotes when it holds whitespace) and, indented under
+it, `<key> <ranges>` lines: the key is an AI session (`s_<14 hex>`, optionally
+`::t_<14 hex>` for the trace), a legacy prompt (16 hex) or a known human (`h_<14 hex>`);
+ranges are 1-based lines, `1-4,9`. The metadata maps sessions (`sessions`) and legacy
+prompts (`prompts`) to `agent_id{tool, id, model}`; prompts may also carry the conversation
+(`messages`, `messages_url`), which does not belong in a repository."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ai_clearance.catalog.rules import Catalog
+from ai_clearance.detect.detect import GENERIC
+from ai_clearance.detect.detect import _assistants_for_disclosure as assistants_for_disclosure
+from ai_clearance.model import Finding
+
+# Larger notes are not parsed (the message rules still read them): the check fails closed.
+MAX_RECORD_BYTES = 16 << 20
+SCHEMA_PREFIX = "authorship/3."
+_SESSION_KEY = re.compile(r"(s_[0-9a-f]{14})(?:::t_[0-9a-f]{14})?\Z")
+_HUMAN_KEY = re.compile(r"h_[0-9a-f]{14}\Z")
+_LEGACY_KEY = re.compile(r"[0-9a-f]{16}\Z")
+_RANGE = re.compile(r"([0-9]{1,9})(?:-([0-9]{1,9}))?\Z")
+
+
+class RecordError(ValueError):
+    """The record cannot be read as its format says: the reason, in one line."""
+
+
+@dataclass(frozen=True)
+class Agent:
+    """Who wrote lines, as the record names it: the tool and, when given, the model."""
+
+    tool: str
+    model: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.tool} ({self.model})" if self.model else self.tool
+
+
+@dataclass(frozen=True)
+class AgentLines:
+    """Lines of one file that one agent wrote in the commit: 1-based (start, end) ranges."""
+
+    path: str
+    agent: Agent
+    ranges: tuple[tuple[int, int], ...]
+
+    @property
+    def count(self) -> int:
+        return sum(end - start + 1 for start, end in self.ranges)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """What one record says: the agent lines of each file, and what it leaks (a prompt, a
+    conversation URL), each leak as a short description without its content."""
+
+    lines: tuple[AgentLines, ...]
+    leaks: tuple[str, ...]
+
+
+def looks_like_git_ai(text: str) -> bool:
+    """Whether a note on another ref than `refs/notes/ai` declares itself a git-ai note."""
+    return '"schema_version"' in text and f'"{SCHEMA_PREFIX}' in text
+
+
+def parse_git_ai_note(text: str) -> Attribution:
+    """The agent lines and leaks of a git-ai authorship note; RecordError when it is not
+    one (too large, no divider, not JSON, another schema, a malformed attestation)."""
+    if len(text) > MAX_RECORD_BYTES:
+        raise RecordError(f"larger than {MAX_RECORD_BYTES >> 20} MiB")
+    attestation, divider, metadata_text = _split(text)
+    if not divider:
+        raise RecordError("no '---' line between the attestation and the metadata")
+    metadata = _json_object(metadata_text)
+    schema = metadata.get("schema_version")
+    if not isinstance(schema, str) or not schema.startswith(SCHEMA_PREFIX):
+        raise RecordError(f"schema_version is not {SCHEMA_PREFIX}x")
+    sessions = _table(metadata, "sessions")
+    prompts = _table(metadata, "prompts")
+    entries = _attestation(attestation)
+    lines: dict[tuple[str, Agent], list[tuple[int, int]]] = {}
+    for path, key, ranges in entries:
+        agent = _agent_of(key, sessions, prompts)
+        if agent is not None:
+            lines.setdefault((path, agent), []).extend(ranges)
+    return Attribution(
+        tuple(AgentLines(path, agent, tuple(sorted(r))) for (path, agent), r in lines.items()),
+        tuple(_leaks(sessions, "session") + _leaks(prompts, "prompt")),
+    )
+
+
+def _split(text: str) -> tuple[str, bool, str]:
+    """The attestation and the metadata, split at the first line that is `---`."""
+    if text.startswith("---\n") or text.strip() == "---":
+        return "", True, text[4:]
+    head, found, tail = text.partition("\n---\n")
+    if not found and text.rstrip("\n").endswith("\n---"):
+        return text.rstrip("\n")[:-4], True, ""
+    return head, bool(found), tail
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        raise RecordError("the metadata after '---' is not JSON") from None
+    if not isinstance(value, dict):
+        raise RecordError("the metadata after '---' is not a JSON object")
+    return value
+
+
+def _table(metadata: dict[str, Any], name: str) -> dict[str, Any]:
+    value = metadata.get(name, {})
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise RecordError(f"'{name}' is not an object")
+    return value
+
+
+def _attestation(text: str) -> list[tuple[str, str, list[tuple[int, int]]]]:
+    """(path, key, ranges) for each indented line, under the path line above it."""
+    found: list[tuple[str, str, list[tuple[int, int]]]] = []
+    path: str | None = None
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        if not line[0].isspace():
+            path = _path(line)
+            continue
+        if path is None:
+            raise RecordError(f"attestation line {number} comes before any file")
+        key, _, ranges = line.strip().partition(" ")
+        found.append((path, key, _ranges(ranges.strip(), number)))
+    return found
+
+
+def _path(line: str) -> str:
+    if len(line) >= 2 and line[0] == line[-1] == '"':
+        return line[1:-1]
+    return line
+
+
+def _ranges(text: str, number: int) -> list[tuple[int, int]]:
+    """`1-4,9` as [(1, 4), (9, 9)]; RecordError for anything else."""
+    ranges: list[tuple[int, int]] = []
+    for part in text.split(","):
+        match = _RANGE.match(part)
+        if match is None:
+            raise RecordError(f"attestation line {number}: '{part[:40]}' is not a line range")
+        start = int(match.group(1))
+        end = int(match.group(2) or start)
+        if start < 1 or end < start:
+            raise RecordError(f"attestation line {number}: range {start}-{end} is empty")
+        ranges.append((start, end))
+    return ranges
+
+
+def _agent_of(key: str, sessions: dict[str, Any], prompts: dict[str, Any]) -> Agent | None:
+    """The agent a key names; None for a known human. A session or prompt the metadata does
+    not describe is still an agent's (the key says so): an unnamed one."""
+    session = _SESSION_KEY.match(key)
+    if session is not None:
+        return _agent(sessions.get(session.group(1)))
+    if _HUMAN_KEY.match(key):
+        return None
+    if _LEGACY_KEY.match(key):
+        return _agent(prompts.get(key))
+    raise RecordError(f"'{key[:40]}' is not a session, prompt or human key")
+
+
+def _agent(record: Any) -> Agent:
+    agent_id = record.get("agent_id") if isinstance(record, dict) else None
+    if not isinstance(agent_id, dict):
+        return Agent("unnamed agent")
+    tool, model = agent_id.get("tool"), agent_id.get("model")
+    return Agent(_short(tool) if isinstance(tool, str) and tool.strip() else "unnamed agent",
+                 _short(model) if isinstance(model, str) else "")
+
+
+def _short(text: str) -> str:
+    """A name as reports may quote it: one line, printable, at most 80 characters."""
+    kept = "".join(c if c.isprintable() else "?" for c in text.strip())
+    return kept[:80]
+
+
+def _leaks(table: dict[str, Any], what: str) -> list[str]:
+    """What records of the table store that is the conversation itself, or where it is."""
+    found: list[str] = []
+    for key, record in table.items():
+        if not isinstance(record, dict):
+            continue
+        messages = record.get("messages")
+        url = record.get("messages_url")
+        named = f"{what} {_short(str(key))[:20]} ({_agent(record)})"
+        if isinstance(messages, list) and messages:
+            found.append(f"{named} stores {len(messages)} conversation message(s)")
+        if isinstance(url, str) and url.strip():
+            found.append(f"{named} stores the conversation's URL (messages_url)")
+    return found
+
+
+# ------------------------------------------------------------------ findings
+GIT_AI_LINES = "AIC901"
+GIT_AI_LEAK = "AIC902"
+UNREADABLE = "AIC903"
+# How many ranges of one file a finding quotes (all are counted).
+SHOWN_RANGES = 12
+
+
+def git_ai_findings(catalog: Catalog, ref: str, text: str) -> list[Finding]:
+    """The findings of one git-ai note on `ref`: one per file and agent, at that file's
+    path (so a path-scoped approval clears only the agent lines under it), one per stored
+    conversation, or one saying the note cannot be read (fail closed)."""
+    try:
+        record = parse_git_ai_note(text)
+    except RecordError as exc:
+        return _found(catalog, UNREADABLE, (GENERIC,),
+                      f"{ref}: a git-ai note that cannot be read: {exc}")
+    findings: list[Finding] = []
+    for lines in record.lines:
+        findings.extend(_found(
+            catalog, GIT_AI_LINES, agent_assistants(catalog, lines.agent),
+            f"{ref}: {lines.agent} wrote {lines.count} line(s) of {lines.path}: "
+            f"{_shown(lines.ranges)}", lines.path, lines.ranges[0][0]))
+    for leak in record.leaks:
+        findings.extend(_found(catalog, GIT_AI_LEAK, (GENERIC,), f"{ref}: {leak}"))
+    return findings
+
+
+def agent_assistants(catalog: Catalog, agent: Agent) -> tuple[str, ...]:
+    """The catalog's assistants a record's tool names (else its model; else the generic)."""
+    for name in (agent.tool, agent.model):
+        found = assistants_for_disclosure(catalog, name.casefold()) if name else ()
+        if found:
+            return found
+    return (GENERIC,)
+
+
+def _shown(ranges: tuple[tuple[int, int], ...]) -> str:
+    shown = ",".join(str(a) if a == b else f"{a}-{b}" for a, b in ranges[:SHOWN_RANGES])
+    more = len(ranges) - SHOWN_RANGES
+    return f"{shown},... ({more} more ranges)" if more > 0 else shown
+
+
+def _found(catalog: Catalog, rule_id: str, assistants: tuple[str, ...], evidence: str,
+           path: str | None = None, line: int | None = None) -> list[Finding]:
+    """A finding of a catalog rule; none when the catalog in use has no such rule."""
+    rule = catalog.by_id.get(rule_id)
+    if rule is None:
+        return []
+    return [Finding(rule=rule.id, assistants=assistants, kind=rule.kind,
+                    severity=rule.severity, evidence=evidence, path=path, line=line)]

@@ -260,3 +260,14 @@ def _found(catalog: Catalog, rule_id: str, assistants: tuple[str, ...], evidence
         return []
     return [Finding(rule=rule.id, assistants=assistants, kind=rule.kind,
                     severity=rule.severity, evidence=evidence, path=path, line=line)]
+
+
+GIT_AI_REF = "refs/notes/ai"
+
+
+def note_attribution_findings(catalog: Catalog, ref: str, text: str) -> list[Finding]:
+    """The attribution findings of a note: read as git-ai's when it is on git-ai's ref or
+    declares git-ai's schema (a note of another tool is left to the message rules)."""
+    if ref != GIT_AI_REF and not looks_like_git_ai(text):
+        return []
+    return git_ai_findings(catalog, ref, text)

@@ -84,6 +84,18 @@ def _ref_step(finding: Finding) -> str:
            f"git push origin --delete {old}"
 
 
+def _attribution_step(finding: Finding) -> str:
+    """Agent lines an attribution record names: an approval for them, scoped to the file,
+    or a record without the conversation (the lines stay the agent's either way)."""
+    if finding.path is not None:
+        glob = shlex.quote(finding.path)
+        return f"ask for an approval of {'/'.join(finding.assistants)} for these lines " \
+               f"(a maintainer can scope it with --path {glob}), or rewrite them yourself"
+    ref = shlex.quote(finding.note or "refs/notes/ai")
+    return f"git notes --ref={ref} edit {(finding.commit or '')[:12]}  (remove what the " \
+           f"record says it stores, then push {ref})"
+
+
 def _removal(path: str, folder: bool, commit: str | None, source: str,
              head: str | None) -> str:
     """Untrack a file or folder (in the commit that added it), then keep it out."""
@@ -116,6 +128,8 @@ def _pull_request_step(finding: Finding) -> str:
 
 def _note_step(finding: Finding) -> str:
     """A trace in a git note: edit the note, then push its ref."""
+    if finding.kind == "attribution":
+        return _attribution_step(finding)
     ref = shlex.quote(finding.note or "")
     return f"git notes --ref={ref} edit {(finding.commit or '')[:12]}  (remove line " \
            f"{finding.line} of the note, then push {ref})"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from ai_clearance.approvals.trustfiles import tokens_in_message
 from ai_clearance.catalog.rules import Catalog, Rule
+from ai_clearance.detect.attribution import note_attribution_findings
 from ai_clearance.detect.detect import (
     ContentCandidate,
     PathMatcher,
@@ -410,6 +411,9 @@ def _note_findings(repo: gitio.Repo, catalog: Catalog,
                                 committed_at=commit.committed_at, note=ref,
                                 evidence=f"note in {ref}: {f.evidence}")
                         for f in findings_for_message(catalog, texts[blob], ignored))
+        findings.extend(replace(f, commit=commit.sha, author=commit.author,
+                                committed_at=commit.committed_at, note=ref)
+                        for f in note_attribution_findings(catalog, ref, texts[blob]))
     return findings
 
 
@@ -430,6 +434,8 @@ def notes_update_findings(repo: gitio.Repo, catalog: Catalog, ref: str, old: str
         findings.extend(replace(f, commit=obj, author=authors.get(obj), note=ref,
                                 evidence=f"note in {ref}: {f.evidence}")
                         for f in findings_for_message(catalog, texts[blob], ignored))
+        findings.extend(replace(f, commit=obj, author=authors.get(obj), note=ref)
+                        for f in note_attribution_findings(catalog, ref, texts[blob]))
     return findings
 
 

@@ -127,3 +127,22 @@ def test_time_is_linear_in_the_notes_size() -> None:
     small = min(_parse_time(2000) for _ in range(3))
     large = min(_parse_time(16000) for _ in range(3))
     assert large / small < 8 * 3
+
+
+def _trace_time(size: int) -> float:
+    from ai_clearance.detect.attribution import parse_agent_trace
+
+    record = {"version": "1.0", "id": "r", "tool": {"name": "cursor"}, "files": [
+        {"path": "a.py", "conversations": [{"contributor": {"type": "ai"},
+                                             "ranges": [{"start_line": 1, "end_line": 2}]}]}]}
+    text = "".join(json.dumps({**record, "id": f"r{i}"}) + "\n" for i in range(size))
+    start = time.perf_counter()
+    assert len(parse_agent_trace(text)) == size
+    return time.perf_counter() - start
+
+
+def test_agent_trace_time_is_linear_in_the_files_size() -> None:
+    _trace_time(200)  # warm up
+    small = min(_trace_time(1000) for _ in range(3))
+    large = min(_trace_time(8000) for _ in range(3))
+    assert large / small < 8 * 3

@@ -10,7 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ai_clearance.catalog.rules import load_catalog, parse_toml
-from ai_clearance.detect.attribution import git_ai_findings
+from ai_clearance.detect.attribution import (
+    RecordError,
+    Scope,
+    git_ai_findings,
+    parse_agent_trace,
+    trace_findings,
+)
 from ai_clearance.detect.detect import (
     PathMatcher,
     RegionFilter,
@@ -85,6 +91,20 @@ def test_session(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", CASES["attribution"], ids=_case_id)
 def test_attribution(case: dict[str, Any]) -> None:
     _check(case, git_ai_findings(load_catalog(), case["ref"], case["text"]))
+
+
+@pytest.mark.parametrize("case", CASES["trace"], ids=_case_id)
+def test_agent_trace(case: dict[str, Any]) -> None:
+    catalog = load_catalog()
+    try:
+        records = parse_agent_trace(case["text"])
+    except RecordError as exc:
+        unreadable = catalog.by_id["AIC903"]
+        _check(case, [Finding(rule=unreadable.id, assistants=("generic",), kind="attribution",
+                              severity=unreadable.severity, evidence=str(exc))])
+        return
+    found = [(".agent-trace/traces.jsonl", None, records)]
+    _check(case, trace_findings(catalog, found, Scope("tree", {}, {})))
 
 
 @pytest.mark.parametrize("case", CASES["content"], ids=_case_id)

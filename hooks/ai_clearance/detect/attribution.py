@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ai_clearance.catalog.rules import Catalog
 from ai_clearance.detect.detect import GENERIC
 from ai_clearance.detect.detect import _assistants_for_disclosure as assistants_for_disclosure
-from ai_clearance.model import Finding
+from ai_clearance.model import Finding, Identity
 
 # Larger notes are not parsed (the message rules still read them): the check fails closed.
 MAX_RECORD_BYTES = 16 << 20
@@ -271,3 +271,150 @@ def note_attribution_findings(catalog: Catalog, ref: str, text: str) -> list[Fin
     if ref != GIT_AI_REF and not looks_like_git_ai(text):
         return []
     return git_ai_findings(catalog, ref, text)
+
+
+# ------------------------------------------------------------------ Agent Trace
+# Agent Trace (cursor/agent-trace, schemas.ts): `.agent-trace/traces.jsonl` holds one JSON
+# record a line: `id`, `vcs{type, revision}` (the commit the edit was made on: HEAD when
+# the agent edited), `tool{name}`, and `files[{path, conversations[{url, contributor{type,
+# model_id}, ranges[{start_line, end_line, contributor?}]}]}]`. A range's own contributor
+# overrides its conversation's; `ai` and `mixed` lines are an agent's.
+AGENT_TRACE_LINES = "AIC911"
+_AGENT_TYPES = frozenset({"ai", "mixed"})
+
+
+@dataclass(frozen=True)
+class TraceLines:
+    """Agent lines of one Agent Trace record: its id, the revision it was made on ("" when
+    it names none), and the lines."""
+
+    record: str
+    revision: str
+    lines: AgentLines
+
+
+def parse_agent_trace(text: str) -> list[TraceLines]:
+    """The agent lines of every record of a traces.jsonl file; RecordError when a line is
+    not a record (too large, not a JSON object, a field of the wrong type)."""
+    if len(text) > MAX_RECORD_BYTES:
+        raise RecordError(f"larger than {MAX_RECORD_BYTES >> 20} MiB")
+    found: dict[tuple[str, str, str, Agent], list[tuple[int, int]]] = {}
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            record = _json_object(line)
+            _trace_record(record, found)
+        except RecordError as exc:
+            raise RecordError(f"record on line {number}: {exc}") from None
+    return [TraceLines(record, revision, AgentLines(path, agent, tuple(sorted(ranges))))
+            for (record, revision, path, agent), ranges in found.items()]
+
+
+def _trace_record(record: dict[str, Any],
+                  found: dict[tuple[str, str, str, Agent], list[tuple[int, int]]]) -> None:
+    vcs = record.get("vcs")
+    revision = vcs.get("revision") if isinstance(vcs, dict) else None
+    tool = record.get("tool")
+    name = tool.get("name") if isinstance(tool, dict) else None
+    key = (_short(str(record.get("id", ""))),
+           _short(revision).casefold() if isinstance(revision, str) else "")
+    for entry in _list(record, "files"):
+        path = entry.get("path")
+        if not isinstance(path, str) or not path:
+            raise RecordError("a file without a path")
+        for conversation in _list(entry, "conversations"):
+            default = conversation.get("contributor")
+            for span in _list(conversation, "ranges"):
+                contributor = span.get("contributor", default)
+                agent = _trace_agent(contributor, name)
+                if agent is not None:
+                    found.setdefault((*key, path, agent), []).append(_span(span))
+
+
+def _list(value: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    items = value.get(name, [])
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise RecordError(f"'{name}' is not a list of objects")
+    return items
+
+
+def _trace_agent(contributor: Any, tool: Any) -> Agent | None:
+    """The agent of a contributor of type ai or mixed; None for a human or unknown one."""
+    if not isinstance(contributor, dict) or contributor.get("type") not in _AGENT_TYPES:
+        return None
+    model = contributor.get("model_id")
+    return Agent(_short(tool) if isinstance(tool, str) and tool.strip() else "unnamed agent",
+                 _short(model) if isinstance(model, str) else "")
+
+
+def _span(span: dict[str, Any]) -> tuple[int, int]:
+    start, end = span.get("start_line"), span.get("end_line")
+    if not (type(start) is int and type(end) is int and 1 <= start <= end):
+        raise RecordError("a range is not 1 <= start_line <= end_line")
+    return start, end
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The commits a check covers, for placing Agent Trace records: the parents of each
+    commit, its author and date; `base` is the commit a staged change is made on."""
+
+    source: str  # "commits", "staged" or "tree" (a tree: every record in it is reported)
+    parents: dict[str, tuple[str, ...]]
+    authors: dict[str, tuple[Identity, int]]
+    base: str | None = None
+
+
+def trace_findings(catalog: Catalog, found: list[tuple[str, str | None, list[TraceLines]]],
+                   scope: Scope) -> list[Finding]:
+    """Agent Trace findings: each record's lines once, at the commit made on its revision
+    (its child in scope; the revision itself when in scope), the staged change when it was
+    made on HEAD, every record for a tree. A record of a commit outside the check is not
+    this check's (the trace file itself is reported by its path)."""
+    children: dict[str, str] = {}
+    for sha, parents in scope.parents.items():
+        for parent in parents:
+            children.setdefault(parent, sha)
+    findings: list[Finding] = []
+    seen: set[tuple[str, str, Agent]] = set()
+    for trace_path, brought_by, records in found:
+        for record in records:
+            key = (record.record, record.lines.path, record.lines.agent)
+            if key in seen:
+                continue
+            placed = _placed(record.revision, brought_by, children, scope)
+            if isinstance(placed, bool):
+                continue
+            seen.add(key)
+            findings.extend(_trace_finding(catalog, trace_path, record, placed, scope))
+    return findings
+
+
+def _placed(revision: str, brought_by: str | None, children: dict[str, str],
+            scope: Scope) -> str | bool | None:
+    """The commit a record is of (None: the staged change or a tree), or False when it is
+    of no commit this check covers."""
+    if scope.source == "tree":
+        return None
+    if scope.source == "staged":
+        return None if revision in ("", scope.base) else False
+    if not revision:
+        return brought_by
+    if revision in children:
+        return children[revision]
+    return revision if revision in scope.parents else False
+
+
+def _trace_finding(catalog: Catalog, trace_path: str, record: TraceLines,
+                   commit: str | None, scope: Scope) -> list[Finding]:
+    lines = record.lines
+    made = f" on {record.revision[:12]}" if record.revision else ""
+    found = _found(catalog, AGENT_TRACE_LINES, agent_assistants(catalog, lines.agent),
+                   f"{trace_path} record {record.record[:36]}{made}: {lines.agent} wrote "
+                   f"{lines.count} line(s) of {lines.path}: {_shown(lines.ranges)}",
+                   lines.path, lines.ranges[0][0])
+    if commit is None or not found:
+        return found
+    author, when = scope.authors.get(commit, (None, 0))
+    return [replace(found[0], commit=commit, author=author, committed_at=when or None)]

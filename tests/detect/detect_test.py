@@ -13,6 +13,7 @@ from ai_clearance.catalog.rules import load_catalog, parse_toml
 from ai_clearance.detect.attribution import (
     RecordError,
     Scope,
+    checkpoint_findings,
     git_ai_findings,
     parse_agent_trace,
     trace_findings,
@@ -105,6 +106,12 @@ def test_agent_trace(case: dict[str, Any]) -> None:
         return
     found = [(".agent-trace/traces.jsonl", None, records)]
     _check(case, trace_findings(catalog, found, Scope("tree", {}, {})))
+
+
+@pytest.mark.parametrize("case", CASES["checkpoint"], ids=_case_id)
+def test_entire_checkpoint(case: dict[str, Any]) -> None:
+    files = [(name, f"{n:040x}") for n, name in enumerate(case["files"])]
+    _check(case, checkpoint_findings(load_catalog(), case["id"], files, case["metadata"]))
 
 
 @pytest.mark.parametrize("case", CASES["content"], ids=_case_id)

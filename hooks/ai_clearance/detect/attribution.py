@@ -418,3 +418,56 @@ def _trace_finding(catalog: Catalog, trace_path: str, record: TraceLines,
         return found
     author, when = scope.authors.get(commit, (None, 0))
     return [replace(found[0], commit=commit, author=author, committed_at=when or None)]
+
+
+# ------------------------------------------------------------------ Entire checkpoints
+# Entire (entireio/cli docs/architecture/sessions-and-checkpoints.md): a commit made in an
+# agent session carries `Entire-Checkpoint: <id>` (12 hex, or a 26-character ULID); the
+# checkpoint is stored on the branch entire/checkpoints/v1 under `<id[:2]>/<id[2:]>/`:
+# `metadata.json`, then one numbered folder per session with its `metadata.json` and the
+# session's transcript (`full.jsonl`, `transcript.jsonl`) and prompts (`prompt.txt`).
+ENTIRE_SESSION = "AIC921"
+ENTIRE_TRANSCRIPT = "AIC922"
+_CHECKPOINT_TRAILER = re.compile(
+    r"(?im)^[ \t]*entire-checkpoint[ \t]*:[ \t]*([0-9a-f]{12}|[0-9a-hjkmnp-tv-z]{26})[ \t]*$")
+_TRANSCRIPTS = frozenset({"full.jsonl", "transcript.jsonl", "prompt.txt", "context.md"})
+
+
+def checkpoint_ids(message: str) -> list[str]:
+    """The checkpoints a commit message links to (`Entire-Checkpoint:` trailers)."""
+    return list(dict.fromkeys(m.group(1).casefold()
+                              for m in _CHECKPOINT_TRAILER.finditer(message)))
+
+
+def session_metadata_paths(files: list[tuple[str, str]]) -> list[str]:
+    """The blobs of a checkpoint's session metadata files (`<n>/metadata.json`)."""
+    return [blob for rest, blob in files
+            if rest.count("/") == 1 and rest.endswith("/metadata.json")]
+
+
+def checkpoint_findings(catalog: Catalog, checkpoint: str, files: list[tuple[str, str]],
+                        metadata: list[str]) -> list[Finding]:
+    """What a stored checkpoint says of the commit that links to it: the agents of its
+    sessions (as their metadata names them), and the transcripts it keeps (a leak)."""
+    agents: dict[str, None] = {}
+    for text in metadata:
+        try:
+            agent = _json_object(text).get("agent")
+        except RecordError:
+            agent = None
+        agents[_short(agent) if isinstance(agent, str) and agent.strip() else
+               "unnamed agent"] = None
+    where = f"{checkpoint[:2]}/{checkpoint[2:]}"
+    findings: list[Finding] = []
+    for name in agents or {"unnamed agent": None}:
+        findings.extend(_found(catalog, ENTIRE_SESSION, agent_assistants(catalog, Agent(name)),
+                               f"Entire checkpoint {checkpoint}: a session of {name} "
+                               f"(entire/checkpoints/v1 {where}/)"))
+    kept = sorted(rest for rest, _ in files if rest.rpartition("/")[2] in _TRANSCRIPTS)
+    if kept:
+        shown = ", ".join(kept[:4]) + (f" and {len(kept) - 4} more" if len(kept) > 4 else "")
+        findings.extend(_found(catalog, ENTIRE_TRANSCRIPT, (GENERIC,),
+                               f"Entire checkpoint {checkpoint} keeps the session's "
+                               f"transcript in this repository: entire/checkpoints/v1 "
+                               f"{where}/ {shown}"))
+    return findings

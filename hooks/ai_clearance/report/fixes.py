@@ -94,9 +94,10 @@ def _attribution_step(finding: Finding) -> str:
         glob = shlex.quote(finding.path)
         return f"ask for an approval of {'/'.join(finding.assistants)} for these lines " \
                f"(a maintainer can scope it with --path {glob}), or rewrite them yourself"
-    if finding.note is None:
-        return f"fix or remove the record file {shlex.quote(finding.path or '')}, then " \
-               "check again"
+    if finding.note is None and finding.path is not None:
+        return f"fix or remove the record file {shlex.quote(finding.path)}, then check again"
+    if finding.note is None:  # a record beside the commit (an Entire checkpoint)
+        return f"ai-clearance explain {finding.rule}  (what the record is, and what to do)"
     ref = shlex.quote(finding.note)
     return f"git notes --ref={ref} edit {(finding.commit or '')[:12]}  (remove what the " \
            f"record says it stores, then push {ref})"

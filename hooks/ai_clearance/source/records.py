@@ -1,6 +1,7 @@
-"""Files of attribution records a check reads as it reads content (Agent Trace's
-`.agent-trace/traces.jsonl`): their blobs come from the one `git cat-file --batch` of the
-content rules, are parsed once each, and are placed on commits once the commits are known."""
+"""Attribution records a check reads beside the commits: files of records read as it reads
+content (Agent Trace's `.agent-trace/traces.jsonl`: their blobs come from the one `git
+cat-file --batch` of the content rules, are parsed once each, and are placed on commits
+once the commits are known), and the Entire checkpoints commits link to."""
 
 from __future__ import annotations
 
@@ -15,11 +16,14 @@ from ai_clearance.detect.attribution import (
     RecordError,
     Scope,
     TraceLines,
+    checkpoint_findings,
     parse_agent_trace,
+    session_metadata_paths,
 )
 from ai_clearance.detect.attribution import trace_findings as placed_findings
 from ai_clearance.detect.detect import ContentCandidate
-from ai_clearance.model import Finding, Identity
+from ai_clearance.git import gitio
+from ai_clearance.model import Commit, Finding, Identity
 
 Entry = tuple[ContentCandidate, str | None, Identity | None]  # candidate, commit, author
 
@@ -77,3 +81,27 @@ def _unreadable(candidate: ContentCandidate, commit: str | None, author: Identit
     return Finding(rule=UNREADABLE, assistants=("generic",), kind="attribution",
                    severity="block", evidence=f"an Agent Trace file that cannot be read: "
                    f"{reason}", commit=commit, author=author, path=candidate.change.path)
+
+
+def linked_checkpoint_findings(repo: gitio.Repo, catalog: Catalog,
+                               linked: list[tuple[str, Commit]]) -> list[Finding]:
+    """For commits that link to Entire checkpoints (`Entire-Checkpoint:`), what the
+    checkpoints stored here say: the sessions' agents and the transcripts kept. Git runs
+    only when some commit links to one: one for-each-ref, one ls-tree per copy of the
+    checkpoint branch, one cat-file batch for the session metadata."""
+    if not linked:
+        return []
+    stored = gitio.entire_checkpoint_files(repo)
+    wanted = {cid: stored[cid] for cid, _ in linked if cid in stored}
+    blobs = {cid: session_metadata_paths(files) for cid, files in wanted.items()}
+    everything = [blob for found in blobs.values() for blob in found]
+    texts = gitio.read_texts(repo, everything, MAX_RECORD_BYTES) if everything else {}
+    findings: list[Finding] = []
+    for cid, commit in linked:
+        if cid not in wanted:
+            continue
+        findings.extend(replace(f, commit=commit.sha, author=commit.author,
+                                committed_at=commit.committed_at)
+                        for f in checkpoint_findings(catalog, cid, wanted[cid],
+                                                     [texts[b] for b in blobs[cid]]))
+    return findings

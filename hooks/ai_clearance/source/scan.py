@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from ai_clearance.approvals.trustfiles import tokens_in_message
 from ai_clearance.catalog.rules import Catalog, Rule
-from ai_clearance.detect.attribution import Scope, note_attribution_findings
+from ai_clearance.detect.attribution import Scope, checkpoint_ids, note_attribution_findings
 from ai_clearance.detect.detect import (
     ContentCandidate,
     PathMatcher,
@@ -29,7 +29,7 @@ from ai_clearance.git import gitio
 from ai_clearance.model import Commit, Coverage, Finding, Identity, PathChange
 from ai_clearance.source import reach
 from ai_clearance.source.message import Scan
-from ai_clearance.source.records import Traces
+from ai_clearance.source.records import Traces, linked_checkpoint_findings
 
 
 @dataclass
@@ -364,6 +364,7 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
     notes = _notes_index(repo)
     annotated: list[tuple[str, str, Commit]] = []  # notes ref, note blob, commit
     scope = Scope("commits", {}, {})  # where Agent Trace records are placed
+    linked: list[tuple[str, Commit]] = []  # Entire checkpoint ids, and commits linking to them
     for commit in _whole_stream(repo, revs, no_walk, matcher):
         if span is not None:
             span.see(commit)
@@ -371,10 +372,14 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
         scope.authors[commit.sha] = (commit.author, commit.committed_at)
         findings.extend(findings_for_commit(catalog, matcher, commit, pending, coverage, ignored))
         annotated.extend((ref, blob, commit) for ref, blob in notes.get(commit.sha, ()))
-        if "ai-clearance-token" in commit.message.casefold():
+        folded = commit.message.casefold()
+        if "ai-clearance-token" in folded:
             tokens.extend((t, f"commit {commit.sha[:12]}")
                           for t in tokens_in_message(commit.message))
+        if "entire-checkpoint" in folded:
+            linked.extend((cid, commit) for cid in checkpoint_ids(commit.message))
     findings.extend(_note_findings(repo, catalog, annotated, coverage, ignored))
+    findings.extend(linked_checkpoint_findings(repo, catalog, linked))
     if span is None:
         findings.extend(_content_findings(repo, pending, coverage, matcher))
         findings.extend(pending.traces.findings(catalog, scope))

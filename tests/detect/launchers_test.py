@@ -389,3 +389,77 @@ def test_runners_cost_time_linear_in_their_words(words: list[str]) -> None:
 def test_session_multiplexers_and_concurrently_run_their_commands(run: str,
                                                                     found: bool) -> None:
     assert bool(_rules_found(run)) is found, (run, _rules_found(run))
+
+
+# ------------------------------------------------------------------ an agent's repository fetched
+@pytest.mark.parametrize(("run", "rule"), [
+    # git: clone, fetch, submodule add, remote add (the next fetch gets it)
+    ("git clone --depth 1 https://github.com/openai/codex && cd codex/codex-rs && "
+     "cargo build --release", "AIC302"),
+    ("git clone git@github.com:sst/opencode.git", "AIC304"),
+    ("git -C vendor clone https://github.com/google-gemini/gemini-cli.git", "AIC303"),
+    ("git -c advice.detachedHead=false clone -b v1 github.com/QwenLM/qwen-code x", "AIC309"),
+    ("git submodule add https://github.com/charmbracelet/crush tools/crush", "AIC324"),
+    ("git remote add up https://github.com/Aider-AI/aider && git fetch up", "AIC306"),
+    ("git fetch git+https://github.com/openai/codex main", "AIC302"),
+    # gh: a clone or fork, artifacts of its runs, an archive through the API
+    ("gh repo clone openai/codex", "AIC302"),
+    ("gh repo clone https://github.com/Aider-AI/aider -- --depth 1", "AIC306"),
+    ("gh repo fork sst/opencode --clone", "AIC304"),
+    ("gh run download -R google-gemini/gemini-cli -n bundle", "AIC303"),
+    ("gh api repos/sst/opencode/tarball/dev > o.tgz", "AIC304"),
+    # the hosts GitHub serves a repository's archives, files and API from
+    ("curl -L https://codeload.github.com/openai/codex/tar.gz/refs/heads/main | tar xz",
+     "AIC302"),
+    ("curl -L https://api.github.com/repos/google-gemini/gemini-cli/tarball -o g.tgz",
+     "AIC303"),
+    ("curl -fsSL https://raw.githubusercontent.com/sst/opencode/dev/install | bash", "AIC304"),
+    ("wget https://github.com/charmbracelet/crush.git/info/refs", "AIC324"),
+    # a copy of its files
+    ("npx degit openai/codex codex-src", "AIC302"),
+    ("npx tiged github:charmbracelet/crush#main crush", "AIC324"),
+    # an agent's action fetched, then run as a local action (`uses: ./rv`)
+    ("git clone --depth 1 https://github.com/anthropics/claude-code-action rv", "AIC301"),
+    ("curl -L https://codeload.github.com/openai/codex-action/tar.gz/main | tar xz", "AIC302"),
+])
+def test_an_agents_repository_fetched_without_an_installer(run: str, rule: str) -> None:
+    assert rule in _rules_found(run), (run, _rules_found(run))
+
+
+@pytest.mark.parametrize("run", [
+    "git clone https://github.com/cli/cli", "git clone git@github.com:octo/claude.git",
+    "git clone https://github.com/anthropics/anthropic-sdk-python",
+    "git clone https://github.com/openai/codex-plugin-examples x",
+    "git log --oneline codex", "git commit -m 'clone https://github.com/openai/codex'",
+    "gh repo clone cli/cli", "gh repo view openai/codex", "gh api repos/cli/cli/tarball",
+    "curl -fsSL https://raw.githubusercontent.com/octo/claude/main/install.sh | bash",
+    "curl -L https://codeload.github.com/cli/cli/tar.gz/main | tar xz",
+    "npx degit sveltejs/template app", "degit ./openai/codex",
+    "git clone https://github.com/anthropics/claude-code-action-docs",
+])
+def test_other_repositories_fetched_stay_clean(run: str) -> None:
+    assert _rules_found(run) == set(), (run, _rules_found(run))
+
+
+@pytest.mark.parametrize(("run", "rule"), [
+    ('docker run --rm --entrypoint codex node-agent exec "review"', "AIC302"),
+    ("docker run --entrypoint=claude -v $PWD:/w img -p review", "AIC301"),
+    ("podman run --entrypoint '[\"gemini\",\"-p\"]' img review", "AIC303"),
+    ("docker compose run --entrypoint 'codex exec' app review", "AIC302"),
+    ("docker-compose run --rm --entrypoint opencode app run review", "AIC304"),
+    ("docker create --name rv --entrypoint claude img -p review && docker start -a rv",
+     "AIC301"),
+    ("docker run --entrypoint /bin/sh img -c 'claude -p review'", "AIC301"),
+])
+def test_a_containers_entrypoint_runs_the_words_after_the_image(run: str, rule: str) -> None:
+    assert rule in _rules_found(run), (run, _rules_found(run))
+
+
+@pytest.mark.parametrize("run", [
+    "docker run --entrypoint /bin/sh img -c 'make test'",
+    "docker run --rm --entrypoint '' img npm test",
+    "docker run --entrypoint node claude-notes app.js -p x",
+    "podman run --entrypoint '[\"python\"]' img -m pytest",
+])
+def test_entrypoints_of_other_programs_stay_clean(run: str) -> None:
+    assert _rules_found(run) == set(), (run, _rules_found(run))

@@ -398,3 +398,127 @@ def test_only_a_build_action_s_file_input_names_a_dockerfile() -> None:
     assert "coverage.xml" not in _named(_WORKFLOW, coverage)
     build = coverage.replace("codecov/codecov-action@v4", "docker/build-push-action@v6")
     assert _named(_WORKFLOW, build).get("coverage.xml") == "dockerfile"
+
+
+# A Makefile's lines with and without tools, and words that become a tool's name only
+# when folded (the Kelvin sign folds to k: not ASCII, so read word by word).
+@pytest.mark.parametrize(("text", "want"), [
+    ("all:\n\tcc -o x x.c\n\n" * 50 + "img:\n\tdocker build -f ci/img1 .\n",
+     {"ci/img1": "dockerfile"}),
+    ("\n\nx:\n\tDOCKER \\\n  build --file=ci/img2 .\n", {"ci/img2": "dockerfile"}),
+    ("x:\n\techo \u00e9; docker build \\\n\t  -f ci/img3 .\n", {"ci/img3": "dockerfile"}),
+    ("x:\n\tdocker-compose -f ci/c.yml up\n\n" + "y:\n\ttrue\n" * 30,
+     {"ci/c.yml": "compose"}),
+    ("x:\n\tmake -C sub\n\tdocker build -f ci/img4 .\n", {"ci/img4": "dockerfile"}),
+    ("x:\n\tdoc\u212aer build -f ci/img5 .\n", {"ci/img5": "dockerfile"}),
+    ("x:\n\tdocker\n\n" + "\techo\n" * 20 + "\tbuild -f ci/img6\n", {}),
+])
+def test_a_runner_file_names_the_images_its_tools_build(text: str, want: dict[str, str | None],
+                                                        ) -> None:
+    named = _named("Makefile", text)
+    assert {p: h for p, h in named.items() if p.startswith("ci/")} == want
+
+@pytest.mark.parametrize(("run", "want"), [
+    ("npm i -g $(cat ci/tools.txt)", {"ci/tools.txt": "list-npm"}),
+    ("xargs npm install --global < ci/tools.txt", {"ci/tools.txt": "list-npm"}),
+    ("cat ci/tools.lst | xargs pnpm add -g", {"ci/tools.lst": "list-npm"}),
+    ("xargs -a ci/tools.txt yarn global add", {"ci/tools.txt": "list-npm"}),
+    ("pip install $(grep -v '^#' ci/py-tools.txt)", {"ci/py-tools.txt": "requirements"}),
+    ("uv tool install $(< ci/tools)", {"ci/tools": "requirements"}),
+    ("brew install $(cat ci/Brewfile.txt)", {"ci/Brewfile.txt": "list-brew"}),
+    ("|\n        while read -r p; do\n          npm i -g \"$p\"\n        done < ci/tools.txt",
+     {"ci/tools.txt": "list-npm"}),
+])
+def test_a_file_an_installer_takes_its_packages_from_is_named_as_a_list(
+        run: str, want: dict[str, str]) -> None:
+    named = _named(_WORKFLOW, f"steps:\n  - run: {run}\n")
+    assert {path: hint for path, hint in named.items() if not path.startswith(".github/") and (
+        (hint and "list" in hint) or hint == "requirements")} == want, named
+
+
+@pytest.mark.parametrize("run", [
+    "cat ci/notes.txt; npm ci",  # no installer given a list
+    "npm install && cat ci/notes.txt",
+    "echo $(cat VERSION.txt) > out && npm publish",
+])
+def test_files_read_beside_other_commands_are_not_lists(run: str) -> None:
+    named = _named(_WORKFLOW, f"steps:\n  - run: {run}\n")
+    assert not any(hint and hint.startswith("list-") for hint in named.values()), named
+
+
+def test_naming_package_lists_costs_linear_time() -> None:
+    def cost(n: int) -> float:
+        text = ("  - run: npm i -g $(cat a/b.txt) " + "x" * 40 + "\n" + "npm " * 20 + "\n") * n
+        start = time.perf_counter()
+        named_paths("ci/r.sh", text.encode())
+        return time.perf_counter() - start
+
+    cost(100)
+    small, large = min(cost(1000) for _ in range(3)), min(cost(4000) for _ in range(3))
+    assert large / small < 8, (small, large)
+
+
+@pytest.mark.parametrize(("path", "text", "want"), [
+    ("Makefile", "review:\n\tcd tools && ./review.sh\n", "tools/review.sh"),
+    ("Makefile", "review:\n\t@$(Q)./tools/review.sh --all\n", "tools/review.sh"),
+    ("ci/Makefile", "r:\n\tbash -e review.sh\n", "ci/review.sh"),
+    ("Makefile", "R = tools\nr:\n\tcd $(R); sh ./review.sh\n", "tools/review.sh"),
+    ("justfile", '[working-directory: "tools"]\nreview:\n    ./review.sh\n', "tools/review.sh"),
+    ("justfile", "[no-cd, working-directory('tools')]\nreview:\n    python3 r.py\n",
+     "tools/r.py"),
+    ("justfile", "set working-directory := 'tools'\nreview arg:\n    ./review.sh {{arg}}\n",
+     "tools/review.sh"),
+    ("Taskfile.yml", 'version: "3"\ntasks:\n  review:\n    dir: tools\n    cmds:\n'
+     "      - ./review.sh\n      - cmd: node run.js\n", "tools/review.sh"),
+    ("Taskfile.yml", 'version: "3"\ntasks:\n  review:\n    dir: tools\n    cmds:\n'
+     "      - cmd: node run.js\n", "tools/run.js"),
+    ("tox.ini", "[testenv:r]\nallowlist_externals = ./review.sh\ncommands = ./review.sh\n"
+     "changedir = {toxinidir}/tools\n", "tools/review.sh"),
+])
+def test_a_runner_names_the_scripts_its_recipes_run_from_their_directory(
+        path: str, text: str, want: str) -> None:
+    assert want in _named(path, text), _named(path, text)
+
+
+@pytest.mark.parametrize(("path", "text"), [
+    # the words of a recipe that are no command it runs: arguments, make's own, modules
+    ("Makefile", "all:\n\t$(CC) -o build/x src/main.c tools/review.sh\n"),
+    ("Makefile", "docs:\n\techo see tools/review.sh; cp tools/review.sh dist/\n"),
+    ("Makefile", "t:\n\tpython -m tools.review\n\t$(call tmpl,tools/review.sh)\n"),
+    ("justfile", "[working-directory: 'tools']\nr:\n    cat review.sh\n"),
+    ("tox.ini", "[testenv]\nchangedir = tools\ncommands = pytest review.sh\n"),
+])
+def test_a_runner_does_not_name_what_its_recipes_only_mention(path: str, text: str) -> None:
+    assert not any(p.endswith("review.sh") for p in _named(path, text)), _named(path, text)
+
+
+@pytest.mark.parametrize("unit", [
+    "\tcd a && ./b.sh && cd c; bash d/e.sh $(X) f/g h/i\n",
+    "\t$(CC) -o x/y.o x/y.c && cp a/b c/d\n",
+    "\t" + "do a=" * 50 + "\n",  # assignments after each separator, never a program
+    "\t" + "&a=" * 50 + "\n",
+])
+def test_naming_recipe_scripts_costs_linear_time(unit: str) -> None:
+    def cost(n: int) -> float:
+        text = "X = v\nall:\n" + unit * n
+        start = time.perf_counter()
+        named_paths("Makefile", text.encode())
+        return time.perf_counter() - start
+
+    cost(200)
+    small, large = min(cost(1000) for _ in range(3)), min(cost(4000) for _ in range(3))
+    assert large / small < 8, (small, large)
+
+
+def test_a_taskfile_of_aliased_command_lists_names_in_proportion_to_its_size() -> None:
+    """Every task gives the same aliased list of commands a directory of its own: read
+    under each until the file's size in commands, then once; past MAX_NAMES, refused."""
+    def taskfile(n: int) -> bytes:
+        cmds = "".join(f"  - ./s{i}.sh\n" for i in range(n))
+        tasks = "".join(f"  t{i}: {{dir: d{i}, cmds: *c}}\n" for i in range(n))
+        return f"x: &c\n{cmds}tasks:\n{tasks}".encode()
+
+    small = taskfile(100)
+    assert len(named_paths("Taskfile.yml", small)) <= 2 * len(small) < 100 * 100
+    with pytest.raises(GitError, match="refusing to pass unjudged"):
+        named_paths("Taskfile.yml", taskfile(1000))

@@ -235,3 +235,109 @@ def test_a_workflow_doubling_a_variable_ends_with_exit_3(repo: Repo) -> None:
     assert result.returncode == EXIT_GIT, result.stdout + result.stderr
     assert "refusing to pass unjudged" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# ------------------------------------------------------------------ loops over a constant list
+@pytest.mark.parametrize(("script", "programs"), [
+    ('for tool in claude; do "$tool" -p review; done', {"claude"}),
+    ('for t in gemini codex claude\ndo\n  "$t" -p x\ndone', {"gemini", "codex", "claude"}),
+    ("for t in lint claude; do sudo $t -p x; done", {"claude"}),
+    ("select t in codex claude; do ${t} -p x; break; done", {"codex", "claude"}),
+    ("T=(codex claude); for t in \"${T[@]}\"; do $t -p x; done", {"codex", "claude"}),
+    ("for a in x y; do for t in make claude; do \"$t\" -p x; done; done", {"claude"}),
+    ("run() { \"$1\" -p x; }\nfor t in ls claude; do run \"$t\"; done", {"claude"}),
+    # `while read T` fed lines reads each line into T
+    ("printf 'lint\\nclaude\\n' | while read -r t; do \"$t\" -p x; done", {"claude"}),
+    ("echo codex | while IFS= read -r t; do $t -p x; done", {"codex"}),
+])
+def test_a_loop_variable_used_as_the_program_runs_each_value(
+        script: str, programs: set[str]) -> None:
+    ran = {call[0] for call in _calls(script) if call[1:2] == ("-p",)}
+    assert programs <= ran, _calls(script)
+
+
+@pytest.mark.parametrize("script", [
+    "for f in claude.md notes.md; do cat \"$f\"; done",
+    "for name in claude codex; do echo \"$name\"; done",
+    "for t in lint test; do npm run \"$t\"; done",
+    "for claude in a b; do echo $claude; done",
+])
+def test_loops_that_run_no_agent_stay_clean(script: str) -> None:
+    found = _calls(script)
+    assert not any(c[0] in ("claude", "codex") for c in found), found
+
+
+def test_a_loop_is_read_in_time_linear_in_its_values() -> None:
+    """Each value costs one reading of the commands that read the variable: four times
+    the values cost about four times the time; a body as long as the list is refused."""
+    def seconds(script: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            started = clock()
+            _calls(script)
+            best = min(best, clock() - started)
+        return best
+    def values(n: int) -> str:
+        return " ".join(f"a{k}" for k in range(n))
+    loop = "for t in {}; do \"$t\" -p x; echo \"$t\"; done\n"
+    small = seconds(loop.format(values(2_000)))
+    large = seconds(loop.format(values(8_000)))
+    assert large / max(small, 1e-4) < 10, (small, large)
+    with pytest.raises(ScriptTooCostly):
+        _calls(loop.replace('"$t"', "$t " * 2_000, 1).format(values(2_000)))
+
+
+def test_a_loop_body_of_programs_that_run_nothing_is_read_once() -> None:
+    script = "for f in a b c; do cp \"$f\" out/; echo \"$f\"; done"
+    assert ("cp", "a", "out/") in _calls(script)
+    assert ("cp", "b", "out/") not in _calls(script)
+
+
+@pytest.mark.parametrize("script", ["alias x=''\nx", "alias x=''\nfor t in a; do x; done",
+                                    "alias x=''\nx <<< 'y'"])
+def test_an_empty_alias_called_is_no_command(script: str) -> None:
+    found = _calls(script)
+    assert found and not any(call[0] == "x" for call in found), found
+
+
+def test_functions_and_aliases_are_called_after_keywords() -> None:
+    assert _runs_claude("r() { claude -p \"$1\"; }\nif true; then r x; fi")
+    assert _runs_claude("alias r='claude -p'\nwhile true; do r x; done")
+
+
+@pytest.mark.parametrize("script", [
+    "export T=claude; bash -c '$T -p review'",
+    "T=claude\nexport T\nsh -c '\"$T\" -p review'",
+    "declare -x T=claude\nbash -lc '$T -p review'",
+    "T=claude bash -c '$T -p review'",
+    "env T=claude sh -c '${T} -p review'",
+    "export T=claude\nsudo -E bash -c '$T -p review'",
+])
+def test_a_shell_run_with_c_sees_the_environment_it_is_given(script: str) -> None:
+    assert _runs_claude(script), _calls(script)
+
+
+@pytest.mark.parametrize("script", [
+    "T=claude; bash -c '$T -p review'",  # not exported: the inner shell does not see it
+    "export T=claude; bash -c 'T=true; $T -p review'",  # reassigned inside
+    "export T=claude; bash -c 'echo \"$T -p review\"'",  # only printed
+    "export NOTE='ask claude'; sh -c 'echo $NOTE'",
+])
+def test_a_shell_run_with_c_that_does_not_run_what_it_is_given_stays_clean(
+        script: str) -> None:
+    assert not any(call[0] == "claude" for call in _calls(script)), _calls(script)
+
+
+def test_carrying_exports_into_shells_takes_time_linear_in_size() -> None:
+    """Many exports and many shells: each shell is given only what it reads."""
+    def seconds(count: int) -> float:
+        script = "".join(f"export T{k}=claude\n" for k in range(count)) + \
+            "bash -c '$T1 -p review'\n" * count
+        best = float("inf")
+        for _ in range(3):
+            started = clock()
+            _calls(script)
+            best = min(best, clock() - started)
+        return best
+    small, large = seconds(500), seconds(2_000)
+    assert large / max(small, 1e-4) < 10, (small, large)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from ai_clearance.catalog.rules import load_catalog
+from ai_clearance.detect import taskrunners
 from ai_clearance.detect.setups import setup_facts
 from ai_clearance.detect.taskrunners import runner_lines
 from ai_clearance.detect.workflows import content_matches
@@ -137,3 +140,53 @@ def test_tox_and_nox_configurations(path: str, text: str, found: bool) -> None:
     rules = {r.id: r for r in load_catalog().rules_for("content")}
     matched = content_matches(rules, text.encode().split(b"\n"), [path])
     assert bool(matched) == found, matched
+
+
+def test_an_exported_make_variable_is_what_a_recipe_shell_reads() -> None:
+    text = ("export AGENT = claude\nLOCAL = codex\nall:\n\t$$AGENT -p x\n\t$${AGENT} -p y\n"
+            "\t$$LOCAL exec z\n\t$(AGENT) -p w\n")
+    assert [command for _, _, command in runner_lines("make", text)] == [
+        "claude -p x", "claude -p y", "$LOCAL exec z", "claude -p w"]
+
+
+def _edited_makefiles(count: int) -> list[str]:
+    """Versions of a Makefile, each an edit of the last: a definition changed, a recipe
+    added or continued, a paragraph joined to the next or split."""
+    rng = random.Random(7)
+    lines = ["AGENT = aider", "CC = cc", "", "all: x", "\t$(CC) -o x x.c", "",
+             "review:", "\t$(AGENT) --yes \\", "\t  --message fix", "",
+             "X := $(shell claude -p hi)", "", "t: ; @$(AGENT) run", ""]
+    versions = ["\n".join(lines)]
+    edits = [
+        lambda i: lines.insert(i, f"V{i} = claude"),
+        lambda i: lines.insert(i, f"\t$(V{i}) -p fix"),
+        lambda i: lines.insert(i, ""),
+        lambda i: lines.pop(min(i, len(lines) - 1)) if lines else None,
+        lambda i: lines.insert(i, "\techo \\"),
+        lambda i: lines.insert(i, "AGENT = codex"),
+        lambda i: lines.insert(i, "\t$(AGENT) exec x"),
+        lambda i: lines.insert(i, "export AGENT = claude"),
+        lambda i: lines.insert(i, "\t$$AGENT -p x"),
+    ]
+    for _ in range(count):
+        rng.choice(edits)(rng.randrange(len(lines) + 1) if lines else 0)
+        versions.append("\n".join(lines))
+    return versions
+
+
+def test_a_makefile_read_by_paragraphs_gives_what_a_fresh_reading_does() -> None:
+    versions = _edited_makefiles(400)
+    remembered = [runner_lines("make", text) for text in versions]
+    fresh = []
+    for text in versions:
+        lines = text.split("\n")
+        fresh.append(taskrunners._make_lines(lines, dict(taskrunners._definitions(lines))))
+    assert remembered == fresh
+    assert any(command.startswith("claude") for found in fresh for _, _, command in found)
+
+
+def test_makefile_paragraphs_remembered_stay_bounded() -> None:
+    taskrunners._PARAGRAPHS.forget()
+    for n in range(200):
+        runner_lines("make", f"all:\n\techo {n}\n\n" + f"V{n} = x\n" * 2000)
+    assert taskrunners._PARAGRAPHS.size <= taskrunners._PARAGRAPHS_KEPT

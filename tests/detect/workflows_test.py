@@ -616,3 +616,94 @@ def test_an_agent_image_a_scanner_container_is_given_is_not_run() -> None:
     """`docker run SCANNER image X`: the image run is the scanner's; X is its argument."""
     run = "docker run --rm aquasec/trivy image --severity HIGH paulgauthier/aider:latest"
     assert _found(".github/workflows/scan.yml", _scan_job(run)) == set()
+
+
+# ------------------------------------------------------------------ inputs that fetch or run
+def _structure(step: str, path: str = ".github/workflows/w.yml") -> set[str]:
+    """The rules found in a workflow of `step` by its structure alone (line patterns off)."""
+    rules = {rid: replace(r, pattern=None) for rid, r in _rules(path).items()}
+    return _found(path, _step(step), rules)
+
+
+@pytest.mark.parametrize(("step", "rule"), [
+    # the action's repository checked out, then run as a local action
+    ("      - uses: actions/checkout@v4\n        with:\n"
+     "          repository: anthropics/claude-code-action\n          ref: v1\n"
+     "          path: .rv\n      - uses: ./.rv\n        with: {prompt: review}\n", "AIC301"),
+    ("      - uses: actions/checkout@v4\n        with: {repository: openai/codex, path: c}\n",
+     "AIC302"),
+    ("      - uses: actions/checkout@v4\n        with:\n"
+     "          repository: https://github.com/google-gemini/gemini-cli.git\n", "AIC303"),
+    # release downloaders, whatever their name: the input names the repository
+    ("      - uses: robinraju/release-downloader@v1\n        with:\n"
+     "          repository: openai/codex\n          latest: true\n", "AIC302"),
+    ("      - uses: jaxxstorm/action-install-gh-release@v1\n        with:\n"
+     "          repo: sst/opencode\n", "AIC304"),
+    ("      - uses: some/fetch-asset@v2\n        with:\n          owner: charmbracelet\n"
+     "          repo: crush\n", "AIC324"),
+    ("      - uses: some/fetch-asset@v2\n        with:\n          source_repo: QwenLM/qwen-code\n",
+     "AIC309"),
+    ("      - uses: some/download@v1\n        with:\n          file-url: "
+     "https://github.com/sst/opencode/releases/download/v1/opencode-linux-x64.zip\n", "AIC304"),
+    ("      - uses: some/download@v1\n        with:\n          url: https://claude.ai/install.sh\n",
+     "AIC301"),
+    ("    strategy:\n      matrix:\n        r: [openai/codex]\n    steps:\n"
+     "      - uses: actions/checkout@v4\n        with: {repository: '${{ matrix.r }}'}\n",
+     "AIC302"),
+    # inputs that are commands (a table of actions), and an action handed to another
+    ("      - uses: devcontainers/ci@v0.3\n        with:\n"
+     "          runCmd: claude -p \"review the diff\"\n", "AIC301"),
+    ("      - uses: cypress-io/github-action@v6\n        with:\n"
+     "          start: codex exec 'serve the app'\n", "AIC302"),
+    ("      - uses: nick-fields/retry@v3\n        with:\n          command: make\n"
+     "          new_command_on_retry: gemini -p fix\n", "AIC303"),
+    ("      - uses: uraimo/run-on-arch-action@v3\n        with:\n"
+     "          install: npm i -g @openai/codex\n          run: make\n", "AIC302"),
+    ("      - uses: vmactions/freebsd-vm@v1\n        with:\n"
+     "          prepare: pkg install -y node && npx @google/gemini-cli -p x\n", "AIC303"),
+    ("      - uses: Wandalen/wretry.action@v3\n        with:\n"
+     "          action: anthropics/claude-code-action@v1\n          attempt_limit: 2\n",
+     "AIC301"),
+])
+def test_inputs_that_fetch_an_agents_repository_or_run_a_command(step: str, rule: str) -> None:
+    assert rule in _structure(step), step
+
+
+@pytest.mark.parametrize("step", [
+    "      - uses: actions/checkout@v4\n        with: {repository: cli/cli, path: gh}\n",
+    "      - uses: actions/checkout@v4\n        with: {repository: claude/dotfiles}\n",
+    "      - uses: actions/checkout@v4\n        with:\n"
+    "          repository: anthropics/claude-code-docs-mirror\n",
+    "      - uses: actions/checkout@v4\n        with:\n"
+    "          repository: ${{ github.repository }}\n"
+    "          github-server-url: https://github.com\n",
+    "      - uses: actions/upload-artifact@v4\n        with: {name: x, path: openai/codex}\n",
+    "      - uses: some/notify@v1\n        with:\n"
+    "          body: see https://github.com/openai/codex for what changed\n",
+    "      - uses: robinraju/release-downloader@v1\n        with: {repository: cli/cli}\n",
+    "      - uses: devcontainers/ci@v0.3\n        with:\n          runCmd: make ci-build\n",
+    "      - uses: devcontainers/ci@v0.3\n        with:\n          runCmd: echo claude -p\n",
+    "      - uses: cypress-io/github-action@v6\n        with: {start: npm start}\n",
+    "      - uses: some/action@v1\n        with: {start: codex exec x}\n",
+    "      - uses: Wandalen/wretry.action@v3\n        with: {action: actions/setup-node@v4}\n",
+])
+def test_inputs_of_other_repositories_and_commands_stay_clean(step: str) -> None:
+    assert _found(".github/workflows/w.yml", _step(step)) == set(), step
+
+
+def test_a_repository_input_is_found_in_a_file_over_the_limit() -> None:
+    filler = b"x" * 80 + b"\n"
+    head = b"jobs:\n  a:\n    steps:\n      - run: |\n"
+    tail = (b"      - uses: actions/checkout@v4\n        with:\n"
+            b"          repository: openai/codex\n")
+    data = head + filler * (MAX_BYTES // len(filler) + 1) + tail
+    matched = content_matches(_rules(".github/workflows/big.yml"), data.split(b"\n"))
+    assert matched["AIC302"][0] == data.count(b"\n")
+
+
+def test_a_checked_out_agent_action_fails_the_range(clean_repo: Repo) -> None:
+    code, findings = _range(clean_repo, {".github/workflows/rv.yml": _step(
+        "      - uses: actions/checkout@v4\n        with:\n"
+        "          repository: anthropics/claude-code-action\n          path: .rv\n"
+        "      - uses: ./.rv\n").decode()})
+    assert (code, findings) == (1, {("AIC301", ".github/workflows/rv.yml")})

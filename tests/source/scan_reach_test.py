@@ -358,3 +358,131 @@ def test_a_dockerfile_a_build_names_by_a_key_is_judged(clean_repo: Repo, files: 
     clean_repo.commit("Install the reviewer", dockerfile)
     code, found, findings = _check(clean_repo, "--range", f"{base}..HEAD")
     assert code == 1 and any(path == dockerfile for _, path in found), findings
+
+
+# The constant environment a CI file gives a step, carried into what the step runs.
+_GITHUB_ENV = "on: push\nenv:\n  AGENT: claude\njobs:\n  a:\n    runs-on: ubuntu-latest\n" \
+    "    steps:\n"
+_ENV_LAYOUTS: dict[str, dict[str, str]] = {
+    "step env -> script": {
+        _WORKFLOW: _STEPS + "      - env:\n          AGENT: claude\n        run: ./ci/review.sh\n",
+        "ci/review.sh": "#!/bin/bash\n\"$AGENT\" -p 'review the diff'\n"},
+    "workflow env -> make": {
+        _WORKFLOW: _GITHUB_ENV + "      - run: make review\n",
+        "Makefile": "review:\n\t$(AGENT) -p 'review the diff'\n"},
+    "workflow env -> make $$": {
+        _WORKFLOW: _GITHUB_ENV + "      - run: make review\n",
+        "Makefile": "review:\n\t$$AGENT -p 'review the diff'\n"},
+    "step env -> npm run": {
+        _WORKFLOW: _STEPS + "      - run: npm run review\n        env:\n          AGENT: claude\n",
+        "package.json": '{"name": "x", "scripts": {"review": "$AGENT -p review"}}\n'},
+    "gitlab variables -> script": {
+        ".gitlab-ci.yml": "variables:\n  AGENT:\n    value: claude\nreview:\n  script:\n"
+                          "    - ./ci/review.sh\n",
+        "ci/review.sh": "#!/bin/sh\n$AGENT -p review\n"},
+    "export then script -> script": {
+        _WORKFLOW: _workflow("export AGENT=claude; bash ci/a.sh"),
+        "ci/a.sh": "#!/bin/sh\nset -e\n./ci/b.sh\n",
+        "ci/b.sh": "#!/bin/sh\nexec \"${AGENT}\" -p review\n"},
+    "export then bash -c": {
+        _WORKFLOW: _workflow("export T=claude; bash -c '$T -p review'")},
+}
+_ENV_WANT = {"step env -> script": "ci/review.sh", "workflow env -> make": "Makefile",
+             "workflow env -> make $$": "Makefile", "step env -> npm run": "package.json",
+             "gitlab variables -> script": "ci/review.sh",
+             "export then script -> script": "ci/b.sh", "export then bash -c": _WORKFLOW}
+
+
+@pytest.mark.parametrize("layout", sorted(_ENV_LAYOUTS))
+def test_the_env_ci_gives_a_step_is_carried_into_what_it_runs(clean_repo: Repo,
+                                                              layout: str) -> None:
+    files = _ENV_LAYOUTS[layout]
+    base = clean_repo.head()
+    for path, text in files.items():
+        clean_repo.write(path, text)
+    clean_repo.git("add", *files)
+    want = {_ENV_WANT[layout]}
+    code, found, findings = _check(clean_repo, "--staged")
+    assert (code, {path for _, path in found}) == (1, want), findings
+    clean_repo.commit("Add it", *files)
+    for args in (("--range", f"{base}..HEAD"), ("--tree", "HEAD"), ("--history",)):
+        code, found, findings = _check(clean_repo, *args)
+        assert (code, {path for _, path in found}) == (1, want), (args, findings)
+
+
+@pytest.mark.parametrize("files", [
+    # the value is only printed
+    {_WORKFLOW: _STEPS + "      - env:\n          NOTE: ask claude -p later\n"
+                         "        run: ./ci/review.sh\n",
+     "ci/review.sh": "#!/bin/sh\necho \"$NOTE\"\nprintf '%s\\n' $NOTE\n"},
+    # the script sets the name itself before it runs it
+    {_WORKFLOW: _GITHUB_ENV + "      - run: ./ci/review.sh\n",
+     "ci/review.sh": "#!/bin/sh\nAGENT=true\n\"$AGENT\" -p review\n"},
+    # a Makefile's own definition wins over the environment
+    {_WORKFLOW: _GITHUB_ENV + "      - run: make review\n",
+     "Makefile": "AGENT = true\nreview:\n\t$(AGENT) -p review\n"},
+    # not exported in the script: the inner shell does not see it
+    {_WORKFLOW: _workflow("T=claude; bash -c '$T -p review'")},
+    # a script that does not read the name, and a package.json that only echoes it
+    {_WORKFLOW: _GITHUB_ENV + "      - run: ./ci/review.sh && npm run notes\n",
+     "ci/review.sh": _HARMLESS,
+     "package.json": '{"scripts": {"notes": "echo $AGENT reviews"}}\n'},
+])
+def test_an_env_the_step_does_not_run_stays_clean(clean_repo: Repo,
+                                                  files: dict[str, str]) -> None:
+    base = clean_repo.head()
+    _base(clean_repo, files)
+    for args in (("--range", f"{base}..HEAD"), ("--tree", "HEAD"), ("--history",)):
+        assert _check(clean_repo, *args)[:2] == (0, set()), args
+
+
+@pytest.mark.parametrize(("path", "harmless", "agent"), [
+    ("ci/review.sh", "#!/bin/sh\necho \"$AGENT\"\n", "#!/bin/sh\n\"$AGENT\" -p review\n"),
+    ("Makefile", "review:\n\techo $(AGENT)\n", "review:\n\t$(AGENT) -p review\n"),
+])
+def test_a_range_that_changes_only_the_file_given_the_env(clean_repo: Repo, path: str,
+                                                          harmless: str, agent: str) -> None:
+    run = "make review" if path == "Makefile" else f"./{path}"
+    base = _base(clean_repo, {_WORKFLOW: _GITHUB_ENV + f"      - run: {run}\n", path: harmless})
+    assert _check(clean_repo, "--range", f"{base}~1..HEAD")[:2] == (0, set())
+    clean_repo.write(path, agent)
+    sha = clean_repo.commit("Run it", path)
+    code, found, findings = _check(clean_repo, "--range", f"{base}..HEAD")
+    assert (code, {p for _, p in found}) == (1, {path}), findings
+    assert findings[0]["commit"] == sha
+    assert "AGENT=claude" in findings[0]["evidence"]
+
+@pytest.mark.parametrize(("run", "listed", "agent", "plain"), [
+    ("npm i -g $(cat ci/tools.txt)", "ci/tools.txt", "prettier\n@openai/codex\n", "prettier\n"),
+    ("xargs npm i -g < ci/tools.txt", "ci/tools.txt", "@anthropic-ai/claude-code # AI\n",
+     "eslint # not claude\n"),
+    ("pip install $(cat ci/py.lst)", "ci/py.lst", "black\naider-chat\n", "black\n"),
+])
+def test_a_package_list_an_installer_reads_is_judged(clean_repo: Repo, run: str, listed: str,
+                                                      agent: str, plain: str) -> None:
+    base = _base(clean_repo, {_WORKFLOW: _workflow(run), listed: plain})
+    assert _check(clean_repo, "--range", f"{base}~1..HEAD")[:2] == (0, set())
+    clean_repo.write(listed, agent)
+    sha = clean_repo.commit("Add a tool", listed)
+    code, found, findings = _check(clean_repo, "--range", f"{base}..HEAD")
+    assert code == 1 and {path for _, path in found} == {listed}, findings
+    assert findings[0]["commit"] == sha
+
+
+@pytest.mark.parametrize(("files", "run"), [
+    ({"justfile": '[working-directory: "tools"]\nreview:\n    ./review.sh\n'}, "just review"),
+    ({"Taskfile.yml": 'version: "3"\ntasks:\n  review:\n    dir: tools\n    cmds:\n'
+                      "      - ./review.sh\n"}, "task review"),
+    ({"tox.ini": "[testenv:r]\nchangedir = tools\nallowlist_externals = ./review.sh\n"
+                 "commands = ./review.sh\n"}, "tox -e r"),
+    ({"Makefile": "review:\n\tcd tools && ./review.sh\n"}, "make review"),
+])
+def test_a_script_a_runner_s_recipe_runs_from_its_directory_is_judged(
+        clean_repo: Repo, files: dict[str, str], run: str) -> None:
+    base = _base(clean_repo, {_WORKFLOW: _workflow(run), **files, "tools/review.sh": _HARMLESS})
+    assert _check(clean_repo, "--range", f"{base}~1..HEAD")[:2] == (0, set())
+    clean_repo.write("tools/review.sh", _AGENT)
+    sha = clean_repo.commit("Tweak the script", "tools/review.sh")
+    code, found, findings = _check(clean_repo, "--range", f"{base}..HEAD")
+    assert (code, found) == (1, {("AIC301", "tools/review.sh")}), findings
+    assert findings[0]["commit"] == sha

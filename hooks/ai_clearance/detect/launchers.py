@@ -320,8 +320,8 @@ _DOCKER_RUN = ("-e --env --env-file -v --volume -w --workdir -u --user --name --
                "--attach -c --cpu-shares --memory-swap --detach-keys --entrypoint "
                "--health-cmd --isolation --privileged-mode --domainname --mac-address "
                "--ip --ip6 --network-alias --storage-opt --sysctl --cpuset-cpus")
-_DOCKER = _r("exec, container exec, run, container run, compose exec, compose run",
-             _DOCKER_RUN, 1)
+_DOCKER = _r("exec, container exec, run, container run, compose exec, compose run, create, "
+             "container create", _DOCKER_RUN, 1)
 _DOTENV = _r("", "-e -v -c -f --file --env-file")
 _KUBECTL = "-n --namespace -c --container --context -f --filename --image --restart"
 _LXC = "--env --user --group --cwd --mode"
@@ -393,6 +393,8 @@ RUNNERS: dict[str, Runner] = {
     "entr": _r(""), "nodemon": _r("", "-w --watch -e --ext -i --ignore", scripts="-x --exec"),
     "retry": _r("", "-t --tries -d --delay -u --until"),
 }
+# Runners whose `--entrypoint PROG` is the program the command after the image runs with.
+_ENTRYPOINT_RUNNERS = (_DOCKER, RUNNERS["docker-compose"])
 _VERSION = re.compile(r"v?\d[\w.]*|node|iojs|stable|system|lts/.*|--lts(?:=.*)?")
 
 
@@ -539,11 +541,47 @@ def argv_commands(program: str, args: list[str]) -> list[list[str]]:
     runner = RUNNERS.get(program)
     if runner is not None and not runner.script:
         found.extend(_run_by(runner, args))
+    if runner in _ENTRYPOINT_RUNNERS:
+        found.extend(_with_entrypoint(runner, args))
     release = release_program(program)
     if release is not None:
         found.append([release, *args])
     verbs = _LAUNCHERS.get(program)
     return found if verbs is None else found + _launched(program, verbs, args)
+
+
+def _with_entrypoint(runner: Runner, args: list[str]) -> list[list[str]]:
+    """`docker run --entrypoint PROG IMAGE ARGS...`: PROG run with ARGS (a JSON list, as
+    podman takes it, is its words; any other value is split at blanks, as near as a
+    static reading gets to what a container finds to run)."""
+    entry: str | None = None
+    k = 0
+    while k < len(args) and args[k] != "--":
+        option, equals, value = args[k].partition("=")
+        if option == "--entrypoint":
+            entry = value if equals else (args[k + 1] if k + 1 < len(args) else "")
+        k += 1
+    if entry is None or len(entry) > _MAX_NAME * 16:
+        return []
+    words = _json_words(entry) if entry.lstrip().startswith("[") else entry.split()
+    if not words:
+        return []
+    i = _past(args, 0, runner.valued)
+    verb = next((v for v in runner.verbs if tuple(args[i:i + len(v)]) == v), None)
+    if verb is None:
+        return []
+    i = _past(args, i + len(verb), runner.valued)  # the image, then its command's words
+    return [[*words, *args[i + 1:]]]
+
+
+def _json_words(text: str) -> list[str]:
+    import json
+
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text.strip("[] ").replace('"', " ").replace(",", " ").split()
+    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 def _find_exec(args: list[str]) -> list[list[str]]:
@@ -719,8 +757,10 @@ def installer_commands(program: str, args: list[str]) -> list[list[str]]:
     found = _verb_installs(program, args)
     if program in ("go", "cargo") and any(a in ("install", "get", "run", "tool") for a in args):
         found.extend(["fetch", url] for a in args if (url := _go_module(a)) is not None)
-    if program == "gh" and args[:2] == ["release", "download"]:
-        found.extend(["fetch", f"https://github.com/{r}/releases"] for r in _gh_repos(args))
+    if program == "gh":
+        found.extend(_gh_fetches(args))
+    if program == "git":
+        found.extend(_git_fetches(args))
     npm = program in _NPM_TOOLS
     if npm or program in _PYPI_TOOLS or program in ("go", "cargo"):
         for arg in args:
@@ -791,6 +831,66 @@ def _go_module(arg: str) -> str | None:
     if len(parts) < 3 or "." not in parts[0]:
         return None
     return f"https://{parts[0]}/{parts[1]}/{parts[2].removesuffix('.git')}"
+
+
+def repository_url(value: str, shorthand: bool = False) -> str | None:
+    """The repository a word names, as `https://HOST/OWNER/NAME`: a URL under it (with a
+    VCS prefix, `.git`, a user or a port), scp's `git@HOST:OWNER/NAME.git`, `HOST/OWNER/
+    NAME`, and with `shorthand` GitHub's `OWNER/NAME` (a ref after `@` or `#`, a forge's
+    `gitlab:` before it). None for any other word."""
+    if len(value) > _MAX_NAME * 4 or value.startswith("-"):
+        return None
+    spec = _VCS.sub("", value, count=1)
+    scp = _SCP.fullmatch(spec)
+    if scp is not None:
+        spec = f"ssh://{scp.group(1)}/{scp.group(2)}"
+    elif "://" not in spec and "." in spec.partition("/")[0] and spec.count("/") >= 2 \
+            and not spec.startswith("."):
+        spec = "https://" + spec
+    repository = _REPOSITORY.match(spec)
+    if repository is not None:
+        host, owner, name = repository.groups()
+        return f"https://{host.casefold()}/{owner}/{name.removesuffix('.git')}"
+    short = _SHORTHAND.fullmatch(spec) if shorthand and "://" not in spec else None
+    if short is None:
+        return None
+    forge, owner, name = short.groups()
+    return f"https://{_FORGES[forge or 'github']}/{owner}/{name}"
+
+
+# scp's form of a repository's address: `git@github.com:owner/name.git`.
+_SCP = re.compile(r"(?:[^@/:\s]+@)?([A-Za-z0-9.-]+\.[A-Za-z]+):/*([^/\s]+/[^\s]+)")
+# Global options of git that take a value (before its verb).
+_GIT_VALUED = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace",
+                         "--config-env", "--exec-path"})
+# git's verbs that fetch from a repository they are given (`submodule add URL`, `remote
+# add NAME URL`: the next fetch does).
+_GIT_FETCHING = frozenset({"clone", "fetch", "pull", "submodule", "remote"})
+
+
+def _git_fetches(args: list[str]) -> list[list[str]]:
+    """What `git clone|fetch|pull|submodule add|remote add URL` fetches: the repository."""
+    i = _past(args, 0, _GIT_VALUED)
+    if i >= len(args) or args[i] not in _GIT_FETCHING:
+        return []
+    return [["fetch", url] for arg in args[i + 1:]
+            if (url := repository_url(arg)) is not None]
+
+
+def _gh_fetches(args: list[str]) -> list[list[str]]:
+    """What gh downloads from a repository: `gh release download` and `gh run download`
+    with -R, `gh repo clone|fork OWNER/NAME`, `gh api repos/OWNER/NAME/...`."""
+    verb = [a for a in args[:3] if not a.startswith("-")][:2]
+    if verb in (["release", "download"], ["run", "download"]):
+        return [["fetch", f"https://github.com/{r}/releases"] for r in _gh_repos(args)]
+    words = [a for a in args[2:] if not a.startswith("-")]
+    if verb in (["repo", "clone"], ["repo", "fork"]) and words:
+        url = repository_url(words[0], shorthand=True)
+        return [] if url is None else [["fetch", url]]
+    if verb[:1] == ["api"]:
+        paths = [a.lstrip("/") for a in args[1:] if a.lstrip("/").startswith("repos/")]
+        return [["fetch", f"https://api.github.com/{p}"] for p in paths[:1]]
+    return []
 
 
 def _gh_repos(args: list[str]) -> list[str]:
@@ -999,6 +1099,14 @@ def _release_source(value: str) -> list[list[str]]:
     return [["fetch", f"https://{_FORGES[forge or 'github']}/{owner}/{name}/releases"]]
 
 
+def _degit(args: list[str]) -> list[list[str]]:
+    """degit / tiged SRC [DEST]: a copy of SRC's files (`owner/name#ref`, `github:...`,
+    a URL)."""
+    words = [a for a in args if not a.startswith("-")]
+    url = repository_url(words[0], shorthand=True) if words else None
+    return [] if url is None else [["fetch", url]]
+
+
 def _eget(args: list[str]) -> list[list[str]]:
     return _release_fetchers(args, frozenset(), frozenset(), positional=True)
 
@@ -1028,6 +1136,7 @@ def _pixi(args: list[str]) -> list[list[str]]:
 _OTHER_INSTALLERS: dict[str, Callable[[list[str]], list[list[str]]]] = {
     "corepack": _corepack, "pkgx": _pkgx, "nix": _nix, "nix-shell": _nix_shell,
     "nix-env": _nix_shell, "eget": _eget, "ubi": _ubi, "pixi": _pixi,
+    "degit": _degit, "tiged": _degit,
 }
 
 

@@ -40,7 +40,10 @@ def manifest_facts(kind: str, text: str, screen: Callable[[str], bool] | None = 
         "mise": lambda: mise_facts(text, screen),
         "setupcfg": lambda: setup_cfg_facts(text),
         "conda": lambda: conda_facts(text.encode()),
+        "pnpmworkspace": lambda: pnpm_workspace_facts(text.encode()),
     }
+    if kind.startswith("list-"):
+        return list(package_list_facts(kind.removeprefix("list-"), text))
     if kind not in readers and kind != "requirements":
         from ai_clearance.detect.projectfiles import project_facts
 
@@ -71,8 +74,96 @@ def package_json_facts(text: str, screen: Callable[[str], bool] | None = None,
                     facts.extend(script_facts(f"scripts.{name}", body, lines.get(body, 1),
                                               screen))
     facts.extend(_git_hook_facts(data, lines, screen))
+    facts.extend(fact for key, inner in _PINNING for table in data.get(key, [])
+                 for pinned in ([table] if not inner else table.get(inner, [])
+                                if isinstance(table, Pairs) else [])
+                 for fact in _pinned_facts(f"{key}.{inner}".rstrip("."), pinned, lines))
     facts.sort(key=lambda f: f.line)
     return facts
+
+
+# Tables that pin or replace what the dependency tree installs: npm's `overrides`, yarn's
+# `resolutions`, pnpm's `pnpm.overrides`, and the dependencies yarn and pnpm add to other
+# packages (`packageExtensions`). A value there can alias a package to another
+# (`"left-pad": "npm:@openai/codex@1"`): the alias is what gets installed.
+_PINNING = (("overrides", ""), ("resolutions", ""), ("pnpm", "overrides"),
+            ("pnpm", "packageExtensions"), ("packageExtensions", ""))
+# How deep such a table is walked: npm's overrides nest one package's below another's.
+_MAX_PIN_DEPTH = 8
+
+
+def _pinned_facts(key: str, table: object, lines: dict[str, int]) -> list[Fact]:
+    """The packages a pinning table (a package.json's, or pnpm-workspace.yaml's catalogs
+    and overrides, already loaded) installs: each aliased value (`npm:NAME@1`), each value
+    from a repository or URL, and the keys of the dependency tables under it
+    (`packageExtensions`)."""
+    facts: list[Fact] = []
+    stack: list[tuple[str, object, int]] = [("", table, 0)]
+    while stack:
+        name, node, depth = stack.pop()
+        if isinstance(node, (Pairs, dict)):
+            if depth >= _MAX_PIN_DEPTH:
+                continue
+            for child, values in node.items():
+                items = values if isinstance(node, Pairs) else [values]
+                if child in NPM_SECTIONS:
+                    facts.extend(package_fact("npm", dependency, lines.get(dependency, 1),
+                                              f"{key}: {child}: {dependency}")
+                                 for value in items if isinstance(value, (Pairs, dict))
+                                 for dependency in value)
+                stack.extend((str(child), value, depth + 1) for value in items)
+        elif isinstance(node, str) and node.startswith("npm:"):
+            facts.append(package_fact("npm", node, lines.get(node, 1), f"{key}: {name}: {node}"))
+        elif isinstance(node, str) and ("/" in node or ":" in node) and \
+                not node.startswith(("catalog:", "workspace:", "link:", "file:", "portal:")):
+            facts.extend(argv_facts(f"{key}.{name}", ["npm", "install", node.strip()],
+                                    lines.get(node, 1)))
+    return facts
+
+
+def pnpm_workspace_facts(data: bytes) -> list[Fact] | None:
+    """pnpm-workspace.yaml: what its `catalog` and named `catalogs` give the packages that
+    ask for `catalog:` (a value may alias a package: `reviewer: npm:@openai/codex@1`), and
+    its `overrides` and `packageExtensions`, read as package.json's are. A .yarnrc.yml's
+    `packageExtensions` the same way."""
+    from ai_clearance.detect.devtools import mapping_items, yaml_root
+
+    root = yaml_root(data)
+    if root is None:
+        return None
+    facts: list[Fact] = []
+    lines: dict[str, int] = {}
+    budget = [len(data) + 1]  # nodes walked, all told: an alias used again costs again
+    for key, value in mapping_items(root):
+        if key in ("catalog", "catalogs", "overrides", "packageextensions"):
+            facts.extend(_pinned_facts(key, _yaml_plain(value, 0, lines, budget), lines))
+    if budget[0] < 0:
+        return None  # aliases that multiply: judged line by line instead
+    facts.sort(key=lambda f: f.line)
+    return facts
+
+
+def _yaml_plain(node: object, depth: int, lines: dict[str, int], budget: list[int],
+                ) -> object:
+    """A YAML node as plain dicts and strings, _MAX_PIN_DEPTH levels deep, noting the line
+    of each scalar in `lines`; `budget` counts the nodes walked down (below zero: stopped,
+    aliases used again and again would make the walk exponential)."""
+    from yaml import MappingNode, ScalarNode
+
+    budget[0] -= 1
+    if budget[0] < 0:
+        return None
+    if isinstance(node, ScalarNode):
+        lines.setdefault(str(node.value), node.start_mark.line + 1)
+        return str(node.value)
+    if not isinstance(node, MappingNode) or depth >= _MAX_PIN_DEPTH:
+        return None
+    plain: dict[str, object] = {}
+    for key, value in node.value:
+        if isinstance(key, ScalarNode):
+            lines.setdefault(str(key.value), key.start_mark.line + 1)
+            plain[str(key.value)] = _yaml_plain(value, depth + 1, lines, budget)
+    return plain
 
 
 def _git_hook_facts(data: Pairs, lines: dict[str, int],
@@ -389,6 +480,15 @@ def _toml_lines(text: str) -> dict[str, int]:
         counted = found.start()
         lines.setdefault(found.group(1), number)
     return lines
+
+
+def package_list_facts(installer: str, text: str) -> Iterator[Fact]:
+    """A file of package names a command line gives `installer` (`npm i -g $(cat x)`):
+    each line's words, comments left out, as `INSTALLER install WORDS`."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        words = [w for w in line.partition("#")[0].split() if not w.startswith("-")]
+        if words:
+            yield from argv_facts("list", [installer, "install", *words], number)
 
 
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9._-]+)")

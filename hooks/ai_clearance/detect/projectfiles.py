@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ai_clearance.detect.jsonc import Pairs, load_jsonc
 from ai_clearance.detect.literals import string_runs
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 def project_facts(kind: str, text: str, screen: Callable[[str], bool] | None,
                   ) -> list[Fact] | None:
     """What a project file of `kind` installs and runs; None when it cannot be parsed."""
+    if kind in _TOOL_READERS:
+        return _TOOL_READERS[kind](text, screen)
     if kind == "setuppy":
         facts = list(_setup_py_facts(text))
     elif kind == "nix":
@@ -244,3 +247,117 @@ def _devbox(data: Pairs, lines: dict[str, int], screen: Callable[[str], bool] | 
 _JSON_READERS: dict[str, Callable[[Pairs, dict[str, int], Callable[[str], bool] | None],
                                   Iterator[Fact]]] = {
     "composer": _composer, "deno": _deno, "nx": _nx, "devbox": _devbox}
+
+
+# ------------------------------------------------------------------------------ tool files
+# A Brewfile's entries (`brew bundle` installs them): `brew "codex"`, `cask "x"`,
+# `cargo "x"`, `go "github.com/o/x"`, `npm "x"`.
+_BREWFILE = re.compile(r"""[ \t]*(brew|cask|cargo|go|npm|uv|whalebrew)[ \t(]+["']([^"'\n]+)["']""")
+_BREW_COMMANDS = {"brew": ["brew", "install"], "cask": ["brew", "install", "--cask"],
+                  "cargo": ["cargo", "install"], "go": ["go", "install"],
+                  "npm": ["npm", "install", "-g"], "uv": ["uv", "tool", "install"],
+                  "whalebrew": ["whalebrew", "install"]}
+
+
+def _brewfile_facts(text: str, _screen: Callable[[str], bool] | None) -> list[Fact]:
+    """Each entry of a Brewfile as the install `brew bundle` runs for it."""
+    facts: list[Fact] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        entry = _BREWFILE.match(line)
+        if entry is not None:
+            facts.extend(argv_facts(entry.group(1), [*_BREW_COMMANDS[entry.group(1)],
+                                                     entry.group(2).strip()], number))
+    return facts
+
+
+# docker-bake.hcl's `dockerfile-inline = "..."` (escapes as HCL writes them) or a heredoc
+# (`dockerfile-inline = <<EOT` ... `EOT`).
+_BAKE_INLINE = re.compile(r"""dockerfile-inline"?[ \t]*[=:][ \t]*(?:"((?:[^"\\\n]|\\.)*)"|"""
+                          r"""<<-?[ \t]*([A-Za-z_]\w*)[ \t]*\n)""")
+_HCL_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "r": ""}
+
+
+def _bake_facts(text: str, screen: Callable[[str], bool] | None) -> list[Fact]:
+    """The Dockerfiles a bake file writes inline, read as Dockerfiles."""
+    from ai_clearance.detect.workflows import _dockerfile_facts
+
+    facts: list[Fact] = []
+    if "dockerfile-inline" not in text:
+        return facts
+    at, line, counted = 0, 0, 0
+    while (match := _BAKE_INLINE.search(text, at)) is not None:
+        line += text.count("\n", counted, match.start())
+        counted, at = match.start(), match.end()
+        start = line
+        if match.group(1) is not None:
+            inline = re.sub(r"\\(.)", lambda m: _HCL_ESCAPES.get(m.group(1), m.group(1)),
+                            match.group(1))
+        else:
+            # the heredoc's text is read once: the search goes on after its end (an
+            # unclosed one runs to the end of the file)
+            end = text.find(f"\n{match.group(2)}", match.end() - 1)
+            at = len(text) if end < 0 else end + 1
+            inline = text[match.end():at]
+            start += 1
+        facts.extend(replace(fact, line=fact.line + start) for fact in _dockerfile_facts(
+            inline, screen or (lambda _: True)))
+    return facts
+
+
+def _moon_facts(text: str, screen: Callable[[str], bool] | None) -> list[Fact] | None:
+    """moon's moon.yml and .moon/tasks*.yml: each task's `command` (a command line or a
+    list of words) with its `args`, and `script`."""
+    from ai_clearance.detect.devtools import mapping_items, scalar_texts, yaml_root
+
+    root = yaml_root(text.encode())
+    if root is None:
+        return None
+    facts: list[Fact] = []
+    for key, tasks in mapping_items(root):
+        if key != "tasks":
+            continue
+        for name, task in mapping_items(tasks):
+            items = dict(mapping_items(task))
+            words = [w for _, w in scalar_texts(items.get("command"))]
+            args = [w for _, w in scalar_texts(items.get("args"))]
+            line = next((n for n, _ in scalar_texts(items.get("command"))), 1)
+            if words:
+                facts.extend(script_facts(f"tasks.{name}", " ".join([*words, *args]), line,
+                                          screen))
+            for number, script in scalar_texts(items.get("script")):
+                facts.extend(script_facts(f"tasks.{name}", script, number, screen))
+    return facts
+
+
+# go.mod's `tool MODULE` lines and `tool ( ... )` blocks (Go 1.24): `go tool NAME` runs
+# the module's program by its last path part, built from the module's source.
+_GO_TOOL = re.compile(r"[ \t]*tool[ \t]+(\(|[^\s/]+/\S+)")
+
+
+def _go_mod_facts(text: str, _screen: Callable[[str], bool] | None) -> list[Fact]:
+    """The tools a go.mod declares, each as the `go install MODULE` that fetches it."""
+    facts: list[Fact] = []
+    if "tool" not in text:
+        return facts
+    block = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        words = line.partition("//")[0].split()
+        if block:
+            if words[:1] == [")"]:
+                block = False
+            elif words:
+                facts.extend(argv_facts("tool", ["go", "install", words[0]], number))
+            continue
+        match = _GO_TOOL.match(line)
+        if match is None:
+            continue
+        if match.group(1) == "(":
+            block = True
+        else:
+            facts.extend(argv_facts("tool", ["go", "install", match.group(1)], number))
+    return facts
+
+
+_TOOL_READERS: dict[str, Callable[[str, Callable[[str], bool] | None], list[Fact] | None]] = {
+    "brewfile": _brewfile_facts, "bake": _bake_facts, "moon": _moon_facts,
+    "gomod": _go_mod_facts}

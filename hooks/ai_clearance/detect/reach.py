@@ -22,7 +22,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from ai_clearance.detect.calls import Inputs, local_calls
@@ -39,7 +39,8 @@ MAX_READ = 1 << 20
 MAX_NAMES = 20000
 # How a named file is read; anything else (a README, a JSON file) runs nothing here.
 SCRIPT_KINDS = frozenset({"shell", "hash", "slash", "code", "dockerfile", "make", "just",
-                          "taskfile", "tox", "compose", "pipeline", "requirements", "conda"})
+                          "taskfile", "tox", "compose", "pipeline", "requirements", "conda",
+                          "npm", "list-npm", "list-brew", "list-cargo", "list-gem"})
 # Files read for what they pull in only (runner_includes).
 _INCLUDING = frozenset({"make", "just", "taskfile", "tox", "requirements"})
 
@@ -117,23 +118,28 @@ def named_paths(path: str, data: bytes, given: Inputs = (), kind: str | None = N
         calls = [Named(target, "workflow", inputs)
                  for target, inputs in local_calls(data[:MAX_READ], dict(given))]
     # A task runner's file (a Makefile, justfile, Taskfile, tox.ini) is judged by its own
-    # recipe lines and names only the files it pulls in (`include`, `import`): a project's
-    # Makefile names hundreds of its own files (on git/git the chain reached every test
-    # script), and every check would fail closed on the reach budget. A requirements
-    # file names those it takes in (`-r`).
+    # recipe lines and names the files it pulls in (`include`, `import`) and the scripts
+    # its recipes run as the command (`./review.sh`, `bash tools/r.sh`, from the directory
+    # the recipe runs in), never every word: a project's Makefile names hundreds of its
+    # own files (on git/git the chain reached every test script), and every check would
+    # fail closed on the reach budget. A requirements file names those it takes in (`-r`).
     kinds = readings([path]) | {kind} if kind is not None else readings([path])
     including = kinds & _INCLUDING
+    if "npm" in kinds and not including:
+        return calls  # package.json is read for what CI gives its scripts only
     names: Iterable[tuple[str, str | None, tuple[str, ...]]] = [
         *((relative, reading, (folder,)) for runner in sorted(including)
           for relative, reading in runner_includes(runner, text)),
-        *_built_images(text, folder)] if including else \
+        *_built_images(text, folder), *_package_lists(text, (folder, "")),
+        *_recipe_scripts(including, text, folder)] if including else \
         _relative_names(path, data[:MAX_READ], text, folder, kind)
     for relative, reading, bases in names:
         for base in bases:
             target = _resolved(base, relative)
             if target is None or target == path or (
                     target in found and found[target].hint is not None) or (
-                    including and reading in readings([target])):
+                    including and reading in readings([target]) and
+                    reading not in _CODE_KINDS | {"shell"}):
                 continue  # an included file read as such by its own name is judged so
             found[target] = Named(target, reading)
             _bounded(path, len(found) + len(calls))
@@ -155,6 +161,7 @@ def _relative_names(path: str, data: bytes, text: str, folder: str, kind: str | 
     # most of the tree): only what it runs is followed.
     code = kinds <= _CODE_KINDS
     yield from _tool_files(text, ("", folder) if folder else ("",))
+    yield from _package_lists(text, ("", folder) if folder else ("",))
     yield from _by_kind(path, data, text, folder, kinds)
     yield from _from_directories(path, data, text, code)
     anywhere = ("", folder) if folder else ("",)
@@ -404,6 +411,9 @@ _RUNNERS = {
                           "Taskfile.dist.yml", "Taskfile.dist.yaml"),
              ("-t", "--taskfile"), ("-d", "--dir")),
     "tox": ("tox", ("tox.ini",), ("-c", "--conf"), ()),
+    # package.json, whose scripts `npm run X` runs (reached for the environment CI gives)
+    **dict.fromkeys(("npm", "pnpm", "yarn"), ("npm", ("package.json",), (),
+                                             ("--prefix", "--cwd", "-C", "--dir"))),
     "nox": ("hash", ("noxfile.py",), ("-f", "--noxfile"), ()),
     "rake": ("hash", ("Rakefile", "rakefile", "Rakefile.rb", "rakefile.rb"),
              ("-f", "--rakefile"), ("-C", "--directory")),
@@ -433,7 +443,8 @@ def _tool_files(text: str, anywhere: tuple[str, ...],
     tool: tuple[str | None, tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None = None
     left = 0
     pending: str | None = None  # what the next word names: "file" or "folder"
-    for word in _WORD.findall(text):
+    # (the lambda reads `left` as it is when the next word is asked for)
+    for word in _words_near_tools(text, lambda: left > 0):  # noqa: B023
         if left <= 0 and not _may_be_tool(word):
             continue
         if len(word) > 1024 or word.endswith(":"):
@@ -458,6 +469,49 @@ def _tool_files(text: str, anywhere: tuple[str, ...],
         if value is not None and reading is not None and _plain(value):
             yield from ((named, reading, anywhere)
                         for named in _option_files(value, kind, reading, names))
+
+
+def _words_near_tools(text: str, busy: Callable[[], bool]) -> Iterator[str]:
+    """The words of `text` (`_WORD`) as `_tool_files` reads them, less those it would pass
+    over: while no tool is being read (`busy` false), from one line naming a tool to the
+    next. A project's Makefile has thousands of lines and a few dozen tools; every word of
+    each version was looked at (on git/git, 7.7M words, a fifth of a range check). Text
+    that is not ASCII is read word by word (casefold can make a tool's name of others)."""
+    if not text.isascii():
+        yield from _WORD.findall(text)
+        return
+    lowered = text.lower()
+    # where each tool's name is next found (-1: nowhere after): each is looked for forward
+    # only, so the whole text is searched once per name
+    ahead = {name: lowered.find(name) for name in _TOOL_WORDS}
+    at = 0
+    while True:
+        if not busy():
+            hit = _next_name(lowered, at, ahead)
+            if hit < 0:
+                return
+            # from the start of its line (a line break ends a word), at most back to `at`
+            at = max(at, text.rfind("\n", 0, hit) + 1)
+            end = text.find("\n", hit)
+            for word in _WORD.finditer(text, at, len(text) if end < 0 else end):
+                at = word.end()
+                yield word.group()
+            continue
+        found = _WORD.search(text, at)
+        if found is None:
+            return
+        at = found.end()
+        yield found.group()
+
+
+def _next_name(lowered: str, at: int, ahead: dict[str, int]) -> int:
+    """Where the first tool's name at or after `at` starts (-1: none), `ahead` kept."""
+    first = -1
+    for name, known in ahead.items():
+        where = ahead[name] = lowered.find(name, at) if 0 <= known < at else known
+        if where >= 0 and (first < 0 or where < first):
+            first = where
+    return first
 
 
 def _option_files(value: str, kind: str | None, reading: str, names: tuple[str, ...],
@@ -495,6 +549,121 @@ def _option_value(word: str, pending: str | None, files: tuple[str, ...],
         if len(option) == 2 and word.startswith(option) and len(word) > 2:
             return word[2:], "file" if option in files else "folder", None
     return None, None, None
+
+
+# ------------------------------------------------------------------------------ recipes
+# Where one simple command of a recipe ends and the next starts.
+_COMMAND_BREAK = re.compile(r"&&|\|\||[;|&\n(){}]|\bthen\b|\bdo\b|\belse\b")
+# Words before a command's program that leave it the program: assignments, `exec`...
+_PREFIXES = frozenset({"exec", "command", "builtin", "time", "nice", "nohup", "sudo", "env",
+                       "xvfb-run", "!"})
+_ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=\S*")
+# What taskrunners.py puts for a variable whose value it does not know.
+_UNKNOWN_VARIABLE = re.compile(r"\A(?:MAKEVAR|JUSTVAR|TASKVAR)(?=[./])")
+
+
+def _recipe_scripts(kinds: frozenset[str], text: str, folder: str,
+                    ) -> Iterator[tuple[str, str | None, tuple[str, ...]]]:
+    """The scripts a task runner's recipes run as their command (a path as the program, or
+    the script an interpreter is given), each from the directory its recipe runs in: the
+    file's folder, a justfile's `[working-directory]` or `set working-directory`, a
+    Taskfile task's `dir`, tox's `changedir`, then each `cd DIR` in the line."""
+    from ai_clearance.detect.taskrunners import recipe_directories
+
+    values: _Values | None = None
+    for directory, command in recipe_directories(sorted(kinds), text):
+        if _RUNS_SCRIPT.search(command) is None:
+            continue  # runs no path and no interpreter: most recipe lines
+        start = _directory(directory, folder) if directory else folder
+        if start is None:
+            start = folder
+        values = values or _Values(text)
+        for segment, here in _cd_segments(command, start, values):
+            for word, hint in _command_scripts(segment):
+                yield word, hint, here or (start,)
+
+
+# A command that runs a path (`./x`, `tools/x`, `$(Q)./x`) or an interpreter, at the start
+# of a line or after an operator: what a recipe line must hold to be looked at further.
+_RUNS_SCRIPT = re.compile(r"(?:^|[;&|(]|\bdo\b|\bthen\b)[ \t]*"
+                          r"(?:[A-Za-z_]\w*=[^\s;&|()]*[ \t]+){0,8}"
+                          r"(?:(?:exec|env|command|sudo|time)[ \t]+){0,4}"
+                          r"(?:[\w.-]*/|(?:ba|z|da|k)?sh[ \t]|python[\d.]*[ \t]|node[ \t]"
+                          r"|perl[ \t]|ruby[ \t]|pwsh[ \t]"
+                          r"|deno[ \t]|bun[ \t]|tsx[ \t]|php[ \t]|source[ \t]|\.[ \t])")
+
+
+def _command_scripts(segment: str) -> Iterator[tuple[str, str | None]]:
+    """The script each simple command of a shell segment runs: its program when that is a
+    path of a file (`./review.sh`, `tools/r`), or the first word an interpreter is given
+    that is no option (`bash -e tools/r.sh`, `python3 -m x` names none)."""
+    for simple in _COMMAND_BREAK.split(segment):
+        words = simple.split()
+        while words and (words[0] in _PREFIXES or _ASSIGNMENT.fullmatch(words[0])):
+            words.pop(0)
+        # its words as a file name may be written (`"x.sh"`, `2>/dev/null` no name), a
+        # runner's unknown variable before the program (`$(QUIET)./x.sh`) dropped
+        words = [_UNKNOWN_VARIABLE.sub("", w) for w in _WORD.findall(" ".join(words))]
+        if not words:
+            continue
+        first = words[0]
+        name = first.rpartition("/")[2].casefold()
+        program = _program(first, name) if "/" not in first or first.startswith("/") \
+            else None
+        if program is None:
+            if "/" in first and _plain(first) and not first.startswith("/"):
+                yield first, None
+            continue
+        for word in words[1:]:
+            if word in ("-m", "-c", "-e") and name not in ("bash", "sh", "zsh", "dash"):
+                break  # a module or code, not a file
+            if word.startswith("-"):
+                continue
+            if _plain(word) and ("/" in word or "." in word):
+                yield word, program[0]
+            break
+
+
+# An installer given what to install by another command that reads a file: `npm i -g
+# $(cat tools.txt)`, `$(< tools.txt)`, `xargs -a tools.txt pip install`, `cat tools.txt |
+# xargs npm i -g`, `xargs brew install < Brewfile.txt`, a `while read` loop's `done < x`.
+_INSTALLER = re.compile(r"(?<![\w.-])(npm|pnpm|yarn|bun|pip3?|uv|pipx|brew|cargo|gem)"
+                        r"(?:[ \t]+[^\s;&|<>()`]+){0,3}?[ \t]+(?:i|install|add)(?![\w-])")
+_READS_FILE = re.compile(r"\$\(|`|\bxargs\b|<")
+# Each installer's list, by the reading of its file (manifests.py: `list-npm` is npm
+# package names a word each, `requirements` pip's).
+_LIST_KINDS = {"npm": "list-npm", "pnpm": "list-npm", "yarn": "list-npm", "bun": "list-npm",
+               "pip": "requirements", "pip3": "requirements", "uv": "requirements",
+               "pipx": "requirements", "brew": "list-brew", "cargo": "list-cargo",
+               "gem": "list-gem"}
+# How many lines before a `done < FILE` its loop's installer may be on.
+_LOOP_LINES = 20
+
+
+def _package_lists(text: str, anywhere: tuple[str, ...],
+                   ) -> Iterator[tuple[str, str | None, tuple[str, ...]]]:
+    """The files a line that installs packages takes their names from (a word with a '/'
+    or a '.' on a line whose installer is given another command's output or input), each
+    read as that installer's list. Only lines that hold an installer are looked at."""
+    first = _INSTALLER.search(text)
+    if first is None:
+        return
+    lines = text[text.rfind("\n", 0, first.start()) + 1:].split("\n")
+    last: tuple[int, str] | None = None  # the last installer line: (index, its reading)
+    for number, line in enumerate(lines):
+        installer = _INSTALLER.search(line)
+        if installer is not None:
+            last = (number, _LIST_KINDS[installer.group(1)])
+        if installer is not None and _READS_FILE.search(line):
+            reading, given = last[1] if last else None, line
+        elif "done" in line and "<" in line and last and number - last[0] <= _LOOP_LINES:
+            reading, given = last[1], line.partition("<")[2]
+        else:
+            continue
+        for word in _WORD.findall(given):
+            if ("/" in word or "." in word) and _plain(word) and len(word) <= 1024 \
+                    and not word.endswith(":"):
+                yield word, reading, anywhere
 
 
 # GitLab's `include:` of a file of the same repository: `- local: ci/x.yml`, or a path

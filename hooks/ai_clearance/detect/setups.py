@@ -37,12 +37,18 @@ DEVTOOL_KINDS = frozenset({"hookmap", "vscodetasks", "gitpod", "codeworkspace", 
                            "overcommit", "nix", "replit", "devbox"})
 KINDS = frozenset({"devcontainer", "npm", "pyproject", "requirements", "precommit",
                    "pipeline", "jenkins", "pipfile", "mise", "setupcfg", "conda",
-                   "compose", "toxtoml", "pixi", *RUNNER_KINDS, *BY_KIND, *DEVTOOL_KINDS})
+                   "compose", "toxtoml", "pixi", "pnpmworkspace", *RUNNER_KINDS, *BY_KIND,
+                   *DEVTOOL_KINDS})
 # Project files read into the commands they amount to (projectfiles.py).
-_PROJECT = frozenset({"setuppy", "nix", "toolversions", "composer", "deno", "nx", "devbox"})
+_PROJECT = frozenset({"setuppy", "nix", "toolversions", "composer", "deno", "nx", "devbox",
+                      "brewfile", "bake", "moon", "gomod"})
 KINDS |= _PROJECT
+# Package lists an installer is given by another command (`npm i -g $(cat x)`), by
+# installer: reach.py names them so, no path does.
+LIST_KINDS = frozenset({"list-npm", "list-brew", "list-cargo", "list-gem"})
 _MANIFESTS = frozenset({"npm", "pyproject", "requirements", "pipfile", "mise", "setupcfg",
-                        "conda", "toxtoml", "pixi"})
+                        "conda", "toxtoml", "pixi", "pnpmworkspace", *LIST_KINDS})
+KINDS |= LIST_KINDS
 
 # Docker Compose files: their services' `image`, `command` and `entrypoint`.
 _COMPOSE = re.compile(r"(?:docker-|podman-)?compose(?:\.[^/]*)?\.ya?ml\Z")
@@ -70,6 +76,9 @@ _BY_NAME = {
     "devcontainer.json": frozenset({"devcontainer"}),
     ".devcontainer.json": frozenset({"devcontainer"}),
     "package.json": frozenset({"npm"}),
+    # pnpm's catalogs and overrides, yarn's packageExtensions (manifests.py)
+    **dict.fromkeys(("pnpm-workspace.yaml", "pnpm-workspace.yml", ".yarnrc.yml"),
+                    frozenset({"pnpmworkspace"})),
     "pyproject.toml": frozenset({"pyproject"}),
     "jenkinsfile": _JENKINS,
     # Drone's and Cirrus CI's programmable configs (Starlark, Jsonnet), read by their literals
@@ -83,6 +92,13 @@ _BY_NAME = {
                     frozenset({"nix"})),
     "devbox.json": frozenset({"devbox"}),
     ".tool-versions": frozenset({"toolversions"}),
+    # Homebrew's bundle, Docker's bake files, moon's tasks; an Earthfile's targets are
+    # Dockerfile instructions (projectfiles.py)
+    **dict.fromkeys(("brewfile", ".brewfile"), frozenset({"brewfile"})),
+    **dict.fromkeys(("docker-bake.hcl", "docker-bake.override.hcl"), frozenset({"bake"})),
+    **dict.fromkeys(("moon.yml", "moon.yaml"), frozenset({"moon"})),
+    "earthfile": frozenset({"dockerfile"}),
+    "go.mod": frozenset({"gomod"}),  # its `tool` directives (projectfiles.py)
     "composer.json": frozenset({"composer"}),
     "deno.json": frozenset({"deno"}),
     "deno.jsonc": frozenset({"deno"}),
@@ -151,6 +167,13 @@ def _by_name_end(folder: str, name: str, parent: str) -> frozenset[str]:
     # husky's hooks, and a hooks folder `git config core.hooksPath` points at
     if parent in _HOOK_FOLDERS:
         return frozenset({"shell"})
+    # mise's file tasks (`mise run NAME` runs .mise/tasks/NAME), and moon's shared tasks
+    inside = f"/{folder}/"
+    if any(tasks in inside for tasks in _MISE_TASKS):
+        return frozenset({"shell"})
+    if "/.moon/" in inside and name.endswith((".yml", ".yaml")) and (
+            parent == "tasks" or name.startswith("tasks")):
+        return frozenset({"moon"})
     from ai_clearance.detect.devtools import devtool_readings
 
     return devtool_readings(folder, name)
@@ -160,6 +183,8 @@ def _by_name_end(folder: str, name: str, parent: str) -> frozenset[str]:
 _IN_FOLDER = {(".vscode", "tasks.json"): frozenset({"vscodetasks"}),
               ("mise", "config.toml"): frozenset({"mise"})}
 _HOOK_FOLDERS = frozenset({".husky", ".githooks", ".git-hooks"})
+_MISE_TASKS = ("/.mise/tasks/", "/mise-tasks/", "/.mise-tasks/", "/mise/tasks/",
+               "/.config/mise/tasks/")
 
 
 def setup_facts(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[Fact] | None:

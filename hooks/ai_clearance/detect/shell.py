@@ -142,7 +142,16 @@ class _Scanner:
         self.functions: MutableMapping[str, list[list[str]]] = \
             _scoped(scope.functions if scope else None)
         self.refs: MutableMapping[str, str] = _scoped(scope.refs if scope else None)  # namerefs
+        # The variables exported (`export X=v`, `declare -x X`): a shell it runs sees them.
+        self.exported: set[str] = scope.exported if scope else set()
         self.positional: list[str] | None = None  # what `set -- X Y` made $1, $2, "$@"
+        # `for T in A B C`: T's values (it holds A as a variable); a command that reads T
+        # is read again for each other value (`rescanned`), but within such a reading.
+        self.loops: MutableMapping[str, list[str]] = _scoped(scope.loops if scope else None)
+        self.looped: set[str] = set()  # the loop variables the command being read reads
+        self.rescan: bool = scope.rescan if scope else False
+        self.command_start = 0  # where the command being read starts, and where it ends
+        self.at = 0
         self.unknown = False  # an expansion was not known (what it prints is not either)
 
     def scan(self) -> None:
@@ -158,6 +167,7 @@ class _Scanner:
                     self.words[0] == "function":
                 i = self.function(self.words[1], i)
             elif c in _BREAKS:
+                self.at = i
                 self.end_command(pipe=c == "|" and not s.startswith(("|", "&"), i + 1)
                                  and not s.startswith("|", i - 1))
                 # [scriptblock]::Create("X"), iex("X"): the string is a script.
@@ -171,6 +181,7 @@ class _Scanner:
                 i = n if end < 0 else end
             else:
                 i = self.quoted(i)
+        self.at = n
         self.end_command()
 
     def quoted(self, i: int) -> int:
@@ -303,6 +314,9 @@ class _Scanner:
             return self.length(inner, split) or text
         name, index, operator, rest = found.groups()
         name = self.refs.get(name, name)
+        if self.loops and name in self.loops and not self.rescan and \
+                self.variables.get(name) == self.loops[name][0]:
+            self.looped.add(name)
         elements, value = self.stored(name, index)
         split = split or (name in self.arrays and index == "[@]")
         if operator in _DEFAULTS:
@@ -508,6 +522,7 @@ class _Scanner:
                     else self.assignment() or _expanded(self.word, self.budget)
                 if words and not self.words:
                     self.command_line = self.line_at(self.word_start)
+                    self.command_start = self.word_start
                 self.words.extend(words)
         self.word, self.in_word = [], False
 
@@ -527,17 +542,12 @@ class _Scanner:
                 words = _called(words, self.positional, spend=self.budget.spend)
             fed = self.fed + (_produced(self.piped) if self.piped is not None else [])
             self.define(words, fed)
-            alias = self.aliases.get(words[0])
-            if isinstance(alias, str):
-                self.aliased(alias, words[1:])
-            elif alias is not None:
-                self.budget.spend(sum(map(len, alias)) + len(alias))
-                words = alias + words[1:]
-            self.commands.append((self.command_line, words))
-            for body in self.functions.get(words[0].casefold(), ()):
-                self.budget.spend(sum(map(len, body)) + len(body))
-                self.commands.append((self.command_line,
-                                      _called(body, words[1:], spend=self.budget.spend)))
+            # The command's name comes after the keywords before it (`do f x`, `then f`).
+            k = next((j for j, w in enumerate(words) if w not in _KEYWORDS), 0)
+            if (self.exported or "=" in words[k] or words[k] in _WRAPPERS) \
+                    and len(words) > k + 2 and any("$" in w for w in words[k + 1:]):
+                self.environment_to_shell(words[k:])
+            words = self.called(words, k)
             if self.input or self.piped is not None:
                 # What it reads stands as its last word: a prompt, to an agent (STDIN).
                 self.commands.append((self.command_line, [*words, STDIN]))
@@ -545,10 +555,80 @@ class _Scanner:
                 self.read_fed(fed)
             if self.script_call:
                 self.read_fed([" ".join(words)])
+            if self.looped and not _inert(words):
+                self.rescanned()
             self.piped = words if pipe else None
         self.last = words
         self.words, self.drop_next, self.here_next, self.fed = [], False, False, []
-        self.input = False
+        self.input, self.looped = False, set()
+
+    def called(self, words: list[str], k: int) -> list[str]:
+        """Notes the command `words` (its name at `k`, after keywords) with what an alias
+        or a function it calls runs; returns its words with the alias expanded."""
+        alias = self.aliases.get(words[k])
+        if isinstance(alias, str):
+            self.aliased(alias, words[k + 1:])
+        elif alias is not None:
+            self.budget.spend(sum(map(len, alias)) + len(alias))
+            # An empty alias leaves no word (`alias x=''`, then `x`): no command.
+            words = words[:k] + alias + words[k + 1:] or [""]
+        self.commands.append((self.command_line, words))
+        for body in self.functions.get(words[min(k, len(words) - 1)].casefold(), ()):
+            self.budget.spend(sum(map(len, body)) + len(body))
+            self.commands.append((self.command_line,
+                                  _called(body, words[k + 1:], spend=self.budget.spend)))
+        return words
+
+    def rescanned(self) -> None:
+        """Reads the command just read once more for each other value of the loop
+        variables it reads (`for T in claude codex; do "$T" -p x; done`: codex too)."""
+        text = self.s[self.command_start:self.at]
+        line = self.command_line
+        for name in sorted(self.looped):
+            values = list(dict.fromkeys(self.loops[name]))  # each value read once
+            for value in values[1:]:
+                self.budget.spend(len(text) + len(value))
+                self.variables[name] = value
+                scanner = _Scanner(text, self.depth, self.budget, self)
+                scanner.rescan = True
+                scanner.scan()
+                self.commands.extend((line + offset, words)
+                                     for offset, words in scanner.commands)
+            self.variables[name] = values[0]
+
+    def environment_to_shell(self, words: list[str]) -> None:
+        """Reads the script a shell the command runs is given (`bash -c '$T -p x'`) with
+        what the environment gives it: the variables exported before, and the command's
+        own assignments (`T=x bash -c ...`, `env T=x bash -c ...`); others it does not
+        see, as a shell would not."""
+        found, scripts = _unwrapped(words)
+        if found is not None and found[0] in SHELLS:
+            scripts = scripts + script_arguments(found[0], normalized(*found))
+        scripts = [script for script in scripts if "$" in script]
+        if not scripts:
+            return
+        given = {n: self.variables[n] for n in self.exported if n in self.variables}
+        for word in words:
+            if _ASSIGNMENT.match(word) and "=" in word:
+                name, _, value = word.partition("=")
+                given[name.rstrip("+")] = value
+            elif not word.startswith("-") and program_name(word) not in _WRAPPERS:
+                break
+        line = self.command_line
+        for script in scripts:
+            # Only what the script reads: each shell's prefix stays as large as it.
+            read = {m.group(1) for m in _REFERENCE.finditer(script)}
+            prefix = "".join(f"{name}={_quoted(value)}\n" for name, value in given.items()
+                             if name in read)
+            if not prefix:
+                continue
+            text = prefix + script
+            self.budget.spend(len(text))
+            if self.depth >= _MAX_DEPTH:
+                self.commands.extend((line, run) for run in word_runs(text))
+            else:
+                self.commands.extend((line, inner) for _, inner in
+                                     shell_commands(text, self.depth + 1, self.budget))
 
     def read_fed(self, texts: list[str]) -> None:
         """Reads text a shell is fed (`echo X | bash`, `bash <<< X`, `source <(echo X)`)
@@ -575,9 +655,11 @@ class _Scanner:
         """Notes the variables a command of assignments sets (`A=x`, `export A=x`, `eval
         A=x`, `declare -n R=A`), the aliases `alias` defines, and the values `printf -v`,
         and `read` and `mapfile` of a known input (`<<< X`, `echo X |`), set."""
-        command = list(itertools.dropwhile(_ASSIGNMENT.match, words))  # IFS= read
+        # `IFS= read`, `while read T` (each line it is fed is a value of T, as a loop's)
+        command = list(itertools.dropwhile(lambda w: w in _KEYWORDS or _ASSIGNMENT.match(w),
+                                           words))
         if command and (command[0] in _READERS or command[:2] == ["printf", "-v"]):
-            self.read_into(command, fed)
+            self.read_into(command, fed, looping=words[0] in ("while", "until"))
             return
         if words[0] == "eval":
             words = " ".join(words[1:]).split() or [""]
@@ -593,6 +675,7 @@ class _Scanner:
             return
         rest = words[1:] if first in _DECLARES else words
         rest = [w for w in rest if not w.startswith("-")] if first in _DECLARES else rest
+        self.note_exports(words, rest)
         if not rest or not all(_ASSIGNMENT.match(w) for w in rest):
             return
         for word in rest:
@@ -604,9 +687,29 @@ class _Scanner:
             self.variables[name] = value
             self.arrays.pop(name, None)
 
+    def sets_loop(self, words: list[str]) -> bool:
+        """Notes the values `for T in A B` (or `select`) gives T; whether it is one."""
+        loop = list(itertools.dropwhile(_KEYWORDS.__contains__, words))  # do for T in...
+        if loop[:1] not in (["for"], ["select"]) or loop[2:3] != ["in"] or len(loop) < 4 \
+                or not _NAME.fullmatch(loop[1]):
+            return False
+        self.set_value(loop[1], loop[3])
+        self.loops[loop[1]] = loop[3:]
+        return True
+
+    def note_exports(self, words: list[str], names: list[str]) -> None:
+        """Notes the names `export` and `declare -x` export."""
+        first = words[0]
+        if first == "export" or (first in _DECLARES and first != "local" and any(
+                w.startswith("-") and "x" in w for w in words[1:])):
+            self.exported.update(w.partition("=")[0].rstrip("+") for w in names
+                                 if _NAME.match(w))
+
     def sets_names(self, words: list[str]) -> bool:
-        """Notes what `set -- X Y` ($1, $2, "$@") and `declare -n R=T` (R stands for T
-        from then on) set; whether the command is one of them."""
+        """Notes what `set -- X Y` ($1, $2, "$@"), `declare -n R=T` (R stands for T
+        from then on) and `for T in A B` set; whether the command is one of them."""
+        if self.sets_loop(words):
+            return True
         first = words[0]
         if first == "set" and len(words) > 1 and (
                 words[1] == "--" or not words[1].startswith(("-", "+"))):
@@ -620,9 +723,10 @@ class _Scanner:
                 self.refs[name] = target
         return True
 
-    def read_into(self, words: list[str], fed: list[str]) -> None:
+    def read_into(self, words: list[str], fed: list[str], looping: bool = False) -> None:
         """`printf -v NAME FORMAT ARGS`, `read [-r] [-a A] NAMES`, `mapfile -t A` given
-        a known input: the variables or array they set."""
+        a known input: the variables or array they set (`looping`: `while read T` reads
+        each line into T)."""
         if words[0] == "printf":
             if len(words) > 3 and _NAME.fullmatch(words[2]):
                 self.set_value(words[2], " ".join(_produced(["printf", *words[3:]])))
@@ -637,6 +741,12 @@ class _Scanner:
             self.arrays[target] = text.split("\n") if "-t" in options else \
                 [line + "\n" for line in text.split("\n")]
             return
+        if looping and len(names) == 1 and "-a" not in options:
+            lines = [line.strip() for line in text.split("\n") if line.strip()]
+            if lines:
+                self.set_value(names[0], lines[0])
+                self.loops[names[0]] = lines
+                return
         text = text.split("\n", 1)[0]
         if "-a" in options:
             self.arrays[options["-a"]] = text.split()
@@ -680,6 +790,17 @@ class _Scanner:
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Programs that run nothing they are given: a loop's body of them is not read once per value.
+_INERT = frozenset({"echo", "printf", "cat", "cp", "mv", "rm", "mkdir", "rmdir", "touch", "ln",
+                    "ls", "test", "[", "[[", "grep", "head", "tail", "wc", "sort", "uniq", "tr",
+                    "cut", "basename", "dirname", "chmod", "chown", "stat", "diff", "cmp",
+                    "true", "false", ":", "break", "continue", "return", "shift", "done"})
+
+
+def _inert(words: list[str]) -> bool:
+    """Whether a command runs a program of _INERT (after keywords), or only assigns."""
+    rest = [w for w in words if w not in _KEYWORDS]
+    return not rest or rest[0] in _INERT or all(_ASSIGNMENT.match(w) for w in rest)
 
 
 def _scoped(outer: MutableMapping[str, _T] | None) -> MutableMapping[str, _T]:

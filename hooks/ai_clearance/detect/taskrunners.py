@@ -45,10 +45,26 @@ _TOX_KEY = re.compile(r"[ \t]*(commands(?:_pre|_post)?|deps)[ \t]*[=:](.*)", re.
 
 def runner_lines(kind: str, text: str) -> list[tuple[int, str, str]]:
     """The commands a task runner's file of `kind` holds, as (1-based line, what holds
-    it, command line)."""
-    lines = text.split("\n")
+    it, command line). The last few files' are remembered: a version is judged for what
+    its recipes run and read for the scripts they name, one after the other."""
+    key = (kind, text)
+    found = _READ.get(key)
+    if found is None:
+        found = _runner_lines(kind, text)
+        if len(_READ) >= _READ_MEMO:
+            _READ.pop(next(iter(_READ)))
+        _READ[key] = found
+    return found
+
+
+_READ_MEMO = 8
+_READ: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
+
+
+def _runner_lines(kind: str, text: str) -> list[tuple[int, str, str]]:
     if kind == "make":
-        return _make(lines)
+        return _make(text)
+    lines = text.split("\n")
     if kind == "just":
         return _just(lines)
     if kind == "tox":
@@ -69,11 +85,15 @@ def _logical(lines: list[str], i: int) -> tuple[str, int]:
     return "\n".join(parts), i
 
 
-# A make variable's simple definition (`AGENT = claude`, `X := y`, `Y ?= z`).
-_MAKE_DEFINITION = re.compile(r"([A-Za-z_][\w.-]*)[ \t]*(?:::=|[:?+!]?=)[ \t]*(.*)")
-# What make puts in before the shell reads a recipe: `$$` (a `$` for the shell), a plain
-# variable `$(NAME)` / `${NAME}`, an automatic variable (`$@`, `$<`, `$^`...).
-_MAKE_REFERENCE = re.compile(r"\$\$|\$\(([A-Za-z_][\w.-]*)\)|\$\{([A-Za-z_][\w.-]*)\}"
+# A make variable's simple definition (`AGENT = claude`, `X := y`, `Y ?= z`), exported
+# too (`export AGENT = claude`: a recipe's shell sees it as $AGENT).
+_MAKE_DEFINITION = re.compile(r"(export[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*(?:::=|[:?+!]?=)"
+                              r"[ \t]*(.*)")
+# What make puts in before the shell reads a recipe: `$$` (a `$` for the shell, and with
+# the name of an exported variable after it, its value), a plain variable `$(NAME)` /
+# `${NAME}`, an automatic variable (`$@`, `$<`, `$^`...).
+_MAKE_REFERENCE = re.compile(r"\$\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))?"
+                             r"|\$\(([A-Za-z_][\w.-]*)\)|\$\{([A-Za-z_][\w.-]*)\}"
                              r"|\$[@<^?*+|%]")
 # A value longer than this is not put in (each reference could copy it): the reference
 # stays a plain word, as an unknown value is.
@@ -86,27 +106,95 @@ def _expanded(command: str, known: dict[str, str]) -> str:
     every recipe looks like words the shell puts together (`$(CC) -o $@`), and is read in
     full: on git/git most of a range check's time."""
     def put(match: re.Match[str]) -> str:
-        if match.group() == "$$":
-            return "$"
-        name = match.group(1) or match.group(2)
+        if match.group().startswith("$$"):
+            shell = match.group(1) or match.group(2)
+            value = known.get(_EXPORTED + shell) if shell else None
+            return match.group()[1:] if value is None or len(value) > _MAX_VALUE else value
+        name = match.group(3) or match.group(4)
         value = known.get(name) if name else None
         return value if value is not None and len(value) <= _MAX_VALUE else "MAKEVAR"
     return _MAKE_REFERENCE.sub(put, command)
 
 
-def _definitions(lines: list[str]) -> dict[str, str]:
-    """The simple variables a Makefile defines (the last definition of each wins)."""
-    known: dict[str, str] = {}
+def _definitions(lines: list[str]) -> list[tuple[str, str]]:
+    """The simple variables a Makefile's lines define, in order (the last of each wins)."""
+    known: list[tuple[str, str]] = []
     for line in lines:
         match = _MAKE_DEFINITION.match(line) if not line.startswith("\t") else None
         if match is not None:
-            known[match.group(1)] = match.group(2).strip()
+            known.append((match.group(2), match.group(3).strip()))
+            if match.group(1):
+                known.append((_EXPORTED + match.group(2), match.group(3).strip()))
     return known
 
 
-def _make(lines: list[str]) -> list[tuple[int, str, str]]:
+# How the value an exported variable gives a recipe's shell is kept beside make's own.
+_EXPORTED = "\x00"
+
+
+# Each version of a Makefile a range changes repeats most of it (git/git's: 17 ms a
+# version read whole). It is read by paragraphs (up to an empty line, which ends any
+# continued line): the definitions of a paragraph met before are remembered by its text,
+# and its commands by its text and the values of the variables it may refer to (a file
+# that adds to one variable changes `known` in most versions, not what most recipes get).
+_PARAGRAPHS_KEPT = 1 << 22  # characters of paragraphs remembered, then all forgotten
+# Every name a paragraph may refer to, whatever the `$$` before it (more than it does);
+# `$$X` and `$${X}` may read an exported X.
+_MAKE_NAMES = re.compile(r"\$[({]([A-Za-z_][\w.-]*)|\$\$\{?([A-Za-z_]\w*)")
+
+
+class _Paragraphs:
+    """What the paragraphs met lately hold: memory stays flat on any history."""
+
+    def __init__(self) -> None:
+        self.definitions: dict[str, tuple[list[tuple[str, str]], tuple[str, ...]]] = {}
+        self.commands: dict[tuple[str, tuple[str | None, ...]],
+                            list[tuple[int, str, str]]] = {}
+        self.size = 0
+
+    def forget(self) -> None:
+        self.definitions.clear()
+        self.commands.clear()
+        self.size = 0
+
+    def read(self, pieces: list[str], paragraphs: list[list[str]],
+             ) -> list[tuple[int, str, str]]:
+        if 2 * sum(map(len, pieces)) + self.size > _PARAGRAPHS_KEPT:
+            self.forget()
+        known: dict[str, str] = {}
+        for piece, lines in zip(pieces, paragraphs, strict=True):
+            if piece not in self.definitions:
+                self.definitions[piece] = (_definitions(lines), tuple(dict.fromkeys(
+                    name or _EXPORTED + shell for name, shell in _MAKE_NAMES.findall(piece))))
+                self.size += len(piece)
+            known.update(self.definitions[piece][0])
+        found: list[tuple[int, str, str]] = []
+        start = 0
+        for piece, lines in zip(pieces, paragraphs, strict=True):
+            key = (piece, tuple(known.get(name) for name in self.definitions[piece][1]))
+            commands = self.commands.get(key)
+            if commands is None:
+                commands = self.commands[key] = _make_lines(lines, known)
+                self.size += len(piece)
+            found.extend((start + line, holder, command) for line, holder, command in commands)
+            start += len(lines)
+        return found
+
+
+_PARAGRAPHS = _Paragraphs()
+
+
+def _make(text: str) -> list[tuple[int, str, str]]:
+    """The commands of a Makefile, read by paragraphs (as `_make_lines` reads it whole)."""
+    pieces = text.split("\n\n")
+    paragraphs = [[*piece.split("\n"), ""] for piece in pieces[:-1]] + [pieces[-1].split("\n")]
+    # each paragraph known by the text of its lines: the last has no empty line after it
+    return _PARAGRAPHS.read([piece + "\n" for piece in pieces[:-1]] + pieces[-1:], paragraphs)
+
+
+def _make_lines(lines: list[str], known: dict[str, str]) -> list[tuple[int, str, str]]:
+    """The commands of a Makefile's `lines`, the variables `known` put in."""
     found: list[tuple[int, str, str]] = []
-    known = _definitions(lines)
     i = 0
     while i < len(lines):
         start = i
@@ -284,6 +372,110 @@ def _nox(text: str) -> list[tuple[int, str, str]]:
         if words:
             found.append((line, match.group(1), " ".join([program, "install", *(
                 "'" + w.replace("'", "") + "'" for w in words)])))
+    return found
+
+
+# ------------------------------------------------------------------------------ directories
+# just's `[working-directory: 'x']` / `[working-directory('x')]` on a recipe, and `set
+# working-directory := 'x'` for every recipe; tox's `changedir = x`.
+_JUST_DIRECTORY = re.compile(r"""\[[^\]\n]*working-directory[ \t]*[:(][ \t]*"""
+                             r"""(?:"([^"\n]*)"|'([^'\n]*)')""")
+_JUST_SET_DIRECTORY = re.compile(r"""set[ \t]+working-directory[ \t]*:=[ \t]*"""
+                                 r"""(?:"([^"\n]*)"|'([^'\n]*)')""")
+_TOX_CHANGEDIR = re.compile(r"[ \t]*changedir[ \t]*[=:][ \t]*(\S+)", re.IGNORECASE)
+
+
+def recipe_directories(kinds: Iterable[str], text: str) -> list[tuple[str, str]]:
+    """Each recipe command of a task runner's file (its kinds: "make", "just", "tox",
+    "taskfile") with the directory it runs in, relative to the file's folder ("" for the
+    folder itself): a justfile's working-directory attribute or setting, tox's
+    `changedir` (`{toxinidir}/` dropped), a Taskfile task's `dir`."""
+    found: list[tuple[str, str]] = []
+    for kind in kinds:
+        if kind == "taskfile":
+            found.extend(_taskfile_directories(text))
+            continue
+        places = _just_places(text) if kind == "just" and "working-directory" in text \
+            else _tox_places(text) if kind == "tox" and "changedir" in text.casefold() \
+            else {}
+        found.extend((places.get(line, ""), command)
+                     for line, _, command in runner_lines(kind, text))
+    return found
+
+
+def _just_places(text: str) -> dict[int, str]:
+    """The directory of each line of a justfile's recipes (1-based), where one is set."""
+    places: dict[int, str] = {}
+    every = pending = recipe = ""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line[:1] in (" ", "\t"):
+            if recipe:
+                places[number] = recipe
+            continue
+        attribute = _JUST_DIRECTORY.match(line)
+        setting = _JUST_SET_DIRECTORY.match(line)
+        if attribute is not None:
+            pending = attribute.group(1) or attribute.group(2) or ""
+        elif setting is not None:
+            every = setting.group(1) or setting.group(2) or ""
+        elif line.strip() and not line.startswith(("#", "[")):
+            recipe, pending = (pending or every) if ":" in line and ":=" not in line \
+                else "", ""
+    return places
+
+
+def _tox_places(text: str) -> dict[int, str]:
+    """The `changedir` of each line's section in a tox.ini (1-based lines)."""
+    places: dict[int, str] = {}
+    sections: dict[str, str] = {}
+    lines = text.split("\n")
+    section = ""
+    for line in lines:  # a section's changedir may come after its commands
+        if line.startswith("["):
+            section = line.strip()
+        changedir = _TOX_CHANGEDIR.match(line)
+        if changedir is not None and not line[:1].isspace():
+            sections[section] = changedir.group(1).replace("{toxinidir}", "").lstrip("/")
+    section = ""
+    for number, line in enumerate(lines, start=1):
+        if line.startswith("["):
+            section = line.strip()
+        if section in sections:
+            places[number] = sections[section]
+    return places
+
+
+def _taskfile_directories(text: str) -> list[tuple[str, str]]:
+    """A Taskfile's commands (`cmds` items, a string or a table's `cmd`, and `cmd`) with
+    their task's `dir`."""
+    from ai_clearance.detect.devtools import mapping_items, sequence_items, yaml_root
+
+    found: list[tuple[str, str]] = []
+    # A list of commands an alias gives many tasks is read under each task's directory
+    # until the file's size in commands is read; past that, once (else a small file of
+    # aliases would cost tasks x commands).
+    seen: set[int] = set()
+    budget = len(text)
+    for key, tasks in mapping_items(yaml_root(text.encode())):
+        if key != "tasks":
+            continue
+        for _, task in mapping_items(tasks):
+            items = dict(mapping_items(task))
+            directory = getattr(items.get("dir"), "value", "")
+            directory = directory if isinstance(directory, str) and "{{" not in directory \
+                else ""
+            listed = items.get("cmds")
+            if id(listed) in seen and budget <= 0:
+                continue
+            seen.add(id(listed))
+            commands = [items.get("cmd"), *sequence_items(listed)]
+            budget -= len(commands)
+            for command in commands:
+                value = getattr(command, "value", None)
+                if not isinstance(value, str):
+                    value = getattr(dict(mapping_items(command)).get("cmd"), "value", None)
+                if isinstance(value, str):
+                    found.append((directory, value))
     return found
 
 

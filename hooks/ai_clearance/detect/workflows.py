@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import chain
 from urllib.parse import unquote
@@ -53,7 +53,13 @@ from ai_clearance.detect.expressions import (
     substitution,
     substitutions,
 )
-from ai_clearance.detect.launchers import arguments_hit, container_images, scanned_image
+from ai_clearance.detect.launchers import (
+    arguments_hit,
+    container_images,
+    normalized,
+    repository_url,
+    scanned_image,
+)
 from ai_clearance.detect.normalize import normalize_path, printable
 from ai_clearance.detect.runners import shebang_language
 from ai_clearance.detect.shell import (
@@ -85,6 +91,31 @@ MAX_PARSED_BYTES = 64 << 20
 _SCRIPT_KEYS = frozenset({"run", "command", "commands", "cmd", "script", "args", "entrypoint",
                           "pre-entrypoint", "post-entrypoint"})
 _IMAGE_KEYS = frozenset({"image", "container"})
+
+# Actions' own inputs that are what the action runs, by the action (its reference folded,
+# without @ref) and the input (folded): a command line ("shell"), JavaScript ("slash"), or
+# an action it calls for the step ("uses"). The keys of _SCRIPT_KEYS are read wherever they
+# are (`command:` of nick-fields/retry, `script:` of appleboy/ssh-action).
+_ACTION_INPUTS: dict[str, dict[str, str]] = {
+    "devcontainers/ci": {"runcmd": "shell"},
+    "nick-fields/retry": {"on_retry_command": "shell", "new_command_on_retry": "shell"},
+    "nick-invision/retry": {"on_retry_command": "shell", "new_command_on_retry": "shell"},
+    "wandalen/wretry.action": {"action": "uses"},
+    "cypress-io/github-action": {"start": "shell", "build": "shell", "install-command": "shell"},
+    "reactivecircus/android-emulator-runner": {"pre-emulator-launch-script": "shell"},
+    "uraimo/run-on-arch-action": {"install": "shell", "setup": "shell"},
+    "easingthemes/ssh-deploy": {"script_before": "shell", "script_after": "shell"},
+    "actions/github-script": {"script": "slash"},
+    **{f"vmactions/{system}-vm": {"prepare": "shell"}
+       for system in ("freebsd", "openbsd", "netbsd", "solaris", "dragonflybsd", "omnios")},
+}
+# Inputs that name a repository to fetch from (`repository:` of actions/checkout and of
+# release downloaders, `repo:`), and the owner given apart from its name; compared
+# folded, without `-` and `_`.
+_REPOSITORY_INPUTS = frozenset({"repository", "repo", "githubrepository", "githubrepo",
+                                "sourcerepository", "sourcerepo", "reponame",
+                                "repositoryname"})
+_OWNER_INPUTS = frozenset({"owner", "repoowner", "repositoryowner"})
 
 
 @dataclass(frozen=True)
@@ -367,7 +398,9 @@ class _Reader:
                 for item in _items(node):
                     self.read_item(key, item, choices, run_languages)
         self.docker(mapping, scalars, choices)
-        self.github_script(mapping, scalars, choices)
+        self.action_inputs(mapping, scalars, choices)
+        self.repositories(mapping, choices)
+        self.inline_files(mapping, scalars)
 
     def names_read(self, mapping: Node) -> tuple[str, ...]:
         """The context names the scalars of a mapping (and of its `with`) read, once."""
@@ -399,13 +432,68 @@ class _Reader:
         elif key in _SCRIPT_KEYS:
             self.script(key, item, choices, "shell")
 
-    def github_script(self, mapping: Node, scalars: dict[str, Node], choices: Choices) -> None:
-        """actions/github-script runs its `script` input as JavaScript."""
+    def action_inputs(self, mapping: Node, scalars: dict[str, Node], choices: Choices) -> None:
+        """The inputs an action named in _ACTION_INPUTS runs: a command line, a script of
+        code, or an action it calls (read as a `uses`)."""
         uses = scalars.get("uses")
-        if uses is not None and action_ref(substitute(uses.value)) == "actions/github-script":
-            script = _scalars(_value_of(mapping, "with")).get("script")
-            if script is not None:
-                self.script("script", script, choices, "slash")
+        inputs = _ACTION_INPUTS.get(action_ref(substitute(uses.value))) \
+            if uses is not None else None
+        if inputs is None:
+            return
+        given = _scalars(_value_of(mapping, "with"))
+        for name, reading in inputs.items():
+            node = given.get(name)
+            if node is None:
+                continue
+            if reading == "uses":
+                for text in self.texts(node, choices, variables=False):
+                    if self.first(id(node), "uses", text):
+                        self.facts.extend(_uses_facts(text, node.start_mark.line + 1))
+            else:
+                self.script(name, node, choices, reading)
+
+    def repositories(self, mapping: Node, choices: Choices) -> None:
+        """The repositories an action is given to fetch from (`with: repository:` of
+        actions/checkout, a release downloader's `repo:`, `owner:` and `repo:` apart),
+        and any input that is a URL alone: each a fetch from under it, and a repository
+        that is an action as a `uses` of it (its code checked out is a step away from
+        `uses: ./path`)."""
+        given = _scalars(_value_of(mapping, "with"))
+        if not given:
+            return
+        owners = [given[k] for k in given if _input_name(k) in _OWNER_INPUTS]
+        for key, node in given.items():
+            named = _input_name(key) in _REPOSITORY_INPUTS
+            for text in self.texts(node, choices, variables=False):
+                value = text.strip()
+                if named and "/" not in value and owners:
+                    value = f"{self.texts(owners[0], choices, variables=False)[0].strip()}/{value}"
+                url = "://" in value and len(value.split()) == 1  # a URL alone
+                if (named or url) and self.first(id(node), "repository", value):
+                    self.facts.extend(repository_facts(key, value, node.start_mark.line + 1,
+                                                       shorthand=named))
+
+    def inline_files(self, mapping: Node, scalars: dict[str, Node]) -> None:
+        """An action's input that holds a whole tool file (jdx/mise-action's `mise_toml`
+        and `tool_versions`, asdf's `tool_versions`), read as that file is (manifests.py),
+        and mise-action's `install_args` as `mise install ARGS`."""
+        uses = scalars.get("uses")
+        inputs = _INLINE_FILES.get(action_ref(substitute(uses.value))) if uses else None
+        if not inputs:
+            return
+        from ai_clearance.detect.manifests import manifest_facts
+
+        for name, node in _scalars(_value_of(mapping, "with")).items():
+            kind = inputs.get(name)
+            if kind is None or not self.first(id(node), "inline"):
+                continue
+            self.work.spend(len(node.value))
+            found = setups.argv_facts(name, ["mise", "install", *node.value.split()], 1) \
+                if kind == "args" else manifest_facts(kind, node.value, self.screen) or []
+            # a block scalar's text starts on the line after its key
+            start = node.start_mark.line + (1 if getattr(node, "style", None) in ("|", ">")
+                                            else 0)
+            self.facts.extend(replace(fact, line=fact.line + start) for fact in found)
 
     def texts(self, node: Node, choices: Choices, variables: bool) -> list[str]:
         """The texts a scalar stands for under `choices`: constant expressions written in,
@@ -566,6 +654,16 @@ def _items(node: Node) -> list[Node]:
     return [node] if isinstance(node, ScalarNode) else []
 
 
+# Actions whose inputs hold a tool file: the input and how it is read ("args": words
+# given to `mise install`, read as a .tool-versions line is).
+_INLINE_FILES = {
+    "jdx/mise-action": {"mise_toml": "mise", "tool_versions": "toolversions",
+                        "install_args": "args"},
+    "asdf-vm/actions/install": {"tool_versions": "toolversions"},
+    "asdf-vm/actions/setup": {"tool_versions": "toolversions"},
+}
+
+
 def _scalars(mapping: Node | None) -> dict[str, Node]:
     """A mapping's scalar values (of a sequence, its last) by folded key."""
     from yaml import MappingNode, ScalarNode
@@ -620,6 +718,25 @@ def _uses_facts(text: str, line: int) -> Iterator[Fact]:
         yield Fact("image", (image_name(ref),), line, evidence)
         return
     yield Fact("uses", (action_ref(ref),), line, evidence)
+
+
+def _input_name(key: str) -> str:
+    return key.casefold().replace("-", "").replace("_", "")
+
+
+def repository_facts(key: str, text: str, line: int, shorthand: bool) -> list[Fact]:
+    """What an action's input that names a repository (`repository: openai/codex`, with
+    `shorthand`) or a URL fetches: a fetch from under the repository (or the URL); one
+    of an agent action's repository counts as its `uses` (fact_hits): checked out, it
+    is a step away from `uses: ./path`."""
+    text = substitute(text).strip()
+    evidence = printable(f"with: {key}: {text}")
+    url = repository_url(text, shorthand=shorthand)
+    found = [] if "://" not in text else [Fact("command", ("fetch", *normalized("fetch", [text])),
+                                                line, evidence)]
+    if url is not None:
+        found.append(Fact("command", ("fetch", url), line, evidence))
+    return found
 
 
 def _image_fact(key: str, text: str, line: int) -> Fact:
@@ -708,16 +825,32 @@ def _programs(specs: Iterable[_Spec]) -> frozenset[str]:
 def fact_hits(fact: Fact, spec: _Spec) -> bool:
     """Whether a rule (its normalized lists) covers what `fact` runs."""
     if fact.kind == "uses":
-        ref = fact.subject[0]
-        # `*/name`: the action by any owner (a fork or copy runs the same agent).
-        owned = ref.partition("/")[2]
-        return any(ref == want or ref.startswith(want + "/") or
-                   (want.startswith("*/") and (owned == want[2:] or
-                                               owned.startswith(want[2:] + "/")))
-                   for want in spec.uses)
+        return _uses_hits(fact.subject[0], spec)
     if fact.kind == "image":
         return fact.subject[0] in spec.images
     return _command_hits(fact.subject[0], fact.subject[1:], spec)
+
+
+def _uses_hits(ref: str, spec: _Spec) -> bool:
+    # `*/name`: the action by any owner (a fork or copy runs the same agent).
+    owned = ref.partition("/")[2]
+    return any(ref == want or ref.startswith(want + "/") or
+               (want.startswith("*/") and (owned == want[2:] or
+                                           owned.startswith(want[2:] + "/")))
+               for want in spec.uses)
+
+
+def _fetches_action(args: tuple[str, ...], spec: _Spec) -> bool:
+    """Whether a download is from under the GitHub repository of an action `spec` lists
+    (`git clone https://github.com/anthropics/claude-code-action`: a step from `uses:
+    ./path`)."""
+    for arg in args:
+        path = _github_path(arg)
+        if path is not None and path.count("/") >= 1:
+            owner, name = path.split("/")[:2]
+            if _uses_hits(f"{owner}/{name}", spec):
+                return True
+    return False
 
 
 def _command_hits(program: str, args: tuple[str, ...], spec: _Spec) -> bool:
@@ -734,8 +867,9 @@ def _command_hits(program: str, args: tuple[str, ...], spec: _Spec) -> bool:
     if spec.nix and program == "nix" and args[:1] == ("install",) and \
             any(a.casefold() in spec.nix for a in args[1:]):
         return True
-    if spec.urls and program in _DOWNLOADERS and any(_url_hits(a, spec.urls) for a in args) \
-            and not _head_only(program, args):
+    if program in _DOWNLOADERS and not _head_only(program, args) and (
+            (spec.urls and any(_url_hits(a, spec.urls) for a in args)) or
+            (spec.uses and _fetches_action(args, spec))):
         return True
     return bool(spec.images and program in _CONTAINER_TOOLS and
                 any(image_name(a) in spec.images for a in container_images(args)))
@@ -812,8 +946,35 @@ def _pypi_name(arg: str) -> str:
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://")
 
 
-def _url_hits(arg: str, urls: tuple[str, ...]) -> bool:
+# Hosts that serve a GitHub repository's files, archives and API under its owner/name.
+_GITHUB_ALIASES = ("codeload.github.com/", "api.github.com/repos/", "raw.githubusercontent.com/",
+                   "raw.github.com/")
+
+
+def _url_text(arg: str) -> str:
+    """A URL as compared: folded, without scheme and `www.`, GitHub's archive, raw and API
+    hosts as github.com, without a clone URL's `.git`."""
     text = _SCHEME.sub("", arg.casefold(), count=1).removeprefix("www.")
+    alias = next((a for a in _GITHUB_ALIASES if text.startswith(a)), None)
+    if alias is not None:
+        text = "github.com/" + text[len(alias):]
+    parts = text.split("/", 3)
+    if len(parts) > 2 and parts[2].endswith(".git"):
+        parts[2] = parts[2][:-4]
+        text = "/".join(parts)
+    return text
+
+
+def _github_path(arg: str) -> str | None:
+    """The path of a github.com URL (`owner/name/...`), None for any other word."""
+    if "github" not in arg.casefold():
+        return None
+    text = _url_text(arg)
+    return text[len("github.com/"):] if text.startswith("github.com/") else None
+
+
+def _url_hits(arg: str, urls: tuple[str, ...]) -> bool:
+    text = _url_text(arg)
     return any(text.startswith(url) and text[len(url):len(url) + 1] in ("", "/", "?", "#")
                for url in urls)
 
@@ -846,6 +1007,8 @@ def _spec(uses: tuple[str, ...], run: tuple[str, ...], installs: tuple[str, ...]
                  for r in kinds["repo"]}
     triggers |= {re.escape(n.removeprefix("@").replace("/", "-")) for n in npm}
     triggers |= {re.escape(i) for i in image_names}
+    # An action's repository fetched (`git clone .../anthropics/claude-code-action`).
+    triggers |= {re.escape(action_ref(u).removeprefix("*/")) for u in uses}
     # PyPI names compare with their separators normalized: match any spelling of them.
     triggers |= {"[-_.]+".join(re.escape(p) for p in n.split("-")) for n in pypi}
     return _Spec(uses=tuple(action_ref(u) for u in uses), images=image_names,
@@ -877,7 +1040,8 @@ def _screen(specs: tuple[_Spec, ...]) -> Callable[[str], bool]:
 
 
 # ------------------------------------------------------------------------------ by lines
-_LOOSE_KEY = re.compile(r"""(?:^|[\s{,\[])["']?(uses|image|container)["']?\s*:[\s>|+-]*"""
+_LOOSE_KEY = re.compile(r"""(?:^|[\s{,\[])["']?(uses|image|container|repository|repo)["']?"""
+                        r"""\s*:[\s>|+-]*"""
                         r"""["']?([^\s"'{},\[\]#]+)""", re.IGNORECASE)
 _BARE_REF = re.compile(r"""\s*["']?([\w.-]+/[\w./-]+@[^\s"']+)["']?\s*""")
 _LOOSE_PREFIX = re.compile(r"""\s*(?:-\s+)?(?:["']?[\w.-]+["']?\s*:\s*)?(?:[|>][-+0-9]*\s*)?""")
@@ -1246,13 +1410,16 @@ def _loose_facts(text: str, number: int, screen: Callable[[str], bool],
 
 
 def _loose_workflow_facts(text: str, number: int) -> Iterator[Fact]:
-    """A workflow line's `uses:`, `image:` and `container:` values (read a window at a
-    time, so that a long line stays linear), or the line as a lone owner/repo@ref."""
+    """A workflow line's `uses:`, `image:`, `container:`, `repository:` and `repo:` values
+    (read a window at a time, so that a long line stays linear), or the line as a lone
+    owner/repo@ref."""
     for start in range(0, max(len(text), 1), MAX_MATCH_CHARS):
         for match in _LOOSE_KEY.finditer(text, start, start + MAX_MATCH_CHARS):
             key, found = match.group(1).casefold(), match.group(2)
             if key == "uses":
                 yield from _uses_facts(found, number)
+            elif key.startswith("repo"):
+                yield from repository_facts(key, found, number, shorthand=True)
             else:
                 yield _image_fact(key, found, number)
     bare = _BARE_REF.fullmatch(text[:MAX_MATCH_CHARS])

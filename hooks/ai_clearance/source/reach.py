@@ -7,6 +7,11 @@ Two ways, by what is checked:
 - `in_commits`: the commits of a range or history that change a reached path, each of its
   versions judged and attributed to the commit, and what they name followed in turn.
 
+The constant environment a CI file or a script gives what it runs (`env:`, GitLab's
+`variables:`, `export X=v`: detect/carried.py) rides along each step: a reached shell
+script, Makefile or package.json that reads a name of it is judged once more per row of
+its values (`AGENT: claude`, then `"$AGENT" -p` in ci/review.sh).
+
 A local workflow or action a CI file calls with inputs (`uses: ./.github/workflows/r.yml`
 with `with: {tool: claude}`) is reached the same way, and judged once per distinct set of
 inputs its callers give it (beside its own defaults), its findings naming the caller.
@@ -24,10 +29,21 @@ from dataclasses import dataclass, field, replace
 
 from ai_clearance.catalog.rules import Rule
 from ai_clearance.detect.calls import Inputs
+from ai_clearance.detect.carried import (
+    CARRIED_KINDS,
+    Env,
+    given_env,
+    merged,
+    original_line,
+    read_names,
+    relevant,
+    rows,
+    with_env,
+)
 from ai_clearance.detect.normalize import printable
 from ai_clearance.detect.pipelines import include_pattern
-from ai_clearance.detect.reach import MAX_NAMES, Named, named_paths, reached_kind
-from ai_clearance.detect.workflows import content_matches
+from ai_clearance.detect.reach import MAX_NAMES, MAX_READ, Named, named_paths, reached_kind
+from ai_clearance.detect.workflows import content_matches, readings
 from ai_clearance.errors import GitError
 from ai_clearance.git import gitio
 from ai_clearance.model import Finding, Identity, PathChange
@@ -54,12 +70,23 @@ class Root:
 
 @dataclass(frozen=True)
 class Step:
-    """A reached path, how far from its CI file, and which file named it."""
+    """A reached path, how far from its CI file, which file named it, and the constant
+    environment the files on the way give it."""
 
     named: Named
     root: Root
     via: str
     depth: int
+    env: Env = ()
+
+
+def add_step(steps: dict[Key, Step], step: Step) -> None:
+    """`step` into `steps`, or its environment into the step for the same key."""
+    known = steps.get(step.named.key)
+    if known is None:
+        steps[step.named.key] = step
+    elif step.env and known.env != step.env:
+        steps[step.named.key] = replace(known, env=merged(known.env, step.env))
 
 
 _UNSEEN = "\x00"  # no reading remembered yet
@@ -74,18 +101,25 @@ class Readings:
     parsed once for all of them. One per scan (its rules do not change in one)."""
 
     kinds: dict[tuple[str, str, str | None], str | None] = field(default_factory=dict)
-    names: dict[tuple[str, Key, str], list[Named]] = field(default_factory=dict)
-    matches: dict[tuple[str, Key, str, tuple[str, ...]], dict[str, tuple[int, str]]] = \
+    names: dict[tuple[str, Key, str], tuple[list[Named], Env]] = field(default_factory=dict)
+    matches: dict[tuple[str, Key, str, tuple[str, ...], Env, bool],
+                  dict[str, tuple[int, str]]] = \
         field(default_factory=dict)
+    reads: dict[str, frozenset[str]] = field(default_factory=dict)  # read_names, by blob
 
-    def known(self, sha: str, step: Step, judged: bool) -> bool:
-        """Whether `step` at blob `sha` needs no read."""
+    def known(self, sha: str, step: Step, judged: str) -> bool:
+        """Whether `step` at blob `sha` needs no read (`judged`: _ALL, _ENV or '')."""
         kind = self.kinds.get((sha, step.named.path, step.named.hint), _UNSEEN)
         if kind is None:
             return True
         if kind == _UNSEEN or (sha, step.named.key, kind) not in self.names:
             return False
-        return not judged or (sha, step.named.key, kind, _ids(step)) in self.matches
+        if not judged:
+            return True
+        if step.env and kind in CARRIED_KINDS and sha not in self.reads:
+            return False
+        return (sha, step.named.key, kind, _ids(step), self.env(sha, step, kind, None),
+                judged == _ALL) in self.matches
 
     def kind(self, sha: str, step: Step, lines: list[bytes] | None) -> str | None:
         key = (sha, step.named.path, step.named.hint)
@@ -95,30 +129,68 @@ class Readings:
         return self.kinds[key]
 
     def named(self, sha: str, step: Step, kind: str, lines: list[bytes] | None,
-              ) -> list[Named]:
+              ) -> tuple[list[Named], Env]:
+        """What the file names, and the environment it gives them."""
         key = (sha, step.named.key, kind)
         if key not in self.names:
             self._room()
-            self.names[key] = named_paths(step.named.path, b"\n".join(_given(lines)),
-                                          step.named.inputs, kind)
+            data = b"\n".join(_given(lines))
+            named = named_paths(step.named.path, data, step.named.inputs, kind)
+            self.names[key] = (named, _env_of(data, kind) if named else ())
         return self.names[key]
 
+    def env(self, sha: str, step: Step, kind: str, lines: list[bytes] | None) -> Env:
+        """What of its environment the file at blob `sha` reads, when it is of a kind it
+        is carried into."""
+        if not step.env or kind not in CARRIED_KINDS:
+            return ()
+        if sha not in self.reads:
+            self.reads[sha] = read_names(b"\n".join(_given(lines)).decode("utf-8",
+                                                                        "replace"))
+        return relevant(step.env, self.reads[sha])
+
     def matched(self, sha: str, step: Step, kind: str, lines: list[bytes] | None,
-                ) -> dict[str, tuple[int, str]]:
-        key = (sha, step.named.key, kind, _ids(step))
+                base: bool = True) -> dict[str, tuple[int, str]]:
+        """What the rules of its CI file find in the file: read as it is (with `base`)
+        and as its runner reads it given each row of what its environment gives."""
+        env = self.env(sha, step, kind, lines)
+        key = (sha, step.named.key, kind, _ids(step), env, base)
         if key not in self.matches:
             self._room()
-            self.matches[key] = content_matches(
-                {rule.id: rule for rule in step.root.rules}, _given(lines),
-                [step.named.path], _READINGS.get(kind, frozenset({kind})),
-                dict(step.named.inputs))
+            rules = {rule.id: rule for rule in step.root.rules}
+            # package.json is judged by its own path; reached, only with what it is given.
+            found = {} if kind == "npm" or not base else content_matches(
+                rules, _given(lines), [step.named.path],
+                _READINGS.get(kind, frozenset({kind})), dict(step.named.inputs))
+            for row in rows(env):
+                found = {**_with_row(rules, step, kind, _given(lines), row), **found}
+            self.matches[key] = found
         return self.matches[key]
 
     def _room(self) -> None:
-        if len(self.kinds) + len(self.names) + len(self.matches) >= _MAX_REMEMBERED:
+        if len(self.kinds) + len(self.names) + len(self.matches) + len(self.reads) \
+                >= _MAX_REMEMBERED:
             self.kinds.clear()
             self.names.clear()
             self.matches.clear()
+            self.reads.clear()
+
+
+def _with_row(rules: dict[str, Rule], step: Step, kind: str, lines: list[bytes],
+              row: dict[str, str]) -> dict[str, tuple[int, str]]:
+    """What the rules find in a reached file read as its runner reads it given `row` of
+    its environment (what they find in the values put before it left out)."""
+    text, reading, at, count = with_env(kind, lines, row)
+    given = printable(", ".join(f"{name}={value}" for name, value in row.items()))
+    found: dict[str, tuple[int, str]] = {}
+    for rid, (line, evidence) in content_matches(
+            rules, text, [step.named.path], frozenset({reading}),
+            dict(step.named.inputs)).items():
+        if at < line <= at + count and kind != "npm":
+            continue
+        where = 1 if kind == "npm" else original_line(line, at, count)
+        found[rid] = (where, f"{evidence} (given {given})")
+    return found
 
 
 def _ids(step: Step) -> tuple[str, ...]:
@@ -131,13 +203,27 @@ def _given(lines: list[bytes] | None) -> list[bytes]:
     return lines
 
 
+# Code is not read for what it gives the environment (`name=value` is an argument there).
+_NO_ENV = frozenset({"hash", "slash", "code"})
+
+
+def _env_of(data: bytes, kind: str | None, path: str = "") -> Env:
+    """What a file that names others gives the environment (none for code)."""
+    kinds = frozenset({kind}) if kind is not None else readings([path])
+    if kinds <= _NO_ENV:
+        return ()
+    return given_env(data[:MAX_READ].decode("utf-8", "replace"))
+
+
 def first_steps(roots: Iterable[tuple[Root, bytes]]) -> dict[Key, Step]:
     """The paths CI files name, by path and inputs (the first CI file to name one is
     kept)."""
     steps: dict[Key, Step] = {}
     for root, data in roots:
-        for named in named_paths(root.path, data):
-            steps.setdefault(named.key, Step(named, root, root.path, 1))
+        named = named_paths(root.path, data)
+        env = _env_of(data, None, root.path) if named else ()
+        for one in named:
+            add_step(steps, Step(one, root, root.path, 1, env))
     return steps
 
 
@@ -162,8 +248,8 @@ def in_tree(repo: gitio.Repo, tree: str | None, steps: dict[Key, Step],
                 by_blob.setdefault(files[key[0]].blob, []).append(step)
         taken.update(frontier)
         following: dict[Key, Step] = {}
-        for sha, lines in _blobs(repo, memo, {sha: [(step, judged is None or judged(
-                step.named.path)) for step in listed] for sha, listed in by_blob.items()}):
+        for sha, lines in _blobs(repo, memo, {sha: [(step, _ALL if judged is None or judged(
+                step.named.path) else "") for step in listed] for sha, listed in by_blob.items()}):
             for step in by_blob[sha]:
                 kind = memo.kind(sha, step, lines)
                 if kind is None:
@@ -171,12 +257,18 @@ def in_tree(repo: gitio.Repo, tree: str | None, steps: dict[Key, Step],
                 if judged is None or judged(step.named.path):
                     findings.extend(_judge(step, memo.matched(sha, step, kind, lines),
                                            step.root.commit, step.root.author, seen))
-                _follow(step, memo.named(sha, step, kind, lines), taken, following)
+                _follow(step, *memo.named(sha, step, kind, lines), taken, following)
         frontier = following
     return findings, taken
 
 
-def _blobs(repo: gitio.Repo, memo: Readings, wanted: dict[str, list[tuple[Step, bool]]],
+# How a reached file is judged: all its rules find, or only what they find given its
+# environment (a Makefile judged as a CI file of its own already).
+_ALL = "all"
+_ENV = "env"
+
+
+def _blobs(repo: gitio.Repo, memo: Readings, wanted: dict[str, list[tuple[Step, str]]],
            ) -> Iterator[tuple[str, list[bytes] | None]]:
     """Each blob of `wanted` with its lines, or None when `memo` knows all its steps need
     (with whether each is judged)."""
@@ -210,8 +302,8 @@ def in_commits(repo: gitio.Repo, revs: Sequence[str], no_walk: bool, steps: dict
         _bounded_calls(asked)
         versions = _versions(repo, revs, no_walk, frontier)
         following: dict[Key, Step] = {}
-        judged = {key: bool(step.named.inputs) or not _judged_already(step, own_rules)
-                  for key, step in frontier.items()}
+        judged = {key: _ALL if step.named.inputs or not _judged_already(step, own_rules)
+                  else _ENV if step.env else "" for key, step in frontier.items()}
         wanted = {sha: [(version[0], judged[version[0].named.key]) for version in listed]
                   for sha, listed in versions.items()}
         for sha, lines in _blobs(repo, memo, wanted):
@@ -220,13 +312,14 @@ def in_commits(repo: gitio.Repo, revs: Sequence[str], no_walk: bool, steps: dict
                 if kind is None:
                     continue
                 if judged[step.named.key]:
-                    findings.extend(_judge(step, memo.matched(sha, step, kind, lines),
+                    findings.extend(_judge(step, memo.matched(
+                        sha, step, kind, lines, judged[step.named.key] == _ALL),
                                            sha_of, author, seen, when))
                 if step.depth > MAX_DEPTH:
                     raise GitError(f"{step.named.path} is more than {MAX_DEPTH} files away "
                                    f"from {step.root.path}, which runs it; refusing to pass "
                                    "unjudged")
-                _follow(step, memo.named(sha, step, kind, lines), asked, following)
+                _follow(step, *memo.named(sha, step, kind, lines), asked, following)
         frontier = following
     return findings
 
@@ -370,13 +463,15 @@ def _kind(step: Step, lines: list[bytes]) -> str | None:
     return reached_kind(step.named.path, lines[0] if lines else b"", step.named.hint)
 
 
-def _follow(step: Step, named: list[Named], taken: Container[Key],
+def _follow(step: Step, named: list[Named], env: Env, taken: Container[Key],
             following: dict[Key, Step]) -> None:
     """The paths a reached file names that were not taken yet (a callee calls on with the
-    inputs it was given)."""
+    inputs it was given), with the environment it was given and what it adds to it."""
+    carried = merged(step.env, env)
     for one in named:
-        if one.key not in taken and one.key not in following:
-            following[one.key] = Step(one, step.root, step.named.path, step.depth + 1)
+        if one.key not in taken:
+            add_step(following, Step(one, step.root, step.named.path, step.depth + 1,
+                                     carried))
 
 
 # A GitLab file another includes is read as every CI file of another system is: as a

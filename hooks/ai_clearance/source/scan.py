@@ -134,8 +134,8 @@ def _note_steps(pending: _Pending,
         root = reach.Root(path, tuple(dict.fromkeys(c.rule for c, _ in found)), commit,
                           found[0][1])
         steps = pending.steps.setdefault(pending.trees.get((path, commit)), {})
-        for path_named, step in reach.first_steps([(root, data)]).items():
-            steps.setdefault(path_named, step)
+        for step in reach.first_steps([(root, data)]).values():
+            reach.add_step(steps, step)
 
 
 def _seen(findings: list[Finding]) -> set[tuple[str, str, str | None]]:
@@ -211,8 +211,8 @@ def _reached_in_commits(repo: gitio.Repo, matcher: PathMatcher, pending: _Pendin
     they change name, and (with `head`) those the CI files of the head's tree reach there."""
     steps: dict[reach.Key, reach.Step] = {}
     for named in pending.steps.values():
-        for path, step in named.items():
-            steps.setdefault(path, step)
+        for step in named.values():
+            reach.add_step(steps, step)
     if head is not None:
         roots = head.result()
         if roots:

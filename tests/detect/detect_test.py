@@ -105,7 +105,7 @@ def test_agent_trace(case: dict[str, Any]) -> None:
                               severity=unreadable.severity, evidence=str(exc))])
         return
     found = [(".agent-trace/traces.jsonl", None, records)]
-    _check(case, trace_findings(catalog, found, Scope("tree", {}, {})))
+    _check(case, trace_findings(catalog, found, Scope("tree", {})))
 
 
 @pytest.mark.parametrize("case", CASES["checkpoint"], ids=_case_id)

@@ -19,7 +19,7 @@ from typing import Any
 from ai_clearance.catalog.rules import Catalog
 from ai_clearance.detect.detect import GENERIC
 from ai_clearance.detect.detect import _assistants_for_disclosure as assistants_for_disclosure
-from ai_clearance.model import Finding, Identity
+from ai_clearance.model import Finding
 
 # Larger notes are not parsed (the message rules still read them): the check fails closed.
 MAX_RECORD_BYTES = 16 << 20
@@ -358,11 +358,10 @@ def _span(span: dict[str, Any]) -> tuple[int, int]:
 @dataclass(frozen=True)
 class Scope:
     """The commits a check covers, for placing Agent Trace records: the parents of each
-    commit, its author and date; `base` is the commit a staged change is made on."""
+    commit; `base` is the commit a staged change is made on."""
 
     source: str  # "commits", "staged" or "tree" (a tree: every record in it is reported)
     parents: dict[str, tuple[str, ...]]
-    authors: dict[str, tuple[Identity, int]]
     base: str | None = None
 
 
@@ -371,7 +370,8 @@ def trace_findings(catalog: Catalog, found: list[tuple[str, str | None, list[Tra
     """Agent Trace findings: each record's lines once, at the commit made on its revision
     (its child in scope; the revision itself when in scope), the staged change when it was
     made on HEAD, every record for a tree. A record of a commit outside the check is not
-    this check's (the trace file itself is reported by its path)."""
+    this check's (the trace file itself is reported by its path). The commit's author is
+    the caller's to add."""
     children: dict[str, str] = {}
     for sha, parents in scope.parents.items():
         for parent in parents:
@@ -387,7 +387,7 @@ def trace_findings(catalog: Catalog, found: list[tuple[str, str | None, list[Tra
             if isinstance(placed, bool):
                 continue
             seen.add(key)
-            findings.extend(_trace_finding(catalog, trace_path, record, placed, scope))
+            findings.extend(_trace_finding(catalog, trace_path, record, placed))
     return findings
 
 
@@ -407,17 +407,14 @@ def _placed(revision: str, brought_by: str | None, children: dict[str, str],
 
 
 def _trace_finding(catalog: Catalog, trace_path: str, record: TraceLines,
-                   commit: str | None, scope: Scope) -> list[Finding]:
+                   commit: str | None) -> list[Finding]:
     lines = record.lines
     made = f" on {record.revision[:12]}" if record.revision else ""
     found = _found(catalog, AGENT_TRACE_LINES, agent_assistants(catalog, lines.agent),
                    f"{trace_path} record {record.record[:36]}{made}: {lines.agent} wrote "
                    f"{lines.count} line(s) of {lines.path}: {_shown(lines.ranges)}",
                    lines.path, lines.ranges[0][0])
-    if commit is None or not found:
-        return found
-    author, when = scope.authors.get(commit, (None, 0))
-    return [replace(found[0], commit=commit, author=author, committed_at=when or None)]
+    return [replace(f, commit=commit) for f in found]
 
 
 # ------------------------------------------------------------------ Entire checkpoints

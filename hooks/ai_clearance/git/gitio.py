@@ -1187,3 +1187,18 @@ def entire_checkpoint_files(repo: Repo) -> dict[str, list[tuple[str, str]]]:
                 files = found.setdefault(path[0] + path[1], [])
                 files.append((path[2], parts[2].decode("ascii")))
     return found
+
+
+def commit_parents(repo: Repo, revs: Sequence[str], no_walk: bool = False,
+                   ) -> dict[str, tuple[str, ...]]:
+    """The parents of every commit `revs` select (as stream_commits selects them), from one
+    `git rev-list --parents`."""
+    args = ["rev-list", "--parents", *(["--no-walk"] if no_walk else []), *revs, "--"]
+    out = run_git(args, cwd=repo.cwd).decode("ascii", "replace")
+    found: dict[str, tuple[str, ...]] = {}
+    for line in out.split("\n"):
+        ids = line.split()
+        if ids:
+            found[ids[0]] = tuple(ids[1:])
+    return found
+

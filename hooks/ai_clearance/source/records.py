@@ -65,6 +65,20 @@ class Traces:
             return unreadable
         return [*unreadable, *placed_findings(catalog, self.found, scope)]
 
+    def commit_findings(self, repo: gitio.Repo, catalog: Catalog, revs: list[str],
+                        no_walk: bool) -> list[Finding]:
+        """findings() for the commits `revs` select, each placed record with its commit's
+        author. Git runs only when there are records: one rev-list for the commits'
+        parents, two calls for the authors of the commits records are placed on."""
+        if not self.found:
+            return self.findings(catalog, Scope("commits", {}))
+        scope = Scope("commits", gitio.commit_parents(repo, revs, no_walk))
+        found = self.findings(catalog, scope)
+        placed = sorted({f.commit for f in found if f.commit and f.author is None})
+        authors = gitio.commit_authors(repo, placed) if placed else {}
+        return [replace(f, author=authors.get(f.commit)) if f.commit and f.author is None
+                else f for f in found]
+
 
 def _upto(lines: Iterator[bytes], limit: int) -> Iterator[bytes]:
     """Lines until just past `limit` bytes (so that a larger file is seen to be larger)."""

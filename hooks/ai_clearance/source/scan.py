@@ -293,7 +293,7 @@ def scan_staged(repo: gitio.Repo, catalog: Catalog, ignored: frozenset[str],
     findings.extend(_content_findings(repo, pending, coverage, matcher))
     # Agent Trace records made on HEAD are of the commit being made.
     base = gitio.resolve_commit(repo, "HEAD") if pending.traces.found else None
-    findings.extend(pending.traces.findings(catalog, Scope("staged", {}, {}, base)))
+    findings.extend(pending.traces.findings(catalog, Scope("staged", {}, base)))
     findings.extend(_reached_in_trees(repo, pending, findings))
     findings.extend(_reached_in_index(repo, head, raw, findings))
     if branch:
@@ -363,13 +363,10 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
     head = _HeadRoots(repo, matcher, tip) if tip is not None else None
     notes = _notes_index(repo)
     annotated: list[tuple[str, str, Commit]] = []  # notes ref, note blob, commit
-    scope = Scope("commits", {}, {})  # where Agent Trace records are placed
     linked: list[tuple[str, Commit]] = []  # Entire checkpoint ids, and commits linking to them
     for commit in _whole_stream(repo, revs, no_walk, matcher):
         if span is not None:
             span.see(commit)
-        scope.parents[commit.sha] = commit.parents
-        scope.authors[commit.sha] = (commit.author, commit.committed_at)
         findings.extend(findings_for_commit(catalog, matcher, commit, pending, coverage, ignored))
         annotated.extend((ref, blob, commit) for ref, blob in notes.get(commit.sha, ()))
         folded = commit.message.casefold()
@@ -382,7 +379,7 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
     findings.extend(linked_checkpoint_findings(repo, catalog, linked))
     if span is None:
         findings.extend(_content_findings(repo, pending, coverage, matcher))
-        findings.extend(pending.traces.findings(catalog, scope))
+        findings.extend(pending.traces.commit_findings(repo, catalog, revs, no_walk))
         # A history: each version of a file CI reaches is in some commit's change. One
         # commit (--no-walk): its tree's CI files tell what it reaches.
         findings.extend(_reached_in_commits(repo, matcher, pending, findings, revs, no_walk,
@@ -393,7 +390,7 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
     # No commit yet: found in the range's tree, attributed once all commits are seen.
     findings.extend(_path_findings(matcher, changes, pending, None, None, span.head))
     findings.extend(_content_findings(repo, pending, coverage, matcher))
-    findings.extend(pending.traces.findings(catalog, scope))
+    findings.extend(pending.traces.commit_findings(repo, catalog, revs, False))
     findings.extend(_reached_in_trees(repo, pending, findings))
     findings.extend(_reached_in_commits(repo, matcher, pending, findings, revs, False, head))
     return _with_brought(repo, findings, span, bases)
@@ -664,6 +661,6 @@ def scan_tree(repo: gitio.Repo, catalog: Catalog, rev: str) -> Scan:
     findings = _path_findings(matcher, hits, pending, None, None, rev)
     coverage.paths_scanned = counter[0]
     findings.extend(_content_findings(repo, pending, coverage, matcher))
-    findings.extend(pending.traces.findings(catalog, Scope("tree", {}, {})))
+    findings.extend(pending.traces.findings(catalog, Scope("tree", {})))
     findings.extend(_reached_in_trees(repo, pending, findings))
     return Scan(findings, coverage)

@@ -10,6 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ai_clearance.catalog.rules import load_catalog, parse_toml
+from ai_clearance.detect.attribution import (
+    RecordError,
+    Scope,
+    checkpoint_findings,
+    git_ai_findings,
+    parse_agent_trace,
+    trace_findings,
+)
 from ai_clearance.detect.detect import (
     PathMatcher,
     RegionFilter,
@@ -79,6 +87,31 @@ def test_session(case: dict[str, Any]) -> None:
     ancestors = [ProcessRecord(pid, p[0], tuple(p[1:]))
                  for pid, p in enumerate(case.get("processes", []), start=100)]
     _check(case, findings_for_session(load_catalog(), case.get("env", {}), ancestors))
+
+
+@pytest.mark.parametrize("case", CASES["attribution"], ids=_case_id)
+def test_attribution(case: dict[str, Any]) -> None:
+    _check(case, git_ai_findings(load_catalog(), case["ref"], case["text"]))
+
+
+@pytest.mark.parametrize("case", CASES["trace"], ids=_case_id)
+def test_agent_trace(case: dict[str, Any]) -> None:
+    catalog = load_catalog()
+    try:
+        records = parse_agent_trace(case["text"])
+    except RecordError as exc:
+        unreadable = catalog.by_id["AIC903"]
+        _check(case, [Finding(rule=unreadable.id, assistants=("generic",), kind="attribution",
+                              severity=unreadable.severity, evidence=str(exc))])
+        return
+    found = [(".agent-trace/traces.jsonl", None, records)]
+    _check(case, trace_findings(catalog, found, Scope("tree", {})))
+
+
+@pytest.mark.parametrize("case", CASES["checkpoint"], ids=_case_id)
+def test_entire_checkpoint(case: dict[str, Any]) -> None:
+    files = [(name, f"{n:040x}") for n, name in enumerate(case["files"])]
+    _check(case, checkpoint_findings(load_catalog(), case["id"], files, case["metadata"]))
 
 
 @pytest.mark.parametrize("case", CASES["content"], ids=_case_id)

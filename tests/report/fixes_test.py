@@ -75,3 +75,27 @@ def test_a_branch_is_renamed_where_it_was_pushed_too() -> None:
         "git push origin --delete codex/fix-it")
     catalog = load_catalog()
     assert catalog.by_id["AIC602"].kind == "branch"
+
+
+@pytest.mark.parametrize(("finding", "step"), [
+    (Finding("AIC901", ("claude",), "attribution", "block", "e", commit="c" * 40,
+             path="src/a b.py", line=3, note="refs/notes/ai"),
+     "ask for an approval of claude for these lines (a maintainer can scope it with --path "
+     "'src/a b.py'), or rewrite them yourself"),
+    (Finding("AIC911", ("cursor",), "record", "block", "e", path="src/a.py", line=1),
+     "ask for an approval of cursor for these lines (a maintainer can scope it with --path "
+     "src/a.py), or rewrite them yourself"),
+    (Finding("AIC902", ("generic",), "attribution", "leak", "e", commit="c" * 40,
+             note="refs/notes/ai"),
+     "git notes --ref=refs/notes/ai edit cccccccccccc  (remove what the record says it "
+     "stores, then push refs/notes/ai)"),
+    (Finding("AIC903", ("generic",), "attribution", "block", "e",
+             path=".agent-trace/traces.jsonl"),
+     "fix or remove the record file .agent-trace/traces.jsonl, then check again"),
+    (Finding("AIC922", ("generic",), "attribution", "leak", "e", commit="c" * 40),
+     "ai-clearance explain AIC922  (what the record is, and what to do)"),
+])
+def test_an_attribution_record_is_fixed_by_approval_or_in_the_record(finding: Finding,
+                                                                     step: str) -> None:
+    """Agent lines are never a file to remove: the fix is an approval scoped to the file."""
+    assert next_step(finding, "range", None) == step

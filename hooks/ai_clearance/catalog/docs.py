@@ -19,6 +19,8 @@ _KINDS = {
     "branch": "a branch name",
     "notes": "a ref name",
     "session": "the environment and ancestor processes of the commit hook",
+    "attribution": "an attribution record (a git-ai note), read by its format",
+    "record": "a file of attribution records (Agent Trace), read by its format",
 }
 
 
@@ -44,7 +46,9 @@ def rules_markdown(catalog: Catalog) -> str:
 
 def _section(catalog: Catalog, rule: Rule) -> list[str]:
     names = [catalog.assistants[a].title if a in catalog.assistants else a
-             for a in rule.assistants] or ["the assistant whose identity matched"]
+             for a in rule.assistants] or [
+        "the agent the record names" if rule.kind in ("attribution", "record")
+        else "the assistant whose identity matched"]
     lines = [f"### {rule.id}", "", f"{_plain(rule.description)}.", "",
              f"- **Looks at:** {_KINDS.get(rule.kind, rule.kind)}",
              f"- **Severity:** `{rule.severity}`",

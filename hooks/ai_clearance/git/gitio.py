@@ -1167,3 +1167,44 @@ def add_trailers(path: str, trailers: Sequence[str], cwd: str = ".") -> None:
     code, _, errors = runner.completed([*args, path], cwd)
     if code != 0:
         raise GitError(f"{path}: cannot add the disclosure trailer: {first_line(errors)}")
+
+
+# ------------------------------------------------------------------ Entire checkpoints
+ENTIRE_BRANCH = "entire/checkpoints/v1"
+
+
+def entire_checkpoint_files(repo: Repo) -> dict[str, list[tuple[str, str]]]:
+    """The files of each checkpoint on Entire's checkpoint branch (local, then any
+    remote-tracking copy): `<id[:2]>/<id[2:]>/<rest>` as id -> [(rest, blob)]. One
+    for-each-ref, then one `git ls-tree` per copy of the branch."""
+    out = run_git(["for-each-ref", "--format=%(refname)", f"refs/heads/{ENTIRE_BRANCH}",
+                   "refs/remotes/"], cwd=repo.cwd)
+    refs = [r for r in out.decode("utf-8", "surrogateescape").split("\n")
+            if r == f"refs/heads/{ENTIRE_BRANCH}" or
+            (r.startswith("refs/remotes/") and r.endswith(f"/{ENTIRE_BRANCH}"))]
+    found: dict[str, list[tuple[str, str]]] = {}
+    for ref in refs:
+        listing = run_git([*LS_TREE, f"{ref}^{{tree}}"], cwd=repo.cwd)
+        for entry in listing.split(b"\0"):
+            meta, _, raw = entry.partition(b"\t")
+            parts = meta.split()
+            path = raw.decode("utf-8", "surrogateescape").split("/", 2)
+            if len(parts) == 3 and parts[1] == b"blob" and len(path) == 3:
+                files = found.setdefault(path[0] + path[1], [])
+                files.append((path[2], parts[2].decode("ascii")))
+    return found
+
+
+def commit_parents(repo: Repo, revs: Sequence[str], no_walk: bool = False,
+                   ) -> dict[str, tuple[str, ...]]:
+    """The parents of every commit `revs` select (as stream_commits selects them), from one
+    `git rev-list --parents`."""
+    args = ["rev-list", "--parents", *(["--no-walk"] if no_walk else []), *revs, "--"]
+    out = run_git(args, cwd=repo.cwd).decode("ascii", "replace")
+    found: dict[str, tuple[str, ...]] = {}
+    for line in out.split("\n"):
+        ids = line.split()
+        if ids:
+            found[ids[0]] = tuple(ids[1:])
+    return found
+

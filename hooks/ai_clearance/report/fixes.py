@@ -14,6 +14,9 @@ from ai_clearance.model import Finding
 # Where a removed agent file is kept out of the next `git add -A` without a commit: this
 # clone's own ignore file (a .gitignore line would itself tell of the assistant).
 EXCLUDE = ".git/info/exclude"
+# Findings of attribution records: agent lines of a file (or the record itself, unreadable
+# or storing a conversation), never a file to remove.
+_RECORD_KINDS = ("attribution", "record")
 
 
 def fix_steps(failing: Sequence[Finding], catalog: Catalog, source: str,
@@ -56,7 +59,7 @@ def next_step(finding: Finding, source: str, head: str | None) -> str:
     """The fix of one finding on its own."""
     if finding.kind in ("branch", "notes", "session"):
         return _ref_step(finding)
-    if finding.note is not None:
+    if finding.note is not None or finding.kind in _RECORD_KINDS:
         return _note_step(finding)
     if finding.pull_request is not None:
         return _pull_request_step(finding)
@@ -82,6 +85,22 @@ def _ref_step(finding: Finding) -> str:
     old = shlex.quote(name)
     return f"git branch -m {old} NEW-NAME && git push -u origin NEW-NAME && " \
            f"git push origin --delete {old}"
+
+
+def _attribution_step(finding: Finding) -> str:
+    """Agent lines an attribution record names: an approval for them, scoped to the file,
+    or a record without the conversation (the lines stay the agent's either way)."""
+    if finding.path is not None and finding.line is not None:
+        glob = shlex.quote(finding.path)
+        return f"ask for an approval of {'/'.join(finding.assistants)} for these lines " \
+               f"(a maintainer can scope it with --path {glob}), or rewrite them yourself"
+    if finding.note is None and finding.path is not None:
+        return f"fix or remove the record file {shlex.quote(finding.path)}, then check again"
+    if finding.note is None:  # a record beside the commit (an Entire checkpoint)
+        return f"ai-clearance explain {finding.rule}  (what the record is, and what to do)"
+    ref = shlex.quote(finding.note)
+    return f"git notes --ref={ref} edit {(finding.commit or '')[:12]}  (remove what the " \
+           f"record says it stores, then push {ref})"
 
 
 def _removal(path: str, folder: bool, commit: str | None, source: str,
@@ -116,6 +135,8 @@ def _pull_request_step(finding: Finding) -> str:
 
 def _note_step(finding: Finding) -> str:
     """A trace in a git note: edit the note, then push its ref."""
+    if finding.kind in _RECORD_KINDS:
+        return _attribution_step(finding)
     ref = shlex.quote(finding.note or "")
     return f"git notes --ref={ref} edit {(finding.commit or '')[:12]}  (remove line " \
            f"{finding.line} of the note, then push {ref})"

@@ -183,7 +183,7 @@ def where(finding: Reported, shown: Callable[[str], str] = str) -> str:
         return "pull request title"
     if finding.pull_request is not None:
         return f"pull request description line {finding.line}"
-    if finding.note is not None:
+    if finding.note is not None and finding.path is None:
         return f"note {shown(finding.note)} line {finding.line}"
     if finding.path is not None:
         suffix = f":{finding.line}" if finding.line else ""

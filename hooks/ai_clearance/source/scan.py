@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from ai_clearance.approvals.trustfiles import tokens_in_message
 from ai_clearance.catalog.rules import Catalog, Rule
+from ai_clearance.detect.attribution import Scope, checkpoint_ids, note_attribution_findings
 from ai_clearance.detect.detect import (
     ContentCandidate,
     PathMatcher,
@@ -28,6 +29,7 @@ from ai_clearance.git import gitio
 from ai_clearance.model import Commit, Coverage, Finding, Identity, PathChange
 from ai_clearance.source import reach
 from ai_clearance.source.message import Scan
+from ai_clearance.source.records import Traces, linked_checkpoint_findings
 
 
 @dataclass
@@ -44,6 +46,8 @@ class _Pending:
     steps: dict[str | None, dict[reach.Key, reach.Step]] = field(default_factory=dict)
     # The files CI reaches, read once for every tree and commit they are reached in.
     readings: reach.Readings = field(default_factory=reach.Readings)
+    # Files of attribution records (Agent Trace), read with the content rules' blobs.
+    traces: Traces = field(default_factory=Traces)
 
     def add(self, candidates: list[ContentCandidate], commit: str | None,
             author: Identity | None, tree: str | None = None) -> None:
@@ -75,6 +79,8 @@ def _content_findings(repo: gitio.Repo, pending: _Pending, coverage: Coverage,
                 folder = listed_folder(matcher, link, target)
                 if folder is not None:
                     listings.append((link, folder, target))
+        if entries:
+            entries, lines = pending.traces.take(entries, lines)
         if entries:
             head: list[bytes] = []
             findings.extend(_blob_findings(entries, _kept(lines, head)))
@@ -285,6 +291,9 @@ def scan_staged(repo: gitio.Repo, catalog: Catalog, ignored: frozenset[str],
     changes, coverage.paths_scanned = gitio.staged_changes(raw, prefilter)
     findings = _path_findings(matcher, changes, pending, None, None, None)
     findings.extend(_content_findings(repo, pending, coverage, matcher))
+    # Agent Trace records made on HEAD are of the commit being made.
+    base = gitio.resolve_commit(repo, "HEAD") if pending.traces.found else None
+    findings.extend(pending.traces.findings(catalog, Scope("staged", {}, base)))
     findings.extend(_reached_in_trees(repo, pending, findings))
     findings.extend(_reached_in_index(repo, head, raw, findings))
     if branch:
@@ -354,17 +363,23 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
     head = _HeadRoots(repo, matcher, tip) if tip is not None else None
     notes = _notes_index(repo)
     annotated: list[tuple[str, str, Commit]] = []  # notes ref, note blob, commit
+    linked: list[tuple[str, Commit]] = []  # Entire checkpoint ids, and commits linking to them
     for commit in _whole_stream(repo, revs, no_walk, matcher):
         if span is not None:
             span.see(commit)
         findings.extend(findings_for_commit(catalog, matcher, commit, pending, coverage, ignored))
         annotated.extend((ref, blob, commit) for ref, blob in notes.get(commit.sha, ()))
-        if "ai-clearance-token" in commit.message.casefold():
+        folded = commit.message.casefold()
+        if "ai-clearance-token" in folded:
             tokens.extend((t, f"commit {commit.sha[:12]}")
                           for t in tokens_in_message(commit.message))
+        if "entire-checkpoint" in folded:
+            linked.extend((cid, commit) for cid in checkpoint_ids(commit.message))
     findings.extend(_note_findings(repo, catalog, annotated, coverage, ignored))
+    findings.extend(linked_checkpoint_findings(repo, catalog, linked))
     if span is None:
         findings.extend(_content_findings(repo, pending, coverage, matcher))
+        findings.extend(pending.traces.commit_findings(repo, catalog, revs, no_walk))
         # A history: each version of a file CI reaches is in some commit's change. One
         # commit (--no-walk): its tree's CI files tell what it reaches.
         findings.extend(_reached_in_commits(repo, matcher, pending, findings, revs, no_walk,
@@ -375,6 +390,7 @@ def _scan_commits(repo: gitio.Repo, catalog: Catalog, revs: list[str], coverage:
     # No commit yet: found in the range's tree, attributed once all commits are seen.
     findings.extend(_path_findings(matcher, changes, pending, None, None, span.head))
     findings.extend(_content_findings(repo, pending, coverage, matcher))
+    findings.extend(pending.traces.commit_findings(repo, catalog, revs, False))
     findings.extend(_reached_in_trees(repo, pending, findings))
     findings.extend(_reached_in_commits(repo, matcher, pending, findings, revs, False, head))
     return _with_brought(repo, findings, span, bases)
@@ -410,6 +426,9 @@ def _note_findings(repo: gitio.Repo, catalog: Catalog,
                                 committed_at=commit.committed_at, note=ref,
                                 evidence=f"note in {ref}: {f.evidence}")
                         for f in findings_for_message(catalog, texts[blob], ignored))
+        findings.extend(replace(f, commit=commit.sha, author=commit.author,
+                                committed_at=commit.committed_at, note=ref)
+                        for f in note_attribution_findings(catalog, ref, texts[blob]))
     return findings
 
 
@@ -430,6 +449,8 @@ def notes_update_findings(repo: gitio.Repo, catalog: Catalog, ref: str, old: str
         findings.extend(replace(f, commit=obj, author=authors.get(obj), note=ref,
                                 evidence=f"note in {ref}: {f.evidence}")
                         for f in findings_for_message(catalog, texts[blob], ignored))
+        findings.extend(replace(f, commit=obj, author=authors.get(obj), note=ref)
+                        for f in note_attribution_findings(catalog, ref, texts[blob]))
     return findings
 
 
@@ -640,5 +661,6 @@ def scan_tree(repo: gitio.Repo, catalog: Catalog, rev: str) -> Scan:
     findings = _path_findings(matcher, hits, pending, None, None, rev)
     coverage.paths_scanned = counter[0]
     findings.extend(_content_findings(repo, pending, coverage, matcher))
+    findings.extend(pending.traces.findings(catalog, Scope("tree", {})))
     findings.extend(_reached_in_trees(repo, pending, findings))
     return Scan(findings, coverage)

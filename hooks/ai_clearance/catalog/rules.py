@@ -201,7 +201,7 @@ class Catalog:
     named_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
     name_suffixes: tuple[tuple[str, str], ...] = ()
     by_target: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
-    names: Names = field(default_factory=lambda: Names())
+    names: Names = field(default_factory=Names)
 
     def rules_for(self, target: str) -> tuple[Rule, ...]:
         """The rules that look at `target` (paths, content, message, identity, branch)."""

@@ -13,7 +13,7 @@ from ai_clearance.catalog.rules import Catalog, build_catalog, parse_toml
 from ai_clearance.detect.normalize import normalize_text
 from ai_clearance.errors import ConfigError
 from ai_clearance.localfiles import read_regular
-from ai_clearance.model import SEVERITIES
+from ai_clearance.model import CONFIDENCES, SEVERITIES
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 _KEYS = frozenset({
     "restricted", "allowed", "severity", "exclude_paths", "ignore_identities", "rules",
     "assistants", "allow_open_ended_approvals", "require_signed_commits", "repository_id",
-    "session",
+    "session", "block_confidence",
 })
 # What the commit-time checks do about an agent session running the commit: report it as
 # a finding (block), the same and let an approved one disclose itself (disclose), or not
@@ -49,6 +49,9 @@ class Policy:
     # Names this repository in override tokens, so that a token cannot be replayed elsewhere.
     repository_id: str | None = None
     session: str = "block"
+    # The lowest rule confidence whose findings may fail a check; a finding of a lower one
+    # (a name, not an address, when this is "high") only warns.
+    block_confidence: str = "medium"
 
     def is_restricted(self, assistant: str) -> bool:
         """Whether using `assistant` needs an approval."""
@@ -93,6 +96,9 @@ def build_policy(data: dict[str, Any], where: str, catalog: Catalog) -> Policy:
     session = data.get("session", "block")
     if session not in SESSION_MODES:
         raise ConfigError(f"{where}: 'session' must be one of {', '.join(SESSION_MODES)}")
+    block_confidence = data.get("block_confidence", "medium")
+    if block_confidence not in CONFIDENCES:
+        raise ConfigError(f"{where}: 'block_confidence' must be one of {', '.join(CONFIDENCES)}")
     flags = {key: _flag(data, key, where)
              for key in ("allow_open_ended_approvals", "require_signed_commits")}
     return Policy(
@@ -101,6 +107,7 @@ def build_policy(data: dict[str, Any], where: str, catalog: Catalog) -> Policy:
         require_signed_commits=flags["require_signed_commits"],
         repository_id=repository_id,
         session=session,
+        block_confidence=block_confidence,
         restricted=restricted,
         allowed=allowed,
         severity=severity,

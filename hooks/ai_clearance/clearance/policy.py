@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 _KEYS = frozenset({
     "restricted", "allowed", "severity", "exclude_paths", "ignore_identities", "rules",
     "assistants", "allow_open_ended_approvals", "require_signed_commits", "repository_id",
-    "session", "block_confidence",
+    "session", "block_confidence", "names",
 })
 # What the commit-time checks do about an agent session running the commit: report it as
 # a finding (block), the same and let an approved one disclose itself (disclose), or not
@@ -81,9 +81,10 @@ def build_policy(data: dict[str, Any], where: str, catalog: Catalog) -> Policy:
     if unknown:
         raise ConfigError(f"{where}: unknown key '{sorted(unknown)[0]}' "
                           f"(known: {', '.join(sorted(_KEYS))})")
-    if "rules" in data or "assistants" in data:
+    if "rules" in data or "assistants" in data or "names" in data:
         catalog = build_catalog(
-            {"rules": data.get("rules", []), "assistants": data.get("assistants", {})},
+            {"rules": data.get("rules", []), "assistants": data.get("assistants", {}),
+             "names": data.get("names", {})},
             where, base=catalog)
     restricted = _ids(data.get("restricted", ["*"]), where, "restricted", catalog)
     allowed = _ids(data.get("allowed", []), where, "allowed", catalog)

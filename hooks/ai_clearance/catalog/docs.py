@@ -48,7 +48,7 @@ def rules_markdown(catalog: Catalog) -> str:
 
 def _section(catalog: Catalog, rule: Rule) -> list[str]:
     names = [catalog.assistants[a].title if a in catalog.assistants else a
-             for a in rule.assistants] or ["the assistant whose identity matched"]
+             for a in rule.assistants] or ["the assistant whose identity or name matched"]
     lines = [f"### {rule.id}", "", f"{_plain(rule.description)}.", "",
              f"- **Looks at:** {_KINDS.get(rule.kind, rule.kind)}",
              f"- **Severity:** `{rule.severity}`",

@@ -170,7 +170,7 @@ def explain(rule_id: str) -> None:
         raise click.UsageError(f"no rule or assistant {rule_id!r}; {hint}`ai-clearance rules "
                                "[--assistants]` lists them")
     names = [catalog.assistants[a].title for a in rule.assistants] or \
-        ["whichever assistant the matched identity belongs to"]
+        ["whichever assistant the matched identity or name belongs to"]
     click.echo(f"{rule.id}: {rule.description}")
     click.echo(f"  kind:       {rule.kind} (looks at {rule.target})")
     click.echo(f"  severity:   {rule.severity}")

@@ -75,6 +75,14 @@ def test_a_product_counts_only_with_no_person_behind_it() -> None:
     assert name_assistants(NAMES, "gemini 2.5 pro", "jane@example.com") == ("gemini",)
 
 
+def test_a_generic_name_takes_the_model_its_aside_names() -> None:
+    """As in rails/rails history: `Co-authored-by: AI (Pi/GPT-5.5) <noreply@pi.dev>`."""
+    assert name_assistants(NAMES, "ai (pi/gpt-5.5)", "noreply@pi.dev") == ("codex",)
+    assert name_assistants(NAMES, "ai (pi/claude opus 4.7)", "noreply@pi.dev") == ("claude",)
+    assert name_assistants(NAMES, "ai (pi)", "noreply@pi.dev") == ("generic",)
+    assert name_assistants(NAMES, "claude dubois (claude-3-opus)", "") == ()  # a person
+
+
 def test_the_policy_ignores_an_address_it_lists() -> None:
     value = "copilot <noreply@example.com>"
     assert value_assistants(NAMES, value, frozenset()) == ("copilot",)

@@ -32,6 +32,9 @@ _RUN_IN = re.compile(r"([a-z]+)(\d[\w.]*)\Z")
 # Asides after a name, `Claude (claude-opus-4)`, `Claude [bot]`: not part of it.
 _ASIDE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _WRAPPING = "\"'`*_~.;!?<>"
+# What separates the parts of an aside: `AI (Pi/GPT-5.5)`, `AI (tool; claude-opus-4)`.
+_ASIDE_PARTS = re.compile(r"[/;,|+]")
+GENERIC = "generic"
 # The words of an address's mailbox (`no-reply`, `ai.bot+x`).
 _MAILBOX_BREAK = re.compile(r"[._+\-]+")
 
@@ -94,13 +97,24 @@ def name_assistants(names: Names, name: str, email: str) -> tuple[str, ...]:
     words = name_words(name)
     if not words:
         return ()
-    model = model_assistants(names, words)
-    if model:
-        return model
-    product = names.products.get(" ".join(words), ())
-    if product and machine_address(names, email, words):
-        return product
-    return ()
+    found = model_assistants(names, words)
+    if not found:
+        product = names.products.get(" ".join(words), ())
+        found = product if product and machine_address(names, email, words) else ()
+    if found and all(a == GENERIC for a in found):
+        # `AI (Pi/GPT-5.5)`: a generic name whose aside names the model.
+        return _aside_models(names, name) or found
+    return found
+
+
+def _aside_models(names: Names, name: str) -> tuple[str, ...]:
+    """The assistants whose models the asides of a name (normalized, at most MAX_NAME long:
+    `name_words` said so) name, each part of an aside judged alone."""
+    found: list[str] = []
+    for aside in _ASIDE.finditer(name):
+        for part in _ASIDE_PARTS.split(aside.group()[1:-1]):
+            found.extend(model_assistants(names, name_words(part)))
+    return tuple(dict.fromkeys(a for a in found if a != GENERIC))
 
 
 def value_assistants(names: Names, value: str, ignored: frozenset[str]) -> tuple[str, ...]:

@@ -105,7 +105,7 @@ def _named(rule: str, severity: str = "block") -> Finding:
 
 def test_a_finding_carries_its_rules_confidence_and_the_policy_chooses_what_blocks() -> None:
     catalog = load_catalog()
-    findings = [_named("AIC450"), _named("AIC401"), _named("AIC601")]
+    findings = [_named("AIC452"), _named("AIC401"), _named("AIC601")]
     decided = decide(findings, default_policy(catalog))
     assert [(d.finding.confidence, d.status) for d in decided.decisions] == [
         ("medium", "fail"), ("high", "fail"), ("low", "warn")]
@@ -114,7 +114,7 @@ def test_a_finding_carries_its_rules_confidence_and_the_policy_chooses_what_bloc
     decided = decide(findings, high)
     assert [(d.finding.severity, d.status) for d in decided.decisions] == [
         ("warn", "warn"), ("block", "fail"), ("warn", "warn")]
-    only_names = decide([_named("AIC450"), _named("AIC510", "leak")], high)
+    only_names = decide([_named("AIC452"), _named("AIC510", "leak")], high)
     assert only_names.verdict == "pass"  # names alone, even a leak's, only warn
     low = replace(default_policy(catalog), block_confidence="low")
     assert [d.status for d in decide([_named("AIC601", "block")], low).decisions] == ["fail"]
@@ -134,5 +134,5 @@ def test_a_detectors_own_confidence_wins_and_an_unknown_rule_is_high() -> None:
 
 def test_an_approval_clears_a_name_as_it_clears_an_address() -> None:
     trust = _trust(RecordState("A-1", "approval", "active", "f", _approval()))
-    decided = decide([_named("AIC450")], default_policy(load_catalog()), trust, None, NOW)
+    decided = decide([_named("AIC452")], default_policy(load_catalog()), trust, None, NOW)
     assert [d.status for d in decided.decisions] == ["cleared"]

@@ -167,14 +167,14 @@ def test_a_name_blocks_by_default_and_warns_below_the_policys_confidence(
     findings = report["findings"]
     assert isinstance(findings, list)
     assert code == 1 and [(f["rule"], f["confidence"], f["status"]) for f in findings] == \
-        [("AIC450", "medium", "fail")]
+        [("AIC452", "medium", "fail")]
     policy = tmp_path / "policy.toml"
     policy.write_text('block_confidence = "high"\n', encoding="utf-8")
     code, report = _check(clean_repo, "--config", str(policy))
     findings = report["findings"]
     assert isinstance(findings, list)
     assert code == 0 and [(f["rule"], f["confidence"], f["status"]) for f in findings] == \
-        [("AIC450", "medium", "warn")]
+        [("AIC452", "medium", "warn")]
     policy.write_text('block_confidence = "certain"\n', encoding="utf-8")
     refused = run_cli("check", "--range", "HEAD~1..HEAD", "--config", str(policy),
                       cwd=clean_repo.path)

@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 
 SEVERITIES = ("off", "warn", "block", "leak")
 FAILING_SEVERITIES = frozenset({"block", "leak"})
+# How sure a rule is that what it matched is an assistant's: an exact address, login or id
+# (high), a product or model name with no person behind it (medium), a convention people
+# copy (low). The policy's `block_confidence` is the lowest that may fail a check.
+CONFIDENCES = ("low", "medium", "high")
 # A rule's id: letters, then three digits (AIC101, ORG001).
 RULE_ID = re.compile(r"[A-Z][A-Z0-9]{1,9}[0-9]{3}\Z")
 # GitHub's no-reply address of an account: `<login>@` or `<id>+<login>@users.noreply...`.
@@ -83,6 +87,9 @@ class Finding:
     committed_at: int | None = None  # the commit's committer date (an audit judges by it)
     note: str | None = None  # the notes ref whose note on `commit` holds the trace
     pull_request: str | None = None  # "title" or "description": a trace in a pull request
+    # The rule's confidence (CONFIDENCES); None until the decision fills it in from the
+    # catalog, so a detector sets it only where a finding is surer or less sure than its rule.
+    confidence: str | None = None
 
     @property
     def author_email(self) -> str:

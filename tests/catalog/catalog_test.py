@@ -31,6 +31,19 @@ def test_every_rule_has_a_positive_case() -> None:
     assert not missing, f"rules without a detection case: {sorted(missing)}"
 
 
+def test_every_rule_below_high_confidence_has_a_trap() -> None:
+    """A rule that matches names, not addresses, is where precision is lost: each has a
+    false-positive trap (`trap = RULE` on a case that must find nothing)."""
+    catalog = load_catalog()
+    traps = {case["trap"] for table in CASES.values() for case in table if "trap" in case}
+    assert traps <= set(catalog.by_id), f"traps of unknown rules: {traps - set(catalog.by_id)}"
+    assert all(not case["rule"] for table in CASES.values() for case in table
+               if "trap" in case), "a trap expects no finding"
+    weaker = {r.id for r in catalog.rules if r.confidence != "high"}
+    assert {"AIC452", "AIC451", "AIC510", "AIC511"} <= weaker
+    assert not weaker - traps, f"rules below high confidence without a trap: {weaker - traps}"
+
+
 def test_every_rule_names_its_source_and_remedy() -> None:
     for rule in load_catalog().rules:
         assert rule.source, rule.id

@@ -206,3 +206,44 @@ def test_leaks_and_agent_sign_offs_are_not_answered_by_a_disclosure() -> None:
                   reason="r", issued_by="maintainer@example.com", issued_at=NOW, payload={})
     trust = _trust(RecordState("T-9", "token", "active", "f", token))
     assert _mode_statuses("approve", [sign_off], trust, UNDISCLOSED)[0] == ["cleared"]
+
+
+def _named(rule: str, severity: str = "block") -> Finding:
+    return Finding(rule=rule, assistants=("claude",), kind="trailer", severity=severity,
+                   evidence="Co-authored-by: Claude", commit=COMMIT,
+                   author=Identity(name="Jane", email=JANE))
+
+
+def test_a_finding_carries_its_rules_confidence_and_the_policy_chooses_what_blocks() -> None:
+    catalog = load_catalog()
+    findings = [_named("AIC452"), _named("AIC401"), _named("AIC601")]
+    decided = decide(findings, default_policy(catalog))
+    assert [(d.finding.confidence, d.status) for d in decided.decisions] == [
+        ("medium", "fail"), ("high", "fail"), ("low", "warn")]
+    assert decided.verdict == "fail" and any("block_confidence" in n for n in decided.notes)
+    high = replace(default_policy(catalog), block_confidence="high")
+    decided = decide(findings, high)
+    assert [(d.finding.severity, d.status) for d in decided.decisions] == [
+        ("warn", "warn"), ("block", "fail"), ("warn", "warn")]
+    only_names = decide([_named("AIC452"), _named("AIC510", "leak")], high)
+    assert only_names.verdict == "pass"  # names alone, even a leak's, only warn
+    low = replace(default_policy(catalog), block_confidence="low")
+    assert [d.status for d in decide([_named("AIC601", "block")], low).decisions] == ["fail"]
+    assert [d.status for d in decide([_named("AIC601", "block")],
+                                     default_policy(catalog)).decisions] == ["warn"]
+
+
+def test_a_detectors_own_confidence_wins_and_an_unknown_rule_is_high() -> None:
+    catalog = load_catalog()
+    high = replace(default_policy(catalog), block_confidence="high")
+    unsure = replace(_named("AIC101"), confidence="medium")
+    unknown = _named("ORG001")
+    decided = decide([unsure, unknown], high)
+    assert [(d.finding.confidence, d.status) for d in decided.decisions] == [
+        ("medium", "warn"), ("high", "fail")]
+
+
+def test_an_approval_clears_a_name_as_it_clears_an_address() -> None:
+    trust = _trust(RecordState("A-1", "approval", "active", "f", _approval()))
+    decided = decide([_named("AIC452")], default_policy(load_catalog()), trust, None, NOW)
+    assert [d.status for d in decided.decisions] == ["cleared"]

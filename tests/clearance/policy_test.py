@@ -85,6 +85,10 @@ def test_own_rules_extend_the_catalog() -> None:
     ('allowed = ["*"]\n', "cannot be"),
     ('[severity]\nAIC999 = "warn"\n', "unknown rule"),
     ('[severity]\nAIC101 = "fatal"\n', "must be one of"),
+    ('block_confidence = "sure"\n', "'block_confidence' must be one of low, medium, high"),
+    ('[names.products]\nnobody = ["x"]\n', "unknown assistant 'nobody'"),
+    ('[[rules]]\nid = "ORG001"\nassistants=["claude"]\nkind="marker"\n'
+     'severity="block"\ndescription="d"\npattern="x"\nconfidence="maybe"\n', "confidence"),
     ('exclude_paths = "tests"\n', "list of globs"),
     ('ignore_identities = ["not an address"]\n', "e-mail"),
     ('[[rules]]\nid = "AIC101"\nassistants=["claude"]\nkind="instructions"\n'
@@ -172,3 +176,20 @@ def test_mode_and_disclosure_keys() -> None:
     assert policy.mode == "disclose"
     assert policy.disclosure_keys == ("assisted-by", "generated-by")
     assert _policy('mode = "approve"\n').mode == "approve"
+
+
+def test_block_confidence_and_own_names_and_confidences() -> None:
+    assert default_policy(load_catalog()).block_confidence == "medium"
+    policy = _policy(
+        'block_confidence = "high"\n'
+        '[names.products]\nclaude = ["house bot"]\n'
+        '[[rules]]\nid = "ORG001"\nassistants = ["claude"]\nkind = "marker"\n'
+        'severity = "block"\nconfidence = "medium"\ndescription = "Our footer"\n'
+        'pattern = "made by house bot"\n')
+    assert policy.block_confidence == "high"
+    assert policy.catalog.by_id["ORG001"].confidence == "medium"
+    assert policy.catalog.names.products["house bot"] == ("claude",)
+    assert "house bot" not in load_catalog().names.products
+    decided = _decide([_finding("ORG001", ("claude",)), _finding("AIC101", ("claude",))],
+                      policy)
+    assert [d.status for d in decided] == ["warn", "fail"]

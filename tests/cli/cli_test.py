@@ -313,9 +313,9 @@ def test_json_schema_is_stable(clean_repo: Repo) -> None:
                          "approve_commands"}
     assert {"source", "range", "commits_scanned"} <= set(data["coverage"])
     for finding in data["findings"]:
-        assert set(finding) == {"rule", "assistants", "kind", "severity", "status", "commit",
-                                "author", "path", "line", "pull_request", "evidence",
-                                "cleared_by", "next_step", "why"}
+        assert set(finding) == {"rule", "assistants", "kind", "severity", "confidence",
+                                "status", "commit", "author", "path", "line",
+                                "pull_request", "evidence", "cleared_by", "next_step", "why"}
         assert finding["author"] == "Jane Dev <jane@example.com>"
 
 

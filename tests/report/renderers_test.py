@@ -114,7 +114,7 @@ def test_text(checked: tuple[Report, list[str], Repo]) -> None:
     assert f"      fix: {PR_FIX}" in lines[:warnings]
     assert lines[warnings:warnings + 5] == [
         "Warnings:", "  range",
-        "    AIC602 [warn] codex: Branch named like OpenAI Codex's (codex/...)",
+        "    AIC602 [warn] codex (confidence low): Branch named like OpenAI Codex's (codex/...)",
         "      branch codex/fix", "      fix: git branch -m codex/fix NEW-NAME && "
         "git push -u origin NEW-NAME && git push origin --delete codex/fix"]
     assert lines[-1].startswith(f"ai-clearance: FAIL: {report.count('fail')} unapproved, "
@@ -178,11 +178,11 @@ def test_summary(checked: tuple[Report, list[str], Repo]) -> None:
     unapproved, _, rest = summary.partition("### Warnings")
     commit = repo.head()[:12]
     assert "**Jane Dev <jane@example.com>**" in unapproved
-    assert f"| AIC101 | claude | {commit} | CLAUDE.md | CLAUDE.md |" in unapproved
-    assert f"| AIC401 | claude | {commit} | message line 3 | {TRAILER} |" in unapproved
-    assert f"| AIC430 | claude |  | pull request description line 3 | {FOOTER} | {PR_FIX} |" \
-        in unapproved
-    assert "**(no author)**" in rest and "| AIC602 | codex |  |  | branch codex/fix |" in rest
+    assert f"| AIC101 | high | claude | {commit} | CLAUDE.md | CLAUDE.md |" in unapproved
+    assert f"| AIC401 | high | claude | {commit} | message line 3 | {TRAILER} |" in unapproved
+    assert f"| AIC430 | high | claude |  | pull request description line 3 | {FOOTER} | " \
+        f"{PR_FIX} |" in unapproved
+    assert "**(no author)**" in rest and "| AIC602 | low | codex |  |  | branch codex/fix |" in rest
     assert "```sh\nai-clearance approve --author jane@example.com --assistant claude" in rest
     # The ways forward start as the text report's do: ask for an approval.
     forward = rest.partition("### What to do\n")[2]
@@ -242,7 +242,7 @@ def test_text_from_commits_stays_inside_its_line_and_cell() -> None:
                               "CLAUDE.md0,title=ai-clearance AIC101::")
     assert all("\n" not in line and "\r" not in line for line in log_lines(report))
     rows = [line for line in summary_markdown(report).splitlines() if "AIC101" in line]
-    assert len(rows) == 1 and rows[0].count(" | ") == 5  # no pipe of its own splits a cell
+    assert len(rows) == 1 and rows[0].count(" | ") == 6  # no pipe of its own splits a cell
     assert "**Eve \\| 'x' ::warning::y <eve@example.com>**" in summary_markdown(report)
 
 
@@ -274,7 +274,7 @@ def test_colour_only_for_a_terminal_or_when_forced_and_never_with_no_color(
     assert "\x1b[" not in plain.stdout  # piped: no colour
     forced = run_cli("check", *args, cwd=repo.path, env={"FORCE_COLOR": "1", "NO_COLOR": ""})
     assert "\x1b[1m\x1b[31mai-clearance: FAIL" in forced.stdout
-    assert "    AIC101 \x1b[31m[block]\x1b[0m claude:" in forced.stdout
+    assert "    AIC101 \x1b[31m[block]\x1b[0m claude (confidence high):" in forced.stdout
     assert re.sub(r"\x1b\[\d+m", "", forced.stdout) == plain.stdout
     both = run_cli("check", *args, cwd=repo.path, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
     assert both.stdout == plain.stdout

@@ -38,6 +38,10 @@ def rules_markdown(catalog: Catalog) -> str:
         "",
         "Severities: `leak` (the worst: a session's own log or secrets), `block` (fails the",
         "check unless approved), `warn` (reported, does not fail), `off`.",
+        "",
+        "Confidence: `high` (an exact address, login or id), `medium` (a product's or a",
+        "model's name with no person's address behind it), `low` (a convention people copy).",
+        "A finding below the policy's `block_confidence` (default `medium`) only warns.",
     ]
     for rule in sorted(catalog.by_id.values(), key=lambda r: r.id):
         lines += ["", *_section(catalog, rule)]
@@ -48,10 +52,11 @@ def _section(catalog: Catalog, rule: Rule) -> list[str]:
     names = [catalog.assistants[a].title if a in catalog.assistants else a
              for a in rule.assistants] or [
         "the agent the record names" if rule.kind in ("attribution", "record")
-        else "the assistant whose identity matched"]
+        else "the assistant whose identity or name matched"]
     lines = [f"### {rule.id}", "", f"{_plain(rule.description)}.", "",
              f"- **Looks at:** {_KINDS.get(rule.kind, rule.kind)}",
              f"- **Severity:** `{rule.severity}`",
+             f"- **Confidence:** `{rule.confidence}`",
              f"- **Assistants:** {', '.join(names)}"]
     if rule.path_globs:
         case = "" if rule.case_sensitive else " (any case)"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from ai_clearance.catalog.globs import GlobError, check_glob, compile_globs
 from ai_clearance.catalog.patterns import Pattern, PatternError
 from ai_clearance.errors import ConfigError
-from ai_clearance.model import RULE_ID, SEVERITIES
+from ai_clearance.model import CONFIDENCES, RULE_ID, SEVERITIES
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ _RULE_KEYS = frozenset({
     "identities", "disclosures", "role",
     "workflow_uses", "workflow_run", "workflow_installs", "workflow_images",
     "devcontainer_features", "editor_extensions", "env", "processes",
+    "confidence", "names",
 })
 # What a content rule may say about a CI workflow or action's structure (workflows.py).
 WORKFLOW_KEYS = ("workflow_uses", "workflow_run", "workflow_installs", "workflow_images",
@@ -157,6 +158,10 @@ class Rule:
     # executable names (lower case) an ancestor process may run as.
     env: tuple[tuple[str, str | None], ...] = ()
     processes: frozenset[str] = frozenset()
+    confidence: str = "high"
+    # Trailer and identity rules: match a name that is an assistant product's or a model's,
+    # with no person's address behind it ([names] in the catalog; detect/names.py).
+    names: bool = False
 
     @property
     def judges_workflows(self) -> bool:
@@ -164,6 +169,21 @@ class Rule:
         return bool(self.workflow_uses or self.workflow_run or self.workflow_installs
                     or self.workflow_images or self.devcontainer_features
                     or self.editor_extensions)
+
+
+@dataclass(frozen=True)
+class Names:
+    """The [names] table: what assistant products and model families are called, so that a
+    co-author or an author written as a name alone (`Claude`, `gpt-4-turbo`) is known.
+    `products`: a whole name (words joined by one space) -> assistants; `families`: a
+    model family's first word -> assistants; `model_words`: words that may follow a family
+    word in a model's name (`turbo`, `pro`); `machine_words`: words of an address's local
+    part that no person's mailbox is made of alone (`noreply`, `bot`)."""
+
+    products: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    families: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    model_words: frozenset[str] = frozenset()
+    machine_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -181,6 +201,7 @@ class Catalog:
     named_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
     name_suffixes: tuple[tuple[str, str], ...] = ()
     by_target: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
+    names: Names = field(default_factory=Names)
 
     def rules_for(self, target: str) -> tuple[Rule, ...]:
         """The rules that look at `target` (paths, content, message, identity, branch)."""
@@ -280,6 +301,12 @@ def parse_rule(
     kind, severity = _rule_kind_and_severity(data, where, kinds)
     target = kinds[kind]
     rule_assistants, identities, disclosures = _rule_assistants(data, where, assistants)
+    names = _flag(data.get("names", False), where, "names")
+    if names and target not in ("message", "identity"):
+        raise _fail(where, "'names' is only for trailer and identity rules")
+    confidence = _text(data.get("confidence", "high"), where, "confidence")
+    if confidence not in CONFIDENCES:
+        raise _fail(where, f"confidence must be one of {', '.join(CONFIDENCES)}")
     paths = _rule_paths(data, where, eager)
     pattern_source = data.get("pattern")
     pattern = None if pattern_source is None else lazy_pattern(
@@ -295,7 +322,7 @@ def parse_rule(
     workflow = _workflow_fields(data, where)
     env, processes = _session_fields(data, where, target)
     _check_target_needs(where, kind, target, has_paths, pattern is not None, workflow,
-                        bool(keys), identities or disclosures, role)
+                        bool(keys), identities or disclosures or names, role)
     return Rule(
         id=rid,
         assistants=rule_assistants,
@@ -323,6 +350,8 @@ def parse_rule(
         editor_extensions=workflow.get("editor_extensions", ()),
         env=env,
         processes=processes,
+        confidence=confidence,
+        names=names,
     )
 
 
@@ -390,7 +419,7 @@ def _rule_assistants(data: dict[str, Any], where: str,
             raise _fail(where, f"unknown assistant '{aid}'")
     identities = _flag(data.get("identities", False), where, "identities")
     disclosures = _flag(data.get("disclosures", False), where, "disclosures")
-    if not rule_assistants and not (identities or disclosures):
+    if not rule_assistants and not (identities or disclosures or data.get("names") is True):
         raise _fail(where, "'assistants' must name at least one assistant")
     return rule_assistants, identities, disclosures
 
@@ -484,6 +513,8 @@ def build_catalog(data: dict[str, Any], where: str, base: Catalog | None = None,
     raw_rules = data.get("rules", [])
     if not isinstance(raw_rules, list):
         raise _fail(where, "'rules' must be an array of tables ([[rules]])")
+    names = _names(data.get("names", {}), where, assistants,
+                   base.names if base is not None else Names())
     seen = {r.id for r in rules}
     for entry in raw_rules:
         rule = parse_rule(entry, where, kinds, remedies, assistants, origin, eager)
@@ -496,6 +527,7 @@ def build_catalog(data: dict[str, Any], where: str, base: Catalog | None = None,
         version=version, assistants=assistants, rules=tuple(rules),
         kinds={str(k): str(v) for k, v in kinds.items()},
         remedies={str(k): str(v) for k, v in remedies.items()},
+        names=names,
     ))
 
 
@@ -507,6 +539,55 @@ def _add_assistants(raw: Any, where: str, eager: bool, assistants: dict[str, Ass
         if aid in assistants:
             raise _fail(where, f"assistant '{aid}' is already in the catalog")
         assistants[aid] = _assistant(aid, entry, where, eager)
+
+
+_NAME_WORD = re.compile(r"[a-z0-9][a-z0-9.]{0,39}\Z")
+
+
+def _names(raw: Any, where: str, assistants: dict[str, Assistant], base: Names) -> Names:
+    """The [names] table (see `Names`), added to `base`: `products` and `models` map
+    assistant ids to lists of names (lower case, words of letters, digits and dots joined
+    by one space; a model family is one word); `model_words` and `machine_words` are lists
+    of such words."""
+    where = f"{where} [names]"
+    if not isinstance(raw, dict):
+        raise _fail(where, "must be a table")
+    unknown = set(raw) - {"products", "models", "model_words", "machine_words"}
+    if unknown:
+        raise _fail(where, f"unknown key '{sorted(unknown)[0]}'")
+    words = {key: frozenset(_name_words(raw.get(key, []), where, key, single=True))
+             for key in ("model_words", "machine_words")}
+    found = {"products": {k: list(v) for k, v in base.products.items()},
+             "models": {k: list(v) for k, v in base.families.items()}}
+    for key, single in (("products", False), ("models", True)):
+        table = raw.get(key, {})
+        if not isinstance(table, dict):
+            raise _fail(where, f"'{key}' must be a table of assistant id = list of names")
+        for aid, entries in table.items():
+            if aid not in assistants:
+                raise _fail(where, f"'{key}' names unknown assistant '{aid}'")
+            for name in _name_words(entries, where, f"{key}.{aid}", single):
+                ids = found[key].setdefault(name, [])
+                if aid not in ids:
+                    ids.append(aid)
+    return Names(
+        products={k: tuple(v) for k, v in found["products"].items()},
+        families={k: tuple(v) for k, v in found["models"].items()},
+        model_words=base.model_words | words["model_words"],
+        machine_words=base.machine_words | words["machine_words"],
+    )
+
+
+def _name_words(value: Any, where: str, key: str, single: bool) -> tuple[str, ...]:
+    """A list of names as the [names] table writes them, checked (see `_names`)."""
+    entries = _str_list(value, where, key)
+    for entry in entries:
+        words = entry.split(" ")
+        if not all(_NAME_WORD.match(w) for w in words) or (single and len(words) > 1):
+            raise _fail(where, f"'{key}' entries are lower-case words of letters, digits "
+                               f"and dots{'' if single else ' joined by one space'} "
+                               f"({entry!r})")
+    return entries
 
 
 def _check_supersedes(rules: list[Rule], where: str) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from ai_clearance.clearance.policy import Policy
 from ai_clearance.detect.disclosure import Declarations, Disclosure, disclosing
-from ai_clearance.model import FAILING_SEVERITIES, Decision, Finding
+from ai_clearance.model import CONFIDENCES, FAILING_SEVERITIES, Decision, Finding
 
 TYPE_CHECKING = False  # the hooks skip importing the approvals side when nothing is signed
 if TYPE_CHECKING:
@@ -57,7 +57,8 @@ def decide(findings: Iterable[Finding], policy: Policy, trust: Trust | None = No
         severity = policy.severity.get(finding.rule, finding.severity)
         if severity == "off":
             continue
-        judged = finding if severity == finding.severity else replace(finding, severity=severity)
+        sure, severity = _confidence(finding, severity, policy, notes)
+        judged = sure if severity == sure.severity else replace(sure, severity=severity)
         allowed = [a for a in judged.assistants if not policy.is_restricted(a)]
         if allowed:
             # A trace shared by several assistants is fine if any one of them is allowed.
@@ -155,6 +156,23 @@ def _who(finding: Finding) -> str:
 def _trailer_for(finding: Finding) -> str:
     """The trailer that would disclose the finding's assistant, kernel style."""
     return f"`Assisted-by: {finding.assistants[0] if finding.assistants else 'AGENT'}`"
+
+
+def _confidence(finding: Finding, severity: str, policy: Policy,
+                notes: dict[str, None]) -> tuple[Finding, str]:
+    """The finding with its confidence filled in (its own, else its rule's, else high) and
+    its severity after the policy's `block_confidence`: below it, a failing finding warns."""
+    confidence = finding.confidence
+    if confidence is None:
+        rule = policy.catalog.by_id.get(finding.rule)
+        confidence = rule.confidence if rule is not None else "high"
+        finding = replace(finding, confidence=confidence)
+    if severity in FAILING_SEVERITIES and confidence in CONFIDENCES and \
+            CONFIDENCES.index(confidence) < CONFIDENCES.index(policy.block_confidence):
+        notes[f"findings of {confidence} confidence warn: the policy blocks from "
+              f"{policy.block_confidence} confidence up (block_confidence)"] = None
+        return finding, "warn"
+    return finding, severity
 
 
 def verdict(decisions: Iterable[Decision]) -> str:

@@ -14,7 +14,7 @@ from ai_clearance.detect.disclosure import DISCLOSURE_KEYS
 from ai_clearance.detect.normalize import normalize_text
 from ai_clearance.errors import ConfigError
 from ai_clearance.localfiles import read_regular
-from ai_clearance.model import SEVERITIES
+from ai_clearance.model import CONFIDENCES, SEVERITIES
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 _KEYS = frozenset({
     "restricted", "allowed", "severity", "exclude_paths", "ignore_identities", "rules",
     "assistants", "allow_open_ended_approvals", "require_signed_commits", "repository_id",
-    "session", "mode", "disclosure_keys",
+    "session", "mode", "disclosure_keys", "block_confidence", "names",
 })
 # What the commit-time checks do about an agent session running the commit: report it as
 # a finding (block), the same and let an approved one disclose itself (disclose), or not
@@ -58,6 +58,9 @@ class Policy:
     mode: str = "forbid"
     # The disclosure trailers this repository accepts (lower case).
     disclosure_keys: tuple[str, ...] = DISCLOSURE_KEYS
+    # The lowest rule confidence whose findings may fail a check; a finding of a lower one
+    # (a name, not an address, when this is "high") only warns.
+    block_confidence: str = "medium"
 
     def is_restricted(self, assistant: str) -> bool:
         """Whether using `assistant` needs an approval."""
@@ -87,9 +90,10 @@ def build_policy(data: dict[str, Any], where: str, catalog: Catalog) -> Policy:
     if unknown:
         raise ConfigError(f"{where}: unknown key '{sorted(unknown)[0]}' "
                           f"(known: {', '.join(sorted(_KEYS))})")
-    if "rules" in data or "assistants" in data:
+    if "rules" in data or "assistants" in data or "names" in data:
         catalog = build_catalog(
-            {"rules": data.get("rules", []), "assistants": data.get("assistants", {})},
+            {"rules": data.get("rules", []), "assistants": data.get("assistants", {}),
+             "names": data.get("names", {})},
             where, base=catalog)
     restricted = _ids(data.get("restricted", ["*"]), where, "restricted", catalog)
     allowed = _ids(data.get("allowed", []), where, "allowed", catalog)
@@ -107,6 +111,9 @@ def build_policy(data: dict[str, Any], where: str, catalog: Catalog) -> Policy:
         raise ConfigError(f"{where}: 'mode' must be one of {', '.join(MODES)}")
     disclosure_keys = _disclosure_keys(data.get("disclosure_keys", list(DISCLOSURE_KEYS)),
                                        where)
+    block_confidence = data.get("block_confidence", "medium")
+    if block_confidence not in CONFIDENCES:
+        raise ConfigError(f"{where}: 'block_confidence' must be one of {', '.join(CONFIDENCES)}")
     flags = {key: _flag(data, key, where)
              for key in ("allow_open_ended_approvals", "require_signed_commits")}
     return Policy(
@@ -117,6 +124,7 @@ def build_policy(data: dict[str, Any], where: str, catalog: Catalog) -> Policy:
         session=session,
         mode=mode,
         disclosure_keys=disclosure_keys,
+        block_confidence=block_confidence,
         restricted=restricted,
         allowed=allowed,
         severity=severity,

@@ -139,6 +139,7 @@ def rules(output_format: str, assistants: bool) -> None:
                 click.echo(f"{row['id']:<16} {row['title']}")
         return
     entries: list[dict[str, Any]] = [{"id": r.id, "kind": r.kind, "severity": r.severity,
+                "confidence": r.confidence,
                 "assistants": list(r.assistants) or ["(by identity)"],
                 "description": r.description, "source": r.source, "confirmed": r.confirmed}
                for r in catalog.rules]
@@ -169,10 +170,11 @@ def explain(rule_id: str) -> None:
         raise click.UsageError(f"no rule or assistant {rule_id!r}; {hint}`ai-clearance rules "
                                "[--assistants]` lists them")
     names = [catalog.assistants[a].title for a in rule.assistants] or \
-        ["whichever assistant the matched identity belongs to"]
+        ["whichever assistant the matched identity or name belongs to"]
     click.echo(f"{rule.id}: {rule.description}")
     click.echo(f"  kind:       {rule.kind} (looks at {rule.target})")
     click.echo(f"  severity:   {rule.severity}")
+    click.echo(f"  confidence: {rule.confidence}")
     click.echo(f"  assistants: {'; '.join(names)}")
     if rule.path_globs:
         click.echo(f"  paths:      {', '.join(rule.path_globs)}"

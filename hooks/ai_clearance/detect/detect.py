@@ -26,6 +26,7 @@ from ai_clearance.detect.messages import (
     unquoted,
     without_addresses,
 )
+from ai_clearance.detect.names import name_assistants, value_assistants
 from ai_clearance.detect.normalize import (
     ascii_skeleton,
     normalize_path,
@@ -610,7 +611,7 @@ def _message_screen(trailer_rules: list[Rule], markers: list[str]) -> _MessageSc
         return None
     # Rules that judge a value by its words: their keys, however separated, at the start
     # of a line or after whitespace, then a colon. Identity rules need an address.
-    by_words = [r for r in trailer_rules if r.pattern is not None or r.disclosures]
+    by_words = [r for r in trailer_rules if r.pattern is not None or r.disclosures or r.names]
     keys = [k for r in by_words for k in r.keys]
     if any(k.startswith("*") for k in keys):
         return None
@@ -767,6 +768,9 @@ def _trailer_verdicts(catalog: Catalog, index: CatalogIndex, found: list[Trailer
         assistants = _trailer_assistants(catalog, rule, keyed, ignored) if keyed else ()
         if assistants:
             verdicts.append((rule, assistants))
+    if any(rule.names for rule, _ in verdicts) and not all(rule.names for rule, _ in verdicts):
+        # A name is a fallback: a line another rule already names needs no weaker finding.
+        verdicts = [(rule, assistants) for rule, assistants in verdicts if not rule.names]
     return tuple(verdicts)
 
 
@@ -778,6 +782,11 @@ def _trailer_assistants(catalog: Catalog, rule: Rule, keyed: list[Trailer],
     pattern."""
     agents: tuple[str, ...] = ()
     skip_names = False
+    if rule.names:
+        for trailer in keyed:
+            agents = value_assistants(catalog.names, trailer.value, ignored)
+            if agents:
+                return agents
     if rule.identities or rule.disclosures:
         agents, skip_names = _identities_in(catalog, keyed[0].line.text[keyed[0].start:],
                                             ignored)
@@ -972,11 +981,15 @@ def _findings_for_identity(catalog: Catalog, identity: Identity, role: str,
     if email in ignored or f"{normalize_text(identity.name).strip()} <{email}>" in ignored:
         return ()
     findings = []
+    exact = assistants_for_identity(catalog, identity.name, identity.email)
     for rule in catalog.rules_for("identity"):
         if rule.role != role:
             continue
-        assistants = (assistants_for_identity(catalog, identity.name, identity.email)
-                      if rule.identities else ())
+        assistants = exact if rule.identities else ()
+        if rule.names and not exact:
+            # A name is a fallback: an identity an exact rule names needs no weaker finding.
+            assistants = name_assistants(catalog.names, normalize_text(identity.name).strip(),
+                                         email)
         if assistants:
             findings.append(Finding(
                 rule=rule.id, assistants=assistants, kind=rule.kind, severity=rule.severity,

@@ -183,13 +183,13 @@ def _summary_section(title: str, group: list[Reported], commit_url: str | None) 
     for author, items in by_author.items():
         out.append(f"**{_cell(author)}**")
         out.append("")
-        out.append("| rule | assistants | commit | where | evidence | next step |")
-        out.append("|---|---|---|---|---|---|")
+        out.append("| rule | confidence | assistants | commit | where | evidence | next step |")
+        out.append("|---|---|---|---|---|---|---|")
         for f in items:
             place = f.path or where(f)
             # What the policy's mode asks (the trailer to add) before the removal.
             step = "; ".join(x for x in (f.why, f.next_step) if x) or f.cleared_by or ""
-            out.append(f"| {f.rule} | {_cell(', '.join(f.assistants))} | "
+            out.append(f"| {f.rule} | {f.confidence} | {_cell(', '.join(f.assistants))} | "
                        f"{_commit_cell(f.commit, commit_url)} | {_cell(place)} | "
                        f"{_cell(f.evidence)} | {_cell(step)} |")
         out.append("")

@@ -25,6 +25,7 @@ class RuleInfo:
     remedy: str = ""
     severity: str = ""  # "" for a rule the catalog does not have
     kind: str = "custom"
+    confidence: str = "high"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Reported:
     note: str | None = None  # the notes ref, for a trace in a git note on `commit`
     pull_request: str | None = None  # "title" or "description", for a pull request's text
     why: str | None = None  # for fail and warn: what the policy's mode asks (a disclosure)
+    confidence: str = "high"  # the finding's (its rule's unless the detector said otherwise)
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,8 @@ def build_report(decisions: Sequence[Decision], coverage: Coverage, verdict: str
     for rule_id in sorted({f.rule for f in findings}):
         rule = catalog.by_id.get(rule_id)
         rules[rule_id] = RuleInfo(rule_id, rule_id) if rule is None else RuleInfo(
-            rule_id, rule.description, rule.source, rule.remedy, rule.severity, rule.kind)
+            rule_id, rule.description, rule.source, rule.remedy, rule.severity, rule.kind,
+            rule.confidence)
     failing = [d.finding for d in ordered if d.status == "fail"]
     return Report(verdict, coverage, findings, rules, tuple(approval_commands(failing)))
 
@@ -93,7 +96,8 @@ def _reported(decision: Decision, step: str | None) -> Reported:
                     author=str(f.author) if f.author else None, path=f.path, line=f.line,
                     cleared_by=decision.cleared_by,
                     next_step=step, note=f.note,
-                    pull_request=f.pull_request, why=decision.why)
+                    pull_request=f.pull_request, why=decision.why,
+                    confidence=f.confidence or "high")
 
 
 def approval_commands(failing: Sequence[Finding]) -> list[str]:

@@ -165,7 +165,8 @@ def _group_lines(report: Report, items: list[Reported]) -> Iterator[str]:
 
 
 def _finding_lines(report: Report, f: Reported, with_fix: bool = True) -> Iterator[str]:
-    yield f"    {f.rule} [{f.severity}] {_assistants(f)}: {report.rules[f.rule].description}"
+    yield (f"    {f.rule} [{f.severity}] {_assistants(f)} (confidence {f.confidence}): "
+           f"{report.rules[f.rule].description}")
     evidence = "" if f.path is not None and f.evidence == printable(f.path) else f.evidence
     yield "      " + ": ".join(x for x in (where(f, printable), evidence) if x)
     if f.next_step and with_fix:
@@ -247,6 +248,7 @@ def _finding_json(f: Reported) -> dict[str, Any]:
         "assistants": list(f.assistants),
         "kind": f.kind,
         "severity": f.severity,
+        "confidence": f.confidence,
         "status": f.status,
         "commit": f.commit,
         "author": f.author,

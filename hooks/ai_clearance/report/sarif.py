@@ -49,7 +49,8 @@ def sarif(report: Report) -> dict[str, Any]:
             "fullDescription": {"text": f"{rule.description}. Source: {rule.source}"},
             "help": {"text": rule.remedy or rule.description},
             "defaultConfiguration": {"level": _LEVEL.get(rule.severity, "note")},
-            "properties": {"tags": ["ai-clearance", rule.kind]},
+            "properties": {"tags": ["ai-clearance", rule.kind],
+                           "confidence": rule.confidence},
         }
         if rule.severity:  # a catalog rule: it has a page (a policy's own rule has none)
             described["helpUri"] = rule_docs_url(rule.id)
@@ -81,6 +82,7 @@ def _result(f: Reported, rule_index: int) -> dict[str, Any]:
         "locations": [_location(f)],
         "partialFingerprints": {"aiClearanceFinding/v1": _fingerprint(f)},
         "properties": {"assistants": list(f.assistants), "status": f.status,
+                       "confidence": f.confidence,
                        "commit": f.commit, "author": f.author, "clearedBy": f.cleared_by},
     }
 

@@ -75,3 +75,18 @@ def test_a_branch_is_renamed_where_it_was_pushed_too() -> None:
         "git push origin --delete codex/fix-it")
     catalog = load_catalog()
     assert catalog.by_id["AIC602"].kind == "branch"
+
+
+def test_a_notes_or_checkpoint_ref_is_deleted_by_its_own_name() -> None:
+    """The fix names the ref found (refs/notes/ai-stash, Entire's branch), not refs/notes/ai."""
+    stash = Finding(rule="AIC701", assistants=("generic",), kind="notes", severity="leak",
+                    evidence="ref refs/notes/ai-stash")
+    assert next_step(stash, "history", None) == (
+        "git push origin --delete refs/notes/ai-stash; git update-ref -d refs/notes/ai-stash")
+    branch = Finding(rule="AIC711", assistants=("generic",), kind="notes", severity="leak",
+                     evidence="ref entire/checkpoints/v1")
+    assert next_step(branch, "staged", None).endswith(
+        "git update-ref -d refs/heads/entire/checkpoints/v1")
+    odd = Finding(rule="AIC701", assistants=("generic",), kind="notes", severity="leak",
+                  evidence="ref refs/notes/ai-x\\x1b")
+    assert "REF" in next_step(odd, "history", None)

@@ -99,3 +99,18 @@ def test_an_attribution_record_is_fixed_by_approval_or_in_the_record(finding: Fi
                                                                      step: str) -> None:
     """Agent lines are never a file to remove: the fix is an approval scoped to the file."""
     assert next_step(finding, "range", None) == step
+
+
+def test_a_notes_or_checkpoint_ref_is_deleted_by_its_own_name() -> None:
+    """The fix names the ref found (refs/notes/ai-stash, Entire's branch), not refs/notes/ai."""
+    stash = Finding(rule="AIC701", assistants=("generic",), kind="notes", severity="leak",
+                    evidence="ref refs/notes/ai-stash")
+    assert next_step(stash, "history", None) == (
+        "git push origin --delete refs/notes/ai-stash; git update-ref -d refs/notes/ai-stash")
+    branch = Finding(rule="AIC711", assistants=("generic",), kind="notes", severity="leak",
+                     evidence="ref entire/checkpoints/v1")
+    assert next_step(branch, "staged", None).endswith(
+        "git update-ref -d refs/heads/entire/checkpoints/v1")
+    odd = Finding(rule="AIC701", assistants=("generic",), kind="notes", severity="leak",
+                  evidence="ref refs/notes/ai-x\\x1b")
+    assert "REF" in next_step(odd, "history", None)

@@ -1009,10 +1009,14 @@ def findings_for_branch(catalog: Catalog, branch: str) -> list[Finding]:
 
 
 def _name_findings(rules: tuple[Rule, ...], name: str, label: str) -> list[Finding]:
+    """A rule that `supersedes` a broader one replaces it for the same name (Qwen's
+    refs/notes/ai-attribution, not also the family refs/notes/ai-*), as for paths."""
     text = normalize_text(name).strip()
+    hits = [r for r in rules if r.pattern is not None and r.pattern.search(text)]
+    superseded = {sid for r in hits for sid in r.supersedes}
     return [Finding(rule=r.id, assistants=r.assistants, kind=r.kind, severity=r.severity,
                     evidence=f"{label} {printable(name)}")
-            for r in rules if r.pattern is not None and r.pattern.search(text)]
+            for r in hits if r.id not in superseded]
 
 
 def assistants_for_disclosure(catalog: Catalog, value: str) -> tuple[str, ...]:

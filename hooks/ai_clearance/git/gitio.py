@@ -228,10 +228,16 @@ def current_branch(repo: Repo) -> str | None:
     return text or None
 
 
+# Refs other than branches that agents' tools write: notes (AI attribution), Entire's
+# checkpoint refs (session transcripts), Agent Blame's anchor tag (catalog AIC7xx).
+_AGENT_REF_PREFIXES = ("refs/notes/", "refs/entire/", "refs/tags/agentblame-analytics-anchor")
+
+
 def local_branches(repo: Repo) -> list[str]:
-    """Every local branch ref name, and the notes refs (notes can carry AI attribution)."""
-    out = run_git(["for-each-ref", "--format=%(refname)", "refs/heads/", "refs/notes/"],
-                  cwd=repo.cwd)
+    """Every local branch ref name, and the refs agents' tools keep beside them (notes,
+    Entire's checkpoints, Agent Blame's tag), whose names the ref rules judge."""
+    out = run_git(["for-each-ref", "--format=%(refname)", "refs/heads/",
+                   *_AGENT_REF_PREFIXES], cwd=repo.cwd)
     return [line for line in out.decode("utf-8", "surrogateescape").split("\n") if line]
 
 

@@ -78,7 +78,13 @@ def _ref_step(finding: Finding) -> str:
         return ("the commit was not made; get an approval for this assistant, or make the "
                 "commit yourself outside the agent's session")
     if finding.kind == "notes":
-        return "git push origin --delete refs/notes/ai; git update-ref -d refs/notes/ai"
+        ref = finding.evidence.removeprefix("ref ")
+        if not ref.startswith("refs/"):  # a branch such as entire/checkpoints/v1
+            ref = f"refs/heads/{ref}"
+        if ref != ref.strip() or "\\" in ref:  # shown escaped: name it, do not run it
+            return "git push origin --delete REF; git update-ref -d REF"
+        quoted = shlex.quote(ref)
+        return f"git push origin --delete {quoted}; git update-ref -d {quoted}"
     name = finding.evidence.removeprefix("branch ")
     if not name or name != name.strip() or "\\" in name:
         return "git branch -m NEW-NAME  (rename the branch, and the pushed one)"

@@ -769,11 +769,12 @@ class _Scripts:
             found = [(offset, invocation, printable(f"{key}: {' '.join(words)}"))
                      for offset, words in script_commands(script, language, screen)
                      for invocation in invocations(words, 0)]
-            if self.size + len(script) > _SCRIPTS_KEPT:
+            size = len(script) + sum(len(e) for _, _, e in found)
+            if self.size + size > _SCRIPTS_KEPT:
                 self.known.clear()
                 self.size = 0
             self.known[memo] = found
-            self.size += len(script) + sum(len(e) for _, _, e in found)
+            self.size += size
         return found
 
 

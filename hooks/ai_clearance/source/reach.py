@@ -107,6 +107,8 @@ class Readings:
                   dict[str, tuple[int, str]]] = \
         field(default_factory=dict)
     reads: dict[str, frozenset[str]] = field(default_factory=dict)  # read_names, by blob
+    rows: dict[tuple[str, str, Inputs, str, tuple[str, ...], tuple[tuple[str, str], ...]],
+               dict[str, tuple[int, str]]] = field(default_factory=dict)  # with_row
 
     def known(self, sha: str, step: Step, judged: str) -> bool:
         """Whether `step` at blob `sha` needs no read (`judged`: _ALL, _ENV or '')."""
@@ -163,17 +165,33 @@ class Readings:
                 rules, _given(lines), [step.named.path],
                 _READINGS.get(kind, frozenset({kind})), dict(step.named.inputs))
             for row in rows(env):
-                found = {**_with_row(rules, step, kind, _given(lines), row), **found}
+                found = {**self.with_row(sha, rules, step, kind, lines, row), **found}
             self.matches[key] = found
         return self.matches[key]
 
+    def with_row(self, sha: str, rules: dict[str, Rule], step: Step, kind: str,
+                 lines: list[bytes] | None, row: dict[str, str],
+                 ) -> dict[str, tuple[int, str]]:
+        """`_with_row`, once per blob, reading and row: the trees of a range give a
+        reached script environments that differ in names it does not read, or in some
+        values only, and each row read once is enough (on git/git, ci/lib.sh was read
+        again for each of 2,946 rows, half of a range check)."""
+        key = (sha, step.named.path, step.named.inputs, kind, _ids(step),
+               tuple(row.items()))
+        found = self.rows.get(key)
+        if found is None:
+            self._room()
+            found = self.rows[key] = _with_row(rules, step, kind, _given(lines), row)
+        return found
+
     def _room(self) -> None:
         if len(self.kinds) + len(self.names) + len(self.matches) + len(self.reads) \
-                >= _MAX_REMEMBERED:
+                + len(self.rows) >= _MAX_REMEMBERED:
             self.kinds.clear()
             self.names.clear()
             self.matches.clear()
             self.reads.clear()
+            self.rows.clear()
 
 
 def _with_row(rules: dict[str, Rule], step: Step, kind: str, lines: list[bytes],

@@ -111,6 +111,27 @@ def substitution(text: str, known: Mapping[str, Known] | None = None) -> Substit
     """Like `substitute`, with what the expressions read and whether all were written."""
     if _OPEN not in text:
         return Substitution(text, frozenset())
+    if not known:
+        # The same scalars come back in each version of a workflow: remembered by text.
+        found = _PLAIN.get(text)
+        if found is None:
+            found = _substitution(text, None)
+            _PLAIN_SIZE[0] += 2 * len(text) + len(found.text)
+            if _PLAIN_SIZE[0] > _PLAIN_KEPT:
+                _PLAIN.clear()
+                _PLAIN_SIZE[0] = 2 * len(text) + len(found.text)
+            _PLAIN[text] = found
+        return found
+    return _substitution(text, known)
+
+
+# Texts whose substitution with no context is remembered, up to characters kept.
+_PLAIN: dict[str, Substitution] = {}
+_PLAIN_SIZE = [0]
+_PLAIN_KEPT = 8 << 20
+
+
+def _substitution(text: str, known: Mapping[str, Known] | None) -> Substitution:
     folded = {} if not known else {k.casefold(): _known(v) for k, v in known.items()}
     budget = _Budget(_BUILD_FACTOR, len(text))
     linear = _Budget(_LINEAR_FACTOR, len(text))  # the linear forms' own

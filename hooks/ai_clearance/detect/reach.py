@@ -572,7 +572,7 @@ def _recipe_scripts(kinds: frozenset[str], text: str, folder: str,
 
     values: _Values | None = None
     for directory, command in recipe_directories(sorted(kinds), text):
-        if _RUNS_SCRIPT.search(command) is None:
+        if not _runs_script(command):
             continue  # runs no path and no interpreter: most recipe lines
         start = _directory(directory, folder) if directory else folder
         if start is None:
@@ -591,6 +591,51 @@ _RUNS_SCRIPT = re.compile(r"(?:^|[;&|(]|\bdo\b|\bthen\b)[ \t]*"
                           r"(?:[\w.-]*/|(?:ba|z|da|k)?sh[ \t]|python[\d.]*[ \t]|node[ \t]"
                           r"|perl[ \t]|ruby[ \t]|pwsh[ \t]"
                           r"|deno[ \t]|bun[ \t]|tsx[ \t]|php[ \t]|source[ \t]|\.[ \t])")
+
+
+def _runs_script(command: str) -> bool:
+    """Whether a recipe line may run a script (`_RUNS_SCRIPT`), remembered by its text:
+    the versions of a Makefile share most of their lines."""
+    known = _RUNS.get(command)
+    if known is None:
+        if _RUNS_SIZE[0] > _PIECES_KEPT:
+            _RUNS.clear()
+            _RUNS_SIZE[0] = 0
+        known = _RUNS[command] = _RUNS_SCRIPT.search(command) is not None
+        _RUNS_SIZE[0] += len(command) + 1
+    return known
+
+
+def _first_installer_piece(text: str) -> int:
+    """Where the paragraph of `text` that the first `_INSTALLER` match is in starts (the
+    end of `text` when none has one): a match never spans a line break, so paragraphs
+    are looked at apart, each remembered by its text (one search of a 130 KiB Makefile
+    costs 20 ms, and its versions share most paragraphs)."""
+    if len(text) < _WHOLE_TEXT:
+        return 0
+    at = 0
+    for piece in text.split("\n\n"):
+        known = _INSTALLS.get(piece)
+        if known is None:
+            if _INSTALLS_SIZE[0] > _PIECES_KEPT:
+                _INSTALLS.clear()
+                _INSTALLS_SIZE[0] = 0
+            known = _INSTALLS[piece] = _INSTALLER.search(piece) is not None
+            _INSTALLS_SIZE[0] += len(piece) + 1
+        if known:
+            return at
+        at += len(piece) + 2
+    return len(text)
+
+
+# Recipe lines and paragraphs met lately, what a search found in each (characters kept
+# bounded); texts shorter than _WHOLE_TEXT are searched whole.
+_RUNS: dict[str, bool] = {}
+_RUNS_SIZE = [0]
+_INSTALLS: dict[str, bool] = {}
+_INSTALLS_SIZE = [0]
+_PIECES_KEPT = 4 << 20
+_WHOLE_TEXT = 4096
 
 
 def _command_scripts(segment: str) -> Iterator[tuple[str, str | None]]:
@@ -645,7 +690,7 @@ def _package_lists(text: str, anywhere: tuple[str, ...],
     """The files a line that installs packages takes their names from (a word with a '/'
     or a '.' on a line whose installer is given another command's output or input), each
     read as that installer's list. Only lines that hold an installer are looked at."""
-    first = _INSTALLER.search(text)
+    first = _INSTALLER.search(text, _first_installer_piece(text))
     if first is None:
         return
     lines = text[text.rfind("\n", 0, first.start()) + 1:].split("\n")

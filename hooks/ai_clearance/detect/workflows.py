@@ -747,10 +747,39 @@ def _image_fact(key: str, text: str, line: int) -> Fact:
 def _command_facts(key: str, script: str, first_line: int,
                    screen: Callable[[str], bool] | None, language: str = "shell",
                    ) -> Iterator[Fact]:
-    for offset, words in script_commands(script, language, screen):
-        evidence = printable(f"{key}: {' '.join(words)}")
-        for invocation in invocations(words, 0):
-            yield Fact("command", invocation, first_line + offset, evidence)
+    for offset, invocation, evidence in _SCRIPTS.commands(key, script, screen, language):
+        yield Fact("command", invocation, first_line + offset, evidence)
+
+
+class _Scripts:
+    """What each script text met lately runs, by key, language and screen, at offsets
+    from its first line: a workflow's versions share most of their steps (git/git's
+    main.yml: 57 versions of 60 scripts each). Bounded by the characters kept."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[str, str, Callable[[str], bool] | None, str],
+                         list[tuple[int, tuple[str, ...], str]]] = {}
+        self.size = 0
+
+    def commands(self, key: str, script: str, screen: Callable[[str], bool] | None,
+                 language: str) -> list[tuple[int, tuple[str, ...], str]]:
+        memo = (key, script, screen, language)
+        found = self.known.get(memo)
+        if found is None:
+            found = [(offset, invocation, printable(f"{key}: {' '.join(words)}"))
+                     for offset, words in script_commands(script, language, screen)
+                     for invocation in invocations(words, 0)]
+            size = len(script) + sum(len(e) for _, _, e in found)
+            if self.size + size > _SCRIPTS_KEPT:
+                self.known.clear()
+                self.size = 0
+            self.known[memo] = found
+            self.size += size
+        return found
+
+
+_SCRIPTS_KEPT = 8 << 20
+_SCRIPTS = _Scripts()
 
 
 def dockerfile_facts(text: str, screen: Callable[[str], bool]) -> Iterator[Fact]:

@@ -22,6 +22,7 @@ repository without CI files pays nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
@@ -106,6 +107,8 @@ class Readings:
                   dict[str, tuple[int, str]]] = \
         field(default_factory=dict)
     reads: dict[str, frozenset[str]] = field(default_factory=dict)  # read_names, by blob
+    rows: dict[tuple[str, str, Inputs, str, tuple[str, ...], tuple[tuple[str, str], ...]],
+               dict[str, tuple[int, str]]] = field(default_factory=dict)  # with_row
 
     def known(self, sha: str, step: Step, judged: str) -> bool:
         """Whether `step` at blob `sha` needs no read (`judged`: _ALL, _ENV or '')."""
@@ -134,9 +137,8 @@ class Readings:
         key = (sha, step.named.key, kind)
         if key not in self.names:
             self._room()
-            data = b"\n".join(_given(lines))
-            named = named_paths(step.named.path, data, step.named.inputs, kind)
-            self.names[key] = (named, _env_of(data, kind) if named else ())
+            self.names[key] = names_and_env(step.named.path, b"\n".join(_given(lines)),
+                                            step.named.inputs, kind)
         return self.names[key]
 
     def env(self, sha: str, step: Step, kind: str, lines: list[bytes] | None) -> Env:
@@ -163,17 +165,33 @@ class Readings:
                 rules, _given(lines), [step.named.path],
                 _READINGS.get(kind, frozenset({kind})), dict(step.named.inputs))
             for row in rows(env):
-                found = {**_with_row(rules, step, kind, _given(lines), row), **found}
+                found = {**self.with_row(sha, rules, step, kind, lines, row), **found}
             self.matches[key] = found
         return self.matches[key]
 
+    def with_row(self, sha: str, rules: dict[str, Rule], step: Step, kind: str,
+                 lines: list[bytes] | None, row: dict[str, str],
+                 ) -> dict[str, tuple[int, str]]:
+        """`_with_row`, once per blob, reading and row: the trees of a range give a
+        reached script environments that differ in names it does not read, or in some
+        values only, and each row read once is enough (on git/git, ci/lib.sh was read
+        again for each of 2,946 rows, half of a range check)."""
+        key = (sha, step.named.path, step.named.inputs, kind, _ids(step),
+               tuple(row.items()))
+        found = self.rows.get(key)
+        if found is None:
+            self._room()
+            found = self.rows[key] = _with_row(rules, step, kind, _given(lines), row)
+        return found
+
     def _room(self) -> None:
         if len(self.kinds) + len(self.names) + len(self.matches) + len(self.reads) \
-                >= _MAX_REMEMBERED:
+                + len(self.rows) >= _MAX_REMEMBERED:
             self.kinds.clear()
             self.names.clear()
             self.matches.clear()
             self.reads.clear()
+            self.rows.clear()
 
 
 def _with_row(rules: dict[str, Rule], step: Step, kind: str, lines: list[bytes],
@@ -215,13 +233,50 @@ def _env_of(data: bytes, kind: str | None, path: str = "") -> Env:
     return given_env(data[:MAX_READ].decode("utf-8", "replace"))
 
 
+class _Names:
+    """What files name and the environment they give (`names_and_env`), by path, inputs,
+    reading and a digest of the bytes read, for the versions met lately: a CI file a commit
+    changes is read for what it names, and the same version again when a workflow reaches
+    it (on git/git, each of 218 versions of the Makefile, 30 ms each). Bounded in entries
+    (each holds what one file names, at most MAX_NAMES paths)."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[str, Inputs, str | None, bytes], tuple[list[Named], Env]] = {}
+
+    def get(self, path: str, data: bytes, given: Inputs, kind: str | None,
+            ) -> tuple[list[Named], Env]:
+        # A reading the path's name gives anyway is the same reading as none (named_paths
+        # and _env_of read `{kind}` and readings([path]) alike then).
+        if kind is not None and readings([path]) == {kind}:
+            kind = None
+        data = data[:MAX_READ]  # all named_paths and _env_of read
+        key = (path, given, kind, hashlib.blake2b(data, digest_size=32).digest())
+        found = self.known.get(key)
+        if found is None:
+            if len(self.known) >= _NAMES_KEPT:
+                self.known.clear()
+            named = named_paths(path, data, given, kind)
+            found = self.known[key] = (named, _env_of(data, kind, path) if named else ())
+        return list(found[0]), found[1]
+
+
+_NAMES_KEPT = 256
+_NAMES = _Names()
+
+
+def names_and_env(path: str, data: bytes, given: Inputs = (), kind: str | None = None,
+                  ) -> tuple[list[Named], Env]:
+    """What the file at `path` names (named_paths) and the environment it gives them (none
+    when it names nothing), remembered for the versions met lately."""
+    return _NAMES.get(path, data, given, kind)
+
+
 def first_steps(roots: Iterable[tuple[Root, bytes]]) -> dict[Key, Step]:
     """The paths CI files name, by path and inputs (the first CI file to name one is
     kept)."""
     steps: dict[Key, Step] = {}
     for root, data in roots:
-        named = named_paths(root.path, data)
-        env = _env_of(data, None, root.path) if named else ()
+        named, env = names_and_env(root.path, data)
         for one in named:
             add_step(steps, Step(one, root, root.path, 1, env))
     return steps

@@ -50,15 +50,15 @@ def decide_payload(data: bytes) -> str | None:
     """The reason to refuse the tool call described by the hook's JSON input, or None to
     let it run. Input that is not the JSON an agent sends is refused."""
     if len(data) > MAX_PAYLOAD:
-        return f"the tool input is over {MAX_PAYLOAD} bytes; refused unread"
+        return f"the tool input is over {MAX_PAYLOAD} bytes"
     try:
         payload = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        return "the tool input is not JSON; refused unread"
+        return "the tool input is not JSON"
     try:
         command = shell_command(payload)
     except GuardInputError as exc:
-        return f"{exc}; refused unread"
+        return f"{exc}"
     return None if command is None else decide_command(command)
 
 
@@ -79,11 +79,11 @@ def shell_command(payload: object) -> str | None:
 def decide_command(command: str, nesting: int = 0) -> str | None:
     """The reason to refuse a shell command line, or None."""
     if nesting > MAX_NESTING:
-        return f"shell commands nested more than {MAX_NESTING} deep; refused unread"
+        return f"shell commands nested more than {MAX_NESTING} deep"
     try:
         commands = split_commands(command)
     except ShellSyntaxError as exc:
-        return f"the command cannot be read ({exc}); refused unread"
+        return f"the command cannot be read ({exc})"
     for words in commands:
         reason = _decide_simple(words, nesting)
         if reason:

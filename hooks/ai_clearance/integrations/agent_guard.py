@@ -20,8 +20,9 @@ MAX_PAYLOAD = 4 * 1024 * 1024  # bytes of tool input read; more is refused
 MAX_NESTING = 4  # `sh -c "sh -c '...'"` levels read before refusing
 
 _WRAPPERS = frozenset({"command", "exec", "nohup", "time", "builtin", "sudo", "doas", "nice",
-                       "ionice", "stdbuf", "xargs", "caffeinate", "chronic"})
+                       "ionice", "stdbuf", "xargs", "caffeinate", "chronic", "timeout"})
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish"})
+_READ_PROGRAMS = _WRAPPERS | _SHELLS | {"git", "env", "eval", "export", "pre-commit"}
 # git's global options that take the next word as their value.
 _GIT_VALUE_OPTIONS = frozenset({"-C", "--git-dir", "--work-tree", "--namespace",
                                 "--attr-source"})
@@ -99,7 +100,7 @@ def _decide_simple(words: Sequence[str], nesting: int) -> str | None:
         if program == "env":
             index, reason = _assignments(words, _skip_options(words, index + 1))
         elif program in _WRAPPERS:
-            index = _skip_options(words, index + 1)
+            index = _wrapped(words, index + 1)
         elif program == "export":
             return _assignments(words, index + 1)[1]
         else:
@@ -123,6 +124,15 @@ def _decide_program(program: str, arguments: Sequence[str], nesting: int) -> str
 def _basename(word: str) -> str:
     name = ntpath.basename(posixpath.basename(word)).lower()
     return name[:-4] if name.endswith(".exe") else name
+
+
+def _wrapped(words: Sequence[str], index: int) -> int:
+    """Where the command a wrapper runs starts: the first word after its options that names
+    a program the guard reads (`sudo -u me git ...`: the options' values are not known)."""
+    for later in range(_skip_options(words, index), len(words)):
+        if _basename(words[later]) in _READ_PROGRAMS:
+            return later
+    return len(words)
 
 
 def _skip_options(words: Sequence[str], index: int) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import run_cli
+from conftest import run_cli
 
 
 @pytest.fixture

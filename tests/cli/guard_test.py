@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import run_cli
 
 
@@ -203,3 +204,24 @@ def test_the_installed_hook_refuses_what_it_cannot_read(home: Path, payload: byt
     assert result.returncode == 2
     assert b"Traceback" not in result.stderr
     assert result.stderr.startswith(b"ai-clearance guard: refused:")
+
+
+def test_uninstall_takes_only_the_guard_out(home: Path) -> None:
+    path = home / ".claude" / "settings.json"
+    path.parent.mkdir()
+    original = {"model": "opus", "hooks": {"PreToolUse": [
+        {"matcher": "Bash", "hooks": [{"type": "command", "command": "my-audit"}]}]}}
+    path.write_text(json.dumps(original), encoding="utf-8")
+    assert _guard(home, "install").returncode == 0
+    result = _guard(home, "uninstall")
+    assert result.returncode == 0
+    assert _load(path) == original
+    again = _guard(home, "uninstall")
+    assert again.returncode == 0
+    assert "not in" in again.stdout
+
+
+def test_uninstall_of_a_fresh_install_leaves_no_empty_hooks(home: Path) -> None:
+    assert _guard(home, "install", "--agent", "gemini").returncode == 0
+    assert _guard(home, "uninstall", "--agent", "gemini").returncode == 0
+    assert _load(home / ".gemini" / "settings.json") == {}

@@ -23,6 +23,7 @@ from ai_clearance.integrations.agent_settings import (
     installed_commands,
     merge_guard,
     parse_settings,
+    remove_guard,
 )
 
 EXIT_REFUSE = 2  # what both agents read as "block this tool call"
@@ -83,8 +84,6 @@ def install(agent_id: str, scope: str, directory: str) -> None:
     """Add the guard hook to an agent's settings, keeping every other setting and hook.
     Running it again changes nothing; a settings file that is not valid JSON is left as it
     is (exit 2)."""
-    from ai_clearance.cli.atomic import replace_file
-
     agent = AGENTS[agent_id]
     path = settings_path(agent, scope, directory)
     try:
@@ -94,12 +93,41 @@ def install(agent_id: str, scope: str, directory: str) -> None:
     if merged is None:
         click.echo(f"{agent.title}: the guard is already in {path}")
         return
-    target = os.path.realpath(path)  # a settings file linked from elsewhere stays linked
-    replace_file(os.path.dirname(target), os.path.basename(target), merged.encode("utf-8"))
+    _write(path, merged)
     click.echo(f"{agent.title}: the guard is in {path} ({agent.event}, {agent.matcher})")
     if scope == "project":
         click.echo(f"note: {agent.folder}/settings.json in a repository is a trace of "
                    f"{agent.title} that ai-clearance reports once it is committed")
+
+
+@guard.command()
+@click.option("--agent", "agent_id", type=_agent_choice(), default="claude",
+              show_default=True, help="The agent whose settings lose the hook.")
+@click.option("--scope", type=click.Choice(["user", "project"]), default="user",
+              show_default=True, help="user: the home folder's settings; project: DIR's.")
+@click.option("-C", "directory", default=".", metavar="DIR",
+              help="The project folder, for --scope project.")
+def uninstall(agent_id: str, scope: str, directory: str) -> None:
+    """Take the guard hook out of an agent's settings, keeping everything else."""
+    agent = AGENTS[agent_id]
+    path = settings_path(agent, scope, directory)
+    try:
+        changed = remove_guard(_read(path), agent)
+    except SettingsError as exc:
+        raise UsageError(f"{path}: {exc}; left as it is") from None
+    if changed is None:
+        click.echo(f"{agent.title}: the guard is not in {path}")
+        return
+    _write(path, changed)
+    click.echo(f"{agent.title}: the guard is out of {path}")
+
+
+def _write(path: Path, text: str) -> None:
+    """Replace the settings file atomically; a file linked from elsewhere stays linked."""
+    from ai_clearance.cli.atomic import replace_file
+
+    target = os.path.realpath(path)
+    replace_file(os.path.dirname(target), os.path.basename(target), text.encode("utf-8"))
 
 
 @guard.command()

@@ -122,3 +122,27 @@ def merge_guard(text: str | None, agent: Agent, command: str) -> str | None:
     if not placed:
         groups.append({"matcher": agent.matcher, "hooks": [guard_hook(agent, command)]})
     return json.dumps(settings, indent=2, ensure_ascii=False) + "\n"
+
+
+def remove_guard(text: str | None, agent: Agent) -> str | None:
+    """The settings text without the guard, or None when it is not there. A matcher group
+    left with no hook goes, and so do `hooks.EVENT` and `hooks` when they are left empty."""
+    settings = parse_settings(text)
+    groups = _groups(settings, agent)
+    if not installed_commands(settings, agent) or groups is None:
+        return None
+    kept_groups = []
+    for group in groups:
+        if isinstance(group, dict) and group.get("matcher") == agent.matcher \
+                and isinstance(group.get("hooks"), list):
+            group["hooks"] = [hook for hook in group["hooks"] if not is_guard(hook)]
+            if not group["hooks"]:
+                continue
+        kept_groups.append(group)
+    hooks = settings["hooks"]
+    hooks[agent.event] = kept_groups
+    if not kept_groups:
+        del hooks[agent.event]
+    if not hooks:
+        del settings["hooks"]
+    return json.dumps(settings, indent=2, ensure_ascii=False) + "\n"

@@ -176,6 +176,10 @@ def test_input_that_cannot_be_read_is_refused(data: bytes) -> None:
     assert "\n" not in reason
 
 
+def test_deeply_nested_json_is_refused_not_a_crash() -> None:
+    assert decide_payload(b"[" * 200_000 + b"]" * 200_000) is not None
+
+
 def test_an_oversized_payload_is_refused_unread() -> None:
     assert decide_payload(b" " * (MAX_PAYLOAD + 1)) is not None
 

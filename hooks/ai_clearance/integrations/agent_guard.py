@@ -56,6 +56,8 @@ def decide_payload(data: bytes) -> str | None:
         payload = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return "the tool input is not JSON"
+    except RecursionError:
+        return "the tool input is JSON nested too deep to read"
     try:
         command = shell_command(payload)
     except GuardInputError as exc:

@@ -100,7 +100,7 @@ def _decide_simple(words: Sequence[str], nesting: int) -> str | None:
     while reason is None and index < len(words):
         program = _basename(words[index])
         if program == "env":
-            index, reason = _assignments(words, _skip_options(words, index + 1))
+            index, reason = _env(words, index + 1)
         elif program in _WRAPPERS:
             index = _wrapped(words, index + 1)
         elif program == "export":
@@ -135,6 +135,20 @@ def _wrapped(words: Sequence[str], index: int) -> int:
         if _basename(words[later]) in _READ_PROGRAMS:
             return later
     return len(words)
+
+
+def _env(words: Sequence[str], index: int) -> tuple[int, str | None]:
+    """`env [OPTIONS] [NAME=VALUE]... COMMAND`: where COMMAND starts (the first word naming
+    a program the guard reads: the options' values are not known), and the reason to refuse
+    a variable set on the way."""
+    reason = None
+    for later in range(index, len(words)):
+        word = words[later]
+        if _is_assignment(word):
+            reason = reason or decide_variable(*word.split("=", 1))
+        elif not word.startswith("-") and _basename(word) in _READ_PROGRAMS:
+            return later, reason
+    return len(words), reason
 
 
 def _skip_options(words: Sequence[str], index: int) -> int:

@@ -112,7 +112,7 @@ def _decide_simple(words: Sequence[str], nesting: int) -> str | None:
 
 def _decide_program(program: str, arguments: Sequence[str], nesting: int) -> str | None:
     if program == "git":
-        return decide_git(arguments)
+        return decide_git(arguments, nesting)
     if program in _SHELLS:
         script = _shell_script(arguments)
         return None if script is None else decide_command(script, nesting + 1)
@@ -188,16 +188,31 @@ def decide_variable(name: str, value: str) -> str | None:
     return None
 
 
-def decide_git(arguments: Sequence[str]) -> str | None:
+def decide_git(arguments: Sequence[str], nesting: int = 0) -> str | None:
     """The reason to refuse `git ARGUMENTS`, or None."""
     index = 0
     while index < len(arguments) and arguments[index].startswith("-"):
         index, setting = _global_option(arguments, index)
-        if setting is not None and setting.split("=", 1)[0].strip().lower() == _HOOKS_PATH:
-            return f"`git -c core.hooksPath=...` moves the hooks away; {ADVICE}"
+        name, _, value = (setting or "").partition("=")
+        reason = None if setting is None else _decide_setting(name, value, nesting)
+        if reason:
+            return reason
     if index >= len(arguments):
         return None
-    return _decide_subcommand(arguments[index], arguments[index + 1:])
+    return _decide_subcommand(arguments[index], arguments[index + 1:], nesting)
+
+
+def _decide_setting(name: str, value: str, nesting: int) -> str | None:
+    """A configuration value set for a git command: core.hooksPath, or an alias whose
+    command would be refused (`alias.ci=commit -n`, `alias.x=!git commit -n`)."""
+    key = name.strip().lower()
+    if key == _HOOKS_PATH:
+        return f"setting core.hooksPath moves the repository's hooks away; {ADVICE}"
+    if key.startswith("alias.") and value:
+        shell = value[1:] if value.startswith("!") else f"git {value}"
+        reason = decide_command(shell, nesting + 1)
+        return f"the alias {name.strip()} would run: {reason}" if reason else None
+    return None
 
 
 def _global_option(arguments: Sequence[str], index: int) -> tuple[int, str | None]:
@@ -215,13 +230,10 @@ def _global_option(arguments: Sequence[str], index: int) -> tuple[int, str | Non
     return index + 1, None
 
 
-def _decide_subcommand(subcommand: str, arguments: Sequence[str]) -> str | None:
+def _decide_subcommand(subcommand: str, arguments: Sequence[str],
+                       nesting: int) -> str | None:
     if subcommand == "config":
-        lowered = [word.lower() for word in arguments]
-        if any(word == _HOOKS_PATH or word.startswith(_HOOKS_PATH + "=") for word in lowered) \
-                and not _READ_ONLY_CONFIG.intersection(lowered):
-            return f"`git config core.hooksPath` moves the repository's hooks; {ADVICE}"
-        return None
+        return _decide_config(arguments, nesting)
     if subcommand not in _NO_VERIFY_SUBCOMMANDS:
         return None
     skips = commit_skips_hooks(arguments) if subcommand == "commit" else \
@@ -229,6 +241,18 @@ def _decide_subcommand(subcommand: str, arguments: Sequence[str]) -> str | None:
     if skips:
         return f"`git {subcommand} --no-verify` skips the repository's hooks; {ADVICE}"
     return None
+
+
+def _decide_config(arguments: Sequence[str], nesting: int) -> str | None:
+    """`git config [set] [--local|...] NAME VALUE`: the setting it writes, if it writes."""
+    if _READ_ONLY_CONFIG.intersection(word.lower() for word in arguments):
+        return None
+    words = [word for word in arguments if not word.startswith("-") and word != "set"]
+    if not words:
+        return None
+    name, _, attached = words[0].partition("=")
+    value = attached or (words[1] if len(words) > 1 else "")
+    return _decide_setting(name, value, nesting)
 
 
 def _is_no_verify(word: str) -> bool:

@@ -103,8 +103,8 @@ def _decide_simple(words: Sequence[str], nesting: int) -> str | None:
             index, reason = _env(words, index + 1)
         elif program in _WRAPPERS:
             index = _wrapped(words, index + 1)
-        elif program == "export":
-            return _assignments(words, index + 1)[1]
+        elif program in ("export", "declare", "typeset"):
+            return _exported(words[index + 1:])
         else:
             return _decide_program(program, words[index + 1:], nesting)
     return reason
@@ -126,6 +126,15 @@ def _decide_program(program: str, arguments: Sequence[str], nesting: int) -> str
 def _basename(word: str) -> str:
     name = ntpath.basename(posixpath.basename(word)).lower()
     return name[:-4] if name.endswith(".exe") else name
+
+
+def _exported(words: Sequence[str]) -> str | None:
+    """`export [-x] A=1 B C=2`: the reason to refuse one of the variables set."""
+    for word in words:
+        reason = decide_variable(*word.split("=", 1)) if _is_assignment(word) else None
+        if reason:
+            return reason
+    return None
 
 
 def _wrapped(words: Sequence[str], index: int) -> int:

@@ -1,0 +1,227 @@
+"""`ai-clearance guard`: the installer on a temporary home folder, and the installed hook run
+for real with an agent's tool call on stdin."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import run_cli
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    folder = tmp_path / "home"
+    folder.mkdir()
+    return folder
+
+
+def _guard(home: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return run_cli("guard", *args, cwd=cwd or home, env={"HOME": str(home)})
+
+
+def _load(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _guard_hooks(settings: Any, event: str = "PreToolUse", matcher: str = "Bash") -> list[Any]:
+    return [hook for group in settings["hooks"][event] if group["matcher"] == matcher
+            for hook in group["hooks"] if "guard check-command" in hook["command"]]
+
+
+def test_install_writes_a_claude_code_pretooluse_entry(home: Path) -> None:
+    result = _guard(home, "install")
+    assert result.returncode == 0, result.stderr
+    settings = _load(home / ".claude" / "settings.json")
+    [hook] = _guard_hooks(settings)
+    assert hook["type"] == "command"
+    assert hook["command"].endswith("ai-clearance guard check-command")
+
+
+def test_install_keeps_the_other_settings_and_hooks(home: Path) -> None:
+    path = home / ".claude" / "settings.json"
+    path.parent.mkdir()
+    existing = {
+        "model": "opus", "permissions": {"deny": ["Bash(rm -rf:*)"]},
+        "hooks": {
+            "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command",
+                                                          "command": "my-audit"}]},
+                           {"matcher": "Write", "hooks": [{"type": "command",
+                                                           "command": "fmt"}]}],
+            "Stop": [{"hooks": [{"type": "command", "command": "notify-send done"}]}],
+        },
+    }
+    path.write_text(json.dumps(existing), encoding="utf-8")
+    assert _guard(home, "install").returncode == 0
+    settings = _load(path)
+    assert settings["model"] == "opus"
+    assert settings["permissions"] == existing["permissions"]
+    assert settings["hooks"]["Stop"] == existing["hooks"]["Stop"]
+    # The user's groups stay exactly as they were; the guard comes in a group of its own.
+    *kept, ours = settings["hooks"]["PreToolUse"]
+    assert kept == existing["hooks"]["PreToolUse"]
+    assert ours["matcher"] == "Bash"
+    assert len(_guard_hooks(settings)) == 1
+
+
+def test_install_twice_changes_nothing(home: Path) -> None:
+    assert _guard(home, "install").returncode == 0
+    path = home / ".claude" / "settings.json"
+    before = path.read_bytes()
+    again = _guard(home, "install")
+    assert again.returncode == 0
+    assert "already" in again.stdout
+    assert path.read_bytes() == before
+
+
+def test_an_older_install_is_replaced_not_doubled(home: Path) -> None:
+    path = home / ".claude" / "settings.json"
+    path.parent.mkdir()
+    old = "/old/venv/bin/ai-clearance guard check-command"
+    path.write_text(json.dumps({"hooks": {"PreToolUse": [
+        {"matcher": "Bash", "hooks": [{"type": "command", "command": old}]}]}}),
+        encoding="utf-8")
+    assert _guard(home, "install").returncode == 0
+    [hook] = _guard_hooks(_load(path))
+    assert hook["command"] != old
+
+
+@pytest.mark.parametrize("text", ["{not json", "[]", '{"hooks": []}',
+                                  '{"hooks": {"PreToolUse": {}}}'])
+def test_a_settings_file_it_cannot_merge_is_left_alone(home: Path, text: str) -> None:
+    path = home / ".claude" / "settings.json"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    result = _guard(home, "install")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert str(path) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_a_linked_settings_file_stays_linked(home: Path, tmp_path: Path) -> None:
+    real = tmp_path / "dotfiles" / "claude-settings.json"
+    real.parent.mkdir()
+    real.write_text('{"model": "opus"}', encoding="utf-8")
+    (home / ".claude").mkdir()
+    link = home / ".claude" / "settings.json"
+    link.symlink_to(real)
+    assert _guard(home, "install").returncode == 0
+    assert link.is_symlink()
+    assert _load(real)["model"] == "opus"
+    assert len(_guard_hooks(_load(real))) == 1
+
+
+def test_install_for_gemini_cli_writes_a_beforetool_entry(home: Path) -> None:
+    assert _guard(home, "install", "--agent", "gemini").returncode == 0
+    settings = _load(home / ".gemini" / "settings.json")
+    [hook] = _guard_hooks(settings, "BeforeTool", "run_shell_command")
+    assert hook["name"] == "ai-clearance-guard"
+    assert not (home / ".claude").exists()
+
+
+def test_project_scope_writes_into_the_project_and_says_it_is_a_trace(
+        home: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    result = _guard(home, "install", "--scope", "project", "-C", str(project))
+    assert result.returncode == 0
+    assert "trace" in result.stdout
+    assert len(_guard_hooks(_load(project / ".claude" / "settings.json"))) == 1
+    assert not (home / ".claude").exists()
+
+
+def test_the_help_warns_that_project_settings_are_a_trace(home: Path) -> None:
+    result = _guard(home, "install", "--help")
+    assert "trace" in result.stdout
+
+
+def test_status_says_where_the_guard_is(home: Path) -> None:
+    before = _guard(home, "status", "--agent", "claude")
+    assert before.returncode == 1
+    assert "not installed" in before.stdout
+    _guard(home, "install")
+    after = _guard(home, "status", "--agent", "claude")
+    assert after.returncode == 0
+    assert f"installed: {home / '.claude' / 'settings.json'}" in after.stdout
+
+
+def test_status_reports_an_unreadable_file(home: Path) -> None:
+    (home / ".gemini").mkdir()
+    (home / ".gemini" / "settings.json").write_text("{", encoding="utf-8")
+    result = _guard(home, "status", "--agent", "gemini")
+    assert result.returncode == 1
+    assert "unreadable" in result.stdout
+
+
+def test_status_sees_a_hook_whose_program_is_gone(home: Path) -> None:
+    (home / ".claude").mkdir()
+    (home / ".claude" / "settings.json").write_text(json.dumps({"hooks": {"PreToolUse": [
+        {"matcher": "Bash", "hooks": [{"type": "command",
+                                       "command": "/gone/ai-clearance guard check-command"}]}]}}),
+        encoding="utf-8")
+    result = _guard(home, "status", "--agent", "claude")
+    assert result.returncode == 1
+    assert "is not there" in result.stdout
+
+
+def _run_installed_hook(home: Path, payload: str | bytes) -> subprocess.CompletedProcess[bytes]:
+    """Run the command the settings name, through a shell as the agent does."""
+    [hook] = _guard_hooks(_load(home / ".claude" / "settings.json"))
+    data = payload.encode() if isinstance(payload, str) else payload
+    return subprocess.run(["/bin/sh", "-c", hook["command"]], input=data,
+                          capture_output=True, check=False, cwd=home,
+                          env={**os.environ, "PATH": "/usr/bin:/bin"})
+
+
+def _call(command: str) -> str:
+    return json.dumps({"session_id": "abc", "transcript_path": "/tmp/t.jsonl", "cwd": "/w",
+                       "hook_event_name": "PreToolUse", "tool_name": "Bash",
+                       "tool_input": {"command": command, "description": "Commit"}})
+
+
+def test_the_installed_hook_refuses_no_verify_with_exit_2(home: Path) -> None:
+    assert _guard(home, "install").returncode == 0
+    refused = _run_installed_hook(home, _call("git add -A && git commit --no-verify -m wip"))
+    assert refused.returncode == 2
+    assert b"--no-verify" in refused.stderr
+    assert refused.stderr.count(b"\n") == 1
+    allowed = _run_installed_hook(home, _call("git commit -m 'wip'"))
+    assert allowed.returncode == 0
+    assert allowed.stderr == b""
+
+
+@pytest.mark.parametrize("payload", [b"", b"{", b"\xff", b'{"tool_name": "Bash"}'])
+def test_the_installed_hook_refuses_what_it_cannot_read(home: Path, payload: bytes) -> None:
+    assert _guard(home, "install").returncode == 0
+    result = _run_installed_hook(home, payload)
+    assert result.returncode == 2
+    assert b"Traceback" not in result.stderr
+    assert result.stderr.startswith(b"ai-clearance guard: refused:")
+
+
+def test_uninstall_takes_only_the_guard_out(home: Path) -> None:
+    path = home / ".claude" / "settings.json"
+    path.parent.mkdir()
+    original = {"model": "opus", "hooks": {"PreToolUse": [
+        {"matcher": "Bash", "hooks": [{"type": "command", "command": "my-audit"}]}]}}
+    path.write_text(json.dumps(original), encoding="utf-8")
+    assert _guard(home, "install").returncode == 0
+    result = _guard(home, "uninstall")
+    assert result.returncode == 0
+    assert _load(path) == original
+    again = _guard(home, "uninstall")
+    assert again.returncode == 0
+    assert "not in" in again.stdout
+
+
+def test_uninstall_of_a_fresh_install_leaves_no_empty_hooks(home: Path) -> None:
+    assert _guard(home, "install", "--agent", "gemini").returncode == 0
+    assert _guard(home, "uninstall", "--agent", "gemini").returncode == 0
+    assert _load(home / ".gemini" / "settings.json") == {}

@@ -647,6 +647,8 @@ def _structure(step: str, path: str = ".github/workflows/w.yml") -> set[str]:
      "https://github.com/sst/opencode/releases/download/v1/opencode-linux-x64.zip\n", "AIC304"),
     ("      - uses: some/download@v1\n        with:\n          url: https://claude.ai/install.sh\n",
      "AIC301"),
+    ("      - uses: some/download@v1\n        with:\n          url: "
+     "https://github.com/openai/codex/blob/main/scripts/install.sh?raw=true\n", "AIC302"),
     ("    strategy:\n      matrix:\n        r: [openai/codex]\n    steps:\n"
      "      - uses: actions/checkout@v4\n        with: {repository: '${{ matrix.r }}'}\n",
      "AIC302"),
@@ -686,6 +688,13 @@ def test_inputs_that_fetch_an_agents_repository_or_run_a_command(step: str, rule
     "      - uses: cypress-io/github-action@v6\n        with: {start: npm start}\n",
     "      - uses: some/action@v1\n        with: {start: codex exec x}\n",
     "      - uses: Wandalen/wretry.action@v3\n        with: {action: actions/setup-node@v4}\n",
+    # a page of the agent's repository to read (a CLA, docs, an issue), not code to fetch:
+    # charmbracelet/crush's own cla.yml links its CLA this way
+    "      - uses: contributor-assistant/github-action@v2\n        with:\n"
+    "          path-to-document: https://github.com/charmbracelet/crush/blob/main/CLA.md\n",
+    "      - uses: some/notify@v1\n        with:\n"
+    "          link: https://github.com/openai/codex/issues/123\n",
+    "      - uses: some/notify@v1\n        with: {docs: 'https://github.com/openai/codex/tree/main/docs'}\n",
 ])
 def test_inputs_of_other_repositories_and_commands_stay_clean(step: str) -> None:
     assert _found(".github/workflows/w.yml", _step(step)) == set(), step

@@ -468,7 +468,8 @@ class _Reader:
                 value = text.strip()
                 if named and "/" not in value and owners:
                     value = f"{self.texts(owners[0], choices, variables=False)[0].strip()}/{value}"
-                url = "://" in value and len(value.split()) == 1  # a URL alone
+                # a URL alone, not a page to read (a CLA or docs link into the repository)
+                url = "://" in value and len(value.split()) == 1 and not _page_url(value)
                 if (named or url) and self.first(id(node), "repository", value):
                     self.facts.extend(repository_facts(key, value, node.start_mark.line + 1,
                                                        shorthand=named))
@@ -722,6 +723,22 @@ def _uses_facts(text: str, line: int) -> Iterator[Fact]:
 
 def _input_name(key: str) -> str:
     return key.casefold().replace("-", "").replace("_", "")
+
+
+# What follows github.com/OWNER/NAME/ in a URL to a page a person reads, not to code or
+# a release a step can fetch (`blob/...?raw=true` is the file itself).
+_PAGES = frozenset({"blob", "tree", "issues", "pull", "pulls", "wiki", "discussions",
+                    "commit", "commits", "compare", "security", "projects", "milestones",
+                    "labels", "graphs", "pulse", "actions", "blame", "network"})
+
+
+def _page_url(url: str) -> bool:
+    """Whether `url` is a github.com page of a repository (its file viewer, issues...)."""
+    rest = url.partition("://")[2]
+    host, _, path = rest.partition("/")
+    parts = path.split("?")[0].split("/")
+    return host.lower() in ("github.com", "www.github.com") and len(parts) > 2 \
+        and parts[2].lower() in _PAGES and "raw=true" not in url.lower()
 
 
 def repository_facts(key: str, text: str, line: int, shorthand: bool) -> list[Fact]:

@@ -35,8 +35,8 @@ FACT_KINDS = frozenset({"package", "feature", "extension"})
 # Read by devtools.py (its KINDS: a test keeps the two the same).
 DEVTOOL_KINDS = frozenset({"hookmap", "vscodetasks", "gitpod", "codeworkspace", "zedtasks",
                            "overcommit", "nix", "replit", "devbox"})
-KINDS = frozenset({"devcontainer", "npm", "pyproject", "requirements", "precommit",
-                   "pipeline", "jenkins", "pipfile", "mise", "setupcfg", "conda",
+KINDS = frozenset({"devcontainer", "vscodeextensions", "npm", "pyproject", "requirements",
+                   "precommit", "pipeline", "jenkins", "pipfile", "mise", "setupcfg", "conda",
                    "compose", "toxtoml", "pixi", "pnpmworkspace", *RUNNER_KINDS, *BY_KIND,
                    *DEVTOOL_KINDS})
 # Project files read into the commands they amount to (projectfiles.py).
@@ -181,6 +181,7 @@ def _by_name_end(folder: str, name: str, parent: str) -> frozenset[str]:
 
 # Files known by their folder and name: VS Code tasks, mise's .config/mise/config.toml.
 _IN_FOLDER = {(".vscode", "tasks.json"): frozenset({"vscodetasks"}),
+              (".vscode", "extensions.json"): frozenset({"vscodeextensions"}),
               ("mise", "config.toml"): frozenset({"mise"})}
 _HOOK_FOLDERS = frozenset({".husky", ".githooks", ".git-hooks"})
 _MISE_TASKS = ("/.mise/tasks/", "/mise-tasks/", "/.mise-tasks/", "/mise/tasks/",
@@ -194,6 +195,10 @@ def setup_facts(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[F
         from ai_clearance.detect.devcontainers import devcontainer_facts
 
         return devcontainer_facts(text, screen)
+    if kind == "vscodeextensions":
+        from ai_clearance.detect.devcontainers import recommendation_facts
+
+        return recommendation_facts(text)
     if kind in _MANIFESTS or kind in _PROJECT or kind in DEVTOOL_KINDS:
         return _project_facts(kind, text, data, screen)
     from ai_clearance.detect import pipelines
@@ -261,12 +266,13 @@ def loose_facts(text: str, number: int, kinds: frozenset[str]) -> Iterator[Fact]
         entry = _ENTRY.match(text)
         if entry is not None:
             yield from script_facts("entry", entry.group(1), number, None)
-    names = kinds & {"devcontainer", "npm", "pyproject", "precommit", "pipfile"}
+    names = kinds & {"devcontainer", "vscodeextensions", "npm", "pyproject", "precommit",
+                     "pipfile"}
     if not names or ('"' not in text and "'" not in text):
         return
     from ai_clearance.detect.literals import string_runs
 
-    comments = "/" if names <= {"devcontainer", "npm"} else "#"
+    comments = "/" if names <= {"devcontainer", "vscodeextensions", "npm"} else "#"
     for run in string_runs(text, comments):
         for _, literal in run:
             yield from _literal_facts(literal.strip(), number, names)
@@ -279,6 +285,8 @@ def _literal_facts(literal: str, line: int, kinds: frozenset[str]) -> Iterator[F
     if "devcontainer" in kinds:
         if "/" in literal:
             yield feature_fact(literal, line)
+        yield extension_fact(literal, line)
+    elif "vscodeextensions" in kinds:
         yield extension_fact(literal, line)
     if kinds & {"npm", "precommit"}:
         yield package_fact("npm", literal, line, literal)

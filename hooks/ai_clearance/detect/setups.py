@@ -36,8 +36,9 @@ FACT_KINDS = frozenset({"package", "feature", "extension"})
 DEVTOOL_KINDS = frozenset({"hookmap", "vscodetasks", "gitpod", "codeworkspace", "zedtasks",
                            "overcommit", "nix", "replit", "devbox"})
 KINDS = frozenset({"devcontainer", "vscodeextensions", "npm", "pyproject", "requirements",
-                   "precommit", "pipeline", "jenkins", "pipfile", "mise", "setupcfg", "conda",
-                   "compose", "toxtoml", "pixi", "pnpmworkspace", *RUNNER_KINDS, *BY_KIND,
+                   "precommit", "gitmodules", "pipeline", "jenkins", "pipfile", "mise",
+                   "setupcfg", "conda", "compose", "toxtoml", "pixi", "pnpmworkspace",
+                   *RUNNER_KINDS, *BY_KIND,
                    *DEVTOOL_KINDS})
 # Project files read into the commands they amount to (projectfiles.py).
 _PROJECT = frozenset({"setuppy", "nix", "toolversions", "composer", "deno", "nx", "devbox",
@@ -76,6 +77,7 @@ _BY_NAME = {
     "devcontainer.json": frozenset({"devcontainer"}),
     ".devcontainer.json": frozenset({"devcontainer"}),
     "package.json": frozenset({"npm"}),
+    ".gitmodules": frozenset({"gitmodules"}),  # each submodule's url
     # pnpm's catalogs and overrides, yarn's packageExtensions (manifests.py)
     **dict.fromkeys(("pnpm-workspace.yaml", "pnpm-workspace.yml", ".yarnrc.yml"),
                     frozenset({"pnpmworkspace"})),
@@ -195,10 +197,10 @@ def setup_facts(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[F
         from ai_clearance.detect.devcontainers import devcontainer_facts
 
         return devcontainer_facts(text, screen)
-    if kind == "vscodeextensions":
+    if kind in ("gitmodules", "vscodeextensions"):
         from ai_clearance.detect.devcontainers import recommendation_facts
 
-        return recommendation_facts(text)
+        return submodule_facts(text) if kind == "gitmodules" else recommendation_facts(text)
     if kind in _MANIFESTS or kind in _PROJECT or kind in DEVTOOL_KINDS:
         return _project_facts(kind, text, data, screen)
     from ai_clearance.detect import pipelines
@@ -228,6 +230,35 @@ def _project_facts(kind: str, text: str, data: bytes, screen: Callable[[str], bo
     if installs is None or runs is None:
         return None if not installs and not runs else [*(installs or ()), *(runs or ())]
     return [*installs, *runs]
+
+
+# A git config line that sets a submodule's `url` (keys ignore case; `URL=x` counts).
+_SUBMODULE_URL = re.compile(r"[ \t]*url[ \t]*=[ \t]*(.*)", re.IGNORECASE)
+
+
+def submodule_facts(text: str) -> list[Fact]:
+    """Each submodule's `url` in `.gitmodules` as a fetch from that repository: an agent
+    action's repository vendored as a submodule counts as its `uses` wherever it sits
+    (a local `uses: ./path` into it then needs nothing more), and an agent's source
+    repository as installing it. A quoted value is unquoted; a comment after it dropped."""
+    from ai_clearance.detect.workflows import repository_facts
+
+    found: list[Fact] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        match = _SUBMODULE_URL.match(line)
+        if match is None:
+            continue
+        value = match.group(1).strip()
+        if value.startswith('"'):
+            value = value[1:].partition('"')[0]
+        else:
+            value = re.split(r"[ \t][;#]|\A[;#]", value, maxsplit=1)[0].strip()
+        if not value:
+            continue
+        evidence = printable(f"submodule url = {value}")
+        found.extend(replace(fact, evidence=evidence)
+                     for fact in repository_facts("url", value, number, shorthand=False))
+    return found
 
 
 def runner_facts(kind: str, text: str, screen: Callable[[str], bool]) -> list[Fact]:

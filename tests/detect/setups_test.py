@@ -467,3 +467,24 @@ def test_only_recommendations_are_read_as_extensions() -> None:
     assert [f.subject for f in recommendation_facts(workspace, "extensions") or []] == [
         ("openai.chatgpt",)]
     assert recommendation_facts("[1, 2]") is None
+
+
+def test_an_agent_action_vendored_as_a_submodule_fails_and_another_passes(
+        clean_repo: Repo) -> None:
+    """A real gitlink and .gitmodules: the action's files are never in the tree, so the
+    url is what is judged, and a local `uses: ./vendor/review` into it needs nothing more."""
+    base = clean_repo.head()
+    clean_repo.write(".github/workflows/ci.yml", "on: push\njobs:\n  r:\n    runs-on: x\n"
+                     "    steps:\n      - uses: ./vendor/review\n")
+    for url, want in (("https://github.com/actions/checkout", 0),
+                      ("https://github.com/anthropics/claude-code-action.git", 1)):
+        clean_repo.write(".gitmodules", f'[submodule "vendor/review"]\n\tpath = vendor/review'
+                         f"\n\turl = {url}\n")
+        clean_repo.git("update-index", "--add", "--cacheinfo",
+                       f"160000,{'1' * 40},vendor/review")
+        clean_repo.commit(f"Vendor {url}", ".gitmodules", ".github/workflows/ci.yml")
+        result = run_cli("check", "--range", f"{base}..HEAD", "--no-trust",
+                         cwd=clean_repo.path)
+        assert result.returncode == want, (url, result.stdout + result.stderr)
+        base = clean_repo.head()
+    assert "AIC301" in result.stdout + result.stderr

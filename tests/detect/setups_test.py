@@ -289,6 +289,7 @@ _HOSTILE: dict[str, tuple[str, str, str]] = {
     "pyproject tasks": ("pyproject.toml", "[tool.poe.tasks]\n", 'a{} = "claude -p"\n'),
     "gitmodules urls": (".gitmodules", "", "\turl = " + " " * 40 + "\"https://x/a ; b\n"),
     "gitmodules no key": (".gitmodules", "", " " * 60 + "ur\n"),
+    "gitmodules headers": (".gitmodules", "", '[a "b" "c' * 8),
     "extension lists": (".vscode/extensions.json", '{"recommendations": [',
                         '"anthropic.claude-code", "a.b",'),
 }
@@ -448,13 +449,14 @@ def test_project_files_that_install_or_run_an_agent(path: str, text: str, found:
 def test_each_submodule_url_is_a_fetch_of_its_repository() -> None:
     text = ('[submodule "a"]\n\tpath = a\n\turl = "git@github.com:Anthropics/claude-code-action"'
             '\n# url = https://github.com/openai/codex\n[submodule "b"]\n  URL=https://x.org/b ;c\n'
-            '\turl =\n')
+            '\turl =\n[submodule "c]"] url = https://y.org/c\n')
     facts = submodule_facts(text)
     fetched = {(f.line, f.subject[1]) for f in facts}
     assert (3, "https://github.com/anthropics/claude-code-action") in {
         (line, url.casefold()) for line, url in fetched}
     assert all(line != 4 for line, _ in fetched)  # a comment is no url
     assert (6, "https://x.org/b") in fetched  # the comment after the value dropped
+    assert (8, "https://y.org/c") in fetched  # after the section's header
     assert all(f.evidence.startswith("submodule url = ") for f in facts)
 
 

@@ -232,8 +232,10 @@ def _project_facts(kind: str, text: str, data: bytes, screen: Callable[[str], bo
     return [*installs, *runs]
 
 
-# A git config line that sets a submodule's `url` (keys ignore case; `URL=x` counts).
-_SUBMODULE_URL = re.compile(r"[ \t]*url[ \t]*=[ \t]*(.*)", re.IGNORECASE)
+# A git config line that sets a submodule's `url` (keys ignore case; `URL=x` counts),
+# after the section's header on the same line too (`[submodule "v"] url = x`).
+_SUBMODULE_URL = re.compile(r'[ \t]*(?:\[(?:[^\]"\n]|"[^"\n]*")*\][ \t]*)?url[ \t]*=[ \t]*(.*)',
+                            re.IGNORECASE)
 
 
 def submodule_facts(text: str) -> list[Fact]:

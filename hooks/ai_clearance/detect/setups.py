@@ -234,8 +234,7 @@ def _project_facts(kind: str, text: str, data: bytes, screen: Callable[[str], bo
 
 # A git config line that sets a submodule's `url` (keys ignore case; `URL=x` counts),
 # after the section's header on the same line too (`[submodule "v"] url = x`).
-_SUBMODULE_URL = re.compile(r'[ \t]*(?:\[(?:[^\]"\n]|"[^"\n]*")*\][ \t]*)?url[ \t]*=[ \t]*(.*)',
-                            re.IGNORECASE)
+_SUBMODULE_URL = re.compile(r"[ \t]*url[ \t]*=[ \t]*(.*)", re.IGNORECASE)
 
 
 def submodule_facts(text: str) -> list[Fact]:
@@ -247,7 +246,7 @@ def submodule_facts(text: str) -> list[Fact]:
 
     found: list[Fact] = []
     for number, line in enumerate(text.splitlines(), 1):
-        match = _SUBMODULE_URL.match(line)
+        match = _SUBMODULE_URL.match(_after_header(line))
         if match is None:
             continue
         value = match.group(1).strip()
@@ -261,6 +260,17 @@ def submodule_facts(text: str) -> list[Fact]:
         found.extend(replace(fact, evidence=evidence)
                      for fact in repository_facts("url", value, number, shorthand=False))
     return found
+
+
+def _after_header(line: str) -> str:
+    """`line` after a section's header (`[submodule "a]b"]`, its quoted name may hold a
+    `]`); the line itself when it has none."""
+    stripped = line.lstrip(" \t")
+    if not stripped.startswith("["):
+        return line
+    quote = stripped.find('"')
+    close = stripped.find("]", stripped.find('"', quote + 1) + 1 if quote >= 0 else 0)
+    return stripped[close + 1:] if close >= 0 else ""
 
 
 def runner_facts(kind: str, text: str, screen: Callable[[str], bool]) -> list[Fact]:

@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from ai_clearance.catalog.rules import Rule, glob_anchor, load_catalog
 from ai_clearance.detect.cisystems import SYSTEMS
 from ai_clearance.detect.detect import PathMatcher
-from ai_clearance.detect.devcontainers import devcontainer_facts
+from ai_clearance.detect.devcontainers import devcontainer_facts, recommendation_facts
 from ai_clearance.detect.jsonc import Pairs, load_jsonc, strip_jsonc
 from ai_clearance.detect.manifests import manifest_facts
 from ai_clearance.detect.normalize import normalize_path
 from ai_clearance.detect.pipelines import yaml_facts
-from ai_clearance.detect.setups import feature_names, setup_readings
+from ai_clearance.detect.setups import feature_names, setup_readings, submodule_facts
 from ai_clearance.detect.workflows import MAX_BYTES, content_matches
 from ai_clearance.model import PathChange
 from conftest import Repo, clock, run_cli
@@ -287,6 +287,11 @@ _HOSTILE: dict[str, tuple[str, str, str]] = {
     "taskfile vars": ("Taskfile.yml", "vars: {A: claude}\ntasks:\n  t:\n    cmds:\n",
                       "      - '{{.A}} -p {{.B}}'\n"),
     "pyproject tasks": ("pyproject.toml", "[tool.poe.tasks]\n", 'a{} = "claude -p"\n'),
+    "gitmodules urls": (".gitmodules", "", "\turl = " + " " * 40 + "\"https://x/a ; b\n"),
+    "gitmodules no key": (".gitmodules", "", " " * 60 + "ur\n"),
+    "gitmodules headers": (".gitmodules", "", '[a "b" "c' * 8),
+    "extension lists": (".vscode/extensions.json", '{"recommendations": [',
+                        '"anthropic.claude-code", "a.b",'),
 }
 
 
@@ -438,3 +443,50 @@ def test_project_files_that_install_or_run_an_agent(path: str, text: str, found:
     """Files a developer or CI sets the project up with (precision: names, descriptions,
     docs and lookalike packages stay clean)."""
     assert bool(_matches(path, text)) == found, _matches(path, text)
+
+
+# ------------------------------------------------------- submodules, workspace recommendations
+def test_each_submodule_url_is_a_fetch_of_its_repository() -> None:
+    text = ('[submodule "a"]\n\tpath = a\n\turl = "git@github.com:Anthropics/claude-code-action"'
+            '\n# url = https://github.com/openai/codex\n[submodule "b"]\n  URL=https://x.org/b ;c\n'
+            '\turl =\n[submodule "c]"] url = https://y.org/c\n')
+    facts = submodule_facts(text)
+    fetched = {(f.line, f.subject[1]) for f in facts}
+    assert (3, "https://github.com/anthropics/claude-code-action") in {
+        (line, url.casefold()) for line, url in fetched}
+    assert all(line != 4 for line, _ in fetched)  # a comment is no url
+    assert (6, "https://x.org/b") in fetched  # the comment after the value dropped
+    assert (8, "https://y.org/c") in fetched  # after the section's header
+    assert all(f.evidence.startswith("submodule url = ") for f in facts)
+
+
+def test_only_recommendations_are_read_as_extensions() -> None:
+    text = ('{"recommendations": ["Anthropic.Claude-Code@1.0"], // x\n'
+            ' "unwantedRecommendations": ["openai.chatgpt"],}')
+    assert [f.subject for f in recommendation_facts(text) or []] == [("anthropic.claude-code",)]
+    workspace = ('{"extensions": {"recommendations": ["openai.chatgpt"]},'
+                 ' "recommendations": ["github.copilot"]}')
+    assert [f.subject for f in recommendation_facts(workspace, "extensions") or []] == [
+        ("openai.chatgpt",)]
+    assert recommendation_facts("[1, 2]") is None
+
+
+def test_an_agent_action_vendored_as_a_submodule_fails_and_another_passes(
+        clean_repo: Repo) -> None:
+    """A real gitlink and .gitmodules: the action's files are never in the tree, so the
+    url is what is judged, and a local `uses: ./vendor/review` into it needs nothing more."""
+    base = clean_repo.head()
+    clean_repo.write(".github/workflows/ci.yml", "on: push\njobs:\n  r:\n    runs-on: x\n"
+                     "    steps:\n      - uses: ./vendor/review\n")
+    for url, want in (("https://github.com/actions/checkout", 0),
+                      ("https://github.com/anthropics/claude-code-action.git", 1)):
+        clean_repo.write(".gitmodules", f'[submodule "vendor/review"]\n\tpath = vendor/review'
+                         f"\n\turl = {url}\n")
+        clean_repo.git("update-index", "--add", "--cacheinfo",
+                       f"160000,{'1' * 40},vendor/review")
+        clean_repo.commit(f"Vendor {url}", ".gitmodules", ".github/workflows/ci.yml")
+        result = run_cli("check", "--range", f"{base}..HEAD", "--no-trust",
+                         cwd=clean_repo.path)
+        assert result.returncode == want, (url, result.stdout + result.stderr)
+        base = clean_repo.head()
+    assert "AIC301" in result.stdout + result.stderr

@@ -4,7 +4,12 @@ extensions of `customizations.vscode.extensions` (and the older top-level `exten
 and the lifecycle commands (`onCreateCommand`, `postCreateCommand`, ...). A command is a
 string (run by a shell), an array (one command's words, no shell) or an object of named
 commands of either form. An extension written `-publisher.name` is one the container must
-not install: it is not a trace."""
+not install: it is not a trace.
+
+A workspace's recommended extensions (`.vscode/extensions.json` `recommendations`, a
+`.code-workspace` file's `extensions.recommendations`) are read as the same extension facts:
+VS Code asks everyone who opens the folder to install them. `unwantedRecommendations` is
+the opposite and no trace."""
 
 from __future__ import annotations
 
@@ -79,3 +84,17 @@ def _values(data: object, key: str) -> list[object]:
 
 def _strings(items: list[object]) -> list[str]:
     return [item for item in items if isinstance(item, str)]
+
+
+def recommendation_facts(text: str, under: str = "") -> list[Fact] | None:
+    """The extensions a workspace recommends: `recommendations` of `.vscode/extensions.json`,
+    or of the object at key `under` (a `.code-workspace` file's `extensions`); None when
+    the text is not a JSONC object."""
+    data = load_jsonc(text)
+    if not isinstance(data, Pairs):
+        return None
+    tables = [t for t in _values(data, under) if isinstance(t, Pairs)] if under else [data]
+    lines = first_lines(item for run in string_runs(text, "/") for item in run)
+    return [extension_fact(e, lines.get(e, 1)) for table in tables
+            for listed in _values(table, "recommendations")
+            for e in _strings(listed if isinstance(listed, list) else [listed])]

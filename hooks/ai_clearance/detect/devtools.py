@@ -66,7 +66,13 @@ def devtool_readings(folder: str, name: str) -> frozenset[str]:
 def devtool_facts(kind: str, text: str, data: bytes, screen: Callable[[str], bool] | None,
                   ) -> list[Fact] | None:
     """What a file read as one of KINDS runs."""
-    if kind in ("vscodetasks", "codeworkspace", "zedtasks"):
+    if kind == "codeworkspace":
+        from ai_clearance.detect.devcontainers import recommendation_facts
+
+        tasks = vscode_task_facts(text, screen, kind)
+        return None if tasks is None else [*tasks, *(recommendation_facts(text, "extensions")
+                                                     or ())]
+    if kind in ("vscodetasks", "zedtasks"):
         return vscode_task_facts(text, screen, kind)
     if kind in ("gitpod", "overcommit"):
         return (gitpod_facts if kind == "gitpod" else overcommit_facts)(data, screen)

@@ -35,9 +35,10 @@ FACT_KINDS = frozenset({"package", "feature", "extension"})
 # Read by devtools.py (its KINDS: a test keeps the two the same).
 DEVTOOL_KINDS = frozenset({"hookmap", "vscodetasks", "gitpod", "codeworkspace", "zedtasks",
                            "overcommit", "nix", "replit", "devbox"})
-KINDS = frozenset({"devcontainer", "npm", "pyproject", "requirements", "precommit",
-                   "pipeline", "jenkins", "pipfile", "mise", "setupcfg", "conda",
-                   "compose", "toxtoml", "pixi", "pnpmworkspace", *RUNNER_KINDS, *BY_KIND,
+KINDS = frozenset({"devcontainer", "vscodeextensions", "npm", "pyproject", "requirements",
+                   "precommit", "gitmodules", "pipeline", "jenkins", "pipfile", "mise",
+                   "setupcfg", "conda", "compose", "toxtoml", "pixi", "pnpmworkspace",
+                   *RUNNER_KINDS, *BY_KIND,
                    *DEVTOOL_KINDS})
 # Project files read into the commands they amount to (projectfiles.py).
 _PROJECT = frozenset({"setuppy", "nix", "toolversions", "composer", "deno", "nx", "devbox",
@@ -76,6 +77,7 @@ _BY_NAME = {
     "devcontainer.json": frozenset({"devcontainer"}),
     ".devcontainer.json": frozenset({"devcontainer"}),
     "package.json": frozenset({"npm"}),
+    ".gitmodules": frozenset({"gitmodules"}),  # each submodule's url
     # pnpm's catalogs and overrides, yarn's packageExtensions (manifests.py)
     **dict.fromkeys(("pnpm-workspace.yaml", "pnpm-workspace.yml", ".yarnrc.yml"),
                     frozenset({"pnpmworkspace"})),
@@ -181,6 +183,7 @@ def _by_name_end(folder: str, name: str, parent: str) -> frozenset[str]:
 
 # Files known by their folder and name: VS Code tasks, mise's .config/mise/config.toml.
 _IN_FOLDER = {(".vscode", "tasks.json"): frozenset({"vscodetasks"}),
+              (".vscode", "extensions.json"): frozenset({"vscodeextensions"}),
               ("mise", "config.toml"): frozenset({"mise"})}
 _HOOK_FOLDERS = frozenset({".husky", ".githooks", ".git-hooks"})
 _MISE_TASKS = ("/.mise/tasks/", "/mise-tasks/", "/.mise-tasks/", "/mise/tasks/",
@@ -194,6 +197,10 @@ def setup_facts(kind: str, data: bytes, screen: Callable[[str], bool]) -> list[F
         from ai_clearance.detect.devcontainers import devcontainer_facts
 
         return devcontainer_facts(text, screen)
+    if kind in ("gitmodules", "vscodeextensions"):
+        from ai_clearance.detect.devcontainers import recommendation_facts
+
+        return submodule_facts(text) if kind == "gitmodules" else recommendation_facts(text)
     if kind in _MANIFESTS or kind in _PROJECT or kind in DEVTOOL_KINDS:
         return _project_facts(kind, text, data, screen)
     from ai_clearance.detect import pipelines
@@ -223,6 +230,47 @@ def _project_facts(kind: str, text: str, data: bytes, screen: Callable[[str], bo
     if installs is None or runs is None:
         return None if not installs and not runs else [*(installs or ()), *(runs or ())]
     return [*installs, *runs]
+
+
+# A git config line that sets a submodule's `url` (keys ignore case; `URL=x` counts),
+# after the section's header on the same line too (`[submodule "v"] url = x`).
+_SUBMODULE_URL = re.compile(r"[ \t]*url[ \t]*=[ \t]*(.*)", re.IGNORECASE)
+
+
+def submodule_facts(text: str) -> list[Fact]:
+    """Each submodule's `url` in `.gitmodules` as a fetch from that repository: an agent
+    action's repository vendored as a submodule counts as its `uses` wherever it sits
+    (a local `uses: ./path` into it then needs nothing more), and an agent's source
+    repository as installing it. A quoted value is unquoted; a comment after it dropped."""
+    from ai_clearance.detect.workflows import repository_facts
+
+    found: list[Fact] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        match = _SUBMODULE_URL.match(_after_header(line))
+        if match is None:
+            continue
+        value = match.group(1).strip()
+        if value.startswith('"'):
+            value = value[1:].partition('"')[0]
+        else:
+            value = re.split(r"[ \t][;#]|\A[;#]", value, maxsplit=1)[0].strip()
+        if not value:
+            continue
+        evidence = printable(f"submodule url = {value}")
+        found.extend(replace(fact, evidence=evidence)
+                     for fact in repository_facts("url", value, number, shorthand=False))
+    return found
+
+
+def _after_header(line: str) -> str:
+    """`line` after a section's header (`[submodule "a]b"]`, its quoted name may hold a
+    `]`); the line itself when it has none."""
+    stripped = line.lstrip(" \t")
+    if not stripped.startswith("["):
+        return line
+    quote = stripped.find('"')
+    close = stripped.find("]", stripped.find('"', quote + 1) + 1 if quote >= 0 else 0)
+    return stripped[close + 1:] if close >= 0 else ""
 
 
 def runner_facts(kind: str, text: str, screen: Callable[[str], bool]) -> list[Fact]:
@@ -261,12 +309,13 @@ def loose_facts(text: str, number: int, kinds: frozenset[str]) -> Iterator[Fact]
         entry = _ENTRY.match(text)
         if entry is not None:
             yield from script_facts("entry", entry.group(1), number, None)
-    names = kinds & {"devcontainer", "npm", "pyproject", "precommit", "pipfile"}
+    names = kinds & {"devcontainer", "vscodeextensions", "npm", "pyproject", "precommit",
+                     "pipfile"}
     if not names or ('"' not in text and "'" not in text):
         return
     from ai_clearance.detect.literals import string_runs
 
-    comments = "/" if names <= {"devcontainer", "npm"} else "#"
+    comments = "/" if names <= {"devcontainer", "vscodeextensions", "npm"} else "#"
     for run in string_runs(text, comments):
         for _, literal in run:
             yield from _literal_facts(literal.strip(), number, names)
@@ -279,6 +328,8 @@ def _literal_facts(literal: str, line: int, kinds: frozenset[str]) -> Iterator[F
     if "devcontainer" in kinds:
         if "/" in literal:
             yield feature_fact(literal, line)
+        yield extension_fact(literal, line)
+    elif "vscodeextensions" in kinds:
         yield extension_fact(literal, line)
     if kinds & {"npm", "precommit"}:
         yield package_fact("npm", literal, line, literal)

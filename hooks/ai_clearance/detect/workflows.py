@@ -751,6 +751,12 @@ def _command_facts(key: str, script: str, first_line: int,
         evidence = printable(f"{key}: {' '.join(words)}")
         for invocation in invocations(words, 0):
             yield Fact("command", invocation, first_line + offset, evidence)
+    if language in ("hash", "slash") and (screen is None or screen(script)):
+        # What the code imports or declares it needs (PEP 723) is installed to run it.
+        from ai_clearance.detect.imports import code_dependency_facts
+
+        for fact in code_dependency_facts(script, language, first_line):
+            yield replace(fact, evidence=printable(f"{key}: {fact.evidence}"))
 
 
 def dockerfile_facts(text: str, screen: Callable[[str], bool]) -> Iterator[Fact]:

@@ -546,8 +546,58 @@ def argv_commands(program: str, args: list[str]) -> list[list[str]]:
     release = release_program(program)
     if release is not None:
         found.append([release, *args])
+    if program in _JS_RUNTIMES:
+        found.extend(module_scripts(program, args))
     verbs = _LAUNCHERS.get(program)
     return found if verbs is None else found + _launched(program, verbs, args)
+
+
+# Runtimes that run a package's installed entry point by its path (`node
+# node_modules/@scope/cli/cli.js`, `node "$(npm root -g)/cli/bin.js"`), as npm's Windows
+# shims and CI steps that skip the .bin links do: that runs the package, as `npx` would.
+_JS_RUNTIMES = frozenset({"node", "nodejs", "bun", "deno", "tsx", "ts-node"})
+_RUNTIME_VALUED = frozenset({"-r", "--require", "--import", "--loader", "--experimental-loader",
+                             "-C", "--conditions", "--env-file", "--title", "--cwd",
+                             "--config", "-c", "--preload", "--watch-path"})
+_MODULE_DIR = re.compile(r"(?:^|/)node_modules/+((?:@[^/@]+/+|\.bin/+)?[^/@]+)")
+# A package's folder under a command substitution's output (`$(npm root -g)/pkg/cli.js`).
+_UNDER_SUBSTITUTION = re.compile(r"/+((?:@[^/@]+/+)?[^/@]+)/")
+
+
+def module_scripts(program: str, args: list[str]) -> list[list[str]]:
+    """The packages a JavaScript runtime runs by a path into them: past its verb (`deno
+    run`, `bun run`) and options, the script, and the values of options that load a
+    module (`-r`, `--import`), as `npx PACKAGE ARGS...`. A path through node_modules, or
+    one under a command substitution (`npm root -g`), names the package its folder is."""
+    i = 1 if program in ("deno", "bun") and args[:1] in (["run"], ["x"]) else 0
+    found: list[list[str]] = []
+    while i < len(args):
+        word = args[i]
+        if word.startswith("$(") and ")" not in word:  # a substitution split into words
+            k = next((j for j in range(i, len(args)) if ")" in args[j]), len(args) - 1)
+            word, i = " ".join(args[i:k + 1]), k
+        option, equals, value = word.partition("=") if word.startswith("-") else ("", "", word)
+        if option in _RUNTIME_VALUED and not equals and i + 1 < len(args):
+            value, i = args[i + 1], i + 1
+        package = _module_package(value.replace("\\", "/"))
+        if package is not None and package.startswith(".bin/"):  # the link to a program
+            found.append([package[5:], *args[i + 1:]])
+        elif package is not None:
+            found.append(["npx", package, *args[i + 1:]])
+        if not word.startswith("-"):
+            break  # past the script, the words are its own arguments
+        i += 1
+    return found
+
+
+def _module_package(word: str) -> str | None:
+    matches = list(_MODULE_DIR.finditer(word))
+    if matches:
+        return re.sub(r"/+", "/", matches[-1].group(1))
+    if not word.startswith("$(") or ")" not in word:
+        return None
+    under = _UNDER_SUBSTITUTION.match(word, word.index(")") + 1)
+    return None if under is None else re.sub(r"/+", "/", under.group(1))
 
 
 def _with_entrypoint(runner: Runner, args: list[str]) -> list[list[str]]:

@@ -106,6 +106,10 @@ _ACTION_INPUTS: dict[str, dict[str, str]] = {
     "uraimo/run-on-arch-action": {"install": "shell", "setup": "shell"},
     "easingthemes/ssh-deploy": {"script_before": "shell", "script_after": "shell"},
     "actions/github-script": {"script": "slash"},
+    # Code in another language than shell (their action.yml: "Python script", "JS
+    # expression to evaluate").
+    "jannekem/run-python-script-action": {"script": "hash"},
+    "cardinalby/js-eval-action": {"expression": "slash"},
     **{f"vmactions/{system}-vm": {"prepare": "shell"}
        for system in ("freebsd", "openbsd", "netbsd", "solaris", "dragonflybsd", "omnios")},
 }

@@ -511,3 +511,30 @@ def test_a_substitution_split_into_words_costs_time_linear_in_them() -> None:
             best = min(best, clock() - started)
         return best
     assert cost(80000) / max(cost(20000), 1e-4) < 10
+
+
+# ------------------------------------------------------------------ gh extensions
+@pytest.mark.parametrize("run", [
+    # github/gh-copilot README: the extension's install, upgrade and commands.
+    "gh extension install github/gh-copilot",
+    "gh extensions install https://github.com/github/gh-copilot",
+    "gh ext upgrade github/gh-copilot",
+    'gh copilot suggest -t shell "list big files"',
+    "gh copilot explain 'git lfs migrate import'",
+    "gh extension exec copilot suggest -t git 'undo'",
+    "gh-copilot suggest -t shell x",
+])
+def test_copilot_in_the_cli_as_a_gh_extension(run: str) -> None:
+    assert "AIC307" in _rules_found(run), run
+
+
+@pytest.mark.parametrize("run", [
+    "gh issue edit 1 --add-assignee copilot",
+    "gh label create copilot --color 000000",
+    "gh extension install dlvhdr/gh-dash",
+    "gh pr comment 1 --body 'try gh copilot suggest'",
+    'echo "gh copilot suggest x"',
+    "gh extension list",
+])
+def test_gh_commands_that_run_no_copilot_stay_clean(run: str) -> None:
+    assert _rules_found(run) == set(), run

@@ -809,6 +809,7 @@ def installer_commands(program: str, args: list[str]) -> list[list[str]]:
         found.extend(["fetch", url] for a in args if (url := _go_module(a)) is not None)
     if program == "gh":
         found.extend(_gh_fetches(args))
+        found.extend(_gh_extensions(args))
     if program == "git":
         found.extend(_git_fetches(args))
     npm = program in _NPM_TOOLS
@@ -940,6 +941,28 @@ def _gh_fetches(args: list[str]) -> list[list[str]]:
     if verb[:1] == ["api"]:
         paths = [a.lstrip("/") for a in args[1:] if a.lstrip("/").startswith("repos/")]
         return [["fetch", f"https://api.github.com/{p}"] for p in paths[:1]]
+    return []
+
+
+_GH_EXTENSION = frozenset({"extension", "extensions", "ext"})
+
+
+def _gh_extensions(args: list[str]) -> list[list[str]]:
+    """gh's extensions: `gh NAME ARGS` and `gh extension exec NAME ARGS` run the program
+    gh-NAME (a rule lists it so: `gh-copilot`); `gh extension install|upgrade OWNER/NAME`
+    (or its URL) fetches that repository."""
+    words = [a for a in args if not a.startswith("-")]
+    if not words:
+        return []
+    if words[0] not in _GH_EXTENSION:
+        at = args.index(words[0])
+        return [[f"gh-{words[0].casefold()}", *args[at + 1:]]]
+    if words[1:2] == ["exec"] and len(words) > 2:
+        at = args.index(words[2], args.index("exec") + 1)
+        return [[f"gh-{words[2].casefold()}", *args[at + 1:]]]
+    if words[1:2] in (["install"], ["upgrade"]):
+        urls = (repository_url(w, shorthand=True) for w in words[2:])
+        return [["fetch", url] for url in urls if url is not None]
     return []
 
 

@@ -1017,6 +1017,9 @@ def _spec(uses: tuple[str, ...], run: tuple[str, ...], installs: tuple[str, ...]
                  for r in kinds["repo"]}
     triggers |= {re.escape(n.removeprefix("@").replace("/", "-")) for n in npm}
     triggers |= {re.escape(i) for i in image_names}
+    # gh runs its extension gh-NAME as `gh NAME` (launchers.py).
+    triggers |= {rf"\bgh\s+(?:ext\w*\s+exec\s+)?{re.escape(p[3:])}" for p, _ in commands
+                 if p.startswith("gh-")}
     # An action's repository fetched (`git clone .../anthropics/claude-code-action`).
     triggers |= {re.escape(action_ref(u).removeprefix("*/")) for u in uses}
     # PyPI names compare with their separators normalized: match any spelling of them.

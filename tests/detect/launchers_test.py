@@ -481,6 +481,8 @@ def test_entrypoints_of_other_programs_stay_clean(run: str) -> None:
     ("deno run -A node_modules/@openai/codex/bin/codex.js exec x", "AIC302"),
     ("node --require node_modules/@openai/codex/bin/codex.js build.js", "AIC302"),
     ("node node_modules/.bin/claude -p x", "AIC301"),
+    ('node "$NODE_PATH/@anthropic-ai/claude-code/cli.js" -p x', "AIC301"),
+    ("node ${PREFIX}/@openai/codex/bin/codex.js exec x", "AIC302"),
 ])
 def test_a_runtime_running_an_agents_package_by_its_path(run: str, rule: str) -> None:
     assert rule in _rules_found(run), run
@@ -492,6 +494,7 @@ def test_a_runtime_running_an_agents_package_by_its_path(run: str, rule: str) ->
     "node scripts/check-deps.js node_modules/@openai/codex",  # a path given to a script
     "node $(npm root -g)/npm/bin/npm-cli.js ci",
     "node docs/claude-code/cli.js",
+    "node $GITHUB_WORKSPACE/scripts/review.js claude",
     'echo "node node_modules/@openai/codex/bin/codex.js"',
 ])
 def test_runtimes_running_other_packages_stay_clean(run: str) -> None:

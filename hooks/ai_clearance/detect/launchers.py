@@ -560,7 +560,7 @@ _RUNTIME_VALUED = frozenset({"-r", "--require", "--import", "--loader", "--exper
                              "-C", "--conditions", "--env-file", "--title", "--cwd",
                              "--config", "-c", "--preload", "--watch-path"})
 _MODULE_DIR = re.compile(r"(?:^|/)node_modules/+((?:@[^/@]+/+|\.bin/+)?[^/@]+)")
-# A package's folder under a command substitution's output (`$(npm root -g)/pkg/cli.js`).
+# A package's folder under an expansion (`$(npm root -g)/pkg/cli.js`): its first folder.
 _UNDER_SUBSTITUTION = re.compile(r"/+((?:@[^/@]+/+)?[^/@]+)/")
 
 
@@ -594,10 +594,20 @@ def _module_package(word: str) -> str | None:
     matches = list(_MODULE_DIR.finditer(word))
     if matches:
         return re.sub(r"/+", "/", matches[-1].group(1))
-    if not word.startswith("$(") or ")" not in word:
-        return None
-    under = _UNDER_SUBSTITUTION.match(word, word.index(")") + 1)
+    # Under an expansion left unknown: `$(npm root -g)/PKG`, `${NODE_PATH}/PKG`, `$G/PKG`.
+    if word.startswith(("$(", "${")):
+        end = word.find(")" if word[1] == "(" else "}")
+        start = -1 if end < 0 else end + 1
+    elif word.startswith("/@"):  # an expansion the reading left empty, then a scope
+        start = 0
+    else:
+        name = _VARIABLE.match(word)
+        start = -1 if name is None else name.end()
+    under = None if start < 0 else _UNDER_SUBSTITUTION.match(word, start)
     return None if under is None else re.sub(r"/+", "/", under.group(1))
+
+
+_VARIABLE = re.compile(r"\$[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _with_entrypoint(runner: Runner, args: list[str]) -> list[list[str]]:

@@ -43,6 +43,8 @@ def _block(*lines: str) -> str:
     # Imports of an agent SDK the catalog lists, in Python and in JavaScript or TypeScript.
     ("tools/review.py", _SDK),
     ("tools/review.py", "import os, claude_code_sdk\n"),
+    ("tools/review.py", "import importlib\nsdk = importlib.import_module('claude_agent_sdk')\n"),
+    ("tools/review.py", "sdk = __import__(\"claude_agent_sdk.types\")\n"),
     ("tools/review.mjs", 'import { Codex } from "@openai/codex-sdk";\n'),
     ("tools/review.ts", "import {query} from '@anthropic-ai/claude-agent-sdk/sdk.mjs'\n"),
     ("tools/review.cjs", "const { Codex } = require('@openai/codex-sdk')\n"),
@@ -62,6 +64,7 @@ def test_an_agent_a_script_depends_on_is_found(path: str, text: str) -> None:
     ("tools/review.py", "# dependencies = ['claude-agent-sdk']  (a comment, no block)\n"),
     ("tools/review.py", "from claude import names  # a module named after a human\n"),
     ("tools/review.py", "def claude_agent_sdk():\n    pass\n"),
+    ("tools/review.py", "importlib.import_module('anthropic')\n"),
     ("tools/review.mjs",
      'import Anthropic from "@anthropic-ai/sdk";\nimport OpenAI from "openai";\n'),
     ("tools/review.mjs", 'import x from "./@openai/codex-sdk.js";\n'),

@@ -24,6 +24,9 @@ _JS_IMPORT = re.compile(r"""(?:\bfrom|\bimport|\brequire\s*\(|\bimport\s*\()\s*"
                         r"""["'`]([^"'`\s]{1,214})["'`]""")
 _PY_IMPORT = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_][A-Za-z0-9_]{0,127})",
                         re.MULTILINE)
+# A module imported by its name as a string (`importlib.import_module("x")`, `__import__`).
+_PY_IMPORT_CALL = re.compile(r"""\b(?:import_module|__import__)\s*\(\s*["']"""
+                             r"""([A-Za-z_][A-Za-z0-9_]{0,127})""")
 # `import a, b` names more than one module.
 _PY_MORE = re.compile(r"^[ \t]*import[ \t]+([A-Za-z0-9_., \t]{1,1024})$", re.MULTILINE)
 
@@ -89,6 +92,7 @@ def _python_imports(text: str, first_line: int) -> list[Fact]:
     seen: set[str] = set()
     line, counted = first_line, 0
     found = [(m.start(), m.group(1)) for m in _PY_IMPORT.finditer(text)]
+    found += [(m.start(), m.group(1)) for m in _PY_IMPORT_CALL.finditer(text)]
     found += [(m.start(), name.strip().partition(".")[0])
               for m in _PY_MORE.finditer(text) for name in m.group(1).split(",")[1:]]
     for at, module in sorted(found):

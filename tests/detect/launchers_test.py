@@ -463,3 +463,81 @@ def test_a_containers_entrypoint_runs_the_words_after_the_image(run: str, rule: 
 ])
 def test_entrypoints_of_other_programs_stay_clean(run: str) -> None:
     assert _rules_found(run) == set(), (run, _rules_found(run))
+
+
+# ------------------------------------------------------------------ entry points by path
+@pytest.mark.parametrize(("run", "rule"), [
+    # An agent's installed entry point run by a JavaScript runtime is that agent (npm's
+    # Windows shims run `node <prefix>/node_modules/<package>/<bin>`).
+    ('node node_modules/@anthropic-ai/claude-code/cli.js -p "review"', "AIC301"),
+    ('node ./node_modules//@anthropic-ai/claude-code/cli.js -p "review"', "AIC301"),
+    ('node "$(npm root -g)/@anthropic-ai/claude-code/cli.js" -p "review"', "AIC301"),
+    ("node $(npm root -g)/@anthropic-ai/claude-code/cli.js -p review", "AIC301"),
+    ('NR="$(npm root -g)"; node "$NR/@google/gemini-cli/dist/index.js" -p x', "AIC303"),
+    ("node node_modules/@google/gemini-cli/dist/index.js -p x", "AIC303"),
+    ("nodejs --no-warnings /usr/lib/node_modules/@openai/codex/bin/codex.js exec x",
+     "AIC302"),
+    ("bun run node_modules/@openai/codex/bin/codex.js exec x", "AIC302"),
+    ("deno run -A node_modules/@openai/codex/bin/codex.js exec x", "AIC302"),
+    ("node --require node_modules/@openai/codex/bin/codex.js build.js", "AIC302"),
+    ("node node_modules/.bin/claude -p x", "AIC301"),
+    ('node "$NODE_PATH/@anthropic-ai/claude-code/cli.js" -p x', "AIC301"),
+    ("node ${PREFIX}/@openai/codex/bin/codex.js exec x", "AIC302"),
+])
+def test_a_runtime_running_an_agents_package_by_its_path(run: str, rule: str) -> None:
+    assert rule in _rules_found(run), run
+
+
+@pytest.mark.parametrize("run", [
+    "node node_modules/typescript/bin/tsc -p .",
+    "node node_modules/@anthropic-ai/sdk/bin/cli.js",  # the API client is no agent
+    "node scripts/check-deps.js node_modules/@openai/codex",  # a path given to a script
+    "node $(npm root -g)/npm/bin/npm-cli.js ci",
+    "node docs/claude-code/cli.js",
+    "node $GITHUB_WORKSPACE/scripts/review.js claude",
+    'echo "node node_modules/@openai/codex/bin/codex.js"',
+])
+def test_runtimes_running_other_packages_stay_clean(run: str) -> None:
+    assert _rules_found(run) == set(), run
+
+
+def test_a_substitution_split_into_words_costs_time_linear_in_them() -> None:
+    from ai_clearance.detect.launchers import module_scripts
+    from conftest import clock
+
+    def cost(n: int) -> float:
+        best = float("inf")
+        for _ in range(3):
+            started = clock()
+            module_scripts("node", ["--require", "x", "$(npm", *["-g"] * n])
+            module_scripts("node", ["$(x)" + "/@a" * n])
+            best = min(best, clock() - started)
+        return best
+    assert cost(80000) / max(cost(20000), 1e-4) < 10
+
+
+# ------------------------------------------------------------------ gh extensions
+@pytest.mark.parametrize("run", [
+    # github/gh-copilot README: the extension's install, upgrade and commands.
+    "gh extension install github/gh-copilot",
+    "gh extensions install https://github.com/github/gh-copilot",
+    "gh ext upgrade github/gh-copilot",
+    'gh copilot suggest -t shell "list big files"',
+    "gh copilot explain 'git lfs migrate import'",
+    "gh extension exec copilot suggest -t git 'undo'",
+    "gh-copilot suggest -t shell x",
+])
+def test_copilot_in_the_cli_as_a_gh_extension(run: str) -> None:
+    assert "AIC307" in _rules_found(run), run
+
+
+@pytest.mark.parametrize("run", [
+    "gh issue edit 1 --add-assignee copilot",
+    "gh label create copilot --color 000000",
+    "gh extension install dlvhdr/gh-dash",
+    "gh pr comment 1 --body 'try gh copilot suggest'",
+    'echo "gh copilot suggest x"',
+    "gh extension list",
+])
+def test_gh_commands_that_run_no_copilot_stay_clean(run: str) -> None:
+    assert _rules_found(run) == set(), run

@@ -526,3 +526,15 @@ def test_a_taskfile_of_aliased_command_lists_names_in_proportion_to_its_size() -
     assert len(named_paths("Taskfile.yml", small)) <= 2 * len(small) < 100 * 100
     with pytest.raises(GitError, match="refusing to pass unjudged"):
         named_paths("Taskfile.yml", taskfile(1000))
+
+
+def test_a_script_uv_runs_is_read_as_python() -> None:
+    """`uv run --script X` runs X as Python whatever its name (PEP 723), as does a
+    `#!/usr/bin/env -S uv run --script` line; `uv sync` names nothing."""
+    workflow = "steps:\n  - run: uv run --script tools/review\n  - run: uv sync --frozen\n"
+    assert _named(_WORKFLOW, workflow) == {"tools/review": "hash",
+                                           ".github/workflows/tools/review": "hash"}
+    head = b"#!/usr/bin/env -S uv run --script\n# /// script\n"
+    assert reached_kind("tools/review", head, None) == "hash"
+    assert reached_kind("tools/review", b"#!/usr/bin/env -S pipx run\n", None) == "hash"
+    assert reached_kind("tools/review", b"#!/usr/bin/env uv\n", None) == "code"

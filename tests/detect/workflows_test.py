@@ -716,3 +716,36 @@ def test_a_checked_out_agent_action_fails_the_range(clean_repo: Repo) -> None:
         "          repository: anthropics/claude-code-action\n          path: .rv\n"
         "      - uses: ./.rv\n").decode()})
     assert (code, findings) == (1, {("AIC301", ".github/workflows/rv.yml")})
+
+
+# ------------------------------------------------------------------ action inputs that are code
+@pytest.mark.parametrize(("step", "rule"), [
+    ("      - uses: jannekem/run-python-script-action@v1\n        with:\n          script: |\n"
+     "            import subprocess\n"
+     "            subprocess.run([\"claude\", \"-p\", \"review the diff\"], check=True)\n",
+     "AIC301"),
+    ("      - uses: jannekem/run-python-script-action@v1\n        with:\n          script: |\n"
+     "            import os; os.system('codex exec review')\n", "AIC302"),
+    ("      - uses: jannekem/run-python-script-action@v1\n        with:\n          script: |\n"
+     "            from claude_agent_sdk import query\n", "AIC301"),
+    ("      - uses: cardinalby/js-eval-action@v1\n        with:\n          expression: |\n"
+     "            require('child_process').execFileSync('gemini', ['-p', 'x'])\n", "AIC303"),
+    ("      - uses: actions/github-script@v7\n        with:\n          script: |\n"
+     "            const { Codex } = require('@openai/codex-sdk')\n", "AIC302"),
+    ("      - shell: python\n        run: |\n          # /// script\n"
+     "          # dependencies = ['claude-agent-sdk']\n          # ///\n", "AIC301"),
+])
+def test_action_inputs_of_code_are_read_in_their_language(step: str, rule: str) -> None:
+    assert rule in _found(".github/workflows/w.yml", _step(step)), step
+
+
+@pytest.mark.parametrize("step", [
+    "      - uses: jannekem/run-python-script-action@v1\n        with:\n          script: |\n"
+    "            import anthropic\n            print('claude -p review is for humans')\n",
+    "      - uses: cardinalby/js-eval-action@v1\n        with:\n"
+    "          expression: \"console.log('run claude -p locally')\"\n",
+    "      - uses: actions/github-script@v7\n        with:\n          script: |\n"
+    "            const OpenAI = require('openai')\n",
+])
+def test_action_inputs_of_code_that_run_no_agent_stay_clean(step: str) -> None:
+    assert _found(".github/workflows/w.yml", _step(step)) == set(), step

@@ -486,3 +486,24 @@ def test_a_script_a_runner_s_recipe_runs_from_its_directory_is_judged(
     code, found, findings = _check(clean_repo, "--range", f"{base}..HEAD")
     assert (code, found) == (1, {("AIC301", "tools/review.sh")}), findings
     assert findings[0]["commit"] == sha
+
+
+@pytest.mark.parametrize(("run", "script", "agent", "harmless", "rule"), [
+    ("uv run tools/review.py", "tools/review.py",
+     "# /// script\n# dependencies = [\"claude-agent-sdk\", \"anyio\"]\n# ///\n"
+     "from claude_agent_sdk import query\n",
+     "# /// script\n# dependencies = [\"anthropic\", \"anyio\"]\n# ///\nimport anthropic\n",
+     "AIC301"),
+    ("node tools/review.mjs", "tools/review.mjs",
+     'import { Codex } from "@openai/codex-sdk";\nawait new Codex().startThread().run("x");\n',
+     'import OpenAI from "openai";\nconsole.log("see @openai/codex-sdk");\n', "AIC302"),
+])
+def test_a_script_ci_runs_that_depends_on_an_agent_sdk(clean_repo: Repo, run: str, script: str,
+                                                       agent: str, harmless: str,
+                                                       rule: str) -> None:
+    base = _base(clean_repo, {_WORKFLOW: _workflow(run), script: harmless})
+    assert _check(clean_repo, "--range", "HEAD~1..HEAD")[:2] == (0, set())
+    clean_repo.write(script, agent)
+    clean_repo.commit("Review with an agent", script)
+    code, found, findings = _check(clean_repo, "--range", f"{base}..HEAD")
+    assert (code, found) == (1, {(rule, script)}), findings

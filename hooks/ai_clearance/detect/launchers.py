@@ -546,8 +546,68 @@ def argv_commands(program: str, args: list[str]) -> list[list[str]]:
     release = release_program(program)
     if release is not None:
         found.append([release, *args])
+    if program in _JS_RUNTIMES:
+        found.extend(module_scripts(program, args))
     verbs = _LAUNCHERS.get(program)
     return found if verbs is None else found + _launched(program, verbs, args)
+
+
+# Runtimes that run a package's installed entry point by its path (`node
+# node_modules/@scope/cli/cli.js`, `node "$(npm root -g)/cli/bin.js"`), as npm's Windows
+# shims and CI steps that skip the .bin links do: that runs the package, as `npx` would.
+_JS_RUNTIMES = frozenset({"node", "nodejs", "bun", "deno", "tsx", "ts-node"})
+_RUNTIME_VALUED = frozenset({"-r", "--require", "--import", "--loader", "--experimental-loader",
+                             "-C", "--conditions", "--env-file", "--title", "--cwd",
+                             "--config", "-c", "--preload", "--watch-path"})
+_MODULE_DIR = re.compile(r"(?:^|/)node_modules/+((?:@[^/@]+/+|\.bin/+)?[^/@]+)")
+# A package's folder under an expansion (`$(npm root -g)/pkg/cli.js`): its first folder.
+_UNDER_SUBSTITUTION = re.compile(r"/+((?:@[^/@]+/+)?[^/@]+)/")
+
+
+def module_scripts(program: str, args: list[str]) -> list[list[str]]:
+    """The packages a JavaScript runtime runs by a path into them: past its verb (`deno
+    run`, `bun run`) and options, the script, and the values of options that load a
+    module (`-r`, `--import`), as `npx PACKAGE ARGS...`. A path through node_modules, or
+    one under a command substitution (`npm root -g`), names the package its folder is."""
+    i = 1 if program in ("deno", "bun") and args[:1] in (["run"], ["x"]) else 0
+    found: list[list[str]] = []
+    while i < len(args):
+        word = args[i]
+        if word.startswith("$(") and ")" not in word:  # a substitution split into words
+            k = next((j for j in range(i, len(args)) if ")" in args[j]), len(args) - 1)
+            word, i = " ".join(args[i:k + 1]), k
+        option, equals, value = word.partition("=") if word.startswith("-") else ("", "", word)
+        if option in _RUNTIME_VALUED and not equals and i + 1 < len(args):
+            value, i = args[i + 1], i + 1
+        package = _module_package(value.replace("\\", "/"))
+        if package is not None and package.startswith(".bin/"):  # the link to a program
+            found.append([package[5:], *args[i + 1:]])
+        elif package is not None:
+            found.append(["npx", package, *args[i + 1:]])
+        if not word.startswith("-"):
+            break  # past the script, the words are its own arguments
+        i += 1
+    return found
+
+
+def _module_package(word: str) -> str | None:
+    matches = list(_MODULE_DIR.finditer(word))
+    if matches:
+        return re.sub(r"/+", "/", matches[-1].group(1))
+    # Under an expansion left unknown: `$(npm root -g)/PKG`, `${NODE_PATH}/PKG`, `$G/PKG`.
+    if word.startswith(("$(", "${")):
+        end = word.find(")" if word[1] == "(" else "}")
+        start = -1 if end < 0 else end + 1
+    elif word.startswith("/@"):  # an expansion the reading left empty, then a scope
+        start = 0
+    else:
+        name = _VARIABLE.match(word)
+        start = -1 if name is None else name.end()
+    under = None if start < 0 else _UNDER_SUBSTITUTION.match(word, start)
+    return None if under is None else re.sub(r"/+", "/", under.group(1))
+
+
+_VARIABLE = re.compile(r"\$[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _with_entrypoint(runner: Runner, args: list[str]) -> list[list[str]]:
@@ -759,6 +819,7 @@ def installer_commands(program: str, args: list[str]) -> list[list[str]]:
         found.extend(["fetch", url] for a in args if (url := _go_module(a)) is not None)
     if program == "gh":
         found.extend(_gh_fetches(args))
+        found.extend(_gh_extensions(args))
     if program == "git":
         found.extend(_git_fetches(args))
     npm = program in _NPM_TOOLS
@@ -890,6 +951,28 @@ def _gh_fetches(args: list[str]) -> list[list[str]]:
     if verb[:1] == ["api"]:
         paths = [a.lstrip("/") for a in args[1:] if a.lstrip("/").startswith("repos/")]
         return [["fetch", f"https://api.github.com/{p}"] for p in paths[:1]]
+    return []
+
+
+_GH_EXTENSION = frozenset({"extension", "extensions", "ext"})
+
+
+def _gh_extensions(args: list[str]) -> list[list[str]]:
+    """gh's extensions: `gh NAME ARGS` and `gh extension exec NAME ARGS` run the program
+    gh-NAME (a rule lists it so: `gh-copilot`); `gh extension install|upgrade OWNER/NAME`
+    (or its URL) fetches that repository."""
+    words = [a for a in args if not a.startswith("-")]
+    if not words:
+        return []
+    if words[0] not in _GH_EXTENSION:
+        at = args.index(words[0])
+        return [[f"gh-{words[0].casefold()}", *args[at + 1:]]]
+    if words[1:2] == ["exec"] and len(words) > 2:
+        at = args.index(words[2], args.index("exec") + 1)
+        return [[f"gh-{words[2].casefold()}", *args[at + 1:]]]
+    if words[1:2] in (["install"], ["upgrade"]):
+        urls = (repository_url(w, shorthand=True) for w in words[2:])
+        return [["fetch", url] for url in urls if url is not None]
     return []
 
 

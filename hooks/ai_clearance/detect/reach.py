@@ -88,7 +88,8 @@ _WORD = re.compile(r"""[^\s"'`;|&()<>,\[\]{}=]+""")
 # runners.language_of.
 _RUNS_NEXT = {"source": "shell", ".": "shell", "exec": None, "call": None, "start": None,
               "npx": "slash", "tsx": "slash", "ts-node": "slash", "deno": "slash",
-              "bun": "slash", "run": None, "-file": "shell", "-command": None}
+              "bun": "slash", "run": None, "-file": "shell", "-command": None,
+              "--script": "hash"}  # `uv run --script X`, `uv add --script X`: Python
 _SUFFIXES = frozenset({"sh", "bash", "zsh", "ksh", "dash", "fish", "ps1", "psm1", "cmd",
                        "bat", "py", "rb", "pl", "pm", "js", "mjs", "cjs", "ts", "mts", "cts",
                        "jsx", "tsx"})

@@ -166,4 +166,6 @@ def shebang_language(text: str) -> str | None:
         names = [n for n in names[1:] if not n.startswith("-") and "=" not in n]
     if names[:1] in (["busybox"], ["toybox"]):
         names = names[1:]  # `busybox sh`: the applet named
+    if names[:1] in (["uv"], ["pipx"]) and names[1:2] == ["run"]:
+        return "hash"  # `uv run --script`, `pipx run`: a Python script (PEP 723)
     return language_of(names[0]) if names else None

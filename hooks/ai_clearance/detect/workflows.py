@@ -106,6 +106,10 @@ _ACTION_INPUTS: dict[str, dict[str, str]] = {
     "uraimo/run-on-arch-action": {"install": "shell", "setup": "shell"},
     "easingthemes/ssh-deploy": {"script_before": "shell", "script_after": "shell"},
     "actions/github-script": {"script": "slash"},
+    # Code in another language than shell (their action.yml: "Python script", "JS
+    # expression to evaluate").
+    "jannekem/run-python-script-action": {"script": "hash"},
+    "cardinalby/js-eval-action": {"expression": "slash"},
     **{f"vmactions/{system}-vm": {"prepare": "shell"}
        for system in ("freebsd", "openbsd", "netbsd", "solaris", "dragonflybsd", "omnios")},
 }
@@ -766,6 +770,12 @@ def _command_facts(key: str, script: str, first_line: int,
                    ) -> Iterator[Fact]:
     for offset, invocation, evidence in _SCRIPTS.commands(key, script, screen, language):
         yield Fact("command", invocation, first_line + offset, evidence)
+    if language in ("hash", "slash") and (screen is None or screen(script)):
+        # What the code imports or declares it needs (PEP 723) is installed to run it.
+        from ai_clearance.detect.imports import code_dependency_facts
+
+        for fact in code_dependency_facts(script, language, first_line):
+            yield replace(fact, evidence=printable(f"{key}: {fact.evidence}"))
 
 
 class _Scripts:
@@ -1053,6 +1063,9 @@ def _spec(uses: tuple[str, ...], run: tuple[str, ...], installs: tuple[str, ...]
                  for r in kinds["repo"]}
     triggers |= {re.escape(n.removeprefix("@").replace("/", "-")) for n in npm}
     triggers |= {re.escape(i) for i in image_names}
+    # gh runs its extension gh-NAME as `gh NAME` (launchers.py).
+    triggers |= {rf"\bgh\s+(?:ext\w*\s+exec\s+)?{re.escape(p[3:])}" for p, _ in commands
+                 if p.startswith("gh-")}
     # An action's repository fetched (`git clone .../anthropics/claude-code-action`).
     triggers |= {re.escape(action_ref(u).removeprefix("*/")) for u in uses}
     # PyPI names compare with their separators normalized: match any spelling of them.

@@ -357,18 +357,18 @@ def in_commits(repo: gitio.Repo, revs: Sequence[str], no_walk: bool, steps: dict
         _bounded_calls(asked)
         versions = _versions(repo, revs, no_walk, frontier)
         following: dict[Key, Step] = {}
-        judged = {key: _ALL if step.named.inputs or not _judged_already(step, own_rules)
-                  else _ENV if step.env else "" for key, step in frontier.items()}
-        wanted = {sha: [(version[0], judged[version[0].named.key]) for version in listed]
+        # By the step of each version: a wildcard include's step takes each matching path.
+        wanted = {sha: [(version[0], _judgement(version[0], own_rules)) for version in listed]
                   for sha, listed in versions.items()}
         for sha, lines in _blobs(repo, memo, wanted):
             for step, sha_of, author, when in versions[sha]:
                 kind = memo.kind(sha, step, lines)
                 if kind is None:
                     continue
-                if judged[step.named.key]:
+                judgement = _judgement(step, own_rules)
+                if judgement:
                     findings.extend(_judge(step, memo.matched(
-                        sha, step, kind, lines, judged[step.named.key] == _ALL),
+                        sha, step, kind, lines, judgement == _ALL),
                                            sha_of, author, seen, when))
                 if step.depth > MAX_DEPTH:
                     raise GitError(f"{step.named.path} is more than {MAX_DEPTH} files away "
@@ -384,6 +384,14 @@ def _judged_already(step: Step, own_rules: Callable[[str], Container[str]]) -> b
     already, as a CI file of its own."""
     own = own_rules(step.named.path)
     return all(rid in own for rid in _ids(step))
+
+
+def _judgement(step: Step, own_rules: Callable[[str], Container[str]]) -> str:
+    """How a version a step reaches is judged: by all its rules, only for the environment
+    it is given (a CI file by its own path, judged as one already), or not at all."""
+    if step.named.inputs or not _judged_already(step, own_rules):
+        return _ALL
+    return _ENV if step.env else ""
 
 
 def _versions(repo: gitio.Repo, revs: Sequence[str], no_walk: bool,

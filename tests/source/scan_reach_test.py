@@ -507,3 +507,21 @@ def test_a_script_ci_runs_that_depends_on_an_agent_sdk(clean_repo: Repo, run: st
     clean_repo.commit("Review with an agent", script)
     code, found, findings = _check(clean_repo, "--range", f"{base}..HEAD")
     assert (code, found) == (1, {(rule, script)}), findings
+
+
+def test_a_range_changing_a_file_a_wildcard_copy_matches(clean_repo: Repo) -> None:
+    """`COPY package*.json ./` makes package-lock.json a reached file by a wildcard: a range
+    or history that changes it is judged (it was an internal error on gemini-cli's
+    history), and an agent it installs is found at the commit that changed it."""
+    base = _base(clean_repo, {"Dockerfile": "FROM node:20\nCOPY package*.json ./\nRUN npm ci\n",
+                              "package.json": '{"name": "app", "version": "1.0.0"}\n'})
+    clean_repo.write("package-lock.json", '{"name": "app", "lockfileVersion": 3}\n')
+    clean_repo.commit("Lock", "package-lock.json")
+    assert _check(clean_repo, "--range", f"{base}..HEAD")[:2] == (0, set())
+    assert _check(clean_repo, "--history")[:2] == (0, set())
+    clean_repo.write("package.json", '{"name": "app", "dependencies": '
+                                     '{"@openai/codex": "^0.1.0"}}\n')
+    sha = clean_repo.commit("Add a dependency", "package.json")
+    code, found, findings = _check(clean_repo, "--range", f"{base}..HEAD")
+    assert code == 1 and ("AIC302", "package.json") in found, findings
+    assert {f["commit"] for f in findings if f["path"] == "package.json"} == {sha}

@@ -341,7 +341,14 @@ def _list(value: dict[str, Any], name: str) -> list[dict[str, Any]]:
 
 def _trace_agent(contributor: Any, tool: Any) -> Agent | None:
     """The agent of a contributor of type ai or mixed; None for a human or unknown one."""
-    if not isinstance(contributor, dict) or contributor.get("type") not in _AGENT_TYPES:
+    if contributor is None:
+        return None
+    kind = contributor.get("type") if isinstance(contributor, dict) else None
+    if not isinstance(kind, str):
+        # A record an attacker wrote may hold anything: what is not the schema's is
+        # unreadable (AIC903), never taken for a human's lines.
+        raise RecordError("a contributor is not an object with a type")
+    if kind not in _AGENT_TYPES:
         return None
     model = contributor.get("model_id")
     return Agent(_short(tool) if isinstance(tool, str) and tool.strip() else "unnamed agent",

@@ -113,7 +113,9 @@ def test_trace_inside_a_submodule_path(clean_repo: Repo, tmp_path: Path) -> None
 def test_notes_ref_under_refs_notes_ai(clean_repo: Repo) -> None:
     clean_repo.git("notes", "--ref", "ai", "add", "-m", "authorship/3.0.0 prompt: ...")
     result = run_cli("check", "--history", "--all", "--format", "json", cwd=clean_repo.path)
-    assert _failing(result) == {"AIC701"}
+    # The ref by its name (AIC701), and its note, which is no git-ai note (no `---` line):
+    # unreadable, so it fails closed (AIC903) rather than pass unjudged.
+    assert _failing(result) == {"AIC701", "AIC903"}
     assert run_cli("check", "--history", cwd=clean_repo.path).returncode == 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import inspect
 import os
 import re
@@ -9,7 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -189,6 +190,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # one of the two readings; wall time elsewhere (Windows counts CPU time in 15.6 ms ticks).
 clock = time.process_time if time.get_clock_info("process_time").resolution <= 1e-6 \
     else time.perf_counter
+
+
+def best_seconds(call: Callable[[], object], tries: int = 3) -> float:
+    """The best of a few timings of `call` on `clock`, the collector off: a collection
+    landing in one timing alone skews a ratio on a loaded host."""
+    best = float("inf")
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(tries):
+            started = clock()
+            call()
+            best = min(best, clock() - started)
+    finally:
+        gc.enable()
+    return best
 
 
 # Shared by the tests of several folders.

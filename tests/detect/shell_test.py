@@ -23,7 +23,7 @@ from ai_clearance.detect.shell import (
     script_commands,
 )
 from ai_clearance.errors import EXIT_GIT
-from conftest import Repo, clock, run_cli
+from conftest import Repo, best_seconds, clock, run_cli
 
 
 def _calls(script: str, language: str = "shell") -> list[tuple[str, ...]]:
@@ -333,11 +333,6 @@ def test_carrying_exports_into_shells_takes_time_linear_in_size() -> None:
     def seconds(count: int) -> float:
         script = "".join(f"export T{k}=claude\n" for k in range(count)) + \
             "bash -c '$T1 -p review'\n" * count
-        best = float("inf")
-        for _ in range(3):
-            started = clock()
-            _calls(script)
-            best = min(best, clock() - started)
-        return best
+        return best_seconds(lambda: _calls(script))
     small, large = seconds(500), seconds(2_000)
     assert large / max(small, 1e-4) < 10, (small, large)

@@ -607,19 +607,17 @@ class _Scanner:
         scripts = [script for script in scripts if "$" in script]
         if not scripts:
             return
-        given = {n: self.variables[n] for n in self.exported if n in self.variables}
+        own: dict[str, str] = {}
         for word in words:
             if _ASSIGNMENT.match(word) and "=" in word:
                 name, _, value = word.partition("=")
-                given[name.rstrip("+")] = value
+                own[name.rstrip("+")] = value
             elif not word.startswith("-") and program_name(word) not in _WRAPPERS:
                 break
         line = self.command_line
         for script in scripts:
-            # Only what the script reads: each shell's prefix stays as large as it.
-            read = {m.group(1) for m in _REFERENCE.finditer(script)}
-            prefix = "".join(f"{name}={_quoted(value)}\n" for name, value in given.items()
-                             if name in read)
+            prefix = "".join(f"{name}={_quoted(value)}\n"
+                             for name, value in self.given_to(script, own).items())
             if not prefix:
                 continue
             text = prefix + script
@@ -629,6 +627,18 @@ class _Scanner:
             else:
                 self.commands.extend((line, inner) for _, inner in
                                      shell_commands(text, self.depth + 1, self.budget))
+
+    def given_to(self, script: str, own: dict[str, str]) -> dict[str, str]:
+        """The variables a shell's script reads that its environment gives it, looked up
+        by the names it reads: the work, like the prefix, stays as large as the script
+        rather than the exports before it."""
+        given = {}
+        for name in dict.fromkeys(m.group(1) for m in _REFERENCE.finditer(script)):
+            if name in own:
+                given[name] = own[name]
+            elif name in self.exported and name in self.variables:
+                given[name] = self.variables[name]
+        return given
 
     def read_fed(self, texts: list[str]) -> None:
         """Reads text a shell is fed (`echo X | bash`, `bash <<< X`, `source <(echo X)`)

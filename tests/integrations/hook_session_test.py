@@ -189,3 +189,38 @@ def test_the_session_hook_judges_the_session_not_the_message(repo: Repo) -> None
                          cwd=repo.path, text=True, capture_output=True, check=False, env=env)
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "AIC401" not in ran.stdout
+
+
+def _push_hook(repo: Repo, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The push hook's entry as pre-commit runs it for main, over origin/main..main."""
+    hook_env = {**os.environ, **env, "PRE_COMMIT_FROM_REF": "origin/main",
+                "PRE_COMMIT_TO_REF": "main", "PRE_COMMIT_LOCAL_BRANCH": "main",
+                "PRE_COMMIT_REMOTE_NAME": "origin"}
+    return subprocess.run([_bin("ai-clearance-push")], cwd=repo.path, env=hook_env,
+                          text=True, capture_output=True, check=False)
+
+
+@pytest.mark.parametrize(("policy", "expected"), [
+    ("", 1),                                 # forbid: an agent session fails the push
+    ('mode = "approve"\n', 1),               # approve: it needs an approval
+    ('mode = "disclose"\n', 0),              # disclose: warns; each commit's trailer decides
+    ('session = "off"\n', 0),                # off: nothing is read
+])
+def test_the_push_hook_judges_the_session_by_the_policy(
+        repo: Repo, tmp_path: Path, policy: str, expected: int) -> None:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    repo.git("remote", "add", "origin", str(remote))
+    repo.write(".ai-clearance.toml", policy)
+    repo.commit("policy", ".ai-clearance.toml")
+    repo.git("push", "-q", "origin", "main")
+    repo.git("remote", "set-head", "origin", "main")
+    repo.commit("Add a", "a.txt")
+    by_agent = _push_hook(repo, AGENT)
+    assert by_agent.returncode == expected, by_agent.stdout + by_agent.stderr
+    assert ("AIC801" in by_agent.stdout) == (policy != 'session = "off"\n')
+    if expected == 0 and "AIC801" in by_agent.stdout:
+        assert "must be in the commit message" in by_agent.stdout
+    by_person = _push_hook(repo, PERSON)
+    assert by_person.returncode == 0, by_person.stdout + by_person.stderr
+    assert "AIC8" not in by_person.stdout

@@ -137,6 +137,8 @@ NAMED = {
     "DeepSeek, OpenCode running it disclosed": (
         "Co-authored-by: DeepSeek-V3.2 <api-service@deepseek.com>",
         "Assisted-by: OpenCode:deepseek-chat", 0),
+    "DeepSeek, the trailer the report asks for": ("Co-authored-by: DeepSeek-V3.2",
+                                                  "Assisted-by: deepseek", 0),
     "AI assistant, Claude disclosed": ("Co-authored-by: AI assistant",
                                        "Assisted-by: Claude:claude-opus-4", 0),
     "a person named Claude, nothing disclosed": (
@@ -156,7 +158,9 @@ def test_a_disclosure_clears_only_the_agent_it_names(repo: Repo, case: str) -> N
     statuses = {f["rule"]: f["status"] for f in found.get("Add parser", [])}
     if expected == 1:
         assert statuses["AIC452"] == "fail", statuses
-        assert "does not disclose" in next(f["why"] for f in found["Add parser"]
-                                           if f["rule"] == "AIC452")
+        why = next(f["why"] for f in found["Add parser"] if f["rule"] == "AIC452")
+        assert "does not disclose" in why
+        if "DeepSeek" in coauthor:  # the trailer it asks for names the model family
+            assert "does not disclose deepseek" in why and "`Assisted-by: deepseek`" in why
     elif "AIC452" in statuses:
         assert statuses["AIC452"] == "cleared"

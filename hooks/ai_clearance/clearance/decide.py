@@ -6,7 +6,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from ai_clearance.catalog.rules import Catalog
 from ai_clearance.clearance.policy import Policy
 from ai_clearance.detect.detect import GENERIC
 from ai_clearance.detect.disclosure import (
@@ -120,7 +119,9 @@ def _by_mode(finding: Finding, policy: Policy, cleared: Cleared | None,
         return _by_severity(finding, token, "an agent never signs off a commit (kernel "
                             "rule); disclose it with a trailer such as "
                             f"{_trailer_for(finding)} instead")
-    known, declared = _declared(policy.catalog, finding, declarations)
+    named = generic_families(policy.catalog, finding.evidence) \
+        if GENERIC in finding.assistants else frozenset()
+    known, declared = _declared(finding, declarations, named)
     if declared is not None:
         said = f"disclosed by {declared.describe()}"
         if mode == "disclose":
@@ -131,8 +132,8 @@ def _by_mode(finding: Finding, policy: Policy, cleared: Cleared | None,
         # The commit is at hand and does not disclose the agent: a token alone clears it.
         state = "approved, but" if cleared is not None else "the commit"
         return _by_severity(finding, token, f"{state} does not disclose "
-                            f"{_who(finding)} (mode {mode}): add a trailer such as "
-                            f"{_trailer_for(finding)} to the commit message")
+                            f"{_who(finding, named)} (mode {mode}): add a trailer such as "
+                            f"{_trailer_for(finding, named)} to the commit message")
     if _pending(finding, declarations):
         return _before_the_message(finding, mode, cleared)
     # No commit to disclose in (a tree, a branch name): approvals decide, as in forbid.
@@ -149,12 +150,12 @@ def _before_the_message(finding: Finding, mode: str, cleared: Cleared | None) ->
     return _by_severity(finding, cleared, why, why)
 
 
-def _declared(catalog: Catalog, finding: Finding,
-              declarations: Declarations | None) -> tuple[bool, Disclosure | None]:
+def _declared(finding: Finding, declarations: Declarations | None,
+              named: frozenset[str]) -> tuple[bool, Disclosure | None]:
     """Whether the finding's commit (or the message being committed) is known, and the
     disclosure in it that declares the finding's assistant, if any: one that names it (a
     trace of a model family no catalog entry covers, `Co-authored-by: Grok`, needs one
-    that names the family)."""
+    that names the family: `named`)."""
     if declarations is None:
         return False, None
     if finding.commit is not None:
@@ -163,8 +164,6 @@ def _declared(catalog: Catalog, finding: Finding,
         found = declarations.message
     else:
         return False, None
-    named = generic_families(catalog, finding.evidence) if GENERIC in finding.assistants \
-        else frozenset()
     return True, disclosing(found, finding.assistants, finding.evidence, named)
 
 
@@ -173,13 +172,16 @@ def _pending(finding: Finding, declarations: Declarations | None) -> bool:
     return finding.commit is None and declarations is not None and declarations.pending
 
 
-def _who(finding: Finding) -> str:
-    return ", ".join(finding.assistants) or "the agent"
+def _who(finding: Finding, named: frozenset[str] = frozenset()) -> str:
+    """The agent a trace names: its assistants, or the model families a generic one names."""
+    return ", ".join(sorted(named) or finding.assistants) or "the agent"
 
 
-def _trailer_for(finding: Finding) -> str:
-    """The trailer that would disclose the finding's assistant, kernel style."""
-    return f"`Assisted-by: {finding.assistants[0] if finding.assistants else 'AGENT'}`"
+def _trailer_for(finding: Finding, named: frozenset[str] = frozenset()) -> str:
+    """The trailer that would disclose the finding's assistant (or the model family a
+    generic trace names: `Assisted-by: grok`), kernel style."""
+    agent = min(named) if named else finding.assistants[0] if finding.assistants else "AGENT"
+    return f"`Assisted-by: {agent}`"
 
 
 def _confidence(finding: Finding, severity: str, policy: Policy,

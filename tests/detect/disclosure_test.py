@@ -151,7 +151,7 @@ def test_a_generic_trace_that_names_a_model_family_needs_a_disclosure_naming_it(
     cases = {
         "Co-authored-by: Grok": {"grok"},
         "Co-authored-by: DeepSeek-V3.2 <api-service@deepseek.com>": {"deepseek"},
-        "Co-authored-by: Qwen Code <noreply@qwen.ai>": {"qwen"},
+        "Co-authored-by: Qwen <noreply@qwen.ai>": {"qwen"},
         "Co-authored-by: qwen2.5-coder": {"qwen"},
     }
     for line, families in cases.items():

@@ -245,3 +245,13 @@ def test_people_named_like_model_words_pass_end_to_end(clean_repo: Repo) -> None
 
 def test_names_default_is_empty() -> None:
     assert Names().products == {} and not Names().model_words
+
+
+def test_a_product_with_its_own_catalog_entry_is_that_assistant_not_generic() -> None:
+    """Qwen Code has rules of its own: its name is Qwen Code's trace, while the bare family
+    name (a model anyone can run) stays the generic assistant's."""
+    def named(line: str) -> set[tuple[str, ...]]:
+        return {f.assistants for f in findings_for_message(load_catalog(), f"Fix\n\n{line}\n")}
+    assert named("Co-authored-by: Qwen Code <noreply@qwen.ai>") == {("qwen",)}
+    assert named("Co-authored-by: qwen code") == {("qwen",)}
+    assert named("Co-authored-by: Qwen <noreply@qwen.ai>") == {("generic",)}

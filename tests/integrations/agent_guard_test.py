@@ -73,6 +73,98 @@ REFUSED = [
     'git commit -m "unclosed',  # cannot be read: refused
     "git commit -m 'unclosed",
     "echo $(git status",
+    # compound commands and redirections (backlog issue25 01)
+    "if true; then git commit -n -m x; fi",
+    "for i in 1; do git commit -n -m x; done",
+    "until git commit -n -m x; do :; done",
+    "while ! git commit -n -m x; do :; done",
+    "! git commit -n -m x",
+    "function f { git commit -n -m x; }; f",
+    "select x in a; do git commit -n -m x; break; done <<< 1",
+    "coproc git commit -n -m x",
+    "time -p git commit -n -m x",
+    ">/dev/null git commit -n -m x",
+    "2>&1 git commit -n -m x",
+    "&>log git commit -n -m x",
+    "{ git commit -n; } 2>&1",
+    "diff <(git commit -n -m x) y",
+    "case x in x) git commit -n -m x;; esac",
+    # aliases and settings from the environment (02, 05)
+    'GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=alias.ci GIT_CONFIG_VALUE_0="commit -n" git ci',
+    "export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=alias.ci "
+    "GIT_CONFIG_VALUE_0='!git commit --no-verify'; git ci",
+    "GIT_CONFIG_PARAMETERS=\"'alias.ci=commit -n'\" git ci",
+    "GIT_CONFIG_PARAMETERS=\"'alias.ci'='commit -n'\" git ci",
+    "GIT_CONFIG_PARAMETERS=$P git status",
+    'X="commit -n" git --config-env=alias.ci=X ci',
+    "git --config-env alias.ci=V ci",  # a value the guard cannot see
+    'git -c "alias.x=$V" x',
+    "git -c include.path=/tmp/c commit -m x",
+    "git -c includeIf.onbranch:main.path=/tmp/c commit -m x",
+    "git config include.path /tmp/c",
+    "GIT_CONFIG_GLOBAL=/tmp/c git commit -m x",
+    "GIT_CONFIG_SYSTEM=/tmp/c git commit -m x",
+    "HOME=/tmp/h git commit -m x",
+    "export XDG_CONFIG_HOME=/tmp/h; git commit -m x",
+    "HUSKY=$X git commit -m x",
+    'SKIP="$S" git commit -m x',
+    # git config writes (03)
+    "git config --type path core.hooksPath /dev/null",
+    "git config -f .git/config core.hooksPath /dev/null",
+    "git config --file=.git/config core.hooksPath /dev/null",
+    "git config core.hooksPath list",
+    "git config --local core.hooksPath get",
+    "git config --comment c core.hooksPath /dev/null",
+    "git config --add core.hooksPath /x",
+    "git config --replace-all core.hooksPath /x",
+    "git config foo.hooksPath /x && git config --rename-section foo core",
+    "git config rename-section foo core",
+    "git config -e",
+    'git config "$K" /dev/null',
+    # words the shell computes where git reads options (04)
+    "git commit $'--no-verify' -m x",
+    "git commit $'\\x2dn' -m x",
+    "git commit $'\\055n' -m x",
+    "git commit {-n,-mx}",
+    "git commit --no-verif{y,} -m x",
+    "N=-n; git commit $N -m x",
+    "N=--no-verify; git push origin main $N",
+    'set -- --no-verify; git commit "$@" -m x',
+    "git commit $FLAGS -m x",
+    "git commit -$X",
+    "git commit -m x *",
+    "git commit `echo -n`",
+    'git "$SUB" -n',
+    "git $(echo commit) -n",
+    "G=git; $G commit -n -m x",
+    "$(echo git) commit -n",
+    'eval "$CMD"',
+    'alias ci="git commit -n"; ci',
+    # launchers, split strings, shells reading their input (06, 14)
+    'env -S "git commit -n -m x"',
+    'env --split-string="git commit -n -m x"',
+    'env -S"git commit -n"',
+    'env -vS "git commit" -n',
+    "exec -a git git commit -n -m x",
+    "env -u GIT git commit -n -m x",
+    "sudo -u git git commit -n -m x",
+    "setsid -w git commit -n -m x",
+    "flock /tmp/lock git commit -n -m x",
+    "strace -f git commit -n -m x",
+    "find . -maxdepth 0 -exec git commit -n -m x \\;",
+    "find . -execdir sh -c 'git commit -n' \\;",
+    'script -qec "git commit -n -m x" /dev/null',
+    'su -c "git commit -n" me',
+    "git ls-files | xargs git commit -m x",
+    'sudo "$G" commit -n',
+    'echo "git commit -n -m x" | sh',
+    'sh -s <<< "git commit -n -m x"',
+    "bash <<EOF\ngit commit -n -m x\nEOF",
+    "cat <<EOF\n$(git commit -n)\nEOF",
+    "chmod -x .git/hooks/pre-commit && git commit -m x",
+    "rm -f .git/hooks/pre-commit",
+    "mv .git/hooks .git/hooks.off",
+    "echo '[core] hooksPath=/x' >> .git/config",
 ]
 
 ALLOWED = [
@@ -105,6 +197,52 @@ ALLOWED = [
     "ls -la",
     "sudo apt-get install git",
     "",
+    # here-documents and quoting an agent writes every day (backlog issue25 10)
+    "git commit -q -F - <<EOF\nFix the user's config\nEOF",
+    "cat > NOTES.md <<EOF\nDon't run this on $HOSTNAME\nEOF",
+    "cat <<-EOF\n\tit's done\n\tEOF",
+    'cat <<EOF\nwidth: 5" screen\nEOF',
+    "git commit -F - <<'EOF'\nUse `make` and $(x) here\nEOF",
+    "printf '%s\\n' $'it\\'s'",
+    'echo "${a:-"it\'s"}"',
+    "git commit -m \"$(cat <<'EOF'\nFix the user's thing\n\nCo-authored-by: x\nEOF\n)\"",
+    "python - <<EOF\nprint('git commit -n')\nEOF",
+    # words the shell computes where git does not read options
+    'git commit -m "wip: $TICKET"',
+    'git commit --author="$AUTHOR" -m x',
+    'git commit -am"$MSG"',
+    "git commit -m x -- *.py",
+    'B=feature; git push origin "$B"',
+    'git push -u origin "$(git branch --show-current)"',
+    "git push origin $(git rev-parse --abbrev-ref HEAD)",
+    'git -C "$DIR" status',
+    'git config user.email "$EMAIL"',
+    'git tag -a v1 -m "Release $VERSION"',
+    'cd "$HOME/project" && git status',
+    '"$HOME/.venv/bin/python" -m pytest -q',
+    "echo $(( 1 + 2 )) $((n + 1))",
+    'case "$1" in a) echo a;; *) echo b;; esac',
+    "for f in *.py; do black \"$f\"; done",
+    "while read -r line; do echo \"$line\"; done < list.txt",
+    "f() { echo hi; }; f",
+    # programs that mention git without running what skips the hooks
+    "echo git commit -n is what we avoid",
+    'grep -rn "git commit -n" docs',
+    'gh pr create --title x --body "Run git commit -n to skip"',
+    "watch -n 5 'git status'",
+    "timeout 30 npm test",
+    "find . -name '*.py' -exec grep -l foo {} \\;",
+    "git ls-files | xargs wc -l",
+    "env FOO=1 npm test",
+    "env | sort",
+    "bash scripts/test.sh",
+    "bash -c 'npm test'",
+    "cat .git/config",
+    "ls .git/hooks",
+    "git log -n 5 > /tmp/log.txt 2>&1",
+    "GIT_EDITOR=true git rebase --continue",
+    "git config --unset core.hooksPath",
+    "git config --get-regexp alias",
 ]
 
 
@@ -145,7 +283,14 @@ def test_commit_options_are_read_as_git_reads_them(arguments: list[str],
     ("x $(( 1 + 2 )) w", [["1", "+", "2"], ["x", "$", "w"]]),
     ("a # b c\nd", [["a"], ["d"]]),
     ("a '' b", [["a", "", "b"]]),
+    (">x 2>&1 a <y b", [["a", "b"]]),
+    ("a $'c\\x41\\101\\n' b", [["a", "cAA\n", "b"]]),
+    ('a "${x:-"y z"}" b', [["a", "$", "b"]]),
+    ("a <<E\nb $(c)\nE\nd", [["a"], ["c"], ["d"]]),
+    ("a x{1,2} {b}", [["a", "x${1,2}", "{b}"]]),
 ])
+
+
 def test_the_shell_reader_splits_simple_commands(line: str,
                                                  commands: list[list[str]]) -> None:
     assert [[_plain(word) for word in c.words] for c in split_commands(line)] == commands
@@ -156,7 +301,20 @@ def _plain(word: str) -> str:
     return re.sub("[\x00\x01][^\x00\x01]*[\x00\x01]", "$", word)
 
 
-@pytest.mark.parametrize("line", ["a 'b", 'a "b', "a $(b", 'a "$(b"', "a `b"])
+def test_here_documents_are_fed_to_their_command() -> None:
+    first, second = split_commands("cat <<'A' <<-B\n$(x)\nA\n\t$HOME\n\tB\necho")
+    assert first.words == ["cat"]
+    assert first.stdin[0] == "$(x)\n"
+    assert "HOME" in first.stdin[1]
+    assert second.words == ["echo"]
+
+
+def test_a_pipe_is_noted_on_the_command_that_reads_it() -> None:
+    assert [c.piped for c in split_commands("a | b || c |& d")] == [False, True, False, True]
+
+
+@pytest.mark.parametrize("line", ["a 'b", 'a "b', "a $(b", 'a "$(b"', "a `b", "a $'b",
+                                  "a ${b", "a ${b:-$(c)}", "a \x00", "a $'\\x01'"])
 def test_the_shell_reader_refuses_what_it_cannot_close(line: str) -> None:
     with pytest.raises(ShellSyntaxError):
         split_commands(line)
@@ -230,6 +388,8 @@ def _seconds(call: Callable[[], object], repeat: int) -> float:
 
 @pytest.mark.parametrize("unit", [
     "git commit -m x && ", "'a' \"b\" ", "$(a ", '"$(a ', "\\x", "-n ",
+    "<<E\n$(a) it's\nE\n", "$'\\x41' ", "${a:-\"b\"} ", "{a,b} ", "N=-n; ", "$N ",
+    "export A=1; sh -c 'git status'; ", "sudo git git ",
 ])
 def test_the_decision_costs_linear_time(unit: str) -> None:
     """Four times the command line costs about four times the time (a ratio of two sizes;

@@ -213,7 +213,9 @@ def _is_assignment(word: str) -> bool:
 def _decide_words(words: list[str], command: Command, line: _Line) -> str | None:
     """A command from its program on: the program, then its arguments."""
     first = words[0]
-    if _computed(first):
+    if _computed(first) and _case_pattern(words):
+        return None
+    if _computed(first) and not _named_by_path(first):
         resolved = _resolve(first, line)
         if resolved is None and not command.arithmetic:
             return (f"the program {_shown(first)} is computed by the shell, so the guard "
@@ -252,6 +254,17 @@ def _decide_other(program: str, arguments: Sequence[str], command: Command,
     return _decide_wrapped(program, arguments, command, line)
 
 
+def _case_pattern(words: Sequence[str]) -> bool:
+    """`*)` in `case ... in`: read as a command of one glob word, it runs nothing."""
+    return len(words) == 1 and f"{EXPANDED}*{EXPANDED}" in words[0]
+
+
+def _named_by_path(word: str) -> bool:
+    """`"$HOME/bin/tool"`: the program's own name is written, after the last `/`."""
+    last = max(word.rfind(EXPANDED), word.rfind(QUOTED))
+    return "/" in word[last + 1:] and bool(_basename(word))
+
+
 def _basename(word: str) -> str:
     name = ntpath.basename(posixpath.basename(word)).lower()
     return name[:-4] if name.endswith(".exe") else name
@@ -278,7 +291,7 @@ def _risky(word: str) -> bool:
     its first computed part, or a `-`."""
     first = min((at for at in (word.find(EXPANDED), word.find(QUOTED)) if at >= 0),
                 default=-1)
-    return first >= 0 and (first == 0 or word.startswith("-"))
+    return first == 0 or (first > 0 and word.startswith("-") and "=" not in word[:first])
 
 
 def _resolve(word: str, line: _Line) -> list[str] | None:
@@ -317,23 +330,20 @@ def _shown(word: str) -> str:
 
 
 def _shown_expansion(name: str) -> str:
+    if name == "*":
+        return ""
     if name.startswith("("):
         return "$(...)"
     return f"${name}" if name else "$..."
 
 
-def _literal(words: Sequence[str], line: _Line) -> list[str] | None:
-    """The words with those the shell computes replaced by what the line tells; None when
-    one that could become an option is not known."""
+def _literal(words: Sequence[str], line: _Line) -> list[str]:
+    """The words with those the shell computes replaced by what the line tells, where it
+    tells; the others are left as they are."""
     literal: list[str] = []
     for word in words:
-        if not _risky(word):
-            literal.append(word)
-            continue
-        resolved = _resolve(word, line)
-        if resolved is None:
-            return None
-        literal.extend(resolved)
+        resolved = _resolve(word, line) if _risky(word) else None
+        literal.extend([word] if resolved is None else resolved)
     return literal
 
 
@@ -379,13 +389,14 @@ def _config_environment(line: _Line) -> str | None:
         if name in variables:
             return (f"{name} points git at another configuration, which may set "
                     f"core.hooksPath or an alias; {ADVICE}")
-    for number in range(MAX_CONFIG_COUNT):
-        if f"GIT_CONFIG_KEY_{number}" not in variables:
-            continue
-        key = variables[f"GIT_CONFIG_KEY_{number}"]
+    for number in range(MAX_CONFIG_COUNT):  # git reads KEY_0 on, and fails at a gap
+        key_name = f"GIT_CONFIG_KEY_{number}"
+        if key_name not in variables:
+            break
+        key = variables[key_name]
         value = variables.get(f"GIT_CONFIG_VALUE_{number}")
-        reason = _decide_setting(key or "", value, line) if key else \
-            f"GIT_CONFIG_KEY_{number} is computed by the shell; {COMPUTED_ADVICE}"
+        reason = _decide_setting(key, value, line) if key else \
+            f"{key_name} is computed by the shell; {COMPUTED_ADVICE}"
         if reason:
             return reason
     count = variables.get("GIT_CONFIG_COUNT", "0")
@@ -492,8 +503,6 @@ def _decide_subcommand(subcommand: str, arguments: Sequence[str],
     if subcommand not in _NO_VERIFY_SUBCOMMANDS:
         return None
     literal = _literal(arguments, line)
-    if literal is None:
-        return _computed_argument(subcommand)
     if subcommand == "commit":
         skips, unknown = _commit_reading(literal)
     else:
@@ -590,7 +599,7 @@ def _commit_reading(arguments: Sequence[str]) -> tuple[bool, bool]:
         index += 1
         if word == "--":
             break
-        if _risky(word):
+        if _risky(word) and not _computed_value(word):
             return skips, True
         if word.startswith("--"):
             name = word.split("=", 1)[0]
@@ -605,6 +614,15 @@ def _commit_reading(arguments: Sequence[str]) -> tuple[bool, bool]:
             skips = skips or found
             index += 1 if takes_next else 0
     return skips, False
+
+
+def _computed_value(word: str) -> bool:
+    """`-m"$MSG"`, `-am$X`: a short option cluster whose computed part is an option's
+    value."""
+    prefix = word[:min(at for at in (word.find(EXPANDED), word.find(QUOTED)) if at >= 0)]
+    return not prefix.startswith("--") and any(
+        letter in _COMMIT_VALUE_LETTERS or letter in _COMMIT_ATTACHED_LETTERS
+        for letter in prefix[1:])
 
 
 def _commit_cluster(letters: str) -> tuple[bool, bool]:

@@ -7,7 +7,8 @@ ShellSyntaxError, and the guard refuses.
 Where the shell computes part of a word (a variable, `$(...)`, arithmetic, a brace
 expansion, a glob), the word holds a marker instead: EXPANDED + NAME + EXPANDED outside
 quotes, QUOTED + NAME + QUOTED inside double quotes; NAME is the variable's name, `(I:J`
-for a command substitution whose commands are commands[I:J], and empty when unknown.
+for a command substitution whose commands are commands[I:J], `*` for a glob, and empty
+when unknown.
 
 One pass over the text, each character looked at a bounded number of times: linear in the
 length of the line."""
@@ -367,7 +368,7 @@ def _unquoted_special(reader: _Reader, position: int, char: str) -> int:
         return _separator(reader, position, char)
     _brace(reader, position, char)
     if char in "*?":
-        reader.add(marker("", quoted=False))
+        reader.add(marker("*", quoted=False))
     reader.add(char)
     return position + 1
 

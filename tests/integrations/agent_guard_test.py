@@ -165,6 +165,25 @@ REFUSED = [
     "rm -f .git/hooks/pre-commit",
     "mv .git/hooks .git/hooks.off",
     "echo '[core] hooksPath=/x' >> .git/config",
+    'rm -rf "$(git rev-parse --git-dir)/hooks"',
+    "rm -rf .husky",
+    # variables set more than once, or by read/for/eval, are not known
+    "X=foo; read X <<< -n; git commit $X",
+    "X=foo; X=-n; git commit $X",
+    "X=foo; eval X=-n; git commit $X",
+    "for X in -n; do git commit $X; done",
+    # git under another name, scripts the shell computes or reads from its input
+    "/usr/lib/git-core/git-commit -n -m x",
+    "hub commit -n -m x",
+    "((git commit -n) )",
+    ". <(echo git commit -n)",
+    "bash <(echo git commit -n)",
+    'bash /dev/stdin <<< "git commit -n"',
+    # other hook managers' switches
+    "LEFTHOOK=0 git commit -m x",
+    "LEFTHOOK_EXCLUDE=ai-clearance git commit -m x",
+    "HUSKY_SKIP_HOOKS=1 git commit -m x",
+    "OVERCOMMIT_DISABLE=1 git commit -m x",
 ]
 
 ALLOWED = [
@@ -243,6 +262,14 @@ ALLOWED = [
     "GIT_EDITOR=true git rebase --continue",
     "git config --unset core.hooksPath",
     "git config --get-regexp alias",
+    "(( n > 1 )) && echo y",
+    "if (( $n > 1 )); then echo y; fi",
+    "X=1; X=1; git push origin $X",
+    "source ./env.sh && npm test",
+    "rm -rf build/config",
+    "git-lfs pull",
+    "LEFTHOOK_EXCLUDE=lint git commit -m x",
+    "LEFTHOOK=1 git commit -m x",
 ]
 
 

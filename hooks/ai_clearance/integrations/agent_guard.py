@@ -51,6 +51,8 @@ _RESERVED = frozenset({"!", "{", "}", "if", "then", "else", "elif", "fi", "do", 
                        "while", "until", "esac", "coproc", "time", "-p"})
 # Words that start a command that runs no program itself (`for x in ...`).
 _NO_PROGRAM = frozenset({"for", "select", "case", "[[", "((", "in"})
+_VARIABLE_READERS = frozenset({"read", "mapfile", "readarray", "printf", "getopts",
+                               "unset", "let"})
 _DECLARE = frozenset({"export", "declare", "typeset", "local", "readonly"})
 # Programs that change files: one naming the repository's hooks or config is refused.
 _FILE_CHANGERS = frozenset({"rm", "mv", "chmod", "chown", "cp", "ln", "truncate", "tee",
@@ -76,6 +78,10 @@ _CONFIG_READ_OR_REMOVE = frozenset({"--get", "--get-all", "--get-regexp", "--get
                                     "--list", "-l", "--get-color", "--get-colorbool",
                                     "--unset", "--unset-all", "--remove-section", "get",
                                     "list", "unset", "remove-section"})
+# Hook managers' switches: Lefthook (LEFTHOOK=0, LEFTHOOK_EXCLUDE naming ai-clearance),
+# Husky 4's HUSKY_SKIP_HOOKS and Overcommit's OVERCOMMIT_DISABLE (any value but 0).
+_HOOK_SWITCHES = frozenset({"LEFTHOOK", "LEFTHOOK_EXCLUDE", "HUSKY_SKIP_HOOKS",
+                            "OVERCOMMIT_DISABLE"})
 # Variables that point git at other configuration files, which may set core.hooksPath.
 _CONFIG_FILE_VARIABLES = ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG", "HOME",
                           "XDG_CONFIG_HOME")
@@ -139,16 +145,18 @@ def shell_command(payload: object) -> str | None:
 
 
 def decide_command(command: str, nesting: int = 0,
-                   variables: MutableMapping[str, str | None] | None = None) -> str | None:
+                   variables: MutableMapping[str, str | None] | None = None,
+                   shell: MutableMapping[str, str | None] | None = None) -> str | None:
     """The reason to refuse a shell command line, or None. `variables`: those set by the
-    line around it (`X=1; sh -c '...'`)."""
+    line around it (`X=1; sh -c '...'`); `shell`: where it sets its own, when it runs in
+    the same shell (`eval`)."""
     if nesting > MAX_NESTING:
         return f"shell commands nested more than {MAX_NESTING} deep"
     try:
         commands = split_commands(command)
     except ShellSyntaxError as exc:
         return f"the command cannot be read ({exc})"
-    shell: dict[str, str | None] = {}
+    shell = {} if shell is None else shell
     line = _Line(commands, ChainMap(shell, *([variables] if variables else [])), nesting,
                  shell)
     for simple in commands:
@@ -166,15 +174,24 @@ def _decide_simple(command: Command, line: _Line) -> str | None:
     words = command.words
     index = _skip_reserved(words)
     if index < len(words) and words[index] in _NO_PROGRAM:
+        _set_variables(line, dict.fromkeys(words[index + 1:index + 2]))  # `for X in`
         return None
     local: dict[str, str | None] = {}
     index, reason = _assignments(words, index, local)
     if reason:
         return reason
     if index >= len(words):  # `A=1; ...`: the shell's own variables
-        line.shell.update(local)
+        _set_variables(line, local)
         return None
     return _decide_words(words[index:], command, line.scoped(local))
+
+
+def _set_variables(line: _Line, values: Mapping[str, str | None]) -> None:
+    """Variables the line sets; one set twice is not known (a function or a loop may run
+    the assignments in another order than they are written)."""
+    for name, value in values.items():
+        known = name not in line.variables or line.variables[name] == value
+        line.shell[name] = value if known else None
 
 
 def _skip_reserved(words: Sequence[str]) -> int:
@@ -226,14 +243,18 @@ def _decide_words(words: list[str], command: Command, line: _Line) -> str | None
     program = _basename(words[0])
     if program in _DECLARE or program == "alias":
         return _declared(program, words[1:], line)
+    if program in _VARIABLE_READERS:  # `read X`, `printf -v X`: values not known
+        _set_variables(line, dict.fromkeys(w for w in words[1:] if not w.startswith("-")))
     return _decide_program(program, words, command, line)
 
 
 def _decide_program(program: str, words: list[str], command: Command,
                     line: _Line) -> str | None:
     arguments = words[1:]
-    if program == "git":
+    if program in ("git", "hub"):
         return decide_git(arguments, line)
+    if program.startswith("git-"):  # `$(git --exec-path)/git-commit -n`
+        return decide_git([program[4:], *arguments], line)
     if program in _SHELLS:
         return _decide_shell(arguments, command, line)
     if program == "eval":
@@ -245,6 +266,8 @@ def _decide_program(program: str, words: list[str], command: Command,
 
 def _decide_other(program: str, arguments: Sequence[str], command: Command,
                   line: _Line) -> str | None:
+    if program in ("source", "."):
+        return _script_file(arguments[0], command, line) if arguments else None
     if program == "pre-commit" and "uninstall" in arguments:
         return f"`pre-commit uninstall` removes the repository's hooks; {ADVICE}"
     if program in _FILE_CHANGERS and any(map(_names_hooks_or_config, arguments)):
@@ -271,10 +294,14 @@ def _basename(word: str) -> str:
 
 
 def _names_hooks_or_config(path: str) -> bool:
-    """Whether a path is the repository's hooks folder, a hook, or its config file."""
+    """Whether a path is the repository's hooks folder, a hook, or its config file (also
+    `"$(git rev-parse --git-dir)/hooks"`, and Husky's `.husky`)."""
     parts = [part for part in path.replace("\\", "/").lower().split("/") if part]
-    for index in range(len(parts) - 1):
-        if parts[index] == ".git" and parts[index + 1] in ("hooks", "config"):
+    for index, part in enumerate(parts):
+        following = parts[index + 1] if index + 1 < len(parts) else ""
+        if part == ".husky" or (part == ".git" and following in ("hooks", "config")):
+            return True
+        if _computed(part) and following == "hooks":
             return True
     return False
 
@@ -364,7 +391,7 @@ def _declared(program: str, words: Sequence[str], line: _Line) -> str | None:
         reason = decide_variable(name, value)
         if reason:
             return reason
-        line.shell[name] = None if _computed(value) else value
+        _set_variables(line, {name: None if _computed(value) else value})
     return None
 
 
@@ -375,10 +402,20 @@ def decide_variable(name: str, value: str) -> str | None:
         return f"SKIP={_shown(value)} may tell pre-commit to skip ai-clearance's hooks; {ADVICE}"
     if name == "HUSKY" and (_computed(value) or value.strip() == "0"):
         return f"HUSKY={_shown(value)} may turn the repository's git hooks off; {ADVICE}"
+    if name in _HOOK_SWITCHES and (_computed(value) or _switches_off(name, value.strip())):
+        return f"{name}={_shown(value)} may turn the repository's hooks off; {ADVICE}"
     if name.startswith("GIT_CONFIG_KEY_") and (
             _computed(value) or value.strip().lower() == _HOOKS_PATH):
         return f"{name}={_shown(value)} may set core.hooksPath, which moves the hooks; {ADVICE}"
     return None
+
+
+def _switches_off(name: str, value: str) -> bool:
+    if name == "LEFTHOOK":
+        return value in ("0", "false")
+    if name == "LEFTHOOK_EXCLUDE":
+        return "ai-clearance" in value
+    return value not in ("", "0")
 
 
 def _config_environment(line: _Line) -> str | None:
@@ -654,8 +691,18 @@ def _decide_shell(arguments: Sequence[str], command: Command, line: _Line) -> st
             return f"a shell runs a script the shell computes; {COMPUTED_ADVICE}"
         return decide_command(rest[0], line.nesting + 1, line.variables)
     if rest and not any("s" in word[1:] for word in options if not word.startswith("--")):
-        return None
+        return _script_file(rest[0], command, line)
     return _shell_input(command, line)
+
+
+def _script_file(path: str, command: Command, line: _Line) -> str | None:
+    """`sh FILE`, `source FILE`: a file is not read (a limit), but a file the shell computes
+    (`<(...)`) or standard input is what runs."""
+    if path in ("/dev/stdin", "/dev/fd/0", "-"):
+        return _shell_input(command, line)
+    if _computed(path):
+        return f"a shell runs a script the shell computes ({_shown(path)}); {COMPUTED_ADVICE}"
+    return None
 
 
 def _leading_options(arguments: Sequence[str]) -> list[str]:
@@ -686,7 +733,7 @@ def _shell_input(command: Command, line: _Line) -> str | None:
 def _decide_eval(arguments: Sequence[str], line: _Line) -> str | None:
     if any(_computed(word) for word in arguments):
         return f"eval runs a command the shell computes; {COMPUTED_ADVICE}"
-    return decide_command(" ".join(arguments), line.nesting + 1, line.variables)
+    return decide_command(" ".join(arguments), line.nesting + 1, line.variables, line.shell)
 
 
 def _decide_env(arguments: Sequence[str], command: Command, line: _Line) -> str | None:

@@ -30,6 +30,9 @@ _BLANKS = frozenset(" \t\r")
 _NAME_START = frozenset(string.ascii_letters + "_")
 _NAME = frozenset(string.ascii_letters + string.digits + "_")
 _SPECIAL_PARAMETERS = frozenset("@*#?$!-0123456789")
+# Words after which `((` starts an arithmetic command (`if (( n > 1 ))`).
+_BEFORE_ARITHMETIC = frozenset({"if", "elif", "while", "until", "!", "then", "do", "else",
+                                "time"})
 _REDIRECTIONS = ("<<<", "<<-", "<<", "<>", "<&", "<", ">>", ">|", ">&", ">")
 _ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n",
             "r": "\r", "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
@@ -89,6 +92,7 @@ class _Open:
     first: int  # index of its first command
     arithmetic: bool
     depth: int = 0
+    word_in: bool = True  # it stands in a word (`((...))` alone does not)
 
 
 @dataclass
@@ -156,7 +160,8 @@ class _Reader:
         self.end_command()
         done = self.inside.pop()
         self.words, self.word, self.current = done.words, done.word, done.current
-        self.add(marker(f"({done.first}:{len(self.commands)}", done.mode != "plain"))
+        if done.word_in:
+            self.add(marker(f"({done.first}:{len(self.commands)}", done.mode != "plain"))
         return done.mode
 
 
@@ -387,6 +392,13 @@ def _brace(reader: _Reader, position: int, char: str) -> None:
 
 def _separator(reader: _Reader, position: int, char: str) -> int:
     text = reader.text
+    if text.startswith("((", position) and not reader.started \
+            and all(word in _BEFORE_ARITHMETIC for word in reader.words):
+        reader.words = []
+        reader.end_command()  # `(( n > 1 ))`: arithmetic, not a command
+        reader.open(")", "plain", arithmetic=True)
+        reader.inside[-1].depth, reader.inside[-1].word_in = 1, False
+        return position + 2
     if reader.inside and reader.inside[-1].closing == ")":
         reader.inside[-1].depth += {"(": 1, ")": -1}.get(char, 0)
     if char == "|" and not text.startswith("||", position):

@@ -184,6 +184,11 @@ REFUSED = [
     "LEFTHOOK_EXCLUDE=ai-clearance git commit -m x",
     "HUSKY_SKIP_HOOKS=1 git commit -m x",
     "OVERCOMMIT_DISABLE=1 git commit -m x",
+    # a wrapper's own assignments, aliases run later on the line, pre-commit as a module
+    "sudo SKIP=ai-clearance-files git commit -m x",
+    "alias g=git; g commit -n -m x",
+    "python3 -m pre_commit uninstall",
+    "env " * 40 + "git status",  # more programs wrapping one another than the guard reads
 ]
 
 ALLOWED = [
@@ -270,6 +275,10 @@ ALLOWED = [
     "git-lfs pull",
     "LEFTHOOK_EXCLUDE=lint git commit -m x",
     "LEFTHOOK=1 git commit -m x",
+    "alias g='git commit'; g -m \"it's\"",
+    'alias ll="ls -la"; ll',
+    "sudo FOO=1 make",
+    "python3 -m pre_commit run --all-files",
 ]
 
 
@@ -416,7 +425,7 @@ def _seconds(call: Callable[[], object], repeat: int) -> float:
 @pytest.mark.parametrize("unit", [
     "git commit -m x && ", "'a' \"b\" ", "$(a ", '"$(a ', "\\x", "-n ",
     "<<E\n$(a) it's\nE\n", "$'\\x41' ", "${a:-\"b\"} ", "{a,b} ", "N=-n; ", "$N ",
-    "export A=1; sh -c 'git status'; ", "sudo git git ",
+    "export A=1; sh -c 'git status'; ", "sudo git git ", "env A=1 ", "alias a=b; a x; ",
 ])
 def test_the_decision_costs_linear_time(unit: str) -> None:
     """Four times the command line costs about four times the time (a ratio of two sizes;

@@ -31,6 +31,7 @@ MAX_PAYLOAD = 4 * 1024 * 1024  # bytes of tool input read; more is refused
 MAX_NESTING = 4  # `sh -c "sh -c '...'"` levels read before refusing
 MAX_STARTS = 16  # words naming git (or a shell) read in one other program's arguments
 MAX_CONFIG_COUNT = 64  # GIT_CONFIG_KEY_<n> pairs read
+MAX_WRAPPED = 16  # programs running one another in one command (`env sudo nice git`)
 
 # Programs that run the command in their arguments; a program they get from the shell
 # (`sudo "$X" ...`) is not known.
@@ -106,10 +107,12 @@ class _Line:
     variables: MutableMapping[str, str | None]
     nesting: int
     shell: MutableMapping[str, str | None]
+    wrapped: int = 0  # programs around the one read (`env sudo git ...`: 2)
 
     def scoped(self, local: dict[str, str | None]) -> _Line:
         """The line as one command sees it, with the variables set for it."""
-        return _Line(self.commands, ChainMap(local, self.variables), self.nesting, self.shell)
+        return _Line(self.commands, ChainMap(local, self.variables), self.nesting, self.shell,
+                     self.wrapped + 1)
 
 
 def decide_payload(data: bytes) -> str | None:
@@ -229,17 +232,17 @@ def _is_assignment(word: str) -> bool:
 
 def _decide_words(words: list[str], command: Command, line: _Line) -> str | None:
     """A command from its program on: the program, then its arguments."""
-    first = words[0]
-    if _computed(first) and _case_pattern(words):
-        return None
-    if _computed(first) and not _named_by_path(first):
-        resolved = _resolve(first, line)
-        if resolved is None and not command.arithmetic:
-            return (f"the program {_shown(first)} is computed by the shell, so the guard "
-                    f"cannot tell what runs; {COMPUTED_ADVICE}")
-        if resolved is None or not resolved:
-            return None
-        words = [*resolved, *words[1:]]
+    if line.wrapped > MAX_WRAPPED:
+        return f"more than {MAX_WRAPPED} programs run one another in one command"
+    if _computed(words[0]) and not _named_by_path(words[0]):
+        known, reason = _computed_program(words, command, line)
+        if not known:
+            return reason
+        words = known
+    alias = line.variables.get(f"alias {words[0]}")
+    if alias is not None:  # `alias g=git; g commit -n`: what the alias stands for runs
+        return decide_command(f"{alias} {_quoted(words[1:])}", line.nesting + 1,
+                              line.variables, line.shell)
     program = _basename(words[0])
     if program in _DECLARE or program == "alias":
         return _declared(program, words[1:], line)
@@ -268,13 +271,28 @@ def _decide_other(program: str, arguments: Sequence[str], command: Command,
                   line: _Line) -> str | None:
     if program in ("source", "."):
         return _script_file(arguments[0], command, line) if arguments else None
-    if program == "pre-commit" and "uninstall" in arguments:
+    if (program == "pre-commit" or "pre_commit" in arguments) and "uninstall" in arguments:
         return f"`pre-commit uninstall` removes the repository's hooks; {ADVICE}"
     if program in _FILE_CHANGERS and any(map(_names_hooks_or_config, arguments)):
         return f"`{program}` would change the repository's hooks or config; {ADVICE}"
     if program in _TEXT_PROGRAMS:
         return None
     return _decide_wrapped(program, arguments, command, line)
+
+
+def _computed_program(words: list[str], command: Command,
+                      line: _Line) -> tuple[list[str], str | None]:
+    """A command whose program the shell computes: its words when the line tells what
+    the program is; else no words, and the reason to refuse it (None for a `case`
+    pattern, an empty expansion or arithmetic, which run nothing)."""
+    first = words[0]
+    resolved = None if _case_pattern(words) else _resolve(first, line)
+    if resolved:
+        return [*resolved, *words[1:]], None
+    if resolved is not None or command.arithmetic or _case_pattern(words):
+        return [], None
+    return [], (f"the program {_shown(first)} is computed by the shell, so the guard "
+                f"cannot tell what runs; {COMPUTED_ADVICE}")
 
 
 def _case_pattern(words: Sequence[str]) -> bool:
@@ -286,6 +304,11 @@ def _named_by_path(word: str) -> bool:
     """`"$HOME/bin/tool"`: the program's own name is written, after the last `/`."""
     last = max(word.rfind(EXPANDED), word.rfind(QUOTED))
     return "/" in word[last + 1:] and bool(_basename(word))
+
+
+def _quoted(words: Sequence[str]) -> str:
+    """Words written back as one shell line, each single-quoted."""
+    return " ".join("'" + word.replace("'", "'\\''") + "'" for word in words)
 
 
 def _basename(word: str) -> str:
@@ -387,6 +410,7 @@ def _declared(program: str, words: Sequence[str], line: _Line) -> str | None:
             reason = decide_command(value, line.nesting + 1, line.variables)
             if reason:
                 return f"the alias {name} would run: {reason}"
+            line.shell[f"alias {name}"] = value
             continue
         reason = decide_variable(name, value)
         if reason:
@@ -794,7 +818,13 @@ def _decide_wrapped(program: str, arguments: Sequence[str], command: Command,
     to judge, as does an argument that is a command line starting with one. A program a
     wrapper gets from the shell is not known."""
     starts = 0
+    local: dict[str, str | None] = {}
     for index, word in enumerate(arguments):
+        if program in _WRAPPERS and _is_assignment(word):  # `sudo SKIP=... git commit`
+            _, reason = _assignments(arguments, index, local)
+            if reason:
+                return reason
+            continue
         if program in _WRAPPERS and _risky(word) and _resolve(word, line) is None:
             return (f"`{program}` gets a word the shell computes ({_shown(word)}), which "
                     f"could be the program it runs; {COMPUTED_ADVICE}")
@@ -806,7 +836,7 @@ def _decide_wrapped(program: str, arguments: Sequence[str], command: Command,
         starts += 1
         if starts > MAX_STARTS:
             return f"`{program}` names git or a shell more than {MAX_STARTS} times"
-        reason = _decide_start(program, arguments, index, text, command, line)
+        reason = _decide_start(program, arguments, index, text, command, line.scoped(local))
         if reason:
             return reason
     return None

@@ -189,6 +189,10 @@ REFUSED = [
     "alias g=git; g commit -n -m x",
     "python3 -m pre_commit uninstall",
     "env " * 40 + "git status",  # more programs wrapping one another than the guard reads
+    'B="main "; git push origin $B--no-verify',  # the blank splits it off: an option
+    'B="x --no-verify "; git push $B"y"',
+    'B="*"; git commit -m x $B',  # a file named --no-verify would match
+    'git push origin "$B":x',  # B is not known
 ]
 
 ALLOWED = [
@@ -279,6 +283,18 @@ ALLOWED = [
     'alias ll="ls -la"; ll',
     "sudo FOO=1 make",
     "python3 -m pre_commit run --all-files",
+    'git push origin "$(git rev-parse --abbrev-ref HEAD)":refs/heads/x',
+    "B=main; git push origin $B:x",
+    'B="main "; git push origin "$B"--no-verify',  # one word, not an option
+    "git push -u origin \"$(git symbolic-ref --short HEAD)\"",
+    "git add -A && git commit -m \"$(cat <<'EOF'\nAdd x\n\nCo-Authored-By: Claude "
+    "<noreply@anthropic.com>\nEOF\n)\" && git push",
+    "gh pr create --title x --body \"$(cat <<'EOF'\n- don't use `git commit -n`\nEOF\n)\"",
+    "for f in $(git diff --name-only); do echo $f; done",
+    "git branch -D $(git branch --merged | grep -v main)",
+    "mkdir -p a/{b,c} && git add src/{a,b}.py && git commit -m x",
+    "git ls-files -z | xargs -0 git add",
+    "curl -fsSL https://example.com/install.sh -o install.sh",
 ]
 
 

@@ -355,8 +355,8 @@ def _resolve(word: str, line: _Line) -> list[str] | None:
     if name.startswith("("):
         return ["(output)"] if _prints_names(name[1:], line) else None
     value = line.variables.get(name) if name else None
-    if value is None:
-        return None
+    if value is None or (mark == EXPANDED and any(char in value for char in "*?[")):
+        return None  # unquoted, a glob in the value becomes file names
     return [value] if mark == QUOTED else value.split()
 
 
@@ -393,8 +393,25 @@ def _literal(words: Sequence[str], line: _Line) -> list[str]:
     literal: list[str] = []
     for word in words:
         resolved = _resolve(word, line) if _risky(word) else None
+        if resolved is None and _risky(word) and _starts_known(word, line):
+            resolved = ["(known)" + word]
         literal.extend([word] if resolved is None else resolved)
     return literal
+
+
+def _starts_known(word: str, line: _Line) -> bool:
+    """`"$(git rev-parse HEAD)":refs/x`, `"$B"-fix`: a word whose leading computed part
+    is known not to start with `-`, so it is not an option."""
+    mark = word[:1]
+    end = word.find(mark, 1)
+    if mark not in (EXPANDED, QUOTED) or end < 0:
+        return False
+    leading = _resolve(word[:end + 1], line)
+    name = word[1:end]
+    value = line.variables.get(name) or ""
+    if mark == EXPANDED and not name.startswith("(") and value.split() != [value]:
+        return False  # unquoted, a value with blanks splits into more words
+    return leading is not None and len(leading) == 1 and not leading[0].startswith("-")
 
 
 # Variables ------------------------------------------------------------------------------

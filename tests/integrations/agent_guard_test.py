@@ -193,6 +193,12 @@ REFUSED = [
     'B="x --no-verify "; git push $B"y"',
     'B="*"; git commit -m x $B',  # a file named --no-verify would match
     'git push origin "$B":x',  # B is not known
+    # here-documents bash does not start (a shift in arithmetic), a delimiter with `$`
+    "(( x = 1 << 2 ))\ngit commit -n",
+    "echo $(( 1 << 2 ))\ngit commit -n",
+    "for ((i=0; i<<2; i++)); do echo; done\ngit commit -n",
+    "echo $[1<<2]\ngit commit -n",
+    "cat <<$X\nhi\n$X\ngit commit -n",
 ]
 
 ALLOWED = [
@@ -295,6 +301,8 @@ ALLOWED = [
     "mkdir -p a/{b,c} && git add src/{a,b}.py && git commit -m x",
     "git ls-files -z | xargs -0 git add",
     "curl -fsSL https://example.com/install.sh -o install.sh",
+    "for ((i=0; i<3; i++)); do echo $i; done",
+    "echo $(( 1 << 2 ))",
 ]
 
 

@@ -32,7 +32,7 @@ _NAME = frozenset(string.ascii_letters + string.digits + "_")
 _SPECIAL_PARAMETERS = frozenset("@*#?$!-0123456789")
 # Words after which `((` starts an arithmetic command (`if (( n > 1 ))`).
 _BEFORE_ARITHMETIC = frozenset({"if", "elif", "while", "until", "!", "then", "do", "else",
-                                "time"})
+                                "time", "for"})
 _REDIRECTIONS = ("<<<", "<<-", "<<", "<>", "<&", "<", ">>", ">|", ">&", ">")
 _ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n",
             "r": "\r", "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
@@ -125,6 +125,8 @@ class _Reader:
     def redirected(self, target: str) -> None:
         operator, self.redirect = self.redirect, ""
         if operator in ("<<", "<<-"):
+            if EXPANDED in target or QUOTED in target:  # bash takes `$X` as written
+                raise ShellSyntaxError("a here-document delimiter has a `$` in it")
             self.pending.append(_Heredoc(target, operator == "<<-", self.quoted,
                                          self.current))
         elif operator == "<<<":
@@ -244,6 +246,8 @@ def _dollar(reader: _Reader, position: int, quoted: bool) -> int:
         if arithmetic:
             reader.inside[-1].depth = 1
         return position + (3 if arithmetic else 2)
+    if following == "[":  # bash's old `$[...]` arithmetic: its `<<` is no here-document
+        raise ShellSyntaxError("`$[...]` is not read; write `$((...))`")
     if following == "{":
         end, name = _braced_parameter(text, position + 2, quoted)
         reader.add(marker(name, quoted))
@@ -367,7 +371,8 @@ def _unquoted_special(reader: _Reader, position: int, char: str) -> int:
     if char in "<>" and text.startswith("(", position + 1):
         reader.open(")", "plain")  # process substitution: its command runs
         return position + 2
-    if char in "<>" or text.startswith("&>", position):
+    in_arithmetic = bool(reader.inside) and reader.inside[-1].arithmetic
+    if (char in "<>" or text.startswith("&>", position)) and not in_arithmetic:
         return _redirection(reader, position)
     if char in _SEPARATORS:
         return _separator(reader, position, char)

@@ -199,6 +199,14 @@ REFUSED = [
     "for ((i=0; i<<2; i++)); do echo; done\ngit commit -n",
     "echo $[1<<2]\ngit commit -n",
     "cat <<$X\nhi\n$X\ngit commit -n",
+    # a shell's options, its input through a wrapper or a pipe on the next line
+    "cat <<EOF |\ngit commit -n\nEOF\nsh",
+    "timeout 5 sh <<EOF\ngit commit -n\nEOF",
+    "bash -- <<EOF\ngit commit -n\nEOF",
+    "sh - <<EOF\ngit commit -n\nEOF",
+    'bash -o pipefail -c "git commit -n"',
+    'fish --command="git commit -n"',
+    'fish --command "git commit -n"',
 ]
 
 ALLOWED = [
@@ -303,6 +311,10 @@ ALLOWED = [
     "curl -fsSL https://example.com/install.sh -o install.sh",
     "for ((i=0; i<3; i++)); do echo $i; done",
     "echo $(( 1 << 2 ))",
+    'bash -o pipefail -c "npm test"',
+    "bash -e script.sh",
+    "bash -- script.sh arg",
+    "cat <<EOF |\nx\nEOF\ngrep x",
 ]
 
 

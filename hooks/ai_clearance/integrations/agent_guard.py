@@ -40,6 +40,9 @@ _WRAPPERS = frozenset({"command", "exec", "nohup", "time", "builtin", "sudo", "d
                        "setsid", "flock", "watch", "script", "strace", "ltrace", "find",
                        "chroot", "unshare", "nsenter", "taskset", "chrt", "prlimit", "su",
                        "runuser", "parallel", "systemd-run", "env", "busybox"})
+# A shell's options that take the next word as their value.
+_SHELL_VALUE_OPTIONS = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file", "-C",
+                                  "--init-command"})
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "mksh", "yash"})
 _READ_PROGRAMS = _SHELLS | {"git", "env", "eval", "pre-commit"}
 # Programs that only print or look at their arguments: a `git` among them is text.
@@ -723,17 +726,38 @@ def _commit_cluster(letters: str) -> tuple[bool, bool]:
 def _decide_shell(arguments: Sequence[str], command: Command, line: _Line) -> str | None:
     """`sh -c SCRIPT`, `sh -s`, `sh <<EOF`, `... | sh`: the script it runs, where the
     guard can read it. A script file is not read."""
-    options = _leading_options(arguments)
-    rest = arguments[len(options):]
-    if any("c" in word[1:] for word in options if not word.startswith("--")):
-        if not rest:
-            return None
-        if _computed(rest[0]):
+    letters, script, rest = _shell_options(arguments)
+    if "c" in letters or script is not None:
+        script = script if script is not None else (rest[0] if rest else "")
+        if _computed(script):
             return f"a shell runs a script the shell computes; {COMPUTED_ADVICE}"
-        return decide_command(rest[0], line.nesting + 1, line.variables)
-    if rest and not any("s" in word[1:] for word in options if not word.startswith("--")):
+        return decide_command(script, line.nesting + 1, line.variables)
+    if rest and "s" not in letters:
         return _script_file(rest[0], command, line)
     return _shell_input(command, line)
+
+
+def _shell_options(arguments: Sequence[str]) -> tuple[str, str | None, Sequence[str]]:
+    """A shell's options: their letters (`-xc`: "xc"), the script of fish's
+    `--command[=]SCRIPT`, and the words after the options (`--` dropped); `-o NAME`,
+    `--rcfile FILE` and the like take the next word."""
+    letters = ""
+    index = 0
+    while index < len(arguments):
+        word = arguments[index]
+        index += 1
+        if word == "--" or not word.startswith(("-", "+")) or word in ("-", "+"):
+            index -= word not in ("--", "-")
+            break
+        if word == "--command":
+            return letters, arguments[index] if index < len(arguments) else "", ()
+        if word.startswith("--command="):
+            return letters, word.split("=", 1)[1], ()
+        if word in _SHELL_VALUE_OPTIONS:
+            index += 1
+        elif not word.startswith("--"):
+            letters += word[1:]
+    return letters, None, arguments[index:]
 
 
 def _script_file(path: str, command: Command, line: _Line) -> str | None:
@@ -865,7 +889,7 @@ def _decide_start(program: str, arguments: Sequence[str], index: int, text: str,
         tail = list(arguments[index:])
         if program in ("xargs", "parallel"):
             tail.append(f"{EXPANDED}{EXPANDED}")  # the words it reads from its input
-        return _decide_words(tail, Command(piped=command.piped), line)
+        return _decide_words(tail, command, line)
     return decide_command(text, line.nesting + 1, line.variables)
 
 

@@ -145,7 +145,9 @@ class _Reader:
         if command.words or command.stdin:
             self.commands.append(command)
         self.words = []
-        self.current = Command(piped=piped)
+        # `a |` then a newline: the pipe goes on to the next command
+        carried = command.piped and not command.words and not command.stdin
+        self.current = Command(piped=piped or carried)
 
     def add(self, text: str) -> None:
         self.word.append(text)

@@ -8,6 +8,7 @@ computes: the guard cannot know what they become."""
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import ntpath
 import posixpath
@@ -20,6 +21,7 @@ from ai_clearance.integrations.shell_words import (
     QUOTED,
     Command,
     ShellSyntaxError,
+    marker,
     split_commands,
     split_words,
 )
@@ -372,6 +374,35 @@ def _prints_names(span: str, line: _Line) -> bool:
         len(c.words) > 1 and _basename(c.words[0]) == "git" and c.words[1] in _SAFE_OUTPUT
         and (c.words[1] != "branch" or c.words[2:] == ["--show-current"])
         for c in commands)
+
+
+def _unknown_program(program: str, arguments: Sequence[str], index: int,
+                     line: _Line) -> bool:
+    """Whether a wrapper's word at `index` is computed by the shell where it could be the
+    program it runs: not an option's value (after a `-...` word), not timeout's duration,
+    after find's `-exec`; a variable the line tells, a glob no program matches and a
+    path ending in a written name are known."""
+    word = arguments[index]
+    if not _computed(word) or _named_by_path(word) or _names_no_program(word):
+        return False
+    previous = arguments[index - 1] if index else ""
+    if program == "find":
+        position = previous in ("-exec", "-execdir", "-ok", "-okdir")
+    elif program == "timeout" and all(w.startswith("-") for w in arguments[:index]):
+        position = False
+    else:
+        position = not previous.startswith("-")
+    return position and _resolve(word, line) is None
+
+
+def _names_no_program(word: str) -> bool:
+    """`*.py`: a glob (and nothing else computed) that no program the guard reads matches,
+    even if a file of that name is there."""
+    glob = marker("*", quoted=False)
+    pattern = word.replace(glob, "")
+    if _computed(pattern):
+        return False
+    return not any(fnmatch.fnmatchcase(name, pattern) for name in _READ_PROGRAMS | _WRAPPERS)
 
 
 def _shown(word: str) -> str:
@@ -858,6 +889,8 @@ def _decide_wrapped(program: str, arguments: Sequence[str], command: Command,
     git ...`, `script -c 'git ...'`), so each word naming git or a shell starts a command
     to judge, as does an argument that is a command line starting with one. A program a
     wrapper gets from the shell is not known."""
+    arguments = [known for word in arguments
+                 for known in ((_resolve(word, line) or [word]) if _computed(word) else [word])]
     starts = 0
     local: dict[str, str | None] = {}
     for index, word in enumerate(arguments):
@@ -866,7 +899,7 @@ def _decide_wrapped(program: str, arguments: Sequence[str], command: Command,
             if reason:
                 return reason
             continue
-        if program in _WRAPPERS and _risky(word) and _resolve(word, line) is None:
+        if program in _WRAPPERS and _unknown_program(program, arguments, index, line):
             return (f"`{program}` gets a word the shell computes ({_shown(word)}), which "
                     f"could be the program it runs; {COMPUTED_ADVICE}")
         text = word.split("=", 1)[1] if word.startswith("-") and "=" in word else word
@@ -887,7 +920,9 @@ def _decide_start(program: str, arguments: Sequence[str], index: int, text: str,
                   command: Command, line: _Line) -> str | None:
     if _basename(arguments[index]) in _READ_PROGRAMS:
         tail = list(arguments[index:])
-        if program in ("xargs", "parallel"):
+        replaces = any(word in ("-I", "-i", "--replace") or word.startswith(("-I", "--replace="))
+                       for word in arguments[:index])
+        if program in ("xargs", "parallel") and not replaces:
             tail.append(f"{EXPANDED}{EXPANDED}")  # the words it reads from its input
         return _decide_words(tail, command, line)
     return decide_command(text, line.nesting + 1, line.variables)

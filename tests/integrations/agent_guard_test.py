@@ -213,6 +213,8 @@ REFUSED = [
     'timeout 5 "$C"',
     "G=git; sudo $G commit -n",
     "F=-n; sudo git commit $F",
+    'A=x; A+=" --no-verify"; git push origin $A',
+    'export A=x A+=" --no-verify"; git push origin $A',
 ]
 
 ALLOWED = [

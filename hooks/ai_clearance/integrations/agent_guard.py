@@ -182,7 +182,8 @@ def _decide_simple(command: Command, line: _Line) -> str | None:
     words = command.words
     index = _skip_reserved(words)
     if index < len(words) and words[index] in _NO_PROGRAM:
-        _set_variables(line, dict.fromkeys(words[index + 1:index + 2]))  # `for X in`
+        if words[index] in ("for", "select"):  # `for X in ...`: X takes other values
+            _set_variables(line, dict.fromkeys(words[index + 1:index + 2]))
         return None
     local: dict[str, str | None] = {}
     index, reason = _assignments(words, index, local)
@@ -220,10 +221,12 @@ def _assignments(words: Sequence[str], index: int,
     reason to refuse one of them."""
     while index < len(words) and _is_assignment(words[index]):
         name, _, value = words[index].partition("=")
-        reason = decide_variable(name, value)
+        reason = decide_variable(name.removesuffix("+"), value)
         if reason:
             return index, reason
-        into[name] = None if _computed(value) else value
+        # `A+=x` appends to a value the guard may not know
+        known = not _computed(value) and not name.endswith("+")
+        into[name.removesuffix("+")] = value if known else None
         index += 1
     return index, None
 
@@ -463,10 +466,11 @@ def _declared(program: str, words: Sequence[str], line: _Line) -> str | None:
                 return f"the alias {name} would run: {reason}"
             line.shell[f"alias {name}"] = value
             continue
-        reason = decide_variable(name, value)
+        reason = decide_variable(name.removesuffix("+"), value)
         if reason:
             return reason
-        _set_variables(line, {name: None if _computed(value) else value})
+        known = not _computed(value) and not name.endswith("+")
+        _set_variables(line, {name.removesuffix("+"): value if known else None})
     return None
 
 

@@ -215,6 +215,8 @@ REFUSED = [
     "F=-n; sudo git commit $F",
     'A=x; A+=" --no-verify"; git push origin $A',
     'export A=x A+=" --no-verify"; git push origin $A',
+    'X=foo; alias s="X=-n"; s; git push origin $X',
+    "alias ls='ls -F'; ls; alias g=git; g commit -n",
 ]
 
 ALLOWED = [
@@ -330,6 +332,7 @@ ALLOWED = [
     "xargs -I{} git commit -m {}",
     'nohup "$HOME/bin/server" &',
     "G=make; sudo $G",
+    "alias ls='ls -F'; ls src",
 ]
 
 

@@ -249,8 +249,7 @@ def _decide_words(words: list[str], command: Command, line: _Line) -> str | None
         words = known
     alias = line.variables.get(f"alias {words[0]}")
     if alias is not None:  # `alias g=git; g commit -n`: what the alias stands for runs
-        return decide_command(f"{alias} {_quoted(words[1:])}", line.nesting + 1,
-                              line.variables, line.shell)
+        return _expanded_alias(words, alias, line)
     program = _basename(words[0])
     if program in _DECLARE or program == "alias":
         return _declared(program, words[1:], line)
@@ -286,6 +285,22 @@ def _decide_other(program: str, arguments: Sequence[str], command: Command,
     if program in _TEXT_PROGRAMS:
         return None
     return _decide_wrapped(program, arguments, command, line)
+
+
+def _expanded_alias(words: Sequence[str], alias: str, line: _Line) -> str | None:
+    """An alias run: its text, then the words after it, in the same shell; not expanded
+    again inside itself (`alias ls='ls -F'`), as in bash."""
+    key = f"alias {words[0]}"
+    had, before = key in line.shell, line.shell.get(key)
+    line.shell[key] = None
+    try:
+        return decide_command(f"{alias} {_quoted(words[1:])}", line.nesting + 1,
+                              line.variables, line.shell)
+    finally:
+        if had:
+            line.shell[key] = before
+        else:
+            del line.shell[key]
 
 
 def _computed_program(words: list[str], command: Command,
@@ -461,7 +476,7 @@ def _declared(program: str, words: Sequence[str], line: _Line) -> str | None:
             continue
         name, _, value = word.partition("=")
         if program == "alias":
-            reason = decide_command(value, line.nesting + 1, line.variables)
+            reason = decide_command(value, line.nesting + 1, line.variables, line.shell)
             if reason:
                 return f"the alias {name} would run: {reason}"
             line.shell[f"alias {name}"] = value

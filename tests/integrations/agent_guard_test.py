@@ -217,6 +217,9 @@ REFUSED = [
     'export A=x A+=" --no-verify"; git push origin $A',
     'X=foo; alias s="X=-n"; s; git push origin $X',
     "alias ls='ls -F'; ls; alias g=git; g commit -n",
+    'tmux new -d "git commit -n -m x"',
+    'ssh localhost "git commit -n -m x"',
+    'docker exec c --command="git commit -n"',
 ]
 
 ALLOWED = [
@@ -333,6 +336,8 @@ ALLOWED = [
     'nohup "$HOME/bin/server" &',
     "G=make; sudo $G",
     "alias ls='ls -F'; ls src",
+    'gh pr comment 12 --body "git commit -n skips hooks; we do not"',
+    'gh issue create --title="git push --no-verify fails" -b x',
 ]
 
 

@@ -42,6 +42,9 @@ _WRAPPERS = frozenset({"command", "exec", "nohup", "time", "builtin", "sudo", "d
                        "setsid", "flock", "watch", "script", "strace", "ltrace", "find",
                        "chroot", "unshare", "nsenter", "taskset", "chrt", "prlimit", "su",
                        "runuser", "parallel", "systemd-run", "env", "busybox"})
+# Long options of other programs whose value is a command line.
+_COMMAND_OPTIONS = frozenset({"--command", "--exec", "--run", "--cmd", "--shell-command",
+                              "--split-string", "--eval"})
 # A shell's options that take the next word as their value.
 _SHELL_VALUE_OPTIONS = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file", "-C",
                                   "--init-command"})
@@ -924,7 +927,9 @@ def _decide_wrapped(program: str, arguments: Sequence[str], command: Command,
         text = word.split("=", 1)[1] if word.startswith("-") and "=" in word else word
         head = text.split(None, 1)[0] if text.strip() else ""
         if _basename(word) not in _READ_PROGRAMS and not (
-                " " in text.strip() and _basename(head) in _READ_PROGRAMS):
+                " " in text.strip() and _basename(head) in _READ_PROGRAMS
+                and not _is_text_option(word if text is not word else
+                                        arguments[index - 1] if index else "")):
             continue
         starts += 1
         if starts > MAX_STARTS:
@@ -933,6 +938,15 @@ def _decide_wrapped(program: str, arguments: Sequence[str], command: Command,
         if reason:
             return reason
     return None
+
+
+def _is_text_option(option: str) -> bool:
+    """`--body TEXT`, `-m TEXT`, `--title=TEXT`: an option whose value is text, not a
+    command line (`-c`, `--command`, `--exec` are command lines)."""
+    name = option.split("=", 1)[0]
+    if name in ("-m", "-b", "-t"):
+        return True
+    return name.startswith("--") and name not in _COMMAND_OPTIONS
 
 
 def _decide_start(program: str, arguments: Sequence[str], index: int, text: str,

@@ -192,16 +192,18 @@ clock = time.process_time if time.get_clock_info("process_time").resolution <= 1
     else time.perf_counter
 
 
-def best_seconds(call: Callable[[], object], tries: int = 3) -> float:
-    """The best of a few timings of `call` on `clock`, the collector off: a collection
-    landing in one timing alone skews a ratio on a loaded host."""
+def best_seconds(call: Callable[[], object], tries: int = 3, repeat: int = 1) -> float:
+    """The best of a few timings of `call` (made `repeat` times in each, so that a short
+    call is timed over more than the timer's noise) on `clock`, the collector off: a
+    collection landing in one timing alone skews a ratio on a loaded host."""
     best = float("inf")
     gc.collect()
     gc.disable()
     try:
         for _ in range(tries):
             started = clock()
-            call()
+            for _ in range(repeat):
+                call()
             best = min(best, clock() - started)
     finally:
         gc.enable()

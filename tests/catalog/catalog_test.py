@@ -107,14 +107,66 @@ def test_bad_rules_are_refused_with_a_reason(rule: str, message: str) -> None:
 
 
 def test_json_catalog_is_the_toml_catalog() -> None:
-    """catalog.json (what the hooks load) is generated from catalog.toml; regenerate it with
-    `python -m ai_clearance.catalog` after an edit."""
-    from ai_clearance.catalog.rules import CATALOG_JSON, CATALOG_TOML
+    """catalog.json (what the hooks load) is generated from catalog.toml, byte for byte;
+    regenerate it with `python -m ai_clearance.catalog` after an edit."""
+    from ai_clearance.catalog.rules import CATALOG_JSON, CATALOG_TOML, json_catalog_text
 
+    with open(CATALOG_JSON, encoding="utf-8", newline="") as handle:
+        assert handle.read() == json_catalog_text()
     with open(CATALOG_TOML, encoding="utf-8") as handle:
         toml_data = parse_toml(handle.read(), "catalog.toml")
     with open(CATALOG_JSON, encoding="utf-8") as handle:
-        assert json.load(handle) == toml_data
+        json_data = json.load(handle)
+    # The TOML names its long path lists once; the JSON has every rule's list written out.
+    assert "path_lists" in toml_data and "path_lists" not in json_data
+    assert {k: v for k, v in toml_data.items() if k not in ("rules", "path_lists")} == \
+        {k: v for k, v in json_data.items() if k != "rules"}
+    written = [g for r in json_data["rules"] for k in ("paths", "exact_paths", "not_paths")
+               for g in r.get(k, [])]
+    assert written and not [g for g in written if g.startswith(("@", "!"))]
+    ci_files = load_catalog().by_id["AIC301"].path_globs
+    assert len(ci_files) > 300 and ci_files == tuple(json_data["rules"][
+        [r["id"] for r in json_data["rules"]].index("AIC301")]["paths"])
+
+
+_LISTS = ("[path_lists]\nci = ['a/*.yml', '@tools', 'b.sh']\ntools = ['go.mod', 'Brewfile']\n"
+          "[[rules]]\nid = 'AIC100'\nassistants=['x']\nkind='instructions'\nseverity='block'\n"
+          "description='d'\n")
+
+
+@pytest.mark.parametrize(("paths", "written"), [
+    ("['@ci']", ("a/*.yml", "go.mod", "Brewfile", "b.sh")),
+    ("['first', '@tools', 'last']", ("first", "go.mod", "Brewfile", "last")),
+    ("['@ci', '!b.sh']", ("a/*.yml", "go.mod", "Brewfile")),
+    ("['@ci', '!@tools', 'c']", ("a/*.yml", "b.sh", "c")),
+])
+def test_a_path_list_is_written_out_in_order(paths: str, written: tuple[str, ...]) -> None:
+    catalog = build_catalog(_minimal(_LISTS + f"paths = {paths}\n"), "test.toml")
+    assert catalog.by_id["AIC100"].path_globs == written
+
+
+@pytest.mark.parametrize(("lists", "paths", "message"), [
+    ("", "['@cl_files']", "rule AIC100: 'paths' names unknown path list '@cl_files'"),
+    ("", "['!@cl_files']", "unknown path list '@cl_files'"),
+    ("", "['@ci', '!c.sh']", "'paths' drops 'c.sh', which is not in it"),
+    ("", "['!a/*.yml', '@ci']", "drops 'a/\\*.yml'"),
+    ("loop = ['x', '@loop']\n", "['@loop']", "path list '@loop' contains itself"),
+    ("Bad-Name = ['x']\n", "['a']", "names are lower-case"),
+    ("bad = 'x'\n", "['a']", "'bad' must be a list of strings"),
+])
+def test_a_bad_path_list_is_a_catalog_error(lists: str, paths: str, message: str) -> None:
+    text = _LISTS.replace("[path_lists]\n", "[path_lists]\n" + lists)
+    with pytest.raises(ConfigError, match=message):
+        build_catalog(_minimal(text + f"paths = {paths}\n"), "test.toml")
+
+
+def test_path_lists_are_the_shipped_catalogs_only() -> None:
+    """A repository's own rules (read with the shipped catalog as base) keep every glob as
+    written: a path list there is not expanded."""
+    own = {"id": "ORG100", "assistants": ["claude"], "kind": "instructions",
+           "severity": "block", "description": "d", "paths": ["@ci"]}
+    rule = build_catalog({"rules": [own]}, "policy", base=load_catalog()).by_id["ORG100"]
+    assert rule.path_globs == ("@ci",)
 
 
 def test_every_shipped_pattern_compiles_and_is_safe() -> None:

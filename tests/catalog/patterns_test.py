@@ -13,7 +13,7 @@ from ai_clearance.catalog.rules import load_catalog
 from ai_clearance.clearance.policy import Policy, policy_from_text
 from ai_clearance.detect.detect import findings_for_message, first_content_matches
 from ai_clearance.errors import ConfigError
-from conftest import clock
+from conftest import best_seconds
 
 # The known families that make a backtracking engine take exponential (or high polynomial)
 # time, each with the input that triggers it: a long run the pattern almost matches, then a
@@ -53,24 +53,14 @@ def _rule(kind: str, pattern: str, extra: str = "") -> str:
             f'severity = "block"\ndescription = "d"\npattern = "{quoted}"\n{extra}')
 
 
-def _seconds(call: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = clock()
-        for _ in range(repeat):
-            call()
-        best = min(best, clock() - start)
-    return best
-
-
 def _ratio(make: Callable[[int], Callable[[], object]], n: int) -> float:
     """How much longer 4n characters take than n: about 4 when linear, 16 when quadratic.
     Each is repeated until the smaller takes ~20 ms, so timer noise does not count; 4n stays
     under 128 KiB, where malloc switches to mmap (a page fault per page would be counted)."""
     small, large = make(n), make(4 * n)
     small()  # compile and warm up
-    repeat = max(1, round(0.02 / max(_seconds(small, 1), 1e-7)))
-    return _seconds(large, repeat) / _seconds(small, repeat)
+    repeat = max(1, round(0.02 / max(best_seconds(small), 1e-7)))
+    return best_seconds(large, repeat=repeat) / best_seconds(small, repeat=repeat)
 
 
 @pytest.mark.parametrize(("pattern", "unit", "tail"), PATHOLOGICAL)

@@ -12,7 +12,7 @@ from ai_clearance.detect import devtools, setups
 from ai_clearance.detect.detect import PathMatcher
 from ai_clearance.detect.workflows import content_matches
 from ai_clearance.model import PathChange
-from conftest import clock
+from conftest import best_seconds
 
 
 def _rules(path: str) -> dict[str, Rule]:
@@ -111,12 +111,7 @@ def test_hook_names_share_the_final_anchor_pass() -> None:
 def test_nix_costs_time_linear_in_the_file(unit: str) -> None:
     """Four times the file costs at most about four times the time (a ratio of sizes)."""
     def cost(text: str) -> float:
-        best = float("inf")
-        for _ in range(3):
-            started = clock()
-            devtools.nix_facts(text, lambda _: False)
-            best = min(best, clock() - started)
-        return best
+        return best_seconds(lambda: devtools.nix_facts(text, lambda _: False))
     small = cost("x = " + unit * 4000)
     large = cost("x = " + unit * 16000)
     assert large / max(small, 1e-4) < 10, unit

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ai_clearance.detect.dockerfiles import Step, dockerfile_steps
-from conftest import clock
+from conftest import best_seconds
 
 
 def _steps(text: str) -> list[tuple[str, int, str, str | tuple[str, ...]]]:
@@ -80,12 +80,7 @@ def test_any_text_is_read_without_error(text: str) -> None:
 
 
 def _seconds(text: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        started = clock()
-        dockerfile_steps(text)
-        best = min(best, clock() - started)
-    return best
+    return best_seconds(lambda: dockerfile_steps(text))
 
 
 @pytest.mark.parametrize("unit", ["RUN <<A\n", "RUN a \\\n", "RUN --m=x ", "RUN <<A <<B ",

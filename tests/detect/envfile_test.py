@@ -3,11 +3,10 @@ runner reads, and nothing for a write whose text is not known."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from ai_clearance.detect.envfile import written_env
+from conftest import best_seconds
 
 
 @pytest.mark.parametrize(("script", "env"), [
@@ -64,22 +63,12 @@ def test_constant_writes_are_read_as_the_runner_reads_the_file(
 def test_reading_is_linear_in_the_script() -> None:
     def seconds(n: int) -> float:
         script = "cat >> $GITHUB_ENV <<EOF\n" * n + "echo T=v >> $GITHUB_ENV\n" * n
-        best = float("inf")
-        for _ in range(3):
-            start = time.perf_counter()
-            written_env(script)
-            best = min(best, time.perf_counter() - start)
-        return best
+        return best_seconds(lambda: written_env(script))
     assert seconds(8000) / seconds(4000) < 3.5
 
 
 def test_reading_variables_and_formats_is_linear_in_the_script() -> None:
     def seconds(n: int) -> float:
         script = "X=claude\n" + "X=$X$X\n" * n + "printf 'T=%s\\n' $X$X >> $GITHUB_ENV\n" * n
-        best = float("inf")
-        for _ in range(3):
-            start = time.perf_counter()
-            written_env(script)
-            best = min(best, time.perf_counter() - start)
-        return best
+        return best_seconds(lambda: written_env(script))
     assert seconds(8000) / seconds(4000) < 3.5

@@ -14,7 +14,7 @@ from ai_clearance.detect.expressions import (
     substitution,
     substitutions,
 )
-from conftest import Repo, clock, run_cli
+from conftest import Repo, best_seconds, clock, run_cli
 
 
 @pytest.mark.parametrize(("expression", "value"), [
@@ -196,12 +196,7 @@ def test_values_past_the_budget_are_said_to_be_unjudged() -> None:
 
 
 def _seconds(text: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        started = clock()
-        substitute(text, {"env.a": "claude " * 20})
-        best = min(best, clock() - started)
-    return best
+    return best_seconds(lambda: substitute(text, {"env.a": "claude " * 20}))
 
 
 @pytest.mark.parametrize("unit", [

@@ -241,19 +241,16 @@ def test_lists_in_code_are_commands_only_when_a_process_runs_them(
 def test_hostile_installer_words_cost_time_linear_in_their_length(
         head: str, unit: str, tail: str) -> None:
     """Four times the word costs at most about four times the time (a ratio of sizes)."""
-    from conftest import clock
+    from conftest import best_seconds
 
     def cost(word: str) -> float:
-        best = float("inf")
-        for _ in range(3):
-            started = clock()
+        def once() -> None:
             for command in (["npm", "i", word], ["pip", "install", word], [word, "x"],
                             ["mise", "x", word, "--", "x"], ["nix", "run", word, "x"],
                             ["nix-shell", "-p", word], ["eget", word], ["ubi", "-p", word],
                             ["pixi", "exec", word, word], ["corepack", word], ["pkgx", word]):
                 list(invocations(command, 0))
-            best = min(best, clock() - started)
-        return best
+        return best_seconds(once)
     small = cost(head + unit * 2000 + tail)
     large = cost(head + unit * 8000 + tail)
     assert large / max(small, 1e-4) < 10, (head, unit)
@@ -340,15 +337,10 @@ def test_runners_of_other_things_stay_clean(run: str) -> None:
 def test_perl_quotes_cost_time_linear_in_the_code(unit: str) -> None:
     """Four times the code costs at most about four times the time (a ratio of sizes)."""
     from ai_clearance.detect.runners import perl_quoted
-    from conftest import clock
+    from conftest import best_seconds
 
     def cost(code: str) -> float:
-        best = float("inf")
-        for _ in range(3):
-            started = clock()
-            perl_quoted(code)
-            best = min(best, clock() - started)
-        return best
+        return best_seconds(lambda: perl_quoted(code))
     small = cost(unit * 5000)
     large = cost(unit * 20000)
     assert large / max(small, 1e-4) < 10, unit
@@ -357,17 +349,14 @@ def test_perl_quotes_cost_time_linear_in_the_code(unit: str) -> None:
 @pytest.mark.parametrize("words", [["-e", "A=1"], ["svc"], ["--"], ["A=1"], ["do"], ["-it"]])
 def test_runners_cost_time_linear_in_their_words(words: list[str]) -> None:
     """Four times the words cost at most about four times the time (a ratio of sizes)."""
-    from conftest import clock
+    from conftest import best_seconds
 
     def cost(n: int) -> float:
-        best = float("inf")
-        for _ in range(3):
-            started = clock()
+        def once() -> None:
             for head in (["docker", "run"], ["chamber", "exec"], ["cross-env"], ["rvm"],
                          ["doppler", "run"], ["sops", "exec-env", "f"], ["kubectl", "exec"]):
                 list(invocations([*head, *words * n, "claude", "-p", "x"], 0))
-            best = min(best, clock() - started)
-        return best
+        return best_seconds(once)
     small = cost(1000)
     large = cost(4000)
     assert large / max(small, 1e-4) < 10, words
@@ -503,16 +492,13 @@ def test_runtimes_running_other_packages_stay_clean(run: str) -> None:
 
 def test_a_substitution_split_into_words_costs_time_linear_in_them() -> None:
     from ai_clearance.detect.launchers import module_scripts
-    from conftest import clock
+    from conftest import best_seconds
 
     def cost(n: int) -> float:
-        best = float("inf")
-        for _ in range(3):
-            started = clock()
+        def once() -> None:
             module_scripts("node", ["--require", "x", "$(npm", *["-g"] * n])
             module_scripts("node", ["$(x)" + "/@a" * n])
-            best = min(best, clock() - started)
-        return best
+        return best_seconds(once)
     assert cost(80000) / max(cost(20000), 1e-4) < 10
 
 

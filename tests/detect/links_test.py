@@ -20,7 +20,7 @@ from ai_clearance.detect.links import MAX_HOPS, Link, resolve_folders, through_l
 from ai_clearance.errors import GitError
 from ai_clearance.git import gitio
 from ai_clearance.model import PathChange
-from conftest import AI_CLEARANCE, Repo, clock, git, run_cli
+from conftest import AI_CLEARANCE, Repo, best_seconds, git, run_cli
 
 
 def _link(target: str, name: str, *files: str) -> Callable[[Repo], list[str]]:
@@ -310,12 +310,7 @@ def test_links_a_rule_tells_apart_are_judged_apart(clean_repo: Repo, tmp_path: P
 
 
 def _seconds(repo: gitio.Repo, names: dict[str, str]) -> float:
-    best = float("inf")
-    for _ in range(3):
-        started = clock()
-        _judged(repo, names, "")
-        best = min(best, clock() - started)
-    return best
+    return best_seconds(lambda: _judged(repo, names, ""))
 
 
 def test_judging_through_links_costs_the_tree_plus_the_links(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ai_clearance.detect.literals import argument_runs, decode, string_runs
-from conftest import clock
+from conftest import best_seconds
 
 
 def _texts(code: str, comments: str = "#") -> list[list[str]]:
@@ -107,12 +107,7 @@ def test_any_text_is_read_without_error(code: str, comments: str) -> None:
 
 
 def _seconds(code: str, comments: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        started = clock()
-        string_runs(code, comments, printed=False)
-        best = min(best, clock() - started)
-    return best
+    return best_seconds(lambda: string_runs(code, comments, printed=False))
 
 
 @pytest.mark.parametrize(("unit", "comments"), [

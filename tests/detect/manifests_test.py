@@ -10,7 +10,7 @@ from ai_clearance.detect.detect import PathMatcher
 from ai_clearance.detect.manifests import pnpm_workspace_facts
 from ai_clearance.detect.workflows import MAX_BYTES, content_matches
 from ai_clearance.model import PathChange
-from conftest import clock
+from conftest import best_seconds
 
 
 def _rules(path: str) -> dict[str, Rule]:
@@ -64,12 +64,7 @@ def test_a_pnpm_workspace_reports_the_line_of_the_alias() -> None:
 
 def _seconds(path: str, data: bytes) -> float:
     rules = _rules(path)
-    best = float("inf")
-    for _ in range(3):
-        started = clock()
-        content_matches(rules, data.split(b"\n"), [path])
-        best = min(best, clock() - started)
-    return best
+    return best_seconds(lambda: content_matches(rules, data.split(b"\n"), [path]))
 
 
 @pytest.mark.parametrize(("path", "head", "unit"), [

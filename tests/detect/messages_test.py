@@ -25,7 +25,7 @@ from ai_clearance.detect.messages import (
     trailers,
 )
 from ai_clearance.detect.normalize import normalize_text
-from conftest import clock
+from conftest import best_seconds
 
 
 def test_subject_and_trailers() -> None:
@@ -321,12 +321,7 @@ _HOSTILE = {
 
 def _best_time(message: str) -> float:
     catalog = load_catalog()
-    best = float("inf")
-    for _ in range(3):
-        start = clock()
-        findings_for_message(catalog, message)
-        best = min(best, clock() - start)
-    return best
+    return best_seconds(lambda: findings_for_message(catalog, message))
 
 
 @pytest.mark.parametrize("shape", sorted(_HOSTILE))

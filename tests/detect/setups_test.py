@@ -23,7 +23,7 @@ from ai_clearance.detect.pipelines import yaml_facts
 from ai_clearance.detect.setups import feature_names, setup_readings, submodule_facts
 from ai_clearance.detect.workflows import MAX_BYTES, content_matches
 from ai_clearance.model import PathChange
-from conftest import Repo, clock, run_cli
+from conftest import Repo, best_seconds, run_cli
 
 
 def _rules(path: str) -> dict[str, Rule]:
@@ -236,12 +236,7 @@ def test_any_text_is_judged_without_error(text: str) -> None:
 
 # ------------------------------------------------------------------------------ linear time
 def _seconds(read: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(3):
-        started = clock()
-        read()
-        best = min(best, clock() - started)
-    return best
+    return best_seconds(read)
 
 
 _HOSTILE: dict[str, tuple[str, str, str]] = {

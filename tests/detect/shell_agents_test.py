@@ -19,7 +19,7 @@ from ai_clearance.detect.shell import (
     screen_text,
     shell_commands,
 )
-from conftest import clock
+from conftest import best_seconds
 
 
 def _step(run: str, shell: str | None = None) -> bytes:
@@ -390,12 +390,7 @@ def test_screen_text_joins_what_the_shell_joins() -> None:
 
 # ------------------------------------------------------------------ cost
 def _seconds(work: object, text: str) -> float:
-    best = float("inf")
-    for _ in range(5):
-        started = clock()
-        work(text)  # type: ignore[operator]
-        best = min(best, clock() - started)
-    return best
+    return best_seconds(lambda: work(text), tries=5)  # type: ignore[operator]
 
 
 def _all_invocations(script: str) -> None:

@@ -23,7 +23,7 @@ from ai_clearance.detect.shell import (
     script_commands,
 )
 from ai_clearance.errors import EXIT_GIT
-from conftest import Repo, best_seconds, clock, run_cli
+from conftest import Repo, best_seconds, run_cli
 
 
 def _calls(script: str, language: str = "shell") -> list[tuple[str, ...]]:
@@ -144,12 +144,7 @@ def test_code_nested_past_the_followed_depth_hides_nothing(depth: int) -> None:
                                   "'a', ", "$(python -c '"])
 def test_reading_interpreters_takes_time_linear_in_size(unit: str) -> None:
     def seconds(script: str) -> float:
-        best = float("inf")
-        for _ in range(3):
-            started = clock()
-            _calls(script)
-            best = min(best, clock() - started)
-        return best
+        return best_seconds(lambda: _calls(script))
     small, large = seconds(unit * 5_000), seconds(unit * 20_000)
     assert large / max(small, 1e-4) < 10, (small, large)
 
@@ -213,13 +208,10 @@ def test_expansions_past_the_budget_are_refused(script: str) -> None:
 def test_expanding_takes_time_linear_in_size_budget(unit: str) -> None:
     """Hostile doubling is refused once the budget is spent: time grows with the size."""
     def seconds(script: str) -> float:
-        best = float("inf")
-        for _ in range(3):
-            started = clock()
+        def once() -> None:
             with contextlib.suppress(ScriptTooCostly):
                 _calls(script)
-            best = min(best, clock() - started)
-        return best
+        return best_seconds(once)
     head = "A=claude\nF=0123456789\nf() { F=\"$F$*\"; echo \"$@\"; }\n"
     small, large = seconds(head + unit * 2_000), seconds(head + unit * 8_000)
     assert large / max(small, 1e-4) < 10, (small, large)
@@ -271,12 +263,7 @@ def test_a_loop_is_read_in_time_linear_in_its_values() -> None:
     """Each value costs one reading of the commands that read the variable: four times
     the values cost about four times the time; a body as long as the list is refused."""
     def seconds(script: str) -> float:
-        best = float("inf")
-        for _ in range(3):
-            started = clock()
-            _calls(script)
-            best = min(best, clock() - started)
-        return best
+        return best_seconds(lambda: _calls(script))
     def values(n: int) -> str:
         return " ".join(f"a{k}" for k in range(n))
     loop = "for t in {}; do \"$t\" -p x; echo \"$t\"; done\n"

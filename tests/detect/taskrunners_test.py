@@ -186,7 +186,9 @@ def test_a_makefile_read_by_paragraphs_gives_what_a_fresh_reading_does() -> None
 
 
 def test_makefile_paragraphs_remembered_stay_bounded() -> None:
-    taskrunners._PARAGRAPHS.forget()
+    taskrunners._DEFINITIONS.clear()
+    taskrunners._COMMANDS.clear()
     for n in range(200):
         runner_lines("make", f"all:\n\techo {n}\n\n" + f"V{n} = x\n" * 2000)
-    assert taskrunners._PARAGRAPHS.size <= taskrunners._PARAGRAPHS_KEPT
+    held = taskrunners._DEFINITIONS.size + taskrunners._COMMANDS.size
+    assert 0 < held <= taskrunners._PARAGRAPHS_KEPT

@@ -16,7 +16,7 @@ from ai_clearance.detect.detect import PathMatcher
 from ai_clearance.detect.workflows import MAX_BYTES, action_files, content_matches
 from ai_clearance.errors import GitError
 from ai_clearance.model import PathChange
-from conftest import Repo, clock, run_cli
+from conftest import Repo, best_seconds, run_cli
 
 WORKFLOW = ".github/workflows/w.yml"
 
@@ -38,12 +38,7 @@ def _job(steps: str, job: str = "", top: str = "") -> str:
 def _ratio(make: Callable[[int], bytes], n: int, judge: Callable[[bytes], object]) -> float:
     """Time for input of size 2n over time for size n (best of three each)."""
     def seconds(data: bytes) -> float:
-        best = float("inf")
-        for _ in range(3):
-            started = clock()
-            judge(data)
-            best = min(best, clock() - started)
-        return best
+        return best_seconds(lambda: judge(data))
     small, large = seconds(make(n)), seconds(make(2 * n))
     return large / max(small, 1e-3)
 

@@ -20,7 +20,7 @@ from ai_clearance.detect.shell import shell_commands
 from ai_clearance.detect.workflows import MAX_BYTES, content_matches, workflow_facts
 from ai_clearance.errors import ConfigError
 from ai_clearance.model import PathChange
-from conftest import Repo, clock, run_cli
+from conftest import Repo, best_seconds, clock, run_cli
 
 CASES = parse_toml((Path(__file__).parent / "detect_cases.toml").read_text("utf-8"), "cases")
 WORKFLOW_CASES = [c for c in CASES["content"]
@@ -215,12 +215,7 @@ def test_any_bytes_are_judged_without_error(data: bytes) -> None:
 
 
 def _seconds(script: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        started = clock()
-        shell_commands(script)
-        best = min(best, clock() - started)
-    return best
+    return best_seconds(lambda: shell_commands(script))
 
 
 @pytest.mark.parametrize("unit", ['"$(', "$(", "`", "'", "a\\", "$(a)", "${", "<(", "2>&",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import re
-import time
 from collections.abc import Callable
 
 import pytest
@@ -18,6 +16,7 @@ from ai_clearance.integrations.agent_guard import (
     decide_payload,
 )
 from ai_clearance.integrations.shell_words import ShellSyntaxError, split_commands
+from conftest import best_seconds
 
 REFUSED = [
     "git commit --no-verify -m x",
@@ -464,23 +463,6 @@ def test_nesting_is_bounded() -> None:
     assert decide_command("sh -c 'sh -c \"git status\"'") is None
 
 
-def _seconds(call: Callable[[], object], repeat: int) -> float:
-    """The best of five timings, the collector off: a deep `$(` nesting makes many objects,
-    and a collection landing in one timing alone skewed the ratio on a loaded host."""
-    best = float("inf")
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(5):
-            start = time.perf_counter()
-            for _ in range(repeat):
-                call()
-            best = min(best, time.perf_counter() - start)
-    finally:
-        gc.enable()
-    return best
-
-
 @pytest.mark.parametrize("unit", [
     "git commit -m x && ", "'a' \"b\" ", "$(a ", '"$(a ', "\\x", "-n ",
     "<<E\n$(a) it's\nE\n", "$'\\x41' ", "${a:-\"b\"} ", "{a,b} ", "N=-n; ", "$N ",
@@ -496,5 +478,6 @@ def test_the_decision_costs_linear_time(unit: str) -> None:
 
     small, large = make(2_000), make(8_000)
     small()
-    repeat = max(1, round(0.02 / max(_seconds(small, 1), 1e-7)))
-    assert _seconds(large, repeat) / _seconds(small, repeat) < 8
+    # The best of five: a deep `$(` nesting makes many objects (the collector is off).
+    repeat = max(1, round(0.02 / max(best_seconds(small, tries=5), 1e-7)))
+    assert best_seconds(large, 5, repeat) / best_seconds(small, 5, repeat) < 8

@@ -64,10 +64,8 @@ def _rules(path: str) -> dict[str, Rule]:
 
 
 def _forget() -> None:
-    workflows._SCRIPTS.known.clear()
-    workflows._SCRIPTS.size = 0
+    workflows._SCRIPTS.clear()
     expressions._PLAIN.clear()
-    expressions._PLAIN_SIZE[0] = 0
 
 
 def test_workflow_versions_read_with_memory_give_what_fresh_readings_do() -> None:
@@ -88,14 +86,14 @@ def test_workflow_versions_read_with_memory_give_what_fresh_readings_do() -> Non
 
 def test_script_memory_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     _forget()
-    monkeypatch.setattr(workflows, "_SCRIPTS_KEPT", 20000)
-    monkeypatch.setattr(expressions, "_PLAIN_KEPT", 20000)
+    monkeypatch.setattr(workflows._SCRIPTS, "limit", 20000)
+    monkeypatch.setattr(expressions._PLAIN, "limit", 20000)
     for n in range(40):
         workflows.workflow_facts(f"jobs:\n  a:\n    steps:\n      - run: |\n"
                                  f"          echo ${{{{ github.sha }}}} {n}\n".encode()
                                  + b"          claude -p x\n" * 200)
     assert 0 < workflows._SCRIPTS.size <= 20000
-    assert 0 < expressions._PLAIN_SIZE[0] <= 20000
+    assert 0 < expressions._PLAIN.size <= 20000
 
 
 def _edited_texts(count: int) -> list[str]:
@@ -141,14 +139,15 @@ def test_names_by_paragraphs_and_lines_give_what_a_fresh_reading_does() -> None:
 
 def test_remembered_lines_and_paragraphs_stay_bounded(monkeypatch: pytest.MonkeyPatch,
                                                       ) -> None:
-    monkeypatch.setattr(carried, "_ASSIGNMENTS_KEPT", 20000)
-    monkeypatch.setattr(detect_reach, "_PIECES_KEPT", 20000)
+    monkeypatch.setattr(carried._ASSIGNMENTS, "limit", 20000)
+    monkeypatch.setattr(detect_reach._INSTALLS, "limit", 20000)
+    monkeypatch.setattr(detect_reach._RUNS, "limit", 20000)
     for n in range(30):
         text = f"# {n}\n" + "\n\n".join(f"V{n}_{i} = x\n\tnpm i -g a" for i in range(200))
         carried.given_env(text)
         named_paths("Makefile", text.encode())
         reach.names_and_env("Makefile", text.encode())
     assert 0 < carried._ASSIGNMENTS.size <= 20000 + len(text)
-    assert 0 < detect_reach._INSTALLS_SIZE[0] <= 20000 + len(text)
-    assert 0 < detect_reach._RUNS_SIZE[0] <= 20000 + len(text)
+    assert 0 < detect_reach._INSTALLS.size <= 20000 + len(text)
+    assert 0 < detect_reach._RUNS.size <= 20000 + len(text)
     assert 0 < len(reach._NAMES.known) <= reach._NAMES_KEPT

@@ -502,10 +502,74 @@ def _workflow_fields(data: dict[str, Any], where: str) -> dict[str, tuple[str, .
     return found
 
 
+_LIST_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}\Z")
+_PATH_KEYS = ("paths", "exact_paths", "not_paths")
+
+
+def expand_path_lists(data: dict[str, Any], where: str) -> dict[str, Any]:
+    """`data` with its [path_lists] written out and the table dropped (catalog.json holds
+    the expanded lists). In a rule's paths, exact_paths or not_paths, and in a list, an
+    entry "@name" is that list's entries in order, and "!entry" drops that entry ("!@name":
+    each of that list's entries) from the entries before it; either must name what exists."""
+    raw = data.get("path_lists", {})
+    if not isinstance(raw, dict):
+        raise _fail(where, "[path_lists] must be a table of name = list of paths")
+    for name, entries in raw.items():
+        if not _LIST_NAME.match(name):
+            raise _fail(where, f"[path_lists] names are lower-case letters, digits and '_' "
+                               f"({name!r})")
+        _str_list(entries, f"{where} [path_lists]", name)
+    expanded = {k: v for k, v in data.items() if k != "path_lists"}
+    rules = data.get("rules", [])
+    if isinstance(rules, list):
+        expanded["rules"] = [_rule_with_lists(rule, raw, where) for rule in rules]
+    return expanded
+
+
+def _rule_with_lists(rule: Any, lists: dict[str, list[str]], where: str) -> Any:
+    """One [[rules]] table with the path lists its path keys name written out."""
+    if not isinstance(rule, dict) or not any(isinstance(rule.get(k), list) for k in _PATH_KEYS):
+        return rule
+    where = f"{where} rule {rule.get('id')}"
+    written = dict(rule)
+    for key in _PATH_KEYS:
+        if isinstance(rule.get(key), list):
+            written[key] = _listed(_str_list(rule[key], where, key), lists, where, key, ())
+    return written
+
+
+def _listed(entries: tuple[str, ...], lists: dict[str, list[str]], where: str, key: str,
+            within: tuple[str, ...]) -> list[str]:
+    """`entries` with "@name" written out and "!entry" applied (see `expand_path_lists`);
+    `within` holds the lists being written out, to refuse one that names itself."""
+    out: list[str] = []
+    for entry in entries:
+        if entry.startswith("!"):
+            dropped = _listed((entry[1:],), lists, where, key, within)
+            missing = [item for item in dropped if item not in out]
+            if missing or not dropped:
+                raise _fail(where, f"'{key}' drops {entry[1:]!r}, which is not in it")
+            out = [item for item in out if item not in dropped]
+        elif entry.startswith("@"):
+            name = entry[1:]
+            if name not in lists:
+                raise _fail(where, f"'{key}' names unknown path list '{entry}' "
+                                   f"(known: {', '.join(sorted(lists)) or 'none'})")
+            if name in within:
+                raise _fail(where, f"path list '{entry}' contains itself")
+            out += _listed(tuple(lists[name]), lists, where, key, (*within, name))
+        else:
+            out.append(entry)
+    return out
+
+
 def build_catalog(data: dict[str, Any], where: str, base: Catalog | None = None,
                   eager: bool = True) -> Catalog:
     """Validate catalog-format data; with `base`, the data extends that catalog. `eager`
-    compiles every regex now (the shipped catalog defers that to first use)."""
+    compiles every regex now (the shipped catalog defers that to first use). Path lists
+    ([path_lists], catalog.toml's only: catalog.json has them written out) are expanded first."""
+    if base is None and "path_lists" in data:
+        data = expand_path_lists(data, where)
     if base is None:
         version = data.get("version")
         if version != 1:
@@ -665,14 +729,20 @@ def load_catalog() -> Catalog:
     return _CACHE[0]
 
 
+def json_catalog_text() -> str:
+    """catalog.json's text: catalog.toml validated (every pattern compiled), its path
+    lists written out."""
+    with open(CATALOG_TOML, encoding="utf-8") as handle:
+        data = expand_path_lists(parse_toml(handle.read(), "catalog.toml"), "catalog.toml")
+    build_catalog(data, "catalog.toml")
+    return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
 def write_json_catalog() -> None:
     """Regenerate catalog.json from catalog.toml (run after editing the catalog)."""
-    with open(CATALOG_TOML, encoding="utf-8") as handle:
-        data = parse_toml(handle.read(), "catalog.toml")
-    build_catalog(data, "catalog.toml")  # validate, compiling every pattern
+    text = json_catalog_text()
     with open(CATALOG_JSON, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=1, ensure_ascii=False, sort_keys=True)
-        handle.write("\n")
+        handle.write(text)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from ai_clearance.errors import GitError
+from ai_clearance.memo import Memo
 
 # (name, the values it may hold), sorted: what a file gives the environment.
 Env = tuple[tuple[str, tuple[str, ...]], ...]
@@ -63,15 +64,11 @@ def _assignments(text: str) -> list[tuple[str, str]]:
     share most of them (a project's Makefile: 130 KiB, 10 ms a version whole)."""
     if len(text) < _WHOLE:
         return _assigned(text)
-    if _ASSIGNMENTS.size > _ASSIGNMENTS_KEPT:
-        _ASSIGNMENTS.known.clear()
-        _ASSIGNMENTS.size = 0
     found: list[tuple[str, str]] = []
     for piece in text.split("\n\n"):
-        known = _ASSIGNMENTS.known.get(piece)
+        known = _ASSIGNMENTS.get(piece)
         if known is None:
-            known = _ASSIGNMENTS.known[piece] = _assigned(piece)
-            _ASSIGNMENTS.size += len(piece) + 1
+            known = _ASSIGNMENTS.put(piece, _assigned(piece))
         found.extend(known)
     return found
 
@@ -81,18 +78,11 @@ def _assigned(text: str) -> list[tuple[str, str]]:
             for match in _ASSIGNED.finditer(text)]
 
 
-class _Pieces:
-    """Paragraphs met lately and their assignments, `size` characters of them."""
-
-    def __init__(self) -> None:
-        self.known: dict[str, list[tuple[str, str]]] = {}
-        self.size = 0
-
-
-# Texts shorter than this are read whole; the paragraphs kept stay under a few MiB.
+# Texts shorter than this are read whole; the paragraphs met lately are remembered with
+# their assignments, a few MiB of them.
 _WHOLE = 4096
-_ASSIGNMENTS_KEPT = 4 << 20
-_ASSIGNMENTS = _Pieces()
+_ASSIGNMENTS: Memo[str, list[tuple[str, str]]] = Memo(
+    4 << 20, cost=lambda piece, _: len(piece) + 1)
 
 
 def _add(found: dict[str, dict[str, None]], name: str, value: str) -> None:

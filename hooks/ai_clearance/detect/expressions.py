@@ -28,6 +28,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
 
+from ai_clearance.memo import Memo
+
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:
     from typing import TypeVar
@@ -115,20 +117,14 @@ def substitution(text: str, known: Mapping[str, Known] | None = None) -> Substit
         # The same scalars come back in each version of a workflow: remembered by text.
         found = _PLAIN.get(text)
         if found is None:
-            found = _substitution(text, None)
-            _PLAIN_SIZE[0] += 2 * len(text) + len(found.text)
-            if _PLAIN_SIZE[0] > _PLAIN_KEPT:
-                _PLAIN.clear()
-                _PLAIN_SIZE[0] = 2 * len(text) + len(found.text)
-            _PLAIN[text] = found
+            found = _PLAIN.put(text, _substitution(text, None))
         return found
     return _substitution(text, known)
 
 
 # Texts whose substitution with no context is remembered, up to characters kept.
-_PLAIN: dict[str, Substitution] = {}
-_PLAIN_SIZE = [0]
-_PLAIN_KEPT = 8 << 20
+_PLAIN: Memo[str, Substitution] = Memo(
+    8 << 20, cost=lambda text, found: 2 * len(text) + len(found.text))
 
 
 def _substitution(text: str, known: Mapping[str, Known] | None) -> Substitution:

@@ -31,6 +31,7 @@ from ai_clearance.detect.runners import PROGRAMS, language_of, shebang_language
 from ai_clearance.detect.taskrunners import runner_includes
 from ai_clearance.detect.workflows import ACTION_NAMES, action_files, readings
 from ai_clearance.errors import GitError
+from ai_clearance.memo import Memo
 
 # Only the start of a larger file is read for names: CI files and scripts are far smaller.
 MAX_READ = 1 << 20
@@ -599,11 +600,7 @@ def _runs_script(command: str) -> bool:
     the versions of a Makefile share most of their lines."""
     known = _RUNS.get(command)
     if known is None:
-        if _RUNS_SIZE[0] > _PIECES_KEPT:
-            _RUNS.clear()
-            _RUNS_SIZE[0] = 0
-        known = _RUNS[command] = _RUNS_SCRIPT.search(command) is not None
-        _RUNS_SIZE[0] += len(command) + 1
+        known = _RUNS.put(command, _RUNS_SCRIPT.search(command) is not None)
     return known
 
 
@@ -618,11 +615,7 @@ def _first_installer_piece(text: str) -> int:
     for piece in text.split("\n\n"):
         known = _INSTALLS.get(piece)
         if known is None:
-            if _INSTALLS_SIZE[0] > _PIECES_KEPT:
-                _INSTALLS.clear()
-                _INSTALLS_SIZE[0] = 0
-            known = _INSTALLS[piece] = _INSTALLER.search(piece) is not None
-            _INSTALLS_SIZE[0] += len(piece) + 1
+            known = _INSTALLS.put(piece, _INSTALLER.search(piece) is not None)
         if known:
             return at
         at += len(piece) + 2
@@ -631,11 +624,9 @@ def _first_installer_piece(text: str) -> int:
 
 # Recipe lines and paragraphs met lately, what a search found in each (characters kept
 # bounded); texts shorter than _WHOLE_TEXT are searched whole.
-_RUNS: dict[str, bool] = {}
-_RUNS_SIZE = [0]
-_INSTALLS: dict[str, bool] = {}
-_INSTALLS_SIZE = [0]
 _PIECES_KEPT = 4 << 20
+_RUNS: Memo[str, bool] = Memo(_PIECES_KEPT, cost=lambda text, _: len(text) + 1)
+_INSTALLS: Memo[str, bool] = Memo(_PIECES_KEPT, cost=lambda text, _: len(text) + 1)
 _WHOLE_TEXT = 4096
 
 

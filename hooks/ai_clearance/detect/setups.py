@@ -22,6 +22,7 @@ from ai_clearance.detect.cisystems import BY_NAME as CI_NAMES
 from ai_clearance.detect.normalize import printable
 from ai_clearance.detect.shell import invocations, script_commands
 from ai_clearance.detect.taskrunners import RUNNER_KINDS, RUNNER_NAMES, runner_lines
+from ai_clearance.memo import Memo
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -282,20 +283,17 @@ def runner_facts(kind: str, text: str, screen: Callable[[str], bool]) -> list[Fa
     found: list[Fact] = []
     for line, key, command in lines:
         # Each version of a Makefile a range changes repeats most of its recipes: what a
-        # recipe runs is remembered (at most _RECIPE_MEMO of them, then forgotten).
+        # recipe runs is remembered (at most _RECIPE_MEMO of them, the oldest forgotten).
         memo_key = (screen, key, command)  # the screen itself: its id could be reused
         facts = _RECIPES.get(memo_key)
         if facts is None:
-            facts = tuple(script_facts(key, command, 0, screen))
-            if len(_RECIPES) >= _RECIPE_MEMO:
-                _RECIPES.clear()
-            _RECIPES[memo_key] = facts
+            facts = _RECIPES.put(memo_key, tuple(script_facts(key, command, 0, screen)))
         found.extend(replace(fact, line=fact.line + line) for fact in facts)
     return found
 
 
 _RECIPE_MEMO = 8192
-_RECIPES: dict[tuple[Callable[[str], bool], str, str], tuple[Fact, ...]] = {}
+_RECIPES: Memo[tuple[Callable[[str], bool], str, str], tuple[Fact, ...]] = Memo(_RECIPE_MEMO)
 
 
 def loose_facts(text: str, number: int, kinds: frozenset[str]) -> Iterator[Fact]:

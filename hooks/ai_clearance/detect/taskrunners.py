@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from ai_clearance.memo import Memo
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -137,51 +139,44 @@ _EXPORTED = "\x00"
 # continued line): the definitions of a paragraph met before are remembered by its text,
 # and its commands by its text and the values of the variables it may refer to (a file
 # that adds to one variable changes `known` in most versions, not what most recipes get).
-_PARAGRAPHS_KEPT = 1 << 22  # characters of paragraphs remembered, then all forgotten
+_PARAGRAPHS_KEPT = 1 << 22  # characters of paragraphs remembered, the oldest forgotten
 # Every name a paragraph may refer to, whatever the `$$` before it (more than it does);
 # `$$X` and `$${X}` may read an exported X.
 _MAKE_NAMES = re.compile(r"\$[({]([A-Za-z_][\w.-]*)|\$\$\{?([A-Za-z_]\w*)")
 
 
-class _Paragraphs:
-    """What the paragraphs met lately hold: memory stays flat on any history."""
-
-    def __init__(self) -> None:
-        self.definitions: dict[str, tuple[list[tuple[str, str]], tuple[str, ...]]] = {}
-        self.commands: dict[tuple[str, tuple[str | None, ...]],
-                            list[tuple[int, str, str]]] = {}
-        self.size = 0
-
-    def forget(self) -> None:
-        self.definitions.clear()
-        self.commands.clear()
-        self.size = 0
-
-    def read(self, pieces: list[str], paragraphs: list[list[str]],
-             ) -> list[tuple[int, str, str]]:
-        if 2 * sum(map(len, pieces)) + self.size > _PARAGRAPHS_KEPT:
-            self.forget()
-        known: dict[str, str] = {}
-        for piece, lines in zip(pieces, paragraphs, strict=True):
-            if piece not in self.definitions:
-                self.definitions[piece] = (_definitions(lines), tuple(dict.fromkeys(
-                    name or _EXPORTED + shell for name, shell in _MAKE_NAMES.findall(piece))))
-                self.size += len(piece)
-            known.update(self.definitions[piece][0])
-        found: list[tuple[int, str, str]] = []
-        start = 0
-        for piece, lines in zip(pieces, paragraphs, strict=True):
-            key = (piece, tuple(known.get(name) for name in self.definitions[piece][1]))
-            commands = self.commands.get(key)
-            if commands is None:
-                commands = self.commands[key] = _make_lines(lines, known)
-                self.size += len(piece)
-            found.extend((start + line, holder, command) for line, holder, command in commands)
-            start += len(lines)
-        return found
+def _read_paragraphs(pieces: list[str], paragraphs: list[list[str]],
+                     ) -> list[tuple[int, str, str]]:
+    """The commands of a Makefile's paragraphs (`pieces` their texts), what the paragraphs
+    met lately hold remembered (`_DEFINITIONS`, `_COMMANDS`)."""
+    known: dict[str, str] = {}
+    names: list[tuple[str, ...]] = []
+    for piece, lines in zip(pieces, paragraphs, strict=True):
+        held = _DEFINITIONS.get(piece)
+        if held is None:
+            held = _DEFINITIONS.put(piece, (_definitions(lines), tuple(dict.fromkeys(
+                name or _EXPORTED + shell for name, shell in _MAKE_NAMES.findall(piece)))))
+        known.update(held[0])
+        names.append(held[1])
+    found: list[tuple[int, str, str]] = []
+    start = 0
+    for piece, lines, read in zip(pieces, paragraphs, names, strict=True):
+        key = (piece, tuple(known.get(name) for name in read))
+        commands = _COMMANDS.get(key)
+        if commands is None:
+            commands = _COMMANDS.put(key, _make_lines(lines, known))
+        found.extend((start + line, holder, command) for line, holder, command in commands)
+        start += len(lines)
+    return found
 
 
-_PARAGRAPHS = _Paragraphs()
+# What the paragraphs met lately hold, half of _PARAGRAPHS_KEPT each: a paragraph's
+# definitions and the names it may read, by its text; its commands, by its text and the
+# values of those names.
+_DEFINITIONS: Memo[str, tuple[list[tuple[str, str]], tuple[str, ...]]] = Memo(
+    _PARAGRAPHS_KEPT // 2, cost=lambda piece, _: len(piece))
+_COMMANDS: Memo[tuple[str, tuple[str | None, ...]], list[tuple[int, str, str]]] = Memo(
+    _PARAGRAPHS_KEPT // 2, cost=lambda key, _: len(key[0]))
 
 
 def _make(text: str) -> list[tuple[int, str, str]]:
@@ -189,7 +184,7 @@ def _make(text: str) -> list[tuple[int, str, str]]:
     pieces = text.split("\n\n")
     paragraphs = [[*piece.split("\n"), ""] for piece in pieces[:-1]] + [pieces[-1].split("\n")]
     # each paragraph known by the text of its lines: the last has no empty line after it
-    return _PARAGRAPHS.read([piece + "\n" for piece in pieces[:-1]] + pieces[-1:], paragraphs)
+    return _read_paragraphs([piece + "\n" for piece in pieces[:-1]] + pieces[-1:], paragraphs)
 
 
 def _make_lines(lines: list[str], known: dict[str, str]) -> list[tuple[int, str, str]]:

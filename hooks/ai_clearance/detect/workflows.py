@@ -71,6 +71,7 @@ from ai_clearance.detect.shell import (
     shell_commands,
 )
 from ai_clearance.errors import GitError
+from ai_clearance.memo import Memo
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:
@@ -768,7 +769,7 @@ def _image_fact(key: str, text: str, line: int) -> Fact:
 def _command_facts(key: str, script: str, first_line: int,
                    screen: Callable[[str], bool] | None, language: str = "shell",
                    ) -> Iterator[Fact]:
-    for offset, invocation, evidence in _SCRIPTS.commands(key, script, screen, language):
+    for offset, invocation, evidence in _script_commands(key, script, screen, language):
         yield Fact("command", invocation, first_line + offset, evidence)
     if language in ("hash", "slash") and (screen is None or screen(script)):
         # What the code imports or declares it needs (PEP 723) is installed to run it.
@@ -778,35 +779,25 @@ def _command_facts(key: str, script: str, first_line: int,
             yield replace(fact, evidence=printable(f"{key}: {fact.evidence}"))
 
 
-class _Scripts:
-    """What each script text met lately runs, by key, language and screen, at offsets
-    from its first line: a workflow's versions share most of their steps (git/git's
-    main.yml: 57 versions of 60 scripts each). Bounded by the characters kept."""
-
-    def __init__(self) -> None:
-        self.known: dict[tuple[str, str, Callable[[str], bool] | None, str],
-                         list[tuple[int, tuple[str, ...], str]]] = {}
-        self.size = 0
-
-    def commands(self, key: str, script: str, screen: Callable[[str], bool] | None,
-                 language: str) -> list[tuple[int, tuple[str, ...], str]]:
-        memo = (key, script, screen, language)
-        found = self.known.get(memo)
-        if found is None:
-            found = [(offset, invocation, printable(f"{key}: {' '.join(words)}"))
-                     for offset, words in script_commands(script, language, screen)
-                     for invocation in invocations(words, 0)]
-            size = len(script) + sum(len(e) for _, _, e in found)
-            if self.size + size > _SCRIPTS_KEPT:
-                self.known.clear()
-                self.size = 0
-            self.known[memo] = found
-            self.size += size
-        return found
+def _script_commands(key: str, script: str, screen: Callable[[str], bool] | None,
+                     language: str) -> list[tuple[int, tuple[str, ...], str]]:
+    """What a script text runs, by key, language and screen, at offsets from its first
+    line, remembered (`_SCRIPTS`)."""
+    memo = (key, script, screen, language)
+    found = _SCRIPTS.get(memo)
+    if found is None:
+        found = _SCRIPTS.put(memo, [
+            (offset, invocation, printable(f"{key}: {' '.join(words)}"))
+            for offset, words in script_commands(script, language, screen)
+            for invocation in invocations(words, 0)])
+    return found
 
 
-_SCRIPTS_KEPT = 8 << 20
-_SCRIPTS = _Scripts()
+# What each script text met lately runs: a workflow's versions share most of their steps
+# (git/git's main.yml: 57 versions of 60 scripts each). Bounded by the characters kept.
+_SCRIPTS: Memo[tuple[str, str, Callable[[str], bool] | None, str],
+               list[tuple[int, tuple[str, ...], str]]] = Memo(
+    8 << 20, cost=lambda memo, found: len(memo[1]) + sum(len(e) for _, _, e in found))
 
 
 def dockerfile_facts(text: str, screen: Callable[[str], bool]) -> Iterator[Fact]:

@@ -141,15 +141,14 @@ def check_report(request: Request) -> Report:
         if policy.mode != "forbid" and request.judge_disclosures else None
     decided = _decide(repo, files, policy, result, request, extra, declarations)
     return build_report(decided.decisions, result.coverage, decided.verdict, result.head,
-                        catalog, _dates(repo, result.findings, request))
+                        catalog, _dates(repo, result.findings))
 
 
-def _dates(repo: gitio.Repo | None, findings: Sequence[Finding],
-           request: Request) -> dict[str, tuple[str, str]] | None:
-    """The (author, committer) dates of the findings' commits, for the JSON report (one
-    git call; the text and SARIF reports do not show them)."""
+def _dates(repo: gitio.Repo | None, findings: Sequence[Finding]) -> dict[str, tuple[str, str]] | None:
+    """The (author, committer) dates of the findings' commits (one git call, only when there
+    are findings in commits: a clean check pays nothing)."""
     commits = sorted({f.commit for f in findings if f.commit})
-    if repo is None or not commits or request.output_format != "json":
+    if repo is None or not commits:
         return None
     return {sha: (author, committer)
             for sha, author, committer in gitio.commit_dates(repo, commits, no_walk=True)}

@@ -144,7 +144,8 @@ def check_report(request: Request) -> Report:
                         catalog, _dates(repo, result.findings))
 
 
-def _dates(repo: gitio.Repo | None, findings: Sequence[Finding]) -> dict[str, tuple[str, str]] | None:
+def _dates(repo: gitio.Repo | None,
+           findings: Sequence[Finding]) -> dict[str, tuple[str, str]] | None:
     """The (author, committer) dates of the findings' commits (one git call, only when there
     are findings in commits: a clean check pays nothing)."""
     commits = sorted({f.commit for f in findings if f.commit})

@@ -91,6 +91,7 @@ def replace_path(path: str, data: bytes) -> None:
     try:
         temp = _temporary(folder, data)
         try:
+            os.chmod(temp, 0o666 & ~_umask())  # mkstemp's 0600 is for secrets, not reports
             os.replace(temp, path)
         except BaseException:
             os.unlink(temp)
@@ -98,3 +99,9 @@ def replace_path(path: str, data: bytes) -> None:
         _sync_folder(folder)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

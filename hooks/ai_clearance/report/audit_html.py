@@ -187,6 +187,12 @@ def chart(data: AuditData, table: Table) -> tuple[str, int]:
             "clearance": lambda: _stacked(axes, table, [_CLEARED, _UNCLEARED]),
         }
         drawn = drawers[table.name]()
+        if table.name != "approvals":
+            from matplotlib.ticker import MaxNLocator
+
+            # Counts are whole: no tick at 0.5 commits.
+            count_axis = axes.xaxis if table.name in ("authors", "folders") else axes.yaxis
+            count_axis.set_major_locator(MaxNLocator(integer=True))
         return _svg(figure), drawn
 
 

@@ -33,6 +33,16 @@ def parse_date(text: str, end: bool = False) -> datetime:
     return moment
 
 
+def in_window(committed: str | None, window: tuple[datetime | None, datetime | None]) -> bool:
+    """Whether a commit's committer date (strict ISO 8601) is in [since, until); what has no
+    date (a finding in no commit) is always in."""
+    since, until = window
+    if committed is None or (since is None and until is None):
+        return True
+    moment = datetime.fromisoformat(committed)
+    return (since is None or moment >= since) and (until is None or moment < until)
+
+
 def revision_args(repo: gitio.Repo, given: Sequence[str]) -> list[str]:
     """git revision arguments for REVs as `check --range` reads them: `A..B` and `A...B`
     (B's commits since A, or since its merge base with A), else a commit and its history."""
@@ -59,8 +69,10 @@ def _resolve(repo: gitio.Repo, rev: str) -> str:
 
 @click.command(epilog=AUDIT_HELP)
 @click.argument("revs", nargs=-1, metavar="[REV]...")
-@click.option("--since", metavar="DATE", help="Only commits committed on or after DATE.")
-@click.option("--until", metavar="DATE", help="Only commits committed on or before DATE.")
+@click.option("--since", metavar="DATE",
+              help="Only commits committed on or after DATE (YYYY-MM-DD or ISO 8601; UTC).")
+@click.option("--until", metavar="DATE",
+              help="Only commits committed before DATE's end (a date includes its day).")
 @click.option("--html", "html_file", metavar="FILE",
               help="Write the page (charts and tables; needs ai-clearance[audit]).")
 @click.option("--json", "json_file", metavar="FILE", help="Write the data as JSON.")
@@ -90,13 +102,15 @@ def run_audit(revs: tuple[str, ...], since: str | None, until: str | None,
         raise UsageError("give at least one of --html FILE, --json FILE, --csv FILE")
     if no_trust and trust_ref:
         raise UsageError("--no-trust and --trust-ref exclude each other")
-    window = [f"--since={parse_date(since).isoformat()}"] if since else []
-    window += [f"--until={parse_date(until, end=True).isoformat()}"] if until else []
+    # Filtered here, not by git: `git log --since` stops its walk at the first commit whose
+    # date it cannot parse, so one odd commit object would hide all the history behind it.
+    window = (parse_date(since) if since else None,
+              parse_date(until, end=True) if until else None)
     repo = gitio.discover(directory)
     if repo.shallow:
         raise GitError("this clone is shallow, so its history is incomplete; fetch it all "
                        "(git fetch --unshallow, or fetch-depth: 0 in actions/checkout)")
-    selected = [*revision_args(repo, revs), *window]
+    selected = revision_args(repo, revs)
     request = Request(source="revs", revs=tuple(selected), argument=" ".join(revs) or "HEAD",
                       allow_empty=True, at_commit_dates=True, output_format="json",
                       config=config, trust_ref=trust_ref, no_trust=no_trust, cwd=directory)
@@ -104,7 +118,7 @@ def run_audit(revs: tuple[str, ...], since: str | None, until: str | None,
     exit_code(report)  # files that could not be judged: exit 3, no partial audit written
     outputs = _outputs(repo, request, report, selected,
                        {"revisions": list(revs) or ["HEAD"], "since": since, "until": until},
-                       html_file)
+                       html_file, window)
     written = []
     for path, key in ((html_file, "html"), (json_file, "json"), (csv_file, "csv")):
         if path:
@@ -116,7 +130,8 @@ def run_audit(revs: tuple[str, ...], since: str | None, until: str | None,
 
 
 def _outputs(repo: gitio.Repo, request: Any, report: Any, selected: list[str],
-             selection: dict[str, Any], html_file: str | None) -> dict[str, str]:
+             selection: dict[str, Any], html_file: str | None,
+             window: tuple[datetime | None, datetime | None]) -> dict[str, str]:
     """The text of every file the audit can write, built before any is written."""
     from ai_clearance.approvals.records import utc_now
     from ai_clearance.check import trusted_records
@@ -125,8 +140,10 @@ def _outputs(repo: gitio.Repo, request: Any, report: Any, selected: list[str],
     from ai_clearance.report.audit_export import audit_json, findings_csv
     from ai_clearance.report.render import finding_json
 
-    findings = [finding_json(f) for f in report.findings]
-    totals = commits_by_month(gitio.commit_dates(repo, selected))
+    findings = [f for f in map(finding_json, report.findings)
+                if in_window(f["committer_date"], window)]
+    totals = commits_by_month(row for row in gitio.commit_dates(repo, selected)
+                              if in_window(row[2], window))
     rows = [] if request.no_trust else record_rows(trusted_records(request))
     data = audit_data(findings, totals, rows, utc_now())
     numbers = data.summary

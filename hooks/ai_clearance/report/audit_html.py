@@ -157,6 +157,14 @@ def _timeline(axes: Axes, found: Sequence[Window], now: datetime) -> int:
     axes.axvspan(_x(dates, now), _x(dates, soon), color=_SOON,
                  alpha=0.15).set_gid("next-30-days")
     axes.axvline(_x(dates, now), color="#333", linewidth=1)
+    from matplotlib.patches import Patch
+
+    axes.legend(handles=[Patch(color="#1565c0", label="valid"),
+                         Patch(color=_SOON, label="ends within 30 days"),
+                         Patch(color="#546e7a", label="revoked (x: when)"),
+                         Patch(color=_SOON, alpha=0.15, label="the next 30 days")],
+                loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=4, frameon=False,
+                fontsize=8)
     axes.set_yticks(range(len(found)))
     axes.set_yticklabels([label(f"{w.who}: {w.assistants}" if w.kind == "approval"
                                 else f"token {w.who}") for w in found])

@@ -7,6 +7,7 @@ from typing import Any
 
 from ai_clearance.report import audit
 from ai_clearance.report.audit_export import csv_cell, findings_csv
+from conftest import best_seconds
 
 NOW = datetime(2026, 12, 8, tzinfo=timezone.utc)
 
@@ -140,3 +141,24 @@ def test_csv_defuses_formulas_and_joins_lists() -> None:
     lines = text.splitlines()
     assert lines[0].startswith("commit,author,author_date,committer_date,rule")
     assert ",'=cmd" in lines[1] and len(lines) == 2
+
+
+def _many(n: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, int]]:
+    findings = [finding(f"c{i}", f"{2000 + i % 20}-{i % 12 + 1:02d}-01T00:00:00+00:00",
+                        [f"agent{i % 7}"], author=f"Dev {i} <dev{i}@example.com>",
+                        path=f"f{i}/CLAUDE.md") for i in range(n)]
+    rows = [approval([f"dev{i}@example.com"]) for i in range(n)]
+    return findings, rows, audit.commits_by_month(
+        (f["commit"], f["author_date"], "") for f in findings)
+
+
+def test_audit_data_takes_linear_time() -> None:
+    small, large = _many(2_000), _many(8_000)
+
+    def build(data: tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, int]],
+              ) -> None:
+        audit.audit_data(data[0], data[2], data[1], NOW)
+        findings_csv(data[0])
+
+    ratio = best_seconds(lambda: build(large)) / best_seconds(lambda: build(small))
+    assert ratio < 8, ratio  # 4x the input; quadratic would be 16

@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 
 from ai_clearance.report import audit
-from ai_clearance.report.audit_html import LABEL_CHARS, label, page
+from ai_clearance.report.audit_html import LABEL_CHARS, TIMELINE, charted_windows, label, page
 
 pytest.importorskip("matplotlib", reason="the audit page needs the 'audit' extra")
 
 NOW = datetime(2026, 12, 8, tzinfo=timezone.utc)
 HOSTILE = "<script>alert(1)</script> $\\frac{1}{0}$ & \x1b[31m"
+LOTS = 300
 HOSTILE_PATH = "<img src=x onerror=alert(2)>/CLAUDE.md"
 
 
@@ -75,3 +76,17 @@ def test_labels_are_cut_and_printable() -> None:
     assert label("x" * 100) == "x" * (LABEL_CHARS - 1) + "…"
     assert "\x00" not in label("a\x00b")
     assert label("Claude Shannon <cs@example.com>") == "Claude Shannon <cs@example.com>"
+
+
+def test_the_timeline_charts_the_windows_that_end_last() -> None:
+    rows = [{"id": f"a{i}", "kind": "approval", "status": "active", "authors": [f"{i}@x.org"],
+             "github_logins": [], "assistants": ["claude"],
+             "valid_from": f"{2000 + i // 12:04d}-{i % 12 + 1:02d}-01T00:00:00Z",
+             "valid_until": f"{2001 + i // 12:04d}-{i % 12 + 1:02d}-01T00:00:00Z",
+             "revoked_at": None} for i in range(LOTS)]
+    found = audit.windows(rows, NOW)
+    charted = charted_windows(found)
+    assert len(charted) == TIMELINE and charted[-1].id == f"a{LOTS - 1}"
+    html = page(audit.audit_data([], {}, rows, NOW), "t", "m")
+    assert html.count('id="series-0-') == TIMELINE  # drawn bars; the table has every row
+    assert html.count("<tr><td>a") == LOTS

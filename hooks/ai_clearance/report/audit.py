@@ -142,19 +142,27 @@ def author_email(author: str) -> str:
     return author[start + 1:end].casefold() if 0 <= start < end else ""
 
 
-def _held(rows: Sequence[Mapping[str, Any]], email: str, now: datetime) -> tuple[int, int]:
-    """How many approvals name this address (or its GitHub login): in all, and active now."""
-    login = noreply_login(email)
-    held = active = 0
+def _holders(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+    """The approvals that ever held, by each address and `@login` they name."""
+    index: dict[str, list[Mapping[str, Any]]] = {}
     for row in rows:
         if row.get("kind") != "approval" or row.get("status") not in HELD:
             continue
-        names = [str(a).casefold() for a in row.get("authors") or []]
-        logins = [str(x).casefold() for x in row.get("github_logins") or []]
-        if email in names or (login is not None and login.casefold() in logins):
-            held += 1
-            active += row.get("status") == "active" and _within(row, now)
-    return held, active
+        names = {str(a).casefold() for a in row.get("authors") or []}
+        names |= {"@" + str(x).casefold() for x in row.get("github_logins") or []}
+        for name in names:
+            index.setdefault(name, []).append(row)
+    return index
+
+
+def _held(index: Mapping[str, list[Mapping[str, Any]]], email: str,
+          now: datetime) -> tuple[int, int]:
+    """How many approvals name this address (or its GitHub login): in all, and active now."""
+    login = noreply_login(email)
+    rows = {id(r): r for r in [*index.get(email, ()),
+                               *index.get("@" + (login or "").casefold(), ())]}
+    active = sum(r.get("status") == "active" and _within(r, now) for r in rows.values())
+    return len(rows), active
 
 
 def _within(row: Mapping[str, Any], now: datetime) -> bool:
@@ -178,8 +186,9 @@ def author_table(findings: Sequence[Mapping[str, Any]], approvals: Sequence[Mapp
         tally[0] += 1
         tally[1] += f.get("status") in UNCLEARED
     rows = []
+    index = _holders(approvals)
     for email, (found, uncleared) in counts.items():
-        held, active = _held(approvals, email, now)
+        held, active = _held(index, email, now)
         rows.append((names[email], found, uncleared, held, active))
     rows.sort(key=lambda r: (-r[1], r[0]))
     return Table("authors", "Per author: findings and approvals held",

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 LABEL_CHARS = 40  # a longer name is cut in a chart (the table has it whole)
 TOP = 15  # bars in the per-author and per-folder charts
 MAX_ROWS = 500  # rows of a table on the page (the JSON and CSV have them all)
+TIMELINE = 40  # windows in the timeline chart: those that end last (the table has them all)
 _RC = {
     "svg.fonttype": "none",  # text stays text: the page's system fonts draw it
     "svg.hashsalt": "ai-clearance",  # the same data draws the same page
@@ -132,9 +133,16 @@ def _x(dates: Any, moment: datetime) -> float:
     return float(dates.date2num(moment))
 
 
+def charted_windows(found: Sequence[Window]) -> list[Window]:
+    """The TIMELINE windows that end last (open-ended ones first), oldest start first."""
+    latest = sorted(found, key=lambda w: (w.end is None, w.end or w.start), reverse=True)
+    return sorted(latest[:TIMELINE], key=lambda w: (w.start, w.id))
+
+
 def _timeline(axes: Axes, found: Sequence[Window], now: datetime) -> int:
     """A bar per window (open-ended ones hatched, to the chart's end), an x where it was
     revoked, and the next 30 days shaded; windows ending in them drawn in orange."""
+    found = charted_windows(found)
     if not found:
         return _empty(axes)
     from matplotlib import dates
@@ -182,7 +190,8 @@ def chart(data: AuditData, table: Table) -> tuple[str, int]:
 
     with matplotlib.rc_context(_RC):
         tall = table.name in ("authors", "folders", "approvals")
-        rows = len(data.windows) if table.name == "approvals" else min(len(table.rows), TOP)
+        rows = min(len(data.windows), TIMELINE) if table.name == "approvals" else \
+            min(len(table.rows), TOP)
         height = max(2.6, 0.32 * rows + 1.2) if tall else 3.2
         figure = Figure(figsize=(8.5, height), layout="constrained")
         axes = figure.add_subplot()

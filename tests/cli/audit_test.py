@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -270,3 +271,31 @@ def test_the_page_draws_every_chart_in_a_real_browser(audited: Audited, tmp_path
     for name, said, drawn, width, height, shapes in charts:
         assert said == drawn == expected[name], name
         assert width > 200 and height > 100 and shapes > 10, name
+
+
+def test_without_matplotlib_the_page_is_a_usage_error_and_the_data_still_written(
+        audited: Audited, tmp_path: Path) -> None:
+    script = ("import sys; sys.modules['matplotlib'] = None\n"
+              "from ai_clearance.cli.main import main\n"
+              "sys.exit(main(sys.argv[1:]))\n")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", script, "audit", *args],
+                              cwd=audited.repo.path, capture_output=True, text=True,
+                              check=False)
+
+    done = run("--html", str(tmp_path / "a.html"), "--json", str(tmp_path / "a.json"))
+    assert done.returncode == 2 and "pip install 'ai-clearance[audit]'" in done.stderr
+    assert not (tmp_path / "a.json").exists()  # nothing written unless all can be
+    done = run("--json", str(tmp_path / "a.json"))
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "a.json").read_text("utf-8"))["schema"] == 1
+
+
+def test_the_hooks_and_check_never_import_matplotlib(audited: Audited) -> None:
+    script = ("import sys\nfrom ai_clearance.cli.main import main\n"
+              "code = main(['check', '--history', '--format', 'json'])\n"
+              "print('matplotlib' in sys.modules, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=audited.repo.path,
+                          capture_output=True, text=True, check=False)
+    assert done.stderr.strip().splitlines()[-1] == "False", done.stderr

@@ -19,6 +19,9 @@ import pytest
 
 from conftest import MAINTAINER, Repo, git, make_key, run_cli, signer_line
 
+# Real repositories, the installed command and a real browser: all of them integration tests.
+pytestmark = pytest.mark.integration
+
 JANE = ("Jane Dev", "jane@example.com")
 BOB = ("Bob Builder", "bob@example.com")
 MONET = ("Claude Monet", "claude.monet@example.com")  # a person named Claude: never a trace

@@ -225,7 +225,9 @@ window.addEventListener("load", () => {
   });
   const pre = document.createElement("pre");
   pre.id = "probe";
-  pre.textContent = JSON.stringify(out);
+  // Anything the page fetched (a font, a script, an image): it must need nothing.
+  const loads = performance.getEntriesByType("resource").map(r => r.name);
+  pre.textContent = JSON.stringify({charts: out, loads: loads});
   document.body.appendChild(pre);
 });
 </script>"""
@@ -271,7 +273,9 @@ def test_the_page_draws_every_chart_in_a_real_browser(audited: Audited, tmp_path
     dom = _browse(browser, "--dump-dom", probed.as_uri())
     match = re.search(r'<pre id="probe">(.*?)</pre>', dom.stdout, re.S)
     assert match is not None, dom.stderr[-2000:]
-    charts = json.loads(match.group(1).replace("&quot;", '"'))
+    probe = json.loads(match.group(1).replace("&quot;", '"'))
+    assert probe["loads"] == []
+    charts = probe["charts"]
     assert [c[0] for c in charts] == ["assistants", "share", "authors", "folders",
                                       "approvals", "clearance"]
     expected = {"assistants": 3, "share": 1, "authors": 2, "folders": 1, "approvals": 1,

@@ -211,6 +211,22 @@ def test_errors_are_one_line_with_their_exit_code(audited: Audited, args: tuple[
     assert "Traceback" not in done.stderr
 
 
+def test_a_path_that_is_not_utf8_is_written_escaped(repo: Repo, tmp_path: Path) -> None:
+    folder = os.fsencode(repo.path) + b"/\xff\xfe"
+    os.mkdir(folder)
+    with open(folder + b"/CLAUDE.md", "wb") as handle:
+        handle.write(b"x\n")
+    git(repo.path, "add", "-A")
+    git(repo.path, "commit", "-q", "-m", "odd")
+    out = {kind: tmp_path / f"a.{kind}" for kind in ("html", "json", "csv")}
+    done = run_cli("audit", *(f"--{k}={v}" for k, v in out.items()), cwd=repo.path)
+    assert done.returncode == 0, done.stderr
+    assert "\\udcff\\udcfe/CLAUDE.md" in out["csv"].read_text("utf-8")
+    assert json.loads(out["json"].read_text("utf-8"))["findings"][0]["path"] == \
+        "\udcff\udcfe/CLAUDE.md"
+    assert "\\udcff\\udcfe" in out["html"].read_text("utf-8")
+
+
 # ----------------------------------------------------------------- in a real browser
 # Runs in the page once it has loaded: what each chart drew, as the browser laid it out.
 PROBE = """<script>

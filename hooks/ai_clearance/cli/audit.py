@@ -122,7 +122,8 @@ def run_audit(revs: tuple[str, ...], since: str | None, until: str | None,
     written = []
     for path, key in ((html_file, "html"), (json_file, "json"), (csv_file, "csv")):
         if path:
-            replace_path(path, outputs[key].encode("utf-8"))
+            # A path that is not UTF-8 is held with lone surrogates: written as escapes.
+            replace_path(path, outputs[key].encode("utf-8", "backslashreplace"))
             written.append(path)
     summary = outputs["summary"]
     click.echo(f"ai-clearance audit: {summary}; wrote {', '.join(written)}")

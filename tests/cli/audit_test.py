@@ -128,6 +128,17 @@ def test_findings_carry_dates_and_three_assistants_by_month(audited: Audited) ->
             by_month["2026-10"]["copilot"], by_month["2026-10"]["claude"]) == (1, 1, 1, 1)
 
 
+def test_the_findings_are_the_checks_own(audited: Audited) -> None:
+    checked = run_cli("check", "--history", "--format", "json", cwd=audited.repo.path)
+    assert checked.returncode == 1, checked.stderr
+
+    def keyed(findings: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        return sorted((f["rule"], f["commit"], f["path"], f["status"], f["author_date"])
+                      for f in findings)
+
+    assert keyed(audited.data["findings"]) == keyed(json.loads(checked.stdout)["findings"])
+
+
 def test_share_counts_every_commit_and_no_human_named_claude(audited: Audited) -> None:
     share = {row["month"]: row for row in _table(audited, "share")}
     assert sum(row["commits"] for row in share.values()) == audited.commits

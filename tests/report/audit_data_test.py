@@ -162,3 +162,12 @@ def test_audit_data_takes_linear_time() -> None:
 
     ratio = best_seconds(lambda: build(large)) / best_seconds(lambda: build(small))
     assert ratio < 8, ratio  # 4x the input; quadratic would be 16
+
+
+def test_one_odd_commit_date_does_not_make_thousands_of_empty_months() -> None:
+    findings = [finding("a", "2026-01-05T00:00:00+00:00", ["claude"]),
+                finding("b", "9999-12-31T00:00:00+00:00", ["claude"])]
+    assert [r[0] for r in audit.assistants_table(findings).rows] == ["2026-01", "9999-12"]
+    near = [finding("a", "2026-01-05T00:00:00+00:00", ["claude"]),
+            finding("b", "2027-01-05T00:00:00+00:00", ["claude"])]
+    assert len(audit.assistants_table(near).rows) == 13

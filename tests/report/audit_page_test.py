@@ -90,3 +90,14 @@ def test_the_timeline_charts_the_windows_that_end_last() -> None:
     html = page(audit.audit_data([], {}, rows, NOW), "t", "m")
     assert html.count('id="series-0-') == TIMELINE  # drawn bars; the table has every row
     assert html.count("<tr><td>a") == LOTS
+
+
+def test_windows_at_the_ends_of_time_still_draw() -> None:
+    rows = [{"id": "a", "kind": "approval", "status": "active", "authors": ["x@example.com"],
+             "assistants": ["*"], "valid_from": "0001-01-01T00:00:00Z",
+             "valid_until": "9999-12-31T00:00:00Z", "revoked_at": None},
+            {"id": "b", "kind": "token", "status": "active", "authors": ["x@example.com"],
+             "assistants": ["*"], "valid_from": "2026-01-01T00:00:00Z", "valid_until": None}]
+    html = page(audit.audit_data([], {}, rows, NOW), "t", "m")
+    assert _series(html)["approvals"] == 1 and html.count('id="series-0-') == 2
+    assert "0001-01-01" in html and "9999-12-31" in html  # the table shows them as they are

@@ -108,9 +108,19 @@ def commits_by_month(commits: Iterable[tuple[str, str, str]]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+MAX_SPAN = 600  # months: a longer span (a commit dated 1970 or 9999) lists only its months
+
+
 def _span(*months: Iterable[str]) -> list[str]:
+    """The months from the first to the last given, none left out; only those given when
+    they span more than MAX_SPAN months (one odd commit date must not make a page of
+    thousands of empty months)."""
     every = sorted({m for ms in months for m in ms})
-    return months_between(every[0], every[-1]) if every else []
+    if not every:
+        return []
+    first, last = every[0], every[-1]
+    span = (int(last[:4]) - int(first[:4])) * 12 + int(last[5:7]) - int(first[5:7]) + 1
+    return months_between(first, last) if span <= MAX_SPAN else every
 
 
 def assistants_table(findings: Sequence[Mapping[str, Any]]) -> Table:
@@ -271,7 +281,7 @@ def windows_table(found: Sequence[Window]) -> Table:
 
 
 def _day(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d")
+    return moment.astimezone(timezone.utc).date().isoformat()  # strftime drops year 1's zeros
 
 
 def audit_data(findings: Sequence[Mapping[str, Any]], totals: Mapping[str, int],

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import io
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from ai_clearance.detect.normalize import printable
@@ -34,7 +34,7 @@ _RC = {
 _CLEARED, _UNCLEARED, _SOON = "#2e7d32", "#c62828", "#ef6c00"
 
 
-def _pyplot_free() -> Any:
+def _matplotlib() -> Any:
     """matplotlib, or a usage error naming the extra to install."""
     try:
         import matplotlib
@@ -128,9 +128,14 @@ def _horizontal(axes: Axes, table: Table) -> int:
     return len(table.series)
 
 
+_EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_LATEST = datetime(2200, 1, 1, tzinfo=timezone.utc)
+
+
 def _x(dates: Any, moment: datetime) -> float:
-    """A time as matplotlib's dates place it on an axis."""
-    return float(dates.date2num(moment))
+    """A time as matplotlib's dates place it on an axis; one before 1970 or after 2199 at
+    that edge (the table shows it as it is)."""
+    return float(dates.date2num(min(max(moment, _EARLIEST), _LATEST)))
 
 
 def charted_windows(found: Sequence[Window]) -> list[Window]:
@@ -149,7 +154,7 @@ def _timeline(axes: Axes, found: Sequence[Window], now: datetime) -> int:
 
     soon = now + timedelta(days=30)
     last = max([soon, *(w.end for w in found if w.end), *(w.start for w in found)])
-    right = last + timedelta(days=15)
+    right = min(last, _LATEST) + timedelta(days=15)
     for index, w in enumerate(found):
         end = w.end or right
         colour = _SOON if w.expires_soon else "#546e7a" if w.revoked_at else "#1565c0"
@@ -185,7 +190,7 @@ def _timeline(axes: Axes, found: Sequence[Window], now: datetime) -> int:
 
 def chart(data: AuditData, table: Table) -> tuple[str, int]:
     """One table's chart as inline SVG, and how many series it drew."""
-    matplotlib = _pyplot_free()
+    matplotlib = _matplotlib()
     from matplotlib.figure import Figure
 
     with matplotlib.rc_context(_RC):

@@ -242,6 +242,7 @@ h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2.5rem}
 .summary li{border:1px solid #ddd;border-radius:6px;padding:.5rem .8rem}
 .summary b{display:block;font-size:1.3rem}
 figure{margin:0}figure svg{max-width:100%;height:auto}
+figure svg text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif!important}
 table{border-collapse:collapse;font-size:.85rem;margin-top:.5rem;display:block;
 overflow-x:auto;max-height:24rem}
 th,td{border-bottom:1px solid #e5e5e5;padding:.25rem .6rem;text-align:left;

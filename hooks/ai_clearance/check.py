@@ -71,6 +71,15 @@ class Request:
     # Judge the policy's `mode` by what the commits disclose. Off for the disclose hook,
     # which asks what is approved before it adds the trailer the mode then finds.
     judge_disclosures: bool = True
+    # Judge the agent session the check runs in (AIC8xx), whatever the source: the commit
+    # hooks always do; the pre-push hook does too (an agent that pushes is in a session).
+    session: bool = False
+    # Judge that session only, not the message (the prepare-commit-msg hook: git runs it for
+    # commits that skip pre-commit and commit-msg, such as cherry-pick and `commit -n`).
+    session_only: bool = False
+    # The message may still change before git stores it (an editor opens after
+    # prepare-commit-msg): its disclosures are judged later, as at the pre-commit stage.
+    message_pending: bool = False
 
     @property
     def enforcing(self) -> bool:
@@ -123,8 +132,11 @@ def check_report(request: Request) -> Report:
     files, policy = _trust_files_and_policy(repo, request)
     catalog = policy.catalog
     result = _scan(repo, catalog, request, policy.ignored_identities, staged)
-    if request.source in ("staged", "message") and policy.session != "off":
-        # Commit time: is an agent running this commit? (psutil is imported only here.)
+    if request.session_only:
+        result.findings.clear()
+    if (request.session or request.source in ("staged", "message")) and \
+            policy.session != "off":
+        # Commit (or push) time: is an agent running this? (psutil is imported only here.)
         from ai_clearance.source.session import session_findings
 
         result.findings.extend(session_findings(repo, catalog))
@@ -232,6 +244,8 @@ def _declarations(repo: gitio.Repo | None, policy: Policy, result: Scan,
     from ai_clearance.detect.disclosure import Declarations, parse_disclosures
 
     catalog, keys = policy.catalog, policy.disclosure_keys
+    if request.message_pending:
+        return Declarations(pending=True)
     if request.source == "message":
         readings = [parse_disclosures(catalog, text, keys) for text in result.messages]
         everywhere = set.intersection(*({(d.key, d.value) for d in found}
@@ -241,10 +255,14 @@ def _declarations(repo: gitio.Repo | None, policy: Policy, result: Scan,
     if request.source == "staged":
         return Declarations(pending=True)
     commits = sorted({f.commit for f in result.findings if f.commit})
+    # A session judged at push time has no message of its own: judged as at pre-commit
+    # (disclose warns, approve needs an approval); each pushed commit's disclosures are
+    # judged with the commit's findings.
     if repo is None or not commits:
-        return Declarations()
+        return Declarations(pending=request.session)
     return Declarations(by_commit={sha: parse_disclosures(catalog, text, keys)
-                                   for sha, text in gitio.commit_messages(repo, commits).items()})
+                                   for sha, text in gitio.commit_messages(repo, commits).items()},
+                        pending=request.session)
 
 
 def _decide(repo: gitio.Repo | None, files: trustfiles.TrustFiles, policy: Policy,

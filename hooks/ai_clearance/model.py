@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 SEVERITIES = ("off", "warn", "block", "leak")
 FAILING_SEVERITIES = frozenset({"block", "leak"})
@@ -100,14 +101,22 @@ class Finding:
         return self.author.email.casefold() if self.author else ""
 
 
+# What may clear a finding: a standing approval, a signed token, a disclosure trailer in
+# the commit (the policy's mode), or the policy allowing the assistant.
+ClearedWith = Literal["approval", "token", "disclosure", "policy"]
+
+
 @dataclass(frozen=True)
 class Decision:
-    """A finding after clearance: `status` is fail, warn, cleared or allowed."""
+    """A finding after clearance: `status` is fail, warn, cleared or allowed. `cleared_by`
+    says in words who cleared it (or would have); `cleared_with` what kinds of record did,
+    for code to read (the words are for people)."""
 
     finding: Finding
     status: str
     cleared_by: str | None = None
     why: str | None = None  # what the policy's mode asks of a failing or warned finding
+    cleared_with: tuple[ClearedWith, ...] = ()
 
 
 @dataclass

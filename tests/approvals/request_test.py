@@ -155,3 +155,35 @@ def test_a_fifo_request_is_refused_not_waited_on(base: tuple[Repo, Path], tmp_pa
     os.mkfifo(fifo)
     result = _approve(repo, key, "--request", str(fifo), "--yes")
     assert result.returncode == 2 and "not a regular file" in result.stderr
+
+
+def test_a_request_committed_on_the_developers_branch_is_signed_from_main(
+        base: tuple[Repo, Path]) -> None:
+    """The maintainer stays on main and names the request as REV:PATH: nothing is checked
+    out, and the file on the developer's branch is left as it is."""
+    repo, key = base
+    repo.git("checkout", "-q", "-b", "ask")
+    request_file = _request(repo, "--days", "7")
+    relative = request_file.relative_to(repo.path).as_posix()
+    repo.git("add", relative)
+    repo.git("commit", "-q", "--no-verify", "-m", "Ask for claude")
+    repo.git("checkout", "-q", "main")
+    assert not request_file.exists()
+    approved = _approve(repo, key, "--request", f"ask:{relative}", "--yes")
+    assert approved.returncode == 0, approved.stderr
+    record = next((repo.path / ".ai-clearance" / "approvals").glob("apv-*.json"))
+    payload = json.loads(record.read_text("utf-8"))["approval"]
+    assert payload["authors"] == [DEV] and payload["reason"] == "pilot SEC-1"
+    assert repo.git("cat-file", "-e", f"ask:{relative}").returncode == 0
+
+
+@pytest.mark.parametrize("source", ["nosuchbranch:.ai-clearance/requests/x.json",
+                                    "main:.ai-clearance/requests/none.json",
+                                    "main:.ai-clearance", "-x:y", "main:"])
+def test_a_request_named_by_revision_that_is_not_there_is_a_one_line_error(
+        base: tuple[Repo, Path], source: str) -> None:
+    repo, key = base
+    result = _approve(repo, key, "--request", source, "--yes")
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert not (repo.path / ".ai-clearance" / "approvals").exists()

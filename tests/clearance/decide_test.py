@@ -247,3 +247,31 @@ def test_an_approval_clears_a_name_as_it_clears_an_address() -> None:
     trust = _trust(RecordState("A-1", "approval", "active", "f", _approval()))
     decided = decide([_named("AIC452")], default_policy(load_catalog()), trust, None, NOW)
     assert [d.status for d in decided.decisions] == ["cleared"]
+
+
+def test_each_decision_says_what_kinds_of_record_cleared_it() -> None:
+    # The kinds are typed, not read from the words: code tells a token from an approval by
+    # `cleared_with`, and the report's words stay as they were.
+    def kinds(mode: str, finding: Finding, trust: Trust | None,
+              declarations: Declarations | None = None) -> list[tuple[str, tuple[str, ...]]]:
+        decided = _mode_statuses(mode, [finding], trust, declarations)[1]
+        return [(d.status, d.cleared_with) for d in decided.decisions]
+
+    token = Token(id="T-2", repository="example.com/r",
+                  covers=(Cover(rule="AIC450", author=JANE, commit=COMMIT),),
+                  valid_from=NOW - timedelta(days=1), valid_until=NOW + timedelta(days=1),
+                  reason="r", issued_by="maintainer@example.com", issued_at=NOW, payload={})
+    tokens = _trust(RecordState("T-2", "token", "active", "f", token))
+    sign_off = _claude_trailer(rule="AIC450")
+    assert kinds("forbid", _claude_trailer(), _approved()) == [("cleared", ("approval",))]
+    assert kinds("approve", _claude_trailer(), _approved(), DISCLOSED) == \
+        [("cleared", ("approval", "disclosure"))]
+    assert kinds("disclose", _claude_trailer(), None, DISCLOSED) == \
+        [("cleared", ("disclosure",))]
+    assert kinds("approve", sign_off, tokens, UNDISCLOSED) == [("cleared", ("token",))]
+    # An approval never clears an agent's sign-off outside forbid, whatever its words say.
+    assert kinds("approve", sign_off, _approved(), DISCLOSED) == [("fail", ())]
+    assert kinds("forbid", _claude_trailer(), None) == [("fail", ())]
+    allowed = replace(default_policy(load_catalog()), allowed=frozenset({"claude"}))
+    decided = decide([_claude_trailer()], allowed, None, Facts(), NOW)
+    assert [(d.status, d.cleared_with) for d in decided.decisions] == [("allowed", ("policy",))]

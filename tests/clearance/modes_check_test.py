@@ -118,3 +118,49 @@ def test_an_agent_sign_off_fails_approved_and_disclosed(repo: Repo, tmp_path: Pa
         assert code == 1 and by_rule["AIC450"]["status"] == "fail", mode
         assert "never signs off" in by_rule["AIC450"]["why"]
         assert by_rule["AIC402"]["status"] == "cleared"  # the disclosure itself passes
+
+
+# (co-author line, disclosure line, exit code in mode disclose): a disclosure clears the
+# traces of the agent it names, and a generic trace that names a model family only with a
+# disclosure that names that family too.
+NAMED = {
+    "Grok, Copilot disclosed": ("Co-authored-by: Grok", "Assisted-by: GitHub Copilot", 1),
+    "Qwen Code, Copilot disclosed": ("Co-authored-by: Qwen Code <noreply@qwen.ai>",
+                                     "Assisted-by: GitHub Copilot", 1),
+    "DeepSeek, generic AI disclosed": (
+        "Co-authored-by: DeepSeek-V3.2 <api-service@deepseek.com>", "Assisted-by: AI", 1),
+    "DeepSeek, Grok disclosed": ("Co-authored-by: DeepSeek-V3.2", "Assisted-by: Grok", 1),
+    "Claude, AI disclosed": ("Co-authored-by: Claude", "Assisted-by: AI", 1),
+    "Grok, Grok disclosed": ("Co-authored-by: Grok", "Assisted-by: Grok:grok-4", 0),
+    "Qwen Code, Qwen Code disclosed": ("Co-authored-by: Qwen Code <noreply@qwen.ai>",
+                                       "Assisted-by: Qwen Code", 0),
+    "DeepSeek, OpenCode running it disclosed": (
+        "Co-authored-by: DeepSeek-V3.2 <api-service@deepseek.com>",
+        "Assisted-by: OpenCode:deepseek-chat", 0),
+    "DeepSeek, the trailer the report asks for": ("Co-authored-by: DeepSeek-V3.2",
+                                                  "Assisted-by: deepseek", 0),
+    "AI assistant, Claude disclosed": ("Co-authored-by: AI assistant",
+                                       "Assisted-by: Claude:claude-opus-4", 0),
+    "a person named Claude, nothing disclosed": (
+        "Co-authored-by: Claude Dubois <claude.dubois@example.com>", "Reviewed-by: Jo", 0),
+}
+
+
+@pytest.mark.parametrize("case", NAMED)
+def test_a_disclosure_clears_only_the_agent_it_names(repo: Repo, case: str) -> None:
+    coauthor, disclosure, expected = NAMED[case]
+    repo.write(".ai-clearance.toml", 'mode = "disclose"\nsession = "off"\n')
+    repo.commit("Policy", ".ai-clearance.toml")
+    base = repo.head()
+    repo.commit(f"Add parser\n\n{coauthor}\n{disclosure}\n", "parser.py")
+    code, found = _check(repo, base)
+    assert code == expected, found
+    statuses = {f["rule"]: f["status"] for f in found.get("Add parser", [])}
+    if expected == 1:
+        assert statuses["AIC452"] == "fail", statuses
+        why = next(f["why"] for f in found["Add parser"] if f["rule"] == "AIC452")
+        assert "does not disclose" in why
+        if "DeepSeek" in coauthor:  # the trailer it asks for names the model family
+            assert "does not disclose deepseek" in why and "`Assisted-by: deepseek`" in why
+    elif "AIC452" in statuses:
+        assert statuses["AIC452"] == "cleared"

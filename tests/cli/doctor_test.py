@@ -14,6 +14,9 @@ import pytest
 from conftest import MAINTAINER, Repo, make_key, run_cli
 
 LEVELS = ("ok", "warn", "fail")
+# Commit with no hook at all: `--no-verify` still runs prepare-commit-msg (ai-clearance-session),
+# which here would fetch the hooks' repository `init` names.
+NO_HOOKS = ("-c", "core.hooksPath=/dev/null")
 
 
 @pytest.fixture
@@ -57,7 +60,7 @@ def test_approvals_about_to_end_warn(set_up: tuple[Repo, Path]) -> None:
                        "--expires", days, "--reason", "r", cwd=repo.path)
         assert made.returncode == 0, made.stderr
     repo.git("add", "-A")
-    repo.git("commit", "-q", "--no-verify", "-m", "approvals")
+    repo.git(*NO_HOOKS, "commit", "-q", "-m", "approvals")
     code, lines = _doctor(repo)
     ending = [line for line in lines if "(within 14 days)" in line]
     assert code == 0 and len(ending) == 1 and ending[0].startswith("warn  approval apv-")
@@ -82,7 +85,7 @@ def test_pending_trust_files_warn(set_up: tuple[Repo, Path]) -> None:
 def test_a_broken_trusted_maintainers_file_fails(set_up: tuple[Repo, Path]) -> None:
     repo, _ = set_up
     repo.write(".ai-clearance/maintainers", "me@example.com ssh-ed25519\n")
-    repo.git("commit", "-q", "--no-verify", "-am", "break it")
+    repo.git(*NO_HOOKS, "commit", "-q", "-am", "break it")
     code, lines = _doctor(repo)
     assert code == 1
     assert any(line.startswith("fail  .ai-clearance/maintainers:1:") for line in lines)
@@ -105,3 +108,15 @@ def test_no_ssh_keygen_warns(set_up: tuple[Repo, Path], tmp_path: Path) -> None:
     (only_git / "git").symlink_to(git_path)
     _, lines = _doctor(set_up[0], PATH=str(only_git))
     assert any(line.startswith("warn  ssh-keygen not found") for line in lines)
+
+
+def test_a_setup_without_the_session_hook_warns(set_up: tuple[Repo, Path]) -> None:
+    # The three hooks of an older setup still pass; the session hook's absence is named.
+    repo, _ = set_up
+    config = repo.path / ".pre-commit-config.yaml"
+    old = config.read_text("utf-8").replace("      - id: ai-clearance-session\n", "")
+    config.write_text(old.replace("prepare-commit-msg, ", ""), "utf-8")
+    code, lines = _doctor(repo)
+    warned = [line for line in lines if "ai-clearance-session" in line]
+    assert code == 0 and len(warned) == 1 and warned[0].startswith("warn"), lines
+    assert "names the three hooks and stages" in "\n".join(lines)

@@ -41,9 +41,10 @@ def test_init_writes_everything_and_says_what_to_commit(maintainer_repo: tuple[R
     policy = (repo.path / FILES[0]).read_text("utf-8")
     assert 'repository_id = "github.com/acme/widgets"' in policy
     hooks = (repo.path / FILES[2]).read_text("utf-8")
-    assert "default_install_hook_types: [pre-commit, commit-msg, pre-push]" in hooks
-    assert all(h in hooks for h in ("ai-clearance-files", "ai-clearance-msg",
-                                    "ai-clearance-push"))
+    assert "default_install_hook_types: [pre-commit, prepare-commit-msg, commit-msg, " \
+        "pre-push]" in hooks
+    assert all(h in hooks for h in ("ai-clearance-files", "ai-clearance-session",
+                                    "ai-clearance-msg", "ai-clearance-push"))
     assert not list(repo.path.rglob(".tmp-*"))  # atomic writes leave no temporary file
     # What init wrote loads: committed, it is the trusted setup the check reads.
     repo.git("add", *FILES)

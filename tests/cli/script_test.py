@@ -89,7 +89,7 @@ def test_every_console_script_goes_through_leave() -> None:
 
     scripts = {e.name: e.value for e in entry_points(group="console_scripts")
                if e.value.startswith("ai_clearance.")}
-    assert len(scripts) == 9
+    assert len(scripts) == 10
     for name, target in scripts.items():
         module, _, function = target.partition(":")
         assert module == "ai_clearance.cli.script", name

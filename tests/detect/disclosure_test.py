@@ -12,9 +12,11 @@ from ai_clearance.detect.detect import findings_for_message
 from ai_clearance.detect.disclosure import (
     DISCLOSURE_LIMIT,
     disclosing,
+    generic_families,
     parse_disclosures,
     parse_value,
 )
+from conftest import best_seconds
 
 CATALOG = load_catalog()
 
@@ -138,3 +140,67 @@ def test_parsing_is_linear_in_the_message_and_reads_a_bounded_number_of_trailers
     small = min(_parse_time(1000) for _ in range(3))
     large = min(_parse_time(10000) for _ in range(3))
     assert large / small < 30  # ten times the input: linear, with room for noise
+
+
+def test_a_generic_trace_that_names_a_model_family_needs_a_disclosure_naming_it() -> None:
+    # `Co-authored-by: Grok` is the generic assistant's (no catalog entry of its own), but
+    # it names who: `Assisted-by: GitHub Copilot` does not disclose it; Grok's does.
+    copilot, grok, generic, copilot_grok = parse_disclosures(
+        CATALOG, "Fix\n\nAssisted-by: GitHub Copilot\nAssisted-by: Grok:grok-4\n"
+        "Assisted-by: AI\nAssisted-by: Copilot (Grok Code Fast 1)\n")
+    cases = {
+        "Co-authored-by: Grok": {"grok"},
+        "Co-authored-by: DeepSeek-V3.2 <api-service@deepseek.com>": {"deepseek"},
+        "Co-authored-by: Qwen <noreply@qwen.ai>": {"qwen"},
+        "Co-authored-by: qwen2.5-coder": {"qwen"},
+    }
+    for line, families in cases.items():
+        finding = next(f for f in findings_for_message(CATALOG, f"Fix\n\n{line}\n")
+                       if f.rule == "AIC452")
+        assert finding.assistants == ("generic",), line
+        named = generic_families(CATALOG, finding.evidence)
+        assert named == families, line
+        for other in (copilot, generic):
+            assert disclosing([other], finding.assistants, finding.evidence, named) is None
+        expected = grok if "grok" in families else None
+        assert disclosing([copilot, grok], finding.assistants, finding.evidence,
+                          named) is expected
+    assert grok.families == {"grok"} and copilot_grok.families == {"grok"}
+    assert copilot.families == frozenset() and generic.families == frozenset()
+    # A disclosure naming the model through another product (Copilot running Grok) names it.
+    assert disclosing([copilot_grok], ["generic"], "Co-authored-by: Grok", {"grok"}) \
+        is copilot_grok
+
+
+def test_a_generic_trace_naming_no_family_is_disclosed_by_any_agent() -> None:
+    # `Co-authored-by: AI assistant` says some agent helped; the commit says which one.
+    claude, generic = parse_disclosures(
+        CATALOG, "Fix\n\nAssisted-by: Claude:claude-opus-4\nAssisted-by: AI\n")
+    for text in ("Co-authored-by: AI assistant", "AGENTS.md", "Co-authored-by: LLM"):
+        assert generic_families(CATALOG, text) == frozenset(), text
+        assert disclosing([claude], ["generic"], text) is claude
+        assert disclosing([generic], ["generic"], text) is generic
+    # ...but a generic disclosure never answers a catalog assistant's trace.
+    assert disclosing([generic], ["claude"], "CLAUDE.md") is None
+    assert disclosing([generic], ["cursor", "claude"], ".cursorrules") is None
+
+
+def test_family_words_inside_other_words_and_peoples_names_name_no_model() -> None:
+    # Precision: letters runs must be the family word whole (Philip is no `phi`, Grokking
+    # no `grok`), and a trace of a catalog assistant keeps its own rule.
+    for text in ("Co-authored-by: Philip Grokker <philip@example.com>",
+                 "Co-authored-by: Claude Dubois <claude@example.com>",
+                 "Reviewed-by: Gemmaline <g@example.com>"):
+        assert generic_families(CATALOG, text) == frozenset(), text
+
+
+def test_generic_families_is_linear() -> None:
+    # Time for 8n against time for n: linear stays near 8, quadratic would be near 64.
+    small, large = "grok deepseek-v3 x " * 500, "grok deepseek-v3 x " * 4000
+    assert generic_families(CATALOG, large) == {"grok", "deepseek"}
+
+    def timed(text: str) -> float:
+        return best_seconds(lambda: [generic_families(CATALOG, text) for _ in range(5)])
+
+    took = [timed(small), timed(large)]
+    assert took[1] / max(took[0], 1e-6) < 24

@@ -43,6 +43,9 @@ NAMES = load_catalog().names
     ("claude 3rd", ()),
     ("phi nguyen", ()),
     ("max sonnet", ()),
+    ("claude42", ()),  # a login's digits are no version
+    ("gemma92", ()),
+    ("claude3.5", ("claude",)),
 ])
 def test_a_model_is_a_family_word_then_versions_and_model_words(
         name: str, expected: tuple[str, ...]) -> None:
@@ -73,6 +76,30 @@ def test_a_product_counts_only_with_no_person_behind_it() -> None:
     assert name_assistants(NAMES, "claude", "claude@dubois.fr") == ()
     # A model's name is nobody's, whatever the address.
     assert name_assistants(NAMES, "gemini 2.5 pro", "jane@example.com") == ("gemini",)
+
+
+@pytest.mark.parametrize(("name", "email", "expected"), [
+    # A family word that is a given name, then a word that is a surname and a model word:
+    # a person with a mailbox of their own; the same name with no person behind it is not.
+    ("claude small", "claude.small@orange.fr", ()),
+    ("gemma low", "gemma.low@gmail.com", ()),
+    ("kimi max", "kimi.max@gmail.com", ()),
+    ("gemma large", "gemma.large@btinternet.com", ()),
+    ("claude 1987", "claude1987@gmail.com", ()),
+    ("gpt4o", "gpt4o@gmail.com", ()),  # login-shaped
+    ("claude42", "claude42@gmail.com", ()),
+    ("gemma low", "", ("generic",)),
+    ("gemini pro", "noreply@example.com", ("gemini",)),
+    ("gpt4o", "", ("codex",)),
+    # A version or a second family word: no person is called that, whatever the address.
+    ("claude sonnet 4", "jane@example.com", ("claude",)),
+    ("claude sonnet", "jane@example.com", ("claude",)),
+    ("gpt-4-turbo", "jane@example.com", ("codex",)),
+    ("gemma-3-27b-it", "x@gmail.com", ("generic",)),
+])
+def test_a_model_made_of_common_words_needs_no_person_behind_it(
+        name: str, email: str, expected: tuple[str, ...]) -> None:
+    assert name_assistants(NAMES, name, email) == expected
 
 
 def test_a_generic_name_takes_the_model_its_aside_names() -> None:
@@ -197,5 +224,34 @@ def test_an_author_named_as_a_model_is_found_and_a_person_named_claude_is_not(
     assert code == 0 and report["findings"] == []
 
 
+def test_people_named_like_model_words_pass_end_to_end(clean_repo: Repo) -> None:
+    """Authors and a co-author whose given name is a family word and surname a model word,
+    with their own mailboxes: no finding; a model with a version as author still is."""
+    for author in (("Claude Small", "claude.small@orange.fr"),
+                   ("Gemma Low", "gemma.low@gmail.com"), ("claude42", "claude42@gmail.com")):
+        clean_repo.commit("Fix typo", allow_empty=True, author=author, committer=author)
+        code, report = _check(clean_repo)
+        assert (code, report["findings"]) == (0, []), author
+    clean_repo.commit("Pair\n\nCo-authored-by: Gemma Low <gemma.low@gmail.com>\n",
+                      allow_empty=True)
+    code, report = _check(clean_repo)
+    assert (code, report["findings"]) == (0, [])
+    clean_repo.commit("Fix", allow_empty=True, author=("Gemma 3 27b", "gemma.low@gmail.com"))
+    code, report = _check(clean_repo)
+    findings = report["findings"]
+    assert code == 1 and isinstance(findings, list) and [f["rule"] for f in findings] == \
+        ["AIC510"]
+
+
 def test_names_default_is_empty() -> None:
     assert Names().products == {} and not Names().model_words
+
+
+def test_a_product_with_its_own_catalog_entry_is_that_assistant_not_generic() -> None:
+    """Qwen Code has rules of its own: its name is Qwen Code's trace, while the bare family
+    name (a model anyone can run) stays the generic assistant's."""
+    def named(line: str) -> set[tuple[str, ...]]:
+        return {f.assistants for f in findings_for_message(load_catalog(), f"Fix\n\n{line}\n")}
+    assert named("Co-authored-by: Qwen Code <noreply@qwen.ai>") == {("qwen",)}
+    assert named("Co-authored-by: qwen code") == {("qwen",)}
+    assert named("Co-authored-by: Qwen <noreply@qwen.ai>") == {("generic",)}

@@ -11,8 +11,9 @@ from ai_clearance.detect.session import (
     ProcessRecord,
     executable_name,
     findings_for_session,
-    first_operand,
     process_names,
+    running_program,
+    script_operand,
 )
 from ai_clearance.errors import ConfigError
 
@@ -29,10 +30,67 @@ def test_executable_name(text: str, name: str) -> None:
     assert executable_name(text) == name
 
 
-def test_first_operand_skips_flags_and_argv0() -> None:
-    assert first_operand(["node", "--no-warnings", "-", "/bin/gemini", "x"]) == "/bin/gemini"
-    assert first_operand(["node", "--inspect"]) is None
-    assert first_operand([]) is None
+@pytest.mark.parametrize(("argv", "runs"), [
+    # Inline code is no script, whatever its words: make and npm run recipes this way.
+    (("/bin/sh", "-c", "git commit -m x -- third_party/gemini"), None),
+    (("bash", "-lc", "cd x && ./claude"), None),
+    (("bash", "-ec", "true # ~/notes/codex"), None),
+    (("bash", "-c", 'exec "$0"', "claude"), None),  # $0, not a script
+    (("bash", "-s", "claude"), None),  # commands from standard input
+    (("zsh", "--command", "codex"), None),
+    (("fish", "-c", "gemini"), None),
+    (("python3", "-c", "import os; os.system('/usr/bin/claude')"), None),
+    (("python3", "-Ic", "x"), None),
+    (("node", "-e", "require('/x/gemini')"), None),
+    (("node", "--eval=1", "/x/gemini"), None),
+    (("perl", "-e", "print 1", "/x/codex"), None),
+    (("ruby", "-e", "p 1"), None),
+    (("pwsh", "-NoProfile", "-Command", "claude"), None),
+    (("powershell.exe", "-enc", "ZQBjAGgAbwA="), None),
+    (("deno", "fmt", "claude"), None),
+    (("bun", "x", "claude"), None),
+    (("bash", "-"), None),
+    # A script, after the options and their values.
+    (("/bin/sh", "/tmp/bin/codex", "git"), ("script", "/tmp/bin/codex")),
+    (("bash", "-o", "pipefail", "+O", "extglob", "./claude"), ("script", "./claude")),
+    (("bash", "--rcfile", "/x/codex", "/y/gemini"), ("script", "/y/gemini")),
+    (("node", "-r", "ts-node/register", "/usr/bin/gemini"), ("script", "/usr/bin/gemini")),
+    (("node", "--require=x", "--", "/usr/bin/gemini"), ("script", "/usr/bin/gemini")),
+    (("python3", "-W", "ignore", "/u/.local/bin/aider"), ("script", "/u/.local/bin/aider")),
+    (("python3", "-Wignore", "/u/aider"), ("script", "/u/aider")),
+    (("python3", "-m", "aider.main", "--yes"), ("module", "aider")),
+    (("python3", "-Bmaider"), ("module", "aider")),
+    (("deno", "run", "-A", "npm:x", "y"), ("script", "npm:x")),
+    (("bun", "run", "/x/claude.js"), ("script", "/x/claude.js")),
+    (("pwsh", "-ExecutionPolicy", "Bypass", "-File", "C:\\a\\claude.ps1"),
+     ("script", "C:\\a\\claude.ps1")),
+    (("ruby", "-I", "lib", "/x/claude"), ("script", "/x/claude")),
+])
+def test_an_interpreter_is_read_as_it_reads_its_command_line(
+        argv: tuple[str, ...], runs: tuple[str, str] | None) -> None:
+    assert running_program(ProcessRecord(1, executable_name(argv[0]), argv)) == runs
+
+
+def test_a_program_that_is_no_interpreter_runs_no_script() -> None:
+    assert running_program(ProcessRecord(1, "git", ("git", "-C", "claude"))) is None
+    assert running_program(ProcessRecord(1, "", ())) is None
+
+
+def test_reading_a_command_line_is_linear() -> None:
+    """Many flags, many values: ten times the arguments cost about ten times the time
+    (a ratio of two sizes, never an absolute bound)."""
+    import time
+
+    def cost(count: int, repeats: int) -> float:
+        argv = ("bash", *(["-o", "pipefail", "--norc", "-x"] * count), "./claude")
+        start = time.perf_counter()
+        for _ in range(repeats):
+            assert script_operand(argv, "sh") == ("script", "./claude")
+        return time.perf_counter() - start
+
+    cost(200, 2)
+    ratio = min(cost(2000, 2) for _ in range(3)) / min(cost(200, 20) for _ in range(3))
+    assert ratio < 3
 
 
 def test_only_an_interpreter_has_its_script_read() -> None:
@@ -68,6 +126,8 @@ def _session_rule(extra: str) -> str:
     ('kind = "session"\nenv = ["1BAD"]\n', "NAME or NAME=VALUE"),
     ('kind = "session"\nenv = ["X= "]\n', "NAME or NAME=VALUE"),
     ('kind = "session"\nprocesses = ["/usr/bin/claude"]\n', "without a folder"),
+    ('kind = "session"\nprocess_folders = ["a/b"]\n', "one path component"),
+    ('kind = "session"\nprocess_folders = ["Cursor"]\n', "one path component"),
     ('kind = "instructions"\npaths = ["x"]\nenv = ["X"]\n', "only for 'session' rules"),
 ])
 def test_session_fields_are_validated(extra: str, error: str) -> None:
@@ -84,3 +144,25 @@ def test_policy_session_key() -> None:
     assert off is not None and off.session == "off"
     with pytest.raises(ConfigError, match="'session' must be one of block, disclose, off"):
         policy_from_text('session = "warn"', "p", catalog, pyproject=False)
+
+
+def test_a_generic_name_needs_its_install_folder() -> None:
+    """`agent` and `q` are common words: Cursor's or Amazon Q's only when their real path
+    (the edge follows links) lies in the agent's install folder."""
+    catalog = load_catalog()
+    installed = ProcessRecord(7, "bash", ("bash", "/home/u/.local/bin/agent", "-p", "x"),
+                              ("/bin/bash", "/home/u/.local/share/cursor-agent/versions/1/"
+                                            "cursor-agent"))
+    [finding] = findings_for_session(catalog, {}, [installed])
+    assert finding.rule == "AIC833" and "folder named 'cursor-agent'" in finding.evidence
+    elsewhere = ProcessRecord(7, "bash", ("bash", "/home/u/.local/bin/agent"),
+                              ("/bin/bash", "/opt/monitoring/bin/agent"))
+    assert findings_for_session(catalog, {}, [elsewhere]) == []
+    app = "/Applications/Amazon Q.app/Contents/MacOS/q"
+    assert [f.rule for f in findings_for_session(
+        catalog, {}, [ProcessRecord(8, "q", ("q", "chat"), (app,))])] == ["AIC832"]
+    # The folder alone does not make another program in it Amazon Q's `q`.
+    assert findings_for_session(catalog, {}, [ProcessRecord(
+        8, "qterm", ("qterm",), ("/Applications/Amazon Q.app/Contents/MacOS/qterm",))]) == []
+    assert findings_for_session(catalog, {}, [ProcessRecord(9, "q", ("q",),
+                                                            ("/usr/local/bin/q",))]) == []

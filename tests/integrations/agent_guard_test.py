@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 import time
 from collections.abc import Callable
 
@@ -72,6 +73,153 @@ REFUSED = [
     'git commit -m "unclosed',  # cannot be read: refused
     "git commit -m 'unclosed",
     "echo $(git status",
+    # compound commands and redirections (backlog issue25 01)
+    "if true; then git commit -n -m x; fi",
+    "for i in 1; do git commit -n -m x; done",
+    "until git commit -n -m x; do :; done",
+    "while ! git commit -n -m x; do :; done",
+    "! git commit -n -m x",
+    "function f { git commit -n -m x; }; f",
+    "select x in a; do git commit -n -m x; break; done <<< 1",
+    "coproc git commit -n -m x",
+    "time -p git commit -n -m x",
+    ">/dev/null git commit -n -m x",
+    "2>&1 git commit -n -m x",
+    "&>log git commit -n -m x",
+    "{ git commit -n; } 2>&1",
+    "diff <(git commit -n -m x) y",
+    "case x in x) git commit -n -m x;; esac",
+    # aliases and settings from the environment (02, 05)
+    'GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=alias.ci GIT_CONFIG_VALUE_0="commit -n" git ci',
+    "export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=alias.ci "
+    "GIT_CONFIG_VALUE_0='!git commit --no-verify'; git ci",
+    "GIT_CONFIG_PARAMETERS=\"'alias.ci=commit -n'\" git ci",
+    "GIT_CONFIG_PARAMETERS=\"'alias.ci'='commit -n'\" git ci",
+    "GIT_CONFIG_PARAMETERS=$P git status",
+    'X="commit -n" git --config-env=alias.ci=X ci',
+    "git --config-env alias.ci=V ci",  # a value the guard cannot see
+    'git -c "alias.x=$V" x',
+    "git -c include.path=/tmp/c commit -m x",
+    "git -c includeIf.onbranch:main.path=/tmp/c commit -m x",
+    "git config include.path /tmp/c",
+    "GIT_CONFIG_GLOBAL=/tmp/c git commit -m x",
+    "GIT_CONFIG_SYSTEM=/tmp/c git commit -m x",
+    "HOME=/tmp/h git commit -m x",
+    "export XDG_CONFIG_HOME=/tmp/h; git commit -m x",
+    "HUSKY=$X git commit -m x",
+    'SKIP="$S" git commit -m x',
+    # git config writes (03)
+    "git config --type path core.hooksPath /dev/null",
+    "git config -f .git/config core.hooksPath /dev/null",
+    "git config --file=.git/config core.hooksPath /dev/null",
+    "git config core.hooksPath list",
+    "git config --local core.hooksPath get",
+    "git config --comment c core.hooksPath /dev/null",
+    "git config --add core.hooksPath /x",
+    "git config --replace-all core.hooksPath /x",
+    "git config foo.hooksPath /x && git config --rename-section foo core",
+    "git config rename-section foo core",
+    "git config -e",
+    'git config "$K" /dev/null',
+    # words the shell computes where git reads options (04)
+    "git commit $'--no-verify' -m x",
+    "git commit $'\\x2dn' -m x",
+    "git commit $'\\055n' -m x",
+    "git commit {-n,-mx}",
+    "git commit --no-verif{y,} -m x",
+    "N=-n; git commit $N -m x",
+    "N=--no-verify; git push origin main $N",
+    'set -- --no-verify; git commit "$@" -m x',
+    "git commit $FLAGS -m x",
+    "git commit -$X",
+    "git commit -m x *",
+    "git commit `echo -n`",
+    'git "$SUB" -n',
+    "git $(echo commit) -n",
+    "G=git; $G commit -n -m x",
+    "$(echo git) commit -n",
+    'eval "$CMD"',
+    'alias ci="git commit -n"; ci',
+    # launchers, split strings, shells reading their input (06, 14)
+    'env -S "git commit -n -m x"',
+    'env --split-string="git commit -n -m x"',
+    'env -S"git commit -n"',
+    'env -vS "git commit" -n',
+    "exec -a git git commit -n -m x",
+    "env -u GIT git commit -n -m x",
+    "sudo -u git git commit -n -m x",
+    "setsid -w git commit -n -m x",
+    "flock /tmp/lock git commit -n -m x",
+    "strace -f git commit -n -m x",
+    "find . -maxdepth 0 -exec git commit -n -m x \\;",
+    "find . -execdir sh -c 'git commit -n' \\;",
+    'script -qec "git commit -n -m x" /dev/null',
+    'su -c "git commit -n" me',
+    "git ls-files | xargs git commit -m x",
+    'sudo "$G" commit -n',
+    'echo "git commit -n -m x" | sh',
+    'sh -s <<< "git commit -n -m x"',
+    "bash <<EOF\ngit commit -n -m x\nEOF",
+    "cat <<EOF\n$(git commit -n)\nEOF",
+    "chmod -x .git/hooks/pre-commit && git commit -m x",
+    "rm -f .git/hooks/pre-commit",
+    "mv .git/hooks .git/hooks.off",
+    "echo '[core] hooksPath=/x' >> .git/config",
+    'rm -rf "$(git rev-parse --git-dir)/hooks"',
+    "rm -rf .husky",
+    # variables set more than once, or by read/for/eval, are not known
+    "X=foo; read X <<< -n; git commit $X",
+    "X=foo; X=-n; git commit $X",
+    "X=foo; eval X=-n; git commit $X",
+    "for X in -n; do git commit $X; done",
+    # git under another name, scripts the shell computes or reads from its input
+    "/usr/lib/git-core/git-commit -n -m x",
+    "hub commit -n -m x",
+    "((git commit -n) )",
+    ". <(echo git commit -n)",
+    "bash <(echo git commit -n)",
+    'bash /dev/stdin <<< "git commit -n"',
+    # other hook managers' switches
+    "LEFTHOOK=0 git commit -m x",
+    "LEFTHOOK_EXCLUDE=ai-clearance git commit -m x",
+    "HUSKY_SKIP_HOOKS=1 git commit -m x",
+    "OVERCOMMIT_DISABLE=1 git commit -m x",
+    # a wrapper's own assignments, aliases run later on the line, pre-commit as a module
+    "sudo SKIP=ai-clearance-files git commit -m x",
+    "alias g=git; g commit -n -m x",
+    "python3 -m pre_commit uninstall",
+    "env " * 40 + "git status",  # more programs wrapping one another than the guard reads
+    'B="main "; git push origin $B--no-verify',  # the blank splits it off: an option
+    'B="x --no-verify "; git push $B"y"',
+    'B="*"; git commit -m x $B',  # a file named --no-verify would match
+    'git push origin "$B":x',  # B is not known
+    # here-documents bash does not start (a shift in arithmetic), a delimiter with `$`
+    "(( x = 1 << 2 ))\ngit commit -n",
+    "echo $(( 1 << 2 ))\ngit commit -n",
+    "for ((i=0; i<<2; i++)); do echo; done\ngit commit -n",
+    "echo $[1<<2]\ngit commit -n",
+    "cat <<$X\nhi\n$X\ngit commit -n",
+    # a shell's options, its input through a wrapper or a pipe on the next line
+    "cat <<EOF |\ngit commit -n\nEOF\nsh",
+    "timeout 5 sh <<EOF\ngit commit -n\nEOF",
+    "bash -- <<EOF\ngit commit -n\nEOF",
+    "sh - <<EOF\ngit commit -n\nEOF",
+    'bash -o pipefail -c "git commit -n"',
+    'fish --command="git commit -n"',
+    'fish --command "git commit -n"',
+    # a wrapper's program computed by the shell, or told by the line
+    "sudo g* commit -n",  # a file named git in the folder
+    'find . -exec "$C" {} \\;',
+    'timeout 5 "$C"',
+    "G=git; sudo $G commit -n",
+    "F=-n; sudo git commit $F",
+    'A=x; A+=" --no-verify"; git push origin $A',
+    'export A=x A+=" --no-verify"; git push origin $A',
+    'X=foo; alias s="X=-n"; s; git push origin $X',
+    "alias ls='ls -F'; ls; alias g=git; g commit -n",
+    'tmux new -d "git commit -n -m x"',
+    'ssh localhost "git commit -n -m x"',
+    'docker exec c --command="git commit -n"',
 ]
 
 ALLOWED = [
@@ -104,6 +252,92 @@ ALLOWED = [
     "ls -la",
     "sudo apt-get install git",
     "",
+    # here-documents and quoting an agent writes every day (backlog issue25 10)
+    "git commit -q -F - <<EOF\nFix the user's config\nEOF",
+    "cat > NOTES.md <<EOF\nDon't run this on $HOSTNAME\nEOF",
+    "cat <<-EOF\n\tit's done\n\tEOF",
+    'cat <<EOF\nwidth: 5" screen\nEOF',
+    "git commit -F - <<'EOF'\nUse `make` and $(x) here\nEOF",
+    "printf '%s\\n' $'it\\'s'",
+    'echo "${a:-"it\'s"}"',
+    "git commit -m \"$(cat <<'EOF'\nFix the user's thing\n\nCo-authored-by: x\nEOF\n)\"",
+    "python - <<EOF\nprint('git commit -n')\nEOF",
+    # words the shell computes where git does not read options
+    'git commit -m "wip: $TICKET"',
+    'git commit --author="$AUTHOR" -m x',
+    'git commit -am"$MSG"',
+    "git commit -m x -- *.py",
+    'B=feature; git push origin "$B"',
+    'git push -u origin "$(git branch --show-current)"',
+    "git push origin $(git rev-parse --abbrev-ref HEAD)",
+    'git -C "$DIR" status',
+    'git config user.email "$EMAIL"',
+    'git tag -a v1 -m "Release $VERSION"',
+    'cd "$HOME/project" && git status',
+    '"$HOME/.venv/bin/python" -m pytest -q',
+    "echo $(( 1 + 2 )) $((n + 1))",
+    'case "$1" in a) echo a;; *) echo b;; esac',
+    "for f in *.py; do black \"$f\"; done",
+    "while read -r line; do echo \"$line\"; done < list.txt",
+    "f() { echo hi; }; f",
+    # programs that mention git without running what skips the hooks
+    "echo git commit -n is what we avoid",
+    'grep -rn "git commit -n" docs',
+    'gh pr create --title x --body "Run git commit -n to skip"',
+    "watch -n 5 'git status'",
+    "timeout 30 npm test",
+    "find . -name '*.py' -exec grep -l foo {} \\;",
+    "git ls-files | xargs wc -l",
+    "env FOO=1 npm test",
+    "env | sort",
+    "bash scripts/test.sh",
+    "bash -c 'npm test'",
+    "cat .git/config",
+    "ls .git/hooks",
+    "git log -n 5 > /tmp/log.txt 2>&1",
+    "GIT_EDITOR=true git rebase --continue",
+    "git config --unset core.hooksPath",
+    "git config --get-regexp alias",
+    "(( n > 1 )) && echo y",
+    "if (( $n > 1 )); then echo y; fi",
+    "X=1; X=1; git push origin $X",
+    "source ./env.sh && npm test",
+    "rm -rf build/config",
+    "git-lfs pull",
+    "LEFTHOOK_EXCLUDE=lint git commit -m x",
+    "LEFTHOOK=1 git commit -m x",
+    "alias g='git commit'; g -m \"it's\"",
+    'alias ll="ls -la"; ll',
+    "sudo FOO=1 make",
+    "python3 -m pre_commit run --all-files",
+    'git push origin "$(git rev-parse --abbrev-ref HEAD)":refs/heads/x',
+    "B=main; git push origin $B:x",
+    'B="main "; git push origin "$B"--no-verify',  # one word, not an option
+    "git push -u origin \"$(git symbolic-ref --short HEAD)\"",
+    "git add -A && git commit -m \"$(cat <<'EOF'\nAdd x\n\nCo-Authored-By: Claude "
+    "<noreply@anthropic.com>\nEOF\n)\" && git push",
+    "gh pr create --title x --body \"$(cat <<'EOF'\n- don't use `git commit -n`\nEOF\n)\"",
+    "for f in $(git diff --name-only); do echo $f; done",
+    "git branch -D $(git branch --merged | grep -v main)",
+    "mkdir -p a/{b,c} && git add src/{a,b}.py && git commit -m x",
+    "git ls-files -z | xargs -0 git add",
+    "curl -fsSL https://example.com/install.sh -o install.sh",
+    "for ((i=0; i<3; i++)); do echo $i; done",
+    "echo $(( 1 << 2 ))",
+    'bash -o pipefail -c "npm test"',
+    "bash -e script.sh",
+    "bash -- script.sh arg",
+    "cat <<EOF |\nx\nEOF\ngrep x",
+    "find . -name *.py",
+    'find "$DIR" -type f',
+    'sudo -u "$U" make',
+    'timeout "$T" make',
+    "xargs -I{} git commit -m {}",
+    'nohup "$HOME/bin/server" &',
+    "G=make; sudo $G",
+    "alias ls='ls -F'; ls src",
+    'gh pr comment 12 --body "git commit -n skips hooks; we do not"',
+    'gh issue create --title="git push --no-verify fails" -b x',
 ]
 
 
@@ -144,13 +378,38 @@ def test_commit_options_are_read_as_git_reads_them(arguments: list[str],
     ("x $(( 1 + 2 )) w", [["1", "+", "2"], ["x", "$", "w"]]),
     ("a # b c\nd", [["a"], ["d"]]),
     ("a '' b", [["a", "", "b"]]),
+    (">x 2>&1 a <y b", [["a", "b"]]),
+    ("a $'c\\x41\\101\\n' b", [["a", "cAA\n", "b"]]),
+    ('a "${x:-"y z"}" b', [["a", "$", "b"]]),
+    ("a <<E\nb $(c)\nE\nd", [["a"], ["c"], ["d"]]),
+    ("a x{1,2} {b}", [["a", "x${1,2}", "{b}"]]),
 ])
+
+
 def test_the_shell_reader_splits_simple_commands(line: str,
                                                  commands: list[list[str]]) -> None:
-    assert split_commands(line) == commands
+    assert [[_plain(word) for word in c.words] for c in split_commands(line)] == commands
 
 
-@pytest.mark.parametrize("line", ["a 'b", 'a "b', "a $(b", 'a "$(b"', "a `b"])
+def _plain(word: str) -> str:
+    """A word with each part the shell computes shown as `$`."""
+    return re.sub("[\x00\x01][^\x00\x01]*[\x00\x01]", "$", word)
+
+
+def test_here_documents_are_fed_to_their_command() -> None:
+    first, second = split_commands("cat <<'A' <<-B\n$(x)\nA\n\t$HOME\n\tB\necho")
+    assert first.words == ["cat"]
+    assert first.stdin[0] == "$(x)\n"
+    assert "HOME" in first.stdin[1]
+    assert second.words == ["echo"]
+
+
+def test_a_pipe_is_noted_on_the_command_that_reads_it() -> None:
+    assert [c.piped for c in split_commands("a | b || c |& d")] == [False, True, False, True]
+
+
+@pytest.mark.parametrize("line", ["a 'b", 'a "b', "a $(b", 'a "$(b"', "a `b", "a $'b",
+                                  "a ${b", "a ${b:-$(c)}", "a \x00", "a $'\\x01'"])
 def test_the_shell_reader_refuses_what_it_cannot_close(line: str) -> None:
     with pytest.raises(ShellSyntaxError):
         split_commands(line)
@@ -224,6 +483,8 @@ def _seconds(call: Callable[[], object], repeat: int) -> float:
 
 @pytest.mark.parametrize("unit", [
     "git commit -m x && ", "'a' \"b\" ", "$(a ", '"$(a ', "\\x", "-n ",
+    "<<E\n$(a) it's\nE\n", "$'\\x41' ", "${a:-\"b\"} ", "{a,b} ", "N=-n; ", "$N ",
+    "export A=1; sh -c 'git status'; ", "sudo git git ", "env A=1 ", "alias a=b; a x; ",
 ])
 def test_the_decision_costs_linear_time(unit: str) -> None:
     """Four times the command line costs about four times the time (a ratio of two sizes;

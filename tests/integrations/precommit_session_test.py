@@ -26,7 +26,7 @@ def hook_repo(project_snapshot: tuple[Path, str], pre_commit_home: Path) -> tupl
 def _agent(folder: Path, name: str) -> Path:
     """A shell script named like an agent's executable that runs its arguments as a child
     (no exec: the script stays an ancestor of what it runs, as an agent does)."""
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     path.write_text('#!/bin/sh\n"$@"\n', encoding="utf-8")
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
@@ -164,8 +164,10 @@ def _session_cases() -> list[tuple[str, str, str]]:
         if rule.env:
             name, value = rule.env[0]
             cases.append((rule.id, "env", f"{name}={value or 'x'}"))
-        else:
-            cases.append((rule.id, "process", sorted(rule.processes)[0]))
+        else:  # an executable, inside the install folder the rule needs, if any
+            name = sorted(rule.processes)[0] if rule.processes else "agent"
+            folder = sorted(rule.process_folders)[0] + "/" if rule.process_folders else ""
+            cases.append((rule.id, "process", folder + name))
     return cases
 
 
@@ -182,7 +184,8 @@ def test_each_session_rule_is_seen_by_the_installed_message_hook(
         name, _, value = what.partition("=")
         env[name] = value
     else:
-        command.insert(0, str(_agent(tmp_path / "bin", what)))
+        folder, _, name = what.rpartition("/")
+        command.insert(0, str(_agent(tmp_path / "bin" / folder, name)))
     ran = subprocess.run(command, cwd=repo.path, text=True, capture_output=True,
                          check=False, env=env)
     warns = rule == "AIC831"  # an AI editor: reported, does not fail

@@ -53,3 +53,47 @@ def test_no_session_rule_reads_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [f.rule for f in session.session_findings(
         None, replace(bare, by_target={"session": catalog.rules_for("session")[:1]}),
         {"CLAUDECODE": "1"})] == ["AIC801"]
+
+
+def _script(path: Path) -> Path:
+    """A shell script that runs its arguments as a child (it stays an ancestor)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('#!/bin/sh\n"$@"\n', encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return path
+
+
+_FINDINGS = (
+    "from ai_clearance.catalog.rules import load_catalog; "
+    "from ai_clearance.source.session import session_findings; "
+    "print(' '.join(sorted(f.rule for f in session_findings(None, load_catalog(), {}))))")
+
+
+def _session_rules(*command: str) -> set[str]:
+    ran = subprocess.run([*command, sys.executable, "-c", _FINDINGS], capture_output=True,
+                         text=True, check=True, env={"PATH": "/usr/bin:/bin"})
+    return set(ran.stdout.split())
+
+
+def test_a_link_named_agent_into_cursors_install_folder_is_cursor(tmp_path: Path) -> None:
+    """Cursor's installer links ~/.local/bin/agent to its versioned folder: the edge follows
+    the link of the script a real shell runs, so the generic name gets its second signal."""
+    real = _script(tmp_path / ".local/share/cursor-agent/versions/2026.1/cursor-agent")
+    link = tmp_path / ".local/bin/agent"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(real)
+    baseline = _session_rules()  # whatever runs this test, if anything
+    assert "AIC833" in _session_rules(str(link)) - baseline
+    # A program called agent anywhere else is nobody's agent.
+    assert _session_rules(str(_script(tmp_path / "opt/monitor/agent"))) == baseline
+
+
+def test_the_words_of_a_shell_c_string_are_no_program(tmp_path: Path) -> None:
+    """A real `sh -c` whose text ends in an agent's name (a make recipe), then the same
+    name run as a script: only the script is an agent."""
+    baseline = _session_rules()
+    # A second command keeps the shell from exec'ing the first: it stays an ancestor.
+    inline = _session_rules("/bin/sh", "-c", '"$@"; : third_party/gemini', "sh")
+    assert inline == baseline
+    script = _script(tmp_path / "bin" / "gemini")
+    assert "AIC823" in _session_rules("/bin/sh", str(script)) - baseline

@@ -68,6 +68,8 @@ def _section(catalog: Catalog, rule: Rule) -> list[str]:
         lines.append(f"- **Environment:** {_code(shown)}")
     if rule.processes:
         lines.append(f"- **Executables:** {_code(sorted(rule.processes))}")
+    if rule.process_folders:
+        lines.append(f"- **Installed in a folder named:** {_code(sorted(rule.process_folders))}")
     if rule.keys:
         lines.append(f"- **Trailer keys:** {_code(sorted(rule.keys))}")
     lines.append(f"- **What to do:** {_plain(rule.remedy)}")

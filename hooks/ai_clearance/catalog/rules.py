@@ -27,7 +27,7 @@ _RULE_KEYS = frozenset({
     "paths", "exact_paths", "not_paths", "case_sensitive", "supersedes", "pattern", "scope", "keys",
     "identities", "disclosures", "role",
     "workflow_uses", "workflow_run", "workflow_installs", "workflow_images",
-    "devcontainer_features", "editor_extensions", "env", "processes",
+    "devcontainer_features", "editor_extensions", "env", "processes", "process_folders",
     "confidence", "names",
 })
 # What a content rule may say about a CI workflow or action's structure (workflows.py).
@@ -37,6 +37,8 @@ _INSTALL_KINDS = ("npm:", "pypi:", "url:", "repo:", "nix:")
 # A session rule's environment variable (NAME or NAME=VALUE) and executable names.
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}\Z")
 _PROCESS_NAME = re.compile(r"[a-z0-9][a-z0-9._+-]{0,63}\Z")
+# A folder an agent is installed in (`cursor-agent`, `amazon q.app`): one path component.
+_FOLDER_NAME = re.compile(r"[a-z0-9][a-z0-9 ._+-]{0,63}\Z")
 _ASSISTANT_KEYS = frozenset({
     "title", "emails", "logins", "named", "name_suffixes", "disclosure", "source", "confirmed",
 })
@@ -158,6 +160,9 @@ class Rule:
     # executable names (lower case) an ancestor process may run as.
     env: tuple[tuple[str, str | None], ...] = ()
     processes: frozenset[str] = frozenset()
+    # Folders (lower case, one path component) one of the process's paths must pass through:
+    # the second signal that makes a generic executable name (`agent`, `q`) an agent's.
+    process_folders: frozenset[str] = frozenset()
     confidence: str = "high"
     # Trailer and identity rules: match a name that is an assistant product's or a model's,
     # with no person's address behind it ([names] in the catalog; detect/names.py).
@@ -320,7 +325,7 @@ def parse_rule(
     if target == "paths" and not has_paths:
         raise _fail(where, f"a '{kind}' rule needs 'paths'")
     workflow = _workflow_fields(data, where)
-    env, processes = _session_fields(data, where, target)
+    env, processes, folders = _session_fields(data, where, target)
     _check_target_needs(where, kind, target, has_paths, pattern is not None, workflow,
                         bool(keys), identities or disclosures or names, role)
     return Rule(
@@ -350,22 +355,27 @@ def parse_rule(
         editor_extensions=workflow.get("editor_extensions", ()),
         env=env,
         processes=processes,
+        process_folders=folders,
         confidence=confidence,
         names=names,
     )
 
 
 def _session_fields(data: dict[str, Any], where: str, target: str,
-                    ) -> tuple[tuple[tuple[str, str | None], ...], frozenset[str]]:
-    """A session rule's `env` entries (NAME or NAME=VALUE) and `processes` (executable
-    names, lower case, no folder): at least one of them, and only on a session rule."""
+                    ) -> tuple[tuple[tuple[str, str | None], ...], frozenset[str],
+                               frozenset[str]]:
+    """A session rule's `env` entries (NAME or NAME=VALUE), `processes` (executable names,
+    lower case, no folder) and `process_folders` (folder names an ancestor's path must pass
+    through): `env` or one of the others, and only on a session rule."""
     raw_env = _str_list(data.get("env", []), where, "env")
     raw_processes = _str_list(data.get("processes", []), where, "processes")
+    raw_folders = _str_list(data.get("process_folders", []), where, "process_folders")
     if target != "session":
-        if raw_env or raw_processes:
-            raise _fail(where, "'env' and 'processes' are only for 'session' rules")
-        return (), frozenset()
-    if not raw_env and not raw_processes:
+        if raw_env or raw_processes or raw_folders:
+            raise _fail(where, "'env', 'processes' and 'process_folders' are only for "
+                               "'session' rules")
+        return (), frozenset(), frozenset()
+    if not raw_env and not raw_processes and not raw_folders:
         raise _fail(where, "a 'session' rule needs 'env' or 'processes'")
     env: list[tuple[str, str | None]] = []
     for entry in raw_env:
@@ -377,7 +387,11 @@ def _session_fields(data: dict[str, Any], where: str, target: str,
         if not _PROCESS_NAME.match(name):
             raise _fail(where, f"'processes' entries are lower-case executable names "
                                f"without a folder ({name!r})")
-    return tuple(env), frozenset(raw_processes)
+    for name in raw_folders:
+        if not _FOLDER_NAME.match(name) or name.endswith(" "):
+            raise _fail(where, f"'process_folders' entries are lower-case folder names, "
+                               f"one path component ({name!r})")
+    return tuple(env), frozenset(raw_processes), frozenset(raw_folders)
 
 
 def _rule_id(data: Any, where: str) -> tuple[str, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Literal
 
 from ai_clearance.approvals.records import Approval, Cover, Token, format_time
 from ai_clearance.approvals.trust import RecordState, Trust
@@ -26,6 +27,14 @@ class Facts:
     # With signed commits required: git's signature verdict (%G?) and principal (%GS).
     signatures: Mapping[str, tuple[str, str]] | None = None
     pull_request: int | None = None
+
+
+@dataclass(frozen=True)
+class Cleared:
+    """What cleared a finding: the kind of record, and in words which one (for the report)."""
+
+    record: Literal["approval", "token"]
+    text: str
 
 
 def approval_covers(approval: Approval, finding: Finding) -> bool:
@@ -130,9 +139,9 @@ class Clearing:
             for key in {*state.record.authors, *(f"@{x}" for x in state.record.github_logins)}:
                 self.named.setdefault(key, []).append(index)
 
-    def cleared_by(self, finding: Finding) -> tuple[str | None, list[str]]:
-        """Who cleared the finding (None: nobody), and notes on approvals that would have but
-        could not be proven."""
+    def cleared_by(self, finding: Finding) -> tuple[Cleared | None, list[str]]:
+        """What cleared the finding (None: nothing), and notes on approvals that would have
+        but could not be proven."""
         notes: list[str] = []
         moment = moment_of(finding, self.facts, self.now)
         for state in self._candidates(finding, moment):
@@ -148,13 +157,14 @@ class Clearing:
                 continue
             until = format_time(approval.valid_until) if approval.valid_until else "no expiry"
             when = " at the commit's date" if moment != self.now else ""
-            return f"approval {approval.id} by {approval.issued_by} (until {until}){when}", notes
+            return Cleared("approval", f"approval {approval.id} by {approval.issued_by} "
+                           f"(until {until}){when}"), notes
         for state in self.tokens:
             token = state.record
             assert isinstance(token, Token)
             if valid_at(state, moment) and token_covers(token, finding, self.facts):
-                return (f"token {token.id} by {token.issued_by} "
-                        f"(until {format_time(token.valid_until)})"), notes
+                return Cleared("token", f"token {token.id} by {token.issued_by} "
+                               f"(until {format_time(token.valid_until)})"), notes
         return None, notes
 
     def _candidates(self, finding: Finding, moment: datetime) -> list[RecordState]:

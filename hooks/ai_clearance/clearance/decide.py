@@ -7,13 +7,25 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ai_clearance.clearance.policy import Policy
-from ai_clearance.detect.disclosure import Declarations, Disclosure, disclosing
-from ai_clearance.model import CONFIDENCES, FAILING_SEVERITIES, Decision, Finding
+from ai_clearance.detect.detect import GENERIC
+from ai_clearance.detect.disclosure import (
+    Declarations,
+    Disclosure,
+    disclosing,
+    generic_families,
+)
+from ai_clearance.model import (
+    CONFIDENCES,
+    FAILING_SEVERITIES,
+    ClearedWith,
+    Decision,
+    Finding,
+)
 
 TYPE_CHECKING = False  # the hooks skip importing the approvals side when nothing is signed
 if TYPE_CHECKING:
     from ai_clearance.approvals.trust import Trust
-    from ai_clearance.clearance.clearing import Facts
+    from ai_clearance.clearance.clearing import Cleared, Facts
 
 
 @dataclass(frozen=True)
@@ -62,24 +74,30 @@ def decide(findings: Iterable[Finding], policy: Policy, trust: Trust | None = No
         allowed = [a for a in judged.assistants if not policy.is_restricted(a)]
         if allowed:
             # A trace shared by several assistants is fine if any one of them is allowed.
-            decisions.append(Decision(judged, "allowed", f"policy allows {allowed[0]}"))
+            decisions.append(Decision(judged, "allowed", f"policy allows {allowed[0]}",
+                                      cleared_with=("policy",)))
             continue
-        cleared_by = None
+        cleared = None
         if clearing is not None:
-            cleared_by, why_not = clearing.cleared_by(judged)
+            cleared, why_not = clearing.cleared_by(judged)
             notes.update(dict.fromkeys(why_not))
         if policy.mode != "forbid" and _disclosable(judged):
-            decisions.append(_by_mode(judged, policy.mode, cleared_by, declarations))
+            decisions.append(_by_mode(judged, policy, cleared, declarations))
         else:
-            decisions.append(_by_severity(judged, cleared_by))
+            decisions.append(_by_severity(judged, cleared))
     return Decided(decisions, list(notes))
 
 
-def _by_severity(finding: Finding, cleared_by: str | None, why: str | None = None,
-                 ) -> Decision:
-    """Cleared by `cleared_by`, else a failure or a warning by the finding's severity."""
-    if cleared_by is not None:
-        return Decision(finding, "cleared", cleared_by)
+def _by_severity(finding: Finding, cleared: Cleared | None, why: str | None = None,
+                 also: str | None = None, disclosed: bool = False) -> Decision:
+    """Cleared by the record `cleared` (`also`: what the report says after it; `disclosed`:
+    the commit's disclosure cleared it too), else a failure or a warning by the finding's
+    severity."""
+    if cleared is not None:
+        kinds: tuple[ClearedWith, ...] = \
+            (cleared.record, "disclosure") if disclosed else (cleared.record,)
+        text = cleared.text if also is None else f"{cleared.text}; {also}"
+        return Decision(finding, "cleared", text, cleared_with=kinds)
     status = "fail" if finding.severity in FAILING_SEVERITIES else "warn"
     return Decision(finding, status, why=why)
 
@@ -90,49 +108,54 @@ def _disclosable(finding: Finding) -> bool:
     return finding.severity != "leak" and finding.pull_request is None
 
 
-def _by_mode(finding: Finding, mode: str, cleared_by: str | None,
+def _by_mode(finding: Finding, policy: Policy, cleared: Cleared | None,
              declarations: Declarations | None) -> Decision:
     """The decision `approve` or `disclose` makes on a finding that the approvals and
-    tokens cleared (`cleared_by`) or not."""
-    token = cleared_by if cleared_by is not None and cleared_by.startswith("token ") else None
+    tokens cleared (`cleared`) or not."""
+    mode = policy.mode
+    token = cleared if cleared is not None and cleared.record == "token" else None
     if finding.rule in UNDISCLOSABLE:
         # An agent may be approved and disclosed, never sign off: a token alone clears it.
         return _by_severity(finding, token, "an agent never signs off a commit (kernel "
                             "rule); disclose it with a trailer such as "
                             f"{_trailer_for(finding)} instead")
-    known, declared = _declared(finding, declarations)
+    named = generic_families(policy.catalog, finding.evidence) \
+        if GENERIC in finding.assistants else frozenset()
+    known, declared = _declared(finding, declarations, named)
     if declared is not None:
         said = f"disclosed by {declared.describe()}"
         if mode == "disclose":
-            return Decision(finding, "cleared", said)
-        return _by_severity(finding, f"{cleared_by}; {said}" if cleared_by else None,
-                            f"{said}, but not approved (mode approve)")
+            return Decision(finding, "cleared", said, cleared_with=("disclosure",))
+        return _by_severity(finding, cleared, f"{said}, but not approved (mode approve)",
+                            said, disclosed=True)
     if known:
         # The commit is at hand and does not disclose the agent: a token alone clears it.
-        state = "approved, but" if cleared_by is not None else "the commit"
+        state = "approved, but" if cleared is not None else "the commit"
         return _by_severity(finding, token, f"{state} does not disclose "
-                            f"{_who(finding)} (mode {mode}): add a trailer such as "
-                            f"{_trailer_for(finding)} to the commit message")
+                            f"{_who(finding, named)} (mode {mode}): add a trailer such as "
+                            f"{_trailer_for(finding, named)} to the commit message")
     if _pending(finding, declarations):
-        return _before_the_message(finding, mode, cleared_by)
+        return _before_the_message(finding, mode, cleared)
     # No commit to disclose in (a tree, a branch name): approvals decide, as in forbid.
-    return _by_severity(finding, cleared_by)
+    return _by_severity(finding, cleared)
 
 
-def _before_the_message(finding: Finding, mode: str, cleared_by: str | None) -> Decision:
+def _before_the_message(finding: Finding, mode: str, cleared: Cleared | None) -> Decision:
     """The pre-commit stage, where the message is still to be written: an approved trace
     passes (approve), any trace warns (disclose), each saying which trailer the message
     needs (the commit-msg hook and CI judge it)."""
     why = f"{_trailer_for(finding)} must be in the commit message (mode {mode})"
-    if cleared_by is None and mode == "disclose":
+    if cleared is None and mode == "disclose":
         return Decision(finding, "warn", why=why)
-    return _by_severity(finding, f"{cleared_by}; {why}" if cleared_by else None, why)
+    return _by_severity(finding, cleared, why, why)
 
 
-def _declared(finding: Finding,
-              declarations: Declarations | None) -> tuple[bool, Disclosure | None]:
+def _declared(finding: Finding, declarations: Declarations | None,
+              named: frozenset[str]) -> tuple[bool, Disclosure | None]:
     """Whether the finding's commit (or the message being committed) is known, and the
-    disclosure in it that declares the finding's assistant, if any."""
+    disclosure in it that declares the finding's assistant, if any: one that names it (a
+    trace of a model family no catalog entry covers, `Co-authored-by: Grok`, needs one
+    that names the family: `named`)."""
     if declarations is None:
         return False, None
     if finding.commit is not None:
@@ -141,7 +164,7 @@ def _declared(finding: Finding,
         found = declarations.message
     else:
         return False, None
-    return True, disclosing(found, finding.assistants, finding.evidence)
+    return True, disclosing(found, finding.assistants, finding.evidence, named)
 
 
 def _pending(finding: Finding, declarations: Declarations | None) -> bool:
@@ -149,13 +172,16 @@ def _pending(finding: Finding, declarations: Declarations | None) -> bool:
     return finding.commit is None and declarations is not None and declarations.pending
 
 
-def _who(finding: Finding) -> str:
-    return ", ".join(finding.assistants) or "the agent"
+def _who(finding: Finding, named: frozenset[str] = frozenset()) -> str:
+    """The agent a trace names: its assistants, or the model families a generic one names."""
+    return ", ".join(sorted(named) or finding.assistants) or "the agent"
 
 
-def _trailer_for(finding: Finding) -> str:
-    """The trailer that would disclose the finding's assistant, kernel style."""
-    return f"`Assisted-by: {finding.assistants[0] if finding.assistants else 'AGENT'}`"
+def _trailer_for(finding: Finding, named: frozenset[str] = frozenset()) -> str:
+    """The trailer that would disclose the finding's assistant (or the model family a
+    generic trace names: `Assisted-by: grok`), kernel style."""
+    agent = min(named) if named else finding.assistants[0] if finding.assistants else "AGENT"
+    return f"`Assisted-by: {agent}`"
 
 
 def _confidence(finding: Finding, severity: str, policy: Policy,

@@ -100,6 +100,11 @@ def _pre_commit_config_checks(work_tree: str) -> list[Check]:
                                   "pre-commit"))
     elif not missing:
         checks.append(Check(OK, ".pre-commit-config.yaml names the three hooks and stages"))
+    if text and not missing and ("ai-clearance-session" not in text or
+                                 "prepare-commit-msg" not in text):
+        checks.append(Check(WARN, ".pre-commit-config.yaml lacks ai-clearance-session on "
+                                  "prepare-commit-msg: an agent's cherry-pick, rebase or "
+                                  "`commit -n` is seen only at push"))
     return checks
 
 

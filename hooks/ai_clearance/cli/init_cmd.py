@@ -51,13 +51,16 @@ def policy_text(repo_id: str | None) -> str:
 
 
 def pre_commit_text() -> str:
-    """The pre-commit configuration with the three client hooks on their stages."""
-    return ("default_install_hook_types: [pre-commit, commit-msg, pre-push]\n"
+    """The pre-commit configuration with the client hooks on their stages (the session
+    hook on prepare-commit-msg: git runs it for cherry-pick, rebase and `commit -n`)."""
+    return ("default_install_hook_types: [pre-commit, prepare-commit-msg, commit-msg, "
+            "pre-push]\n"
             "repos:\n"
             f"  - repo: {HOOKS_REPO}\n"
             f"    rev: v{__version__}\n"
             "    hooks:\n"
             "      - id: ai-clearance-files\n"
+            "      - id: ai-clearance-session\n"
             "      - id: ai-clearance-msg\n"
             "      - id: ai-clearance-push\n")
 

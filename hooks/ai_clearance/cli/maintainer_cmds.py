@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ai_clearance.errors import UsageError
+from ai_clearance.errors import GitError, UsageError
 from ai_clearance.git import gitio
 
 _KEY = click.option("--key", metavar="FILE", help="SSH private key, or a public key whose "
@@ -80,8 +80,9 @@ def _check_paths(paths: tuple[str, ...]) -> None:
               help="The author's public signing key (for require_signed_commits).")
 @click.option("--reason", help="Why (recorded and signed); asked for when not given.")
 @click.option("--request", "request_source", metavar="FILE|LINE",
-              help="Sign exactly what a developer's `ai-clearance request` asked (its file, "
-                   "or the line it printed); no other scope option goes with it.")
+              help="Sign exactly what a developer's `ai-clearance request` asked: its file, "
+                   "the line it printed, or REV:PATH of the file committed on the "
+                   "developer's branch; no other scope option goes with it.")
 @click.option("--yes", is_flag=True, help="With --request: sign without asking (needed when "
               "stdin is not a terminal).")
 @_KEY
@@ -135,6 +136,10 @@ def _load_request(source: str, root: str) -> tuple[Any, str | None]:
 
     if source.strip().startswith(LINE_PREFIX):
         return parse_request(source.encode("utf-8"), "--request"), None
+    if ":" in source and not os.path.lexists(source):
+        # REV:PATH, a request committed on the developer's branch, read from git without
+        # checking that branch out (its file is answered there, so nothing is removed).
+        return parse_request(_committed_request(source, root), source), None
     try:
         raw = read_regular(source, 1 << 16, follow=True)
     except OSError as exc:
@@ -143,6 +148,22 @@ def _load_request(source: str, root: str) -> tuple[Any, str | None]:
     folder = os.path.realpath(os.path.join(root, REQUESTS_DIR))
     inside = os.path.dirname(os.path.realpath(source)) == folder
     return request, (source if inside else None)
+
+
+def _committed_request(source: str, root: str) -> bytes:
+    """The bytes of the request file REV:PATH names, or a one-line usage error."""
+    rev, _, path = source.partition(":")
+    try:
+        repo = gitio.discover(root)
+        commit = gitio.resolve_commit(repo, rev) if rev else None
+        files = gitio.read_small_files(repo, commit, [path], 1 << 16) if commit and path \
+            else {}
+    except GitError as exc:
+        raise UsageError(f"--request {source}: {exc}") from None
+    if path not in files:
+        raise UsageError(f"--request {source}: no such file at that revision (give a file, "
+                         "the line `request --print` printed, or REV:PATH)")
+    return files[path][1]
 
 
 def _approve_request(source: str, yes: bool, key: str | None, signer: str | None,

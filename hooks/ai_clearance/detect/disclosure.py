@@ -37,6 +37,9 @@ _PARENTHESIZED_MODEL = re.compile(r"(.*?)\s*\(([^()]*)\)\Z")
 _HAS_DIGIT = re.compile(r"\d")
 # The longest value read: a disclosure is a line; a longer one is cut, not refused.
 _VALUE_LIMIT = 400
+# The words of a text, for the model families it names: runs of letters, so `deepseek-v3.2`
+# and `qwen2.5-coder` give `deepseek` and `qwen` (the generic families are words of letters).
+_LETTERS = re.compile(r"[a-z]+")
 # Disclosure trailers read per message at most: each costs a search per assistant, and a
 # message is attacker input. Fail closed: one left unread can only leave a trace undisclosed.
 DISCLOSURE_LIMIT = 64
@@ -55,6 +58,9 @@ class Disclosure:
     assistants: tuple[str, ...]
     line: int
     evidence: str  # the line as a finding on it shows it
+    # The model families of the generic assistant its value names (`grok`, `deepseek`):
+    # what a trace of such a model, which no catalog entry covers, needs to be disclosed.
+    families: frozenset[str] = frozenset()
 
     def describe(self) -> str:
         """`Key: value (agent X, model Y)`, as a report shows it."""
@@ -109,7 +115,8 @@ def parse_disclosures(catalog: Catalog, message: str,
             assistants = assistants_for_disclosure(catalog, normalize_text(agent)) or \
                 (GENERIC,)
         found.append(Disclosure(match.group(1), value, agent, model, tools, assistants,
-                                line.number, printable(line.raw)))
+                                line.number, printable(line.raw),
+                                generic_families(catalog, value)))
     return found
 
 
@@ -126,14 +133,31 @@ def _declared(catalog: Catalog, value: str) -> tuple[tuple[str, ...], str, bool]
     return agents, without_addresses(value) or value, True
 
 
+def generic_families(catalog: Catalog, text: str) -> frozenset[str]:
+    """The model families of the generic assistant that `text` names (`Grok`,
+    `DeepSeek-V3.2`, `qwen2.5-coder`): the catalog's [names] family words of letters no
+    catalog entry of its own covers. Linear in the text."""
+    families = catalog.names.families
+    return frozenset(word for word in _LETTERS.findall(normalize_text(text))
+                     if GENERIC in families.get(word, ()))
+
+
 def disclosing(disclosures: Sequence[Disclosure], assistants: Sequence[str],
-               evidence: str | None = None) -> Disclosure | None:
+               evidence: str | None = None,
+               named: frozenset[str] = frozenset()) -> Disclosure | None:
     """The first disclosure that declares one of `assistants`, or that is the line
-    `evidence` shows (a finding on the disclosure itself); any disclosure declares the
-    generic assistant (a trace that names no product is some agent's)."""
+    `evidence` shows (a finding on the disclosure itself). A disclosure names the agent
+    whose trace it answers: a trace of the generic assistant that names model families
+    (`named`: `Co-authored-by: Grok`) needs a disclosure that names one of them; one that
+    names none (`Co-authored-by: AI`) is some agent's, and any disclosure declares it. A
+    generic disclosure (`Assisted-by: AI`) declares no catalog assistant's trace."""
+    wanted = set(assistants) - {GENERIC}
+    generic = GENERIC in assistants
     for disclosure in disclosures:
-        if GENERIC in assistants or set(disclosure.assistants) & set(assistants) or \
+        if wanted & set(disclosure.assistants) or \
                 (evidence is not None and evidence.startswith(disclosure.evidence)):
+            return disclosure
+        if generic and (not named or named & disclosure.families):
             return disclosure
     return None
 

@@ -5,8 +5,11 @@ it. Pure; what products and models are called is data (the catalog's [names] tab
 
 A name alone is weaker evidence than an exact address (people are named Claude, Devin and
 Jules), so the rules that use these functions say `confidence = "medium"`, and:
-- a model's name (a family word, then only versions and model words: `gemini 2.5 pro`) is
-  no person's whatever the address after it;
+- a model's name (a family word, then only versions and model words: `gemini 2.5 pro`)
+  with a version or a second family word of its own (`claude 3 opus`, `claude sonnet`) is
+  no person's whatever the address after it; one made of a family word and model words
+  alone (`gemma low`, `claude small`: given names and surnames) or run into its version
+  (`gpt4o`, shaped like a login) counts as a product's name does, below;
 - a product's name (`claude`, `github copilot`) counts only with no address, or with one
   whose mailbox is made of machine words alone (`noreply@`, `bot@`), or a GitHub no-reply
   address whose login is the name itself (`12345+Claude@users.noreply.github.com`). A
@@ -27,8 +30,11 @@ MAX_NAME = 100
 _WORD_BREAK = re.compile(r"[\s\-_/,:]+")
 # A version: `4`, `2.5`, `4o`, `v2`, `20250514`; not an ordinal (`3rd`) or a word.
 _VERSION = re.compile(r"v?\d+(?:\.\d+)*[a-z]?\Z")
-# A family word run into its version: `gpt4`, `claude3.5`.
-_RUN_IN = re.compile(r"([a-z]+)(\d[\w.]*)\Z")
+# A year (`Claude 1987`) is how people tell their accounts apart, not a model's version.
+_YEAR = re.compile(r"(?:19|20)\d\d\Z")
+# A family word run into its version: `gpt4`, `claude3.5`, `gpt4o`; a one-digit major, as
+# model versions are (`claude42`, `gemma92` are logins, not models).
+_RUN_IN = re.compile(r"([a-z]+)(\d(?:\.\d+)*[a-z]?)\Z")
 # Asides after a name, `Claude (claude-opus-4)`, `Claude [bot]`: not part of it.
 _ASIDE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _WRAPPING = "\"'`*_~.;!?<>"
@@ -52,22 +58,32 @@ def model_assistants(names: Names, words: list[str]) -> tuple[str, ...]:
     """The assistants whose model `words` name: a family word (`claude`, `gpt`, `gemini`),
     then at least one more word, each a version, a model word (`turbo`, `pro`) or another
     family word of the same assistants (`claude opus 4`)."""
+    return _model(names, words)[0]
+
+
+def _model(names: Names, words: list[str]) -> tuple[tuple[str, ...], bool]:
+    """`model_assistants`, and whether the name is no person's whatever the address: a
+    version (not a year) or another of the family's words follows the family word, apart
+    from it (`claude 3 opus`, `claude sonnet`; not `claude small`, `claude 1987`, or the
+    login-shaped `gpt4o`)."""
     if not words:
-        return ()
+        return (), False
     first, rest = words[0], words[1:]
     families = names.families.get(first)
+    run_in: list[str] = []
     if families is None:
-        run_in = _RUN_IN.match(first)
-        if run_in is None or not _VERSION.match(run_in.group(2)):
-            return ()
-        families = names.families.get(run_in.group(1))
-        rest = [run_in.group(2), *rest]
-    if not families or not rest:
-        return ()
+        found = _RUN_IN.match(first)
+        if found is None:
+            return (), False
+        families = names.families.get(found.group(1))
+        run_in = [found.group(2)]
+    if not families or not (rest or run_in):
+        return (), False
     own = {word for word, ids in names.families.items() if set(ids) & set(families)}
-    if all(_VERSION.match(w) or w in names.model_words or w in own for w in rest):
-        return families
-    return ()
+    if not all(_VERSION.match(w) or w in names.model_words or w in own
+               for w in (*run_in, *rest)):
+        return (), False
+    return families, any((_VERSION.match(w) and not _YEAR.match(w)) or w in own for w in rest)
 
 
 def machine_address(names: Names, email: str, words: list[str]) -> bool:
@@ -97,7 +113,9 @@ def name_assistants(names: Names, name: str, email: str) -> tuple[str, ...]:
     words = name_words(name)
     if not words:
         return ()
-    found = model_assistants(names, words)
+    found, nobodys = _model(names, words)
+    if found and not nobodys and not machine_address(names, email, words):
+        found = ()  # `Gemma Low <gemma.low@gmail.com>`: a person's name and mailbox
     if not found:
         product = names.products.get(" ".join(words), ())
         found = product if product and machine_address(names, email, words) else ()

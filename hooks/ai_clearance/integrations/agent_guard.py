@@ -2,30 +2,73 @@
 the commands that would skip the repository's hooks (`git commit --no-verify`, `git -c
 core.hooksPath=...`, pre-commit's `SKIP=ai-clearance-...`, ...). Pure: the tool input in,
 a reason to refuse (or None) out. Anything it cannot read is refused: the guard fails
-closed, because an agent's hook that errors in any other way lets the command run."""
+closed, because an agent's hook that errors in any other way lets the command run. So is a
+word the shell computes where git could read it as an option, or a program the shell
+computes: the guard cannot know what they become."""
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import ntpath
 import posixpath
-from collections.abc import Mapping, Sequence
+from collections import ChainMap
+from collections.abc import Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
 
-from ai_clearance.integrations.shell_words import ShellSyntaxError, split_commands
+from ai_clearance.integrations.shell_words import (
+    EXPANDED,
+    QUOTED,
+    Command,
+    ShellSyntaxError,
+    marker,
+    split_commands,
+    split_words,
+)
 
 # The tools that run a shell command: Claude Code's `Bash`, Gemini CLI's
 # `run_shell_command`; both pass the command line as tool_input.command.
 SHELL_TOOLS = frozenset({"Bash", "run_shell_command"})
 MAX_PAYLOAD = 4 * 1024 * 1024  # bytes of tool input read; more is refused
 MAX_NESTING = 4  # `sh -c "sh -c '...'"` levels read before refusing
+MAX_STARTS = 16  # words naming git (or a shell) read in one other program's arguments
+MAX_CONFIG_COUNT = 64  # GIT_CONFIG_KEY_<n> pairs read
+MAX_WRAPPED = 16  # programs running one another in one command (`env sudo nice git`)
 
+# Programs that run the command in their arguments; a program they get from the shell
+# (`sudo "$X" ...`) is not known.
 _WRAPPERS = frozenset({"command", "exec", "nohup", "time", "builtin", "sudo", "doas", "nice",
-                       "ionice", "stdbuf", "xargs", "caffeinate", "chronic", "timeout"})
-_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish"})
-_READ_PROGRAMS = _WRAPPERS | _SHELLS | {"git", "env", "eval", "export", "pre-commit"}
+                       "ionice", "stdbuf", "xargs", "caffeinate", "chronic", "timeout",
+                       "setsid", "flock", "watch", "script", "strace", "ltrace", "find",
+                       "chroot", "unshare", "nsenter", "taskset", "chrt", "prlimit", "su",
+                       "runuser", "parallel", "systemd-run", "env", "busybox"})
+# Long options of other programs whose value is a command line.
+_COMMAND_OPTIONS = frozenset({"--command", "--exec", "--run", "--cmd", "--shell-command",
+                              "--split-string", "--eval"})
+# A shell's options that take the next word as their value.
+_SHELL_VALUE_OPTIONS = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file", "-C",
+                                  "--init-command"})
+_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "mksh", "yash"})
+_READ_PROGRAMS = _SHELLS | {"git", "env", "eval", "pre-commit"}
+# Programs that only print or look at their arguments: a `git` among them is text.
+_TEXT_PROGRAMS = frozenset({"echo", "printf", "grep", "egrep", "fgrep", "rg", "ag", "ack",
+                            "man", "info", "which", "whereis", "type", "whatis", "apropos",
+                            "test", "[", "true", "false", ":", "cd", "pushd", "mkdir",
+                            "ls", "wc", "cat", "head", "tail", "less", "diff", "touch"})
+# Words that open or close a compound command; the program comes after them.
+_RESERVED = frozenset({"!", "{", "}", "if", "then", "else", "elif", "fi", "do", "done",
+                       "while", "until", "esac", "coproc", "time", "-p"})
+# Words that start a command that runs no program itself (`for x in ...`).
+_NO_PROGRAM = frozenset({"for", "select", "case", "[[", "((", "in"})
+_VARIABLE_READERS = frozenset({"read", "mapfile", "readarray", "printf", "getopts",
+                               "unset", "let"})
+_DECLARE = frozenset({"export", "declare", "typeset", "local", "readonly"})
+# Programs that change files: one naming the repository's hooks or config is refused.
+_FILE_CHANGERS = frozenset({"rm", "mv", "chmod", "chown", "cp", "ln", "truncate", "tee",
+                            "sed", "perl", "install", "unlink", "shred", "dd", "rsync"})
 # git's global options that take the next word as their value.
 _GIT_VALUE_OPTIONS = frozenset({"-C", "--git-dir", "--work-tree", "--namespace",
-                                "--attr-source"})
+                                "--attr-source", "--exec-path", "--super-prefix"})
 # `git commit` short options whose value is the rest of the cluster or the next word; -S
 # and -u take theirs attached only.
 _COMMIT_VALUE_LETTERS = frozenset("mFcCt")
@@ -35,16 +78,49 @@ _COMMIT_VALUE_LONG = frozenset({"--message", "--file", "--reuse-message", "--ree
                                 "--cleanup", "--trailer", "--pathspec-from-file"})
 # Subcommands whose --no-verify skips hooks ai-clearance runs in, or hooks that may.
 _NO_VERIFY_SUBCOMMANDS = frozenset({"commit", "push", "merge", "am", "rebase", "pull"})
+# Subcommands whose output never starts with `-` (ref names, object names, paths).
+_SAFE_OUTPUT = frozenset({"rev-parse", "symbolic-ref", "describe", "branch"})
 _HOOKS_PATH = "core.hookspath"
-_READ_ONLY_CONFIG = frozenset({"--get", "--get-all", "--get-regexp", "--list", "-l", "get",
-                               "list", "--show-origin"})
+_CONFIG_VALUE_OPTIONS = frozenset({"-f", "--file", "--blob", "--type", "--comment",
+                                   "--default", "--value"})
+_CONFIG_READ_OR_REMOVE = frozenset({"--get", "--get-all", "--get-regexp", "--get-urlmatch",
+                                    "--list", "-l", "--get-color", "--get-colorbool",
+                                    "--unset", "--unset-all", "--remove-section", "get",
+                                    "list", "unset", "remove-section"})
+# Hook managers' switches: Lefthook (LEFTHOOK=0, LEFTHOOK_EXCLUDE naming ai-clearance),
+# Husky 4's HUSKY_SKIP_HOOKS and Overcommit's OVERCOMMIT_DISABLE (any value but 0).
+_HOOK_SWITCHES = frozenset({"LEFTHOOK", "LEFTHOOK_EXCLUDE", "HUSKY_SKIP_HOOKS",
+                            "OVERCOMMIT_DISABLE"})
+# Variables that point git at other configuration files, which may set core.hooksPath.
+_CONFIG_FILE_VARIABLES = ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG", "HOME",
+                          "XDG_CONFIG_HOME")
 
 ADVICE = ("run it without that, and let the hooks run; if a hook fails, fix what it "
           "reports or ask the person you work for")
+COMPUTED_ADVICE = "write it out in the command"
 
 
 class GuardInputError(ValueError):
     """Tool input the guard cannot read (it is then refused)."""
+
+
+@dataclass
+class _Line:
+    """What the guard knows while it reads one command line: its commands (a command
+    substitution's output is looked up there), the variables set so far (None: a value
+    the guard cannot know; `shell`: where `export` and `A=1` set them, `variables` also
+    sees those set for one command), and how deep in `sh -c` it is."""
+
+    commands: list[Command]
+    variables: MutableMapping[str, str | None]
+    nesting: int
+    shell: MutableMapping[str, str | None]
+    wrapped: int = 0  # programs around the one read (`env sudo git ...`: 2)
+
+    def scoped(self, local: dict[str, str | None]) -> _Line:
+        """The line as one command sees it, with the variables set for it."""
+        return _Line(self.commands, ChainMap(local, self.variables), self.nesting, self.shell,
+                     self.wrapped + 1)
 
 
 def decide_payload(data: bytes) -> str | None:
@@ -79,48 +155,186 @@ def shell_command(payload: object) -> str | None:
     return command
 
 
-def decide_command(command: str, nesting: int = 0) -> str | None:
-    """The reason to refuse a shell command line, or None."""
+def decide_command(command: str, nesting: int = 0,
+                   variables: MutableMapping[str, str | None] | None = None,
+                   shell: MutableMapping[str, str | None] | None = None) -> str | None:
+    """The reason to refuse a shell command line, or None. `variables`: those set by the
+    line around it (`X=1; sh -c '...'`); `shell`: where it sets its own, when it runs in
+    the same shell (`eval`)."""
     if nesting > MAX_NESTING:
         return f"shell commands nested more than {MAX_NESTING} deep"
     try:
         commands = split_commands(command)
     except ShellSyntaxError as exc:
         return f"the command cannot be read ({exc})"
-    for words in commands:
-        reason = _decide_simple(words, nesting)
+    shell = {} if shell is None else shell
+    line = _Line(commands, ChainMap(shell, *([variables] if variables else [])), nesting,
+                 shell)
+    for simple in commands:
+        reason = _decide_simple(simple, line)
         if reason:
             return reason
     return None
 
 
-def _decide_simple(words: Sequence[str], nesting: int) -> str | None:
-    """One simple command: its variable assignments, wrappers, then the program."""
-    index, reason = _assignments(words, 0)
-    while reason is None and index < len(words):
-        program = _basename(words[index])
-        if program == "env":
-            index, reason = _env(words, index + 1)
-        elif program in _WRAPPERS:
-            index = _wrapped(words, index + 1)
-        elif program in ("export", "declare", "typeset"):
-            return _exported(words[index + 1:])
+def _decide_simple(command: Command, line: _Line) -> str | None:
+    """One simple command: where it writes, its variable assignments, then the program."""
+    for target in command.outputs:
+        if _names_hooks_or_config(target):
+            return f"writing {_shown(target)} changes the repository's hooks; {ADVICE}"
+    words = command.words
+    index = _skip_reserved(words)
+    if index < len(words) and words[index] in _NO_PROGRAM:
+        if words[index] in ("for", "select"):  # `for X in ...`: X takes other values
+            _set_variables(line, dict.fromkeys(words[index + 1:index + 2]))
+        return None
+    local: dict[str, str | None] = {}
+    index, reason = _assignments(words, index, local)
+    if reason:
+        return reason
+    if index >= len(words):  # `A=1; ...`: the shell's own variables
+        _set_variables(line, local)
+        return None
+    return _decide_words(words[index:], command, line.scoped(local))
+
+
+def _set_variables(line: _Line, values: Mapping[str, str | None]) -> None:
+    """Variables the line sets; one set twice is not known (a function or a loop may run
+    the assignments in another order than they are written)."""
+    for name, value in values.items():
+        known = name not in line.variables or line.variables[name] == value
+        line.shell[name] = value if known else None
+
+
+def _skip_reserved(words: Sequence[str]) -> int:
+    index = 0
+    while index < len(words):
+        if words[index] == "function":
+            index += 2
+        elif words[index] in _RESERVED:
+            index += 1
         else:
-            return _decide_program(program, words[index + 1:], nesting)
-    return reason
+            break
+    return index
 
 
-def _decide_program(program: str, arguments: Sequence[str], nesting: int) -> str | None:
-    if program == "git":
-        return decide_git(arguments, nesting)
+def _assignments(words: Sequence[str], index: int,
+                 into: dict[str, str | None]) -> tuple[int, str | None]:
+    """Read `NAME=value` words from `index` into `into`: the index after them, and the
+    reason to refuse one of them."""
+    while index < len(words) and _is_assignment(words[index]):
+        name, _, value = words[index].partition("=")
+        reason = decide_variable(name.removesuffix("+"), value)
+        if reason:
+            return index, reason
+        # `A+=x` appends to a value the guard may not know
+        known = not _computed(value) and not name.endswith("+")
+        into[name.removesuffix("+")] = value if known else None
+        index += 1
+    return index, None
+
+
+def _is_assignment(word: str) -> bool:
+    name, equals, _ = word.partition("=")
+    name = name.removesuffix("+")
+    return bool(equals) and bool(name) and name.replace("_", "a").isalnum() \
+        and not name[0].isdigit()
+
+
+def _decide_words(words: list[str], command: Command, line: _Line) -> str | None:
+    """A command from its program on: the program, then its arguments."""
+    if line.wrapped > MAX_WRAPPED:
+        return f"more than {MAX_WRAPPED} programs run one another in one command"
+    if _computed(words[0]) and not _named_by_path(words[0]):
+        known, reason = _computed_program(words, command, line)
+        if not known:
+            return reason
+        words = known
+    alias = line.variables.get(f"alias {words[0]}")
+    if alias is not None:  # `alias g=git; g commit -n`: what the alias stands for runs
+        return _expanded_alias(words, alias, line)
+    program = _basename(words[0])
+    if program in _DECLARE or program == "alias":
+        return _declared(program, words[1:], line)
+    if program in _VARIABLE_READERS:  # `read X`, `printf -v X`: values not known
+        _set_variables(line, dict.fromkeys(w for w in words[1:] if not w.startswith("-")))
+    return _decide_program(program, words, command, line)
+
+
+def _decide_program(program: str, words: list[str], command: Command,
+                    line: _Line) -> str | None:
+    arguments = words[1:]
+    if program in ("git", "hub"):
+        return decide_git(arguments, line)
+    if program.startswith("git-"):  # `$(git --exec-path)/git-commit -n`
+        return decide_git([program[4:], *arguments], line)
     if program in _SHELLS:
-        script = _shell_script(arguments)
-        return None if script is None else decide_command(script, nesting + 1)
+        return _decide_shell(arguments, command, line)
     if program == "eval":
-        return decide_command(" ".join(arguments), nesting + 1)
-    if program == "pre-commit" and "uninstall" in arguments:
+        return _decide_eval(arguments, line)
+    if program == "env":
+        return _decide_env(arguments, command, line)
+    return _decide_other(program, arguments, command, line)
+
+
+def _decide_other(program: str, arguments: Sequence[str], command: Command,
+                  line: _Line) -> str | None:
+    if program in ("source", "."):
+        return _script_file(arguments[0], command, line) if arguments else None
+    if (program == "pre-commit" or "pre_commit" in arguments) and "uninstall" in arguments:
         return f"`pre-commit uninstall` removes the repository's hooks; {ADVICE}"
-    return None
+    if program in _FILE_CHANGERS and any(map(_names_hooks_or_config, arguments)):
+        return f"`{program}` would change the repository's hooks or config; {ADVICE}"
+    if program in _TEXT_PROGRAMS:
+        return None
+    return _decide_wrapped(program, arguments, command, line)
+
+
+def _expanded_alias(words: Sequence[str], alias: str, line: _Line) -> str | None:
+    """An alias run: its text, then the words after it, in the same shell; not expanded
+    again inside itself (`alias ls='ls -F'`), as in bash."""
+    key = f"alias {words[0]}"
+    had, before = key in line.shell, line.shell.get(key)
+    line.shell[key] = None
+    try:
+        return decide_command(f"{alias} {_quoted(words[1:])}", line.nesting + 1,
+                              line.variables, line.shell)
+    finally:
+        if had:
+            line.shell[key] = before
+        else:
+            del line.shell[key]
+
+
+def _computed_program(words: list[str], command: Command,
+                      line: _Line) -> tuple[list[str], str | None]:
+    """A command whose program the shell computes: its words when the line tells what
+    the program is; else no words, and the reason to refuse it (None for a `case`
+    pattern, an empty expansion or arithmetic, which run nothing)."""
+    first = words[0]
+    resolved = None if _case_pattern(words) else _resolve(first, line)
+    if resolved:
+        return [*resolved, *words[1:]], None
+    if resolved is not None or command.arithmetic or _case_pattern(words):
+        return [], None
+    return [], (f"the program {_shown(first)} is computed by the shell, so the guard "
+                f"cannot tell what runs; {COMPUTED_ADVICE}")
+
+
+def _case_pattern(words: Sequence[str]) -> bool:
+    """`*)` in `case ... in`: read as a command of one glob word, it runs nothing."""
+    return len(words) == 1 and f"{EXPANDED}*{EXPANDED}" in words[0]
+
+
+def _named_by_path(word: str) -> bool:
+    """`"$HOME/bin/tool"`: the program's own name is written, after the last `/`."""
+    last = max(word.rfind(EXPANDED), word.rfind(QUOTED))
+    return "/" in word[last + 1:] and bool(_basename(word))
+
+
+def _quoted(words: Sequence[str]) -> str:
+    """Words written back as one shell line, each single-quoted."""
+    return " ".join("'" + word.replace("'", "'\\''") + "'" for word in words)
 
 
 def _basename(word: str) -> str:
@@ -128,140 +342,357 @@ def _basename(word: str) -> str:
     return name[:-4] if name.endswith(".exe") else name
 
 
-def _exported(words: Sequence[str]) -> str | None:
-    """`export [-x] A=1 B C=2`: the reason to refuse one of the variables set."""
+def _names_hooks_or_config(path: str) -> bool:
+    """Whether a path is the repository's hooks folder, a hook, or its config file (also
+    `"$(git rev-parse --git-dir)/hooks"`, and Husky's `.husky`)."""
+    parts = [part for part in path.replace("\\", "/").lower().split("/") if part]
+    for index, part in enumerate(parts):
+        following = parts[index + 1] if index + 1 < len(parts) else ""
+        if part == ".husky" or (part == ".git" and following in ("hooks", "config")):
+            return True
+        if _computed(part) and following == "hooks":
+            return True
+    return False
+
+
+# Words the shell computes ------------------------------------------------------------
+
+
+def _computed(word: str) -> bool:
+    return EXPANDED in word or QUOTED in word
+
+
+def _risky(word: str) -> bool:
+    """Whether a word the shell computes could become an option: nothing written before
+    its first computed part, or a `-`."""
+    first = min((at for at in (word.find(EXPANDED), word.find(QUOTED)) if at >= 0),
+                default=-1)
+    return first == 0 or (first > 0 and word.startswith("-") and "=" not in word[:first])
+
+
+def _resolve(word: str, line: _Line) -> list[str] | None:
+    """The words a computed word stands for when the line tells: a variable set on it to
+    a written value, or a command substitution that prints a ref or object name; None when
+    it is not known."""
+    mark = word[:1]
+    if len(word) < 2 or mark not in (EXPANDED, QUOTED) or word.find(mark, 1) != len(word) - 1:
+        return None
+    name = word[1:-1]
+    if name.startswith("("):
+        return ["(output)"] if _prints_names(name[1:], line) else None
+    value = line.variables.get(name) if name else None
+    if value is None or (mark == EXPANDED and any(char in value for char in "*?[")):
+        return None  # unquoted, a glob in the value becomes file names
+    return [value] if mark == QUOTED else value.split()
+
+
+def _prints_names(span: str, line: _Line) -> bool:
+    """Whether the commands of a substitution (`I:J` in the line's commands) all print
+    ref names, object names or paths, which never start with `-`."""
+    start, _, end = span.partition(":")
+    commands = line.commands[int(start):int(end)]
+    return bool(commands) and all(
+        len(c.words) > 1 and _basename(c.words[0]) == "git" and c.words[1] in _SAFE_OUTPUT
+        and (c.words[1] != "branch" or c.words[2:] == ["--show-current"])
+        for c in commands)
+
+
+def _unknown_program(program: str, arguments: Sequence[str], index: int,
+                     line: _Line) -> bool:
+    """Whether a wrapper's word at `index` is computed by the shell where it could be the
+    program it runs: not an option's value (after a `-...` word), not timeout's duration,
+    after find's `-exec`; a variable the line tells, a glob no program matches and a
+    path ending in a written name are known."""
+    word = arguments[index]
+    if not _computed(word) or _named_by_path(word) or _names_no_program(word):
+        return False
+    previous = arguments[index - 1] if index else ""
+    if program == "find":
+        position = previous in ("-exec", "-execdir", "-ok", "-okdir")
+    elif program == "timeout" and all(w.startswith("-") for w in arguments[:index]):
+        position = False
+    else:
+        position = not previous.startswith("-")
+    return position and _resolve(word, line) is None
+
+
+def _names_no_program(word: str) -> bool:
+    """`*.py`: a glob (and nothing else computed) that no program the guard reads matches,
+    even if a file of that name is there."""
+    glob = marker("*", quoted=False)
+    pattern = word.replace(glob, "")
+    if _computed(pattern):
+        return False
+    return not any(fnmatch.fnmatchcase(name, pattern) for name in _READ_PROGRAMS | _WRAPPERS)
+
+
+def _shown(word: str) -> str:
+    """A word as the agent wrote it, near enough: computed parts as `$NAME` or `$(...)`."""
+    parts = word.replace(QUOTED, EXPANDED).split(EXPANDED)
+    shown = [part if index % 2 == 0 else _shown_expansion(part)
+             for index, part in enumerate(parts)]
+    return "".join(shown)
+
+
+def _shown_expansion(name: str) -> str:
+    if name == "*":
+        return ""
+    if name.startswith("("):
+        return "$(...)"
+    return f"${name}" if name else "$..."
+
+
+def _literal(words: Sequence[str], line: _Line) -> list[str]:
+    """The words with those the shell computes replaced by what the line tells, where it
+    tells; the others are left as they are."""
+    literal: list[str] = []
     for word in words:
-        reason = decide_variable(*word.split("=", 1)) if _is_assignment(word) else None
+        resolved = _resolve(word, line) if _risky(word) else None
+        if resolved is None and _risky(word) and _starts_known(word, line):
+            resolved = ["(known)" + word]
+        literal.extend([word] if resolved is None else resolved)
+    return literal
+
+
+def _starts_known(word: str, line: _Line) -> bool:
+    """`"$(git rev-parse HEAD)":refs/x`, `"$B"-fix`: a word whose leading computed part
+    is known not to start with `-`, so it is not an option."""
+    mark = word[:1]
+    end = word.find(mark, 1)
+    if mark not in (EXPANDED, QUOTED) or end < 0:
+        return False
+    leading = _resolve(word[:end + 1], line)
+    name = word[1:end]
+    value = line.variables.get(name) or ""
+    if mark == EXPANDED and not name.startswith("(") and value.split() != [value]:
+        return False  # unquoted, a value with blanks splits into more words
+    return leading is not None and len(leading) == 1 and not leading[0].startswith("-")
+
+
+# Variables ------------------------------------------------------------------------------
+
+
+def _declared(program: str, words: Sequence[str], line: _Line) -> str | None:
+    """`export [-x] A=1 B C=2`, `alias ci='git commit -n'`."""
+    for word in words:
+        if not _is_assignment(word):
+            continue
+        name, _, value = word.partition("=")
+        if program == "alias":
+            reason = decide_command(value, line.nesting + 1, line.variables, line.shell)
+            if reason:
+                return f"the alias {name} would run: {reason}"
+            line.shell[f"alias {name}"] = value
+            continue
+        reason = decide_variable(name.removesuffix("+"), value)
         if reason:
             return reason
+        known = not _computed(value) and not name.endswith("+")
+        _set_variables(line, {name.removesuffix("+"): value if known else None})
     return None
-
-
-def _wrapped(words: Sequence[str], index: int) -> int:
-    """Where the command a wrapper runs starts: the first word after its options that names
-    a program the guard reads (`sudo -u me git ...`: the options' values are not known)."""
-    for later in range(_skip_options(words, index), len(words)):
-        if _basename(words[later]) in _READ_PROGRAMS:
-            return later
-    return len(words)
-
-
-def _env(words: Sequence[str], index: int) -> tuple[int, str | None]:
-    """`env [OPTIONS] [NAME=VALUE]... COMMAND`: where COMMAND starts (the first word naming
-    a program the guard reads: the options' values are not known), and the reason to refuse
-    a variable set on the way."""
-    reason = None
-    for later in range(index, len(words)):
-        word = words[later]
-        if _is_assignment(word):
-            reason = reason or decide_variable(*word.split("=", 1))
-        elif not word.startswith("-") and _basename(word) in _READ_PROGRAMS:
-            return later, reason
-    return len(words), reason
-
-
-def _skip_options(words: Sequence[str], index: int) -> int:
-    """The index of the first word that is not an option (a wrapper's own options)."""
-    while index < len(words) and words[index].startswith("-"):
-        index += 1
-    return index
-
-
-def _assignments(words: Sequence[str], index: int) -> tuple[int, str | None]:
-    """Skip `NAME=value` words from `index`: the index after them, and the reason to refuse
-    one of them."""
-    reason = None
-    while index < len(words) and _is_assignment(words[index]):
-        name, _, value = words[index].partition("=")
-        reason = reason or decide_variable(name, value)
-        index += 1
-    return index, reason
-
-
-def _is_assignment(word: str) -> bool:
-    name, equals, _ = word.partition("=")
-    return bool(equals) and name.replace("_", "a").isalnum() and not name[0].isdigit()
 
 
 def decide_variable(name: str, value: str) -> str | None:
     """The reason to refuse setting an environment variable for a command, or None."""
-    if name == "SKIP" and any(hook.strip().startswith("ai-clearance")
-                              for hook in value.split(",")):
-        return f"SKIP={value} tells pre-commit to skip ai-clearance's hooks; {ADVICE}"
-    if name == "HUSKY" and value.strip() == "0":
-        return f"HUSKY=0 turns the repository's git hooks off; {ADVICE}"
-    if name == "GIT_CONFIG_PARAMETERS" and _HOOKS_PATH in value.lower():
-        return f"GIT_CONFIG_PARAMETERS sets core.hooksPath, which moves the hooks; {ADVICE}"
-    if name.startswith("GIT_CONFIG_KEY_") and value.strip().lower() == _HOOKS_PATH:
-        return f"{name}={value} sets core.hooksPath, which moves the hooks; {ADVICE}"
+    if name == "SKIP" and (_computed(value) or any(
+            hook.strip().startswith("ai-clearance") for hook in value.split(","))):
+        return f"SKIP={_shown(value)} may tell pre-commit to skip ai-clearance's hooks; {ADVICE}"
+    if name == "HUSKY" and (_computed(value) or value.strip() == "0"):
+        return f"HUSKY={_shown(value)} may turn the repository's git hooks off; {ADVICE}"
+    if name in _HOOK_SWITCHES and (_computed(value) or _switches_off(name, value.strip())):
+        return f"{name}={_shown(value)} may turn the repository's hooks off; {ADVICE}"
+    if name.startswith("GIT_CONFIG_KEY_") and (
+            _computed(value) or value.strip().lower() == _HOOKS_PATH):
+        return f"{name}={_shown(value)} may set core.hooksPath, which moves the hooks; {ADVICE}"
     return None
 
 
-def decide_git(arguments: Sequence[str], nesting: int = 0) -> str | None:
-    """The reason to refuse `git ARGUMENTS`, or None."""
-    index = 0
-    while index < len(arguments) and arguments[index].startswith("-"):
-        index, setting = _global_option(arguments, index)
-        name, _, value = (setting or "").partition("=")
-        reason = None if setting is None else _decide_setting(name, value, nesting)
+def _switches_off(name: str, value: str) -> bool:
+    if name == "LEFTHOOK":
+        return value in ("0", "false")
+    if name == "LEFTHOOK_EXCLUDE":
+        return "ai-clearance" in value
+    return value not in ("", "0")
+
+
+def _config_environment(line: _Line) -> str | None:
+    """Settings a git command gets from its environment: GIT_CONFIG_KEY_<n>/VALUE_<n>,
+    GIT_CONFIG_PARAMETERS, and variables pointing it at other config files."""
+    variables = line.variables
+    for name in _CONFIG_FILE_VARIABLES:
+        if name in variables:
+            return (f"{name} points git at another configuration, which may set "
+                    f"core.hooksPath or an alias; {ADVICE}")
+    for number in range(MAX_CONFIG_COUNT):  # git reads KEY_0 on, and fails at a gap
+        key_name = f"GIT_CONFIG_KEY_{number}"
+        if key_name not in variables:
+            break
+        key = variables[key_name]
+        value = variables.get(f"GIT_CONFIG_VALUE_{number}")
+        reason = _decide_setting(key, value, line) if key else \
+            f"{key_name} is computed by the shell; {COMPUTED_ADVICE}"
         if reason:
             return reason
-    if index >= len(arguments):
-        return None
-    return _decide_subcommand(arguments[index], arguments[index + 1:], nesting)
-
-
-def _decide_setting(name: str, value: str, nesting: int) -> str | None:
-    """A configuration value set for a git command: core.hooksPath, or an alias whose
-    command would be refused (`alias.ci=commit -n`, `alias.x=!git commit -n`)."""
-    key = name.strip().lower()
-    if key == _HOOKS_PATH:
-        return f"setting core.hooksPath moves the repository's hooks away; {ADVICE}"
-    if key.startswith("alias.") and value:
-        shell = value[1:] if value.startswith("!") else f"git {value}"
-        reason = decide_command(shell, nesting + 1)
-        return f"the alias {name.strip()} would run: {reason}" if reason else None
+    count = variables.get("GIT_CONFIG_COUNT", "0")
+    if ("GIT_CONFIG_COUNT" in variables and not (count or "").isdigit()) \
+            or int(count or "0") > MAX_CONFIG_COUNT:
+        return f"GIT_CONFIG_COUNT is more than the guard reads; {COMPUTED_ADVICE}"
+    if "GIT_CONFIG_PARAMETERS" in variables:
+        return _config_parameters(variables["GIT_CONFIG_PARAMETERS"], line)
     return None
 
 
-def _global_option(arguments: Sequence[str], index: int) -> tuple[int, str | None]:
-    """One of git's own options at `index`: the index after it, and the setting it makes
-    when it is `-c NAME=VALUE` or `--config-env=NAME=VARIABLE`."""
+def _config_parameters(value: str | None, line: _Line) -> str | None:
+    """GIT_CONFIG_PARAMETERS: `'name=value'` or `'name'='value'` entries, shell-quoted."""
+    unreadable = f"GIT_CONFIG_PARAMETERS cannot be read by the guard; {COMPUTED_ADVICE}"
+    if value is None:
+        return unreadable
+    try:
+        entries = split_words(value)
+    except ShellSyntaxError:
+        return unreadable
+    for entry in entries:
+        if _computed(entry):
+            return unreadable
+        name, _, setting = entry.partition("=")
+        reason = _decide_setting(name, setting, line)
+        if reason:
+            return reason
+    return None
+
+
+# git ----------------------------------------------------------------------------------
+
+
+def decide_git(arguments: Sequence[str], line: _Line | None = None) -> str | None:
+    """The reason to refuse `git ARGUMENTS`, or None."""
+    line = line or _Line([], {}, 0, {})
+    reason = _config_environment(line)
+    index = 0
+    while reason is None and index < len(arguments):
+        word = arguments[index]
+        if _risky(word):
+            return (f"git gets an option the shell computes ({_shown(word)}); "
+                    f"{COMPUTED_ADVICE}")
+        if not word.startswith("-"):
+            return _decide_subcommand(word, arguments[index + 1:], line)
+        index, reason = _global_option(arguments, index, line)
+    return reason
+
+
+def _global_option(arguments: Sequence[str], index: int,
+                   line: _Line) -> tuple[int, str | None]:
+    """One of git's own options at `index`: the index after it, and the reason to refuse
+    the setting it makes (`-c NAME=VALUE`, `--config-env=NAME=VARIABLE`)."""
     option = arguments[index]
-    if option in ("-c", "--config-env"):
-        return index + 2, arguments[index + 1] if index + 1 < len(arguments) else ""
+    following = arguments[index + 1] if index + 1 < len(arguments) else ""
+    if option == "-c":
+        return index + 2, _git_setting(following, line)
+    if option.startswith("-c"):
+        return index + 1, _git_setting(option[2:], line)
+    if option == "--config-env":
+        return index + 2, _config_env(following, line)
+    if option.startswith("--config-env="):
+        return index + 1, _config_env(option.split("=", 1)[1], line)
     if option in _GIT_VALUE_OPTIONS:
         return index + 2, None
-    if option.startswith("--config-env="):
-        return index + 1, option.split("=", 1)[1]
-    if option.startswith("-c"):
-        return index + 1, option[2:]
     return index + 1, None
 
 
+def _git_setting(setting: str, line: _Line) -> str | None:
+    name, _, value = setting.partition("=")
+    return _decide_setting(name, None if _computed(value) else value, line)
+
+
+def _config_env(setting: str, line: _Line) -> str | None:
+    """`--config-env=NAME=VARIABLE`: NAME takes the value of the variable VARIABLE."""
+    name, _, variable = setting.partition("=")
+    return _decide_setting(name, line.variables.get(variable), line)
+
+
+def _decide_setting(name: str, value: str | None, line: _Line) -> str | None:
+    """A configuration value set for git (None: one the guard cannot know): core.hooksPath,
+    an include of another file, or an alias whose command would be refused."""
+    key = name.strip().lower()
+    if _computed(key):
+        return f"git gets a setting whose name the shell computes; {COMPUTED_ADVICE}"
+    if key == _HOOKS_PATH:
+        return f"setting core.hooksPath moves the repository's hooks away; {ADVICE}"
+    if key == "include.path" or (key.startswith("includeif.") and key.endswith(".path")):
+        return (f"{name.strip()} makes git read another config file, which may set "
+                f"core.hooksPath; {ADVICE}")
+    if not key.startswith("alias."):
+        return None
+    if value is None:
+        return f"the alias {name.strip()} is computed by the shell; {COMPUTED_ADVICE}"
+    shell = value[1:] if value.startswith("!") else f"git {value}"
+    reason = decide_command(shell, line.nesting + 1, line.variables) if value else None
+    return f"the alias {name.strip()} would run: {reason}" if reason else None
+
+
 def _decide_subcommand(subcommand: str, arguments: Sequence[str],
-                       nesting: int) -> str | None:
+                       line: _Line) -> str | None:
     if subcommand == "config":
-        return _decide_config(arguments, nesting)
+        return _decide_config(arguments, line)
     if subcommand not in _NO_VERIFY_SUBCOMMANDS:
         return None
-    skips = commit_skips_hooks(arguments) if subcommand == "commit" else \
-        _long_no_verify(arguments)
+    literal = _literal(arguments, line)
+    if subcommand == "commit":
+        skips, unknown = _commit_reading(literal)
+    else:
+        skips, unknown = _long_no_verify(literal)
+    if unknown:
+        return _computed_argument(subcommand)
     if skips:
         return f"`git {subcommand} --no-verify` skips the repository's hooks; {ADVICE}"
     return None
 
 
-def _decide_config(arguments: Sequence[str], nesting: int) -> str | None:
+def _computed_argument(subcommand: str) -> str:
+    return (f"`git {subcommand}` gets an argument the shell computes (a variable, `$(...)`, "
+            f"a brace or glob pattern), which could be --no-verify; {COMPUTED_ADVICE}, or "
+            f"put paths after --")
+
+
+def _decide_config(arguments: Sequence[str], line: _Line) -> str | None:
     """`git config [set] [--local|...] NAME VALUE`: the setting it writes, if it writes."""
-    if _READ_ONLY_CONFIG.intersection(word.lower() for word in arguments):
+    positional: list[str] = []
+    action = ""
+    index = 0
+    while index < len(arguments):
+        word = arguments[index]
+        index += 1
+        if word in _CONFIG_VALUE_OPTIONS:
+            index += 1
+        elif word in ("-e", "--edit") or (word == "edit" and not positional):
+            return f"`git config --edit` changes settings the guard cannot see; {ADVICE}"
+        elif word.startswith("-") and word != "-":
+            action = action or (word if word in _CONFIG_READ_OR_REMOVE else "")
+            action = "rename" if word == "--rename-section" else action
+        else:
+            positional.append(word)
+    if positional[:1] in (["rename-section"],):
+        action, positional = "rename", positional[1:]
+    elif positional[:1] and positional[0] in _CONFIG_READ_OR_REMOVE:
         return None
-    words = [word for word in arguments if not word.startswith("-") and word != "set"]
-    if not words:
+    elif positional[:1] == ["set"]:
+        positional = positional[1:]
+    if action == "rename":
+        return _renamed_section(positional[1:2])
+    if action or not positional:
         return None
-    name, _, attached = words[0].partition("=")
-    value = attached or (words[1] if len(words) > 1 else "")
-    return _decide_setting(name, value, nesting)
+    value = positional[1] if len(positional) > 1 else ""
+    return _decide_setting(positional[0], None if _computed(value) else value, line)
+
+
+def _renamed_section(target: Sequence[str]) -> str | None:
+    """`git config --rename-section OLD NEW`: NEW `core`, `alias`, `include...` brings
+    whatever OLD holds (a hooksPath, an alias) into force."""
+    name = (target[0] if target else "").lower()
+    if _computed(name) or name.split(".")[0] in ("core", "alias", "include") \
+            or name.startswith("includeif"):
+        return f"renaming a section to {_shown(name)} may set core.hooksPath; {ADVICE}"
+    return None
 
 
 def _is_no_verify(word: str) -> bool:
@@ -269,22 +700,32 @@ def _is_no_verify(word: str) -> bool:
     return len(word) >= len("--no-veri") and "--no-verify".startswith(word)
 
 
-def _long_no_verify(arguments: Sequence[str]) -> bool:
+def _long_no_verify(arguments: Sequence[str]) -> tuple[bool, bool]:
+    """Whether the arguments say --no-verify (the last of it and --verify wins), and
+    whether one before `--` is computed by the shell."""
     skips = False
     for word in arguments:
         if word == "--":
             break
+        if _risky(word):
+            return skips, True
         if _is_no_verify(word):
             skips = True
         elif word == "--verify":
             skips = False
-    return skips
+    return skips, False
 
 
 def commit_skips_hooks(arguments: Sequence[str]) -> bool:
     """Whether `git commit ARGUMENTS` skips the hooks: `-n`/`--no-verify` (also in a
     cluster, `-anm msg`), unless a later `--verify` turns them back on; option values
     (`-m -n`, `-mn`) are not options."""
+    return _commit_reading(arguments)[0]
+
+
+def _commit_reading(arguments: Sequence[str]) -> tuple[bool, bool]:
+    """commit_skips_hooks, and whether a word where git reads options is computed by the
+    shell (an option's value may be: `-m "$MSG"`)."""
     skips = False
     index = 0
     while index < len(arguments):
@@ -292,6 +733,8 @@ def commit_skips_hooks(arguments: Sequence[str]) -> bool:
         index += 1
         if word == "--":
             break
+        if _risky(word) and not _computed_value(word):
+            return skips, True
         if word.startswith("--"):
             name = word.split("=", 1)[0]
             if _is_no_verify(word):
@@ -304,7 +747,16 @@ def commit_skips_hooks(arguments: Sequence[str]) -> bool:
             found, takes_next = _commit_cluster(word[1:])
             skips = skips or found
             index += 1 if takes_next else 0
-    return skips
+    return skips, False
+
+
+def _computed_value(word: str) -> bool:
+    """`-m"$MSG"`, `-am$X`: a short option cluster whose computed part is an option's
+    value."""
+    prefix = word[:min(at for at in (word.find(EXPANDED), word.find(QUOTED)) if at >= 0)]
+    return not prefix.startswith("--") and any(
+        letter in _COMMIT_VALUE_LETTERS or letter in _COMMIT_ATTACHED_LETTERS
+        for letter in prefix[1:])
 
 
 def _commit_cluster(letters: str) -> tuple[bool, bool]:
@@ -321,14 +773,192 @@ def _commit_cluster(letters: str) -> tuple[bool, bool]:
     return found, False
 
 
-def _shell_script(arguments: Sequence[str]) -> str | None:
-    """The script of `sh -c SCRIPT` (options may come first: `bash -lc '...'`), else None."""
-    for index, word in enumerate(arguments):
-        if not word.startswith("-"):
-            return None
-        if "c" in word[1:] and not word.startswith("--") and index + 1 < len(arguments):
-            return arguments[index + 1]
+# Programs that run other programs -----------------------------------------------------
+
+
+def _decide_shell(arguments: Sequence[str], command: Command, line: _Line) -> str | None:
+    """`sh -c SCRIPT`, `sh -s`, `sh <<EOF`, `... | sh`: the script it runs, where the
+    guard can read it. A script file is not read."""
+    letters, script, rest = _shell_options(arguments)
+    if "c" in letters or script is not None:
+        script = script if script is not None else (rest[0] if rest else "")
+        if _computed(script):
+            return f"a shell runs a script the shell computes; {COMPUTED_ADVICE}"
+        return decide_command(script, line.nesting + 1, line.variables)
+    if rest and "s" not in letters:
+        return _script_file(rest[0], command, line)
+    return _shell_input(command, line)
+
+
+def _shell_options(arguments: Sequence[str]) -> tuple[str, str | None, Sequence[str]]:
+    """A shell's options: their letters (`-xc`: "xc"), the script of fish's
+    `--command[=]SCRIPT`, and the words after the options (`--` dropped); `-o NAME`,
+    `--rcfile FILE` and the like take the next word."""
+    letters = ""
+    index = 0
+    while index < len(arguments):
+        word = arguments[index]
+        index += 1
+        if word == "--" or not word.startswith(("-", "+")) or word in ("-", "+"):
+            index -= word not in ("--", "-")
+            break
+        if word == "--command":
+            return letters, arguments[index] if index < len(arguments) else "", ()
+        if word.startswith("--command="):
+            return letters, word.split("=", 1)[1], ()
+        if word in _SHELL_VALUE_OPTIONS:
+            index += 1
+        elif not word.startswith("--"):
+            letters += word[1:]
+    return letters, None, arguments[index:]
+
+
+def _script_file(path: str, command: Command, line: _Line) -> str | None:
+    """`sh FILE`, `source FILE`: a file is not read (a limit), but a file the shell computes
+    (`<(...)`) or standard input is what runs."""
+    if path in ("/dev/stdin", "/dev/fd/0", "-"):
+        return _shell_input(command, line)
+    if _computed(path):
+        return f"a shell runs a script the shell computes ({_shown(path)}); {COMPUTED_ADVICE}"
     return None
+
+
+def _leading_options(arguments: Sequence[str]) -> list[str]:
+    options: list[str] = []
+    for word in arguments:
+        if word == "--" or not word.startswith(("-", "+")):
+            break
+        options.append(word)
+    return options
+
+
+def _shell_input(command: Command, line: _Line) -> str | None:
+    """A shell reading its commands from its input: a here-document or here-string is
+    judged as a script; a pipe is not known."""
+    for text in command.stdin:
+        if _computed(text):
+            return (f"a shell reads a script with parts the shell computes; "
+                    f"{COMPUTED_ADVICE}")
+        reason = decide_command(text, line.nesting + 1, line.variables)
+        if reason:
+            return reason
+    if command.piped and not command.stdin:
+        return ("a shell reads its commands from a pipe, which the guard cannot read; "
+                "run the commands themselves")
+    return None
+
+
+def _decide_eval(arguments: Sequence[str], line: _Line) -> str | None:
+    if any(_computed(word) for word in arguments):
+        return f"eval runs a command the shell computes; {COMPUTED_ADVICE}"
+    return decide_command(" ".join(arguments), line.nesting + 1, line.variables, line.shell)
+
+
+def _decide_env(arguments: Sequence[str], command: Command, line: _Line) -> str | None:
+    """`env [-i] [-u NAME] [-C DIR] [-S STRING] [NAME=VALUE]... COMMAND`."""
+    local: dict[str, str | None] = {}
+    index = 0
+    while index < len(arguments):
+        word = arguments[index]
+        split = _split_string(word, arguments[index + 1:index + 2])
+        if split is not None:
+            return _decide_split_string(split, arguments, index, command, line)
+        if word in ("-u", "--unset", "-C", "--chdir", "-P"):
+            index += 2
+        elif word == "--":
+            index += 1
+            break
+        elif word.startswith("-") and word != "-":
+            index += 1
+        else:
+            break
+    index, reason = _assignments(arguments, index, local)
+    if reason or index >= len(arguments):
+        return reason
+    return _decide_words(list(arguments[index:]), command, line.scoped(local))
+
+
+def _split_string(word: str, following: Sequence[str]) -> str | None:
+    """The string of `env -S STRING` / `-SSTRING` / `--split-string=STRING`, else None."""
+    if word in ("-S", "--split-string"):
+        return following[0] if following else ""
+    if word.startswith("--split-string="):
+        return word.split("=", 1)[1]
+    if word.startswith("-") and not word.startswith("--") and "S" in word:
+        attached = word[word.index("S") + 1:]
+        return attached or (following[0] if following else "")
+    return None
+
+
+def _decide_split_string(split: str, arguments: Sequence[str], index: int,
+                         command: Command, line: _Line) -> str | None:
+    """`env -S STRING REST`: env splits STRING into words and runs them, then REST."""
+    if any(char in split for char in "\\$") or _computed(split):
+        return f"env -S gets a string with escapes or variables; {COMPUTED_ADVICE}"
+    word = arguments[index]
+    attached = word.startswith("--split-string=") or not word.endswith("S")
+    rest = arguments[index + (1 if attached else 2):]
+    try:
+        words = split_words(split)
+    except ShellSyntaxError as exc:
+        return f"the command cannot be read ({exc})"
+    return _decide_env([*words, *rest], command, line) if words or rest else None
+
+
+def _decide_wrapped(program: str, arguments: Sequence[str], command: Command,
+                    line: _Line) -> str | None:
+    """Another program: it may run what its arguments name (`setsid git ...`, `find -exec
+    git ...`, `script -c 'git ...'`), so each word naming git or a shell starts a command
+    to judge, as does an argument that is a command line starting with one. A program a
+    wrapper gets from the shell is not known."""
+    arguments = [known for word in arguments
+                 for known in ((_resolve(word, line) or [word]) if _computed(word) else [word])]
+    starts = 0
+    local: dict[str, str | None] = {}
+    for index, word in enumerate(arguments):
+        if program in _WRAPPERS and _is_assignment(word):  # `sudo SKIP=... git commit`
+            _, reason = _assignments(arguments, index, local)
+            if reason:
+                return reason
+            continue
+        if program in _WRAPPERS and _unknown_program(program, arguments, index, line):
+            return (f"`{program}` gets a word the shell computes ({_shown(word)}), which "
+                    f"could be the program it runs; {COMPUTED_ADVICE}")
+        text = word.split("=", 1)[1] if word.startswith("-") and "=" in word else word
+        head = text.split(None, 1)[0] if text.strip() else ""
+        if _basename(word) not in _READ_PROGRAMS and not (
+                " " in text.strip() and _basename(head) in _READ_PROGRAMS
+                and not _is_text_option(word if text is not word else
+                                        arguments[index - 1] if index else "")):
+            continue
+        starts += 1
+        if starts > MAX_STARTS:
+            return f"`{program}` names git or a shell more than {MAX_STARTS} times"
+        reason = _decide_start(program, arguments, index, text, command, line.scoped(local))
+        if reason:
+            return reason
+    return None
+
+
+def _is_text_option(option: str) -> bool:
+    """`--body TEXT`, `-m TEXT`, `--title=TEXT`: an option whose value is text, not a
+    command line (`-c`, `--command`, `--exec` are command lines)."""
+    name = option.split("=", 1)[0]
+    if name in ("-m", "-b", "-t"):
+        return True
+    return name.startswith("--") and name not in _COMMAND_OPTIONS
+
+
+def _decide_start(program: str, arguments: Sequence[str], index: int, text: str,
+                  command: Command, line: _Line) -> str | None:
+    if _basename(arguments[index]) in _READ_PROGRAMS:
+        tail = list(arguments[index:])
+        replaces = any(word in ("-I", "-i", "--replace") or word.startswith(("-I", "--replace="))
+                       for word in arguments[:index])
+        if program in ("xargs", "parallel") and not replaces:
+            tail.append(f"{EXPANDED}{EXPANDED}")  # the words it reads from its input
+        return _decide_words(tail, command, line)
+    return decide_command(text, line.nesting + 1, line.variables)
 
 
 def refusal_message(reason: str) -> str:

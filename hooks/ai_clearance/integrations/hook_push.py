@@ -29,7 +29,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     branch = env.get("PRE_COMMIT_REMOTE_BRANCH") or local
     # Trust comes from the remote's default branch (refs/remotes/REMOTE/HEAD), never from
     # what is being pushed: with no such ref the hook says how to set it and fails.
-    request = replace(request, enforce=True, remote=remote or "origin")
+    # An agent that pushes is in a session: its commits may have skipped the commit hooks
+    # (`git am`, plumbing), so the session rules judge the push too.
+    request = replace(request, enforce=True, remote=remote or "origin", session=True)
     if from_ref and to_ref:
         request = replace(request, argument=f"{from_ref}..{to_ref}", branch=branch)
     elif local and remote:

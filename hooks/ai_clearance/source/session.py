@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from ai_clearance.catalog.rules import Catalog
-from ai_clearance.detect.session import ProcessRecord, findings_for_session
+from ai_clearance.detect.session import ProcessRecord, findings_for_session, running_program
 from ai_clearance.errors import EXIT_GIT, ClearanceError
 from ai_clearance.git import gitio
 from ai_clearance.model import Finding
@@ -63,7 +63,8 @@ def ancestors(limit: int = MAX_ANCESTORS) -> list[ProcessRecord]:
 
 
 def _record(process: psutil.Process) -> ProcessRecord:
-    """One process's pid, name and (bounded) command line, each as far as it can be read."""
+    """One process's pid, name, (bounded) command line and the real paths of what it runs,
+    each as far as it can be read."""
     import psutil
 
     name = ""
@@ -72,7 +73,30 @@ def _record(process: psutil.Process) -> ProcessRecord:
         name = process.name()
     with contextlib.suppress(psutil.Error):
         argv = tuple(arg[:MAX_ARG_CHARS] for arg in process.cmdline()[:MAX_ARGS])
-    return ProcessRecord(pid=process.pid, name=name, argv=argv)
+    record = ProcessRecord(pid=process.pid, name=name, argv=argv)
+    return replace(record, paths=_real_paths(process, record))
+
+
+def _real_paths(process: psutil.Process, record: ProcessRecord) -> tuple[str, ...]:
+    """Where the process's executable, its argv[0] and the script it runs really are
+    (links followed: `~/.local/bin/agent` is a link into Cursor's install folder). Only
+    absolute paths are followed: a relative one depends on a folder this cannot see."""
+    import psutil
+
+    paths: list[str] = []
+    with contextlib.suppress(psutil.Error, OSError, ValueError):
+        exe = process.exe()
+        if exe:
+            paths.append(exe)
+    program = running_program(record)
+    named = [record.argv[0]] if record.argv else []
+    if program is not None and program[0] == "script":
+        named.append(program[1])
+    for path in named:
+        if os.path.isabs(path):
+            with contextlib.suppress(OSError, ValueError):
+                paths.append(os.path.realpath(path))
+    return tuple(dict.fromkeys(p[:MAX_ARG_CHARS] for p in paths))
 
 
 def session_findings(repo: gitio.Repo | None, catalog: Catalog,
@@ -81,7 +105,8 @@ def session_findings(repo: gitio.Repo | None, catalog: Catalog,
     would record (none outside a repository)."""
     if not catalog.rules_for("session"):
         return []
-    needs_processes = any(rule.processes for rule in catalog.rules_for("session"))
+    needs_processes = any(rule.processes or rule.process_folders
+                          for rule in catalog.rules_for("session"))
     findings = findings_for_session(catalog, os.environ if environ is None else environ,
                                     ancestors() if needs_processes else [])
     if not findings or repo is None:

@@ -35,7 +35,7 @@ TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every co
 if TYPE_CHECKING:
     from typing import TextIO
 
-    from ai_clearance.approvals.trust import Trust
+    from ai_clearance.approvals.trust import RecordState, Trust
     from ai_clearance.clearance.clearing import Facts
     from ai_clearance.detect.disclosure import Declarations
 
@@ -153,7 +153,30 @@ def check_report(request: Request) -> Report:
         if policy.mode != "forbid" and request.judge_disclosures else None
     decided = _decide(repo, files, policy, result, request, extra, declarations)
     return build_report(decided.decisions, result.coverage, decided.verdict, result.head,
-                        catalog)
+                        catalog, _dates(repo, result.findings))
+
+
+def _dates(repo: gitio.Repo | None,
+           findings: Sequence[Finding]) -> dict[str, tuple[str, str]] | None:
+    """The (author, committer) dates of the findings' commits (one git call, only when there
+    are findings in commits: a clean check pays nothing)."""
+    commits = sorted({f.commit for f in findings if f.commit})
+    if repo is None or not commits:
+        return None
+    return {sha: (author, committer)
+            for sha, author, committer in gitio.commit_dates(repo, commits, no_walk=True)}
+
+
+def trusted_records(request: Request) -> list[RecordState]:
+    """Every approval, token and revocation of the trust files a check of `request` reads,
+    as verified now (an audit charts them)."""
+    from ai_clearance.approvals import trust
+    from ai_clearance.approvals.records import utc_now
+
+    files, policy = _trust_files_and_policy(_repository(request), request)
+    extra = [(t, "--token") for t in request.tokens] + _env_tokens()
+    return trust.build_trust(files, utc_now(), policy.allow_open_ended_approvals, extra,
+                             repository_id=policy.repository_id).states
 
 
 def _start_staged(repo: gitio.Repo) -> gitio.StagedPrefetch:

@@ -314,9 +314,21 @@ def test_json_schema_is_stable(clean_repo: Repo) -> None:
     assert {"source", "range", "commits_scanned"} <= set(data["coverage"])
     for finding in data["findings"]:
         assert set(finding) == {"rule", "assistants", "kind", "severity", "confidence",
-                                "status", "commit", "author", "path", "line",
-                                "pull_request", "evidence", "cleared_by", "next_step", "why"}
+                                "status", "commit", "author", "author_date", "committer_date",
+                                "path", "line", "pull_request", "evidence", "cleared_by",
+                                "next_step", "why"}
         assert finding["author"] == "Jane Dev <jane@example.com>"
+
+
+def test_json_findings_carry_the_commits_author_and_committer_dates(clean_repo: Repo) -> None:
+    clean_repo.write("CLAUDE.md")
+    clean_repo.git("add", "CLAUDE.md")
+    git(clean_repo.path, "commit", "-q", "-m", "x", env={
+        "GIT_AUTHOR_DATE": "2026-03-04T05:06:07+02:00",
+        "GIT_COMMITTER_DATE": "2026-04-05T06:07:08-03:00"})
+    data = _json(run_cli("check", "--range", "HEAD", "--format", "json", cwd=clean_repo.path))
+    dated = {(f["author_date"], f["committer_date"]) for f in data["findings"]}
+    assert dated == {("2026-03-04T05:06:07+02:00", "2026-04-05T06:07:08-03:00")}
 
 
 def test_text_output_groups_by_commit_and_gives_the_fix(clean_repo: Repo) -> None:

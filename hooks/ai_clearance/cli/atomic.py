@@ -80,3 +80,28 @@ def create_file(root: str, relative: str, data: bytes) -> bool:
             os.unlink(temp)
     _sync_folder(folder)
     return True
+
+
+def replace_path(path: str, data: bytes) -> None:
+    """Write a file the user named (anywhere), replacing it: through a temporary file in its
+    folder and a rename. OutputError when it cannot be written."""
+    from ai_clearance.errors import OutputError
+
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        temp = _temporary(folder, data)
+        try:
+            os.chmod(temp, 0o666 & ~_umask())  # mkstemp's 0600 is for secrets, not reports
+            os.replace(temp, path)
+        except BaseException:
+            os.unlink(temp)
+            raise
+        _sync_folder(folder)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

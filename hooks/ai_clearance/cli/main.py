@@ -261,11 +261,12 @@ def doctor(directory: str) -> None:
 
 def _register() -> None:
     from ai_clearance.cli.approvals_cmds import approvals
+    from ai_clearance.cli.audit import audit
     from ai_clearance.cli.guard_cmd import guard
     from ai_clearance.cli.init_cmd import init
     from ai_clearance.cli.maintainer_cmds import COMMANDS
 
-    for command in (init, *COMMANDS, approvals, guard):
+    for command in (init, *COMMANDS, approvals, guard, audit):
         cli.add_command(command)
 
 

@@ -1158,6 +1158,25 @@ def commit_authors(repo: Repo, shas: Sequence[str]) -> dict[str, Identity]:
             for sha, lines in read_blobs(repo, commits)}
 
 
+def commit_dates(repo: Repo, revs: Sequence[str], no_walk: bool = False,
+                 ) -> list[tuple[str, str, str]]:
+    """(commit id, author date, committer date) of every commit `revs` select (with
+    `no_walk`: of those commits alone), dates in strict ISO 8601 with their offsets; one git
+    call, revisions passed on its standard input so that no number of them is too many."""
+    args = ["log", "--no-color", "--format=%H %aI %cI", "--stdin"]
+    if no_walk:
+        args.append("--no-walk=unsorted")
+    options = [rev for rev in revs if rev.startswith("--")]
+    listed = [rev for rev in revs if not rev.startswith("--")]
+    out = run_git([*args, *options, "--"], cwd=repo.cwd,
+                  stdin="".join(f"{rev}\n" for rev in listed).encode())
+    rows = []
+    for line in out.decode("ascii", "replace").splitlines():
+        sha, author, committer = line.split(" ")
+        rows.append((sha, author, committer))
+    return rows
+
+
 def commit_messages(repo: Repo, shas: Sequence[str]) -> dict[str, str]:
     """The messages of commits `shas` as their objects hold them, in one git call."""
     return {sha: read_commit(b"\n".join(lines)).message

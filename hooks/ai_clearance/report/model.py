@@ -48,6 +48,10 @@ class Reported:
     pull_request: str | None = None  # "title" or "description", for a pull request's text
     why: str | None = None  # for fail and warn: what the policy's mode asks (a disclosure)
     confidence: str = "high"  # the finding's (its rule's unless the detector said otherwise)
+    # The commit's author and committer dates, strict ISO 8601 with the offsets the commit
+    # holds; None where there is no commit, or the report was built without them.
+    author_date: str | None = None
+    committer_date: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,14 +75,15 @@ class Report:
 
 
 def build_report(decisions: Sequence[Decision], coverage: Coverage, verdict: str,
-                 head: str | None, catalog: Catalog) -> Report:
+                 head: str | None, catalog: Catalog,
+                 dates: Mapping[str, tuple[str, str]] | None = None) -> Report:
     """The report of a check: its decisions, what it covered and its verdict. `head` (the
     newest commit checked) decides whether a fix amends or rebases; `catalog` describes the
-    rules."""
+    rules; `dates` gives commits their (author, committer) dates."""
     ordered = sorted(decisions, key=lambda d: _STATUS_ORDER[d.status])
     steps = fix_steps([d.finding for d in ordered if d.status in ("fail", "warn")],
                       catalog, coverage.source, head)
-    findings = tuple(_reported(d, steps.get(id(d.finding))) for d in ordered)
+    findings = tuple(_reported(d, steps.get(id(d.finding)), dates or {}) for d in ordered)
     rules = {}
     for rule_id in sorted({f.rule for f in findings}):
         rule = catalog.by_id.get(rule_id)
@@ -89,15 +94,18 @@ def build_report(decisions: Sequence[Decision], coverage: Coverage, verdict: str
     return Report(verdict, coverage, findings, rules, tuple(approval_commands(failing)))
 
 
-def _reported(decision: Decision, step: str | None) -> Reported:
+def _reported(decision: Decision, step: str | None,
+              dates: Mapping[str, tuple[str, str]]) -> Reported:
     f = decision.finding
+    author_date, committer_date = dates.get(f.commit or "", (None, None))
     return Reported(rule=f.rule, assistants=f.assistants, kind=f.kind, severity=f.severity,
                     status=decision.status, evidence=f.evidence, commit=f.commit,
                     author=str(f.author) if f.author else None, path=f.path, line=f.line,
                     cleared_by=decision.cleared_by,
                     next_step=step, note=f.note,
                     pull_request=f.pull_request, why=decision.why,
-                    confidence=f.confidence or "high")
+                    confidence=f.confidence or "high", author_date=author_date,
+                    committer_date=committer_date)
 
 
 def approval_commands(failing: Sequence[Finding]) -> list[str]:

@@ -252,6 +252,8 @@ def _finding_json(f: Reported) -> dict[str, Any]:
         "status": f.status,
         "commit": f.commit,
         "author": f.author,
+        "author_date": f.author_date,
+        "committer_date": f.committer_date,
         "path": f.path,
         "line": f.line,
         "pull_request": f.pull_request,
@@ -260,6 +262,11 @@ def _finding_json(f: Reported) -> dict[str, Any]:
         "next_step": f.next_step,
         "why": f.why,
     }
+
+
+def finding_json(f: Reported) -> dict[str, Any]:
+    """One finding as the JSON report states it."""
+    return _finding_json(f)
 
 
 def report_json(report: Report) -> dict[str, Any]:

@@ -185,6 +185,10 @@ def _rules(catalog: Catalog, *records: ProcessRecord) -> list[str]:
     (("bun", "run", "/home/u/.bun/install/global/node_modules/@sourcegraph/amp/dist/main.js"),
      (), "AIC827"),
     (("node", "/srv/app/node_modules/@anthropic-ai/claude-agent-sdk/cli.js"), (), "AIC821"),
+    # Deno runs a package by its specifier, with or without a version.
+    (("deno", "run", "-A", "npm:@openai/codex@0.50.0"), (), "AIC822"),
+    (("deno", "run", "npm:@google/gemini-cli/dist/index.js"), (), "AIC823"),
+    (("deno", "run", "npm:opencode-ai"), (), "AIC828"),
     # A link whose real path (the edge follows it) is in the package.
     (("node", "/home/u/bin/q.js"), ("/usr/bin/node",
                                    "/usr/lib/node_modules/@qwen-code/qwen-code/cli.js"), "AIC835"),
@@ -208,6 +212,11 @@ def test_a_script_in_an_agents_npm_package_is_that_agent(
     (("node", "-e", "require('/x/node_modules/@google/gemini-cli/dist/index.js')"), ()),
     (("rg", "/x/node_modules/@google/gemini-cli/dist/index.js"), ()),
     (("rg",), ("/usr/lib/node_modules/@anthropic-ai/claude-code/vendor/rg",)),
+    # Another package by its specifier, one named like an agent's, a scope alone.
+    (("deno", "run", "npm:chalk@5"), ()),
+    (("deno", "run", "npm:@openai/codex-helper"), ()),
+    (("deno", "run", "npm:opencode-ai-tools@1"), ()),
+    (("deno", "run", "npm:@anthropic-ai"), ()),
 ])
 def test_no_agent_package_no_finding(argv: tuple[str, ...], paths: tuple[str, ...]) -> None:
     assert _rules(load_catalog(), ProcessRecord(5, executable_name(argv[0]), argv, paths)) == []

@@ -247,6 +247,8 @@ def package_folder(record: ProcessRecord, packages: Sequence[tuple[str, ...]]) -
     program = running_program(record) if packages else None
     if program is None or program[0] != "script":
         return None
+    if program[1].startswith("npm:"):  # `deno run npm:@openai/codex`: no folder on the line
+        return _npm_specifier(program[1][4:].casefold(), packages)
     for path in (program[1], *record.paths):
         parts = [part.casefold() for part in re.split(r"[\\/]", path) if part]
         for index, part in enumerate(parts):
@@ -256,6 +258,17 @@ def package_folder(record: ProcessRecord, packages: Sequence[tuple[str, ...]]) -
                 end = index + 1 + len(name)
                 if end < len(parts) and tuple(parts[index + 1:end]) == name:
                     return "/".join(name)
+    return None
+
+
+def _npm_specifier(spec: str, packages: Sequence[tuple[str, ...]]) -> str | None:
+    """The agent package an `npm:` specifier (`@scope/name@1.2/bin/x.js`) names."""
+    for name in packages:
+        parts = spec.split("/", len(name))[:len(name)]
+        if len(parts) == len(name):
+            parts[-1] = parts[-1][:1] + parts[-1][1:].split("@", 1)[0]
+            if tuple(parts) == name:
+                return "/".join(name)
     return None
 
 

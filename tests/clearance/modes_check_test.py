@@ -141,6 +141,12 @@ NAMED = {
                                                   "Assisted-by: deepseek", 0),
     "AI assistant, Claude disclosed": ("Co-authored-by: AI assistant",
                                        "Assisted-by: Claude:claude-opus-4", 0),
+    "Claude, its site disclosed": ("Co-authored-by: Claude", "Assisted-by: claude.ai", 0),
+    "ChatGPT, its web address disclosed": ("Co-authored-by: ChatGPT",
+                                           "Assisted-by: https://chatgpt.com", 0),
+    "Claude, its vendor disclosed": ("Co-authored-by: Claude", "Assisted-by: Anthropic", 0),
+    "Claude, a person named Claude disclosed": ("Co-authored-by: Claude",
+                                                "Assisted-by: Claude Monet", 1),
     "a person named Claude, nothing disclosed": (
         "Co-authored-by: Claude Dubois <claude.dubois@example.com>", "Reviewed-by: Jo", 0),
 }

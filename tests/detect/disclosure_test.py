@@ -49,6 +49,27 @@ DECLARED = {
     "an agent's own address": ("Assisted-by: Claude <noreply@anthropic.com>",
                                ("Claude", None, (), ("claude",))),
     "key in another case": ("ASSISTED-BY: Gemini CLI", ("Gemini CLI", None, (), ("gemini",))),
+    # A product by its site or web address (the [names] products table), a vendor's name.
+    "a product's site": ("Assisted-by: claude.ai", ("claude.ai", None, (), ("claude",))),
+    "a product's site, kernel form": ("Assisted-by: Claude.ai:claude-opus-4",
+                                      ("Claude.ai", "claude-opus-4", (), ("claude",))),
+    "a product's web address": ("Assisted-by: https://claude.ai/new",
+                                ("https://claude.ai/new", None, (), ("claude",))),
+    "a site under the vendor's": ("Generated-by: gemini.google.com",
+                                  ("gemini.google.com", None, (), ("gemini",))),
+    "the vendor's site": ("Assisted-by: chat.openai.com",
+                          ("chat.openai.com", None, (), ("codex",))),
+    "a product's own domain": ("Assisted-by: devin.ai", ("devin.ai", None, (), ("devin",))),
+    "a subdomain of it": ("Assisted-by: app.devin.ai", ("app.devin.ai", None, (), ("devin",))),
+    "a top-level domain of the vendor's": ("Assisted-by: jules.google",
+                                           ("jules.google", None, (), ("jules",))),
+    "chatgpt.com": ("Assisted-by: chatgpt.com", ("chatgpt.com", None, (), ("codex",))),
+    "cursor.com": ("Assisted-by: cursor.com", ("cursor.com", None, (), ("cursor",))),
+    "a former product name": ("Assisted-by: CodeWhisperer",
+                              ("CodeWhisperer", None, (), ("amazon-q",))),
+    "a product name in two words": ("Assisted-by: Chat GPT", ("Chat GPT", None, (), ("codex",))),
+    "a vendor": ("Assisted-by: Anthropic", ("Anthropic", None, (), ("claude",))),
+    "a vendor's domain": ("Assisted-by: anthropic.com", ("anthropic.com", None, (), ("claude",))),
 }
 
 # Messages that declare no agent.
@@ -66,6 +87,13 @@ UNDECLARED = {
     "in a code fence": "Fix\n\n```\nAssisted-by: Claude:claude-opus-4\n```\n",
     "empty value": "Fix\n\nAssisted-by:\n",
     "a link": "Fix\n\nAssisted-by: https://example.com/policy\n",
+    "a site no product has": "Fix\n\nAssisted-by: example.ai\n",
+    "a person named like a product": "Fix\n\nAssisted-by: Claude Monet\n",
+    "a person's login": "Fix\n\nAssisted-by: claude.dubois\n",
+    "a person named Jules": "Fix\n\nAssisted-by: Jules Verne\n",
+    "a person named Devin": "Fix\n\nAssisted-by: Devin Booker\n",
+    "a vendor of several assistants": "Fix\n\nAssisted-by: Google\n",
+    "a product's host in a scheme that is no web address": "Fix\n\nAssisted-by: ftp://claude.ai\n",
 }
 
 
@@ -204,3 +232,19 @@ def test_generic_families_is_linear() -> None:
 
     took = [timed(small), timed(large)]
     assert took[1] / max(took[0], 1e-6) < 24
+
+
+def test_a_generic_disclosure_or_a_persons_name_discloses_no_product() -> None:
+    """In disclose mode `Assisted-by: AI` is some agent's, not Claude's; a person named
+    Claude discloses nothing; the product's own site does disclose it."""
+    trace = "Co-authored-by: Claude <noreply@anthropic.com>"
+    for line, wanted in (("Assisted-by: AI", False), ("Assisted-by: Claude Monet", False),
+                         ("Assisted-by: claude.ai", True), ("Assisted-by: Anthropic API", True)):
+        message = f"Fix\n\n{trace}\n{line}\n"
+        disclosures = parse_disclosures(CATALOG, message)
+        coauthor = [f for f in findings_for_message(CATALOG, message) if "claude" in f.assistants
+                    and trace in f.evidence]
+        assert coauthor, line
+        assert all((disclosing(disclosures, f.assistants) is not None) == wanted
+                   for f in coauthor), line
+

@@ -18,6 +18,7 @@ from ai_clearance.detect.names import (
     model_assistants,
     name_assistants,
     name_words,
+    product_assistants,
     value_assistants,
 )
 from ai_clearance.errors import ConfigError
@@ -171,6 +172,36 @@ def test_hostile_values_cost_linear_time() -> None:
     ratio = min(_cost(large, 3) for _ in range(3)) / min(_cost(small, 30) for _ in range(3))
     assert ratio < 3  # 10x the text over 10x the repeats: about 1, quadratic would be 10
     assert name_words("claude " * MAX_NAME) == []  # too long to be a name
+
+
+@pytest.mark.parametrize(("text", "assistants"), [
+    ("claude.ai", ("claude",)), ("Claude.AI", ("claude",)),
+    ("https://www.claude.ai/new", ("claude",)), ("see https://claude.ai", ("claude",)),
+    ("chatgpt.com", ("codex",)), ("gemini.google.com", ("gemini",)), ("cursor.com", ("cursor",)),
+    ("chat.openai.com", ("codex",)), ("CodeWhisperer", ("amazon-q",)), ("grok.com", ("generic",)),
+    ("example.com", ()), ("claude.dubois", ()), ("Claude Monet", ()), ("claude@example.com", ()),
+    ("mailto://claude.ai", ()), ("claude..ai", ()), ("x.claude-.ai", ()),
+])
+def test_a_product_is_known_by_its_name_or_its_site(text: str,
+                                                     assistants: tuple[str, ...]) -> None:
+    assert product_assistants(NAMES, text) == assistants
+
+
+def test_reading_hosts_costs_linear_time() -> None:
+    """Many host-shaped words, none a product's: ten times the text, about ten times the
+    time."""
+    unit = "www." + "a." * 20 + "b-c.dev https://x.y/z.ai "
+
+    def cost(value: str, repeats: int) -> float:
+        start = time.perf_counter()
+        for _ in range(repeats):
+            product_assistants(NAMES, value)
+        return time.perf_counter() - start
+
+    small, large = unit * 100, unit * 1000
+    cost(small, 3)
+    ratio = min(cost(large, 3) for _ in range(3)) / min(cost(small, 30) for _ in range(3))
+    assert ratio < 3
 
 
 def test_a_name_in_prose_or_under_another_key_is_no_trace() -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from ai_clearance.catalog.rules import build_catalog, load_catalog
+from ai_clearance.catalog.rules import Catalog, build_catalog, load_catalog
 from ai_clearance.clearance.policy import policy_from_text
 from ai_clearance.detect.session import (
     MAX_VALUE_CHARS,
     ProcessRecord,
+    agent_packages,
     executable_name,
     findings_for_session,
     process_names,
@@ -166,3 +167,82 @@ def test_a_generic_name_needs_its_install_folder() -> None:
         8, "qterm", ("qterm",), ("/Applications/Amazon Q.app/Contents/MacOS/qterm",))]) == []
     assert findings_for_session(catalog, {}, [ProcessRecord(9, "q", ("q",),
                                                             ("/usr/local/bin/q",))]) == []
+
+
+def _rules(catalog: Catalog, *records: ProcessRecord) -> list[str]:
+    return [f.rule for f in findings_for_session(catalog, {}, list(records))]
+
+
+@pytest.mark.parametrize(("argv", "paths", "rule"), [
+    # A global install, run as the package's own bin file.
+    (("node", "/usr/lib/node_modules/@anthropic-ai/claude-code/cli.js"), (), "AIC821"),
+    # pnpm's store layout, and a Windows path (either separator, any case).
+    (("node", "/home/u/.local/share/pnpm/global/5/.pnpm/@google+gemini-cli@1.0.0/"
+      "node_modules/@google/gemini-cli/dist/index.js", "-p", "x"), (), "AIC823"),
+    (("node.exe", "C:\\Users\\u\\AppData\\Roaming\\npm\\Node_Modules\\@OpenAI\\codex\\"
+      "bin\\codex.js"), (), "AIC822"),
+    # Bun and the Agent SDK, which runs the CLI it bundles.
+    (("bun", "run", "/home/u/.bun/install/global/node_modules/@sourcegraph/amp/dist/main.js"),
+     (), "AIC827"),
+    (("node", "/srv/app/node_modules/@anthropic-ai/claude-agent-sdk/cli.js"), (), "AIC821"),
+    # Deno runs a package by its specifier, with or without a version.
+    (("deno", "run", "-A", "npm:@openai/codex@0.50.0"), (), "AIC822"),
+    (("deno", "run", "npm:@google/gemini-cli/dist/index.js"), (), "AIC823"),
+    (("deno", "run", "npm:opencode-ai"), (), "AIC828"),
+    # A link whose real path (the edge follows it) is in the package.
+    (("node", "/home/u/bin/q.js"), ("/usr/bin/node",
+                                   "/usr/lib/node_modules/@qwen-code/qwen-code/cli.js"), "AIC835"),
+])
+def test_a_script_in_an_agents_npm_package_is_that_agent(
+        argv: tuple[str, ...], paths: tuple[str, ...], rule: str) -> None:
+    catalog = load_catalog()
+    assert _rules(catalog, ProcessRecord(5, executable_name(argv[0]), argv, paths)) == [rule]
+
+
+@pytest.mark.parametrize(("argv", "paths"), [
+    # A project's own dependency, and a package whose name only starts like an agent's.
+    (("node", "/work/app/node_modules/foo/cli.js"), ()),
+    (("node", "/work/app/node_modules/@anthropic-ai/claude-code-router/cli.js"), ()),
+    (("node", "/work/app/node_modules/@anthropic-ai/sdk/cli.js"), ()),
+    # The same folder names outside any node_modules (a checkout), or the package folder
+    # itself as the script.
+    (("node", "/home/u/src/@anthropic-ai/claude-code/cli.js"), ()),
+    (("node", "/x/node_modules/@anthropic-ai/claude-code"), ()),
+    # Inline code naming the path runs no script; a program that is no interpreter.
+    (("node", "-e", "require('/x/node_modules/@google/gemini-cli/dist/index.js')"), ()),
+    (("rg", "/x/node_modules/@google/gemini-cli/dist/index.js"), ()),
+    (("rg",), ("/usr/lib/node_modules/@anthropic-ai/claude-code/vendor/rg",)),
+    # Another package by its specifier, one named like an agent's, a scope alone.
+    (("deno", "run", "npm:chalk@5"), ()),
+    (("deno", "run", "npm:@openai/codex-helper"), ()),
+    (("deno", "run", "npm:opencode-ai-tools@1"), ()),
+    (("deno", "run", "npm:@anthropic-ai"), ()),
+])
+def test_no_agent_package_no_finding(argv: tuple[str, ...], paths: tuple[str, ...]) -> None:
+    assert _rules(load_catalog(), ProcessRecord(5, executable_name(argv[0]), argv, paths)) == []
+
+
+def test_agent_packages_are_the_catalogs_npm_installs() -> None:
+    """The package folders are the catalog's data: an editor rule shared by two assistants
+    (AIC831) takes no single one's package; Cursor's SDK is Cursor's CLI rule's."""
+    catalog = load_catalog()
+    packages = agent_packages(catalog)
+    assert packages[("@anthropic-ai", "claude-code")] == {"claude"}
+    assert packages[("opencode-ai",)] == {"opencode"}
+    assert _rules(catalog, ProcessRecord(5, "node", (
+        "node", "/opt/node_modules/@cursor/sdk/dist/cli.js"))) == ["AIC824"]
+
+
+def test_a_new_agents_package_is_a_data_change() -> None:
+    from ai_clearance.catalog.rules import parse_toml
+
+    text = ('version = 1\n[kinds]\nsession = "session"\nworkflows = "content"\n[remedies]\n'
+            '[assistants.newbot]\n[[rules]]\nid = "AIC801"\nassistants = ["newbot"]\n'
+            'kind = "session"\nseverity = "block"\ndescription = "d"\nprocesses = ["newbot"]\n'
+            '[[rules]]\nid = "AIC501"\nassistants = ["newbot"]\nkind = "workflows"\n'
+            'severity = "block"\ndescription = "d"\npaths = ["**/*.yml"]\n'
+            'workflow_installs = ["npm:@new/bot"]\n')
+    catalog = build_catalog(parse_toml(text, "t"), "t")
+    record = ProcessRecord(5, "node", ("node", "/g/node_modules/@new/bot/main.js"))
+    assert _rules(catalog, record) == ["AIC801"]
+    assert _rules(load_catalog(), record) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import stat
 import subprocess
 import sys
@@ -97,3 +98,46 @@ def test_the_words_of_a_shell_c_string_are_no_program(tmp_path: Path) -> None:
     assert inline == baseline
     script = _script(tmp_path / "bin" / "gemini")
     assert "AIC823" in _session_rules("/bin/sh", str(script)) - baseline
+
+
+@pytest.mark.parametrize(("package", "script", "rule"), [
+    ("@anthropic-ai/claude-code", "cli.js", "AIC821"),
+    ("@google/gemini-cli", "dist/index.js", "AIC823"),
+    ("@qwen-code/qwen-code", "cli.js", "AIC835"),
+    ("@sourcegraph/amp", "dist/main.js", "AIC827"),
+])
+def test_a_script_run_from_an_agents_npm_package_is_that_agent(
+        tmp_path: Path, package: str, script: str, rule: str) -> None:
+    """An interpreter running a file inside an agent's npm package folder (a global
+    install, npx's cache) is the agent, whatever the file is called."""
+    baseline = _session_rules()
+    installed = _script(tmp_path / "lib/node_modules" / package / script)
+    assert rule in _session_rules("/bin/sh", str(installed)) - baseline
+
+
+def test_a_projects_own_dependency_is_no_agent(tmp_path: Path) -> None:
+    baseline = _session_rules()
+    for path in ("app/node_modules/foo/cli.js",
+                 "app/node_modules/@anthropic-ai/claude-code-router/cli.js",
+                 "src/@anthropic-ai/claude-code/cli.js"):  # a checkout, not an install
+        assert _session_rules("/bin/sh", str(_script(tmp_path / path))) == baseline, path
+
+
+_NODE_RUNS_ITS_ARGUMENTS = (
+    "const r = require('child_process').spawnSync(process.argv[2], process.argv.slice(3), "
+    "{stdio: 'inherit'}); process.exit(r.status === null ? 1 : r.status);\n")
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_node_running_an_agents_bin_file_is_that_agent(tmp_path: Path) -> None:
+    """A real node, as `npx @google/gemini-cli` or an IDE extension starts the CLI; the
+    same file in a project's own dependency is nobody's agent."""
+    node = str(shutil.which("node"))
+    baseline = _session_rules()
+    agent = tmp_path / "npx/node_modules/@google/gemini-cli/dist/index.js"
+    own = tmp_path / "app/node_modules/gemini-utils/dist/index.js"
+    for path in (agent, own):
+        path.parent.mkdir(parents=True)
+        path.write_text(_NODE_RUNS_ITS_ARGUMENTS, encoding="utf-8")
+    assert "AIC823" in _session_rules(node, str(agent)) - baseline
+    assert _session_rules(node, str(own)) == baseline

@@ -26,7 +26,7 @@ from ai_clearance.detect.messages import (
     unquoted,
     without_addresses,
 )
-from ai_clearance.detect.names import name_assistants, value_assistants
+from ai_clearance.detect.names import name_assistants, product_assistants, value_assistants
 from ai_clearance.detect.normalize import (
     ascii_skeleton,
     normalize_path,
@@ -643,17 +643,18 @@ def catalog_index(catalog: Catalog) -> CatalogIndex:
 
 
 def _assistants_for_disclosure(catalog: Catalog, value: str) -> tuple[str, ...]:
-    """The assistants a disclosure names; the generic one (a model or an `AGENT:MODEL`
-    no entry names) only when no other is named."""
+    """The assistants a disclosure names, by their disclosure patterns or else by what the
+    [names] table calls their products (`claude.ai`, `devin.ai`, `CodeWhisperer`); the
+    generic one (a model or an `AGENT:MODEL` no entry names) only when no other is named."""
     screen = catalog_index(catalog).any_disclosure
-    if screen is not None and not screen.search(value):
-        return ()
-    found = tuple(
-        a.id for a in catalog.assistants.values()
-        if a.disclosure is not None and a.disclosure.search(value)
-    )
+    found: tuple[str, ...] = ()
+    if screen is None or screen.search(value):
+        found = tuple(
+            a.id for a in catalog.assistants.values()
+            if a.disclosure is not None and a.disclosure.search(value)
+        )
     named = tuple(a for a in found if a != GENERIC)
-    return named or found
+    return named or product_assistants(catalog.names, value) or found
 
 
 def findings_for_message(

@@ -8,8 +8,10 @@ The vocabularies real projects require:
 - OpenLiberty `Co-authored-by-AI: <tool> (<model>)`.
 The key is read exactly (as git writes it, any case): a disguised key is a trace the other
 rules find, never a declaration that clears one. The agent is mapped to a catalog assistant
-by the same disclosure patterns that find the trailer (unknown agent: the generic one); a
-value with a person's address, or one no pattern names, is no agent's disclosure.
+by the same map that finds the trailer: the disclosure patterns, else the [names] products
+table, by a product's name or its site (`claude.ai`, `chatgpt.com`); an unknown agent is the
+generic one. A value with a person's address, or one neither names (`Claude Monet`), is no
+agent's disclosure.
 """
 
 from __future__ import annotations

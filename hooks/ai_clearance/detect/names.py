@@ -154,3 +154,40 @@ def value_assistants(names: Names, value: str, ignored: frozenset[str]) -> tuple
     if not named:
         found.extend(name_assistants(names, without_addresses(value), ""))
     return tuple(dict.fromkeys(found))
+
+
+# One label of a host name; a top-level domain as short as product sites use (`.ai`,
+# `.com`, `.dev`, `.chat`): a longer last label reads as a surname (`claude.dubois`).
+_HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\Z")
+_TOP_LEVEL = re.compile(r"[a-z]{2,4}\Z")
+
+
+def host_labels(token: str) -> list[str]:
+    """The labels of a host name or a web address's host (`https://www.claude.ai/code` ->
+    claude, ai), lower case; none for a token that is neither."""
+    token = token.casefold().strip(_WRAPPING)
+    scheme, sep, rest = token.partition("://")
+    if sep and scheme not in ("http", "https"):
+        return []
+    host = (rest if sep else token).split("/", 1)[0]
+    labels = host.removeprefix("www.").split(".")
+    if len(labels) < 2 or (not sep and not _TOP_LEVEL.match(labels[-1])):
+        return []
+    return labels if all(_HOST_LABEL.match(label) for label in labels) else []
+
+
+def product_assistants(names: Names, text: str) -> tuple[str, ...]:
+    """The assistants the [names] products table calls `text`: its words as a whole
+    (`Chat GPT`, `CodeWhisperer`, `claude.ai`), or a host name in it whose first label, or
+    the one before its top-level domain, is a product's (`chatgpt.com`, `devin.ai`,
+    `gemini.google.com`, `chat.openai.com`). Linear in the text."""
+    whole = names.products.get(" ".join(name_words(text.casefold())))
+    if whole:
+        return whole
+    for token in text.split():
+        labels = host_labels(token)
+        for label in labels[:1] + labels[-2:-1]:
+            found = names.products.get(label)
+            if found:
+                return found
+    return ()

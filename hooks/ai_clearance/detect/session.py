@@ -217,6 +217,61 @@ def _folders(record: ProcessRecord) -> set[str]:
     return found
 
 
+def agent_packages(catalog: Catalog) -> dict[tuple[str, ...], frozenset[str]]:
+    """The npm packages the catalog installs agents from (`npm:` in `workflow_installs`),
+    each as its folder names under node_modules (`@scope`, `name`), with its assistants."""
+    packages: dict[tuple[str, ...], frozenset[str]] = {}
+    for rule in catalog.rules:
+        for install in rule.workflow_installs:
+            if install.startswith("npm:"):
+                folders = tuple(install[4:].casefold().split("/"))
+                packages[folders] = packages.get(folders, frozenset()) | set(rule.assistants)
+    return packages
+
+
+def _packages_of(rule: Rule, packages: Mapping[tuple[str, ...], frozenset[str]],
+                 ) -> tuple[tuple[str, ...], ...]:
+    """The agent packages a rule that names an agent's executables also stands for: those
+    of all its assistants (an editor rule shared by two assistants takes none of either's).
+    A rule that needs an install folder as its second signal takes none."""
+    if not rule.processes or rule.process_folders:
+        return ()
+    return tuple(name for name, owners in packages.items() if owners >= set(rule.assistants))
+
+
+def package_folder(record: ProcessRecord, packages: Sequence[tuple[str, ...]]) -> str | None:
+    """The agent package (`@scope/name`) whose folder under a node_modules holds the script
+    an interpreter ancestor runs, as its command line names it or its real path lies
+    (`node /usr/lib/node_modules/@google/gemini-cli/dist/index.js`); None otherwise.
+    Linear in the length of the paths, times the number of packages."""
+    program = running_program(record) if packages else None
+    if program is None or program[0] != "script":
+        return None
+    if program[1].startswith("npm:"):  # `deno run npm:@openai/codex`: no folder on the line
+        return _npm_specifier(program[1][4:].casefold(), packages)
+    for path in (program[1], *record.paths):
+        parts = [part.casefold() for part in re.split(r"[\\/]", path) if part]
+        for index, part in enumerate(parts):
+            if part != "node_modules":
+                continue
+            for name in packages:
+                end = index + 1 + len(name)
+                if end < len(parts) and tuple(parts[index + 1:end]) == name:
+                    return "/".join(name)
+    return None
+
+
+def _npm_specifier(spec: str, packages: Sequence[tuple[str, ...]]) -> str | None:
+    """The agent package an `npm:` specifier (`@scope/name@1.2/bin/x.js`) names."""
+    for name in packages:
+        parts = spec.split("/", len(name))[:len(name)]
+        if len(parts) == len(name):
+            parts[-1] = parts[-1][:1] + parts[-1][1:].split("@", 1)[0]
+            if tuple(parts) == name:
+                return "/".join(name)
+    return None
+
+
 def _env_hit(rule: Rule, environ: Mapping[str, str]) -> str | None:
     for name, wanted in rule.env:
         value = environ.get(name)
@@ -227,8 +282,14 @@ def _env_hit(rule: Rule, environ: Mapping[str, str]) -> str | None:
     return None
 
 
-def _process_hit(rule: Rule, ancestors: Iterable[ProcessRecord]) -> str | None:
+def _process_hit(rule: Rule, ancestors: Iterable[ProcessRecord],
+                 packages: Sequence[tuple[str, ...]] = ()) -> str | None:
     for depth, record in enumerate(ancestors, start=1):
+        package = package_folder(record, packages)
+        if package is not None:
+            shown = " ".join(record.argv[:3])[:120]
+            return (f"ancestor process {record.pid} ({depth} up) runs a script of the npm "
+                    f"package {package!r}: {shown}")
         folder = ""
         if rule.process_folders:
             inside = _folders(record) & rule.process_folders
@@ -249,10 +310,11 @@ def findings_for_session(catalog: Catalog, environ: Mapping[str, str],
     """One finding per session rule that matches, with the variable or the (nearest)
     process that matched as its evidence."""
     findings = []
+    packages = agent_packages(catalog) if ancestors else {}
     for rule in catalog.rules_for("session"):
         evidence = _env_hit(rule, environ) if rule.env else None
         if evidence is None and (rule.processes or rule.process_folders):
-            evidence = _process_hit(rule, ancestors)
+            evidence = _process_hit(rule, ancestors, _packages_of(rule, packages))
         if evidence is not None:
             findings.append(Finding(rule=rule.id, assistants=rule.assistants, kind=rule.kind,
                                     severity=rule.severity, evidence=evidence))

@@ -14,8 +14,9 @@ import ntpath
 import posixpath
 from collections import ChainMap
 from collections.abc import Mapping, MutableMapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from ai_clearance.integrations.guard_paths import judged_path, moved
 from ai_clearance.integrations.shell_words import (
     EXPANDED,
     QUOTED,
@@ -63,9 +64,25 @@ _NO_PROGRAM = frozenset({"for", "select", "case", "[[", "((", "in"})
 _VARIABLE_READERS = frozenset({"read", "mapfile", "readarray", "printf", "getopts",
                                "unset", "let"})
 _DECLARE = frozenset({"export", "declare", "typeset", "local", "readonly"})
-# Programs that change files: one naming the repository's hooks or config is refused.
-_FILE_CHANGERS = frozenset({"rm", "mv", "chmod", "chown", "cp", "ln", "truncate", "tee",
-                            "sed", "perl", "install", "unlink", "shred", "dd", "rsync"})
+# Programs that only read or print the files they are given (any other program given a
+# protected path is refused); `cd`/`pushd`/`popd` move the line's folder.
+_READERS = _TEXT_PROGRAMS - {"cd", "pushd"} | {
+    "more", "cmp", "stat", "file", "du", "tree", "readlink", "realpath", "basename",
+    "dirname", "md5sum", "sha1sum", "sha256sum", "od", "xxd", "hexdump", "bat", "jq", "yq",
+    "yamllint", "pre-commit", "lefthook", "git", "hub"}
+_MOVERS = frozenset({"cd", "pushd", "popd"})
+# Options whose value is a text, not a path (`gh pr create --body TEXT`).
+_TEXT_VALUE_OPTIONS = frozenset({"-m", "--body", "--title", "--message", "--notes",
+                                 "--description", "--comment", "--subject"})
+# find's actions that change or write files (without one, find only prints).
+_FIND_ACTIONS = frozenset({"-delete", "-exec", "-execdir", "-ok", "-okdir", "-fprint",
+                           "-fprint0", "-fprintf", "-fls"})
+_SSH_VALUE_OPTIONS = frozenset({"-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L",
+                                "-l", "-m", "-O", "-o", "-p", "-Q", "-R", "-S", "-W", "-w",
+                                "-B"})
+# git's options that print a path inside .git.
+_GIT_PATH_OPTIONS = frozenset({"--git-dir", "--git-common-dir", "--absolute-git-dir",
+                               "--git-path"})
 # git's global options that take the next word as their value.
 _GIT_VALUE_OPTIONS = frozenset({"-C", "--git-dir", "--work-tree", "--namespace",
                                 "--attr-source", "--exec-path", "--super-prefix"})
@@ -116,11 +133,14 @@ class _Line:
     nesting: int
     shell: MutableMapping[str, str | None]
     wrapped: int = 0  # programs around the one read (`env sudo git ...`: 2)
+    # the folder the line is in, one cell shared by the whole line (`cd .git && ...`);
+    # "" where it started, None when the shell computes it
+    place: list[str | None] = field(default_factory=lambda: [""])
 
     def scoped(self, local: dict[str, str | None]) -> _Line:
         """The line as one command sees it, with the variables set for it."""
         return _Line(self.commands, ChainMap(local, self.variables), self.nesting, self.shell,
-                     self.wrapped + 1)
+                     self.wrapped + 1, self.place)
 
 
 def decide_payload(data: bytes) -> str | None:
@@ -157,7 +177,8 @@ def shell_command(payload: object) -> str | None:
 
 def decide_command(command: str, nesting: int = 0,
                    variables: MutableMapping[str, str | None] | None = None,
-                   shell: MutableMapping[str, str | None] | None = None) -> str | None:
+                   shell: MutableMapping[str, str | None] | None = None,
+                   place: list[str | None] | None = None) -> str | None:
     """The reason to refuse a shell command line, or None. `variables`: those set by the
     line around it (`X=1; sh -c '...'`); `shell`: where it sets its own, when it runs in
     the same shell (`eval`)."""
@@ -169,7 +190,7 @@ def decide_command(command: str, nesting: int = 0,
         return f"the command cannot be read ({exc})"
     shell = {} if shell is None else shell
     line = _Line(commands, ChainMap(shell, *([variables] if variables else [])), nesting,
-                 shell)
+                 shell, place=[""] if place is None else place)
     for simple in commands:
         reason = _decide_simple(simple, line)
         if reason:
@@ -177,11 +198,19 @@ def decide_command(command: str, nesting: int = 0,
     return None
 
 
+def _nested(text: str, line: _Line, same_shell: bool = False) -> str | None:
+    """A command line run by the line (`sh -c TEXT`, an alias, `eval`), one level deeper;
+    `same_shell`: it sets the line's own variables."""
+    return decide_command(text, line.nesting + 1, line.variables,
+                          line.shell if same_shell else None, line.place)
+
+
 def _decide_simple(command: Command, line: _Line) -> str | None:
     """One simple command: where it writes, its variable assignments, then the program."""
     for target in command.outputs:
-        if _names_hooks_or_config(target):
-            return f"writing {_shown(target)} changes the repository's hooks; {ADVICE}"
+        touched = _touches(target, line)
+        if touched:
+            return f"writing {_shown(target)} changes {touched}; {ADVICE}"
     words = command.words
     index = _skip_reserved(words)
     if index < len(words) and words[index] in _NO_PROGRAM:
@@ -283,11 +312,93 @@ def _decide_other(program: str, arguments: Sequence[str], command: Command,
         return _script_file(arguments[0], command, line) if arguments else None
     if (program == "pre-commit" or "pre_commit" in arguments) and "uninstall" in arguments:
         return f"`pre-commit uninstall` removes the repository's hooks; {ADVICE}"
-    if program in _FILE_CHANGERS and any(map(_names_hooks_or_config, arguments)):
-        return f"`{program}` would change the repository's hooks or config; {ADVICE}"
+    if program in _MOVERS:
+        line.place[0] = moved(line.place[0], _cd_target(program, arguments))
+        return None
+    reason = _touched_paths(program, arguments, line)
+    if reason:
+        return reason
+    if program == "ssh":
+        return _decide_ssh(arguments, line)
     if program in _TEXT_PROGRAMS:
         return None
     return _decide_wrapped(program, arguments, command, line)
+
+
+def _cd_target(program: str, arguments: Sequence[str]) -> str | None:
+    """The folder `cd`/`pushd` goes to (`~` for none), None for `popd` or one not known."""
+    if program == "popd":
+        return None
+    operands = [word for word in arguments if not (word.startswith("-") and word != "-")]
+    return operands[0] if operands else "~"
+
+
+def _touches(word: str, line: _Line) -> str | None:
+    """What a word names among the protected paths, from the line's folder; also a
+    `$(git rev-parse --git-dir)` or the like in it."""
+    found = judged_path(word, line.place[0])
+    if found is None and _names_git_folder(word, line):
+        found = "the repository's .git folder, as git prints it"
+    return found
+
+
+def _names_git_folder(word: str, line: _Line) -> bool:
+    """Whether a word holds a substitution of git printing a path in .git or a hooks
+    setting (`git rev-parse --git-path hooks`, `--git-dir`, `git config core.hooksPath`)."""
+    for mark in (EXPANDED, QUOTED):
+        for name in word.split(mark)[1::2]:
+            if not name.startswith("("):
+                continue
+            start, _, end = name[1:].partition(":")
+            for inner in line.commands[int(start):int(end)]:
+                texts = [w.lower() for w in inner.words]
+                if texts[:1] and _basename(texts[0]) == "git" and any(
+                        w in _GIT_PATH_OPTIONS or _HOOKS_PATH in w for w in texts):
+                    return True
+    return False
+
+
+def _touched_paths(program: str, arguments: Sequence[str], line: _Line) -> str | None:
+    """A program that may change files given a protected path (by any program but those
+    that only read: `cat`, `ls`, `grep`, `sed` without -i, ...); text options' values
+    (`--body TEXT`) are not paths."""
+    if _only_reads(program, arguments):
+        return None
+    for index, word in enumerate(arguments):
+        if index and arguments[index - 1] in _TEXT_VALUE_OPTIONS \
+                or word.split("=", 1)[0] in _TEXT_VALUE_OPTIONS:
+            continue
+        touched = _touches(word, line)
+        if touched:
+            return f"`{program}` given {_shown(word)} may change {touched}; {ADVICE}"
+    return None
+
+
+def _only_reads(program: str, arguments: Sequence[str]) -> bool:
+    if program in _READERS:
+        return True
+    if program in ("sed", "perl", "ruby"):
+        return not any(w.startswith("--in-place") or (w.startswith("-") and not
+                       w.startswith("--") and "i" in w) for w in arguments)
+    if program in ("awk", "gawk", "mawk"):
+        return "inplace" not in " ".join(arguments)
+    if program == "find":
+        return not any(w in _FIND_ACTIONS for w in arguments)
+    return False
+
+
+def _decide_ssh(arguments: Sequence[str], line: _Line) -> str | None:
+    """`ssh [OPTIONS] HOST COMMAND...`: the remote shell runs COMMAND's words joined."""
+    index = 0
+    while index < len(arguments) and arguments[index].startswith("-"):
+        word = arguments[index]
+        index += 2 if word in _SSH_VALUE_OPTIONS else 1
+    remote = arguments[index + 1:]
+    if not remote:
+        return None
+    if any(_computed(word) for word in remote):
+        return f"ssh runs a remote command the shell computes; {COMPUTED_ADVICE}"
+    return _nested(" ".join(remote), line)
 
 
 def _expanded_alias(words: Sequence[str], alias: str, line: _Line) -> str | None:
@@ -297,8 +408,7 @@ def _expanded_alias(words: Sequence[str], alias: str, line: _Line) -> str | None
     had, before = key in line.shell, line.shell.get(key)
     line.shell[key] = None
     try:
-        return decide_command(f"{alias} {_quoted(words[1:])}", line.nesting + 1,
-                              line.variables, line.shell)
+        return _nested(f"{alias} {_quoted(words[1:])}", line, same_shell=True)
     finally:
         if had:
             line.shell[key] = before
@@ -340,19 +450,6 @@ def _quoted(words: Sequence[str]) -> str:
 def _basename(word: str) -> str:
     name = ntpath.basename(posixpath.basename(word)).lower()
     return name[:-4] if name.endswith(".exe") else name
-
-
-def _names_hooks_or_config(path: str) -> bool:
-    """Whether a path is the repository's hooks folder, a hook, or its config file (also
-    `"$(git rev-parse --git-dir)/hooks"`, and Husky's `.husky`)."""
-    parts = [part for part in path.replace("\\", "/").lower().split("/") if part]
-    for index, part in enumerate(parts):
-        following = parts[index + 1] if index + 1 < len(parts) else ""
-        if part == ".husky" or (part == ".git" and following in ("hooks", "config")):
-            return True
-        if _computed(part) and following == "hooks":
-            return True
-    return False
 
 
 # Words the shell computes ------------------------------------------------------------
@@ -479,7 +576,7 @@ def _declared(program: str, words: Sequence[str], line: _Line) -> str | None:
             continue
         name, _, value = word.partition("=")
         if program == "alias":
-            reason = decide_command(value, line.nesting + 1, line.variables, line.shell)
+            reason = _nested(value, line, same_shell=True)
             if reason:
                 return f"the alias {name} would run: {reason}"
             line.shell[f"alias {name}"] = value
@@ -626,7 +723,7 @@ def _decide_setting(name: str, value: str | None, line: _Line) -> str | None:
     if value is None:
         return f"the alias {name.strip()} is computed by the shell; {COMPUTED_ADVICE}"
     shell = value[1:] if value.startswith("!") else f"git {value}"
-    reason = decide_command(shell, line.nesting + 1, line.variables) if value else None
+    reason = _nested(shell, line) if value else None
     return f"the alias {name.strip()} would run: {reason}" if reason else None
 
 
@@ -784,7 +881,7 @@ def _decide_shell(arguments: Sequence[str], command: Command, line: _Line) -> st
         script = script if script is not None else (rest[0] if rest else "")
         if _computed(script):
             return f"a shell runs a script the shell computes; {COMPUTED_ADVICE}"
-        return decide_command(script, line.nesting + 1, line.variables)
+        return _nested(script, line)
     if rest and "s" not in letters:
         return _script_file(rest[0], command, line)
     return _shell_input(command, line)
@@ -839,7 +936,7 @@ def _shell_input(command: Command, line: _Line) -> str | None:
         if _computed(text):
             return (f"a shell reads a script with parts the shell computes; "
                     f"{COMPUTED_ADVICE}")
-        reason = decide_command(text, line.nesting + 1, line.variables)
+        reason = _nested(text, line)
         if reason:
             return reason
     if command.piped and not command.stdin:
@@ -851,7 +948,7 @@ def _shell_input(command: Command, line: _Line) -> str | None:
 def _decide_eval(arguments: Sequence[str], line: _Line) -> str | None:
     if any(_computed(word) for word in arguments):
         return f"eval runs a command the shell computes; {COMPUTED_ADVICE}"
-    return decide_command(" ".join(arguments), line.nesting + 1, line.variables, line.shell)
+    return _nested(" ".join(arguments), line, same_shell=True)
 
 
 def _decide_env(arguments: Sequence[str], command: Command, line: _Line) -> str | None:
@@ -958,7 +1055,7 @@ def _decide_start(program: str, arguments: Sequence[str], index: int, text: str,
         if program in ("xargs", "parallel") and not replaces:
             tail.append(f"{EXPANDED}{EXPANDED}")  # the words it reads from its input
         return _decide_words(tail, command, line)
-    return decide_command(text, line.nesting + 1, line.variables)
+    return _nested(text, line)
 
 
 def refusal_message(reason: str) -> str:

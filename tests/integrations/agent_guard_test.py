@@ -296,7 +296,6 @@ ALLOWED = [
     "ls .git/hooks",
     "git log -n 5 > /tmp/log.txt 2>&1",
     "GIT_EDITOR=true git rebase --continue",
-    "git config --unset core.hooksPath",
     "git config --get-regexp alias",
     "(( n > 1 )) && echo y",
     "if (( $n > 1 )); then echo y; fi",

@@ -95,6 +95,19 @@ _COMMIT_VALUE_LONG = frozenset({"--message", "--file", "--reuse-message", "--ree
                                 "--cleanup", "--trailer", "--pathspec-from-file"})
 # Subcommands whose --no-verify skips hooks ai-clearance runs in, or hooks that may.
 _NO_VERIFY_SUBCOMMANDS = frozenset({"commit", "push", "merge", "am", "rebase", "pull"})
+# Options of git subcommands whose value is a command line git runs in a shell.
+_RUN_OPTIONS = {"rebase": frozenset({"--exec", "-x"}),
+                "difftool": frozenset({"--extcmd", "-x"}),
+                "filter-branch": frozenset({"--setup"})}
+# Settings whose value is a command git runs (a pager, an editor, a helper): judged as one.
+_COMMAND_SETTINGS = frozenset({"core.editor", "core.pager", "core.sshcommand",
+                               "core.fsmonitor", "core.askpass", "sequence.editor",
+                               "diff.external", "gpg.program", "credential.helper"})
+_COMMAND_SETTING_ENDS = (".command", ".cmd", ".textconv", ".driver", ".clean", ".smudge",
+                         ".process", ".program", ".helper")
+# Variables whose value is a command git runs.
+_COMMAND_VARIABLES = ("GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_SSH_COMMAND", "GIT_PAGER",
+                      "GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "EDITOR", "VISUAL", "PAGER")
 # Subcommands whose output never starts with `-` (ref names, object names, paths).
 _SAFE_OUTPUT = frozenset({"rev-parse", "symbolic-ref", "describe", "branch"})
 _HOOKS_PATH = "core.hookspath"
@@ -455,6 +468,11 @@ def _basename(word: str) -> str:
 # Words the shell computes ------------------------------------------------------------
 
 
+def _command_setting(key: str) -> bool:
+    return key in _COMMAND_SETTINGS or key.startswith("pager.") or (
+        key.count(".") >= 2 and key.endswith(_COMMAND_SETTING_ENDS))
+
+
 def _computed(word: str) -> bool:
     return EXPANDED in word or QUOTED in word
 
@@ -636,6 +654,12 @@ def _config_environment(line: _Line) -> str | None:
         return f"GIT_CONFIG_COUNT is more than the guard reads; {COMPUTED_ADVICE}"
     if "GIT_CONFIG_PARAMETERS" in variables:
         return _config_parameters(variables["GIT_CONFIG_PARAMETERS"], line)
+    for name in _COMMAND_VARIABLES:
+        if name in variables:
+            value = variables[name]
+            reason = _shell_text(EXPANDED if value is None else value, line)
+            if reason:
+                return f"{name} would run: {reason}"
     return None
 
 
@@ -718,6 +742,12 @@ def _decide_setting(name: str, value: str | None, line: _Line) -> str | None:
     if key == "include.path" or (key.startswith("includeif.") and key.endswith(".path")):
         return (f"{name.strip()} makes git read another config file, which may set "
                 f"core.hooksPath; {ADVICE}")
+    if _command_setting(key):
+        if value is None:
+            return f"{name.strip()} is computed by the shell; {COMPUTED_ADVICE}"
+        text = value[1:] if value.startswith("!") else value
+        reason = _nested(text, line) if text.strip() else None
+        return f"{name.strip()} would run: {reason}" if reason else None
     if not key.startswith("alias."):
         return None
     if value is None:
@@ -731,6 +761,11 @@ def _decide_subcommand(subcommand: str, arguments: Sequence[str],
                        line: _Line) -> str | None:
     if subcommand == "config":
         return _decide_config(arguments, line)
+    reason = _runs_shell(subcommand, arguments, line)
+    if reason:
+        return f"`git {subcommand}` would run: {reason}"
+    if subcommand in ("mv", "rm"):
+        return _touched_paths(f"git {subcommand}", arguments, line)
     if subcommand not in _NO_VERIFY_SUBCOMMANDS:
         return None
     literal = _literal(arguments, line)
@@ -743,6 +778,46 @@ def _decide_subcommand(subcommand: str, arguments: Sequence[str],
     if skips:
         return f"`git {subcommand} --no-verify` skips the repository's hooks; {ADVICE}"
     return None
+
+
+def _runs_shell(subcommand: str, arguments: Sequence[str], line: _Line) -> str | None:
+    """The reason to refuse a command line a git subcommand runs in a shell: `rebase
+    --exec`, `difftool --extcmd`, `filter-branch --*-filter`, `submodule foreach`,
+    `bisect run`."""
+    if subcommand == "submodule" and "foreach" in arguments:
+        rest = list(arguments[arguments.index("foreach") + 1:])
+        while rest and rest[0] in ("--recursive", "-q", "--quiet"):
+            rest.pop(0)
+        return _shell_text(" ".join(rest), line) if rest else None
+    if subcommand == "bisect" and arguments[:1] == ["run"]:
+        return _nested(_quoted(arguments[1:]), line) if arguments[1:] else None
+    options = _RUN_OPTIONS.get(subcommand)
+    if not options:
+        return None
+    for index, word in enumerate(arguments):
+        if word == "--":
+            break
+        name, equals, attached = word.partition("=")
+        if name in options and equals:
+            text: str | None = attached
+        elif word in options:
+            text = arguments[index + 1] if index + 1 < len(arguments) else ""
+        elif any(o for o in options if len(o) == 2 and word.startswith(o) and len(word) > 2):
+            text = word[2:]
+        elif subcommand == "filter-branch" and word.endswith("-filter") and word != "--":
+            text = arguments[index + 1] if index + 1 < len(arguments) else ""
+        else:
+            continue
+        reason = _shell_text(text or "", line)
+        if reason:
+            return reason
+    return None
+
+
+def _shell_text(text: str, line: _Line) -> str | None:
+    if _computed(text):
+        return f"a command the shell computes; {COMPUTED_ADVICE}"
+    return _nested(text, line)
 
 
 def _computed_argument(subcommand: str) -> str:
@@ -771,24 +846,43 @@ def _decide_config(arguments: Sequence[str], line: _Line) -> str | None:
     if positional[:1] in (["rename-section"],):
         action, positional = "rename", positional[1:]
     elif positional[:1] and positional[0] in _CONFIG_READ_OR_REMOVE:
-        return None
+        action, positional = positional[0], positional[1:]
     elif positional[:1] == ["set"]:
         positional = positional[1:]
     if action == "rename":
-        return _renamed_section(positional[1:2])
+        return _renamed_section(positional[:1], "from") or _renamed_section(positional[1:2])
+    if action.lstrip("-") in ("unset", "unset-all"):
+        return _removed_setting(positional[:1])
+    if action.lstrip("-") == "remove-section":
+        return _renamed_section(positional[:1], "removing")
     if action or not positional:
         return None
     value = positional[1] if len(positional) > 1 else ""
     return _decide_setting(positional[0], None if _computed(value) else value, line)
 
 
-def _renamed_section(target: Sequence[str]) -> str | None:
+def _renamed_section(target: Sequence[str], how: str = "to") -> str | None:
     """`git config --rename-section OLD NEW`: NEW `core`, `alias`, `include...` brings
-    whatever OLD holds (a hooksPath, an alias) into force."""
+    whatever OLD holds (a hooksPath, an alias) into force; OLD `core` (also `--remove-section
+    core`) takes a hooksPath that points at the hooks away (Husky's `.husky/_`), and git
+    falls back to the empty .git/hooks."""
     name = (target[0] if target else "").lower()
-    if _computed(name) or name.split(".")[0] in ("core", "alias", "include") \
-            or name.startswith("includeif"):
-        return f"renaming a section to {_shown(name)} may set core.hooksPath; {ADVICE}"
+    brings = ("core", "alias", "include") if how == "to" else ("core", "include")
+    if _computed(name) or name.split(".")[0] in brings or name.startswith("includeif"):
+        if how == "to":
+            return f"renaming a section to {_shown(name)} may set core.hooksPath; {ADVICE}"
+        return (f"{'renaming' if how == 'from' else 'removing'} the section "
+                f"{_shown(name) or '(none)'} may take core.hooksPath away; {ADVICE}")
+    return None
+
+
+def _removed_setting(target: Sequence[str]) -> str | None:
+    """`git config --unset[-all] NAME`: unsetting core.hooksPath sends git back to the
+    .git/hooks folder when the hooks live elsewhere (Husky, Lefthook)."""
+    key = (target[0] if target else "").strip().lower()
+    if _computed(key) or not key or key == _HOOKS_PATH or key == "include.path" \
+            or key.startswith("includeif."):
+        return f"unsetting {_shown(key) or 'a setting'} may take the hooks away; {ADVICE}"
     return None
 
 

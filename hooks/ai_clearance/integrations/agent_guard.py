@@ -13,7 +13,7 @@ import json
 import ntpath
 import posixpath
 from collections import ChainMap
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
 from ai_clearance.integrations.guard_paths import judged_path, moved
@@ -30,6 +30,13 @@ from ai_clearance.integrations.shell_words import (
 # The tools that run a shell command: Claude Code's `Bash`, Gemini CLI's
 # `run_shell_command`; both pass the command line as tool_input.command.
 SHELL_TOOLS = frozenset({"Bash", "run_shell_command"})
+# The tools that write a file: Claude Code's Write, Edit, MultiEdit and NotebookEdit, Gemini
+# CLI's write_file and replace (tool_input.file_path; notebook_path for NotebookEdit).
+FILE_TOOLS = frozenset({"Write", "Edit", "MultiEdit", "NotebookEdit", "write_file",
+                        "replace"})
+# What a hook manager's config names ai-clearance's hooks by: an edit that leaves fewer of
+# them takes hooks out.
+OWN_NAME = "ai-clearance"
 MAX_PAYLOAD = 4 * 1024 * 1024  # bytes of tool input read; more is refused
 MAX_NESTING = 4  # `sh -c "sh -c '...'"` levels read before refusing
 MAX_STARTS = 16  # words naming git (or a shell) read in one other program's arguments
@@ -121,6 +128,7 @@ _CONFIG_READ_OR_REMOVE = frozenset({"--get", "--get-all", "--get-regexp", "--get
 # Husky 4's HUSKY_SKIP_HOOKS and Overcommit's OVERCOMMIT_DISABLE (any value but 0).
 _HOOK_SWITCHES = frozenset({"LEFTHOOK", "LEFTHOOK_EXCLUDE", "HUSKY_SKIP_HOOKS",
                             "OVERCOMMIT_DISABLE"})
+_GUARDED_VARIABLES = frozenset({"SKIP", "HUSKY", "PRE_COMMIT_ALLOW_NO_CONFIG"})
 # Variables that point git at other configuration files, which may set core.hooksPath.
 _CONFIG_FILE_VARIABLES = ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG", "HOME",
                           "XDG_CONFIG_HOME")
@@ -156,9 +164,12 @@ class _Line:
                      self.wrapped + 1, self.place)
 
 
-def decide_payload(data: bytes) -> str | None:
+def decide_payload(data: bytes,
+                   read_text: Callable[[str], str | None] | None = None) -> str | None:
     """The reason to refuse the tool call described by the hook's JSON input, or None to
-    let it run. Input that is not the JSON an agent sends is refused."""
+    let it run. Input that is not the JSON an agent sends is refused. `read_text`: a
+    file's text ("" when there is none, None when it cannot be read), for a file tool
+    that rewrites a hook manager's config; without it, such a file is not known."""
     if len(data) > MAX_PAYLOAD:
         return f"the tool input is over {MAX_PAYLOAD} bytes"
     try:
@@ -168,10 +179,69 @@ def decide_payload(data: bytes) -> str | None:
     except RecursionError:
         return "the tool input is JSON nested too deep to read"
     try:
+        if isinstance(payload, Mapping) and payload.get("tool_name") in FILE_TOOLS:
+            return decide_file_tool(payload, read_text)
         command = shell_command(payload)
     except GuardInputError as exc:
         return f"{exc}"
-    return None if command is None else decide_command(command)
+    if command is None:
+        return None
+    cwd = payload.get("cwd") if isinstance(payload, Mapping) else None
+    place: list[str | None] = [cwd if isinstance(cwd, str) and _plain(cwd) else ""]
+    return decide_command(command, place=place)
+
+
+def _plain(text: str) -> bool:
+    return not _computed(text) and "\n" not in text
+
+
+def decide_file_tool(payload: Mapping[str, object],
+                     read_text: Callable[[str], str | None] | None) -> str | None:
+    """A file tool's call: refused when its file is a protected path (the hooks folder, a
+    git config file, .git itself, Husky's folder); a hook manager's config may be edited
+    as long as no mention of ai-clearance goes."""
+    tool = payload.get("tool_name")
+    tool_input = payload.get("tool_input")
+    if not isinstance(tool_input, Mapping):
+        raise GuardInputError("the tool input has no tool_input object")
+    path = tool_input.get("notebook_path" if tool == "NotebookEdit" else "file_path")
+    if not isinstance(path, str) or not _plain(path):
+        raise GuardInputError("the tool input has no readable tool_input.file_path")
+    cwd = payload.get("cwd")
+    place = cwd if isinstance(cwd, str) and _plain(cwd) else ""
+    found = judged_path(path, place)
+    if found is None:
+        return None
+    if found != "a hook manager's config" or tool == "NotebookEdit":
+        return f"{tool} on {path} changes {found}; {ADVICE}"
+    full = path if posixpath.isabs(path) or not place else posixpath.join(place, path)
+    removed = _edit_removes_own_name(tool_input, read_text(full) if read_text else None)
+    if removed:
+        return f"{tool} on {path} {removed}; {ADVICE}"
+    return None
+
+
+def _edit_removes_own_name(tool_input: Mapping[str, object],
+                           current: str | None) -> str | None:
+    """Why a write or edit of a hook manager's config may take ai-clearance's hooks out
+    (fewer mentions of ai-clearance after it than before), or None."""
+    edits = tool_input.get("edits")
+    pairs: list[tuple[object, object]] = []
+    if isinstance(edits, list):
+        pairs = [(e.get("old_string"), e.get("new_string")) if isinstance(e, Mapping)
+                 else (None, None) for e in edits]
+    elif "content" in tool_input:
+        if current is None:
+            return "rewrites a hook manager's config the guard cannot read"
+        pairs = [(current, tool_input.get("content"))]
+    else:
+        pairs = [(tool_input.get("old_string"), tool_input.get("new_string"))]
+    for old, new in pairs:
+        if not isinstance(old, str) or not isinstance(new, str):
+            raise GuardInputError("the tool input's edit has no old and new text")
+        if new.lower().count(OWN_NAME) < old.lower().count(OWN_NAME):
+            return "takes ai-clearance's hooks out of a hook manager's config"
+    return None
 
 
 def shell_command(payload: object) -> str | None:
@@ -299,7 +369,13 @@ def _decide_words(words: list[str], command: Command, line: _Line) -> str | None
     if program in _DECLARE or program == "alias":
         return _declared(program, words[1:], line)
     if program in _VARIABLE_READERS:  # `read X`, `printf -v X`: values not known
-        _set_variables(line, dict.fromkeys(w for w in words[1:] if not w.startswith("-")))
+        targets = _read_targets(program, words[1:])
+        guarded = next((name for name in targets if _guarded_variable(name)
+                        and program != "unset"), None)
+        if guarded:
+            return (f"`{program}` sets {guarded} to a value the guard cannot know, which may "
+                    f"turn hooks off; {ADVICE}")
+        _set_variables(line, dict.fromkeys(targets))
     return _decide_program(program, words, command, line)
 
 
@@ -587,10 +663,33 @@ def _starts_known(word: str, line: _Line) -> bool:
 # Variables ------------------------------------------------------------------------------
 
 
+def _read_targets(program: str, words: Sequence[str]) -> list[str]:
+    """The variables `read`, `printf -v`, `mapfile`, `getopts`, `let` set."""
+    if program == "printf":
+        return [words[index + 1] if word == "-v" else word[2:]
+                for index, word in enumerate(words[:-1] + [""])
+                if word.startswith("-v") and (word != "-v" or index + 1 < len(words))]
+    if program == "unset":
+        return [w for w in words if not w.startswith("-")]
+    return [w.split("=", 1)[0].split("[", 1)[0] for w in words if not w.startswith("-")]
+
+
+def _guarded_variable(name: str) -> bool:
+    """A variable that turns hooks off or points git at other settings."""
+    return name in _GUARDED_VARIABLES or name in _HOOK_SWITCHES \
+        or name in _CONFIG_FILE_VARIABLES or name.startswith("GIT_CONFIG")
+
+
 def _declared(program: str, words: Sequence[str], line: _Line) -> str | None:
-    """`export [-x] A=1 B C=2`, `alias ci='git commit -n'`."""
+    """`export [-x] A=1 B C=2`, `alias ci='git commit -n'`; `export SKIP` of a variable the
+    line set without exporting is judged as `export SKIP=VALUE`."""
     for word in words:
         if not _is_assignment(word):
+            if program != "alias" and _guarded_variable(word) and word in line.variables:
+                value = line.variables[word]
+                reason = decide_variable(word, marker("", False) if value is None else value)
+                if reason:
+                    return reason
             continue
         name, _, value = word.partition("=")
         if program == "alias":
@@ -612,6 +711,9 @@ def decide_variable(name: str, value: str) -> str | None:
     if name == "SKIP" and (_computed(value) or any(
             hook.strip().startswith("ai-clearance") for hook in value.split(","))):
         return f"SKIP={_shown(value)} may tell pre-commit to skip ai-clearance's hooks; {ADVICE}"
+    if name == "PRE_COMMIT_ALLOW_NO_CONFIG" and value:
+        return (f"PRE_COMMIT_ALLOW_NO_CONFIG={_shown(value)} lets pre-commit run no hook "
+                f"when its config is gone; {ADVICE}")
     if name == "HUSKY" and (_computed(value) or value.strip() == "0"):
         return f"HUSKY={_shown(value)} may turn the repository's git hooks off; {ADVICE}"
     if name in _HOOK_SWITCHES and (_computed(value) or _switches_off(name, value.strip())):
@@ -1009,6 +1111,9 @@ def _script_file(path: str, command: Command, line: _Line) -> str | None:
     (`<(...)`) or standard input is what runs."""
     if path in ("/dev/stdin", "/dev/fd/0", "-"):
         return _shell_input(command, line)
+    if path.startswith(("/dev/fd/", "/proc/")):
+        return (f"a shell runs {_shown(path)}, a descriptor the guard cannot read; run the "
+                f"commands themselves")
     if _computed(path):
         return f"a shell runs a script the shell computes ({_shown(path)}); {COMPUTED_ADVICE}"
     return None
@@ -1036,6 +1141,9 @@ def _shell_input(command: Command, line: _Line) -> str | None:
     if command.piped and not command.stdin:
         return ("a shell reads its commands from a pipe, which the guard cannot read; "
                 "run the commands themselves")
+    if command.input_file and not command.stdin:
+        return ("a shell reads its commands from a file or descriptor, which the guard "
+                "cannot read; run the commands themselves")
     return None
 
 

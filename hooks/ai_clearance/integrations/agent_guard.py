@@ -179,11 +179,17 @@ def decide_payload(data: bytes,
     except RecursionError:
         return "the tool input is JSON nested too deep to read"
     try:
-        if isinstance(payload, Mapping) and payload.get("tool_name") in FILE_TOOLS:
-            return decide_file_tool(payload, read_text)
-        command = shell_command(payload)
+        return _decide_tool(payload, read_text)
     except GuardInputError as exc:
         return f"{exc}"
+
+
+def _decide_tool(payload: object, read_text: Callable[[str], str | None] | None) -> str | None:
+    """A file tool's call, or a shell tool's command line read from the folder the agent
+    is in (`cwd`)."""
+    if isinstance(payload, Mapping) and payload.get("tool_name") in FILE_TOOLS:
+        return decide_file_tool(payload, read_text)
+    command = shell_command(payload)
     if command is None:
         return None
     cwd = payload.get("cwd") if isinstance(payload, Mapping) else None
@@ -404,13 +410,10 @@ def _decide_other(program: str, arguments: Sequence[str], command: Command,
     if program in _MOVERS:
         line.place[0] = moved(line.place[0], _cd_target(program, arguments))
         return None
-    reason = _touched_paths(program, arguments, line)
-    if reason:
+    reason = _touched_paths(program, arguments, line) or (
+        _decide_ssh(arguments, line) if program == "ssh" else None)
+    if reason or program in _TEXT_PROGRAMS:
         return reason
-    if program == "ssh":
-        return _decide_ssh(arguments, line)
-    if program in _TEXT_PROGRAMS:
-        return None
     return _decide_wrapped(program, arguments, command, line)
 
 
@@ -454,7 +457,7 @@ def _touched_paths(program: str, arguments: Sequence[str], line: _Line) -> str |
     if _only_reads(program, arguments):
         return None
     for index, word in enumerate(arguments):
-        if index and arguments[index - 1] in _TEXT_VALUE_OPTIONS \
+        if (index and arguments[index - 1] in _TEXT_VALUE_OPTIONS) \
                 or word.split("=", 1)[0] in _TEXT_VALUE_OPTIONS:
             continue
         touched = _touches(word, line)
@@ -542,6 +545,15 @@ def _basename(word: str) -> str:
 
 
 # Words the shell computes ------------------------------------------------------------
+
+
+def _command_value(name: str, value: str | None, line: _Line) -> str | None:
+    """A setting whose value is a command git runs (an editor, a pager, a helper)."""
+    if value is None:
+        return f"{name} is computed by the shell; {COMPUTED_ADVICE}"
+    text = value[1:] if value.startswith("!") else value
+    reason = _nested(text, line) if text.strip() else None
+    return f"{name} would run: {reason}" if reason else None
 
 
 def _command_setting(key: str) -> bool:
@@ -667,7 +679,7 @@ def _read_targets(program: str, words: Sequence[str]) -> list[str]:
     """The variables `read`, `printf -v`, `mapfile`, `getopts`, `let` set."""
     if program == "printf":
         return [words[index + 1] if word == "-v" else word[2:]
-                for index, word in enumerate(words[:-1] + [""])
+                for index, word in enumerate([*words[:-1], ""])
                 if word.startswith("-v") and (word != "-v" or index + 1 < len(words))]
     if program == "unset":
         return [w for w in words if not w.startswith("-")]
@@ -756,6 +768,12 @@ def _config_environment(line: _Line) -> str | None:
         return f"GIT_CONFIG_COUNT is more than the guard reads; {COMPUTED_ADVICE}"
     if "GIT_CONFIG_PARAMETERS" in variables:
         return _config_parameters(variables["GIT_CONFIG_PARAMETERS"], line)
+    return _command_environment(line)
+
+
+def _command_environment(line: _Line) -> str | None:
+    """Variables set on the line whose value is a command git runs (`GIT_EDITOR=...`)."""
+    variables = line.variables
     for name in _COMMAND_VARIABLES:
         if name in variables:
             value = variables[name]
@@ -845,18 +863,16 @@ def _decide_setting(name: str, value: str | None, line: _Line) -> str | None:
         return (f"{name.strip()} makes git read another config file, which may set "
                 f"core.hooksPath; {ADVICE}")
     if _command_setting(key):
-        if value is None:
-            return f"{name.strip()} is computed by the shell; {COMPUTED_ADVICE}"
-        text = value[1:] if value.startswith("!") else value
-        reason = _nested(text, line) if text.strip() else None
-        return f"{name.strip()} would run: {reason}" if reason else None
-    if not key.startswith("alias."):
-        return None
+        return _command_value(name.strip(), value, line)
+    return _alias_value(name.strip(), value, line) if key.startswith("alias.") else None
+
+
+def _alias_value(name: str, value: str | None, line: _Line) -> str | None:
     if value is None:
-        return f"the alias {name.strip()} is computed by the shell; {COMPUTED_ADVICE}"
+        return f"the alias {name} is computed by the shell; {COMPUTED_ADVICE}"
     shell = value[1:] if value.startswith("!") else f"git {value}"
     reason = _nested(shell, line) if value else None
-    return f"the alias {name.strip()} would run: {reason}" if reason else None
+    return f"the alias {name} would run: {reason}" if reason else None
 
 
 def _decide_subcommand(subcommand: str, arguments: Sequence[str],
@@ -870,6 +886,10 @@ def _decide_subcommand(subcommand: str, arguments: Sequence[str],
         return _touched_paths(f"git {subcommand}", arguments, line)
     if subcommand not in _NO_VERIFY_SUBCOMMANDS:
         return None
+    return _no_verify(subcommand, arguments, line)
+
+
+def _no_verify(subcommand: str, arguments: Sequence[str], line: _Line) -> str | None:
     literal = _literal(arguments, line)
     if subcommand == "commit":
         skips, unknown = _commit_reading(literal)
@@ -893,27 +913,30 @@ def _runs_shell(subcommand: str, arguments: Sequence[str], line: _Line) -> str |
         return _shell_text(" ".join(rest), line) if rest else None
     if subcommand == "bisect" and arguments[:1] == ["run"]:
         return _nested(_quoted(arguments[1:]), line) if arguments[1:] else None
-    options = _RUN_OPTIONS.get(subcommand)
-    if not options:
-        return None
-    for index, word in enumerate(arguments):
-        if word == "--":
-            break
-        name, equals, attached = word.partition("=")
-        if name in options and equals:
-            text: str | None = attached
-        elif word in options:
-            text = arguments[index + 1] if index + 1 < len(arguments) else ""
-        elif any(o for o in options if len(o) == 2 and word.startswith(o) and len(word) > 2):
-            text = word[2:]
-        elif subcommand == "filter-branch" and word.endswith("-filter") and word != "--":
-            text = arguments[index + 1] if index + 1 < len(arguments) else ""
-        else:
-            continue
-        reason = _shell_text(text or "", line)
+    for text in _run_option_values(subcommand, arguments):
+        reason = _shell_text(text, line)
         if reason:
             return reason
     return None
+
+
+def _run_option_values(subcommand: str, arguments: Sequence[str]) -> list[str]:
+    """The values of a subcommand's options that are command lines (`--exec CMD`,
+    `--exec=CMD`, `-xCMD`, filter-branch's `--*-filter CMD`), up to `--`."""
+    options = _RUN_OPTIONS.get(subcommand, frozenset())
+    values: list[str] = []
+    for index, word in enumerate(arguments):
+        following = arguments[index + 1] if index + 1 < len(arguments) else ""
+        name, equals, attached = word.partition("=")
+        if word == "--":
+            break
+        if name in options and equals:
+            values.append(attached)
+        elif word in options or (subcommand == "filter-branch" and word.endswith("-filter")):
+            values.append(following)
+        elif any(len(o) == 2 and word.startswith(o) and len(word) > 2 for o in options):
+            values.append(word[2:])
+    return values
 
 
 def _shell_text(text: str, line: _Line) -> str | None:
@@ -951,16 +974,23 @@ def _decide_config(arguments: Sequence[str], line: _Line) -> str | None:
         action, positional = positional[0], positional[1:]
     elif positional[:1] == ["set"]:
         positional = positional[1:]
+    if action:
+        return _config_action(action, positional)
+    if not positional:
+        return None
+    value = positional[1] if len(positional) > 1 else ""
+    return _decide_setting(positional[0], None if _computed(value) else value, line)
+
+
+def _config_action(action: str, positional: Sequence[str]) -> str | None:
+    """`git config` that renames, unsets or removes (reading is fine)."""
     if action == "rename":
         return _renamed_section(positional[:1], "from") or _renamed_section(positional[1:2])
     if action.lstrip("-") in ("unset", "unset-all"):
         return _removed_setting(positional[:1])
     if action.lstrip("-") == "remove-section":
         return _renamed_section(positional[:1], "removing")
-    if action or not positional:
-        return None
-    value = positional[1] if len(positional) > 1 else ""
-    return _decide_setting(positional[0], None if _computed(value) else value, line)
+    return None
 
 
 def _renamed_section(target: Sequence[str], how: str = "to") -> str | None:
@@ -982,7 +1012,7 @@ def _removed_setting(target: Sequence[str]) -> str | None:
     """`git config --unset[-all] NAME`: unsetting core.hooksPath sends git back to the
     .git/hooks folder when the hooks live elsewhere (Husky, Lefthook)."""
     key = (target[0] if target else "").strip().lower()
-    if _computed(key) or not key or key == _HOOKS_PATH or key == "include.path" \
+    if _computed(key) or key in ("", _HOOKS_PATH, "include.path") \
             or key.startswith("includeif."):
         return f"unsetting {_shown(key) or 'a setting'} may take the hooks away; {ADVICE}"
     return None

@@ -4,8 +4,9 @@ Pure: settings text in, new settings text (or the reason it cannot be changed) o
 Claude Code: `hooks.PreToolUse`, a matcher group for the `Bash` tool and the file tools
 (`Write`, `Edit`, `MultiEdit`, `NotebookEdit`); Gemini CLI: `hooks.BeforeTool`, a group for
 `run_shell_command`, `write_file` and `replace` (both matchers are regular expressions).
-Both run the command with the tool call as JSON on stdin and refuse the call when it exits 2 (the reason on stderr), per their
-hooks references (code.claude.com/docs hooks; geminicli.com/docs/hooks/reference)."""
+Both run the command with the tool call as JSON on stdin and refuse the call when it exits
+2 (the reason on stderr), per their hooks references (code.claude.com/docs hooks;
+geminicli.com/docs/hooks/reference; the file tools' names: geminicli.com/docs/tools)."""
 
 from __future__ import annotations
 

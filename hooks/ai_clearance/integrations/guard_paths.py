@@ -44,6 +44,11 @@ def protected_path(path: str) -> str | None:
     """What a path names among the protected ones (a short name for the message), or None."""
     parts = [part for part in path.replace("\\", "/").lower().split("/") if part not in
              ("", ".")]
+    return _in_folders(parts) or _by_name(parts)
+
+
+def _in_folders(parts: list[str]) -> str | None:
+    """The hooks folder, a config file in .git, .git itself, Husky's folder."""
     for index, part in enumerate(parts):
         following = parts[index + 1:]
         literal = _literal(part)
@@ -59,6 +64,11 @@ def protected_path(path: str) -> str | None:
             return "a hooks folder"
         if literal == ".husky" or (_computed(part) and ".husky" in literal):
             return "Husky's hooks"
+    return None
+
+
+def _by_name(parts: list[str]) -> str | None:
+    """A hook manager's config or a user's or the system's git config, by its name."""
     if not parts:
         return None
     last = parts[-1]

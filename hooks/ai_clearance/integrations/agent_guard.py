@@ -75,9 +75,13 @@ _DECLARE = frozenset({"export", "declare", "typeset", "local", "readonly"})
 # protected path is refused); `cd`/`pushd`/`popd` move the line's folder.
 _READERS = _TEXT_PROGRAMS - {"cd", "pushd"} | {
     "more", "cmp", "stat", "file", "du", "tree", "readlink", "realpath", "basename",
-    "dirname", "md5sum", "sha1sum", "sha256sum", "od", "xxd", "hexdump", "bat", "jq", "yq",
+    "dirname", "md5sum", "sha1sum", "sha256sum", "od", "xxd", "hexdump", "bat", "jq",
     "yamllint", "pre-commit", "lefthook", "git", "hub"}
 _MOVERS = frozenset({"cd", "pushd", "popd"})
+# Options whose value is left out of what a program touches (`tar --exclude=.git`), and
+# find's patterns (a pattern of .git alone is the `-prune` idiom).
+_EXCLUDING = ("--exclude", "--ignore")
+_FIND_PATTERNS = frozenset({"-path", "-name", "-wholename", "-ipath", "-iname", "-regex"})
 # Options whose value is a text, not a path (`gh pr create --body TEXT`).
 _TEXT_VALUE_OPTIONS = frozenset({"-m", "--body", "--title", "--message", "--notes",
                                  "--description", "--comment", "--subject"})
@@ -87,6 +91,7 @@ _FIND_ACTIONS = frozenset({"-delete", "-exec", "-execdir", "-ok", "-okdir", "-fp
 _SSH_VALUE_OPTIONS = frozenset({"-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L",
                                 "-l", "-m", "-O", "-o", "-p", "-Q", "-R", "-S", "-W", "-w",
                                 "-B"})
+_GIT_PATH_LOOK = 4  # commands of a substitution looked at for `git rev-parse --git-dir`
 # git's options that print a path inside .git.
 _GIT_PATH_OPTIONS = frozenset({"--git-dir", "--git-common-dir", "--absolute-git-dir",
                                "--git-path"})
@@ -442,7 +447,9 @@ def _names_git_folder(word: str, line: _Line) -> bool:
             if not name.startswith("("):
                 continue
             start, _, end = name[1:].partition(":")
-            for inner in line.commands[int(start):int(end)]:
+            # its first few commands (a bound: nested substitutions share commands)
+            first = int(start)
+            for inner in line.commands[first:min(int(end), first + _GIT_PATH_LOOK)]:
                 texts = [w.lower() for w in inner.words]
                 if texts[:1] and _basename(texts[0]) == "git" and any(
                         w in _GIT_PATH_OPTIONS or _HOOKS_PATH in w for w in texts):
@@ -456,11 +463,17 @@ def _touched_paths(program: str, arguments: Sequence[str], line: _Line) -> str |
     (`--body TEXT`) are not paths."""
     if _only_reads(program, arguments):
         return None
-    for index, word in enumerate(arguments):
-        if (index and arguments[index - 1] in _TEXT_VALUE_OPTIONS) \
-                or word.split("=", 1)[0] in _TEXT_VALUE_OPTIONS:
+    # operands first, so that the message names the path rather than an option
+    order = sorted(range(len(arguments)), key=lambda at: arguments[at].startswith("-"))
+    for index in order:
+        word = arguments[index]
+        option = arguments[index - 1] if index else ""
+        if option in _TEXT_VALUE_OPTIONS or word.split("=", 1)[0] in _TEXT_VALUE_OPTIONS \
+                or option.startswith(_EXCLUDING) or word.startswith(_EXCLUDING):
             continue
         touched = _touches(word, line)
+        if touched == "the .git folder" and option in _FIND_PATTERNS:
+            continue  # `find . -path ./.git -prune`
         if touched:
             return f"`{program}` given {_shown(word)} may change {touched}; {ADVICE}"
     return None
@@ -469,7 +482,7 @@ def _touched_paths(program: str, arguments: Sequence[str], line: _Line) -> str |
 def _only_reads(program: str, arguments: Sequence[str]) -> bool:
     if program in _READERS:
         return True
-    if program in ("sed", "perl", "ruby"):
+    if program in ("sed", "perl", "ruby", "yq"):
         return not any(w.startswith("--in-place") or (w.startswith("-") and not
                        w.startswith("--") and "i" in w) for w in arguments)
     if program in ("awk", "gawk", "mawk"):

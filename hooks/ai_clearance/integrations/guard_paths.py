@@ -27,12 +27,21 @@ HOOK_NAMES = frozenset({
     "pre-commit", "prepare-commit-msg", "commit-msg", "post-commit", "pre-push",
     "pre-merge-commit", "pre-rebase", "pre-applypatch", "applypatch-msg", "post-rewrite",
     "post-checkout", "post-merge", "reference-transaction", "push-to-checkout"})
-_GIT_INSIDE = ("hooks", "config", "config.worktree")
+MAX_FOLDER = 4096  # characters of a folder followed through `cd`s; longer is not known
+_CONFIG_NAMES = ("config", "config.worktree")
+_QUOTING = "'\"`),;]"
 _MARKS = re.compile(f"{EXPANDED}[^{EXPANDED}]*{EXPANDED}|{QUOTED}[^{QUOTED}]*{QUOTED}")
 
 
 def _computed(part: str) -> bool:
     return EXPANDED in part or QUOTED in part
+
+
+def _git_inside(part: str) -> bool:
+    """A part under .git that is the hooks folder (`hooks`, `hooks.bak`) or a config file;
+    quoting around it (`open('.git/config')` in a script) is dropped."""
+    name = part.rstrip(_QUOTING)
+    return name.startswith("hooks") or name in _CONFIG_NAMES
 
 
 def _literal(part: str) -> str:
@@ -55,10 +64,8 @@ def _in_folders(parts: list[str]) -> str | None:
         is_git = part.endswith(".git") or (_computed(part) and ".git" in literal)
         if not following and (part == ".git" or (_computed(part) and ".git" in literal)):
             return "the .git folder"
-        if is_git and (_computed(following[0]) or any(
-                later.startswith(_GIT_INSIDE) for later in following)):
-            return "the repository's hooks or config"
-        if is_git and any(name in _literal(following[0]) for name in ("hook", "config")):
+        if is_git and following and (_computed(following[0])
+                                     or any(map(_git_inside, following))):
             return "the repository's hooks or config"
         if _computed(part) and following and _literal(following[0]).startswith("hooks"):
             return "a hooks folder"
@@ -126,5 +133,6 @@ def moved(place: str | None, target: str | None) -> str | None:
         return None
     if target.startswith(("/", "~")):
         return target
-    return posixpath.normpath(posixpath.join(place, target)) if place else \
+    folder = posixpath.normpath(posixpath.join(place, target)) if place else \
         posixpath.normpath(target)
+    return folder if len(folder) <= MAX_FOLDER else None  # a bound: paths join onto it

@@ -324,6 +324,15 @@ REFUSED = [
     "yq -i 'del(.repos)' .pre-commit-config.yaml",
     "echo '' > .husky/pre-commit",
     "git rm -r .husky",
+    # the folder moved by a wrapped cd or env -C; attached values; glob and brace spellings
+    "builtin cd .git && rm hooks/pre-commit",
+    "command cd .git; rm -f hooks/pre-commit",
+    "env -C .git rm hooks/pre-commit",
+    "tar xf /tmp/h.tar -C.git",
+    "cp x .g?t/h*/pre-commit",
+    "cp x {.g,.x}it/hooks/pre-commit",
+    "rm -rf .*",
+    "rm -rf .hus*",
 ]
 
 ALLOWED = [
@@ -486,6 +495,11 @@ ALLOWED = [
     "bash script.sh < input.txt",
     "sh <&0",
     "python3 < script.py",
+    "cp -r src/* dist/",
+    "rm -rf ./*/node_modules",
+    "rm -f *.pyc",
+    "env -C src make",
+    "cp a{1,2}.txt /tmp",
 ]
 
 

@@ -412,6 +412,8 @@ def _decide_other(program: str, arguments: Sequence[str], command: Command,
         return _script_file(arguments[0], command, line) if arguments else None
     if (program == "pre-commit" or "pre_commit" in arguments) and "uninstall" in arguments:
         return f"`pre-commit uninstall` removes the repository's hooks; {ADVICE}"
+    if program in ("builtin", "command") and arguments[:1] and arguments[0] in _MOVERS:
+        program, arguments = arguments[0], arguments[1:]
     if program in _MOVERS:
         line.place[0] = moved(line.place[0], _cd_target(program, arguments))
         return None
@@ -1205,7 +1207,13 @@ def _decide_env(arguments: Sequence[str], command: Command, line: _Line) -> str 
         split = _split_string(word, arguments[index + 1:index + 2])
         if split is not None:
             return _decide_split_string(split, arguments, index, command, line)
-        if word in ("-u", "--unset", "-C", "--chdir", "-P"):
+        if word in ("-C", "--chdir") or word.startswith("--chdir="):
+            # the folder the command runs in (kept for the rest of the line: more is refused)
+            folder = word.split("=", 1)[1] if "=" in word else \
+                (arguments[index + 1] if index + 1 < len(arguments) else "")
+            line.place[0] = moved(line.place[0], folder)
+            index += 1 if "=" in word else 2
+        elif word in ("-u", "--unset", "-P"):
             index += 2
         elif word == "--":
             index += 1

@@ -10,6 +10,7 @@ would stand counts as that name (the guard cannot tell what it becomes)."""
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
 
@@ -30,6 +31,9 @@ HOOK_NAMES = frozenset({
 MAX_FOLDER = 4096  # characters of a folder followed through `cd`s; longer is not known
 _CONFIG_NAMES = ("config", "config.worktree")
 _QUOTING = "'\"`),;]"
+_GLOB = f"{EXPANDED}*{EXPANDED}"
+_BRACE = f"{EXPANDED}{EXPANDED}"
+_BRACES = re.compile(r"\{[^{}]*\}")
 _MARKS = re.compile(f"{EXPANDED}[^{EXPANDED}]*{EXPANDED}|{QUOTED}[^{QUOTED}]*{QUOTED}")
 
 
@@ -42,6 +46,23 @@ def _git_inside(part: str) -> bool:
     quoting around it (`open('.git/config')` in a script) is dropped."""
     name = part.rstrip(_QUOTING)
     return name.startswith("hooks") or name in _CONFIG_NAMES
+
+
+def _may_be(part: str, name: str) -> bool:
+    """Whether a part the shell computes may become `name`: its text holds the name, or it
+    is a glob or brace pattern that matches it (`.g?t`, `hook{s,}`); a variable alone
+    (`$X`) is not taken for any name."""
+    if not _computed(part):
+        return False
+    literal = _literal(part)
+    if name in literal:
+        return True
+    if not (_GLOB in part or _BRACE in part):
+        return False
+    pattern = _BRACES.sub("*", literal)
+    if name.startswith(".") and pattern[:1] in ("*", "?", "[") and not literal.startswith("{"):
+        return False  # the shell's `*` does not match a leading dot
+    return fnmatch.fnmatchcase(name, pattern)
 
 
 def _literal(part: str) -> str:
@@ -61,15 +82,16 @@ def _in_folders(parts: list[str]) -> str | None:
     for index, part in enumerate(parts):
         following = parts[index + 1:]
         literal = _literal(part)
-        is_git = part.endswith(".git") or (_computed(part) and ".git" in literal)
-        if not following and (part == ".git" or (_computed(part) and ".git" in literal)):
+        may_be_git = _may_be(part, ".git")
+        is_git = part.endswith(".git") or may_be_git
+        if not following and (part == ".git" or may_be_git):
             return "the .git folder"
-        if is_git and following and (_computed(following[0])
-                                     or any(map(_git_inside, following))):
+        if is_git and following and (_computed(following[0]) or any(map(_git_inside, following))):
             return "the repository's hooks or config"
-        if _computed(part) and following and _literal(following[0]).startswith("hooks"):
+        if _computed(part) and following and (_literal(following[0]).startswith("hooks")
+                                              or _may_be(following[0], "hooks")):
             return "a hooks folder"
-        if literal == ".husky" or (_computed(part) and ".husky" in literal):
+        if literal == ".husky" or _may_be(part, ".husky"):
             return "Husky's hooks"
     return None
 
@@ -96,6 +118,8 @@ def judged_path(word: str, place: str | None) -> str | None:
     candidates = [word]
     if "=" in word:
         candidates.append(word.split("=", 1)[1])
+    if word.startswith("-") and not word.startswith("--") and len(word) > 2:
+        candidates.append(word[2:])  # `-C.git`: a short option's attached value
     for candidate in candidates:
         found = _judged(candidate, place)
         if found:

@@ -500,6 +500,8 @@ ALLOWED = [
     "rm -f *.pyc",
     "env -C src make",
     "cp a{1,2}.txt /tmp",
+    'cd ~/src/tool.git && rm -f "$OUT" build/x',  # a work tree cloned as NAME.git
+    'cd "$WORKDIR" && rm -f "$OUT"',
 ]
 
 

@@ -86,7 +86,12 @@ def _in_folders(parts: list[str]) -> str | None:
         is_git = part.endswith(".git") or may_be_git
         if not following and (part == ".git" or may_be_git):
             return "the .git folder"
-        if is_git and following and (_computed(following[0]) or any(map(_git_inside, following))):
+        # a computed part after `.git` may be anything in it; after a folder only named
+        # `NAME.git` (a bare repository, or a work tree cloned under such a name), only
+        # the hooks and config names count
+        exact = part == ".git" or may_be_git
+        if is_git and following and ((exact and _computed(following[0]))
+                                     or any(map(_git_inside, following))):
             return "the repository's hooks or config"
         if _computed(part) and following and (_literal(following[0]).startswith("hooks")
                                               or _may_be(following[0], "hooks")):

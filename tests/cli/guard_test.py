@@ -11,7 +11,10 @@ from typing import Any
 
 import pytest
 
+from ai_clearance.integrations.agent_settings import AGENTS
 from conftest import run_cli
+
+CLAUDE_MATCHER = AGENTS["claude"].matcher
 
 
 @pytest.fixture
@@ -29,7 +32,8 @@ def _load(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _guard_hooks(settings: Any, event: str = "PreToolUse", matcher: str = "Bash") -> list[Any]:
+def _guard_hooks(settings: Any, event: str = "PreToolUse",
+                 matcher: str = CLAUDE_MATCHER) -> list[Any]:
     return [hook for group in settings["hooks"][event] if group["matcher"] == matcher
             for hook in group["hooks"] if "guard check-command" in hook["command"]]
 
@@ -65,7 +69,8 @@ def test_install_keeps_the_other_settings_and_hooks(home: Path) -> None:
     # The user's groups stay exactly as they were; the guard comes in a group of its own.
     *kept, ours = settings["hooks"]["PreToolUse"]
     assert kept == existing["hooks"]["PreToolUse"]
-    assert ours["matcher"] == "Bash"
+    assert ours["matcher"] == CLAUDE_MATCHER
+    assert set(ours["matcher"].split("|")) >= {"Bash", "Write", "Edit", "MultiEdit"}
     assert len(_guard_hooks(settings)) == 1
 
 
@@ -89,6 +94,20 @@ def test_an_older_install_is_replaced_not_doubled(home: Path) -> None:
     assert _guard(home, "install").returncode == 0
     [hook] = _guard_hooks(_load(path))
     assert hook["command"] != old
+    # the entry moved from the shell tool's matcher to the one that has the file tools too
+    assert _guard_hooks(_load(path), matcher="Bash") == []
+
+
+def test_status_says_an_earlier_shell_only_install_misses_the_file_tools(home: Path) -> None:
+    assert _guard(home, "install").returncode == 0
+    path = home / ".claude" / "settings.json"
+    settings = _load(path)
+    settings["hooks"]["PreToolUse"][0]["matcher"] = "Bash"
+    path.write_text(json.dumps(settings), encoding="utf-8")
+    result = _guard(home, "status", "--agent", "claude")
+    assert "shell tool only" in result.stdout
+    assert _guard(home, "install").returncode == 0
+    assert "shell tool only" not in _guard(home, "status", "--agent", "claude").stdout
 
 
 @pytest.mark.parametrize("text", ["{not json", "[]", '{"hooks": []}',
@@ -121,7 +140,9 @@ def test_a_linked_settings_file_stays_linked(home: Path, tmp_path: Path) -> None
 def test_install_for_gemini_cli_writes_a_beforetool_entry(home: Path) -> None:
     assert _guard(home, "install", "--agent", "gemini").returncode == 0
     settings = _load(home / ".gemini" / "settings.json")
-    [hook] = _guard_hooks(settings, "BeforeTool", "run_shell_command")
+    [hook] = _guard_hooks(settings, "BeforeTool", AGENTS["gemini"].matcher)
+    assert set(AGENTS["gemini"].matcher.split("|")) == {"run_shell_command", "write_file",
+                                                         "replace"}
     assert hook["name"] == "ai-clearance-guard"
     assert not (home / ".claude").exists()
 
@@ -195,6 +216,43 @@ def test_the_installed_hook_refuses_no_verify_with_exit_2(home: Path) -> None:
     allowed = _run_installed_hook(home, _call("git commit -m 'wip'"))
     assert allowed.returncode == 0
     assert allowed.stderr == b""
+
+
+def _file_call(tool: str, path: Path, **tool_input: Any) -> str:
+    return json.dumps({"session_id": "abc", "cwd": str(path.parent), "tool_name": tool,
+                       "hook_event_name": "PreToolUse",
+                       "tool_input": {"file_path": str(path), **tool_input}})
+
+
+def test_the_installed_hook_refuses_file_tools_aimed_at_the_hooks(home: Path,
+                                                                  tmp_path: Path) -> None:
+    assert _guard(home, "install").returncode == 0
+    hook = tmp_path / "repo" / ".git" / "hooks" / "pre-commit"
+    for call in (_file_call("Write", hook, content="#!/bin/sh\nexit 0\n"),
+                 _file_call("Edit", hook, old_string="exit 1", new_string="exit 0"),
+                 _file_call("MultiEdit", hook, edits=[{"old_string": "1", "new_string": "0"}]),
+                 _file_call("Write", tmp_path / "repo" / ".git" / "config", content="")):
+        refused = _run_installed_hook(home, call)
+        assert refused.returncode == 2, call
+        assert refused.stderr.startswith(b"ai-clearance guard: refused:")
+    source = _file_call("Write", tmp_path / "repo" / "src" / "app.py", content="x = 1\n")
+    assert _run_installed_hook(home, source).returncode == 0
+
+
+def test_the_installed_hook_reads_the_config_a_write_would_replace(home: Path,
+                                                                   tmp_path: Path) -> None:
+    assert _guard(home, "install").returncode == 0
+    config = tmp_path / ".pre-commit-config.yaml"
+    config.write_text("repos:\n- repo: local\n  hooks:\n  - id: ai-clearance-files\n"
+                      "  - id: black\n", encoding="utf-8")
+    dropped = _file_call("Write", config, content="repos:\n- repo: local\n  hooks:\n"
+                                                  "  - id: black\n")
+    assert _run_installed_hook(home, dropped).returncode == 2
+    kept = _file_call("Write", config, content=config.read_text(encoding="utf-8")
+                      + "  - id: flake8\n")
+    assert _run_installed_hook(home, kept).returncode == 0
+    fresh = _file_call("Write", tmp_path / "new" / "lefthook.yml", content="pre-commit: {}\n")
+    assert _run_installed_hook(home, fresh).returncode == 0
 
 
 @pytest.mark.parametrize("payload", [b"", b"{", b"\xff", b'{"tool_name": "Bash"}'])

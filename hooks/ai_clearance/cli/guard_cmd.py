@@ -22,6 +22,7 @@ from ai_clearance.integrations.agent_settings import (
     SettingsError,
     installed_commands,
     merge_guard,
+    older_install,
     parse_settings,
     remove_guard,
 )
@@ -150,7 +151,8 @@ def status(agent_id: str | None, directory: str) -> None:
 
 def _state(path: Path, agent: Agent) -> str:
     try:
-        commands = installed_commands(parse_settings(_read(path)), agent)
+        settings = parse_settings(_read(path))
+        commands = installed_commands(settings, agent)
     except SettingsError as exc:
         return f"unreadable ({exc})"
     if not commands:
@@ -161,7 +163,25 @@ def _state(path: Path, agent: Agent) -> str:
         return "installed, but its command cannot be read"
     if shutil.which(program) is None:
         return f"installed, but {program} is not there (the hook would refuse nothing)"
+    if older_install(settings, agent):
+        return ("installed for the shell tool only (an earlier install); run `guard "
+                "install` again to guard the file tools too")
     return "installed"
+
+
+def _file_text(path: str) -> str | None:
+    """A file's text for the guard ("" when there is none), None when it cannot be read:
+    the hook manager's config a file tool is about to rewrite."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_SETTINGS + 1)
+    except FileNotFoundError:
+        return ""
+    except OSError:
+        return None
+    if len(data) > MAX_SETTINGS:
+        return None
+    return data.decode("utf-8", errors="replace")
 
 
 @guard.command("check-command")
@@ -175,7 +195,7 @@ def check_command() -> None:
     )
 
     try:
-        reason = decide_payload(sys.stdin.buffer.read(MAX_PAYLOAD + 1))
+        reason = decide_payload(sys.stdin.buffer.read(MAX_PAYLOAD + 1), _file_text)
     except Exception as exc:  # noqa: BLE001 - any other exit code would let the call run
         reason = f"the guard failed ({type(exc).__name__})"
     if reason is None:

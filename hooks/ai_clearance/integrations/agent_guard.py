@@ -13,9 +13,10 @@ import json
 import ntpath
 import posixpath
 from collections import ChainMap
-from collections.abc import Mapping, MutableMapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass, field
 
+from ai_clearance.integrations.guard_paths import judged_path, moved
 from ai_clearance.integrations.shell_words import (
     EXPANDED,
     QUOTED,
@@ -29,6 +30,13 @@ from ai_clearance.integrations.shell_words import (
 # The tools that run a shell command: Claude Code's `Bash`, Gemini CLI's
 # `run_shell_command`; both pass the command line as tool_input.command.
 SHELL_TOOLS = frozenset({"Bash", "run_shell_command"})
+# The tools that write a file: Claude Code's Write, Edit, MultiEdit and NotebookEdit, Gemini
+# CLI's write_file and replace (tool_input.file_path; notebook_path for NotebookEdit).
+FILE_TOOLS = frozenset({"Write", "Edit", "MultiEdit", "NotebookEdit", "write_file",
+                        "replace"})
+# What a hook manager's config names ai-clearance's hooks by: an edit that leaves fewer of
+# them takes hooks out.
+OWN_NAME = "ai-clearance"
 MAX_PAYLOAD = 4 * 1024 * 1024  # bytes of tool input read; more is refused
 MAX_NESTING = 4  # `sh -c "sh -c '...'"` levels read before refusing
 MAX_STARTS = 16  # words naming git (or a shell) read in one other program's arguments
@@ -63,9 +71,30 @@ _NO_PROGRAM = frozenset({"for", "select", "case", "[[", "((", "in"})
 _VARIABLE_READERS = frozenset({"read", "mapfile", "readarray", "printf", "getopts",
                                "unset", "let"})
 _DECLARE = frozenset({"export", "declare", "typeset", "local", "readonly"})
-# Programs that change files: one naming the repository's hooks or config is refused.
-_FILE_CHANGERS = frozenset({"rm", "mv", "chmod", "chown", "cp", "ln", "truncate", "tee",
-                            "sed", "perl", "install", "unlink", "shred", "dd", "rsync"})
+# Programs that only read or print the files they are given (any other program given a
+# protected path is refused); `cd`/`pushd`/`popd` move the line's folder.
+_READERS = _TEXT_PROGRAMS - {"cd", "pushd"} | {
+    "more", "cmp", "stat", "file", "du", "tree", "readlink", "realpath", "basename",
+    "dirname", "md5sum", "sha1sum", "sha256sum", "od", "xxd", "hexdump", "bat", "jq",
+    "yamllint", "pre-commit", "lefthook", "git", "hub"}
+_MOVERS = frozenset({"cd", "pushd", "popd"})
+# Options whose value is left out of what a program touches (`tar --exclude=.git`), and
+# find's patterns (a pattern of .git alone is the `-prune` idiom).
+_EXCLUDING = ("--exclude", "--ignore")
+_FIND_PATTERNS = frozenset({"-path", "-name", "-wholename", "-ipath", "-iname", "-regex"})
+# Options whose value is a text, not a path (`gh pr create --body TEXT`).
+_TEXT_VALUE_OPTIONS = frozenset({"-m", "--body", "--title", "--message", "--notes",
+                                 "--description", "--comment", "--subject"})
+# find's actions that change or write files (without one, find only prints).
+_FIND_ACTIONS = frozenset({"-delete", "-exec", "-execdir", "-ok", "-okdir", "-fprint",
+                           "-fprint0", "-fprintf", "-fls"})
+_SSH_VALUE_OPTIONS = frozenset({"-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L",
+                                "-l", "-m", "-O", "-o", "-p", "-Q", "-R", "-S", "-W", "-w",
+                                "-B"})
+_GIT_PATH_LOOK = 4  # commands of a substitution looked at for `git rev-parse --git-dir`
+# git's options that print a path inside .git.
+_GIT_PATH_OPTIONS = frozenset({"--git-dir", "--git-common-dir", "--absolute-git-dir",
+                               "--git-path"})
 # git's global options that take the next word as their value.
 _GIT_VALUE_OPTIONS = frozenset({"-C", "--git-dir", "--work-tree", "--namespace",
                                 "--attr-source", "--exec-path", "--super-prefix"})
@@ -78,6 +107,19 @@ _COMMIT_VALUE_LONG = frozenset({"--message", "--file", "--reuse-message", "--ree
                                 "--cleanup", "--trailer", "--pathspec-from-file"})
 # Subcommands whose --no-verify skips hooks ai-clearance runs in, or hooks that may.
 _NO_VERIFY_SUBCOMMANDS = frozenset({"commit", "push", "merge", "am", "rebase", "pull"})
+# Options of git subcommands whose value is a command line git runs in a shell.
+_RUN_OPTIONS = {"rebase": frozenset({"--exec", "-x"}),
+                "difftool": frozenset({"--extcmd", "-x"}),
+                "filter-branch": frozenset({"--setup"})}
+# Settings whose value is a command git runs (a pager, an editor, a helper): judged as one.
+_COMMAND_SETTINGS = frozenset({"core.editor", "core.pager", "core.sshcommand",
+                               "core.fsmonitor", "core.askpass", "sequence.editor",
+                               "diff.external", "gpg.program", "credential.helper"})
+_COMMAND_SETTING_ENDS = (".command", ".cmd", ".textconv", ".driver", ".clean", ".smudge",
+                         ".process", ".program", ".helper")
+# Variables whose value is a command git runs.
+_COMMAND_VARIABLES = ("GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_SSH_COMMAND", "GIT_PAGER",
+                      "GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "EDITOR", "VISUAL", "PAGER")
 # Subcommands whose output never starts with `-` (ref names, object names, paths).
 _SAFE_OUTPUT = frozenset({"rev-parse", "symbolic-ref", "describe", "branch"})
 _HOOKS_PATH = "core.hookspath"
@@ -91,6 +133,7 @@ _CONFIG_READ_OR_REMOVE = frozenset({"--get", "--get-all", "--get-regexp", "--get
 # Husky 4's HUSKY_SKIP_HOOKS and Overcommit's OVERCOMMIT_DISABLE (any value but 0).
 _HOOK_SWITCHES = frozenset({"LEFTHOOK", "LEFTHOOK_EXCLUDE", "HUSKY_SKIP_HOOKS",
                             "OVERCOMMIT_DISABLE"})
+_GUARDED_VARIABLES = frozenset({"SKIP", "HUSKY", "PRE_COMMIT_ALLOW_NO_CONFIG"})
 # Variables that point git at other configuration files, which may set core.hooksPath.
 _CONFIG_FILE_VARIABLES = ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG", "HOME",
                           "XDG_CONFIG_HOME")
@@ -116,16 +159,22 @@ class _Line:
     nesting: int
     shell: MutableMapping[str, str | None]
     wrapped: int = 0  # programs around the one read (`env sudo git ...`: 2)
+    # the folder the line is in, one cell shared by the whole line (`cd .git && ...`);
+    # "" where it started, None when the shell computes it
+    place: list[str | None] = field(default_factory=lambda: [""])
 
     def scoped(self, local: dict[str, str | None]) -> _Line:
         """The line as one command sees it, with the variables set for it."""
         return _Line(self.commands, ChainMap(local, self.variables), self.nesting, self.shell,
-                     self.wrapped + 1)
+                     self.wrapped + 1, self.place)
 
 
-def decide_payload(data: bytes) -> str | None:
+def decide_payload(data: bytes,
+                   read_text: Callable[[str], str | None] | None = None) -> str | None:
     """The reason to refuse the tool call described by the hook's JSON input, or None to
-    let it run. Input that is not the JSON an agent sends is refused."""
+    let it run. Input that is not the JSON an agent sends is refused. `read_text`: a
+    file's text ("" when there is none, None when it cannot be read), for a file tool
+    that rewrites a hook manager's config; without it, such a file is not known."""
     if len(data) > MAX_PAYLOAD:
         return f"the tool input is over {MAX_PAYLOAD} bytes"
     try:
@@ -135,10 +184,75 @@ def decide_payload(data: bytes) -> str | None:
     except RecursionError:
         return "the tool input is JSON nested too deep to read"
     try:
-        command = shell_command(payload)
+        return _decide_tool(payload, read_text)
     except GuardInputError as exc:
         return f"{exc}"
-    return None if command is None else decide_command(command)
+
+
+def _decide_tool(payload: object, read_text: Callable[[str], str | None] | None) -> str | None:
+    """A file tool's call, or a shell tool's command line read from the folder the agent
+    is in (`cwd`)."""
+    if isinstance(payload, Mapping) and payload.get("tool_name") in FILE_TOOLS:
+        return decide_file_tool(payload, read_text)
+    command = shell_command(payload)
+    if command is None:
+        return None
+    cwd = payload.get("cwd") if isinstance(payload, Mapping) else None
+    place: list[str | None] = [cwd if isinstance(cwd, str) and _plain(cwd) else ""]
+    return decide_command(command, place=place)
+
+
+def _plain(text: str) -> bool:
+    return not _computed(text) and "\n" not in text
+
+
+def decide_file_tool(payload: Mapping[str, object],
+                     read_text: Callable[[str], str | None] | None) -> str | None:
+    """A file tool's call: refused when its file is a protected path (the hooks folder, a
+    git config file, .git itself, Husky's folder); a hook manager's config may be edited
+    as long as no mention of ai-clearance goes."""
+    tool = payload.get("tool_name")
+    tool_input = payload.get("tool_input")
+    if not isinstance(tool_input, Mapping):
+        raise GuardInputError("the tool input has no tool_input object")
+    path = tool_input.get("notebook_path" if tool == "NotebookEdit" else "file_path")
+    if not isinstance(path, str) or not _plain(path):
+        raise GuardInputError("the tool input has no readable tool_input.file_path")
+    cwd = payload.get("cwd")
+    place = cwd if isinstance(cwd, str) and _plain(cwd) else ""
+    found = judged_path(path, place)
+    if found is None:
+        return None
+    if found != "a hook manager's config" or tool == "NotebookEdit":
+        return f"{tool} on {path} changes {found}; {ADVICE}"
+    full = path if posixpath.isabs(path) or not place else posixpath.join(place, path)
+    removed = _edit_removes_own_name(tool_input, read_text(full) if read_text else None)
+    if removed:
+        return f"{tool} on {path} {removed}; {ADVICE}"
+    return None
+
+
+def _edit_removes_own_name(tool_input: Mapping[str, object],
+                           current: str | None) -> str | None:
+    """Why a write or edit of a hook manager's config may take ai-clearance's hooks out
+    (fewer mentions of ai-clearance after it than before), or None."""
+    edits = tool_input.get("edits")
+    pairs: list[tuple[object, object]] = []
+    if isinstance(edits, list):
+        pairs = [(e.get("old_string"), e.get("new_string")) if isinstance(e, Mapping)
+                 else (None, None) for e in edits]
+    elif "content" in tool_input:
+        if current is None:
+            return "rewrites a hook manager's config the guard cannot read"
+        pairs = [(current, tool_input.get("content"))]
+    else:
+        pairs = [(tool_input.get("old_string"), tool_input.get("new_string"))]
+    for old, new in pairs:
+        if not isinstance(old, str) or not isinstance(new, str):
+            raise GuardInputError("the tool input's edit has no old and new text")
+        if new.lower().count(OWN_NAME) < old.lower().count(OWN_NAME):
+            return "takes ai-clearance's hooks out of a hook manager's config"
+    return None
 
 
 def shell_command(payload: object) -> str | None:
@@ -157,7 +271,8 @@ def shell_command(payload: object) -> str | None:
 
 def decide_command(command: str, nesting: int = 0,
                    variables: MutableMapping[str, str | None] | None = None,
-                   shell: MutableMapping[str, str | None] | None = None) -> str | None:
+                   shell: MutableMapping[str, str | None] | None = None,
+                   place: list[str | None] | None = None) -> str | None:
     """The reason to refuse a shell command line, or None. `variables`: those set by the
     line around it (`X=1; sh -c '...'`); `shell`: where it sets its own, when it runs in
     the same shell (`eval`)."""
@@ -169,7 +284,7 @@ def decide_command(command: str, nesting: int = 0,
         return f"the command cannot be read ({exc})"
     shell = {} if shell is None else shell
     line = _Line(commands, ChainMap(shell, *([variables] if variables else [])), nesting,
-                 shell)
+                 shell, place=[""] if place is None else place)
     for simple in commands:
         reason = _decide_simple(simple, line)
         if reason:
@@ -177,11 +292,19 @@ def decide_command(command: str, nesting: int = 0,
     return None
 
 
+def _nested(text: str, line: _Line, same_shell: bool = False) -> str | None:
+    """A command line run by the line (`sh -c TEXT`, an alias, `eval`), one level deeper;
+    `same_shell`: it sets the line's own variables."""
+    return decide_command(text, line.nesting + 1, line.variables,
+                          line.shell if same_shell else None, line.place)
+
+
 def _decide_simple(command: Command, line: _Line) -> str | None:
     """One simple command: where it writes, its variable assignments, then the program."""
     for target in command.outputs:
-        if _names_hooks_or_config(target):
-            return f"writing {_shown(target)} changes the repository's hooks; {ADVICE}"
+        touched = _touches(target, line)
+        if touched:
+            return f"writing {_shown(target)} changes {touched}; {ADVICE}"
     words = command.words
     index = _skip_reserved(words)
     if index < len(words) and words[index] in _NO_PROGRAM:
@@ -257,7 +380,13 @@ def _decide_words(words: list[str], command: Command, line: _Line) -> str | None
     if program in _DECLARE or program == "alias":
         return _declared(program, words[1:], line)
     if program in _VARIABLE_READERS:  # `read X`, `printf -v X`: values not known
-        _set_variables(line, dict.fromkeys(w for w in words[1:] if not w.startswith("-")))
+        targets = _read_targets(program, words[1:])
+        guarded = next((name for name in targets if _guarded_variable(name)
+                        and program != "unset"), None)
+        if guarded:
+            return (f"`{program}` sets {guarded} to a value the guard cannot know, which may "
+                    f"turn hooks off; {ADVICE}")
+        _set_variables(line, dict.fromkeys(targets))
     return _decide_program(program, words, command, line)
 
 
@@ -283,11 +412,100 @@ def _decide_other(program: str, arguments: Sequence[str], command: Command,
         return _script_file(arguments[0], command, line) if arguments else None
     if (program == "pre-commit" or "pre_commit" in arguments) and "uninstall" in arguments:
         return f"`pre-commit uninstall` removes the repository's hooks; {ADVICE}"
-    if program in _FILE_CHANGERS and any(map(_names_hooks_or_config, arguments)):
-        return f"`{program}` would change the repository's hooks or config; {ADVICE}"
-    if program in _TEXT_PROGRAMS:
+    if program in ("builtin", "command") and arguments[:1] and arguments[0] in _MOVERS:
+        program, arguments = arguments[0], arguments[1:]
+    if program in _MOVERS:
+        line.place[0] = moved(line.place[0], _cd_target(program, arguments))
         return None
+    reason = _touched_paths(program, arguments, line) or (
+        _decide_ssh(arguments, line) if program == "ssh" else None)
+    if reason or program in _TEXT_PROGRAMS:
+        return reason
     return _decide_wrapped(program, arguments, command, line)
+
+
+def _cd_target(program: str, arguments: Sequence[str]) -> str | None:
+    """The folder `cd`/`pushd` goes to (`~` for none), None for `popd` or one not known."""
+    if program == "popd":
+        return None
+    operands = [word for word in arguments if not (word.startswith("-") and word != "-")]
+    return operands[0] if operands else "~"
+
+
+def _touches(word: str, line: _Line) -> str | None:
+    """What a word names among the protected paths, from the line's folder; also a
+    `$(git rev-parse --git-dir)` or the like in it."""
+    found = judged_path(word, line.place[0])
+    if found is None and _names_git_folder(word, line):
+        found = "the repository's .git folder, as git prints it"
+    return found
+
+
+def _names_git_folder(word: str, line: _Line) -> bool:
+    """Whether a word holds a substitution of git printing a path in .git or a hooks
+    setting (`git rev-parse --git-path hooks`, `--git-dir`, `git config core.hooksPath`)."""
+    for mark in (EXPANDED, QUOTED):
+        for name in word.split(mark)[1::2]:
+            if not name.startswith("("):
+                continue
+            start, _, end = name[1:].partition(":")
+            # its first few commands (a bound: nested substitutions share commands)
+            first = int(start)
+            for inner in line.commands[first:min(int(end), first + _GIT_PATH_LOOK)]:
+                texts = [w.lower() for w in inner.words]
+                if texts[:1] and _basename(texts[0]) == "git" and any(
+                        w in _GIT_PATH_OPTIONS or _HOOKS_PATH in w for w in texts):
+                    return True
+    return False
+
+
+def _touched_paths(program: str, arguments: Sequence[str], line: _Line) -> str | None:
+    """A program that may change files given a protected path (by any program but those
+    that only read: `cat`, `ls`, `grep`, `sed` without -i, ...); text options' values
+    (`--body TEXT`) are not paths."""
+    if _only_reads(program, arguments):
+        return None
+    # operands first, so that the message names the path rather than an option
+    order = sorted(range(len(arguments)), key=lambda at: arguments[at].startswith("-"))
+    for index in order:
+        word = arguments[index]
+        option = arguments[index - 1] if index else ""
+        if option in _TEXT_VALUE_OPTIONS or word.split("=", 1)[0] in _TEXT_VALUE_OPTIONS \
+                or option.startswith(_EXCLUDING) or word.startswith(_EXCLUDING):
+            continue
+        touched = _touches(word, line)
+        if touched == "the .git folder" and option in _FIND_PATTERNS:
+            continue  # `find . -path ./.git -prune`
+        if touched:
+            return f"`{program}` given {_shown(word)} may change {touched}; {ADVICE}"
+    return None
+
+
+def _only_reads(program: str, arguments: Sequence[str]) -> bool:
+    if program in _READERS:
+        return True
+    if program in ("sed", "perl", "ruby", "yq"):
+        return not any(w.startswith("--in-place") or (w.startswith("-") and not
+                       w.startswith("--") and "i" in w) for w in arguments)
+    if program in ("awk", "gawk", "mawk"):
+        return "inplace" not in " ".join(arguments)
+    if program == "find":
+        return not any(w in _FIND_ACTIONS for w in arguments)
+    return False
+
+
+def _decide_ssh(arguments: Sequence[str], line: _Line) -> str | None:
+    """`ssh [OPTIONS] HOST COMMAND...`: the remote shell runs COMMAND's words joined."""
+    index = 0
+    while index < len(arguments) and arguments[index].startswith("-"):
+        word = arguments[index]
+        index += 2 if word in _SSH_VALUE_OPTIONS else 1
+    remote = arguments[index + 1:]
+    if not remote:
+        return None
+    if any(_computed(word) for word in remote):
+        return f"ssh runs a remote command the shell computes; {COMPUTED_ADVICE}"
+    return _nested(" ".join(remote), line)
 
 
 def _expanded_alias(words: Sequence[str], alias: str, line: _Line) -> str | None:
@@ -297,8 +515,7 @@ def _expanded_alias(words: Sequence[str], alias: str, line: _Line) -> str | None
     had, before = key in line.shell, line.shell.get(key)
     line.shell[key] = None
     try:
-        return decide_command(f"{alias} {_quoted(words[1:])}", line.nesting + 1,
-                              line.variables, line.shell)
+        return _nested(f"{alias} {_quoted(words[1:])}", line, same_shell=True)
     finally:
         if had:
             line.shell[key] = before
@@ -342,20 +559,21 @@ def _basename(word: str) -> str:
     return name[:-4] if name.endswith(".exe") else name
 
 
-def _names_hooks_or_config(path: str) -> bool:
-    """Whether a path is the repository's hooks folder, a hook, or its config file (also
-    `"$(git rev-parse --git-dir)/hooks"`, and Husky's `.husky`)."""
-    parts = [part for part in path.replace("\\", "/").lower().split("/") if part]
-    for index, part in enumerate(parts):
-        following = parts[index + 1] if index + 1 < len(parts) else ""
-        if part == ".husky" or (part == ".git" and following in ("hooks", "config")):
-            return True
-        if _computed(part) and following == "hooks":
-            return True
-    return False
-
-
 # Words the shell computes ------------------------------------------------------------
+
+
+def _command_value(name: str, value: str | None, line: _Line) -> str | None:
+    """A setting whose value is a command git runs (an editor, a pager, a helper)."""
+    if value is None:
+        return f"{name} is computed by the shell; {COMPUTED_ADVICE}"
+    text = value[1:] if value.startswith("!") else value
+    reason = _nested(text, line) if text.strip() else None
+    return f"{name} would run: {reason}" if reason else None
+
+
+def _command_setting(key: str) -> bool:
+    return key in _COMMAND_SETTINGS or key.startswith("pager.") or (
+        key.count(".") >= 2 and key.endswith(_COMMAND_SETTING_ENDS))
 
 
 def _computed(word: str) -> bool:
@@ -472,14 +690,37 @@ def _starts_known(word: str, line: _Line) -> bool:
 # Variables ------------------------------------------------------------------------------
 
 
+def _read_targets(program: str, words: Sequence[str]) -> list[str]:
+    """The variables `read`, `printf -v`, `mapfile`, `getopts`, `let` set."""
+    if program == "printf":
+        return [words[index + 1] if word == "-v" else word[2:]
+                for index, word in enumerate([*words[:-1], ""])
+                if word.startswith("-v") and (word != "-v" or index + 1 < len(words))]
+    if program == "unset":
+        return [w for w in words if not w.startswith("-")]
+    return [w.split("=", 1)[0].split("[", 1)[0] for w in words if not w.startswith("-")]
+
+
+def _guarded_variable(name: str) -> bool:
+    """A variable that turns hooks off or points git at other settings."""
+    return name in _GUARDED_VARIABLES or name in _HOOK_SWITCHES \
+        or name in _CONFIG_FILE_VARIABLES or name.startswith("GIT_CONFIG")
+
+
 def _declared(program: str, words: Sequence[str], line: _Line) -> str | None:
-    """`export [-x] A=1 B C=2`, `alias ci='git commit -n'`."""
+    """`export [-x] A=1 B C=2`, `alias ci='git commit -n'`; `export SKIP` of a variable the
+    line set without exporting is judged as `export SKIP=VALUE`."""
     for word in words:
         if not _is_assignment(word):
+            if program != "alias" and _guarded_variable(word) and word in line.variables:
+                value = line.variables[word]
+                reason = decide_variable(word, marker("", False) if value is None else value)
+                if reason:
+                    return reason
             continue
         name, _, value = word.partition("=")
         if program == "alias":
-            reason = decide_command(value, line.nesting + 1, line.variables, line.shell)
+            reason = _nested(value, line, same_shell=True)
             if reason:
                 return f"the alias {name} would run: {reason}"
             line.shell[f"alias {name}"] = value
@@ -497,6 +738,9 @@ def decide_variable(name: str, value: str) -> str | None:
     if name == "SKIP" and (_computed(value) or any(
             hook.strip().startswith("ai-clearance") for hook in value.split(","))):
         return f"SKIP={_shown(value)} may tell pre-commit to skip ai-clearance's hooks; {ADVICE}"
+    if name == "PRE_COMMIT_ALLOW_NO_CONFIG" and value:
+        return (f"PRE_COMMIT_ALLOW_NO_CONFIG={_shown(value)} lets pre-commit run no hook "
+                f"when its config is gone; {ADVICE}")
     if name == "HUSKY" and (_computed(value) or value.strip() == "0"):
         return f"HUSKY={_shown(value)} may turn the repository's git hooks off; {ADVICE}"
     if name in _HOOK_SWITCHES and (_computed(value) or _switches_off(name, value.strip())):
@@ -539,6 +783,18 @@ def _config_environment(line: _Line) -> str | None:
         return f"GIT_CONFIG_COUNT is more than the guard reads; {COMPUTED_ADVICE}"
     if "GIT_CONFIG_PARAMETERS" in variables:
         return _config_parameters(variables["GIT_CONFIG_PARAMETERS"], line)
+    return _command_environment(line)
+
+
+def _command_environment(line: _Line) -> str | None:
+    """Variables set on the line whose value is a command git runs (`GIT_EDITOR=...`)."""
+    variables = line.variables
+    for name in _COMMAND_VARIABLES:
+        if name in variables:
+            value = variables[name]
+            reason = _shell_text(EXPANDED if value is None else value, line)
+            if reason:
+                return f"{name} would run: {reason}"
     return None
 
 
@@ -621,21 +877,34 @@ def _decide_setting(name: str, value: str | None, line: _Line) -> str | None:
     if key == "include.path" or (key.startswith("includeif.") and key.endswith(".path")):
         return (f"{name.strip()} makes git read another config file, which may set "
                 f"core.hooksPath; {ADVICE}")
-    if not key.startswith("alias."):
-        return None
+    if _command_setting(key):
+        return _command_value(name.strip(), value, line)
+    return _alias_value(name.strip(), value, line) if key.startswith("alias.") else None
+
+
+def _alias_value(name: str, value: str | None, line: _Line) -> str | None:
     if value is None:
-        return f"the alias {name.strip()} is computed by the shell; {COMPUTED_ADVICE}"
+        return f"the alias {name} is computed by the shell; {COMPUTED_ADVICE}"
     shell = value[1:] if value.startswith("!") else f"git {value}"
-    reason = decide_command(shell, line.nesting + 1, line.variables) if value else None
-    return f"the alias {name.strip()} would run: {reason}" if reason else None
+    reason = _nested(shell, line) if value else None
+    return f"the alias {name} would run: {reason}" if reason else None
 
 
 def _decide_subcommand(subcommand: str, arguments: Sequence[str],
                        line: _Line) -> str | None:
     if subcommand == "config":
         return _decide_config(arguments, line)
+    reason = _runs_shell(subcommand, arguments, line)
+    if reason:
+        return f"`git {subcommand}` would run: {reason}"
+    if subcommand in ("mv", "rm"):
+        return _touched_paths(f"git {subcommand}", arguments, line)
     if subcommand not in _NO_VERIFY_SUBCOMMANDS:
         return None
+    return _no_verify(subcommand, arguments, line)
+
+
+def _no_verify(subcommand: str, arguments: Sequence[str], line: _Line) -> str | None:
     literal = _literal(arguments, line)
     if subcommand == "commit":
         skips, unknown = _commit_reading(literal)
@@ -646,6 +915,49 @@ def _decide_subcommand(subcommand: str, arguments: Sequence[str],
     if skips:
         return f"`git {subcommand} --no-verify` skips the repository's hooks; {ADVICE}"
     return None
+
+
+def _runs_shell(subcommand: str, arguments: Sequence[str], line: _Line) -> str | None:
+    """The reason to refuse a command line a git subcommand runs in a shell: `rebase
+    --exec`, `difftool --extcmd`, `filter-branch --*-filter`, `submodule foreach`,
+    `bisect run`."""
+    if subcommand == "submodule" and "foreach" in arguments:
+        rest = list(arguments[arguments.index("foreach") + 1:])
+        while rest and rest[0] in ("--recursive", "-q", "--quiet"):
+            rest.pop(0)
+        return _shell_text(" ".join(rest), line) if rest else None
+    if subcommand == "bisect" and arguments[:1] == ["run"]:
+        return _nested(_quoted(arguments[1:]), line) if arguments[1:] else None
+    for text in _run_option_values(subcommand, arguments):
+        reason = _shell_text(text, line)
+        if reason:
+            return reason
+    return None
+
+
+def _run_option_values(subcommand: str, arguments: Sequence[str]) -> list[str]:
+    """The values of a subcommand's options that are command lines (`--exec CMD`,
+    `--exec=CMD`, `-xCMD`, filter-branch's `--*-filter CMD`), up to `--`."""
+    options = _RUN_OPTIONS.get(subcommand, frozenset())
+    values: list[str] = []
+    for index, word in enumerate(arguments):
+        following = arguments[index + 1] if index + 1 < len(arguments) else ""
+        name, equals, attached = word.partition("=")
+        if word == "--":
+            break
+        if name in options and equals:
+            values.append(attached)
+        elif word in options or (subcommand == "filter-branch" and word.endswith("-filter")):
+            values.append(following)
+        elif any(len(o) == 2 and word.startswith(o) and len(word) > 2 for o in options):
+            values.append(word[2:])
+    return values
+
+
+def _shell_text(text: str, line: _Line) -> str | None:
+    if _computed(text):
+        return f"a command the shell computes; {COMPUTED_ADVICE}"
+    return _nested(text, line)
 
 
 def _computed_argument(subcommand: str) -> str:
@@ -674,24 +986,50 @@ def _decide_config(arguments: Sequence[str], line: _Line) -> str | None:
     if positional[:1] in (["rename-section"],):
         action, positional = "rename", positional[1:]
     elif positional[:1] and positional[0] in _CONFIG_READ_OR_REMOVE:
-        return None
+        action, positional = positional[0], positional[1:]
     elif positional[:1] == ["set"]:
         positional = positional[1:]
-    if action == "rename":
-        return _renamed_section(positional[1:2])
-    if action or not positional:
+    if action:
+        return _config_action(action, positional)
+    if not positional:
         return None
     value = positional[1] if len(positional) > 1 else ""
     return _decide_setting(positional[0], None if _computed(value) else value, line)
 
 
-def _renamed_section(target: Sequence[str]) -> str | None:
+def _config_action(action: str, positional: Sequence[str]) -> str | None:
+    """`git config` that renames, unsets or removes (reading is fine)."""
+    if action == "rename":
+        return _renamed_section(positional[:1], "from") or _renamed_section(positional[1:2])
+    if action.lstrip("-") in ("unset", "unset-all"):
+        return _removed_setting(positional[:1])
+    if action.lstrip("-") == "remove-section":
+        return _renamed_section(positional[:1], "removing")
+    return None
+
+
+def _renamed_section(target: Sequence[str], how: str = "to") -> str | None:
     """`git config --rename-section OLD NEW`: NEW `core`, `alias`, `include...` brings
-    whatever OLD holds (a hooksPath, an alias) into force."""
+    whatever OLD holds (a hooksPath, an alias) into force; OLD `core` (also `--remove-section
+    core`) takes a hooksPath that points at the hooks away (Husky's `.husky/_`), and git
+    falls back to the empty .git/hooks."""
     name = (target[0] if target else "").lower()
-    if _computed(name) or name.split(".")[0] in ("core", "alias", "include") \
-            or name.startswith("includeif"):
-        return f"renaming a section to {_shown(name)} may set core.hooksPath; {ADVICE}"
+    brings = ("core", "alias", "include") if how == "to" else ("core", "include")
+    if _computed(name) or name.split(".")[0] in brings or name.startswith("includeif"):
+        if how == "to":
+            return f"renaming a section to {_shown(name)} may set core.hooksPath; {ADVICE}"
+        return (f"{'renaming' if how == 'from' else 'removing'} the section "
+                f"{_shown(name) or '(none)'} may take core.hooksPath away; {ADVICE}")
+    return None
+
+
+def _removed_setting(target: Sequence[str]) -> str | None:
+    """`git config --unset[-all] NAME`: unsetting core.hooksPath sends git back to the
+    .git/hooks folder when the hooks live elsewhere (Husky, Lefthook)."""
+    key = (target[0] if target else "").strip().lower()
+    if _computed(key) or key in ("", _HOOKS_PATH, "include.path") \
+            or key.startswith("includeif."):
+        return f"unsetting {_shown(key) or 'a setting'} may take the hooks away; {ADVICE}"
     return None
 
 
@@ -784,7 +1122,7 @@ def _decide_shell(arguments: Sequence[str], command: Command, line: _Line) -> st
         script = script if script is not None else (rest[0] if rest else "")
         if _computed(script):
             return f"a shell runs a script the shell computes; {COMPUTED_ADVICE}"
-        return decide_command(script, line.nesting + 1, line.variables)
+        return _nested(script, line)
     if rest and "s" not in letters:
         return _script_file(rest[0], command, line)
     return _shell_input(command, line)
@@ -818,6 +1156,9 @@ def _script_file(path: str, command: Command, line: _Line) -> str | None:
     (`<(...)`) or standard input is what runs."""
     if path in ("/dev/stdin", "/dev/fd/0", "-"):
         return _shell_input(command, line)
+    if path.startswith(("/dev/fd/", "/proc/")):
+        return (f"a shell runs {_shown(path)}, a descriptor the guard cannot read; run the "
+                f"commands themselves")
     if _computed(path):
         return f"a shell runs a script the shell computes ({_shown(path)}); {COMPUTED_ADVICE}"
     return None
@@ -839,19 +1180,22 @@ def _shell_input(command: Command, line: _Line) -> str | None:
         if _computed(text):
             return (f"a shell reads a script with parts the shell computes; "
                     f"{COMPUTED_ADVICE}")
-        reason = decide_command(text, line.nesting + 1, line.variables)
+        reason = _nested(text, line)
         if reason:
             return reason
     if command.piped and not command.stdin:
         return ("a shell reads its commands from a pipe, which the guard cannot read; "
                 "run the commands themselves")
+    if command.input_file and not command.stdin:
+        return ("a shell reads its commands from a file or descriptor, which the guard "
+                "cannot read; run the commands themselves")
     return None
 
 
 def _decide_eval(arguments: Sequence[str], line: _Line) -> str | None:
     if any(_computed(word) for word in arguments):
         return f"eval runs a command the shell computes; {COMPUTED_ADVICE}"
-    return decide_command(" ".join(arguments), line.nesting + 1, line.variables, line.shell)
+    return _nested(" ".join(arguments), line, same_shell=True)
 
 
 def _decide_env(arguments: Sequence[str], command: Command, line: _Line) -> str | None:
@@ -863,7 +1207,13 @@ def _decide_env(arguments: Sequence[str], command: Command, line: _Line) -> str 
         split = _split_string(word, arguments[index + 1:index + 2])
         if split is not None:
             return _decide_split_string(split, arguments, index, command, line)
-        if word in ("-u", "--unset", "-C", "--chdir", "-P"):
+        if word in ("-C", "--chdir") or word.startswith("--chdir="):
+            # the folder the command runs in (kept for the rest of the line: more is refused)
+            folder = word.split("=", 1)[1] if "=" in word else \
+                (arguments[index + 1] if index + 1 < len(arguments) else "")
+            line.place[0] = moved(line.place[0], folder)
+            index += 1 if "=" in word else 2
+        elif word in ("-u", "--unset", "-P"):
             index += 2
         elif word == "--":
             index += 1
@@ -958,7 +1308,7 @@ def _decide_start(program: str, arguments: Sequence[str], index: int, text: str,
         if program in ("xargs", "parallel") and not replaces:
             tail.append(f"{EXPANDED}{EXPANDED}")  # the words it reads from its input
         return _decide_words(tail, command, line)
-    return decide_command(text, line.nesting + 1, line.variables)
+    return _nested(text, line)
 
 
 def refusal_message(reason: str) -> str:

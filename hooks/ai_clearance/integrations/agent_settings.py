@@ -1,10 +1,12 @@
 """The agents' settings files that hold the guard's hook entry, and the merge that adds it.
 Pure: settings text in, new settings text (or the reason it cannot be changed) out.
 
-Claude Code: `hooks.PreToolUse`, a matcher group for the `Bash` tool; Gemini CLI:
-`hooks.BeforeTool`, a group for `run_shell_command`. Both run the command with the tool
-call as JSON on stdin and refuse the call when it exits 2 (the reason on stderr), per their
-hooks references (code.claude.com/docs hooks; geminicli.com/docs/hooks/reference)."""
+Claude Code: `hooks.PreToolUse`, a matcher group for the `Bash` tool and the file tools
+(`Write`, `Edit`, `MultiEdit`, `NotebookEdit`); Gemini CLI: `hooks.BeforeTool`, a group for
+`run_shell_command`, `write_file` and `replace` (both matchers are regular expressions).
+Both run the command with the tool call as JSON on stdin and refuse the call when it exits
+2 (the reason on stderr), per their hooks references (code.claude.com/docs hooks;
+geminicli.com/docs/hooks/reference; the file tools' names: geminicli.com/docs/tools)."""
 
 from __future__ import annotations
 
@@ -25,11 +27,14 @@ class Agent:
     folder: str  # under the home folder (user scope) or the project (project scope)
     event: str
     matcher: str
+    older: tuple[str, ...] = ()  # matchers of earlier installs, whose guard entry moves
 
 
 AGENTS = {
-    "claude": Agent("claude", "Claude Code", ".claude", "PreToolUse", "Bash"),
-    "gemini": Agent("gemini", "Gemini CLI", ".gemini", "BeforeTool", "run_shell_command"),
+    "claude": Agent("claude", "Claude Code", ".claude", "PreToolUse",
+                    "Bash|Write|Edit|MultiEdit|NotebookEdit", ("Bash",)),
+    "gemini": Agent("gemini", "Gemini CLI", ".gemini", "BeforeTool",
+                    "run_shell_command|write_file|replace", ("run_shell_command",)),
 }
 
 
@@ -86,26 +91,51 @@ def _groups(settings: dict[str, Any], agent: Agent) -> list[Any] | None:
 
 
 def installed_commands(settings: dict[str, Any], agent: Agent) -> list[str]:
-    """The guard commands the settings run for the agent's shell tool."""
+    """The guard commands the settings run for the agent's tools (also under an earlier
+    install's matcher)."""
     found: list[str] = []
     for group in _groups(settings, agent) or []:
-        if isinstance(group, dict) and group.get("matcher") == agent.matcher \
+        if isinstance(group, dict) and group.get("matcher") in (agent.matcher, *agent.older) \
                 and isinstance(group.get("hooks"), list):
             found.extend(hook["command"] for hook in group["hooks"] if is_guard(hook))
     return found
 
 
+def older_install(settings: dict[str, Any], agent: Agent) -> bool:
+    """Whether a guard entry sits in a group of an earlier install's matcher (`Bash`)."""
+    return any(isinstance(group, dict) and group.get("matcher") in agent.older
+               and isinstance(group.get("hooks"), list) and any(map(is_guard, group["hooks"]))
+               for group in _groups(settings, agent) or [])
+
+
+def _without_older(groups: list[Any], agent: Agent) -> list[Any]:
+    """The groups with the guard taken out of earlier installs' matcher groups (a group
+    left empty goes)."""
+    kept = []
+    for group in groups:
+        if isinstance(group, dict) and group.get("matcher") in agent.older \
+                and isinstance(group.get("hooks"), list):
+            group["hooks"] = [hook for hook in group["hooks"] if not is_guard(hook)]
+            if not group["hooks"]:
+                continue
+        kept.append(group)
+    return kept
+
+
 def merge_guard(text: str | None, agent: Agent, command: str) -> str | None:
     """The settings text with the guard installed, or None when it already is, exactly.
     Every other setting and hook stays; a guard entry with another command (an older
-    install's path) is replaced in place; a second guard entry is dropped."""
+    install's path) is replaced in place; a second guard entry is dropped; one under an
+    earlier install's matcher (`Bash` alone) moves to the current one."""
     settings = parse_settings(text)
-    if installed_commands(settings, agent) == [command]:
-        return None
     groups = _groups(settings, agent)
+    if installed_commands(settings, agent) == [command] and not older_install(settings, agent):
+        return None
     if groups is None:
         hooks = settings.setdefault("hooks", {})
         groups = hooks.setdefault(agent.event, [])
+    else:
+        groups[:] = _without_older(groups, agent)
     placed = False
     for group in groups:
         if not (isinstance(group, dict) and group.get("matcher") == agent.matcher
@@ -129,11 +159,11 @@ def remove_guard(text: str | None, agent: Agent) -> str | None:
     left with no hook goes, and so do `hooks.EVENT` and `hooks` when they are left empty."""
     settings = parse_settings(text)
     groups = _groups(settings, agent)
-    if not installed_commands(settings, agent) or groups is None:
+    if groups is None or not installed_commands(settings, agent):
         return None
     kept_groups = []
     for group in groups:
-        if isinstance(group, dict) and group.get("matcher") == agent.matcher \
+        if isinstance(group, dict) and group.get("matcher") in (agent.matcher, *agent.older) \
                 and isinstance(group.get("hooks"), list):
             group["hooks"] = [hook for hook in group["hooks"] if not is_guard(hook)]
             if not group["hooks"]:

@@ -53,7 +53,7 @@ class Command:
     stdin: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
     piped: bool = False  # `a | b`: b reads a's output
-    input_file: bool = False  # `b < file`
+    input_file: bool = False  # `b < file`, `b <&3`: its input is a file or another fd
     arithmetic: bool = False  # read inside `$((...))`: words, not a program
 
 
@@ -132,7 +132,9 @@ class _Reader:
         elif operator == "<<<":
             self.current.stdin.append(target)
         elif operator.startswith("<"):
-            self.current.input_file = self.current.input_file or operator != "<&"
+            # `<&0`, `<&-`: its own input, or none
+            self.current.input_file = self.current.input_file or operator != "<&" \
+                or target not in ("0", "-")
         else:
             self.current.outputs.append(target)
 

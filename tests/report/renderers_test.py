@@ -78,7 +78,8 @@ def test_the_report_holds_each_finding_once_with_its_fix(
     assert pr.author == "Jane Dev <jane@example.com>" and pr.next_step == PR_FIX
     assert report.rules["AIC101"].description.startswith("Claude Code memory file")
     assert report.approve_commands == (
-        "ai-clearance approve --author jane@example.com --assistant claude --expires 90d",)
+        "ai-clearance approve --author jane@example.com --assistant claude --expires 90d "
+        "--reason 'WHY'",)
 
 
 def test_the_cli_prints_what_the_renderers_make_of_the_report(
@@ -316,9 +317,10 @@ def test_a_long_report_ends_with_counts_and_a_bounded_list_of_commands() -> None
     assert "    ... and 2 more (--format json lists them all under approve_commands)" in lines
     # Keeping the traces and having them approved comes before removing them.
     ways = lines.index("What to do:")
-    assert lines[ways + 1] == ("  Keep the traces and ask for an approval: ai-clearance "
-                               "request --assistant claude --reason 'WHY' --print")
-    assert lines[ways + 3 + MAX_COMMANDS + 1].startswith("  Or, if no assistant was used")
+    assert lines[ways + 1:ways + 3] == [
+        "  Keep the traces and ask for an approval (each request prints a line to send):",
+        "    ai-clearance request --assistant claude --reason 'WHY' --print"]
+    assert lines[ways + 4 + MAX_COMMANDS + 1].startswith("  Or, if no assistant was used")
 
 
 def test_a_short_report_has_no_roll_up(checked: tuple[Report, list[str], Repo]) -> None:

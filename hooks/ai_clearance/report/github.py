@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 
 from ai_clearance.report.model import Report, Reported
-from ai_clearance.report.render import MAX_COMMANDS, request_command, where, write_json
+from ai_clearance.report.render import MAX_COMMANDS, request_commands, where, write_json
 from ai_clearance.report.sarif import finding_message, sarif_text
 
 MAX_ANNOTATIONS = 50
@@ -155,9 +155,9 @@ def _what_to_do(commands: Sequence[str]) -> list[str]:
         shown.append(f"# ... and {len(commands) - MAX_COMMANDS} more (--format json lists "
                      "them all under approve_commands)")
     return ["### What to do",
-            "Keep the traces and ask for an approval (a maintainer approves the request "
+            "Keep the traces and ask for an approval (a maintainer approves each request "
             "with `ai-clearance approve --request`):", "", "```sh",
-            request_command(commands), "```", "",
+            *request_commands(commands), "```", "",
             "Or a maintainer signs an approval and commits it to the protected branch:", "",
             "```sh", *shown, "```", "",
             "Or, if no assistant was used for this change, remove each trace with its fix "

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
+import shlex
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 
@@ -128,9 +130,10 @@ def _ways_forward(report: Report) -> Iterator[str]:
     if not commands:
         return
     yield "What to do:"
-    yield f"  Keep the traces and ask for an approval: {request_command(commands)}"
-    yield ("  (a maintainer approves it with approve --request, or runs this, then commits the "
-           "record to the protected branch):")
+    yield "  Keep the traces and ask for an approval (each request prints a line to send):"
+    yield from (f"    {request}" for request in request_commands(commands))
+    yield ("  (a maintainer approves each with approve --request LINE, or runs these, then "
+           "commits the records to the protected branch):")
     yield from (f"    {command}" for command in commands[:MAX_COMMANDS])
     if len(commands) > MAX_COMMANDS:
         yield f"    ... and {len(commands) - MAX_COMMANDS} more (--format json lists them " \
@@ -139,17 +142,47 @@ def _ways_forward(report: Report) -> Iterator[str]:
     yield ""
 
 
-def request_command(commands: Sequence[str]) -> str:
-    """The request a developer writes for the assistants the approve `commands` name."""
-    assistants = sorted({a for c in commands for a in _assistants_of(c)})
-    asking = " ".join(f"--assistant {a}" for a in assistants)
-    return f"ai-clearance request {asking} --reason 'WHY' --print"
+# A request names at most 100 paths; leak paths beyond this many go into further requests.
+_PATHS_PER_REQUEST = 50
 
 
-def _assistants_of(command: str) -> list[str]:
-    """The assistant ids an approve command names."""
-    words = command.split()
-    return [words[i + 1] for i, word in enumerate(words[:-1]) if word == "--assistant"]
+def request_commands(commands: Sequence[str]) -> list[str]:
+    """The requests a developer writes that, once approved, clear what the approve
+    `commands` clear: one for every assistant an unscoped command names, and for the
+    path-scoped ones (leaks: only an approval naming their path clears them) one per
+    assistant with their paths."""
+    unscoped: list[str] = []
+    scoped: dict[str, list[str]] = {}
+    for command in commands:
+        assistants, paths = _scope_of(command)
+        if not paths:
+            unscoped.extend(a for a in assistants if a not in unscoped)
+            continue
+        for assistant in assistants:
+            known = scoped.setdefault(assistant, [])
+            known.extend(p for p in paths if p not in known)
+    requests = [_request(sorted(unscoped), [])] if unscoped else []
+    for assistant, paths in sorted(scoped.items()):
+        requests.extend(_request([assistant], paths[start:start + _PATHS_PER_REQUEST])
+                        for start in range(0, len(paths), _PATHS_PER_REQUEST))
+    return requests
+
+
+def _request(assistants: Sequence[str], paths: Sequence[str]) -> str:
+    words = [*(f"--assistant {shlex.quote(a)}" for a in assistants),
+             *(f"--path {shlex.quote(p)}" for p in paths)]
+    return f"ai-clearance request {' '.join(words)} --reason 'WHY' --print"
+
+
+def _scope_of(command: str) -> tuple[list[str], list[str]]:
+    """The assistant ids and path globs an approve command names."""
+    try:
+        words = shlex.split(command)
+    except ValueError:  # not one of ours
+        return [], []
+    pairs = list(itertools.pairwise(words))
+    return ([value for word, value in pairs if word == "--assistant"],
+            [value for word, value in pairs if word == "--path"])
 
 
 def _group_lines(report: Report, items: list[Reported]) -> Iterator[str]:

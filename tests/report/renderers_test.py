@@ -14,6 +14,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from ai_clearance import rule_docs_url
 from ai_clearance.catalog.rules import load_catalog
 from ai_clearance.check import Request, check_report, write_report
 from ai_clearance.model import Coverage, Decision, Finding, Identity
@@ -118,6 +119,12 @@ def test_text(checked: tuple[Report, list[str], Repo]) -> None:
         "    AIC602 [warn] codex (confidence low): Branch named like OpenAI Codex's (codex/...)",
         "      branch codex/fix", "      fix: git branch -m codex/fix NEW-NAME && "
         "git push -u origin NEW-NAME && git push origin --delete codex/fix"]
+    # One documentation link per rule that failed or warned, the SARIF's helpUri.
+    docs = lines.index("Rule docs (or: ai-clearance explain ID):")
+    helps = {r["id"]: r["helpUri"] for r in sarif(report)["runs"][0]["tool"]["driver"]["rules"]}
+    assert lines[docs + 1:docs + 5] == [f"  {rule} docs: {helps[rule]}" for rule in
+                                        ("AIC101", "AIC401", "AIC430", "AIC602")]
+    assert lines[docs + 5] == "" and helps["AIC101"].endswith("/docs/rules.md#aic101")
     assert lines[-1].startswith(f"ai-clearance: FAIL: {report.count('fail')} unapproved, "
                                 "1 warnings, 0 cleared. Checked range; ")
     assert "branches codex/fix" in lines[-1]
@@ -179,11 +186,18 @@ def test_summary(checked: tuple[Report, list[str], Repo]) -> None:
     unapproved, _, rest = summary.partition("### Warnings")
     commit = repo.head()[:12]
     assert "**Jane Dev <jane@example.com>**" in unapproved
-    assert f"| AIC101 | high | claude | {commit} | CLAUDE.md | CLAUDE.md |" in unapproved
-    assert f"| AIC401 | high | claude | {commit} | message line 3 | {TRAILER} |" in unapproved
-    assert f"| AIC430 | high | claude |  | pull request description line 3 | {FOOTER} | " \
-        f"{PR_FIX} |" in unapproved
-    assert "**(no author)**" in rest and "| AIC602 | low | codex |  |  | branch codex/fix |" in rest
+    # Each rule links to its documentation, as the SARIF's rules do (one URL builder).
+    linked = {rule: f"[{rule}]({rule_docs_url(rule)})" for rule in report.rules}
+    assert f"| {linked['AIC101']} | high | claude | {commit} | CLAUDE.md | CLAUDE.md |" \
+        in unapproved
+    assert f"| {linked['AIC401']} | high | claude | {commit} | message line 3 | {TRAILER} |" \
+        in unapproved
+    assert f"| {linked['AIC430']} | high | claude |  | pull request description line 3 | " \
+        f"{FOOTER} | {PR_FIX} |" in unapproved
+    assert "**(no author)**" in rest
+    assert f"| {linked['AIC602']} | low | codex |  |  | branch codex/fix |" in rest
+    helps = {r["id"]: r["helpUri"] for r in sarif(report)["runs"][0]["tool"]["driver"]["rules"]}
+    assert all(f"({helps[rule]})" in summary for rule in report.rules)
     assert "```sh\nai-clearance approve --author jane@example.com --assistant claude" in rest
     # The ways forward start as the text report's do: ask for an approval.
     forward = rest.partition("### What to do\n")[2]
@@ -253,7 +267,7 @@ def test_summary_commits_link_to_github_when_a_base_is_given() -> None:
     linked = summary_markdown(report, base)
     sha = f"{1:040x}"
     assert f"| [{sha[:12]}]({base}{sha}) |" in linked
-    assert "](" not in summary_markdown(report)  # no base: the short sha alone
+    assert f"]({base}" not in summary_markdown(report)  # no base: the short sha alone
     assert f"| {sha[:12]} |" in summary_markdown(report)
     odd = dataclasses.replace(report, findings=[
         dataclasses.replace(report.findings[0], commit="HEAD)(javascript:x")])
@@ -343,3 +357,20 @@ def test_every_renderer_says_what_the_mode_asks_of_a_finding() -> None:
     # (A table cell quotes with ' rather than backticks.)
     assert "add a trailer such as 'Assisted-by: claude' to the commit message; git rm" in \
         summary_markdown(report)
+
+
+def test_only_catalog_rules_link_to_documentation() -> None:
+    # A policy's own rule has no page: it is named, never linked to a page that is not there.
+    findings = tuple(
+        Reported(rule=rule, assistants=("claude",), kind="instructions", severity="block",
+                 status="fail", evidence="CLAUDE.md", path="CLAUDE.md",
+                 author="Dev <dev@example.com>", next_step="fix it")
+        for rule in ("AIC101", "X900"))
+    report = Report("fail", Coverage(source="tree"), findings,
+                    {"AIC101": RuleInfo("AIC101", "Claude Code memory file", severity="block"),
+                     "X900": RuleInfo("X900", "a policy's own rule")})
+    lines = list(text_lines(report))
+    docs = lines.index("Rule docs (or: ai-clearance explain ID):")
+    assert lines[docs + 1:docs + 3] == [f"  AIC101 docs: {rule_docs_url('AIC101')}", ""]
+    summary = summary_markdown(report)
+    assert f"| [AIC101]({rule_docs_url('AIC101')}) |" in summary and "| X900 |" in summary

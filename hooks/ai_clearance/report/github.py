@@ -8,7 +8,7 @@ import re
 import secrets
 from collections.abc import Mapping, Sequence
 
-from ai_clearance.report.model import Report, Reported
+from ai_clearance.report.model import Report, Reported, RuleInfo, docs_url
 from ai_clearance.report.render import MAX_COMMANDS, request_commands, where, write_json
 from ai_clearance.report.sarif import finding_message, sarif_text
 
@@ -138,7 +138,8 @@ def summary_markdown(report: Report, commit_url: str | None = None) -> str:
     for status, title in (("fail", "Unapproved"), ("warn", "Warnings"),
                           ("cleared", "Cleared by approval or token"),
                           ("allowed", "Allowed by policy")):
-        out.extend(_summary_section(title, report.with_status(status), commit_url))
+        out.extend(_summary_section(title, report.with_status(status), commit_url,
+                                    report.rules))
     if report.approve_commands:
         out.extend(_what_to_do(report.approve_commands))
     out.extend(f"- pending (takes effect after merge): `{_cell(path)}`"
@@ -173,7 +174,14 @@ def _commit_cell(sha: str | None, commit_url: str | None) -> str:
     return _cell(sha[:12])
 
 
-def _summary_section(title: str, group: list[Reported], commit_url: str | None) -> list[str]:
+def _rule_cell(rule: RuleInfo | None, rule_id: str) -> str:
+    """A rule's id, linked to its documentation where it has a page."""
+    page = docs_url(rule) if rule is not None else None
+    return f"[{_cell(rule_id)}]({page})" if page else _cell(rule_id)
+
+
+def _summary_section(title: str, group: list[Reported], commit_url: str | None,
+                     rules: Mapping[str, RuleInfo]) -> list[str]:
     if not group:
         return []
     out = [f"### {title}"]
@@ -189,7 +197,8 @@ def _summary_section(title: str, group: list[Reported], commit_url: str | None) 
             place = f.path or where(f)
             # What the policy's mode asks (the trailer to add) before the removal.
             step = "; ".join(x for x in (f.why, f.next_step) if x) or f.cleared_by or ""
-            out.append(f"| {f.rule} | {f.confidence} | {_cell(', '.join(f.assistants))} | "
+            out.append(f"| {_rule_cell(rules.get(f.rule), f.rule)} | {f.confidence} | "
+                       f"{_cell(', '.join(f.assistants))} | "
                        f"{_commit_cell(f.commit, commit_url)} | {_cell(place)} | "
                        f"{_cell(f.evidence)} | {_cell(step)} |")
         out.append("")

@@ -7,6 +7,7 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ai_clearance import rule_docs_url
 from ai_clearance.catalog.rules import Catalog
 from ai_clearance.model import Coverage, Decision, Finding
 from ai_clearance.report.fixes import fix_steps
@@ -26,6 +27,11 @@ class RuleInfo:
     severity: str = ""  # "" for a rule the catalog does not have
     kind: str = "custom"
     confidence: str = "high"
+
+
+def docs_url(rule: RuleInfo) -> str | None:
+    """The rule's documentation page, for a catalog rule (a policy's own rule has none)."""
+    return rule_docs_url(rule.id) if rule.severity else None
 
 
 @dataclass(frozen=True)

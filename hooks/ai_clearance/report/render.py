@@ -12,7 +12,7 @@ from dataclasses import asdict
 
 from ai_clearance.detect.normalize import printable
 from ai_clearance.model import Coverage
-from ai_clearance.report.model import STATUSES, Report, Reported
+from ai_clearance.report.model import STATUSES, Report, Reported, docs_url
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:
@@ -86,6 +86,7 @@ def text_lines(report: Report) -> Iterator[str]:
             yield f"  {label}{who}"
             yield from _group_lines(report, items)
         yield ""
+    yield from _rule_docs(report)
     yield from _roll_up(report)
     yield from _ways_forward(report)
     yield from _trust_lines(coverage)
@@ -94,6 +95,17 @@ def text_lines(report: Report) -> Iterator[str]:
     counts = f"{report.count('fail')} unapproved, {report.count('warn')} warnings, " \
              f"{report.count('cleared', 'allowed')} cleared"
     yield f"ai-clearance: {report.verdict.upper()}: {counts}. {_coverage_line(coverage)}"
+
+
+def _rule_docs(report: Report) -> Iterator[str]:
+    """One documentation link per rule that failed or warned (`explain ID` says the same)."""
+    shown = sorted({f.rule for f in report.with_status("fail", "warn")})
+    pages = [(rule, docs_url(report.rules[rule])) for rule in shown if rule in report.rules]
+    listed = [f"  {rule} docs: {page}" for rule, page in pages if page is not None]
+    if listed:
+        yield "Rule docs (or: ai-clearance explain ID):"
+        yield from listed
+        yield ""
 
 
 # A report with more failing or warning findings than this ends with counts per assistant

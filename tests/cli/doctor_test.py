@@ -133,3 +133,18 @@ def test_a_missing_session_hook_fails_when_the_config_names_it(
     failed = [line for line in lines if line.startswith("fail")]
     assert code == 1 and failed == ["fail  no prepare-commit-msg hook; run: pre-commit install "
                                     "--hook-type prepare-commit-msg"], lines
+
+
+def test_a_repository_without_commits_names_head(repo: Repo, tmp_path: Path) -> None:
+    # Before the first commit `init`'s files are pending on HEAD, said so in words.
+    key = make_key(tmp_path, "maint")
+    repo.git("config", "user.email", MAINTAINER)
+    repo.git("config", "user.signingkey", str(key))
+    assert run_cli("init", cwd=repo.path).returncode == 0
+    _, lines = _doctor(repo)
+    text = "\n".join(lines)
+    assert "no commits yet" in text and "in no commits yet" not in text
+    assert "warn  pending: .ai-clearance/maintainers is not in HEAD (no commits yet): it " \
+        "takes effect once merged" in text
+    assert "0 active approvals or tokens in HEAD (no commits yet), 0 ending within 14 days" \
+        in text

@@ -126,7 +126,7 @@ def test_text(checked: tuple[Report, list[str], Repo]) -> None:
                                         ("AIC101", "AIC401", "AIC430", "AIC602")]
     assert lines[docs + 5] == "" and helps["AIC101"].endswith("/docs/rules.md#aic101")
     assert lines[-1].startswith(f"ai-clearance: FAIL: {report.count('fail')} unapproved, "
-                                "1 warnings, 0 cleared. Checked range; ")
+                                "1 warning, 0 cleared. Checked range; ")
     assert "branches codex/fix" in lines[-1]
 
 
@@ -227,8 +227,8 @@ def test_job_log(checked: tuple[Report, list[str], Repo]) -> None:
     assert text.splitlines()[:-1] == lines
     assert json.loads(as_json[:as_json.rindex("ai-clearance: FAIL")]) == report_json(report)
     assert as_sarif.startswith(sarif_text(report))
-    last = re.compile(rf"ai-clearance: FAIL: {report.count('fail')} unapproved, 1 warnings; "
-                      rf"1 commits in {re.escape(report.coverage.range or '')}; "
+    last = re.compile(rf"ai-clearance: FAIL: {report.count('fail')} unapproved, 1 warning; "
+                      rf"1 commit in {re.escape(report.coverage.range or '')}; "
                       r"policy and trust from main \([0-9a-f]{12}\)\n")
     for log in (text, as_json, as_sarif):
         assert last.fullmatch(log.splitlines(keepends=True)[-1]), log[-300:]
@@ -278,7 +278,7 @@ def test_annotations_stop_at_their_limit_with_a_notice() -> None:
     report = _hostile_report(MAX_ANNOTATIONS + 7)
     commands = workflow_commands(report)
     assert len(commands) == MAX_ANNOTATIONS + 1
-    assert re.fullmatch(r"::notice title=ai-clearance::7 more findings are in the job "
+    assert re.fullmatch(r"::notice title=ai-clearance::7 more findings in the job "
                         r"summary and the JSON report", commands[-1])
 
 
@@ -374,3 +374,28 @@ def test_only_catalog_rules_link_to_documentation() -> None:
     assert lines[docs + 1:docs + 3] == [f"  AIC101 docs: {rule_docs_url('AIC101')}", ""]
     summary = summary_markdown(report)
     assert f"| [AIC101]({rule_docs_url('AIC101')}) |" in summary and "| X900 |" in summary
+
+
+@pytest.mark.parametrize(("warned", "said"), [(0, "0 warnings"), (1, "1 warning"),
+                                              (2, "2 warnings")])
+def test_counts_are_singular_for_one(warned: int, said: str) -> None:
+    findings = tuple(
+        Reported(rule="AIC602", assistants=("codex",), kind="branch", severity="warn",
+                 status="warn", evidence=f"branch codex/{n}", next_step="rename it")
+        for n in range(warned))
+    trust = {"source": "main", "signers": warned, "approvals_active": warned,
+             "tokens_active": warned}
+    report = Report("pass", Coverage(source="range", commits_scanned=warned,
+                                     paths_scanned=warned, trust=trust), findings,
+                    {"AIC602": RuleInfo("AIC602", "Branch named like Codex's", severity="warn")})
+    noun = {0: "s", 1: "", 2: "s"}[warned]
+    last = list(text_lines(report))[-1]
+    assert last.startswith(f"ai-clearance: PASS: 0 unapproved, {said}, 0 cleared.")
+    assert f"; {warned} commit{noun}; {warned} path{noun};" in last
+    trust_line = next(ln for ln in text_lines(report) if ln.startswith("Trust: "))
+    assert trust_line == (f"Trust: policy and {warned} maintainer key{noun} from main; "
+                          f"{warned} approval{noun} and {warned} token{noun} active.")
+    summary = summary_markdown(report)
+    assert f"0 unapproved, {said}, 0 cleared or allowed." in summary
+    assert f"{warned} maintainer key{noun}, {warned} approval{noun}, {warned} token{noun} " \
+        "active." in summary

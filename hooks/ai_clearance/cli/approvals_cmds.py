@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from ai_clearance.git import gitio
+from ai_clearance.report.words import counted
 
 _TEXT_HEADER = ("ID", "KIND", "STATUS", "SIGNER", "UNTIL", "SCOPE")
 
@@ -148,5 +149,5 @@ def approvals_verify(ref: str | None, directory: str) -> None:
     bad = [s for s in states if s.status == "bad-signature"]
     for state in states:
         click.echo(f"{state.status:<13} {state.kind:<10} {state.id}  {state.where}")
-    click.echo(f"{len(states)} records, {len(bad)} with a bad signature")
+    click.echo(f"{counted(len(states), 'record')}, {len(bad)} with a bad signature")
     sys.exit(1 if bad else 0)

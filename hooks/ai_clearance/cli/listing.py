@@ -10,6 +10,7 @@ from typing import Any
 from ai_clearance.approvals.records import Approval, Revocation, Token, format_time
 from ai_clearance.approvals.trust import RecordState
 from ai_clearance.approvals.trustfiles import TrustFiles
+from ai_clearance.report.words import counted
 
 COLUMNS = ("id", "kind", "status", "when_merged", "signer", "issued_at", "authors",
            "github_logins", "assistants", "paths", "author_keys", "repository", "covers",
@@ -107,7 +108,7 @@ def summary(row: dict[str, Any]) -> str:
         return f"revokes {row['revokes']}"
     if row["kind"] == "token":
         count = len(row["covers"])
-        return (f"{count} finding{'s' if count != 1 else ''} of "
+        return (f"{counted(count, 'finding')} of "
                 f"{', '.join(row['authors'])} in {row['repository']}")
     who = ", ".join([*row["authors"], *(f"@{x}" for x in row["github_logins"])])
     where = f" on {', '.join(row['paths'])}" if row["paths"] else ""

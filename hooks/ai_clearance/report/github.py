@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from ai_clearance.report.model import Report, Reported, RuleInfo, docs_url
 from ai_clearance.report.render import MAX_COMMANDS, request_commands, where, write_json
 from ai_clearance.report.sarif import finding_message, sarif_text
+from ai_clearance.report.words import counted, number
 
 MAX_ANNOTATIONS = 50
 MAX_SUMMARY_BYTES = 900_000  # GitHub caps a step summary at 1 MiB
@@ -47,8 +48,9 @@ def workflow_commands(report: Report) -> list[str]:
                 props.insert(1, f"line={int(f.line)}")
         lines.append(f"::{level} {','.join(props)}::{escape_data(finding_message(f))}")
     if len(ordered) > MAX_ANNOTATIONS:
-        lines.append(annotation("notice", f"{len(ordered) - MAX_ANNOTATIONS} more findings are "
-                                "in the job summary and the JSON report"))
+        left_out = counted(len(ordered) - MAX_ANNOTATIONS, "more finding")
+        lines.append(annotation("notice", f"{left_out} in the job summary and the JSON "
+                                "report"))
     return lines
 
 
@@ -107,8 +109,8 @@ def job_log(report: Report, log_format: str) -> str:
         text = "".join(f"{line}\n" for line in log_lines(report))
     coverage = report.coverage
     return text + (f"ai-clearance: {report.verdict.upper()}: {report.count('fail')} "
-                   f"unapproved, {report.count('warn')} warnings; "
-                   f"{coverage.commits_scanned} commits in {coverage.range}; "
+                   f"unapproved, {counted(report.count('warn'), 'warning')}; "
+                   f"{counted(coverage.commits_scanned, 'commit')} in {coverage.range}; "
                    f"policy and trust from {coverage.trust.get('source')}\n")
 
 
@@ -124,16 +126,17 @@ def summary_markdown(report: Report, commit_url: str | None = None) -> str:
     coverage = report.coverage
     icon = "❌" if report.verdict == "fail" else "✅"
     out = [f"## {icon} ai-clearance: {report.verdict.upper()}", ""]
-    out.append(f"{report.count('fail')} unapproved, {report.count('warn')} warnings, "
+    out.append(f"{report.count('fail')} unapproved, {counted(report.count('warn'), 'warning')}, "
                f"{report.count('cleared', 'allowed')} cleared or allowed. "
                f"Checked {coverage.source} `{coverage.range or ''}`: "
-               f"{coverage.commits_scanned} commits, {coverage.paths_scanned} paths.")
+               f"{counted(coverage.commits_scanned, 'commit')}, "
+               f"{counted(coverage.paths_scanned, 'path')}.")
     trust = coverage.trust
     if trust:
         out.append(f"Policy and trust from `{trust.get('source')}`: "
-                   f"{trust.get('signers', 0)} maintainer keys, "
-                   f"{trust.get('approvals_active', 0)} approvals, "
-                   f"{trust.get('tokens_active', 0)} tokens active.")
+                   f"{counted(number(trust.get('signers')), 'maintainer key')}, "
+                   f"{counted(number(trust.get('approvals_active')), 'approval')}, "
+                   f"{counted(number(trust.get('tokens_active')), 'token')} active.")
     out.append("")
     for status, title in (("fail", "Unapproved"), ("warn", "Warnings"),
                           ("cleared", "Cleared by approval or token"),

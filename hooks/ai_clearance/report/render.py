@@ -13,6 +13,7 @@ from dataclasses import asdict
 from ai_clearance.detect.normalize import printable
 from ai_clearance.model import Coverage
 from ai_clearance.report.model import STATUSES, Report, Reported, docs_url
+from ai_clearance.report.words import counted, number
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ def text_lines(report: Report) -> Iterator[str]:
     yield from _trust_lines(coverage)
     yield from (f"could not be judged (its blob is not in this clone): {unjudged_place(u)}"
                 for u in coverage.unjudged)
-    counts = f"{report.count('fail')} unapproved, {report.count('warn')} warnings, " \
+    counts = f"{report.count('fail')} unapproved, {counted(report.count('warn'), 'warning')}, " \
              f"{report.count('cleared', 'allowed')} cleared"
     yield f"ai-clearance: {report.verdict.upper()}: {counts}. {_coverage_line(coverage)}"
 
@@ -126,7 +127,7 @@ def _roll_up(report: Report) -> Iterator[str]:
             by_assistant[assistant] = by_assistant.get(assistant, 0) + 1
         who = f.author or "(no author)"
         by_author[who] = by_author.get(who, 0) + 1
-    yield f"In all, {len(shown)} traces unapproved or warned of:"
+    yield f"In all, {counted(len(shown), 'trace')} unapproved or warned of:"
     for label, counts in (("by assistant", by_assistant), ("by author", by_author)):
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         listed = ", ".join(f"{printable(name)} {count}" for name, count in ranked[:10])
@@ -243,9 +244,10 @@ def _trust_lines(coverage: Coverage) -> list[str]:
     trust = coverage.trust
     lines = []
     if trust:
-        lines.append(f"Trust: policy and {trust.get('signers', 0)} maintainer keys from "
-                     f"{trust.get('source')}; {trust.get('approvals_active', 0)} approvals and "
-                     f"{trust.get('tokens_active', 0)} tokens active.")
+        signers = counted(number(trust.get("signers")), "maintainer key")
+        lines.append(f"Trust: policy and {signers} from {trust.get('source')}; "
+                     f"{counted(number(trust.get('approvals_active')), 'approval')} and "
+                     f"{counted(number(trust.get('tokens_active')), 'token')} active.")
         notes = trust.get("notes")
         if isinstance(notes, list):
             lines.extend(f"note: {printable(str(n))}" for n in notes[:20])
@@ -278,8 +280,8 @@ def _coverage_line(coverage: Coverage) -> str:
     if coverage.range:
         parts.append(f"{coverage.range}")
     if coverage.source in ("range", "history"):
-        parts.append(f"{coverage.commits_scanned} commits")
-    parts.append(f"{coverage.paths_scanned} paths")
+        parts.append(counted(coverage.commits_scanned, "commit"))
+    parts.append(counted(coverage.paths_scanned, "path"))
     if coverage.branches:
         parts.append(f"branches {', '.join(printable(b) for b in coverage.branches[:5])}")
     parts.append(f"policy: {coverage.policy or 'defaults'}")

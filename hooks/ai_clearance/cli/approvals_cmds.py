@@ -23,6 +23,7 @@ class Loaded:
     states: list[Any]
     tree: Any = None
     trusted: Any = None
+    files: Any = None  # what was read: the work tree's files, or REF's
 
 
 def _load(directory: str, ref: str | None) -> Loaded:
@@ -45,7 +46,7 @@ def _load(directory: str, ref: str | None) -> Loaded:
                                files.text(trustfiles.PYPROJECT), files.label)
     states = trust.build_trust(files, utc_now(), policy.allow_open_ended_approvals,
                                repository_id=policy.repository_id).states
-    return Loaded(states, files if trusted is not None else None, trusted)
+    return Loaded(states, files if trusted is not None else None, trusted, files)
 
 
 def _rows(directory: str, ref: str | None) -> list[dict[str, Any]]:
@@ -74,13 +75,20 @@ def approvals() -> None:
 @_DIR
 def approvals_list(output_format: str, ref: str | None, directory: str) -> None:
     """Every approval, revocation and token: status, signer, window and what it covers."""
-    rows = _rows(directory, ref)
+    from ai_clearance.cli.listing import open_requests, record_rows, request_line
+
+    loaded = _load(directory, ref)
+    rows = record_rows(loaded.states, loaded.trusted, loaded.tree)
     if output_format == "json":
         click.echo(json.dumps(rows, indent=2))
     elif output_format == "csv":
         click.echo(_csv(rows), nl=False)
     else:
+        # Requests no signed approval answers yet; an answered one is not listed.
+        asked = [request_line(r) for r in open_requests(loaded.files, loaded.states)]
         _table(rows)
+        for line in asked:
+            click.echo(line)
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:

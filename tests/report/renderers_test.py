@@ -122,7 +122,7 @@ def test_text(checked: tuple[Report, list[str], Repo]) -> None:
     # One documentation link per rule that failed or warned, the SARIF's helpUri.
     docs = lines.index("Rule docs (or: ai-clearance explain ID):")
     helps = {r["id"]: r["helpUri"] for r in sarif(report)["runs"][0]["tool"]["driver"]["rules"]}
-    assert lines[docs + 1:docs + 5] == [f"  {rule} docs: {helps[rule]}" for rule in
+    assert lines[docs + 1:docs + 5] == [f"  {rule}: {helps[rule]}" for rule in
                                         ("AIC101", "AIC401", "AIC430", "AIC602")]
     assert lines[docs + 5] == "" and helps["AIC101"].endswith("/docs/rules.md#aic101")
     assert lines[-1].startswith(f"ai-clearance: FAIL: {report.count('fail')} unapproved, "
@@ -371,7 +371,7 @@ def test_only_catalog_rules_link_to_documentation() -> None:
                      "X900": RuleInfo("X900", "a policy's own rule")})
     lines = list(text_lines(report))
     docs = lines.index("Rule docs (or: ai-clearance explain ID):")
-    assert lines[docs + 1:docs + 3] == [f"  AIC101 docs: {rule_docs_url('AIC101')}", ""]
+    assert lines[docs + 1:docs + 3] == [f"  AIC101: {rule_docs_url('AIC101')}", ""]
     summary = summary_markdown(report)
     assert f"| [AIC101]({rule_docs_url('AIC101')}) |" in summary and "| X900 |" in summary
 

@@ -102,7 +102,7 @@ def _rule_docs(report: Report) -> Iterator[str]:
     """One documentation link per rule that failed or warned (`explain ID` says the same)."""
     shown = sorted({f.rule for f in report.with_status("fail", "warn")})
     pages = [(rule, docs_url(report.rules[rule])) for rule in shown if rule in report.rules]
-    listed = [f"  {rule} docs: {page}" for rule, page in pages if page is not None]
+    listed = [f"  {rule}: {page}" for rule, page in pages if page is not None]
     if listed:
         yield "Rule docs (or: ai-clearance explain ID):"
         yield from listed

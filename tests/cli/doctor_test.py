@@ -148,3 +148,15 @@ def test_a_repository_without_commits_names_head(repo: Repo, tmp_path: Path) -> 
         "takes effect once merged" in text
     assert "0 active approvals or tokens in HEAD (no commits yet), 0 ending within 14 days" \
         in text
+
+
+def test_a_pending_request_is_said_to_grant_nothing(set_up: tuple[Repo, Path]) -> None:
+    repo, _ = set_up
+    made = run_cli("request", "--assistant", "claude", "--reason", "pilot", cwd=repo.path)
+    assert made.returncode == 0, made.stderr
+    code, lines = _doctor(repo)
+    pending = [line for line in lines if line.startswith("warn  pending:")]
+    assert code == 0 and len(pending) == 1, lines
+    assert pending[0].startswith("warn  pending: .ai-clearance/requests/req-")
+    assert "): a request grants nothing (`ai-clearance approvals list` says" in pending[0]
+    assert "takes effect" not in pending[0]

@@ -81,6 +81,16 @@ def expiry_checks(trusted: trustfiles.TrustFiles, open_ended: bool,
     return checks
 
 
+def _effect(path: str) -> str:
+    """What a pending trust file does once merged; a request grants nothing, ever."""
+    from ai_clearance.approvals.requests import REQUESTS_DIR
+
+    if path.startswith(f"{REQUESTS_DIR}/"):
+        return ("a request grants nothing (`ai-clearance approvals list` says whether it is "
+                "still open); once answered, close its pull request or git rm it")
+    return "it takes effect once merged"
+
+
 def pending_checks(root: str, trusted: trustfiles.TrustFiles) -> list[Check]:
     """Trust files that differ between the work tree and the trusted commit."""
     try:
@@ -93,7 +103,7 @@ def pending_checks(root: str, trusted: trustfiles.TrustFiles) -> list[Check]:
     name = place(trusted)
     checks = [Check(WARN, f"pending: {p} "
                           + ("differs from" if p in trusted.files else "is not in")
-                          + f" {name}: it takes effect once merged") for p in changed]
+                          + f" {name}: " + _effect(p)) for p in changed]
     checks.extend(Check(WARN, f"pending: {p} is in {name} but not in the work tree")
                   for p in gone)
     if not checks:

@@ -611,7 +611,7 @@ def _assert_self_approval_was_pending(attempt: Attempt, context: str) -> None:
         return
     for path in (MAINTAINERS, POLICY_FILE):
         assert f"pending (takes effect after merge): {path}" in attempt.log, context
-    assert "policy and 1 maintainer keys" in attempt.log, context
+    assert "policy and 1 maintainer key from" in attempt.log, context
 
 
 def _assert_merge_is_blamed(attempt: Attempt, context: str) -> None:

@@ -83,16 +83,16 @@ def test_printed_approval_commands_make_the_same_check_pass(setup: Setup) -> Non
     assert commands == [
         # AGENTS.md is read by many assistants, none of them Claude Code: one of them.
         f"ai-clearance approve --author {DEV} --assistant claude --assistant codex "
-        "--expires 90d",
+        "--expires 90d --reason 'WHY'",
         f"ai-clearance approve --author {DEV} --assistant claude --path "
         ".claude/settings.local.json --path CLAUDE.local.md "
-        "--path 'odd[[]1]/CLAUDE.local.md' --expires 90d"]
+        "--path 'odd[[]1]/CLAUDE.local.md' --expires 90d --reason 'WHY'"]
     repo.git("config", "user.signingkey", str(setup.key))
     repo.git("config", "user.email", MAINTAINER)
     for command in commands:
-        # The reason is the maintainer's own: the printed command leaves it to them.
-        ran = subprocess.run([*shlex.split(command.replace("ai-clearance", AI_CLEARANCE, 1)),
-                              "--reason", "Claude Code pilot, ticket SEC-12"],
+        # The reason is the maintainer's own: the printed command asks them to replace WHY.
+        pasted = command.replace("'WHY'", "'Claude Code pilot, ticket SEC-12'")
+        ran = subprocess.run(shlex.split(pasted.replace("ai-clearance", AI_CLEARANCE, 1)),
                              cwd=repo.path, text=True, capture_output=True, check=False,
                              stdin=subprocess.DEVNULL)
         assert ran.returncode == 0, ran.stdout + ran.stderr

@@ -187,3 +187,45 @@ def test_a_request_named_by_revision_that_is_not_there_is_a_one_line_error(
     assert result.returncode == 2, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert not (repo.path / ".ai-clearance" / "approvals").exists()
+
+
+def test_approvals_list_shows_open_requests_and_not_answered_ones(
+        base: tuple[Repo, Path]) -> None:
+    """Approved from main by REV:PATH, the request file stays on the developer's branch;
+    once main's approval is merged there, `approvals list` no longer lists it as open."""
+    repo, key = base
+    repo.git("checkout", "-q", "-b", "ask")
+    request_file = _request(repo, "--path", "docs/**")
+    relative = request_file.relative_to(repo.path).as_posix()
+    repo.git("add", relative)
+    repo.git("commit", "-q", "--no-verify", "-m", "Ask for claude")
+    listed = run_cli("approvals", "list", cwd=repo.path)
+    asked = [ln for ln in listed.stdout.splitlines() if ln.startswith("open request ")]
+    assert listed.returncode == 0 and asked == [
+        f"open request {request_file.stem}: {DEV} asks for claude on docs/**, 30 days; a "
+        f"maintainer runs: ai-clearance approve --request {relative}"], listed.stdout
+    repo.git("checkout", "-q", "main")
+    assert _approve(repo, key, "--request", f"ask:{relative}", "--yes").returncode == 0
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "--no-verify", "-m", "Approve dev")
+    repo.git("checkout", "-q", "ask")
+    repo.git("merge", "-q", "--no-verify", "--no-edit", "main")
+    assert request_file.exists()
+    listed = run_cli("approvals", "list", cwd=repo.path)
+    assert listed.returncode == 0 and "approval  active" in listed.stdout
+    assert "request" not in listed.stdout, listed.stdout
+
+
+def test_a_request_an_approval_does_not_match_stays_open(base: tuple[Repo, Path]) -> None:
+    # Another approval of the same developer (a different scope) answers nothing.
+    repo, key = base
+    request_file = _request(repo, "--path", "docs/**")
+    made = _approve(repo, key, "--author", DEV, "--assistant", "claude", "--expires", "30d",
+                    "--reason", "pilot SEC-1")
+    assert made.returncode == 0, made.stderr
+    listed = run_cli("approvals", "list", cwd=repo.path)
+    assert f"open request {request_file.stem}: " in listed.stdout
+    broken = repo.write(".ai-clearance/requests/req-20260101-00000000.json", "{}\n")
+    listed = run_cli("approvals", "list", cwd=repo.path)
+    assert listed.returncode == 0
+    assert f"unreadable request .ai-clearance/requests/{broken.name}: " in listed.stdout

@@ -47,7 +47,8 @@ def test_a_complete_setup_is_all_ok(set_up: tuple[Repo, Path]) -> None:
     assert code == 0 and all(line.startswith("ok") for line in lines), lines
     text = "\n".join(lines)
     for found in ("pre-commit hook installed", "commit-msg hook installed",
-                  "pre-push hook installed", "policy: .ai-clearance.toml", "ssh-keygen:",
+                  "pre-push hook installed", "prepare-commit-msg hook installed",
+                  "names the four hooks and stages", "policy: .ai-clearance.toml", "ssh-keygen:",
                   ".ai-clearance/maintainers: 1 key in HEAD", "your signing key is listed",
                   "trust files in the work tree match HEAD"):
         assert found in text, found
@@ -113,10 +114,49 @@ def test_no_ssh_keygen_warns(set_up: tuple[Repo, Path], tmp_path: Path) -> None:
 def test_a_setup_without_the_session_hook_warns(set_up: tuple[Repo, Path]) -> None:
     # The three hooks of an older setup still pass; the session hook's absence is named.
     repo, _ = set_up
+    (repo.path / ".git" / "hooks" / "prepare-commit-msg").unlink()
     config = repo.path / ".pre-commit-config.yaml"
     old = config.read_text("utf-8").replace("      - id: ai-clearance-session\n", "")
     config.write_text(old.replace("prepare-commit-msg, ", ""), "utf-8")
     code, lines = _doctor(repo)
     warned = [line for line in lines if "ai-clearance-session" in line]
     assert code == 0 and len(warned) == 1 and warned[0].startswith("warn"), lines
-    assert "names the three hooks and stages" in "\n".join(lines)
+    assert "warn  no prepare-commit-msg hook; run: pre-commit install" in "\n".join(lines)
+    assert "names the files, msg and push hooks and stages" in "\n".join(lines)
+
+
+def test_a_missing_session_hook_fails_when_the_config_names_it(
+        set_up: tuple[Repo, Path]) -> None:
+    repo, _ = set_up
+    (repo.path / ".git" / "hooks" / "prepare-commit-msg").unlink()
+    code, lines = _doctor(repo)
+    failed = [line for line in lines if line.startswith("fail")]
+    assert code == 1 and failed == ["fail  no prepare-commit-msg hook; run: pre-commit install "
+                                    "--hook-type prepare-commit-msg"], lines
+
+
+def test_a_repository_without_commits_names_head(repo: Repo, tmp_path: Path) -> None:
+    # Before the first commit `init`'s files are pending on HEAD, said so in words.
+    key = make_key(tmp_path, "maint")
+    repo.git("config", "user.email", MAINTAINER)
+    repo.git("config", "user.signingkey", str(key))
+    assert run_cli("init", cwd=repo.path).returncode == 0
+    _, lines = _doctor(repo)
+    text = "\n".join(lines)
+    assert "no commits yet" in text and "in no commits yet" not in text
+    assert "warn  pending: .ai-clearance/maintainers is not in HEAD (no commits yet): it " \
+        "takes effect once merged" in text
+    assert "0 active approvals or tokens in HEAD (no commits yet), 0 ending within 14 days" \
+        in text
+
+
+def test_a_pending_request_is_said_to_grant_nothing(set_up: tuple[Repo, Path]) -> None:
+    repo, _ = set_up
+    made = run_cli("request", "--assistant", "claude", "--reason", "pilot", cwd=repo.path)
+    assert made.returncode == 0, made.stderr
+    code, lines = _doctor(repo)
+    pending = [line for line in lines if line.startswith("warn  pending:")]
+    assert code == 0 and len(pending) == 1, lines
+    assert pending[0].startswith("warn  pending: .ai-clearance/requests/req-")
+    assert "): a request grants nothing (`ai-clearance approvals list` says" in pending[0]
+    assert "takes effect" not in pending[0]

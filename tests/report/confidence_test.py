@@ -7,6 +7,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+from ai_clearance import rule_docs_url
 from ai_clearance.catalog.rules import load_catalog
 from ai_clearance.clearance.decide import decide
 from ai_clearance.clearance.policy import default_policy
@@ -63,7 +64,8 @@ def test_json_and_sarif_carry_the_confidence() -> None:
 def test_markdown_has_a_confidence_column() -> None:
     text = summary_markdown(_report())
     assert "| rule | confidence | assistants |" in text
-    assert f"| AIC452 | medium | claude | {COMMIT[:12]} | message line 3 |" in text
+    assert f"| [AIC452]({rule_docs_url('AIC452')}) | medium | claude | {COMMIT[:12]} | " \
+        "message line 3 |" in text
 
 
 def test_below_the_policys_confidence_a_finding_is_reported_as_a_warning() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from ai_clearance import rule_docs_url
 from ai_clearance.catalog.rules import load_catalog
 from ai_clearance.check import Request, check_report, write_report
 from ai_clearance.model import Coverage, Decision, Finding, Identity
@@ -78,7 +79,8 @@ def test_the_report_holds_each_finding_once_with_its_fix(
     assert pr.author == "Jane Dev <jane@example.com>" and pr.next_step == PR_FIX
     assert report.rules["AIC101"].description.startswith("Claude Code memory file")
     assert report.approve_commands == (
-        "ai-clearance approve --author jane@example.com --assistant claude --expires 90d",)
+        "ai-clearance approve --author jane@example.com --assistant claude --expires 90d "
+        "--reason 'WHY'",)
 
 
 def test_the_cli_prints_what_the_renderers_make_of_the_report(
@@ -117,8 +119,14 @@ def test_text(checked: tuple[Report, list[str], Repo]) -> None:
         "    AIC602 [warn] codex (confidence low): Branch named like OpenAI Codex's (codex/...)",
         "      branch codex/fix", "      fix: git branch -m codex/fix NEW-NAME && "
         "git push -u origin NEW-NAME && git push origin --delete codex/fix"]
+    # One documentation link per rule that failed or warned, the SARIF's helpUri.
+    docs = lines.index("Rule docs (or: ai-clearance explain ID):")
+    helps = {r["id"]: r["helpUri"] for r in sarif(report)["runs"][0]["tool"]["driver"]["rules"]}
+    assert lines[docs + 1:docs + 5] == [f"  {rule}: {helps[rule]}" for rule in
+                                        ("AIC101", "AIC401", "AIC430", "AIC602")]
+    assert lines[docs + 5] == "" and helps["AIC101"].endswith("/docs/rules.md#aic101")
     assert lines[-1].startswith(f"ai-clearance: FAIL: {report.count('fail')} unapproved, "
-                                "1 warnings, 0 cleared. Checked range; ")
+                                "1 warning, 0 cleared. Checked range; ")
     assert "branches codex/fix" in lines[-1]
 
 
@@ -178,11 +186,18 @@ def test_summary(checked: tuple[Report, list[str], Repo]) -> None:
     unapproved, _, rest = summary.partition("### Warnings")
     commit = repo.head()[:12]
     assert "**Jane Dev <jane@example.com>**" in unapproved
-    assert f"| AIC101 | high | claude | {commit} | CLAUDE.md | CLAUDE.md |" in unapproved
-    assert f"| AIC401 | high | claude | {commit} | message line 3 | {TRAILER} |" in unapproved
-    assert f"| AIC430 | high | claude |  | pull request description line 3 | {FOOTER} | " \
-        f"{PR_FIX} |" in unapproved
-    assert "**(no author)**" in rest and "| AIC602 | low | codex |  |  | branch codex/fix |" in rest
+    # Each rule links to its documentation, as the SARIF's rules do (one URL builder).
+    linked = {rule: f"[{rule}]({rule_docs_url(rule)})" for rule in report.rules}
+    assert f"| {linked['AIC101']} | high | claude | {commit} | CLAUDE.md | CLAUDE.md |" \
+        in unapproved
+    assert f"| {linked['AIC401']} | high | claude | {commit} | message line 3 | {TRAILER} |" \
+        in unapproved
+    assert f"| {linked['AIC430']} | high | claude |  | pull request description line 3 | " \
+        f"{FOOTER} | {PR_FIX} |" in unapproved
+    assert "**(no author)**" in rest
+    assert f"| {linked['AIC602']} | low | codex |  |  | branch codex/fix |" in rest
+    helps = {r["id"]: r["helpUri"] for r in sarif(report)["runs"][0]["tool"]["driver"]["rules"]}
+    assert all(f"({helps[rule]})" in summary for rule in report.rules)
     assert "```sh\nai-clearance approve --author jane@example.com --assistant claude" in rest
     # The ways forward start as the text report's do: ask for an approval.
     forward = rest.partition("### What to do\n")[2]
@@ -212,8 +227,8 @@ def test_job_log(checked: tuple[Report, list[str], Repo]) -> None:
     assert text.splitlines()[:-1] == lines
     assert json.loads(as_json[:as_json.rindex("ai-clearance: FAIL")]) == report_json(report)
     assert as_sarif.startswith(sarif_text(report))
-    last = re.compile(rf"ai-clearance: FAIL: {report.count('fail')} unapproved, 1 warnings; "
-                      rf"1 commits in {re.escape(report.coverage.range or '')}; "
+    last = re.compile(rf"ai-clearance: FAIL: {report.count('fail')} unapproved, 1 warning; "
+                      rf"1 commit in {re.escape(report.coverage.range or '')}; "
                       r"policy and trust from main \([0-9a-f]{12}\)\n")
     for log in (text, as_json, as_sarif):
         assert last.fullmatch(log.splitlines(keepends=True)[-1]), log[-300:]
@@ -252,7 +267,7 @@ def test_summary_commits_link_to_github_when_a_base_is_given() -> None:
     linked = summary_markdown(report, base)
     sha = f"{1:040x}"
     assert f"| [{sha[:12]}]({base}{sha}) |" in linked
-    assert "](" not in summary_markdown(report)  # no base: the short sha alone
+    assert f"]({base}" not in summary_markdown(report)  # no base: the short sha alone
     assert f"| {sha[:12]} |" in summary_markdown(report)
     odd = dataclasses.replace(report, findings=[
         dataclasses.replace(report.findings[0], commit="HEAD)(javascript:x")])
@@ -263,7 +278,7 @@ def test_annotations_stop_at_their_limit_with_a_notice() -> None:
     report = _hostile_report(MAX_ANNOTATIONS + 7)
     commands = workflow_commands(report)
     assert len(commands) == MAX_ANNOTATIONS + 1
-    assert re.fullmatch(r"::notice title=ai-clearance::7 more findings are in the job "
+    assert re.fullmatch(r"::notice title=ai-clearance::7 more findings in the job "
                         r"summary and the JSON report", commands[-1])
 
 
@@ -316,9 +331,10 @@ def test_a_long_report_ends_with_counts_and_a_bounded_list_of_commands() -> None
     assert "    ... and 2 more (--format json lists them all under approve_commands)" in lines
     # Keeping the traces and having them approved comes before removing them.
     ways = lines.index("What to do:")
-    assert lines[ways + 1] == ("  Keep the traces and ask for an approval: ai-clearance "
-                               "request --assistant claude --reason 'WHY' --print")
-    assert lines[ways + 3 + MAX_COMMANDS + 1].startswith("  Or, if no assistant was used")
+    assert lines[ways + 1:ways + 3] == [
+        "  Keep the traces and ask for an approval (each request prints a line to send):",
+        "    ai-clearance request --assistant claude --reason 'WHY' --print"]
+    assert lines[ways + 4 + MAX_COMMANDS + 1].startswith("  Or, if no assistant was used")
 
 
 def test_a_short_report_has_no_roll_up(checked: tuple[Report, list[str], Repo]) -> None:
@@ -341,3 +357,45 @@ def test_every_renderer_says_what_the_mode_asks_of_a_finding() -> None:
     # (A table cell quotes with ' rather than backticks.)
     assert "add a trailer such as 'Assisted-by: claude' to the commit message; git rm" in \
         summary_markdown(report)
+
+
+def test_only_catalog_rules_link_to_documentation() -> None:
+    # A policy's own rule has no page: it is named, never linked to a page that is not there.
+    findings = tuple(
+        Reported(rule=rule, assistants=("claude",), kind="instructions", severity="block",
+                 status="fail", evidence="CLAUDE.md", path="CLAUDE.md",
+                 author="Dev <dev@example.com>", next_step="fix it")
+        for rule in ("AIC101", "X900"))
+    report = Report("fail", Coverage(source="tree"), findings,
+                    {"AIC101": RuleInfo("AIC101", "Claude Code memory file", severity="block"),
+                     "X900": RuleInfo("X900", "a policy's own rule")})
+    lines = list(text_lines(report))
+    docs = lines.index("Rule docs (or: ai-clearance explain ID):")
+    assert lines[docs + 1:docs + 3] == [f"  AIC101: {rule_docs_url('AIC101')}", ""]
+    summary = summary_markdown(report)
+    assert f"| [AIC101]({rule_docs_url('AIC101')}) |" in summary and "| X900 |" in summary
+
+
+@pytest.mark.parametrize(("warned", "said"), [(0, "0 warnings"), (1, "1 warning"),
+                                              (2, "2 warnings")])
+def test_counts_are_singular_for_one(warned: int, said: str) -> None:
+    findings = tuple(
+        Reported(rule="AIC602", assistants=("codex",), kind="branch", severity="warn",
+                 status="warn", evidence=f"branch codex/{n}", next_step="rename it")
+        for n in range(warned))
+    trust = {"source": "main", "signers": warned, "approvals_active": warned,
+             "tokens_active": warned}
+    report = Report("pass", Coverage(source="range", commits_scanned=warned,
+                                     paths_scanned=warned, trust=trust), findings,
+                    {"AIC602": RuleInfo("AIC602", "Branch named like Codex's", severity="warn")})
+    noun = {0: "s", 1: "", 2: "s"}[warned]
+    last = list(text_lines(report))[-1]
+    assert last.startswith(f"ai-clearance: PASS: 0 unapproved, {said}, 0 cleared.")
+    assert f"; {warned} commit{noun}; {warned} path{noun};" in last
+    trust_line = next(ln for ln in text_lines(report) if ln.startswith("Trust: "))
+    assert trust_line == (f"Trust: policy and {warned} maintainer key{noun} from main; "
+                          f"{warned} approval{noun} and {warned} token{noun} active.")
+    summary = summary_markdown(report)
+    assert f"0 unapproved, {said}, 0 cleared or allowed." in summary
+    assert f"{warned} maintainer key{noun}, {warned} approval{noun}, {warned} token{noun} " \
+        "active." in summary

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from ai_clearance.git import gitio
+from ai_clearance.report.words import counted
 
 _TEXT_HEADER = ("ID", "KIND", "STATUS", "SIGNER", "UNTIL", "SCOPE")
 
@@ -22,6 +23,7 @@ class Loaded:
     states: list[Any]
     tree: Any = None
     trusted: Any = None
+    files: Any = None  # what was read: the work tree's files, or REF's
 
 
 def _load(directory: str, ref: str | None) -> Loaded:
@@ -44,7 +46,7 @@ def _load(directory: str, ref: str | None) -> Loaded:
                                files.text(trustfiles.PYPROJECT), files.label)
     states = trust.build_trust(files, utc_now(), policy.allow_open_ended_approvals,
                                repository_id=policy.repository_id).states
-    return Loaded(states, files if trusted is not None else None, trusted)
+    return Loaded(states, files if trusted is not None else None, trusted, files)
 
 
 def _rows(directory: str, ref: str | None) -> list[dict[str, Any]]:
@@ -73,13 +75,20 @@ def approvals() -> None:
 @_DIR
 def approvals_list(output_format: str, ref: str | None, directory: str) -> None:
     """Every approval, revocation and token: status, signer, window and what it covers."""
-    rows = _rows(directory, ref)
+    from ai_clearance.cli.listing import open_requests, record_rows, request_line
+
+    loaded = _load(directory, ref)
+    rows = record_rows(loaded.states, loaded.trusted, loaded.tree)
     if output_format == "json":
         click.echo(json.dumps(rows, indent=2))
     elif output_format == "csv":
         click.echo(_csv(rows), nl=False)
     else:
+        # Requests no signed approval answers yet; an answered one is not listed.
+        asked = [request_line(r) for r in open_requests(loaded.files, loaded.states)]
         _table(rows)
+        for line in asked:
+            click.echo(line)
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
@@ -148,5 +157,5 @@ def approvals_verify(ref: str | None, directory: str) -> None:
     bad = [s for s in states if s.status == "bad-signature"]
     for state in states:
         click.echo(f"{state.status:<13} {state.kind:<10} {state.id}  {state.where}")
-    click.echo(f"{len(states)} records, {len(bad)} with a bad signature")
+    click.echo(f"{counted(len(states), 'record')}, {len(bad)} with a bad signature")
     sys.exit(1 if bad else 0)

@@ -140,6 +140,7 @@ def _outputs(repo: gitio.Repo, request: Any, report: Any, selected: list[str],
     from ai_clearance.report.audit import audit_data, commits_by_month
     from ai_clearance.report.audit_export import audit_json, findings_csv
     from ai_clearance.report.render import finding_json
+    from ai_clearance.report.words import counted
 
     findings = [f for f in map(finding_json, report.findings)
                 if in_window(f["committer_date"], window)]
@@ -149,8 +150,9 @@ def _outputs(repo: gitio.Repo, request: Any, report: Any, selected: list[str],
     data = audit_data(findings, totals, rows, utc_now())
     numbers = data.summary
     outputs = {
-        "summary": f"{numbers['commits']} commits, {numbers['commits_with_traces']} with AI "
-                   f"traces ({numbers['findings']} findings, {numbers['uncleared']} "
+        "summary": f"{counted(numbers['commits'], 'commit')}, "
+                   f"{numbers['commits_with_traces']} with AI traces "
+                   f"({counted(numbers['findings'], 'finding')}, {numbers['uncleared']} "
                    "uncleared)",
         "json": audit_json(data, findings, totals, rows, report.coverage, selection),
         "csv": findings_csv(findings),

@@ -18,6 +18,9 @@ from ai_clearance.git import gitio
 
 HOOK_TYPES = ("pre-commit", "commit-msg", "pre-push")
 HOOK_IDS = ("ai-clearance-files", "ai-clearance-msg", "ai-clearance-push")
+# The fourth stage: required when the configuration names its hook, a warning otherwise
+# (a setup from before it existed still works, its commits checked at push).
+SESSION_HOOK_TYPE, SESSION_HOOK_ID = "prepare-commit-msg", "ai-clearance-session"
 EXPIRY_WARNING = timedelta(days=14)
 OK, WARN, FAIL = "ok", "warn", "fail"
 
@@ -52,8 +55,13 @@ def diagnose(path: str = ".") -> list[Check]:
         checks.append(Check(OK, f"core.hooksPath is set: hooks run from {hooks_dir}"))
     checks.extend(_hook_check(hooks_dir, hook_type) for hook_type in HOOK_TYPES)
     work_tree = repo.toplevel
-    if work_tree:
-        checks.extend(_pre_commit_config_checks(work_tree))
+    config = _pre_commit_config(work_tree) if work_tree else None
+    session = _hook_check(hooks_dir, SESSION_HOOK_TYPE)
+    if session.level == FAIL and config is not None and not _names_session(config):
+        session = Check(WARN, session.message)
+    checks.append(session)
+    if config is not None:
+        checks.extend(_pre_commit_config_checks(config))
     checks.append(_policy_check(work_tree))
     checks.append(_ssh_keygen_check())
     checks.extend(_trust_checks(repo))
@@ -80,28 +88,39 @@ def _hook_check(hooks_dir: str, hook_type: str) -> Check:
     return Check(OK, f"{hook_type} hook installed")
 
 
-def _pre_commit_config_checks(work_tree: str) -> list[Check]:
+def _pre_commit_config(work_tree: str) -> str:
+    """The text of the work tree's .pre-commit-config.yaml; empty when there is none."""
+    try:
+        with open(os.path.join(work_tree, ".pre-commit-config.yaml"), encoding="utf-8",
+                  errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return ""
+
+
+def _names_session(config: str) -> bool:
+    """Whether the configuration runs ai-clearance-session on its prepare-commit-msg stage."""
+    return SESSION_HOOK_ID in config and SESSION_HOOK_TYPE in config
+
+
+def _pre_commit_config_checks(text: str) -> list[Check]:
     """Problems of .pre-commit-config.yaml: hooks it lacks, hook types it does not install."""
     checks = []
-    config = os.path.join(work_tree, ".pre-commit-config.yaml")
-    try:
-        with open(config, encoding="utf-8", errors="replace") as handle:
-            text = handle.read()
-    except OSError:
-        text = ""
     missing = [h for h in HOOK_IDS if h not in text]
     if missing:
         checks.append(Check(FAIL, f".pre-commit-config.yaml lacks {', '.join(missing)} "
                                   "(`ai-clearance init` writes one when there is none)"))
     if text and "default_install_hook_types" not in text:
         checks.append(Check(FAIL, ".pre-commit-config.yaml has no "
-                                  "default_install_hook_types: [pre-commit, commit-msg, "
-                                  "pre-push]; `pre-commit install` then sets up only "
-                                  "pre-commit"))
+                                  "default_install_hook_types: [pre-commit, "
+                                  "prepare-commit-msg, commit-msg, pre-push]; `pre-commit "
+                                  "install` then sets up only pre-commit"))
+    elif not missing and _names_session(text):
+        checks.append(Check(OK, ".pre-commit-config.yaml names the four hooks and stages"))
     elif not missing:
-        checks.append(Check(OK, ".pre-commit-config.yaml names the three hooks and stages"))
-    if text and not missing and ("ai-clearance-session" not in text or
-                                 "prepare-commit-msg" not in text):
+        checks.append(Check(OK, ".pre-commit-config.yaml names the files, msg and push hooks "
+                                "and stages"))
+    if text and not missing and not _names_session(text):
         checks.append(Check(WARN, ".pre-commit-config.yaml lacks ai-clearance-session on "
                                   "prepare-commit-msg: an agent's cherry-pick, rebase or "
                                   "`commit -n` is seen only at push"))

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ai_clearance.approvals.records import Approval, Revocation, Token, format_time
+from ai_clearance.approvals.requests import REQUESTS_DIR, ApprovalRequest, parse_request
 from ai_clearance.approvals.trust import RecordState
 from ai_clearance.approvals.trustfiles import TrustFiles
+from ai_clearance.errors import ClearanceError
+from ai_clearance.report.words import counted
 
 COLUMNS = ("id", "kind", "status", "when_merged", "signer", "issued_at", "authors",
            "github_logins", "assistants", "paths", "author_keys", "repository", "covers",
@@ -107,7 +110,7 @@ def summary(row: dict[str, Any]) -> str:
         return f"revokes {row['revokes']}"
     if row["kind"] == "token":
         count = len(row["covers"])
-        return (f"{count} finding{'s' if count != 1 else ''} of "
+        return (f"{counted(count, 'finding')} of "
                 f"{', '.join(row['authors'])} in {row['repository']}")
     who = ", ".join([*row["authors"], *(f"@{x}" for x in row["github_logins"])])
     where = f" on {', '.join(row['paths'])}" if row["paths"] else ""
@@ -121,3 +124,48 @@ def cell(value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     return str(value)
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    """A request file no signed approval answers yet (or one that cannot be read)."""
+
+    path: str
+    request: ApprovalRequest | None
+    problem: str = ""
+
+
+def answers(approval: Approval, request: ApprovalRequest) -> bool:
+    """Whether `approval` is what `approve --request` signs for `request`: its one author,
+    assistants, paths and reason (the window starts at the signing, so it is not compared)."""
+    return (approval.authors == (request.author,) and not approval.github_logins
+            and sorted(approval.assistants) == sorted(request.assistants)
+            and tuple(approval.paths) == tuple(request.paths)
+            and approval.reason == request.reason.strip())
+
+
+def open_requests(files: TrustFiles, states: Sequence[RecordState]) -> list[OpenRequest]:
+    """The request files under .ai-clearance/requests/ that no verified approval answers;
+    an answered one (approved from another branch, its file left behind) is not open."""
+    approvals = [s.record for s in states if s.usable and isinstance(s.record, Approval)]
+    found = []
+    for path in sorted(p for p in files.files if p.startswith(f"{REQUESTS_DIR}/")):
+        try:
+            request = parse_request(files.files[path][1], path)
+        except ClearanceError as exc:
+            found.append(OpenRequest(path, None, str(exc)))
+            continue
+        if not any(answers(approval, request) for approval in approvals):
+            found.append(OpenRequest(path, request))
+    return found
+
+
+def request_line(entry: OpenRequest) -> str:
+    """An open request in one line, with the command that answers it."""
+    if entry.request is None:
+        return f"unreadable request {entry.path}: {entry.problem}"
+    asked = entry.request
+    where = f" on {', '.join(asked.paths)}" if asked.paths else ""
+    return (f"open request {asked.id}: {asked.author} asks for {', '.join(asked.assistants)}"
+            f"{where}, {counted(asked.days, 'day')}; a maintainer runs: ai-clearance approve "
+            f"--request {entry.path}")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ai_clearance.detect.normalize import printable
 from ai_clearance.errors import UsageError
 from ai_clearance.report.audit import AuditData, Table, Window
+from ai_clearance.report.words import counted
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -230,8 +231,8 @@ def _table_html(table: Table) -> Iterator[str]:
         yield "<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>"
     yield "</tbody></table>"
     if len(table.rows) > MAX_ROWS:
-        yield (f"<p class=note>{len(table.rows) - MAX_ROWS} more rows in the JSON and CSV "
-               "files.</p>")
+        left_out = counted(len(table.rows) - MAX_ROWS, "more row")
+        yield f"<p class=note>{left_out} in the JSON and CSV files.</p>"
 
 
 _STYLE = """

@@ -8,9 +8,10 @@ import re
 import secrets
 from collections.abc import Mapping, Sequence
 
-from ai_clearance.report.model import Report, Reported
-from ai_clearance.report.render import MAX_COMMANDS, request_command, where, write_json
+from ai_clearance.report.model import Report, Reported, RuleInfo, docs_url
+from ai_clearance.report.render import MAX_COMMANDS, request_commands, where, write_json
 from ai_clearance.report.sarif import finding_message, sarif_text
+from ai_clearance.report.words import counted, number
 
 MAX_ANNOTATIONS = 50
 MAX_SUMMARY_BYTES = 900_000  # GitHub caps a step summary at 1 MiB
@@ -47,8 +48,9 @@ def workflow_commands(report: Report) -> list[str]:
                 props.insert(1, f"line={int(f.line)}")
         lines.append(f"::{level} {','.join(props)}::{escape_data(finding_message(f))}")
     if len(ordered) > MAX_ANNOTATIONS:
-        lines.append(annotation("notice", f"{len(ordered) - MAX_ANNOTATIONS} more findings are "
-                                "in the job summary and the JSON report"))
+        left_out = counted(len(ordered) - MAX_ANNOTATIONS, "more finding")
+        lines.append(annotation("notice", f"{left_out} in the job summary and the JSON "
+                                "report"))
     return lines
 
 
@@ -107,8 +109,8 @@ def job_log(report: Report, log_format: str) -> str:
         text = "".join(f"{line}\n" for line in log_lines(report))
     coverage = report.coverage
     return text + (f"ai-clearance: {report.verdict.upper()}: {report.count('fail')} "
-                   f"unapproved, {report.count('warn')} warnings; "
-                   f"{coverage.commits_scanned} commits in {coverage.range}; "
+                   f"unapproved, {counted(report.count('warn'), 'warning')}; "
+                   f"{counted(coverage.commits_scanned, 'commit')} in {coverage.range}; "
                    f"policy and trust from {coverage.trust.get('source')}\n")
 
 
@@ -124,21 +126,23 @@ def summary_markdown(report: Report, commit_url: str | None = None) -> str:
     coverage = report.coverage
     icon = "❌" if report.verdict == "fail" else "✅"
     out = [f"## {icon} ai-clearance: {report.verdict.upper()}", ""]
-    out.append(f"{report.count('fail')} unapproved, {report.count('warn')} warnings, "
+    out.append(f"{report.count('fail')} unapproved, {counted(report.count('warn'), 'warning')}, "
                f"{report.count('cleared', 'allowed')} cleared or allowed. "
                f"Checked {coverage.source} `{coverage.range or ''}`: "
-               f"{coverage.commits_scanned} commits, {coverage.paths_scanned} paths.")
+               f"{counted(coverage.commits_scanned, 'commit')}, "
+               f"{counted(coverage.paths_scanned, 'path')}.")
     trust = coverage.trust
     if trust:
         out.append(f"Policy and trust from `{trust.get('source')}`: "
-                   f"{trust.get('signers', 0)} maintainer keys, "
-                   f"{trust.get('approvals_active', 0)} approvals, "
-                   f"{trust.get('tokens_active', 0)} tokens active.")
+                   f"{counted(number(trust.get('signers')), 'maintainer key')}, "
+                   f"{counted(number(trust.get('approvals_active')), 'approval')}, "
+                   f"{counted(number(trust.get('tokens_active')), 'token')} active.")
     out.append("")
     for status, title in (("fail", "Unapproved"), ("warn", "Warnings"),
                           ("cleared", "Cleared by approval or token"),
                           ("allowed", "Allowed by policy")):
-        out.extend(_summary_section(title, report.with_status(status), commit_url))
+        out.extend(_summary_section(title, report.with_status(status), commit_url,
+                                    report.rules))
     if report.approve_commands:
         out.extend(_what_to_do(report.approve_commands))
     out.extend(f"- pending (takes effect after merge): `{_cell(path)}`"
@@ -155,9 +159,9 @@ def _what_to_do(commands: Sequence[str]) -> list[str]:
         shown.append(f"# ... and {len(commands) - MAX_COMMANDS} more (--format json lists "
                      "them all under approve_commands)")
     return ["### What to do",
-            "Keep the traces and ask for an approval (a maintainer approves the request "
+            "Keep the traces and ask for an approval (a maintainer approves each request "
             "with `ai-clearance approve --request`):", "", "```sh",
-            request_command(commands), "```", "",
+            *request_commands(commands), "```", "",
             "Or a maintainer signs an approval and commits it to the protected branch:", "",
             "```sh", *shown, "```", "",
             "Or, if no assistant was used for this change, remove each trace with its fix "
@@ -173,7 +177,14 @@ def _commit_cell(sha: str | None, commit_url: str | None) -> str:
     return _cell(sha[:12])
 
 
-def _summary_section(title: str, group: list[Reported], commit_url: str | None) -> list[str]:
+def _rule_cell(rule: RuleInfo | None, rule_id: str) -> str:
+    """A rule's id, linked to its documentation where it has a page."""
+    page = docs_url(rule) if rule is not None else None
+    return f"[{_cell(rule_id)}]({page})" if page else _cell(rule_id)
+
+
+def _summary_section(title: str, group: list[Reported], commit_url: str | None,
+                     rules: Mapping[str, RuleInfo]) -> list[str]:
     if not group:
         return []
     out = [f"### {title}"]
@@ -189,7 +200,8 @@ def _summary_section(title: str, group: list[Reported], commit_url: str | None) 
             place = f.path or where(f)
             # What the policy's mode asks (the trailer to add) before the removal.
             step = "; ".join(x for x in (f.why, f.next_step) if x) or f.cleared_by or ""
-            out.append(f"| {f.rule} | {f.confidence} | {_cell(', '.join(f.assistants))} | "
+            out.append(f"| {_rule_cell(rules.get(f.rule), f.rule)} | {f.confidence} | "
+                       f"{_cell(', '.join(f.assistants))} | "
                        f"{_commit_cell(f.commit, commit_url)} | {_cell(place)} | "
                        f"{_cell(f.evidence)} | {_cell(step)} |")
         out.append("")

@@ -7,6 +7,7 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ai_clearance import rule_docs_url
 from ai_clearance.catalog.rules import Catalog
 from ai_clearance.model import Coverage, Decision, Finding
 from ai_clearance.report.fixes import fix_steps
@@ -26,6 +27,11 @@ class RuleInfo:
     severity: str = ""  # "" for a rule the catalog does not have
     kind: str = "custom"
     confidence: str = "high"
+
+
+def docs_url(rule: RuleInfo) -> str | None:
+    """The rule's documentation page, for a catalog rule (a policy's own rule has none)."""
+    return rule_docs_url(rule.id) if rule.severity else None
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,7 @@ def approval_commands(failing: Sequence[Finding]) -> list[str]:
     findings: per author, one approval of the assistants the findings name (any one of a
     finding's assistants clears it, so one already chosen is reused), and for leaks, which
     only an approval naming their path clears, one more scoped to exactly those paths. The
-    reason is left to the maintainer: `approve` asks for it."""
+    reason is left to the maintainer: each command says `--reason 'WHY'` to replace."""
     chosen: dict[str, list[str]] = {}  # author: assistants, in the order first needed
     leaks: dict[tuple[str, str], list[str]] = {}  # (author, assistant): leak paths
     for f in sorted(failing, key=lambda f: len(f.assistants)):  # single-assistant first
@@ -142,7 +148,7 @@ def _approve(email: str, assistants: Sequence[str], paths: Sequence[str]) -> str
     for path in paths:
         parts.extend(["--path", glob_literal(path)])
     parts.extend(["--expires", "90d"])
-    return " ".join(shlex.quote(p) for p in parts)
+    return " ".join(shlex.quote(p) for p in parts) + " --reason 'WHY'"
 
 
 def glob_literal(path: str) -> str:

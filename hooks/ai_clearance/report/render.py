@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
+import shlex
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 
 from ai_clearance.detect.normalize import printable
 from ai_clearance.model import Coverage
-from ai_clearance.report.model import STATUSES, Report, Reported
+from ai_clearance.report.model import STATUSES, Report, Reported, docs_url
+from ai_clearance.report.words import counted, number
 
 TYPE_CHECKING = False  # typing costs ~10 ms to import; hooks pay it on every commit
 if TYPE_CHECKING:
@@ -84,14 +87,26 @@ def text_lines(report: Report) -> Iterator[str]:
             yield f"  {label}{who}"
             yield from _group_lines(report, items)
         yield ""
+    yield from _rule_docs(report)
     yield from _roll_up(report)
     yield from _ways_forward(report)
     yield from _trust_lines(coverage)
     yield from (f"could not be judged (its blob is not in this clone): {unjudged_place(u)}"
                 for u in coverage.unjudged)
-    counts = f"{report.count('fail')} unapproved, {report.count('warn')} warnings, " \
+    counts = f"{report.count('fail')} unapproved, {counted(report.count('warn'), 'warning')}, " \
              f"{report.count('cleared', 'allowed')} cleared"
     yield f"ai-clearance: {report.verdict.upper()}: {counts}. {_coverage_line(coverage)}"
+
+
+def _rule_docs(report: Report) -> Iterator[str]:
+    """One documentation link per rule that failed or warned (`explain ID` says the same)."""
+    shown = sorted({f.rule for f in report.with_status("fail", "warn")})
+    pages = [(rule, docs_url(report.rules[rule])) for rule in shown if rule in report.rules]
+    listed = [f"  {rule}: {page}" for rule, page in pages if page is not None]
+    if listed:
+        yield "Rule docs (or: ai-clearance explain ID):"
+        yield from listed
+        yield ""
 
 
 # A report with more failing or warning findings than this ends with counts per assistant
@@ -112,7 +127,7 @@ def _roll_up(report: Report) -> Iterator[str]:
             by_assistant[assistant] = by_assistant.get(assistant, 0) + 1
         who = f.author or "(no author)"
         by_author[who] = by_author.get(who, 0) + 1
-    yield f"In all, {len(shown)} traces unapproved or warned of:"
+    yield f"In all, {counted(len(shown), 'trace')} unapproved or warned of:"
     for label, counts in (("by assistant", by_assistant), ("by author", by_author)):
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         listed = ", ".join(f"{printable(name)} {count}" for name, count in ranked[:10])
@@ -128,9 +143,10 @@ def _ways_forward(report: Report) -> Iterator[str]:
     if not commands:
         return
     yield "What to do:"
-    yield f"  Keep the traces and ask for an approval: {request_command(commands)}"
-    yield ("  (a maintainer approves it with approve --request, or runs this, then commits the "
-           "record to the protected branch):")
+    yield "  Keep the traces and ask for an approval (each request prints a line to send):"
+    yield from (f"    {request}" for request in request_commands(commands))
+    yield ("  (a maintainer approves each with approve --request LINE, or runs these, then "
+           "commits the records to the protected branch):")
     yield from (f"    {command}" for command in commands[:MAX_COMMANDS])
     if len(commands) > MAX_COMMANDS:
         yield f"    ... and {len(commands) - MAX_COMMANDS} more (--format json lists them " \
@@ -139,17 +155,47 @@ def _ways_forward(report: Report) -> Iterator[str]:
     yield ""
 
 
-def request_command(commands: Sequence[str]) -> str:
-    """The request a developer writes for the assistants the approve `commands` name."""
-    assistants = sorted({a for c in commands for a in _assistants_of(c)})
-    asking = " ".join(f"--assistant {a}" for a in assistants)
-    return f"ai-clearance request {asking} --reason 'WHY' --print"
+# A request names at most 100 paths; leak paths beyond this many go into further requests.
+_PATHS_PER_REQUEST = 50
 
 
-def _assistants_of(command: str) -> list[str]:
-    """The assistant ids an approve command names."""
-    words = command.split()
-    return [words[i + 1] for i, word in enumerate(words[:-1]) if word == "--assistant"]
+def request_commands(commands: Sequence[str]) -> list[str]:
+    """The requests a developer writes that, once approved, clear what the approve
+    `commands` clear: one for every assistant an unscoped command names, and for the
+    path-scoped ones (leaks: only an approval naming their path clears them) one per
+    assistant with their paths."""
+    unscoped: list[str] = []
+    scoped: dict[str, list[str]] = {}
+    for command in commands:
+        assistants, paths = _scope_of(command)
+        if not paths:
+            unscoped.extend(a for a in assistants if a not in unscoped)
+            continue
+        for assistant in assistants:
+            known = scoped.setdefault(assistant, [])
+            known.extend(p for p in paths if p not in known)
+    requests = [_request(sorted(unscoped), [])] if unscoped else []
+    for assistant, paths in sorted(scoped.items()):
+        requests.extend(_request([assistant], paths[start:start + _PATHS_PER_REQUEST])
+                        for start in range(0, len(paths), _PATHS_PER_REQUEST))
+    return requests
+
+
+def _request(assistants: Sequence[str], paths: Sequence[str]) -> str:
+    words = [*(f"--assistant {shlex.quote(a)}" for a in assistants),
+             *(f"--path {shlex.quote(p)}" for p in paths)]
+    return f"ai-clearance request {' '.join(words)} --reason 'WHY' --print"
+
+
+def _scope_of(command: str) -> tuple[list[str], list[str]]:
+    """The assistant ids and path globs an approve command names."""
+    try:
+        words = shlex.split(command)
+    except ValueError:  # not one of ours
+        return [], []
+    pairs = list(itertools.pairwise(words))
+    return ([value for word, value in pairs if word == "--assistant"],
+            [value for word, value in pairs if word == "--path"])
 
 
 def _group_lines(report: Report, items: list[Reported]) -> Iterator[str]:
@@ -198,9 +244,10 @@ def _trust_lines(coverage: Coverage) -> list[str]:
     trust = coverage.trust
     lines = []
     if trust:
-        lines.append(f"Trust: policy and {trust.get('signers', 0)} maintainer keys from "
-                     f"{trust.get('source')}; {trust.get('approvals_active', 0)} approvals and "
-                     f"{trust.get('tokens_active', 0)} tokens active.")
+        signers = counted(number(trust.get("signers")), "maintainer key")
+        lines.append(f"Trust: policy and {signers} from {trust.get('source')}; "
+                     f"{counted(number(trust.get('approvals_active')), 'approval')} and "
+                     f"{counted(number(trust.get('tokens_active')), 'token')} active.")
         notes = trust.get("notes")
         if isinstance(notes, list):
             lines.extend(f"note: {printable(str(n))}" for n in notes[:20])
@@ -233,8 +280,8 @@ def _coverage_line(coverage: Coverage) -> str:
     if coverage.range:
         parts.append(f"{coverage.range}")
     if coverage.source in ("range", "history"):
-        parts.append(f"{coverage.commits_scanned} commits")
-    parts.append(f"{coverage.paths_scanned} paths")
+        parts.append(counted(coverage.commits_scanned, "commit"))
+    parts.append(counted(coverage.paths_scanned, "path"))
     if coverage.branches:
         parts.append(f"branches {', '.join(printable(b) for b in coverage.branches[:5])}")
     parts.append(f"policy: {coverage.policy or 'defaults'}")

@@ -16,9 +16,9 @@ from dataclasses import asdict
 from typing import Any
 from urllib.parse import quote
 
-from ai_clearance import HOME_URL, __version__, rule_docs_url
+from ai_clearance import HOME_URL, __version__
 from ai_clearance.approvals.trustfiles import POLICY_FILE
-from ai_clearance.report.model import Report, Reported
+from ai_clearance.report.model import Report, Reported, docs_url
 from ai_clearance.report.render import where
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -52,8 +52,9 @@ def sarif(report: Report) -> dict[str, Any]:
             "properties": {"tags": ["ai-clearance", rule.kind],
                            "confidence": rule.confidence},
         }
-        if rule.severity:  # a catalog rule: it has a page (a policy's own rule has none)
-            described["helpUri"] = rule_docs_url(rule.id)
+        page = docs_url(rule)
+        if page is not None:
+            described["helpUri"] = page
         rules.append(described)
     kept = report.findings[:MAX_RESULTS]
     properties: dict[str, Any] = {"verdict": report.verdict,

@@ -307,3 +307,21 @@ def test_a_product_with_its_own_catalog_entry_is_that_assistant_not_generic() ->
     assert named("Co-authored-by: Qwen Code <noreply@qwen.ai>") == {("qwen",)}
     assert named("Co-authored-by: qwen code") == {("qwen",)}
     assert named("Co-authored-by: Qwen <noreply@qwen.ai>") == {("generic",)}
+
+
+def test_a_long_host_costs_linear_time() -> None:
+    """One host-shaped token of a single-letter label after another, longer than any host:
+    it is cut at a host name's longest, so ten times the token costs about what its
+    casefolding does, not a lookup per label."""
+    def cost(labels: int, repeats: int) -> float:
+        value = "a." * labels + "ai"
+        start = time.perf_counter()
+        for _ in range(repeats):
+            assert product_assistants(NAMES, value) == ()
+        return time.perf_counter() - start
+
+    cost(2000, 3)
+    ratio = min(cost(200_000, 3) for _ in range(3)) / min(cost(20_000, 30) for _ in range(3))
+    assert ratio < 3
+    assert product_assistants(NAMES, "x." * 120 + "claude.ai") == ("claude",)  # 249 long
+    assert product_assistants(NAMES, "x." * 130 + "claude.ai") == ()  # longer than a host

@@ -145,6 +145,14 @@ NAMED = {
     "ChatGPT, its web address disclosed": ("Co-authored-by: ChatGPT",
                                            "Assisted-by: https://chatgpt.com", 0),
     "Claude, its vendor disclosed": ("Co-authored-by: Claude", "Assisted-by: Anthropic", 0),
+    "Claude, a person's own site disclosed": ("Co-authored-by: Claude",
+                                              "Assisted-by: claude.dupont.fr", 1),
+    "Claude, a local host named claude disclosed": ("Co-authored-by: Claude",
+                                                    "Assisted-by: http://claude.localhost", 1),
+    "Codex, its vendor disclosed (its only catalog assistant)": (
+        "Co-authored-by: Codex <codex@openai.com>", "Assisted-by: OpenAI", 0),
+    "Gemini, a vendor of several disclosed": ("Co-authored-by: Gemini",
+                                              "Assisted-by: Google", 1),
     "Claude, a person named Claude disclosed": ("Co-authored-by: Claude",
                                                 "Assisted-by: Claude Monet", 1),
     "a person named Claude, nothing disclosed": (

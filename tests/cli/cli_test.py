@@ -44,6 +44,22 @@ def test_staged_trace_fails_and_clean_passes(clean_repo: Repo) -> None:
         "git rm --cached -- CLAUDE.md && echo /CLAUDE.md >> .git/info/exclude"
 
 
+def test_staged_in_an_opencode_shell_fails_and_agent_alone_warns(clean_repo: Repo) -> None:
+    # AGENT=1 alone (a build agent, a profile may set it): a warning, the check passes.
+    clean_repo.write("src/app.py")
+    clean_repo.git("add", "src/app.py")
+    alone = run_cli("check", "--staged", "--format", "json", cwd=clean_repo.path,
+                    env={"AGENT": "1"})
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    assert _rules(alone) == set()
+    assert [(f["rule"], f["status"]) for f in _json(alone)["findings"]] == [("AIC814", "warn")]
+    # OpenCode's shell tool: AGENT=1 with its own variables, the check fails.
+    opencode = run_cli("check", "--staged", "--format", "json", cwd=clean_repo.path,
+                       env={"AGENT": "1", "OPENCODE": "1", "OPENCODE_PID": "4242"})
+    assert opencode.returncode == 1
+    assert _rules(opencode) == {"AIC811", "AIC812"}
+
+
 def test_staged_before_the_first_commit(repo: Repo) -> None:
     repo.write(".cursor/rules/a.mdc")
     repo.git("add", ".")

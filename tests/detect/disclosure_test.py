@@ -70,6 +70,11 @@ DECLARED = {
     "a product name in two words": ("Assisted-by: Chat GPT", ("Chat GPT", None, (), ("codex",))),
     "a vendor": ("Assisted-by: Anthropic", ("Anthropic", None, (), ("claude",))),
     "a vendor's domain": ("Assisted-by: anthropic.com", ("anthropic.com", None, (), ("claude",))),
+    # OpenAI makes one catalog assistant: Codex's entry covers ChatGPT and the GPT models.
+    "a vendor of one catalog assistant": ("Assisted-by: OpenAI",
+                                          ("OpenAI", None, (), ("codex",))),
+    "a site under the assistant's own": ("Assisted-by: https://docs.claude.com",
+                                         ("https://docs.claude.com", None, (), ("claude",))),
 }
 
 # Messages that declare no agent.
@@ -93,6 +98,13 @@ UNDECLARED = {
     "a person named Jules": "Fix\n\nAssisted-by: Jules Verne\n",
     "a person named Devin": "Fix\n\nAssisted-by: Devin Booker\n",
     "a vendor of several assistants": "Fix\n\nAssisted-by: Google\n",
+    "a vendor of several assistants, Devin's and Windsurf's": "Fix\n\nAssisted-by: Cognition\n",
+    "a vendor of several assistants, Q's and Kiro's": "Fix\n\nAssisted-by: Amazon\n",
+    "a person's own site named like a product": "Fix\n\nAssisted-by: claude.dupont.fr\n",
+    "an example host named like a product": "Fix\n\nAssisted-by: claude.example.com\n",
+    "a local host named like a product": "Fix\n\nAssisted-by: http://claude.localhost\n",
+    "a product's site as a label of another": "Fix\n\nAssisted-by: claude.ai.example.net\n",
+    "a vendor's shared site": "Fix\n\nAssisted-by: https://google.com\n",
     "a product's host in a scheme that is no web address": "Fix\n\nAssisted-by: ftp://claude.ai\n",
 }
 
@@ -239,7 +251,10 @@ def test_a_generic_disclosure_or_a_persons_name_discloses_no_product() -> None:
     Claude discloses nothing; the product's own site does disclose it."""
     trace = "Co-authored-by: Claude <noreply@anthropic.com>"
     for line, wanted in (("Assisted-by: AI", False), ("Assisted-by: Claude Monet", False),
-                         ("Assisted-by: claude.ai", True), ("Assisted-by: Anthropic API", True)):
+                         ("Assisted-by: claude.ai", True), ("Assisted-by: Anthropic API", True),
+                         ("Assisted-by: claude.dupont.fr", False),
+                         ("Assisted-by: claude.example.com", False),
+                         ("Assisted-by: http://claude.localhost", False)):
         message = f"Fix\n\n{trace}\n{line}\n"
         disclosures = parse_disclosures(CATALOG, message)
         coauthor = [f for f in findings_for_message(CATALOG, message) if "claude" in f.assistants

@@ -128,6 +128,12 @@ def test_names_are_data_a_policy_catalog_can_extend() -> None:
     assert extended.names.products["house model"] == ("claude",)
     assert extended.names.families["davinci"] == ("codex",)
     assert extended.names.products["claude"] == ("claude",)  # the base's kept
+    with_site = build_catalog({"names": {"sites": {"claude": ["claude.internal.example"]}}},
+                              "policy", base=base)
+    assert product_assistants(with_site.names, "https://x.claude.internal.example/") == \
+        ("claude",)
+    assert product_assistants(with_site.names, "claude.ai") == ("claude",)  # the base's kept
+    assert product_assistants(base.names, "claude.internal.example") == ()
     who = Identity("house model", "noreply@example.com")
     assert [f.rule for f in findings_for_identity(extended, who, "author")] == ["AIC510"]
     assert findings_for_identity(base, who, "author") == []
@@ -139,6 +145,11 @@ def test_names_are_data_a_policy_catalog_can_extend() -> None:
     ({"products": {"claude": ["Claude"]}}, "lower-case words"),
     ({"model_words": "turbo"}, "must be a list of strings"),
     ({"colours": []}, "unknown key 'colours'"),
+    ({"sites": {"claude": ["https://claude.ai"]}}, "lower-case host names"),
+    ({"sites": {"claude": ["claude"]}}, "two labels or more"),
+    ({"sites": {"claude": ["Claude.AI"]}}, "lower-case host names"),
+    ({"sites": {"claude": ["a." * 130 + "ai"]}}, "lower-case host names"),
+    ({"sites": {"nobody": ["x.ai"]}}, "unknown assistant 'nobody'"),
 ])
 def test_a_bad_names_table_is_refused_with_a_reason(names: object, says: str) -> None:
     with pytest.raises(ConfigError, match=says):
@@ -181,6 +192,16 @@ def test_hostile_values_cost_linear_time() -> None:
     ("chat.openai.com", ("codex",)), ("CodeWhisperer", ("amazon-q",)), ("grok.com", ("generic",)),
     ("example.com", ()), ("claude.dubois", ()), ("Claude Monet", ()), ("claude@example.com", ()),
     ("mailto://claude.ai", ()), ("claude..ai", ()), ("x.claude-.ai", ()),
+    ("devin.ai", ("devin",)), ("https://docs.claude.com/x", ("claude",)),
+    ("https://user@claude.ai:443/", ("claude",)), ("claude.ai.", ("claude",)),
+    ("jules.google", ("jules",)), ("https://jules.google.com", ("jules",)),
+    ("Anthropic", ("claude",)), ("OpenAI", ("codex",)), ("openai.com", ("codex",)),
+    # A host counts only as an assistant's own site or one under it, never by a label:
+    # a person's site (Claude Dupont's), an example, a local name, a vendor's shared site.
+    ("claude.dupont.fr", ()), ("claude.example.com", ()), ("http://claude.localhost", ()),
+    ("https://claude.ai.evil.example", ()), ("notclaude.ai", ()), ("devin.smith.io", ()),
+    ("cursor.example.org", ()), ("google.com", ()), ("mail.google.com", ()),
+    ("github.com", ()), ("Google", ()), ("Cognition", ()), ("Amazon", ()),
 ])
 def test_a_product_is_known_by_its_name_or_its_site(text: str,
                                                      assistants: tuple[str, ...]) -> None:
@@ -286,3 +307,21 @@ def test_a_product_with_its_own_catalog_entry_is_that_assistant_not_generic() ->
     assert named("Co-authored-by: Qwen Code <noreply@qwen.ai>") == {("qwen",)}
     assert named("Co-authored-by: qwen code") == {("qwen",)}
     assert named("Co-authored-by: Qwen <noreply@qwen.ai>") == {("generic",)}
+
+
+def test_a_long_host_costs_linear_time() -> None:
+    """One host-shaped token of a single-letter label after another, longer than any host:
+    it is cut at a host name's longest, so ten times the token costs about what its
+    casefolding does, not a lookup per label."""
+    def cost(labels: int, repeats: int) -> float:
+        value = "a." * labels + "ai"
+        start = time.perf_counter()
+        for _ in range(repeats):
+            assert product_assistants(NAMES, value) == ()
+        return time.perf_counter() - start
+
+    cost(2000, 3)
+    ratio = min(cost(200_000, 3) for _ in range(3)) / min(cost(20_000, 30) for _ in range(3))
+    assert ratio < 3
+    assert product_assistants(NAMES, "x." * 120 + "claude.ai") == ("claude",)  # 249 long
+    assert product_assistants(NAMES, "x." * 130 + "claude.ai") == ()  # longer than a host

@@ -246,3 +246,20 @@ def test_a_new_agents_package_is_a_data_change() -> None:
     record = ProcessRecord(5, "node", ("node", "/g/node_modules/@new/bot/main.js"))
     assert _rules(catalog, record) == ["AIC801"]
     assert _rules(load_catalog(), record) == []
+
+
+def test_the_generic_agent_marker_alone_warns_and_a_second_signal_blocks() -> None:
+    """AGENT=1 (the cross-tool convention OpenCode and Kilo CLI set) is a common name that a
+    build agent or a profile may set too: alone it only warns, naming no assistant; the
+    agent's own variable beside it blocks."""
+    catalog = load_catalog()
+    [alone] = findings_for_session(catalog, {"AGENT": "1"}, [])
+    assert (alone.rule, alone.severity, alone.assistants) == ("AIC814", "warn", ("generic",))
+    assert catalog.by_id["AIC814"].confidence == "low"
+    opencode = findings_for_session(
+        catalog, {"AGENT": "1", "OPENCODE": "1", "OPENCODE_PID": "4242"}, [])
+    blocking = {f.rule: f.assistants for f in opencode if f.severity == "block"}
+    assert blocking == {"AIC811": ("opencode",), "AIC812": ("opencode", "kilo")}
+    kilo = findings_for_session(catalog, {"AGENT": "1", "KILO": "1", "KILO_PID": "9"}, [])
+    assert {f.rule for f in kilo if f.severity == "block"} == {"AIC813"}
+    assert findings_for_session(catalog, {"AGENT": "true-agent", "KILO": "0"}, []) == []

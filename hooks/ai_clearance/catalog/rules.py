@@ -183,12 +183,15 @@ class Names:
     `products`: a whole name (words joined by one space) -> assistants; `families`: a
     model family's first word -> assistants; `model_words`: words that may follow a family
     word in a model's name (`turbo`, `pro`); `machine_words`: words of an address's local
-    part that no person's mailbox is made of alone (`noreply`, `bot`)."""
+    part that no person's mailbox is made of alone (`noreply`, `bot`); `sites`: a host name
+    an assistant's maker uses for it alone (`claude.ai`, `chatgpt.com`) -> assistants, which
+    that host and the hosts under it name."""
 
     products: dict[str, tuple[str, ...]] = field(default_factory=dict)
     families: dict[str, tuple[str, ...]] = field(default_factory=dict)
     model_words: frozenset[str] = frozenset()
     machine_words: frozenset[str] = frozenset()
+    sites: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -626,25 +629,28 @@ def _names(raw: Any, where: str, assistants: dict[str, Assistant], base: Names) 
     """The [names] table (see `Names`), added to `base`: `products` and `models` map
     assistant ids to lists of names (lower case, words of letters, digits and dots joined
     by one space; a model family is one word); `model_words` and `machine_words` are lists
-    of such words."""
+    of such words; `sites` maps assistant ids to lists of host names (see `Names`)."""
     where = f"{where} [names]"
     if not isinstance(raw, dict):
         raise _fail(where, "must be a table")
-    unknown = set(raw) - {"products", "models", "model_words", "machine_words"}
+    unknown = set(raw) - {"products", "models", "model_words", "machine_words", "sites"}
     if unknown:
         raise _fail(where, f"unknown key '{sorted(unknown)[0]}'")
     words = {key: frozenset(_name_words(raw.get(key, []), where, key, single=True))
              for key in ("model_words", "machine_words")}
     found = {"products": {k: list(v) for k, v in base.products.items()},
-             "models": {k: list(v) for k, v in base.families.items()}}
-    for key, single in (("products", False), ("models", True)):
+             "models": {k: list(v) for k, v in base.families.items()},
+             "sites": {k: list(v) for k, v in base.sites.items()}}
+    for key, single in (("products", False), ("models", True), ("sites", True)):
         table = raw.get(key, {})
         if not isinstance(table, dict):
             raise _fail(where, f"'{key}' must be a table of assistant id = list of names")
         for aid, entries in table.items():
             if aid not in assistants:
                 raise _fail(where, f"'{key}' names unknown assistant '{aid}'")
-            for name in _name_words(entries, where, f"{key}.{aid}", single):
+            named = _hosts(entries, where, f"{key}.{aid}") if key == "sites" \
+                else _name_words(entries, where, f"{key}.{aid}", single)
+            for name in named:
                 ids = found[key].setdefault(name, [])
                 if aid not in ids:
                     ids.append(aid)
@@ -653,7 +659,23 @@ def _names(raw: Any, where: str, assistants: dict[str, Assistant], base: Names) 
         families={k: tuple(v) for k, v in found["models"].items()},
         model_words=base.model_words | words["model_words"],
         machine_words=base.machine_words | words["machine_words"],
+        sites={k: tuple(v) for k, v in found["sites"].items()},
     )
+
+
+# A site's host name: lower-case labels of letters, digits and inner dashes, at least two.
+_SITE = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]\Z")
+MAX_SITE = 253  # a host name's longest (DNS)
+
+
+def _hosts(value: Any, where: str, key: str) -> tuple[str, ...]:
+    """A list of host names as [names.sites] writes them, checked (see `Names`)."""
+    entries = _str_list(value, where, key)
+    for entry in entries:
+        if len(entry) > MAX_SITE or not _SITE.match(entry):
+            raise _fail(where, f"'{key}' entries are lower-case host names of two labels "
+                               f"or more, without a scheme or a path ({entry!r})")
+    return entries
 
 
 def _name_words(value: Any, where: str, key: str, single: bool) -> tuple[str, ...]:

@@ -156,38 +156,54 @@ def value_assistants(names: Names, value: str, ignored: frozenset[str]) -> tuple
     return tuple(dict.fromkeys(found))
 
 
-# One label of a host name; a top-level domain as short as product sites use (`.ai`,
-# `.com`, `.dev`, `.chat`): a longer last label reads as a surname (`claude.dubois`).
+# One label of a host name, and the longest host name (DNS): a longer token is no host.
 _HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\Z")
-_TOP_LEVEL = re.compile(r"[a-z]{2,4}\Z")
+_MAX_HOST = 253
 
 
-def host_labels(token: str) -> list[str]:
-    """The labels of a host name or a web address's host (`https://www.claude.ai/code` ->
-    claude, ai), lower case; none for a token that is neither."""
+def host_name(token: str) -> str:
+    """The host name a token is, or a web address's host (`https://www.claude.ai/code` ->
+    www.claude.ai), lower case, with no trailing dot; "" for a token that is neither (an
+    address, another scheme, a single label, a malformed label)."""
     token = token.casefold().strip(_WRAPPING)
     scheme, sep, rest = token.partition("://")
     if sep and scheme not in ("http", "https"):
-        return []
-    host = (rest if sep else token).split("/", 1)[0]
-    labels = host.removeprefix("www.").split(".")
-    if len(labels) < 2 or (not sep and not _TOP_LEVEL.match(labels[-1])):
-        return []
-    return labels if all(_HOST_LABEL.match(label) for label in labels) else []
+        return ""
+    host = (rest if sep else token)[:_MAX_HOST + 1].split("/", 1)[0]
+    host = host.split("?", 1)[0].split("#", 1)[0]
+    if sep:
+        host = host.rpartition("@")[2].partition(":")[0]  # `https://user@host:443/`
+    host = host.removesuffix(".")
+    if len(host) > _MAX_HOST:
+        return ""
+    labels = host.split(".")
+    if len(labels) < 2 or not all(_HOST_LABEL.match(label) for label in labels):
+        return ""
+    return host
+
+
+def site_assistants(names: Names, host: str) -> tuple[str, ...]:
+    """The assistants whose own site (the [names] sites table) `host` is or lies under
+    (`claude.ai`, `www.claude.ai`, `chat.openai.com`); () for any other host, whatever its
+    labels say (`claude.dupont.fr`, `claude.example.com`, `claude.localhost`)."""
+    while host:
+        found = names.sites.get(host)
+        if found:
+            return found
+        host = host.partition(".")[2]
+    return ()
 
 
 def product_assistants(names: Names, text: str) -> tuple[str, ...]:
-    """The assistants the [names] products table calls `text`: its words as a whole
-    (`Chat GPT`, `CodeWhisperer`, `claude.ai`), or a host name in it whose first label, or
-    the one before its top-level domain, is a product's (`chatgpt.com`, `devin.ai`,
-    `gemini.google.com`, `chat.openai.com`). Linear in the text."""
+    """The assistants the [names] table calls `text`: its words as a whole, as the products
+    table writes them (`Chat GPT`, `CodeWhisperer`, `claude.ai`), or a host name in it that
+    is one of their own sites or lies under one (`chatgpt.com`, `https://www.devin.ai`,
+    `chat.openai.com`). Linear in the text: a token is cut at the longest host name."""
     whole = names.products.get(" ".join(name_words(text.casefold())))
     if whole:
         return whole
     for token in text.split():
-        labels = host_labels(token)
-        for label in labels[:1] + labels[-2:-1]:
-            found = names.products.get(label)
-            if found:
-                return found
+        found = site_assistants(names, host_name(token))
+        if found:
+            return found
     return ()

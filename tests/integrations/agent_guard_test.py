@@ -332,6 +332,20 @@ REFUSED = [
     "cp x {.g,.x}it/hooks/pre-commit",
     "rm -rf .*",
     "rm -rf .hus*",
+    # Husky 9's user init script, sourced before HUSKY=0 is read (repros7 01)
+    "mkdir -p ~/.config/husky && echo 'export HUSKY=0' >> ~/.config/husky/init.sh",
+    "printf 'HUSKY=0\\n' > \"${XDG_CONFIG_HOME:-$HOME/.config}/husky/init.sh\"",
+    "cp /tmp/i.sh /home/me/.config/husky/init.sh",
+    "cp -r /tmp/h ~/.config/husky",
+    "echo 'export HUSKY=0' >> ~/.huskyrc",
+    # every Lefthook config name lefthook.dev documents (repros7 03)
+    "printf '[pre-commit]\\nskip = true\\n' > lefthook-local.toml",
+    "echo '{\"pre-commit\":{\"skip\":true}}' > lefthook-local.json",
+    "echo '{}' > .lefthook-local.jsonc",
+    "mkdir -p .config && printf 'pre-commit:\\n  skip: true\\n' > .config/lefthook-local.yml",
+    "echo '{}' > .config/lefthook.json",
+    "rm lefthook.toml",
+    "sed -i /ai-clearance/d .lefthook.jsonc",
 ]
 
 ALLOWED = [
@@ -501,6 +515,13 @@ ALLOWED = [
     "cp a{1,2}.txt /tmp",
     'cd ~/src/tool.git && rm -f "$OUT" build/x',  # a work tree cloned as NAME.git
     'cd "$WORKDIR" && rm -f "$OUT"',
+    # near the protected names: reading them, other files named alike
+    "cat ~/.config/husky/init.sh",
+    "mkdir -p ~/.config/husky",
+    "echo '# husky' > docs/husky-init.md",
+    "cat lefthook-local.toml .config/lefthook.jsonc",
+    "echo x > lefthook-local.toml.md",
+    "echo x > docs/lefthook.txt",
 ]
 
 
@@ -636,6 +657,9 @@ THEIRS = "repos:\n- repo: local\n  hooks:\n  - id: black\n"
     _tool("Write", file_path=CONFIG, content=THEIRS),
     _tool("Write", file_path="/r/.git/hooks/../hooks/pre-commit", content=""),
     _tool("Write", content="x"),  # no file_path: refused
+    _tool("Write", file_path="/home/me/.config/husky/init.sh", content="export HUSKY=0\n"),
+    _tool("write_file", file_path="/home/me/.huskyrc", content="export HUSKY=0\n"),
+    _tool("Write", file_path="/r/lefthook-local.toml", content="[pre-commit]\nskip = true\n"),
     _tool("Edit", file_path=CONFIG, old_string=3, new_string=""),
 ])
 def test_file_tools_aimed_at_the_hooks_or_config_are_refused(data: bytes) -> None:
@@ -655,6 +679,8 @@ def test_file_tools_aimed_at_the_hooks_or_config_are_refused(data: bytes) -> Non
     _tool("Write", file_path=CONFIG, content=OURS + "  - id: flake8\n"),
     _tool("Write", file_path="/r/new/lefthook.yml", content="pre-commit: {}\n"),
     _tool("Read", file_path=HOOK),  # reading is not judged
+    _tool("Read", file_path="/home/me/.config/husky/init.sh"),
+    _tool("Write", file_path="/r/docs/husky/init.md", content="# init\n"),
 ])
 def test_file_tools_elsewhere_run(data: bytes) -> None:
     assert decide_payload(data, _files) is None

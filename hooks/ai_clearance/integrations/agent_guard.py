@@ -16,7 +16,7 @@ from collections import ChainMap
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
-from ai_clearance.integrations.guard_paths import judged_path, moved
+from ai_clearance.integrations.guard_paths import HOOK_MANAGER_OVERRIDES, judged_path, moved
 from ai_clearance.integrations.shell_words import (
     EXPANDED,
     QUOTED,
@@ -225,6 +225,9 @@ def decide_file_tool(payload: Mapping[str, object],
         return None
     if found != "a hook manager's config" or tool == "NotebookEdit":
         return f"{tool} on {path} changes {found}; {ADVICE}"
+    if _basename(path) in HOOK_MANAGER_OVERRIDES:
+        return (f"{tool} on {path} changes Lefthook's local override, which can skip any "
+                f"hook; {ADVICE}")
     full = path if posixpath.isabs(path) or not place else posixpath.join(place, path)
     removed = _edit_removes_own_name(tool_input, read_text(full) if read_text else None)
     if removed:

@@ -31,6 +31,9 @@ HOOK_MANAGER_CONFIGS: dict[str, frozenset[str]] = {
 }
 HOOK_MANAGER_FILES = frozenset(name for names in HOOK_MANAGER_CONFIGS.values()
                                for name in names)
+# Configs that override the main one (`skip: true` needs no mention of ai-clearance gone).
+HOOK_MANAGER_OVERRIDES = frozenset(name for name in HOOK_MANAGER_CONFIGS["Lefthook"]
+                                   if "-local." in name)
 # Husky 9's runner (`.husky/_/h`) sources `${XDG_CONFIG_HOME:-~/.config}/husky/init.sh` before
 # it reads HUSKY=0; Husky 4's sourced `~/.huskyrc`.
 _HUSKY_INIT = ("husky", "init.sh")

@@ -12,6 +12,7 @@ would stand counts as that name (the guard cannot tell what it becomes)."""
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import posixpath
 import re
 
@@ -137,7 +138,7 @@ def _by_name(parts: list[str]) -> str | None:
 def _user_husky(parts: list[str]) -> bool:
     """`~/.config/husky` (a folder copied there may bring an init.sh)."""
     return any(part == ".config" and following == "husky"
-               for part, following in zip(parts, parts[1:]))
+               for part, following in itertools.pairwise(parts))
 
 
 def judged_path(word: str, place: str | None) -> str | None:

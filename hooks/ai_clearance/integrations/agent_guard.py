@@ -78,6 +78,8 @@ _READERS = _TEXT_PROGRAMS - {"cd", "pushd"} | {
     "dirname", "md5sum", "sha1sum", "sha256sum", "od", "xxd", "hexdump", "bat", "jq",
     "yamllint", "pre-commit", "lefthook", "git", "hub"}
 _MOVERS = frozenset({"cd", "pushd", "popd"})
+# Programs that read their sources and write one target.
+_COPIERS = frozenset({"cp", "rsync", "install"})
 # Options whose value is left out of what a program touches (`tar --exclude=.git`), and
 # find's patterns (a pattern of .git alone is the `-prune` idiom).
 _EXCLUDING = ("--exclude", "--ignore")
@@ -494,9 +496,12 @@ def _touched_paths(program: str, arguments: Sequence[str], line: _Line) -> str |
     (`--body TEXT`) are not paths."""
     if _only_reads(program, arguments):
         return None
+    sources = _copy_sources(program, arguments) if program in _COPIERS else set()
     # operands first, so that the message names the path rather than an option
     order = sorted(range(len(arguments)), key=lambda at: arguments[at].startswith("-"))
     for index in order:
+        if index in sources:
+            continue
         word = arguments[index]
         option = arguments[index - 1] if index else ""
         if option in _TEXT_VALUE_OPTIONS or word.split("=", 1)[0] in _TEXT_VALUE_OPTIONS \
@@ -508,6 +513,37 @@ def _touched_paths(program: str, arguments: Sequence[str], line: _Line) -> str |
         if touched:
             return f"`{program}` given {_shown(word)} may change {touched}; {ADVICE}"
     return None
+
+
+def _copy_sources(program: str, arguments: Sequence[str]) -> set[int]:
+    """Where `cp`/`rsync`/`install` gets the words it only reads, its sources: the operands
+    but the last, or all of them given a target folder (`-t DIR`,
+    `--target-directory=DIR`); `cp .git/hooks/pre-commit /tmp/backup` reads the hook. None
+    where a source may change: rsync's --remove-source-files, a link (`cp -l`/`-s`),
+    `install -d`."""
+    letters = _short_letters(arguments)
+    if any(w.startswith(("--remove-source", "--link", "--directory", "--symbolic"))
+           for w in arguments) or (program == "cp" and ("l" in letters or "s" in letters)) \
+            or (program == "install" and "d" in letters):
+        return set()
+    operands = [at for at, w in enumerate(arguments) if not w.startswith("-")]
+    if program != "rsync":
+        for index, word in enumerate(arguments):
+            target = _cluster_target(word)
+            if word == "--target-directory" or target == "":
+                return set(operands) - {index + 1}
+            if target or word.startswith("--target-directory="):
+                return set(operands)
+    return set(operands[:-1])
+
+
+def _cluster_target(word: str) -> str | None:
+    """The target folder of a short option cluster with cp's or install's `-t` (`-rt`:
+    "", the next word; `-tDIR`: DIR), else None."""
+    if not word.startswith("-") or word.startswith("--") or "t" not in word:
+        return None
+    letters, _, rest = word[1:].partition("t")
+    return rest if letters.isalpha() or not letters else None
 
 
 def _only_reads(program: str, arguments: Sequence[str]) -> bool:

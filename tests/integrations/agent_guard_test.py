@@ -829,6 +829,7 @@ def test_nesting_is_bounded() -> None:
     "export A=1; sh -c 'git status'; ", "sudo git git ", "env A=1 ", "alias a=b; a x; ",
     "; cd a; rm -f x ", "; rm -f $(git rev-parse --git-dir)/x$(a ", "; cp .git/a{b,c}/ ",
     "; cd ..; cd b; ", "; git rebase -x 'git status' ", "; read -r A B; ",
+    "; cp a b .git/x ", "; git checkout x -- y ", "; git stash push a ", "; git clean -fdx ",
 ])
 def test_the_decision_costs_linear_time(unit: str) -> None:
     """Four times the command line costs about four times the time (a ratio of two sizes;

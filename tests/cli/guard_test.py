@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from ai_clearance.integrations.agent_settings import AGENTS
-from conftest import run_cli
+from conftest import git, run_cli
 
 CLAUDE_MATCHER = AGENTS["claude"].matcher
 
@@ -283,3 +283,38 @@ def test_uninstall_of_a_fresh_install_leaves_no_empty_hooks(home: Path) -> None:
     assert _guard(home, "install", "--agent", "gemini").returncode == 0
     assert _guard(home, "uninstall", "--agent", "gemini").returncode == 0
     assert _load(home / ".gemini" / "settings.json") == {}
+
+
+def _bash_call(command: str, cwd: Path) -> str:
+    return json.dumps({"session_id": "abc", "cwd": str(cwd), "tool_name": "Bash",
+                       "hook_event_name": "PreToolUse", "tool_input": {"command": command}})
+
+
+def test_the_installed_hook_refuses_git_clean_x_where_husky_keeps_its_runner(
+        home: Path, tmp_path: Path) -> None:
+    """Husky's `.husky/_` is git-ignored; `git clean -fdx` from any folder of that
+    repository is refused, and runs in a repository without it."""
+    assert _guard(home, "install").returncode == 0
+    repo = tmp_path / "repo"
+    (repo / "src").mkdir(parents=True)
+    git(repo, "init", "-q")
+    clean, cleaned = _bash_call("git clean -fdx", repo / "src"), _bash_call("git clean -fd", repo)
+    assert _run_installed_hook(home, clean).returncode == 0
+    (repo / ".husky" / "_").mkdir(parents=True)
+    (repo / ".husky" / "_" / ".gitignore").write_text("*\n", encoding="utf-8")
+    refused = _run_installed_hook(home, clean)
+    assert refused.returncode == 2
+    assert b"without -x" in refused.stderr
+    assert _run_installed_hook(home, _bash_call("git stash --all", repo)).returncode == 2
+    assert _run_installed_hook(home, cleaned).returncode == 0
+
+
+def test_the_installed_hook_reads_the_patch_git_apply_would_apply(home: Path,
+                                                                  tmp_path: Path) -> None:
+    assert _guard(home, "install").returncode == 0
+    patch = tmp_path / "fix.patch"
+    patch.write_text("--- a/.pre-commit-config.yaml\n+++ b/.pre-commit-config.yaml\n",
+                     encoding="utf-8")
+    assert _run_installed_hook(home, _bash_call("git apply fix.patch", tmp_path)).returncode == 2
+    patch.write_text("--- a/src/app.py\n+++ b/src/app.py\n", encoding="utf-8")
+    assert _run_installed_hook(home, _bash_call("git apply fix.patch", tmp_path)).returncode == 0

@@ -221,7 +221,7 @@ REFUSED = [
     'docker exec c --command="git commit -n"',
     # attack pass 2 (issue 25): paths by any program, relative or computed (01, 02, 03, 06)
     "mv .git/hooks{,.bak}",
-    "cp -r .git/hook{s,.old} /tmp",
+    "cp -r /tmp/h .git/hook{s,.old}",  # the brace spelling as the target
     "cd .git/hooks && rm -f pre-commit",
     "(cd .git; rm -f hooks/pre-commit)",
     "pushd .git >/dev/null && rm -f hooks/pre-commit",
@@ -332,6 +332,45 @@ REFUSED = [
     "cp x {.g,.x}it/hooks/pre-commit",
     "rm -rf .*",
     "rm -rf .hus*",
+    # Husky 9's user init script, sourced before HUSKY=0 is read (repros7 01)
+    "mkdir -p ~/.config/husky && echo 'export HUSKY=0' >> ~/.config/husky/init.sh",
+    "printf 'HUSKY=0\\n' > \"${XDG_CONFIG_HOME:-$HOME/.config}/husky/init.sh\"",
+    "cp /tmp/i.sh /home/me/.config/husky/init.sh",
+    "cp -r /tmp/h ~/.config/husky",
+    "echo 'export HUSKY=0' >> ~/.huskyrc",
+    # every Lefthook config name lefthook.dev documents (repros7 03)
+    "printf '[pre-commit]\\nskip = true\\n' > lefthook-local.toml",
+    "echo '{\"pre-commit\":{\"skip\":true}}' > lefthook-local.json",
+    "echo '{}' > .lefthook-local.jsonc",
+    "mkdir -p .config && printf 'pre-commit:\\n  skip: true\\n' > .config/lefthook-local.yml",
+    "echo '{}' > .config/lefthook.json",
+    "rm lefthook.toml",
+    "sed -i /ai-clearance/d .lefthook.jsonc",
+    # git subcommands that write their path operands; patches the guard cannot read (04)
+    "git checkout HEAD~1 -- .pre-commit-config.yaml",
+    "git checkout HEAD~1 .husky/pre-commit",
+    "git restore --source=HEAD~1 --staged --worktree .pre-commit-config.yaml",
+    "git restore -s HEAD~1 lefthook.yml",
+    "git reset HEAD~1 -- .pre-commit-config.yaml",
+    "git stash push .pre-commit-config.yaml",
+    "git stash -- lefthook.yml",
+    "git stash push -m wip -- .husky/pre-commit",
+    "git apply /tmp/x.patch",  # no file reader: the patch is not known
+    "git am /tmp/series.mbox",
+    "cat x.patch | git apply",
+    "git apply < x.patch",
+    "git apply <<'E'\ndiff --git a/.husky/pre-commit b/.husky/pre-commit\nE",
+    "git am <<'E'\n--- a/lefthook.yml\n+++ b/lefthook.yml\nE",
+    # cp, rsync, install write their target (the protected path as the destination)
+    "cp /tmp/backup .git/hooks/pre-commit",
+    "cp -t .git/hooks /tmp/x",
+    "cp -rt.git/hooks x",
+    "cp --target-directory=.husky x",
+    "cp -l .git/hooks/pre-commit /tmp/x",  # a hard link: writing /tmp/x writes the hook
+    "rsync -a /tmp/h/ .git/hooks/",
+    "rsync --remove-source-files .git/hooks/pre-commit /tmp",
+    "install -d .git/hooks",
+    "install /tmp/x .git/hooks/pre-commit",
 ]
 
 ALLOWED = [
@@ -501,6 +540,38 @@ ALLOWED = [
     "cp a{1,2}.txt /tmp",
     'cd ~/src/tool.git && rm -f "$OUT" build/x',  # a work tree cloned as NAME.git
     'cd "$WORKDIR" && rm -f "$OUT"',
+    # near the protected names: reading them, other files named alike
+    "cat ~/.config/husky/init.sh",
+    "mkdir -p ~/.config/husky",
+    "echo '# husky' > docs/husky-init.md",
+    "cat lefthook-local.toml .config/lefthook.jsonc",
+    "echo x > lefthook-local.toml.md",
+    "echo x > docs/lefthook.txt",
+    # near git's path writers: other paths, actions that name none, looks at a patch
+    "git checkout HEAD~1 -- src/app.py",
+    "git checkout main",
+    "git restore --staged src/a.py",
+    "git reset HEAD~1 -- docs/pre-commit.md",
+    "git reset --soft HEAD~1",
+    "git stash push src/a.py",
+    "git stash pop",
+    "git stash list",
+    "git show HEAD~1:.pre-commit-config.yaml",
+    "git apply --check /tmp/x.patch",
+    "git apply --stat x.patch",
+    "git am --continue",
+    "git am --abort",
+    "git apply <<'E'\ndiff --git a/src/a.py b/src/a.py\n--- a/src/a.py\n+++ b/src/a.py\nE",
+    "git clean -fdx",  # no ignored hooks folder known (see the payload test)
+    "git stash --all",
+    # a protected path as a copy's source is read
+    "cp .git/hooks/pre-commit /tmp/backup",
+    "cp -t /tmp .git/hooks/pre-commit",
+    "cp -a .pre-commit-config.yaml /tmp/x.yaml",
+    "rsync -a .git/hooks/ /tmp/hooks/",
+    "install -m 644 .husky/pre-commit /tmp/x",
+    "cp ~/.config/husky/init.sh /tmp/init.sh",
+    "cp -r .git/hook{s,.old} /tmp",  # both words are sources: /tmp is the target
 ]
 
 
@@ -636,6 +707,9 @@ THEIRS = "repos:\n- repo: local\n  hooks:\n  - id: black\n"
     _tool("Write", file_path=CONFIG, content=THEIRS),
     _tool("Write", file_path="/r/.git/hooks/../hooks/pre-commit", content=""),
     _tool("Write", content="x"),  # no file_path: refused
+    _tool("Write", file_path="/home/me/.config/husky/init.sh", content="export HUSKY=0\n"),
+    _tool("write_file", file_path="/home/me/.huskyrc", content="export HUSKY=0\n"),
+    _tool("Write", file_path="/r/lefthook-local.toml", content="[pre-commit]\nskip = true\n"),
     _tool("Edit", file_path=CONFIG, old_string=3, new_string=""),
 ])
 def test_file_tools_aimed_at_the_hooks_or_config_are_refused(data: bytes) -> None:
@@ -655,6 +729,8 @@ def test_file_tools_aimed_at_the_hooks_or_config_are_refused(data: bytes) -> Non
     _tool("Write", file_path=CONFIG, content=OURS + "  - id: flake8\n"),
     _tool("Write", file_path="/r/new/lefthook.yml", content="pre-commit: {}\n"),
     _tool("Read", file_path=HOOK),  # reading is not judged
+    _tool("Read", file_path="/home/me/.config/husky/init.sh"),
+    _tool("Write", file_path="/r/docs/husky/init.md", content="# init\n"),
 ])
 def test_file_tools_elsewhere_run(data: bytes) -> None:
     assert decide_payload(data, _files) is None
@@ -674,6 +750,49 @@ def test_the_shell_line_is_read_from_the_agents_folder() -> None:
     data = json.dumps({"tool_name": "Bash", "cwd": "/r/src",
                        "tool_input": {"command": "rm -f pre-commit"}}).encode()
     assert decide_payload(data) is None
+
+
+def _bash(command: str, cwd: str = "/r") -> bytes:
+    return _tool("Bash", cwd=cwd, command=command)
+
+
+@pytest.mark.parametrize(("command", "refused"), [
+    ("git clean -fdx", True), ("git clean -xdf", True), ("git clean -f -X", True),
+    ("git clean --force -x", True), ("git stash --all", True), ("git stash push -a", True),
+    ("git stash save -a wip", True), ("cd sub && git clean -fdx", True),
+    ("git clean -fd", False), ("git clean -ndx", False), ("git clean -x", False),
+    ("git clean -fdx --dry-run", False), ("git stash -u", False), ("git stash pop", False),
+])
+def test_cleaning_ignored_files_is_refused_where_the_hooks_are_ignored(command: str,
+                                                                      refused: bool) -> None:
+    """Husky's `.husky/_` is git-ignored; `git clean -x`/`git stash --all` delete it."""
+    seen: list[str] = []
+
+    def ignored(cwd: str) -> bool:
+        seen.append(cwd)
+        return True
+
+    reason = decide_payload(_bash(command), None, ignored)
+    assert (reason is not None) is refused
+    assert seen == ["/r"]
+    if refused:
+        assert "without -x" in (reason or "")
+    assert decide_payload(_bash(command), None, lambda _: False) is None
+
+
+PATCH = "diff --git a/{0} b/{0}\n--- a/{0}\n+++ b/{0}\n@@ -1 +1 @@\n-a\n+b\n"
+
+
+@pytest.mark.parametrize(("patched", "refused"), [
+    (".pre-commit-config.yaml", True), (".husky/pre-commit", True),
+    ("sub/lefthook-local.json", True), ("src/app.py", False), ("docs/husky.md", False),
+])
+def test_a_patch_is_judged_by_the_paths_it_names(patched: str, refused: bool) -> None:
+    texts = {"/r/fix.patch": PATCH.format(patched)}
+    for command in ("git apply fix.patch", "git am fix.patch", "git apply -3 /r/fix.patch"):
+        reason = decide_payload(_bash(command), texts.get)
+        assert (reason is not None) is refused, command
+    assert decide_payload(_bash("git apply fix.patch"), lambda _: None) is not None
 
 
 @pytest.mark.parametrize("data", [
@@ -710,6 +829,7 @@ def test_nesting_is_bounded() -> None:
     "export A=1; sh -c 'git status'; ", "sudo git git ", "env A=1 ", "alias a=b; a x; ",
     "; cd a; rm -f x ", "; rm -f $(git rev-parse --git-dir)/x$(a ", "; cp .git/a{b,c}/ ",
     "; cd ..; cd b; ", "; git rebase -x 'git status' ", "; read -r A B; ",
+    "; cp a b .git/x ", "; git checkout x -- y ", "; git stash push a ", "; git clean -fdx ",
 ])
 def test_the_decision_costs_linear_time(unit: str) -> None:
     """Four times the command line costs about four times the time (a ratio of two sizes;

@@ -184,6 +184,22 @@ def _file_text(path: str) -> str | None:
     return data.decode("utf-8", errors="replace")
 
 
+def _hooks_ignored(cwd: str) -> bool:
+    """Whether the repository around `cwd` (the process's folder for "") has Husky's
+    runner folder `.husky/_`, which git ignores (its own `.gitignore` says `*`) and
+    core.hooksPath points at: the folder holding `.git` is looked for upwards. Where
+    core.hooksPath points is not read (a limit: another ignored hooks folder is not
+    known)."""
+    folder = Path(cwd or os.getcwd()).absolute()
+    for place in (folder, *folder.parents):
+        try:
+            if (place / ".git").exists():
+                return (place / ".husky" / "_").is_dir()
+        except OSError:
+            return True  # not known: `git clean -x` is refused
+    return False
+
+
 @guard.command("check-command")
 def check_command() -> None:
     """The hook itself: reads the agent's tool call (JSON) on stdin; exits 0 to let it run,
@@ -195,7 +211,8 @@ def check_command() -> None:
     )
 
     try:
-        reason = decide_payload(sys.stdin.buffer.read(MAX_PAYLOAD + 1), _file_text)
+        reason = decide_payload(sys.stdin.buffer.read(MAX_PAYLOAD + 1), _file_text,
+                                _hooks_ignored)
     except Exception as exc:  # noqa: BLE001 - any other exit code would let the call run
         reason = f"the guard failed ({type(exc).__name__})"
     if reason is None:

@@ -16,7 +16,7 @@ from collections import ChainMap
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
-from ai_clearance.integrations.guard_paths import judged_path, moved
+from ai_clearance.integrations.guard_paths import HOOK_MANAGER_OVERRIDES, judged_path, moved
 from ai_clearance.integrations.shell_words import (
     EXPANDED,
     QUOTED,
@@ -78,6 +78,8 @@ _READERS = _TEXT_PROGRAMS - {"cd", "pushd"} | {
     "dirname", "md5sum", "sha1sum", "sha256sum", "od", "xxd", "hexdump", "bat", "jq",
     "yamllint", "pre-commit", "lefthook", "git", "hub"}
 _MOVERS = frozenset({"cd", "pushd", "popd"})
+# Programs that read their sources and write one target.
+_COPIERS = frozenset({"cp", "rsync", "install"})
 # Options whose value is left out of what a program touches (`tar --exclude=.git`), and
 # find's patterns (a pattern of .git alone is the `-prune` idiom).
 _EXCLUDING = ("--exclude", "--ignore")
@@ -123,6 +125,13 @@ _COMMAND_VARIABLES = ("GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_SSH_COMMAND", "G
 # Subcommands whose output never starts with `-` (ref names, object names, paths).
 _SAFE_OUTPUT = frozenset({"rev-parse", "symbolic-ref", "describe", "branch"})
 _HOOKS_PATH = "core.hookspath"
+# git subcommands that write their path operands.
+_PATH_SUBCOMMANDS = frozenset({"mv", "rm", "checkout", "restore", "reset"})
+# `git apply` options that only look at a patch; `git am` steps that apply none.
+_PATCH_LOOKS = frozenset({"--check", "--stat", "--numstat", "--summary"})
+_AM_STEPS = frozenset({"--continue", "--skip", "--abort", "--quit", "--resolved", "-r",
+                       "--show-current-patch", "--retry"})
+_PATCH_NAMING = ("rename from ", "rename to ", "copy from ", "copy to ")
 _CONFIG_VALUE_OPTIONS = frozenset({"-f", "--file", "--blob", "--type", "--comment",
                                    "--default", "--value"})
 _CONFIG_READ_OR_REMOVE = frozenset({"--get", "--get-all", "--get-regexp", "--get-urlmatch",
@@ -141,6 +150,17 @@ _CONFIG_FILE_VARIABLES = ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG"
 ADVICE = ("run it without that, and let the hooks run; if a hook fails, fix what it "
           "reports or ask the person you work for")
 COMPUTED_ADVICE = "write it out in the command"
+
+
+@dataclass(frozen=True)
+class Surroundings:
+    """What the guard may look at beyond the tool input, given by the CLI: a file's text
+    (`read_text`: "" when there is none, None when it cannot be read), and whether the
+    repository's hooks live in a folder git ignores (Husky's `.husky/_`), which `git clean
+    -x` and `git stash --all` delete."""
+
+    read_text: Callable[[str], str | None] | None = None
+    hooks_ignored: bool = False
 
 
 class GuardInputError(ValueError):
@@ -162,19 +182,23 @@ class _Line:
     # the folder the line is in, one cell shared by the whole line (`cd .git && ...`);
     # "" where it started, None when the shell computes it
     place: list[str | None] = field(default_factory=lambda: [""])
+    around: Surroundings = field(default_factory=Surroundings)
 
     def scoped(self, local: dict[str, str | None]) -> _Line:
         """The line as one command sees it, with the variables set for it."""
         return _Line(self.commands, ChainMap(local, self.variables), self.nesting, self.shell,
-                     self.wrapped + 1, self.place)
+                     self.wrapped + 1, self.place, self.around)
 
 
 def decide_payload(data: bytes,
-                   read_text: Callable[[str], str | None] | None = None) -> str | None:
+                   read_text: Callable[[str], str | None] | None = None,
+                   hooks_ignored: Callable[[str], bool] | None = None) -> str | None:
     """The reason to refuse the tool call described by the hook's JSON input, or None to
     let it run. Input that is not the JSON an agent sends is refused. `read_text`: a
     file's text ("" when there is none, None when it cannot be read), for a file tool
-    that rewrites a hook manager's config; without it, such a file is not known."""
+    that rewrites a hook manager's config or a patch `git apply` applies; without it,
+    such a file is not known. `hooks_ignored`: whether the repository around a folder (the
+    payload's `cwd`, "" when it has none) keeps its hooks in an ignored folder."""
     if len(data) > MAX_PAYLOAD:
         return f"the tool input is over {MAX_PAYLOAD} bytes"
     try:
@@ -184,12 +208,13 @@ def decide_payload(data: bytes,
     except RecursionError:
         return "the tool input is JSON nested too deep to read"
     try:
-        return _decide_tool(payload, read_text)
+        return _decide_tool(payload, read_text, hooks_ignored)
     except GuardInputError as exc:
         return f"{exc}"
 
 
-def _decide_tool(payload: object, read_text: Callable[[str], str | None] | None) -> str | None:
+def _decide_tool(payload: object, read_text: Callable[[str], str | None] | None,
+                 hooks_ignored: Callable[[str], bool] | None = None) -> str | None:
     """A file tool's call, or a shell tool's command line read from the folder the agent
     is in (`cwd`)."""
     if isinstance(payload, Mapping) and payload.get("tool_name") in FILE_TOOLS:
@@ -199,7 +224,8 @@ def _decide_tool(payload: object, read_text: Callable[[str], str | None] | None)
         return None
     cwd = payload.get("cwd") if isinstance(payload, Mapping) else None
     place: list[str | None] = [cwd if isinstance(cwd, str) and _plain(cwd) else ""]
-    return decide_command(command, place=place)
+    around = Surroundings(read_text, bool(hooks_ignored and hooks_ignored(place[0] or "")))
+    return decide_command(command, place=place, around=around)
 
 
 def _plain(text: str) -> bool:
@@ -225,6 +251,9 @@ def decide_file_tool(payload: Mapping[str, object],
         return None
     if found != "a hook manager's config" or tool == "NotebookEdit":
         return f"{tool} on {path} changes {found}; {ADVICE}"
+    if _basename(path) in HOOK_MANAGER_OVERRIDES:
+        return (f"{tool} on {path} changes Lefthook's local override, which can skip any "
+                f"hook; {ADVICE}")
     full = path if posixpath.isabs(path) or not place else posixpath.join(place, path)
     removed = _edit_removes_own_name(tool_input, read_text(full) if read_text else None)
     if removed:
@@ -272,7 +301,8 @@ def shell_command(payload: object) -> str | None:
 def decide_command(command: str, nesting: int = 0,
                    variables: MutableMapping[str, str | None] | None = None,
                    shell: MutableMapping[str, str | None] | None = None,
-                   place: list[str | None] | None = None) -> str | None:
+                   place: list[str | None] | None = None,
+                   around: Surroundings | None = None) -> str | None:
     """The reason to refuse a shell command line, or None. `variables`: those set by the
     line around it (`X=1; sh -c '...'`); `shell`: where it sets its own, when it runs in
     the same shell (`eval`)."""
@@ -284,7 +314,8 @@ def decide_command(command: str, nesting: int = 0,
         return f"the command cannot be read ({exc})"
     shell = {} if shell is None else shell
     line = _Line(commands, ChainMap(shell, *([variables] if variables else [])), nesting,
-                 shell, place=[""] if place is None else place)
+                 shell, place=[""] if place is None else place,
+                 around=around or Surroundings())
     for simple in commands:
         reason = _decide_simple(simple, line)
         if reason:
@@ -296,7 +327,7 @@ def _nested(text: str, line: _Line, same_shell: bool = False) -> str | None:
     """A command line run by the line (`sh -c TEXT`, an alias, `eval`), one level deeper;
     `same_shell`: it sets the line's own variables."""
     return decide_command(text, line.nesting + 1, line.variables,
-                          line.shell if same_shell else None, line.place)
+                          line.shell if same_shell else None, line.place, line.around)
 
 
 def _decide_simple(command: Command, line: _Line) -> str | None:
@@ -394,9 +425,9 @@ def _decide_program(program: str, words: list[str], command: Command,
                     line: _Line) -> str | None:
     arguments = words[1:]
     if program in ("git", "hub"):
-        return decide_git(arguments, line)
+        return decide_git(arguments, line, command)
     if program.startswith("git-"):  # `$(git --exec-path)/git-commit -n`
-        return decide_git([program[4:], *arguments], line)
+        return decide_git([program[4:], *arguments], line, command)
     if program in _SHELLS:
         return _decide_shell(arguments, command, line)
     if program == "eval":
@@ -465,9 +496,12 @@ def _touched_paths(program: str, arguments: Sequence[str], line: _Line) -> str |
     (`--body TEXT`) are not paths."""
     if _only_reads(program, arguments):
         return None
+    sources = _copy_sources(program, arguments) if program in _COPIERS else set()
     # operands first, so that the message names the path rather than an option
     order = sorted(range(len(arguments)), key=lambda at: arguments[at].startswith("-"))
     for index in order:
+        if index in sources:
+            continue
         word = arguments[index]
         option = arguments[index - 1] if index else ""
         if option in _TEXT_VALUE_OPTIONS or word.split("=", 1)[0] in _TEXT_VALUE_OPTIONS \
@@ -479,6 +513,37 @@ def _touched_paths(program: str, arguments: Sequence[str], line: _Line) -> str |
         if touched:
             return f"`{program}` given {_shown(word)} may change {touched}; {ADVICE}"
     return None
+
+
+def _copy_sources(program: str, arguments: Sequence[str]) -> set[int]:
+    """Where `cp`/`rsync`/`install` gets the words it only reads, its sources: the operands
+    but the last, or all of them given a target folder (`-t DIR`,
+    `--target-directory=DIR`); `cp .git/hooks/pre-commit /tmp/backup` reads the hook. None
+    where a source may change: rsync's --remove-source-files, a link (`cp -l`/`-s`),
+    `install -d`."""
+    letters = _short_letters(arguments)
+    if any(w.startswith(("--remove-source", "--link", "--directory", "--symbolic"))
+           for w in arguments) or (program == "cp" and ("l" in letters or "s" in letters)) \
+            or (program == "install" and "d" in letters):
+        return set()
+    operands = [at for at, w in enumerate(arguments) if not w.startswith("-")]
+    if program != "rsync":
+        for index, word in enumerate(arguments):
+            target = _cluster_target(word)
+            if word == "--target-directory" or target == "":
+                return set(operands) - {index + 1}
+            if target or word.startswith("--target-directory="):
+                return set(operands)
+    return set(operands[:-1])
+
+
+def _cluster_target(word: str) -> str | None:
+    """The target folder of a short option cluster with cp's or install's `-t` (`-rt`:
+    "", the next word; `-tDIR`: DIR), else None."""
+    if not word.startswith("-") or word.startswith("--") or "t" not in word:
+        return None
+    letters, _, rest = word[1:].partition("t")
+    return rest if letters.isalpha() or not letters else None
 
 
 def _only_reads(program: str, arguments: Sequence[str]) -> bool:
@@ -820,7 +885,8 @@ def _config_parameters(value: str | None, line: _Line) -> str | None:
 # git ----------------------------------------------------------------------------------
 
 
-def decide_git(arguments: Sequence[str], line: _Line | None = None) -> str | None:
+def decide_git(arguments: Sequence[str], line: _Line | None = None,
+               command: Command | None = None) -> str | None:
     """The reason to refuse `git ARGUMENTS`, or None."""
     line = line or _Line([], {}, 0, {})
     reason = _config_environment(line)
@@ -831,7 +897,7 @@ def decide_git(arguments: Sequence[str], line: _Line | None = None) -> str | Non
             return (f"git gets an option the shell computes ({_shown(word)}); "
                     f"{COMPUTED_ADVICE}")
         if not word.startswith("-"):
-            return _decide_subcommand(word, arguments[index + 1:], line)
+            return _decide_subcommand(word, arguments[index + 1:], line, command)
         index, reason = _global_option(arguments, index, line)
     return reason
 
@@ -890,18 +956,119 @@ def _alias_value(name: str, value: str | None, line: _Line) -> str | None:
     return f"the alias {name} would run: {reason}" if reason else None
 
 
-def _decide_subcommand(subcommand: str, arguments: Sequence[str],
-                       line: _Line) -> str | None:
+def _decide_subcommand(subcommand: str, arguments: Sequence[str], line: _Line,
+                       command: Command | None = None) -> str | None:
     if subcommand == "config":
         return _decide_config(arguments, line)
     reason = _runs_shell(subcommand, arguments, line)
     if reason:
         return f"`git {subcommand}` would run: {reason}"
-    if subcommand in ("mv", "rm"):
-        return _touched_paths(f"git {subcommand}", arguments, line)
+    reason = _writes_paths(subcommand, arguments, line, command or Command())
+    if reason or subcommand in _PATH_SUBCOMMANDS:
+        return reason
     if subcommand not in _NO_VERIFY_SUBCOMMANDS:
         return None
     return _no_verify(subcommand, arguments, line)
+
+
+def _writes_paths(subcommand: str, arguments: Sequence[str], line: _Line,
+                  command: Command) -> str | None:
+    """git subcommands that write files, judged by their path operands (`git checkout REV
+    -- PATH`, `git restore --source=REV PATH`, `git reset REV -- PATH`, `git stash push
+    PATH`), the patches they apply (`git apply`, `git am`), or the ignored files they
+    delete (`git clean -x`, `git stash --all`) when the hooks are among them."""
+    if subcommand == "stash":
+        return _decide_stash(arguments, line)
+    if subcommand in _PATH_SUBCOMMANDS:
+        return _touched_paths(f"git {subcommand}", arguments, line)
+    if subcommand == "clean":
+        return _decide_clean(arguments, line)
+    if subcommand in ("apply", "am"):
+        return _decide_patch(subcommand, arguments, line, command)
+    return None
+
+
+def _decide_stash(arguments: Sequence[str], line: _Line) -> str | None:
+    """`git stash [push|save] [-a|--all] [PATHS]` (`list`, `pop`, ... name no path)."""
+    action = arguments[0] if arguments and not arguments[0].startswith("-") else "push"
+    if action not in ("push", "save"):
+        return None
+    rest = arguments[1:] if list(arguments[:1]) == [action] else arguments
+    if line.around.hooks_ignored and ("--all" in rest or "a" in _short_letters(rest)):
+        return _cleans_hooks("git stash --all")
+    return _touched_paths("git stash", rest, line)
+
+
+def _cleans_hooks(what: str) -> str:
+    return (f"`{what}` deletes ignored files, and the repository's hooks live in an ignored "
+            f"folder (Husky's .husky/_); clean without -x/-X/--all (`git clean -fd`, `git "
+            f"stash -u`), or name the paths to delete")
+
+
+def _short_letters(arguments: Sequence[str]) -> str:
+    return "".join(w[1:] for w in arguments if w.startswith("-") and not w.startswith("--"))
+
+
+def _decide_clean(arguments: Sequence[str], line: _Line) -> str | None:
+    """`git clean -f -x`/`-X`: it deletes ignored files (a dry run, -n, deletes none)."""
+    letters = _short_letters(arguments)
+    forced = "f" in letters or "--force" in arguments
+    dry = "n" in letters or "--dry-run" in arguments
+    if line.around.hooks_ignored and forced and not dry and ("x" in letters or "X" in letters):
+        return _cleans_hooks("git clean -x")
+    return None
+
+
+def _decide_patch(subcommand: str, arguments: Sequence[str], line: _Line,
+                  command: Command) -> str | None:
+    """`git apply PATCH`, `git am MBOX`: refused when a patch touches a protected path, or
+    when the guard cannot read it (a pipe, a redirected file, no file reader); `git apply
+    --check`/`--stat` without --apply, and `git am --continue`/`--abort`/... apply none."""
+    if subcommand == "apply" and "--apply" not in arguments and any(
+            w in _PATCH_LOOKS for w in arguments):
+        return None
+    if subcommand == "am" and any(w in _AM_STEPS for w in arguments):
+        return None
+    files = [w for w in arguments if not w.startswith("-")]
+    texts = list(command.stdin) if not files else []
+    unreadable = (command.piped or command.input_file) and not files and not command.stdin
+    for path in files:
+        text = _patch_text(path, line)
+        if text is None:
+            unreadable = True
+        else:
+            texts.append(text)
+    if unreadable:
+        return (f"`git {subcommand}` applies a patch the guard cannot read, which may change "
+                f"the hooks or their config; {ADVICE}")
+    for text in texts:
+        for path in _patched_paths(text):
+            touched = judged_path(path, "")
+            if touched:
+                return f"`git {subcommand}` applies a patch to {path}, {touched}; {ADVICE}"
+    return None
+
+
+def _patch_text(path: str, line: _Line) -> str | None:
+    read = line.around.read_text
+    place = line.place[0]
+    if read is None or _computed(path) or place is None:
+        return None
+    return read(path if posixpath.isabs(path) or not place else posixpath.join(place, path))
+
+
+def _patched_paths(text: str) -> list[str]:
+    """The paths a patch or a mailbox names in its headers (`diff --git a/X b/Y`, `---`,
+    `+++`, `rename to`, `copy to`), prefixes `a/`, `b/` dropped."""
+    paths: list[str] = []
+    for row in text.splitlines():
+        if row.startswith("diff --git "):
+            paths.extend(row[len("diff --git "):].split())
+        elif row.startswith(("--- ", "+++ ")):
+            paths.append(row[4:].split("\t", 1)[0].strip())
+        elif row.startswith(_PATCH_NAMING):
+            paths.append(row.split(" ", 2)[2])
+    return [p[2:] if p[:2] in ("a/", "b/") else p for p in paths if p != "/dev/null"]
 
 
 def _no_verify(subcommand: str, arguments: Sequence[str], line: _Line) -> str | None:

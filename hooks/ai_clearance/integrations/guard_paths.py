@@ -1,9 +1,10 @@
 """The paths the agent guard protects, whatever program touches them: the repository's hooks
 folder and config file (`.git/hooks`, `.git/config`, also through a bare `NAME.git`), the
 `.git` folder itself, the user's and the system's git config files (`~/.gitconfig`,
-`~/.config/git/config`, `$XDG_CONFIG_HOME/git/config`, `/etc/gitconfig`), Husky's folder and
-the hook managers' config files. Pure: a word (as the shell reader left it, computed parts
-as markers) and the folder the line is in, out a name for what it touches, or None.
+`~/.config/git/config`, `$XDG_CONFIG_HOME/git/config`, `/etc/gitconfig`), Husky's folder
+and its user init script (`~/.config/husky/init.sh`), and the hook managers' config files.
+Pure: a word (as the shell reader left it, computed parts as markers) and the folder the
+line is in, out a name for what it touches, or None.
 
 A path is judged as written and with `..` folded; a computed part where one of those names
 would stand counts as that name (the guard cannot tell what it becomes)."""
@@ -11,17 +12,33 @@ would stand counts as that name (the guard cannot tell what it becomes)."""
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import posixpath
 import re
 
 from ai_clearance.integrations.shell_words import EXPANDED, QUOTED
 
-# Config files of the hook managers: removing ai-clearance from one, or the file, turns its
-# hooks off.
-HOOK_MANAGER_FILES = frozenset({
-    ".pre-commit-config.yaml", ".pre-commit-config.yml", "lefthook.yml", "lefthook.yaml",
-    ".lefthook.yml", ".lefthook.yaml", "lefthook-local.yml", "lefthook-local.yaml",
-    ".lefthook-local.yml", ".lefthook-local.yaml", ".overcommit.yml"})
+# The hook managers' config files, one table (manager: names): removing ai-clearance from
+# one, or the file, turns its hooks off. Lefthook reads lefthook.{yml,yaml,toml,json,jsonc},
+# with a leading dot too, also in `.config/`, and merges `lefthook-local.*` of the same forms
+# (lefthook.dev/configuration); a name is judged in any folder.
+_LEFTHOOK_FORMATS = ("yml", "yaml", "toml", "json", "jsonc")
+HOOK_MANAGER_CONFIGS: dict[str, frozenset[str]] = {
+    "pre-commit": frozenset({".pre-commit-config.yaml", ".pre-commit-config.yml"}),
+    "Lefthook": frozenset(f"{dot}{stem}.{form}" for dot in ("", ".")
+                          for stem in ("lefthook", "lefthook-local")
+                          for form in _LEFTHOOK_FORMATS),
+    "Overcommit": frozenset({".overcommit.yml"}),
+}
+HOOK_MANAGER_FILES = frozenset(name for names in HOOK_MANAGER_CONFIGS.values()
+                               for name in names)
+# Configs that override the main one (`skip: true` needs no mention of ai-clearance gone).
+HOOK_MANAGER_OVERRIDES = frozenset(name for name in HOOK_MANAGER_CONFIGS["Lefthook"]
+                                   if "-local." in name)
+# Husky 9's runner (`.husky/_/h`) sources `${XDG_CONFIG_HOME:-~/.config}/husky/init.sh` before
+# it reads HUSKY=0; Husky 4's sourced `~/.huskyrc`.
+_HUSKY_INIT = ("husky", "init.sh")
+_HUSKY_RC = ".huskyrc"
 # git's client-side hook names: a file of one of these names written from a folder the
 # guard cannot place may be a hook.
 HOOK_NAMES = frozenset({
@@ -110,10 +127,18 @@ def _by_name(parts: list[str]) -> str | None:
     if literal in HOOK_MANAGER_FILES or (_computed(last) and any(
             name.lstrip(".").split(".")[0] in literal for name in HOOK_MANAGER_FILES)):
         return "a hook manager's config"
+    if tuple(parts[-2:]) == _HUSKY_INIT or literal == _HUSKY_RC or _user_husky(parts):
+        return "Husky's init script"
     if literal.endswith(".gitconfig") or parts[-2:] == ["etc", "gitconfig"] \
             or (len(parts) > 1 and parts[-2] == "git" and literal == "config"):
         return "a git config file"
     return None
+
+
+def _user_husky(parts: list[str]) -> bool:
+    """`~/.config/husky` (a folder copied there may bring an init.sh)."""
+    return any(part == ".config" and following == "husky"
+               for part, following in itertools.pairwise(parts))
 
 
 def judged_path(word: str, place: str | None) -> str | None:

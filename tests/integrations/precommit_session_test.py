@@ -194,6 +194,7 @@ def test_each_session_rule_is_seen_by_the_installed_message_hook(
     warns = next(r.severity for r in load_catalog().rules_for("session") if r.id == rule) == "warn"
     assert ran.returncode == (0 if warns else 1), ran.stdout + ran.stderr
     assert rule in ran.stdout
+    assert ("the commit was not made" in ran.stdout) is not warns, ran.stdout
 
 
 def test_mode_approve_passes_an_approved_session_that_discloses_itself(

@@ -74,6 +74,9 @@ def _ref_step(finding: Finding) -> str:
     """Rename the branch here and where it was pushed (the old name stays on the remote
     otherwise, and so does the trace); delete the notes ref, here and there. (A session
     is no ref, but like one it is no line of what was checked.)"""
+    if finding.kind == "session" and finding.severity == "warn":
+        return ("nothing blocks this commit; disclose the assistant (Assisted-by: ...) if "
+                "one helped, or ask for an approval")
     if finding.kind == "session":
         return ("the commit was not made; get an approval for this assistant, or make the "
                 "commit yourself outside the agent's session")

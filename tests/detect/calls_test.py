@@ -3,8 +3,6 @@ callee judged with what its caller gives it (workflows.content_matches, `given`)
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from ai_clearance.catalog.rules import Rule, load_catalog
@@ -13,6 +11,7 @@ from ai_clearance.detect.detect import PathMatcher
 from ai_clearance.detect.reach import named_paths
 from ai_clearance.detect.workflows import content_matches
 from ai_clearance.model import PathChange
+from conftest import best_seconds
 
 _R = ".github/workflows/r.yml"
 _JOB = "on: push\njobs:\n  a:\n    uses: ./.github/workflows/r.yml\n"
@@ -125,12 +124,9 @@ def test_reading_calls_costs_linear_time() -> None:
             f"  j{i}:\n    uses: ./.github/workflows/r{i % 7}.yml\n"
             f"    with: {{tool: t{i}, env: \"${{{{ format('{{0}}', 'v{i}') }}}}\"}}\n"
             for i in range(n))).encode()
-        start = time.perf_counter()
-        found = local_calls(text)
-        took = time.perf_counter() - start
-        assert len(found) == n
-        return took
+        assert len(local_calls(text)) == n
+        return best_seconds(lambda: local_calls(text), tries=2)
 
     seconds(200)
-    ratio = min(seconds(4000) for _ in range(2)) / min(seconds(1000) for _ in range(2))
+    ratio = seconds(4000) / seconds(1000)
     assert ratio < 8, ratio
